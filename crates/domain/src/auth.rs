@@ -1,0 +1,205 @@
+//! Roles and the one authorisation rule of motcua: who may do what, where.
+//!
+//! A user holds grants: a [`Role`] either system-wide (agency `None`) or scoped to one agency.
+//! Staff grants reach the agency itself and, for leaders and administrators, the agencies below
+//! it (a provincial leader watches every department and commune of the province). Every
+//! handler asks [`Principal::may`]; nothing else decides.
+
+use serde::{Deserialize, Serialize};
+
+pub type AgencyId = uuid::Uuid;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Công dân, doanh nghiệp.
+    Citizen,
+    /// Cán bộ tiếp nhận (Bộ phận Một cửa).
+    ReceivingOfficer,
+    /// Chuyên viên xử lý.
+    Specialist,
+    /// Lãnh đạo.
+    Leader,
+    /// Quản trị hệ thống.
+    Admin,
+}
+
+impl Role {
+    pub const ALL: [Role; 5] = [
+        Role::Citizen,
+        Role::ReceivingOfficer,
+        Role::Specialist,
+        Role::Leader,
+        Role::Admin,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Citizen => "citizen",
+            Role::ReceivingOfficer => "receiving_officer",
+            Role::Specialist => "specialist",
+            Role::Leader => "leader",
+            Role::Admin => "admin",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+
+    pub fn label_vi(self) -> &'static str {
+        match self {
+            Role::Citizen => "Công dân",
+            Role::ReceivingOfficer => "Cán bộ tiếp nhận",
+            Role::Specialist => "Chuyên viên",
+            Role::Leader => "Lãnh đạo",
+            Role::Admin => "Quản trị hệ thống",
+        }
+    }
+
+    pub fn is_staff(self) -> bool {
+        !matches!(self, Role::Citizen)
+    }
+
+    /// Whether a grant of this role on an agency also reaches the agencies below it.
+    fn reaches_subtree(self) -> bool {
+        matches!(self, Role::Leader | Role::Admin)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Grant {
+    pub role: Role,
+    /// `None`: system-wide (only meaningful for administrators and citizens).
+    pub agency: Option<AgencyId>,
+}
+
+/// What a caller wants to do. Scoped actions name the agency they act on, with its ancestors
+/// (nearest first), so the rule can be decided without I/O.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action<'a> {
+    /// Read one's own account.
+    ReadSelf,
+    /// Create or change agencies under `parent` (`None`: a top-level agency).
+    ManageAgencies { parent: Option<Scope<'a>> },
+    /// Create accounts, grant roles, list users.
+    ManageUsers { agency: Option<Scope<'a>> },
+    /// Receive dossiers at an agency's counter.
+    Receive(Scope<'a>),
+    /// Work a step of an agency's internal process.
+    Process(Scope<'a>),
+    /// Approve and sign for an agency.
+    Approve(Scope<'a>),
+    /// Read an agency's dossiers, queues and statistics.
+    Oversee(Scope<'a>),
+    /// Submit a dossier online as a citizen.
+    SubmitOnline,
+}
+
+/// An agency with its ancestors, nearest first.
+#[derive(Debug, Clone, PartialEq, Eq, Copy)]
+pub struct Scope<'a> {
+    pub agency: AgencyId,
+    pub ancestors: &'a [AgencyId],
+}
+
+/// An authenticated caller.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Principal {
+    pub grants: Vec<Grant>,
+}
+
+impl Principal {
+    pub fn has_role(&self, role: Role) -> bool {
+        self.grants.iter().any(|g| g.role == role)
+    }
+
+    fn system_admin(&self) -> bool {
+        self.grants
+            .iter()
+            .any(|g| g.role == Role::Admin && g.agency.is_none())
+    }
+
+    /// Whether any grant of one of `roles` reaches `scope`.
+    fn reaches(&self, roles: &[Role], scope: &Scope<'_>) -> bool {
+        self.grants.iter().any(|g| {
+            roles.contains(&g.role)
+                && match g.agency {
+                    None => g.role == Role::Admin,
+                    Some(a) => {
+                        a == scope.agency
+                            || (g.role.reaches_subtree() && scope.ancestors.contains(&a))
+                    }
+                }
+        })
+    }
+
+    /// The authorisation rule. `true` when this principal may perform `action`.
+    pub fn may(&self, action: &Action<'_>) -> bool {
+        use Role::*;
+        match action {
+            Action::ReadSelf => !self.grants.is_empty(),
+            Action::ManageAgencies { parent: None } | Action::ManageUsers { agency: None } => {
+                self.system_admin()
+            }
+            Action::ManageAgencies { parent: Some(s) }
+            | Action::ManageUsers { agency: Some(s) } => self.reaches(&[Admin], s),
+            Action::Receive(s) => self.reaches(&[ReceivingOfficer], s),
+            Action::Process(s) => self.reaches(&[Specialist, Leader], s),
+            Action::Approve(s) => self.reaches(&[Leader], s),
+            Action::Oversee(s) => self.reaches(&[ReceivingOfficer, Specialist, Leader, Admin], s),
+            Action::SubmitOnline => self.has_role(Citizen),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PROVINCE: AgencyId = AgencyId::from_bytes([1; 16]);
+    const DEPT: AgencyId = AgencyId::from_bytes([2; 16]);
+    const OTHER: AgencyId = AgencyId::from_bytes([3; 16]);
+
+    fn who(role: Role, agency: Option<AgencyId>) -> Principal {
+        Principal {
+            grants: vec![Grant { role, agency }],
+        }
+    }
+
+    #[test]
+    fn leaders_reach_down_officers_do_not() {
+        let dept = Scope {
+            agency: DEPT,
+            ancestors: &[PROVINCE],
+        };
+        assert!(who(Role::Leader, Some(PROVINCE)).may(&Action::Oversee(dept)));
+        assert!(who(Role::Leader, Some(PROVINCE)).may(&Action::Approve(dept)));
+        assert!(!who(Role::Specialist, Some(PROVINCE)).may(&Action::Process(dept)));
+        assert!(who(Role::Specialist, Some(DEPT)).may(&Action::Process(dept)));
+        assert!(!who(Role::Specialist, Some(DEPT)).may(&Action::Approve(dept)));
+        assert!(!who(Role::ReceivingOfficer, Some(OTHER)).may(&Action::Receive(dept)));
+        assert!(!who(Role::Citizen, None).may(&Action::Oversee(dept)));
+    }
+
+    #[test]
+    fn only_system_admins_manage_top_level() {
+        assert!(who(Role::Admin, None).may(&Action::ManageAgencies { parent: None }));
+        assert!(!who(Role::Admin, Some(PROVINCE)).may(&Action::ManageAgencies { parent: None }));
+        let dept = Scope {
+            agency: DEPT,
+            ancestors: &[PROVINCE],
+        };
+        assert!(who(Role::Admin, Some(PROVINCE)).may(&Action::ManageUsers { agency: Some(dept) }));
+        assert!(
+            !who(Role::Leader, Some(PROVINCE)).may(&Action::ManageUsers { agency: Some(dept) })
+        );
+    }
+
+    #[test]
+    fn citizens_submit_staff_do_not() {
+        assert!(who(Role::Citizen, None).may(&Action::SubmitOnline));
+        assert!(!who(Role::Leader, Some(DEPT)).may(&Action::SubmitOnline));
+        assert!(!Principal { grants: vec![] }.may(&Action::ReadSelf));
+    }
+}

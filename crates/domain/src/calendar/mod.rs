@@ -1,0 +1,1 @@
+//! Vietnamese legal time: lunar calendar, holidays, office hours, working-day deadlines.

@@ -1,0 +1,11 @@
+//! motcua's pure domain: the rules of Vietnamese administrative procedures, with no I/O and no
+//! async. Every "when" lives in [`calendar`], every "who may" in [`auth`], text matching in
+//! [`text`], the administrative-unit and agency model in [`units`] and [`agency`], the
+//! procedure record in [`catalogue`].
+
+pub mod agency;
+pub mod auth;
+pub mod calendar;
+pub mod catalogue;
+pub mod text;
+pub mod units;

@@ -1,0 +1,158 @@
+//! Vietnamese text folding for search. One function folds for both indexing and querying, so
+//! SQLite and PostgreSQL see the same keys and return the same results.
+//!
+//! Two keys per text:
+//! - [`fold_ascii`]: no diacritics at all ("Hòa Hiệp" → "hoa hiep"), with đ → d; used for words a
+//!   user typed without any accent.
+//! - [`tone_key`]: keeps the letter shapes (â, ă, ê, ô, ơ, ư, đ) and moves the tone mark to a digit
+//!   in front of the syllable ("Hòa"/"Hoà" → "2hoa", "Hiệp" → "5hiêp"), so the two tone-placement
+//!   conventions of Vietnamese spelling compare equal while a typed accent still discriminates
+//!   ("Hòa" ≠ "Hóa").
+
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
+
+/// Tone marks as combining characters, with the digit [`tone_key`] writes for them.
+const TONES: [(char, char); 5] = [
+    ('\u{0300}', '2'), // huyền
+    ('\u{0301}', '1'), // sắc
+    ('\u{0309}', '3'), // hỏi
+    ('\u{0303}', '4'), // ngã
+    ('\u{0323}', '5'), // nặng
+];
+
+fn tone_digit(c: char) -> Option<char> {
+    TONES.iter().find(|(m, _)| *m == c).map(|(_, d)| *d)
+}
+
+/// Lowercase words of `s`: letters and digits only, everything else separates words.
+pub fn words(s: &str) -> impl Iterator<Item = &str> {
+    s.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+}
+
+/// Folds to lowercase ASCII words separated by single spaces: no diacritics, đ → d.
+pub fn fold_ascii(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for word in words(s) {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        for c in word.nfd() {
+            match c {
+                'đ' | 'Đ' => out.push('d'),
+                c if is_combining_mark(c) => {}
+                c => out.extend(c.to_lowercase()),
+            }
+        }
+    }
+    out
+}
+
+/// The tone-placement-independent key of one word (see the module docs).
+fn word_tone_key(word: &str, out: &mut String) {
+    let mut tone = '0';
+    let mut rest = String::with_capacity(word.len());
+    for c in word.nfd() {
+        match tone_digit(c) {
+            Some(d) => tone = d,
+            None => rest.extend(c.to_lowercase()),
+        }
+    }
+    out.push(tone);
+    out.extend(rest.nfc());
+}
+
+/// Folds to lowercase words, each prefixed with its tone digit, letter shapes kept.
+pub fn tone_key(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for word in words(s) {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        word_tone_key(word, &mut out);
+    }
+    out
+}
+
+/// True when the word carries any Vietnamese diacritic (tone, letter shape or đ).
+pub fn has_diacritics(word: &str) -> bool {
+    word.nfd()
+        .any(|c| is_combining_mark(c) || c == 'đ' || c == 'Đ')
+}
+
+/// One word of a search query, already folded to the key it must be matched against.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum QueryWord {
+    /// Typed without accents: match against [`fold_ascii`] of the text.
+    Ascii(String),
+    /// Typed with accents: match against [`tone_key`] of the text.
+    Toned(String),
+}
+
+/// Splits a user query into words, each folded for the key it should match. Words a user typed
+/// with accents must match those accents (in either tone placement); words typed without accents
+/// match any accents.
+pub fn query_words(q: &str) -> Vec<QueryWord> {
+    words(q)
+        .map(|w| {
+            if has_diacritics(w) {
+                let mut k = String::new();
+                word_tone_key(w, &mut k);
+                QueryWord::Toned(k)
+            } else {
+                QueryWord::Ascii(fold_ascii(w))
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ascii_fold_removes_every_mark_and_d_stroke() {
+        assert_eq!(fold_ascii("Phường Hòa Hiệp"), "phuong hoa hiep");
+        assert_eq!(fold_ascii("Đắk Lắk"), "dak lak");
+        assert_eq!(fold_ascii("  Xã  Nghệ-An "), "xa nghe an");
+        assert_eq!(fold_ascii("ĐƯỜNG"), "duong");
+    }
+
+    #[test]
+    fn tone_key_ignores_tone_placement_but_keeps_tones() {
+        assert_eq!(tone_key("Hòa"), tone_key("Hoà"));
+        assert_eq!(tone_key("Khánh Hòa"), tone_key("Khánh Hoà"));
+        assert_eq!(tone_key("Thủy"), tone_key("Thuỷ"));
+        assert_ne!(tone_key("Hòa"), tone_key("Hóa"));
+        assert_eq!(tone_key("Hiệp"), "5hiêp");
+        assert_eq!(tone_key("Đà"), "2đa");
+    }
+
+    #[test]
+    fn query_words_pick_the_key_by_what_was_typed() {
+        assert_eq!(
+            query_words("hoa Hiệp"),
+            vec![
+                QueryWord::Ascii("hoa".into()),
+                QueryWord::Toned("5hiêp".into())
+            ]
+        );
+        assert!(query_words(" ,, ").is_empty());
+    }
+
+    #[test]
+    fn vietnamese_letter_table_folds_to_its_ascii() {
+        // Every Vietnamese letter from the shipped fold table (char, ascii) pairs.
+        let table = "àa áa ảa ãa ạa ăa ằa ắa ẳa ẵa ặa âa ầa ấa ẩa ẫa ậa èe ée ẻe ẽe ẹe êe ềe ếe ểe ễe ệe \
+                     ìi íi ỉi ĩi ịi òo óo ỏo õo ọo ôo ồo ốo ổo ỗo ộo ơo ờo ớo ởo ỡo ợo ùu úu ủu ũu ụu \
+                     ưu ừu ứu ửu ữu ựu ỳy ýy ỷy ỹy ỵy đd";
+        for pair in table.split_whitespace() {
+            let mut cs = pair.chars();
+            let (c, a) = (cs.next().unwrap(), cs.next().unwrap());
+            assert_eq!(fold_ascii(&c.to_string()), a.to_string(), "{c}");
+            let upper: String = c.to_uppercase().collect();
+            assert_eq!(fold_ascii(&upper), a.to_string(), "{upper}");
+        }
+    }
+}

@@ -1,0 +1,313 @@
+//! `motcua`: the one binary. `serve` runs the web service; the other subcommands are the
+//! operator's tools (migrations, agencies, accounts, the calendar).
+
+mod config;
+mod demo;
+
+use std::io::Read;
+use std::net::SocketAddr;
+use std::time::Instant;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use motcua_store::{AgencyQuery, DynStore};
+use motcua_web::service::{self, CreateAgency, CreateUser};
+
+use config::{Config, Overrides};
+
+#[derive(Parser)]
+#[command(
+    name = "motcua",
+    version,
+    about = "Hệ thống thông tin giải quyết thủ tục hành chính (one-stop shop)"
+)]
+struct Cli {
+    #[command(flatten)]
+    overrides: Overrides,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the web service (migrates the database first).
+    Serve {
+        /// Address to listen on. Env: MOTCUA_LISTEN.
+        #[arg(long)]
+        listen: Option<SocketAddr>,
+        /// Load demo data: agencies for every province and commune, one account per role.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply database migrations and load reference data, then exit.
+    Migrate,
+    /// Agencies (cơ quan, đơn vị).
+    #[command(subcommand)]
+    Agency(AgencyCmd),
+    /// Accounts.
+    #[command(subcommand)]
+    User(UserCmd),
+}
+
+#[derive(Subcommand)]
+enum AgencyCmd {
+    /// Create an agency.
+    Create {
+        /// Electronic identifier code, e.g. 000.00.06.H56.
+        #[arg(long)]
+        code: String,
+        #[arg(long)]
+        name: String,
+        /// ministry | province_committee | department | commune_committee | service_centre | vertical_branch
+        #[arg(long)]
+        kind: String,
+        /// Parent agency code.
+        #[arg(long)]
+        parent: Option<String>,
+        /// Administrative unit id, e.g. 2025:province:38.
+        #[arg(long)]
+        unit: Option<String>,
+    },
+    /// List agencies.
+    List {
+        /// Name, with or without diacritics.
+        #[arg(long)]
+        q: Option<String>,
+        /// Province code.
+        #[arg(long)]
+        province: Option<String>,
+        #[arg(long, default_value_t = 100)]
+        limit: i64,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCmd {
+    /// Create an account; the password is read from standard input.
+    Create {
+        #[arg(long)]
+        username: String,
+        /// citizen | receiving_officer | specialist | leader | admin
+        #[arg(long)]
+        role: String,
+        /// Agency code the role is scoped to (officers, specialists, leaders).
+        #[arg(long)]
+        agency: Option<String>,
+        #[arg(long)]
+        full_name: Option<String>,
+        /// Read the password from standard input (required).
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
+}
+
+fn init_tracing(c: &Config) {
+    let filter = tracing_subscriber::EnvFilter::try_new(&c.log).unwrap_or_else(|_| "info".into());
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    if c.log_json {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+async fn open_store(c: &Config) -> anyhow::Result<DynStore> {
+    let store = motcua_store::connect(c.database_url.as_deref(), &c.data_dir)
+        .await
+        .context("opening the database")?;
+    let report = store.migrate().await.context("migrating the database")?;
+    if report.units_loaded > 0 {
+        tracing::info!(
+            units = report.units_loaded,
+            lineage = report.lineage_loaded,
+            "reference data loaded"
+        );
+    }
+    Ok(store)
+}
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    match run(cli).await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("lỗi (error): {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    let mut config = Config::load(&cli.overrides)?;
+    if let Command::Serve {
+        listen: Some(l), ..
+    } = &cli.command
+    {
+        config.listen = *l;
+    }
+    init_tracing(&config);
+    match cli.command {
+        Command::Serve { demo, .. } => serve(config, demo).await,
+        Command::Migrate => {
+            let store = open_store(&config).await?;
+            println!("migrated ({:?})", store.backend());
+            Ok(())
+        }
+        Command::Agency(cmd) => agency(config, cmd).await,
+        Command::User(cmd) => user(config, cmd).await,
+    }
+}
+
+async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
+    let started = Instant::now();
+    tracing::info!(?config, "starting motcua");
+    let store = open_store(&config).await?;
+    if demo {
+        let agencies = demo::seed_agencies(store.as_ref()).await?;
+        let users = demo::seed_users(store.as_ref()).await?;
+        tracing::info!(agencies, users, "demo data ready");
+    }
+    let state = motcua_web::AppState::new(store.clone(), config.web(demo));
+    let app = motcua_web::router(state);
+    let listener = tokio::net::TcpListener::bind(config.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", config.listen))?;
+    let addr = listener.local_addr()?;
+    tracing::info!(%addr, elapsed_ms = started.elapsed().as_millis() as u64, "listening on http://{addr}");
+
+    let sweeper = tokio::spawn(sweep_sessions(store.clone()));
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
+    sweeper.abort();
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Deletes expired sessions every hour.
+async fn sweep_sessions(store: DynStore) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
+    loop {
+        tick.tick().await;
+        if let Err(e) = store.delete_expired_sessions(chrono::Utc::now()).await {
+            tracing::warn!(error = %e, "session sweep failed");
+        }
+    }
+}
+
+/// Resolves on SIGINT or SIGTERM; in-flight requests then finish before the server stops.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutdown signal received, finishing in-flight requests");
+}
+
+fn fail(e: motcua_web::error::AppError) -> anyhow::Error {
+    anyhow::anyhow!("{} ({})", e.message_vi(), e.code())
+}
+
+async fn agency(config: Config, cmd: AgencyCmd) -> anyhow::Result<()> {
+    let store = open_store(&config).await?;
+    match cmd {
+        AgencyCmd::Create {
+            code,
+            name,
+            kind,
+            parent,
+            unit,
+        } => {
+            let a = service::create_agency(
+                store.as_ref(),
+                CreateAgency {
+                    code,
+                    name,
+                    kind,
+                    parent_code: parent,
+                    unit_id: unit,
+                },
+            )
+            .await
+            .map_err(fail)?;
+            println!("{}\t{}\t{}", a.code, a.kind.as_str(), a.name);
+        }
+        AgencyCmd::List {
+            q,
+            province,
+            limit,
+            json,
+        } => {
+            let page = store
+                .list_agencies(&AgencyQuery {
+                    q,
+                    province_code: province,
+                    limit,
+                    ..Default::default()
+                })
+                .await?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&page)?);
+            } else {
+                for a in &page.items {
+                    println!("{}\t{}\t{}", a.code, a.kind.as_str(), a.name);
+                }
+                eprintln!("{} / {} cơ quan", page.items.len(), page.total);
+            }
+        }
+    }
+    Ok(())
+}
+
+async fn user(config: Config, cmd: UserCmd) -> anyhow::Result<()> {
+    let UserCmd::Create {
+        username,
+        role,
+        agency,
+        full_name,
+        password_stdin: _,
+    } = cmd;
+    let mut password = String::new();
+    std::io::stdin()
+        .read_to_string(&mut password)
+        .context("reading the password from standard input")?;
+    let password = password.trim_end_matches(['\r', '\n']).to_string();
+    let store = open_store(&config).await?;
+    let u = service::create_user(
+        store.as_ref(),
+        CreateUser {
+            username,
+            full_name,
+            password,
+            role,
+            agency_code: agency,
+        },
+    )
+    .await
+    .map_err(fail)?;
+    let roles: Vec<&str> = u.roles().iter().map(|r| r.as_str()).collect();
+    println!("{}\t{}", u.username, roles.join(","));
+    Ok(())
+}

@@ -1,0 +1,144 @@
+//! The storage port of motcua: one [`Store`] trait with domain-shaped methods, and its two
+//! implementations, embedded SQLite (the default) and PostgreSQL.
+//!
+//! Both implementations are the same SQL body (`sql.rs`), compiled twice: `sqlite.rs` and
+//! `postgres.rs` each include it as a module with their own `Db` type and the few statements
+//! where the dialects differ. Migrations are plain SQL per backend under `migrations/`.
+
+mod error;
+mod models;
+mod postgres;
+mod reference;
+mod sqlite;
+
+use std::path::Path;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+pub use error::{DbError, DbResult};
+pub use models::*;
+
+/// Which database a store talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// The storage port. Handlers and services see only this trait.
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    fn backend(&self) -> Backend;
+
+    /// A cheap round trip to the database (for `/readyz`).
+    async fn ping(&self) -> DbResult<()>;
+
+    /// Applies pending migrations and loads the reference data (administrative units and
+    /// their lineage) when it is missing. Safe to run from several processes at once.
+    async fn migrate(&self) -> DbResult<MigrateReport>;
+
+    // Administrative units.
+    async fn search_units(&self, q: &UnitQuery) -> DbResult<Page<UnitRow>>;
+    async fn get_unit(&self, id: &str) -> DbResult<UnitRow>;
+    /// Links from pre-2025 communes to the 2025 commune `new_code`, or from old to new.
+    async fn unit_lineage(
+        &self,
+        code: &str,
+        era: motcua_domain::units::Era,
+    ) -> DbResult<Vec<LineageRow>>;
+
+    // Agencies.
+    async fn create_agency(&self, a: &NewAgency) -> DbResult<Agency>;
+    /// Inserts many agencies in one transaction, skipping codes that exist. Returns how many
+    /// were inserted.
+    async fn insert_agencies(&self, batch: &[NewAgency]) -> DbResult<u64>;
+    async fn list_agencies(&self, q: &AgencyQuery) -> DbResult<Page<Agency>>;
+    async fn get_agency(&self, id: Uuid) -> DbResult<Agency>;
+    async fn get_agency_by_code(&self, code: &str) -> DbResult<Agency>;
+    /// The ancestors of an agency, nearest first.
+    async fn agency_ancestors(&self, id: Uuid) -> DbResult<Vec<Uuid>>;
+
+    // Accounts.
+    async fn create_user(&self, u: &NewUser) -> DbResult<User>;
+    async fn user_by_username(&self, username: &str) -> DbResult<(User, String)>;
+    async fn get_user(&self, id: Uuid) -> DbResult<User>;
+    async fn list_users(
+        &self,
+        agency: Option<Uuid>,
+        limit: i64,
+        offset: i64,
+    ) -> DbResult<Page<User>>;
+
+    // Sessions (browser cookies and API bearer tokens).
+    async fn create_session(&self, s: &NewSession) -> DbResult<()>;
+    /// The user of a live session; `NotFound` when it is unknown or expired.
+    async fn session_user(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> DbResult<(User, SessionKind)>;
+    async fn delete_session(&self, token_hash: &str) -> DbResult<()>;
+    async fn delete_expired_sessions(&self, now: DateTime<Utc>) -> DbResult<u64>;
+}
+
+pub type DynStore = Arc<dyn Store>;
+
+/// Opens the store named by `database_url`, or the embedded SQLite file in `data_dir` when no
+/// URL is given. Only `postgres://`/`postgresql://` and `sqlite:` URLs are accepted.
+pub async fn connect(database_url: Option<&str>, data_dir: &Path) -> DbResult<DynStore> {
+    match database_url {
+        None => {
+            std::fs::create_dir_all(data_dir).map_err(|e| {
+                DbError::Unavailable(format!(
+                    "cannot create data directory {}: {e}",
+                    data_dir.display()
+                ))
+            })?;
+            let path = data_dir.join("motcua.sqlite3");
+            Ok(Arc::new(sqlite::SqliteStore::open_file(&path).await?))
+        }
+        Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
+            Ok(Arc::new(postgres::PostgresStore::open(url).await?))
+        }
+        Some(url) if url.starts_with("sqlite:") => {
+            Ok(Arc::new(sqlite::SqliteStore::open_url(url).await?))
+        }
+        Some(other) => Err(DbError::Unavailable(format!(
+            "unsupported database URL {}: use postgres://... or sqlite:...",
+            redact_url(other)
+        ))),
+    }
+}
+
+/// A database URL with its password replaced by `***`, for logs and errors.
+pub fn redact_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    let (auth, host) = match rest.rsplit_once('@') {
+        Some(parts) => parts,
+        None => return url.to_string(),
+    };
+    match auth.split_once(':') {
+        Some((user, _)) => format!("{scheme}://{user}:***@{host}"),
+        None => url.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact_url;
+
+    #[test]
+    fn passwords_never_reach_logs() {
+        assert_eq!(
+            redact_url("postgres://motcua:s3cret@db:5432/motcua"),
+            "postgres://motcua:***@db:5432/motcua"
+        );
+        assert_eq!(redact_url("postgres://db/motcua"), "postgres://db/motcua");
+        assert_eq!(redact_url("postgres://u:p@ss@h/x"), "postgres://u:***@h/x");
+    }
+}

@@ -1,0 +1,146 @@
+//! Rows and inputs of the storage port.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use motcua_domain::agency::AgencyKind;
+use motcua_domain::auth::{Grant, Role};
+use serde::Serialize;
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: i64,
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct MigrateReport {
+    pub units_loaded: u64,
+    pub lineage_loaded: u64,
+}
+
+/// A search over administrative units.
+#[derive(Debug, Clone)]
+pub struct UnitQuery {
+    /// Free text, matched word by word (see `motcua_domain::text::query_words`).
+    pub q: Option<String>,
+    /// The parent's code, in the era in force at `at`.
+    pub parent: Option<String>,
+    pub level: Option<motcua_domain::units::Level>,
+    /// The date the units must be in force on.
+    pub at: NaiveDate,
+    pub limit: i64,
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct UnitRow {
+    pub id: String,
+    pub era: String,
+    pub level: String,
+    pub code: String,
+    pub name: String,
+    pub kind: String,
+    pub parent_code: Option<String>,
+    pub province_code: String,
+    pub valid_from: Option<NaiveDate>,
+    pub valid_to: Option<NaiveDate>,
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct LineageRow {
+    pub old_code: String,
+    pub old_district_code: String,
+    pub old_province_code: String,
+    pub partly: bool,
+    pub new_code: String,
+    pub new_province_code: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewAgency {
+    pub id: Uuid,
+    pub code: String,
+    pub name: String,
+    pub kind: AgencyKind,
+    pub parent_id: Option<Uuid>,
+    pub unit_id: Option<String>,
+    pub province_code: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Agency {
+    pub id: Uuid,
+    pub code: String,
+    pub name: String,
+    pub kind: AgencyKind,
+    pub parent_id: Option<Uuid>,
+    pub unit_id: Option<String>,
+    pub province_code: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct AgencyQuery {
+    pub q: Option<String>,
+    pub kind: Option<AgencyKind>,
+    pub parent: Option<Uuid>,
+    pub province_code: Option<String>,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub id: Uuid,
+    pub username: String,
+    pub full_name: String,
+    pub password_hash: String,
+    pub grants: Vec<Grant>,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct User {
+    pub id: Uuid,
+    pub username: String,
+    pub full_name: String,
+    pub disabled: bool,
+    pub grants: Vec<Grant>,
+    pub created_at: DateTime<Utc>,
+}
+
+impl User {
+    pub fn roles(&self) -> Vec<Role> {
+        let mut r: Vec<Role> = self.grants.iter().map(|g| g.role).collect();
+        r.sort();
+        r.dedup();
+        r
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SessionKind {
+    Browser,
+    Api,
+}
+
+impl SessionKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SessionKind::Browser => "browser",
+            SessionKind::Api => "api",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct NewSession {
+    pub token_hash: String,
+    pub user_id: Uuid,
+    pub kind: SessionKind,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+}

@@ -1,0 +1,76 @@
+//! PostgreSQL backend, for production and for several `motcua serve` processes on one database.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+
+use crate::{Backend, DbError, DbResult, redact_url};
+
+type Db = sqlx::Postgres;
+const BACKEND: Backend = Backend::Postgres;
+
+fn migrator() -> sqlx::migrate::Migrator {
+    sqlx::migrate!("./migrations/postgres")
+}
+
+#[path = "sql.rs"]
+mod sql;
+
+pub use sql::SqlStore as PostgresStore;
+
+impl PostgresStore {
+    /// Connects to `url`. A `?schema=NAME` parameter puts every table in that schema (created
+    /// if missing); the test suite gives each test its own schema this way.
+    pub async fn open(url: &str) -> DbResult<Self> {
+        let (base, schema) = split_schema(url);
+        let mut opts = PgConnectOptions::from_str(&base)
+            .map_err(|e| DbError::Unavailable(format!("{}: {e}", redact_url(url))))?;
+        if let Some(schema) = &schema {
+            opts = opts.options([("search_path", schema.as_str())]);
+        }
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(opts)
+            .await
+            .map_err(|e| DbError::Unavailable(format!("{}: {e}", redact_url(url))))?;
+        if let Some(schema) = schema {
+            if !schema
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_')
+            {
+                return Err(DbError::Unavailable(format!(
+                    "invalid schema name {schema:?}"
+                )));
+            }
+            let ddl = format!("CREATE SCHEMA IF NOT EXISTS {schema}");
+            sqlx::query(sqlx::AssertSqlSafe(ddl)).execute(&pool).await?;
+        }
+        Ok(PostgresStore { pool })
+    }
+}
+
+/// Takes a `schema=` query parameter out of a PostgreSQL URL.
+fn split_schema(url: &str) -> (String, Option<String>) {
+    let Some((base, query)) = url.split_once('?') else {
+        return (url.to_string(), None);
+    };
+    let mut schema = None;
+    let rest: Vec<&str> = query
+        .split('&')
+        .filter(|kv| match kv.strip_prefix("schema=") {
+            Some(s) => {
+                schema = Some(s.to_string());
+                false
+            }
+            None => true,
+        })
+        .collect();
+    let base = if rest.is_empty() {
+        base.to_string()
+    } else {
+        format!("{base}?{}", rest.join("&"))
+    };
+    (base, schema)
+}

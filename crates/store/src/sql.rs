@@ -1,0 +1,471 @@
+//! The one SQL body of the [`Store`] port, compiled once per backend: the including module
+//! (`sqlite.rs` or `postgres.rs`) defines `Db`, `BACKEND` and `migrator()`. Queries use `$n`
+//! placeholders (SQLite accepts them) and types both drivers encode the same way.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use motcua_domain::agency::AgencyKind;
+use motcua_domain::auth::{Grant, Role};
+use motcua_domain::text::{QueryWord, fold_ascii, query_words, tone_key};
+use motcua_domain::units::Era;
+use sqlx::{Pool, QueryBuilder};
+use uuid::Uuid;
+
+use super::{BACKEND, Db, migrator};
+use crate::models::*;
+use crate::{Backend, DbError, DbResult, Store, reference};
+
+/// Rows per multi-row INSERT: well under both backends' bind-parameter limits.
+const BATCH: usize = 400;
+
+pub struct SqlStore {
+    pub(super) pool: Pool<Db>,
+}
+
+/// Adds one `AND (...)` per query word: a word typed without accents matches the ASCII fold of
+/// the text, a word with accents its tone key; both as a word prefix.
+fn push_text_match(qb: &mut QueryBuilder<Db>, ascii_col: &str, key_col: &str, q: &str) {
+    for w in query_words(q) {
+        let (col, word) = match w {
+            QueryWord::Ascii(w) => (ascii_col, w),
+            QueryWord::Toned(w) => (key_col, w),
+        };
+        qb.push(format_args!(" AND {col} LIKE "));
+        qb.push_bind(format!("% {word}%"));
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct AgencyRecord {
+    id: Uuid,
+    code: String,
+    name: String,
+    kind: String,
+    parent_id: Option<Uuid>,
+    unit_id: Option<String>,
+    province_code: Option<String>,
+    created_at: DateTime<Utc>,
+}
+
+impl AgencyRecord {
+    fn into_agency(self) -> DbResult<Agency> {
+        let kind = AgencyKind::parse(&self.kind)
+            .ok_or_else(|| DbError::Other(format!("unknown agency kind {:?}", self.kind)))?;
+        Ok(Agency {
+            id: self.id,
+            code: self.code,
+            name: self.name,
+            kind,
+            parent_id: self.parent_id,
+            unit_id: self.unit_id,
+            province_code: self.province_code,
+            created_at: self.created_at,
+        })
+    }
+}
+
+const AGENCY_COLUMNS: &str = "id, code, name, kind, parent_id, unit_id, province_code, created_at";
+
+#[derive(sqlx::FromRow)]
+struct UserRecord {
+    id: Uuid,
+    username: String,
+    full_name: String,
+    password_hash: String,
+    disabled: bool,
+    created_at: DateTime<Utc>,
+}
+
+impl SqlStore {
+    async fn grants(&self, user_id: Uuid) -> DbResult<Vec<Grant>> {
+        let rows: Vec<(String, Option<Uuid>)> =
+            sqlx::query_as("SELECT role, agency_id FROM user_roles WHERE user_id = $1")
+                .bind(user_id)
+                .fetch_all(&self.pool)
+                .await?;
+        rows.into_iter()
+            .map(|(role, agency)| {
+                let role = Role::parse(&role)
+                    .ok_or_else(|| DbError::Other(format!("unknown role {role:?}")))?;
+                Ok(Grant { role, agency })
+            })
+            .collect()
+    }
+
+    async fn user_from(&self, r: UserRecord) -> DbResult<(User, String)> {
+        let grants = self.grants(r.id).await?;
+        Ok((
+            User {
+                id: r.id,
+                username: r.username,
+                full_name: r.full_name,
+                disabled: r.disabled,
+                grants,
+                created_at: r.created_at,
+            },
+            r.password_hash,
+        ))
+    }
+
+    async fn load_reference_data(&self) -> DbResult<MigrateReport> {
+        let mut report = MigrateReport::default();
+        let (units,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM admin_units")
+            .fetch_one(&self.pool)
+            .await?;
+        if units == 0 {
+            let all = reference::all_units();
+            let mut tx = self.pool.begin().await?;
+            for chunk in all.chunks(BATCH) {
+                let mut qb = QueryBuilder::<Db>::new(
+                    "INSERT INTO admin_units (id, era, level, code, name, kind, parent_code, \
+                     province_code, valid_from, valid_to, name_ascii, name_key, lat, lon) ",
+                );
+                qb.push_values(chunk, |mut b, u| {
+                    b.push_bind(u.id())
+                        .push_bind(u.era.as_str())
+                        .push_bind(u.level.as_str())
+                        .push_bind(u.code.clone())
+                        .push_bind(u.name.clone())
+                        .push_bind(u.kind.clone())
+                        .push_bind(u.parent_code.clone())
+                        .push_bind(u.province_code.clone())
+                        .push_bind(u.era.valid_from())
+                        .push_bind(u.era.valid_to())
+                        .push_bind(format!(" {}", u.name_ascii()))
+                        .push_bind(format!(" {}", u.name_key()))
+                        .push_bind(u.lat)
+                        .push_bind(u.lon);
+                });
+                qb.push(" ON CONFLICT DO NOTHING");
+                report.units_loaded += qb.build().execute(&mut *tx).await?.rows_affected();
+            }
+            let links = reference::lineage();
+            for chunk in links.chunks(BATCH) {
+                let mut qb = QueryBuilder::<Db>::new(
+                    "INSERT INTO unit_lineage (old_code, old_district_code, old_province_code, \
+                     partly, new_code, new_province_code) ",
+                );
+                qb.push_values(chunk, |mut b, l| {
+                    b.push_bind(l.old_code.clone())
+                        .push_bind(l.old_district_code.clone())
+                        .push_bind(l.old_province_code.clone())
+                        .push_bind(l.partly)
+                        .push_bind(l.new_code.clone())
+                        .push_bind(l.new_province_code.clone());
+                });
+                qb.push(" ON CONFLICT DO NOTHING");
+                report.lineage_loaded += qb.build().execute(&mut *tx).await?.rows_affected();
+            }
+            tx.commit().await?;
+        }
+        Ok(report)
+    }
+
+    fn push_agency_filters(qb: &mut QueryBuilder<Db>, q: &AgencyQuery) {
+        qb.push(" WHERE 1 = 1");
+        if let Some(kind) = q.kind {
+            qb.push(" AND kind = ").push_bind(kind.as_str());
+        }
+        if let Some(parent) = q.parent {
+            qb.push(" AND parent_id = ").push_bind(parent);
+        }
+        if let Some(p) = &q.province_code {
+            qb.push(" AND province_code = ").push_bind(p.clone());
+        }
+        if let Some(text) = &q.q {
+            push_text_match(qb, "name_ascii", "name_key", text);
+        }
+    }
+}
+
+fn insert_agency_sql() -> QueryBuilder<Db> {
+    QueryBuilder::<Db>::new(
+        "INSERT INTO agencies (id, code, name, kind, parent_id, unit_id, province_code, \
+         name_ascii, name_key, created_at) ",
+    )
+}
+
+fn push_agency_values(qb: &mut QueryBuilder<Db>, batch: &[NewAgency]) {
+    qb.push_values(batch, |mut b, a| {
+        b.push_bind(a.id)
+            .push_bind(a.code.clone())
+            .push_bind(a.name.clone())
+            .push_bind(a.kind.as_str())
+            .push_bind(a.parent_id)
+            .push_bind(a.unit_id.clone())
+            .push_bind(a.province_code.clone())
+            .push_bind(format!(" {}", fold_ascii(&a.name)))
+            .push_bind(format!(" {}", tone_key(&a.name)))
+            .push_bind(a.created_at);
+    });
+}
+
+#[async_trait]
+impl Store for SqlStore {
+    fn backend(&self) -> Backend {
+        BACKEND
+    }
+
+    async fn ping(&self) -> DbResult<()> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    async fn migrate(&self) -> DbResult<MigrateReport> {
+        migrator().run(&self.pool).await?;
+        self.load_reference_data().await
+    }
+
+    async fn search_units(&self, q: &UnitQuery) -> DbResult<Page<UnitRow>> {
+        let filters = |qb: &mut QueryBuilder<Db>| {
+            qb.push(" WHERE era = ").push_bind(Era::at(q.at).as_str());
+            if let Some(parent) = &q.parent {
+                qb.push(" AND parent_code = ").push_bind(parent.clone());
+            }
+            if let Some(level) = q.level {
+                qb.push(" AND level = ").push_bind(level.as_str());
+            }
+            if let Some(text) = &q.q {
+                push_text_match(qb, "name_ascii", "name_key", text);
+            }
+        };
+        let mut count = QueryBuilder::<Db>::new("SELECT COUNT(*) FROM admin_units");
+        filters(&mut count);
+        let (total,): (i64,) = count.build_query_as().fetch_one(&self.pool).await?;
+        let mut qb = QueryBuilder::<Db>::new(
+            "SELECT id, era, level, code, name, kind, parent_code, province_code, valid_from, \
+             valid_to, lat, lon FROM admin_units",
+        );
+        filters(&mut qb);
+        qb.push(
+            " ORDER BY CASE level WHEN 'province' THEN 0 WHEN 'district' THEN 1 ELSE 2 END, \
+             code LIMIT ",
+        )
+        .push_bind(q.limit);
+        let items = qb.build_query_as().fetch_all(&self.pool).await?;
+        Ok(Page { items, total })
+    }
+
+    async fn get_unit(&self, id: &str) -> DbResult<UnitRow> {
+        Ok(sqlx::query_as(
+            "SELECT id, era, level, code, name, kind, parent_code, province_code, valid_from, \
+             valid_to, lat, lon FROM admin_units WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_one(&self.pool)
+        .await?)
+    }
+
+    async fn unit_lineage(&self, code: &str, era: Era) -> DbResult<Vec<LineageRow>> {
+        let sql = match era {
+            Era::TwoTier2025 => {
+                "SELECT old_code, old_district_code, old_province_code, partly, new_code, \
+                 new_province_code FROM unit_lineage WHERE new_code = $1 ORDER BY old_code"
+            }
+            Era::Legacy => {
+                "SELECT old_code, old_district_code, old_province_code, partly, new_code, \
+                 new_province_code FROM unit_lineage WHERE old_code = $1 ORDER BY new_code"
+            }
+        };
+        Ok(sqlx::query_as(sql).bind(code).fetch_all(&self.pool).await?)
+    }
+
+    async fn create_agency(&self, a: &NewAgency) -> DbResult<Agency> {
+        let mut qb = insert_agency_sql();
+        push_agency_values(&mut qb, std::slice::from_ref(a));
+        qb.build().execute(&self.pool).await?;
+        self.get_agency(a.id).await
+    }
+
+    async fn insert_agencies(&self, batch: &[NewAgency]) -> DbResult<u64> {
+        let mut tx = self.pool.begin().await?;
+        let mut inserted = 0;
+        for chunk in batch.chunks(BATCH) {
+            let mut qb = insert_agency_sql();
+            push_agency_values(&mut qb, chunk);
+            qb.push(" ON CONFLICT DO NOTHING");
+            inserted += qb.build().execute(&mut *tx).await?.rows_affected();
+        }
+        tx.commit().await?;
+        Ok(inserted)
+    }
+
+    async fn list_agencies(&self, q: &AgencyQuery) -> DbResult<Page<Agency>> {
+        let mut count = QueryBuilder::<Db>::new("SELECT COUNT(*) FROM agencies");
+        Self::push_agency_filters(&mut count, q);
+        let (total,): (i64,) = count.build_query_as().fetch_one(&self.pool).await?;
+
+        let mut qb = QueryBuilder::<Db>::new(format!("SELECT {AGENCY_COLUMNS} FROM agencies"));
+        Self::push_agency_filters(&mut qb, q);
+        qb.push(" ORDER BY code LIMIT ").push_bind(q.limit);
+        qb.push(" OFFSET ").push_bind(q.offset);
+        let rows: Vec<AgencyRecord> = qb.build_query_as().fetch_all(&self.pool).await?;
+        let items = rows
+            .into_iter()
+            .map(AgencyRecord::into_agency)
+            .collect::<DbResult<_>>()?;
+        Ok(Page { items, total })
+    }
+
+    async fn get_agency(&self, id: Uuid) -> DbResult<Agency> {
+        let mut qb =
+            QueryBuilder::<Db>::new(format!("SELECT {AGENCY_COLUMNS} FROM agencies WHERE id = "));
+        qb.push_bind(id);
+        let r: AgencyRecord = qb.build_query_as().fetch_one(&self.pool).await?;
+        r.into_agency()
+    }
+
+    async fn get_agency_by_code(&self, code: &str) -> DbResult<Agency> {
+        let mut qb = QueryBuilder::<Db>::new(format!(
+            "SELECT {AGENCY_COLUMNS} FROM agencies WHERE code = "
+        ));
+        qb.push_bind(code.to_string());
+        let r: AgencyRecord = qb.build_query_as().fetch_one(&self.pool).await?;
+        r.into_agency()
+    }
+
+    async fn agency_ancestors(&self, id: Uuid) -> DbResult<Vec<Uuid>> {
+        let rows: Vec<(Uuid, i64)> = sqlx::query_as(
+            "WITH RECURSIVE up (id, parent_id, depth) AS ( \
+                 SELECT a.id, a.parent_id, CAST(0 AS BIGINT) FROM agencies a WHERE a.id = $1 \
+                 UNION ALL \
+                 SELECT p.id, p.parent_id, up.depth + 1 FROM agencies p JOIN up ON p.id = up.parent_id \
+                 WHERE up.depth < 32) \
+             SELECT id, depth FROM up WHERE depth > 0 ORDER BY depth",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.into_iter().map(|(id, _)| id).collect())
+    }
+
+    async fn create_user(&self, u: &NewUser) -> DbResult<User> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "INSERT INTO users (id, username, full_name, password_hash, disabled, created_at) \
+             VALUES ($1, $2, $3, $4, FALSE, $5)",
+        )
+        .bind(u.id)
+        .bind(&u.username)
+        .bind(&u.full_name)
+        .bind(&u.password_hash)
+        .bind(u.created_at)
+        .execute(&mut *tx)
+        .await?;
+        for g in &u.grants {
+            sqlx::query("INSERT INTO user_roles (user_id, role, agency_id) VALUES ($1, $2, $3)")
+                .bind(u.id)
+                .bind(g.role.as_str())
+                .bind(g.agency)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        self.get_user(u.id).await
+    }
+
+    async fn user_by_username(&self, username: &str) -> DbResult<(User, String)> {
+        let r: UserRecord = sqlx::query_as(
+            "SELECT id, username, full_name, password_hash, disabled, created_at FROM users \
+             WHERE username = $1",
+        )
+        .bind(username)
+        .fetch_one(&self.pool)
+        .await?;
+        self.user_from(r).await
+    }
+
+    async fn get_user(&self, id: Uuid) -> DbResult<User> {
+        let r: UserRecord = sqlx::query_as(
+            "SELECT id, username, full_name, password_hash, disabled, created_at FROM users \
+             WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(self.user_from(r).await?.0)
+    }
+
+    async fn list_users(
+        &self,
+        agency: Option<Uuid>,
+        limit: i64,
+        offset: i64,
+    ) -> DbResult<Page<User>> {
+        let filter =
+            " WHERE ($1 IS NULL OR id IN (SELECT user_id FROM user_roles WHERE agency_id = $1))";
+        let (total,): (i64,) = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT COUNT(*) FROM users{filter}"
+        )))
+        .bind(agency)
+        .fetch_one(&self.pool)
+        .await?;
+        let rows: Vec<UserRecord> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT id, username, full_name, password_hash, disabled, created_at FROM users{filter} \
+             ORDER BY username LIMIT $2 OFFSET $3"
+        )))
+        .bind(agency)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut items = Vec::with_capacity(rows.len());
+        for r in rows {
+            items.push(self.user_from(r).await?.0);
+        }
+        Ok(Page { items, total })
+    }
+
+    async fn create_session(&self, s: &NewSession) -> DbResult<()> {
+        sqlx::query(
+            "INSERT INTO sessions (token_hash, user_id, kind, created_at, expires_at) \
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(&s.token_hash)
+        .bind(s.user_id)
+        .bind(s.kind.as_str())
+        .bind(s.created_at)
+        .bind(s.expires_at)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn session_user(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> DbResult<(User, SessionKind)> {
+        let row: Option<(Uuid, String)> = sqlx::query_as(
+            "SELECT s.user_id, s.kind FROM sessions s JOIN users u ON u.id = s.user_id \
+             WHERE s.token_hash = $1 AND s.expires_at > $2 AND NOT u.disabled",
+        )
+        .bind(token_hash)
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await?;
+        let (user_id, kind) = row.ok_or(DbError::NotFound)?;
+        let kind = if kind == "api" {
+            SessionKind::Api
+        } else {
+            SessionKind::Browser
+        };
+        Ok((self.get_user(user_id).await?, kind))
+    }
+
+    async fn delete_session(&self, token_hash: &str) -> DbResult<()> {
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+            .bind(token_hash)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn delete_expired_sessions(&self, now: DateTime<Utc>) -> DbResult<u64> {
+        Ok(sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
+            .bind(now)
+            .execute(&self.pool)
+            .await?
+            .rows_affected())
+    }
+}

@@ -1,0 +1,128 @@
+//! Agencies: the public tree, and creation by administrators.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use motcua_domain::agency::AgencyKind;
+use motcua_domain::auth::Action;
+use motcua_store::{Agency, AgencyQuery, DbError, Page};
+use serde::{Deserialize, Serialize};
+
+use crate::auth::{Caller, ResolvedScope, require};
+use crate::error::{ApiJson, ApiQuery, ApiResult, AppError};
+use crate::service::{self, CreateAgency};
+use crate::state::AppState;
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct AgencyParams {
+    /// Name, with or without diacritics.
+    pub q: Option<String>,
+    pub kind: Option<String>,
+    /// Code of the parent agency.
+    pub parent: Option<String>,
+    /// Province code (statistics office), e.g. `38`.
+    pub province: Option<String>,
+    pub limit: Option<i64>,
+    pub offset: Option<i64>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct AgencyList {
+    #[schema(value_type = Vec<Object>)]
+    pub items: Vec<Agency>,
+    pub total: i64,
+}
+
+/// List and search agencies.
+#[utoipa::path(get, path = "/agencies", params(AgencyParams), tag = "agencies",
+    responses((status = 200, body = AgencyList), (status = 400, body = crate::error::ApiErrorBody)))]
+pub async fn list(
+    State(state): State<AppState>,
+    ApiQuery(p): ApiQuery<AgencyParams>,
+) -> ApiResult<Json<AgencyList>> {
+    let kind = match p.kind.as_deref() {
+        Some(k) => Some(AgencyKind::parse(k).ok_or_else(|| {
+            AppError::bad_request(
+                "invalid_agency_kind",
+                format!("Loại cơ quan \"{k}\" không hợp lệ."),
+            )
+        })?),
+        None => None,
+    };
+    let parent = match &p.parent {
+        Some(code) => Some(agency_by_code(&state, code).await?.id),
+        None => None,
+    };
+    let Page { items, total } = state
+        .store
+        .list_agencies(&AgencyQuery {
+            q: p.q.filter(|s| !s.trim().is_empty()),
+            kind,
+            parent,
+            province_code: p.province,
+            limit: p.limit.unwrap_or(50).clamp(1, 500),
+            offset: p.offset.unwrap_or(0).max(0),
+        })
+        .await?;
+    Ok(Json(AgencyList { items, total }))
+}
+
+pub async fn agency_by_code(state: &AppState, code: &str) -> ApiResult<Agency> {
+    state
+        .store
+        .get_agency_by_code(code)
+        .await
+        .map_err(|e| match e {
+            DbError::NotFound => AppError::NotFound("cơ quan"),
+            e => e.into(),
+        })
+}
+
+/// One agency by its electronic identifier code.
+#[utoipa::path(get, path = "/agencies/{code}", tag = "agencies",
+    responses((status = 200, body = Object), (status = 404, body = crate::error::ApiErrorBody)))]
+pub async fn get_one(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+) -> ApiResult<Json<Agency>> {
+    Ok(Json(agency_by_code(&state, &code).await?))
+}
+
+/// Create an agency (administrators: system-wide, or within their agency's subtree).
+#[utoipa::path(post, path = "/agencies", tag = "agencies", request_body = CreateAgency,
+    security(("bearer" = [])),
+    responses((status = 201, body = Object), (status = 401, body = crate::error::ApiErrorBody),
+        (status = 403, body = crate::error::ApiErrorBody), (status = 409, body = crate::error::ApiErrorBody),
+        (status = 422, body = crate::error::ApiErrorBody)))]
+pub async fn create(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(input): ApiJson<CreateAgency>,
+) -> ApiResult<(StatusCode, Json<Agency>)> {
+    match &input.parent_code {
+        None => require(&caller, Action::ManageAgencies { parent: None })?,
+        Some(code) => {
+            let parent =
+                state
+                    .store
+                    .get_agency_by_code(code.trim())
+                    .await
+                    .map_err(|e| match e {
+                        DbError::NotFound => AppError::invalid(
+                            "unknown_parent",
+                            format!("Không tìm thấy cơ quan cấp trên \"{code}\"."),
+                        ),
+                        e => e.into(),
+                    })?;
+            let scope = ResolvedScope::of(&state, parent.id).await?;
+            require(
+                &caller,
+                Action::ManageAgencies {
+                    parent: Some(scope.scope()),
+                },
+            )?;
+        }
+    }
+    let agency = service::create_agency(state.store.as_ref(), input).await?;
+    Ok((StatusCode::CREATED, Json(agency)))
+}

@@ -1,0 +1,65 @@
+//! The JSON API under `/api/v1`, described by OpenAPI at `/api/v1/openapi.json`.
+
+mod agencies;
+mod session;
+mod units;
+mod users;
+
+use axum::Router;
+use axum::routing::{get, post};
+use utoipa::OpenApi;
+
+use crate::error::AppError;
+use crate::state::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/units", get(units::search))
+        .route("/units/{id}", get(units::get_one))
+        .route("/agencies", get(agencies::list).post(agencies::create))
+        .route("/agencies/{code}", get(agencies::get_one))
+        .route(
+            "/auth/token",
+            post(session::issue_token).delete(session::revoke_token),
+        )
+        .route("/me", get(users::me))
+        .route("/users", get(users::list).post(users::create))
+        .route("/openapi.json", get(openapi_json))
+        .fallback(|| async { AppError::NotFound("địa chỉ API") })
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "motcua API",
+        description = "Hệ thống thông tin giải quyết thủ tục hành chính — JSON API. \
+            Errors are `{\"error\": code, \"message\": Vietnamese text}`."
+    ),
+    paths(
+        units::search, units::get_one,
+        agencies::list, agencies::get_one, agencies::create,
+        session::issue_token, session::revoke_token,
+        users::me, users::list, users::create,
+    ),
+    components(schemas(crate::error::ApiErrorBody)),
+    modifiers(&BearerAuth),
+    servers((url = "/api/v1"))
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+async fn openapi_json() -> axum::Json<utoipa::openapi::OpenApi> {
+    axum::Json(ApiDoc::openapi())
+}

@@ -1,0 +1,110 @@
+//! Administrative units: search by name (with or without diacritics), by parent, at a date.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use chrono::NaiveDate;
+use motcua_domain::units::{Era, Level};
+use motcua_store::{LineageRow, UnitQuery, UnitRow};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{ApiQuery, ApiResult, AppError};
+use crate::state::AppState;
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct UnitParams {
+    /// Name, with or without diacritics ("hoa hiep", "Hoà Hiệp").
+    pub q: Option<String>,
+    /// Parent unit code (a province code; a district code before 1/7/2025).
+    pub parent: Option<String>,
+    /// province, district or commune.
+    pub level: Option<String>,
+    /// Date the units are in force on, YYYY-MM-DD; today by default.
+    pub at: Option<String>,
+    /// At most this many items (1–500, default 50).
+    pub limit: Option<i64>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct UnitList {
+    #[schema(value_type = Vec<Object>)]
+    pub items: Vec<UnitRow>,
+    pub total: i64,
+}
+
+pub fn parse_date(s: &str, field: &'static str) -> ApiResult<NaiveDate> {
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| {
+        AppError::bad_request(
+            "invalid_date",
+            format!("Ngày \"{s}\" ({field}) không hợp lệ, cần dạng YYYY-MM-DD."),
+        )
+    })
+}
+
+/// Search administrative units.
+#[utoipa::path(get, path = "/units", params(UnitParams), tag = "units",
+    responses((status = 200, body = UnitList), (status = 400, body = crate::error::ApiErrorBody)))]
+pub async fn search(
+    State(state): State<AppState>,
+    ApiQuery(p): ApiQuery<UnitParams>,
+) -> ApiResult<Json<UnitList>> {
+    let at = match &p.at {
+        Some(s) => parse_date(s, "at")?,
+        None => crate::vn_today(),
+    };
+    let level = match p.level.as_deref() {
+        Some(l) => Some(Level::parse(l).ok_or_else(|| {
+            AppError::bad_request(
+                "invalid_level",
+                format!("Cấp \"{l}\" không hợp lệ (province, district, commune)."),
+            )
+        })?),
+        None => None,
+    };
+    let q = UnitQuery {
+        q: p.q.filter(|s| !s.trim().is_empty()),
+        parent: p.parent,
+        level,
+        at,
+        limit: p.limit.unwrap_or(50).clamp(1, 500),
+    };
+    let page = state.store.search_units(&q).await?;
+    Ok(Json(UnitList {
+        items: page.items,
+        total: page.total,
+    }))
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct UnitDetail {
+    #[serde(flatten)]
+    #[schema(value_type = Object)]
+    pub unit: UnitRow,
+    /// For a 2025 commune, the pre-2025 communes merged into it; for a pre-2025 commune, the
+    /// 2025 communes it went into.
+    #[schema(value_type = Vec<Object>)]
+    pub lineage: Vec<LineageRow>,
+}
+
+/// One administrative unit by id (`2025:commune:00004`, `legacy:district:001`).
+#[utoipa::path(get, path = "/units/{id}", tag = "units",
+    responses((status = 200, body = UnitDetail), (status = 404, body = crate::error::ApiErrorBody)))]
+pub async fn get_one(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> ApiResult<Json<UnitDetail>> {
+    let unit = state.store.get_unit(&id).await.map_err(|e| match e {
+        motcua_store::DbError::NotFound => AppError::NotFound("đơn vị hành chính"),
+        e => e.into(),
+    })?;
+    let lineage = if unit.level == "commune" {
+        let era = if unit.era == "legacy" {
+            Era::Legacy
+        } else {
+            Era::TwoTier2025
+        };
+        state.store.unit_lineage(&unit.code, era).await?
+    } else {
+        Vec::new()
+    };
+    Ok(Json(UnitDetail { unit, lineage }))
+}

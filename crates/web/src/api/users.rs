@@ -1,0 +1,104 @@
+//! Accounts: one's own, and administration of staff and citizens.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use motcua_domain::auth::Action;
+use motcua_store::User;
+use serde::{Deserialize, Serialize};
+
+use crate::api::agencies::agency_by_code;
+use crate::auth::{Caller, ResolvedScope, require};
+use crate::error::{ApiJson, ApiQuery, ApiResult};
+use crate::service::{self, CreateUser};
+use crate::state::AppState;
+
+/// The caller's own account and roles.
+#[utoipa::path(get, path = "/me", tag = "users", security(("bearer" = [])),
+    responses((status = 200, body = Object), (status = 401, body = crate::error::ApiErrorBody)))]
+pub async fn me(caller: Caller) -> ApiResult<Json<User>> {
+    require(&caller, Action::ReadSelf)?;
+    Ok(Json(caller.user))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct UserParams {
+    /// Only accounts with a role in this agency (code).
+    pub agency: Option<String>,
+    pub limit: Option<i64>,
+    pub offset: Option<i64>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct UserList {
+    #[schema(value_type = Vec<Object>)]
+    pub items: Vec<User>,
+    pub total: i64,
+}
+
+/// List accounts (administrators).
+#[utoipa::path(get, path = "/users", params(UserParams), tag = "users", security(("bearer" = [])),
+    responses((status = 200, body = UserList), (status = 401, body = crate::error::ApiErrorBody),
+        (status = 403, body = crate::error::ApiErrorBody)))]
+pub async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiQuery(p): ApiQuery<UserParams>,
+) -> ApiResult<Json<UserList>> {
+    let agency = match &p.agency {
+        Some(code) => {
+            let a = agency_by_code(&state, code).await?;
+            let scope = ResolvedScope::of(&state, a.id).await?;
+            require(
+                &caller,
+                Action::ManageUsers {
+                    agency: Some(scope.scope()),
+                },
+            )?;
+            Some(a.id)
+        }
+        None => {
+            require(&caller, Action::ManageUsers { agency: None })?;
+            None
+        }
+    };
+    let page = state
+        .store
+        .list_users(
+            agency,
+            p.limit.unwrap_or(50).clamp(1, 500),
+            p.offset.unwrap_or(0).max(0),
+        )
+        .await?;
+    Ok(Json(UserList {
+        items: page.items,
+        total: page.total,
+    }))
+}
+
+/// Create an account (administrators; agency administrators within their subtree).
+#[utoipa::path(post, path = "/users", tag = "users", request_body = CreateUser, security(("bearer" = [])),
+    responses((status = 201, body = Object), (status = 401, body = crate::error::ApiErrorBody),
+        (status = 403, body = crate::error::ApiErrorBody), (status = 409, body = crate::error::ApiErrorBody),
+        (status = 422, body = crate::error::ApiErrorBody)))]
+pub async fn create(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(input): ApiJson<CreateUser>,
+) -> ApiResult<(StatusCode, Json<User>)> {
+    match &input.agency_code {
+        Some(code) => {
+            let a = agency_by_code(&state, code).await?;
+            let scope = ResolvedScope::of(&state, a.id).await?;
+            require(
+                &caller,
+                Action::ManageUsers {
+                    agency: Some(scope.scope()),
+                },
+            )?;
+        }
+        None => require(&caller, Action::ManageUsers { agency: None })?,
+    }
+    let user = service::create_user(state.store.as_ref(), input).await?;
+    Ok((StatusCode::CREATED, Json(user)))
+}

@@ -1,0 +1,227 @@
+//! The one error type of the HTTP layer and its mapping to responses: JSON
+//! `{"error": code, "message": Vietnamese text}` for the API, a Vietnamese page for the UI.
+//! A 500 is logged with its cause and never shows it.
+
+use axum::Json;
+use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use motcua_store::DbError;
+use serde::Serialize;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// 400/422: the request is wrong; `code` is stable, `message` is for people.
+    #[error("{code}: {message}")]
+    Invalid {
+        status: StatusCode,
+        code: &'static str,
+        message: String,
+    },
+    /// Like `Invalid`, with a technical detail for API clients (e.g. the JSON path at fault).
+    #[error("{code}: {message} ({detail})")]
+    InvalidDetail {
+        status: StatusCode,
+        code: &'static str,
+        message: String,
+        detail: String,
+    },
+    #[error("unauthenticated")]
+    Unauthenticated,
+    #[error("forbidden")]
+    Forbidden,
+    #[error("not found: {0}")]
+    NotFound(&'static str),
+    #[error("conflict: {code}")]
+    Conflict { code: &'static str, message: String },
+    #[error("too many requests")]
+    TooManyRequests { retry_after_secs: u64 },
+    #[error("service unavailable: {0}")]
+    Unavailable(String),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ApiErrorBody {
+    /// Stable machine-readable code, e.g. `invalid_agency_code`.
+    pub error: String,
+    /// What went wrong, in Vietnamese.
+    pub message: String,
+    /// Technical detail for developers, when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+}
+
+impl AppError {
+    pub fn invalid(code: &'static str, message: impl Into<String>) -> Self {
+        AppError::Invalid {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            code,
+            message: message.into(),
+        }
+    }
+
+    pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
+        AppError::Invalid {
+            status: StatusCode::BAD_REQUEST,
+            code,
+            message: message.into(),
+        }
+    }
+
+    pub fn status(&self) -> StatusCode {
+        match self {
+            AppError::Invalid { status, .. } | AppError::InvalidDetail { status, .. } => *status,
+            AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden => StatusCode::FORBIDDEN,
+            AppError::NotFound(_) => StatusCode::NOT_FOUND,
+            AppError::Conflict { .. } => StatusCode::CONFLICT,
+            AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::Invalid { code, .. }
+            | AppError::InvalidDetail { code, .. }
+            | AppError::Conflict { code, .. } => code,
+            AppError::Unauthenticated => "unauthenticated",
+            AppError::Forbidden => "forbidden",
+            AppError::NotFound(_) => "not_found",
+            AppError::TooManyRequests { .. } => "too_many_requests",
+            AppError::Unavailable(_) => "service_unavailable",
+            AppError::Internal(_) => "internal_error",
+        }
+    }
+
+    /// The Vietnamese message shown to people.
+    pub fn message_vi(&self) -> String {
+        match self {
+            AppError::Invalid { message, .. }
+            | AppError::InvalidDetail { message, .. }
+            | AppError::Conflict { message, .. } => message.clone(),
+            AppError::Unauthenticated => "Vui lòng đăng nhập.".into(),
+            AppError::Forbidden => "Bạn không có quyền thực hiện thao tác này.".into(),
+            AppError::NotFound(what) => format!("Không tìm thấy {what}."),
+            AppError::TooManyRequests { retry_after_secs } => {
+                format!("Quá nhiều yêu cầu. Vui lòng thử lại sau {retry_after_secs} giây.")
+            }
+            AppError::Unavailable(_) => {
+                "Hệ thống tạm thời không phục vụ được. Vui lòng thử lại sau.".into()
+            }
+            AppError::Internal(_) => "Đã có lỗi hệ thống. Vui lòng thử lại sau.".into(),
+        }
+    }
+
+    pub fn body(&self) -> ApiErrorBody {
+        ApiErrorBody {
+            error: self.code().to_string(),
+            message: self.message_vi(),
+            detail: match self {
+                AppError::InvalidDetail { detail, .. } => Some(detail.clone()),
+                _ => None,
+            },
+        }
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        match &self {
+            AppError::Internal(cause) => tracing::error!(%cause, "internal error"),
+            AppError::Unavailable(cause) => tracing::warn!(%cause, "unavailable"),
+            _ => {}
+        }
+        let mut res = (self.status(), Json(self.body())).into_response();
+        match &self {
+            AppError::Unauthenticated => {
+                res.headers_mut()
+                    .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+            }
+            AppError::TooManyRequests { retry_after_secs } => {
+                if let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string()) {
+                    res.headers_mut().insert(header::RETRY_AFTER, v);
+                }
+            }
+            _ => {}
+        }
+        res
+    }
+}
+
+impl From<DbError> for AppError {
+    fn from(e: DbError) -> Self {
+        match e {
+            DbError::NotFound => AppError::NotFound("dữ liệu"),
+            DbError::Conflict(c) => AppError::Conflict {
+                code: "conflict",
+                message: format!("Dữ liệu bị trùng hoặc không khớp ràng buộc ({c})."),
+            },
+            DbError::Unavailable(m) => AppError::Unavailable(m),
+            DbError::Other(m) => AppError::Internal(m),
+        }
+    }
+}
+
+impl From<JsonRejection> for AppError {
+    fn from(r: JsonRejection) -> Self {
+        match r {
+            JsonRejection::JsonDataError(e) => AppError::InvalidDetail {
+                status: StatusCode::UNPROCESSABLE_ENTITY,
+                code: "invalid_body",
+                message: "Dữ liệu gửi lên thiếu trường bắt buộc, sai kiểu hoặc có trường không được phép.".into(),
+                detail: serde_detail(&e.body_text()),
+            },
+            JsonRejection::JsonSyntaxError(_) => {
+                AppError::bad_request("malformed_json", "Nội dung gửi lên không phải JSON hợp lệ.")
+            }
+            JsonRejection::MissingJsonContentType(_) => AppError::Invalid {
+                status: StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                code: "unsupported_media_type",
+                message: "Yêu cầu phải có Content-Type: application/json.".into(),
+            },
+            JsonRejection::BytesRejection(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                AppError::Invalid {
+                    status: StatusCode::PAYLOAD_TOO_LARGE,
+                    code: "payload_too_large",
+                    message: "Nội dung gửi lên vượt quá dung lượng cho phép.".into(),
+                }
+            }
+            other => AppError::bad_request("bad_request", format!("Yêu cầu không hợp lệ: {other}")),
+        }
+    }
+}
+
+impl From<QueryRejection> for AppError {
+    fn from(r: QueryRejection) -> Self {
+        AppError::InvalidDetail {
+            status: StatusCode::BAD_REQUEST,
+            code: "invalid_query",
+            message: "Tham số truy vấn không hợp lệ.".into(),
+            detail: serde_detail(&r.body_text()),
+        }
+    }
+}
+
+/// The serde part of an axum rejection text (drops axum's English preamble).
+fn serde_detail(text: &str) -> String {
+    text.rsplit_once("target type: ")
+        .or_else(|| text.split_once(": "))
+        .map(|(_, d)| d.to_string())
+        .unwrap_or_else(|| text.to_string())
+}
+
+/// JSON body extractor whose rejections are [`AppError`]s.
+#[derive(axum::extract::FromRequest)]
+#[from_request(via(axum::Json), rejection(AppError))]
+pub struct ApiJson<T>(pub T);
+
+/// Query-string extractor whose rejections are [`AppError`]s.
+#[derive(axum::extract::FromRequestParts)]
+#[from_request(via(axum::extract::Query), rejection(AppError))]
+pub struct ApiQuery<T>(pub T);
+
+pub type ApiResult<T> = Result<T, AppError>;

@@ -1,0 +1,53 @@
+//! Shared state of the HTTP layer.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use metrics_exporter_prometheus::PrometheusHandle;
+use motcua_store::DynStore;
+
+use crate::auth::LoginLimiter;
+
+/// Settings the HTTP layer needs (the binary builds them from its configuration).
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    pub session_ttl_hours: u64,
+    pub token_ttl_hours: u64,
+    /// Largest accepted request body, in bytes.
+    pub max_body_bytes: usize,
+    /// Mark cookies `Secure` (set behind HTTPS).
+    pub secure_cookies: bool,
+    /// Show the demo accounts on the login page.
+    pub demo: bool,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        WebConfig {
+            session_ttl_hours: 12,
+            token_ttl_hours: 24,
+            max_body_bytes: 2 * 1024 * 1024,
+            secure_cookies: false,
+            demo: false,
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub store: DynStore,
+    pub config: Arc<WebConfig>,
+    pub limiter: Arc<LoginLimiter>,
+    pub metrics: PrometheusHandle,
+}
+
+impl AppState {
+    pub fn new(store: DynStore, config: WebConfig) -> Self {
+        AppState {
+            store,
+            config: Arc::new(config),
+            limiter: Arc::new(LoginLimiter::new(Duration::from_secs(300), 5, 50)),
+            metrics: crate::metrics::handle(),
+        }
+    }
+}
