@@ -90,6 +90,15 @@ pub enum QueryWord {
     Toned(String),
 }
 
+impl QueryWord {
+    /// The folded word.
+    pub fn as_str(&self) -> &str {
+        match self {
+            QueryWord::Ascii(s) | QueryWord::Toned(s) => s,
+        }
+    }
+}
+
 /// Splits a user query into words, each folded for the key it should match. Words a user typed
 /// with accents must match those accents (in either tone placement); words typed without accents
 /// match any accents.

@@ -14,6 +14,8 @@ fn migrator() -> sqlx::migrate::Migrator {
     sqlx::migrate!("./migrations/postgres")
 }
 
+// The same SQL body as the other backend, on purpose (see the crate docs).
+#[allow(clippy::duplicate_mod)]
 #[path = "sql.rs"]
 mod sql;
 
@@ -45,7 +47,15 @@ impl PostgresStore {
                 )));
             }
             let ddl = format!("CREATE SCHEMA IF NOT EXISTS {schema}");
-            sqlx::query(sqlx::AssertSqlSafe(ddl)).execute(&pool).await?;
+            match sqlx::query(sqlx::AssertSqlSafe(ddl))
+                .execute(&pool)
+                .await
+                .map_err(DbError::from)
+            {
+                // Another process created it at the same moment.
+                Ok(_) | Err(DbError::Conflict(_)) => {}
+                Err(e) => return Err(e),
+            }
         }
         Ok(PostgresStore { pool })
     }

@@ -35,6 +35,26 @@ fn push_text_match(qb: &mut QueryBuilder<Db>, ascii_col: &str, key_col: &str, q:
     }
 }
 
+/// Pushes an ORDER BY term (with its trailing comma) that ranks texts containing the whole
+/// query as a phrase first: "hoa hiep" puts "Hòa Hiệp" before "Hiệp Hòa".
+fn push_phrase_rank(qb: &mut QueryBuilder<Db>, ascii_col: &str, key_col: &str, q: &str) {
+    let words = query_words(q);
+    let col = if words.iter().all(|w| matches!(w, QueryWord::Ascii(_))) {
+        ascii_col
+    } else if words.iter().all(|w| matches!(w, QueryWord::Toned(_))) {
+        key_col
+    } else {
+        return;
+    };
+    if words.len() < 2 {
+        return;
+    }
+    let phrase: Vec<&str> = words.iter().map(QueryWord::as_str).collect();
+    qb.push(format_args!("CASE WHEN {col} LIKE "));
+    qb.push_bind(format!("% {}%", phrase.join(" ")));
+    qb.push(" THEN 0 ELSE 1 END, ");
+}
+
 #[derive(sqlx::FromRow)]
 struct AgencyRecord {
     id: Uuid,
@@ -237,8 +257,12 @@ impl Store for SqlStore {
              valid_to, lat, lon FROM admin_units",
         );
         filters(&mut qb);
+        qb.push(" ORDER BY ");
+        if let Some(text) = &q.q {
+            push_phrase_rank(&mut qb, "name_ascii", "name_key", text);
+        }
         qb.push(
-            " ORDER BY CASE level WHEN 'province' THEN 0 WHEN 'district' THEN 1 ELSE 2 END, \
+            "CASE level WHEN 'province' THEN 0 WHEN 'district' THEN 1 ELSE 2 END, \
              code LIMIT ",
         )
         .push_bind(q.limit);
@@ -297,7 +321,11 @@ impl Store for SqlStore {
 
         let mut qb = QueryBuilder::<Db>::new(format!("SELECT {AGENCY_COLUMNS} FROM agencies"));
         Self::push_agency_filters(&mut qb, q);
-        qb.push(" ORDER BY code LIMIT ").push_bind(q.limit);
+        qb.push(" ORDER BY ");
+        if let Some(text) = &q.q {
+            push_phrase_rank(&mut qb, "name_ascii", "name_key", text);
+        }
+        qb.push("code LIMIT ").push_bind(q.limit);
         qb.push(" OFFSET ").push_bind(q.offset);
         let rows: Vec<AgencyRecord> = qb.build_query_as().fetch_all(&self.pool).await?;
         let items = rows

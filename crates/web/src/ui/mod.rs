@@ -48,13 +48,14 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Csrf {
 }
 
 impl Csrf {
-    fn verify(&self, submitted: &str) -> Result<(), Response> {
+    /// `Err(page)` with the Vietnamese "form expired" page when the token does not match.
+    fn verify(&self, submitted: &str) -> Result<(), Box<Response>> {
         if self.is_new || submitted.is_empty() || submitted != self.token {
-            return Err(error_page(
+            return Err(Box::new(error_page(
                 StatusCode::FORBIDDEN,
                 "Phiên làm việc đã hết hạn",
                 "Biểu mẫu đã hết hạn hoặc không hợp lệ. Vui lòng tải lại trang và thử lại.",
-            ));
+            )));
         }
         Ok(())
     }
@@ -231,7 +232,7 @@ async fn login_submit(
     Form(form): Form<LoginForm>,
 ) -> Response {
     if let Err(res) = csrf.verify(&form.csrf) {
-        return res;
+        return *res;
     }
     let username = form.username.trim().to_string();
     match auth::login(&state, &username, &form.password, ip).await {
@@ -281,12 +282,12 @@ async fn logout(
     Form(form): Form<LogoutForm>,
 ) -> Response {
     if let Err(res) = csrf.verify(&form.csrf) {
-        return res;
+        return *res;
     }
-    if let Some(c) = caller {
-        if let Err(e) = state.store.delete_session(&c.token_hash).await {
-            return AppError::from(e).into_response();
-        }
+    if let Some(c) = caller
+        && let Err(e) = state.store.delete_session(&c.token_hash).await
+    {
+        return AppError::from(e).into_response();
     }
     let mut res = Redirect::to("/").into_response();
     append_cookie(

@@ -1,0 +1,13 @@
+//! motcua's integration suite: one test binary, real HTTP against a real server on a real
+//! database. Every test runs on embedded SQLite by default, and on PostgreSQL when
+//! `MOTCUA_TEST_DATABASE_URL=postgres://...` is set (each test gets its own schema).
+
+mod support;
+
+mod agencies;
+mod auth;
+mod cli;
+mod errors;
+mod health;
+mod processes;
+mod units;

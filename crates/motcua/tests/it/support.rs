@@ -1,0 +1,222 @@
+//! Test support: a fresh database per test (a temp SQLite file, or a PostgreSQL schema) and a
+//! real server on 127.0.0.1:0 driven by a real HTTP client.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Once;
+
+use motcua_store::DynStore;
+use reqwest::{Client, Response, StatusCode};
+use serde_json::{Value, json};
+
+pub const PASSWORD: &str = "mat-khau-thu-nghiem";
+
+/// Where the test databases live.
+#[derive(Clone, Debug)]
+pub enum TestDb {
+    Sqlite(PathBuf),
+    Postgres(String),
+}
+
+impl TestDb {
+    /// A fresh, empty database for one test.
+    pub fn fresh() -> TestDb {
+        match std::env::var("MOTCUA_TEST_DATABASE_URL") {
+            Ok(url) if !url.trim().is_empty() => {
+                assert!(
+                    url.starts_with("postgres://") || url.starts_with("postgresql://"),
+                    "MOTCUA_TEST_DATABASE_URL must be a postgres:// URL"
+                );
+                let schema = format!("t_{}", uuid::Uuid::new_v4().simple());
+                let sep = if url.contains('?') { '&' } else { '?' };
+                TestDb::Postgres(format!("{url}{sep}schema={schema}"))
+            }
+            _ => {
+                static NOTICE: Once = Once::new();
+                NOTICE.call_once(|| {
+                    eprintln!(
+                        "\n*** motcua tests: running on embedded SQLite. PostgreSQL is NOT tested in this run: \
+                         set MOTCUA_TEST_DATABASE_URL=postgres://... (scripts/test does both). ***\n"
+                    )
+                });
+                let dir = std::env::temp_dir()
+                    .join(format!("motcua-test-{}", uuid::Uuid::new_v4().simple()));
+                TestDb::Sqlite(dir)
+            }
+        }
+    }
+
+    /// Arguments that point the `motcua` binary at this database.
+    pub fn cli_args(&self) -> Vec<String> {
+        match self {
+            TestDb::Sqlite(dir) => vec!["--data-dir".into(), dir.display().to_string()],
+            TestDb::Postgres(url) => vec!["--database-url".into(), url.clone()],
+        }
+    }
+
+    pub async fn open(&self) -> DynStore {
+        let (url, dir) = match self {
+            TestDb::Sqlite(dir) => (None, dir.clone()),
+            TestDb::Postgres(url) => (Some(url.as_str()), std::env::temp_dir()),
+        };
+        let store = motcua_store::connect(url, &dir).await.unwrap_or_else(|e| {
+            panic!(
+                "\n\n!!! cannot open the test database ({}): {e}\n!!! PostgreSQL tests were requested but PostgreSQL is not reachable.\n",
+                motcua_store::redact_url(url.unwrap_or("sqlite"))
+            )
+        });
+        store.migrate().await.expect("migrations apply");
+        store
+    }
+}
+
+/// A running server with its own database.
+pub struct TestApp {
+    pub store: DynStore,
+    pub addr: SocketAddr,
+    pub client: Client,
+}
+
+impl TestApp {
+    pub async fn new() -> TestApp {
+        Self::with_config(motcua_web::WebConfig::default()).await
+    }
+
+    pub async fn with_config(config: motcua_web::WebConfig) -> TestApp {
+        let db = TestDb::fresh();
+        let store = db.open().await;
+        let app = motcua_web::router(motcua_web::AppState::new(store.clone(), config));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        tokio::spawn(async move {
+            axum::serve(
+                listener,
+                app.into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .await
+            .expect("server runs");
+        });
+        TestApp {
+            store,
+            addr,
+            client: client(),
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.addr, path)
+    }
+
+    pub async fn get(&self, path: &str) -> Response {
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn get_json(&self, path: &str) -> (StatusCode, Value) {
+        let res = self.get(path).await;
+        let status = res.status();
+        (status, res.json().await.unwrap_or(Value::Null))
+    }
+
+    /// Sends JSON with an optional bearer token; returns status and JSON body.
+    pub async fn send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
+        let mut req = self.client.request(method, self.url(path));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let res = req.send().await.expect("request");
+        let status = res.status();
+        (status, res.json().await.unwrap_or(Value::Null))
+    }
+
+    pub async fn post(&self, path: &str, token: Option<&str>, body: Value) -> (StatusCode, Value) {
+        self.send(reqwest::Method::POST, path, token, Some(body))
+            .await
+    }
+
+    /// Creates an agency directly through the service layer (as the CLI does).
+    pub async fn agency(
+        &self,
+        code: &str,
+        name: &str,
+        kind: &str,
+        parent: Option<&str>,
+    ) -> motcua_store::Agency {
+        motcua_web::service::create_agency(
+            self.store.as_ref(),
+            motcua_web::service::CreateAgency {
+                code: code.into(),
+                name: name.into(),
+                kind: kind.into(),
+                parent_code: parent.map(str::to_string),
+                unit_id: None,
+            },
+        )
+        .await
+        .expect("agency created")
+    }
+
+    /// Creates an account with [`PASSWORD`] and returns a bearer token for it.
+    pub async fn user(&self, username: &str, role: &str, agency: Option<&str>) -> String {
+        motcua_web::service::create_user(
+            self.store.as_ref(),
+            motcua_web::service::CreateUser {
+                username: username.into(),
+                full_name: Some(format!("Người dùng {username}")),
+                password: PASSWORD.into(),
+                role: role.into(),
+                agency_code: agency.map(str::to_string),
+            },
+        )
+        .await
+        .expect("user created");
+        self.token(username, PASSWORD).await
+    }
+
+    pub async fn token(&self, username: &str, password: &str) -> String {
+        let (status, body) = self
+            .post(
+                "/api/v1/auth/token",
+                None,
+                json!({"username": username, "password": password}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "login {username}: {body}");
+        body["token"].as_str().expect("token").to_string()
+    }
+}
+
+/// A client that keeps cookies and does not follow redirects (tests look at them).
+pub fn client() -> Client {
+    Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
+}
+
+/// Names of the items of a list response.
+pub fn names(body: &Value) -> Vec<String> {
+    body["items"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|i| i["name"].as_str().unwrap_or_default().to_string())
+                .collect()
+        })
+        .unwrap_or_default()
+}
