@@ -94,6 +94,8 @@ pub enum Action<'a> {
     Oversee(Scope<'a>),
     /// Submit a dossier online as a citizen.
     SubmitOnline,
+    /// Edit the official holiday schedules (system administrators).
+    ManageCalendar,
 }
 
 /// An agency with its ancestors, nearest first.
@@ -139,9 +141,9 @@ impl Principal {
         use Role::*;
         match action {
             Action::ReadSelf => !self.grants.is_empty(),
-            Action::ManageAgencies { parent: None } | Action::ManageUsers { agency: None } => {
-                self.system_admin()
-            }
+            Action::ManageAgencies { parent: None }
+            | Action::ManageUsers { agency: None }
+            | Action::ManageCalendar => self.system_admin(),
             Action::ManageAgencies { parent: Some(s) }
             | Action::ManageUsers { agency: Some(s) } => self.reaches(&[Admin], s),
             Action::Receive(s) => self.reaches(&[ReceivingOfficer], s),

@@ -1,6 +1,7 @@
 //! `motcua`: the one binary. `serve` runs the web service; the other subcommands are the
 //! operator's tools (migrations, agencies, accounts, the calendar).
 
+mod calendar_cmd;
 mod config;
 mod demo;
 
@@ -47,6 +48,9 @@ enum Command {
     /// Accounts.
     #[command(subcommand)]
     User(UserCmd),
+    /// The legal calendar: holidays, working days, appointments, lunar dates.
+    #[command(subcommand)]
+    Calendar(calendar_cmd::CalendarCmd),
 }
 
 #[derive(Subcommand)]
@@ -160,6 +164,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Agency(cmd) => agency(config, cmd).await,
         Command::User(cmd) => user(config, cmd).await,
+        Command::Calendar(cmd) => calendar_cmd::run(config, cmd).await,
     }
 }
 

@@ -61,6 +61,19 @@ pub trait Store: Send + Sync + 'static {
     /// The ancestors of an agency, nearest first.
     async fn agency_ancestors(&self, id: Uuid) -> DbResult<Vec<Uuid>>;
 
+    // Calendar: official yearly schedules and office hours.
+    /// Every official yearly schedule, by year.
+    async fn holiday_schedules(&self) -> DbResult<Vec<HolidayYear>>;
+    /// Replaces (or adds) the official schedule of one year, atomically.
+    async fn replace_holiday_year(&self, year: &HolidayYear) -> DbResult<()>;
+    /// Removes a year's official schedule (the statutory rules apply again). `NotFound` if none.
+    async fn delete_holiday_year(&self, year: i32) -> DbResult<()>;
+    /// Changes whenever any schedule changes (for caches shared by several processes).
+    async fn calendar_version(&self) -> DbResult<String>;
+    /// An agency's office hours as stored (JSON), `None` for the default.
+    async fn set_agency_office_hours(&self, agency: Uuid, json: Option<&str>) -> DbResult<()>;
+    async fn agency_office_hours(&self, agency: Uuid) -> DbResult<Option<String>>;
+
     // Accounts.
     async fn create_user(&self, u: &NewUser) -> DbResult<User>;
     async fn user_by_username(&self, username: &str) -> DbResult<(User, String)>;

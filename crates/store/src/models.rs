@@ -16,6 +16,7 @@ pub struct Page<T> {
 pub struct MigrateReport {
     pub units_loaded: u64,
     pub lineage_loaded: u64,
+    pub holiday_years_loaded: u64,
 }
 
 /// A search over administrative units.
@@ -143,4 +144,14 @@ pub struct NewSession {
     pub kind: SessionKind,
     pub created_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
+}
+
+/// An official yearly holiday schedule with who set it and on what legal basis.
+#[derive(Debug, Clone, Serialize)]
+pub struct HolidayYear {
+    pub schedule: motcua_domain::calendar::YearSchedule,
+    /// The legal source of the schedule as a whole (e.g. the Government Office's letter).
+    pub note: String,
+    pub updated_at: DateTime<Utc>,
+    pub updated_by: String,
 }

@@ -6,6 +6,12 @@ use motcua_domain::units::{self, AdminUnit, Lineage};
 const UNITS_2025: &str = include_str!("../../../data/units-2025.csv");
 const UNITS_LEGACY: &str = include_str!("../../../data/units-legacy.csv");
 const LINEAGE: &str = include_str!("../../../data/units-2025-lineage.csv");
+const HOLIDAYS: &str = include_str!("../../../data/holiday-schedules.csv");
+
+/// The official schedules shipped with this release, loaded once into a new database; after
+/// that, administrators own them.
+pub const HOLIDAYS_LOAD: &str = "holiday-schedules-2024-2026";
+pub const HOLIDAYS_NOTE: &str = "Lịch nghỉ chính thức của cán bộ, công chức, viên chức (phát hành kèm motcua, data/holiday-schedules.csv)";
 
 /// Every unit of both eras. The shipped files are checked by the tests, so a parse error here
 /// is a build defect.
@@ -17,6 +23,11 @@ pub fn all_units() -> Vec<AdminUnit> {
 
 pub fn lineage() -> Vec<Lineage> {
     units::parse_lineage(LINEAGE).expect("shipped units-2025-lineage.csv parses")
+}
+
+pub fn holiday_schedules() -> Vec<motcua_domain::calendar::YearSchedule> {
+    motcua_domain::calendar::parse_schedule_csv(HOLIDAYS)
+        .expect("shipped holiday-schedules.csv parses")
 }
 
 #[cfg(test)]
@@ -37,5 +48,7 @@ mod tests {
         assert_eq!(count(Era::Legacy, Level::District), 696);
         assert!(count(Era::Legacy, Level::Commune) > 10_000);
         assert_eq!(super::lineage().len(), 10_565);
+        let years: Vec<i32> = super::holiday_schedules().iter().map(|s| s.year).collect();
+        assert_eq!(years, vec![2024, 2025, 2026]);
     }
 }

@@ -3,9 +3,10 @@
 //! placeholders (SQLite accepts them) and types both drivers encode the same way.
 
 use async_trait::async_trait;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use motcua_domain::agency::AgencyKind;
 use motcua_domain::auth::{Grant, Role};
+use motcua_domain::calendar::{DayEntry, DayKind, YearSchedule};
 use motcua_domain::text::{QueryWord, fold_ascii, query_words, tone_key};
 use motcua_domain::units::Era;
 use sqlx::{Pool, QueryBuilder};
@@ -178,6 +179,28 @@ impl SqlStore {
             }
             tx.commit().await?;
         }
+        let mut tx = self.pool.begin().await?;
+        let first = sqlx::query(
+            "INSERT INTO reference_loads (name, loaded_at) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+        )
+        .bind(reference::HOLIDAYS_LOAD)
+        .bind(Utc::now())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if first == 1 {
+            for schedule in reference::holiday_schedules() {
+                let year = HolidayYear {
+                    schedule,
+                    note: reference::HOLIDAYS_NOTE.to_string(),
+                    updated_at: Utc::now(),
+                    updated_by: "motcua".to_string(),
+                };
+                write_holiday_year(&mut tx, &year).await?;
+                report.holiday_years_loaded += 1;
+            }
+        }
+        tx.commit().await?;
         Ok(report)
     }
 
@@ -196,6 +219,43 @@ impl SqlStore {
             push_text_match(qb, "name_ascii", "name_key", text);
         }
     }
+}
+
+async fn write_holiday_year(
+    tx: &mut sqlx::Transaction<'static, Db>,
+    y: &HolidayYear,
+) -> DbResult<()> {
+    let year = y.schedule.year;
+    sqlx::query("DELETE FROM holiday_days WHERE year = $1")
+        .bind(year)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query(
+        "INSERT INTO holiday_years (year, note, updated_at, updated_by) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (year) DO UPDATE SET note = $2, updated_at = $3, updated_by = $4",
+    )
+    .bind(year)
+    .bind(&y.note)
+    .bind(y.updated_at)
+    .bind(&y.updated_by)
+    .execute(&mut **tx)
+    .await?;
+    for chunk in y.schedule.entries.chunks(BATCH) {
+        let mut qb =
+            QueryBuilder::<Db>::new("INSERT INTO holiday_days (date, year, kind, name, source) ");
+        qb.push_values(chunk, |mut b, e| {
+            b.push_bind(e.date)
+                .push_bind(year)
+                .push_bind(match e.kind {
+                    DayKind::Off => "off",
+                    DayKind::Work => "work",
+                })
+                .push_bind(e.name.clone())
+                .push_bind(e.source.clone());
+        });
+        qb.build().execute(&mut **tx).await?;
+    }
+    Ok(())
 }
 
 fn insert_agency_sql() -> QueryBuilder<Db> {
@@ -365,6 +425,105 @@ impl Store for SqlStore {
         .fetch_all(&self.pool)
         .await?;
         Ok(rows.into_iter().map(|(id, _)| id).collect())
+    }
+
+    async fn holiday_schedules(&self) -> DbResult<Vec<HolidayYear>> {
+        let years: Vec<(i32, String, DateTime<Utc>, String)> = sqlx::query_as(
+            "SELECT year, note, updated_at, updated_by FROM holiday_years ORDER BY year",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let days: Vec<(NaiveDate, i32, String, String, String)> =
+            sqlx::query_as("SELECT date, year, kind, name, source FROM holiday_days ORDER BY date")
+                .fetch_all(&self.pool)
+                .await?;
+        let mut out: Vec<HolidayYear> = years
+            .into_iter()
+            .map(|(year, note, updated_at, updated_by)| HolidayYear {
+                schedule: YearSchedule {
+                    year,
+                    entries: Vec::new(),
+                },
+                note,
+                updated_at,
+                updated_by,
+            })
+            .collect();
+        for (date, year, kind, name, source) in days {
+            let kind = if kind == "work" {
+                DayKind::Work
+            } else {
+                DayKind::Off
+            };
+            if let Some(y) = out.iter_mut().find(|y| y.schedule.year == year) {
+                y.schedule.entries.push(DayEntry {
+                    date,
+                    kind,
+                    name,
+                    source,
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    async fn replace_holiday_year(&self, year: &HolidayYear) -> DbResult<()> {
+        let mut tx = self.pool.begin().await?;
+        write_holiday_year(&mut tx, year).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn delete_holiday_year(&self, year: i32) -> DbResult<()> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM holiday_days WHERE year = $1")
+            .bind(year)
+            .execute(&mut *tx)
+            .await?;
+        let n = sqlx::query("DELETE FROM holiday_years WHERE year = $1")
+            .bind(year)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if n == 0 {
+            return Err(DbError::NotFound);
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn calendar_version(&self) -> DbResult<String> {
+        let (count, latest): (i64, Option<DateTime<Utc>>) =
+            sqlx::query_as("SELECT COUNT(*), MAX(updated_at) FROM holiday_years")
+                .fetch_one(&self.pool)
+                .await?;
+        Ok(format!(
+            "{count}:{}",
+            latest.map(|t| t.to_rfc3339()).unwrap_or_default()
+        ))
+    }
+
+    async fn set_agency_office_hours(&self, agency: Uuid, json: Option<&str>) -> DbResult<()> {
+        let n = sqlx::query("UPDATE agencies SET office_hours = $1 WHERE id = $2")
+            .bind(json)
+            .bind(agency)
+            .execute(&self.pool)
+            .await?
+            .rows_affected();
+        if n == 0 {
+            Err(DbError::NotFound)
+        } else {
+            Ok(())
+        }
+    }
+
+    async fn agency_office_hours(&self, agency: Uuid) -> DbResult<Option<String>> {
+        let row: Option<(Option<String>,)> =
+            sqlx::query_as("SELECT office_hours FROM agencies WHERE id = $1")
+                .bind(agency)
+                .fetch_optional(&self.pool)
+                .await?;
+        row.map(|(h,)| h).ok_or(DbError::NotFound)
     }
 
     async fn create_user(&self, u: &NewUser) -> DbResult<User> {

@@ -7,6 +7,7 @@ use metrics_exporter_prometheus::PrometheusHandle;
 use motcua_store::DynStore;
 
 use crate::auth::LoginLimiter;
+use crate::service::calendar::CalendarCache;
 
 /// Settings the HTTP layer needs (the binary builds them from its configuration).
 #[derive(Debug, Clone)]
@@ -39,6 +40,7 @@ pub struct AppState {
     pub config: Arc<WebConfig>,
     pub limiter: Arc<LoginLimiter>,
     pub metrics: PrometheusHandle,
+    pub calendar: Arc<CalendarCache>,
 }
 
 impl AppState {
@@ -48,6 +50,7 @@ impl AppState {
             config: Arc::new(config),
             limiter: Arc::new(LoginLimiter::new(Duration::from_secs(300), 5, 50)),
             metrics: crate::metrics::handle(),
+            calendar: Arc::new(CalendarCache::default()),
         }
     }
 }

@@ -6,7 +6,7 @@ use std::process::{Output, Stdio};
 use crate::processes::motcua;
 use crate::support::TestDb;
 
-fn run(db: &TestDb, args: &[&str], stdin: Option<&str>) -> Output {
+pub fn run(db: &TestDb, args: &[&str], stdin: Option<&str>) -> Output {
     let mut child = motcua()
         .args(db.cli_args())
         .args(args)

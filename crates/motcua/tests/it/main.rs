@@ -6,6 +6,7 @@ mod support;
 
 mod agencies;
 mod auth;
+mod calendar;
 mod cli;
 mod errors;
 mod health;

@@ -3,7 +3,7 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::Once;
+use std::sync::{Arc, Once};
 
 use motcua_store::DynStore;
 use reqwest::{Client, Response, StatusCode};
@@ -11,10 +11,20 @@ use serde_json::{Value, json};
 
 pub const PASSWORD: &str = "mat-khau-thu-nghiem";
 
+/// A temporary directory, removed when the last user of it is dropped.
+#[derive(Debug)]
+pub struct TempDir(pub PathBuf);
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
 /// Where the test databases live.
 #[derive(Clone, Debug)]
 pub enum TestDb {
-    Sqlite(PathBuf),
+    Sqlite(Arc<TempDir>),
     Postgres(String),
 }
 
@@ -41,7 +51,7 @@ impl TestDb {
                 });
                 let dir = std::env::temp_dir()
                     .join(format!("motcua-test-{}", uuid::Uuid::new_v4().simple()));
-                TestDb::Sqlite(dir)
+                TestDb::Sqlite(Arc::new(TempDir(dir)))
             }
         }
     }
@@ -49,14 +59,14 @@ impl TestDb {
     /// Arguments that point the `motcua` binary at this database.
     pub fn cli_args(&self) -> Vec<String> {
         match self {
-            TestDb::Sqlite(dir) => vec!["--data-dir".into(), dir.display().to_string()],
+            TestDb::Sqlite(dir) => vec!["--data-dir".into(), dir.0.display().to_string()],
             TestDb::Postgres(url) => vec!["--database-url".into(), url.clone()],
         }
     }
 
     pub async fn open(&self) -> DynStore {
         let (url, dir) = match self {
-            TestDb::Sqlite(dir) => (None, dir.clone()),
+            TestDb::Sqlite(dir) => (None, dir.0.clone()),
             TestDb::Postgres(url) => (Some(url.as_str()), std::env::temp_dir()),
         };
         let store = motcua_store::connect(url, &dir).await.unwrap_or_else(|e| {
@@ -72,6 +82,8 @@ impl TestDb {
 
 /// A running server with its own database.
 pub struct TestApp {
+    /// Keeps the database (and its temporary directory) alive as long as the app.
+    pub db: TestDb,
     pub store: DynStore,
     pub addr: SocketAddr,
     pub client: Client,
@@ -99,6 +111,7 @@ impl TestApp {
             .expect("server runs");
         });
         TestApp {
+            db,
             store,
             addr,
             client: client(),

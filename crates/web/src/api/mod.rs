@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`, described by OpenAPI at `/api/v1/openapi.json`.
 
 mod agencies;
+mod calendar;
 mod session;
 mod units;
 mod users;
@@ -24,6 +25,14 @@ pub fn router() -> Router<AppState> {
         )
         .route("/me", get(users::me))
         .route("/users", get(users::list).post(users::create))
+        .route("/calendar/holidays/{year}", get(calendar::holidays))
+        .route(
+            "/calendar/years/{year}",
+            axum::routing::put(calendar::set_year).delete(calendar::delete_year),
+        )
+        .route("/calendar/lunar", get(calendar::lunar))
+        .route("/calendar/solar", get(calendar::solar))
+        .route("/calendar/due", get(calendar::due))
         .route("/openapi.json", get(openapi_json))
         .fallback(|| async { AppError::NotFound("địa chỉ API") })
 }
@@ -40,6 +49,8 @@ pub fn router() -> Router<AppState> {
         agencies::list, agencies::get_one, agencies::create,
         session::issue_token, session::revoke_token,
         users::me, users::list, users::create,
+        calendar::holidays, calendar::set_year, calendar::delete_year, calendar::lunar,
+        calendar::solar, calendar::due,
     ),
     components(schemas(crate::error::ApiErrorBody)),
     modifiers(&BearerAuth),

@@ -2,6 +2,8 @@
 //! persist through the store. Authorisation is the caller's job (handlers call
 //! `auth::require` first; the CLI is the local operator).
 
+pub mod calendar;
+
 use chrono::Utc;
 use motcua_domain::agency::{AgencyCode, AgencyKind};
 use motcua_domain::auth::{Grant, Role};

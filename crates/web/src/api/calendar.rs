@@ -1,0 +1,291 @@
+//! The legal calendar: holidays of a year, official schedules (administrators), lunar dates and
+//! working-day deadlines.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use motcua_domain::auth::Action;
+use motcua_domain::calendar::{
+    DayEntry, DayKind, Duration, OfficeHours, YearSchedule, can_chi_year, lunar_to_solar,
+    solar_to_lunar,
+};
+use serde::{Deserialize, Serialize};
+
+use crate::auth::{Caller, require};
+use crate::error::{ApiJson, ApiQuery, ApiResult, AppError};
+use crate::service::calendar::{
+    self as cal, calendar_error, format_lunar, format_vn_instant, parse_date, parse_lunar,
+    parse_time, parse_vn_instant,
+};
+use crate::state::AppState;
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Day {
+    /// YYYY-MM-DD
+    pub date: String,
+    /// `off` (no work) or `work` (a weekend day that is worked)
+    pub kind: String,
+    pub name: String,
+    pub source: String,
+}
+
+impl From<&DayEntry> for Day {
+    fn from(e: &DayEntry) -> Self {
+        Day {
+            date: e.date.to_string(),
+            kind: match e.kind {
+                DayKind::Off => "off".into(),
+                DayKind::Work => "work".into(),
+            },
+            name: e.name.clone(),
+            source: e.source.clone(),
+        }
+    }
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct YearHolidays {
+    pub year: i32,
+    /// True when an official schedule of the year is in force; false when the statutory rules
+    /// (Labour Code 2019 art. 112) are applied.
+    pub official: bool,
+    /// Legal source of the official schedule.
+    pub note: Option<String>,
+    /// Days off that are not weekends, and worked weekend days.
+    pub days: Vec<Day>,
+}
+
+fn check_year(year: i32) -> ApiResult<()> {
+    if (1900..=2100).contains(&year) {
+        Ok(())
+    } else {
+        Err(AppError::bad_request(
+            "year_out_of_range",
+            format!("Năm {year} nằm ngoài phạm vi 1900–2100."),
+        ))
+    }
+}
+
+/// Holidays and worked weekend days of a year.
+#[utoipa::path(get, path = "/calendar/holidays/{year}", tag = "calendar",
+    responses((status = 200, body = YearHolidays), (status = 400, body = crate::error::ApiErrorBody)))]
+pub async fn holidays(
+    State(state): State<AppState>,
+    Path(year): Path<i32>,
+) -> ApiResult<Json<YearHolidays>> {
+    check_year(year)?;
+    let calendar = state.calendar.get(state.store.as_ref()).await?;
+    let days = cal::holidays(&calendar, year)?;
+    let official = state
+        .store
+        .holiday_schedules()
+        .await?
+        .into_iter()
+        .find(|y| y.schedule.year == year);
+    Ok(Json(YearHolidays {
+        year,
+        official: official.is_some(),
+        note: official.map(|y| y.note),
+        days: days.iter().map(Day::from).collect(),
+    }))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DayInput {
+    /// YYYY-MM-DD
+    pub date: String,
+    /// `off` or `work`
+    pub kind: String,
+    pub name: String,
+    /// Legal source of this day (e.g. "VPCP 8726/VPCP-KGVX").
+    pub source: String,
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct YearInput {
+    /// Legal source of the schedule as a whole.
+    pub note: String,
+    /// Every day off (including the statutory ones) and every worked weekend day of the year.
+    pub days: Vec<DayInput>,
+}
+
+/// Set the official schedule of a year (system administrators). It replaces the statutory
+/// derivation for that year; dossiers received earlier keep their appointments.
+#[utoipa::path(put, path = "/calendar/years/{year}", tag = "calendar", request_body = YearInput,
+    security(("bearer" = [])),
+    responses((status = 200, body = YearHolidays), (status = 403, body = crate::error::ApiErrorBody),
+        (status = 422, body = crate::error::ApiErrorBody)))]
+pub async fn set_year(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(year): Path<i32>,
+    ApiJson(input): ApiJson<YearInput>,
+) -> ApiResult<Json<YearHolidays>> {
+    require(&caller, Action::ManageCalendar)?;
+    check_year(year)?;
+    let mut entries = Vec::with_capacity(input.days.len());
+    for d in input.days {
+        let kind = match d.kind.as_str() {
+            "off" => DayKind::Off,
+            "work" => DayKind::Work,
+            other => {
+                return Err(AppError::invalid(
+                    "invalid_day_kind",
+                    format!("Loại ngày \"{other}\" không hợp lệ (off, work)."),
+                ));
+            }
+        };
+        let date = parse_date(&d.date).map_err(|e| AppError::invalid(e.code(), e.message_vi()))?;
+        entries.push(DayEntry {
+            date,
+            kind,
+            name: d.name.trim().to_string(),
+            source: d.source.trim().to_string(),
+        });
+    }
+    cal::set_year(
+        state.store.as_ref(),
+        YearSchedule { year, entries },
+        &input.note,
+        &caller.user.username,
+    )
+    .await?;
+    state.calendar.invalidate();
+    holidays(State(state), Path(year)).await
+}
+
+/// Remove the official schedule of a year: the statutory rules apply again.
+#[utoipa::path(delete, path = "/calendar/years/{year}", tag = "calendar", security(("bearer" = [])),
+    responses((status = 204), (status = 403, body = crate::error::ApiErrorBody), (status = 404, body = crate::error::ApiErrorBody)))]
+pub async fn delete_year(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(year): Path<i32>,
+) -> ApiResult<StatusCode> {
+    require(&caller, Action::ManageCalendar)?;
+    state
+        .store
+        .delete_holiday_year(year)
+        .await
+        .map_err(|e| match e {
+            motcua_store::DbError::NotFound => {
+                AppError::NotFound("lịch nghỉ chính thức của năm này")
+            }
+            e => e.into(),
+        })?;
+    state.calendar.invalidate();
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct LunarParams {
+    /// Solar date, YYYY-MM-DD.
+    pub date: String,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct LunarAnswer {
+    pub solar: String,
+    pub day: u32,
+    pub month: u32,
+    pub year: i32,
+    pub leap: bool,
+    /// `26/6/2025 nhuận`
+    pub text: String,
+    /// The year's name, e.g. "Ất Tỵ".
+    pub can_chi: String,
+}
+
+/// Solar → lunar date (Vietnamese calendar, UTC+7).
+#[utoipa::path(get, path = "/calendar/lunar", params(LunarParams), tag = "calendar",
+    responses((status = 200, body = LunarAnswer), (status = 400, body = crate::error::ApiErrorBody)))]
+pub async fn lunar(ApiQuery(p): ApiQuery<LunarParams>) -> ApiResult<Json<LunarAnswer>> {
+    let date = parse_date(&p.date)?;
+    let l = solar_to_lunar(date).map_err(calendar_error)?;
+    Ok(Json(LunarAnswer {
+        solar: date.to_string(),
+        day: l.day,
+        month: l.month,
+        year: l.year,
+        leap: l.leap,
+        text: format_lunar(&l),
+        can_chi: can_chi_year(l.year),
+    }))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct SolarParams {
+    /// Lunar date, D/M/YYYY.
+    pub lunar: String,
+    /// The month is the leap month of that year.
+    #[serde(default)]
+    pub leap: bool,
+}
+
+/// Lunar → solar date.
+#[utoipa::path(get, path = "/calendar/solar", params(SolarParams), tag = "calendar",
+    responses((status = 200, body = LunarAnswer), (status = 400, body = crate::error::ApiErrorBody)))]
+pub async fn solar(ApiQuery(p): ApiQuery<SolarParams>) -> ApiResult<Json<LunarAnswer>> {
+    let l = parse_lunar(&p.lunar, p.leap)?;
+    let date = lunar_to_solar(l).map_err(calendar_error)?;
+    lunar(ApiQuery(LunarParams {
+        date: date.to_string(),
+    }))
+    .await
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct DueParams {
+    /// Receipt instant in Vietnam time, YYYY-MM-DDTHH:MM.
+    pub from: String,
+    pub working_days: Option<u32>,
+    pub working_hours: Option<u32>,
+    /// Cut-off time of the procedure, HH:MM (received later counts from the next working day).
+    pub cutoff: Option<String>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct DueAnswer {
+    /// When counting starts, Vietnam time.
+    pub effective_receipt: String,
+    /// The appointment (ngày hẹn trả), Vietnam time YYYY-MM-DDTHH:MM.
+    pub appointment: String,
+    pub appointment_utc: chrono::DateTime<chrono::Utc>,
+}
+
+/// Appointment for a receipt instant and a processing time, with the default office hours.
+#[utoipa::path(get, path = "/calendar/due", params(DueParams), tag = "calendar",
+    responses((status = 200, body = DueAnswer), (status = 400, body = crate::error::ApiErrorBody)))]
+pub async fn due(
+    State(state): State<AppState>,
+    ApiQuery(p): ApiQuery<DueParams>,
+) -> ApiResult<Json<DueAnswer>> {
+    let from = parse_vn_instant(&p.from)?;
+    let duration = match (p.working_days, p.working_hours) {
+        (Some(d), None) => Duration::WorkingDays(d),
+        (None, Some(h)) => Duration::WorkingHours(h),
+        _ => {
+            return Err(AppError::bad_request(
+                "duration_required",
+                "Cần đúng một trong hai tham số working_days hoặc working_hours.",
+            ));
+        }
+    };
+    let cutoff = p.cutoff.as_deref().map(parse_time).transpose()?;
+    let calendar = state.calendar.get(state.store.as_ref()).await?;
+    let hours = OfficeHours::default();
+    let clock = calendar.clock(&hours);
+    let start = clock
+        .effective_receipt(from, cutoff)
+        .map_err(calendar_error)?;
+    let appointment = clock
+        .appointment(from, cutoff, duration)
+        .map_err(calendar_error)?;
+    Ok(Json(DueAnswer {
+        effective_receipt: format_vn_instant(start),
+        appointment: format_vn_instant(appointment),
+        appointment_utc: appointment,
+    }))
+}

@@ -1,0 +1,238 @@
+//! The calendar as the rest of motcua uses it: the engine built from the rule pack and the
+//! official schedules in the database (cached, refreshed when any process changes them), and
+//! the parsing of the dates and instants people type.
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration as StdDuration, Instant};
+
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
+use motcua_domain::calendar::{
+    Calendar, CalendarError, DayEntry, LunarDate, RulePack, YearSchedule,
+};
+use motcua_store::{HolidayYear, Store};
+
+use crate::error::AppError;
+
+/// How long a process trusts its cached calendar before asking the database for changes.
+const RECHECK: StdDuration = StdDuration::from_secs(5);
+
+pub fn vn_offset() -> FixedOffset {
+    FixedOffset::east_opt(7 * 3600).expect("valid offset")
+}
+
+/// The working-day calendar of the database, rebuilt when a schedule changes.
+pub struct CalendarCache {
+    inner: Mutex<Option<Cached>>,
+}
+
+struct Cached {
+    version: String,
+    checked: Instant,
+    calendar: Arc<Calendar>,
+}
+
+impl Default for CalendarCache {
+    fn default() -> Self {
+        CalendarCache {
+            inner: Mutex::new(None),
+        }
+    }
+}
+
+impl CalendarCache {
+    /// The current calendar.
+    pub async fn get(&self, store: &dyn Store) -> Result<Arc<Calendar>, AppError> {
+        if let Some(c) = self.inner.lock().expect("calendar cache").as_ref()
+            && c.checked.elapsed() < RECHECK
+        {
+            return Ok(c.calendar.clone());
+        }
+        let version = store.calendar_version().await?;
+        {
+            let mut guard = self.inner.lock().expect("calendar cache");
+            if let Some(c) = guard.as_mut()
+                && c.version == version
+            {
+                c.checked = Instant::now();
+                return Ok(c.calendar.clone());
+            }
+        }
+        let calendar = Arc::new(load(store).await?);
+        *self.inner.lock().expect("calendar cache") = Some(Cached {
+            version,
+            checked: Instant::now(),
+            calendar: calendar.clone(),
+        });
+        Ok(calendar)
+    }
+
+    /// Forgets the cached calendar (after this process changed a schedule).
+    pub fn invalidate(&self) {
+        *self.inner.lock().expect("calendar cache") = None;
+    }
+}
+
+/// Builds the engine from the statutory rule pack and the database's official schedules.
+pub async fn load(store: &dyn Store) -> Result<Calendar, AppError> {
+    let schedules = store
+        .holiday_schedules()
+        .await?
+        .into_iter()
+        .map(|y| y.schedule)
+        .collect();
+    Calendar::new(RulePack::vietnam(), schedules)
+        .map_err(|e| AppError::Internal(format!("stored holiday schedules are invalid: {e}")))
+}
+
+/// A calendar error as an API error (400: the input was outside what the calendar answers).
+pub fn calendar_error(e: CalendarError) -> AppError {
+    AppError::bad_request(e.code(), e.message_vi())
+}
+
+/// Replaces a year's official schedule after validating it.
+pub async fn set_year(
+    store: &dyn Store,
+    schedule: YearSchedule,
+    note: &str,
+    by: &str,
+) -> Result<HolidayYear, AppError> {
+    schedule
+        .validate()
+        .map_err(|e| AppError::invalid(e.code(), e.message_vi()))?;
+    let note = note.trim();
+    if note.is_empty() {
+        return Err(AppError::invalid(
+            "source_required",
+            "Cần ghi căn cứ pháp lý của lịch nghỉ (ví dụ: số công văn của Văn phòng Chính phủ).",
+        ));
+    }
+    if let Some(e) = schedule.entries.iter().find(|e| e.source.trim().is_empty()) {
+        return Err(AppError::invalid(
+            "source_required",
+            format!("Ngày {} chưa có căn cứ pháp lý.", e.date.format("%d/%m/%Y")),
+        ));
+    }
+    let year = HolidayYear {
+        schedule,
+        note: note.to_string(),
+        updated_at: Utc::now(),
+        updated_by: by.to_string(),
+    };
+    store.replace_holiday_year(&year).await?;
+    Ok(year)
+}
+
+/// The days of `year` a person needs to know: days off that are not weekends, and worked
+/// weekend days.
+pub fn holidays(calendar: &Calendar, year: i32) -> Result<Vec<DayEntry>, AppError> {
+    calendar.holidays(year).map_err(calendar_error)
+}
+
+pub fn parse_date(s: &str) -> Result<NaiveDate, AppError> {
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| {
+        AppError::bad_request(
+            "invalid_date",
+            format!("Ngày \"{}\" không hợp lệ, cần dạng YYYY-MM-DD.", s.trim()),
+        )
+    })
+}
+
+/// `YYYY-MM-DDTHH:MM` (or with seconds, or a space) in Vietnam time → UTC.
+pub fn parse_vn_instant(s: &str) -> Result<DateTime<Utc>, AppError> {
+    let s = s.trim();
+    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+        return Ok(t.with_timezone(&Utc));
+    }
+    let naive = [
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%d %H:%M:%S",
+    ]
+    .iter()
+    .find_map(|f| NaiveDateTime::parse_from_str(s, f).ok())
+    .ok_or_else(|| {
+        AppError::bad_request(
+            "invalid_instant",
+            format!("Thời điểm \"{s}\" không hợp lệ, cần dạng YYYY-MM-DDTHH:MM (giờ Việt Nam)."),
+        )
+    })?;
+    Ok(vn_offset()
+        .from_local_datetime(&naive)
+        .single()
+        .expect("fixed offset")
+        .with_timezone(&Utc))
+}
+
+/// Formats an instant as `YYYY-MM-DDTHH:MM` in Vietnam time.
+pub fn format_vn_instant(t: DateTime<Utc>) -> String {
+    t.with_timezone(&vn_offset())
+        .format("%Y-%m-%dT%H:%M")
+        .to_string()
+}
+
+pub fn parse_time(s: &str) -> Result<NaiveTime, AppError> {
+    NaiveTime::parse_from_str(s.trim(), "%H:%M").map_err(|_| {
+        AppError::bad_request(
+            "invalid_time",
+            format!("Giờ \"{}\" không hợp lệ, cần dạng HH:MM.", s.trim()),
+        )
+    })
+}
+
+/// `D/M/YYYY` (lunar), with `leap` for a leap month.
+pub fn parse_lunar(s: &str, leap: bool) -> Result<LunarDate, AppError> {
+    let parts: Vec<&str> = s.trim().split('/').collect();
+    let nums: Option<Vec<i64>> = parts.iter().map(|p| p.trim().parse().ok()).collect();
+    match nums.as_deref() {
+        Some([d, m, y])
+            if (1..=31).contains(d) && (1..=12).contains(m) && (1..=9999).contains(y) =>
+        {
+            Ok(LunarDate {
+                year: *y as i32,
+                month: *m as u32,
+                day: *d as u32,
+                leap,
+            })
+        }
+        _ => Err(AppError::bad_request(
+            "invalid_lunar_date",
+            format!(
+                "Ngày âm lịch \"{}\" không hợp lệ, cần dạng D/M/YYYY.",
+                s.trim()
+            ),
+        )),
+    }
+}
+
+/// `26/6/2025 nhuận` or `10/3/2026`.
+pub fn format_lunar(d: &LunarDate) -> String {
+    format!(
+        "{}/{}/{}{}",
+        d.day,
+        d.month,
+        d.year,
+        if d.leap { " nhuận" } else { "" }
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn instants_are_read_in_vietnam_time() {
+        let t = parse_vn_instant("2025-10-27T08:00").unwrap();
+        assert_eq!(t, Utc.with_ymd_and_hms(2025, 10, 27, 1, 0, 0).unwrap());
+        assert_eq!(format_vn_instant(t), "2025-10-27T08:00");
+        assert!(parse_vn_instant("27/10/2025 08:00").is_err());
+    }
+
+    #[test]
+    fn lunar_dates_parse_and_print() {
+        let d = parse_lunar("26/6/2025", true).unwrap();
+        assert_eq!(format_lunar(&d), "26/6/2025 nhuận");
+        assert!(parse_lunar("30/13/2025", false).is_err());
+        assert!(parse_lunar("a/b/c", false).is_err());
+    }
+}
