@@ -85,6 +85,16 @@ fn bare(name: &str) -> &str {
 
 /// Builds the demo agency tree (idempotent: existing codes are kept). Returns agencies added.
 pub async fn seed_agencies(store: &dyn Store) -> anyhow::Result<u64> {
+    let communes = store
+        .list_agencies(&motcua_store::AgencyQuery {
+            kind: Some(AgencyKind::CommuneCommittee),
+            limit: 1,
+            ..Default::default()
+        })
+        .await?;
+    if communes.total >= 3321 {
+        return Ok(0); // seeded before
+    }
     let mut batch = Vec::new();
     for (i, name) in MINISTRIES.iter().enumerate() {
         batch.push(NewAgency {
