@@ -96,6 +96,10 @@ pub enum Action<'a> {
     SubmitOnline,
     /// Edit the official holiday schedules (system administrators).
     ManageCalendar,
+    /// Create, amend, publish and abolish procedures (system administrators).
+    ManageCatalogue,
+    /// Configure an agency: the procedures it applies and their workflows, office hours.
+    ConfigureAgency(Scope<'a>),
 }
 
 /// An agency with its ancestors, nearest first.
@@ -143,7 +147,9 @@ impl Principal {
             Action::ReadSelf => !self.grants.is_empty(),
             Action::ManageAgencies { parent: None }
             | Action::ManageUsers { agency: None }
-            | Action::ManageCalendar => self.system_admin(),
+            | Action::ManageCalendar
+            | Action::ManageCatalogue => self.system_admin(),
+            Action::ConfigureAgency(s) => self.reaches(&[Admin], s),
             Action::ManageAgencies { parent: Some(s) }
             | Action::ManageUsers { agency: Some(s) } => self.reaches(&[Admin], s),
             Action::Receive(s) => self.reaches(&[ReceivingOfficer], s),

@@ -1,7 +1,7 @@
 //! motcua's pure domain: the rules of Vietnamese administrative procedures, with no I/O and no
 //! async. Every "when" lives in [`calendar`], every "who may" in [`auth`], text matching in
 //! [`text`], the administrative-unit and agency model in [`units`] and [`agency`], the
-//! procedure record in [`catalogue`].
+//! procedure record in [`catalogue`] and the agencies' internal processes in [`workflow`].
 
 pub mod agency;
 pub mod auth;
@@ -9,3 +9,4 @@ pub mod calendar;
 pub mod catalogue;
 pub mod text;
 pub mod units;
+pub mod workflow;

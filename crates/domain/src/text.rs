@@ -49,6 +49,33 @@ pub fn fold_ascii(s: &str) -> String {
     out
 }
 
+/// Folds for full-text search: [`fold_ascii`], then the i/y spelling variants unified
+/// ("đăng kí" = "đăng ký": a word-final y after a consonant becomes i). Used for both the index
+/// and the query.
+pub fn search_fold(s: &str) -> String {
+    let folded = fold_ascii(s);
+    let mut out = String::with_capacity(folded.len());
+    for (i, w) in folded.split(' ').enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        out.push_str(&search_word(w));
+    }
+    out
+}
+
+/// One already ASCII-folded word, with the i/y variants unified.
+pub fn search_word(w: &str) -> String {
+    let b = w.as_bytes();
+    if b.len() >= 2 && b[b.len() - 1] == b'y' && !b"aeiouy".contains(&b[b.len() - 2]) {
+        let mut s = w[..w.len() - 1].to_string();
+        s.push('i');
+        s
+    } else {
+        w.to_string()
+    }
+}
+
 /// The tone-placement-independent key of one word (see the module docs).
 fn word_tone_key(word: &str, out: &mut String) {
     let mut tone = '0';
@@ -136,6 +163,18 @@ mod tests {
         assert_ne!(tone_key("Hòa"), tone_key("Hóa"));
         assert_eq!(tone_key("Hiệp"), "5hiêp");
         assert_eq!(tone_key("Đà"), "2đa");
+    }
+
+    #[test]
+    fn search_fold_unifies_i_and_y_spellings() {
+        assert_eq!(
+            search_fold("Đăng kí kết hôn"),
+            search_fold("đăng ký kết hôn")
+        );
+        assert_eq!(search_fold("Lý lịch tư pháp"), "li lich tu phap");
+        // "giấy" (paper) is not "giải": only a y after a consonant changes.
+        assert_eq!(search_fold("giấy phép"), "giay phep");
+        assert_eq!(search_fold("Quy định"), "quy dinh");
     }
 
     #[test]

@@ -4,6 +4,7 @@
 mod calendar_cmd;
 mod config;
 mod demo;
+mod procedures_cmd;
 
 use std::io::Read;
 use std::net::SocketAddr;
@@ -48,6 +49,9 @@ enum Command {
     /// Accounts.
     #[command(subcommand)]
     User(UserCmd),
+    /// The procedure catalogue: import, export, search.
+    #[command(subcommand)]
+    Procedures(procedures_cmd::ProceduresCmd),
     /// The legal calendar: holidays, working days, appointments, lunar dates.
     #[command(subcommand)]
     Calendar(calendar_cmd::CalendarCmd),
@@ -165,6 +169,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Agency(cmd) => agency(config, cmd).await,
         Command::User(cmd) => user(config, cmd).await,
         Command::Calendar(cmd) => calendar_cmd::run(config, cmd).await,
+        Command::Procedures(cmd) => procedures_cmd::run(config, cmd).await,
     }
 }
 

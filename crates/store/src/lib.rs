@@ -15,7 +15,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
 pub use error::{DbError, DbResult};
@@ -73,6 +73,38 @@ pub trait Store: Send + Sync + 'static {
     /// An agency's office hours as stored (JSON), `None` for the default.
     async fn set_agency_office_hours(&self, agency: Uuid, json: Option<&str>) -> DbResult<()>;
     async fn agency_office_hours(&self, agency: Uuid) -> DbResult<Option<String>>;
+
+    // Procedure catalogue.
+    /// Writes records in one transaction: a new code is created (version 1), a changed record
+    /// becomes a new version (an amendment when published), an identical one is left alone.
+    async fn write_procedures(&self, batch: &[ProcedureWrite]) -> DbResult<Vec<WriteOutcome>>;
+    async fn procedure(&self, code: &str) -> DbResult<ProcedureRow>;
+    /// The version in force on `at` (the latest when `None`).
+    async fn procedure_version(
+        &self,
+        code: &str,
+        at: Option<NaiveDate>,
+    ) -> DbResult<ProcedureVersion>;
+    async fn procedure_versions(&self, code: &str) -> DbResult<Vec<ProcedureVersion>>;
+    /// Publishes a draft or abolishes a procedure on a date, logging the change.
+    async fn set_procedure_status(&self, code: &str, status: &str, on: NaiveDate) -> DbResult<()>;
+    /// Candidates for a search (ranked by the database's text rank), or a page by code when
+    /// there are no terms.
+    async fn search_procedures(&self, q: &ProcedureSearch) -> DbResult<Page<ProcedureHit>>;
+    /// Every procedure's folded search text, for building the typo vocabulary.
+    async fn procedure_search_texts(&self) -> DbResult<Vec<(String, String)>>;
+    /// Changes whenever any procedure changes.
+    async fn catalogue_version(&self) -> DbResult<String>;
+    async fn procedure_changes(
+        &self,
+        month: &str,
+        agency: Option<Uuid>,
+    ) -> DbResult<Vec<ChangeCount>>;
+    /// Every current record (JSON), by code.
+    async fn procedure_records(&self) -> DbResult<Vec<String>>;
+    async fn apply_procedure(&self, code: &str, agency: Uuid, workflow: &str) -> DbResult<()>;
+    async fn agency_procedures(&self, agency: Uuid) -> DbResult<Vec<AppliedProcedure>>;
+    async fn applied_workflow(&self, code: &str, agency: Uuid) -> DbResult<String>;
 
     // Accounts.
     async fn create_user(&self, u: &NewUser) -> DbResult<User>;

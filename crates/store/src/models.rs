@@ -155,3 +155,101 @@ pub struct HolidayYear {
     pub updated_at: DateTime<Utc>,
     pub updated_by: String,
 }
+
+/// A procedure record to write: the store keeps versions, the change log and the search index
+/// in step with it.
+#[derive(Debug, Clone)]
+pub struct ProcedureWrite {
+    pub code: String,
+    pub name: String,
+    pub field: String,
+    /// Level keys separated by spaces, with a space at each end: " province commune ".
+    pub levels: String,
+    pub online_level: String,
+    pub body: String,
+    /// The full record as JSON.
+    pub record: String,
+    pub content_hash: String,
+    pub search_name: String,
+    pub search_body: String,
+    /// When a new version takes effect.
+    pub effective_from: NaiveDate,
+    pub by: String,
+    /// `published` or `draft`, for a code not seen before.
+    pub status_if_new: &'static str,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WriteOutcome {
+    Created,
+    Amended { version: i32 },
+    Unchanged,
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct ProcedureRow {
+    pub code: String,
+    pub name: String,
+    pub field: String,
+    pub levels: String,
+    pub online_level: String,
+    pub body: String,
+    pub status: String,
+    pub version: i32,
+    pub abolished_on: Option<NaiveDate>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct ProcedureVersion {
+    pub code: String,
+    pub version: i32,
+    pub effective_from: NaiveDate,
+    pub record: String,
+    pub created_at: DateTime<Utc>,
+    pub created_by: String,
+}
+
+/// A search over the catalogue. `terms` is an AND of OR-groups of folded word prefixes.
+#[derive(Debug, Clone, Default)]
+pub struct ProcedureSearch {
+    pub terms: Vec<Vec<String>>,
+    pub level: Option<String>,
+    pub field: Option<String>,
+    pub online_level: Option<String>,
+    pub agency: Option<Uuid>,
+    /// Only published procedures unless set.
+    pub any_status: bool,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct ProcedureHit {
+    pub code: String,
+    pub name: String,
+    pub field: String,
+    pub levels: String,
+    pub online_level: String,
+    pub body: String,
+    pub status: String,
+    #[serde(skip)]
+    pub search_name: String,
+}
+
+/// Count of lifecycle changes of one kind, per field and body, in a month.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct ChangeCount {
+    pub field: String,
+    pub body: String,
+    pub kind: String,
+    pub count: i64,
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct AppliedProcedure {
+    pub code: String,
+    pub name: String,
+    pub workflow: String,
+}

@@ -14,6 +14,42 @@ fn migrator() -> sqlx::migrate::Migrator {
     sqlx::migrate!("./migrations/postgres")
 }
 
+/// The search vector is a generated column: nothing to do.
+async fn reindex_procedure(
+    _: &mut sqlx::Transaction<'static, Db>,
+    _: &str,
+    _: &str,
+    _: &str,
+) -> DbResult<()> {
+    Ok(())
+}
+
+/// A tsquery: `(dang:*) & (ki:* | khi:*)`. Terms are folded ASCII words.
+fn ts_expr(groups: &[Vec<String>]) -> String {
+    let group = |g: &Vec<String>| {
+        format!(
+            "({})",
+            g.iter()
+                .map(|t| format!("{t}:*"))
+                .collect::<Vec<_>>()
+                .join(" | ")
+        )
+    };
+    groups.iter().map(group).collect::<Vec<_>>().join(" & ")
+}
+
+fn push_fts_from(qb: &mut sqlx::QueryBuilder<Db>, groups: &[Vec<String>]) {
+    qb.push(" FROM procedures p WHERE p.search_tsv @@ to_tsquery('simple', ");
+    qb.push_bind(ts_expr(groups));
+    qb.push(")");
+}
+
+fn push_fts_rank(qb: &mut sqlx::QueryBuilder<Db>, groups: &[Vec<String>]) {
+    qb.push("ts_rank(p.search_tsv, to_tsquery('simple', ");
+    qb.push_bind(ts_expr(groups));
+    qb.push(")) DESC, p.code");
+}
+
 // The same SQL body as the other backend, on purpose (see the crate docs).
 #[allow(clippy::duplicate_mod)]
 #[path = "sql.rs"]

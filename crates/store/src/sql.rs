@@ -12,7 +12,7 @@ use motcua_domain::units::Era;
 use sqlx::{Pool, QueryBuilder};
 use uuid::Uuid;
 
-use super::{BACKEND, Db, migrator};
+use super::{BACKEND, Db, migrator, push_fts_from, push_fts_rank, reindex_procedure};
 use crate::models::*;
 use crate::{Backend, DbError, DbResult, Store, reference};
 
@@ -255,6 +255,52 @@ async fn write_holiday_year(
         });
         qb.build().execute(&mut **tx).await?;
     }
+    Ok(())
+}
+
+const PROCEDURE_COLUMNS: &str =
+    "p.code, p.name, p.field, p.levels, p.online_level, p.body, p.status, p.search_name";
+
+fn push_procedure_filters(qb: &mut QueryBuilder<Db>, q: &ProcedureSearch) {
+    if !q.any_status {
+        qb.push(" AND p.status = 'published'");
+    }
+    if let Some(level) = &q.level {
+        qb.push(" AND p.levels LIKE ")
+            .push_bind(format!("% {level} %"));
+    }
+    if let Some(field) = &q.field {
+        qb.push(" AND p.field = ").push_bind(field.clone());
+    }
+    if let Some(o) = &q.online_level {
+        qb.push(" AND p.online_level = ").push_bind(o.clone());
+    }
+    if let Some(a) = q.agency {
+        qb.push(" AND p.code IN (SELECT code FROM procedure_agencies WHERE agency_id = ")
+            .push_bind(a)
+            .push(")");
+    }
+}
+
+async fn log_change(
+    tx: &mut sqlx::Transaction<'static, Db>,
+    code: &str,
+    kind: &str,
+    on: NaiveDate,
+    version: i32,
+) -> DbResult<()> {
+    sqlx::query(
+        "INSERT INTO procedure_changes (id, code, kind, on_date, month, field, body, version) \
+         SELECT $1, code, $2, $3, $4, field, body, $5 FROM procedures WHERE code = $6",
+    )
+    .bind(Uuid::now_v7())
+    .bind(kind)
+    .bind(on)
+    .bind(on.format("%Y-%m").to_string())
+    .bind(version)
+    .bind(code)
+    .execute(&mut **tx)
+    .await?;
     Ok(())
 }
 
@@ -524,6 +570,243 @@ impl Store for SqlStore {
                 .fetch_optional(&self.pool)
                 .await?;
         row.map(|(h,)| h).ok_or(DbError::NotFound)
+    }
+
+    async fn write_procedures(&self, batch: &[ProcedureWrite]) -> DbResult<Vec<WriteOutcome>> {
+        let mut tx = self.pool.begin().await?;
+        let mut out = Vec::with_capacity(batch.len());
+        for w in batch {
+            let current: Option<(i32, String, String)> = sqlx::query_as(
+                "SELECT version, content_hash, status FROM procedures WHERE code = $1",
+            )
+            .bind(&w.code)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let (version, status, outcome) = match current {
+                Some((_, hash, _)) if hash == w.content_hash => {
+                    out.push(WriteOutcome::Unchanged);
+                    continue;
+                }
+                Some((v, _, status)) => (v + 1, status, WriteOutcome::Amended { version: v + 1 }),
+                None => (1, w.status_if_new.to_string(), WriteOutcome::Created),
+            };
+            sqlx::query(
+                "INSERT INTO procedures (code, name, field, levels, online_level, body, status, version, \
+                 content_hash, search_name, search_body, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
+                 ON CONFLICT (code) DO UPDATE SET name = $2, field = $3, levels = $4, online_level = $5, \
+                 body = $6, version = $8, content_hash = $9, search_name = $10, search_body = $11, updated_at = $12",
+            )
+            .bind(&w.code)
+            .bind(&w.name)
+            .bind(&w.field)
+            .bind(&w.levels)
+            .bind(&w.online_level)
+            .bind(&w.body)
+            .bind(&status)
+            .bind(version)
+            .bind(&w.content_hash)
+            .bind(&w.search_name)
+            .bind(&w.search_body)
+            .bind(Utc::now())
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query(
+                "INSERT INTO procedure_versions (code, version, effective_from, record, created_at, created_by) \
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(&w.code)
+            .bind(version)
+            .bind(w.effective_from)
+            .bind(&w.record)
+            .bind(Utc::now())
+            .bind(&w.by)
+            .execute(&mut *tx)
+            .await?;
+            if status == "published" {
+                let kind = if version == 1 { "published" } else { "amended" };
+                log_change(&mut tx, &w.code, kind, w.effective_from, version).await?;
+            }
+            reindex_procedure(&mut tx, &w.code, &w.search_name, &w.search_body).await?;
+            out.push(outcome);
+        }
+        tx.commit().await?;
+        Ok(out)
+    }
+
+    async fn procedure(&self, code: &str) -> DbResult<ProcedureRow> {
+        Ok(sqlx::query_as(
+            "SELECT code, name, field, levels, online_level, body, status, version, abolished_on, updated_at \
+             FROM procedures WHERE code = $1",
+        )
+        .bind(code)
+        .fetch_one(&self.pool)
+        .await?)
+    }
+
+    async fn procedure_version(
+        &self,
+        code: &str,
+        at: Option<NaiveDate>,
+    ) -> DbResult<ProcedureVersion> {
+        let row = match at {
+            None => sqlx::query_as(
+                "SELECT code, version, effective_from, record, created_at, created_by FROM procedure_versions \
+                 WHERE code = $1 ORDER BY version DESC LIMIT 1",
+            )
+            .bind(code)
+            .fetch_one(&self.pool)
+            .await?,
+            Some(at) => sqlx::query_as(
+                "SELECT code, version, effective_from, record, created_at, created_by FROM procedure_versions \
+                 WHERE code = $1 AND effective_from <= $2 ORDER BY effective_from DESC, version DESC LIMIT 1",
+            )
+            .bind(code)
+            .bind(at)
+            .fetch_one(&self.pool)
+            .await?,
+        };
+        Ok(row)
+    }
+
+    async fn procedure_versions(&self, code: &str) -> DbResult<Vec<ProcedureVersion>> {
+        Ok(sqlx::query_as(
+            "SELECT code, version, effective_from, record, created_at, created_by FROM procedure_versions \
+             WHERE code = $1 ORDER BY version",
+        )
+        .bind(code)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    async fn set_procedure_status(&self, code: &str, status: &str, on: NaiveDate) -> DbResult<()> {
+        let mut tx = self.pool.begin().await?;
+        let (version,): (i32,) = sqlx::query_as("SELECT version FROM procedures WHERE code = $1")
+            .bind(code)
+            .fetch_one(&mut *tx)
+            .await?;
+        let abolished = (status == "abolished").then_some(on);
+        sqlx::query(
+            "UPDATE procedures SET status = $1, abolished_on = $2, updated_at = $3 WHERE code = $4",
+        )
+        .bind(status)
+        .bind(abolished)
+        .bind(Utc::now())
+        .bind(code)
+        .execute(&mut *tx)
+        .await?;
+        log_change(&mut tx, code, status, on, version).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn search_procedures(&self, q: &ProcedureSearch) -> DbResult<Page<ProcedureHit>> {
+        let from = |qb: &mut QueryBuilder<Db>| {
+            if q.terms.is_empty() {
+                qb.push(" FROM procedures p WHERE 1 = 1");
+            } else {
+                push_fts_from(qb, &q.terms);
+            }
+            push_procedure_filters(qb, q);
+        };
+        let mut count = QueryBuilder::<Db>::new("SELECT COUNT(*)");
+        from(&mut count);
+        let (total,): (i64,) = count.build_query_as().fetch_one(&self.pool).await?;
+        let mut qb = QueryBuilder::<Db>::new(format!("SELECT {PROCEDURE_COLUMNS}"));
+        from(&mut qb);
+        qb.push(" ORDER BY ");
+        if q.terms.is_empty() {
+            qb.push("p.code");
+        } else {
+            push_fts_rank(&mut qb, &q.terms);
+        }
+        qb.push(" LIMIT ")
+            .push_bind(q.limit)
+            .push(" OFFSET ")
+            .push_bind(q.offset);
+        let items = qb.build_query_as().fetch_all(&self.pool).await?;
+        Ok(Page { items, total })
+    }
+
+    async fn procedure_search_texts(&self) -> DbResult<Vec<(String, String)>> {
+        Ok(
+            sqlx::query_as("SELECT search_name, search_body FROM procedures")
+                .fetch_all(&self.pool)
+                .await?,
+        )
+    }
+
+    async fn catalogue_version(&self) -> DbResult<String> {
+        let (count, latest): (i64, Option<DateTime<Utc>>) =
+            sqlx::query_as("SELECT COUNT(*), MAX(updated_at) FROM procedures")
+                .fetch_one(&self.pool)
+                .await?;
+        Ok(format!(
+            "{count}:{}",
+            latest.map(|t| t.to_rfc3339()).unwrap_or_default()
+        ))
+    }
+
+    async fn procedure_changes(
+        &self,
+        month: &str,
+        agency: Option<Uuid>,
+    ) -> DbResult<Vec<ChangeCount>> {
+        let mut qb = QueryBuilder::<Db>::new(
+            "SELECT field, body, kind, COUNT(*) AS count FROM procedure_changes WHERE month = ",
+        );
+        qb.push_bind(month.to_string());
+        if let Some(a) = agency {
+            qb.push(" AND code IN (SELECT code FROM procedure_agencies WHERE agency_id = ")
+                .push_bind(a)
+                .push(")");
+        }
+        qb.push(" GROUP BY field, body, kind ORDER BY field, body, kind");
+        Ok(qb.build_query_as().fetch_all(&self.pool).await?)
+    }
+
+    async fn procedure_records(&self) -> DbResult<Vec<String>> {
+        let rows: Vec<(String,)> = sqlx::query_as(
+            "SELECT v.record FROM procedures p JOIN procedure_versions v ON v.code = p.code AND v.version = p.version \
+             ORDER BY p.code",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.into_iter().map(|(r,)| r).collect())
+    }
+
+    async fn apply_procedure(&self, code: &str, agency: Uuid, workflow: &str) -> DbResult<()> {
+        sqlx::query(
+            "INSERT INTO procedure_agencies (code, agency_id, workflow) VALUES ($1, $2, $3) \
+             ON CONFLICT (code, agency_id) DO UPDATE SET workflow = $3",
+        )
+        .bind(code)
+        .bind(agency)
+        .bind(workflow)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn agency_procedures(&self, agency: Uuid) -> DbResult<Vec<AppliedProcedure>> {
+        Ok(sqlx::query_as(
+            "SELECT a.code, p.name, a.workflow FROM procedure_agencies a JOIN procedures p ON p.code = a.code \
+             WHERE a.agency_id = $1 ORDER BY a.code",
+        )
+        .bind(agency)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    async fn applied_workflow(&self, code: &str, agency: Uuid) -> DbResult<String> {
+        let (w,): (String,) = sqlx::query_as(
+            "SELECT workflow FROM procedure_agencies WHERE code = $1 AND agency_id = $2",
+        )
+        .bind(code)
+        .bind(agency)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(w)
     }
 
     async fn create_user(&self, u: &NewUser) -> DbResult<User> {

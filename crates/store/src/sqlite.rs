@@ -16,6 +16,53 @@ fn migrator() -> sqlx::migrate::Migrator {
     sqlx::migrate!("./migrations/sqlite")
 }
 
+/// Keeps the FTS5 index in step with a procedure (same transaction).
+async fn reindex_procedure(
+    tx: &mut sqlx::Transaction<'static, Db>,
+    code: &str,
+    name: &str,
+    body: &str,
+) -> DbResult<()> {
+    sqlx::query(
+        "DELETE FROM procedure_fts WHERE rowid = (SELECT rowid FROM procedures WHERE code = $1)",
+    )
+    .bind(code)
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query("INSERT INTO procedure_fts (rowid, code, name, body) SELECT rowid, code, $2, $3 FROM procedures WHERE code = $1")
+        .bind(code)
+        .bind(name)
+        .bind(body)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// An FTS5 expression: `("dang"*) AND ("ki"* OR "khi"*)`. Terms are folded ASCII words.
+fn fts_expr(groups: &[Vec<String>]) -> String {
+    let group = |g: &Vec<String>| {
+        format!(
+            "({})",
+            g.iter()
+                .map(|t| format!("\"{t}\"*"))
+                .collect::<Vec<_>>()
+                .join(" OR ")
+        )
+    };
+    groups.iter().map(group).collect::<Vec<_>>().join(" AND ")
+}
+
+/// `FROM ... WHERE` of a text search, with its match bound.
+fn push_fts_from(qb: &mut sqlx::QueryBuilder<Db>, groups: &[Vec<String>]) {
+    qb.push(" FROM procedures p JOIN procedure_fts ON procedure_fts.rowid = p.rowid WHERE procedure_fts MATCH ");
+    qb.push_bind(fts_expr(groups));
+}
+
+/// `ORDER BY` terms of a text search, best first (name hits weigh ten times the rest).
+fn push_fts_rank(qb: &mut sqlx::QueryBuilder<Db>, _groups: &[Vec<String>]) {
+    qb.push("bm25(procedure_fts, 0.0, 10.0, 1.0), p.code");
+}
+
 // The same SQL body as the other backend, on purpose (see the crate docs).
 #[allow(clippy::duplicate_mod)]
 #[path = "sql.rs"]

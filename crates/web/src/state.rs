@@ -8,6 +8,7 @@ use motcua_store::DynStore;
 
 use crate::auth::LoginLimiter;
 use crate::service::calendar::CalendarCache;
+use crate::service::catalogue::SearchCache;
 
 /// Settings the HTTP layer needs (the binary builds them from its configuration).
 #[derive(Debug, Clone)]
@@ -41,6 +42,7 @@ pub struct AppState {
     pub limiter: Arc<LoginLimiter>,
     pub metrics: PrometheusHandle,
     pub calendar: Arc<CalendarCache>,
+    pub search: Arc<SearchCache>,
 }
 
 impl AppState {
@@ -51,6 +53,7 @@ impl AppState {
             limiter: Arc::new(LoginLimiter::new(Duration::from_secs(300), 5, 50)),
             metrics: crate::metrics::handle(),
             calendar: Arc::new(CalendarCache::default()),
+            search: Arc::new(SearchCache::default()),
         }
     }
 }

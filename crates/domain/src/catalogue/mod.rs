@@ -11,6 +11,7 @@
 //!   obligation), with their rules.
 //! - [`issue`]: what the importer reports ([`ImportError`], [`ParseIssue`]).
 //! - [`export`]: a flat CSV row per procedure.
+//! - [`search`]: query planning (folding, typo correction) and ranking.
 //!
 //! Everything here is pure: it takes text and returns values, with no I/O and no async.
 
@@ -21,6 +22,7 @@ pub mod issue;
 pub mod model;
 pub mod parse;
 mod scan;
+pub mod search;
 
 pub use dvc::{parse_dvc_lines, parse_dvc_object, parse_dvc_record};
 pub use export::{csv_header, to_csv, to_csv_record};

@@ -2,6 +2,9 @@
 
 mod agencies;
 mod calendar;
+mod procedures;
+
+pub use procedures::parse_records;
 mod session;
 mod units;
 mod users;
@@ -33,6 +36,26 @@ pub fn router() -> Router<AppState> {
         .route("/calendar/lunar", get(calendar::lunar))
         .route("/calendar/solar", get(calendar::solar))
         .route("/calendar/due", get(calendar::due))
+        .route(
+            "/procedures",
+            get(procedures::search).post(procedures::create),
+        )
+        .route("/procedures/stats", get(procedures::stats))
+        .route("/procedures/export", get(procedures::export))
+        .route(
+            "/procedures/{code}",
+            get(procedures::get_one).put(procedures::amend),
+        )
+        .route("/procedures/{code}/publish", post(procedures::publish))
+        .route("/procedures/{code}/abolish", post(procedures::abolish))
+        .route(
+            "/agencies/{code}/procedures",
+            get(procedures::agency_procedures),
+        )
+        .route(
+            "/agencies/{code}/procedures/{procedure}",
+            axum::routing::put(procedures::apply),
+        )
         .route("/openapi.json", get(openapi_json))
         .fallback(|| async { AppError::NotFound("địa chỉ API") })
 }
@@ -51,6 +74,9 @@ pub fn router() -> Router<AppState> {
         users::me, users::list, users::create,
         calendar::holidays, calendar::set_year, calendar::delete_year, calendar::lunar,
         calendar::solar, calendar::due,
+        procedures::search, procedures::get_one, procedures::create, procedures::amend,
+        procedures::publish, procedures::abolish, procedures::stats, procedures::export,
+        procedures::agency_procedures, procedures::apply,
     ),
     components(schemas(crate::error::ApiErrorBody)),
     modifiers(&BearerAuth),

@@ -3,6 +3,7 @@
 //! `auth::require` first; the CLI is the local operator).
 
 pub mod calendar;
+pub mod catalogue;
 
 use chrono::Utc;
 use motcua_domain::agency::{AgencyCode, AgencyKind};

@@ -1,0 +1,28 @@
+//! Documents produced from motcua's records: spreadsheets now; printable HTML forms, PDF and QR
+//! codes later.
+//!
+//! The heavy document dependencies (the XLSX writer today) live in this crate alone, so that
+//! the domain, the store and the web server do not build them unless they produce documents.
+//! Everything here is pure: values in, bytes out, no I/O; the caller decides where the bytes
+//! go (an HTTP download, a file).
+//!
+//! - [`tables_xlsx`]: any list of [`Table`]s as an XLSX workbook, one worksheet per table, with
+//!   a bold frozen header row, an autofilter, wrapped text, fitted column widths and A4
+//!   landscape printing. Reports build on it.
+//! - [`procedures_xlsx`]: the procedure catalogue ([`Procedure`]) as a spreadsheet with
+//!   Vietnamese headers and values worded for people.
+//! - [`vi`]: the Vietnamese wording of catalogue values ("8.000 đồng", "0,5 ngày",
+//!   "Toàn trình"), shared by every document.
+//!
+//! [`Procedure`]: motcua_domain::catalogue::Procedure
+
+mod error;
+mod procedures;
+mod table;
+pub mod vi;
+
+pub use error::DocsError;
+pub use procedures::{
+    PROCEDURE_HEADERS, PROCEDURES_SHEET, procedure_row, procedures_table, procedures_xlsx,
+};
+pub use table::{Cell, Table, tables_xlsx};

@@ -1,0 +1,493 @@
+//! The procedure catalogue: search, the full record (as in force on a date), lifecycle,
+//! monthly change statistics, export, and the procedures an agency applies.
+
+use std::collections::BTreeMap;
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use chrono::NaiveDate;
+use motcua_domain::auth::Action;
+use motcua_domain::catalogue::Procedure;
+use motcua_domain::workflow::Workflow;
+use motcua_store::ProcedureVersion;
+use serde::{Deserialize, Serialize};
+
+use crate::api::agencies::agency_by_code;
+use crate::auth::{Caller, ResolvedScope, require};
+use crate::error::{ApiJson, ApiQuery, ApiResult, AppError};
+use crate::service::calendar::parse_date;
+use crate::service::catalogue::{self as cat, SearchParams, SearchResult, not_found};
+use crate::state::AppState;
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct SearchQuery {
+    /// Words or a code, with or without diacritics ("dang ky khai sinh", "1.001193").
+    pub q: Option<String>,
+    /// ministry, province, commune, ...
+    pub level: Option<String>,
+    /// Field (lĩnh vực), exactly.
+    pub field: Option<String>,
+    /// Agency code: only procedures that agency applies.
+    pub agency: Option<String>,
+    /// full_process, partial or none.
+    pub online: Option<String>,
+    pub limit: Option<i64>,
+    pub offset: Option<i64>,
+}
+
+/// Search the catalogue.
+#[utoipa::path(get, path = "/procedures", params(SearchQuery), tag = "procedures",
+    responses((status = 200, body = Object), (status = 400, body = crate::error::ApiErrorBody)))]
+pub async fn search(
+    State(state): State<AppState>,
+    ApiQuery(p): ApiQuery<SearchQuery>,
+) -> ApiResult<Json<SearchResult>> {
+    let agency = match &p.agency {
+        Some(code) => Some(agency_by_code(&state, code).await?.id),
+        None => None,
+    };
+    if let Some(q) = &p.q {
+        let code = q.trim();
+        // A full code goes straight to its procedure.
+        if code.len() == 8
+            && code.as_bytes()[1] == b'.'
+            && code.bytes().filter(|b| b.is_ascii_digit()).count() == 7
+        {
+            if let Ok(row) = state.store.procedure(code).await
+                && row.status == "published"
+            {
+                let hit = motcua_store::ProcedureHit {
+                    code: row.code,
+                    name: row.name,
+                    field: row.field,
+                    levels: row.levels,
+                    online_level: row.online_level,
+                    body: row.body,
+                    status: row.status,
+                    search_name: String::new(),
+                };
+                return Ok(Json(SearchResult {
+                    items: vec![hit],
+                    total: 1,
+                    ignored_words: vec![],
+                }));
+            }
+        }
+    }
+    let result = cat::search(
+        state.store.as_ref(),
+        &state.search,
+        SearchParams {
+            q: p.q,
+            level: p.level,
+            field: p.field,
+            online_level: p.online,
+            agency,
+            limit: p.limit.unwrap_or(20).clamp(1, 200),
+            offset: p.offset.unwrap_or(0).max(0),
+        },
+    )
+    .await?;
+    Ok(Json(result))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct RecordQuery {
+    /// The version in force on this date (YYYY-MM-DD); the latest by default.
+    pub at: Option<String>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ProcedureDetail {
+    /// draft, published or abolished
+    pub status: String,
+    pub version: i32,
+    pub effective_from: NaiveDate,
+    pub abolished_on: Option<NaiveDate>,
+    #[schema(value_type = Object)]
+    pub record: Procedure,
+    /// All versions: number and effective date.
+    pub versions: Vec<VersionInfo>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct VersionInfo {
+    pub version: i32,
+    pub effective_from: NaiveDate,
+    pub created_by: String,
+}
+
+impl From<&ProcedureVersion> for VersionInfo {
+    fn from(v: &ProcedureVersion) -> Self {
+        VersionInfo {
+            version: v.version,
+            effective_from: v.effective_from,
+            created_by: v.created_by.clone(),
+        }
+    }
+}
+
+/// The full record of a procedure.
+#[utoipa::path(get, path = "/procedures/{code}", params(RecordQuery), tag = "procedures",
+    responses((status = 200, body = ProcedureDetail), (status = 404, body = crate::error::ApiErrorBody)))]
+pub async fn get_one(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    ApiQuery(q): ApiQuery<RecordQuery>,
+) -> ApiResult<Json<ProcedureDetail>> {
+    let at = q.at.as_deref().map(parse_date).transpose()?;
+    let row = state.store.procedure(&code).await.map_err(not_found)?;
+    let (record, version, effective_from) = cat::record(state.store.as_ref(), &code, at).await?;
+    let versions = state.store.procedure_versions(&code).await?;
+    Ok(Json(ProcedureDetail {
+        status: row.status,
+        version,
+        effective_from,
+        abolished_on: row.abolished_on,
+        record,
+        versions: versions.iter().map(VersionInfo::from).collect(),
+    }))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Amendment {
+    #[schema(value_type = Object)]
+    pub record: Procedure,
+    /// When the new version takes effect (YYYY-MM-DD); dossiers received before keep the old one.
+    pub effective_from: String,
+}
+
+/// Create a procedure as a draft (system administrators).
+#[utoipa::path(post, path = "/procedures", tag = "procedures", request_body = Object, security(("bearer" = [])),
+    responses((status = 201, body = ProcedureDetail), (status = 409, body = crate::error::ApiErrorBody),
+        (status = 422, body = crate::error::ApiErrorBody)))]
+pub async fn create(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(record): ApiJson<Procedure>,
+) -> ApiResult<Response> {
+    require(&caller, Action::ManageCatalogue)?;
+    check_record(&record)?;
+    if state.store.procedure(&record.code).await.is_ok() {
+        return Err(AppError::Conflict {
+            code: "procedure_exists",
+            message: format!("Thủ tục mã {} đã có trong danh mục.", record.code),
+        });
+    }
+    let w = cat::to_write(&record, crate::vn_today(), &caller.user.username, "draft");
+    state.store.write_procedures(&[w]).await?;
+    let detail = get_one(
+        State(state),
+        Path(record.code),
+        ApiQuery(RecordQuery { at: None }),
+    )
+    .await?;
+    Ok((StatusCode::CREATED, detail).into_response())
+}
+
+fn check_record(p: &Procedure) -> ApiResult<()> {
+    let code_ok = p.code.len() == 8
+        && p.code.as_bytes()[1] == b'.'
+        && p.code.bytes().filter(|b| b.is_ascii_digit()).count() == 7;
+    if !code_ok {
+        return Err(AppError::invalid(
+            "invalid_procedure_code",
+            format!(
+                "Mã thủ tục \"{}\" không đúng dạng (ví dụ: 1.001193).",
+                p.code
+            ),
+        ));
+    }
+    if p.name.trim().is_empty() {
+        return Err(AppError::invalid(
+            "invalid_name",
+            "Tên thủ tục không được để trống.",
+        ));
+    }
+    Ok(())
+}
+
+/// Amend a procedure: a new version from `effective_from` (system administrators).
+#[utoipa::path(put, path = "/procedures/{code}", tag = "procedures", request_body = Amendment, security(("bearer" = [])),
+    responses((status = 200, body = ProcedureDetail), (status = 404, body = crate::error::ApiErrorBody),
+        (status = 422, body = crate::error::ApiErrorBody)))]
+pub async fn amend(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(code): Path<String>,
+    ApiJson(a): ApiJson<Amendment>,
+) -> ApiResult<Json<ProcedureDetail>> {
+    require(&caller, Action::ManageCatalogue)?;
+    check_record(&a.record)?;
+    if a.record.code != code {
+        return Err(AppError::invalid(
+            "code_mismatch",
+            "Mã thủ tục trong nội dung khác mã trên địa chỉ.",
+        ));
+    }
+    let row = state.store.procedure(&code).await.map_err(not_found)?;
+    if row.status == "abolished" {
+        return Err(AppError::Conflict {
+            code: "procedure_abolished",
+            message: "Thủ tục đã bị bãi bỏ, không sửa đổi được.".into(),
+        });
+    }
+    let effective_from = parse_date(&a.effective_from)?;
+    let w = cat::to_write(&a.record, effective_from, &caller.user.username, "draft");
+    state.store.write_procedures(&[w]).await?;
+    get_one(State(state), Path(code), ApiQuery(RecordQuery { at: None })).await
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StatusChange {
+    /// The date of the change (YYYY-MM-DD); today by default.
+    pub on: Option<String>,
+}
+
+async fn change_status(
+    state: AppState,
+    caller: Caller,
+    code: String,
+    body: StatusChange,
+    to: &str,
+) -> ApiResult<Json<ProcedureDetail>> {
+    require(&caller, Action::ManageCatalogue)?;
+    let row = state.store.procedure(&code).await.map_err(not_found)?;
+    let allowed = matches!(
+        (row.status.as_str(), to),
+        ("draft", "published") | ("published", "abolished")
+    );
+    if !allowed {
+        return Err(AppError::Conflict {
+            code: "invalid_transition",
+            message: format!(
+                "Không thể chuyển thủ tục từ trạng thái \"{}\" sang \"{to}\".",
+                row.status
+            ),
+        });
+    }
+    let on = match &body.on {
+        Some(d) => parse_date(d)?,
+        None => crate::vn_today(),
+    };
+    state.store.set_procedure_status(&code, to, on).await?;
+    get_one(State(state), Path(code), ApiQuery(RecordQuery { at: None })).await
+}
+
+/// Publish a draft (công khai).
+#[utoipa::path(post, path = "/procedures/{code}/publish", tag = "procedures", request_body = StatusChange, security(("bearer" = [])),
+    responses((status = 200, body = ProcedureDetail), (status = 409, body = crate::error::ApiErrorBody)))]
+pub async fn publish(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(code): Path<String>,
+    ApiJson(b): ApiJson<StatusChange>,
+) -> ApiResult<Json<ProcedureDetail>> {
+    change_status(state, caller, code, b, "published").await
+}
+
+/// Abolish a procedure (bãi bỏ) on a date.
+#[utoipa::path(post, path = "/procedures/{code}/abolish", tag = "procedures", request_body = StatusChange, security(("bearer" = [])),
+    responses((status = 200, body = ProcedureDetail), (status = 409, body = crate::error::ApiErrorBody)))]
+pub async fn abolish(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(code): Path<String>,
+    ApiJson(b): ApiJson<StatusChange>,
+) -> ApiResult<Json<ProcedureDetail>> {
+    change_status(state, caller, code, b, "abolished").await
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct StatsQuery {
+    /// YYYY-MM
+    pub month: String,
+    /// Agency code: only procedures that agency applies.
+    pub agency: Option<String>,
+}
+
+#[derive(Serialize, Default, Clone, utoipa::ToSchema)]
+pub struct Counts {
+    pub published: i64,
+    pub amended: i64,
+    pub abolished: i64,
+}
+
+impl Counts {
+    fn add(&mut self, kind: &str, n: i64) {
+        match kind {
+            "published" => self.published += n,
+            "amended" => self.amended += n,
+            "abolished" => self.abolished += n,
+            _ => {}
+        }
+    }
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Stats {
+    pub month: String,
+    pub total: Counts,
+    pub by_field: BTreeMap<String, Counts>,
+    /// By the competent body (bộ, ngành) of the procedure.
+    pub by_body: BTreeMap<String, Counts>,
+}
+
+/// Procedures newly published, amended and abolished in a month, per field and body.
+#[utoipa::path(get, path = "/procedures/stats", params(StatsQuery), tag = "procedures",
+    responses((status = 200, body = Stats), (status = 400, body = crate::error::ApiErrorBody)))]
+pub async fn stats(
+    State(state): State<AppState>,
+    ApiQuery(q): ApiQuery<StatsQuery>,
+) -> ApiResult<Json<Stats>> {
+    let month = q.month.trim();
+    if NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d").is_err() {
+        return Err(AppError::bad_request(
+            "invalid_month",
+            format!("Tháng \"{month}\" không hợp lệ, cần dạng YYYY-MM."),
+        ));
+    }
+    let agency = match &q.agency {
+        Some(code) => Some(agency_by_code(&state, code).await?.id),
+        None => None,
+    };
+    let rows = state.store.procedure_changes(month, agency).await?;
+    let mut stats = Stats {
+        month: month.to_string(),
+        total: Counts::default(),
+        by_field: BTreeMap::new(),
+        by_body: BTreeMap::new(),
+    };
+    for r in rows {
+        stats.total.add(&r.kind, r.count);
+        stats
+            .by_field
+            .entry(r.field.clone())
+            .or_default()
+            .add(&r.kind, r.count);
+        stats
+            .by_body
+            .entry(r.body.clone())
+            .or_default()
+            .add(&r.kind, r.count);
+    }
+    Ok(Json(stats))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct ExportQuery {
+    /// jsonl (default) or csv
+    pub format: Option<String>,
+}
+
+/// Export the whole catalogue (current versions).
+#[utoipa::path(get, path = "/procedures/export", params(ExportQuery), tag = "procedures",
+    responses((status = 200, description = "JSON Lines or CSV"), (status = 400, body = crate::error::ApiErrorBody)))]
+pub async fn export(
+    State(state): State<AppState>,
+    ApiQuery(q): ApiQuery<ExportQuery>,
+) -> ApiResult<Response> {
+    let format = q.format.as_deref().unwrap_or("jsonl");
+    let records = state.store.procedure_records().await?;
+    match format {
+        "jsonl" => {
+            let mut body = records.join("\n");
+            body.push('\n');
+            Ok((
+                [(header::CONTENT_TYPE, "application/jsonl; charset=utf-8")],
+                body,
+            )
+                .into_response())
+        }
+        "csv" => {
+            let procs = parse_records(&records)?;
+            let csv = motcua_domain::catalogue::to_csv(&procs)
+                .map_err(|e| AppError::Internal(e.to_string()))?;
+            Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8")], csv).into_response())
+        }
+        other => Err(AppError::bad_request(
+            "invalid_format",
+            format!("Định dạng \"{other}\" không hỗ trợ (jsonl, csv)."),
+        )),
+    }
+}
+
+pub fn parse_records(records: &[String]) -> ApiResult<Vec<Procedure>> {
+    records
+        .iter()
+        .map(|r| {
+            serde_json::from_str(r).map_err(|e| AppError::Internal(format!("stored record: {e}")))
+        })
+        .collect()
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Applied {
+    pub code: String,
+    pub name: String,
+    #[schema(value_type = Object)]
+    pub workflow: Workflow,
+}
+
+/// The procedures an agency applies, with their internal workflows.
+#[utoipa::path(get, path = "/agencies/{code}/procedures", tag = "procedures",
+    responses((status = 200, body = Vec<Applied>), (status = 404, body = crate::error::ApiErrorBody)))]
+pub async fn agency_procedures(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+) -> ApiResult<Json<Vec<Applied>>> {
+    let agency = agency_by_code(&state, &code).await?;
+    let rows = state.store.agency_procedures(agency.id).await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        let workflow = serde_json::from_str(&r.workflow)
+            .map_err(|e| AppError::Internal(format!("stored workflow: {e}")))?;
+        out.push(Applied {
+            code: r.code,
+            name: r.name,
+            workflow,
+        });
+    }
+    Ok(Json(out))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ApplyInput {
+    /// The internal workflow; the default (receive → process → approve → return) when absent.
+    #[schema(value_type = Object)]
+    pub workflow: Option<Workflow>,
+}
+
+/// Apply a procedure at an agency with its internal workflow (administrators of the agency).
+#[utoipa::path(put, path = "/agencies/{code}/procedures/{procedure}", tag = "procedures", request_body = ApplyInput,
+    security(("bearer" = [])),
+    responses((status = 200, body = Applied), (status = 403, body = crate::error::ApiErrorBody),
+        (status = 422, body = crate::error::ApiErrorBody)))]
+pub async fn apply(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((code, procedure)): Path<(String, String)>,
+    ApiJson(input): ApiJson<ApplyInput>,
+) -> ApiResult<Json<Applied>> {
+    let agency = agency_by_code(&state, &code).await?;
+    let scope = ResolvedScope::of(&state, agency.id).await?;
+    require(&caller, Action::ConfigureAgency(scope.scope()))?;
+    let row = state.store.procedure(&procedure).await.map_err(not_found)?;
+    if row.status != "published" {
+        return Err(AppError::Conflict {
+            code: "procedure_not_published",
+            message: "Chỉ áp dụng được thủ tục đang công khai.".into(),
+        });
+    }
+    let workflow = cat::apply(state.store.as_ref(), &procedure, agency.id, input.workflow).await?;
+    Ok(Json(Applied {
+        code: row.code,
+        name: row.name,
+        workflow,
+    }))
+}

@@ -1,0 +1,379 @@
+//! The procedure catalogue: import from the national portal's crawl format, versions and
+//! lifecycle, search, per-agency application with internal workflows, export.
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration as StdDuration, Instant};
+
+use chrono::NaiveDate;
+use motcua_domain::catalogue::search::{self, Plan, Vocabulary};
+use motcua_domain::catalogue::{
+    Level, OnlineLevel, Procedure, TimeReading, TimeUnit, parse_dvc_lines, parse_time,
+};
+use motcua_domain::text::search_fold;
+use motcua_domain::workflow::{Centi, Workflow};
+use motcua_store::{
+    DbError, Page, ProcedureHit, ProcedureSearch, ProcedureWrite, Store, WriteOutcome,
+};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+use crate::error::AppError;
+
+/// Candidates the database returns for ranking.
+const CANDIDATES: i64 = 300;
+const RECHECK: StdDuration = StdDuration::from_secs(5);
+
+pub fn level_key(l: &Level) -> &'static str {
+    match l {
+        Level::Ministry => "ministry",
+        Level::Province => "province",
+        Level::District => "district",
+        Level::Commune => "commune",
+        Level::OtherBody => "other_body",
+        Level::Unknown(_) => "unknown",
+    }
+}
+
+pub fn online_key(o: OnlineLevel) -> &'static str {
+    o.key()
+}
+
+/// Turns a record into what the store writes: search folds, filter keys, content hash.
+pub fn to_write(
+    p: &Procedure,
+    effective_from: NaiveDate,
+    by: &str,
+    status_if_new: &'static str,
+) -> ProcedureWrite {
+    let record = serde_json::to_string(p).expect("a procedure serialises");
+    let hash: String = Sha256::digest(record.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let mut levels = String::from(" ");
+    for l in &p.levels {
+        levels.push_str(level_key(l));
+        levels.push(' ');
+    }
+    let body_text = format!(
+        "{} {} {} {}",
+        p.field,
+        p.competent_body,
+        p.implementing_body,
+        p.result
+            .iter()
+            .map(|r| r.name.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
+    ProcedureWrite {
+        code: p.code.clone(),
+        name: p.name.clone(),
+        field: p.field.clone(),
+        levels,
+        online_level: online_key(p.online_level).to_string(),
+        body: if p.competent_body.is_empty() {
+            p.agency_folder.clone()
+        } else {
+            p.competent_body.clone()
+        },
+        record,
+        content_hash: hash,
+        search_name: search_fold(&format!("{} {}", p.code, p.name)),
+        search_body: search_fold(&body_text),
+        effective_from,
+        by: by.to_string(),
+        status_if_new,
+    }
+}
+
+/// What one record of an import became.
+#[derive(Debug, Clone, Serialize)]
+pub struct RecordReport {
+    pub line: usize,
+    pub code: Option<String>,
+    /// created | amended | unchanged | failed
+    pub outcome: &'static str,
+    pub needs_review: bool,
+    /// Issue codes and messages (parsing) or the error (failed).
+    pub notes: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ImportReport {
+    pub records: usize,
+    pub created: usize,
+    pub amended: usize,
+    pub unchanged: usize,
+    pub failed: usize,
+    pub needs_review: usize,
+    pub channels_stating_time: usize,
+    pub channels_time_parsed: usize,
+    pub details: Vec<RecordReport>,
+}
+
+/// Imports crawl-format JSON lines (one file's text). Records that fail to parse are reported
+/// and skipped; all others are written, in batches, each batch one transaction.
+pub async fn import_dvc(
+    store: &dyn Store,
+    text: &str,
+    effective_from: NaiveDate,
+    by: &str,
+) -> Result<ImportReport, AppError> {
+    let mut report = ImportReport::default();
+    let mut batch: Vec<(usize, ProcedureWrite, bool, Vec<String>)> = Vec::new();
+    for (line, parsed) in parse_dvc_lines(text) {
+        report.records += 1;
+        match parsed {
+            Ok(p) => {
+                for c in &p.procedure.channels {
+                    let stated =
+                        !matches!(parse_time(&c.time_text).reading, TimeReading::NotStated);
+                    if stated {
+                        report.channels_stating_time += 1;
+                        if c.time.is_some() {
+                            report.channels_time_parsed += 1;
+                        }
+                    }
+                }
+                let review = p.needs_review();
+                let notes = p
+                    .issues
+                    .iter()
+                    .map(|i| format!("{}: {}", i.kind.code(), i.message))
+                    .collect();
+                batch.push((
+                    line,
+                    to_write(&p.procedure, effective_from, by, "published"),
+                    review,
+                    notes,
+                ));
+            }
+            Err(e) => {
+                report.failed += 1;
+                report.details.push(RecordReport {
+                    line,
+                    code: None,
+                    outcome: "failed",
+                    needs_review: true,
+                    notes: vec![format!("{}: {}", e.code(), e.message_vi())],
+                });
+            }
+        }
+        if batch.len() >= 500 {
+            flush(store, &mut batch, &mut report).await?;
+        }
+    }
+    flush(store, &mut batch, &mut report).await?;
+    report.details.sort_by_key(|d| d.line);
+    Ok(report)
+}
+
+async fn flush(
+    store: &dyn Store,
+    batch: &mut Vec<(usize, ProcedureWrite, bool, Vec<String>)>,
+    report: &mut ImportReport,
+) -> Result<(), AppError> {
+    if batch.is_empty() {
+        return Ok(());
+    }
+    let writes: Vec<ProcedureWrite> = batch.iter().map(|(_, w, _, _)| w.clone()).collect();
+    let outcomes = store.write_procedures(&writes).await?;
+    for ((line, w, review, notes), outcome) in batch.drain(..).zip(outcomes) {
+        let outcome = match outcome {
+            WriteOutcome::Created => {
+                report.created += 1;
+                "created"
+            }
+            WriteOutcome::Amended { .. } => {
+                report.amended += 1;
+                "amended"
+            }
+            WriteOutcome::Unchanged => {
+                report.unchanged += 1;
+                "unchanged"
+            }
+        };
+        if review {
+            report.needs_review += 1;
+        }
+        report.details.push(RecordReport {
+            line,
+            code: Some(w.code),
+            outcome,
+            needs_review: review,
+            notes,
+        });
+    }
+    Ok(())
+}
+
+/// The typo vocabulary of the catalogue, rebuilt when the catalogue changes.
+#[derive(Default)]
+pub struct SearchCache {
+    inner: Mutex<Option<(String, Instant, Arc<Vocabulary>)>>,
+}
+
+impl SearchCache {
+    pub async fn vocabulary(&self, store: &dyn Store) -> Result<Arc<Vocabulary>, AppError> {
+        if let Some((_, checked, v)) = self.inner.lock().expect("search cache").as_ref()
+            && checked.elapsed() < RECHECK
+        {
+            return Ok(v.clone());
+        }
+        let version = store.catalogue_version().await?;
+        if let Some((ver, checked, v)) = self.inner.lock().expect("search cache").as_mut()
+            && *ver == version
+        {
+            *checked = Instant::now();
+            return Ok(v.clone());
+        }
+        let texts = store.procedure_search_texts().await?;
+        let vocab = Arc::new(Vocabulary::from_texts(
+            texts.iter().flat_map(|(a, b)| [a.as_str(), b.as_str()]),
+        ));
+        *self.inner.lock().expect("search cache") = Some((version, Instant::now(), vocab.clone()));
+        Ok(vocab)
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct SearchParams {
+    pub q: Option<String>,
+    pub level: Option<String>,
+    pub field: Option<String>,
+    pub online_level: Option<String>,
+    pub agency: Option<Uuid>,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchResult {
+    pub items: Vec<ProcedureHit>,
+    pub total: i64,
+    /// Query words matched nothing in the catalogue and were left out.
+    pub ignored_words: Vec<String>,
+}
+
+/// Searches the catalogue: the database finds candidates for the planned terms, and they are
+/// ranked here (see `catalogue::search::score`).
+pub async fn search(
+    store: &dyn Store,
+    cache: &SearchCache,
+    p: SearchParams,
+) -> Result<SearchResult, AppError> {
+    let base = ProcedureSearch {
+        terms: Vec::new(),
+        level: p.level,
+        field: p.field,
+        online_level: p.online_level,
+        agency: p.agency,
+        any_status: false,
+        limit: p.limit,
+        offset: p.offset,
+    };
+    let q = p.q.unwrap_or_default();
+    if search::query_words(&q).is_empty() {
+        let Page { items, total } = store.search_procedures(&base).await?;
+        return Ok(SearchResult {
+            items,
+            total,
+            ignored_words: Vec::new(),
+        });
+    }
+    let vocab = cache.vocabulary(store).await?;
+    let plan: Plan = search::plan(&q, &vocab);
+    if plan.terms.is_empty() {
+        return Ok(SearchResult {
+            items: Vec::new(),
+            total: 0,
+            ignored_words: plan.ignored,
+        });
+    }
+    let query = ProcedureSearch {
+        terms: plan.terms.iter().map(|t| t.alternatives.clone()).collect(),
+        limit: CANDIDATES,
+        offset: 0,
+        ..base
+    };
+    let Page { items, total } = store.search_procedures(&query).await?;
+    let mut ranked: Vec<(i64, ProcedureHit)> = items
+        .into_iter()
+        .map(|h| (search::score(&plan, &h.search_name), h))
+        .collect();
+    ranked.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.code.cmp(&b.1.code)));
+    let items = ranked
+        .into_iter()
+        .skip(p.offset.max(0) as usize)
+        .take(p.limit.max(0) as usize)
+        .map(|(_, h)| h)
+        .collect();
+    Ok(SearchResult {
+        items,
+        total,
+        ignored_words: plan.ignored,
+    })
+}
+
+/// The statutory processing time of a procedure in hundredths of its unit, for workflows: the
+/// counter channel's parsed time, else the first parsed one. "In the day" counts as one day.
+pub fn statutory_time(p: &Procedure) -> Option<(Centi, TimeUnit)> {
+    let parsed: Vec<_> = p
+        .channels
+        .iter()
+        .filter_map(|c| c.time.as_ref().map(|t| (c.channel, t)))
+        .collect();
+    let (_, t) = parsed
+        .iter()
+        .find(|(c, _)| *c == motcua_domain::catalogue::Channel::Counter)
+        .or_else(|| parsed.first())?;
+    match t.unit {
+        TimeUnit::InTheDay => Some((100, TimeUnit::WorkingDays)),
+        unit => Some(((t.amount * 100.0).round() as Centi, unit)),
+    }
+}
+
+pub fn not_found(e: DbError) -> AppError {
+    match e {
+        DbError::NotFound => AppError::NotFound("thủ tục hành chính"),
+        e => e.into(),
+    }
+}
+
+/// The current record of a procedure (in force on `at`, or the latest).
+pub async fn record(
+    store: &dyn Store,
+    code: &str,
+    at: Option<NaiveDate>,
+) -> Result<(Procedure, i32, NaiveDate), AppError> {
+    let v = store.procedure_version(code, at).await.map_err(not_found)?;
+    let p: Procedure = serde_json::from_str(&v.record)
+        .map_err(|e| AppError::Internal(format!("stored record: {e}")))?;
+    Ok((p, v.version, v.effective_from))
+}
+
+/// Applies a procedure at an agency with its workflow (the default one when `None`), checking
+/// the shares against the statutory time.
+pub async fn apply(
+    store: &dyn Store,
+    code: &str,
+    agency: Uuid,
+    workflow: Option<Workflow>,
+) -> Result<Workflow, AppError> {
+    let (p, _, _) = record(store, code, None).await?;
+    let (total, _) = statutory_time(&p).ok_or_else(|| {
+        AppError::invalid(
+            "no_statutory_time",
+            format!("Thủ tục {code} chưa có thời hạn giải quyết có cấu trúc; không thể phân bổ thời gian cho quy trình."),
+        )
+    })?;
+    let workflow = workflow.unwrap_or_else(|| Workflow::default_for(total));
+    workflow
+        .validate(total)
+        .map_err(|e| AppError::invalid(e.code(), e.message_vi()))?;
+    let json = serde_json::to_string(&workflow).expect("workflow serialises");
+    store.apply_procedure(code, agency, &json).await?;
+    Ok(workflow)
+}
