@@ -7,6 +7,7 @@ mod support;
 mod agencies;
 mod auth;
 mod calendar;
+mod catalogue;
 mod cli;
 mod errors;
 mod health;

@@ -39,6 +39,27 @@ pub fn online_key(o: OnlineLevel) -> &'static str {
     o.key()
 }
 
+/// The issuing ministry of a crawled record, from the crawl's folder name.
+const ISSUERS: [(&str, &str); 7] = [
+    ("bo-cong-an", "Bộ Công an"),
+    ("bo-nong-nghiep-mt", "Bộ Nông nghiệp và Môi trường"),
+    ("bo-tai-chinh", "Bộ Tài chính"),
+    ("bo-tu-phap", "Bộ Tư pháp"),
+    ("bo-xay-dung", "Bộ Xây dựng"),
+    ("ngan-hang-nha-nuoc", "Ngân hàng Nhà nước Việt Nam"),
+    ("toa-an-nhan-dan", "Tòa án nhân dân tối cao"),
+];
+
+/// The body a procedure belongs to in the statistics: its issuing ministry when known, else
+/// its competent body.
+pub fn issuing_body(p: &Procedure) -> String {
+    ISSUERS
+        .iter()
+        .find(|(folder, _)| *folder == p.agency_folder)
+        .map(|(_, name)| name.to_string())
+        .unwrap_or_else(|| p.competent_body.clone())
+}
+
 /// Turns a record into what the store writes: search folds, filter keys, content hash.
 pub fn to_write(
     p: &Procedure,
@@ -73,11 +94,7 @@ pub fn to_write(
         field: p.field.clone(),
         levels,
         online_level: online_key(p.online_level).to_string(),
-        body: if p.competent_body.is_empty() {
-            p.agency_folder.clone()
-        } else {
-            p.competent_body.clone()
-        },
+        body: issuing_body(p),
         record,
         content_hash: hash,
         search_name: search_fold(&format!("{} {}", p.code, p.name)),
