@@ -253,3 +253,57 @@ mod tests {
         assert_eq!(super::lower_type("Đặc khu Côn Đảo"), "đặc khu Côn Đảo");
     }
 }
+
+const CATALOGUE: [&[u8]; 2] = [
+    include_bytes!("../../../data/procedures-dvc-part1.jsonl.gz"),
+    include_bytes!("../../../data/procedures-dvc-part2.jsonl.gz"),
+];
+
+/// Imports the shipped catalogue (2,642 real procedures) when the database has none, and lets
+/// the demo province's service centre and first commune take dossiers at once: each applies
+/// the procedures of its level with the default workflow.
+pub async fn seed_catalogue(store: &dyn Store) -> anyhow::Result<(usize, usize)> {
+    if store.catalogue_version().await?.starts_with("0:") {
+        for part in CATALOGUE {
+            let text = crate::procedures_cmd::gunzip_if_needed(part, "demo catalogue")?;
+            motcua_web::service::catalogue::import_dvc(
+                store,
+                &text,
+                motcua_web::vn_today(),
+                "demo",
+            )
+            .await
+            .map_err(|e| anyhow::anyhow!("{}", e.message_vi()))?;
+        }
+    }
+    let centre = store
+        .get_agency_by_code(&format!("000.00.01.H{DEMO_PROVINCE}"))
+        .await?;
+    let commune = store
+        .get_agency_by_code(&format!("000.01.30.H{DEMO_PROVINCE}"))
+        .await?;
+    let mut applied = 0;
+    for (agency, level) in [(centre.id, "province"), (commune.id, "commune")] {
+        if !store.agency_procedures(agency).await?.is_empty() {
+            continue;
+        }
+        let page = store
+            .search_procedures(&motcua_store::ProcedureSearch {
+                level: Some(level.into()),
+                limit: 10_000,
+                ..Default::default()
+            })
+            .await?;
+        for hit in page.items {
+            // Procedures without a structured time limit cannot get a workflow; skip them.
+            if motcua_web::service::catalogue::apply(store, &hit.code, agency, None)
+                .await
+                .is_ok()
+            {
+                applied += 1;
+            }
+        }
+    }
+    let total = store.procedure_search_texts().await?.len();
+    Ok((total, applied))
+}

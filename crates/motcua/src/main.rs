@@ -180,7 +180,8 @@ async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
     if demo {
         let agencies = demo::seed_agencies(store.as_ref()).await?;
         let users = demo::seed_users(store.as_ref()).await?;
-        tracing::info!(agencies, users, "demo data ready");
+        let (procedures, applied) = demo::seed_catalogue(store.as_ref()).await?;
+        tracing::info!(agencies, users, procedures, applied, "demo data ready");
     }
     let state = motcua_web::AppState::new(store.clone(), config.web(demo));
     let app = motcua_web::router(state);

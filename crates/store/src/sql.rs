@@ -258,6 +258,13 @@ async fn write_holiday_year(
     Ok(())
 }
 
+#[derive(sqlx::FromRow)]
+struct HitWithTotal {
+    #[sqlx(flatten)]
+    hit: ProcedureHit,
+    total: i64,
+}
+
 const PROCEDURE_COLUMNS: &str =
     "p.code, p.name, p.field, p.levels, p.online_level, p.body, p.status, p.search_name";
 
@@ -701,31 +708,47 @@ impl Store for SqlStore {
     }
 
     async fn search_procedures(&self, q: &ProcedureSearch) -> DbResult<Page<ProcedureHit>> {
-        let from = |qb: &mut QueryBuilder<Db>| {
-            if q.terms.is_empty() {
-                qb.push(" FROM procedures p WHERE 1 = 1");
-            } else {
-                push_fts_from(qb, &q.terms);
-            }
-            push_procedure_filters(qb, q);
-        };
-        let mut count = QueryBuilder::<Db>::new("SELECT COUNT(*)");
-        from(&mut count);
-        let (total,): (i64,) = count.build_query_as().fetch_one(&self.pool).await?;
-        let mut qb = QueryBuilder::<Db>::new(format!("SELECT {PROCEDURE_COLUMNS}"));
-        from(&mut qb);
-        qb.push(" ORDER BY ");
+        // One statement: the matches scored in a subquery, then the page and, through a
+        // window, the number of matches.
+        let mut qb = QueryBuilder::<Db>::new(format!(
+            "SELECT s.*, COUNT(*) OVER () AS total FROM (SELECT {PROCEDURE_COLUMNS}, "
+        ));
         if q.terms.is_empty() {
-            qb.push("p.code");
+            qb.push("0.0 AS score FROM procedures p WHERE 1 = 1");
         } else {
             push_fts_rank(&mut qb, &q.terms);
+            qb.push(" AS score");
+            push_fts_from(&mut qb, &q.terms);
         }
-        qb.push(" LIMIT ")
+        push_procedure_filters(&mut qb, q);
+        qb.push(") s ORDER BY s.score, s.code LIMIT ")
             .push_bind(q.limit)
             .push(" OFFSET ")
             .push_bind(q.offset);
-        let items = qb.build_query_as().fetch_all(&self.pool).await?;
-        Ok(Page { items, total })
+        let rows: Vec<HitWithTotal> = qb.build_query_as().fetch_all(&self.pool).await?;
+        let total = match rows.first() {
+            Some(r) => r.total,
+            // An offset past the end: count separately.
+            None if q.offset > 0 => {
+                let mut count = QueryBuilder::<Db>::new("SELECT COUNT(*)");
+                if q.terms.is_empty() {
+                    count.push(" FROM procedures p WHERE 1 = 1");
+                } else {
+                    push_fts_from(&mut count, &q.terms);
+                }
+                push_procedure_filters(&mut count, q);
+                count
+                    .build_query_as::<(i64,)>()
+                    .fetch_one(&self.pool)
+                    .await?
+                    .0
+            }
+            None => 0,
+        };
+        Ok(Page {
+            items: rows.into_iter().map(|r| r.hit).collect(),
+            total,
+        })
     }
 
     async fn procedure_search_texts(&self) -> DbResult<Vec<(String, String)>> {

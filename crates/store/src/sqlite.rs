@@ -58,9 +58,9 @@ fn push_fts_from(qb: &mut sqlx::QueryBuilder<Db>, groups: &[Vec<String>]) {
     qb.push_bind(fts_expr(groups));
 }
 
-/// `ORDER BY` terms of a text search, best first (name hits weigh ten times the rest).
+/// The text-search score, lower is better (name hits weigh ten times the rest).
 fn push_fts_rank(qb: &mut sqlx::QueryBuilder<Db>, _groups: &[Vec<String>]) {
-    qb.push("bm25(procedure_fts, 0.0, 10.0, 1.0), p.code");
+    qb.push("bm25(procedure_fts, 0.0, 10.0, 1.0)");
 }
 
 // The same SQL body as the other backend, on purpose (see the crate docs).

@@ -21,7 +21,7 @@ use uuid::Uuid;
 use crate::error::AppError;
 
 /// Candidates the database returns for ranking.
-const CANDIDATES: i64 = 300;
+const CANDIDATES: i64 = 100;
 const RECHECK: StdDuration = StdDuration::from_secs(5);
 
 pub fn level_key(l: &Level) -> &'static str {
