@@ -243,17 +243,6 @@ pub async fn seed_users(store: &dyn Store) -> anyhow::Result<u32> {
     Ok(created)
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn names_read_naturally() {
-        assert_eq!(super::bare("Tỉnh Thanh Hóa"), "Thanh Hóa");
-        assert_eq!(super::bare("Thành phố Hà Nội"), "Hà Nội");
-        assert_eq!(super::lower_type("Phường Ba Đình"), "phường Ba Đình");
-        assert_eq!(super::lower_type("Đặc khu Côn Đảo"), "đặc khu Côn Đảo");
-    }
-}
-
 const CATALOGUE: [&[u8]; 2] = [
     include_bytes!("../../../data/procedures-dvc-part1.jsonl.gz"),
     include_bytes!("../../../data/procedures-dvc-part2.jsonl.gz"),
@@ -306,4 +295,15 @@ pub async fn seed_catalogue(store: &dyn Store) -> anyhow::Result<(usize, usize)>
     }
     let total = store.procedure_search_texts().await?.len();
     Ok((total, applied))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn names_read_naturally() {
+        assert_eq!(super::bare("Tỉnh Thanh Hóa"), "Thanh Hóa");
+        assert_eq!(super::bare("Thành phố Hà Nội"), "Hà Nội");
+        assert_eq!(super::lower_type("Phường Ba Đình"), "phường Ba Đình");
+        assert_eq!(super::lower_type("Đặc khu Côn Đảo"), "đặc khu Côn Đảo");
+    }
 }

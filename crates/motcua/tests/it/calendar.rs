@@ -319,3 +319,83 @@ async fn calendar_commands() {
         stdout(&["calendar", "holidays", "2027"]).contains("2027-04-16\toff\tGiỗ Tổ Hùng Vương")
     );
 }
+
+#[tokio::test]
+async fn agencies_have_their_own_office_hours() {
+    let app = TestApp::new().await;
+    app.agency(
+        "000.00.00.H38",
+        "UBND tỉnh Thanh Hóa",
+        "province_committee",
+        None,
+    )
+    .await;
+    app.agency(
+        "000.00.01.H38",
+        "Trung tâm PVHCC Thanh Hóa",
+        "service_centre",
+        Some("000.00.00.H38"),
+    )
+    .await;
+    let admin = app.user("qt.tinh", "admin", Some("000.00.00.H38")).await;
+    let officer = app
+        .user("tiepnhan", "receiving_officer", Some("000.00.01.H38"))
+        .await;
+    let path = "/api/v1/agencies/000.00.01.H38/office-hours";
+    let (_, default) = app.get_json(path).await;
+    assert_eq!(
+        default["sessions"],
+        json!([["07:30", "11:30"], ["13:30", "17:00"]])
+    );
+    // The centre opens until 17:30; a one-day appointment then ends at 17:30.
+    let longer = json!({"sessions": [["07:30", "11:30"], ["13:00", "17:30"]]});
+    let (s, _) = app
+        .send(Method::PUT, path, Some(&officer), Some(longer.clone()))
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, body) = app
+        .send(Method::PUT, path, Some(&admin), Some(longer))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{body}");
+    let (_, due) = app
+        .get_json("/api/v1/calendar/due?from=2025-10-27T09:00&working_days=1&agency=000.00.01.H38")
+        .await;
+    assert_eq!(due["appointment"], "2025-10-28T17:30");
+    let (_, due) = app
+        .get_json("/api/v1/calendar/due?from=2025-10-27T09:00&working_days=1")
+        .await;
+    assert_eq!(due["appointment"], "2025-10-28T17:00");
+    let overlapping = json!({"sessions": [["07:30", "12:00"], ["11:00", "17:00"]]});
+    let (s, e) = app
+        .send(Method::PUT, path, Some(&admin), Some(overlapping))
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    let (s, e) = app
+        .send(
+            Method::PUT,
+            path,
+            Some(&admin),
+            Some(json!({"sessions": [["7h30", "11:30"]]})),
+        )
+        .await;
+    assert_eq!(
+        (s, e["error"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid_time"))
+    );
+    let (_, kept) = app.get_json(path).await;
+    assert_eq!(
+        kept["sessions"][1],
+        json!(["13:00", "17:30"]),
+        "refused hours change nothing"
+    );
+    let (s, reset) = app
+        .send(
+            Method::PUT,
+            path,
+            Some(&admin),
+            Some(json!({"sessions": null})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(reset["sessions"][1], json!(["13:30", "17:00"]));
+}

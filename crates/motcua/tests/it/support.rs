@@ -83,7 +83,7 @@ impl TestDb {
 /// A running server with its own database.
 pub struct TestApp {
     /// Keeps the database (and its temporary directory) alive as long as the app.
-    pub db: TestDb,
+    _db: TestDb,
     pub store: DynStore,
     pub addr: SocketAddr,
     pub client: Client,
@@ -111,7 +111,7 @@ impl TestApp {
             .expect("server runs");
         });
         TestApp {
-            db,
+            _db: db,
             store,
             addr,
             client: client(),

@@ -244,6 +244,8 @@ pub struct DueParams {
     pub working_hours: Option<u32>,
     /// Cut-off time of the procedure, HH:MM (received later counts from the next working day).
     pub cutoff: Option<String>,
+    /// Agency code whose office hours apply (the default hours otherwise).
+    pub agency: Option<String>,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -275,7 +277,16 @@ pub async fn due(
     };
     let cutoff = p.cutoff.as_deref().map(parse_time).transpose()?;
     let calendar = state.calendar.get(state.store.as_ref()).await?;
-    let hours = OfficeHours::default();
+    let hours = match &p.agency {
+        Some(code) => {
+            cal::office_hours(
+                state.store.as_ref(),
+                crate::api::agencies::agency_by_code(&state, code).await?.id,
+            )
+            .await?
+        }
+        None => OfficeHours::default(),
+    };
     let clock = calendar.clock(&hours);
     let start = clock
         .effective_receipt(from, cutoff)
@@ -288,4 +299,54 @@ pub async fn due(
         appointment: format_vn_instant(appointment),
         appointment_utc: appointment,
     }))
+}
+
+#[derive(Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OfficeHoursBody {
+    /// Sessions of a working day, `[["07:30", "11:30"], ["13:30", "17:00"]]`; `null` resets to
+    /// the default.
+    pub sessions: Option<Vec<(String, String)>>,
+}
+
+fn sessions_of(h: &OfficeHours) -> OfficeHoursBody {
+    OfficeHoursBody {
+        sessions: Some(
+            h.sessions()
+                .iter()
+                .map(|(a, b)| (a.format("%H:%M").to_string(), b.format("%H:%M").to_string()))
+                .collect(),
+        ),
+    }
+}
+
+/// An agency's office hours.
+#[utoipa::path(get, path = "/agencies/{code}/office-hours", tag = "calendar",
+    responses((status = 200, body = OfficeHoursBody), (status = 404, body = crate::error::ApiErrorBody)))]
+pub async fn get_office_hours(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+) -> ApiResult<Json<OfficeHoursBody>> {
+    let agency = crate::api::agencies::agency_by_code(&state, &code).await?;
+    Ok(Json(sessions_of(
+        &cal::office_hours(state.store.as_ref(), agency.id).await?,
+    )))
+}
+
+/// Set an agency's office hours (administrators of the agency).
+#[utoipa::path(put, path = "/agencies/{code}/office-hours", tag = "calendar", request_body = OfficeHoursBody,
+    security(("bearer" = [])),
+    responses((status = 200, body = OfficeHoursBody), (status = 403, body = crate::error::ApiErrorBody),
+        (status = 422, body = crate::error::ApiErrorBody)))]
+pub async fn set_office_hours(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(code): Path<String>,
+    ApiJson(body): ApiJson<OfficeHoursBody>,
+) -> ApiResult<Json<OfficeHoursBody>> {
+    let agency = crate::api::agencies::agency_by_code(&state, &code).await?;
+    let scope = crate::auth::ResolvedScope::of(&state, agency.id).await?;
+    require(&caller, Action::ConfigureAgency(scope.scope()))?;
+    let hours = cal::set_office_hours(state.store.as_ref(), agency.id, body.sessions).await?;
+    Ok(Json(sessions_of(&hours)))
 }

@@ -37,6 +37,10 @@ pub fn router() -> Router<AppState> {
         .route("/calendar/solar", get(calendar::solar))
         .route("/calendar/due", get(calendar::due))
         .route(
+            "/agencies/{code}/office-hours",
+            get(calendar::get_office_hours).put(calendar::set_office_hours),
+        )
+        .route(
             "/procedures",
             get(procedures::search).post(procedures::create),
         )
@@ -73,7 +77,7 @@ pub fn router() -> Router<AppState> {
         session::issue_token, session::revoke_token,
         users::me, users::list, users::create,
         calendar::holidays, calendar::set_year, calendar::delete_year, calendar::lunar,
-        calendar::solar, calendar::due,
+        calendar::solar, calendar::due, calendar::get_office_hours, calendar::set_office_hours,
         procedures::search, procedures::get_one, procedures::create, procedures::amend,
         procedures::publish, procedures::abolish, procedures::stats, procedures::export,
         procedures::agency_procedures, procedures::apply,

@@ -48,33 +48,27 @@ pub async fn search(
         Some(code) => Some(agency_by_code(&state, code).await?.id),
         None => None,
     };
-    if let Some(q) = &p.q {
-        let code = q.trim();
-        // A full code goes straight to its procedure.
-        if code.len() == 8
-            && code.as_bytes()[1] == b'.'
-            && code.bytes().filter(|b| b.is_ascii_digit()).count() == 7
-        {
-            if let Ok(row) = state.store.procedure(code).await
-                && row.status == "published"
-            {
-                let hit = motcua_store::ProcedureHit {
-                    code: row.code,
-                    name: row.name,
-                    field: row.field,
-                    levels: row.levels,
-                    online_level: row.online_level,
-                    body: row.body,
-                    status: row.status,
-                    search_name: String::new(),
-                };
-                return Ok(Json(SearchResult {
-                    items: vec![hit],
-                    total: 1,
-                    ignored_words: vec![],
-                }));
-            }
-        }
+    // A full code goes straight to its procedure.
+    if let Some(code) = p.q.as_deref().map(str::trim)
+        && is_procedure_code(code)
+        && let Ok(row) = state.store.procedure(code).await
+        && row.status == "published"
+    {
+        let hit = motcua_store::ProcedureHit {
+            code: row.code,
+            name: row.name,
+            field: row.field,
+            levels: row.levels,
+            online_level: row.online_level,
+            body: row.body,
+            status: row.status,
+            search_name: String::new(),
+        };
+        return Ok(Json(SearchResult {
+            items: vec![hit],
+            total: 1,
+            ignored_words: vec![],
+        }));
     }
     let result = cat::search(
         state.store.as_ref(),
@@ -188,11 +182,18 @@ pub async fn create(
     Ok((StatusCode::CREATED, detail).into_response())
 }
 
+/// A procedure code of the national database: `1.001193`.
+fn is_procedure_code(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 8
+        && b[1] == b'.'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 1 || c.is_ascii_digit())
+}
+
 fn check_record(p: &Procedure) -> ApiResult<()> {
-    let code_ok = p.code.len() == 8
-        && p.code.as_bytes()[1] == b'.'
-        && p.code.bytes().filter(|b| b.is_ascii_digit()).count() == 7;
-    if !code_ok {
+    if !is_procedure_code(&p.code) {
         return Err(AppError::invalid(
             "invalid_procedure_code",
             format!(

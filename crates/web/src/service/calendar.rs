@@ -7,7 +7,7 @@ use std::time::{Duration as StdDuration, Instant};
 
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
 use motcua_domain::calendar::{
-    Calendar, CalendarError, DayEntry, LunarDate, RulePack, YearSchedule,
+    Calendar, CalendarError, DayEntry, LunarDate, OfficeHours, RulePack, YearSchedule,
 };
 use motcua_store::{HolidayYear, Store};
 
@@ -82,6 +82,37 @@ pub async fn load(store: &dyn Store) -> Result<Calendar, AppError> {
         .collect();
     Calendar::new(RulePack::vietnam(), schedules)
         .map_err(|e| AppError::Internal(format!("stored holiday schedules are invalid: {e}")))
+}
+
+/// An agency's office hours: its own when set, else the default.
+pub async fn office_hours(store: &dyn Store, agency: uuid::Uuid) -> Result<OfficeHours, AppError> {
+    match store.agency_office_hours(agency).await? {
+        Some(json) => serde_json::from_str(&json)
+            .map_err(|e| AppError::Internal(format!("stored office hours: {e}"))),
+        None => Ok(OfficeHours::default()),
+    }
+}
+
+/// Sets an agency's office hours from `["07:30", "11:30"]` pairs (`None`: back to the default).
+pub async fn set_office_hours(
+    store: &dyn Store,
+    agency: uuid::Uuid,
+    sessions: Option<Vec<(String, String)>>,
+) -> Result<OfficeHours, AppError> {
+    let Some(sessions) = sessions else {
+        store.set_agency_office_hours(agency, None).await?;
+        return Ok(OfficeHours::default());
+    };
+    let parsed = sessions
+        .iter()
+        .map(|(a, b)| Ok((parse_time(a)?, parse_time(b)?)))
+        .collect::<Result<Vec<_>, AppError>>()
+        .map_err(|e| AppError::invalid(e.code(), e.message_vi()))?;
+    let hours =
+        OfficeHours::new(parsed).map_err(|e| AppError::invalid(e.code(), e.message_vi()))?;
+    let json = serde_json::to_string(&hours).expect("office hours serialise");
+    store.set_agency_office_hours(agency, Some(&json)).await?;
+    Ok(hours)
 }
 
 /// A calendar error as an API error (400: the input was outside what the calendar answers).
