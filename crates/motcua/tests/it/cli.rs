@@ -148,18 +148,31 @@ async fn demo_seed_covers_every_province_and_commune() {
     };
     let out = run(&db, &["agency", "list"], None);
     assert!(out.status.success());
-    // Seed through the same code `serve --demo` runs.
+    // Seed through the same code `serve --demo` runs: the server listens once seeding is done.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let child = motcua()
         .args(db.cli_args())
-        .args(["serve", "--demo", "--listen", "127.0.0.1:0"])
+        .args(["serve", "--demo", "--listen", &format!("127.0.0.1:{port}")])
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
     let pid = child.id().to_string();
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
-    use motcua_domain::agency::AgencyKind::*;
-    while stats(CommuneCommittee).await < 3321 || store.user_by_username("congdan").await.is_err() {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(180);
+    let http = crate::support::client();
+    loop {
+        if let Ok(r) = http
+            .get(format!("http://127.0.0.1:{port}/readyz"))
+            .send()
+            .await
+            && r.status() == reqwest::StatusCode::OK
+        {
+            break;
+        }
         assert!(
             std::time::Instant::now() < deadline,
             "demo seed did not finish"
@@ -172,6 +185,17 @@ async fn demo_seed_covers_every_province_and_commune() {
         .unwrap();
     let out = child.wait_with_output().unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
+    use motcua_domain::agency::AgencyKind::*;
+    assert_eq!(
+        store.procedure_search_texts().await.unwrap().len(),
+        2642,
+        "the real catalogue"
+    );
+    let centre = store.get_agency_by_code("000.00.01.H38").await.unwrap();
+    assert!(
+        store.agency_procedures(centre.id).await.unwrap().len() > 100,
+        "the demo centre takes dossiers"
+    );
     assert_eq!(stats(ProvinceCommittee).await, 34);
     assert_eq!(stats(CommuneCommittee).await, 3321);
     assert_eq!(stats(ServiceCentre).await, 34 + 3321);
