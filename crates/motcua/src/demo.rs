@@ -277,7 +277,7 @@ pub async fn seed_catalogue(store: &dyn Store) -> anyhow::Result<(usize, usize)>
             continue;
         }
         let page = store
-            .search_procedures(&motcua_store::ProcedureSearch {
+            .list_procedures(&motcua_store::ProcedureSearch {
                 level: Some(level.into()),
                 limit: 10_000,
                 ..Default::default()
@@ -293,7 +293,7 @@ pub async fn seed_catalogue(store: &dyn Store) -> anyhow::Result<(usize, usize)>
             }
         }
     }
-    let total = store.procedure_search_texts().await?.len();
+    let total = store.procedure_hits().await?.len();
     Ok((total, applied))
 }
 

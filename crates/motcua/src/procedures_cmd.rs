@@ -132,7 +132,16 @@ pub async fn run(config: Config, cmd: ProceduresCmd) -> anyhow::Result<()> {
                     let procs = motcua_web::api::parse_records(&records).map_err(fail)?;
                     motcua_domain::catalogue::to_csv(&procs)?.into_bytes()
                 }
-                other => anyhow::bail!("định dạng xuất \"{other}\" không hỗ trợ (jsonl, csv)"),
+                "xlsx" => {
+                    if out.is_none() {
+                        anyhow::bail!("xuất xlsx cần --out TỆP");
+                    }
+                    let procs = motcua_web::api::parse_records(&records).map_err(fail)?;
+                    motcua_docs::procedures_xlsx(&procs)?
+                }
+                other => {
+                    anyhow::bail!("định dạng xuất \"{other}\" không hỗ trợ (jsonl, csv, xlsx)")
+                }
             };
             match out {
                 Some(path) => std::fs::write(&path, bytes)?,

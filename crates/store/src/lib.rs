@@ -88,11 +88,13 @@ pub trait Store: Send + Sync + 'static {
     async fn procedure_versions(&self, code: &str) -> DbResult<Vec<ProcedureVersion>>;
     /// Publishes a draft or abolishes a procedure on a date, logging the change.
     async fn set_procedure_status(&self, code: &str, status: &str, on: NaiveDate) -> DbResult<()>;
-    /// Candidates for a search (ranked by the database's text rank), or a page by code when
-    /// there are no terms.
-    async fn search_procedures(&self, q: &ProcedureSearch) -> DbResult<Page<ProcedureHit>>;
-    /// Every procedure's folded search text, for building the typo vocabulary.
-    async fn procedure_search_texts(&self) -> DbResult<Vec<(String, String)>>;
+    /// A page of procedures by code, with the filters of `q` (its terms are ignored).
+    async fn list_procedures(&self, q: &ProcedureSearch) -> DbResult<Page<ProcedureHit>>;
+    /// The codes of every procedure matching the terms and filters of `q` (unordered: the
+    /// caller ranks them).
+    async fn match_procedures(&self, q: &ProcedureSearch) -> DbResult<Vec<String>>;
+    /// Every procedure's search row (for the in-memory ranking data and typo vocabulary).
+    async fn procedure_hits(&self) -> DbResult<Vec<ProcedureHit>>;
     /// Changes whenever any procedure changes.
     async fn catalogue_version(&self) -> DbResult<String>;
     async fn procedure_changes(

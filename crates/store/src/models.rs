@@ -211,7 +211,8 @@ pub struct ProcedureVersion {
     pub created_by: String,
 }
 
-/// A search over the catalogue. `terms` is an AND of OR-groups of folded word prefixes.
+/// A search over the catalogue. `terms` is an AND of OR-groups of folded words, each a whole
+/// word or, with a trailing `*`, a prefix.
 #[derive(Debug, Clone, Default)]
 pub struct ProcedureSearch {
     pub terms: Vec<Vec<String>>,
@@ -236,6 +237,8 @@ pub struct ProcedureHit {
     pub status: String,
     #[serde(skip)]
     pub search_name: String,
+    #[serde(skip)]
+    pub search_body: String,
 }
 
 /// Count of lifecycle changes of one kind, per field and body, in a month.

@@ -44,13 +44,6 @@ fn push_fts_from(qb: &mut sqlx::QueryBuilder<Db>, groups: &[Vec<String>]) {
     qb.push(")");
 }
 
-/// The text-search score, lower is better.
-fn push_fts_rank(qb: &mut sqlx::QueryBuilder<Db>, groups: &[Vec<String>]) {
-    qb.push("-ts_rank(p.search_tsv, to_tsquery('simple', ");
-    qb.push_bind(ts_expr(groups));
-    qb.push("))");
-}
-
 // The same SQL body as the other backend, on purpose (see the crate docs).
 #[allow(clippy::duplicate_mod)]
 #[path = "sql.rs"]

@@ -12,7 +12,7 @@ use motcua_domain::units::Era;
 use sqlx::{Pool, QueryBuilder};
 use uuid::Uuid;
 
-use super::{BACKEND, Db, migrator, push_fts_from, push_fts_rank, reindex_procedure};
+use super::{BACKEND, Db, migrator, push_fts_from, reindex_procedure};
 use crate::models::*;
 use crate::{Backend, DbError, DbResult, Store, reference};
 
@@ -258,15 +258,7 @@ async fn write_holiday_year(
     Ok(())
 }
 
-#[derive(sqlx::FromRow)]
-struct HitWithTotal {
-    #[sqlx(flatten)]
-    hit: ProcedureHit,
-    total: i64,
-}
-
-const PROCEDURE_COLUMNS: &str =
-    "p.code, p.name, p.field, p.levels, p.online_level, p.body, p.status, p.search_name";
+const PROCEDURE_COLUMNS: &str = "p.code, p.name, p.field, p.levels, p.online_level, p.body, p.status, p.search_name, p.search_body";
 
 fn push_procedure_filters(qb: &mut QueryBuilder<Db>, q: &ProcedureSearch) {
     if !q.any_status {
@@ -707,56 +699,36 @@ impl Store for SqlStore {
         Ok(())
     }
 
-    async fn search_procedures(&self, q: &ProcedureSearch) -> DbResult<Page<ProcedureHit>> {
-        // One statement: the matches scored in a subquery, then the page and, through a
-        // window, the number of matches.
+    async fn list_procedures(&self, q: &ProcedureSearch) -> DbResult<Page<ProcedureHit>> {
+        let mut count = QueryBuilder::<Db>::new("SELECT COUNT(*) FROM procedures p WHERE 1 = 1");
+        push_procedure_filters(&mut count, q);
+        let (total,): (i64,) = count.build_query_as().fetch_one(&self.pool).await?;
         let mut qb = QueryBuilder::<Db>::new(format!(
-            "SELECT s.*, COUNT(*) OVER () AS total FROM (SELECT {PROCEDURE_COLUMNS}, "
+            "SELECT {PROCEDURE_COLUMNS} FROM procedures p WHERE 1 = 1"
         ));
-        if q.terms.is_empty() {
-            qb.push("0.0 AS score FROM procedures p WHERE 1 = 1");
-        } else {
-            push_fts_rank(&mut qb, &q.terms);
-            qb.push(" AS score");
-            push_fts_from(&mut qb, &q.terms);
-        }
         push_procedure_filters(&mut qb, q);
-        qb.push(") s ORDER BY s.score, s.code LIMIT ")
+        qb.push(" ORDER BY p.code LIMIT ")
             .push_bind(q.limit)
             .push(" OFFSET ")
             .push_bind(q.offset);
-        let rows: Vec<HitWithTotal> = qb.build_query_as().fetch_all(&self.pool).await?;
-        let total = match rows.first() {
-            Some(r) => r.total,
-            // An offset past the end: count separately.
-            None if q.offset > 0 => {
-                let mut count = QueryBuilder::<Db>::new("SELECT COUNT(*)");
-                if q.terms.is_empty() {
-                    count.push(" FROM procedures p WHERE 1 = 1");
-                } else {
-                    push_fts_from(&mut count, &q.terms);
-                }
-                push_procedure_filters(&mut count, q);
-                count
-                    .build_query_as::<(i64,)>()
-                    .fetch_one(&self.pool)
-                    .await?
-                    .0
-            }
-            None => 0,
-        };
-        Ok(Page {
-            items: rows.into_iter().map(|r| r.hit).collect(),
-            total,
-        })
+        let items = qb.build_query_as().fetch_all(&self.pool).await?;
+        Ok(Page { items, total })
     }
 
-    async fn procedure_search_texts(&self) -> DbResult<Vec<(String, String)>> {
-        Ok(
-            sqlx::query_as("SELECT search_name, search_body FROM procedures")
-                .fetch_all(&self.pool)
-                .await?,
-        )
+    async fn match_procedures(&self, q: &ProcedureSearch) -> DbResult<Vec<String>> {
+        let mut qb = QueryBuilder::<Db>::new("SELECT p.code");
+        push_fts_from(&mut qb, &q.terms);
+        push_procedure_filters(&mut qb, q);
+        let rows: Vec<(String,)> = qb.build_query_as().fetch_all(&self.pool).await?;
+        Ok(rows.into_iter().map(|(c,)| c).collect())
+    }
+
+    async fn procedure_hits(&self) -> DbResult<Vec<ProcedureHit>> {
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {PROCEDURE_COLUMNS} FROM procedures p ORDER BY p.code"
+        )))
+        .fetch_all(&self.pool)
+        .await?)
     }
 
     async fn catalogue_version(&self) -> DbResult<String> {

@@ -1,5 +1,6 @@
 //! Embedded SQLite backend: WAL, `synchronous=FULL` (an acknowledged write is on disk),
-//! foreign keys on, a busy timeout so concurrent writers wait instead of failing.
+//! foreign keys on, a busy timeout so concurrent writers wait instead of failing, and pages
+//! read through a memory map.
 
 use std::path::Path;
 use std::str::FromStr;
@@ -58,11 +59,6 @@ fn push_fts_from(qb: &mut sqlx::QueryBuilder<Db>, groups: &[Vec<String>]) {
     qb.push_bind(fts_expr(groups));
 }
 
-/// The text-search score, lower is better (name hits weigh ten times the rest).
-fn push_fts_rank(qb: &mut sqlx::QueryBuilder<Db>, _groups: &[Vec<String>]) {
-    qb.push("bm25(procedure_fts, 0.0, 10.0, 1.0)");
-}
-
 // The same SQL body as the other backend, on purpose (see the crate docs).
 #[allow(clippy::duplicate_mod)]
 #[path = "sql.rs"]
@@ -92,7 +88,9 @@ impl SqliteStore {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(10));
+            .busy_timeout(Duration::from_secs(10))
+            // Read pages through a memory map rather than a read() call each.
+            .pragma("mmap_size", "268435456");
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
             .connect_with(opts)

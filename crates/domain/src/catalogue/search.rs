@@ -7,15 +7,34 @@ use std::collections::BTreeSet;
 
 use crate::text::{fold_ascii, search_word};
 
-/// One query word and the index terms (word prefixes) that may stand for it.
+/// One query word and the index terms that may stand for it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Term {
     /// The folded word as typed.
     pub word: String,
-    /// Index terms to match as prefixes: the word itself, or its typo corrections.
+    /// Index words that stand for it: the word itself, or its typo corrections.
     pub alternatives: Vec<String>,
+    /// Match the alternatives as word prefixes (the word being typed, or a partial word), not
+    /// as whole words.
+    pub prefix: bool,
     /// True when the word itself is not in the index and only corrections are searched.
     pub corrected: bool,
+}
+
+impl Term {
+    /// The alternatives as the store's term strings: a trailing `*` marks a prefix.
+    pub fn store_terms(&self) -> Vec<String> {
+        self.alternatives
+            .iter()
+            .map(|a| {
+                if self.prefix {
+                    format!("{a}*")
+                } else {
+                    a.clone()
+                }
+            })
+            .collect()
+    }
 }
 
 /// What to search for: the terms, and the words dropped because nothing in the index is like
@@ -52,6 +71,10 @@ impl Vocabulary {
             }
         }
         Vocabulary { words }
+    }
+
+    pub fn contains(&self, word: &str) -> bool {
+        self.words.contains(word)
     }
 
     pub fn len(&self) -> usize {
@@ -114,15 +137,21 @@ fn edit_distance(a: &str, b: &str, max: usize) -> usize {
     prev[b.len()]
 }
 
-/// Decides what to search for `q`: each word as a prefix when the index has it, else its
-/// corrections (words of 4 letters or more), else the word is ignored.
+/// Decides what to search for `q`. A word the index has whole is matched whole, except the
+/// last word, which may still be being typed and is matched as a prefix; a word the index has
+/// only as a prefix is matched as one; any other word of 4 letters or more is replaced by its
+/// corrections; what is left is ignored.
 pub fn plan(q: &str, vocab: &Vocabulary) -> Plan {
     let mut plan = Plan::default();
-    for word in query_words(q) {
+    let words = query_words(q);
+    let last = words.len().saturating_sub(1);
+    for (i, word) in words.into_iter().enumerate() {
         if vocab.has_prefix(&word) {
+            let prefix = i == last || !vocab.contains(&word);
             plan.terms.push(Term {
                 alternatives: vec![word.clone()],
                 word,
+                prefix,
                 corrected: false,
             });
             continue;
@@ -138,6 +167,7 @@ pub fn plan(q: &str, vocab: &Vocabulary) -> Plan {
             plan.terms.push(Term {
                 word,
                 alternatives: fixes,
+                prefix: false,
                 corrected: true,
             });
         }
@@ -224,8 +254,15 @@ mod tests {
         assert!(p.terms[2].corrected);
         let p = plan("giay phep lai xe zzz", &vocab());
         assert_eq!(p.ignored, vec!["zzz"]);
-        // Partial words stay prefixes.
-        assert_eq!(plan("khai si", &vocab()).terms[1].alternatives, vec!["si"]);
+        // The last word, being typed, is a prefix; whole words are matched whole.
+        let p = plan("khai si", &vocab());
+        assert_eq!(p.terms[1].store_terms(), vec!["si*"]);
+        assert_eq!(p.terms[0].store_terms(), vec!["khai"]);
+        // A partial word inside the query stays a prefix too.
+        assert_eq!(
+            plan("giay ph lai", &vocab()).terms[1].store_terms(),
+            vec!["ph*"]
+        );
     }
 
     #[test]

@@ -413,6 +413,22 @@ async fn the_catalogue_exports() {
         "{csv}"
     );
     assert!(csv.contains("Thủ tục đăng ký khai sinh"));
+    let res = app.get("/api/v1/procedures/export?format=xlsx").await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let bytes = res.bytes().await.unwrap().to_vec();
+    use calamine::Reader;
+    let mut book = calamine::Xlsx::new(std::io::Cursor::new(bytes)).expect("a real XLSX");
+    let sheet = book
+        .worksheet_range("Thủ tục hành chính")
+        .expect("the sheet");
+    let rows: Vec<Vec<String>> = sheet
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect();
+    assert_eq!(rows.len(), 3, "header and two procedures");
+    assert_eq!(rows[0][0], "Mã thủ tục");
+    assert_eq!(rows[2][0], "1.001193");
+    assert_eq!(rows[2][1], "Thủ tục đăng ký khai sinh");
     let (s, e) = app.get_json("/api/v1/procedures/export?format=pdf").await;
     assert_eq!(
         (s, e["error"].as_str()),

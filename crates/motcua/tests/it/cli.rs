@@ -187,7 +187,7 @@ async fn demo_seed_covers_every_province_and_commune() {
     assert!(out.status.success(), "{}", stderr(&out));
     use motcua_domain::agency::AgencyKind::*;
     assert_eq!(
-        store.procedure_search_texts().await.unwrap().len(),
+        store.procedure_hits().await.unwrap().len(),
         2642,
         "the real catalogue"
     );

@@ -49,4 +49,4 @@ CREATE TABLE procedure_agencies (
 CREATE INDEX procedure_agencies_agency ON procedure_agencies (agency_id);
 
 -- Full-text index over the folded text (diacritics already removed in Rust).
-CREATE VIRTUAL TABLE procedure_fts USING fts5(code UNINDEXED, name, body, tokenize = 'unicode61 remove_diacritics 0');
+CREATE VIRTUAL TABLE procedure_fts USING fts5(code UNINDEXED, name, body, tokenize = 'unicode61 remove_diacritics 0', prefix = '1 2 3 4');

@@ -63,6 +63,7 @@ pub async fn search(
             body: row.body,
             status: row.status,
             search_name: String::new(),
+            search_body: String::new(),
         };
         return Ok(Json(SearchResult {
             items: vec![hit],
@@ -173,6 +174,7 @@ pub async fn create(
     }
     let w = cat::to_write(&record, crate::vn_today(), &caller.user.username, "draft");
     state.store.write_procedures(&[w]).await?;
+    state.search.invalidate();
     let detail = get_one(
         State(state),
         Path(record.code),
@@ -239,6 +241,7 @@ pub async fn amend(
     let effective_from = parse_date(&a.effective_from)?;
     let w = cat::to_write(&a.record, effective_from, &caller.user.username, "draft");
     state.store.write_procedures(&[w]).await?;
+    state.search.invalidate();
     get_one(State(state), Path(code), ApiQuery(RecordQuery { at: None })).await
 }
 
@@ -276,6 +279,7 @@ async fn change_status(
         None => crate::vn_today(),
     };
     state.store.set_procedure_status(&code, to, on).await?;
+    state.search.invalidate();
     get_one(State(state), Path(code), ApiQuery(RecordQuery { at: None })).await
 }
 
@@ -381,13 +385,13 @@ pub async fn stats(
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 pub struct ExportQuery {
-    /// jsonl (default) or csv
+    /// jsonl (default), csv or xlsx
     pub format: Option<String>,
 }
 
 /// Export the whole catalogue (current versions).
 #[utoipa::path(get, path = "/procedures/export", params(ExportQuery), tag = "procedures",
-    responses((status = 200, description = "JSON Lines or CSV"), (status = 400, body = crate::error::ApiErrorBody)))]
+    responses((status = 200, description = "JSON Lines, CSV or XLSX"), (status = 400, body = crate::error::ApiErrorBody)))]
 pub async fn export(
     State(state): State<AppState>,
     ApiQuery(q): ApiQuery<ExportQuery>,
@@ -410,9 +414,28 @@ pub async fn export(
                 .map_err(|e| AppError::Internal(e.to_string()))?;
             Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8")], csv).into_response())
         }
+        "xlsx" => {
+            let procs = parse_records(&records)?;
+            let bytes = motcua_docs::procedures_xlsx(&procs)
+                .map_err(|e| AppError::Internal(e.to_string()))?;
+            Ok((
+                [
+                    (
+                        header::CONTENT_TYPE,
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    ),
+                    (
+                        header::CONTENT_DISPOSITION,
+                        "attachment; filename=\"danh-muc-tthc.xlsx\"",
+                    ),
+                ],
+                bytes,
+            )
+                .into_response())
+        }
         other => Err(AppError::bad_request(
             "invalid_format",
-            format!("Định dạng \"{other}\" không hỗ trợ (jsonl, csv)."),
+            format!("Định dạng \"{other}\" không hỗ trợ (jsonl, csv, xlsx)."),
         )),
     }
 }

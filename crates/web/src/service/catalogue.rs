@@ -1,6 +1,7 @@
 //! The procedure catalogue: import from the national portal's crawl format, versions and
 //! lifecycle, search, per-agency application with internal workflows, export.
 
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration as StdDuration, Instant};
 
@@ -20,8 +21,6 @@ use uuid::Uuid;
 
 use crate::error::AppError;
 
-/// Candidates the database returns for ranking.
-const CANDIDATES: i64 = 100;
 const RECHECK: StdDuration = StdDuration::from_secs(5);
 
 pub fn level_key(l: &Level) -> &'static str {
@@ -226,14 +225,26 @@ async fn flush(
     Ok(())
 }
 
-/// The typo vocabulary of the catalogue, rebuilt when the catalogue changes.
-#[derive(Default)]
-pub struct SearchCache {
-    inner: Mutex<Option<(String, Instant, Arc<Vocabulary>)>>,
+/// What search keeps in memory: every procedure's search row (for ranking and the result
+/// items) and the typo vocabulary. Rebuilt when the catalogue changes: at once after a change
+/// made through this process, within seconds after one made by another.
+pub struct CatalogueIndex {
+    pub vocabulary: Vocabulary,
+    pub hits: HashMap<String, Arc<ProcedureHit>>,
 }
 
+#[derive(Default)]
+pub struct SearchCache {
+    inner: Mutex<Option<(String, Instant, Arc<CatalogueIndex>)>>,
+    /// Answers to recent searches of the current index (people repeat the popular ones).
+    results: Mutex<HashMap<String, Arc<SearchResult>>>,
+}
+
+/// How many distinct searches are remembered before the memory is cleared.
+const RESULT_CACHE: usize = 4096;
+
 impl SearchCache {
-    pub async fn vocabulary(&self, store: &dyn Store) -> Result<Arc<Vocabulary>, AppError> {
+    pub async fn index(&self, store: &dyn Store) -> Result<Arc<CatalogueIndex>, AppError> {
         if let Some((_, checked, v)) = self.inner.lock().expect("search cache").as_ref()
             && checked.elapsed() < RECHECK
         {
@@ -246,12 +257,37 @@ impl SearchCache {
             *checked = Instant::now();
             return Ok(v.clone());
         }
-        let texts = store.procedure_search_texts().await?;
-        let vocab = Arc::new(Vocabulary::from_texts(
-            texts.iter().flat_map(|(a, b)| [a.as_str(), b.as_str()]),
-        ));
-        *self.inner.lock().expect("search cache") = Some((version, Instant::now(), vocab.clone()));
-        Ok(vocab)
+        let rows = store.procedure_hits().await?;
+        let vocabulary = Vocabulary::from_texts(
+            rows.iter()
+                .flat_map(|h| [h.search_name.as_str(), h.search_body.as_str()]),
+        );
+        let hits = rows
+            .into_iter()
+            .map(|h| (h.code.clone(), Arc::new(h)))
+            .collect();
+        let index = Arc::new(CatalogueIndex { vocabulary, hits });
+        *self.inner.lock().expect("search cache") = Some((version, Instant::now(), index.clone()));
+        self.results.lock().expect("search cache").clear();
+        Ok(index)
+    }
+
+    /// Forgets the index and the remembered answers (after this process changed the catalogue).
+    pub fn invalidate(&self) {
+        *self.inner.lock().expect("search cache") = None;
+        self.results.lock().expect("search cache").clear();
+    }
+
+    fn remembered(&self, key: &str) -> Option<Arc<SearchResult>> {
+        self.results.lock().expect("search cache").get(key).cloned()
+    }
+
+    fn remember(&self, key: String, result: Arc<SearchResult>) {
+        let mut map = self.results.lock().expect("search cache");
+        if map.len() >= RESULT_CACHE {
+            map.clear();
+        }
+        map.insert(key, result);
     }
 }
 
@@ -274,8 +310,8 @@ pub struct SearchResult {
     pub ignored_words: Vec<String>,
 }
 
-/// Searches the catalogue: the database finds candidates for the planned terms, and they are
-/// ranked here (see `catalogue::search::score`).
+/// Searches the catalogue: the database's full-text index finds every matching procedure, and
+/// they are ranked here (see `catalogue::search::score`), identically on both backends.
 pub async fn search(
     store: &dyn Store,
     cache: &SearchCache,
@@ -293,15 +329,28 @@ pub async fn search(
     };
     let q = p.q.unwrap_or_default();
     if search::query_words(&q).is_empty() {
-        let Page { items, total } = store.search_procedures(&base).await?;
+        let Page { items, total } = store.list_procedures(&base).await?;
         return Ok(SearchResult {
             items,
             total,
             ignored_words: Vec::new(),
         });
     }
-    let vocab = cache.vocabulary(store).await?;
-    let plan: Plan = search::plan(&q, &vocab);
+    let index = cache.index(store).await?;
+    let key = format!(
+        "{}|{:?}|{:?}|{:?}|{:?}|{}|{}",
+        search::query_words(&q).join(" "),
+        base.level,
+        base.field,
+        base.online_level,
+        base.agency,
+        p.limit,
+        p.offset
+    );
+    if let Some(r) = cache.remembered(&key) {
+        return Ok((*r).clone());
+    }
+    let plan: Plan = search::plan(&q, &index.vocabulary);
     if plan.terms.is_empty() {
         return Ok(SearchResult {
             items: Vec::new(),
@@ -310,28 +359,30 @@ pub async fn search(
         });
     }
     let query = ProcedureSearch {
-        terms: plan.terms.iter().map(|t| t.alternatives.clone()).collect(),
-        limit: CANDIDATES,
-        offset: 0,
+        terms: plan.terms.iter().map(|t| t.store_terms()).collect(),
         ..base
     };
-    let Page { items, total } = store.search_procedures(&query).await?;
-    let mut ranked: Vec<(i64, ProcedureHit)> = items
-        .into_iter()
+    let codes = store.match_procedures(&query).await?;
+    let total = codes.len() as i64;
+    let mut ranked: Vec<(i64, &Arc<ProcedureHit>)> = codes
+        .iter()
+        .filter_map(|c| index.hits.get(c))
         .map(|h| (search::score(&plan, &h.search_name), h))
         .collect();
-    ranked.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.code.cmp(&b.1.code)));
+    ranked.sort_unstable_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.code.cmp(&b.1.code)));
     let items = ranked
         .into_iter()
         .skip(p.offset.max(0) as usize)
         .take(p.limit.max(0) as usize)
-        .map(|(_, h)| h)
+        .map(|(_, h)| (**h).clone())
         .collect();
-    Ok(SearchResult {
+    let result = SearchResult {
         items,
         total,
         ignored_words: plan.ignored,
-    })
+    };
+    cache.remember(key, Arc::new(result.clone()));
+    Ok(result)
 }
 
 /// The statutory processing time of a procedure in hundredths of its unit, for workflows: the
