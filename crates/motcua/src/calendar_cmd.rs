@@ -81,6 +81,8 @@ pub enum CalendarCmd {
     },
     /// Remove a year's official schedule: the statutory rules apply again.
     ResetYear { year: i32 },
+    /// Print the statutory holiday rules in force (JSON), a starting point for `holiday_rules`.
+    Rules,
 }
 
 fn fail(e: AppError) -> anyhow::Error {
@@ -210,6 +212,12 @@ pub async fn run(config: Config, cmd: CalendarCmd) -> anyhow::Result<()> {
                 .map_err(fail)?;
             println!("{year}\t{} ngày", y.schedule.entries.len());
         }
+        CalendarCmd::Rules => {
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&config.holiday_rules()?)?
+            );
+        }
         CalendarCmd::ResetYear { year } => {
             let store = crate::open_store(&config).await?;
             store.delete_holiday_year(year).await.map_err(|e| match e {
@@ -233,5 +241,7 @@ fn kind(k: DayKind) -> &'static str {
 
 async fn calendar(config: &Config) -> anyhow::Result<motcua_domain::calendar::Calendar> {
     let store = crate::open_store(config).await?;
-    cal::load(store.as_ref()).await.map_err(fail)
+    cal::load(store.as_ref(), &config.holiday_rules()?)
+        .await
+        .map_err(fail)
 }

@@ -11,7 +11,7 @@ use figment::providers::{Env, Format, Serialized, Toml};
 use serde::{Deserialize, Serialize};
 
 /// The keys of [`Config`]; other `MOTCUA_*` variables (e.g. the test suite's) are not config.
-const KEYS: [&str; 9] = [
+const KEYS: [&str; 10] = [
     "listen",
     "data_dir",
     "database_url",
@@ -21,6 +21,7 @@ const KEYS: [&str; 9] = [
     "token_ttl_hours",
     "max_body_bytes",
     "secure_cookies",
+    "holiday_rules",
 ];
 
 #[derive(Clone, Serialize, Deserialize)]
@@ -37,6 +38,9 @@ pub struct Config {
     pub token_ttl_hours: u64,
     pub max_body_bytes: usize,
     pub secure_cookies: bool,
+    /// A JSON rule pack of statutory holidays replacing the built-in one (Labour Code 2019
+    /// art. 112): how a holiday added by a future law is put in force without a new release.
+    pub holiday_rules: Option<PathBuf>,
 }
 
 impl Default for Config {
@@ -52,6 +56,7 @@ impl Default for Config {
             token_ttl_hours: web.token_ttl_hours,
             max_body_bytes: web.max_body_bytes,
             secure_cookies: web.secure_cookies,
+            holiday_rules: None,
         }
     }
 }
@@ -71,6 +76,7 @@ impl fmt::Debug for Config {
             .field("token_ttl_hours", &self.token_ttl_hours)
             .field("max_body_bytes", &self.max_body_bytes)
             .field("secure_cookies", &self.secure_cookies)
+            .field("holiday_rules", &self.holiday_rules)
             .finish()
     }
 }
@@ -127,14 +133,30 @@ impl Config {
         Ok(c)
     }
 
-    pub fn web(&self, demo: bool) -> motcua_web::WebConfig {
-        motcua_web::WebConfig {
+    /// The statutory holiday rules: the configured pack, or the built-in one.
+    pub fn holiday_rules(&self) -> anyhow::Result<motcua_domain::calendar::RulePack> {
+        match &self.holiday_rules {
+            None => Ok(motcua_domain::calendar::RulePack::vietnam()),
+            Some(path) => {
+                let text = std::fs::read_to_string(path).map_err(|e| {
+                    anyhow::anyhow!("cannot read holiday rules {}: {e}", path.display())
+                })?;
+                motcua_domain::calendar::RulePack::from_json(&text).map_err(|e| {
+                    anyhow::anyhow!("holiday rules {}: {}", path.display(), e.message_vi())
+                })
+            }
+        }
+    }
+
+    pub fn web(&self, demo: bool) -> anyhow::Result<motcua_web::WebConfig> {
+        Ok(motcua_web::WebConfig {
             session_ttl_hours: self.session_ttl_hours,
             token_ttl_hours: self.token_ttl_hours,
             max_body_bytes: self.max_body_bytes,
             secure_cookies: self.secure_cookies,
             demo,
-        }
+            holiday_rules: self.holiday_rules()?,
+        })
     }
 }
 

@@ -183,7 +183,7 @@ async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
         let (procedures, applied) = demo::seed_catalogue(store.as_ref()).await?;
         tracing::info!(agencies, users, procedures, applied, "demo data ready");
     }
-    let state = motcua_web::AppState::new(store.clone(), config.web(demo));
+    let state = motcua_web::AppState::new(store.clone(), config.web(demo)?);
     let app = motcua_web::router(state);
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await

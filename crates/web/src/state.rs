@@ -21,6 +21,8 @@ pub struct WebConfig {
     pub secure_cookies: bool,
     /// Show the demo accounts on the login page.
     pub demo: bool,
+    /// The statutory holiday rules (Labour Code 2019 art. 112 unless configured).
+    pub holiday_rules: motcua_domain::calendar::RulePack,
 }
 
 impl Default for WebConfig {
@@ -31,6 +33,7 @@ impl Default for WebConfig {
             max_body_bytes: 2 * 1024 * 1024,
             secure_cookies: false,
             demo: false,
+            holiday_rules: motcua_domain::calendar::RulePack::vietnam(),
         }
     }
 }
@@ -47,12 +50,13 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(store: DynStore, config: WebConfig) -> Self {
+        let calendar = Arc::new(CalendarCache::new(config.holiday_rules.clone()));
         AppState {
             store,
             config: Arc::new(config),
             limiter: Arc::new(LoginLimiter::new(Duration::from_secs(300), 5, 50)),
             metrics: crate::metrics::handle(),
-            calendar: Arc::new(CalendarCache::default()),
+            calendar,
             search: Arc::new(SearchCache::default()),
         }
     }

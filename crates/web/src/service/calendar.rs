@@ -22,6 +22,7 @@ pub fn vn_offset() -> FixedOffset {
 
 /// The working-day calendar of the database, rebuilt when a schedule changes.
 pub struct CalendarCache {
+    pack: RulePack,
     inner: Mutex<Option<Cached>>,
 }
 
@@ -33,13 +34,19 @@ struct Cached {
 
 impl Default for CalendarCache {
     fn default() -> Self {
-        CalendarCache {
-            inner: Mutex::new(None),
-        }
+        CalendarCache::new(RulePack::vietnam())
     }
 }
 
 impl CalendarCache {
+    /// A cache whose calendars apply the statutory holiday rules of `pack`.
+    pub fn new(pack: RulePack) -> Self {
+        CalendarCache {
+            pack,
+            inner: Mutex::new(None),
+        }
+    }
+
     /// The current calendar.
     pub async fn get(&self, store: &dyn Store) -> Result<Arc<Calendar>, AppError> {
         if let Some(c) = self.inner.lock().expect("calendar cache").as_ref()
@@ -57,7 +64,7 @@ impl CalendarCache {
                 return Ok(c.calendar.clone());
             }
         }
-        let calendar = Arc::new(load(store).await?);
+        let calendar = Arc::new(load(store, &self.pack).await?);
         *self.inner.lock().expect("calendar cache") = Some(Cached {
             version,
             checked: Instant::now(),
@@ -72,15 +79,15 @@ impl CalendarCache {
     }
 }
 
-/// Builds the engine from the statutory rule pack and the database's official schedules.
-pub async fn load(store: &dyn Store) -> Result<Calendar, AppError> {
+/// Builds the engine from a statutory rule pack and the database's official schedules.
+pub async fn load(store: &dyn Store, pack: &RulePack) -> Result<Calendar, AppError> {
     let schedules = store
         .holiday_schedules()
         .await?
         .into_iter()
         .map(|y| y.schedule)
         .collect();
-    Calendar::new(RulePack::vietnam(), schedules)
+    Calendar::new(pack.clone(), schedules)
         .map_err(|e| AppError::Internal(format!("stored holiday schedules are invalid: {e}")))
 }
 
