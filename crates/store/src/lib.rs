@@ -108,6 +108,27 @@ pub trait Store: Send + Sync + 'static {
     async fn agency_procedures(&self, agency: Uuid) -> DbResult<Vec<AppliedProcedure>>;
     async fn applied_workflow(&self, code: &str, agency: Uuid) -> DbResult<String>;
 
+    // Dossiers (event-sourced).
+    /// Creates a dossier in one transaction: takes the next sequence number of `(agency_code,
+    /// day)` (no gaps: a failed creation gives its number back), builds the write with `make`,
+    /// stores projection, events, notices and counters, and records the idempotency key. With a
+    /// key seen before, returns that dossier instead.
+    async fn create_dossier(
+        &self,
+        agency_code: &str,
+        day: &str,
+        idempotency: Option<(&str, Option<Uuid>)>,
+        make: MakeDossier<'_>,
+    ) -> DbResult<Created>;
+    /// Appends a command's events and replaces the projection, if the dossier is still at
+    /// `expected_seq`; otherwise `Conflict("dossier_seq")` and nothing is written.
+    async fn append_dossier(&self, expected_seq: i32, write: &DossierWrite) -> DbResult<()>;
+    async fn dossier_by_code(&self, code: &str) -> DbResult<DossierRow>;
+    async fn dossier_events(&self, id: Uuid) -> DbResult<Vec<StoredEvent>>;
+    async fn list_dossiers(&self, q: &DossierQuery) -> DbResult<Page<DossierRow>>;
+    /// The ids of every dossier (for the audit).
+    async fn dossier_ids(&self) -> DbResult<Vec<Uuid>>;
+
     // Accounts.
     async fn create_user(&self, u: &NewUser) -> DbResult<User>;
     async fn user_by_username(&self, username: &str) -> DbResult<(User, String)>;
@@ -132,6 +153,75 @@ pub trait Store: Send + Sync + 'static {
 }
 
 pub type DynStore = Arc<dyn Store>;
+
+/// Checks a dossier's event chain against its projection head: numbering from 1 without gaps,
+/// each event's previous hash equal to the hash before it, each hash recomputed from the
+/// event's content, and the last hash and number equal to those the projection holds. Returns
+/// the first problem found.
+pub fn verify_chain(events: &[StoredEvent], head_seq: i32, head_hash: &str) -> Result<(), String> {
+    let mut prev = String::new();
+    for (i, e) in events.iter().enumerate() {
+        let want = i as i32 + 1;
+        if e.seq != want {
+            return Err(format!("event {want} is missing (found {})", e.seq));
+        }
+        if e.prev_hash != prev {
+            return Err(format!(
+                "event {} does not follow event {}",
+                e.seq,
+                e.seq - 1
+            ));
+        }
+        let h = event_hash(
+            &prev,
+            e.seq,
+            e.at,
+            e.actor_id,
+            &e.actor_role,
+            &e.kind,
+            &e.data,
+        );
+        if h != e.hash {
+            return Err(format!("event {} was altered", e.seq));
+        }
+        prev = h;
+    }
+    let last = events.len() as i32;
+    if last != head_seq || prev != head_hash {
+        return Err(format!(
+            "the log ends at event {last} but the dossier is at event {head_seq}"
+        ));
+    }
+    Ok(())
+}
+
+/// The hash chaining an event to the one before it (hex SHA-256 over the previous hash and the
+/// event's number, instant, actor, kind and data). The first event's previous hash is empty.
+pub fn event_hash(
+    prev_hash: &str,
+    seq: i32,
+    at: DateTime<Utc>,
+    actor_id: Option<Uuid>,
+    actor_role: &str,
+    kind: &str,
+    data: &str,
+) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    for part in [
+        prev_hash,
+        &seq.to_string(),
+        &at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
+        &actor_id.map(|a| a.to_string()).unwrap_or_default(),
+        actor_role,
+        kind,
+        data,
+    ] {
+        h.update(part.as_bytes());
+        h.update([0u8]);
+    }
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
 
 /// Opens the store named by `database_url`, or the embedded SQLite file in `data_dir` when no
 /// URL is given. Only `postgres://`/`postgresql://` and `sqlite:` URLs are accepted.

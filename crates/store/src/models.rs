@@ -256,3 +256,111 @@ pub struct AppliedProcedure {
     pub name: String,
     pub workflow: String,
 }
+
+/// The dossier projection row: what queues, look-ups and statistics read.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct DossierRow {
+    pub id: Uuid,
+    pub code: String,
+    pub agency_id: Uuid,
+    pub intake_agency_id: Uuid,
+    pub province_code: Option<String>,
+    pub procedure_code: String,
+    pub procedure_version: i32,
+    pub channel: String,
+    pub status: String,
+    pub applicant_name: String,
+    #[serde(skip)]
+    pub applicant_key: String,
+    #[serde(skip)]
+    pub search: String,
+    pub submitted_at: DateTime<Utc>,
+    pub received_at: Option<DateTime<Utc>>,
+    pub appointment: Option<DateTime<Utc>>,
+    pub finished_at: Option<DateTime<Utc>>,
+    pub returned_at: Option<DateTime<Utc>>,
+    /// The number of the last event: the version a command must name to be applied.
+    pub seq: i32,
+    #[serde(skip)]
+    pub last_hash: String,
+    /// The full folded state as JSON.
+    #[serde(skip)]
+    pub state: String,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// An event to append. The store numbers it, chains its hash and stores it.
+#[derive(Debug, Clone)]
+pub struct NewEvent {
+    pub at: DateTime<Utc>,
+    pub actor_id: Option<Uuid>,
+    pub actor_role: String,
+    pub kind: String,
+    /// JSON.
+    pub data: String,
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct StoredEvent {
+    pub dossier_id: Uuid,
+    pub seq: i32,
+    pub at: DateTime<Utc>,
+    pub actor_id: Option<Uuid>,
+    pub actor_role: String,
+    pub kind: String,
+    pub data: String,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+/// A notice to deliver (email, SMS), written in the dossier's transaction.
+#[derive(Debug, Clone)]
+pub struct OutboxMessage {
+    pub id: Uuid,
+    pub kind: String,
+    pub payload: String,
+}
+
+/// A change to a statistics counter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CounterDelta {
+    pub agency_id: Uuid,
+    pub procedure_code: String,
+    pub day: NaiveDate,
+    pub metric: String,
+    pub delta: i64,
+}
+
+/// Everything one dossier command writes, in one transaction: the new projection (its `seq` and
+/// `last_hash` are filled in by the store), the events, the notices and the counter changes.
+#[derive(Debug, Clone)]
+pub struct DossierWrite {
+    pub row: DossierRow,
+    pub events: Vec<NewEvent>,
+    pub outbox: Vec<OutboxMessage>,
+    pub counters: Vec<CounterDelta>,
+}
+
+/// The outcome of a creation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Created {
+    /// A new dossier with this code.
+    New(String),
+    /// The idempotency key was used before: the dossier created then.
+    Existing(String),
+}
+
+/// Builds a new dossier's write once its sequence number of the day is known.
+pub type MakeDossier<'a> = &'a (dyn Fn(u32) -> Result<DossierWrite, String> + Send + Sync);
+
+#[derive(Debug, Clone, Default)]
+pub struct DossierQuery {
+    pub agencies: Vec<Uuid>,
+    pub statuses: Vec<String>,
+    /// Only dossiers whose appointment is before this instant (late when it is now).
+    pub due_before: Option<DateTime<Utc>>,
+    /// Folded words matched against code, applicant name and procedure.
+    pub q: Option<String>,
+    pub limit: i64,
+    pub offset: i64,
+}

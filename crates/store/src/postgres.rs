@@ -14,6 +14,11 @@ fn migrator() -> sqlx::migrate::Migrator {
     sqlx::migrate!("./migrations/postgres")
 }
 
+/// Starts a write transaction (row locks serialise what must be serialised).
+async fn begin_write(pool: &sqlx::Pool<Db>) -> DbResult<sqlx::Transaction<'static, Db>> {
+    Ok(pool.begin().await?)
+}
+
 /// The search vector is a generated column: nothing to do.
 async fn reindex_procedure(
     _: &mut sqlx::Transaction<'static, Db>,

@@ -3,7 +3,7 @@
 //! placeholders (SQLite accepts them) and types both drivers encode the same way.
 
 use async_trait::async_trait;
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
 use motcua_domain::agency::AgencyKind;
 use motcua_domain::auth::{Grant, Role};
 use motcua_domain::calendar::{DayEntry, DayKind, YearSchedule};
@@ -12,7 +12,7 @@ use motcua_domain::units::Era;
 use sqlx::{Pool, QueryBuilder};
 use uuid::Uuid;
 
-use super::{BACKEND, Db, migrator, push_fts_from, reindex_procedure};
+use super::{BACKEND, Db, begin_write, migrator, push_fts_from, reindex_procedure};
 use crate::models::*;
 use crate::{Backend, DbError, DbResult, Store, reference};
 
@@ -135,7 +135,7 @@ impl SqlStore {
             .await?;
         if units == 0 {
             let all = reference::all_units();
-            let mut tx = self.pool.begin().await?;
+            let mut tx = begin_write(&self.pool).await?;
             for chunk in all.chunks(BATCH) {
                 let mut qb = QueryBuilder::<Db>::new(
                     "INSERT INTO admin_units (id, era, level, code, name, kind, parent_code, \
@@ -179,7 +179,7 @@ impl SqlStore {
             }
             tx.commit().await?;
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = begin_write(&self.pool).await?;
         let first = sqlx::query(
             "INSERT INTO reference_loads (name, loaded_at) VALUES ($1, $2) ON CONFLICT DO NOTHING",
         )
@@ -303,6 +303,143 @@ async fn log_change(
     Ok(())
 }
 
+const DOSSIER_COLUMNS: &str = "id, code, agency_id, intake_agency_id, province_code, procedure_code, \
+    procedure_version, channel, status, applicant_name, applicant_key, search, submitted_at, received_at, \
+    appointment, finished_at, returned_at, seq, last_hash, state, updated_at";
+
+/// Writes a dossier command: events chained after the stored head, the projection (inserted for
+/// a new dossier, else replaced if still at `expected`), notices and counters.
+async fn write_dossier(
+    tx: &mut sqlx::Transaction<'static, Db>,
+    w: &DossierWrite,
+    expected: Option<i32>,
+) -> DbResult<()> {
+    let (mut seq, mut hash) = match expected {
+        None => (0, String::new()),
+        Some(e) => {
+            let head: Option<(i32, String)> =
+                sqlx::query_as("SELECT seq, last_hash FROM dossiers WHERE id = $1")
+                    .bind(w.row.id)
+                    .fetch_optional(&mut **tx)
+                    .await?;
+            match head {
+                None => return Err(DbError::NotFound),
+                Some((s, _)) if s != e => return Err(DbError::Conflict("dossier_seq".into())),
+                Some(head) => head,
+            }
+        }
+    };
+    let mut rows = Vec::with_capacity(w.events.len());
+    for e in &w.events {
+        seq += 1;
+        let at = e.at.trunc_subsecs(6);
+        let prev = std::mem::take(&mut hash);
+        hash = crate::event_hash(&prev, seq, at, e.actor_id, &e.actor_role, &e.kind, &e.data);
+        rows.push((seq, at, e, prev, hash.clone()));
+    }
+    let r = &w.row;
+    if expected.is_none() {
+        sqlx::query(
+            "INSERT INTO dossiers (id, code, agency_id, intake_agency_id, province_code, procedure_code, \
+             procedure_version, channel, status, applicant_name, applicant_key, search, submitted_at, received_at, \
+             appointment, finished_at, returned_at, seq, last_hash, state, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)",
+        )
+        .bind(r.id)
+        .bind(&r.code)
+        .bind(r.agency_id)
+        .bind(r.intake_agency_id)
+        .bind(&r.province_code)
+        .bind(&r.procedure_code)
+        .bind(r.procedure_version)
+        .bind(&r.channel)
+        .bind(&r.status)
+        .bind(&r.applicant_name)
+        .bind(&r.applicant_key)
+        .bind(&r.search)
+        .bind(r.submitted_at)
+        .bind(r.received_at)
+        .bind(r.appointment)
+        .bind(r.finished_at)
+        .bind(r.returned_at)
+        .bind(seq)
+        .bind(&hash)
+        .bind(&r.state)
+        .bind(Utc::now())
+        .execute(&mut **tx)
+        .await?;
+    } else {
+        let n = sqlx::query(
+            "UPDATE dossiers SET agency_id = $1, status = $2, received_at = $3, appointment = $4, finished_at = $5, \
+             returned_at = $6, seq = $7, last_hash = $8, state = $9, updated_at = $10, search = $11 \
+             WHERE id = $12 AND seq = $13",
+        )
+        .bind(r.agency_id)
+        .bind(&r.status)
+        .bind(r.received_at)
+        .bind(r.appointment)
+        .bind(r.finished_at)
+        .bind(r.returned_at)
+        .bind(seq)
+        .bind(&hash)
+        .bind(&r.state)
+        .bind(Utc::now())
+        .bind(&r.search)
+        .bind(r.id)
+        .bind(expected)
+        .execute(&mut **tx)
+        .await?
+        .rows_affected();
+        if n != 1 {
+            return Err(DbError::Conflict("dossier_seq".into()));
+        }
+    }
+    for (seq, at, e, prev, hash) in rows {
+        sqlx::query(
+            "INSERT INTO dossier_events (dossier_id, seq, at, actor_id, actor_role, kind, data, prev_hash, hash) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(r.id)
+        .bind(seq)
+        .bind(at)
+        .bind(e.actor_id)
+        .bind(&e.actor_role)
+        .bind(&e.kind)
+        .bind(&e.data)
+        .bind(&prev)
+        .bind(&hash)
+        .execute(&mut **tx)
+        .await?;
+    }
+    for m in &w.outbox {
+        sqlx::query(
+            "INSERT INTO outbox (id, dossier_id, kind, payload, created_at, attempts, next_attempt_at) \
+             VALUES ($1, $2, $3, $4, $5, 0, $5)",
+        )
+        .bind(m.id)
+        .bind(r.id)
+        .bind(&m.kind)
+        .bind(&m.payload)
+        .bind(Utc::now())
+        .execute(&mut **tx)
+        .await?;
+    }
+    for c in &w.counters {
+        sqlx::query(
+            "INSERT INTO stat_daily (agency_id, procedure_code, day, metric, value) VALUES ($1, $2, $3, $4, $5) \
+             ON CONFLICT (agency_id, procedure_code, day, metric) DO UPDATE SET value = stat_daily.value + $5",
+        )
+        .bind(c.agency_id)
+        .bind(&c.procedure_code)
+        .bind(c.day)
+        .bind(&c.metric)
+        .bind(c.delta)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
 fn insert_agency_sql() -> QueryBuilder<Db> {
     QueryBuilder::<Db>::new(
         "INSERT INTO agencies (id, code, name, kind, parent_id, unit_id, province_code, \
@@ -407,7 +544,7 @@ impl Store for SqlStore {
     }
 
     async fn insert_agencies(&self, batch: &[NewAgency]) -> DbResult<u64> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = begin_write(&self.pool).await?;
         let mut inserted = 0;
         for chunk in batch.chunks(BATCH) {
             let mut qb = insert_agency_sql();
@@ -513,14 +650,14 @@ impl Store for SqlStore {
     }
 
     async fn replace_holiday_year(&self, year: &HolidayYear) -> DbResult<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = begin_write(&self.pool).await?;
         write_holiday_year(&mut tx, year).await?;
         tx.commit().await?;
         Ok(())
     }
 
     async fn delete_holiday_year(&self, year: i32) -> DbResult<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = begin_write(&self.pool).await?;
         sqlx::query("DELETE FROM holiday_days WHERE year = $1")
             .bind(year)
             .execute(&mut *tx)
@@ -572,7 +709,7 @@ impl Store for SqlStore {
     }
 
     async fn write_procedures(&self, batch: &[ProcedureWrite]) -> DbResult<Vec<WriteOutcome>> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = begin_write(&self.pool).await?;
         let mut out = Vec::with_capacity(batch.len());
         for w in batch {
             let current: Option<(i32, String, String)> = sqlx::query_as(
@@ -679,7 +816,7 @@ impl Store for SqlStore {
     }
 
     async fn set_procedure_status(&self, code: &str, status: &str, on: NaiveDate) -> DbResult<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = begin_write(&self.pool).await?;
         let (version,): (i32,) = sqlx::query_as("SELECT version FROM procedures WHERE code = $1")
             .bind(code)
             .fetch_one(&mut *tx)
@@ -804,8 +941,124 @@ impl Store for SqlStore {
         Ok(w)
     }
 
+    async fn create_dossier(
+        &self,
+        agency_code: &str,
+        day: &str,
+        idempotency: Option<(&str, Option<Uuid>)>,
+        make: MakeDossier<'_>,
+    ) -> DbResult<Created> {
+        let mut tx = begin_write(&self.pool).await?;
+        if let Some((key, _)) = idempotency {
+            let seen: Option<(String,)> = sqlx::query_as(
+                "SELECT d.code FROM idempotency_keys k JOIN dossiers d ON d.id = k.dossier_id WHERE k.key = $1",
+            )
+            .bind(key)
+            .fetch_optional(&mut *tx)
+            .await?;
+            if let Some((code,)) = seen {
+                return Ok(Created::Existing(code));
+            }
+        }
+        let (seq,): (i32,) = sqlx::query_as(
+            "INSERT INTO dossier_sequences (agency_code, day, last) VALUES ($1, $2, 1) \
+             ON CONFLICT (agency_code, day) DO UPDATE SET last = dossier_sequences.last + 1 RETURNING last",
+        )
+        .bind(agency_code)
+        .bind(day)
+        .fetch_one(&mut *tx)
+        .await?;
+        let write = make(seq as u32).map_err(DbError::Other)?;
+        write_dossier(&mut tx, &write, None).await?;
+        if let Some((key, user)) = idempotency {
+            sqlx::query("INSERT INTO idempotency_keys (key, user_id, dossier_id, created_at) VALUES ($1, $2, $3, $4)")
+                .bind(key)
+                .bind(user)
+                .bind(write.row.id)
+                .bind(Utc::now())
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(Created::New(write.row.code.clone()))
+    }
+
+    async fn append_dossier(&self, expected_seq: i32, write: &DossierWrite) -> DbResult<()> {
+        let mut tx = begin_write(&self.pool).await?;
+        write_dossier(&mut tx, write, Some(expected_seq)).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn dossier_by_code(&self, code: &str) -> DbResult<DossierRow> {
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {DOSSIER_COLUMNS} FROM dossiers WHERE code = $1"
+        )))
+        .bind(code)
+        .fetch_one(&self.pool)
+        .await?)
+    }
+
+    async fn dossier_events(&self, id: Uuid) -> DbResult<Vec<StoredEvent>> {
+        Ok(sqlx::query_as(
+            "SELECT dossier_id, seq, at, actor_id, actor_role, kind, data, prev_hash, hash FROM dossier_events \
+             WHERE dossier_id = $1 ORDER BY seq",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    async fn list_dossiers(&self, q: &DossierQuery) -> DbResult<Page<DossierRow>> {
+        let filters = |qb: &mut QueryBuilder<Db>| {
+            qb.push(" WHERE 1 = 1");
+            if !q.agencies.is_empty() {
+                qb.push(" AND agency_id IN (");
+                let mut sep = qb.separated(", ");
+                for a in &q.agencies {
+                    sep.push_bind(*a);
+                }
+                qb.push(")");
+            }
+            if !q.statuses.is_empty() {
+                qb.push(" AND status IN (");
+                let mut sep = qb.separated(", ");
+                for st in &q.statuses {
+                    sep.push_bind(st.clone());
+                }
+                qb.push(")");
+            }
+            if let Some(t) = q.due_before {
+                qb.push(" AND appointment < ").push_bind(t);
+            }
+            if let Some(text) = &q.q {
+                for w in text.split(' ').filter(|w| !w.is_empty()) {
+                    qb.push(" AND search LIKE ").push_bind(format!("% {w}%"));
+                }
+            }
+        };
+        let mut count = QueryBuilder::<Db>::new("SELECT COUNT(*) FROM dossiers");
+        filters(&mut count);
+        let (total,): (i64,) = count.build_query_as().fetch_one(&self.pool).await?;
+        let mut qb = QueryBuilder::<Db>::new(format!("SELECT {DOSSIER_COLUMNS} FROM dossiers"));
+        filters(&mut qb);
+        qb.push(" ORDER BY appointment, code LIMIT ")
+            .push_bind(q.limit)
+            .push(" OFFSET ")
+            .push_bind(q.offset);
+        let items = qb.build_query_as().fetch_all(&self.pool).await?;
+        Ok(Page { items, total })
+    }
+
+    async fn dossier_ids(&self) -> DbResult<Vec<Uuid>> {
+        let rows: Vec<(Uuid,)> = sqlx::query_as("SELECT id FROM dossiers ORDER BY code")
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows.into_iter().map(|(id,)| id).collect())
+    }
+
     async fn create_user(&self, u: &NewUser) -> DbResult<User> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = begin_write(&self.pool).await?;
         sqlx::query(
             "INSERT INTO users (id, username, full_name, password_hash, disabled, created_at) \
              VALUES ($1, $2, $3, $4, FALSE, $5)",

@@ -17,6 +17,12 @@ fn migrator() -> sqlx::migrate::Migrator {
     sqlx::migrate!("./migrations/sqlite")
 }
 
+/// Starts a write transaction. `BEGIN IMMEDIATE` takes the write lock at once, so two writers
+/// that both read first wait for each other (busy timeout) instead of one failing on upgrade.
+async fn begin_write(pool: &sqlx::Pool<Db>) -> DbResult<sqlx::Transaction<'static, Db>> {
+    Ok(pool.begin_with("BEGIN IMMEDIATE").await?)
+}
+
 /// Keeps the FTS5 index in step with a procedure (same transaction).
 async fn reindex_procedure(
     tx: &mut sqlx::Transaction<'static, Db>,
@@ -91,11 +97,22 @@ impl SqliteStore {
             .busy_timeout(Duration::from_secs(10))
             // Read pages through a memory map rather than a read() call each.
             .pragma("mmap_size", "268435456");
-        let pool = SqlitePoolOptions::new()
-            .max_connections(8)
-            .connect_with(opts)
-            .await
-            .map_err(|e| DbError::Unavailable(e.to_string()))?;
-        Ok(SqliteStore { pool })
+        // Another process creating the same database file holds it for a moment (switching a
+        // new file to WAL needs it alone): wait and retry rather than fail.
+        let mut attempt = 0;
+        loop {
+            match SqlitePoolOptions::new()
+                .max_connections(8)
+                .connect_with(opts.clone())
+                .await
+            {
+                Ok(pool) => return Ok(SqliteStore { pool }),
+                Err(e) if attempt < 40 && e.to_string().contains("database is locked") => {
+                    attempt += 1;
+                    tokio::time::sleep(Duration::from_millis(250)).await;
+                }
+                Err(e) => return Err(DbError::Unavailable(e.to_string())),
+            }
+        }
     }
 }

@@ -9,6 +9,7 @@ mod auth;
 mod calendar;
 mod catalogue;
 mod cli;
+mod dossier_store;
 mod errors;
 mod health;
 mod processes;

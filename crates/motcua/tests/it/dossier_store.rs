@@ -1,0 +1,246 @@
+//! The dossier write path of the storage port, on both backends: codes without gaps under
+//! concurrent intake, one transaction per command, optimistic concurrency, idempotent creation,
+//! and a hash chain that exposes any edited or deleted event.
+
+use chrono::Utc;
+use motcua_store::{Created, DbError, DossierRow, DossierWrite, DynStore, NewEvent, verify_chain};
+use uuid::Uuid;
+
+use crate::support::TestApp;
+
+async fn setup() -> (TestApp, Uuid) {
+    let app = TestApp::new().await;
+    let centre = app
+        .agency(
+            "000.00.01.H38",
+            "Trung tâm PVHCC Thanh Hóa",
+            "service_centre",
+            None,
+        )
+        .await;
+    // A minimal published procedure for the foreign key.
+    let p: motcua_domain::catalogue::Procedure = serde_json::from_value(serde_json::json!({
+        "code": "1.001193", "name": "Thủ tục đăng ký khai sinh", "decision_number": "", "kind": "", "field": "Hộ tịch",
+        "levels": ["commune"], "applicant_types": [], "competent_body": "", "implementing_body": "", "delegated_body": "",
+        "coordinating_body": "", "reception_address": "", "related_procedures": [], "steps": [], "channels": [],
+        "components": [], "legal_basis": [], "result": [], "requirements": "", "online_level": "partial",
+        "online_level_stated": false, "eligible_full_online": false, "has_financial_obligation": false,
+        "source_url": "", "agency_folder": "bo-tu-phap", "formality_id": null
+    }))
+    .expect("a procedure record");
+    let w =
+        motcua_web::service::catalogue::to_write(&p, Utc::now().date_naive(), "test", "published");
+    app.store.write_procedures(&[w]).await.unwrap();
+    (app, centre.id)
+}
+
+fn write(id: Uuid, code: &str, agency: Uuid, status: &str, kinds: &[&str]) -> DossierWrite {
+    let now = Utc::now();
+    DossierWrite {
+        row: DossierRow {
+            id,
+            code: code.to_string(),
+            agency_id: agency,
+            intake_agency_id: agency,
+            province_code: Some("38".into()),
+            procedure_code: "1.001193".into(),
+            procedure_version: 1,
+            channel: "counter".into(),
+            status: status.into(),
+            applicant_name: "Nguyễn Văn An".into(),
+            applicant_key: "k".into(),
+            search: format!(" {} nguyen van an", code.to_lowercase()),
+            submitted_at: now,
+            received_at: Some(now),
+            appointment: Some(now),
+            finished_at: None,
+            returned_at: None,
+            seq: 0,
+            last_hash: String::new(),
+            state: "{}".into(),
+            updated_at: now,
+        },
+        events: kinds
+            .iter()
+            .map(|k| NewEvent {
+                at: now,
+                actor_id: None,
+                actor_role: "receiving_officer".into(),
+                kind: k.to_string(),
+                data: format!("{{\"note\":\"{k}\"}}"),
+            })
+            .collect(),
+        outbox: vec![],
+        counters: vec![motcua_store::CounterDelta {
+            agency_id: agency,
+            procedure_code: "1.001193".into(),
+            day: now.date_naive(),
+            metric: "received".into(),
+            delta: 1,
+        }],
+    }
+}
+
+async fn create(store: &DynStore, agency: Uuid, key: Option<&str>) -> Result<Created, DbError> {
+    let make = move |seq: u32| {
+        Ok(write(
+            Uuid::now_v7(),
+            &format!("000.00.01.H38-251027-{seq:04}"),
+            agency,
+            "received",
+            &["received"],
+        ))
+    };
+    store
+        .create_dossier("000.00.01.H38", "251027", key.map(|k| (k, None)), &make)
+        .await
+}
+
+#[tokio::test]
+async fn concurrent_intake_gets_consecutive_codes_without_gaps() {
+    let (app, agency) = setup().await;
+    let store = app.store.clone();
+    let mut tasks = Vec::new();
+    for _ in 0..40 {
+        let store = store.clone();
+        tasks.push(tokio::spawn(
+            async move { create(&store, agency, None).await },
+        ));
+    }
+    let mut codes = Vec::new();
+    for t in tasks {
+        match t.await.unwrap().unwrap() {
+            Created::New(code) => codes.push(code),
+            other => panic!("{other:?}"),
+        }
+    }
+    codes.sort();
+    let expected: Vec<String> = (1..=40)
+        .map(|i| format!("000.00.01.H38-251027-{i:04}"))
+        .collect();
+    assert_eq!(codes, expected);
+
+    // A creation that fails gives its number back: the next one takes it.
+    let failing = |_: u32| Err("refused by the domain".to_string());
+    assert!(
+        store
+            .create_dossier("000.00.01.H38", "251027", None, &failing)
+            .await
+            .is_err()
+    );
+    assert_eq!(
+        create(&store, agency, None).await.unwrap(),
+        Created::New("000.00.01.H38-251027-0041".into())
+    );
+    // Another day starts again at 0001.
+    let make = move |seq: u32| {
+        Ok(write(
+            Uuid::now_v7(),
+            &format!("000.00.01.H38-251028-{seq:04}"),
+            agency,
+            "received",
+            &["received"],
+        ))
+    };
+    assert_eq!(
+        store
+            .create_dossier("000.00.01.H38", "251028", None, &make)
+            .await
+            .unwrap(),
+        Created::New("000.00.01.H38-251028-0001".into())
+    );
+}
+
+#[tokio::test]
+async fn a_retried_creation_returns_the_first_dossier() {
+    let (app, agency) = setup().await;
+    let first = create(&app.store, agency, Some("key-1")).await.unwrap();
+    let again = create(&app.store, agency, Some("key-1")).await.unwrap();
+    let Created::New(code) = first else { panic!() };
+    assert_eq!(again, Created::Existing(code));
+    assert_eq!(
+        create(&app.store, agency, Some("key-2")).await.unwrap(),
+        Created::New("000.00.01.H38-251027-0002".into())
+    );
+}
+
+#[tokio::test]
+async fn two_officers_at_once_one_wins_and_nothing_else_changes() {
+    let (app, agency) = setup().await;
+    let Created::New(code) = create(&app.store, agency, None).await.unwrap() else {
+        panic!()
+    };
+    let row = app.store.dossier_by_code(&code).await.unwrap();
+    assert_eq!(row.seq, 1);
+    let a = write(row.id, &code, agency, "processing", &["forwarded"]);
+    let b = write(row.id, &code, agency, "refused", &["refused"]);
+    let (ra, rb) = tokio::join!(
+        app.store.append_dossier(1, &a),
+        app.store.append_dossier(1, &b)
+    );
+    let ok = [ra.is_ok(), rb.is_ok()];
+    assert_eq!(
+        ok.iter().filter(|x| **x).count(),
+        1,
+        "exactly one succeeds: {ra:?} {rb:?}"
+    );
+    let loser = if ra.is_ok() { rb } else { ra };
+    assert!(
+        matches!(loser, Err(DbError::Conflict(ref c)) if c == "dossier_seq"),
+        "{loser:?}"
+    );
+    let after = app.store.dossier_by_code(&code).await.unwrap();
+    assert_eq!(after.seq, 2);
+    let events = app.store.dossier_events(row.id).await.unwrap();
+    assert_eq!(events.len(), 2, "the loser wrote no event");
+    assert_eq!(
+        events[1].kind,
+        if after.status == "processing" {
+            "forwarded"
+        } else {
+            "refused"
+        }
+    );
+    verify_chain(&events, after.seq, &after.last_hash).expect("the chain verifies");
+}
+
+#[tokio::test]
+async fn the_chain_exposes_edited_or_deleted_events() {
+    let (app, agency) = setup().await;
+    let Created::New(code) = create(&app.store, agency, None).await.unwrap() else {
+        panic!()
+    };
+    let row = app.store.dossier_by_code(&code).await.unwrap();
+    app.store
+        .append_dossier(
+            1,
+            &write(
+                row.id,
+                &code,
+                agency,
+                "processing",
+                &["forwarded", "step_assigned"],
+            ),
+        )
+        .await
+        .unwrap();
+    let head = app.store.dossier_by_code(&code).await.unwrap();
+    let events = app.store.dossier_events(row.id).await.unwrap();
+    verify_chain(&events, head.seq, &head.last_hash).unwrap();
+
+    let mut edited = events.clone();
+    edited[1].data = "{\"note\":\"forged\"}".into();
+    assert_eq!(
+        verify_chain(&edited, head.seq, &head.last_hash).unwrap_err(),
+        "event 2 was altered"
+    );
+    let mut deleted = events.clone();
+    deleted.remove(1);
+    assert!(verify_chain(&deleted, head.seq, &head.last_hash).is_err());
+    let truncated = &events[..2];
+    assert!(
+        verify_chain(truncated, head.seq, &head.last_hash)
+            .unwrap_err()
+            .contains("ends at event 2")
+    );
+}
