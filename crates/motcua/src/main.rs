@@ -1,6 +1,7 @@
 //! `motcua`: the one binary. `serve` runs the web service; the other subcommands are the
 //! operator's tools (migrations, agencies, accounts, the calendar).
 
+mod audit_cmd;
 mod calendar_cmd;
 mod config;
 mod demo;
@@ -49,6 +50,9 @@ enum Command {
     /// Accounts.
     #[command(subcommand)]
     User(UserCmd),
+    /// The audit trail of dossiers.
+    #[command(subcommand)]
+    Audit(audit_cmd::AuditCmd),
     /// The procedure catalogue: import, export, search.
     #[command(subcommand)]
     Procedures(procedures_cmd::ProceduresCmd),
@@ -170,6 +174,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::User(cmd) => user(config, cmd).await,
         Command::Calendar(cmd) => calendar_cmd::run(config, cmd).await,
         Command::Procedures(cmd) => procedures_cmd::run(config, cmd).await,
+        Command::Audit(cmd) => audit_cmd::run(config, cmd).await,
     }
 }
 

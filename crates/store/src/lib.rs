@@ -124,6 +124,7 @@ pub trait Store: Send + Sync + 'static {
     /// `expected_seq`; otherwise `Conflict("dossier_seq")` and nothing is written.
     async fn append_dossier(&self, expected_seq: i32, write: &DossierWrite) -> DbResult<()>;
     async fn dossier_by_code(&self, code: &str) -> DbResult<DossierRow>;
+    async fn dossier_head(&self, id: Uuid) -> DbResult<DossierRow>;
     async fn dossier_events(&self, id: Uuid) -> DbResult<Vec<StoredEvent>>;
     async fn list_dossiers(&self, q: &DossierQuery) -> DbResult<Page<DossierRow>>;
     /// The ids of every dossier (for the audit).

@@ -999,6 +999,15 @@ impl Store for SqlStore {
         .await?)
     }
 
+    async fn dossier_head(&self, id: Uuid) -> DbResult<DossierRow> {
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {DOSSIER_COLUMNS} FROM dossiers WHERE id = $1"
+        )))
+        .bind(id)
+        .fetch_one(&self.pool)
+        .await?)
+    }
+
     async fn dossier_events(&self, id: Uuid) -> DbResult<Vec<StoredEvent>> {
         Ok(sqlx::query_as(
             "SELECT dossier_id, seq, at, actor_id, actor_role, kind, data, prev_hash, hash FROM dossier_events \

@@ -244,3 +244,28 @@ async fn the_chain_exposes_edited_or_deleted_events() {
             .contains("ends at event 2")
     );
 }
+
+#[tokio::test]
+async fn audit_verify_finds_a_tampered_log() {
+    let (app, agency) = setup().await;
+    for _ in 0..3 {
+        create(&app.store, agency, None).await.unwrap();
+    }
+    let out = crate::cli::run(&app.db, &["audit", "verify"], None);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("dossiers=3 events=3 broken=0"));
+    // Someone edits an event behind motcua's back.
+    crate::support::execute(&app, "UPDATE dossier_events SET data = '{\"note\":\"forged\"}' WHERE seq = 1 AND dossier_id = (SELECT id FROM dossiers WHERE code = '000.00.01.H38-251027-0002')").await;
+    let out = crate::cli::run(&app.db, &["audit", "verify"], None);
+    assert!(!out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("000.00.01.H38-251027-0002\tevent 1 was altered"),
+        "{text}"
+    );
+    assert!(text.contains("broken=1"));
+}

@@ -82,8 +82,8 @@ impl TestDb {
 
 /// A running server with its own database.
 pub struct TestApp {
-    /// Keeps the database (and its temporary directory) alive as long as the app.
-    _db: TestDb,
+    /// The database (its temporary directory lives as long as the app).
+    pub db: TestDb,
     pub store: DynStore,
     pub addr: SocketAddr,
     pub client: Client,
@@ -111,7 +111,7 @@ impl TestApp {
             .expect("server runs");
         });
         TestApp {
-            _db: db,
+            db,
             store,
             addr,
             client: client(),
@@ -232,4 +232,31 @@ pub fn names(body: &Value) -> Vec<String> {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+/// Runs raw SQL against the app's database, bypassing motcua (to play an intruder in tests).
+pub async fn execute(app: &TestApp, sql: &str) {
+    match &app.db {
+        TestDb::Sqlite(dir) => {
+            let url = format!("sqlite://{}", dir.0.join("motcua.sqlite3").display());
+            let pool = sqlx::SqlitePool::connect(&url).await.expect("sqlite");
+            sqlx::query(sqlx::AssertSqlSafe(sql.to_string()))
+                .execute(&pool)
+                .await
+                .expect("sql runs");
+        }
+        TestDb::Postgres(url) => {
+            let (base, schema) = url.split_once("?schema=").expect("schema");
+            let pool = sqlx::PgPool::connect(base).await.expect("postgres");
+            let mut conn = pool.acquire().await.unwrap();
+            sqlx::query(sqlx::AssertSqlSafe(format!("SET search_path TO {schema}")))
+                .execute(&mut *conn)
+                .await
+                .unwrap();
+            sqlx::query(sqlx::AssertSqlSafe(sql.to_string()))
+                .execute(&mut *conn)
+                .await
+                .expect("sql runs");
+        }
+    }
 }
