@@ -7,6 +7,7 @@ pub mod agency;
 pub mod auth;
 pub mod calendar;
 pub mod catalogue;
+pub mod dossier;
 pub mod text;
 pub mod units;
 pub mod workflow;

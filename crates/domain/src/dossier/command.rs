@@ -1,0 +1,259 @@
+//! Commands: what someone asks to happen to a dossier ([`DossierAction`]), wrapped with who
+//! asks and when ([`Command`]), and the small value types commands and events share (actor,
+//! procedure reference, result form, payment method, return channel).
+//!
+//! A command carries everything the decision needs from outside the dossier: the appointment
+//! the calendar computed at receipt, a step's due instant, the fee due, the current effective
+//! appointment when an extension is asked. The service layer computes those (with
+//! [`crate::calendar`] and [`super::timeliness`]); the domain never reads storage.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::agency::AgencyCode;
+use crate::auth::Role;
+use crate::catalogue::model::Channel;
+
+use super::applicant::Applicant;
+use super::code::DossierCode;
+
+/// Who performs a transition: a user acting in one role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Actor {
+    pub user: Uuid,
+    pub role: Role,
+}
+
+/// The procedure a dossier is for: its code in the national catalogue (e.g. `1.001193`, text,
+/// no meaning read into it) and the catalogue version in force when it was lodged.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct ProcedureRef {
+    pub code: String,
+    pub version: u32,
+}
+
+/// How a result document exists.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "form", rename_all = "snake_case")]
+pub enum ResultForm {
+    /// An electronic result: a reference to the signed file (content hash, URL or store key).
+    /// Counts as an electronic result for the national index (result code + file link).
+    Electronic { file_ref: String },
+    /// A paper document only.
+    Paper,
+}
+
+impl ResultForm {
+    pub fn is_electronic(&self) -> bool {
+        matches!(self, ResultForm::Electronic { .. })
+    }
+}
+
+/// How a fee was paid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PaymentMethod {
+    /// Tiền mặt.
+    Cash,
+    /// Chuyển khoản.
+    Transfer,
+    /// Thanh toán trực tuyến.
+    Online,
+}
+
+impl PaymentMethod {
+    pub fn label_vi(self) -> &'static str {
+        match self {
+            PaymentMethod::Cash => "Tiền mặt",
+            PaymentMethod::Transfer => "Chuyển khoản",
+            PaymentMethod::Online => "Thanh toán trực tuyến",
+        }
+    }
+}
+
+/// How a result is returned to the applicant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReturnChannel {
+    /// Trả trực tiếp tại Bộ phận Một cửa.
+    Counter,
+    /// Trả qua dịch vụ bưu chính công ích.
+    Post,
+    /// Trả trực tuyến (electronic result, pushed to the citizen's store).
+    Online,
+}
+
+impl ReturnChannel {
+    pub fn label_vi(self) -> &'static str {
+        match self {
+            ReturnChannel::Counter => "Trực tiếp",
+            ReturnChannel::Post => "Qua dịch vụ bưu chính công ích",
+            ReturnChannel::Online => "Trực tuyến",
+        }
+    }
+}
+
+/// What is lodged: the dossier's identity.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Submission {
+    /// Issued by the service layer from the receiving agency's daily sequence; its agency and
+    /// date must be the receiving agency and the Vietnam date of the command.
+    pub code: DossierCode,
+    pub procedure: ProcedureRef,
+    /// The agency (or service centre) where it is lodged.
+    pub agency: AgencyCode,
+    pub channel: Channel,
+    pub applicant: Applicant,
+}
+
+/// A command: an action, who asks for it and when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Command {
+    pub actor: Actor,
+    pub at: DateTime<Utc>,
+    pub action: DossierAction,
+}
+
+/// Everything that can be asked of a dossier. See the module docs of [`super`] for the
+/// transitions table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum DossierAction {
+    /// Lodge a dossier (nộp hồ sơ); it waits for the one-stop officer's check. Online: by the
+    /// citizen; counter or postal (registered first, checked afterwards): by a receiving
+    /// officer.
+    Submit { submission: Submission },
+    /// Lodge and receive at once at the counter or from the post (tiếp nhận trực tiếp):
+    /// `Submit` followed by `Receive`.
+    ReceiveDirect {
+        submission: Submission,
+        appointment: DateTime<Utc>,
+        fee_due_vnd: u64,
+    },
+    /// Accept a lodged dossier after the check: issue the receipt and appointment (giấy tiếp
+    /// nhận và hẹn trả kết quả). `appointment` is the calendar's computation; `fee_due_vnd`
+    /// the fees and charges due (0: none).
+    Receive {
+        appointment: DateTime<Utc>,
+        fee_due_vnd: u64,
+    },
+    /// At the check: ask for the dossier to be supplemented or completed (phiếu yêu cầu bổ
+    /// sung, hoàn thiện hồ sơ). The dossier is not received.
+    RequestIntakeSupplement {
+        reason: String,
+        missing: Vec<String>,
+    },
+    /// The applicant supplements: before receipt it goes back to the check; during processing
+    /// the clock resumes.
+    ProvideSupplement {
+        documents: Vec<String>,
+        note: Option<String>,
+    },
+    /// At the check: refuse to receive (phiếu từ chối tiếp nhận giải quyết hồ sơ). Terminal.
+    Refuse { reason: String },
+    /// Forward a received dossier to the competent agency (chuyển xử lý).
+    Forward { to: AgencyCode },
+    /// Start (or reassign) step `index` of the current agency's internal workflow.
+    AssignStep {
+        index: u32,
+        name: String,
+        role: Role,
+        assignee: Uuid,
+        due: DateTime<Utc>,
+    },
+    /// Finish the active step.
+    CompleteStep { index: u32, note: Option<String> },
+    /// Transfer to another agency (chuyển liên thông); same code, the new agency's workflow
+    /// starts from its first step.
+    Transfer { to: AgencyCode, reason: String },
+    /// During processing: ask the applicant for a supplement; the clock pauses.
+    RequestSupplement {
+        reason: String,
+        missing: Vec<String>,
+    },
+    /// Stop processing (dừng giải quyết, thông báo dừng giải quyết hồ sơ). Terminal.
+    Stop { reason: String },
+    /// Apologise and extend (văn bản xin lỗi và đề nghị gia hạn): once per dossier, before
+    /// `current_due` passes, to a later `new_appointment`. `current_due` is the effective
+    /// appointment now ([`super::timeliness::effective_appointment`]): the stored appointment
+    /// when there was no pause since it was set, later otherwise.
+    Apologize {
+        reason: String,
+        new_appointment: DateTime<Utc>,
+        current_due: DateTime<Utc>,
+    },
+    /// Decide to grant (phê duyệt).
+    Approve { note: Option<String> },
+    /// Decide not to grant, with the reason (the written answer is then the result).
+    Reject { reason: String },
+    /// Record the issued result document (số, ký hiệu kết quả; file or paper).
+    RecordResult {
+        result_code: String,
+        form: ResultForm,
+    },
+    /// Collect (part of) the fees and charges due.
+    CollectFee {
+        amount_vnd: u64,
+        method: PaymentMethod,
+        receipt_no: Option<String>,
+    },
+    /// Hand the result to the applicant. Terminal.
+    ReturnResult { via: ReturnChannel },
+    /// The applicant withdraws the dossier (rút hồ sơ). Terminal.
+    Withdraw { reason: Option<String> },
+}
+
+impl DossierAction {
+    /// A stable snake_case name (same as the serde tag).
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::Submit { .. } => "submit",
+            Self::ReceiveDirect { .. } => "receive_direct",
+            Self::Receive { .. } => "receive",
+            Self::RequestIntakeSupplement { .. } => "request_intake_supplement",
+            Self::ProvideSupplement { .. } => "provide_supplement",
+            Self::Refuse { .. } => "refuse",
+            Self::Forward { .. } => "forward",
+            Self::AssignStep { .. } => "assign_step",
+            Self::CompleteStep { .. } => "complete_step",
+            Self::Transfer { .. } => "transfer",
+            Self::RequestSupplement { .. } => "request_supplement",
+            Self::Stop { .. } => "stop",
+            Self::Apologize { .. } => "apologize",
+            Self::Approve { .. } => "approve",
+            Self::Reject { .. } => "reject",
+            Self::RecordResult { .. } => "record_result",
+            Self::CollectFee { .. } => "collect_fee",
+            Self::ReturnResult { .. } => "return_result",
+            Self::Withdraw { .. } => "withdraw",
+        }
+    }
+
+    /// The action as a Vietnamese verb phrase, as it reads after "không thể …".
+    pub fn label_vi(&self) -> &'static str {
+        match self {
+            Self::Submit { submission } if submission.channel == Channel::Online => {
+                "nộp hồ sơ trực tuyến"
+            }
+            Self::Submit { .. } => "nộp hồ sơ",
+            Self::ReceiveDirect { .. } | Self::Receive { .. } => "tiếp nhận hồ sơ",
+            Self::RequestIntakeSupplement { .. } => "yêu cầu bổ sung, hoàn thiện hồ sơ",
+            Self::ProvideSupplement { .. } => "bổ sung hồ sơ",
+            Self::Refuse { .. } => "từ chối tiếp nhận hồ sơ",
+            Self::Forward { .. } => "chuyển hồ sơ đến cơ quan có thẩm quyền",
+            Self::AssignStep { .. } => "phân công xử lý",
+            Self::CompleteStep { .. } => "hoàn thành bước xử lý",
+            Self::Transfer { .. } => "chuyển liên thông",
+            Self::RequestSupplement { .. } => "yêu cầu bổ sung hồ sơ",
+            Self::Stop { .. } => "dừng giải quyết hồ sơ",
+            Self::Apologize { .. } => "xin gia hạn",
+            Self::Approve { .. } => "phê duyệt",
+            Self::Reject { .. } => "từ chối giải quyết",
+            Self::RecordResult { .. } => "cập nhật kết quả giải quyết",
+            Self::CollectFee { .. } => "thu phí, lệ phí",
+            Self::ReturnResult { .. } => "trả kết quả",
+            Self::Withdraw { .. } => "rút hồ sơ",
+        }
+    }
+}

@@ -1,0 +1,635 @@
+//! The rules: [`decide`] says whether a command may happen to a dossier and which events it
+//! produces; [`execute`] numbers those events into envelopes; [`replay`] (and its alias
+//! [`fold`]) rebuilds a dossier from stored envelopes, re-deciding every event's originating
+//! command, so an imported or tampered history that the rules would not have produced is
+//! refused. Every "may this happen" of a dossier is answered here and nowhere else.
+//!
+//! Checks run in this order, and the first failure is the answer: the dossier exists (or not,
+//! for a creation); the command is not earlier than the last event; the status allows the
+//! action; the actor's role may perform it (and a citizen acts on their own dossier only); then
+//! the action's own data.
+
+use chrono::{DateTime, Utc};
+
+use crate::auth::Role;
+use crate::catalogue::model::Channel;
+
+use super::command::{
+    Actor, Command, DossierAction, PaymentMethod, ProcedureRef, ResultForm, ReturnChannel,
+    Submission,
+};
+use super::error::DossierError;
+use super::event::{Event, EventEnvelope};
+use super::state::{DossierState, Status};
+use super::vietnam_date;
+
+use Status as S;
+
+const STAFF: &[Role] = &[Role::ReceivingOfficer, Role::Specialist, Role::Leader];
+const OFFICER: &[Role] = &[Role::ReceivingOfficer];
+const CITIZEN_OR_OFFICER: &[Role] = &[Role::Citizen, Role::ReceivingOfficer];
+const HANDLERS: &[Role] = &[Role::Specialist, Role::Leader];
+const LEADER: &[Role] = &[Role::Leader];
+
+/// Statuses in which an action is allowed (the transitions table of the module docs).
+pub fn allowed_statuses(action: &DossierAction) -> &'static [Status] {
+    use DossierAction as A;
+    match action {
+        A::Submit { .. } | A::ReceiveDirect { .. } => &[S::Empty],
+        A::Receive { .. } | A::RequestIntakeSupplement { .. } | A::Refuse { .. } => &[S::Submitted],
+        A::ProvideSupplement { .. } => &[S::AwaitingIntakeSupplement, S::AwaitingSupplement],
+        A::Forward { .. } => &[S::Received],
+        A::AssignStep { .. } | A::CompleteStep { .. } => {
+            &[S::Processing, S::Approved, S::Rejected, S::Done]
+        }
+        A::Transfer { .. } | A::RequestSupplement { .. } => &[S::Processing],
+        A::Stop { .. } => &[S::Received, S::Processing, S::AwaitingSupplement],
+        A::Apologize { .. } => &[S::Received, S::Processing, S::Approved, S::Rejected],
+        A::Approve { .. } | A::Reject { .. } => &[S::Processing],
+        A::RecordResult { .. } => &[S::Approved, S::Rejected],
+        A::CollectFee { .. } => &[
+            S::Received,
+            S::Processing,
+            S::AwaitingSupplement,
+            S::Approved,
+            S::Rejected,
+            S::Done,
+        ],
+        A::ReturnResult { .. } => &[S::Done],
+        A::Withdraw { .. } => &[
+            S::Submitted,
+            S::AwaitingIntakeSupplement,
+            S::Received,
+            S::Processing,
+            S::AwaitingSupplement,
+            S::Approved,
+            S::Rejected,
+            S::Done,
+        ],
+    }
+}
+
+/// Roles that may perform an action.
+pub fn allowed_roles(action: &DossierAction) -> &'static [Role] {
+    use DossierAction as A;
+    match action {
+        A::Submit { submission } if submission.channel == Channel::Online => &[Role::Citizen],
+        A::Submit { .. }
+        | A::ReceiveDirect { .. }
+        | A::Receive { .. }
+        | A::RequestIntakeSupplement { .. }
+        | A::Refuse { .. }
+        | A::Forward { .. }
+        | A::ReturnResult { .. } => OFFICER,
+        A::ProvideSupplement { .. } | A::CollectFee { .. } | A::Withdraw { .. } => {
+            CITIZEN_OR_OFFICER
+        }
+        A::AssignStep { .. }
+        | A::CompleteStep { .. }
+        | A::RequestSupplement { .. }
+        | A::Apologize { .. }
+        | A::RecordResult { .. } => STAFF,
+        A::Transfer { .. } | A::Stop { .. } => HANDLERS,
+        A::Approve { .. } | A::Reject { .. } => LEADER,
+    }
+}
+
+/// Decides a command against a dossier: the events it produces, or why it is refused.
+/// Pure: the state is not touched; apply the events (see [`execute`]) to move on.
+pub fn decide(state: &DossierState, command: &Command) -> Result<Vec<Event>, DossierError> {
+    use DossierAction as A;
+    let Command { actor, at, action } = command;
+    let (actor, at) = (*actor, *at);
+    let label = action.label_vi();
+    precheck(state, actor, at, action)?;
+
+    let event = match action {
+        A::Submit { submission } => submitted(submission, at)?,
+        A::ReceiveDirect {
+            submission,
+            appointment,
+            fee_due_vnd,
+        } => {
+            if submission.channel == Channel::Online {
+                return Err(DossierError::DirectReceiptOnline);
+            }
+            let lodged = submitted(submission, at)?;
+            let mut next = state.clone();
+            next.apply(&EventEnvelope {
+                seq: state.version.saturating_add(1),
+                at,
+                actor,
+                event: lodged.clone(),
+            });
+            let receive = Command {
+                actor,
+                at,
+                action: A::Receive {
+                    appointment: *appointment,
+                    fee_due_vnd: *fee_due_vnd,
+                },
+            };
+            let mut events = vec![lodged];
+            events.extend(decide(&next, &receive)?);
+            return Ok(events);
+        }
+        A::Receive {
+            appointment,
+            fee_due_vnd,
+        } => {
+            if *appointment <= at {
+                return Err(DossierError::AppointmentNotAfterReceipt {
+                    appointment: *appointment,
+                });
+            }
+            Event::Received {
+                appointment: *appointment,
+                fee_due_vnd: *fee_due_vnd,
+            }
+        }
+        A::RequestIntakeSupplement { reason, missing } => Event::IntakeSupplementRequested {
+            reason: reason_text(reason, label)?,
+            missing: missing_items(missing)?,
+        },
+        A::ProvideSupplement { documents, note } => {
+            let documents = clean_list(documents);
+            let note = clean_opt(note.as_deref());
+            if state.status == S::AwaitingIntakeSupplement {
+                Event::Supplemented { documents, note }
+            } else {
+                Event::SupplementProvided { documents, note }
+            }
+        }
+        A::Refuse { reason } => Event::Refused {
+            reason: reason_text(reason, label)?,
+        },
+        A::Forward { to } => Event::Forwarded {
+            from: current_agency(state, label)?,
+            to: to.clone(),
+        },
+        A::AssignStep {
+            index,
+            name,
+            role,
+            assignee,
+            due,
+        } => {
+            match &state.active_step {
+                Some(active) => {
+                    if *index != active.index {
+                        return Err(DossierError::StepOutOfOrder {
+                            expected: active.index,
+                            found: *index,
+                        });
+                    }
+                    if actor.role != Role::Leader && actor.user != active.assignee {
+                        return Err(DossierError::NotAssignee {
+                            name: active.name.clone(),
+                            action: "phân công lại",
+                        });
+                    }
+                }
+                None if *index != state.next_step => {
+                    return Err(DossierError::StepOutOfOrder {
+                        expected: state.next_step,
+                        found: *index,
+                    });
+                }
+                None => {}
+            }
+            let name = name.trim();
+            if name.is_empty() {
+                return Err(DossierError::StepNameRequired);
+            }
+            if *due <= at {
+                return Err(DossierError::StepDueNotAfterAssignment { due: *due });
+            }
+            Event::StepAssigned {
+                index: *index,
+                name: name.to_owned(),
+                role: *role,
+                assignee: *assignee,
+                due: *due,
+            }
+        }
+        A::CompleteStep { index, note } => {
+            let active = state
+                .active_step
+                .as_ref()
+                .ok_or(DossierError::NoActiveStep)?;
+            if *index != active.index {
+                return Err(DossierError::NotActiveStep {
+                    active: active.index,
+                    found: *index,
+                });
+            }
+            if actor.role != Role::Leader && actor.user != active.assignee {
+                return Err(DossierError::NotAssignee {
+                    name: active.name.clone(),
+                    action: "hoàn thành",
+                });
+            }
+            Event::StepCompleted {
+                index: *index,
+                note: clean_opt(note.as_deref()),
+            }
+        }
+        A::Transfer { to, reason } => {
+            let from = current_agency(state, label)?;
+            if from == *to {
+                return Err(DossierError::SameAgency { agency: from });
+            }
+            Event::Transferred {
+                from,
+                to: to.clone(),
+                reason: reason_text(reason, label)?,
+            }
+        }
+        A::RequestSupplement { reason, missing } => Event::SupplementRequested {
+            reason: reason_text(reason, label)?,
+            missing: missing_items(missing)?,
+        },
+        A::Stop { reason } => Event::Stopped {
+            reason: reason_text(reason, label)?,
+        },
+        A::Apologize {
+            reason,
+            new_appointment,
+            current_due,
+        } => {
+            if state.apology_used() {
+                return Err(DossierError::ApologyAlreadyUsed);
+            }
+            let reason = reason_text(reason, label)?;
+            let stored = state.appointment.ok_or(DossierError::NotAllowedInState {
+                status: state.status,
+                action: label,
+            })?;
+            let paused = !state.pauses_since_appointment().is_empty();
+            if (!paused && *current_due != stored) || *current_due < stored {
+                return Err(DossierError::CurrentDueMismatch {
+                    given: *current_due,
+                    stored,
+                });
+            }
+            if at >= *current_due {
+                return Err(DossierError::AppointmentPassed { due: *current_due });
+            }
+            if *new_appointment <= *current_due {
+                return Err(DossierError::NewAppointmentNotLater {
+                    current: *current_due,
+                    proposed: *new_appointment,
+                });
+            }
+            Event::Apologized {
+                reason,
+                previous_due: *current_due,
+                new_appointment: *new_appointment,
+            }
+        }
+        A::Approve { note } => Event::Approved {
+            note: clean_opt(note.as_deref()),
+        },
+        A::Reject { reason } => Event::Rejected {
+            reason: reason_text(reason, label)?,
+        },
+        A::RecordResult { result_code, form } => {
+            let result_code = result_code.trim();
+            if result_code.is_empty() {
+                return Err(DossierError::ResultCodeRequired);
+            }
+            let form = match form {
+                ResultForm::Paper => ResultForm::Paper,
+                ResultForm::Electronic { file_ref } => {
+                    let file_ref = file_ref.trim();
+                    if file_ref.is_empty() {
+                        return Err(DossierError::ResultFileRequired);
+                    }
+                    ResultForm::Electronic {
+                        file_ref: file_ref.to_owned(),
+                    }
+                }
+            };
+            Event::ResultRecorded {
+                result_code: result_code.to_owned(),
+                form,
+            }
+        }
+        A::CollectFee {
+            amount_vnd,
+            method,
+            receipt_no,
+        } => {
+            if actor.role == Role::Citizen && *method != PaymentMethod::Online {
+                return Err(DossierError::PaymentMethodNotAllowed);
+            }
+            let outstanding = state.fee_outstanding_vnd();
+            if outstanding == 0 {
+                return Err(DossierError::NoFeeDue);
+            }
+            if *amount_vnd == 0 || *amount_vnd > outstanding {
+                return Err(DossierError::FeeAmountInvalid {
+                    amount: *amount_vnd,
+                    outstanding,
+                });
+            }
+            Event::FeeCollected {
+                amount_vnd: *amount_vnd,
+                method: *method,
+                receipt_no: clean_opt(receipt_no.as_deref()),
+            }
+        }
+        A::ReturnResult { via } => {
+            let electronic = state
+                .result
+                .as_ref()
+                .is_some_and(|r| r.form.is_electronic());
+            if *via == ReturnChannel::Online && !electronic {
+                return Err(DossierError::ElectronicResultRequired);
+            }
+            let outstanding = state.fee_outstanding_vnd();
+            if outstanding > 0 {
+                return Err(DossierError::FeeNotCollected { outstanding });
+            }
+            Event::ResultReturned { via: *via }
+        }
+        A::Withdraw { reason } => Event::Withdrawn {
+            reason: clean_opt(reason.as_deref()),
+        },
+    };
+    Ok(vec![event])
+}
+
+/// The checks every command goes through before its own: existence, time order, status, role.
+fn precheck(
+    state: &DossierState,
+    actor: Actor,
+    at: DateTime<Utc>,
+    action: &DossierAction,
+) -> Result<(), DossierError> {
+    let label = action.label_vi();
+    let creates = matches!(
+        action,
+        DossierAction::Submit { .. } | DossierAction::ReceiveDirect { .. }
+    );
+    match (creates, state.status == S::Empty) {
+        (true, false) => return Err(DossierError::AlreadyCreated { action: label }),
+        (false, true) => return Err(DossierError::NotCreated { action: label }),
+        _ => {}
+    }
+    if let Some(last) = state.last_event_at
+        && at < last
+    {
+        return Err(DossierError::TimeBeforeLastEvent { at, last });
+    }
+    if !allowed_statuses(action).contains(&state.status) {
+        if matches!(action, DossierAction::ReturnResult { .. }) && state.status.is_in_progress() {
+            return Err(DossierError::ResultNotRecorded);
+        }
+        return Err(DossierError::NotAllowedInState {
+            status: state.status,
+            action: label,
+        });
+    }
+    if !allowed_roles(action).contains(&actor.role) {
+        return Err(DossierError::RoleNotAllowed {
+            role: actor.role,
+            action: label,
+        });
+    }
+    if actor.role == Role::Citizen && !creates && state.owner != Some(actor.user) {
+        return Err(DossierError::NotOwner { action: label });
+    }
+    Ok(())
+}
+
+fn submitted(s: &Submission, at: DateTime<Utc>) -> Result<Event, DossierError> {
+    let procedure_code = s.procedure.code.trim();
+    if procedure_code.is_empty() {
+        return Err(DossierError::ProcedureCodeRequired);
+    }
+    if s.code.agency() != &s.agency {
+        return Err(DossierError::CodeAgencyMismatch {
+            code: s.code.clone(),
+            agency: s.agency.clone(),
+        });
+    }
+    let today = vietnam_date(at);
+    if s.code.date() != today {
+        return Err(DossierError::CodeDateMismatch {
+            code: s.code.clone(),
+            date: today,
+        });
+    }
+    let applicant = s.applicant.normalized();
+    applicant.validate(today)?;
+    Ok(Event::Submitted {
+        code: s.code.clone(),
+        procedure: ProcedureRef {
+            code: procedure_code.to_owned(),
+            version: s.procedure.version,
+        },
+        agency: s.agency.clone(),
+        channel: s.channel,
+        applicant,
+    })
+}
+
+fn current_agency(
+    state: &DossierState,
+    label: &'static str,
+) -> Result<crate::agency::AgencyCode, DossierError> {
+    state
+        .agency
+        .clone()
+        .ok_or(DossierError::NotCreated { action: label })
+}
+
+fn reason_text(reason: &str, label: &'static str) -> Result<String, DossierError> {
+    clean_opt(Some(reason)).ok_or(DossierError::ReasonRequired { action: label })
+}
+
+fn missing_items(items: &[String]) -> Result<Vec<String>, DossierError> {
+    let items = clean_list(items);
+    if items.is_empty() {
+        return Err(DossierError::MissingItemsRequired);
+    }
+    Ok(items)
+}
+
+fn clean_opt(s: Option<&str>) -> Option<String> {
+    s.map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+}
+
+fn clean_list(items: &[String]) -> Vec<String> {
+    items.iter().filter_map(|s| clean_opt(Some(s))).collect()
+}
+
+/// Decides `command` and numbers its events after the dossier's last one, stamped with the
+/// command's instant and actor: what the store appends (optimistic concurrency on `seq`).
+pub fn execute(
+    state: &DossierState,
+    command: &Command,
+) -> Result<Vec<EventEnvelope>, DossierError> {
+    let events = decide(state, command)?;
+    let mut seq = state.version;
+    events
+        .into_iter()
+        .map(|event| {
+            seq = seq.checked_add(1).ok_or(DossierError::SequenceExhausted)?;
+            Ok(EventEnvelope {
+                seq,
+                at: command.at,
+                actor: command.actor,
+                event,
+            })
+        })
+        .collect()
+}
+
+/// The command that produces `envelope`'s event, as `decide` would be asked it. Events carry
+/// their commands' data, so this is exact; both kinds of supplement come from
+/// `ProvideSupplement`, and a direct receipt is replayed as `Submit` then `Receive`.
+pub fn originating_command(envelope: &EventEnvelope) -> Command {
+    use DossierAction as A;
+    let action = match &envelope.event {
+        Event::Submitted {
+            code,
+            procedure,
+            agency,
+            channel,
+            applicant,
+        } => A::Submit {
+            submission: Submission {
+                code: code.clone(),
+                procedure: procedure.clone(),
+                agency: agency.clone(),
+                channel: *channel,
+                applicant: applicant.clone(),
+            },
+        },
+        Event::Received {
+            appointment,
+            fee_due_vnd,
+        } => A::Receive {
+            appointment: *appointment,
+            fee_due_vnd: *fee_due_vnd,
+        },
+        Event::IntakeSupplementRequested { reason, missing } => A::RequestIntakeSupplement {
+            reason: reason.clone(),
+            missing: missing.clone(),
+        },
+        Event::Supplemented { documents, note } | Event::SupplementProvided { documents, note } => {
+            A::ProvideSupplement {
+                documents: documents.clone(),
+                note: note.clone(),
+            }
+        }
+        Event::Refused { reason } => A::Refuse {
+            reason: reason.clone(),
+        },
+        Event::Forwarded { to, .. } => A::Forward { to: to.clone() },
+        Event::StepAssigned {
+            index,
+            name,
+            role,
+            assignee,
+            due,
+        } => A::AssignStep {
+            index: *index,
+            name: name.clone(),
+            role: *role,
+            assignee: *assignee,
+            due: *due,
+        },
+        Event::StepCompleted { index, note } => A::CompleteStep {
+            index: *index,
+            note: note.clone(),
+        },
+        Event::Transferred { to, reason, .. } => A::Transfer {
+            to: to.clone(),
+            reason: reason.clone(),
+        },
+        Event::SupplementRequested { reason, missing } => A::RequestSupplement {
+            reason: reason.clone(),
+            missing: missing.clone(),
+        },
+        Event::Stopped { reason } => A::Stop {
+            reason: reason.clone(),
+        },
+        Event::Apologized {
+            reason,
+            previous_due,
+            new_appointment,
+        } => A::Apologize {
+            reason: reason.clone(),
+            new_appointment: *new_appointment,
+            current_due: *previous_due,
+        },
+        Event::Approved { note } => A::Approve { note: note.clone() },
+        Event::Rejected { reason } => A::Reject {
+            reason: reason.clone(),
+        },
+        Event::ResultRecorded { result_code, form } => A::RecordResult {
+            result_code: result_code.clone(),
+            form: form.clone(),
+        },
+        Event::FeeCollected {
+            amount_vnd,
+            method,
+            receipt_no,
+        } => A::CollectFee {
+            amount_vnd: *amount_vnd,
+            method: *method,
+            receipt_no: receipt_no.clone(),
+        },
+        Event::ResultReturned { via } => A::ReturnResult { via: *via },
+        Event::Withdrawn { reason } => A::Withdraw {
+            reason: reason.clone(),
+        },
+    };
+    Command {
+        actor: envelope.actor,
+        at: envelope.at,
+        action,
+    }
+}
+
+/// Rebuilds a dossier from its stored envelopes, checking each one: numbered 1, 2, … without
+/// gaps, and exactly the event that its originating command ([`originating_command`]) produces
+/// from the state before it. The first bad envelope refuses the whole history with
+/// [`DossierError::InvalidHistory`] (its `seq` and the cause).
+pub fn replay(envelopes: &[EventEnvelope]) -> Result<DossierState, DossierError> {
+    let mut state = DossierState::new();
+    for envelope in envelopes {
+        let invalid = |cause: DossierError| DossierError::InvalidHistory {
+            seq: envelope.seq,
+            cause: Box::new(cause),
+        };
+        let expected = state
+            .version
+            .checked_add(1)
+            .ok_or_else(|| invalid(DossierError::SequenceExhausted))?;
+        if envelope.seq != expected {
+            return Err(invalid(DossierError::SequenceGap {
+                expected,
+                found: envelope.seq,
+            }));
+        }
+        let produced = decide(&state, &originating_command(envelope)).map_err(invalid)?;
+        // A direct receipt produces [Submitted, Received]: the Submitted half is checked here
+        // (Submit accepts counter and postal lodging too) and Received on the next envelope.
+        if produced.as_slice() != std::slice::from_ref(&envelope.event) {
+            return Err(invalid(DossierError::HistoryMismatch));
+        }
+        state.apply(envelope);
+    }
+    Ok(state)
+}
+
+/// The checked fold of a dossier's history: the same as [`replay`].
+pub fn fold(envelopes: &[EventEnvelope]) -> Result<DossierState, DossierError> {
+    replay(envelopes)
+}

@@ -1,0 +1,622 @@
+//! The dossier as its events make it: [`DossierState`] (the projection stored beside the
+//! events) and its [`Status`]. [`DossierState::apply`] folds one event in without checking it;
+//! checked folding ([`super::fold`], [`super::replay`]) lives with the rules in `decide.rs`.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::agency::AgencyCode;
+use crate::auth::Role;
+use crate::catalogue::model::Channel;
+
+use super::applicant::Applicant;
+use super::code::DossierCode;
+use super::command::{Actor, PaymentMethod, ProcedureRef, ResultForm, ReturnChannel};
+use super::event::{Event, EventEnvelope};
+
+/// Where a dossier stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Before the first event.
+    #[default]
+    Empty,
+    /// Lodged, waiting for the one-stop officer's check.
+    Submitted,
+    /// Asked to supplement or complete before it can be received.
+    AwaitingIntakeSupplement,
+    /// Refused at the check. Terminal.
+    Refused,
+    /// Received with an appointment, not yet forwarded.
+    Received,
+    /// At the competent agency, in its workflow.
+    Processing,
+    /// Waiting for the applicant's supplement; the clock is paused.
+    AwaitingSupplement,
+    /// Processing stopped. Terminal.
+    Stopped,
+    /// Decided: granted; the result document is being issued.
+    Approved,
+    /// Decided: not granted; the written answer is being issued.
+    Rejected,
+    /// Result document issued (đã xử lý xong), waiting to be returned.
+    Done,
+    /// Result returned. Terminal.
+    Returned,
+    /// Withdrawn by the applicant. Terminal.
+    Withdrawn,
+}
+
+impl Status {
+    pub const ALL: [Status; 13] = [
+        Status::Empty,
+        Status::Submitted,
+        Status::AwaitingIntakeSupplement,
+        Status::Refused,
+        Status::Received,
+        Status::Processing,
+        Status::AwaitingSupplement,
+        Status::Stopped,
+        Status::Approved,
+        Status::Rejected,
+        Status::Done,
+        Status::Returned,
+        Status::Withdrawn,
+    ];
+
+    /// Stable snake_case key (same as the serde name).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Empty => "empty",
+            Status::Submitted => "submitted",
+            Status::AwaitingIntakeSupplement => "awaiting_intake_supplement",
+            Status::Refused => "refused",
+            Status::Received => "received",
+            Status::Processing => "processing",
+            Status::AwaitingSupplement => "awaiting_supplement",
+            Status::Stopped => "stopped",
+            Status::Approved => "approved",
+            Status::Rejected => "rejected",
+            Status::Done => "done",
+            Status::Returned => "returned",
+            Status::Withdrawn => "withdrawn",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Status> {
+        Status::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+
+    /// The status as people read it.
+    pub fn label_vi(self) -> &'static str {
+        match self {
+            Status::Empty => "Chưa khởi tạo",
+            Status::Submitted => "Chờ tiếp nhận",
+            Status::AwaitingIntakeSupplement => "Chờ bổ sung, hoàn thiện để tiếp nhận",
+            Status::Refused => "Từ chối tiếp nhận",
+            Status::Received => "Đã tiếp nhận",
+            Status::Processing => "Đang xử lý",
+            Status::AwaitingSupplement => "Tạm dừng, chờ bổ sung hồ sơ",
+            Status::Stopped => "Dừng giải quyết",
+            Status::Approved => "Đã phê duyệt",
+            Status::Rejected => "Không đủ điều kiện giải quyết",
+            Status::Done => "Đã xử lý xong",
+            Status::Returned => "Đã trả kết quả",
+            Status::Withdrawn => "Đã rút hồ sơ",
+        }
+    }
+
+    /// No command is accepted any more.
+    pub fn is_terminal(self) -> bool {
+        matches!(
+            self,
+            Status::Refused | Status::Stopped | Status::Returned | Status::Withdrawn
+        )
+    }
+
+    /// Received and not yet finished or closed: the deadline runs (or is paused).
+    pub fn is_in_progress(self) -> bool {
+        matches!(
+            self,
+            Status::Received
+                | Status::Processing
+                | Status::AwaitingSupplement
+                | Status::Approved
+                | Status::Rejected
+        )
+    }
+}
+
+/// How a dossier came to an agency.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HopKind {
+    /// Lodged there.
+    Lodged,
+    /// Forwarded there by the receiving place.
+    Forwarded,
+    /// Transferred there (liên thông).
+    Transferred,
+}
+
+/// One agency in the dossier's path (a row of the phiếu kiểm soát's hand-overs).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgencyHop {
+    pub agency: AgencyCode,
+    pub since: DateTime<Utc>,
+    pub via: HopKind,
+    pub by: Actor,
+}
+
+/// A time the clock was paused for a supplement during processing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Pause {
+    pub start: DateTime<Utc>,
+    /// When the supplement arrived (or the dossier was stopped or withdrawn while waiting).
+    pub end: Option<DateTime<Utc>>,
+}
+
+/// The supplement request the applicant has yet to answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SupplementRequest {
+    pub at: DateTime<Utc>,
+    pub by: Actor,
+    /// True before receipt (yêu cầu bổ sung, hoàn thiện at the check).
+    pub at_intake: bool,
+    pub reason: String,
+    pub missing: Vec<String>,
+}
+
+/// The workflow step being worked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActiveStep {
+    pub index: u32,
+    pub name: String,
+    pub role: Role,
+    pub assignee: Uuid,
+    pub assigned_at: DateTime<Utc>,
+    pub due: DateTime<Utc>,
+}
+
+/// How a step ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StepEnd {
+    Completed,
+    /// The dossier was transferred to another agency while the step was active.
+    Transferred,
+}
+
+/// A finished workflow step (a row of the phiếu kiểm soát).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StepRecord {
+    pub agency: Option<AgencyCode>,
+    pub index: u32,
+    pub name: String,
+    pub role: Role,
+    pub assignee: Uuid,
+    pub assigned_at: DateTime<Utc>,
+    pub due: DateTime<Utc>,
+    pub ended_at: DateTime<Utc>,
+    pub ended: StepEnd,
+    pub note: Option<String>,
+}
+
+impl StepRecord {
+    /// Whether the step ended after its due instant.
+    pub fn is_late(&self) -> bool {
+        self.ended_at > self.due
+    }
+}
+
+/// The apology and extension, used at most once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApologyRecord {
+    pub at: DateTime<Utc>,
+    pub by: Actor,
+    pub reason: String,
+    pub previous_due: DateTime<Utc>,
+    pub new_appointment: DateTime<Utc>,
+}
+
+/// Granted or not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    Approved,
+    Rejected,
+}
+
+/// The decision on the dossier.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Decision {
+    pub verdict: Verdict,
+    pub at: DateTime<Utc>,
+    pub by: Actor,
+    /// The reason of a rejection, or the approver's note.
+    pub reason: Option<String>,
+}
+
+/// The issued result document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResultRecord {
+    pub result_code: String,
+    pub form: ResultForm,
+    pub at: DateTime<Utc>,
+}
+
+/// One fee payment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Payment {
+    pub amount_vnd: u64,
+    pub method: PaymentMethod,
+    pub receipt_no: Option<String>,
+    pub at: DateTime<Utc>,
+}
+
+/// How a dossier was closed without a result: refused, stopped or withdrawn.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Closure {
+    pub at: DateTime<Utc>,
+    pub by: Actor,
+    pub reason: Option<String>,
+}
+
+/// The dossier: every field the projection, the look-up page and the statistics read.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct DossierState {
+    /// Seq of the last event applied (0: none).
+    pub version: u32,
+    pub last_event_at: Option<DateTime<Utc>>,
+    pub status: Status,
+    pub code: Option<DossierCode>,
+    pub procedure: Option<ProcedureRef>,
+    pub channel: Option<Channel>,
+    pub applicant: Option<Applicant>,
+    /// The citizen account that lodged it online; citizens act on their own dossiers only.
+    pub owner: Option<Uuid>,
+    pub submitted_at: Option<DateTime<Utc>>,
+    /// The agency that holds the dossier now.
+    pub agency: Option<AgencyCode>,
+    /// Every agency it went through, the lodging place first.
+    pub hops: Vec<AgencyHop>,
+    /// Supplement requests at the check, before receipt.
+    pub intake_supplement_requests: u32,
+    /// The request the applicant has yet to answer, if any.
+    pub open_request: Option<SupplementRequest>,
+    pub received_at: Option<DateTime<Utc>>,
+    /// The current appointment: the receipt's, or the apology's new one. Never moved by pauses
+    /// (they are added when classifying, see [`super::timeliness`]).
+    pub appointment: Option<DateTime<Utc>>,
+    /// The appointment given at receipt.
+    pub original_appointment: Option<DateTime<Utc>>,
+    /// When the current appointment was set (receipt or apology).
+    pub appointment_set_at: Option<DateTime<Utc>>,
+    /// Clock pauses for supplements during processing.
+    pub pauses: Vec<Pause>,
+    /// Supplement requests during processing (the national index counts more than one as
+    /// late).
+    pub supplement_requests: u32,
+    pub apology: Option<ApologyRecord>,
+    /// Index of the next step of the current agency's workflow.
+    pub next_step: u32,
+    pub active_step: Option<ActiveStep>,
+    /// Finished steps, every agency, in order.
+    pub steps: Vec<StepRecord>,
+    pub decision: Option<Decision>,
+    pub result: Option<ResultRecord>,
+    pub fee_due_vnd: u64,
+    pub fee_collected_vnd: u64,
+    pub payments: Vec<Payment>,
+    pub returned_at: Option<DateTime<Utc>>,
+    pub returned_via: Option<ReturnChannel>,
+    /// Kết thúc xử lý: the first of result recorded, stopped, refused, withdrawn.
+    pub finished_at: Option<DateTime<Utc>>,
+    pub refusal: Option<Closure>,
+    pub stop: Option<Closure>,
+    pub withdrawal: Option<Closure>,
+}
+
+impl DossierState {
+    /// The state before any event.
+    pub fn new() -> DossierState {
+        DossierState::default()
+    }
+
+    /// Whether the one extension allowed has been used.
+    pub fn apology_used(&self) -> bool {
+        self.apology.is_some()
+    }
+
+    /// The assignee of the active step.
+    pub fn assignee(&self) -> Option<Uuid> {
+        self.active_step.as_ref().map(|s| s.assignee)
+    }
+
+    /// Fees still to collect.
+    pub fn fee_outstanding_vnd(&self) -> u64 {
+        self.fee_due_vnd.saturating_sub(self.fee_collected_vnd)
+    }
+
+    /// The open pause, if the clock is stopped now.
+    pub fn open_pause(&self) -> Option<&Pause> {
+        self.pauses.last().filter(|p| p.end.is_none())
+    }
+
+    /// The pauses that move the current appointment: those that began at or after it was set
+    /// (a new appointment given with an apology already accounts for earlier pauses).
+    pub fn pauses_since_appointment(&self) -> Vec<Pause> {
+        match self.appointment_set_at {
+            Some(set) => self
+                .pauses
+                .iter()
+                .filter(|p| p.start >= set)
+                .copied()
+                .collect(),
+            None => Vec::new(),
+        }
+    }
+
+    fn close_pause(&mut self, at: DateTime<Utc>) {
+        if let Some(p) = self.pauses.last_mut()
+            && p.end.is_none()
+        {
+            p.end = Some(at.max(p.start));
+        }
+    }
+
+    fn finish(&mut self, at: DateTime<Utc>) {
+        if self.finished_at.is_none() {
+            self.finished_at = Some(at);
+        }
+    }
+
+    /// Folds one event in. Trusts it: this is the projection's update, for events that the
+    /// rules produced ([`super::decide`]) or that [`super::replay`] checked. Never panics.
+    pub fn apply(&mut self, envelope: &EventEnvelope) {
+        let EventEnvelope {
+            seq,
+            at,
+            actor,
+            event,
+        } = envelope;
+        let (at, actor) = (*at, *actor);
+        self.version = *seq;
+        self.last_event_at = Some(at);
+        match event {
+            Event::Submitted {
+                code,
+                procedure,
+                agency,
+                channel,
+                applicant,
+            } => {
+                self.status = Status::Submitted;
+                self.code = Some(code.clone());
+                self.procedure = Some(procedure.clone());
+                self.channel = Some(*channel);
+                self.applicant = Some(applicant.clone());
+                self.owner = (*channel == Channel::Online).then_some(actor.user);
+                self.submitted_at = Some(at);
+                self.agency = Some(agency.clone());
+                self.hops = vec![AgencyHop {
+                    agency: agency.clone(),
+                    since: at,
+                    via: HopKind::Lodged,
+                    by: actor,
+                }];
+            }
+            Event::Received {
+                appointment,
+                fee_due_vnd,
+            } => {
+                self.status = Status::Received;
+                self.received_at = Some(at);
+                self.appointment = Some(*appointment);
+                self.original_appointment = Some(*appointment);
+                self.appointment_set_at = Some(at);
+                self.fee_due_vnd = *fee_due_vnd;
+            }
+            Event::IntakeSupplementRequested { reason, missing } => {
+                self.status = Status::AwaitingIntakeSupplement;
+                self.intake_supplement_requests = self.intake_supplement_requests.saturating_add(1);
+                self.open_request = Some(SupplementRequest {
+                    at,
+                    by: actor,
+                    at_intake: true,
+                    reason: reason.clone(),
+                    missing: missing.clone(),
+                });
+            }
+            Event::Supplemented { .. } => {
+                self.status = Status::Submitted;
+                self.open_request = None;
+            }
+            Event::Refused { reason } => {
+                self.status = Status::Refused;
+                self.open_request = None;
+                self.refusal = Some(Closure {
+                    at,
+                    by: actor,
+                    reason: Some(reason.clone()),
+                });
+                self.finish(at);
+            }
+            Event::Forwarded { to, .. } => {
+                self.status = Status::Processing;
+                self.move_to(to, at, HopKind::Forwarded, actor);
+            }
+            Event::StepAssigned {
+                index,
+                name,
+                role,
+                assignee,
+                due,
+            } => {
+                self.active_step = Some(ActiveStep {
+                    index: *index,
+                    name: name.clone(),
+                    role: *role,
+                    assignee: *assignee,
+                    assigned_at: at,
+                    due: *due,
+                });
+            }
+            Event::StepCompleted { index, note } => {
+                if let Some(step) = self.active_step.take() {
+                    self.steps
+                        .push(self.record(step, at, StepEnd::Completed, note.clone()));
+                }
+                self.next_step = index.saturating_add(1);
+            }
+            Event::Transferred { to, reason, .. } => {
+                if let Some(step) = self.active_step.take() {
+                    self.steps.push(self.record(
+                        step,
+                        at,
+                        StepEnd::Transferred,
+                        Some(reason.clone()),
+                    ));
+                }
+                self.status = Status::Processing;
+                self.move_to(to, at, HopKind::Transferred, actor);
+            }
+            Event::SupplementRequested { reason, missing } => {
+                self.status = Status::AwaitingSupplement;
+                self.supplement_requests = self.supplement_requests.saturating_add(1);
+                self.pauses.push(Pause {
+                    start: at,
+                    end: None,
+                });
+                self.open_request = Some(SupplementRequest {
+                    at,
+                    by: actor,
+                    at_intake: false,
+                    reason: reason.clone(),
+                    missing: missing.clone(),
+                });
+            }
+            Event::SupplementProvided { .. } => {
+                self.status = Status::Processing;
+                self.close_pause(at);
+                self.open_request = None;
+            }
+            Event::Stopped { reason } => {
+                self.status = Status::Stopped;
+                self.close_pause(at);
+                self.open_request = None;
+                self.stop = Some(Closure {
+                    at,
+                    by: actor,
+                    reason: Some(reason.clone()),
+                });
+                self.finish(at);
+            }
+            Event::Apologized {
+                reason,
+                previous_due,
+                new_appointment,
+            } => {
+                self.appointment = Some(*new_appointment);
+                self.appointment_set_at = Some(at);
+                self.apology = Some(ApologyRecord {
+                    at,
+                    by: actor,
+                    reason: reason.clone(),
+                    previous_due: *previous_due,
+                    new_appointment: *new_appointment,
+                });
+            }
+            Event::Approved { note } => {
+                self.status = Status::Approved;
+                self.decision = Some(Decision {
+                    verdict: Verdict::Approved,
+                    at,
+                    by: actor,
+                    reason: note.clone(),
+                });
+            }
+            Event::Rejected { reason } => {
+                self.status = Status::Rejected;
+                self.decision = Some(Decision {
+                    verdict: Verdict::Rejected,
+                    at,
+                    by: actor,
+                    reason: Some(reason.clone()),
+                });
+            }
+            Event::ResultRecorded { result_code, form } => {
+                self.status = Status::Done;
+                self.result = Some(ResultRecord {
+                    result_code: result_code.clone(),
+                    form: form.clone(),
+                    at,
+                });
+                self.finish(at);
+            }
+            Event::FeeCollected {
+                amount_vnd,
+                method,
+                receipt_no,
+            } => {
+                self.fee_collected_vnd = self.fee_collected_vnd.saturating_add(*amount_vnd);
+                self.payments.push(Payment {
+                    amount_vnd: *amount_vnd,
+                    method: *method,
+                    receipt_no: receipt_no.clone(),
+                    at,
+                });
+            }
+            Event::ResultReturned { via } => {
+                self.status = Status::Returned;
+                self.returned_at = Some(at);
+                self.returned_via = Some(*via);
+            }
+            Event::Withdrawn { reason } => {
+                self.status = Status::Withdrawn;
+                self.close_pause(at);
+                self.open_request = None;
+                self.withdrawal = Some(Closure {
+                    at,
+                    by: actor,
+                    reason: reason.clone(),
+                });
+                self.finish(at);
+            }
+        }
+    }
+
+    fn move_to(&mut self, to: &AgencyCode, at: DateTime<Utc>, via: HopKind, by: Actor) {
+        self.agency = Some(to.clone());
+        self.hops.push(AgencyHop {
+            agency: to.clone(),
+            since: at,
+            via,
+            by,
+        });
+        self.next_step = 0;
+        self.active_step = None;
+    }
+
+    fn record(
+        &self,
+        step: ActiveStep,
+        at: DateTime<Utc>,
+        ended: StepEnd,
+        note: Option<String>,
+    ) -> StepRecord {
+        StepRecord {
+            agency: self.agency.clone(),
+            index: step.index,
+            name: step.name,
+            role: step.role,
+            assignee: step.assignee,
+            assigned_at: step.assigned_at,
+            due: step.due,
+            ended_at: at,
+            ended,
+            note,
+        }
+    }
+}
