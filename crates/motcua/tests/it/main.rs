@@ -10,6 +10,7 @@ mod calendar;
 mod catalogue;
 mod cli;
 mod dossier_store;
+mod dossiers;
 mod errors;
 mod health;
 mod processes;

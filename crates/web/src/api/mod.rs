@@ -2,6 +2,7 @@
 
 mod agencies;
 mod calendar;
+mod dossiers;
 mod procedures;
 
 pub use procedures::parse_records;
@@ -60,6 +61,10 @@ pub fn router() -> Router<AppState> {
             "/agencies/{code}/procedures/{procedure}",
             axum::routing::put(procedures::apply),
         )
+        .route("/dossiers", get(dossiers::queue).post(dossiers::create))
+        .route("/dossiers/{code}", get(dossiers::get_one))
+        .route("/dossiers/{code}/actions/{action}", post(dossiers::act))
+        .route("/public/dossiers/{code}", get(dossiers::public))
         .route("/openapi.json", get(openapi_json))
         .fallback(|| async { AppError::NotFound("địa chỉ API") })
 }
@@ -81,6 +86,7 @@ pub fn router() -> Router<AppState> {
         procedures::search, procedures::get_one, procedures::create, procedures::amend,
         procedures::publish, procedures::abolish, procedures::stats, procedures::export,
         procedures::agency_procedures, procedures::apply,
+        dossiers::create, dossiers::get_one, dossiers::act, dossiers::queue, dossiers::public,
     ),
     components(schemas(crate::error::ApiErrorBody)),
     modifiers(&BearerAuth),

@@ -4,6 +4,7 @@
 
 pub mod calendar;
 pub mod catalogue;
+pub mod dossiers;
 
 use chrono::Utc;
 use motcua_domain::agency::{AgencyCode, AgencyKind};

@@ -1,0 +1,353 @@
+//! Dossiers through the API: counter intake with the code and appointment, forwarding,
+//! the workflow, approval, result, return; online submission and the officer's check; refusals;
+//! concurrent officers; the citizen's public look-up.
+
+use crate::support::TestApp;
+use motcua_web::service::catalogue::import_dvc;
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+async fn setup() -> (TestApp, [String; 5]) {
+    let app = TestApp::new().await;
+    let text = crate::catalogue::sample(&["1.001193"]);
+    import_dvc(app.store.as_ref(), &text, motcua_web::vn_today(), "test")
+        .await
+        .unwrap();
+    app.agency(
+        "000.00.00.H38",
+        "UBND tỉnh Thanh Hóa",
+        "province_committee",
+        None,
+    )
+    .await;
+    app.agency(
+        "000.00.01.H38",
+        "Trung tâm PVHCC Thanh Hóa",
+        "service_centre",
+        Some("000.00.00.H38"),
+    )
+    .await;
+    app.agency(
+        "000.00.02.H38",
+        "Sở Tư pháp Thanh Hóa",
+        "department",
+        Some("000.00.00.H38"),
+    )
+    .await;
+    app.agency(
+        "000.00.01.H01",
+        "Trung tâm PVHCC Hà Nội",
+        "service_centre",
+        None,
+    )
+    .await;
+    let officer = app
+        .user("tiepnhan", "receiving_officer", Some("000.00.01.H38"))
+        .await;
+    let specialist = app
+        .user("chuyenvien", "specialist", Some("000.00.02.H38"))
+        .await;
+    let leader = app.user("lanhdao", "leader", Some("000.00.00.H38")).await;
+    let citizen = app.user("congdan", "citizen", None).await;
+    let stranger = app
+        .user("tiepnhan.hn", "receiving_officer", Some("000.00.01.H01"))
+        .await;
+    (app, [officer, specialist, leader, citizen, stranger])
+}
+
+fn body(channel: &str) -> Value {
+    json!({
+        "procedure": "1.001193", "agency": "000.00.01.H38", "channel": channel,
+        "applicant": {"name": "Nguyễn Thị Hồng Nhung", "id_number": "038199012345", "phone": "0912345678",
+                      "email": "nhung@example.vn", "address": "Phường Hạc Thành, Thanh Hóa"}
+    })
+}
+
+async fn act(
+    app: &TestApp,
+    token: &str,
+    code: &str,
+    action: &str,
+    mut fields: Value,
+    version: i64,
+) -> (StatusCode, Value) {
+    fields["version"] = json!(version);
+    app.post(
+        &format!("/api/v1/dossiers/{code}/actions/{action}"),
+        Some(token),
+        fields,
+    )
+    .await
+}
+
+#[tokio::test]
+async fn a_counter_dossier_goes_from_receipt_to_return() {
+    let (app, [officer, specialist, leader, citizen, stranger]) = setup().await;
+    let (s, e) = app
+        .post("/api/v1/dossiers", Some(&citizen), body("counter"))
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "{e}");
+    let (s, _) = app
+        .post("/api/v1/dossiers", Some(&stranger), body("counter"))
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "an officer of another province");
+
+    let (s, d) = app
+        .post("/api/v1/dossiers", Some(&officer), body("counter"))
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{d}");
+    let code = d["code"].as_str().unwrap().to_string();
+    let today = motcua_web::vn_today().format("%y%m%d").to_string();
+    assert_eq!(code, format!("000.00.01.H38-{today}-0001"));
+    assert_eq!(d["status"], "received");
+    assert!(
+        d["appointment"].as_str().is_some(),
+        "the receipt carries the appointment"
+    );
+    let v = |d: &Value| d["version"].as_i64().unwrap();
+    let first = v(&d);
+
+    let (s, d) = act(
+        &app,
+        &officer,
+        &code,
+        "forward",
+        json!({"to": "000.00.02.H38"}),
+        first,
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{d}");
+    assert_eq!(d["status"], "processing");
+    // Two officers at once: the second, acting on the version it saw, is refused.
+    let (s, e) = act(
+        &app,
+        &officer,
+        &code,
+        "forward",
+        json!({"to": "000.00.02.H38"}),
+        first,
+    )
+    .await;
+    assert_eq!(
+        (s, e["error"].as_str()),
+        (StatusCode::CONFLICT, Some("stale_dossier"))
+    );
+
+    let (_, me) = app
+        .send(Method::GET, "/api/v1/me", Some(&specialist), None)
+        .await;
+    let due = (chrono::Utc::now() + chrono::Duration::days(2)).to_rfc3339();
+    let (s, d) = act(&app, &specialist, &code, "assign_step",
+        json!({"index": 0, "name": "Thẩm định hồ sơ", "role": "specialist", "assignee": me["id"], "due": due}), v(&d)).await;
+    assert_eq!(s, StatusCode::OK, "{d}");
+    let (s, d) = act(
+        &app,
+        &specialist,
+        &code,
+        "complete_step",
+        json!({"index": 0, "note": "Đủ điều kiện"}),
+        v(&d),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{d}");
+    // Only a leader approves.
+    let (s, _) = act(&app, &specialist, &code, "approve", json!({}), v(&d)).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, d) = act(
+        &app,
+        &leader,
+        &code,
+        "approve",
+        json!({"note": "Đồng ý"}),
+        v(&d),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{d}");
+    // The result cannot be returned before it is recorded: a clear reason, nothing changes.
+    let (s, e) = act(
+        &app,
+        &officer,
+        &code,
+        "return_result",
+        json!({"via": "counter"}),
+        v(&d),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CONFLICT, "{e}");
+    assert!(e["message"].as_str().unwrap().contains("Hồ sơ"), "{e}");
+    let (s, d) = act(
+        &app,
+        &specialist,
+        &code,
+        "record_result",
+        json!({"result_code": "KS-2025-000123", "form": {"form": "paper"}}),
+        v(&d),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{d}");
+    let (s, d) = act(
+        &app,
+        &officer,
+        &code,
+        "return_result",
+        json!({"via": "counter"}),
+        v(&d),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{d}");
+    assert_eq!(d["status"], "returned");
+    let kinds: Vec<&str> = d["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        &kinds[kinds.len() - 6..],
+        [
+            "forwarded",
+            "step_assigned",
+            "step_completed",
+            "approved",
+            "result_recorded",
+            "result_returned"
+        ]
+    );
+    let events = kinds.len();
+    let (s, e) = act(
+        &app,
+        &officer,
+        &code,
+        "withdraw",
+        json!({"reason": "muộn"}),
+        v(&d),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CONFLICT, "terminal: {e}");
+
+    // The public look-up shows no personal data.
+    let (s, p) = app
+        .get_json(&format!("/api/v1/public/dossiers/{code}"))
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(p["status_label"], "Đã trả kết quả");
+    assert_eq!(p["applicant"], "N. T. H. Nhung");
+    let text = p.to_string();
+    assert!(
+        !text.contains("038199012345") && !text.contains("0912345678") && !text.contains("nhung@"),
+        "{text}"
+    );
+    assert_eq!(
+        app.get_json("/api/v1/public/dossiers/000.00.01.H38-991231-9999")
+            .await
+            .0,
+        StatusCode::NOT_FOUND
+    );
+
+    // The audit trail of the whole path verifies.
+    let out = crate::cli::run(&app.db, &["audit", "verify"], None);
+    let report = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        report.contains(&format!("dossiers=1 events={events} broken=0")),
+        "{report}"
+    );
+}
+
+#[tokio::test]
+async fn an_online_dossier_waits_for_the_check_and_bad_input_is_refused() {
+    let (app, [officer, _specialist, _leader, citizen, _]) = setup().await;
+    let (s, d) = app
+        .post("/api/v1/dossiers", Some(&citizen), body("online"))
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{d}");
+    assert_eq!(d["status"], "submitted");
+    assert!(d["appointment"].is_null());
+    let code = d["code"].as_str().unwrap().to_string();
+    // Its owner sees it; another citizen does not.
+    let other = app.user("congdan2", "citizen", None).await;
+    assert_eq!(
+        app.send(
+            Method::GET,
+            &format!("/api/v1/dossiers/{code}"),
+            Some(&citizen),
+            None
+        )
+        .await
+        .0,
+        StatusCode::OK
+    );
+    assert_eq!(
+        app.send(
+            Method::GET,
+            &format!("/api/v1/dossiers/{code}"),
+            Some(&other),
+            None
+        )
+        .await
+        .0,
+        StatusCode::FORBIDDEN
+    );
+    let (s, d) = act(
+        &app,
+        &officer,
+        &code,
+        "receive",
+        json!({}),
+        d["version"].as_i64().unwrap(),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{d}");
+    assert_eq!(d["status"], "received");
+    assert!(d["appointment"].as_str().is_some());
+
+    let bad_id = json!({"procedure": "1.001193", "agency": "000.00.01.H38", "channel": "counter",
+        "applicant": {"name": "Trần Văn B", "id_number": "12345"}});
+    let (s, e) = app.post("/api/v1/dossiers", Some(&officer), bad_id).await;
+    assert_eq!(
+        (s, e["error"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("citizen_id_length")),
+        "{e}"
+    );
+    let mut bad_proc = body("counter");
+    bad_proc["procedure"] = json!("9.999999");
+    let (s, e) = app.post("/api/v1/dossiers", Some(&officer), bad_proc).await;
+    assert_eq!(
+        (s, e["error"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("unknown_procedure"))
+    );
+    let (s, e) = act(&app, &officer, &code, "fly", json!({}), 2).await;
+    assert_eq!(
+        (s, e["error"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid_action"))
+    );
+    // Nothing half-written: the refused intakes took no code.
+    let (_, q) = app
+        .send(
+            Method::GET,
+            "/api/v1/dossiers?agency=000.00.01.H38",
+            Some(&officer),
+            None,
+        )
+        .await;
+    assert_eq!(q["total"], 1);
+}
+
+#[tokio::test]
+async fn a_retried_creation_returns_the_first_dossier() {
+    let (app, [officer, ..]) = setup().await;
+    let send = || {
+        app.client
+            .post(app.url("/api/v1/dossiers"))
+            .bearer_auth(&officer)
+            .header("Idempotency-Key", "quay-1-lan-1")
+            .json(&body("counter"))
+            .send()
+    };
+    let first = send().await.unwrap();
+    assert_eq!(first.status(), StatusCode::CREATED);
+    let first: Value = first.json().await.unwrap();
+    let again = send().await.unwrap();
+    assert_eq!(again.status(), StatusCode::OK);
+    let again: Value = again.json().await.unwrap();
+    assert_eq!(first["code"], again["code"]);
+}

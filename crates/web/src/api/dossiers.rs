@@ -1,0 +1,462 @@
+//! Dossiers: intake, the full view with its timeline, every transition as an action, the work
+//! queues, and the citizen's public look-up (no personal data).
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use chrono::Utc;
+use motcua_domain::auth::{Action, Principal, Role, Scope};
+use motcua_domain::calendar::OfficeHours;
+use motcua_domain::dossier::{
+    Actor, Command, DossierAction, DossierState, allowed_roles, timeliness,
+};
+use motcua_store::{Created, DbError, DossierQuery, DossierRow};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::auth::{Caller, ResolvedScope};
+use crate::error::{ApiJson, ApiQuery, ApiResult, AppError};
+use crate::service::calendar::{calendar_error, format_vn_instant, office_hours};
+use crate::service::dossiers::{self, CreateDossier, TimelineEntry};
+use crate::state::AppState;
+
+/// The dossier as staff and its owner see it.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct DossierView {
+    pub code: String,
+    pub status: String,
+    pub status_label: String,
+    /// The version to name when acting on it (optimistic concurrency).
+    pub version: i32,
+    pub procedure_code: String,
+    pub channel: String,
+    pub applicant_name: String,
+    /// Vietnam time, YYYY-MM-DDTHH:MM.
+    pub appointment: Option<String>,
+    pub received_at: Option<String>,
+    #[schema(value_type = Object)]
+    pub state: DossierState,
+    pub timeline: Vec<TimelineEntry>,
+}
+
+fn not_found(e: DbError) -> AppError {
+    match e {
+        DbError::NotFound => AppError::NotFound("hồ sơ"),
+        e => e.into(),
+    }
+}
+
+async fn view(state: &AppState, row: &DossierRow) -> ApiResult<DossierView> {
+    let s = dossiers::state_of(row)?;
+    Ok(DossierView {
+        code: row.code.clone(),
+        status: row.status.clone(),
+        status_label: s.status.label_vi().to_string(),
+        version: row.seq,
+        procedure_code: row.procedure_code.clone(),
+        channel: row.channel.clone(),
+        applicant_name: row.applicant_name.clone(),
+        appointment: row.appointment.map(format_vn_instant),
+        received_at: row.received_at.map(format_vn_instant),
+        timeline: dossiers::timeline(state.store.as_ref(), row.id).await?,
+        state: s,
+    })
+}
+
+/// The role a caller acts in on a dossier of `scope`: the first role the action allows that
+/// one of the caller's grants gives at that agency.
+fn acting_role(
+    p: &Principal,
+    allowed: &[Role],
+    scope: Scope<'_>,
+    owner: Option<Uuid>,
+    user: Uuid,
+) -> Option<Role> {
+    allowed.iter().copied().find(|role| match role {
+        Role::Citizen => p.has_role(Role::Citizen) && owner.is_none_or(|o| o == user),
+        Role::ReceivingOfficer => p.may(&Action::Receive(scope)),
+        Role::Specialist => p.may(&Action::Process(scope)),
+        Role::Leader => p.may(&Action::Approve(scope)),
+        Role::Admin => false,
+    })
+}
+
+/// Lodge a dossier: at the counter or by post (receiving officers; received at once with its
+/// appointment) or online (citizens; waits for the officer's check). Retries with the same
+/// `Idempotency-Key` return the first dossier.
+#[utoipa::path(post, path = "/dossiers", tag = "dossiers", request_body = CreateDossier, security(("bearer" = [])),
+    responses((status = 201, body = DossierView), (status = 200, body = DossierView, description = "idempotent retry"),
+        (status = 403, body = crate::error::ApiErrorBody), (status = 422, body = crate::error::ApiErrorBody)))]
+pub async fn create(
+    State(state): State<AppState>,
+    caller: Caller,
+    headers: HeaderMap,
+    ApiJson(input): ApiJson<CreateDossier>,
+) -> ApiResult<(StatusCode, Json<DossierView>)> {
+    let agency = crate::api::agencies::agency_by_code(&state, input.agency.trim())
+        .await
+        .map_err(|_| {
+            AppError::invalid(
+                "unknown_agency",
+                format!("Không tìm thấy cơ quan có mã \"{}\".", input.agency),
+            )
+        })?;
+    let scope = ResolvedScope::of(&state, agency.id).await?;
+    let principal = caller.principal();
+    let role = if input.channel == "online" {
+        principal.has_role(Role::Citizen).then_some(Role::Citizen)
+    } else {
+        principal
+            .may(&Action::Receive(scope.scope()))
+            .then_some(Role::ReceivingOfficer)
+    }
+    .ok_or(AppError::Forbidden)?;
+    let key = headers
+        .get("idempotency-key")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let calendar = state.calendar.get(state.store.as_ref()).await?;
+    let actor = Actor {
+        user: caller.user.id,
+        role,
+    };
+    let created = dossiers::create(
+        state.store.as_ref(),
+        &calendar,
+        actor,
+        input,
+        key.as_deref().map(|k| (k, Some(caller.user.id))),
+    )
+    .await?;
+    let (status, code) = match created {
+        Created::New(code) => (StatusCode::CREATED, code),
+        Created::Existing(code) => (StatusCode::OK, code),
+    };
+    let row = state.store.dossier_by_code(&code).await?;
+    Ok((status, Json(view(&state, &row).await?)))
+}
+
+async fn readable(state: &AppState, caller: &Caller, row: &DossierRow) -> ApiResult<()> {
+    let scope = ResolvedScope::of(state, row.agency_id).await?;
+    let intake = ResolvedScope::of(state, row.intake_agency_id).await?;
+    let p = caller.principal();
+    let owner = dossiers::state_of(row)?.owner;
+    if p.may(&Action::Oversee(scope.scope()))
+        || p.may(&Action::Oversee(intake.scope()))
+        || owner == Some(caller.user.id)
+    {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// A dossier with its timeline (staff of the agencies it went through; the citizen who lodged it).
+#[utoipa::path(get, path = "/dossiers/{code}", tag = "dossiers", security(("bearer" = [])),
+    responses((status = 200, body = DossierView), (status = 403, body = crate::error::ApiErrorBody),
+        (status = 404, body = crate::error::ApiErrorBody)))]
+pub async fn get_one(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(code): Path<String>,
+) -> ApiResult<Json<DossierView>> {
+    let row = state
+        .store
+        .dossier_by_code(&code)
+        .await
+        .map_err(not_found)?;
+    readable(&state, &caller, &row).await?;
+    Ok(Json(view(&state, &row).await?))
+}
+
+/// Act on a dossier. The body names the `version` the caller saw (409 if it moved) and the
+/// action's fields (see the state machine: `forward {to}`, `assign_step {index, name, role,
+/// assignee, due}`, `complete_step {index}`, `request_supplement {reason, missing}`,
+/// `apologize {reason, new_appointment}`, `approve {}`, `reject {reason}`, `record_result
+/// {result_code, form}`, `collect_fee {amount_vnd, method}`, `return_result {via}`, `withdraw`,
+/// ...). `receive` needs no fields: the appointment comes from the calendar.
+#[utoipa::path(post, path = "/dossiers/{code}/actions/{action}", tag = "dossiers", request_body = Object,
+    security(("bearer" = [])),
+    responses((status = 200, body = DossierView), (status = 403, body = crate::error::ApiErrorBody),
+        (status = 409, body = crate::error::ApiErrorBody), (status = 422, body = crate::error::ApiErrorBody)))]
+pub async fn act(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((code, action)): Path<(String, String)>,
+    ApiJson(body): ApiJson<serde_json::Value>,
+) -> ApiResult<Json<DossierView>> {
+    let row = state
+        .store
+        .dossier_by_code(&code)
+        .await
+        .map_err(not_found)?;
+    let mut fields = match body {
+        serde_json::Value::Object(m) => m,
+        _ => {
+            return Err(AppError::invalid(
+                "invalid_body",
+                "Nội dung phải là một đối tượng JSON.",
+            ));
+        }
+    };
+    let version = fields
+        .remove("version")
+        .and_then(|v| v.as_i64())
+        .ok_or_else(|| {
+            AppError::invalid(
+                "version_required",
+                "Cần ghi phiên bản hồ sơ (version) đã xem khi thao tác.",
+            )
+        })?;
+    let current = dossiers::state_of(&row)?;
+    let calendar = state.calendar.get(state.store.as_ref()).await?;
+    let hours = match &current.agency {
+        Some(_) => office_hours(state.store.as_ref(), row.agency_id).await?,
+        None => OfficeHours::default(),
+    };
+    let now = Utc::now();
+    // What the state machine needs from the calendar comes from the service, not the client.
+    match action.as_str() {
+        "receive" => {
+            let (procedure, _, _) = crate::service::catalogue::record(
+                state.store.as_ref(),
+                &row.procedure_code,
+                current.procedure.as_ref().map(|_| crate::vn_today()),
+            )
+            .await?;
+            let channel = current
+                .channel
+                .unwrap_or(motcua_domain::catalogue::Channel::Online);
+            let appointment = dossiers::appointment(&calendar, &hours, &procedure, channel, now)?;
+            fields.insert(
+                "appointment".into(),
+                serde_json::to_value(appointment).expect("instant"),
+            );
+            fields.entry("fee_due_vnd").or_insert(serde_json::json!(0));
+        }
+        "apologize" => {
+            let clock = calendar.clock(&hours);
+            let due =
+                timeliness::effective_appointment(&clock, &current).map_err(calendar_error)?;
+            fields.insert(
+                "current_due".into(),
+                serde_json::to_value(due).expect("instant"),
+            );
+        }
+        _ => {}
+    }
+    fields.insert("action".into(), serde_json::Value::String(action.clone()));
+    let parsed: DossierAction =
+        serde_json::from_value(serde_json::Value::Object(fields)).map_err(|e| {
+            AppError::InvalidDetail {
+                status: StatusCode::UNPROCESSABLE_ENTITY,
+                code: "invalid_action",
+                message: format!("Thao tác \"{action}\" không hợp lệ hoặc thiếu thông tin."),
+                detail: e.to_string(),
+            }
+        })?;
+    // The one-stop counter acts where the dossier was lodged; handlers where it is now.
+    let counter_action = matches!(
+        action.as_str(),
+        "receive"
+            | "request_intake_supplement"
+            | "refuse"
+            | "forward"
+            | "return_result"
+            | "collect_fee"
+            | "withdraw"
+            | "provide_supplement"
+    );
+    let scope = ResolvedScope::of(
+        &state,
+        if counter_action {
+            row.intake_agency_id
+        } else {
+            row.agency_id
+        },
+    )
+    .await?;
+    let role = acting_role(
+        &caller.principal(),
+        allowed_roles(&parsed),
+        scope.scope(),
+        current.owner,
+        caller.user.id,
+    )
+    .ok_or(AppError::Forbidden)?;
+    let command = Command {
+        actor: Actor {
+            user: caller.user.id,
+            role,
+        },
+        at: now,
+        action: parsed,
+    };
+    dossiers::act(state.store.as_ref(), &row, version as i32, command).await?;
+    let row = state.store.dossier_by_code(&code).await?;
+    Ok(Json(view(&state, &row).await?))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct QueueParams {
+    /// Agency code (default: every agency the caller works for).
+    pub agency: Option<String>,
+    /// Comma-separated statuses, e.g. `received,processing`.
+    pub status: Option<String>,
+    /// Only dossiers already past their appointment.
+    pub overdue: Option<bool>,
+    /// Only dossiers due before this instant (Vietnam time, YYYY-MM-DDTHH:MM).
+    pub due_before: Option<String>,
+    /// Code or applicant name, with or without diacritics.
+    pub q: Option<String>,
+    pub limit: Option<i64>,
+    pub offset: Option<i64>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Queue {
+    #[schema(value_type = Vec<Object>)]
+    pub items: Vec<DossierRow>,
+    pub total: i64,
+}
+
+/// Work queues: an agency's dossiers by status and due date.
+#[utoipa::path(get, path = "/dossiers", params(QueueParams), tag = "dossiers", security(("bearer" = [])),
+    responses((status = 200, body = Queue), (status = 403, body = crate::error::ApiErrorBody)))]
+pub async fn queue(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiQuery(p): ApiQuery<QueueParams>,
+) -> ApiResult<Json<Queue>> {
+    let principal = caller.principal();
+    let agencies: Vec<Uuid> = match &p.agency {
+        Some(code) => {
+            let a = crate::api::agencies::agency_by_code(&state, code).await?;
+            let scope = ResolvedScope::of(&state, a.id).await?;
+            if !principal.may(&Action::Oversee(scope.scope())) {
+                return Err(AppError::Forbidden);
+            }
+            vec![a.id]
+        }
+        None => {
+            let mine: Vec<Uuid> = caller
+                .user
+                .grants
+                .iter()
+                .filter(|g| g.role.is_staff())
+                .filter_map(|g| g.agency)
+                .collect();
+            if mine.is_empty() {
+                return Err(AppError::Forbidden);
+            }
+            mine
+        }
+    };
+    let mut due_before = p
+        .due_before
+        .as_deref()
+        .map(crate::service::calendar::parse_vn_instant)
+        .transpose()?;
+    if p.overdue == Some(true) {
+        due_before = Some(Utc::now());
+    }
+    let statuses = p
+        .status
+        .map(|s| {
+            s.split(',')
+                .map(|x| x.trim().to_string())
+                .filter(|x| !x.is_empty())
+                .collect()
+        })
+        .unwrap_or_default();
+    let page = state
+        .store
+        .list_dossiers(&DossierQuery {
+            agencies,
+            statuses,
+            due_before,
+            q: p.q
+                .map(|q| motcua_domain::text::fold_ascii(&q))
+                .filter(|q| !q.is_empty()),
+            limit: p.limit.unwrap_or(50).clamp(1, 500),
+            offset: p.offset.unwrap_or(0).max(0),
+        })
+        .await?;
+    Ok(Json(Queue {
+        items: page.items,
+        total: page.total,
+    }))
+}
+
+/// What anyone may see of a dossier by its code: no personal data.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct PublicDossier {
+    pub code: String,
+    pub status_label: String,
+    pub procedure_code: String,
+    pub procedure_name: String,
+    pub appointment: Option<String>,
+    /// The applicant's name with only initials shown.
+    pub applicant: String,
+    pub timeline: Vec<PublicEvent>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct PublicEvent {
+    pub at: String,
+    pub label: String,
+}
+
+fn initials(name: &str) -> String {
+    let words: Vec<&str> = name.split_whitespace().collect();
+    match words.split_last() {
+        Some((last, rest)) => {
+            let mut s: String = rest
+                .iter()
+                .filter_map(|w| w.chars().next())
+                .map(|c| format!("{c}. "))
+                .collect();
+            s.push_str(last);
+            s
+        }
+        None => String::new(),
+    }
+}
+
+/// The citizen's look-up by code (status, procedure, appointment, timeline).
+#[utoipa::path(get, path = "/public/dossiers/{code}", tag = "dossiers",
+    responses((status = 200, body = PublicDossier), (status = 404, body = crate::error::ApiErrorBody)))]
+pub async fn public(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+) -> ApiResult<Json<PublicDossier>> {
+    let row = state
+        .store
+        .dossier_by_code(code.trim())
+        .await
+        .map_err(not_found)?;
+    let s = dossiers::state_of(&row)?;
+    let procedure_name = state
+        .store
+        .procedure(&row.procedure_code)
+        .await
+        .map(|p| p.name)
+        .unwrap_or_default();
+    let timeline = dossiers::timeline(state.store.as_ref(), row.id)
+        .await?
+        .into_iter()
+        .map(|t| PublicEvent {
+            at: t.at,
+            label: t.label,
+        })
+        .collect();
+    Ok(Json(PublicDossier {
+        code: row.code,
+        status_label: s.status.label_vi().to_string(),
+        procedure_code: row.procedure_code,
+        procedure_name,
+        appointment: row.appointment.map(format_vn_instant),
+        applicant: initials(&row.applicant_name),
+        timeline,
+    }))
+}

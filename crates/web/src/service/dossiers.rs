@@ -1,0 +1,485 @@
+//! Dossiers: intake (the appointment from the calendar, the code from the agency's daily
+//! sequence), every later command through the domain state machine, one transaction each
+//! (events, projection, counters, notices), and the views people read.
+
+use chrono::{DateTime, Datelike, Months, NaiveDate, TimeDelta, Utc};
+use motcua_domain::agency::AgencyCode;
+use motcua_domain::calendar::{Calendar, Duration, OfficeHours};
+use motcua_domain::catalogue::{Channel, Procedure, TimeUnit};
+use motcua_domain::dossier::{
+    Actor, Applicant, Command, DossierAction, DossierCode, DossierState, EventEnvelope,
+    ProcedureRef, Submission, execute, vietnam_date,
+};
+use motcua_domain::text::fold_ascii;
+use motcua_store::{
+    CounterDelta, Created, DbError, DossierRow, DossierWrite, NewEvent, OutboxMessage, Store,
+};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+use crate::error::AppError;
+use crate::service::calendar::{calendar_error, format_vn_instant, office_hours, vn_offset};
+use crate::service::catalogue;
+
+/// The statutory processing time of a channel (the counter's when the channel states none).
+fn channel_time(p: &Procedure, channel: Channel) -> Option<(f64, TimeUnit)> {
+    let of = |c: Channel| {
+        p.channels
+            .iter()
+            .find(|s| s.channel == c)
+            .and_then(|s| s.time.as_ref())
+    };
+    of(channel)
+        .or_else(|| of(Channel::Counter))
+        .or_else(|| p.channels.iter().find_map(|c| c.time.as_ref()))
+        .map(|t| (t.amount, t.unit))
+}
+
+/// The appointment (ngày hẹn trả) for a dossier received at `at`: working days and hours by the
+/// calendar engine; calendar days, weeks, months and years counted from the receipt day and
+/// moved to the next working day, at the close of office.
+pub fn appointment(
+    calendar: &Calendar,
+    hours: &OfficeHours,
+    p: &Procedure,
+    channel: Channel,
+    at: DateTime<Utc>,
+) -> Result<DateTime<Utc>, AppError> {
+    let (amount, unit) = channel_time(p, channel).ok_or_else(|| {
+        AppError::invalid(
+            "no_processing_time",
+            format!(
+                "Thủ tục {} chưa có thời hạn giải quyết có cấu trúc; không tính được ngày hẹn trả.",
+                p.code
+            ),
+        )
+    })?;
+    let clock = calendar.clock(hours);
+    let n = amount.max(0.0).ceil() as u32;
+    let by_days = |days: Option<u32>, months: u32| -> Result<DateTime<Utc>, AppError> {
+        let start = clock.effective_receipt(at, None).map_err(calendar_error)?;
+        let day = vietnam_date(start);
+        let target = match days {
+            Some(d) => day + TimeDelta::days(i64::from(d)),
+            None => day.checked_add_months(Months::new(months)).unwrap_or(day),
+        };
+        let working: NaiveDate = calendar
+            .add_working_days(target, 0)
+            .map_err(calendar_error)?;
+        let close = hours.sessions().last().map(|s| s.1).unwrap_or_default();
+        Ok(working
+            .and_time(close)
+            .and_local_timezone(vn_offset())
+            .single()
+            .expect("fixed offset")
+            .to_utc())
+    };
+    match unit {
+        TimeUnit::WorkingDays => clock
+            .appointment(at, None, Duration::WorkingDays(n))
+            .map_err(calendar_error),
+        TimeUnit::InTheDay => clock
+            .appointment(at, None, Duration::WorkingDays(0))
+            .map_err(calendar_error),
+        TimeUnit::WorkingHours | TimeUnit::Hours => clock
+            .appointment(at, None, Duration::WorkingHours(n))
+            .map_err(calendar_error),
+        TimeUnit::Days => by_days(Some(n), 0),
+        TimeUnit::Weeks => by_days(Some(n * 7), 0),
+        TimeUnit::Months => by_days(None, n),
+        TimeUnit::Years => by_days(None, n * 12),
+    }
+}
+
+/// The fee due at the counter for a channel, in đồng (0 when free or unstated).
+fn fee_due(p: &Procedure, channel: Channel) -> u64 {
+    p.channels
+        .iter()
+        .find(|c| c.channel == channel)
+        .and_then(|c| c.fee.as_ref())
+        .filter(|f| f.states_positive_amount())
+        .map(|f| f.total_vnd().max(0) as u64)
+        .unwrap_or(0)
+}
+
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ApplicantInput {
+    pub name: String,
+    /// Căn cước công dân, 12 digits.
+    pub id_number: String,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub address: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateDossier {
+    /// Procedure code, e.g. `1.001193`.
+    pub procedure: String,
+    /// Code of the agency that receives it.
+    pub agency: String,
+    /// counter, postal (received at once) or online (waits for the officer's check)
+    pub channel: String,
+    pub applicant: ApplicantInput,
+}
+
+/// The key the applicant's ID number is found by, without storing it in clear in the index.
+pub fn applicant_key(id_number: &str) -> String {
+    Sha256::digest(id_number.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn status_key(state: &DossierState) -> String {
+    serde_json::to_value(state.status)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+/// The projection of a folded state.
+fn row_of(
+    id: Uuid,
+    state: &DossierState,
+    agency_id: Uuid,
+    intake_agency_id: Uuid,
+    province_code: Option<String>,
+    procedure_name: &str,
+) -> DossierRow {
+    let code = state
+        .code
+        .as_ref()
+        .map(|c| c.to_string())
+        .unwrap_or_default();
+    let applicant = state.applicant.as_ref();
+    DossierRow {
+        id,
+        code: code.clone(),
+        agency_id,
+        intake_agency_id,
+        province_code,
+        procedure_code: state
+            .procedure
+            .as_ref()
+            .map(|p| p.code.clone())
+            .unwrap_or_default(),
+        procedure_version: state
+            .procedure
+            .as_ref()
+            .map(|p| p.version as i32)
+            .unwrap_or(0),
+        channel: state
+            .channel
+            .map(|c| c.key().to_string())
+            .unwrap_or_default(),
+        status: status_key(state),
+        applicant_name: applicant.map(|a| a.name.clone()).unwrap_or_default(),
+        applicant_key: applicant
+            .map(|a| applicant_key(a.id_number.as_str()))
+            .unwrap_or_default(),
+        search: format!(
+            " {} {} {}",
+            fold_ascii(&code),
+            fold_ascii(applicant.map(|a| a.name.as_str()).unwrap_or_default()),
+            fold_ascii(procedure_name)
+        ),
+        submitted_at: state.submitted_at.unwrap_or_else(Utc::now),
+        received_at: state.received_at,
+        appointment: state.appointment,
+        finished_at: state.finished_at,
+        returned_at: state.returned_at,
+        seq: state.version as i32,
+        last_hash: String::new(),
+        state: serde_json::to_string(state).expect("state serialises"),
+        updated_at: Utc::now(),
+    }
+}
+
+fn new_events(envelopes: &[EventEnvelope]) -> Vec<NewEvent> {
+    envelopes
+        .iter()
+        .map(|e| NewEvent {
+            at: e.at,
+            actor_id: Some(e.actor.user),
+            actor_role: e.actor.role.as_str().to_string(),
+            kind: e.event.kind().to_string(),
+            data: serde_json::to_string(&e.event).expect("event serialises"),
+        })
+        .collect()
+}
+
+/// Counter changes and notices that follow from a command's events.
+fn effects(
+    envelopes: &[EventEnvelope],
+    agency: Uuid,
+    procedure: &str,
+    state: &DossierState,
+) -> (Vec<CounterDelta>, Vec<OutboxMessage>) {
+    let mut counters = Vec::new();
+    let mut outbox = Vec::new();
+    for e in envelopes {
+        let kind = e.event.kind();
+        counters.push(CounterDelta {
+            agency_id: agency,
+            procedure_code: procedure.to_string(),
+            day: vietnam_date(e.at),
+            metric: kind.to_string(),
+            delta: 1,
+        });
+        let notify = matches!(
+            kind,
+            "received"
+                | "intake_supplement_requested"
+                | "refused"
+                | "supplement_requested"
+                | "apologized"
+                | "stopped"
+                | "result_recorded"
+        );
+        if notify && let Some(a) = &state.applicant {
+            outbox.push(OutboxMessage {
+                id: Uuid::now_v7(),
+                kind: kind.to_string(),
+                payload: serde_json::json!({
+                    "code": state.code.as_ref().map(|c| c.to_string()),
+                    "to_email": a.email, "to_phone": a.phone, "name": a.name,
+                    "appointment": state.appointment.map(format_vn_instant),
+                })
+                .to_string(),
+            });
+        }
+    }
+    (counters, outbox)
+}
+
+fn domain_error(e: motcua_domain::dossier::DossierError) -> AppError {
+    AppError::Conflict {
+        code: e.code(),
+        message: e.message_vi(),
+    }
+}
+
+/// Lodges a dossier: at the counter or by post it is received at once with its appointment;
+/// online it waits for the officer's check. Returns its code.
+pub async fn create(
+    store: &dyn Store,
+    calendar: &Calendar,
+    actor: Actor,
+    input: CreateDossier,
+    idempotency: Option<(&str, Option<Uuid>)>,
+) -> Result<Created, AppError> {
+    let channel = match input.channel.as_str() {
+        "counter" => Channel::Counter,
+        "online" => Channel::Online,
+        "postal" => Channel::Postal,
+        other => {
+            return Err(AppError::invalid(
+                "invalid_channel",
+                format!("Cách thức nộp \"{other}\" không hợp lệ (counter, online, postal)."),
+            ));
+        }
+    };
+    let now = Utc::now();
+    let applicant = Applicant::new(
+        &input.applicant.name,
+        &input.applicant.id_number,
+        input.applicant.phone.as_deref(),
+        input.applicant.email.as_deref(),
+        input.applicant.address.as_deref(),
+        vietnam_date(now),
+    )
+    .map_err(|e| AppError::invalid(e.code(), e.message_vi()))?;
+    let agency = store
+        .get_agency_by_code(input.agency.trim())
+        .await
+        .map_err(|e| match e {
+            DbError::NotFound => AppError::invalid(
+                "unknown_agency",
+                format!("Không tìm thấy cơ quan có mã \"{}\".", input.agency),
+            ),
+            e => e.into(),
+        })?;
+    let agency_code =
+        AgencyCode::parse(&agency.code).map_err(|e| AppError::Internal(e.to_string()))?;
+    let row = store
+        .procedure(input.procedure.trim())
+        .await
+        .map_err(|e| match e {
+            DbError::NotFound => AppError::invalid(
+                "unknown_procedure",
+                format!("Không tìm thấy thủ tục \"{}\".", input.procedure),
+            ),
+            e => e.into(),
+        })?;
+    if row.status != "published" {
+        return Err(AppError::invalid(
+            "procedure_not_published",
+            "Thủ tục này không còn được tiếp nhận.",
+        ));
+    }
+    let (procedure, version, _) =
+        catalogue::record(store, &row.code, Some(vietnam_date(now))).await?;
+    let hours = office_hours(store, agency.id).await?;
+    let appt = if channel == Channel::Online {
+        None
+    } else {
+        Some(appointment(calendar, &hours, &procedure, channel, now)?)
+    };
+    let fee = fee_due(&procedure, channel);
+    let day = vietnam_date(now);
+    let yymmdd = format!("{:02}{:02}{:02}", day.year() % 100, day.month(), day.day());
+    let id = Uuid::now_v7();
+    let make = |seq: u32| -> Result<DossierWrite, String> {
+        let code = DossierCode::new(&agency_code, day, seq).map_err(|e| e.to_string())?;
+        let submission = Submission {
+            code,
+            procedure: ProcedureRef {
+                code: procedure.code.clone(),
+                version: version as u32,
+            },
+            agency: agency_code.clone(),
+            channel,
+            applicant: applicant.clone(),
+        };
+        let action = match appt {
+            None => DossierAction::Submit { submission },
+            Some(appointment) => DossierAction::ReceiveDirect {
+                submission,
+                appointment,
+                fee_due_vnd: fee,
+            },
+        };
+        let command = Command {
+            actor,
+            at: now,
+            action,
+        };
+        let mut state = DossierState::new();
+        let envelopes =
+            execute(&state, &command).map_err(|e| format!("{}: {}", e.code(), e.message_vi()))?;
+        for e in &envelopes {
+            state.apply(e);
+        }
+        let (counters, outbox) = effects(&envelopes, agency.id, &procedure.code, &state);
+        Ok(DossierWrite {
+            row: row_of(
+                id,
+                &state,
+                agency.id,
+                agency.id,
+                agency.province_code.clone(),
+                &procedure.name,
+            ),
+            events: new_events(&envelopes),
+            outbox,
+            counters,
+        })
+    };
+    store
+        .create_dossier(&agency.code, &yymmdd, idempotency, &make)
+        .await
+        .map_err(|e| match e {
+            DbError::Other(m) if m.contains(": ") => AppError::Conflict {
+                code: "dossier_refused",
+                message: m,
+            },
+            e => e.into(),
+        })
+}
+
+/// The state of a stored dossier.
+pub fn state_of(row: &DossierRow) -> Result<DossierState, AppError> {
+    serde_json::from_str(&row.state).map_err(|e| AppError::Internal(format!("stored state: {e}")))
+}
+
+/// Applies one command to a dossier at version `expected` (the caller's view; 409 if it moved).
+pub async fn act(
+    store: &dyn Store,
+    row: &DossierRow,
+    expected: i32,
+    command: Command,
+) -> Result<DossierState, AppError> {
+    if row.seq != expected {
+        return Err(stale());
+    }
+    let mut state = state_of(row)?;
+    let envelopes = execute(&state, &command).map_err(domain_error)?;
+    for e in &envelopes {
+        state.apply(e);
+    }
+    // Transfers and forwards move the dossier to another agency.
+    let agency_id = match &state.agency {
+        Some(code) if code.as_str() != store.get_agency(row.agency_id).await?.code => {
+            store.get_agency_by_code(code.as_str()).await?.id
+        }
+        _ => row.agency_id,
+    };
+    let name = fold_ascii(&row.search);
+    let (counters, outbox) = effects(&envelopes, agency_id, &row.procedure_code, &state);
+    let mut new_row = row_of(
+        row.id,
+        &state,
+        agency_id,
+        row.intake_agency_id,
+        row.province_code.clone(),
+        &name,
+    );
+    new_row.search = row.search.clone();
+    let write = DossierWrite {
+        row: new_row,
+        events: new_events(&envelopes),
+        outbox,
+        counters,
+    };
+    store
+        .append_dossier(expected, &write)
+        .await
+        .map_err(|e| match e {
+            DbError::Conflict(c) if c == "dossier_seq" => stale(),
+            e => e.into(),
+        })?;
+    Ok(state)
+}
+
+fn stale() -> AppError {
+    AppError::Conflict {
+        code: "stale_dossier",
+        message: "Hồ sơ vừa được người khác cập nhật. Vui lòng tải lại và thực hiện lại thao tác."
+            .into(),
+    }
+}
+
+/// One line of a dossier's timeline.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct TimelineEntry {
+    pub seq: i32,
+    /// Vietnam time, YYYY-MM-DDTHH:MM.
+    pub at: String,
+    pub kind: String,
+    /// What happened, in Vietnamese.
+    pub label: String,
+    pub actor_role: String,
+}
+
+pub async fn timeline(store: &dyn Store, id: Uuid) -> Result<Vec<TimelineEntry>, AppError> {
+    let events = store.dossier_events(id).await?;
+    Ok(events
+        .into_iter()
+        .map(|e| {
+            let label = serde_json::from_str::<motcua_domain::dossier::Event>(&e.data)
+                .map(|ev| ev.label_vi().to_string())
+                .unwrap_or_else(|_| e.kind.clone());
+            TimelineEntry {
+                seq: e.seq,
+                at: format_vn_instant(e.at),
+                kind: e.kind,
+                label,
+                actor_role: e.actor_role,
+            }
+        })
+        .collect())
+}
