@@ -156,6 +156,7 @@ impl Config {
             secure_cookies: self.secure_cookies,
             demo,
             holiday_rules: self.holiday_rules()?,
+            ..motcua_web::WebConfig::default()
         })
     }
 }

@@ -315,6 +315,43 @@ impl LoginLimiter {
     }
 }
 
+/// A fixed-window request limit per client address (the public look-up, where no account
+/// holds a caller to account).
+pub struct RateLimiter {
+    per_minute: u32,
+    windows: Mutex<HashMap<IpAddr, (Instant, u32)>>,
+}
+
+impl RateLimiter {
+    pub fn new(per_minute: u32) -> Self {
+        RateLimiter {
+            per_minute,
+            windows: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// `Err(seconds to wait)` when `ip` used up its minute.
+    pub fn check(&self, ip: Option<IpAddr>) -> Result<(), u64> {
+        let Some(ip) = ip else { return Ok(()) };
+        let now = Instant::now();
+        let mut map = self.windows.lock().expect("rate limiter lock");
+        if map.len() > 100_000 {
+            map.retain(|_, (start, _)| now.duration_since(*start) < Duration::from_secs(60));
+        }
+        let entry = map.entry(ip).or_insert((now, 0));
+        if now.duration_since(entry.0) >= Duration::from_secs(60) {
+            *entry = (now, 0);
+        }
+        if entry.1 >= self.per_minute {
+            return Err(60u64
+                .saturating_sub(now.duration_since(entry.0).as_secs())
+                .max(1));
+        }
+        entry.1 += 1;
+        Ok(())
+    }
+}
+
 /// Checks credentials under the rate limit. Returns the user on success.
 pub async fn login(
     state: &AppState,

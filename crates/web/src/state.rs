@@ -6,7 +6,7 @@ use std::time::Duration;
 use metrics_exporter_prometheus::PrometheusHandle;
 use motcua_store::DynStore;
 
-use crate::auth::LoginLimiter;
+use crate::auth::{LoginLimiter, RateLimiter};
 use crate::service::calendar::CalendarCache;
 use crate::service::catalogue::SearchCache;
 
@@ -23,6 +23,8 @@ pub struct WebConfig {
     pub demo: bool,
     /// The statutory holiday rules (Labour Code 2019 art. 112 unless configured).
     pub holiday_rules: motcua_domain::calendar::RulePack,
+    /// Public dossier look-ups allowed per address and minute.
+    pub lookups_per_minute: u32,
 }
 
 impl Default for WebConfig {
@@ -34,6 +36,7 @@ impl Default for WebConfig {
             secure_cookies: false,
             demo: false,
             holiday_rules: motcua_domain::calendar::RulePack::vietnam(),
+            lookups_per_minute: 60,
         }
     }
 }
@@ -46,11 +49,14 @@ pub struct AppState {
     pub metrics: PrometheusHandle,
     pub calendar: Arc<CalendarCache>,
     pub search: Arc<SearchCache>,
+    /// Limits the public dossier look-up per address.
+    pub lookup_limiter: Arc<RateLimiter>,
 }
 
 impl AppState {
     pub fn new(store: DynStore, config: WebConfig) -> Self {
         let calendar = Arc::new(CalendarCache::new(config.holiday_rules.clone()));
+        let lookup_limiter = Arc::new(RateLimiter::new(config.lookups_per_minute));
         AppState {
             store,
             config: Arc::new(config),
@@ -58,6 +64,7 @@ impl AppState {
             metrics: crate::metrics::handle(),
             calendar,
             search: Arc::new(SearchCache::default()),
+            lookup_limiter,
         }
     }
 }

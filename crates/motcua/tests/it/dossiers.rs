@@ -351,3 +351,25 @@ async fn a_retried_creation_returns_the_first_dossier() {
     let again: Value = again.json().await.unwrap();
     assert_eq!(first["code"], again["code"]);
 }
+
+#[tokio::test]
+async fn the_public_look_up_is_rate_limited() {
+    let app = TestApp::with_config(motcua_web::WebConfig {
+        lookups_per_minute: 3,
+        ..Default::default()
+    })
+    .await;
+    for _ in 0..3 {
+        assert_eq!(
+            app.get_json("/api/v1/public/dossiers/000.00.01.H38-251027-0001")
+                .await
+                .0,
+            StatusCode::NOT_FOUND
+        );
+    }
+    let res = app
+        .get("/api/v1/public/dossiers/000.00.01.H38-251027-0001")
+        .await;
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(res.headers().get("retry-after").is_some());
+}

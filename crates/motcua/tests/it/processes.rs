@@ -151,3 +151,172 @@ async fn sigterm_stops_the_server_cleanly() {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
+
+/// Kill -9 the server during intake, restart it, and find every acknowledged dossier with its
+/// events, the codes without gaps, and the audit chain intact.
+#[cfg(unix)]
+#[tokio::test]
+async fn kill_9_during_intake_loses_no_acknowledged_dossier() {
+    let db = TestDb::fresh();
+    let store = db.open().await;
+    let text = crate::catalogue::sample(&["1.001193"]);
+    motcua_web::service::catalogue::import_dvc(
+        store.as_ref(),
+        &text,
+        motcua_web::vn_today(),
+        "test",
+    )
+    .await
+    .unwrap();
+    for (code, name, kind) in [(
+        "000.00.01.H38",
+        "Trung tâm PVHCC Thanh Hóa",
+        "service_centre",
+    )] {
+        motcua_web::service::create_agency(
+            store.as_ref(),
+            motcua_web::service::CreateAgency {
+                code: code.into(),
+                name: name.into(),
+                kind: kind.into(),
+                parent_code: None,
+                unit_id: None,
+            },
+        )
+        .await
+        .unwrap();
+    }
+    motcua_web::service::create_user(
+        store.as_ref(),
+        motcua_web::service::CreateUser {
+            username: "tiepnhan".into(),
+            full_name: None,
+            password: PASSWORD.into(),
+            role: "receiving_officer".into(),
+            agency_code: Some("000.00.01.H38".into()),
+        },
+    )
+    .await
+    .unwrap();
+
+    let mut server = start(&db).await;
+    let http = client();
+    let token: Value = http
+        .post(format!("{}/api/v1/auth/token", server.base))
+        .json(&json!({"username": "tiepnhan", "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = token["token"].as_str().unwrap().to_string();
+    let body = json!({"procedure": "1.001193", "agency": "000.00.01.H38", "channel": "counter",
+        "applicant": {"name": "Lê Văn Cường", "id_number": "038090001234"}});
+
+    // Eight clients send intakes until the server dies under them.
+    let acknowledged = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let mut clients = Vec::new();
+    for _ in 0..8 {
+        let (http, base, token, body, acked) = (
+            client(),
+            server.base.clone(),
+            token.clone(),
+            body.clone(),
+            acknowledged.clone(),
+        );
+        clients.push(tokio::spawn(async move {
+            loop {
+                match http
+                    .post(format!("{base}/api/v1/dossiers"))
+                    .bearer_auth(&token)
+                    .json(&body)
+                    .send()
+                    .await
+                {
+                    Ok(r) if r.status() == StatusCode::CREATED => {
+                        let v: Value = r.json().await.unwrap_or(Value::Null);
+                        if let Some(code) = v["code"].as_str() {
+                            acked.lock().unwrap().push(code.to_string());
+                        }
+                    }
+                    Ok(_) => {}
+                    Err(_) => break,
+                }
+            }
+        }));
+    }
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let pid = server.child.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-KILL", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let _ = server.child.wait();
+    for c in clients {
+        let _ = c.await;
+    }
+    let acked = acknowledged.lock().unwrap().clone();
+    assert!(
+        acked.len() > 10,
+        "the load reached the server: {}",
+        acked.len()
+    );
+    eprintln!(
+        "crash test: {} dossiers acknowledged before kill -9",
+        acked.len()
+    );
+
+    // Restart on the same database: everything acknowledged is there.
+    let server = start(&db).await;
+    let store = db.open().await;
+    for code in &acked {
+        let row = store
+            .dossier_by_code(code)
+            .await
+            .unwrap_or_else(|e| panic!("{code} acknowledged but lost: {e}"));
+        assert!(!store.dossier_events(row.id).await.unwrap().is_empty());
+    }
+    let mut seqs: Vec<u32> = store
+        .list_dossiers(&motcua_store::DossierQuery {
+            limit: 100_000,
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .items
+        .iter()
+        .map(|d| d.code.rsplit('-').next().unwrap().parse().unwrap())
+        .collect();
+    seqs.sort();
+    assert_eq!(
+        seqs,
+        (1..=seqs.len() as u32).collect::<Vec<_>>(),
+        "codes without gaps"
+    );
+    let out = crate::cli::run(&db, &["audit", "verify"], None);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    // And it takes new dossiers where it stopped.
+    let r = client()
+        .post(format!("{}/api/v1/dossiers", server.base))
+        .bearer_auth(&token)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let v: Value = r.json().await.unwrap();
+    assert!(
+        v["code"]
+            .as_str()
+            .unwrap()
+            .ends_with(&format!("-{:04}", seqs.len() + 1))
+    );
+}

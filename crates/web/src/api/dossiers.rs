@@ -425,11 +425,18 @@ fn initials(name: &str) -> String {
 
 /// The citizen's look-up by code (status, procedure, appointment, timeline).
 #[utoipa::path(get, path = "/public/dossiers/{code}", tag = "dossiers",
-    responses((status = 200, body = PublicDossier), (status = 404, body = crate::error::ApiErrorBody)))]
+    responses((status = 200, body = PublicDossier), (status = 404, body = crate::error::ApiErrorBody),
+        (status = 429, body = crate::error::ApiErrorBody)))]
 pub async fn public(
     State(state): State<AppState>,
+    crate::auth::ClientIp(ip): crate::auth::ClientIp,
     Path(code): Path<String>,
 ) -> ApiResult<Json<PublicDossier>> {
+    if let Err(wait) = state.lookup_limiter.check(ip) {
+        return Err(AppError::TooManyRequests {
+            retry_after_secs: wait,
+        });
+    }
     let row = state
         .store
         .dossier_by_code(code.trim())
