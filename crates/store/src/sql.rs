@@ -474,7 +474,20 @@ impl Store for SqlStore {
     }
 
     async fn migrate(&self) -> DbResult<MigrateReport> {
-        migrator().run(&self.pool).await?;
+        // Two processes starting at once on one SQLite file can race on the first migration
+        // (PostgreSQL takes a lock); each migration is one transaction, so retrying is safe.
+        let mut attempt = 0;
+        loop {
+            match migrator().run(&self.pool).await {
+                Ok(()) => break,
+                Err(e) if attempt < 40 => {
+                    attempt += 1;
+                    tracing::debug!(error = %e, attempt, "migration raced with another process; retrying");
+                    tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
         self.load_reference_data().await
     }
 

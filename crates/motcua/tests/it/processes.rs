@@ -39,11 +39,12 @@ impl Drop for Server {
 
 async fn start(db: &TestDb) -> Server {
     let port = free_port();
+    let log = std::env::temp_dir().join(format!("motcua-serve-{port}.log"));
     let child = motcua()
         .args(db.cli_args())
         .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stderr(std::fs::File::create(&log).expect("log file"))
         .spawn()
         .expect("motcua starts");
     let base = format!("http://127.0.0.1:{port}");
@@ -57,7 +58,8 @@ async fn start(db: &TestDb) -> Server {
         }
         assert!(
             Instant::now() < deadline,
-            "server on {base} never became ready"
+            "server on {base} never became ready: {}",
+            std::fs::read_to_string(&log).unwrap_or_default()
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }

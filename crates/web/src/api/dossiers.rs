@@ -218,10 +218,11 @@ pub async fn act(
     // What the state machine needs from the calendar comes from the service, not the client.
     match action.as_str() {
         "receive" => {
-            let (procedure, _, _) = crate::service::catalogue::record(
+            // The version the dossier was lodged under, not a later amendment.
+            let procedure = crate::service::catalogue::record_version(
                 state.store.as_ref(),
                 &row.procedure_code,
-                current.procedure.as_ref().map(|_| crate::vn_today()),
+                row.procedure_version,
             )
             .await?;
             let channel = current

@@ -422,6 +422,21 @@ pub async fn record(
     Ok((p, v.version, v.effective_from))
 }
 
+/// A procedure record as it was in a given version (what a dossier lodged under it follows).
+pub async fn record_version(
+    store: &dyn Store,
+    code: &str,
+    version: i32,
+) -> Result<Procedure, AppError> {
+    let v = store
+        .procedure_versions(code)
+        .await?
+        .into_iter()
+        .find(|v| v.version == version)
+        .ok_or(AppError::NotFound("phiên bản thủ tục"))?;
+    serde_json::from_str(&v.record).map_err(|e| AppError::Internal(format!("stored record: {e}")))
+}
+
 /// Applies a procedure at an agency with its workflow (the default one when `None`), checking
 /// the shares against the statutory time.
 pub async fn apply(

@@ -407,26 +407,27 @@ pub async fn act(
         return Err(stale());
     }
     let mut state = state_of(row)?;
+    let agency_before = state.agency.clone();
     let envelopes = execute(&state, &command).map_err(domain_error)?;
     for e in &envelopes {
         state.apply(e);
     }
-    // Transfers and forwards move the dossier to another agency.
+    // A forward or transfer moves the dossier to another agency.
     let agency_id = match &state.agency {
-        Some(code) if code.as_str() != store.get_agency(row.agency_id).await?.code => {
+        Some(code) if state.agency != agency_before => {
             store.get_agency_by_code(code.as_str()).await?.id
         }
         _ => row.agency_id,
     };
-    let name = fold_ascii(&row.search);
     let (counters, outbox) = effects(&envelopes, agency_id, &row.procedure_code, &state);
+    // The search text keeps the procedure name given at intake.
     let mut new_row = row_of(
         row.id,
         &state,
         agency_id,
         row.intake_agency_id,
         row.province_code.clone(),
-        &name,
+        "",
     );
     new_row.search = row.search.clone();
     let write = DossierWrite {
