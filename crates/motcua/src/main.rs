@@ -5,6 +5,7 @@ mod audit_cmd;
 mod calendar_cmd;
 mod config;
 mod demo;
+mod dossiers_cmd;
 mod procedures_cmd;
 
 use std::io::Read;
@@ -50,6 +51,9 @@ enum Command {
     /// Accounts.
     #[command(subcommand)]
     User(UserCmd),
+    /// Dossiers: import from a previous system.
+    #[command(subcommand)]
+    Dossiers(dossiers_cmd::DossiersCmd),
     /// The audit trail of dossiers.
     #[command(subcommand)]
     Audit(audit_cmd::AuditCmd),
@@ -175,6 +179,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Calendar(cmd) => calendar_cmd::run(config, cmd).await,
         Command::Procedures(cmd) => procedures_cmd::run(config, cmd).await,
         Command::Audit(cmd) => audit_cmd::run(config, cmd).await,
+        Command::Dossiers(cmd) => dossiers_cmd::run(config, cmd).await,
     }
 }
 

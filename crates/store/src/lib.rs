@@ -123,6 +123,10 @@ pub trait Store: Send + Sync + 'static {
     /// Appends a command's events and replaces the projection, if the dossier is still at
     /// `expected_seq`; otherwise `Conflict("dossier_seq")` and nothing is written.
     async fn append_dossier(&self, expected_seq: i32, write: &DossierWrite) -> DbResult<()>;
+    /// Stores dossiers brought from another system, with their full histories, in ONE
+    /// transaction (all or nothing), and moves each agency's daily sequence past the codes
+    /// imported. A code already present is `Conflict("dossiers_code_key")`.
+    async fn import_dossiers(&self, batch: &[DossierWrite]) -> DbResult<()>;
     async fn dossier_by_code(&self, code: &str) -> DbResult<DossierRow>;
     async fn dossier_head(&self, id: Uuid) -> DbResult<DossierRow>;
     async fn dossier_events(&self, id: Uuid) -> DbResult<Vec<StoredEvent>>;

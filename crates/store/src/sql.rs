@@ -1003,6 +1003,37 @@ impl Store for SqlStore {
         Ok(())
     }
 
+    async fn import_dossiers(&self, batch: &[DossierWrite]) -> DbResult<()> {
+        let mut tx = begin_write(&self.pool).await?;
+        for w in batch {
+            write_dossier(&mut tx, w, None).await?;
+            // `<agency>-<YYMMDD>-<NNNN>`: later intakes continue after the imported number.
+            let mut parts = w.row.code.rsplitn(3, '-');
+            let (Some(seq), Some(day), Some(agency)) = (parts.next(), parts.next(), parts.next())
+            else {
+                return Err(DbError::Other(format!(
+                    "malformed dossier code {}",
+                    w.row.code
+                )));
+            };
+            let seq: i32 = seq
+                .parse()
+                .map_err(|_| DbError::Other(format!("malformed dossier code {}", w.row.code)))?;
+            sqlx::query(
+                "INSERT INTO dossier_sequences (agency_code, day, last) VALUES ($1, $2, $3) \
+                 ON CONFLICT (agency_code, day) DO UPDATE SET last = CASE WHEN dossier_sequences.last < $3 \
+                 THEN $3 ELSE dossier_sequences.last END",
+            )
+            .bind(agency)
+            .bind(day)
+            .bind(seq)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
     async fn dossier_by_code(&self, code: &str) -> DbResult<DossierRow> {
         Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {DOSSIER_COLUMNS} FROM dossiers WHERE code = $1"

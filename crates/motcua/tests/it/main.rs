@@ -9,6 +9,7 @@ mod auth;
 mod calendar;
 mod catalogue;
 mod cli;
+mod dossier_import;
 mod dossier_store;
 mod dossiers;
 mod errors;

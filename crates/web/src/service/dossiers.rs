@@ -484,3 +484,98 @@ pub async fn timeline(store: &dyn Store, id: Uuid) -> Result<Vec<TimelineEntry>,
         })
         .collect())
 }
+
+/// One dossier of an import file: its full history as the state machine numbers it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImportedDossier {
+    pub events: Vec<EventEnvelope>,
+}
+
+/// Imports dossiers from JSON Lines (one dossier per line), replaying each history through the
+/// state machine. The first impossible history refuses the whole file (its line and reason)
+/// and nothing of it is kept. Returns (dossiers, events) imported.
+pub async fn import_jsonl(store: &dyn Store, text: &str) -> Result<(usize, usize), AppError> {
+    let refuse = |line: usize, message: String| {
+        AppError::invalid(
+            "import_refused",
+            format!("Dòng {line}: {message}. Không có hồ sơ nào của tệp được nhập."),
+        )
+    };
+    let mut writes = Vec::new();
+    let mut events = 0;
+    for (i, raw) in text.lines().enumerate() {
+        let line = i + 1;
+        if raw.trim().is_empty() {
+            continue;
+        }
+        let d: ImportedDossier =
+            serde_json::from_str(raw).map_err(|e| refuse(line, format!("không đọc được ({e})")))?;
+        let state =
+            motcua_domain::dossier::replay(&d.events).map_err(|e| refuse(line, e.message_vi()))?;
+        if state.code.is_none() {
+            return Err(refuse(line, "hồ sơ chưa có mã".into()));
+        }
+        let current = state
+            .agency
+            .as_ref()
+            .ok_or_else(|| refuse(line, "hồ sơ chưa có cơ quan".into()))?;
+        let intake = state.hops.first().map(|h| &h.agency).unwrap_or(current);
+        let find = |code: String| async move {
+            store.get_agency_by_code(&code).await.map_err(|e| match e {
+                DbError::NotFound => refuse(line, format!("không có cơ quan mã {code}")),
+                e => e.into(),
+            })
+        };
+        let agency = find(current.to_string()).await?;
+        let intake = find(intake.to_string()).await?;
+        let procedure = state
+            .procedure
+            .as_ref()
+            .ok_or_else(|| refuse(line, "hồ sơ chưa có thủ tục".into()))?;
+        let name = store
+            .procedure(&procedure.code)
+            .await
+            .map_err(|_| {
+                refuse(
+                    line,
+                    format!("không có thủ tục mã {} trong danh mục", procedure.code),
+                )
+            })?
+            .name;
+        let mut counters = Vec::new();
+        for e in &d.events {
+            counters.push(CounterDelta {
+                agency_id: agency.id,
+                procedure_code: procedure.code.clone(),
+                day: vietnam_date(e.at),
+                metric: e.event.kind().to_string(),
+                delta: 1,
+            });
+        }
+        events += d.events.len();
+        writes.push(DossierWrite {
+            row: row_of(
+                Uuid::now_v7(),
+                &state,
+                agency.id,
+                intake.id,
+                agency.province_code.clone(),
+                &name,
+            ),
+            events: new_events(&d.events),
+            outbox: Vec::new(),
+            counters,
+        });
+    }
+    let n = writes.len();
+    store.import_dossiers(&writes).await.map_err(|e| match e {
+        DbError::Conflict(_) => AppError::Conflict {
+            code: "import_refused",
+            message: "Tệp có hồ sơ trùng mã với hồ sơ đã có. Không có hồ sơ nào của tệp được nhập."
+                .into(),
+        },
+        e => e.into(),
+    })?;
+    Ok((n, events))
+}
