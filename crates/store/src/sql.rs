@@ -1207,21 +1207,28 @@ impl Store for SqlStore {
         token_hash: &str,
         now: DateTime<Utc>,
     ) -> DbResult<(User, SessionKind)> {
-        let row: Option<(Uuid, String)> = sqlx::query_as(
-            "SELECT s.user_id, s.kind FROM sessions s JOIN users u ON u.id = s.user_id \
+        #[derive(sqlx::FromRow)]
+        struct SessionUser {
+            #[sqlx(flatten)]
+            user: UserRecord,
+            kind: String,
+        }
+        let row: Option<SessionUser> = sqlx::query_as(
+            "SELECT u.id, u.username, u.full_name, u.password_hash, u.disabled, u.created_at, s.kind \
+             FROM sessions s JOIN users u ON u.id = s.user_id \
              WHERE s.token_hash = $1 AND s.expires_at > $2 AND NOT u.disabled",
         )
         .bind(token_hash)
         .bind(now)
         .fetch_optional(&self.pool)
         .await?;
-        let (user_id, kind) = row.ok_or(DbError::NotFound)?;
+        let SessionUser { user, kind } = row.ok_or(DbError::NotFound)?;
         let kind = if kind == "api" {
             SessionKind::Api
         } else {
             SessionKind::Browser
         };
-        Ok((self.get_user(user_id).await?, kind))
+        Ok((self.user_from(user).await?.0, kind))
     }
 
     async fn delete_session(&self, token_hash: &str) -> DbResult<()> {

@@ -207,10 +207,39 @@ pub struct ResolvedScope {
     pub ancestors: Vec<Uuid>,
 }
 
+/// Agencies' ancestors, remembered: an agency's place in the tree is set when it is created
+/// and no operation moves it, so an answer never goes stale.
+#[derive(Default)]
+pub struct AncestorCache {
+    map: Mutex<HashMap<Uuid, std::sync::Arc<Vec<Uuid>>>>,
+}
+
+impl AncestorCache {
+    pub async fn get(
+        &self,
+        store: &dyn motcua_store::Store,
+        agency: Uuid,
+    ) -> Result<std::sync::Arc<Vec<Uuid>>, AppError> {
+        if let Some(a) = self.map.lock().expect("ancestor cache").get(&agency) {
+            return Ok(a.clone());
+        }
+        let ancestors = std::sync::Arc::new(store.agency_ancestors(agency).await?);
+        let mut map = self.map.lock().expect("ancestor cache");
+        if map.len() > 200_000 {
+            map.clear();
+        }
+        map.insert(agency, ancestors.clone());
+        Ok(ancestors)
+    }
+}
+
 impl ResolvedScope {
     pub async fn of(state: &AppState, agency: Uuid) -> Result<Self, AppError> {
-        let ancestors = state.store.agency_ancestors(agency).await?;
-        Ok(ResolvedScope { agency, ancestors })
+        let ancestors = state.ancestors.get(state.store.as_ref(), agency).await?;
+        Ok(ResolvedScope {
+            agency,
+            ancestors: ancestors.to_vec(),
+        })
     }
 
     pub fn scope(&self) -> Scope<'_> {

@@ -6,7 +6,7 @@ use std::time::Duration;
 use metrics_exporter_prometheus::PrometheusHandle;
 use motcua_store::DynStore;
 
-use crate::auth::{LoginLimiter, RateLimiter};
+use crate::auth::{AncestorCache, LoginLimiter, RateLimiter};
 use crate::service::calendar::CalendarCache;
 use crate::service::catalogue::SearchCache;
 
@@ -51,6 +51,7 @@ pub struct AppState {
     pub search: Arc<SearchCache>,
     /// Limits the public dossier look-up per address.
     pub lookup_limiter: Arc<RateLimiter>,
+    pub ancestors: Arc<AncestorCache>,
 }
 
 impl AppState {
@@ -65,6 +66,7 @@ impl AppState {
             calendar,
             search: Arc::new(SearchCache::default()),
             lookup_limiter,
+            ancestors: Arc::new(AncestorCache::default()),
         }
     }
 }
