@@ -1,10 +1,19 @@
--- wrk script for scripts/bench-intake: counter intake (create + receive in one command).
-wrk.method = "POST"
-wrk.path = "/api/v1/dossiers"
-wrk.headers["Content-Type"] = "application/json"
-wrk.headers["Authorization"] = "Bearer " .. os.getenv("TOKEN")
-wrk.body = '{"procedure":"1.001193","agency":"000.00.01.H38","channel":"counter",' ..
-  '"applicant":{"name":"Lê Văn Cường","id_number":"038090001234","phone":"0912345678"}}'
+-- wrk script for scripts/bench-intake: counter intake (create + receive in one command), spread
+-- over the agencies in AGENCIES ("code=token,code=token,..."), as a province's counters are
+-- (one agency may take at most 9,999 dossiers a day: the code has four digits).
+local desks = {}
+for code, token in string.gmatch(os.getenv("AGENCIES"), "([^=,]+)=([^,]+)") do
+  desks[#desks + 1] = { code = code, token = token }
+end
+local i = 0
+request = function()
+  i = i + 1
+  local d = desks[(i % #desks) + 1]
+  local body = '{"procedure":"1.001193","agency":"' .. d.code .. '","channel":"counter",' ..
+    '"applicant":{"name":"Lê Văn Cường","id_number":"038090001234","phone":"0912345678"}}'
+  return wrk.format("POST", "/api/v1/dossiers",
+    { ["Content-Type"] = "application/json", ["Authorization"] = "Bearer " .. d.token }, body)
+end
 done = function(summary, latency, requests)
   io.write(string.format("requests: %d in %.1f s = %.0f req/s; errors: %d (non-2xx %d)\n",
     summary.requests, summary.duration / 1e6, summary.requests / (summary.duration / 1e6),

@@ -92,7 +92,10 @@ impl PostgresStore {
                 Err(e) => return Err(e),
             }
         }
-        Ok(PostgresStore { pool })
+        Ok(PostgresStore {
+            write_pool: pool.clone(),
+            pool,
+        })
     }
 }
 

@@ -21,6 +21,9 @@ const BATCH: usize = 400;
 
 pub struct SqlStore {
     pub(super) pool: Pool<Db>,
+    /// Where write transactions run: on SQLite a single connection, so this process's writers
+    /// queue in order instead of polling for the file's write lock; on PostgreSQL the pool.
+    pub(super) write_pool: Pool<Db>,
 }
 
 /// Adds one `AND (...)` per query word: a word typed without accents matches the ASCII fold of
@@ -135,7 +138,7 @@ impl SqlStore {
             .await?;
         if units == 0 {
             let all = reference::all_units();
-            let mut tx = begin_write(&self.pool).await?;
+            let mut tx = begin_write(&self.write_pool).await?;
             for chunk in all.chunks(BATCH) {
                 let mut qb = QueryBuilder::<Db>::new(
                     "INSERT INTO admin_units (id, era, level, code, name, kind, parent_code, \
@@ -179,7 +182,7 @@ impl SqlStore {
             }
             tx.commit().await?;
         }
-        let mut tx = begin_write(&self.pool).await?;
+        let mut tx = begin_write(&self.write_pool).await?;
         let first = sqlx::query(
             "INSERT INTO reference_loads (name, loaded_at) VALUES ($1, $2) ON CONFLICT DO NOTHING",
         )
@@ -557,7 +560,7 @@ impl Store for SqlStore {
     }
 
     async fn insert_agencies(&self, batch: &[NewAgency]) -> DbResult<u64> {
-        let mut tx = begin_write(&self.pool).await?;
+        let mut tx = begin_write(&self.write_pool).await?;
         let mut inserted = 0;
         for chunk in batch.chunks(BATCH) {
             let mut qb = insert_agency_sql();
@@ -663,14 +666,14 @@ impl Store for SqlStore {
     }
 
     async fn replace_holiday_year(&self, year: &HolidayYear) -> DbResult<()> {
-        let mut tx = begin_write(&self.pool).await?;
+        let mut tx = begin_write(&self.write_pool).await?;
         write_holiday_year(&mut tx, year).await?;
         tx.commit().await?;
         Ok(())
     }
 
     async fn delete_holiday_year(&self, year: i32) -> DbResult<()> {
-        let mut tx = begin_write(&self.pool).await?;
+        let mut tx = begin_write(&self.write_pool).await?;
         sqlx::query("DELETE FROM holiday_days WHERE year = $1")
             .bind(year)
             .execute(&mut *tx)
@@ -722,7 +725,7 @@ impl Store for SqlStore {
     }
 
     async fn write_procedures(&self, batch: &[ProcedureWrite]) -> DbResult<Vec<WriteOutcome>> {
-        let mut tx = begin_write(&self.pool).await?;
+        let mut tx = begin_write(&self.write_pool).await?;
         let mut out = Vec::with_capacity(batch.len());
         for w in batch {
             let current: Option<(i32, String, String)> = sqlx::query_as(
@@ -829,7 +832,7 @@ impl Store for SqlStore {
     }
 
     async fn set_procedure_status(&self, code: &str, status: &str, on: NaiveDate) -> DbResult<()> {
-        let mut tx = begin_write(&self.pool).await?;
+        let mut tx = begin_write(&self.write_pool).await?;
         let (version,): (i32,) = sqlx::query_as("SELECT version FROM procedures WHERE code = $1")
             .bind(code)
             .fetch_one(&mut *tx)
@@ -961,7 +964,7 @@ impl Store for SqlStore {
         idempotency: Option<(&str, Option<Uuid>)>,
         make: MakeDossier<'_>,
     ) -> DbResult<Created> {
-        let mut tx = begin_write(&self.pool).await?;
+        let mut tx = begin_write(&self.write_pool).await?;
         if let Some((key, _)) = idempotency {
             let seen: Option<(String,)> = sqlx::query_as(
                 "SELECT d.code FROM idempotency_keys k JOIN dossiers d ON d.id = k.dossier_id WHERE k.key = $1",
@@ -997,14 +1000,14 @@ impl Store for SqlStore {
     }
 
     async fn append_dossier(&self, expected_seq: i32, write: &DossierWrite) -> DbResult<()> {
-        let mut tx = begin_write(&self.pool).await?;
+        let mut tx = begin_write(&self.write_pool).await?;
         write_dossier(&mut tx, write, Some(expected_seq)).await?;
         tx.commit().await?;
         Ok(())
     }
 
     async fn import_dossiers(&self, batch: &[DossierWrite]) -> DbResult<()> {
-        let mut tx = begin_write(&self.pool).await?;
+        let mut tx = begin_write(&self.write_pool).await?;
         for w in batch {
             write_dossier(&mut tx, w, None).await?;
             // `<agency>-<YYMMDD>-<NNNN>`: later intakes continue after the imported number.
@@ -1111,7 +1114,7 @@ impl Store for SqlStore {
     }
 
     async fn create_user(&self, u: &NewUser) -> DbResult<User> {
-        let mut tx = begin_write(&self.pool).await?;
+        let mut tx = begin_write(&self.write_pool).await?;
         sqlx::query(
             "INSERT INTO users (id, username, full_name, password_hash, disabled, created_at) \
              VALUES ($1, $2, $3, $4, FALSE, $5)",

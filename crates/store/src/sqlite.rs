@@ -101,12 +101,19 @@ impl SqliteStore {
         // new file to WAL needs it alone): wait and retry rather than fail.
         let mut attempt = 0;
         loop {
-            match SqlitePoolOptions::new()
-                .max_connections(8)
-                .connect_with(opts.clone())
-                .await
-            {
-                Ok(pool) => return Ok(SqliteStore { pool }),
+            let pools = async {
+                let pool = SqlitePoolOptions::new()
+                    .max_connections(8)
+                    .connect_with(opts.clone())
+                    .await?;
+                let write_pool = SqlitePoolOptions::new()
+                    .max_connections(1)
+                    .connect_with(opts.clone())
+                    .await?;
+                Ok::<_, sqlx::Error>((pool, write_pool))
+            };
+            match pools.await {
+                Ok((pool, write_pool)) => return Ok(SqliteStore { pool, write_pool }),
                 Err(e) if attempt < 40 && e.to_string().contains("database is locked") => {
                     attempt += 1;
                     tokio::time::sleep(Duration::from_millis(250)).await;
