@@ -373,3 +373,68 @@ async fn the_public_look_up_is_rate_limited() {
     assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
     assert!(res.headers().get("retry-after").is_some());
 }
+
+#[tokio::test]
+async fn step_deadlines_come_from_the_agency_workflow() {
+    let (app, [officer, specialist, ..]) = setup().await;
+    let admin = app.user("qt.tinh", "admin", Some("000.00.00.H38")).await;
+    // Sở Tư pháp applies the procedure with the default workflow.
+    let (s, applied) = app
+        .send(
+            Method::PUT,
+            "/api/v1/agencies/000.00.02.H38/procedures/1.001193",
+            Some(&admin),
+            Some(json!({})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{applied}");
+    let first = applied["workflow"]["steps"][0].clone();
+    let (_, d) = app
+        .post("/api/v1/dossiers", Some(&officer), body("counter"))
+        .await;
+    let code = d["code"].as_str().unwrap().to_string();
+    let (_, d) = act(
+        &app,
+        &officer,
+        &code,
+        "forward",
+        json!({"to": "000.00.02.H38"}),
+        d["version"].as_i64().unwrap(),
+    )
+    .await;
+    let (_, me) = app
+        .send(Method::GET, "/api/v1/me", Some(&specialist), None)
+        .await;
+    // No due, name or role given: they come from the first step of the agency's workflow.
+    let (s, d) = act(
+        &app,
+        &specialist,
+        &code,
+        "assign_step",
+        json!({"index": 0, "assignee": me["id"]}),
+        d["version"].as_i64().unwrap(),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{d}");
+    let step = &d["state"]["active_step"];
+    assert_eq!(step["name"], first["name"], "{d}");
+    let due = chrono::DateTime::parse_from_rfc3339(step["due"].as_str().unwrap()).unwrap();
+    assert!(
+        due > chrono::Utc::now(),
+        "a deadline after the assignment: {due}"
+    );
+    // A step the workflow does not have is refused clearly.
+    let (s, e) = act(
+        &app,
+        &specialist,
+        &code,
+        "assign_step",
+        json!({"index": 9, "assignee": me["id"]}),
+        d["version"].as_i64().unwrap(),
+    )
+    .await;
+    assert_eq!(
+        (s, e["error"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("no_such_step"))
+    );
+}

@@ -235,6 +235,54 @@ pub async fn act(
             );
             fields.entry("fee_due_vnd").or_insert(serde_json::json!(0));
         }
+        "assign_step" if !fields.contains_key("due") => {
+            // The step's deadline is its share of the statutory time in the agency's workflow.
+            let index = fields
+                .get("index")
+                .and_then(|v| v.as_u64())
+                .unwrap_or(u64::from(current.next_step)) as usize;
+            let workflow = state.store.applied_workflow(&row.procedure_code, row.agency_id).await.map_err(|e| match e {
+                DbError::NotFound => AppError::invalid(
+                    "due_required",
+                    "Cơ quan chưa có quy trình nội bộ cho thủ tục này: cần ghi hạn xử lý (due) của bước.",
+                ),
+                e => e.into(),
+            })?;
+            let workflow: motcua_domain::workflow::Workflow = serde_json::from_str(&workflow)
+                .map_err(|e| AppError::Internal(format!("stored workflow: {e}")))?;
+            let step = workflow.steps.get(index).ok_or_else(|| {
+                AppError::invalid(
+                    "no_such_step",
+                    format!("Quy trình nội bộ không có bước {}.", index + 1),
+                )
+            })?;
+            let procedure = crate::service::catalogue::record_version(
+                state.store.as_ref(),
+                &row.procedure_code,
+                row.procedure_version,
+            )
+            .await?;
+            let unit_minutes =
+                match crate::service::catalogue::statutory_time(&procedure).map(|(_, u)| u) {
+                    Some(
+                        motcua_domain::catalogue::TimeUnit::WorkingHours
+                        | motcua_domain::catalogue::TimeUnit::Hours,
+                    ) => 60,
+                    _ => hours.minutes_per_day(),
+                };
+            let clock = calendar.clock(&hours);
+            let due = clock
+                .add_working_minutes(now, i64::from(step.share) * unit_minutes / 100)
+                .map_err(calendar_error)?;
+            fields.insert("due".into(), serde_json::to_value(due).expect("instant"));
+            fields
+                .entry("name")
+                .or_insert_with(|| serde_json::Value::String(step.name.clone()));
+            fields
+                .entry("role")
+                .or_insert_with(|| serde_json::to_value(step.role).expect("role"));
+            fields.entry("index").or_insert(serde_json::json!(index));
+        }
         "apologize" => {
             let clock = calendar.clock(&hours);
             let due =
