@@ -397,48 +397,69 @@ async fn write_dossier(
             return Err(DbError::Conflict("dossier_seq".into()));
         }
     }
-    for (seq, at, e, prev, hash) in rows {
-        sqlx::query(
-            "INSERT INTO dossier_events (dossier_id, seq, at, actor_id, actor_role, kind, data, prev_hash, hash) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        )
-        .bind(r.id)
-        .bind(seq)
-        .bind(at)
-        .bind(e.actor_id)
-        .bind(&e.actor_role)
-        .bind(&e.kind)
-        .bind(&e.data)
-        .bind(&prev)
-        .bind(&hash)
-        .execute(&mut **tx)
-        .await?;
+    // One statement per table: with a single writer every statement is a round trip.
+    if !rows.is_empty() {
+        let mut qb = QueryBuilder::<Db>::new(
+            "INSERT INTO dossier_events (dossier_id, seq, at, actor_id, actor_role, kind, data, prev_hash, hash) ",
+        );
+        qb.push_values(&rows, |mut b, (seq, at, e, prev, hash)| {
+            b.push_bind(r.id)
+                .push_bind(*seq)
+                .push_bind(*at)
+                .push_bind(e.actor_id)
+                .push_bind(e.actor_role.clone())
+                .push_bind(e.kind.clone())
+                .push_bind(e.data.clone())
+                .push_bind(prev.clone())
+                .push_bind(hash.clone());
+        });
+        qb.build().execute(&mut **tx).await?;
     }
-    for m in &w.outbox {
-        sqlx::query(
-            "INSERT INTO outbox (id, dossier_id, kind, payload, created_at, attempts, next_attempt_at) \
-             VALUES ($1, $2, $3, $4, $5, 0, $5)",
-        )
-        .bind(m.id)
-        .bind(r.id)
-        .bind(&m.kind)
-        .bind(&m.payload)
-        .bind(Utc::now())
-        .execute(&mut **tx)
-        .await?;
+    if !w.outbox.is_empty() {
+        let now = Utc::now();
+        let mut qb = QueryBuilder::<Db>::new(
+            "INSERT INTO outbox (id, dossier_id, kind, payload, created_at, attempts, next_attempt_at) ",
+        );
+        qb.push_values(&w.outbox, |mut b, m| {
+            b.push_bind(m.id)
+                .push_bind(r.id)
+                .push_bind(m.kind.clone())
+                .push_bind(m.payload.clone())
+                .push_bind(now)
+                .push_bind(0i32)
+                .push_bind(now);
+        });
+        qb.build().execute(&mut **tx).await?;
     }
+    // Several changes to one counter in a command are summed first (an upsert may touch a row
+    // only once per statement).
+    let mut counters: Vec<CounterDelta> = Vec::new();
     for c in &w.counters {
-        sqlx::query(
-            "INSERT INTO stat_daily (agency_id, procedure_code, day, metric, value) VALUES ($1, $2, $3, $4, $5) \
-             ON CONFLICT (agency_id, procedure_code, day, metric) DO UPDATE SET value = stat_daily.value + $5",
-        )
-        .bind(c.agency_id)
-        .bind(&c.procedure_code)
-        .bind(c.day)
-        .bind(&c.metric)
-        .bind(c.delta)
-        .execute(&mut **tx)
-        .await?;
+        match counters.iter_mut().find(|x| {
+            x.agency_id == c.agency_id
+                && x.procedure_code == c.procedure_code
+                && x.day == c.day
+                && x.metric == c.metric
+        }) {
+            Some(x) => x.delta += c.delta,
+            None => counters.push(c.clone()),
+        }
+    }
+    if !counters.is_empty() {
+        let mut qb = QueryBuilder::<Db>::new(
+            "INSERT INTO stat_daily (agency_id, procedure_code, day, metric, value) ",
+        );
+        qb.push_values(&counters, |mut b, c| {
+            b.push_bind(c.agency_id)
+                .push_bind(c.procedure_code.clone())
+                .push_bind(c.day)
+                .push_bind(c.metric.clone())
+                .push_bind(c.delta);
+        });
+        qb.push(
+            " ON CONFLICT (agency_id, procedure_code, day, metric) DO UPDATE SET value = stat_daily.value + excluded.value",
+        );
+        qb.build().execute(&mut **tx).await?;
     }
     Ok(())
 }
