@@ -128,9 +128,10 @@ struct Home {
     user: Option<motcua_store::User>,
     roles: String,
     csrf: String,
-    provinces: i64,
-    communes: i64,
-    agencies: i64,
+    /// Counts written the Vietnamese way ("3.321").
+    provinces: String,
+    communes: String,
+    agencies: String,
 }
 
 async fn home(
@@ -187,9 +188,9 @@ async fn home(
         user,
         roles,
         csrf: csrf.token.clone(),
-        provinces,
-        communes,
-        agencies,
+        provinces: motcua_docs::vi::integer(provinces),
+        communes: motcua_docs::vi::integer(communes),
+        agencies: motcua_docs::vi::integer(agencies),
     });
     csrf.set_cookie(&state, &mut res);
     res
