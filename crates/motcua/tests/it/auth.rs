@@ -325,7 +325,10 @@ async fn browser_login_uses_httponly_sessions_and_csrf() {
         .await
         .unwrap();
     assert!(home.contains("Người dùng tiepnhan"), "logged in");
-    assert!(home.contains("<strong>3.321</strong> xã"), "Vietnamese number format");
+    assert!(
+        home.contains("<strong>3.321</strong> xã"),
+        "Vietnamese number format"
+    );
     let (_, me) = {
         let res = browser.get(app.url("/api/v1/me")).send().await.unwrap();
         (res.status(), res.json::<serde_json::Value>().await.unwrap())
