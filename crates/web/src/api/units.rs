@@ -2,7 +2,6 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
-use chrono::NaiveDate;
 use motcua_domain::units::{Era, Level};
 use motcua_store::{LineageRow, UnitQuery, UnitRow};
 use serde::{Deserialize, Serialize};
@@ -31,15 +30,6 @@ pub struct UnitList {
     pub total: i64,
 }
 
-pub fn parse_date(s: &str, field: &'static str) -> ApiResult<NaiveDate> {
-    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| {
-        AppError::bad_request(
-            "invalid_date",
-            format!("Ngày \"{s}\" ({field}) không hợp lệ, cần dạng YYYY-MM-DD."),
-        )
-    })
-}
-
 /// Search administrative units.
 #[utoipa::path(get, path = "/units", params(UnitParams), tag = "units",
     responses((status = 200, body = UnitList), (status = 400, body = crate::error::ApiErrorBody)))]
@@ -48,7 +38,7 @@ pub async fn search(
     ApiQuery(p): ApiQuery<UnitParams>,
 ) -> ApiResult<Json<UnitList>> {
     let at = match &p.at {
-        Some(s) => parse_date(s, "at")?,
+        Some(s) => crate::service::calendar::parse_date(s)?,
         None => crate::vn_today(),
     };
     let level = match p.level.as_deref() {

@@ -8,7 +8,7 @@ use std::time::{Duration as StdDuration, Instant};
 use chrono::NaiveDate;
 use motcua_domain::catalogue::search::{self, Plan, Vocabulary};
 use motcua_domain::catalogue::{
-    Level, OnlineLevel, Procedure, TimeReading, TimeUnit, parse_dvc_lines, parse_time,
+    Level, Procedure, TimeReading, TimeUnit, parse_dvc_lines, parse_time,
 };
 use motcua_domain::text::search_fold;
 use motcua_domain::workflow::{Centi, Workflow};
@@ -32,10 +32,6 @@ pub fn level_key(l: &Level) -> &'static str {
         Level::OtherBody => "other_body",
         Level::Unknown(_) => "unknown",
     }
-}
-
-pub fn online_key(o: OnlineLevel) -> &'static str {
-    o.key()
 }
 
 /// The issuing ministry of a crawled record, from the crawl's folder name.
@@ -92,7 +88,7 @@ pub fn to_write(
         name: p.name.clone(),
         field: p.field.clone(),
         levels,
-        online_level: online_key(p.online_level).to_string(),
+        online_level: p.online_level.key().to_string(),
         body: issuing_body(p),
         record,
         content_hash: hash,
