@@ -118,7 +118,7 @@ pub trait Store: Send + Sync + 'static {
         agency_code: &str,
         day: &str,
         idempotency: Option<(&str, Option<Uuid>)>,
-        make: MakeDossier<'_>,
+        make: MakeDossier,
     ) -> DbResult<Created>;
     /// Appends a command's events and replaces the projection, if the dossier is still at
     /// `expected_seq`; otherwise `Conflict("dossier_seq")` and nothing is written.

@@ -351,7 +351,7 @@ pub enum Created {
 }
 
 /// Builds a new dossier's write once its sequence number of the day is known.
-pub type MakeDossier<'a> = &'a (dyn Fn(u32) -> Result<DossierWrite, String> + Send + Sync);
+pub type MakeDossier = Box<dyn Fn(u32) -> Result<DossierWrite, String> + Send + Sync>;
 
 #[derive(Debug, Clone, Default)]
 pub struct DossierQuery {

@@ -92,10 +92,7 @@ impl PostgresStore {
                 Err(e) => return Err(e),
             }
         }
-        Ok(PostgresStore {
-            write_pool: pool.clone(),
-            pool,
-        })
+        Ok(PostgresStore::from_pools(pool.clone(), pool))
     }
 }
 

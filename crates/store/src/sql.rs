@@ -3,7 +3,7 @@
 //! placeholders (SQLite accepts them) and types both drivers encode the same way.
 
 use async_trait::async_trait;
-use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use motcua_domain::agency::AgencyKind;
 use motcua_domain::auth::{Grant, Role};
 use motcua_domain::calendar::{DayEntry, DayKind, YearSchedule};
@@ -24,7 +24,12 @@ pub struct SqlStore {
     /// Where write transactions run: on SQLite a single connection, so this process's writers
     /// queue in order instead of polling for the file's write lock; on PostgreSQL the pool.
     pub(super) write_pool: Pool<Db>,
+    /// The intake writer, which group-commits new dossiers.
+    intake: tokio::sync::mpsc::Sender<dossier_writes::CreateJob>,
 }
+
+#[path = "dossier_writes.rs"]
+mod dossier_writes;
 
 /// Adds one `AND (...)` per query word: a word typed without accents matches the ASCII fold of
 /// the text, a word with accents its tone key; both as a word prefix.
@@ -101,6 +106,15 @@ struct UserRecord {
 }
 
 impl SqlStore {
+    pub(super) fn from_pools(pool: Pool<Db>, write_pool: Pool<Db>) -> Self {
+        let intake = dossier_writes::spawn_intake(write_pool.clone());
+        SqlStore {
+            pool,
+            write_pool,
+            intake,
+        }
+    }
+
     async fn grants(&self, user_id: Uuid) -> DbResult<Vec<Grant>> {
         let rows: Vec<(String, Option<Uuid>)> =
             sqlx::query_as("SELECT role, agency_id FROM user_roles WHERE user_id = $1")
@@ -309,160 +323,6 @@ async fn log_change(
 const DOSSIER_COLUMNS: &str = "id, code, agency_id, intake_agency_id, province_code, procedure_code, \
     procedure_version, channel, status, applicant_name, applicant_key, search, submitted_at, received_at, \
     appointment, finished_at, returned_at, seq, last_hash, state, updated_at";
-
-/// Writes a dossier command: events chained after the stored head, the projection (inserted for
-/// a new dossier, else replaced if still at `expected`), notices and counters.
-async fn write_dossier(
-    tx: &mut sqlx::Transaction<'static, Db>,
-    w: &DossierWrite,
-    expected: Option<i32>,
-) -> DbResult<()> {
-    let (mut seq, mut hash) = match expected {
-        None => (0, String::new()),
-        Some(e) => {
-            let head: Option<(i32, String)> =
-                sqlx::query_as("SELECT seq, last_hash FROM dossiers WHERE id = $1")
-                    .bind(w.row.id)
-                    .fetch_optional(&mut **tx)
-                    .await?;
-            match head {
-                None => return Err(DbError::NotFound),
-                Some((s, _)) if s != e => return Err(DbError::Conflict("dossier_seq".into())),
-                Some(head) => head,
-            }
-        }
-    };
-    let mut rows = Vec::with_capacity(w.events.len());
-    for e in &w.events {
-        seq += 1;
-        let at = e.at.trunc_subsecs(6);
-        let prev = std::mem::take(&mut hash);
-        hash = crate::event_hash(&prev, seq, at, e.actor_id, &e.actor_role, &e.kind, &e.data);
-        rows.push((seq, at, e, prev, hash.clone()));
-    }
-    let r = &w.row;
-    if expected.is_none() {
-        sqlx::query(
-            "INSERT INTO dossiers (id, code, agency_id, intake_agency_id, province_code, procedure_code, \
-             procedure_version, channel, status, applicant_name, applicant_key, search, submitted_at, received_at, \
-             appointment, finished_at, returned_at, seq, last_hash, state, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)",
-        )
-        .bind(r.id)
-        .bind(&r.code)
-        .bind(r.agency_id)
-        .bind(r.intake_agency_id)
-        .bind(&r.province_code)
-        .bind(&r.procedure_code)
-        .bind(r.procedure_version)
-        .bind(&r.channel)
-        .bind(&r.status)
-        .bind(&r.applicant_name)
-        .bind(&r.applicant_key)
-        .bind(&r.search)
-        .bind(r.submitted_at)
-        .bind(r.received_at)
-        .bind(r.appointment)
-        .bind(r.finished_at)
-        .bind(r.returned_at)
-        .bind(seq)
-        .bind(&hash)
-        .bind(&r.state)
-        .bind(Utc::now())
-        .execute(&mut **tx)
-        .await?;
-    } else {
-        let n = sqlx::query(
-            "UPDATE dossiers SET agency_id = $1, status = $2, received_at = $3, appointment = $4, finished_at = $5, \
-             returned_at = $6, seq = $7, last_hash = $8, state = $9, updated_at = $10, search = $11 \
-             WHERE id = $12 AND seq = $13",
-        )
-        .bind(r.agency_id)
-        .bind(&r.status)
-        .bind(r.received_at)
-        .bind(r.appointment)
-        .bind(r.finished_at)
-        .bind(r.returned_at)
-        .bind(seq)
-        .bind(&hash)
-        .bind(&r.state)
-        .bind(Utc::now())
-        .bind(&r.search)
-        .bind(r.id)
-        .bind(expected)
-        .execute(&mut **tx)
-        .await?
-        .rows_affected();
-        if n != 1 {
-            return Err(DbError::Conflict("dossier_seq".into()));
-        }
-    }
-    // One statement per table: with a single writer every statement is a round trip.
-    if !rows.is_empty() {
-        let mut qb = QueryBuilder::<Db>::new(
-            "INSERT INTO dossier_events (dossier_id, seq, at, actor_id, actor_role, kind, data, prev_hash, hash) ",
-        );
-        qb.push_values(&rows, |mut b, (seq, at, e, prev, hash)| {
-            b.push_bind(r.id)
-                .push_bind(*seq)
-                .push_bind(*at)
-                .push_bind(e.actor_id)
-                .push_bind(e.actor_role.clone())
-                .push_bind(e.kind.clone())
-                .push_bind(e.data.clone())
-                .push_bind(prev.clone())
-                .push_bind(hash.clone());
-        });
-        qb.build().execute(&mut **tx).await?;
-    }
-    if !w.outbox.is_empty() {
-        let now = Utc::now();
-        let mut qb = QueryBuilder::<Db>::new(
-            "INSERT INTO outbox (id, dossier_id, kind, payload, created_at, attempts, next_attempt_at) ",
-        );
-        qb.push_values(&w.outbox, |mut b, m| {
-            b.push_bind(m.id)
-                .push_bind(r.id)
-                .push_bind(m.kind.clone())
-                .push_bind(m.payload.clone())
-                .push_bind(now)
-                .push_bind(0i32)
-                .push_bind(now);
-        });
-        qb.build().execute(&mut **tx).await?;
-    }
-    // Several changes to one counter in a command are summed first (an upsert may touch a row
-    // only once per statement).
-    let mut counters: Vec<CounterDelta> = Vec::new();
-    for c in &w.counters {
-        match counters.iter_mut().find(|x| {
-            x.agency_id == c.agency_id
-                && x.procedure_code == c.procedure_code
-                && x.day == c.day
-                && x.metric == c.metric
-        }) {
-            Some(x) => x.delta += c.delta,
-            None => counters.push(c.clone()),
-        }
-    }
-    if !counters.is_empty() {
-        let mut qb = QueryBuilder::<Db>::new(
-            "INSERT INTO stat_daily (agency_id, procedure_code, day, metric, value) ",
-        );
-        qb.push_values(&counters, |mut b, c| {
-            b.push_bind(c.agency_id)
-                .push_bind(c.procedure_code.clone())
-                .push_bind(c.day)
-                .push_bind(c.metric.clone())
-                .push_bind(c.delta);
-        });
-        qb.push(
-            " ON CONFLICT (agency_id, procedure_code, day, metric) DO UPDATE SET value = stat_daily.value + excluded.value",
-        );
-        qb.build().execute(&mut **tx).await?;
-    }
-    Ok(())
-}
 
 fn insert_agency_sql() -> QueryBuilder<Db> {
     QueryBuilder::<Db>::new(
@@ -983,55 +843,36 @@ impl Store for SqlStore {
         agency_code: &str,
         day: &str,
         idempotency: Option<(&str, Option<Uuid>)>,
-        make: MakeDossier<'_>,
+        make: MakeDossier,
     ) -> DbResult<Created> {
-        let mut tx = begin_write(&self.write_pool).await?;
-        if let Some((key, _)) = idempotency {
-            let seen: Option<(String,)> = sqlx::query_as(
-                "SELECT d.code FROM idempotency_keys k JOIN dossiers d ON d.id = k.dossier_id WHERE k.key = $1",
-            )
-            .bind(key)
-            .fetch_optional(&mut *tx)
-            .await?;
-            if let Some((code,)) = seen {
-                return Ok(Created::Existing(code));
-            }
-        }
-        let (seq,): (i32,) = sqlx::query_as(
-            "INSERT INTO dossier_sequences (agency_code, day, last) VALUES ($1, $2, 1) \
-             ON CONFLICT (agency_code, day) DO UPDATE SET last = dossier_sequences.last + 1 RETURNING last",
-        )
-        .bind(agency_code)
-        .bind(day)
-        .fetch_one(&mut *tx)
-        .await?;
-        let write = make(seq as u32).map_err(DbError::Other)?;
-        write_dossier(&mut tx, &write, None).await?;
-        if let Some((key, user)) = idempotency {
-            sqlx::query("INSERT INTO idempotency_keys (key, user_id, dossier_id, created_at) VALUES ($1, $2, $3, $4)")
-                .bind(key)
-                .bind(user)
-                .bind(write.row.id)
-                .bind(Utc::now())
-                .execute(&mut *tx)
-                .await?;
-        }
-        tx.commit().await?;
-        Ok(Created::New(write.row.code.clone()))
+        let (reply, outcome) = tokio::sync::oneshot::channel();
+        let job = dossier_writes::CreateJob {
+            agency_code: agency_code.to_string(),
+            day: day.to_string(),
+            key: idempotency.map(|(k, u)| (k.to_string(), u)),
+            make,
+            reply,
+        };
+        let stopped = || DbError::Unavailable("the intake writer has stopped".into());
+        self.intake.send(job).await.map_err(|_| stopped())?;
+        outcome.await.map_err(|_| stopped())?
     }
 
     async fn append_dossier(&self, expected_seq: i32, write: &DossierWrite) -> DbResult<()> {
         let mut tx = begin_write(&self.write_pool).await?;
-        write_dossier(&mut tx, write, Some(expected_seq)).await?;
+        dossier_writes::append(&mut tx, write, expected_seq).await?;
         tx.commit().await?;
         Ok(())
     }
 
     async fn import_dossiers(&self, batch: &[DossierWrite]) -> DbResult<()> {
         let mut tx = begin_write(&self.write_pool).await?;
+        for chunk in batch.chunks(dossier_writes::INTAKE_BATCH * 4) {
+            dossier_writes::insert_new(&mut tx, &chunk.iter().collect::<Vec<_>>()).await?;
+        }
+        // `<agency>-<YYMMDD>-<NNNN>`: later intakes continue after the highest imported number.
+        let mut highest: Vec<(String, String, i32)> = Vec::new();
         for w in batch {
-            write_dossier(&mut tx, w, None).await?;
-            // `<agency>-<YYMMDD>-<NNNN>`: later intakes continue after the imported number.
             let mut parts = w.row.code.rsplitn(3, '-');
             let (Some(seq), Some(day), Some(agency)) = (parts.next(), parts.next(), parts.next())
             else {
@@ -1043,16 +884,22 @@ impl Store for SqlStore {
             let seq: i32 = seq
                 .parse()
                 .map_err(|_| DbError::Other(format!("malformed dossier code {}", w.row.code)))?;
-            sqlx::query(
-                "INSERT INTO dossier_sequences (agency_code, day, last) VALUES ($1, $2, $3) \
-                 ON CONFLICT (agency_code, day) DO UPDATE SET last = CASE WHEN dossier_sequences.last < $3 \
-                 THEN $3 ELSE dossier_sequences.last END",
-            )
-            .bind(agency)
-            .bind(day)
-            .bind(seq)
-            .execute(&mut *tx)
-            .await?;
+            match highest.iter_mut().find(|(a, d, _)| a == agency && d == day) {
+                Some(h) => h.2 = h.2.max(seq),
+                None => highest.push((agency.to_string(), day.to_string(), seq)),
+            }
+        }
+        for chunk in highest.chunks(BATCH) {
+            let mut qb =
+                QueryBuilder::<Db>::new("INSERT INTO dossier_sequences (agency_code, day, last) ");
+            qb.push_values(chunk, |mut b, (a, d, n)| {
+                b.push_bind(a.clone()).push_bind(d.clone()).push_bind(*n);
+            });
+            qb.push(
+                " ON CONFLICT (agency_code, day) DO UPDATE SET last = CASE WHEN dossier_sequences.last < excluded.last \
+                 THEN excluded.last ELSE dossier_sequences.last END",
+            );
+            qb.build().execute(&mut *tx).await?;
         }
         tx.commit().await?;
         Ok(())

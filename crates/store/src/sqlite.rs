@@ -113,7 +113,7 @@ impl SqliteStore {
                 Ok::<_, sqlx::Error>((pool, write_pool))
             };
             match pools.await {
-                Ok((pool, write_pool)) => return Ok(SqliteStore { pool, write_pool }),
+                Ok((pool, write_pool)) => return Ok(SqliteStore::from_pools(pool, write_pool)),
                 Err(e) if attempt < 40 && e.to_string().contains("database is locked") => {
                     attempt += 1;
                     tokio::time::sleep(Duration::from_millis(250)).await;

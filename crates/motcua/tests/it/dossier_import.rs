@@ -159,7 +159,7 @@ async fn dossiers_come_with_their_histories_or_not_at_all() {
         |seq: u32| -> Result<motcua_store::DossierWrite, String> { Err(format!("seq {seq}")) };
     let err = app
         .store
-        .create_dossier("000.00.01.H38", "250310", None, &make)
+        .create_dossier("000.00.01.H38", "250310", None, Box::new(make))
         .await
         .unwrap_err();
     assert!(err.to_string().contains("seq 8"), "{err}");

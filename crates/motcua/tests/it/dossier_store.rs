@@ -92,7 +92,12 @@ async fn create(store: &DynStore, agency: Uuid, key: Option<&str>) -> Result<Cre
         ))
     };
     store
-        .create_dossier("000.00.01.H38", "251027", key.map(|k| (k, None)), &make)
+        .create_dossier(
+            "000.00.01.H38",
+            "251027",
+            key.map(|k| (k, None)),
+            Box::new(make),
+        )
         .await
 }
 
@@ -124,7 +129,7 @@ async fn concurrent_intake_gets_consecutive_codes_without_gaps() {
     let failing = |_: u32| Err("refused by the domain".to_string());
     assert!(
         store
-            .create_dossier("000.00.01.H38", "251027", None, &failing)
+            .create_dossier("000.00.01.H38", "251027", None, Box::new(failing))
             .await
             .is_err()
     );
@@ -144,11 +149,70 @@ async fn concurrent_intake_gets_consecutive_codes_without_gaps() {
     };
     assert_eq!(
         store
-            .create_dossier("000.00.01.H38", "251028", None, &make)
+            .create_dossier("000.00.01.H38", "251028", None, Box::new(make))
             .await
             .unwrap(),
         Created::New("000.00.01.H38-251028-0001".into())
     );
+}
+
+#[tokio::test]
+async fn a_failing_creation_among_concurrent_ones_costs_no_number() {
+    let (app, agency) = setup().await;
+    let mut tasks = Vec::new();
+    for i in 0..30 {
+        let store = app.store.clone();
+        tasks.push(tokio::spawn(async move {
+            if i % 7 == 3 {
+                let failing = |_: u32| Err("refused by the domain".to_string());
+                store
+                    .create_dossier("000.00.01.H38", "251027", None, Box::new(failing))
+                    .await
+            } else {
+                create(&store, agency, None).await
+            }
+        }));
+    }
+    let (mut codes, mut failed) = (Vec::new(), 0);
+    for t in tasks {
+        match t.await.unwrap() {
+            Ok(Created::New(code)) => codes.push(code),
+            Ok(other) => panic!("{other:?}"),
+            Err(e) => {
+                assert!(e.to_string().contains("refused by the domain"), "{e}");
+                failed += 1;
+            }
+        }
+    }
+    assert_eq!(failed, 4);
+    codes.sort();
+    let expected: Vec<String> = (1..=26)
+        .map(|i| format!("000.00.01.H38-251027-{i:04}"))
+        .collect();
+    assert_eq!(codes, expected);
+}
+
+#[tokio::test]
+async fn concurrent_retries_with_one_key_make_one_dossier() {
+    let (app, agency) = setup().await;
+    let mut tasks = Vec::new();
+    for _ in 0..12 {
+        let store = app.store.clone();
+        tasks.push(tokio::spawn(async move {
+            create(&store, agency, Some("same-key")).await.unwrap()
+        }));
+    }
+    let mut new = Vec::new();
+    let mut existing = Vec::new();
+    for t in tasks {
+        match t.await.unwrap() {
+            Created::New(code) => new.push(code),
+            Created::Existing(code) => existing.push(code),
+        }
+    }
+    assert_eq!(new, vec!["000.00.01.H38-251027-0001".to_string()]);
+    assert_eq!(existing.len(), 11);
+    assert!(existing.iter().all(|c| *c == new[0]));
 }
 
 #[tokio::test]

@@ -333,12 +333,15 @@ pub async fn create(
     let day = vietnam_date(now);
     let yymmdd = format!("{:02}{:02}{:02}", day.year() % 100, day.month(), day.day());
     let id = Uuid::now_v7();
-    let make = |seq: u32| -> Result<DossierWrite, String> {
+    let procedure_name = procedure.name.clone();
+    let procedure_code = procedure.code.clone();
+    let (agency_id, province_code) = (agency.id, agency.province_code.clone());
+    let make = move |seq: u32| -> Result<DossierWrite, String> {
         let code = DossierCode::new(&agency_code, day, seq).map_err(|e| e.to_string())?;
         let submission = Submission {
             code,
             procedure: ProcedureRef {
-                code: procedure.code.clone(),
+                code: procedure_code.clone(),
                 version: version as u32,
             },
             agency: agency_code.clone(),
@@ -364,15 +367,15 @@ pub async fn create(
         for e in &envelopes {
             state.apply(e);
         }
-        let (counters, outbox) = effects(&envelopes, agency.id, &procedure.code, &state);
+        let (counters, outbox) = effects(&envelopes, agency_id, &procedure_code, &state);
         Ok(DossierWrite {
             row: row_of(
                 id,
                 &state,
-                agency.id,
-                agency.id,
-                agency.province_code.clone(),
-                &procedure.name,
+                agency_id,
+                agency_id,
+                province_code.clone(),
+                &procedure_name,
             ),
             events: new_events(&envelopes),
             outbox,
@@ -380,7 +383,7 @@ pub async fn create(
         })
     };
     store
-        .create_dossier(&agency.code, &yymmdd, idempotency, &make)
+        .create_dossier(&agency.code, &yymmdd, idempotency, Box::new(make))
         .await
         .map_err(|e| match e {
             DbError::Other(m) if m.contains(": ") => AppError::Conflict {
