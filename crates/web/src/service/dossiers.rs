@@ -11,16 +11,14 @@ use motcua_domain::dossier::{
     ProcedureRef, Submission, execute, vietnam_date,
 };
 use motcua_domain::text::fold_ascii;
-use motcua_store::{
-    CounterDelta, Created, DbError, DossierRow, DossierWrite, NewEvent, OutboxMessage, Store,
-};
+use motcua_store::{CounterDelta, Created, DbError, DossierRow, DossierWrite, NewEvent, Store};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use crate::error::AppError;
 use crate::service::calendar::{calendar_error, format_vn_instant, office_hours, vn_offset};
-use crate::service::catalogue;
+use crate::service::{catalogue, notices, stats};
 
 /// The statutory processing time of a channel (the counter's when the channel states none).
 fn channel_time(p: &Procedure, channel: Channel) -> Option<(f64, TimeUnit)> {
@@ -212,50 +210,6 @@ fn new_events(envelopes: &[EventEnvelope]) -> Vec<NewEvent> {
         .collect()
 }
 
-/// Counter changes and notices that follow from a command's events.
-fn effects(
-    envelopes: &[EventEnvelope],
-    agency: Uuid,
-    procedure: &str,
-    state: &DossierState,
-) -> (Vec<CounterDelta>, Vec<OutboxMessage>) {
-    let mut counters = Vec::new();
-    let mut outbox = Vec::new();
-    for e in envelopes {
-        let kind = e.event.kind();
-        counters.push(CounterDelta {
-            agency_id: agency,
-            procedure_code: procedure.to_string(),
-            day: vietnam_date(e.at),
-            metric: kind.to_string(),
-            delta: 1,
-        });
-        let notify = matches!(
-            kind,
-            "received"
-                | "intake_supplement_requested"
-                | "refused"
-                | "supplement_requested"
-                | "apologized"
-                | "stopped"
-                | "result_recorded"
-        );
-        if notify && let Some(a) = &state.applicant {
-            outbox.push(OutboxMessage {
-                id: Uuid::now_v7(),
-                kind: kind.to_string(),
-                payload: serde_json::json!({
-                    "code": state.code.as_ref().map(|c| c.to_string()),
-                    "to_email": a.email, "to_phone": a.phone, "name": a.name,
-                    "appointment": state.appointment.map(format_vn_instant),
-                })
-                .to_string(),
-            });
-        }
-    }
-    (counters, outbox)
-}
-
 fn domain_error(e: motcua_domain::dossier::DossierError) -> AppError {
     AppError::Conflict {
         code: e.code(),
@@ -367,7 +321,14 @@ pub async fn create(
         for e in &envelopes {
             state.apply(e);
         }
-        let (counters, outbox) = effects(&envelopes, agency_id, &procedure_code, &state);
+        let counters = stats::counters(
+            &DossierState::new(),
+            &envelopes,
+            &state,
+            agency_id,
+            &procedure_code,
+        );
+        let outbox = notices::outbox(&envelopes, &state);
         Ok(DossierWrite {
             row: row_of(
                 id,
@@ -410,6 +371,7 @@ pub async fn act(
         return Err(stale());
     }
     let mut state = state_of(row)?;
+    let before = state.clone();
     let agency_before = state.agency.clone();
     let envelopes = execute(&state, &command).map_err(domain_error)?;
     for e in &envelopes {
@@ -422,7 +384,8 @@ pub async fn act(
         }
         _ => row.agency_id,
     };
-    let (counters, outbox) = effects(&envelopes, agency_id, &row.procedure_code, &state);
+    let counters = stats::counters(&before, &envelopes, &state, agency_id, &row.procedure_code);
+    let outbox = notices::outbox(&envelopes, &state);
     // The search text keeps the procedure name given at intake.
     let mut new_row = row_of(
         row.id,

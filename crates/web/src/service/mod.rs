@@ -5,6 +5,8 @@
 pub mod calendar;
 pub mod catalogue;
 pub mod dossiers;
+pub mod notices;
+pub mod stats;
 
 use chrono::Utc;
 use motcua_domain::agency::{AgencyCode, AgencyKind};
