@@ -18,6 +18,7 @@
 
 mod error;
 mod procedures;
+mod stats;
 mod table;
 pub mod vi;
 
@@ -25,4 +26,5 @@ pub use error::DocsError;
 pub use procedures::{
     PROCEDURE_HEADERS, PROCEDURES_SHEET, procedure_row, procedures_table, procedures_xlsx,
 };
+pub use stats::{REPORT_HEADERS, TOTAL_LABEL, Value, report_csv, report_table, report_values};
 pub use table::{Cell, Table, tables_xlsx};

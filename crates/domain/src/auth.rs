@@ -98,6 +98,9 @@ pub enum Action<'a> {
     ManageCalendar,
     /// Create, amend, publish and abolish procedures (system administrators).
     ManageCatalogue,
+    /// See the notices to citizens and their delivery, and send failed ones again (system
+    /// administrators).
+    ManageNotices,
     /// Configure an agency: the procedures it applies and their workflows, office hours.
     ConfigureAgency(Scope<'a>),
 }
@@ -148,7 +151,8 @@ impl Principal {
             Action::ManageAgencies { parent: None }
             | Action::ManageUsers { agency: None }
             | Action::ManageCalendar
-            | Action::ManageCatalogue => self.system_admin(),
+            | Action::ManageCatalogue
+            | Action::ManageNotices => self.system_admin(),
             Action::ConfigureAgency(s) => self.reaches(&[Admin], s),
             Action::ManageAgencies { parent: Some(s) }
             | Action::ManageUsers { agency: Some(s) } => self.reaches(&[Admin], s),

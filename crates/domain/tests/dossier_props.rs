@@ -26,7 +26,7 @@ fn clock() -> WorkClock<'static> {
 }
 
 const AGENCIES: [&str; 3] = ["000.00.06.H56", "000.00.12.H56", "000.00.20.H56"];
-const KINDS: u8 = 19;
+const KINDS: u8 = 20;
 /// Refuse, stop, withdraw.
 const CLOSING: [u8; 3] = [5, 11, 18];
 
@@ -364,12 +364,44 @@ fn action(kind: u8, state: &DossierState, s: &Seed, at: DateTime<Utc>) -> (Actor
                 ][usize::from(f % 3)],
             },
         ),
-        _ => (
+        18 => (
             citizen_or_officer,
             A::Withdraw {
                 reason: (f.is_multiple_of(2)).then(|| "Không còn nhu cầu".to_owned()),
             },
         ),
+        _ => {
+            let source = match f % 3 {
+                0 => DocumentSource::Scanned,
+                1 => DocumentSource::Uploaded,
+                _ => DocumentSource::Reused {
+                    // Now and then the dossier itself, which is refused.
+                    from_dossier: match &state.code {
+                        Some(own) if f.is_multiple_of(17) => own.clone(),
+                        _ => DossierCode::for_receipt(&agency(2), base(), 77).unwrap(),
+                    },
+                },
+            };
+            let actor = match source {
+                DocumentSource::Scanned => officer,
+                DocumentSource::Uploaded => citizen,
+                DocumentSource::Reused { .. } => citizen_or_officer,
+            };
+            (
+                actor,
+                A::AttachDocument {
+                    component: text("Tờ khai"),
+                    sha256: if f.is_multiple_of(11) {
+                        "not-a-hash".to_owned()
+                    } else {
+                        format!("{:02x}", f % 8).repeat(32)
+                    },
+                    media_type: MediaType::ALL[usize::from(f % 3)],
+                    size: if f.is_multiple_of(13) { 0 } else { 2048 },
+                    source,
+                },
+            )
+        }
     }
 }
 
@@ -514,6 +546,16 @@ fn check_invariants(s: &DossierState, events: usize) -> Result<(), TestCaseError
     prop_assert_eq!(s.refusal.is_some(), s.status == Status::Refused);
     prop_assert_eq!(s.withdrawal.is_some(), s.status == Status::Withdrawn);
     prop_assert!(s.refusal.is_none() || s.received_at.is_none());
+    // Every attached file is named by a real hash, is not empty, and is there once per
+    // component.
+    for (i, d) in s.documents.iter().enumerate() {
+        prop_assert!(is_sha256_hex(&d.sha256) && d.size > 0 && !d.component.is_empty());
+        prop_assert!(
+            !s.documents[..i]
+                .iter()
+                .any(|e| e.component == d.component && e.sha256 == d.sha256)
+        );
+    }
     Ok(())
 }
 

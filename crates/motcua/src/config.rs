@@ -11,7 +11,7 @@ use figment::providers::{Env, Format, Serialized, Toml};
 use serde::{Deserialize, Serialize};
 
 /// The keys of [`Config`]; other `MOTCUA_*` variables (e.g. the test suite's) are not config.
-const KEYS: [&str; 10] = [
+const KEYS: &[&str] = &[
     "listen",
     "data_dir",
     "database_url",
@@ -22,6 +22,25 @@ const KEYS: [&str; 10] = [
     "max_body_bytes",
     "secure_cookies",
     "holiday_rules",
+    "public_url",
+    "smtp_host",
+    "smtp_port",
+    "smtp_tls",
+    "smtp_from",
+    "smtp_username",
+    "smtp_password",
+    "sms_url",
+    "sms_key",
+    "notify_interval_secs",
+    "notify_max_attempts",
+    "notify_retry_base_secs",
+    "max_upload_bytes",
+    "documents_s3_endpoint",
+    "documents_s3_bucket",
+    "documents_s3_region",
+    "documents_s3_access_key",
+    "documents_s3_secret_key",
+    "documents_s3_allow_http",
 ];
 
 #[derive(Clone, Serialize, Deserialize)]
@@ -41,6 +60,40 @@ pub struct Config {
     /// A JSON rule pack of statutory holidays replacing the built-in one (Labour Code 2019
     /// art. 112): how a holiday added by a future law is put in force without a new release.
     pub holiday_rules: Option<PathBuf>,
+    /// The public address of the service (`https://…`), for the look-up links in notices.
+    pub public_url: Option<String>,
+    /// The SMTP server of the e-mail notices; unset: e-mails are skipped (recorded as such).
+    pub smtp_host: Option<String>,
+    /// Default: 25 (`none`), 587 (`starttls`), 465 (`tls`).
+    pub smtp_port: Option<u16>,
+    /// `starttls` (default), `tls` or `none` (a relay on localhost or a trusted network).
+    pub smtp_tls: String,
+    /// The sender of the e-mails, `Name <address>`.
+    pub smtp_from: String,
+    pub smtp_username: Option<String>,
+    pub smtp_password: Option<String>,
+    /// The HTTP SMS gateway (see `motcua_web::notify::sms`); unset: SMS are skipped.
+    pub sms_url: Option<String>,
+    /// Bearer key of the SMS gateway.
+    pub sms_key: Option<String>,
+    /// How often the outbox is looked at when idle, in seconds.
+    pub notify_interval_secs: u64,
+    /// Attempts before a notice is given up.
+    pub notify_max_attempts: u32,
+    /// The wait after the first failed attempt, in seconds; it doubles after each one.
+    pub notify_retry_base_secs: u64,
+    /// Largest document upload (PDF, JPEG, PNG), in bytes.
+    pub max_upload_bytes: usize,
+    /// Documents in an S3-compatible bucket instead of `<data_dir>/documents`: set the bucket.
+    pub documents_s3_bucket: Option<String>,
+    /// The S3-compatible endpoint (`https://…`); unset: AWS.
+    pub documents_s3_endpoint: Option<String>,
+    pub documents_s3_region: Option<String>,
+    /// Unset: the `AWS_*` environment variables (or the instance's role).
+    pub documents_s3_access_key: Option<String>,
+    pub documents_s3_secret_key: Option<String>,
+    /// Allow an `http://` endpoint (a store on a trusted network).
+    pub documents_s3_allow_http: bool,
 }
 
 impl Default for Config {
@@ -57,6 +110,25 @@ impl Default for Config {
             max_body_bytes: web.max_body_bytes,
             secure_cookies: web.secure_cookies,
             holiday_rules: None,
+            public_url: None,
+            smtp_host: None,
+            smtp_port: None,
+            smtp_tls: "starttls".into(),
+            smtp_from: "Bộ phận Một cửa <no-reply@localhost>".into(),
+            smtp_username: None,
+            smtp_password: None,
+            sms_url: None,
+            sms_key: None,
+            notify_interval_secs: 5,
+            notify_max_attempts: 10,
+            notify_retry_base_secs: 60,
+            max_upload_bytes: web.max_upload_bytes,
+            documents_s3_bucket: None,
+            documents_s3_endpoint: None,
+            documents_s3_region: None,
+            documents_s3_access_key: None,
+            documents_s3_secret_key: None,
+            documents_s3_allow_http: false,
         }
     }
 }
@@ -77,6 +149,20 @@ impl fmt::Debug for Config {
             .field("max_body_bytes", &self.max_body_bytes)
             .field("secure_cookies", &self.secure_cookies)
             .field("holiday_rules", &self.holiday_rules)
+            .field("public_url", &self.public_url)
+            .field("smtp_host", &self.smtp_host)
+            .field("smtp_port", &self.smtp_port)
+            .field("smtp_tls", &self.smtp_tls)
+            .field("smtp_from", &self.smtp_from)
+            .field("smtp_username", &self.smtp_username)
+            .field("smtp_password", &self.smtp_password.as_ref().map(|_| "***"))
+            .field("sms_url", &self.sms_url)
+            .field("sms_key", &self.sms_key.as_ref().map(|_| "***"))
+            .field("notify_interval_secs", &self.notify_interval_secs)
+            .field("notify_max_attempts", &self.notify_max_attempts)
+            .field("notify_retry_base_secs", &self.notify_retry_base_secs)
+            .field("max_upload_bytes", &self.max_upload_bytes)
+            .field("documents", &self.documents())
             .finish()
     }
 }
@@ -148,6 +234,49 @@ impl Config {
         }
     }
 
+    /// The settings of the notice delivery worker.
+    pub fn notify(&self) -> anyhow::Result<motcua_web::notify::NotifyConfig> {
+        use motcua_web::notify::{NotifyConfig, SmsConfig, SmtpConfig, SmtpTls};
+        let set = |v: &Option<String>| {
+            v.as_deref()
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .map(str::to_string)
+        };
+        let smtp = match set(&self.smtp_host) {
+            None => None,
+            Some(host) => {
+                let tls = SmtpTls::parse(&self.smtp_tls).ok_or_else(|| {
+                    anyhow::anyhow!(
+                        "smtp_tls must be starttls, tls or none, not {:?}",
+                        self.smtp_tls
+                    )
+                })?;
+                Some(SmtpConfig {
+                    host,
+                    port: self.smtp_port.unwrap_or(tls.default_port()),
+                    tls,
+                    from: self.smtp_from.clone(),
+                    username: set(&self.smtp_username),
+                    password: self.smtp_password.clone(),
+                })
+            }
+        };
+        let sms = set(&self.sms_url).map(|url| SmsConfig {
+            url,
+            key: set(&self.sms_key),
+        });
+        Ok(NotifyConfig {
+            smtp,
+            sms,
+            public_url: set(&self.public_url),
+            interval: std::time::Duration::from_secs(self.notify_interval_secs.max(1)),
+            max_attempts: self.notify_max_attempts.max(1),
+            retry_base: std::time::Duration::from_secs(self.notify_retry_base_secs.max(1)),
+            ..NotifyConfig::default()
+        })
+    }
+
     pub fn web(&self, demo: bool) -> anyhow::Result<motcua_web::WebConfig> {
         Ok(motcua_web::WebConfig {
             session_ttl_hours: self.session_ttl_hours,
@@ -156,8 +285,37 @@ impl Config {
             secure_cookies: self.secure_cookies,
             demo,
             holiday_rules: self.holiday_rules()?,
+            public_url: self
+                .public_url
+                .clone()
+                .unwrap_or_else(|| motcua_web::WebConfig::default().public_url),
+            max_upload_bytes: self.max_upload_bytes,
+            documents: self.documents(),
             ..motcua_web::WebConfig::default()
         })
+    }
+
+    /// Where documents are kept: the S3-compatible bucket when one is set, else
+    /// `<data_dir>/documents`.
+    pub fn documents(&self) -> motcua_web::blobs::BlobConfig {
+        use motcua_web::blobs::{BlobConfig, S3Config};
+        let set = |v: &Option<String>| {
+            v.as_deref()
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .map(str::to_string)
+        };
+        match set(&self.documents_s3_bucket) {
+            Some(bucket) => BlobConfig::S3(S3Config {
+                endpoint: set(&self.documents_s3_endpoint),
+                bucket,
+                region: set(&self.documents_s3_region),
+                access_key: set(&self.documents_s3_access_key),
+                secret_key: set(&self.documents_s3_secret_key),
+                allow_http: self.documents_s3_allow_http,
+            }),
+            None => BlobConfig::Local(self.data_dir.join("documents")),
+        }
     }
 }
 
@@ -175,6 +333,16 @@ mod tests {
         let s = format!("{c:?}");
         assert!(!s.contains("hunter22"), "{s}");
         assert!(s.contains("motcua:***@db"), "{s}");
+        let c = Config {
+            smtp_password: Some("smtp-secret".into()),
+            sms_key: Some("sms-secret".into()),
+            ..Config::default()
+        };
+        let s = format!("{c:?} {:?}", c.notify().unwrap());
+        assert!(
+            !s.contains("smtp-secret") && !s.contains("sms-secret"),
+            "{s}"
+        );
     }
 
     #[test]
@@ -195,6 +363,34 @@ mod tests {
             })
             .expect("loads");
             assert_eq!(c.data_dir, PathBuf::from("/flag"));
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn documents_go_to_the_data_directory_or_the_bucket() {
+        figment::Jail::expect_with(|jail| {
+            let c = Config::load(&Overrides::default()).expect("loads");
+            assert_eq!(c.max_upload_bytes, 20 * 1024 * 1024);
+            let local = format!("{:?}", c.documents());
+            assert!(local.contains("motcua-data/documents"), "{local}");
+            jail.set_env("MOTCUA_DOCUMENTS_S3_BUCKET", "ho-so");
+            jail.set_env("MOTCUA_DOCUMENTS_S3_ENDPOINT", "http://127.0.0.1:9000");
+            jail.set_env("MOTCUA_DOCUMENTS_S3_SECRET_KEY", "s3-secret");
+            jail.set_env("MOTCUA_DOCUMENTS_S3_ALLOW_HTTP", "true");
+            jail.set_env("MOTCUA_MAX_UPLOAD_BYTES", "1048576");
+            let c = Config::load(&Overrides::default()).expect("loads");
+            assert_eq!(c.web(false).unwrap().max_upload_bytes, 1024 * 1024);
+            match c.documents() {
+                motcua_web::blobs::BlobConfig::S3(s3) => {
+                    assert_eq!(s3.bucket, "ho-so");
+                    assert!(s3.allow_http);
+                    assert_eq!(s3.secret_key.as_deref(), Some("s3-secret"));
+                }
+                other => panic!("{other:?}"),
+            }
+            let printed = format!("{c:?}");
+            assert!(!printed.contains("s3-secret"), "{printed}");
             Ok(())
         });
     }

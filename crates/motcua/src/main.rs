@@ -5,8 +5,10 @@ mod audit_cmd;
 mod calendar_cmd;
 mod config;
 mod demo;
+mod documents_cmd;
 mod dossiers_cmd;
 mod procedures_cmd;
+mod stats_cmd;
 
 use std::io::Read;
 use std::net::SocketAddr;
@@ -63,6 +65,12 @@ enum Command {
     /// The legal calendar: holidays, working days, appointments, lunar dates.
     #[command(subcommand)]
     Calendar(calendar_cmd::CalendarCmd),
+    /// Statistics: rebuild the counters from the event log; generate benchmark data.
+    #[command(subcommand)]
+    Stats(stats_cmd::StatsCmd),
+    /// Documents: remove files no dossier holds.
+    #[command(subcommand)]
+    Documents(documents_cmd::DocumentsCmd),
 }
 
 #[derive(Subcommand)]
@@ -180,6 +188,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Procedures(cmd) => procedures_cmd::run(config, cmd).await,
         Command::Audit(cmd) => audit_cmd::run(config, cmd).await,
         Command::Dossiers(cmd) => dossiers_cmd::run(config, cmd).await,
+        Command::Stats(cmd) => stats_cmd::run(config, cmd).await,
+        Command::Documents(cmd) => documents_cmd::run(config, cmd).await,
     }
 }
 
@@ -193,7 +203,8 @@ async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
         let (procedures, applied) = demo::seed_catalogue(store.as_ref()).await?;
         tracing::info!(agencies, users, procedures, applied, "demo data ready");
     }
-    let state = motcua_web::AppState::new(store.clone(), config.web(demo)?);
+    let state = motcua_web::AppState::try_new(store.clone(), config.web(demo)?)
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
     let app = motcua_web::router(state);
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
@@ -202,13 +213,22 @@ async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
     tracing::info!(%addr, elapsed_ms = started.elapsed().as_millis() as u64, "listening on http://{addr}");
 
     let sweeper = tokio::spawn(sweep_sessions(store.clone()));
+    // Notices to citizens are delivered beside the server and stop with it.
+    let (stop_notices, notices_stopped) = tokio::sync::watch::channel(false);
+    let notices = motcua_web::notify::spawn(store.clone(), config.notify()?, notices_stopped)
+        .map_err(|e| anyhow::anyhow!("notices: {e}"))?;
     axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown_signal())
+    .with_graceful_shutdown(async move {
+        shutdown_signal().await;
+        let _ = stop_notices.send(true);
+    })
     .await?;
     sweeper.abort();
+    // The worker finishes the notices it holds (each attempt is bounded by its timeout).
+    let _ = notices.await;
     tracing::info!("stopped");
     Ok(())
 }

@@ -139,6 +139,8 @@ async fn write_children(
         );
         qb.build().execute(&mut **tx).await?;
     }
+    // The monthly subtree sums, in the same transaction.
+    super::stats_sql::roll_up(tx, order.iter().map(|k| (k.0, k.1, k.2, k.3, sums[k]))).await?;
     Ok(())
 }
 

@@ -5,11 +5,14 @@
 //! `postgres.rs` each include it as a module with their own `Db` type and the few statements
 //! where the dialects differ. Migrations are plain SQL per backend under `migrations/`.
 
+mod document_models;
 mod error;
 mod models;
+mod outbox;
 mod postgres;
 mod reference;
 mod sqlite;
+mod stat_models;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -18,8 +21,15 @@ use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
+pub use document_models::{DocumentLink, DocumentQuery, DocumentRecord};
 pub use error::{DbError, DbResult};
+
+/// How long this process trusts a dossier projection it read, when another process may have
+/// written it (its own writes are seen at once).
+pub const ROW_CACHE_TTL: std::time::Duration = std::time::Duration::from_secs(2);
 pub use models::*;
+pub use outbox::{OutboxOutcome, OutboxQuery, OutboxRow, OutboxStatus};
+pub use stat_models::*;
 
 /// Which database a store talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -128,11 +138,47 @@ pub trait Store: Send + Sync + 'static {
     /// imported. A code already present is `Conflict("dossiers_code_key")`.
     async fn import_dossiers(&self, batch: &[DossierWrite]) -> DbResult<()>;
     async fn dossier_by_code(&self, code: &str) -> DbResult<DossierRow>;
+    /// The dossiers an agency received (lodged) between two days (Vietnam time), in code order:
+    /// its register (sổ theo dõi hồ sơ).
+    async fn dossiers_received(
+        &self,
+        intake_agency: Uuid,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> DbResult<Vec<DossierRow>>;
     async fn dossier_head(&self, id: Uuid) -> DbResult<DossierRow>;
     async fn dossier_events(&self, id: Uuid) -> DbResult<Vec<StoredEvent>>;
     async fn list_dossiers(&self, q: &DossierQuery) -> DbResult<Page<DossierRow>>;
     /// The ids of every dossier (for the audit).
     async fn dossier_ids(&self) -> DbResult<Vec<Uuid>>;
+
+    // The outbox of notices (see `outbox.rs`).
+    /// Claims up to `limit` due pending messages for `lease`: in one statement each one's
+    /// attempts go up by one and its next attempt moves to the lease's end, so no other worker
+    /// (in this or another process) takes it until the lease ends or its outcome is recorded.
+    async fn claim_outbox(
+        &self,
+        now: DateTime<Utc>,
+        lease: chrono::Duration,
+        limit: i64,
+    ) -> DbResult<Vec<OutboxRow>>;
+    /// Records the outcome of the claim that made `attempts` equal to `attempt`. `false` when
+    /// that claim is no longer held (its lease ran out and another worker took the message, or
+    /// an administrator put it back in the queue): nothing is changed then.
+    async fn finish_outbox(
+        &self,
+        id: Uuid,
+        attempt: i32,
+        now: DateTime<Utc>,
+        outcome: &OutboxOutcome,
+    ) -> DbResult<bool>;
+    /// A page of messages, newest first.
+    async fn list_outbox(&self, q: &OutboxQuery) -> DbResult<Page<OutboxRow>>;
+    async fn outbox_message(&self, id: Uuid) -> DbResult<OutboxRow>;
+    /// Puts a failed or skipped message, or a pending one no worker holds, back in the queue,
+    /// due at `now`, its attempts reset. `Conflict("outbox_sent")` for a sent message (it is
+    /// never sent twice), `Conflict("outbox_in_flight")` while a worker holds it.
+    async fn retry_outbox(&self, id: Uuid, now: DateTime<Utc>) -> DbResult<OutboxRow>;
 
     // Accounts.
     async fn create_user(&self, u: &NewUser) -> DbResult<User>;
@@ -155,6 +201,46 @@ pub trait Store: Send + Sync + 'static {
     ) -> DbResult<(User, SessionKind)>;
     async fn delete_session(&self, token_hash: &str) -> DbResult<()>;
     async fn delete_expired_sessions(&self, now: DateTime<Utc>) -> DbResult<u64>;
+
+    // Statistics: the counters (`stat_daily`) and their monthly subtree roll-up.
+    /// Sums of the counters of each root's subtree over days (see [`StatSumQuery`]).
+    async fn stat_sums(&self, q: &StatSumQuery) -> DbResult<Vec<StatSum>>;
+    /// The monthly sums of one agency's subtree over the months of `from..=to`.
+    async fn stat_series(
+        &self,
+        root: Uuid,
+        from: NaiveDate,
+        to: NaiveDate,
+        metrics: &[String],
+    ) -> DbResult<Vec<StatMonth>>;
+    /// Received, unfinished dossiers past (or near) their appointment, from the projection.
+    async fn stat_overdue(&self, q: &OverdueQuery) -> DbResult<Vec<OverdueCount>>;
+    /// Procedures applied by any agency of a subtree.
+    async fn stat_applied_procedures(&self, root: Uuid) -> DbResult<Vec<String>>;
+    /// Office hours as stored (JSON) of every agency that has its own.
+    async fn office_hours_all(&self) -> DbResult<Vec<(Uuid, String)>>;
+    /// Replaces every counter with those `replay` recomputes from each dossier's event log,
+    /// and the roll-up with their sums, in ONE transaction.
+    async fn rebuild_stats(&self, replay: &mut ReplayDossier<'_>) -> DbResult<RebuildReport>;
+    /// Every counter cell and roll-up row, ordered (for checks on small databases).
+    async fn stat_dump(&self) -> DbResult<(Vec<CounterDelta>, Vec<RollupRow>)>;
+
+    // Documents (see `documents_sql.rs`); the bytes are in the web layer's document store.
+    /// Appends a command's events as [`Store::append_dossier`] does (same `Conflict`) and
+    /// records the files it attached (each file once in `documents`; the dossier, event and
+    /// component in `dossier_documents`), all in ONE transaction.
+    async fn append_dossier_documents(
+        &self,
+        expected_seq: i32,
+        write: &DossierWrite,
+        links: &[DocumentLink],
+    ) -> DbResult<()>;
+    /// A dossier's files, in the order they were attached.
+    async fn dossier_documents(&self, dossier: Uuid) -> DbResult<Vec<DocumentRecord>>;
+    /// Files held for a person or an account (every filter of `q`), newest first.
+    async fn find_documents(&self, q: &DocumentQuery) -> DbResult<Vec<DocumentRecord>>;
+    /// Which of these hashes some dossier holds (a `documents` row).
+    async fn known_documents(&self, sha256: &[String]) -> DbResult<Vec<String>>;
 }
 
 pub type DynStore = Arc<dyn Store>;

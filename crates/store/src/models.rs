@@ -361,6 +361,14 @@ pub struct DossierQuery {
     pub due_before: Option<DateTime<Utc>>,
     /// Folded words matched against code, applicant name and procedure.
     pub q: Option<String>,
+    /// Only dossiers whose current step this user holds.
+    pub assignee: Option<Uuid>,
+    /// Also refused, stopped, returned and withdrawn dossiers (otherwise only open ones, unless
+    /// `statuses` names them).
+    pub include_closed: bool,
     pub limit: i64,
     pub offset: i64,
 }
+
+/// Queues count at most this many matches (a page says "more than" beyond it).
+pub const QUEUE_COUNT_CAP: i64 = 10_000;

@@ -26,10 +26,21 @@ pub struct SqlStore {
     pub(super) write_pool: Pool<Db>,
     /// The intake writer, which group-commits new dossiers.
     intake: tokio::sync::mpsc::Sender<dossier_writes::CreateJob>,
+    /// Dossier projections by code, read most: forgotten by every write of this process, and
+    /// after [`crate::ROW_CACHE_TTL`] (what another process wrote).
+    rows: moka::sync::Cache<String, DossierRow>,
+    /// Bumped by every dossier write of this process: a read that raced a write is not cached.
+    row_writes: std::sync::atomic::AtomicU64,
 }
 
+#[path = "documents_sql.rs"]
+mod documents_sql;
 #[path = "dossier_writes.rs"]
 mod dossier_writes;
+#[path = "outbox_sql.rs"]
+mod outbox_sql;
+#[path = "stats_sql.rs"]
+mod stats_sql;
 
 /// Adds one `AND (...)` per query word: a word typed without accents matches the ASCII fold of
 /// the text, a word with accents its tone key; both as a word prefix.
@@ -112,7 +123,19 @@ impl SqlStore {
             pool,
             write_pool,
             intake,
+            rows: moka::sync::Cache::builder()
+                .max_capacity(100_000)
+                .time_to_live(crate::ROW_CACHE_TTL)
+                .build(),
+            row_writes: std::sync::atomic::AtomicU64::new(0),
         }
+    }
+
+    /// Forgets a cached projection after (and before the commit of) a write to it.
+    fn forget_row(&self, code: &str) {
+        self.row_writes
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        self.rows.invalidate(code);
     }
 
     async fn grants(&self, user_id: Uuid) -> DbResult<Vec<Grant>> {
@@ -860,8 +883,11 @@ impl Store for SqlStore {
 
     async fn append_dossier(&self, expected_seq: i32, write: &DossierWrite) -> DbResult<()> {
         let mut tx = begin_write(&self.write_pool).await?;
-        dossier_writes::append(&mut tx, write, expected_seq).await?;
+        let written = dossier_writes::append(&mut tx, write, expected_seq).await;
+        self.forget_row(&write.row.code);
+        written?;
         tx.commit().await?;
+        self.forget_row(&write.row.code);
         Ok(())
     }
 
@@ -906,11 +932,44 @@ impl Store for SqlStore {
     }
 
     async fn dossier_by_code(&self, code: &str) -> DbResult<DossierRow> {
-        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        if let Some(row) = self.rows.get(code) {
+            return Ok(row);
+        }
+        let before = self.row_writes.load(std::sync::atomic::Ordering::SeqCst);
+        let row: DossierRow = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {DOSSIER_COLUMNS} FROM dossiers WHERE code = $1"
         )))
         .bind(code)
         .fetch_one(&self.pool)
+        .await?;
+        if self.row_writes.load(std::sync::atomic::Ordering::SeqCst) == before {
+            self.rows.insert(code.to_string(), row.clone());
+        }
+        Ok(row)
+    }
+
+    async fn dossiers_received(
+        &self,
+        intake_agency: Uuid,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> DbResult<Vec<DossierRow>> {
+        let vn = chrono::FixedOffset::east_opt(7 * 3600).expect("offset");
+        let start = |d: NaiveDate| {
+            d.and_hms_opt(0, 0, 0)
+                .and_then(|t| t.and_local_timezone(vn).single())
+                .map(|t| t.with_timezone(&Utc))
+                .ok_or_else(|| DbError::Other(format!("bad day {d}")))
+        };
+        let (a, b) = (start(from)?, start(to.succ_opt().unwrap_or(to))?);
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {DOSSIER_COLUMNS} FROM dossiers WHERE intake_agency_id = $1 \
+             AND submitted_at >= $2 AND submitted_at < $3 ORDER BY code LIMIT 10000"
+        )))
+        .bind(intake_agency)
+        .bind(a)
+        .bind(b)
+        .fetch_all(&self.pool)
         .await?)
     }
 
@@ -952,6 +1011,13 @@ impl Store for SqlStore {
                 }
                 qb.push(")");
             }
+            if q.statuses.is_empty() && !q.include_closed {
+                qb.push(" AND active = TRUE");
+            }
+            if let Some(user) = q.assignee {
+                // The assignee column holds the UUID as the state's JSON writes it.
+                qb.push(" AND assignee = ").push_bind(user.to_string());
+            }
             if let Some(t) = q.due_before {
                 qb.push(" AND appointment < ").push_bind(t);
             }
@@ -961,8 +1027,13 @@ impl Store for SqlStore {
                 }
             }
         };
-        let mut count = QueryBuilder::<Db>::new("SELECT COUNT(*) FROM dossiers");
+        // Counted up to the cap + 1: a queue of a million does not count a million rows.
+        let mut count = QueryBuilder::<Db>::new("SELECT COUNT(*) FROM (SELECT 1 FROM dossiers");
         filters(&mut count);
+        count
+            .push(" LIMIT ")
+            .push_bind(QUEUE_COUNT_CAP + 1)
+            .push(") AS matches");
         let (total,): (i64,) = count.build_query_as().fetch_one(&self.pool).await?;
         let mut qb = QueryBuilder::<Db>::new(format!("SELECT {DOSSIER_COLUMNS} FROM dossiers"));
         filters(&mut qb);
@@ -979,6 +1050,37 @@ impl Store for SqlStore {
             .fetch_all(&self.pool)
             .await?;
         Ok(rows.into_iter().map(|(id,)| id).collect())
+    }
+
+    async fn claim_outbox(
+        &self,
+        now: DateTime<Utc>,
+        lease: chrono::Duration,
+        limit: i64,
+    ) -> DbResult<Vec<crate::OutboxRow>> {
+        outbox_sql::claim(&self.write_pool, now, lease, limit).await
+    }
+
+    async fn finish_outbox(
+        &self,
+        id: Uuid,
+        attempt: i32,
+        now: DateTime<Utc>,
+        outcome: &crate::OutboxOutcome,
+    ) -> DbResult<bool> {
+        outbox_sql::finish(&self.write_pool, id, attempt, now, outcome).await
+    }
+
+    async fn list_outbox(&self, q: &crate::OutboxQuery) -> DbResult<Page<crate::OutboxRow>> {
+        outbox_sql::list(&self.pool, q).await
+    }
+
+    async fn outbox_message(&self, id: Uuid) -> DbResult<crate::OutboxRow> {
+        outbox_sql::get(&self.pool, id).await
+    }
+
+    async fn retry_outbox(&self, id: Uuid, now: DateTime<Utc>) -> DbResult<crate::OutboxRow> {
+        outbox_sql::retry(&self.write_pool, id, now).await
     }
 
     async fn create_user(&self, u: &NewUser) -> DbResult<User> {
@@ -1116,5 +1218,68 @@ impl Store for SqlStore {
             .execute(&self.pool)
             .await?
             .rows_affected())
+    }
+
+    async fn stat_sums(&self, q: &crate::StatSumQuery) -> DbResult<Vec<crate::StatSum>> {
+        stats_sql::sums(&self.pool, q).await
+    }
+
+    async fn stat_series(
+        &self,
+        root: Uuid,
+        from: NaiveDate,
+        to: NaiveDate,
+        metrics: &[String],
+    ) -> DbResult<Vec<crate::StatMonth>> {
+        stats_sql::series(&self.pool, root, from, to, metrics).await
+    }
+
+    async fn stat_overdue(&self, q: &crate::OverdueQuery) -> DbResult<Vec<crate::OverdueCount>> {
+        stats_sql::overdue(&self.pool, q).await
+    }
+
+    async fn stat_applied_procedures(&self, root: Uuid) -> DbResult<Vec<String>> {
+        stats_sql::applied_procedures(&self.pool, root).await
+    }
+
+    async fn office_hours_all(&self) -> DbResult<Vec<(Uuid, String)>> {
+        stats_sql::office_hours_all(&self.pool).await
+    }
+
+    async fn rebuild_stats(
+        &self,
+        replay: &mut crate::ReplayDossier<'_>,
+    ) -> DbResult<crate::RebuildReport> {
+        stats_sql::rebuild(&self.write_pool, replay).await
+    }
+
+    async fn stat_dump(&self) -> DbResult<(Vec<CounterDelta>, Vec<crate::RollupRow>)> {
+        stats_sql::dump(&self.pool).await
+    }
+
+    async fn append_dossier_documents(
+        &self,
+        expected_seq: i32,
+        write: &DossierWrite,
+        links: &[crate::DocumentLink],
+    ) -> DbResult<()> {
+        let written = documents_sql::append(&self.write_pool, expected_seq, write, links).await;
+        self.forget_row(&write.row.code);
+        written
+    }
+
+    async fn dossier_documents(&self, dossier: Uuid) -> DbResult<Vec<crate::DocumentRecord>> {
+        documents_sql::list(&self.pool, dossier).await
+    }
+
+    async fn find_documents(
+        &self,
+        q: &crate::DocumentQuery,
+    ) -> DbResult<Vec<crate::DocumentRecord>> {
+        documents_sql::find(&self.pool, q).await
+    }
+
+    async fn known_documents(&self, sha256: &[String]) -> DbResult<Vec<String>> {
+        documents_sql::known(&self.pool, sha256).await
     }
 }

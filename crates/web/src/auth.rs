@@ -174,8 +174,13 @@ impl FromRequestParts<AppState> for MaybeCaller {
             return Ok(MaybeCaller(None));
         };
         let token_hash = hash_secret(secret);
-        match state.store.session_user(&token_hash, Utc::now()).await {
-            Ok((user, kind)) => {
+        match state
+            .lookups
+            .session(state.store.as_ref(), &token_hash)
+            .await?
+        {
+            Some(found) => {
+                let (user, kind) = (*found).clone();
                 let caller = Caller {
                     user,
                     kind,
@@ -184,8 +189,7 @@ impl FromRequestParts<AppState> for MaybeCaller {
                 parts.extensions.insert(caller.clone());
                 Ok(MaybeCaller(Some(caller)))
             }
-            Err(DbError::NotFound) => Ok(MaybeCaller(None)),
-            Err(e) => Err(e.into()),
+            None => Ok(MaybeCaller(None)),
         }
     }
 }

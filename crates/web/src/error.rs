@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 use motcua_store::DbError;
 use serde::Serialize;
 
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum AppError {
     /// 400/422: the request is wrong; `code` is stable, `message` is for people.
     #[error("{code}: {message}")]

@@ -5,8 +5,11 @@
 
 pub mod api;
 pub mod auth;
+pub mod blobs;
 pub mod error;
+pub mod lookups;
 pub mod metrics;
+pub mod notify;
 pub mod service;
 pub mod state;
 pub mod ui;

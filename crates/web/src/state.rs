@@ -25,6 +25,13 @@ pub struct WebConfig {
     pub holiday_rules: motcua_domain::calendar::RulePack,
     /// Public dossier look-ups allowed per address and minute.
     pub lookups_per_minute: u32,
+    /// The address citizens reach motcua at (links in notices, QR codes on receipts).
+    pub public_url: String,
+    /// Largest accepted document upload (PDF, JPEG, PNG), in bytes; the JSON limit above
+    /// stays for everything else.
+    pub max_upload_bytes: usize,
+    /// Where the documents' bytes are kept (the binary: `<data_dir>/documents` or S3).
+    pub documents: crate::blobs::BlobConfig,
 }
 
 impl Default for WebConfig {
@@ -37,6 +44,9 @@ impl Default for WebConfig {
             demo: false,
             holiday_rules: motcua_domain::calendar::RulePack::vietnam(),
             lookups_per_minute: 60,
+            public_url: "http://127.0.0.1:8080".into(),
+            max_upload_bytes: 20 * 1024 * 1024,
+            documents: crate::blobs::BlobConfig::default(),
         }
     }
 }
@@ -52,13 +62,23 @@ pub struct AppState {
     /// Limits the public dossier look-up per address.
     pub lookup_limiter: Arc<RateLimiter>,
     pub ancestors: Arc<AncestorCache>,
+    pub lookups: Arc<crate::lookups::Lookups>,
+    /// The documents' bytes.
+    pub blobs: Arc<crate::blobs::Blobs>,
 }
 
 impl AppState {
+    /// The state; panics if the document store cannot be opened (use [`AppState::try_new`]
+    /// where that is a configuration error to report).
     pub fn new(store: DynStore, config: WebConfig) -> Self {
+        Self::try_new(store, config).expect("the document store opens")
+    }
+
+    pub fn try_new(store: DynStore, config: WebConfig) -> Result<Self, crate::blobs::BlobError> {
+        let blobs = Arc::new(crate::blobs::Blobs::open(&config.documents)?);
         let calendar = Arc::new(CalendarCache::new(config.holiday_rules.clone()));
         let lookup_limiter = Arc::new(RateLimiter::new(config.lookups_per_minute));
-        AppState {
+        Ok(AppState {
             store,
             config: Arc::new(config),
             limiter: Arc::new(LoginLimiter::new(Duration::from_secs(300), 5, 50)),
@@ -67,6 +87,8 @@ impl AppState {
             search: Arc::new(SearchCache::default()),
             lookup_limiter,
             ancestors: Arc::new(AncestorCache::default()),
-        }
+            lookups: Arc::default(),
+            blobs,
+        })
     }
 }

@@ -17,6 +17,7 @@ use crate::catalogue::model::Channel;
 
 use super::applicant::Applicant;
 use super::code::DossierCode;
+use super::document::{DocumentSource, MediaType};
 
 /// Who performs a transition: a user acting in one role.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -202,6 +203,17 @@ pub enum DossierAction {
     ReturnResult { via: ReturnChannel },
     /// The applicant withdraws the dossier (rút hồ sơ). Terminal.
     Withdraw { reason: Option<String> },
+    /// Attach a file to a component (số hóa thành phần hồ sơ): scanned at the counter by a
+    /// receiving officer, uploaded by the citizen who lodged online, or taken from data
+    /// already held (re-use, by either). The file is named by the hex SHA-256 of its bytes;
+    /// storing the bytes is the service layer's, before it stores the event.
+    AttachDocument {
+        component: String,
+        sha256: String,
+        media_type: MediaType,
+        size: u64,
+        source: DocumentSource,
+    },
 }
 
 impl DossierAction {
@@ -227,6 +239,7 @@ impl DossierAction {
             Self::CollectFee { .. } => "collect_fee",
             Self::ReturnResult { .. } => "return_result",
             Self::Withdraw { .. } => "withdraw",
+            Self::AttachDocument { .. } => "attach_document",
         }
     }
 
@@ -254,6 +267,11 @@ impl DossierAction {
             Self::CollectFee { .. } => "thu phí, lệ phí",
             Self::ReturnResult { .. } => "trả kết quả",
             Self::Withdraw { .. } => "rút hồ sơ",
+            Self::AttachDocument {
+                source: DocumentSource::Reused { .. },
+                ..
+            } => "sử dụng lại giấy tờ đã số hóa",
+            Self::AttachDocument { .. } => "đính kèm thành phần hồ sơ",
         }
     }
 }

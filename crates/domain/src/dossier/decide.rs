@@ -18,6 +18,7 @@ use super::command::{
     Actor, Command, DossierAction, PaymentMethod, ProcedureRef, ResultForm, ReturnChannel,
     Submission,
 };
+use super::document::{DocumentSource, MAX_COMPONENT_CHARS, is_sha256_hex};
 use super::error::DossierError;
 use super::event::{Event, EventEnvelope};
 use super::state::{DossierState, Status};
@@ -56,7 +57,7 @@ pub fn allowed_statuses(action: &DossierAction) -> &'static [Status] {
             S::Done,
         ],
         A::ReturnResult { .. } => &[S::Done],
-        A::Withdraw { .. } => &[
+        A::Withdraw { .. } | A::AttachDocument { .. } => &[
             S::Submitted,
             S::AwaitingIntakeSupplement,
             S::Received,
@@ -81,9 +82,10 @@ pub fn allowed_roles(action: &DossierAction) -> &'static [Role] {
         | A::Refuse { .. }
         | A::Forward { .. }
         | A::ReturnResult { .. } => OFFICER,
-        A::ProvideSupplement { .. } | A::CollectFee { .. } | A::Withdraw { .. } => {
-            CITIZEN_OR_OFFICER
-        }
+        A::ProvideSupplement { .. }
+        | A::CollectFee { .. }
+        | A::Withdraw { .. }
+        | A::AttachDocument { .. } => CITIZEN_OR_OFFICER,
         A::AssignStep { .. }
         | A::CompleteStep { .. }
         | A::RequestSupplement { .. }
@@ -356,6 +358,21 @@ pub fn decide(state: &DossierState, command: &Command) -> Result<Vec<Event>, Dos
         A::Withdraw { reason } => Event::Withdrawn {
             reason: clean_opt(reason.as_deref()),
         },
+        A::AttachDocument {
+            component,
+            sha256,
+            media_type,
+            size,
+            source,
+        } => attached(state, actor, component, sha256, *size, source, label).map(
+            |(component, source)| Event::DocumentAttached {
+                component,
+                sha256: sha256.clone(),
+                media_type: *media_type,
+                size: *size,
+                source,
+            },
+        )?,
     };
     Ok(vec![event])
 }
@@ -401,6 +418,62 @@ fn precheck(
         return Err(DossierError::NotOwner { action: label });
     }
     Ok(())
+}
+
+/// The checks of an attachment; returns the trimmed component and the source.
+fn attached(
+    state: &DossierState,
+    actor: Actor,
+    component: &str,
+    sha256: &str,
+    size: u64,
+    source: &DocumentSource,
+    label: &'static str,
+) -> Result<(String, DocumentSource), DossierError> {
+    // A citizen adds files while the dossier waits for them (before the check, or when asked
+    // for a supplement), not while it is being examined.
+    if actor.role == Role::Citizen
+        && !matches!(
+            state.status,
+            S::Submitted | S::AwaitingIntakeSupplement | S::AwaitingSupplement
+        )
+    {
+        return Err(DossierError::NotAllowedInState {
+            status: state.status,
+            action: label,
+        });
+    }
+    let component = component.trim();
+    if component.is_empty() || component.chars().count() > MAX_COMPONENT_CHARS {
+        return Err(DossierError::DocumentComponentInvalid);
+    }
+    if !is_sha256_hex(sha256) {
+        return Err(DossierError::DocumentHashInvalid);
+    }
+    if size == 0 {
+        return Err(DossierError::DocumentEmpty);
+    }
+    match (source, actor.role) {
+        (DocumentSource::Scanned, Role::ReceivingOfficer)
+        | (DocumentSource::Uploaded, Role::Citizen)
+        | (DocumentSource::Reused { .. }, _) => {}
+        _ => return Err(DossierError::DocumentSourceNotAllowed { role: actor.role }),
+    }
+    if let DocumentSource::Reused { from_dossier } = source
+        && state.code.as_ref() == Some(from_dossier)
+    {
+        return Err(DossierError::ReuseFromSameDossier);
+    }
+    if state
+        .documents
+        .iter()
+        .any(|d| d.component == component && d.sha256 == sha256)
+    {
+        return Err(DossierError::DocumentAlreadyAttached {
+            component: component.to_owned(),
+        });
+    }
+    Ok((component.to_owned(), source.clone()))
 }
 
 fn submitted(s: &Submission, at: DateTime<Utc>) -> Result<Event, DossierError> {
@@ -588,6 +661,19 @@ pub fn originating_command(envelope: &EventEnvelope) -> Command {
         Event::ResultReturned { via } => A::ReturnResult { via: *via },
         Event::Withdrawn { reason } => A::Withdraw {
             reason: reason.clone(),
+        },
+        Event::DocumentAttached {
+            component,
+            sha256,
+            media_type,
+            size,
+            source,
+        } => A::AttachDocument {
+            component: component.clone(),
+            sha256: sha256.clone(),
+            media_type: *media_type,
+            size: *size,
+            source: source.clone(),
         },
     };
     Command {

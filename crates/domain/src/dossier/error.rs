@@ -94,6 +94,18 @@ pub enum DossierError {
     FeeAmountInvalid { amount: u64, outstanding: u64 },
     #[error("citizens pay online only")]
     PaymentMethodNotAllowed,
+    #[error("the component of a document is empty or too long")]
+    DocumentComponentInvalid,
+    #[error("the document's SHA-256 is not 64 lower-case hex digits")]
+    DocumentHashInvalid,
+    #[error("the document is empty")]
+    DocumentEmpty,
+    #[error("role {role:?} may not attach a document from that source")]
+    DocumentSourceNotAllowed { role: Role },
+    #[error("a dossier cannot re-use its own documents")]
+    ReuseFromSameDossier,
+    #[error("the document is already attached to component {component:?}")]
+    DocumentAlreadyAttached { component: String },
     #[error("invalid applicant: {0}")]
     Applicant(#[from] ApplicantError),
     #[error("invalid dossier code: {0}")]
@@ -144,6 +156,12 @@ impl DossierError {
             Self::NoFeeDue => "no_fee_due",
             Self::FeeAmountInvalid { .. } => "fee_amount_invalid",
             Self::PaymentMethodNotAllowed => "payment_method_not_allowed",
+            Self::DocumentComponentInvalid => "document_component_invalid",
+            Self::DocumentHashInvalid => "document_hash_invalid",
+            Self::DocumentEmpty => "empty_file",
+            Self::DocumentSourceNotAllowed { .. } => "document_source_not_allowed",
+            Self::ReuseFromSameDossier => "reuse_from_same_dossier",
+            Self::DocumentAlreadyAttached { .. } => "document_already_attached",
             Self::Applicant(e) => e.code(),
             Self::Code(e) => e.code(),
             Self::SequenceExhausted => "sequence_exhausted",
@@ -259,6 +277,22 @@ impl DossierError {
             ),
             Self::PaymentMethodNotAllowed => {
                 "Công dân chỉ có thể tự thanh toán bằng hình thức trực tuyến.".to_owned()
+            }
+            Self::DocumentComponentInvalid => format!(
+                "Cần ghi tên thành phần hồ sơ của tệp (không quá {} ký tự).",
+                super::document::MAX_COMPONENT_CHARS
+            ),
+            Self::DocumentHashInvalid => "Mã băm SHA-256 của tệp không hợp lệ.".to_owned(),
+            Self::DocumentEmpty => "Tệp tải lên rỗng.".to_owned(),
+            Self::DocumentSourceNotAllowed { role } => format!(
+                "Người dùng với vai trò «{}» không thể đính kèm tệp theo cách này: cán bộ tiếp nhận số hóa tại Bộ phận Một cửa, công dân tải lên trực tuyến.",
+                role.label_vi()
+            ),
+            Self::ReuseFromSameDossier => {
+                "Không thể sử dụng lại giấy tờ của chính hồ sơ này.".to_owned()
+            }
+            Self::DocumentAlreadyAttached { component } => {
+                format!("Tệp này đã được đính kèm vào thành phần «{component}» của hồ sơ.")
             }
             Self::Applicant(e) => e.message_vi(),
             Self::Code(e) => e.message_vi(),

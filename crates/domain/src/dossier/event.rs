@@ -14,6 +14,7 @@ use crate::catalogue::model::Channel;
 use super::applicant::Applicant;
 use super::code::DossierCode;
 use super::command::{Actor, PaymentMethod, ProcedureRef, ResultForm, ReturnChannel};
+use super::document::{DocumentSource, MediaType};
 
 /// What is stored: one event, numbered within its dossier (1, 2, …), with its instant and actor.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -108,11 +109,20 @@ pub enum Event {
     ResultReturned { via: ReturnChannel },
     /// Withdrawn by the applicant.
     Withdrawn { reason: Option<String> },
+    /// A file attached to a component: scanned, uploaded, or re-used from data already held.
+    DocumentAttached {
+        component: String,
+        /// Hex SHA-256 of the file's bytes.
+        sha256: String,
+        media_type: MediaType,
+        size: u64,
+        source: DocumentSource,
+    },
 }
 
 impl Event {
     /// Every kind name, in lifecycle order.
-    pub const KINDS: [&'static str; 19] = [
+    pub const KINDS: [&'static str; 20] = [
         "submitted",
         "received",
         "intake_supplement_requested",
@@ -132,6 +142,7 @@ impl Event {
         "fee_collected",
         "result_returned",
         "withdrawn",
+        "document_attached",
     ];
 
     /// The stable kind name (the serde tag).
@@ -156,6 +167,7 @@ impl Event {
             Self::FeeCollected { .. } => "fee_collected",
             Self::ResultReturned { .. } => "result_returned",
             Self::Withdrawn { .. } => "withdrawn",
+            Self::DocumentAttached { .. } => "document_attached",
         }
     }
 
@@ -189,6 +201,11 @@ impl Event {
             Self::FeeCollected { .. } => "Thu phí, lệ phí",
             Self::ResultReturned { .. } => "Trả kết quả",
             Self::Withdrawn { .. } => "Rút hồ sơ",
+            Self::DocumentAttached {
+                source: DocumentSource::Reused { .. },
+                ..
+            } => "Sử dụng lại dữ liệu đã số hóa",
+            Self::DocumentAttached { .. } => "Số hóa thành phần hồ sơ",
         }
     }
 }

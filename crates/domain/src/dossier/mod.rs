@@ -10,6 +10,8 @@
 //! - [`event`](Event): what happened, as stored ([`EventEnvelope`]).
 //! - [`state`](DossierState): the fold of the events, with its [`Status`].
 //! - `decide`: every rule — [`decide`], [`execute`], [`replay`] / [`fold`].
+//! - [`document`](AttachedDocument): accepted file types recognised by content
+//!   ([`MediaType::sniff`]), where a file came from ([`DocumentSource`]).
 //! - [`error`](DossierError): refusals, each with a stable `code()` and a Vietnamese
 //!   `message_vi()`.
 //! - [`timeliness`]: the effective appointment, legal and statistical on-time classification,
@@ -26,19 +28,20 @@
 //! | status (label) | allowed actions → next status |
 //! |---|---|
 //! | `empty` (Chưa khởi tạo) | submit → submitted; receive_direct (counter, postal) → received |
-//! | `submitted` (Chờ tiếp nhận) | receive → received; request_intake_supplement → awaiting_intake_supplement; refuse → **refused**; withdraw → **withdrawn** |
-//! | `awaiting_intake_supplement` (Chờ bổ sung, hoàn thiện để tiếp nhận) | provide_supplement → submitted; withdraw → **withdrawn** |
-//! | `received` (Đã tiếp nhận) | forward → processing; stop → **stopped**; apologize; collect_fee; withdraw → **withdrawn** |
-//! | `processing` (Đang xử lý) | assign_step, complete_step; transfer → processing (next agency); request_supplement → awaiting_supplement; approve → approved; reject → rejected; stop → **stopped**; apologize; collect_fee; withdraw → **withdrawn** |
-//! | `awaiting_supplement` (Tạm dừng, chờ bổ sung hồ sơ) | provide_supplement → processing; stop → **stopped**; collect_fee; withdraw → **withdrawn** |
-//! | `approved` (Đã phê duyệt), `rejected` (Không đủ điều kiện giải quyết) | record_result → done; assign_step, complete_step; apologize; collect_fee; withdraw → **withdrawn** |
-//! | `done` (Đã xử lý xong) | return_result → **returned**; assign_step, complete_step; collect_fee; withdraw → **withdrawn** |
+//! | `submitted` (Chờ tiếp nhận) | receive → received; request_intake_supplement → awaiting_intake_supplement; refuse → **refused**; attach_document; withdraw → **withdrawn** |
+//! | `awaiting_intake_supplement` (Chờ bổ sung, hoàn thiện để tiếp nhận) | provide_supplement → submitted; attach_document; withdraw → **withdrawn** |
+//! | `received` (Đã tiếp nhận) | forward → processing; stop → **stopped**; apologize; collect_fee; attach_document; withdraw → **withdrawn** |
+//! | `processing` (Đang xử lý) | assign_step, complete_step; transfer → processing (next agency); request_supplement → awaiting_supplement; approve → approved; reject → rejected; stop → **stopped**; apologize; collect_fee; attach_document; withdraw → **withdrawn** |
+//! | `awaiting_supplement` (Tạm dừng, chờ bổ sung hồ sơ) | provide_supplement → processing; stop → **stopped**; collect_fee; attach_document; withdraw → **withdrawn** |
+//! | `approved` (Đã phê duyệt), `rejected` (Không đủ điều kiện giải quyết) | record_result → done; assign_step, complete_step; apologize; collect_fee; attach_document; withdraw → **withdrawn** |
+//! | `done` (Đã xử lý xong) | return_result → **returned**; assign_step, complete_step; collect_fee; attach_document; withdraw → **withdrawn** |
 //! | **refused** (Từ chối tiếp nhận), **stopped** (Dừng giải quyết), **returned** (Đã trả kết quả), **withdrawn** (Đã rút hồ sơ) | nothing: terminal |
 //!
 //! Actions without an arrow keep the status. Roles: submit online — citizen; submit at the
 //! counter or by post, receive_direct, receive, request_intake_supplement, refuse, forward,
 //! return_result — receiving officer; provide_supplement, collect_fee (citizens: online
-//! payment only), withdraw — the citizen who lodged online, or a receiving officer;
+//! payment only), withdraw, attach_document — the citizen who lodged online, or a receiving
+//! officer;
 //! assign_step, complete_step, request_supplement, apologize, record_result — receiving
 //! officer, specialist or leader (a step is completed or reassigned by its assignee or a
 //! leader); transfer, stop — specialist or leader; approve, reject — leader.
@@ -66,6 +69,13 @@
 //!   checked too); which agencies a user may act for stays the question of
 //!   [`crate::auth::Principal::may`]. Citizens act only on dossiers they lodged online; for a
 //!   counter or postal dossier the receiving officer records what the citizen asks.
+//! - Documents (số hóa, Decree 45/2020, Circular 01/2023): a receiving officer attaches files
+//!   scanned at the counter in any open status; the citizen uploads online only while the
+//!   dossier waits for them (before the check, or when asked for a supplement); either may
+//!   attach a file taken from the same person's earlier dossier (re-use; that it is the same
+//!   person's is checked by the service, which holds the data). The same file is attached to a
+//!   component once. The electronic result's file is the `file_ref` of `record_result`
+//!   (`sha256:<hex>`), not a separate event.
 //! - The applicant's birth year (from the identification number) is checked against the
 //!   Vietnam date of the command. Phone numbers: mobile numbers have 10 digits, landlines 11
 //!   (02x area codes since the 2017 renumbering), both also in `+84` form.
@@ -74,6 +84,7 @@ mod applicant;
 mod code;
 mod command;
 mod decide;
+mod document;
 mod error;
 mod event;
 mod state;
@@ -92,6 +103,9 @@ pub use command::{
 };
 pub use decide::{
     allowed_roles, allowed_statuses, decide, execute, fold, originating_command, replay,
+};
+pub use document::{
+    AttachedDocument, DocumentSource, MAX_COMPONENT_CHARS, MediaType, is_sha256_hex,
 };
 pub use error::DossierError;
 pub use event::{Event, EventEnvelope};

@@ -13,6 +13,7 @@ use crate::catalogue::model::Channel;
 use super::applicant::Applicant;
 use super::code::DossierCode;
 use super::command::{Actor, PaymentMethod, ProcedureRef, ResultForm, ReturnChannel};
+use super::document::AttachedDocument;
 use super::event::{Event, EventEnvelope};
 
 /// Where a dossier stands.
@@ -316,6 +317,10 @@ pub struct DossierState {
     pub refusal: Option<Closure>,
     pub stop: Option<Closure>,
     pub withdrawal: Option<Closure>,
+    /// Files attached to the components (số hóa), in order; the electronic result's file is
+    /// in [`ResultRecord::form`]. Absent from states stored before documents existed.
+    #[serde(default)]
+    pub documents: Vec<AttachedDocument>,
 }
 
 impl DossierState {
@@ -332,6 +337,17 @@ impl DossierState {
     /// The assignee of the active step.
     pub fn assignee(&self) -> Option<Uuid> {
         self.active_step.as_ref().map(|s| s.assignee)
+    }
+
+    /// Digitised as the national index counts it (Decision 766 indicator 4.2): a file on a
+    /// component and an electronic result (result code and file).
+    pub fn is_digitised(&self) -> bool {
+        !self.documents.is_empty() && self.result.as_ref().is_some_and(|r| r.form.is_electronic())
+    }
+
+    /// Whether a component was taken from data already held (indicator 4.3).
+    pub fn reuses_data(&self) -> bool {
+        self.documents.iter().any(|d| d.source.is_reused())
     }
 
     /// Fees still to collect.
@@ -572,6 +588,23 @@ impl DossierState {
                 self.status = Status::Returned;
                 self.returned_at = Some(at);
                 self.returned_via = Some(*via);
+            }
+            Event::DocumentAttached {
+                component,
+                sha256,
+                media_type,
+                size,
+                source,
+            } => {
+                self.documents.push(AttachedDocument {
+                    component: component.clone(),
+                    sha256: sha256.clone(),
+                    media_type: *media_type,
+                    size: *size,
+                    source: source.clone(),
+                    at,
+                    by: actor,
+                });
             }
             Event::Withdrawn { reason } => {
                 self.status = Status::Withdrawn;

@@ -138,6 +138,14 @@ fn event_deltas<F>(
         }
         _ => {}
     }
+    // Digitised (a file on a component and an electronic result, indicator 4.2) and re-using
+    // data already held (4.3): each dossier once, at the event that first makes it so.
+    if !prev.is_digitised() && next.is_digitised() {
+        push.one(here, Metric::Digitised);
+    }
+    if !prev.reuses_data() && next.reuses_data() {
+        push.one(here, Metric::Reused);
+    }
 
     // The finish ("kết thúc xử lý") of a received dossier: the one event that sets
     // `finished_at`, so each dossier finishes once, at the agency holding it.

@@ -67,10 +67,11 @@ pub enum Metric {
     PaidOnline,
     /// Results handed to the applicant (đã trả kết quả).
     Returned,
-    /// Digitised dossiers (components and result on file). Reserved: no event carries it yet.
+    /// Digitised dossiers (a file on a component and an electronic result), counted once, at
+    /// the event that completes the pair.
     Digitised,
-    /// Dossiers reusing digitised data or the citizen's store. Reserved: no event carries it
-    /// yet.
+    /// Dossiers reusing digitised data (a component taken from the same person's earlier
+    /// dossier), counted once, at the first re-used component.
     Reused,
 }
 
@@ -183,11 +184,6 @@ impl Metric {
             Metric::Digitised => "Hồ sơ được số hóa",
             Metric::Reused => "Hồ sơ tái sử dụng dữ liệu số hóa",
         }
-    }
-
-    /// Reserved for events that do not exist yet (digitisation, reuse): always 0 today.
-    pub fn is_reserved(self) -> bool {
-        matches!(self, Metric::Digitised | Metric::Reused)
     }
 }
 

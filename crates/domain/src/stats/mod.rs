@@ -34,11 +34,13 @@
 //! more than once is late, [`Metric::FinishedLateBySupplements`]). A withdrawal before receipt
 //! or after the result is counted apart and is not a finish; a refusal is never received.
 //!
-//! # Reserved metrics
+//! # Digitisation and re-use
 //!
-//! [`Metric::Digitised`] and [`Metric::Reused`] exist so the store schema and the index
-//! mapping are ready; no event carries digitisation or reuse yet, so they stay 0 and the index
-//! marks indicators 4.2 and 4.3 as "no data" until the service declares them tracked.
+//! [`Metric::Digitised`] counts a dossier once, at the event that first gives it both a file
+//! on a component and an electronic result (a document attached, or the electronic result
+//! recorded, whichever comes second), as the national portal counts indicator 4.2;
+//! [`Metric::Reused`] counts it once, at its first component taken from data already held
+//! (indicator 4.3). Both at the agency holding the dossier then.
 
 mod counters;
 mod deltas;

@@ -66,6 +66,10 @@ pub(crate) fn actor_for(action: &DossierAction) -> Actor {
     use DossierAction as A;
     match action {
         A::Submit { submission } if submission.channel == Channel::Online => citizen(),
+        A::AttachDocument {
+            source: crate::dossier::DocumentSource::Uploaded,
+            ..
+        } => citizen(),
         A::Transfer { .. } | A::Stop { .. } | A::RequestSupplement { .. } => specialist(),
         A::Approve { .. } | A::Reject { .. } => leader(),
         A::Apologize { .. } | A::RecordResult { .. } => specialist(),

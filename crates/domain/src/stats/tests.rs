@@ -10,7 +10,8 @@ use crate::agency::AgencyCode;
 use crate::catalogue::model::Channel;
 use crate::dossier::timeliness::{IndexTimeliness, effective_appointment};
 use crate::dossier::{
-    DossierAction as A, DossierState, PaymentMethod, ResultForm, ReturnChannel, Status,
+    DocumentSource, DossierAction as A, DossierCode, DossierState, MediaType, PaymentMethod,
+    ResultForm, ReturnChannel, Status,
 };
 
 use super::test_support::{Driven, agency, classify, clock, submission, vn};
@@ -319,6 +320,111 @@ fn stats_deltas_withdrawals_refusal_and_stop() {
     );
 }
 
+/// A file attached to the "Tờ khai" component; `n` makes its hash.
+fn attach(n: u8, source: DocumentSource) -> A {
+    A::AttachDocument {
+        component: "Tờ khai".into(),
+        sha256: format!("{n:02x}").repeat(32),
+        media_type: MediaType::Pdf,
+        size: 1024,
+        source,
+    }
+}
+
+/// An earlier dossier of the same person, at another agency.
+fn earlier() -> DossierCode {
+    DossierCode::for_receipt(&agency(2), vn(2026, 1, 5, 9, 0), 12).unwrap()
+}
+
+#[test]
+fn stats_deltas_digitised_and_reused_count_once_per_dossier() {
+    use Metric as M;
+    let mut d = Driven::new();
+    let at = vn(2027, 3, 1, 8, 0);
+    d.run(
+        at,
+        receive_direct(Channel::Counter, at, vn(2027, 3, 5, 17, 0), 0),
+    );
+    // A scanned component alone is not a digitised dossier: the result must be on file too.
+    assert!(
+        d.run(vn(2027, 3, 1, 8, 10), attach(1, DocumentSource::Scanned))
+            .is_empty()
+    );
+    let reuse = || {
+        attach(
+            2,
+            DocumentSource::Reused {
+                from_dossier: earlier(),
+            },
+        )
+    };
+    assert_eq!(
+        short(&d.run(vn(2027, 3, 1, 8, 20), reuse())),
+        [(0, 1, M::Reused)]
+    );
+    // Once per dossier, however many components are re-used.
+    assert!(
+        d.run(
+            vn(2027, 3, 1, 8, 30),
+            attach(
+                3,
+                DocumentSource::Reused {
+                    from_dossier: earlier()
+                }
+            )
+        )
+        .is_empty()
+    );
+    d.run(vn(2027, 3, 1, 9, 0), A::Forward { to: agency(1) });
+    d.run(vn(2027, 3, 2, 9, 0), A::Approve { note: None });
+    let got = d.run(
+        vn(2027, 3, 2, 10, 0),
+        A::RecordResult {
+            result_code: "15/GCN".into(),
+            form: ResultForm::Electronic {
+                file_ref: format!("sha256:{}", "ab".repeat(32)),
+            },
+        },
+    );
+    assert_eq!(
+        short(&got),
+        [
+            (1, 2, M::ElectronicResult),
+            (1, 2, M::Digitised),
+            (1, 2, M::Resolved),
+            (1, 2, M::ResolvedEarly),
+            (1, 2, M::FinishedIndexOnTime)
+        ]
+    );
+    // A later scan changes nothing: the dossier was counted.
+    assert!(
+        d.run(vn(2027, 3, 2, 11, 0), attach(4, DocumentSource::Scanned))
+            .is_empty()
+    );
+
+    // The other order: the electronic result first, the component after it.
+    let mut d = Driven::new();
+    d.run(
+        at,
+        receive_direct(Channel::Postal, at, vn(2027, 3, 5, 17, 0), 0),
+    );
+    d.run(vn(2027, 3, 1, 9, 0), A::Forward { to: agency(0) });
+    d.run(vn(2027, 3, 1, 10, 0), A::Approve { note: None });
+    d.run(
+        vn(2027, 3, 1, 11, 0),
+        A::RecordResult {
+            result_code: "16/GCN".into(),
+            form: ResultForm::Electronic {
+                file_ref: format!("sha256:{}", "cd".repeat(32)),
+            },
+        },
+    );
+    assert_eq!(
+        short(&d.run(vn(2027, 3, 1, 11, 30), attach(5, DocumentSource::Scanned))),
+        [(0, 1, M::Digitised)]
+    );
+}
+
 #[test]
 fn stats_deltas_without_classification_still_count_the_finish() {
     let mut d = Driven::new();
@@ -482,6 +588,19 @@ fn candidates(state: &DossierState, at: DateTime<Utc>, f: u8) -> Vec<A> {
         _ => vec![],
     };
     out.extend(apologize());
+    // Now and then a component: scanned at the counter, or taken from an earlier dossier.
+    if f.is_multiple_of(3) && !state.status.is_terminal() && state.status != Status::Empty {
+        out.push(attach(
+            f,
+            if f.is_multiple_of(2) {
+                DocumentSource::Scanned
+            } else {
+                DocumentSource::Reused {
+                    from_dossier: earlier(),
+                }
+            },
+        ));
+    }
     // Closing actions, rarely, so runs go deep.
     if f.is_multiple_of(9) && !state.status.is_terminal() && state.status != Status::Empty {
         out.push(A::Withdraw { reason: None });
@@ -591,6 +710,8 @@ proptest! {
         prop_assert_eq!(all.get(M::SupplementRequested), i64::from(s.supplement_requests));
         prop_assert_eq!(all.get(M::Apologized), i64::from(s.apology.is_some()));
         prop_assert_eq!(withdrawals, i64::from(s.status == Status::Withdrawn));
+        prop_assert_eq!(all.get(M::Digitised), i64::from(s.is_digitised()));
+        prop_assert_eq!(all.get(M::Reused), i64::from(s.reuses_data()));
         let moves = s.hops.len() as i64 - 1;
         prop_assert!(all.moved_in() == all.moved_out() && all.moved_in() <= moves);
     }
@@ -622,7 +743,7 @@ fn stats_generator_reaches_every_outcome() {
             "{status:?}: {statuses:?}"
         );
     }
-    for m in Metric::ALL.into_iter().filter(|m| !m.is_reserved()) {
+    for m in Metric::ALL {
         assert!(all.get(m) > 0, "{m} never counted: {all:?}");
     }
 }

@@ -7,8 +7,13 @@ use motcua_web::service::catalogue::import_dvc;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-async fn setup() -> (TestApp, [String; 5]) {
-    let app = TestApp::new().await;
+pub(crate) async fn setup() -> (TestApp, [String; 5]) {
+    setup_with(motcua_web::WebConfig::default()).await
+}
+
+/// [`setup`] with a server configured by `config`.
+pub(crate) async fn setup_with(config: motcua_web::WebConfig) -> (TestApp, [String; 5]) {
+    let app = TestApp::with_config(config).await;
     let text = crate::catalogue::sample(&["1.001193"]);
     import_dvc(app.store.as_ref(), &text, motcua_web::vn_today(), "test")
         .await
@@ -55,7 +60,7 @@ async fn setup() -> (TestApp, [String; 5]) {
     (app, [officer, specialist, leader, citizen, stranger])
 }
 
-fn body(channel: &str) -> Value {
+pub(crate) fn body(channel: &str) -> Value {
     json!({
         "procedure": "1.001193", "agency": "000.00.01.H38", "channel": channel,
         "applicant": {"name": "Nguyễn Thị Hồng Nhung", "id_number": "038199012345", "phone": "0912345678",
@@ -196,6 +201,13 @@ async fn a_counter_dossier_goes_from_receipt_to_return() {
     .await;
     assert_eq!(s, StatusCode::OK, "{d}");
     assert_eq!(d["status"], "returned");
+    // A returned dossier leaves the work queue; it stays findable with the closed ones.
+    let queue = |path: &'static str| app.send(Method::GET, path, Some(&leader), None);
+    let (_, open) = queue("/api/v1/dossiers?agency=000.00.02.H38").await;
+    assert_eq!((open["total"].as_i64(), open["more"].as_bool()), (Some(0), Some(false)), "{open}");
+    let (_, all) = queue("/api/v1/dossiers?agency=000.00.02.H38&include_closed=true").await;
+    assert_eq!(all["total"], 1, "{all}");
+    assert_eq!(all["items"][0]["status"], "returned", "{all}");
     let kinds: Vec<&str> = d["timeline"]
         .as_array()
         .unwrap()
@@ -418,6 +430,21 @@ async fn step_deadlines_come_from_the_agency_workflow() {
     assert_eq!(s, StatusCode::OK, "{d}");
     let step = &d["state"]["active_step"];
     assert_eq!(step["name"], first["name"], "{d}");
+    // "My queue": the dossier whose step I hold, and nobody else's.
+    let (_, mine) = app
+        .send(Method::GET, "/api/v1/dossiers?mine=true", Some(&specialist), None)
+        .await;
+    assert_eq!(mine["total"], 1, "{mine}");
+    assert_eq!(mine["items"][0]["code"], code.as_str());
+    let (_, theirs) = app
+        .send(Method::GET, "/api/v1/dossiers?mine=true", Some(&officer), None)
+        .await;
+    assert_eq!(theirs["total"], 0, "{theirs}");
+    // Due soon: by the end of the next working day; this step's dossier is not.
+    let (s, soon) = app
+        .send(Method::GET, "/api/v1/dossiers?due_soon=true", Some(&specialist), None)
+        .await;
+    assert_eq!(s, StatusCode::OK, "{soon}");
     let due = chrono::DateTime::parse_from_rfc3339(step["due"].as_str().unwrap()).unwrap();
     assert!(
         due > chrono::Utc::now(),

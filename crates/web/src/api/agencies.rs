@@ -68,14 +68,10 @@ pub async fn list(
 }
 
 pub async fn agency_by_code(state: &AppState, code: &str) -> ApiResult<Agency> {
-    state
-        .store
-        .get_agency_by_code(code)
-        .await
-        .map_err(|e| match e {
-            DbError::NotFound => AppError::NotFound("cơ quan"),
-            e => e.into(),
-        })
+    match state.lookups.agency(state.store.as_ref(), code).await? {
+        Some(a) => Ok((*a).clone()),
+        None => Err(AppError::NotFound("cơ quan")),
+    }
 }
 
 /// One agency by its electronic identifier code.

@@ -348,5 +348,6 @@ pub async fn set_office_hours(
     let scope = crate::auth::ResolvedScope::of(&state, agency.id).await?;
     require(&caller, Action::ConfigureAgency(scope.scope()))?;
     let hours = cal::set_office_hours(state.store.as_ref(), agency.id, body.sessions).await?;
+    state.lookups.forget_office_hours(agency.id).await;
     Ok(Json(sessions_of(&hours)))
 }

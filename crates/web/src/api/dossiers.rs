@@ -8,15 +8,15 @@ use chrono::Utc;
 use motcua_domain::auth::{Action, Principal, Role, Scope};
 use motcua_domain::calendar::OfficeHours;
 use motcua_domain::dossier::{
-    Actor, Command, DossierAction, DossierState, allowed_roles, timeliness,
+    Actor, Command, DossierAction, DossierState, allowed_roles, timeliness, vietnam_date,
 };
-use motcua_store::{Created, DbError, DossierQuery, DossierRow};
+use motcua_store::{Created, DbError, DossierQuery, DossierRow, QUEUE_COUNT_CAP};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::auth::{Caller, ResolvedScope};
 use crate::error::{ApiJson, ApiQuery, ApiResult, AppError};
-use crate::service::calendar::{calendar_error, format_vn_instant, office_hours};
+use crate::service::calendar::{calendar_error, format_vn_instant};
 use crate::service::dossiers::{self, CreateDossier, TimelineEntry};
 use crate::state::AppState;
 
@@ -58,14 +58,18 @@ async fn view(state: &AppState, row: &DossierRow) -> ApiResult<DossierView> {
         applicant_name: row.applicant_name.clone(),
         appointment: row.appointment.map(format_vn_instant),
         received_at: row.received_at.map(format_vn_instant),
-        timeline: dossiers::timeline(state.store.as_ref(), row.id).await?,
+        timeline: (*state
+            .lookups
+            .timeline(state.store.as_ref(), row.id, row.seq)
+            .await?)
+            .clone(),
         state: s,
     })
 }
 
 /// The role a caller acts in on a dossier of `scope`: the first role the action allows that
 /// one of the caller's grants gives at that agency.
-fn acting_role(
+pub(crate) fn acting_role(
     p: &Principal,
     allowed: &[Role],
     scope: Scope<'_>,
@@ -122,6 +126,7 @@ pub async fn create(
     };
     let created = dossiers::create(
         state.store.as_ref(),
+        &state.lookups,
         &calendar,
         actor,
         input,
@@ -136,7 +141,7 @@ pub async fn create(
     Ok((status, Json(view(&state, &row).await?)))
 }
 
-async fn readable(state: &AppState, caller: &Caller, row: &DossierRow) -> ApiResult<()> {
+pub(crate) async fn readable(state: &AppState, caller: &Caller, row: &DossierRow) -> ApiResult<()> {
     let scope = ResolvedScope::of(state, row.agency_id).await?;
     let intake = ResolvedScope::of(state, row.intake_agency_id).await?;
     let p = caller.principal();
@@ -159,14 +164,25 @@ pub async fn get_one(
     State(state): State<AppState>,
     caller: Caller,
     Path(code): Path<String>,
-) -> ApiResult<Json<DossierView>> {
+) -> ApiResult<axum::response::Response> {
     let row = state
         .store
         .dossier_by_code(&code)
         .await
         .map_err(not_found)?;
     readable(&state, &caller, &row).await?;
-    Ok(Json(view(&state, &row).await?))
+    let body = state
+        .lookups
+        .view_json(row.id, row.seq, async {
+            serde_json::to_vec(&view(&state, &row).await?)
+                .map(Into::into)
+                .map_err(|e| AppError::Internal(e.to_string()))
+        })
+        .await?;
+    Ok(axum::response::IntoResponse::into_response((
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        body,
+    )))
 }
 
 /// Act on a dossier. The body names the `version` the caller saw (409 if it moved) and the
@@ -211,7 +227,7 @@ pub async fn act(
     let current = dossiers::state_of(&row)?;
     let calendar = state.calendar.get(state.store.as_ref()).await?;
     let hours = match &current.agency {
-        Some(_) => office_hours(state.store.as_ref(), row.agency_id).await?,
+        Some(_) => (*state.lookups.office_hours(state.store.as_ref(), row.agency_id).await?).clone(),
         None => OfficeHours::default(),
     };
     let now = Utc::now();
@@ -294,6 +310,15 @@ pub async fn act(
         }
         _ => {}
     }
+    if action == "attach_document" {
+        // A file is attached with its bytes, through the documents endpoints.
+        return Err(AppError::invalid(
+            "use_documents_api",
+            format!(
+                "Tệp được đính kèm qua /api/v1/dossiers/{code}/documents (tải lên) hoặc .../documents/reuse (sử dụng lại)."
+            ),
+        ));
+    }
     fields.insert("action".into(), serde_json::Value::String(action.clone()));
     let parsed: DossierAction =
         serde_json::from_value(serde_json::Value::Object(fields)).map_err(|e| {
@@ -341,7 +366,14 @@ pub async fn act(
         at: now,
         action: parsed,
     };
-    dossiers::act(state.store.as_ref(), &row, version as i32, command).await?;
+    dossiers::act(
+        state.store.as_ref(),
+        &calendar,
+        &row,
+        version as i32,
+        command,
+    )
+    .await?;
     let row = state.store.dossier_by_code(&code).await?;
     Ok(Json(view(&state, &row).await?))
 }
@@ -354,6 +386,12 @@ pub struct QueueParams {
     pub status: Option<String>,
     /// Only dossiers already past their appointment.
     pub overdue: Option<bool>,
+    /// Only dossiers due by the end of the next working day (soon late), overdue ones included.
+    pub due_soon: Option<bool>,
+    /// Only dossiers whose current step is assigned to me.
+    pub mine: Option<bool>,
+    /// Also refused, stopped, returned and withdrawn dossiers (default: open ones only).
+    pub include_closed: Option<bool>,
     /// Only dossiers due before this instant (Vietnam time, YYYY-MM-DDTHH:MM).
     pub due_before: Option<String>,
     /// Code or applicant name, with or without diacritics.
@@ -366,7 +404,10 @@ pub struct QueueParams {
 pub struct Queue {
     #[schema(value_type = Vec<Object>)]
     pub items: Vec<DossierRow>,
+    /// Matches, counted up to 10,000.
     pub total: i64,
+    /// More than `total` match.
+    pub more: bool,
 }
 
 /// Work queues: an agency's dossiers by status and due date.
@@ -406,6 +447,20 @@ pub async fn queue(
         .as_deref()
         .map(crate::service::calendar::parse_vn_instant)
         .transpose()?;
+    if p.due_soon == Some(true) {
+        let calendar = state.calendar.get(state.store.as_ref()).await?;
+        let today = vietnam_date(Utc::now());
+        let next = calendar
+            .add_working_days(today, 1)
+            .map_err(crate::service::calendar::calendar_error)?;
+        let end = next
+            .succ_opt()
+            .unwrap_or(next)
+            .and_hms_opt(0, 0, 0)
+            .and_then(|t| t.and_local_timezone(crate::service::calendar::vn_offset()).single())
+            .map(|t| t.with_timezone(&Utc));
+        due_before = end;
+    }
     if p.overdue == Some(true) {
         due_before = Some(Utc::now());
     }
@@ -427,13 +482,16 @@ pub async fn queue(
             q: p.q
                 .map(|q| motcua_domain::text::fold_ascii(&q))
                 .filter(|q| !q.is_empty()),
+            assignee: (p.mine == Some(true)).then_some(caller.user.id),
+            include_closed: p.include_closed == Some(true),
             limit: p.limit.unwrap_or(50).clamp(1, 500),
             offset: p.offset.unwrap_or(0).max(0),
         })
         .await?;
     Ok(Json(Queue {
         items: page.items,
-        total: page.total,
+        total: page.total.min(QUEUE_COUNT_CAP),
+        more: page.total > QUEUE_COUNT_CAP,
     }))
 }
 
@@ -493,17 +551,19 @@ pub async fn public(
         .map_err(not_found)?;
     let s = dossiers::state_of(&row)?;
     let procedure_name = state
-        .store
-        .procedure(&row.procedure_code)
+        .lookups
+        .in_force(state.store.as_ref(), &row.procedure_code, vietnam_date(chrono::Utc::now()))
         .await
-        .map(|p| p.name)
+        .map(|p| p.procedure.name.clone())
         .unwrap_or_default();
-    let timeline = dossiers::timeline(state.store.as_ref(), row.id)
+    let timeline = state
+        .lookups
+        .timeline(state.store.as_ref(), row.id, row.seq)
         .await?
-        .into_iter()
+        .iter()
         .map(|t| PublicEvent {
-            at: t.at,
-            label: t.label,
+            at: t.at.clone(),
+            label: t.label.clone(),
         })
         .collect();
     Ok(Json(PublicDossier {

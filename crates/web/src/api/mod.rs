@@ -2,11 +2,16 @@
 
 mod agencies;
 mod calendar;
+mod documents;
 mod dossiers;
+mod forms;
+mod outbox;
 mod procedures;
 
+pub use forms::font;
 pub use procedures::parse_records;
 mod session;
+mod stats;
 mod units;
 mod users;
 
@@ -64,7 +69,31 @@ pub fn router() -> Router<AppState> {
         .route("/dossiers", get(dossiers::queue).post(dossiers::create))
         .route("/dossiers/{code}", get(dossiers::get_one))
         .route("/dossiers/{code}/actions/{action}", post(dossiers::act))
+        // Uploads read their body themselves, up to `max_upload_bytes`.
+        .route(
+            "/dossiers/{code}/documents",
+            get(documents::list)
+                .post(documents::upload)
+                .layer(axum::extract::DefaultBodyLimit::disable()),
+        )
+        .route("/dossiers/{code}/documents/reuse", post(documents::reuse))
+        .route("/dossiers/{code}/documents/{sha256}", get(documents::download))
+        .route(
+            "/dossiers/{code}/result-file",
+            post(documents::result_file).layer(axum::extract::DefaultBodyLimit::disable()),
+        )
+        .route("/documents/reusable", get(documents::reusable))
+        .route("/me/documents", get(documents::mine))
+        .route("/dossiers/{code}/forms/{kind}", get(forms::dossier_form))
+        .route("/agencies/{code}/register", get(forms::register))
         .route("/public/dossiers/{code}", get(dossiers::public))
+        .route("/stats/report", get(stats::report))
+        .route("/stats/dashboard", get(stats::dashboard))
+        .route("/index", get(stats::index))
+        .route("/index/ranking", get(stats::ranking))
+        .route("/public/stats", get(stats::public))
+        .route("/admin/outbox", get(outbox::list))
+        .route("/admin/outbox/{id}/retry", post(outbox::retry))
         .route("/openapi.json", get(openapi_json))
         .fallback(|| async { AppError::NotFound("địa chỉ API") })
 }
@@ -87,6 +116,11 @@ pub fn router() -> Router<AppState> {
         procedures::publish, procedures::abolish, procedures::stats, procedures::export,
         procedures::agency_procedures, procedures::apply,
         dossiers::create, dossiers::get_one, dossiers::act, dossiers::queue, dossiers::public,
+        documents::upload, documents::reuse, documents::result_file, documents::list,
+        documents::download, documents::reusable, documents::mine,
+        forms::dossier_form, forms::register,
+        outbox::list, outbox::retry,
+        stats::report, stats::dashboard, stats::index, stats::ranking, stats::public,
     ),
     components(schemas(crate::error::ApiErrorBody)),
     modifiers(&BearerAuth),

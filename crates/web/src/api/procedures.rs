@@ -175,6 +175,7 @@ pub async fn create(
     let w = cat::to_write(&record, crate::vn_today(), &caller.user.username, "draft");
     state.store.write_procedures(&[w]).await?;
     state.search.invalidate();
+    state.lookups.forget_catalogue();
     let detail = get_one(
         State(state),
         Path(record.code),
@@ -242,6 +243,7 @@ pub async fn amend(
     let w = cat::to_write(&a.record, effective_from, &caller.user.username, "draft");
     state.store.write_procedures(&[w]).await?;
     state.search.invalidate();
+    state.lookups.forget_catalogue();
     get_one(State(state), Path(code), ApiQuery(RecordQuery { at: None })).await
 }
 
@@ -280,6 +282,7 @@ async fn change_status(
     };
     state.store.set_procedure_status(&code, to, on).await?;
     state.search.invalidate();
+    state.lookups.forget_catalogue();
     get_one(State(state), Path(code), ApiQuery(RecordQuery { at: None })).await
 }
 

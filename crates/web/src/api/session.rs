@@ -43,5 +43,6 @@ pub async fn issue_token(
     responses((status = 204), (status = 401, body = crate::error::ApiErrorBody)))]
 pub async fn revoke_token(State(state): State<AppState>, caller: Caller) -> ApiResult<StatusCode> {
     state.store.delete_session(&caller.token_hash).await?;
+    state.lookups.forget_session(&caller.token_hash).await;
     Ok(StatusCode::NO_CONTENT)
 }

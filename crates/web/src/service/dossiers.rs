@@ -11,14 +11,15 @@ use motcua_domain::dossier::{
     ProcedureRef, Submission, execute, vietnam_date,
 };
 use motcua_domain::text::fold_ascii;
-use motcua_store::{CounterDelta, Created, DbError, DossierRow, DossierWrite, NewEvent, Store};
+use motcua_store::{Created, DbError, DossierRow, DossierWrite, NewEvent, Store};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use crate::error::AppError;
-use crate::service::calendar::{calendar_error, format_vn_instant, office_hours, vn_offset};
-use crate::service::{catalogue, notices, stats};
+use crate::lookups::Lookups;
+use crate::service::calendar::{calendar_error, format_vn_instant, vn_offset};
+use crate::service::{notices, stats};
 
 /// The statutory processing time of a channel (the counter's when the channel states none).
 fn channel_time(p: &Procedure, channel: Channel) -> Option<(f64, TimeUnit)> {
@@ -140,7 +141,7 @@ fn status_key(state: &DossierState) -> String {
 }
 
 /// The projection of a folded state.
-fn row_of(
+pub fn row_of(
     id: Uuid,
     state: &DossierState,
     agency_id: Uuid,
@@ -221,6 +222,7 @@ fn domain_error(e: motcua_domain::dossier::DossierError) -> AppError {
 /// online it waits for the officer's check. Returns its code.
 pub async fn create(
     store: &dyn Store,
+    lookups: &Lookups,
     calendar: &Calendar,
     actor: Actor,
     input: CreateDossier,
@@ -247,43 +249,41 @@ pub async fn create(
         vietnam_date(now),
     )
     .map_err(|e| AppError::invalid(e.code(), e.message_vi()))?;
-    let agency = store
-        .get_agency_by_code(input.agency.trim())
-        .await
-        .map_err(|e| match e {
-            DbError::NotFound => AppError::invalid(
+    let agency = lookups
+        .agency(store, input.agency.trim())
+        .await?
+        .ok_or_else(|| {
+            AppError::invalid(
                 "unknown_agency",
                 format!("Không tìm thấy cơ quan có mã \"{}\".", input.agency),
-            ),
-            e => e.into(),
+            )
         })?;
     let agency_code =
         AgencyCode::parse(&agency.code).map_err(|e| AppError::Internal(e.to_string()))?;
-    let row = store
-        .procedure(input.procedure.trim())
+    let in_force = lookups
+        .in_force(store, input.procedure.trim(), vietnam_date(now))
         .await
         .map_err(|e| match e {
-            DbError::NotFound => AppError::invalid(
+            AppError::NotFound(_) => AppError::invalid(
                 "unknown_procedure",
                 format!("Không tìm thấy thủ tục \"{}\".", input.procedure),
             ),
-            e => e.into(),
+            e => e,
         })?;
-    if row.status != "published" {
+    if in_force.status != "published" {
         return Err(AppError::invalid(
             "procedure_not_published",
             "Thủ tục này không còn được tiếp nhận.",
         ));
     }
-    let (procedure, version, _) =
-        catalogue::record(store, &row.code, Some(vietnam_date(now))).await?;
-    let hours = office_hours(store, agency.id).await?;
+    let (procedure, version) = (&in_force.procedure, in_force.version);
+    let hours = lookups.office_hours(store, agency.id).await?;
     let appt = if channel == Channel::Online {
         None
     } else {
-        Some(appointment(calendar, &hours, &procedure, channel, now)?)
+        Some(appointment(calendar, &hours, procedure, channel, now)?)
     };
-    let fee = fee_due(&procedure, channel);
+    let fee = fee_due(procedure, channel);
     let day = vietnam_date(now);
     let yymmdd = format!("{:02}{:02}{:02}", day.year() % 100, day.month(), day.day());
     let id = Uuid::now_v7();
@@ -325,9 +325,11 @@ pub async fn create(
             &DossierState::new(),
             &envelopes,
             &state,
-            agency_id,
+            &stats::AgencyBook::one(&agency_code, agency_id),
             &procedure_code,
-        );
+            None,
+        )
+        .map_err(|e| e.to_string())?;
         let outbox = notices::outbox(&envelopes, &state);
         Ok(DossierWrite {
             row: row_of(
@@ -363,6 +365,7 @@ pub fn state_of(row: &DossierRow) -> Result<DossierState, AppError> {
 /// Applies one command to a dossier at version `expected` (the caller's view; 409 if it moved).
 pub async fn act(
     store: &dyn Store,
+    calendar: &Calendar,
     row: &DossierRow,
     expected: i32,
     command: Command,
@@ -370,6 +373,24 @@ pub async fn act(
     if row.seq != expected {
         return Err(stale());
     }
+    let (write, state) = prepare(store, calendar, row, command).await?;
+    store
+        .append_dossier(expected, &write)
+        .await
+        .map_err(stale_or)?;
+    Ok(state)
+}
+
+/// Decides `command` on the stored dossier `row` and builds what storing it writes (events,
+/// projection, counters, notices), without storing it: [`act`], and the document uploads that
+/// store their file between the decision and the transaction. Returns the write and the state
+/// after it.
+pub async fn prepare(
+    store: &dyn Store,
+    calendar: &Calendar,
+    row: &DossierRow,
+    command: Command,
+) -> Result<(DossierWrite, DossierState), AppError> {
     let mut state = state_of(row)?;
     let before = state.clone();
     let agency_before = state.agency.clone();
@@ -384,7 +405,17 @@ pub async fn act(
         }
         _ => row.agency_id,
     };
-    let counters = stats::counters(&before, &envelopes, &state, agency_id, &row.procedure_code);
+    let counters = stats::command_counters(
+        store,
+        calendar,
+        row.agency_id,
+        agency_id,
+        &before,
+        &envelopes,
+        &state,
+        &row.procedure_code,
+    )
+    .await?;
     let outbox = notices::outbox(&envelopes, &state);
     // The search text keeps the procedure name given at intake.
     let mut new_row = row_of(
@@ -402,17 +433,18 @@ pub async fn act(
         outbox,
         counters,
     };
-    store
-        .append_dossier(expected, &write)
-        .await
-        .map_err(|e| match e {
-            DbError::Conflict(c) if c == "dossier_seq" => stale(),
-            e => e.into(),
-        })?;
-    Ok(state)
+    Ok((write, state))
 }
 
-fn stale() -> AppError {
+/// A storage error of an append: someone acted first is [`stale`].
+pub fn stale_or(e: DbError) -> AppError {
+    match e {
+        DbError::Conflict(c) if c == "dossier_seq" => stale(),
+        e => e.into(),
+    }
+}
+
+pub fn stale() -> AppError {
     AppError::Conflict {
         code: "stale_dossier",
         message: "Hồ sơ vừa được người khác cập nhật. Vui lòng tải lại và thực hiện lại thao tác."
@@ -461,7 +493,11 @@ pub struct ImportedDossier {
 /// Imports dossiers from JSON Lines (one dossier per line), replaying each history through the
 /// state machine. The first impossible history refuses the whole file (its line and reason)
 /// and nothing of it is kept. Returns (dossiers, events) imported.
-pub async fn import_jsonl(store: &dyn Store, text: &str) -> Result<(usize, usize), AppError> {
+pub async fn import_jsonl(
+    store: &dyn Store,
+    calendar: &Calendar,
+    text: &str,
+) -> Result<(usize, usize), AppError> {
     let refuse = |line: usize, message: String| {
         AppError::invalid(
             "import_refused",
@@ -509,16 +545,9 @@ pub async fn import_jsonl(store: &dyn Store, text: &str) -> Result<(usize, usize
                 )
             })?
             .name;
-        let mut counters = Vec::new();
-        for e in &d.events {
-            counters.push(CounterDelta {
-                agency_id: agency.id,
-                procedure_code: procedure.code.clone(),
-                day: vietnam_date(e.at),
-                metric: e.event.kind().to_string(),
-                delta: 1,
-            });
-        }
+        let counters = stats::history_counters(store, calendar, &state, &d.events)
+            .await
+            .map_err(|e| refuse(line, e.message_vi()))?;
         events += d.events.len();
         writes.push(DossierWrite {
             row: row_of(

@@ -4,7 +4,9 @@
 
 pub mod calendar;
 pub mod catalogue;
+pub mod documents;
 pub mod dossiers;
+pub mod forms;
 pub mod notices;
 pub mod stats;
 

@@ -23,6 +23,7 @@ pub fn router() -> Router<AppState> {
         .route("/", get(home))
         .route("/dang-nhap", get(login_page).post(login_submit))
         .route("/dang-xuat", axum::routing::post(logout))
+        .route("/static/fonts/{file}", get(crate::api::font))
 }
 
 /// The CSRF token of this browser: the cookie's value, or a new one to set.
@@ -285,10 +286,11 @@ async fn logout(
     if let Err(res) = csrf.verify(&form.csrf) {
         return *res;
     }
-    if let Some(c) = caller
-        && let Err(e) = state.store.delete_session(&c.token_hash).await
-    {
-        return AppError::from(e).into_response();
+    if let Some(c) = caller {
+        if let Err(e) = state.store.delete_session(&c.token_hash).await {
+            return AppError::from(e).into_response();
+        }
+        state.lookups.forget_session(&c.token_hash).await;
     }
     let mut res = Redirect::to("/").into_response();
     append_cookie(

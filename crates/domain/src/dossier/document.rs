@@ -1,0 +1,176 @@
+//! Documents of a dossier (thành phần hồ sơ as files): which file types are accepted and how
+//! they are recognised ([`MediaType::sniff`], by content, never by name), where a file came
+//! from ([`DocumentSource`]: scanned at the counter, uploaded online, or taken from data the
+//! state already holds), and the record the dossier keeps of it ([`AttachedDocument`]).
+//!
+//! Digitisation and re-use follow Decree 45/2020/NĐ-CP, Decree 42/2022/NĐ-CP and Circular
+//! 01/2023/TT-VPCP, as the national portal counts them (legal-rules §2, Decision 766
+//! indicators 4.2 and 4.3): a dossier is digitised when a file is attached to a component
+//! **and** to the result (an electronic result); it re-uses digitised data when a component is
+//! taken from a result or a digitised component of the same person's earlier dossier.
+//!
+//! A file is identified by the hex SHA-256 of its bytes (content-addressed): the same bytes
+//! attached twice, to two components or two dossiers, are one file.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::code::DossierCode;
+use super::command::Actor;
+
+/// The longest component name kept (the catalogue's names are well under this).
+pub const MAX_COMPONENT_CHARS: usize = 500;
+
+/// A file type motcua accepts for a dossier component or a result: PDF, JPEG or PNG.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum MediaType {
+    #[serde(rename = "application/pdf")]
+    Pdf,
+    #[serde(rename = "image/jpeg")]
+    Jpeg,
+    #[serde(rename = "image/png")]
+    Png,
+}
+
+impl MediaType {
+    pub const ALL: [MediaType; 3] = [MediaType::Pdf, MediaType::Jpeg, MediaType::Png];
+
+    /// The type of a file from its first bytes (its signature), whatever its name or declared
+    /// type: `%PDF-` (ISO 32000), JPEG's start-of-image marker `FF D8 FF`, PNG's eight-byte
+    /// signature. `None` for anything else, an empty file included.
+    pub fn sniff(bytes: &[u8]) -> Option<MediaType> {
+        const PNG: [u8; 8] = [0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A];
+        if bytes.starts_with(b"%PDF-") {
+            Some(MediaType::Pdf)
+        } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+            Some(MediaType::Jpeg)
+        } else if bytes.starts_with(&PNG) {
+            Some(MediaType::Png)
+        } else {
+            None
+        }
+    }
+
+    /// The MIME type (the serde name), as stored and sent in `Content-Type`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MediaType::Pdf => "application/pdf",
+            MediaType::Jpeg => "image/jpeg",
+            MediaType::Png => "image/png",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<MediaType> {
+        MediaType::ALL.into_iter().find(|m| m.as_str() == s)
+    }
+
+    /// The usual file name extension, for downloads.
+    pub fn extension(self) -> &'static str {
+        match self {
+            MediaType::Pdf => "pdf",
+            MediaType::Jpeg => "jpg",
+            MediaType::Png => "png",
+        }
+    }
+}
+
+/// Where an attached file came from.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum DocumentSource {
+    /// Scanned from paper at the counter by a receiving officer (số hóa tại Bộ phận Một cửa).
+    Scanned,
+    /// Uploaded online by the citizen who lodged the dossier.
+    Uploaded,
+    /// Taken from data already held (khai thác, sử dụng lại dữ liệu đã số hóa): a result or a
+    /// digitised component of the same person's dossier `from_dossier`.
+    Reused { from_dossier: DossierCode },
+}
+
+impl DocumentSource {
+    /// A stable snake_case key (the serde tag).
+    pub fn key(&self) -> &'static str {
+        match self {
+            DocumentSource::Scanned => "scanned",
+            DocumentSource::Uploaded => "uploaded",
+            DocumentSource::Reused { .. } => "reused",
+        }
+    }
+
+    pub fn label_vi(&self) -> &'static str {
+        match self {
+            DocumentSource::Scanned => "Số hóa tại Bộ phận Một cửa",
+            DocumentSource::Uploaded => "Tải lên trực tuyến",
+            DocumentSource::Reused { .. } => "Sử dụng lại dữ liệu đã số hóa",
+        }
+    }
+
+    pub fn is_reused(&self) -> bool {
+        matches!(self, DocumentSource::Reused { .. })
+    }
+}
+
+/// A file attached to one of the dossier's components.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttachedDocument {
+    /// The component (thành phần hồ sơ) it stands for, as the procedure names it.
+    pub component: String,
+    /// Hex SHA-256 of the bytes (lower case).
+    pub sha256: String,
+    pub media_type: MediaType,
+    /// Bytes.
+    pub size: u64,
+    pub source: DocumentSource,
+    pub at: DateTime<Utc>,
+    pub by: Actor,
+}
+
+/// Whether `s` is a hex SHA-256 as motcua writes it: 64 lower-case hex digits.
+pub fn is_sha256_hex(s: &str) -> bool {
+    s.len() == 64 && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn files_are_recognised_by_their_signature_only() {
+        assert_eq!(MediaType::sniff(b"%PDF-1.7\n..."), Some(MediaType::Pdf));
+        assert_eq!(
+            MediaType::sniff(&[0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10]),
+            Some(MediaType::Jpeg)
+        );
+        assert_eq!(
+            MediaType::sniff(&[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0]),
+            Some(MediaType::Png)
+        );
+        for other in [
+            &b""[..],
+            b"%PDF",
+            b"hello.pdf",
+            b" %PDF-1.4",
+            b"GIF89a",
+            b"PK\x03\x04",
+            &[0xFF, 0xD8],
+            &[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A],
+        ] {
+            assert_eq!(MediaType::sniff(other), None, "{other:?}");
+        }
+        for m in MediaType::ALL {
+            assert_eq!(MediaType::parse(m.as_str()), Some(m));
+            assert_eq!(
+                serde_json::to_value(m).unwrap(),
+                serde_json::Value::String(m.as_str().into())
+            );
+        }
+    }
+
+    #[test]
+    fn hashes_are_lower_case_hex_of_64_digits() {
+        assert!(is_sha256_hex(&"ab".repeat(32)));
+        assert!(!is_sha256_hex(&"AB".repeat(32)));
+        assert!(!is_sha256_hex(&"ab".repeat(31)));
+        assert!(!is_sha256_hex(&"zz".repeat(32)));
+    }
+}

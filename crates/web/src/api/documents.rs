@@ -1,0 +1,324 @@
+//! Documents of dossiers: upload a component's file (the citizen online, the receiving officer
+//! at the counter), re-use a file already held for the same person, record the electronic
+//! result with its file, list and download a dossier's files (whoever may read the dossier),
+//! and the files held for a person (officers at the counter, by ID number; citizens, their
+//! own). Uploads are the raw file as the request body, up to `max_upload_bytes` (20 MB by
+//! default); the JSON body limit of every other route is unchanged.
+
+use axum::Json;
+use axum::body::{Body, Bytes};
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use motcua_domain::auth::Role;
+use motcua_domain::dossier::{Actor, MediaType};
+use motcua_store::{DbError, DossierRow};
+use serde::{Deserialize, Serialize};
+
+use crate::api::dossiers::{acting_role, readable};
+use crate::auth::{Caller, ResolvedScope};
+use crate::error::{ApiJson, ApiQuery, ApiResult, AppError};
+use crate::service::documents::{self as docs, Attached, DocumentView, ReuseInput};
+use crate::service::dossiers::state_of;
+use crate::state::AppState;
+
+async fn dossier(state: &AppState, code: &str) -> ApiResult<DossierRow> {
+    state
+        .store
+        .dossier_by_code(code)
+        .await
+        .map_err(|e| match e {
+            DbError::NotFound => AppError::NotFound("hồ sơ"),
+            e => e.into(),
+        })
+}
+
+/// The role the caller attaches a component's file in: the citizen who lodged the dossier
+/// online, or a receiving officer of the counter where it was lodged.
+async fn attaching_role(state: &AppState, caller: &Caller, row: &DossierRow) -> ApiResult<Actor> {
+    let scope = ResolvedScope::of(state, row.intake_agency_id).await?;
+    let owner = state_of(row)?.owner;
+    let role = acting_role(
+        &caller.principal(),
+        &[Role::Citizen, Role::ReceivingOfficer],
+        scope.scope(),
+        owner,
+        caller.user.id,
+    )
+    .ok_or(AppError::Forbidden)?;
+    Ok(Actor {
+        user: caller.user.id,
+        role,
+    })
+}
+
+/// Reads an upload, at most `limit` bytes: a larger declared or sent body is 413
+/// `file_too_large`, without reading it whole.
+async fn read_upload(limit: usize, headers: &HeaderMap, body: Body) -> ApiResult<Bytes> {
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit as u64) {
+        return Err(docs::too_large(limit));
+    }
+    axum::body::to_bytes(body, limit).await.map_err(|e| {
+        if e.into_inner()
+            .downcast_ref::<http_body_util::LengthLimitError>()
+            .is_some()
+        {
+            docs::too_large(limit)
+        } else {
+            AppError::bad_request(
+                "upload_interrupted",
+                "Tệp tải lên bị gián đoạn. Vui lòng gửi lại.",
+            )
+        }
+    })
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct UploadParams {
+    /// The component (thành phần hồ sơ) the file stands for, e.g. `Tờ khai đăng ký khai sinh`.
+    pub component: String,
+    /// The dossier version the caller saw (409 `stale_dossier` if it moved).
+    pub version: i32,
+}
+
+/// Upload a component's file: PDF, JPEG or PNG, recognised by its content (the declared
+/// `Content-Type` and the file name are not trusted), at most `max_upload_bytes` (20 MB by
+/// default). The citizen who lodged the dossier online uploads while it waits for them
+/// (`uploaded`); a receiving officer of the counter scans paper components (`scanned`). The
+/// same bytes are stored once. A refused or failed upload records nothing and leaves no file.
+#[utoipa::path(post, path = "/dossiers/{code}/documents", tag = "documents", params(UploadParams),
+    request_body(content(("application/pdf"), ("image/jpeg"), ("image/png")),
+        description = "The file's bytes, as the request body."),
+    security(("bearer" = [])),
+    responses((status = 201, body = Attached), (status = 403, body = crate::error::ApiErrorBody),
+        (status = 404, body = crate::error::ApiErrorBody),
+        (status = 409, body = crate::error::ApiErrorBody, description = "stale_dossier, or the state machine refuses"),
+        (status = 413, body = crate::error::ApiErrorBody, description = "file_too_large"),
+        (status = 415, body = crate::error::ApiErrorBody, description = "unsupported_file_type: not PDF, JPEG or PNG"),
+        (status = 422, body = crate::error::ApiErrorBody, description = "empty_file")))]
+pub async fn upload(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(code): Path<String>,
+    ApiQuery(p): ApiQuery<UploadParams>,
+    headers: HeaderMap,
+    body: Body,
+) -> ApiResult<(StatusCode, Json<Attached>)> {
+    let row = dossier(&state, &code).await?;
+    let actor = attaching_role(&state, &caller, &row).await?;
+    let limit = state.config.max_upload_bytes;
+    let bytes = read_upload(limit, &headers, body).await?;
+    let calendar = state.calendar.get(state.store.as_ref()).await?;
+    let attached = docs::upload(
+        state.store.as_ref(),
+        &state.blobs,
+        &calendar,
+        &row,
+        p.version,
+        actor,
+        &p.component,
+        bytes,
+        limit,
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(attached)))
+}
+
+/// Attach a file already held for the same person instead of uploading it again (sử dụng lại
+/// dữ liệu đã số hóa): a result, or a checked component, of another dossier of the same ID
+/// number (for a citizen: of a dossier they lodged online). Listed by `/documents/reusable`
+/// (officers) and `/me/documents` (citizens). Counted for Decision 766 indicator 4.3.
+#[utoipa::path(post, path = "/dossiers/{code}/documents/reuse", tag = "documents",
+    request_body = ReuseInput, security(("bearer" = [])),
+    responses((status = 201, body = Attached), (status = 403, body = crate::error::ApiErrorBody),
+        (status = 409, body = crate::error::ApiErrorBody),
+        (status = 422, body = crate::error::ApiErrorBody, description = "document_not_reusable")))]
+pub async fn reuse(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(code): Path<String>,
+    ApiJson(input): ApiJson<ReuseInput>,
+) -> ApiResult<(StatusCode, Json<Attached>)> {
+    let row = dossier(&state, &code).await?;
+    let actor = attaching_role(&state, &caller, &row).await?;
+    let calendar = state.calendar.get(state.store.as_ref()).await?;
+    let attached = docs::reuse(
+        state.store.as_ref(),
+        &state.blobs,
+        &calendar,
+        &row,
+        actor,
+        &input,
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(attached)))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct ResultParams {
+    /// The result's number (số, ký hiệu), e.g. `15/GCN-STP`.
+    pub result_code: String,
+    /// The dossier version the caller saw.
+    pub version: i32,
+}
+
+/// Record the electronic result (kết quả điện tử): its number and its file (PDF, JPEG or PNG,
+/// the signed document), as `record_result` with an electronic form. By the staff of the
+/// agency holding the dossier, once it is approved or rejected.
+#[utoipa::path(post, path = "/dossiers/{code}/result-file", tag = "documents", params(ResultParams),
+    request_body(content(("application/pdf"), ("image/jpeg"), ("image/png")),
+        description = "The result file's bytes, as the request body."),
+    security(("bearer" = [])),
+    responses((status = 201, body = Attached), (status = 403, body = crate::error::ApiErrorBody),
+        (status = 409, body = crate::error::ApiErrorBody), (status = 413, body = crate::error::ApiErrorBody),
+        (status = 415, body = crate::error::ApiErrorBody), (status = 422, body = crate::error::ApiErrorBody)))]
+pub async fn result_file(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(code): Path<String>,
+    ApiQuery(p): ApiQuery<ResultParams>,
+    headers: HeaderMap,
+    body: Body,
+) -> ApiResult<(StatusCode, Json<Attached>)> {
+    let row = dossier(&state, &code).await?;
+    let scope = ResolvedScope::of(&state, row.agency_id).await?;
+    let role = acting_role(
+        &caller.principal(),
+        &[Role::ReceivingOfficer, Role::Specialist, Role::Leader],
+        scope.scope(),
+        None,
+        caller.user.id,
+    )
+    .ok_or(AppError::Forbidden)?;
+    let limit = state.config.max_upload_bytes;
+    let bytes = read_upload(limit, &headers, body).await?;
+    let calendar = state.calendar.get(state.store.as_ref()).await?;
+    let attached = docs::upload_result(
+        state.store.as_ref(),
+        &state.blobs,
+        &calendar,
+        &row,
+        p.version,
+        Actor {
+            user: caller.user.id,
+            role,
+        },
+        &p.result_code,
+        bytes,
+        limit,
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(attached)))
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Documents {
+    pub items: Vec<DocumentView>,
+}
+
+/// A dossier's documents with their flags (scanned, uploaded, reused and from where, the
+/// electronic result): for the staff of the agencies it went through and the citizen who
+/// lodged it.
+#[utoipa::path(get, path = "/dossiers/{code}/documents", tag = "documents", security(("bearer" = [])),
+    responses((status = 200, body = Documents), (status = 403, body = crate::error::ApiErrorBody),
+        (status = 404, body = crate::error::ApiErrorBody)))]
+pub async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(code): Path<String>,
+) -> ApiResult<Json<Documents>> {
+    let row = dossier(&state, &code).await?;
+    readable(&state, &caller, &row).await?;
+    Ok(Json(Documents {
+        items: docs::list(state.store.as_ref(), &row).await?,
+    }))
+}
+
+/// Download a document (or the electronic result) of a dossier, with its type: for whoever
+/// may read the dossier (its citizen, the staff of its agencies).
+#[utoipa::path(get, path = "/dossiers/{code}/documents/{sha256}", tag = "documents", security(("bearer" = [])),
+    responses((status = 200, description = "The file", content_type = "application/octet-stream"),
+        (status = 403, body = crate::error::ApiErrorBody), (status = 404, body = crate::error::ApiErrorBody)))]
+pub async fn download(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((code, sha256)): Path<(String, String)>,
+) -> ApiResult<Response> {
+    let row = dossier(&state, &code).await?;
+    readable(&state, &caller, &row).await?;
+    let (record, bytes) = docs::open(
+        state.store.as_ref(),
+        &state.blobs,
+        &row,
+        &sha256.to_ascii_lowercase(),
+    )
+    .await?;
+    let media = MediaType::parse(&record.media_type);
+    let content_type = media.map_or("application/octet-stream", MediaType::as_str);
+    let name = format!(
+        "{}-{}.{}",
+        row.code,
+        record.seq,
+        media.map_or("bin", MediaType::extension)
+    );
+    let mut res = (StatusCode::OK, bytes).into_response();
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    if let Ok(v) = HeaderValue::from_str(&format!("inline; filename=\"{name}\"")) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    if let Ok(v) = HeaderValue::from_str(&format!("\"{}\"", record.sha256)) {
+        h.insert(header::ETAG, v);
+    }
+    // Personal data: never kept by shared caches. The type was read from the content at
+    // upload and `nosniff` is set on every response, so a browser shows it as that type only.
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, max-age=300"),
+    );
+    Ok(res)
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct ReusableParams {
+    /// The applicant's personal identification number (12 digits), from the card they show.
+    pub id_number: String,
+}
+
+/// The documents that may be re-used for a person at the counter (receiving officers), by
+/// their ID number: electronic results and checked components of their dossiers, newest
+/// first, one entry per file. Attach one with `POST /dossiers/{code}/documents/reuse`; its
+/// bytes are read through that dossier afterwards.
+#[utoipa::path(get, path = "/documents/reusable", tag = "documents", params(ReusableParams),
+    security(("bearer" = [])),
+    responses((status = 200, body = Documents), (status = 403, body = crate::error::ApiErrorBody),
+        (status = 422, body = crate::error::ApiErrorBody)))]
+pub async fn reusable(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiQuery(p): ApiQuery<ReusableParams>,
+) -> ApiResult<Json<Documents>> {
+    if !caller.principal().has_role(Role::ReceivingOfficer) {
+        return Err(AppError::Forbidden);
+    }
+    let items = docs::reusable_for(state.store.as_ref(), &p.id_number).await?;
+    tracing::info!(user = %caller.user.id, found = items.len(), "documents held for a person looked up");
+    Ok(Json(Documents { items }))
+}
+
+/// A citizen's own documents that may be re-used: electronic results and checked components
+/// of the dossiers they lodged online.
+#[utoipa::path(get, path = "/me/documents", tag = "documents", security(("bearer" = [])),
+    responses((status = 200, body = Documents), (status = 403, body = crate::error::ApiErrorBody)))]
+pub async fn mine(State(state): State<AppState>, caller: Caller) -> ApiResult<Json<Documents>> {
+    if !caller.principal().has_role(Role::Citizen) {
+        return Err(AppError::Forbidden);
+    }
+    Ok(Json(Documents {
+        items: docs::reusable_of_owner(state.store.as_ref(), caller.user.id).await?,
+    }))
+}

@@ -1,0 +1,120 @@
+//! Official forms: a dossier's receipt, supplement request, refusal, apology, stop notice and
+//! control sheet, and an agency's register, as A4 HTML (print from the browser) or PDF.
+
+use axum::extract::{Path, Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use chrono::NaiveDate;
+use motcua_domain::auth::Action;
+use serde::Deserialize;
+
+use crate::error::ApiResult;
+use crate::auth::{Caller, ResolvedScope};
+use crate::error::AppError;
+use crate::service::forms::{self, Format, Rendered};
+use crate::state::AppState;
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct FormParams {
+    /// `html` (default) or `pdf`.
+    pub format: Option<String>,
+}
+
+fn respond(r: Rendered) -> Response {
+    let disposition = format!("inline; filename=\"{}\"", r.file_name);
+    (
+        [
+            (header::CONTENT_TYPE, r.content_type.to_string()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        r.body,
+    )
+        .into_response()
+}
+
+/// A form of a dossier, in the form set in force on its receipt date (Circular 01/2018 or
+/// 03/2025): `receipt`, `supplement_request`, `refusal`, `apology`, `stop_notice`,
+/// `control_sheet`. For those who may read the dossier.
+#[utoipa::path(get, path = "/dossiers/{code}/forms/{kind}", params(FormParams), tag = "forms",
+    security(("bearer" = [])),
+    responses((status = 200, content_type = "application/pdf", description = "the form (PDF or HTML)"),
+        (status = 403, body = crate::error::ApiErrorBody), (status = 404, body = crate::error::ApiErrorBody),
+        (status = 409, body = crate::error::ApiErrorBody, description = "the form does not apply to this dossier")))]
+pub async fn dossier_form(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((code, kind)): Path<(String, String)>,
+    Query(p): Query<FormParams>,
+) -> ApiResult<Response> {
+    let format = Format::parse(p.format.as_deref())?;
+    let kind = forms::kind(&kind)?;
+    let row = state
+        .store
+        .dossier_by_code(&code)
+        .await
+        .map_err(|e| match e {
+            motcua_store::DbError::NotFound => AppError::NotFound("hồ sơ"),
+            e => e.into(),
+        })?;
+    crate::api::dossiers::readable(&state, &caller, &row).await?;
+    Ok(respond(forms::dossier_form(&state, &row, kind, format).await?))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct RegisterParams {
+    /// First day (YYYY-MM-DD), Vietnam time.
+    pub from: NaiveDate,
+    /// Last day (YYYY-MM-DD), included.
+    pub to: NaiveDate,
+    /// `html` (default) or `pdf`.
+    pub format: Option<String>,
+}
+
+/// The register (sổ theo dõi hồ sơ) of the dossiers an agency received between two days, for
+/// its receiving officers and those who oversee it.
+#[utoipa::path(get, path = "/agencies/{code}/register", params(RegisterParams), tag = "forms",
+    security(("bearer" = [])),
+    responses((status = 200, content_type = "application/pdf", description = "the register (PDF or HTML)"),
+        (status = 403, body = crate::error::ApiErrorBody), (status = 422, body = crate::error::ApiErrorBody)))]
+pub async fn register(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(code): Path<String>,
+    Query(p): Query<RegisterParams>,
+) -> ApiResult<Response> {
+    let format = Format::parse(p.format.as_deref())?;
+    if p.to < p.from || (p.to - p.from).num_days() > 366 {
+        return Err(AppError::invalid(
+            "invalid_period",
+            "Khoảng thời gian không hợp lệ (từ ngày phải trước đến ngày, tối đa một năm).",
+        ));
+    }
+    let agency = crate::api::agencies::agency_by_code(&state, &code).await?;
+    let scope = ResolvedScope::of(&state, agency.id).await?;
+    let principal = caller.principal();
+    if !(principal.may(&Action::Receive(scope.scope()))
+        || principal.may(&Action::Oversee(scope.scope())))
+    {
+        return Err(AppError::Forbidden);
+    }
+    Ok(respond(
+        forms::register(&state, &agency, p.from, p.to, format).await?,
+    ))
+}
+
+/// The fonts the HTML forms print with (Liberation Serif, SIL Open Font License 1.1).
+pub async fn font(Path(file): Path<String>) -> Response {
+    match motcua_forms::FONT_FILES.iter().find(|(name, _)| *name == file) {
+        Some((_, bytes)) => (
+            [
+                (header::CONTENT_TYPE, "font/ttf"),
+                (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
+            ],
+            *bytes,
+        )
+            .into_response(),
+        None => AppError::NotFound("phông chữ").into_response(),
+    }
+}

@@ -1,0 +1,117 @@
+//! The outbox of notices to citizens, for system administrators: what was sent, what waits and
+//! why, what failed; and sending a failed message again.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use chrono::Utc;
+use motcua_domain::auth::Action;
+use motcua_store::{DbError, OutboxQuery, OutboxStatus};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::auth::{Caller, require};
+use crate::error::{ApiQuery, ApiResult, AppError};
+use crate::service::notices::OutboxItem;
+use crate::state::AppState;
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct OutboxParams {
+    /// pending, sent, failed or skipped (all when absent).
+    pub status: Option<String>,
+    /// Only the messages of this dossier (its code).
+    pub dossier: Option<String>,
+    /// At most 500 (default 50).
+    pub limit: Option<i64>,
+    pub offset: Option<i64>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct OutboxList {
+    /// Newest first.
+    pub items: Vec<OutboxItem>,
+    pub total: i64,
+}
+
+/// Notices to citizens and their delivery (system administrators).
+#[utoipa::path(get, path = "/admin/outbox", params(OutboxParams), tag = "notices",
+    security(("bearer" = [])),
+    responses((status = 200, body = OutboxList), (status = 400, body = crate::error::ApiErrorBody),
+        (status = 401, body = crate::error::ApiErrorBody), (status = 403, body = crate::error::ApiErrorBody)))]
+pub async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiQuery(p): ApiQuery<OutboxParams>,
+) -> ApiResult<Json<OutboxList>> {
+    require(&caller, Action::ManageNotices)?;
+    let status = match p.status.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(s) => Some(OutboxStatus::parse(s).ok_or_else(|| {
+            AppError::bad_request(
+                "invalid_status",
+                format!("Trạng thái \"{s}\" không hợp lệ (pending, sent, failed, skipped)."),
+            )
+        })?),
+    };
+    let dossier_id = match p.dossier.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(code) => Some(
+            state
+                .store
+                .dossier_by_code(code)
+                .await
+                .map_err(|e| match e {
+                    DbError::NotFound => AppError::NotFound("hồ sơ"),
+                    e => e.into(),
+                })?
+                .id,
+        ),
+    };
+    let page = state
+        .store
+        .list_outbox(&OutboxQuery {
+            status,
+            dossier_id,
+            limit: p.limit.unwrap_or(50).clamp(1, 500),
+            offset: p.offset.unwrap_or(0).max(0),
+        })
+        .await?;
+    Ok(Json(OutboxList {
+        items: page.items.iter().map(OutboxItem::of).collect(),
+        total: page.total,
+    }))
+}
+
+/// Send a failed or skipped notice again (system administrators): it goes back in the queue,
+/// due now, its attempts counted afresh. A sent notice is never sent again (409
+/// `notice_already_sent`); one being sent right now cannot be retried (409 `notice_in_flight`).
+#[utoipa::path(post, path = "/admin/outbox/{id}/retry", tag = "notices",
+    params(("id" = Uuid, Path, description = "The message's id")),
+    security(("bearer" = [])),
+    responses((status = 200, body = OutboxItem), (status = 401, body = crate::error::ApiErrorBody),
+        (status = 403, body = crate::error::ApiErrorBody), (status = 404, body = crate::error::ApiErrorBody),
+        (status = 409, body = crate::error::ApiErrorBody)))]
+pub async fn retry(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> ApiResult<Json<OutboxItem>> {
+    require(&caller, Action::ManageNotices)?;
+    let id = Uuid::parse_str(id.trim()).map_err(|_| AppError::NotFound("thông báo"))?;
+    let row = state
+        .store
+        .retry_outbox(id, Utc::now())
+        .await
+        .map_err(|e| match e {
+            DbError::NotFound => AppError::NotFound("thông báo"),
+            DbError::Conflict(c) if c == "outbox_sent" => AppError::Conflict {
+                code: "notice_already_sent",
+                message: "Thông báo này đã được gửi; hệ thống không gửi lại lần thứ hai.".into(),
+            },
+            DbError::Conflict(_) => AppError::Conflict {
+                code: "notice_in_flight",
+                message: "Thông báo này đang được gửi. Vui lòng xem lại sau ít phút.".into(),
+            },
+            e => e.into(),
+        })?;
+    Ok(Json(OutboxItem::of(&row)))
+}

@@ -1,0 +1,334 @@
+//! Statistics: the periodic report of a unit (JSON, XLSX, CSV), its dashboard figures, the
+//! Decision 766 service index and the ranking of units, and the public figures. Staff read
+//! the units they oversee (`Action::Oversee`: leaders and administrators their agency and
+//! every agency below it, other staff their own agency); the public figures hold counts and
+//! rates only.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, Utc};
+use motcua_domain::auth::Action;
+use motcua_domain::dossier::vietnam_date;
+use motcua_store::{Agency, DbError};
+use serde::Deserialize;
+
+use crate::api::agencies::agency_by_code;
+use crate::auth::{Caller, ResolvedScope, require};
+use crate::error::{ApiQuery, ApiResult, AppError};
+use crate::service::stats::{
+    self, Dashboard, IndexView, Period, PublicStats, Ranking, Report, parse_period,
+};
+use crate::state::AppState;
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ReportParams {
+    /// Agency code of the unit (the agency and every agency below it).
+    pub unit: String,
+    /// `2026-11` (month), `2026-Q4` (quarter) or `2026` (year); or give `from` and `to`.
+    /// Default: the current month.
+    pub period: Option<String>,
+    /// First day, YYYY-MM-DD.
+    pub from: Option<String>,
+    /// Last day, YYYY-MM-DD (default: today).
+    pub to: Option<String>,
+    /// Only this procedure (drill-down).
+    pub procedure: Option<String>,
+    /// json (default), xlsx or csv.
+    pub format: Option<String>,
+    /// For csv: the rows per agency (default) or per procedure.
+    pub by: Option<String>,
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct IndexParams {
+    /// Agency code of the unit.
+    pub unit: String,
+    /// `2026-11`, `2026-Q4` or `2026`; or `from` and `to`. Default: the current month.
+    pub period: Option<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    /// Only this procedure (drill-down).
+    pub procedure: Option<String>,
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct RankingParams {
+    /// Agency code of the parent whose children are ranked; without it, the provinces.
+    pub parent: Option<String>,
+    pub period: Option<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    /// Only this procedure.
+    pub procedure: Option<String>,
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct UnitParams {
+    /// Agency code of the unit.
+    pub unit: String,
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct PublicParams {
+    /// Agency code of the unit.
+    pub unit: String,
+    pub period: Option<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+}
+
+/// The unit named by `code`, if the caller oversees it.
+async fn overseen(state: &AppState, caller: &Caller, code: &str) -> ApiResult<Agency> {
+    let unit = agency_by_code(state, code.trim()).await?;
+    let scope = ResolvedScope::of(state, unit.id).await?;
+    require(caller, Action::Oversee(scope.scope()))?;
+    Ok(unit)
+}
+
+async fn procedure_param(state: &AppState, p: Option<&str>) -> ApiResult<Option<String>> {
+    let Some(code) = p.map(str::trim).filter(|c| !c.is_empty()) else {
+        return Ok(None);
+    };
+    match state.store.procedure(code).await {
+        Ok(row) => Ok(Some(row.code)),
+        Err(DbError::NotFound) => Err(AppError::NotFound("thủ tục")),
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn period(
+    period: Option<&str>,
+    from: Option<&str>,
+    to: Option<&str>,
+    now: DateTime<Utc>,
+) -> ApiResult<Period> {
+    parse_period(period, from, to, vietnam_date(now))
+}
+
+/// The periodic report of a unit for a period (báo cáo tình hình, kết quả giải quyết TTHC):
+/// the total, a row per agency directly below the unit (its subtree) and per procedure, with
+/// rates. `format=xlsx|csv` downloads it in the layout of the official report table.
+#[utoipa::path(get, path = "/stats/report", params(ReportParams), tag = "stats", security(("bearer" = [])),
+    responses((status = 200, body = Report, description = "JSON, or XLSX / CSV with format"),
+        (status = 400, body = crate::error::ApiErrorBody), (status = 403, body = crate::error::ApiErrorBody),
+        (status = 404, body = crate::error::ApiErrorBody)))]
+pub async fn report(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiQuery(p): ApiQuery<ReportParams>,
+) -> ApiResult<Response> {
+    let unit = overseen(&state, &caller, &p.unit).await?;
+    let now = Utc::now();
+    let period = period(p.period.as_deref(), p.from.as_deref(), p.to.as_deref(), now)?;
+    let procedure = procedure_param(&state, p.procedure.as_deref()).await?;
+    let format = p.format.as_deref().unwrap_or("json");
+    if !matches!(format, "json" | "xlsx" | "csv") {
+        return Err(AppError::bad_request(
+            "invalid_format",
+            format!("Định dạng \"{format}\" không hỗ trợ (json, xlsx, csv)."),
+        ));
+    }
+    let by_procedure = match p.by.as_deref() {
+        None | Some("agency") => false,
+        Some("procedure") => true,
+        Some(other) => {
+            return Err(AppError::bad_request(
+                "invalid_by",
+                format!("Cách nhóm \"{other}\" không hỗ trợ (agency, procedure)."),
+            ));
+        }
+    };
+    let r = stats::report(
+        state.store.as_ref(),
+        &unit,
+        &period,
+        procedure.as_deref(),
+        now,
+    )
+    .await?;
+    let agencies: Vec<(String, &_)> = r
+        .agencies
+        .iter()
+        .map(|row| (row.name.clone(), &row.report))
+        .collect();
+    let procedures: Vec<(String, &_)> = r
+        .procedures
+        .iter()
+        .map(|row| (format!("{} – {}", row.code, row.name), &row.report))
+        .collect();
+    let file = format!(
+        "bao-cao-{}-{}-{}",
+        unit.code,
+        period.from.format("%Y%m%d"),
+        period.to.format("%Y%m%d")
+    );
+    match format {
+        "xlsx" => {
+            let title = format!(
+                "TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH – {} – {} ({} – {})",
+                unit.name,
+                period.label,
+                period.from.format("%d/%m/%Y"),
+                period.to.format("%d/%m/%Y")
+            );
+            let tables = [
+                motcua_docs::report_table("Theo đơn vị", &title, "Đơn vị", &agencies, &r.total),
+                motcua_docs::report_table(
+                    "Theo thủ tục",
+                    &title,
+                    "Thủ tục hành chính",
+                    &procedures,
+                    &r.total,
+                ),
+            ];
+            let bytes =
+                motcua_docs::tables_xlsx(&tables).map_err(|e| AppError::Internal(e.to_string()))?;
+            Ok((
+                [
+                    (
+                        header::CONTENT_TYPE,
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                            .to_string(),
+                    ),
+                    (
+                        header::CONTENT_DISPOSITION,
+                        format!("attachment; filename=\"{file}.xlsx\""),
+                    ),
+                ],
+                bytes,
+            )
+                .into_response())
+        }
+        "csv" => {
+            let csv = if by_procedure {
+                motcua_docs::report_csv("Thủ tục hành chính", &procedures, &r.total)
+            } else {
+                motcua_docs::report_csv("Đơn vị", &agencies, &r.total)
+            };
+            Ok((
+                [
+                    (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+                    (
+                        header::CONTENT_DISPOSITION,
+                        format!("attachment; filename=\"{file}.csv\""),
+                    ),
+                ],
+                csv,
+            )
+                .into_response())
+        }
+        _ => Ok(Json(r).into_response()),
+    }
+}
+
+/// A unit's dashboard figures now: today's intake, dossiers in progress, due soon and late,
+/// the last 12 months, the channel mix and the index of the year so far.
+#[utoipa::path(get, path = "/stats/dashboard", params(UnitParams), tag = "stats", security(("bearer" = [])),
+    responses((status = 200, body = Dashboard), (status = 403, body = crate::error::ApiErrorBody),
+        (status = 404, body = crate::error::ApiErrorBody)))]
+pub async fn dashboard(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiQuery(p): ApiQuery<UnitParams>,
+) -> ApiResult<Json<Dashboard>> {
+    let unit = overseen(&state, &caller, &p.unit).await?;
+    let calendar = state.calendar.get(state.store.as_ref()).await?;
+    Ok(Json(
+        stats::dashboard(state.store.as_ref(), &calendar, &unit, Utc::now()).await?,
+    ))
+}
+
+/// The service index (Decision 766) of a unit for a period: every group and indicator with
+/// its numerator, denominator, rate, points and whether motcua holds its data.
+#[utoipa::path(get, path = "/index", params(IndexParams), tag = "stats", security(("bearer" = [])),
+    responses((status = 200, body = IndexView), (status = 400, body = crate::error::ApiErrorBody),
+        (status = 403, body = crate::error::ApiErrorBody), (status = 404, body = crate::error::ApiErrorBody)))]
+pub async fn index(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiQuery(p): ApiQuery<IndexParams>,
+) -> ApiResult<Json<IndexView>> {
+    let unit = overseen(&state, &caller, &p.unit).await?;
+    let now = Utc::now();
+    let period = period(p.period.as_deref(), p.from.as_deref(), p.to.as_deref(), now)?;
+    let procedure = procedure_param(&state, p.procedure.as_deref()).await?;
+    Ok(Json(
+        stats::index(
+            state.store.as_ref(),
+            &unit,
+            &period,
+            procedure.as_deref(),
+            now,
+        )
+        .await?,
+    ))
+}
+
+/// The agencies directly below `parent` (without it: the provinces) ranked by their index
+/// for a period, each with the dossiers received (units with fewer than `min_received` are
+/// listed as `insufficient_data`, not ranked).
+#[utoipa::path(get, path = "/index/ranking", params(RankingParams), tag = "stats", security(("bearer" = [])),
+    responses((status = 200, body = Ranking), (status = 400, body = crate::error::ApiErrorBody),
+        (status = 403, body = crate::error::ApiErrorBody), (status = 404, body = crate::error::ApiErrorBody)))]
+pub async fn ranking(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiQuery(p): ApiQuery<RankingParams>,
+) -> ApiResult<Json<Ranking>> {
+    let parent = match p.parent.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+        Some(code) => Some(overseen(&state, &caller, code).await?),
+        None => None,
+    };
+    let units = stats::ranking_units(state.store.as_ref(), parent.as_ref()).await?;
+    if parent.is_none() {
+        // Every province: only a caller who oversees each of them.
+        for u in &units {
+            let scope = ResolvedScope::of(&state, u.id).await?;
+            require(&caller, Action::Oversee(scope.scope()))?;
+        }
+    }
+    let now = Utc::now();
+    let period = period(p.period.as_deref(), p.from.as_deref(), p.to.as_deref(), now)?;
+    let procedure = procedure_param(&state, p.procedure.as_deref()).await?;
+    Ok(Json(
+        stats::ranking(
+            state.store.as_ref(),
+            parent.as_ref(),
+            &units,
+            &period,
+            procedure.as_deref(),
+            now,
+        )
+        .await?,
+    ))
+}
+
+/// The published figures of a unit for a period, for anyone: counts and rates of the unit
+/// and of the agencies directly below it, and the index points. No personal data.
+#[utoipa::path(get, path = "/public/stats", params(PublicParams), tag = "stats",
+    responses((status = 200, body = PublicStats), (status = 400, body = crate::error::ApiErrorBody),
+        (status = 404, body = crate::error::ApiErrorBody), (status = 429, body = crate::error::ApiErrorBody)))]
+pub async fn public(
+    State(state): State<AppState>,
+    crate::auth::ClientIp(ip): crate::auth::ClientIp,
+    ApiQuery(p): ApiQuery<PublicParams>,
+) -> ApiResult<Json<PublicStats>> {
+    if let Err(wait) = state.lookup_limiter.check(ip) {
+        return Err(AppError::TooManyRequests {
+            retry_after_secs: wait,
+        });
+    }
+    let unit = agency_by_code(&state, p.unit.trim()).await?;
+    let now = Utc::now();
+    let period = period(p.period.as_deref(), p.from.as_deref(), p.to.as_deref(), now)?;
+    Ok(Json(
+        stats::public(state.store.as_ref(), &unit, &period, now).await?,
+    ))
+}
