@@ -36,16 +36,7 @@ pub fn number(x: f64) -> String {
     }
 }
 
-fn group_thousands(digits: &str) -> String {
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push('.');
-        }
-        out.push(c);
-    }
-    out
-}
+use motcua_domain::text::group_thousands;
 
 /// The unit word: "ngày làm việc", "giờ", "tháng", ...; "Trong ngày" for [`TimeUnit::InTheDay`].
 pub fn time_unit(unit: TimeUnit) -> &'static str {

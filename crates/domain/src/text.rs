@@ -143,6 +143,19 @@ pub fn query_words(q: &str) -> Vec<QueryWord> {
         .collect()
 }
 
+/// Digits grouped by thousands with "." as Vietnamese writes them: "1816" → "1.816",
+/// "1500000" → "1.500.000".
+pub fn group_thousands(digits: &str) -> String {
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push('.');
+        }
+        out.push(c);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -202,5 +215,13 @@ mod tests {
             let upper: String = c.to_uppercase().collect();
             assert_eq!(fold_ascii(&upper), a.to_string(), "{upper}");
         }
+    }
+
+    #[test]
+    fn thousands_are_grouped_with_dots() {
+        assert_eq!(group_thousands("7"), "7");
+        assert_eq!(group_thousands("1816"), "1.816");
+        assert_eq!(group_thousands("1500000"), "1.500.000");
+        assert_eq!(group_thousands("100000"), "100.000");
     }
 }

@@ -70,15 +70,7 @@ pub fn datetime_short(t: NaiveDateTime) -> String {
 
 /// A whole number with "." between thousands: 1816 → "1.816", 1500000 → "1.500.000".
 pub fn integer(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push('.');
-        }
-        out.push(c);
-    }
-    out
+    motcua_domain::text::group_thousands(&n.to_string())
 }
 
 /// A count written with two digits as forms do ("01 bộ", "05 ngày làm việc"): 1 → "01",

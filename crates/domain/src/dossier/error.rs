@@ -328,16 +328,10 @@ pub(crate) fn vn_datetime(t: DateTime<Utc>) -> String {
 
 /// `1.250.000 đồng`.
 pub(crate) fn vn_money(amount: u64) -> String {
-    let digits = amount.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 5);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push('.');
-        }
-        out.push(c);
-    }
-    out.push_str(" đồng");
-    out
+    format!(
+        "{} đồng",
+        crate::text::group_thousands(&amount.to_string())
+    )
 }
 
 #[cfg(test)]
