@@ -328,10 +328,7 @@ pub(crate) fn vn_datetime(t: DateTime<Utc>) -> String {
 
 /// `1.250.000 đồng`.
 pub(crate) fn vn_money(amount: u64) -> String {
-    format!(
-        "{} đồng",
-        crate::text::group_thousands(&amount.to_string())
-    )
+    format!("{} đồng", crate::text::group_thousands(&amount.to_string()))
 }
 
 #[cfg(test)]

@@ -204,7 +204,11 @@ async fn a_counter_dossier_goes_from_receipt_to_return() {
     // A returned dossier leaves the work queue; it stays findable with the closed ones.
     let queue = |path: &'static str| app.send(Method::GET, path, Some(&leader), None);
     let (_, open) = queue("/api/v1/dossiers?agency=000.00.02.H38").await;
-    assert_eq!((open["total"].as_i64(), open["more"].as_bool()), (Some(0), Some(false)), "{open}");
+    assert_eq!(
+        (open["total"].as_i64(), open["more"].as_bool()),
+        (Some(0), Some(false)),
+        "{open}"
+    );
     let (_, all) = queue("/api/v1/dossiers?agency=000.00.02.H38&include_closed=true").await;
     assert_eq!(all["total"], 1, "{all}");
     assert_eq!(all["items"][0]["status"], "returned", "{all}");
@@ -432,17 +436,32 @@ async fn step_deadlines_come_from_the_agency_workflow() {
     assert_eq!(step["name"], first["name"], "{d}");
     // "My queue": the dossier whose step I hold, and nobody else's.
     let (_, mine) = app
-        .send(Method::GET, "/api/v1/dossiers?mine=true", Some(&specialist), None)
+        .send(
+            Method::GET,
+            "/api/v1/dossiers?mine=true",
+            Some(&specialist),
+            None,
+        )
         .await;
     assert_eq!(mine["total"], 1, "{mine}");
     assert_eq!(mine["items"][0]["code"], code.as_str());
     let (_, theirs) = app
-        .send(Method::GET, "/api/v1/dossiers?mine=true", Some(&officer), None)
+        .send(
+            Method::GET,
+            "/api/v1/dossiers?mine=true",
+            Some(&officer),
+            None,
+        )
         .await;
     assert_eq!(theirs["total"], 0, "{theirs}");
     // Due soon: by the end of the next working day; this step's dossier is not.
     let (s, soon) = app
-        .send(Method::GET, "/api/v1/dossiers?due_soon=true", Some(&specialist), None)
+        .send(
+            Method::GET,
+            "/api/v1/dossiers?due_soon=true",
+            Some(&specialist),
+            None,
+        )
         .await;
     assert_eq!(s, StatusCode::OK, "{soon}");
     let due = chrono::DateTime::parse_from_rfc3339(step["due"].as_str().unwrap()).unwrap();

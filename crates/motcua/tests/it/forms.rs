@@ -85,7 +85,11 @@ async fn a_counter_dossier_prints_its_receipt_and_register() {
     )
     .await;
     assert_eq!(s, StatusCode::CONFLICT, "{}", String::from_utf8_lossy(&e));
-    let (s, _, _) = fetch(format!("/api/v1/dossiers/{code}/forms/thu_tinh"), officer.clone()).await;
+    let (s, _, _) = fetch(
+        format!("/api/v1/dossiers/{code}/forms/thu_tinh"),
+        officer.clone(),
+    )
+    .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     let (s, _, _) = fetch(
         format!("/api/v1/dossiers/{code}/forms/receipt?format=docx"),
@@ -94,7 +98,11 @@ async fn a_counter_dossier_prints_its_receipt_and_register() {
     .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     for other in [&citizen, &stranger] {
-        let (s, _, _) = fetch(format!("/api/v1/dossiers/{code}/forms/receipt"), other.clone()).await;
+        let (s, _, _) = fetch(
+            format!("/api/v1/dossiers/{code}/forms/receipt"),
+            other.clone(),
+        )
+        .await;
         assert_eq!(s, StatusCode::FORBIDDEN);
     }
 

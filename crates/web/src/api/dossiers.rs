@@ -227,7 +227,11 @@ pub async fn act(
     let current = dossiers::state_of(&row)?;
     let calendar = state.calendar.get(state.store.as_ref()).await?;
     let hours = match &current.agency {
-        Some(_) => (*state.lookups.office_hours(state.store.as_ref(), row.agency_id).await?).clone(),
+        Some(_) => (*state
+            .lookups
+            .office_hours(state.store.as_ref(), row.agency_id)
+            .await?)
+            .clone(),
         None => OfficeHours::default(),
     };
     let now = Utc::now();
@@ -457,7 +461,10 @@ pub async fn queue(
             .succ_opt()
             .unwrap_or(next)
             .and_hms_opt(0, 0, 0)
-            .and_then(|t| t.and_local_timezone(crate::service::calendar::vn_offset()).single())
+            .and_then(|t| {
+                t.and_local_timezone(crate::service::calendar::vn_offset())
+                    .single()
+            })
             .map(|t| t.with_timezone(&Utc));
         due_before = end;
     }
@@ -552,7 +559,11 @@ pub async fn public(
     let s = dossiers::state_of(&row)?;
     let procedure_name = state
         .lookups
-        .in_force(state.store.as_ref(), &row.procedure_code, vietnam_date(chrono::Utc::now()))
+        .in_force(
+            state.store.as_ref(),
+            &row.procedure_code,
+            vietnam_date(chrono::Utc::now()),
+        )
         .await
         .map(|p| p.procedure.name.clone())
         .unwrap_or_default();

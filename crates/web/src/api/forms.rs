@@ -8,8 +8,8 @@ use chrono::NaiveDate;
 use motcua_domain::auth::Action;
 use serde::Deserialize;
 
-use crate::error::ApiResult;
 use crate::auth::{Caller, ResolvedScope};
+use crate::error::ApiResult;
 use crate::error::AppError;
 use crate::service::forms::{self, Format, Rendered};
 use crate::state::AppState;
@@ -58,7 +58,9 @@ pub async fn dossier_form(
             e => e.into(),
         })?;
     crate::api::dossiers::readable(&state, &caller, &row).await?;
-    Ok(respond(forms::dossier_form(&state, &row, kind, format).await?))
+    Ok(respond(
+        forms::dossier_form(&state, &row, kind, format).await?,
+    ))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -106,7 +108,10 @@ pub async fn register(
 
 /// The fonts the HTML forms print with (Liberation Serif, SIL Open Font License 1.1).
 pub async fn font(Path(file): Path<String>) -> Response {
-    match motcua_forms::FONT_FILES.iter().find(|(name, _)| *name == file) {
+    match motcua_forms::FONT_FILES
+        .iter()
+        .find(|(name, _)| *name == file)
+    {
         Some((_, bytes)) => (
             [
                 (header::CONTENT_TYPE, "font/ttf"),

@@ -77,7 +77,10 @@ pub fn router() -> Router<AppState> {
                 .layer(axum::extract::DefaultBodyLimit::disable()),
         )
         .route("/dossiers/{code}/documents/reuse", post(documents::reuse))
-        .route("/dossiers/{code}/documents/{sha256}", get(documents::download))
+        .route(
+            "/dossiers/{code}/documents/{sha256}",
+            get(documents::download),
+        )
         .route(
             "/dossiers/{code}/result-file",
             post(documents::result_file).layer(axum::extract::DefaultBodyLimit::disable()),

@@ -115,7 +115,11 @@ async fn context(
             match &ev {
                 Event::Forwarded { from, to } | Event::Transferred { from, to, .. } => {
                     for code in [from, to] {
-                        if let Some(a) = state.lookups.agency(state.store.as_ref(), code.as_str()).await? {
+                        if let Some(a) = state
+                            .lookups
+                            .agency(state.store.as_ref(), code.as_str())
+                            .await?
+                        {
                             agency_names.insert(code.as_str().to_string(), a.name.clone());
                         }
                     }
@@ -138,9 +142,10 @@ async fn context(
         .office_hours(state.store.as_ref(), row.agency_id)
         .await?;
     let clock = calendar.clock(&hours);
-    let effective_appointment = motcua_domain::dossier::timeliness::effective_appointment(&clock, ds)
-        .ok()
-        .flatten();
+    let effective_appointment =
+        motcua_domain::dossier::timeliness::effective_appointment(&clock, ds)
+            .ok()
+            .flatten();
     Ok(FormContext {
         issuer: issuer(state, &intake).await?,
         issued_on: vietnam_date(Utc::now()),
@@ -166,16 +171,21 @@ pub fn lookup_url(state: &AppState, code: &str) -> String {
     )
 }
 
-fn render(data: &FormData, kind: FormKind, format: Format, name: &str) -> Result<Rendered, AppError> {
-    let err = |e: motcua_forms::FormError| match e {
-        e @ (motcua_forms::FormError::NotInSet { .. } | motcua_forms::FormError::Missing { .. }) => {
-            AppError::Conflict {
+fn render(
+    data: &FormData,
+    kind: FormKind,
+    format: Format,
+    name: &str,
+) -> Result<Rendered, AppError> {
+    let err =
+        |e: motcua_forms::FormError| match e {
+            e @ (motcua_forms::FormError::NotInSet { .. }
+            | motcua_forms::FormError::Missing { .. }) => AppError::Conflict {
                 code: e.code(),
                 message: e.message_vi(),
-            }
-        }
-        e => AppError::Internal(e.to_string()),
-    };
+            },
+            e => AppError::Internal(e.to_string()),
+        };
     Ok(match format {
         Format::Html => Rendered {
             content_type: "text/html; charset=utf-8",
@@ -209,7 +219,12 @@ pub async fn dossier_form(
     let ds = state_of(row)?;
     let ctx = context(state, row, &ds).await?;
     let data = FormData::from_state(&ds, &ctx);
-    render(&data, kind, format, &format!("{}-{}", row.code, kind.as_str()))
+    render(
+        &data,
+        kind,
+        format,
+        &format!("{}-{}", row.code, kind.as_str()),
+    )
 }
 
 /// The register (sổ theo dõi hồ sơ) of an agency: the dossiers it received between two days.
