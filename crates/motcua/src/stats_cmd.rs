@@ -12,8 +12,12 @@
 //! department; supplement requests; approval, an electronic or paper result, fees paid online,
 //! return; stops; late finishes), and its projection row and counters are those of that
 //! history: the counters are [`stats::replay`] of its events, so they equal what `stats
-//! rebuild` would compute from them. The events themselves are not stored (the figures do not
-//! read them), so `stats rebuild` on a generated database would count nothing.
+//! rebuild` would compute from them (they are summed per cell over each batch and written with
+//! their roll-up in one transaction, the rows in another). The events themselves are not
+//! stored (the figures do not read them), so `stats rebuild` on a generated database would
+//! count nothing. With `--open-rows-only` only the rows of unfinished dossiers are stored:
+//! the figures of the current period read the same (they read finished dossiers from the
+//! counters alone) on a database a fraction of the size.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -30,7 +34,7 @@ use motcua_domain::dossier::{
     Actor, Applicant, Command, DossierAction, DossierCode, DossierState, EventEnvelope,
     PaymentMethod, ProcedureRef, ResultForm, ReturnChannel, Submission, execute, vietnam_date,
 };
-use motcua_store::{AgencyQuery, DossierWrite, ProcedureSearch, Store};
+use motcua_store::{AgencyQuery, CounterDelta, DossierWrite, ProcedureSearch, Store};
 use motcua_web::service::stats::{self, AgencyBook};
 use uuid::Uuid;
 
@@ -60,6 +64,11 @@ pub enum StatsCmd {
         /// Dossiers per transaction.
         #[arg(long, default_value_t = 50_000)]
         batch: usize,
+        /// Store the projection rows of unfinished dossiers only (the counters of every
+        /// dossier are stored): the statistics of the current period read the same, on a much
+        /// smaller database.
+        #[arg(long)]
+        open_rows_only: bool,
     },
 }
 
@@ -71,7 +80,8 @@ pub async fn run(config: Config, cmd: StatsCmd) -> anyhow::Result<()> {
             from,
             seed,
             batch,
-        } => generate(config, dossiers, &from, seed, batch.max(1)).await,
+            open_rows_only,
+        } => generate(config, dossiers, &from, seed, batch.max(1), open_rows_only).await,
     }
 }
 
@@ -578,6 +588,7 @@ async fn generate(
     from: &str,
     seed: u64,
     batch: usize,
+    open_rows_only: bool,
 ) -> anyhow::Result<()> {
     let started = Instant::now();
     let store = crate::open_store(&config).await?;
@@ -601,12 +612,31 @@ async fn generate(
         .filter(|d| calendar.is_working_day(*d).unwrap_or(false))
         .collect();
     anyhow::ensure!(!days.is_empty(), "no working day between --from and today");
-    let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<DossierWrite>>(2);
+    // Each batch: the projection rows, and the counters of all its dossiers summed per cell.
+    type Batch = (Vec<DossierWrite>, Vec<CounterDelta>);
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<Batch>(2);
     let generator = std::thread::spawn(move || {
         let mut rng = Rng(seed);
         let mut sequences = HashMap::new();
         let mut out = Vec::with_capacity(batch);
+        let mut cells: HashMap<(Uuid, String, NaiveDate, String), i64> = HashMap::new();
+        let mut drawn = 0usize;
         let mut made = 0u64;
+        let take = |out: &mut Vec<DossierWrite>, cells: &mut HashMap<_, i64>| -> Batch {
+            let counters = cells
+                .drain()
+                .map(
+                    |((agency_id, procedure_code, day, metric), delta)| CounterDelta {
+                        agency_id,
+                        procedure_code,
+                        day,
+                        metric,
+                        delta,
+                    },
+                )
+                .collect();
+            (std::mem::take(out), counters)
+        };
         let per_day = dossiers as f64 / days.len() as f64;
         for (i, day) in days.iter().enumerate() {
             // Whole dossiers per day, spread so the total is exact.
@@ -627,70 +657,57 @@ async fn generate(
                 .collect();
             times.sort_unstable();
             for t in times {
-                if let Some(w) = world.dossier(&mut rng, t, &mut sequences) {
-                    out.push(w);
+                if let Some(mut w) = world.dossier(&mut rng, t, &mut sequences) {
+                    for c in w.counters.drain(..) {
+                        *cells
+                            .entry((c.agency_id, c.procedure_code, c.day, c.metric))
+                            .or_default() += c.delta;
+                    }
+                    if !(open_rows_only && w.row.finished_at.is_some()) {
+                        out.push(w);
+                    }
+                    drawn += 1;
                 }
-                if out.len() >= batch
-                    && tx
-                        .blocking_send(coalesced(std::mem::take(&mut out)))
-                        .is_err()
-                {
-                    return made;
+                if drawn >= batch {
+                    drawn = 0;
+                    if tx.blocking_send(take(&mut out, &mut cells)).is_err() {
+                        return made;
+                    }
                 }
             }
         }
-        if !out.is_empty() {
-            let _ = tx.blocking_send(coalesced(out));
+        if drawn > 0 {
+            let _ = tx.blocking_send(take(&mut out, &mut cells));
         }
         made
     });
     let mut written = 0u64;
     let mut progress = Progress::new();
-    while let Some(writes) = rx.recv().await {
+    let mut counted = 0u64;
+    while let Some((writes, counters)) = rx.recv().await {
+        if !writes.is_empty() {
+            store
+                .import_dossiers(&writes)
+                .await
+                .context("writing generated dossiers")?;
+        }
         store
-            .import_dossiers(&writes)
+            .add_stat_counters(&counters)
             .await
-            .context("writing generated dossiers")?;
+            .context("writing generated counters")?;
         written += writes.len() as u64;
-        progress.tick(|| format!("{written} / {dossiers} hồ sơ"));
+        counted += counters.len() as u64;
+        progress.tick(|| format!("{written} hồ sơ, {counted} ô thống kê"));
     }
     let made = generator
         .join()
         .map_err(|_| anyhow::anyhow!("the generator thread failed"))?;
     println!(
-        "generated dossiers={written} (of {made} drawn) from={from} to={today} seconds={:.1}",
+        "generated dossiers={made} rows={written} counter_cells_written={counted} from={from} \
+         to={today} seconds={:.1}",
         started.elapsed().as_secs_f64()
     );
     Ok(())
-}
-
-/// The batch with every counter change summed into its last write: the same cells and
-/// roll-up, written once per cell instead of once per dossier (the counters of a transaction
-/// are not tied to its dossiers).
-fn coalesced(mut writes: Vec<DossierWrite>) -> Vec<DossierWrite> {
-    let mut sums: HashMap<(Uuid, String, NaiveDate, String), i64> = HashMap::new();
-    for w in &mut writes {
-        for c in w.counters.drain(..) {
-            *sums
-                .entry((c.agency_id, c.procedure_code, c.day, c.metric))
-                .or_default() += c.delta;
-        }
-    }
-    if let Some(last) = writes.last_mut() {
-        last.counters = sums
-            .into_iter()
-            .map(
-                |((agency_id, procedure_code, day, metric), delta)| motcua_store::CounterDelta {
-                    agency_id,
-                    procedure_code,
-                    day,
-                    metric,
-                    delta,
-                },
-            )
-            .collect();
-    }
-    writes
 }
 
 /// The agency tree, the procedures by level (those whose time limit the calendar can

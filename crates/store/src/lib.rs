@@ -224,6 +224,9 @@ pub trait Store: Send + Sync + 'static {
     async fn rebuild_stats(&self, replay: &mut ReplayDossier<'_>) -> DbResult<RebuildReport>;
     /// Every counter cell and roll-up row, ordered (for checks on small databases).
     async fn stat_dump(&self) -> DbResult<(Vec<CounterDelta>, Vec<RollupRow>)>;
+    /// Adds counter changes (and their roll-up) in one transaction, outside any dossier
+    /// command: for generated benchmark history only.
+    async fn add_stat_counters(&self, cells: &[CounterDelta]) -> DbResult<()>;
 
     // Documents (see `documents_sql.rs`); the bytes are in the web layer's document store.
     /// Appends a command's events as [`Store::append_dossier`] does (same `Conflict`) and

@@ -1257,6 +1257,10 @@ impl Store for SqlStore {
         stats_sql::dump(&self.pool).await
     }
 
+    async fn add_stat_counters(&self, cells: &[CounterDelta]) -> DbResult<()> {
+        stats_sql::add_counters(&self.write_pool, cells).await
+    }
+
     async fn append_dossier_documents(
         &self,
         expected_seq: i32,

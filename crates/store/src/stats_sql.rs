@@ -541,3 +541,34 @@ pub(super) async fn office_hours_all(pool: &Pool<Db>) -> DbResult<Vec<(Uuid, Str
     .fetch_all(pool)
     .await?)
 }
+
+/// Adds counter changes outside any dossier command (generated benchmark history), with
+/// their roll-up, in one transaction.
+pub(super) async fn add_counters(pool: &Pool<Db>, cells: &[CounterDelta]) -> DbResult<()> {
+    let mut sums: HashMap<CellKey, i64> = HashMap::new();
+    for c in cells {
+        *sums
+            .entry((
+                c.agency_id,
+                c.procedure_code.clone(),
+                c.day,
+                c.metric.clone(),
+            ))
+            .or_default() += c.delta;
+    }
+    let rolled: Vec<(Uuid, String, NaiveDate, String, i64)> = sums
+        .iter()
+        .map(|((a, p, d, m), v)| (*a, p.clone(), *d, m.clone(), *v))
+        .collect();
+    let mut tx = begin_write(pool).await?;
+    flush(&mut tx, &mut sums).await?;
+    roll_up(
+        &mut tx,
+        rolled
+            .iter()
+            .map(|(a, p, d, m, v)| (*a, p.as_str(), *d, m.as_str(), *v)),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -150,6 +150,7 @@ pub async fn report(
         &unit,
         &period,
         procedure.as_deref(),
+        true,
         now,
     )
     .await?;

@@ -650,12 +650,15 @@ async fn procedure_names(store: &dyn Store) -> Result<HashMap<String, String>, A
         .collect())
 }
 
-/// The periodic report of `unit` (its subtree): rows per agency below it and per procedure.
+/// The periodic report of `unit` (its subtree): rows per agency below it and, with
+/// `per_procedure`, per procedure (read from the daily cells: the slower part for a large
+/// unit and a long period).
 pub async fn report(
     store: &dyn Store,
     unit: &Agency,
     period: &Period,
     procedure: Option<&str>,
+    per_procedure: bool,
     now: DateTime<Utc>,
 ) -> Result<Report, AppError> {
     let procedures: Vec<String> = procedure.map(str::to_string).into_iter().collect();
@@ -684,8 +687,14 @@ pub async fn report(
         });
     }
     agencies.extend(rows);
-    let per = figures(store, &[unit.id], period, &procedures, true, now).await?;
-    let names = procedure_names(store).await?;
+    let per = match per_procedure {
+        true => figures(store, &[unit.id], period, &procedures, true, now).await?,
+        false => HashMap::new(),
+    };
+    let names = match per.is_empty() {
+        true => HashMap::new(),
+        false => procedure_names(store).await?,
+    };
     let mut procedures: Vec<ReportRow> = per
         .into_iter()
         .filter_map(|((_, p), f)| p.map(|p| (p, f)))
@@ -1255,7 +1264,7 @@ pub async fn public(
     period: &Period,
     now: DateTime<Utc>,
 ) -> Result<PublicStats, AppError> {
-    let r = report(store, unit, period, None, now).await?;
+    let r = report(store, unit, period, None, false, now).await?;
     let index = index(store, unit, period, None, now).await?;
     Ok(PublicStats {
         unit: r.unit.clone(),
