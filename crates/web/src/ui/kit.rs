@@ -1,38 +1,35 @@
-//! The Vietnamese web UI (server-rendered with askama). Forms carry a CSRF token checked
-//! against a cookie (double submit, `SameSite=Strict`), and the session cookie is `HttpOnly`.
+//! What every UI page shares: the CSRF token (double submit: a cookie and a form field,
+//! `SameSite=Strict`), the page context [`Page`] (who is signed in, the language, the menu),
+//! rendering with askama, and the Vietnamese error pages.
+//!
+//! A handler takes [`Ctx`], checks access with [`Ctx::officer`] / [`Ctx::citizen`] /
+//! [`Ctx::signed_in`], renders a template holding `p: Page`, and returns
+//! [`Ctx::finish`]`(response)` so a new CSRF cookie is set when the browser had none.
 
 use askama::Template;
-use axum::Form;
-use axum::Router;
-use axum::extract::State;
+use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::routing::get;
-use motcua_store::{AgencyQuery, SessionKind, UnitQuery};
-use serde::Deserialize;
+use motcua_domain::auth::Role;
+use motcua_store::User;
 
-use crate::auth::{self, ClientIp, MaybeCaller, SESSION_COOKIE};
+use super::i18n::{self, Lang};
+use crate::auth::{self, Caller, MaybeCaller};
 use crate::error::AppError;
 use crate::state::AppState;
 
-const CSRF_COOKIE: &str = "motcua_csrf";
-
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/", get(home))
-        .route("/dang-nhap", get(login_page).post(login_submit))
-        .route("/dang-xuat", axum::routing::post(logout))
-        .route("/static/fonts/{file}", get(crate::api::font))
-}
+pub const CSRF_COOKIE: &str = "motcua_csrf";
+pub const LANG_COOKIE: &str = "motcua_lang";
 
 /// The CSRF token of this browser: the cookie's value, or a new one to set.
+#[derive(Clone)]
 pub struct Csrf {
-    token: String,
+    pub token: String,
     is_new: bool,
 }
 
-impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Csrf {
+impl<S: Send + Sync> FromRequestParts<S> for Csrf {
     type Rejection = std::convert::Infallible;
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
         Ok(match auth::cookie(parts, CSRF_COOKIE) {
@@ -50,7 +47,7 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Csrf {
 
 impl Csrf {
     /// `Err(page)` with the Vietnamese "form expired" page when the token does not match.
-    fn verify(&self, submitted: &str) -> Result<(), Box<Response>> {
+    pub fn verify(&self, submitted: &str) -> Result<(), Box<Response>> {
         if self.is_new || submitted.is_empty() || submitted != self.token {
             return Err(Box::new(error_page(
                 StatusCode::FORBIDDEN,
@@ -61,7 +58,7 @@ impl Csrf {
         Ok(())
     }
 
-    fn set_cookie(&self, state: &AppState, res: &mut Response) {
+    pub fn set_cookie(&self, state: &AppState, res: &mut Response) {
         if self.is_new {
             append_cookie(
                 res,
@@ -75,7 +72,7 @@ impl Csrf {
     }
 }
 
-fn secure(state: &AppState) -> &'static str {
+pub fn secure(state: &AppState) -> &'static str {
     if state.config.secure_cookies {
         "; Secure"
     } else {
@@ -83,17 +80,306 @@ fn secure(state: &AppState) -> &'static str {
     }
 }
 
-fn append_cookie(res: &mut Response, value: &str) {
+pub fn append_cookie(res: &mut Response, value: &str) {
     if let Ok(v) = HeaderValue::from_str(value) {
         res.headers_mut().append(header::SET_COOKIE, v);
     }
 }
 
-fn render(t: impl Template) -> Response {
+/// One entry of the top menu.
+pub struct NavItem {
+    pub href: &'static str,
+    pub label: &'static str,
+    pub current: bool,
+}
+
+/// What the layout (`ui/base.html`) needs: every page template has a field `p: Page`.
+pub struct Page {
+    pub user: Option<User>,
+    /// The signed-in user's roles in the page's language ("Chuyên viên, Lãnh đạo").
+    pub roles: String,
+    pub csrf: String,
+    pub lang: Lang,
+    pub nav: Vec<NavItem>,
+    /// The request path (for the language switch and the login return address).
+    pub path: String,
+}
+
+impl Page {
+    /// The text in the page's language; `vi` is the Vietnamese text and the dictionary key.
+    pub fn t<'a>(&self, vi: &'a str) -> &'a str {
+        i18n::tr(self.lang, vi)
+    }
+
+    /// The asset version for cache-busting URLs.
+    pub fn v(&self) -> &'static str {
+        super::assets::VERSION
+    }
+
+    pub fn has_role(&self, role: Role) -> bool {
+        self.user
+            .as_ref()
+            .is_some_and(|u| u.roles().contains(&role))
+    }
+
+    /// `dd/mm/yyyy`.
+    pub fn date(&self, d: &chrono::NaiveDate) -> String {
+        d.format("%d/%m/%Y").to_string()
+    }
+
+    /// `dd/mm/yyyy hh:mm`, Vietnam time.
+    pub fn datetime(&self, t: &chrono::DateTime<chrono::Utc>) -> String {
+        (*t + chrono::Duration::hours(7))
+            .format("%d/%m/%Y %H:%M")
+            .to_string()
+    }
+
+    /// `1.816` (Vietnamese) or `1,816` (English).
+    pub fn int(&self, n: i64) -> String {
+        match self.lang {
+            Lang::Vi => motcua_docs::vi::integer(n),
+            Lang::En => {
+                let s = motcua_docs::vi::integer(n);
+                s.replace('.', ",")
+            }
+        }
+    }
+
+    /// `73,03%` (Vietnamese) or `73.03%` (English), two decimals.
+    pub fn pct(&self, rate: f64) -> String {
+        let s = format!("{:.2}%", rate * 100.0);
+        match self.lang {
+            Lang::Vi => s.replace('.', ","),
+            Lang::En => s,
+        }
+    }
+}
+
+/// Request context of a UI page: the caller (if any), the CSRF token, the language.
+pub struct Ctx {
+    pub state: AppState,
+    pub caller: Option<Caller>,
+    pub csrf: Csrf,
+    pub lang: Lang,
+    pub path: String,
+    /// The path with its query (where to come back after signing in).
+    pub path_and_query: String,
+    /// The CSRF token htmx sends in `x-csrf-token` (requests without a form).
+    csrf_header: Option<String>,
+}
+
+impl FromRequestParts<AppState> for Ctx {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let MaybeCaller(caller) = MaybeCaller::from_request_parts(parts, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let csrf = Csrf::from_request_parts(parts, state)
+            .await
+            .unwrap_or_else(|e| match e {});
+        let lang = auth::cookie(parts, LANG_COOKIE)
+            .and_then(Lang::parse)
+            .unwrap_or(Lang::Vi);
+        Ok(Ctx {
+            state: state.clone(),
+            caller,
+            csrf,
+            lang,
+            path: parts.uri.path().to_string(),
+            path_and_query: parts
+                .uri
+                .path_and_query()
+                .map(|p| p.as_str().to_string())
+                .unwrap_or_else(|| "/".into()),
+            csrf_header: parts
+                .headers
+                .get("x-csrf-token")
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string),
+        })
+    }
+}
+
+impl Ctx {
+    /// The layout context for this request.
+    pub fn page(&self) -> Page {
+        let user = self.caller.as_ref().map(|c| c.user.clone());
+        let roles: Vec<Role> = user.as_ref().map(User::roles).unwrap_or_default();
+        let mut nav = vec![
+            NavItem::new("/thu-tuc", "Thủ tục hành chính"),
+            NavItem::new("/tra-cuu", "Tra cứu hồ sơ"),
+            NavItem::new("/thong-ke", "Thống kê"),
+        ];
+        if roles.contains(&Role::Citizen) {
+            nav.push(NavItem::new("/cong-dan/ho-so", "Hồ sơ của tôi"));
+        }
+        if roles.contains(&Role::ReceivingOfficer) {
+            nav.push(NavItem::new("/mot-cua", "Một cửa"));
+        }
+        if roles.contains(&Role::Specialist) || roles.contains(&Role::Leader) {
+            nav.push(NavItem::new("/xu-ly", "Xử lý hồ sơ"));
+        }
+        if roles.contains(&Role::Leader) || roles.contains(&Role::Admin) {
+            nav.push(NavItem::new("/dieu-hanh", "Điều hành"));
+        }
+        if roles.contains(&Role::Admin) {
+            nav.push(NavItem::new("/quan-tri", "Quản trị"));
+        }
+        // The longest menu prefix of the path is the current entry.
+        let current = nav
+            .iter()
+            .filter(|n| self.path == n.href || self.path.starts_with(&format!("{}/", n.href)))
+            .map(|n| n.href.len())
+            .max();
+        for n in &mut nav {
+            n.current = Some(n.href.len()) == current && self.path.starts_with(n.href);
+        }
+        let roles = roles
+            .iter()
+            .map(|r| i18n::tr(self.lang, r.label_vi()))
+            .collect::<Vec<_>>()
+            .join(", ");
+        Page {
+            user,
+            roles,
+            csrf: self.csrf.token.clone(),
+            lang: self.lang,
+            nav,
+            path: self.path.clone(),
+        }
+    }
+
+    /// Sets the CSRF cookie when new; every UI handler returns through this.
+    pub fn finish(&self, mut res: Response) -> Response {
+        self.csrf.set_cookie(&self.state, &mut res);
+        res
+    }
+
+    /// Renders a page template and finishes the response.
+    pub fn render(&self, t: impl Template) -> Response {
+        self.finish(render(t))
+    }
+
+    /// Renders with a status (e.g. 422 for a form sent back with its errors).
+    pub fn render_status(&self, status: StatusCode, t: impl Template) -> Response {
+        let mut res = render(t);
+        *res.status_mut() = status;
+        self.finish(res)
+    }
+
+    /// The signed-in caller, or a redirect to the login page that comes back here.
+    pub fn signed_in(&self) -> Result<&Caller, Response> {
+        self.caller.as_ref().ok_or_else(|| {
+            let next = urlencode(&self.path_and_query);
+            Redirect::to(&format!("/dang-nhap?next={next}")).into_response()
+        })
+    }
+
+    /// The caller when signed in with one of `roles`; otherwise the login redirect or a
+    /// Vietnamese 403 page.
+    pub fn with_role(&self, roles: &[Role]) -> Result<&Caller, Response> {
+        let caller = self.signed_in()?;
+        if caller.user.roles().iter().any(|r| roles.contains(r)) {
+            Ok(caller)
+        } else {
+            Err(self.forbidden())
+        }
+    }
+
+    /// Officers of the one-stop desk.
+    pub fn counter(&self) -> Result<&Caller, Response> {
+        self.with_role(&[Role::ReceivingOfficer])
+    }
+
+    /// Specialists and leaders (the processing workspace).
+    pub fn officer(&self) -> Result<&Caller, Response> {
+        self.with_role(&[Role::Specialist, Role::Leader, Role::ReceivingOfficer])
+    }
+
+    pub fn citizen(&self) -> Result<&Caller, Response> {
+        self.with_role(&[Role::Citizen])
+    }
+
+    pub fn admin(&self) -> Result<&Caller, Response> {
+        self.with_role(&[Role::Admin])
+    }
+
+    pub fn forbidden(&self) -> Response {
+        self.finish(error_page(
+            StatusCode::FORBIDDEN,
+            self.t("Không có quyền truy cập"),
+            self.t("Tài khoản của bạn không có quyền xem trang này."),
+        ))
+    }
+
+    /// The Vietnamese page for an application error (404, 409, 422...).
+    pub fn error(&self, e: &AppError) -> Response {
+        let status = e.status();
+        let title = match status {
+            StatusCode::NOT_FOUND => self.t("Không tìm thấy"),
+            StatusCode::FORBIDDEN => self.t("Không có quyền truy cập"),
+            StatusCode::UNAUTHORIZED => self.t("Cần đăng nhập"),
+            StatusCode::CONFLICT => self.t("Không thực hiện được"),
+            s if s.is_server_error() => self.t("Lỗi hệ thống"),
+            _ => self.t("Dữ liệu chưa hợp lệ"),
+        };
+        if status.is_server_error() {
+            tracing::error!(error = %e, "UI request failed");
+        }
+        self.finish(error_page(status, title, &e.message_vi()))
+    }
+
+    pub fn t<'a>(&self, vi: &'a str) -> &'a str {
+        i18n::tr(self.lang, vi)
+    }
+
+    /// Checks a state-changing request: the form's `csrf` field, or htmx's header when the
+    /// field is empty. `Err` is the "form expired" page.
+    pub fn check_csrf(&self, form_field: &str) -> Result<(), Response> {
+        let submitted = match (form_field.is_empty(), &self.csrf_header) {
+            (true, Some(h)) => h.as_str(),
+            _ => form_field,
+        };
+        self.csrf.verify(submitted).map_err(|r| *r)
+    }
+}
+
+impl NavItem {
+    fn new(href: &'static str, label: &'static str) -> Self {
+        NavItem {
+            href,
+            label,
+            current: false,
+        }
+    }
+}
+
+/// Percent-encodes a string for a query parameter.
+pub fn urlencode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                out.push(b as char)
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+/// Renders a template to an HTML response.
+pub fn render(t: impl Template) -> Response {
     match t.render() {
         Ok(html) => Html(html).into_response(),
         Err(e) => AppError::Internal(format!("template: {e}")).into_response(),
     }
+}
+
+/// Whether the request came from htmx (a partial page is wanted).
+pub fn is_htmx(headers: &axum::http::HeaderMap) -> bool {
+    headers.contains_key("hx-request")
 }
 
 #[derive(Template)]
@@ -121,184 +407,4 @@ pub async fn not_found() -> Response {
         "Không tìm thấy trang",
         "Địa chỉ bạn truy cập không tồn tại.",
     )
-}
-
-#[derive(Template)]
-#[template(path = "home.html")]
-struct Home {
-    user: Option<motcua_store::User>,
-    roles: String,
-    csrf: String,
-    /// Counts written the Vietnamese way ("3.321").
-    provinces: String,
-    communes: String,
-    agencies: String,
-}
-
-async fn home(
-    State(state): State<AppState>,
-    MaybeCaller(caller): MaybeCaller,
-    csrf: Csrf,
-) -> Response {
-    let count_units = |level| {
-        let store = state.store.clone();
-        async move {
-            store
-                .search_units(&UnitQuery {
-                    q: None,
-                    parent: None,
-                    level: Some(level),
-                    at: crate::vn_today(),
-                    limit: 1,
-                })
-                .await
-                .map(|p| p.total)
-        }
-    };
-    use motcua_domain::units::Level;
-    let (provinces, communes) = match (
-        count_units(Level::Province).await,
-        count_units(Level::Commune).await,
-    ) {
-        (Ok(p), Ok(c)) => (p, c),
-        (Err(e), _) | (_, Err(e)) => return AppError::from(e).into_response(),
-    };
-    let agencies = match state
-        .store
-        .list_agencies(&AgencyQuery {
-            limit: 1,
-            ..Default::default()
-        })
-        .await
-    {
-        Ok(p) => p.total,
-        Err(e) => return AppError::from(e).into_response(),
-    };
-    let user = caller.map(|c| c.user);
-    let roles = user
-        .as_ref()
-        .map(|u| {
-            u.roles()
-                .iter()
-                .map(|r| r.label_vi())
-                .collect::<Vec<_>>()
-                .join(", ")
-        })
-        .unwrap_or_default();
-    let mut res = render(Home {
-        user,
-        roles,
-        csrf: csrf.token.clone(),
-        provinces: motcua_docs::vi::integer(provinces),
-        communes: motcua_docs::vi::integer(communes),
-        agencies: motcua_docs::vi::integer(agencies),
-    });
-    csrf.set_cookie(&state, &mut res);
-    res
-}
-
-#[derive(Template)]
-#[template(path = "login.html")]
-struct Login {
-    csrf: String,
-    username: String,
-    error: Option<String>,
-    demo: bool,
-}
-
-async fn login_page(State(state): State<AppState>, csrf: Csrf) -> Response {
-    let mut res = render(Login {
-        csrf: csrf.token.clone(),
-        username: String::new(),
-        error: None,
-        demo: state.config.demo,
-    });
-    csrf.set_cookie(&state, &mut res);
-    res
-}
-
-#[derive(Deserialize)]
-struct LoginForm {
-    #[serde(default)]
-    csrf: String,
-    #[serde(default)]
-    username: String,
-    #[serde(default)]
-    password: String,
-}
-
-async fn login_submit(
-    State(state): State<AppState>,
-    ClientIp(ip): ClientIp,
-    csrf: Csrf,
-    Form(form): Form<LoginForm>,
-) -> Response {
-    if let Err(res) = csrf.verify(&form.csrf) {
-        return *res;
-    }
-    let username = form.username.trim().to_string();
-    match auth::login(&state, &username, &form.password, ip).await {
-        Ok(user) => match auth::open_session(&state, &user, SessionKind::Browser).await {
-            Ok((secret, _)) => {
-                let mut res = Redirect::to("/").into_response();
-                let max_age = state.config.session_ttl_hours * 3600;
-                append_cookie(
-                    &mut res,
-                    &format!(
-                        "{SESSION_COOKIE}={secret}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{}",
-                        secure(&state)
-                    ),
-                );
-                res
-            }
-            Err(e) => e.into_response(),
-        },
-        Err(e) => {
-            let status = e.status();
-            if status.is_server_error() {
-                return e.into_response();
-            }
-            // Keep what was typed (but never the password) and say what went wrong, in place.
-            let mut res = render(Login {
-                csrf: csrf.token.clone(),
-                username,
-                error: Some(e.message_vi()),
-                demo: state.config.demo,
-            });
-            *res.status_mut() = status;
-            res
-        }
-    }
-}
-
-#[derive(Deserialize)]
-struct LogoutForm {
-    #[serde(default)]
-    csrf: String,
-}
-
-async fn logout(
-    State(state): State<AppState>,
-    MaybeCaller(caller): MaybeCaller,
-    csrf: Csrf,
-    Form(form): Form<LogoutForm>,
-) -> Response {
-    if let Err(res) = csrf.verify(&form.csrf) {
-        return *res;
-    }
-    if let Some(c) = caller {
-        if let Err(e) = state.store.delete_session(&c.token_hash).await {
-            return AppError::from(e).into_response();
-        }
-        state.lookups.forget_session(&c.token_hash).await;
-    }
-    let mut res = Redirect::to("/").into_response();
-    append_cookie(
-        &mut res,
-        &format!(
-            "{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{}",
-            secure(&state)
-        ),
-    );
-    res
 }

@@ -1,0 +1,44 @@
+//! Static files of the UI, compiled in: the style sheet, htmx, the small script of our own,
+//! and the forms' fonts. Each is served with a long cache lifetime under a name that changes
+//! with its content (`?v=` of the build).
+
+use axum::Router;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+
+use crate::state::AppState;
+
+const CSS: &str = include_str!("../../static/app.css");
+const JS: &str = include_str!("../../static/app.js");
+
+/// The version suffix of asset URLs (the crate version: assets change only with a build).
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/static/app.css",
+            get(|| async { asset("text/css; charset=utf-8", CSS.as_bytes()) }),
+        )
+        .route(
+            "/static/app.js",
+            get(|| async { asset("text/javascript; charset=utf-8", JS.as_bytes()) }),
+        )
+        .route(
+            "/static/htmx.min.js",
+            get(|| async { asset("text/javascript; charset=utf-8", servable::HTMX_2_0_8.bytes) }),
+        )
+        .route("/static/fonts/{file}", get(crate::api::font))
+}
+
+fn asset(content_type: &'static str, bytes: &'static [u8]) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, content_type),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        bytes,
+    )
+        .into_response()
+}

@@ -1,0 +1,37 @@
+//! The Vietnamese web UI, server-rendered with askama; htmx (served from `/static`) makes
+//! parts of pages update in place, and every page also works without JavaScript.
+//!
+//! Areas, one module each, with their templates under `templates/ui/<area>/`:
+//! - [`session`]: home, sign in and out, language;
+//! - [`portal`]: the public service portal (procedures, online submission, look-up, rating);
+//! - [`counter`]: the one-stop desk (receiving, receipts, returns, the register);
+//! - [`workspace`]: queues and the dossier page for specialists and leaders;
+//! - [`admin`]: agencies, staff, procedures and workflows, holidays;
+//! - [`dashboards`]: the leaders' operations view and the public statistics page.
+
+pub mod admin;
+pub mod assets;
+pub mod counter;
+pub mod dashboards;
+pub mod i18n;
+pub mod kit;
+pub mod portal;
+pub mod session;
+pub mod workspace;
+
+use axum::Router;
+
+use crate::state::AppState;
+
+pub use kit::{error_page, not_found};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .merge(assets::router())
+        .merge(session::router())
+        .merge(portal::router())
+        .merge(counter::router())
+        .merge(workspace::router())
+        .merge(admin::router())
+        .merge(dashboards::router())
+}

@@ -1,0 +1,9 @@
+//! (to be built)
+
+use axum::Router;
+
+use crate::state::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+}

@@ -1,0 +1,11 @@
+// motcua UI: small enhancements on top of server-rendered pages (all pages work without it).
+// htmx sends the CSRF token of the page with every request it makes.
+document.addEventListener("htmx:configRequest", function (e) {
+  var m = document.querySelector('meta[name="csrf-token"]');
+  if (m) e.detail.headers["x-csrf-token"] = m.content;
+});
+// Buttons marked data-print print the page (official forms are laid out for A4).
+document.addEventListener("click", function (e) {
+  var b = e.target.closest("[data-print]");
+  if (b) { e.preventDefault(); window.print(); }
+});
