@@ -144,8 +144,12 @@ async fn write_children(
     Ok(())
 }
 
-/// Inserts new dossiers: projections, chained events, notices and counters.
-pub(super) async fn insert_new(tx: &mut Tx, writes: &[&DossierWrite]) -> DbResult<()> {
+/// Inserts new dossiers: projections, chained events, notices and counters. Returns the
+/// stored head of each (`seq`, `last_hash`) and the `updated_at` they were given.
+pub(super) async fn insert_new(
+    tx: &mut Tx,
+    writes: &[&DossierWrite],
+) -> DbResult<(Vec<(i32, String)>, DateTime<Utc>)> {
     let mut events = Vec::new();
     let mut heads = Vec::with_capacity(writes.len());
     for w in writes {
@@ -186,7 +190,14 @@ pub(super) async fn insert_new(tx: &mut Tx, writes: &[&DossierWrite]) -> DbResul
         });
         qb.build().execute(&mut **tx).await?;
     }
-    write_children(tx, &events, writes).await
+    write_children(tx, &events, writes).await?;
+    Ok((
+        heads
+            .into_iter()
+            .map(|(_, seq, hash)| (seq, hash))
+            .collect(),
+        now,
+    ))
 }
 
 /// Appends a command to a stored dossier still at `expected`: events chained after its head,
@@ -240,20 +251,25 @@ pub(super) struct CreateJob {
     pub reply: oneshot::Sender<DbResult<Created>>,
 }
 
-/// Starts the intake writer on `pool`; it stops when the returned sender is dropped.
-pub(super) fn spawn_intake(pool: Pool<Db>) -> mpsc::Sender<CreateJob> {
+/// Starts the intake writer on `pool`; it stops when the returned sender is dropped. Each
+/// committed dossier's projection goes into `rows` (the store's cache by code), so the reply's
+/// read of the new dossier does not go back to the database.
+pub(super) fn spawn_intake(
+    pool: Pool<Db>,
+    rows: moka::sync::Cache<String, DossierRow>,
+) -> mpsc::Sender<CreateJob> {
     let (tx, mut rx) = mpsc::channel::<CreateJob>(INTAKE_BATCH * 8);
     tokio::spawn(async move {
         let mut jobs = Vec::with_capacity(INTAKE_BATCH);
         while rx.recv_many(&mut jobs, INTAKE_BATCH).await > 0 {
-            let outcomes = match create_batch(&pool, &jobs).await {
+            let outcomes = match create_batch(&pool, &rows, &jobs).await {
                 Ok(outcomes) => outcomes,
                 Err(e) if jobs.len() == 1 => vec![Err(e)],
                 Err(_) => {
                     let mut outcomes = Vec::with_capacity(jobs.len());
                     for job in &jobs {
                         outcomes.push(
-                            create_batch(&pool, std::slice::from_ref(job))
+                            create_batch(&pool, &rows, std::slice::from_ref(job))
                                 .await
                                 .and_then(|mut o| o.pop().unwrap_or(Err(DbError::NotFound))),
                         );
@@ -279,7 +295,11 @@ enum Plan {
 }
 
 /// Writes a batch of creations in one transaction. Errors abort the whole batch.
-async fn create_batch(pool: &Pool<Db>, jobs: &[CreateJob]) -> DbResult<Vec<DbResult<Created>>> {
+async fn create_batch(
+    pool: &Pool<Db>,
+    rows: &moka::sync::Cache<String, DossierRow>,
+    jobs: &[CreateJob],
+) -> DbResult<Vec<DbResult<Created>>> {
     let mut tx = begin_write(pool).await?;
     let keys: Vec<&str> = jobs
         .iter()
@@ -359,7 +379,7 @@ async fn create_batch(pool: &Pool<Db>, jobs: &[CreateJob]) -> DbResult<Vec<DbRes
             *seq += 1;
         }
     }
-    insert_new(&mut tx, &writes.iter().collect::<Vec<_>>()).await?;
+    let (heads, now) = insert_new(&mut tx, &writes.iter().collect::<Vec<_>>()).await?;
     let keyed: Vec<(&str, Option<Uuid>, Uuid)> = jobs
         .iter()
         .zip(&plans)
@@ -381,6 +401,11 @@ async fn create_batch(pool: &Pool<Db>, jobs: &[CreateJob]) -> DbResult<Vec<DbRes
         qb.build().execute(&mut *tx).await?;
     }
     tx.commit().await?;
+    for (w, (seq, hash)) in writes.iter().zip(heads) {
+        let mut row = w.row.clone();
+        (row.seq, row.last_hash, row.updated_at) = (seq, hash, now);
+        rows.insert(row.code.clone(), row);
+    }
     let mut codes = writes.iter().map(|w| w.row.code.clone());
     let mut out: Vec<DbResult<Created>> = Vec::with_capacity(jobs.len());
     let mut made: Vec<Option<String>> = Vec::with_capacity(jobs.len());

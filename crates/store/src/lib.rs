@@ -172,6 +172,13 @@ pub trait Store: Send + Sync + 'static {
         now: DateTime<Utc>,
         outcome: &OutboxOutcome,
     ) -> DbResult<bool>;
+    /// Records several outcomes in one transaction (those that sent nothing: skipped or
+    /// failed before sending); returns how many claims were still held.
+    async fn finish_outbox_many(
+        &self,
+        now: DateTime<Utc>,
+        outcomes: &[(Uuid, i32, OutboxOutcome)],
+    ) -> DbResult<usize>;
     /// A page of messages, newest first.
     async fn list_outbox(&self, q: &OutboxQuery) -> DbResult<Page<OutboxRow>>;
     async fn outbox_message(&self, id: Uuid) -> DbResult<OutboxRow>;

@@ -115,6 +115,32 @@ pub(super) async fn finish(
     now: DateTime<Utc>,
     outcome: &OutboxOutcome,
 ) -> DbResult<bool> {
+    let mut conn = write.acquire().await?;
+    finish_on(&mut conn, id, attempt, now, outcome).await
+}
+
+/// Records several outcomes in one transaction; how many claims were still held.
+pub(super) async fn finish_many(
+    write: &Pool<Db>,
+    now: DateTime<Utc>,
+    outcomes: &[(Uuid, i32, OutboxOutcome)],
+) -> DbResult<usize> {
+    let mut tx = super::super::begin_write(write).await?;
+    let mut held = 0;
+    for (id, attempt, outcome) in outcomes {
+        held += usize::from(finish_on(&mut tx, *id, *attempt, now, outcome).await?);
+    }
+    tx.commit().await?;
+    Ok(held)
+}
+
+async fn finish_on(
+    conn: &mut <Db as sqlx::Database>::Connection,
+    id: Uuid,
+    attempt: i32,
+    now: DateTime<Utc>,
+    outcome: &OutboxOutcome,
+) -> DbResult<bool> {
     let now = instant(now);
     let mut qb = QueryBuilder::<Db>::new("UPDATE outbox SET leased_until = NULL, ");
     match outcome {
@@ -145,7 +171,7 @@ pub(super) async fn finish(
         .push(" AND attempts = ")
         .push_bind(attempt)
         .push(" AND status = 'pending'");
-    let done = qb.build().execute(write).await?.rows_affected();
+    let done = qb.build().execute(&mut *conn).await?.rows_affected();
     Ok(done == 1)
 }
 

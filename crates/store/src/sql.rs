@@ -118,15 +118,16 @@ struct UserRecord {
 
 impl SqlStore {
     pub(super) fn from_pools(pool: Pool<Db>, write_pool: Pool<Db>) -> Self {
-        let intake = dossier_writes::spawn_intake(write_pool.clone());
+        let rows = moka::sync::Cache::builder()
+            .max_capacity(100_000)
+            .time_to_live(crate::ROW_CACHE_TTL)
+            .build();
+        let intake = dossier_writes::spawn_intake(write_pool.clone(), rows.clone());
         SqlStore {
             pool,
             write_pool,
             intake,
-            rows: moka::sync::Cache::builder()
-                .max_capacity(100_000)
-                .time_to_live(crate::ROW_CACHE_TTL)
-                .build(),
+            rows,
             row_writes: std::sync::atomic::AtomicU64::new(0),
         }
     }
@@ -1069,6 +1070,14 @@ impl Store for SqlStore {
         outcome: &crate::OutboxOutcome,
     ) -> DbResult<bool> {
         outbox_sql::finish(&self.write_pool, id, attempt, now, outcome).await
+    }
+
+    async fn finish_outbox_many(
+        &self,
+        now: DateTime<Utc>,
+        outcomes: &[(Uuid, i32, crate::OutboxOutcome)],
+    ) -> DbResult<usize> {
+        outbox_sql::finish_many(&self.write_pool, now, outcomes).await
     }
 
     async fn list_outbox(&self, q: &crate::OutboxQuery) -> DbResult<Page<crate::OutboxRow>> {

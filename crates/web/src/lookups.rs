@@ -189,6 +189,11 @@ impl Lookups {
     }
 
     /// The timeline of dossier `id` as it stood at event `seq`.
+    /// Remembers the timeline of a dossier just written by this process.
+    pub async fn seed_timeline(&self, id: Uuid, seq: i32, entries: Vec<TimelineEntry>) {
+        self.timelines.insert((id, seq), Arc::new(entries)).await;
+    }
+
     pub async fn timeline(
         &self,
         store: &dyn Store,

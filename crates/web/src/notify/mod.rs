@@ -31,9 +31,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::Utc;
-use motcua_store::{DbResult, DynStore, OutboxOutcome, OutboxRow};
+use motcua_store::{DbResult, DynStore, OutboxOutcome, OutboxRow, Store};
 use tokio::sync::watch;
 use tokio::task::JoinSet;
+use uuid::Uuid;
 
 use crate::service::notices::{Channel, Notice};
 pub use email::{EmailSender, SmtpConfig, SmtpTls};
@@ -73,7 +74,7 @@ impl Default for NotifyConfig {
             max_attempts: 10,
             retry_base: Duration::from_secs(60),
             timeout: Duration::from_secs(30),
-            batch: 8,
+            batch: 32,
         }
     }
 }
@@ -145,7 +146,9 @@ impl Notifier {
     }
 
     /// Claims the due messages (at most a batch), sends them concurrently and records each
-    /// outcome. Returns how many were claimed.
+    /// outcome: a sent message at once (so a crash can repeat at most that one message), the
+    /// others — which sent nothing — together in one transaction at the end of the batch.
+    /// Returns how many were claimed.
     pub async fn deliver_due(self: &Arc<Self>) -> DbResult<usize> {
         let lease = chrono::Duration::from_std(self.config.lease())
             .unwrap_or_else(|_| chrono::Duration::minutes(2));
@@ -159,16 +162,32 @@ impl Notifier {
             let me = self.clone();
             tasks.spawn(async move { me.deliver(row).await });
         }
+        let mut unsent = Vec::new();
         while let Some(done) = tasks.join_next().await {
-            if let Err(e) = done {
-                tracing::error!(error = %e, "notice delivery task failed");
+            match done {
+                Ok(Some(outcome)) => unsent.push(outcome),
+                Ok(None) => {}
+                Err(e) => tracing::error!(error = %e, "notice delivery task failed"),
             }
+        }
+        if !unsent.is_empty() {
+            self.record(|store| {
+                let unsent = &unsent;
+                async move {
+                    store
+                        .finish_outbox_many(Utc::now(), unsent)
+                        .await
+                        .map(|held| held == unsent.len())
+                }
+            })
+            .await;
         }
         Ok(n)
     }
 
-    /// Sends one claimed message and records what happened.
-    async fn deliver(&self, row: OutboxRow) {
+    /// Sends one claimed message; records it at once if it was sent, else returns its outcome
+    /// for the batch's record.
+    async fn deliver(&self, row: OutboxRow) -> Option<(Uuid, i32, OutboxOutcome)> {
         let outcome = self.attempt(&row).await;
         let label = match &outcome {
             OutboxOutcome::Sent => "sent",
@@ -189,29 +208,43 @@ impl Notifier {
                 tracing::error!(id = %row.id, kind = %row.kind, attempt = row.attempts, %error, "notice failed")
             }
             OutboxOutcome::Skipped { reason } => {
-                tracing::info!(id = %row.id, kind = %row.kind, %reason, "notice skipped")
+                tracing::debug!(id = %row.id, kind = %row.kind, %reason, "notice skipped")
             }
         }
-        // Recorded at once, so that a crash can repeat at most this one message.
+        if !matches!(outcome, OutboxOutcome::Sent) {
+            return Some((row.id, row.attempts, outcome));
+        }
+        let (id, attempt) = (row.id, row.attempts);
+        self.record(|store| {
+            let outcome = &outcome;
+            async move { store.finish_outbox(id, attempt, Utc::now(), outcome).await }
+        })
+        .await;
+        None
+    }
+
+    /// Runs a write of outcomes, retrying a few times when the database is busy. `Ok(false)`
+    /// (a claim no longer held) is logged: another worker took the message after the lease.
+    async fn record<'a, F, Fut>(&'a self, write: F)
+    where
+        F: Fn(&'a dyn Store) -> Fut,
+        Fut: std::future::Future<Output = DbResult<bool>> + 'a,
+    {
         let mut tries = 0;
         loop {
-            match self
-                .store
-                .finish_outbox(row.id, row.attempts, Utc::now(), &outcome)
-                .await
-            {
+            match write(self.store.as_ref()).await {
                 Ok(true) => break,
                 Ok(false) => {
-                    tracing::warn!(id = %row.id, "the claim on this notice was lost before its outcome was recorded");
+                    tracing::warn!("a claim on a notice was lost before its outcome was recorded");
                     break;
                 }
                 Err(e) if tries < 5 => {
                     tries += 1;
-                    tracing::warn!(id = %row.id, error = %e, "cannot record a notice's outcome yet");
+                    tracing::warn!(error = %e, "cannot record a notice's outcome yet");
                     tokio::time::sleep(Duration::from_millis(200 * tries)).await;
                 }
                 Err(e) => {
-                    tracing::error!(id = %row.id, error = %e, "cannot record a notice's outcome: it will be attempted again when its lease ends");
+                    tracing::error!(error = %e, "cannot record a notice's outcome: it will be attempted again when its lease ends");
                     break;
                 }
             }

@@ -2,6 +2,8 @@
 //! sequence), every later command through the domain state machine, one transaction each
 //! (events, projection, counters, notices), and the views people read.
 
+use std::sync::{Arc, Mutex};
+
 use chrono::{DateTime, Datelike, Months, NaiveDate, TimeDelta, Utc};
 use motcua_domain::agency::AgencyCode;
 use motcua_domain::calendar::{Calendar, Duration, OfficeHours};
@@ -11,6 +13,7 @@ use motcua_domain::dossier::{
     ProcedureRef, Submission, execute, vietnam_date,
 };
 use motcua_domain::text::fold_ascii;
+
 use motcua_store::{Created, DbError, DossierRow, DossierWrite, NewEvent, Store};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -290,6 +293,9 @@ pub async fn create(
     let procedure_name = procedure.name.clone();
     let procedure_code = procedure.code.clone();
     let (agency_id, province_code) = (agency.id, agency.province_code.clone());
+    // The new dossier's timeline, kept so the reply need not read it back.
+    let made: Arc<Mutex<Vec<TimelineEntry>>> = Arc::default();
+    let made_in = made.clone();
     let make = move |seq: u32| -> Result<DossierWrite, String> {
         let code = DossierCode::new(&agency_code, day, seq).map_err(|e| e.to_string())?;
         let submission = Submission {
@@ -331,6 +337,16 @@ pub async fn create(
         )
         .map_err(|e| e.to_string())?;
         let outbox = notices::outbox(&envelopes, &state);
+        *made_in.lock().expect("timeline slot") = envelopes
+            .iter()
+            .map(|e| TimelineEntry {
+                seq: e.seq as i32,
+                at: format_vn_instant(e.at),
+                kind: e.event.kind().to_string(),
+                label: e.event.label_vi().to_string(),
+                actor_role: e.actor.role.as_str().to_string(),
+            })
+            .collect();
         Ok(DossierWrite {
             row: row_of(
                 id,
@@ -345,7 +361,7 @@ pub async fn create(
             counters,
         })
     };
-    store
+    let created = store
         .create_dossier(&agency.code, &yymmdd, idempotency, Box::new(make))
         .await
         .map_err(|e| match e {
@@ -354,7 +370,14 @@ pub async fn create(
                 message: m,
             },
             e => e.into(),
-        })
+        })?;
+    if let Created::New(_) = created {
+        let entries = std::mem::take(&mut *made.lock().expect("timeline slot"));
+        if let Some(last) = entries.last() {
+            lookups.seed_timeline(id, last.seq, entries.clone()).await;
+        }
+    }
+    Ok(created)
 }
 
 /// The state of a stored dossier.
