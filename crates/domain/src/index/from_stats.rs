@@ -62,7 +62,8 @@ pub struct ProcedureFacts {
 impl CatalogueFacts {
     /// Tallies the unit's procedures, each with its counters inside the period (summed over
     /// the unit's agencies). Counts each procedure once: the caller passes each once, at the
-    /// highest level that has it. `tracks_digitisation` stays false.
+    /// highest level that has it. Dossiers record digitisation and re-use (the `digitised`
+    /// and `reused` counters), so 4.2 and 4.3 are computed.
     pub fn tally<'a>(
         procedures: impl IntoIterator<Item = (&'a ProcedureFacts, &'a Counters)>,
     ) -> CatalogueFacts {
@@ -93,7 +94,7 @@ impl CatalogueFacts {
             procedures_with_fees: Some(n[6]),
             procedures_with_fee_dossiers: Some(n[7]),
             procedures_with_online_payment: Some(n[8]),
-            tracks_digitisation: false,
+            tracks_digitisation: true,
         }
     }
 }
@@ -224,7 +225,7 @@ mod tests {
                 procedures_with_fees: Some(2),
                 procedures_with_fee_dossiers: Some(1),
                 procedures_with_online_payment: Some(1),
-                tracks_digitisation: false,
+                tracks_digitisation: true,
             }
         );
     }

@@ -503,6 +503,8 @@ fn index_workload_month_by_hand() {
         (InputKey::ProceduresWithFees, 2.0),
         (InputKey::ProceduresWithFeeDossiers, 1.0),
         (InputKey::ProceduresWithOnlinePayment, 1.0),
+        (InputKey::DossiersDigitised, 0.0),
+        (InputKey::DossiersReusingData, 0.0),
     ]
     .into_iter()
     .fold(IndexInputs::new(), |i, (k, v)| i.with(k, v));
@@ -523,7 +525,7 @@ fn index_workload_month_by_hand() {
     assert_eq!(points("3.5b"), (false, 1.25));
     assert_eq!(points("3.6"), (false, 3.0)); // 6 × 2/4
     assert_eq!(points("4.1"), (false, 3.0)); // 6 × 3/6
-    assert_eq!(points("4.2"), (true, 0.0)); // digitisation not tracked yet
+    assert_eq!(points("4.2"), (false, 0.0)); // tracked: no dossier of the month was digitised
     assert_eq!(points("5.2"), (true, 0.0)); // no feedback in motcua yet
     assert_eq!(points("5.4"), (false, 4.67)); // (10 − 3 − 0)/10 = 70% → 6 × 0.7 / 0.9
     let groups: Vec<(&str, f64)> = result
@@ -543,7 +545,7 @@ fn index_workload_month_by_hand() {
         ]
     );
     assert_eq!(result.total, 37.21);
-    assert_eq!(result.max_with_data, 56.0);
+    assert_eq!(result.max_with_data, 62.0); // 4.2 (6 points) now has data
 
     // Ranked beside two other units: this one has enough dossiers? 9 received < 30: shown
     // with its denominator, not ranked.

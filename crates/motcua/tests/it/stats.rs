@@ -616,9 +616,19 @@ async fn a_hand_computed_day_gives_the_exact_report_and_index() {
     assert_eq!(points("5.4"), 4.67);
     assert_eq!(indicator(&ix, "5.4")["numerator"].as_f64(), Some(7.0));
     assert_eq!(ix["result"]["total"], json!(26.87));
-    for no_data in ["1.1", "1.3", "1.4", "3.1", "3.2", "3.5", "4.2", "5.2"] {
+    for no_data in ["1.1", "1.3", "1.4", "3.1", "3.2", "3.5", "5.2"] {
         assert_eq!(indicator(&ix, no_data)["no_data"], true, "{no_data}");
     }
+    // Digitisation is tracked: none of the 10 dossiers has both a file and an e-result.
+    let i42 = indicator(&ix, "4.2");
+    assert_eq!(
+        (
+            i42["no_data"].as_bool(),
+            i42["numerator"].as_f64(),
+            i42["denominator"].as_f64()
+        ),
+        (Some(false), Some(0.0), Some(10.0))
+    );
     assert_eq!(ix["received"], 10);
     // By procedure: the same-day one: 1 on time of 3 to handle.
     let (_, ixp) = app

@@ -854,11 +854,16 @@ fn score(
     facts: &CatalogueFacts,
     period: &Period,
 ) -> Result<IndexResult, AppError> {
+    // Dossiers record digitisation and re-use whatever the catalogue holds of the unit.
+    let facts = CatalogueFacts {
+        tracks_digitisation: true,
+        ..facts.clone()
+    };
     let inputs = index_inputs(
         &figures.before,
         &figures.within,
         Some(figures.split()),
-        facts,
+        &facts,
     );
     Ok(compute(pack_for(period)?, &inputs))
 }
