@@ -211,7 +211,7 @@ mod tests {
     #[test]
     fn axes_are_round() {
         assert_eq!(nice_axis(0), (4, 1));
-        assert_eq!(nice_axis(3), (4, 1));
+        assert_eq!(nice_axis(3), (3, 1));
         assert_eq!(nice_axis(10), (10, 5));
         assert_eq!(nice_axis(1816), (2000, 500));
         assert_eq!(nice_axis(73), (80, 20));
