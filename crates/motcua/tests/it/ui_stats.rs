@@ -447,6 +447,18 @@ async fn the_operations_view_is_for_leaders_of_the_unit_only() {
         res.headers()["location"].to_str().unwrap(),
         "/dang-nhap?next=/dieu-hanh%3Fdon-vi%3D000.00.00.H38"
     );
+    // A live reload without a session sends the whole page to the login page.
+    let res = client()
+        .get(app.url(&format!("/dieu-hanh?don-vi={PROVINCE}")))
+        .header("HX-Request", "true")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(
+        res.headers()["hx-redirect"].to_str().unwrap(),
+        "/dang-nhap?next=/dieu-hanh%3Fdon-vi%3D000.00.00.H38"
+    );
     // Citizens, specialists and officers: a Vietnamese 403 page.
     for who in ["congdan", "chuyenvien", "tiepnhan"] {
         let b = browser(app, who).await;

@@ -20,7 +20,7 @@ use askama::Template;
 use axum::Router;
 use axum::extract::Query;
 use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use chrono::{Datelike, NaiveDate, Utc};
 use motcua_domain::auth::{Action, Role};
@@ -666,7 +666,18 @@ async fn ioc(ctx: Ctx, headers: HeaderMap, Query(q): Query<IocQuery>) -> Respons
     let ctx = with_lang(ctx, q.lang.as_deref());
     let caller = match ctx.with_role(&[Role::Leader, Role::Admin]) {
         Ok(c) => c,
-        Err(res) => return res,
+        Err(res) => {
+            // A live reload after the session ended: the whole page goes to the login page
+            // (htmx would otherwise put the login form inside the dashboard).
+            if is_htmx(&headers)
+                && res.status().is_redirection()
+                && let Some(to) = res.headers().get(header::LOCATION).cloned()
+            {
+                return ([(header::HeaderName::from_static("hx-redirect"), to)], "")
+                    .into_response();
+            }
+            return res;
+        }
     };
     let state = ctx.state.clone();
     let home = match home_unit(&state, caller).await {
@@ -1052,4 +1063,86 @@ async fn public_page(ctx: Ctx, ClientIp(ip): ClientIp, Query(q): Query<PublicQue
             rows,
         },
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page(lang: Lang) -> Page {
+        Page {
+            user: None,
+            roles: String::new(),
+            csrf: String::new(),
+            lang,
+            nav: Vec::new(),
+            path: "/dieu-hanh".into(),
+        }
+    }
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn the_period_selector_reads_months_quarters_years_and_ranges() {
+        let p = page(Lang::Vi);
+        let today = d(2026, 11, 24);
+        let (form, period) = read_period(&p, None, None, None, today);
+        let period = period.unwrap();
+        assert_eq!((period.from, period.to), (d(2026, 11, 1), d(2026, 11, 30)));
+        assert_eq!(form.label, "Tháng 11/2026 (01/11/2026 – 30/11/2026)");
+        assert_eq!(form.api_query, "period=2026-11");
+        let values: Vec<&str> = form.choices.iter().map(|c| c.value.as_str()).collect();
+        assert_eq!(
+            values,
+            ["2026-11", "2026-10", "2026-Q4", "2026", "2025", "khac"]
+        );
+        let (form, period) = read_period(&p, Some("2026-Q4"), None, None, today);
+        assert_eq!(period.unwrap().from, d(2026, 10, 1));
+        assert!(
+            form.choices
+                .iter()
+                .any(|c| c.selected && c.value == "2026-Q4")
+        );
+        // A period from a link is offered as it is.
+        let (form, _) = read_period(&p, Some("2025-03"), None, None, today);
+        assert_eq!(form.choices[0].label, "Tháng 03/2025");
+        // A range; `den` defaults to today.
+        let (form, period) = read_period(&p, Some("khac"), Some("2026-11-03"), None, today);
+        assert_eq!(period.unwrap().to, today);
+        assert_eq!(form.api_query, "from=2026-11-03&to=2026-11-24");
+        // Mistakes, each by its field.
+        let (form, period) = read_period(&p, Some("khac"), Some(""), Some("2026-11-01"), today);
+        assert!(period.is_none());
+        assert_eq!(form.error_tu.as_deref(), Some("Chọn ngày bắt đầu."));
+        assert_eq!(form.den, "2026-11-01");
+        let (form, _) = read_period(
+            &p,
+            Some("khac"),
+            Some("2026-11-05"),
+            Some("2026-11-01"),
+            today,
+        );
+        assert_eq!(
+            form.error_den.as_deref(),
+            Some("Ngày kết thúc phải sau ngày bắt đầu.")
+        );
+        let (form, _) = read_period(&p, Some("2026-13"), None, None, today);
+        assert!(form.error_ky.is_some() && form.has_error());
+        // English labels.
+        let (form, _) = read_period(&page(Lang::En), Some("2026-Q4"), None, None, today);
+        assert_eq!(form.label, "Quarter IV/2026 (01/10/2026 – 31/12/2026)");
+    }
+
+    #[test]
+    fn numbers_are_written_the_page_s_way() {
+        let vi = page(Lang::Vi);
+        assert_eq!(rate(&vi, Some(73.03)), "73,03%");
+        assert_eq!(rate(&vi, None), "—");
+        assert_eq!(dec(Lang::Vi, 26.87), "26,87");
+        assert_eq!(max_points(Lang::Vi, 20.0), "20");
+        assert_eq!(max_points(Lang::En, 56.5), "56.50");
+        assert_eq!(share(&page(Lang::En), 1, 8), "12.50%");
+    }
 }
