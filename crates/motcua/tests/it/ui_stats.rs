@@ -553,6 +553,9 @@ async fn the_public_statistics_need_no_account_and_show_no_personal_data() {
     assert!(html.contains("Trung tâm PVHCC Thanh Hóa") && html.contains("Sở Tư pháp Thanh Hóa"));
     assert!(!html.contains("Trần Thị Mai") && !html.contains("038199012345"));
     assert!(!html.contains("0912345678"));
+    // The on-time rates as a chart, with their denominators.
+    assert!(html.contains(r#"id="public-on-time-chart" viewBox"#));
+    assert!(html.contains("Sở Tư pháp Thanh Hóa: 100,00% (1 hồ sơ)"));
     // The same through the API.
     let (_, api) = app
         .get_json(&format!("/api/v1/public/stats?unit={PROVINCE}"))

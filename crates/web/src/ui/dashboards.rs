@@ -873,6 +873,9 @@ pub struct PublicFigures {
     pub in_progress: String,
     pub overdue: String,
     pub index: String,
+    /// For the chart: the on-time rate (percent) and its denominator.
+    pub on_time: Option<f64>,
+    pub resolved_n: i64,
 }
 
 #[derive(Template)]
@@ -888,6 +891,8 @@ struct PublicPage {
     unit: Option<PublicFigures>,
     index_max: String,
     rows: Vec<PublicFigures>,
+    /// The on-time rates as an SVG chart (empty: nothing resolved).
+    chart_svg: String,
 }
 
 fn public_row(p: &Page, r: &stats::PublicRow, index: Option<f64>, link: bool) -> PublicFigures {
@@ -903,7 +908,48 @@ fn public_row(p: &Page, r: &stats::PublicRow, index: Option<f64>, link: bool) ->
         in_progress: p.int(r.in_progress),
         overdue: p.int(r.in_progress_overdue),
         index: index.map(|x| dec(p.lang, x)).unwrap_or_else(|| "—".into()),
+        on_time: r.on_time_rate,
+        resolved_n: r.resolved,
     }
+}
+
+/// The on-time rate of the units that resolved dossiers, highest first, each with its
+/// denominator (empty when none did).
+fn on_time_chart(p: &Page, rows: &[PublicFigures]) -> String {
+    let mut with: Vec<&PublicFigures> = rows
+        .iter()
+        .filter(|r| r.resolved_n > 0 && r.on_time.is_some())
+        .collect();
+    if with.is_empty() {
+        return String::new();
+    }
+    with.sort_by(|a, b| {
+        b.on_time
+            .unwrap_or(0.0)
+            .total_cmp(&a.on_time.unwrap_or(0.0))
+            .then(b.resolved_n.cmp(&a.resolved_n))
+    });
+    let bars: Vec<HBar> = with
+        .iter()
+        .map(|r| HBar {
+            label: r.name.clone(),
+            value: r.on_time.unwrap_or(0.0),
+            max: 100.0,
+            text: format!(
+                "{} ({} {})",
+                r.on_time_rate,
+                p.int(r.resolved_n),
+                p.t("hồ sơ")
+            ),
+            color: GREEN,
+        })
+        .collect();
+    charts::hbars(
+        "public-on-time-chart",
+        p.t("Tỷ lệ giải quyết trước hạn, đúng hạn theo đơn vị"),
+        p.t("Mỗi thanh là tỷ lệ của một đơn vị; trong ngoặc là số hồ sơ đã giải quyết. Số liệu đầy đủ ở bảng dưới."),
+        &bars,
+    )
 }
 
 async fn public_page(ctx: Ctx, ClientIp(ip): ClientIp, Query(q): Query<PublicQuery>) -> Response {
@@ -1050,6 +1096,7 @@ async fn public_page(ctx: Ctx, ClientIp(ip): ClientIp, Query(q): Query<PublicQue
         true => StatusCode::UNPROCESSABLE_ENTITY,
         false => StatusCode::OK,
     };
+    let chart_svg = on_time_chart(&p, &rows);
     ctx.render_status(
         status,
         PublicPage {
@@ -1060,6 +1107,7 @@ async fn public_page(ctx: Ctx, ClientIp(ip): ClientIp, Query(q): Query<PublicQue
             units,
             unit: head,
             index_max,
+            chart_svg,
             rows,
         },
     )
