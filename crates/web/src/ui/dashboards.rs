@@ -1,9 +1,1196 @@
-//! (to be built)
+//! The leaders' operations view (IOC, `/dieu-hanh`) and the public statistics page
+//! (`/thong-ke`).
+//!
+//! - `/dieu-hanh`: the dashboard of a unit the caller oversees (leaders and administrators;
+//!   the unit defaults to the caller's agency, `?don-vi=` picks one below it, authorised as
+//!   the API's `/stats/dashboard`): today's intake, dossiers in progress, due soon and late as
+//!   big tiles, the 12-month trend, the channel mix and the service index as server-drawn SVG
+//!   ([`charts`]); htmx reloads that part (`#ioc-live`) every 30 s. Below it, for a chosen
+//!   period: the weakest units and procedures with their denominators, and the periodic
+//!   report's downloads (the API's XLSX / CSV). `?tv=1` is the wall-screen layout.
+//! - `/thong-ke`: for anyone, the published figures of every province, and of the agencies
+//!   below a chosen unit: counts, rates and index points, never personal data.
+//!
+//! Both pages also read `?lang=en|vi` (besides the language cookie), so a link can fix the
+//! language of a wall screen.
 
+pub mod charts;
+
+use askama::Template;
 use axum::Router;
+use axum::extract::Query;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use chrono::{Datelike, NaiveDate, Utc};
+use motcua_domain::auth::{Action, Role};
+use motcua_domain::dossier::vietnam_date;
+use motcua_store::{Agency, AgencyQuery};
+use serde::Deserialize;
 
+use super::i18n::Lang;
+use super::kit::{Ctx, Page, error_page, is_htmx, urlencode};
+use crate::auth::{Caller, ClientIp, ResolvedScope, require};
+use crate::error::AppError;
+use crate::service::stats::{self, Dashboard, Period, parse_period};
 use crate::state::AppState;
+use charts::{HBar, Series};
+
+const CSS: &str = include_str!("../../templates/ui/stats/stats.css");
+
+/// Colours of the charts (WCAG AA against white).
+const BLUE: &str = "#0b4f9c";
+const GREEN: &str = "#1d6b32";
+const RED: &str = "#a50e0e";
+const AMBER: &str = "#8a5a00";
+const PURPLE: &str = "#5b2a86";
 
 pub fn router() -> Router<AppState> {
     Router::new()
+        .route("/dieu-hanh", get(ioc))
+        .route("/thong-ke", get(public_page))
+        .route(
+            "/static/stats.css",
+            get(|| async {
+                (
+                    [
+                        (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+                        (header::CACHE_CONTROL, "public, max-age=86400"),
+                    ],
+                    CSS,
+                )
+            }),
+        )
+}
+
+// ---- formatting ------------------------------------------------------------------------------
+
+/// `26,87` (Vietnamese) or `26.87` (English): index points, two decimals.
+fn dec(lang: Lang, x: f64) -> String {
+    let s = format!("{x:.2}");
+    match lang {
+        Lang::Vi => s.replace('.', ","),
+        Lang::En => s,
+    }
+}
+
+/// A maximum of points: `20` when whole, else like [`dec`].
+fn max_points(lang: Lang, x: f64) -> String {
+    if x.fract() == 0.0 && x.abs() < 1e9 {
+        format!("{}", x as i64)
+    } else {
+        dec(lang, x)
+    }
+}
+
+/// A rate given in percent (`73.03`) the page's way (`73,03%`), or a dash without a
+/// denominator.
+fn rate(p: &Page, percent: Option<f64>) -> String {
+    match percent {
+        Some(r) => p.pct(r / 100.0),
+        None => "—".into(),
+    }
+}
+
+fn share(p: &Page, part: i64, whole: i64) -> String {
+    rate(p, motcua_domain::stats::rate::percent(part, whole))
+}
+
+/// `?lang=` of the address, over the cookie.
+fn with_lang(mut ctx: Ctx, lang: Option<&str>) -> Ctx {
+    if let Some(l) = lang.and_then(Lang::parse) {
+        ctx.lang = l;
+    }
+    ctx
+}
+
+// ---- the period selector ---------------------------------------------------------------------
+
+/// One choice of a `<select>`.
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+/// The period fields of a form (`ky`: `2026-11`, `2026-Q4`, `2026` or `khac` with `tu`/`den`),
+/// what was chosen, and the errors next to the fields.
+pub struct PeriodForm {
+    pub choices: Vec<Choice>,
+    pub custom: bool,
+    pub tu: String,
+    pub den: String,
+    pub error_ky: Option<String>,
+    pub error_tu: Option<String>,
+    pub error_den: Option<String>,
+    /// The chosen period's label ("Tháng 11/2026"), empty when the choice is invalid.
+    pub label: String,
+    /// The query of the period for the API (`period=2026-11` or `from=…&to=…`).
+    pub api_query: String,
+    /// The query of the period for this page's links (`ky=…`).
+    pub page_query: String,
+}
+
+impl PeriodForm {
+    fn has_error(&self) -> bool {
+        self.error_ky.is_some() || self.error_tu.is_some() || self.error_den.is_some()
+    }
+}
+
+/// Reads the period fields; `None` period when they hold a mistake (the form says which).
+fn read_period(
+    p: &Page,
+    ky: Option<&str>,
+    tu: Option<&str>,
+    den: Option<&str>,
+    today: NaiveDate,
+) -> (PeriodForm, Option<Period>) {
+    let clean = |s: Option<&str>| s.map(str::trim).unwrap_or_default().to_string();
+    let (ky, tu, den) = (clean(ky), clean(tu), clean(den));
+    let custom = ky == "khac" || (ky.is_empty() && !tu.is_empty());
+    let month = format!("{:04}-{:02}", today.year(), today.month());
+    let quarter = format!("{:04}-Q{}", today.year(), today.month0() / 3 + 1);
+    let last_month_day = today
+        .with_day(1)
+        .and_then(|d| d.pred_opt())
+        .unwrap_or(today);
+    let last_month = format!("{:04}-{:02}", last_month_day.year(), last_month_day.month());
+    let year = format!("{:04}", today.year());
+    let last_year = format!("{:04}", today.year() - 1);
+    let chosen = if custom {
+        "khac".to_string()
+    } else if ky.is_empty() {
+        month.clone()
+    } else {
+        ky.clone()
+    };
+    let mut choices: Vec<Choice> = [
+        (month, p.t("Tháng này")),
+        (last_month, p.t("Tháng trước")),
+        (quarter, p.t("Quý này")),
+        (year, p.t("Năm nay")),
+        (last_year, p.t("Năm trước")),
+        (
+            "khac".to_string(),
+            p.t("Khoảng ngày khác (chọn từ ngày, đến ngày)"),
+        ),
+    ]
+    .into_iter()
+    .map(|(value, label)| Choice {
+        selected: value == chosen,
+        label: label.to_string(),
+        value,
+    })
+    .collect();
+    let mut form = PeriodForm {
+        choices: Vec::new(),
+        custom,
+        tu: tu.clone(),
+        den: den.clone(),
+        error_ky: None,
+        error_tu: None,
+        error_den: None,
+        label: String::new(),
+        api_query: String::new(),
+        page_query: String::new(),
+    };
+    let period = if custom {
+        let from = match NaiveDate::parse_from_str(&tu, "%Y-%m-%d") {
+            Ok(d) => Some(d),
+            Err(_) => {
+                form.error_tu = Some(
+                    match tu.is_empty() {
+                        true => p.t("Chọn ngày bắt đầu."),
+                        false => p.t("Ngày bắt đầu không hợp lệ (cần dạng ngày/tháng/năm)."),
+                    }
+                    .to_string(),
+                );
+                None
+            }
+        };
+        let to = match den.is_empty() {
+            true => Some(today),
+            false => match NaiveDate::parse_from_str(&den, "%Y-%m-%d") {
+                Ok(d) => Some(d),
+                Err(_) => {
+                    form.error_den = Some(
+                        p.t("Ngày kết thúc không hợp lệ (cần dạng ngày/tháng/năm).")
+                            .to_string(),
+                    );
+                    None
+                }
+            },
+        };
+        match (from, to) {
+            (Some(f), Some(t)) if t < f => {
+                form.error_den = Some(p.t("Ngày kết thúc phải sau ngày bắt đầu.").to_string());
+                None
+            }
+            (Some(f), Some(t)) => {
+                match parse_period(None, Some(&f.to_string()), Some(&t.to_string()), today) {
+                    Ok(period) => Some(period),
+                    Err(e) => {
+                        form.error_den = Some(e.message_vi());
+                        None
+                    }
+                }
+            }
+            _ => None,
+        }
+    } else {
+        match parse_period(Some(&chosen), None, None, today) {
+            Ok(period) => {
+                if !choices.iter().any(|c| c.selected) {
+                    // A period from a link (`?ky=2025-03`): offered as it is.
+                    choices.insert(
+                        0,
+                        Choice {
+                            value: chosen.clone(),
+                            label: period.label.clone(),
+                            selected: true,
+                        },
+                    );
+                }
+                Some(period)
+            }
+            Err(_) => {
+                form.error_ky = Some(
+                    p.t("Kỳ báo cáo không hợp lệ: chọn tháng, quý, năm hoặc một khoảng ngày.")
+                        .to_string(),
+                );
+                None
+            }
+        }
+    };
+    if let Some(period) = &period {
+        form.label = period_label(p, period);
+        if custom {
+            form.api_query = format!("from={}&to={}", period.from, period.to);
+            form.page_query = format!("ky=khac&tu={}&den={}", period.from, period.to);
+        } else {
+            form.api_query = format!("period={}", urlencode(&chosen));
+            form.page_query = format!("ky={}", urlencode(&chosen));
+        }
+    }
+    form.choices = choices;
+    (form, period)
+}
+
+/// "Tháng 11/2026 (01/11/2026 – 30/11/2026)" in the page's language.
+fn period_label(p: &Page, period: &Period) -> String {
+    let label = match p.lang {
+        Lang::Vi => period.label.clone(),
+        Lang::En => period
+            .label
+            .replace("Tháng", "Month")
+            .replace("Quý", "Quarter")
+            .replace("Năm", "Year")
+            .replace("Từ", "From")
+            .replace("đến", "to"),
+    };
+    format!(
+        "{label} ({} – {})",
+        p.date(&period.from),
+        p.date(&period.to)
+    )
+}
+
+// ---- the operations view ---------------------------------------------------------------------
+
+#[derive(Deserialize, Default)]
+struct IocQuery {
+    #[serde(rename = "don-vi")]
+    unit: Option<String>,
+    ky: Option<String>,
+    tu: Option<String>,
+    den: Option<String>,
+    tv: Option<String>,
+    lang: Option<String>,
+}
+
+/// One month of the trend table.
+pub struct TrendRow {
+    pub month: String,
+    pub received: String,
+    pub on_time: String,
+    pub late: String,
+    pub rate: String,
+}
+
+/// One row of a table beside a chart.
+pub struct Figure {
+    pub label: String,
+    pub value: String,
+    pub share: String,
+}
+
+/// What `#ioc-live` shows (the part htmx reloads).
+pub struct Live {
+    pub refresh_url: String,
+    pub unit_name: String,
+    pub at: String,
+    pub today: String,
+    pub received: String,
+    pub submitted: String,
+    pub online: String,
+    pub counter: String,
+    pub postal: String,
+    pub resolved: String,
+    pub returned: String,
+    pub in_progress: String,
+    pub due_soon: String,
+    pub overdue: String,
+    pub has_due_soon: bool,
+    pub has_overdue: bool,
+    pub trend_svg: String,
+    pub trend: Vec<TrendRow>,
+    pub channels_svg: String,
+    pub channels: Vec<Figure>,
+    pub index_svg: String,
+    pub index_total: String,
+    pub index_max: String,
+    pub index_period: String,
+    pub index_groups: Vec<Figure>,
+}
+
+fn live(p: &Page, d: &Dashboard, refresh_url: String) -> Live {
+    let int = |n: i64| p.int(n);
+    let months: Vec<String> = d
+        .trend
+        .iter()
+        .map(|m| {
+            // YYYY-MM → MM/YYYY
+            match m.month.split_once('-') {
+                Some((y, mm)) => format!("{mm}/{y}"),
+                None => m.month.clone(),
+            }
+        })
+        .collect();
+    let on_time: Vec<i64> = d
+        .trend
+        .iter()
+        .map(|m| (m.resolved - m.resolved_late).max(0))
+        .collect();
+    let trend_svg = charts::grouped_bars(
+        "ioc-trend-chart",
+        p.t("Hồ sơ theo tháng, 12 tháng gần nhất"),
+        &format!(
+            "{} {}: {} {}, {} {}, {} {}.",
+            p.t("Tháng"),
+            months.last().cloned().unwrap_or_default(),
+            p.t("tiếp nhận"),
+            int(d.trend.last().map(|m| m.received).unwrap_or(0)),
+            p.t("giải quyết đúng hạn"),
+            int(on_time.last().copied().unwrap_or(0)),
+            p.t("giải quyết quá hạn"),
+            int(d.trend.last().map(|m| m.resolved_late).unwrap_or(0)),
+        ),
+        &months,
+        &[
+            Series {
+                name: p.t("Tiếp nhận"),
+                color: BLUE,
+                values: d.trend.iter().map(|m| m.received).collect(),
+            },
+            Series {
+                name: p.t("Giải quyết đúng hạn"),
+                color: GREEN,
+                values: on_time.clone(),
+            },
+            Series {
+                name: p.t("Giải quyết quá hạn"),
+                color: RED,
+                values: d.trend.iter().map(|m| m.resolved_late).collect(),
+            },
+        ],
+        &int,
+    );
+    let trend = d
+        .trend
+        .iter()
+        .zip(&months)
+        .zip(&on_time)
+        .map(|((m, label), ok)| TrendRow {
+            month: label.clone(),
+            received: int(m.received),
+            on_time: int(*ok),
+            late: int(m.resolved_late),
+            rate: rate(p, m.on_time_rate),
+        })
+        .collect();
+    let c = &d.channels;
+    let all = c.online + c.counter + c.postal;
+    let channel_rows = [
+        (p.t("Trực tuyến"), c.online, BLUE),
+        (p.t("Trực tiếp tại Bộ phận Một cửa"), c.counter, GREEN),
+        (p.t("Qua bưu chính công ích"), c.postal, AMBER),
+    ];
+    let channels_svg = charts::hbars(
+        "ioc-channels-chart",
+        p.t("Kênh tiếp nhận hồ sơ, 12 tháng gần nhất"),
+        &format!(
+            "{}: {}.",
+            p.t("Tỷ lệ hồ sơ trực tuyến"),
+            rate(p, c.online_rate)
+        ),
+        &channel_rows
+            .iter()
+            .map(|(label, n, color)| HBar {
+                label: label.to_string(),
+                value: *n as f64,
+                max: all as f64,
+                text: format!("{} ({})", int(*n), share(p, *n, all)),
+                color,
+            })
+            .collect::<Vec<_>>(),
+    );
+    let channels = channel_rows
+        .iter()
+        .map(|(label, n, _)| Figure {
+            label: label.to_string(),
+            value: int(*n),
+            share: share(p, *n, all),
+        })
+        .collect();
+    let index_svg = charts::hbars(
+        "ioc-index-chart",
+        p.t("Chỉ số phục vụ người dân, doanh nghiệp theo nhóm (điểm / tối đa)"),
+        &format!(
+            "{}: {} / 100.",
+            p.t("Tổng điểm"),
+            dec(p.lang, d.index_total)
+        ),
+        &d.index_groups
+            .iter()
+            .map(|g| HBar {
+                label: p.t(&g.name_vi).to_string(),
+                value: g.points,
+                max: g.max,
+                text: format!("{} / {}", dec(p.lang, g.points), max_points(p.lang, g.max)),
+                color: PURPLE,
+            })
+            .collect::<Vec<_>>(),
+    );
+    let index_groups = d
+        .index_groups
+        .iter()
+        .map(|g| Figure {
+            label: p.t(&g.name_vi).to_string(),
+            value: dec(p.lang, g.points),
+            share: max_points(p.lang, g.max),
+        })
+        .collect();
+    Live {
+        refresh_url,
+        unit_name: d.unit.name.clone(),
+        at: p.datetime(&Utc::now()),
+        today: p.date(&d.today.date),
+        received: int(d.today.received),
+        submitted: int(d.today.submitted),
+        online: int(d.today.received_online),
+        counter: int(d.today.received_counter),
+        postal: int(d.today.received_postal),
+        resolved: int(d.today.resolved),
+        returned: int(d.today.returned),
+        in_progress: int(d.in_progress),
+        due_soon: int(d.due_soon),
+        overdue: int(d.overdue),
+        has_due_soon: d.due_soon > 0,
+        has_overdue: d.overdue > 0,
+        trend_svg,
+        trend,
+        channels_svg,
+        channels,
+        index_svg,
+        index_total: dec(p.lang, d.index_total),
+        index_max: max_points(p.lang, d.index_max_with_data),
+        index_period: period_label(p, &d.index_period),
+        index_groups,
+    }
+}
+
+/// A unit below the caller's, weakest first.
+pub struct WeakUnit {
+    pub code: String,
+    pub name: String,
+    pub total: String,
+    pub max: String,
+    pub received: String,
+    pub to_handle: String,
+    pub rank: String,
+    pub insufficient: bool,
+    pub worst: bool,
+}
+
+/// A procedure of the unit, most often late first.
+pub struct WeakProcedure {
+    pub code: String,
+    pub name: String,
+    pub to_handle: String,
+    pub resolved: String,
+    pub late: String,
+    pub late_rate: String,
+    pub on_time_rate: String,
+    pub small: bool,
+}
+
+/// A download of the periodic report.
+pub struct Download {
+    pub id: &'static str,
+    pub href: String,
+    pub label: String,
+}
+
+#[derive(Template)]
+#[template(path = "ui/stats/ioc.html")]
+struct Ioc {
+    p: Page,
+    live: Live,
+    tv: bool,
+    lang_param: String,
+    unit_code: String,
+    units: Vec<Choice>,
+    period: PeriodForm,
+    has_children: bool,
+    weak_units: Vec<WeakUnit>,
+    weak_procedures: Vec<WeakProcedure>,
+    min_received: String,
+    downloads: Vec<Download>,
+}
+
+#[derive(Template)]
+#[template(path = "ui/stats/ioc_live.html")]
+struct IocLive {
+    p: Page,
+    live: Live,
+}
+
+#[derive(Template)]
+#[template(path = "ui/stats/no_unit.html")]
+struct NoUnit {
+    p: Page,
+}
+
+async fn children(state: &AppState, parent: uuid::Uuid) -> Result<Vec<Agency>, AppError> {
+    let mut list = state
+        .store
+        .list_agencies(&AgencyQuery {
+            parent: Some(parent),
+            limit: 2000,
+            ..Default::default()
+        })
+        .await?
+        .items;
+    list.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(list)
+}
+
+/// An agency by its code (as the API reads it).
+async fn agency_by_code(state: &AppState, code: &str) -> Result<Agency, AppError> {
+    match state.lookups.agency(state.store.as_ref(), code).await? {
+        Some(a) => Ok((*a).clone()),
+        None => Err(AppError::NotFound("cơ quan")),
+    }
+}
+
+/// The unit a caller oversees by code (as the API's statistics do).
+async fn overseen(state: &AppState, caller: &Caller, code: &str) -> Result<Agency, AppError> {
+    let unit = agency_by_code(state, code.trim()).await?;
+    let scope = ResolvedScope::of(state, unit.id).await?;
+    require(caller, Action::Oversee(scope.scope()))?;
+    Ok(unit)
+}
+
+/// The caller's own unit: the agency of their first leader or administrator grant; for a
+/// system-wide administrator, the first province.
+async fn home_unit(state: &AppState, caller: &Caller) -> Result<Option<Agency>, AppError> {
+    let own = caller
+        .user
+        .grants
+        .iter()
+        .filter(|g| matches!(g.role, Role::Leader | Role::Admin))
+        .find_map(|g| g.agency);
+    match own {
+        Some(id) => Ok(Some(state.store.get_agency(id).await?)),
+        None => {
+            let mut provinces = stats::ranking_units(state.store.as_ref(), None).await?;
+            provinces.sort_by(|a, b| a.name.cmp(&b.name));
+            Ok(provinces.into_iter().next())
+        }
+    }
+}
+
+/// The units the selector offers: the caller's own unit (or, system-wide, the provinces),
+/// the agencies below it, and the chosen unit with the agencies below it.
+async fn unit_choices(
+    state: &AppState,
+    caller: &Caller,
+    home: &Agency,
+    unit: &Agency,
+) -> Result<(Vec<Choice>, Vec<Agency>), AppError> {
+    let system_wide = caller
+        .user
+        .grants
+        .iter()
+        .any(|g| g.role == Role::Admin && g.agency.is_none());
+    let mut list: Vec<Agency> = Vec::new();
+    if system_wide {
+        let mut provinces = stats::ranking_units(state.store.as_ref(), None).await?;
+        provinces.sort_by(|a, b| a.name.cmp(&b.name));
+        list.extend(provinces);
+    } else {
+        list.push(home.clone());
+        list.extend(children(state, home.id).await?);
+    }
+    if !list.iter().any(|a| a.id == unit.id) {
+        list.push(unit.clone());
+    }
+    let below = children(state, unit.id).await?;
+    for a in &below {
+        if !list.iter().any(|x| x.id == a.id) {
+            list.push(a.clone());
+        }
+    }
+    let choices = list
+        .into_iter()
+        .map(|a| Choice {
+            selected: a.id == unit.id,
+            label: a.name,
+            value: a.code,
+        })
+        .collect();
+    Ok((choices, below))
+}
+
+async fn ioc(ctx: Ctx, headers: HeaderMap, Query(q): Query<IocQuery>) -> Response {
+    let ctx = with_lang(ctx, q.lang.as_deref());
+    let caller = match ctx.with_role(&[Role::Leader, Role::Admin]) {
+        Ok(c) => c,
+        Err(res) => {
+            // A live reload after the session ended: the whole page goes to the login page
+            // (htmx would otherwise put the login form inside the dashboard).
+            if is_htmx(&headers)
+                && res.status().is_redirection()
+                && let Some(to) = res.headers().get(header::LOCATION).cloned()
+            {
+                return ([(header::HeaderName::from_static("hx-redirect"), to)], "")
+                    .into_response();
+            }
+            return res;
+        }
+    };
+    let state = ctx.state.clone();
+    let home = match home_unit(&state, caller).await {
+        Ok(Some(h)) => h,
+        Ok(None) => return ctx.render(NoUnit { p: ctx.page() }),
+        Err(e) => return ctx.error(&e),
+    };
+    let chosen = q.unit.as_deref().map(str::trim).filter(|c| !c.is_empty());
+    let unit = match overseen(&state, caller, chosen.unwrap_or(&home.code)).await {
+        Ok(u) => u,
+        Err(AppError::Forbidden) => return ctx.forbidden(),
+        Err(e) => return ctx.error(&e),
+    };
+    let now = Utc::now();
+    let calendar = match state.calendar.get(state.store.as_ref()).await {
+        Ok(c) => c,
+        Err(e) => return ctx.error(&e),
+    };
+    let dashboard = match stats::dashboard(state.store.as_ref(), &calendar, &unit, now).await {
+        Ok(d) => d,
+        Err(e) => return ctx.error(&e),
+    };
+    let p = ctx.page();
+    let lang_param = q
+        .lang
+        .as_deref()
+        .and_then(Lang::parse)
+        .map(|l| format!("&lang={}", l.code()))
+        .unwrap_or_default();
+    let refresh_url = format!("/dieu-hanh?don-vi={}{lang_param}", urlencode(&unit.code));
+    let live = live(&p, &dashboard, refresh_url);
+    if is_htmx(&headers) {
+        return ctx.render(IocLive { p, live });
+    }
+
+    let (period, chosen_period) = read_period(
+        &p,
+        q.ky.as_deref(),
+        q.tu.as_deref(),
+        q.den.as_deref(),
+        vietnam_date(now),
+    );
+    let (units, below) = match unit_choices(&state, caller, &home, &unit).await {
+        Ok(c) => c,
+        Err(e) => return ctx.error(&e),
+    };
+    let mut weak_units = Vec::new();
+    let mut weak_procedures = Vec::new();
+    let mut min_received = 0;
+    let mut downloads = Vec::new();
+    if let Some(period_v) = &chosen_period {
+        let store = state.store.as_ref();
+        let ranking = match stats::ranking(store, Some(&unit), &below, period_v, None, now).await {
+            Ok(r) => r,
+            Err(e) => return ctx.error(&e),
+        };
+        min_received = ranking.min_received;
+        let mut ranked = ranking.units;
+        ranked.sort_by(|a, b| {
+            a.insufficient_data
+                .cmp(&b.insufficient_data)
+                .then(a.total.total_cmp(&b.total))
+                .then(a.received.cmp(&b.received))
+        });
+        weak_units = ranked
+            .iter()
+            .take(10)
+            .map(|u| WeakUnit {
+                code: u.unit.code.clone(),
+                name: u.unit.name.clone(),
+                total: dec(p.lang, u.total),
+                max: max_points(p.lang, u.max_with_data),
+                received: p.int(u.received as i64),
+                to_handle: p.int(u.to_handle),
+                rank: u.rank.map(|r| p.int(r as i64)).unwrap_or_default(),
+                insufficient: u.insufficient_data,
+                worst: u.worst,
+            })
+            .collect();
+        let report = match stats::report(store, &unit, period_v, None, true, now).await {
+            Ok(r) => r,
+            Err(e) => return ctx.error(&e),
+        };
+        let min = ranking.min_received as i64;
+        let mut rows: Vec<_> = report
+            .procedures
+            .iter()
+            .filter(|r| r.report.total > 0)
+            .collect();
+        let late = |r: &stats::ReportRow| {
+            r.report.resolved_late
+                + r.report
+                    .in_progress_split
+                    .map(|s| s.overdue)
+                    .unwrap_or_default()
+        };
+        rows.sort_by(|a, b| {
+            (a.report.total < min)
+                .cmp(&(b.report.total < min))
+                .then(
+                    b.report
+                        .rates
+                        .overdue
+                        .unwrap_or(0.0)
+                        .total_cmp(&a.report.rates.overdue.unwrap_or(0.0)),
+                )
+                .then(late(b).cmp(&late(a)))
+                .then(b.report.total.cmp(&a.report.total))
+        });
+        weak_procedures = rows
+            .into_iter()
+            .take(10)
+            .map(|r| WeakProcedure {
+                code: r.code.clone(),
+                name: r.name.clone(),
+                to_handle: p.int(r.report.total),
+                resolved: p.int(r.report.resolved),
+                late: p.int(late(r)),
+                late_rate: rate(&p, r.report.rates.overdue),
+                on_time_rate: rate(&p, r.report.rates.on_time),
+                small: r.report.total < min,
+            })
+            .collect();
+        let base = format!(
+            "/api/v1/stats/report?unit={}&{}",
+            urlencode(&unit.code),
+            period.api_query
+        );
+        downloads = vec![
+            Download {
+                id: "download-xlsx",
+                href: format!("{base}&format=xlsx"),
+                label: p.t("Báo cáo định kỳ (Excel, XLSX)").to_string(),
+            },
+            Download {
+                id: "download-csv",
+                href: format!("{base}&format=csv"),
+                label: p.t("Theo đơn vị (CSV)").to_string(),
+            },
+            Download {
+                id: "download-csv-procedures",
+                href: format!("{base}&format=csv&by=procedure"),
+                label: p.t("Theo thủ tục (CSV)").to_string(),
+            },
+        ];
+    }
+    let status = match period.has_error() {
+        true => StatusCode::UNPROCESSABLE_ENTITY,
+        false => StatusCode::OK,
+    };
+    ctx.render_status(
+        status,
+        Ioc {
+            min_received: p.int(min_received as i64),
+            p,
+            live,
+            tv: q.tv.as_deref().is_some_and(|t| t == "1" || t == "true"),
+            lang_param,
+            unit_code: unit.code.clone(),
+            has_children: !below.is_empty(),
+            units,
+            period,
+            weak_units,
+            weak_procedures,
+            downloads,
+        },
+    )
+}
+
+// ---- the public statistics page --------------------------------------------------------------
+
+#[derive(Deserialize, Default)]
+struct PublicQuery {
+    #[serde(rename = "don-vi")]
+    unit: Option<String>,
+    ky: Option<String>,
+    tu: Option<String>,
+    den: Option<String>,
+    lang: Option<String>,
+}
+
+/// One unit's published figures.
+pub struct PublicFigures {
+    pub code: String,
+    pub name: String,
+    /// Links to the unit's own page (the agencies below it).
+    pub link: bool,
+    pub received: String,
+    pub to_handle: String,
+    pub resolved: String,
+    pub on_time_rate: String,
+    pub online_rate: String,
+    pub in_progress: String,
+    pub overdue: String,
+    pub index: String,
+    /// For the chart: the on-time rate (percent) and its denominator.
+    pub on_time: Option<f64>,
+    pub resolved_n: i64,
+}
+
+#[derive(Template)]
+#[template(path = "ui/stats/public.html")]
+struct PublicPage {
+    p: Page,
+    period: PeriodForm,
+    lang_param: String,
+    units: Vec<Choice>,
+    /// Whether the chosen unit is one of `units` (a province).
+    unit_listed: bool,
+    /// The chosen unit (none: every province).
+    unit: Option<PublicFigures>,
+    index_max: String,
+    rows: Vec<PublicFigures>,
+    /// The on-time rates as an SVG chart (empty: nothing resolved).
+    chart_svg: String,
+}
+
+fn public_row(p: &Page, r: &stats::PublicRow, index: Option<f64>, link: bool) -> PublicFigures {
+    PublicFigures {
+        code: r.code.clone(),
+        name: r.name.clone(),
+        link,
+        received: p.int(r.received),
+        to_handle: p.int(r.to_handle),
+        resolved: p.int(r.resolved),
+        on_time_rate: rate(p, r.on_time_rate),
+        online_rate: rate(p, r.online_rate),
+        in_progress: p.int(r.in_progress),
+        overdue: p.int(r.in_progress_overdue),
+        index: index.map(|x| dec(p.lang, x)).unwrap_or_else(|| "—".into()),
+        on_time: r.on_time_rate,
+        resolved_n: r.resolved,
+    }
+}
+
+/// The on-time rate of the units that resolved dossiers, highest first, each with its
+/// denominator (empty when none did).
+fn on_time_chart(p: &Page, rows: &[PublicFigures]) -> String {
+    let mut with: Vec<&PublicFigures> = rows
+        .iter()
+        .filter(|r| r.resolved_n > 0 && r.on_time.is_some())
+        .collect();
+    if with.is_empty() {
+        return String::new();
+    }
+    with.sort_by(|a, b| {
+        b.on_time
+            .unwrap_or(0.0)
+            .total_cmp(&a.on_time.unwrap_or(0.0))
+            .then(b.resolved_n.cmp(&a.resolved_n))
+    });
+    let bars: Vec<HBar> = with
+        .iter()
+        .map(|r| HBar {
+            label: r.name.clone(),
+            value: r.on_time.unwrap_or(0.0),
+            max: 100.0,
+            text: format!(
+                "{} ({} {})",
+                r.on_time_rate,
+                p.int(r.resolved_n),
+                p.t("hồ sơ")
+            ),
+            color: GREEN,
+        })
+        .collect();
+    charts::hbars(
+        "public-on-time-chart",
+        p.t("Tỷ lệ giải quyết trước hạn, đúng hạn theo đơn vị"),
+        p.t("Mỗi thanh là tỷ lệ của một đơn vị; trong ngoặc là số hồ sơ đã giải quyết. Số liệu đầy đủ ở bảng dưới."),
+        &bars,
+    )
+}
+
+async fn public_page(ctx: Ctx, ClientIp(ip): ClientIp, Query(q): Query<PublicQuery>) -> Response {
+    let ctx = with_lang(ctx, q.lang.as_deref());
+    if let Err(wait) = ctx.state.lookup_limiter.check(ip) {
+        let message = match ctx.lang {
+            Lang::Vi => format!(
+                "Bạn đã xem quá nhiều lần trong một phút. Vui lòng thử lại sau {wait} giây."
+            ),
+            Lang::En => {
+                format!("Too many requests in a minute. Please try again in {wait} seconds.")
+            }
+        };
+        let mut res = error_page(
+            StatusCode::TOO_MANY_REQUESTS,
+            ctx.t("Vui lòng thử lại sau"),
+            &message,
+        );
+        if let Ok(v) = header::HeaderValue::from_str(&wait.to_string()) {
+            res.headers_mut().insert(header::RETRY_AFTER, v);
+        }
+        return ctx.finish(res);
+    }
+    let state = ctx.state.clone();
+    let store = state.store.as_ref();
+    let now = Utc::now();
+    let p = ctx.page();
+    let (period, chosen_period) = read_period(
+        &p,
+        q.ky.as_deref(),
+        q.tu.as_deref(),
+        q.den.as_deref(),
+        vietnam_date(now),
+    );
+    let mut provinces = match stats::ranking_units(store, None).await {
+        Ok(u) => u,
+        Err(e) => return ctx.error(&e),
+    };
+    provinces.sort_by(|a, b| a.name.cmp(&b.name));
+    let chosen = q.unit.as_deref().map(str::trim).filter(|c| !c.is_empty());
+    let unit = match chosen {
+        Some(code) => match agency_by_code(&state, code).await {
+            Ok(u) => Some(u),
+            Err(e) => return ctx.error(&e),
+        },
+        None => None,
+    };
+    let units: Vec<Choice> = provinces
+        .iter()
+        .map(|a| Choice {
+            value: a.code.clone(),
+            label: a.name.clone(),
+            selected: unit.as_ref().is_some_and(|u| u.id == a.id),
+        })
+        .collect();
+    let lang_param = q
+        .lang
+        .as_deref()
+        .and_then(Lang::parse)
+        .map(|l| format!("&lang={}", l.code()))
+        .unwrap_or_default();
+    let mut head = None;
+    let mut rows = Vec::new();
+    let mut index_max = String::new();
+    if let Some(period_v) = &chosen_period {
+        let figures = async {
+            match &unit {
+                Some(u) => {
+                    let public = stats::public(store, u, period_v, now).await?;
+                    let below = children(&state, u.id).await?;
+                    let ranking =
+                        stats::ranking(store, Some(u), &below, period_v, None, now).await?;
+                    let index_of = |code: &str| {
+                        ranking
+                            .units
+                            .iter()
+                            .find(|r| r.unit.code == code)
+                            .map(|r| r.total)
+                    };
+                    head = Some(public_row(
+                        &p,
+                        &public.total,
+                        Some(public.index_total),
+                        false,
+                    ));
+                    index_max = max_points(p.lang, public.index_max_with_data);
+                    rows = public
+                        .agencies
+                        .iter()
+                        .map(|r| {
+                            let child = r.code != u.code;
+                            let index = match child {
+                                true => index_of(&r.code),
+                                false => None,
+                            };
+                            public_row(&p, r, index, child)
+                        })
+                        .collect();
+                }
+                None => {
+                    let roots: Vec<uuid::Uuid> = provinces.iter().map(|a| a.id).collect();
+                    let map = stats::figures(store, &roots, period_v, &[], false, now).await?;
+                    let ranking =
+                        stats::ranking(store, None, &provinces, period_v, None, now).await?;
+                    rows = provinces
+                        .iter()
+                        .map(|a| {
+                            let f = map.get(&(a.id, None)).cloned().unwrap_or_default();
+                            let r = f.report();
+                            let row = stats::PublicRow {
+                                code: a.code.clone(),
+                                name: a.name.clone(),
+                                received: r.new_total(),
+                                to_handle: r.total,
+                                resolved: r.resolved,
+                                resolved_early: r.resolved_early,
+                                resolved_on_time: r.resolved_on_time,
+                                resolved_late: r.resolved_late,
+                                in_progress: r.in_progress,
+                                in_progress_overdue: r
+                                    .in_progress_split
+                                    .map(|s| s.overdue)
+                                    .unwrap_or(0),
+                                on_time_rate: r.rates.on_time,
+                                online_rate: r.rates.online,
+                            };
+                            let index = ranking
+                                .units
+                                .iter()
+                                .find(|u| u.unit.code == a.code)
+                                .map(|u| u.total);
+                            public_row(&p, &row, index, true)
+                        })
+                        .collect();
+                }
+            }
+            Ok::<_, AppError>(())
+        };
+        if let Err(e) = figures.await {
+            return ctx.error(&e);
+        }
+    }
+    let status = match period.has_error() {
+        true => StatusCode::UNPROCESSABLE_ENTITY,
+        false => StatusCode::OK,
+    };
+    let chart_svg = on_time_chart(&p, &rows);
+    ctx.render_status(
+        status,
+        PublicPage {
+            p,
+            period,
+            lang_param,
+            unit_listed: units.iter().any(|c| c.selected),
+            units,
+            unit: head,
+            index_max,
+            chart_svg,
+            rows,
+        },
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page(lang: Lang) -> Page {
+        Page {
+            user: None,
+            roles: String::new(),
+            csrf: String::new(),
+            lang,
+            nav: Vec::new(),
+            path: "/dieu-hanh".into(),
+        }
+    }
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn the_period_selector_reads_months_quarters_years_and_ranges() {
+        let p = page(Lang::Vi);
+        let today = d(2026, 11, 24);
+        let (form, period) = read_period(&p, None, None, None, today);
+        let period = period.unwrap();
+        assert_eq!((period.from, period.to), (d(2026, 11, 1), d(2026, 11, 30)));
+        assert_eq!(form.label, "Tháng 11/2026 (01/11/2026 – 30/11/2026)");
+        assert_eq!(form.api_query, "period=2026-11");
+        let values: Vec<&str> = form.choices.iter().map(|c| c.value.as_str()).collect();
+        assert_eq!(
+            values,
+            ["2026-11", "2026-10", "2026-Q4", "2026", "2025", "khac"]
+        );
+        let (form, period) = read_period(&p, Some("2026-Q4"), None, None, today);
+        assert_eq!(period.unwrap().from, d(2026, 10, 1));
+        assert!(
+            form.choices
+                .iter()
+                .any(|c| c.selected && c.value == "2026-Q4")
+        );
+        // A period from a link is offered as it is.
+        let (form, _) = read_period(&p, Some("2025-03"), None, None, today);
+        assert_eq!(form.choices[0].label, "Tháng 03/2025");
+        // A range; `den` defaults to today.
+        let (form, period) = read_period(&p, Some("khac"), Some("2026-11-03"), None, today);
+        assert_eq!(period.unwrap().to, today);
+        assert_eq!(form.api_query, "from=2026-11-03&to=2026-11-24");
+        // Mistakes, each by its field.
+        let (form, period) = read_period(&p, Some("khac"), Some(""), Some("2026-11-01"), today);
+        assert!(period.is_none());
+        assert_eq!(form.error_tu.as_deref(), Some("Chọn ngày bắt đầu."));
+        assert_eq!(form.den, "2026-11-01");
+        let (form, _) = read_period(
+            &p,
+            Some("khac"),
+            Some("2026-11-05"),
+            Some("2026-11-01"),
+            today,
+        );
+        assert_eq!(
+            form.error_den.as_deref(),
+            Some("Ngày kết thúc phải sau ngày bắt đầu.")
+        );
+        let (form, _) = read_period(&p, Some("2026-13"), None, None, today);
+        assert!(form.error_ky.is_some() && form.has_error());
+        // English labels.
+        let (form, _) = read_period(&page(Lang::En), Some("2026-Q4"), None, None, today);
+        assert_eq!(form.label, "Quarter IV/2026 (01/10/2026 – 31/12/2026)");
+    }
+
+    #[test]
+    fn numbers_are_written_the_page_s_way() {
+        let vi = page(Lang::Vi);
+        assert_eq!(rate(&vi, Some(73.03)), "73,03%");
+        assert_eq!(rate(&vi, None), "—");
+        assert_eq!(dec(Lang::Vi, 26.87), "26,87");
+        assert_eq!(max_points(Lang::Vi, 20.0), "20");
+        assert_eq!(max_points(Lang::En, 56.5), "56.50");
+        assert_eq!(share(&page(Lang::En), 1, 8), "12.50%");
+    }
 }
