@@ -182,11 +182,7 @@ async fn admin_creates_an_agency_and_a_user_through_the_forms() {
         &b,
         &app,
         "/quan-tri/co-quan/000.00.03.H38/gio-lam-viec",
-        &[
-            ("csrf", &csrf),
-            ("from1", "08:00"),
-            ("to1", "07:00"),
-        ],
+        &[("csrf", &csrf), ("from1", "08:00"), ("to1", "07:00")],
     )
     .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
@@ -230,7 +226,10 @@ async fn admin_creates_an_agency_and_a_user_through_the_forms() {
     assert!(html.contains("id=\"password-error\""), "{html}");
     assert!(html.contains("Mật khẩu phải có ít nhất 8 ký tự."));
     assert!(html.contains("value=\"cb.noivu\"") && html.contains("value=\"Nguyễn Thị Hòa\""));
-    assert!(!html.contains("value=\"ngan\""), "a password is never sent back");
+    assert!(
+        !html.contains("value=\"ngan\""),
+        "a password is never sent back"
+    );
     let (s, _) = app
         .post(
             "/api/v1/auth/token",
@@ -282,7 +281,9 @@ async fn admin_creates_an_agency_and_a_user_through_the_forms() {
     assert_eq!(me["grants"][0]["role"], "specialist");
     assert_eq!(me["grants"][0]["agency"], agency_id);
     let (_, html) = get(&b, &app, "/quan-tri/can-bo?co_quan=000.00.03.H38").await;
-    assert!(html.contains("id=\"user-cb.noivu\"") && html.contains("Chuyên viên — Sở Nội vụ Thanh Hóa"));
+    assert!(
+        html.contains("id=\"user-cb.noivu\"") && html.contains("Chuyên viên — Sở Nội vụ Thanh Hóa")
+    );
 
     // Another role, then the account is disabled: its sessions stop working.
     let (s, _, _) = post(
@@ -417,7 +418,11 @@ async fn other_roles_are_refused_every_admin_page() {
     let (_, year) = app.get_json("/api/v1/calendar/holidays/2026").await;
     assert_eq!(year, year_before, "the calendar is unchanged");
     // Not signed in: to the login page, coming back here.
-    let res = client().get(app.url("/quan-tri/can-bo")).send().await.unwrap();
+    let res = client()
+        .get(app.url("/quan-tri/can-bo"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(
         res.headers()["location"].to_str().unwrap(),
@@ -433,10 +438,18 @@ async fn the_year_page_shows_tet_and_edits_change_the_due_date() {
     let (s, html) = get(&b, &app, "/quan-tri/lich?nam=2026").await;
     assert_eq!(s, StatusCode::OK);
     // Tết Bính Ngọ: 17/02/2026 is the first day of the lunar year, and a day off.
-    assert!(html.contains("Mùng 1 Tết Bính Ngọ: <strong>17/02/2026</strong>"), "{html}");
-    let row = &html[html.find("id=\"day-2026-02-17\"").expect("17/02 listed as a day off")..];
+    assert!(
+        html.contains("Mùng 1 Tết Bính Ngọ: <strong>17/02/2026</strong>"),
+        "{html}"
+    );
+    let row = &html[html
+        .find("id=\"day-2026-02-17\"")
+        .expect("17/02 listed as a day off")..];
     let row = &row[..row.find("</tr>").unwrap()];
-    assert!(row.contains("17/02/2026") && row.contains("Mùng 1 Tết") && row.contains("Nghỉ"), "{row}");
+    assert!(
+        row.contains("17/02/2026") && row.contains("Mùng 1 Tết") && row.contains("Nghỉ"),
+        "{row}"
+    );
     assert!(html.contains("id=\"day-2026-09-02\""), "Quốc khánh");
 
     // The calculator: Friday 06/03/2026 09:00 + 1 working day.
@@ -473,7 +486,10 @@ async fn the_year_page_shows_tet_and_edits_change_the_due_date() {
     .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(html.contains("id=\"date-error\"") && html.contains("không thuộc năm 2026"));
-    assert!(html.contains("value=\"Công văn 1234/VPCP-KGVX\""), "input kept");
+    assert!(
+        html.contains("value=\"Công văn 1234/VPCP-KGVX\""),
+        "input kept"
+    );
     let (s, _, html) = post(
         &b,
         &app,
@@ -528,18 +544,25 @@ async fn the_year_page_shows_tet_and_edits_change_the_due_date() {
     let (_, year) = app.get_json("/api/v1/calendar/holidays/2026").await;
     assert_eq!(year["official"], true);
     assert_eq!(year["note"], "Công văn 1234/VPCP-KGVX");
-    assert!(year["days"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .any(|d| d["date"] == "2026-03-09" && d["kind"] == "off"));
+    assert!(
+        year["days"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["date"] == "2026-03-09" && d["kind"] == "off")
+    );
     let (_, html) = get(&b, &app, due).await;
     let after = text_of(&html, "due-appointment");
     assert!(after.starts_with("10/03/2026"), "{after}");
     let (_, api) = app
         .get_json("/api/v1/calendar/due?from=2026-03-06T09:00&working_days=1")
         .await;
-    assert!(api["appointment"].as_str().unwrap().starts_with("2026-03-10"));
+    assert!(
+        api["appointment"]
+            .as_str()
+            .unwrap()
+            .starts_with("2026-03-10")
+    );
 
     // Removing the day again restores the answer.
     let (s, _, _) = post(
@@ -705,4 +728,18 @@ async fn a_procedure_workflow_at_an_agency_is_shown_and_edited() {
     assert_eq!(body["status"], "abolished");
     let (_, html) = get(&b, &app, "/quan-tri/thu-tuc?q=1.001193").await;
     assert!(html.contains("Đã bãi bỏ"));
+
+    // The same pages in English.
+    let (s, _, _) = post(
+        &b,
+        &app,
+        "/ngon-ngu",
+        &[("csrf", &csrf), ("lang", "en"), ("next", "/quan-tri")],
+    )
+    .await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let (_, html) = get(&b, &app, "/quan-tri").await;
+    assert!(html.contains("Staff and roles") && html.contains("Holidays and Tết"));
+    let (_, html) = get(&b, &app, "/quan-tri/thu-tuc/1.001193").await;
+    assert!(html.contains("Abolished") && html.contains("Versions"));
 }

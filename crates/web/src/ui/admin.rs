@@ -58,6 +58,7 @@ impl Errors {
 /// A service error on a form: `Ok(errors)` to send the form back (422) with the message next
 /// to the field `field_of(code)` names (the whole form otherwise); `Err(page)` for refusals
 /// and failures, which are not the user's typing.
+#[allow(clippy::result_large_err)] // the page itself, as `Ctx`'s gates return it
 pub(super) fn form_error(
     ctx: &Ctx,
     e: &AppError,
@@ -96,7 +97,11 @@ pub(super) async fn agency_by_code(
     state: &AppState,
     code: &str,
 ) -> Result<motcua_store::Agency, AppError> {
-    match state.lookups.agency(state.store.as_ref(), code.trim()).await? {
+    match state
+        .lookups
+        .agency(state.store.as_ref(), code.trim())
+        .await?
+    {
         Some(a) => Ok((*a).clone()),
         None => Err(AppError::NotFound("cơ quan")),
     }

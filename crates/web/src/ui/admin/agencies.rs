@@ -159,7 +159,14 @@ async fn list(ctx: Ctx, headers: HeaderMap, Query(lq): Query<ListQuery>) -> Resp
             Err(e) => ctx.error(&e),
         };
     }
-    list_page(&ctx, &q, lq.trang, NewAgencyForm::default(), Errors::default()).await
+    list_page(
+        &ctx,
+        &q,
+        lq.trang,
+        NewAgencyForm::default(),
+        Errors::default(),
+    )
+    .await
 }
 
 #[derive(Deserialize)]

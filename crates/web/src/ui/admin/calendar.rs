@@ -20,7 +20,9 @@ use serde::Deserialize;
 use super::{CsrfOnly, Errors, agency_by_code, form_error, opt, see_other};
 use crate::auth::require;
 use crate::error::AppError;
-use crate::service::calendar::{self as cal, calendar_error, format_lunar, parse_date, parse_vn_instant};
+use crate::service::calendar::{
+    self as cal, calendar_error, format_lunar, parse_date, parse_vn_instant,
+};
 use crate::state::AppState;
 use crate::ui::kit::{Ctx, Page, is_htmx};
 
@@ -162,7 +164,10 @@ async fn render_year(
     let updated = official
         .as_ref()
         .map(|o| (p.datetime(&o.updated_at), o.updated_by.clone()));
-    let note = official.as_ref().map(|o| o.note.clone()).unwrap_or_default();
+    let note = official
+        .as_ref()
+        .map(|o| o.note.clone())
+        .unwrap_or_default();
     let form = form.unwrap_or_else(|| AddForm {
         note: note.clone(),
         kind: "off".into(),
@@ -194,7 +199,10 @@ async fn render_year(
 }
 
 fn parse_year(s: &str) -> Option<i32> {
-    s.trim().parse::<i32>().ok().filter(|y| (1900..=2100).contains(y))
+    s.trim()
+        .parse::<i32>()
+        .ok()
+        .filter(|y| (1900..=2100).contains(y))
 }
 
 async fn year_page(ctx: Ctx, Query(q): Query<YearQuery>) -> Response {
@@ -216,7 +224,9 @@ async fn year_page(ctx: Ctx, Query(q): Query<YearQuery>) -> Response {
     };
     let notice = match q.ok.as_deref() {
         Some("luu") => Some("Đã lưu lịch nghỉ chính thức của năm."),
-        Some("xoa") => Some("Đã bỏ lịch chính thức; năm này áp dụng quy định của Bộ luật Lao động."),
+        Some("xoa") => {
+            Some("Đã bỏ lịch chính thức; năm này áp dụng quy định của Bộ luật Lao động.")
+        }
         _ => None,
     };
     let due = DueForm {
@@ -224,7 +234,16 @@ async fn year_page(ctx: Ctx, Query(q): Query<YearQuery>) -> Response {
         days: "5".into(),
         agency: String::new(),
     };
-    render_year(&ctx, year, None, Errors::default(), notice, due, String::new()).await
+    render_year(
+        &ctx,
+        year,
+        None,
+        Errors::default(),
+        notice,
+        due,
+        String::new(),
+    )
+    .await
 }
 
 async fn edit_year(
@@ -268,20 +287,22 @@ async fn edit_year(
     }
     let adding = !form.date.is_empty() || !form.name.is_empty();
     if !adding && form.remove.is_empty() {
-        errors.add(
-            "date",
-            "Nhập ngày cần thêm hoặc đánh dấu ngày cần bỏ.",
-        );
+        errors.add("date", "Nhập ngày cần thêm hoặc đánh dấu ngày cần bỏ.");
     }
     let mut new_entry = None;
     if adding {
         match parse_date(&form.date) {
             Err(e) => errors.add("date", e.message_vi()),
-            Ok(d) if d.year() != year => {
-                errors.add("date", format!("Ngày {} không thuộc năm {year}.", d.format("%d/%m/%Y")))
-            }
+            Ok(d) if d.year() != year => errors.add(
+                "date",
+                format!("Ngày {} không thuộc năm {year}.", d.format("%d/%m/%Y")),
+            ),
             Ok(d) => {
-                let kind = if form.kind == "work" { DayKind::Work } else { DayKind::Off };
+                let kind = if form.kind == "work" {
+                    DayKind::Work
+                } else {
+                    DayKind::Off
+                };
                 if form.name.is_empty() {
                     errors.add("name", "Cần ghi tên ngày (ví dụ: Nghỉ bù, Làm bù).");
                 }
@@ -333,8 +354,11 @@ async fn edit_year(
         match done.await {
             Ok(()) => return see_other(&ctx, &format!("/quan-tri/lich?nam={year}&ok=luu")),
             Err(e) => match form_error(&ctx, &e, |c| match c {
-                "schedule_bad_date" | "schedule_work_on_weekday" | "schedule_duplicate_date"
-                | "schedule_wrong_year" | "invalid_date" => Some("date"),
+                "schedule_bad_date"
+                | "schedule_work_on_weekday"
+                | "schedule_duplicate_date"
+                | "schedule_wrong_year"
+                | "invalid_date" => Some("date"),
                 "schedule_empty_name" => Some("name"),
                 "schedule_bad_kind" => Some("kind"),
                 "source_required" => Some("source"),
@@ -407,13 +431,21 @@ async fn compute_due(state: &AppState, q: &DueQuery) -> Result<(String, String),
         .parse()
         .ok()
         .filter(|d| *d <= 3650)
-        .ok_or_else(|| Errors::one("so_ngay", "Số ngày làm việc phải là số nguyên từ 0 đến 3650."))?;
+        .ok_or_else(|| {
+            Errors::one(
+                "so_ngay",
+                "Số ngày làm việc phải là số nguyên từ 0 đến 3650.",
+            )
+        })?;
     let general = |e: AppError| Errors::one("due", e.message_vi());
     let hours = match opt(&q.co_quan) {
         Some(code) => {
-            let a = agency_by_code(state, &code)
-                .await
-                .map_err(|_| Errors::one("co_quan", format!("Không tìm thấy cơ quan có mã \"{code}\".")))?;
+            let a = agency_by_code(state, &code).await.map_err(|_| {
+                Errors::one(
+                    "co_quan",
+                    format!("Không tìm thấy cơ quan có mã \"{code}\"."),
+                )
+            })?;
             cal::office_hours(state.store.as_ref(), a.id)
                 .await
                 .map_err(general)?

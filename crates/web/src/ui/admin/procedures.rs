@@ -30,10 +30,7 @@ pub fn router() -> Router<AppState> {
         .route("/quan-tri/thu-tuc/{code}", get(detail))
         .route("/quan-tri/thu-tuc/{code}/cong-khai", post(publish))
         .route("/quan-tri/thu-tuc/{code}/bai-bo", post(abolish))
-        .route(
-            "/quan-tri/thu-tuc/{code}/quy-trinh",
-            get(pick_workflow_of),
-        )
+        .route("/quan-tri/thu-tuc/{code}/quy-trinh", get(pick_workflow_of))
         .route(
             "/quan-tri/thu-tuc/{code}/quy-trinh/{agency}",
             get(workflow).post(save_workflow),
@@ -230,7 +227,13 @@ struct StatusForm {
 }
 
 /// The same checks as `POST /api/v1/procedures/{code}/publish|abolish`.
-async fn change_status(ctx: Ctx, state: AppState, code: String, f: StatusForm, to: &str) -> Response {
+async fn change_status(
+    ctx: Ctx,
+    state: AppState,
+    code: String,
+    f: StatusForm,
+    to: &str,
+) -> Response {
     let caller = match ctx.admin() {
         Ok(c) => c.clone(),
         Err(r) => return r,
@@ -256,7 +259,9 @@ async fn change_status(ctx: Ctx, state: AppState, code: String, f: StatusForm, t
             });
         }
         let on = match opt(&f.on) {
-            Some(d) => parse_date(&d).map_err(|e| AppError::invalid("invalid_date", e.message_vi()))?,
+            Some(d) => {
+                parse_date(&d).map_err(|e| AppError::invalid("invalid_date", e.message_vi()))?
+            }
             None => crate::vn_today(),
         };
         state.store.set_procedure_status(&code, to, on).await?;
@@ -270,7 +275,11 @@ async fn change_status(ctx: Ctx, state: AppState, code: String, f: StatusForm, t
             &format!(
                 "/quan-tri/thu-tuc/{}?ok={}",
                 urlencode(&code),
-                if to == "published" { "cong-khai" } else { "bai-bo" }
+                if to == "published" {
+                    "cong-khai"
+                } else {
+                    "bai-bo"
+                }
             ),
         ),
         Err(e) => match form_error(&ctx, &e, |c| (c == "invalid_date").then_some("on")) {
@@ -471,16 +480,15 @@ async fn workflow(
 /// `"0,25"` or `"0.25"` → 25 hundredths.
 fn parse_share(s: &str) -> Option<u32> {
     let v: f64 = s.trim().replace(',', ".").parse().ok()?;
-    (v.is_finite() && v >= 0.0 && v < 1e6).then(|| (v * 100.0).round() as u32)
+    (v.is_finite() && (0.0..1e6).contains(&v)).then(|| (v * 100.0).round() as u32)
 }
 
 const SHARE_FIELDS: [&str; 40] = [
     "share_0", "share_1", "share_2", "share_3", "share_4", "share_5", "share_6", "share_7",
     "share_8", "share_9", "share_10", "share_11", "share_12", "share_13", "share_14", "share_15",
-    "share_16", "share_17", "share_18", "share_19", "share_20", "share_21", "share_22",
-    "share_23", "share_24", "share_25", "share_26", "share_27", "share_28", "share_29",
-    "share_30", "share_31", "share_32", "share_33", "share_34", "share_35", "share_36",
-    "share_37", "share_38", "share_39",
+    "share_16", "share_17", "share_18", "share_19", "share_20", "share_21", "share_22", "share_23",
+    "share_24", "share_25", "share_26", "share_27", "share_28", "share_29", "share_30", "share_31",
+    "share_32", "share_33", "share_34", "share_35", "share_36", "share_37", "share_38", "share_39",
 ];
 
 async fn save_workflow(
@@ -512,8 +520,7 @@ async fn save_workflow(
             unit: field(&format!("unit_{i}")),
             share: field(&format!("share_{i}")),
         };
-        if row.name.trim().is_empty() && row.share.trim().is_empty() && row.unit.trim().is_empty()
-        {
+        if row.name.trim().is_empty() && row.share.trim().is_empty() && row.unit.trim().is_empty() {
             continue;
         }
         typed.push(row);
@@ -551,7 +558,13 @@ async fn save_workflow(
                     message: "Chỉ áp dụng được thủ tục đang công khai.".into(),
                 });
             }
-            cat::apply(state.store.as_ref(), &code, agency.id, Some(Workflow { steps })).await?;
+            cat::apply(
+                state.store.as_ref(),
+                &code,
+                agency.id,
+                Some(Workflow { steps }),
+            )
+            .await?;
             Ok(())
         };
         match done.await {
@@ -565,7 +578,8 @@ async fn save_workflow(
                     ),
                 );
             }
-            Err(e) => match form_error(&ctx, &e, |c| c.starts_with("workflow_").then_some("steps")) {
+            Err(e) => match form_error(&ctx, &e, |c| c.starts_with("workflow_").then_some("steps"))
+            {
                 Ok(e) => errors = e,
                 Err(r) => return r,
             },

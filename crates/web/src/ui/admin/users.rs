@@ -2,6 +2,7 @@
 //! (with its agency), disable or re-enable an account.
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -55,9 +56,9 @@ async fn views(state: &AppState, users: Vec<User>) -> Result<Vec<UserView>, AppE
         for g in &u.grants {
             let (agency_code, agency_name) = match g.agency {
                 Some(id) => {
-                    if !names.contains_key(&id) {
+                    if let Entry::Vacant(slot) = names.entry(id) {
                         let a = state.store.get_agency(id).await?;
-                        names.insert(id, (a.code, a.name));
+                        slot.insert((a.code, a.name));
                     }
                     names[&id].clone()
                 }
@@ -116,7 +117,11 @@ struct ListQuery {
 }
 
 /// May the caller manage accounts with a role in `agency` (`None`: system-wide)?
-async fn may_manage(state: &AppState, caller: &Caller, agency: Option<Uuid>) -> Result<(), AppError> {
+async fn may_manage(
+    state: &AppState,
+    caller: &Caller,
+    agency: Option<Uuid>,
+) -> Result<(), AppError> {
     match agency {
         Some(id) => {
             let scope = ResolvedScope::of(state, id).await?;
@@ -429,7 +434,15 @@ async fn add_grant(
         ),
         Err(e) => match form_error(&ctx, &e, user_field) {
             Ok(errors) => {
-                detail_page(&ctx, &caller, &username, (f.role, f.agency_code), errors, None).await
+                detail_page(
+                    &ctx,
+                    &caller,
+                    &username,
+                    (f.role, f.agency_code),
+                    errors,
+                    None,
+                )
+                .await
             }
             Err(r) => r,
         },
@@ -459,7 +472,8 @@ async fn remove_grant(
     }
     let done = async {
         let user = managed(&state, &caller, &username).await?;
-        let user = accounts::remove_grant(state.store.as_ref(), &user, f.index, &caller.user).await?;
+        let user =
+            accounts::remove_grant(state.store.as_ref(), &user, f.index, &caller.user).await?;
         state.lookups.forget_sessions();
         Ok::<_, AppError>(user)
     };
