@@ -289,13 +289,20 @@ struct Detail {
     parent: Option<Agency>,
     sessions: Sessions,
     procedures: Vec<Applied>,
+    /// How many procedures the agency applies (the page lists the first [`SHOWN`]).
+    applied_total: usize,
+    applied_count: String,
     errors: Errors,
     notice: Option<&'static str>,
 }
 
+/// Procedures listed on an agency's page unless all are asked for (a light page on a phone).
+const SHOWN: usize = 50;
+
 #[derive(Deserialize)]
 struct OkQuery {
     ok: Option<String>,
+    tat_ca: Option<String>,
 }
 
 fn padded(mut s: Sessions) -> Sessions {
@@ -311,6 +318,7 @@ async fn detail_page(
     sessions: Option<Sessions>,
     errors: Errors,
     notice: Option<&'static str>,
+    all: bool,
 ) -> Response {
     let state = &ctx.state;
     let agency = match agency_by_code(state, code).await {
@@ -332,24 +340,31 @@ async fn detail_page(
             Err(e) => return ctx.error(&e),
         },
     };
-    let procedures = match applied(state, agency.id).await {
+    let mut procedures = match applied(state, agency.id).await {
         Ok(v) => v,
         Err(e) => return ctx.error(&e),
     };
+    let applied_total = procedures.len();
+    if !all {
+        procedures.truncate(SHOWN);
+    }
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
+    let p = ctx.page();
     ctx.render_status(
         status,
         Detail {
-            p: ctx.page(),
+            applied_count: p.int(applied_total as i64),
+            p,
             kind: agency.kind.label_vi(),
             agency,
             parent,
             sessions: padded(sessions),
             procedures,
+            applied_total,
             errors,
             notice,
         },
@@ -365,7 +380,8 @@ async fn detail(ctx: Ctx, Path(code): Path<String>, Query(ok): Query<OkQuery>) -
         Some("gio") => Some("Đã lưu giờ làm việc."),
         _ => None,
     };
-    detail_page(&ctx, &code, None, Errors::default(), notice).await
+    let all = ok.tat_ca.as_deref() == Some("1");
+    detail_page(&ctx, &code, None, Errors::default(), notice, all).await
 }
 
 #[derive(Deserialize)]
@@ -432,7 +448,7 @@ async fn office_hours(
             &format!("/quan-tri/co-quan/{}?ok=gio", urlencode(&code)),
         ),
         Err(e) => match form_error(&ctx, &e, |_| Some("hours")) {
-            Ok(errors) => detail_page(&ctx, &code, Some(typed), errors, None).await,
+            Ok(errors) => detail_page(&ctx, &code, Some(typed), errors, None, false).await,
             Err(r) => r,
         },
     }
