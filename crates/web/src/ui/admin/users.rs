@@ -197,6 +197,7 @@ async fn list(ctx: Ctx, Query(q): Query<ListQuery>) -> Response {
     let agency = q.co_quan.unwrap_or_default();
     let form = NewUserForm {
         agency_code: agency.clone(),
+        role: Role::Specialist.as_str().into(),
         ..Default::default()
     };
     list_page(&ctx, &caller, &agency, q.trang, form, Errors::default()).await
@@ -374,7 +375,7 @@ async fn detail(ctx: Ctx, Path(username): Path<String>, Query(ok): Query<OkQuery
         &ctx,
         &caller,
         &username,
-        (String::new(), String::new()),
+        (Role::Specialist.as_str().into(), String::new()),
         Errors::default(),
         notice,
     )
