@@ -197,6 +197,14 @@ pub trait Store: Send + Sync + 'static {
         limit: i64,
         offset: i64,
     ) -> DbResult<Page<User>>;
+    /// Replaces an account's grants (roles with their agencies) in one transaction.
+    async fn set_user_grants(
+        &self,
+        id: Uuid,
+        grants: &[motcua_domain::auth::Grant],
+    ) -> DbResult<User>;
+    /// Disables (no sign-in, sessions refused) or re-enables an account.
+    async fn set_user_disabled(&self, id: Uuid, disabled: bool) -> DbResult<User>;
 
     // Sessions (browser cookies and API bearer tokens).
     async fn create_session(&self, s: &NewSession) -> DbResult<()>;

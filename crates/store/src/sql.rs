@@ -1169,6 +1169,47 @@ impl Store for SqlStore {
         Ok(Page { items, total })
     }
 
+    async fn set_user_grants(&self, id: Uuid, grants: &[Grant]) -> DbResult<User> {
+        let mut tx = begin_write(&self.write_pool).await?;
+        let found = sqlx::query("UPDATE users SET username = username WHERE id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if found == 0 {
+            return Err(DbError::NotFound);
+        }
+        sqlx::query("DELETE FROM user_roles WHERE user_id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        for g in grants {
+            sqlx::query("INSERT INTO user_roles (user_id, role, agency_id) VALUES ($1, $2, $3)")
+                .bind(id)
+                .bind(g.role.as_str())
+                .bind(g.agency)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        self.get_user(id).await
+    }
+
+    async fn set_user_disabled(&self, id: Uuid, disabled: bool) -> DbResult<User> {
+        let mut tx = begin_write(&self.write_pool).await?;
+        let found = sqlx::query("UPDATE users SET disabled = $1 WHERE id = $2")
+            .bind(disabled)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if found == 0 {
+            return Err(DbError::NotFound);
+        }
+        tx.commit().await?;
+        self.get_user(id).await
+    }
+
     async fn create_session(&self, s: &NewSession) -> DbResult<()> {
         sqlx::query(
             "INSERT INTO sessions (token_hash, user_id, kind, created_at, expires_at) \

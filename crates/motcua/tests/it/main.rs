@@ -2,8 +2,6 @@
 //! database. Every test runs on embedded SQLite by default, and on PostgreSQL when
 //! `MOTCUA_TEST_DATABASE_URL=postgres://...` is set (each test gets its own schema).
 
-mod support;
-
 mod agencies;
 mod auth;
 mod calendar;
@@ -19,5 +17,8 @@ mod health;
 mod notices;
 mod processes;
 mod stats;
+mod support;
+mod ui_admin;
 mod ui_stats;
 mod units;
+

@@ -9,6 +9,7 @@ pub mod dossiers;
 pub mod forms;
 pub mod notices;
 pub mod stats;
+pub mod users;
 
 use chrono::Utc;
 use motcua_domain::agency::{AgencyCode, AgencyKind};

@@ -1,9 +1,171 @@
-//! (to be built)
+//! Administration (Quản trị), for administrators: agencies and their office hours, staff and
+//! their roles, procedures with their status and per-agency workflows, the holiday calendar.
+//!
+//! Every page is gated by [`Ctx::admin`]; every change goes through the same handler or
+//! service call (and so the same `auth::require`) as the JSON API.
 
+mod agencies;
+mod calendar;
+mod procedures;
+mod users;
+
+use askama::Template;
 use axum::Router;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use motcua_store::{AgencyQuery, ProcedureSearch};
+use serde::Deserialize;
 
+use super::kit::{Ctx, Page};
+use crate::error::AppError;
 use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()
+        .route("/quan-tri", get(index))
+        .merge(agencies::router())
+        .merge(users::router())
+        .merge(procedures::router())
+        .merge(calendar::router())
+}
+
+/// The mistakes of a form, each shown next to its field (`"form"`: about the whole form).
+#[derive(Default)]
+pub struct Errors(Vec<(&'static str, String)>);
+
+impl Errors {
+    pub fn one(field: &'static str, message: impl Into<String>) -> Self {
+        Errors(vec![(field, message.into())])
+    }
+
+    pub fn add(&mut self, field: &'static str, message: impl Into<String>) {
+        self.0.push((field, message.into()));
+    }
+
+    pub fn get(&self, field: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map(|(_, m)| m.as_str())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// A service error on a form: `Ok(errors)` to send the form back (422) with the message next
+/// to the field `field_of(code)` names (the whole form otherwise); `Err(page)` for refusals
+/// and failures, which are not the user's typing.
+#[allow(clippy::result_large_err)] // the page itself, as `Ctx`'s gates return it
+pub(super) fn form_error(
+    ctx: &Ctx,
+    e: &AppError,
+    field_of: impl Fn(&str) -> Option<&'static str>,
+) -> Result<Errors, Response> {
+    let s = e.status();
+    if s == StatusCode::FORBIDDEN || s == StatusCode::UNAUTHORIZED || s.is_server_error() {
+        return Err(ctx.error(e));
+    }
+    Ok(Errors::one(
+        field_of(e.code()).unwrap_or("form"),
+        e.message_vi(),
+    ))
+}
+
+/// 303 to `to` after a change (post/redirect/get).
+pub(super) fn see_other(ctx: &Ctx, to: &str) -> Response {
+    ctx.finish(Redirect::to(to).into_response())
+}
+
+/// A form with only its CSRF token.
+#[derive(Deserialize)]
+pub(super) struct CsrfOnly {
+    #[serde(default)]
+    pub csrf: String,
+}
+
+/// Page number from `?trang=` (1-based).
+pub(super) fn page_offset(trang: Option<i64>, size: i64) -> (i64, i64) {
+    let page = trang.unwrap_or(1).max(1);
+    (page, (page - 1) * size)
+}
+
+/// An agency by its code, through the look-up cache (as the API finds it).
+pub(super) async fn agency_by_code(
+    state: &AppState,
+    code: &str,
+) -> Result<motcua_store::Agency, AppError> {
+    match state
+        .lookups
+        .agency(state.store.as_ref(), code.trim())
+        .await?
+    {
+        Some(a) => Ok((*a).clone()),
+        None => Err(AppError::NotFound("cơ quan")),
+    }
+}
+
+/// Empty after trimming → `None`.
+pub(super) fn opt(s: &str) -> Option<String> {
+    let t = s.trim();
+    (!t.is_empty()).then(|| t.to_string())
+}
+
+#[derive(Template)]
+#[template(path = "ui/admin/index.html")]
+struct Index {
+    p: Page,
+    agencies: String,
+    users: String,
+    procedures: String,
+    official_years: Vec<i32>,
+    year: i32,
+}
+
+async fn index(ctx: Ctx) -> Response {
+    if let Err(r) = ctx.admin() {
+        return r;
+    }
+    let store = ctx.state.store.as_ref();
+    let counts = async {
+        let agencies = store
+            .list_agencies(&AgencyQuery {
+                limit: 1,
+                ..Default::default()
+            })
+            .await?
+            .total;
+        let users = store.list_users(None, 1, 0).await?.total;
+        let procedures = store
+            .list_procedures(&ProcedureSearch {
+                any_status: true,
+                limit: 1,
+                ..Default::default()
+            })
+            .await?
+            .total;
+        let mut years: Vec<i32> = store
+            .holiday_schedules()
+            .await?
+            .iter()
+            .map(|y| y.schedule.year)
+            .collect();
+        years.sort_unstable();
+        Ok::<_, motcua_store::DbError>((agencies, users, procedures, years))
+    };
+    let (agencies, users, procedures, official_years) = match counts.await {
+        Ok(c) => c,
+        Err(e) => return ctx.error(&AppError::from(e)),
+    };
+    let p = ctx.page();
+    ctx.render(Index {
+        agencies: p.int(agencies),
+        users: p.int(users),
+        procedures: p.int(procedures),
+        official_years,
+        year: chrono::Datelike::year(&crate::vn_today()),
+        p,
+    })
 }

@@ -1,0 +1,455 @@
+//! `/quan-tri/co-quan`: agencies — search, create, an agency's office hours and the
+//! procedures it applies.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use motcua_domain::agency::AgencyKind;
+use motcua_store::{Agency, AgencyQuery};
+use serde::Deserialize;
+
+use super::{Errors, form_error, opt, page_offset, see_other};
+use motcua_domain::auth::Action;
+use motcua_domain::workflow::Workflow;
+use motcua_store::DbError;
+
+use super::agency_by_code;
+use crate::auth::{ResolvedScope, require};
+use crate::error::AppError;
+use crate::service::{self, CreateAgency, calendar as cal};
+use crate::state::AppState;
+use crate::ui::kit::{Ctx, Page, is_htmx, urlencode};
+
+const PAGE: i64 = 20;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/quan-tri/co-quan", get(list).post(create))
+        .route("/quan-tri/co-quan/{code}", get(detail))
+        .route("/quan-tri/co-quan/{code}/gio-lam-viec", post(office_hours))
+}
+
+pub struct Row {
+    pub code: String,
+    pub name: String,
+    pub kind: &'static str,
+    pub province: String,
+}
+
+#[derive(Template)]
+#[template(path = "ui/admin/agency_rows.html")]
+struct Rows {
+    p: Page,
+    rows: Vec<Row>,
+    total: String,
+    page: i64,
+    prev: Option<String>,
+    next: Option<String>,
+}
+
+#[derive(Default)]
+struct NewAgencyForm {
+    code: String,
+    name: String,
+    kind: String,
+    parent_code: String,
+    unit_id: String,
+}
+
+#[derive(Template)]
+#[template(path = "ui/admin/agencies.html")]
+struct List {
+    p: Page,
+    q: String,
+    list: String,
+    form: NewAgencyForm,
+    errors: Errors,
+    kinds: Vec<(&'static str, &'static str)>,
+}
+
+#[derive(Deserialize)]
+struct ListQuery {
+    q: Option<String>,
+    trang: Option<i64>,
+}
+
+async fn rows(ctx: &Ctx, q: &str, trang: Option<i64>) -> Result<Rows, AppError> {
+    let (page, offset) = page_offset(trang, PAGE);
+    let found = ctx
+        .state
+        .store
+        .list_agencies(&AgencyQuery {
+            q: opt(q),
+            limit: PAGE,
+            offset,
+            ..Default::default()
+        })
+        .await?;
+    let p = ctx.page();
+    let link = |n: i64| format!("/quan-tri/co-quan?q={}&trang={n}", urlencode(q));
+    Ok(Rows {
+        rows: found
+            .items
+            .into_iter()
+            .map(|a| Row {
+                kind: a.kind.label_vi(),
+                province: a.province_code.unwrap_or_default(),
+                code: a.code,
+                name: a.name,
+            })
+            .collect(),
+        total: p.int(found.total),
+        prev: (page > 1).then(|| link(page - 1)),
+        next: (offset + PAGE < found.total).then(|| link(page + 1)),
+        page,
+        p,
+    })
+}
+
+fn kinds() -> Vec<(&'static str, &'static str)> {
+    AgencyKind::ALL
+        .iter()
+        .map(|k| (k.as_str(), k.label_vi()))
+        .collect()
+}
+
+async fn list_page(
+    ctx: &Ctx,
+    q: &str,
+    trang: Option<i64>,
+    form: NewAgencyForm,
+    errors: Errors,
+) -> Response {
+    let list = match rows(ctx, q, trang).await {
+        Ok(r) => match r.render() {
+            Ok(html) => html,
+            Err(e) => return ctx.error(&AppError::Internal(format!("template: {e}"))),
+        },
+        Err(e) => return ctx.error(&e),
+    };
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    ctx.render_status(
+        status,
+        List {
+            p: ctx.page(),
+            q: q.to_string(),
+            list,
+            form,
+            errors,
+            kinds: kinds(),
+        },
+    )
+}
+
+async fn list(ctx: Ctx, headers: HeaderMap, Query(lq): Query<ListQuery>) -> Response {
+    if let Err(r) = ctx.admin() {
+        return r;
+    }
+    let q = lq.q.unwrap_or_default();
+    if is_htmx(&headers) {
+        return match rows(&ctx, &q, lq.trang).await {
+            Ok(r) => ctx.render(r),
+            Err(e) => ctx.error(&e),
+        };
+    }
+    list_page(
+        &ctx,
+        &q,
+        lq.trang,
+        NewAgencyForm::default(),
+        Errors::default(),
+    )
+    .await
+}
+
+#[derive(Deserialize)]
+struct CreateForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    parent_code: String,
+    #[serde(default)]
+    unit_id: String,
+}
+
+async fn create(ctx: Ctx, State(state): State<AppState>, Form(f): Form<CreateForm>) -> Response {
+    let caller = match ctx.admin() {
+        Ok(c) => c.clone(),
+        Err(r) => return r,
+    };
+    if let Err(r) = ctx.check_csrf(&f.csrf) {
+        return r;
+    }
+    let input = CreateAgency {
+        code: f.code.trim().to_string(),
+        name: f.name.clone(),
+        kind: f.kind.clone(),
+        parent_code: opt(&f.parent_code),
+        unit_id: opt(&f.unit_id),
+    };
+    // The same authorisation as `POST /api/v1/agencies`.
+    let created = async {
+        match &input.parent_code {
+            None => require(&caller, Action::ManageAgencies { parent: None })?,
+            Some(code) => {
+                let parent = state
+                    .store
+                    .get_agency_by_code(code)
+                    .await
+                    .map_err(|e| match e {
+                        DbError::NotFound => AppError::invalid(
+                            "unknown_parent",
+                            format!("Không tìm thấy cơ quan cấp trên \"{code}\"."),
+                        ),
+                        e => e.into(),
+                    })?;
+                let scope = ResolvedScope::of(&state, parent.id).await?;
+                require(
+                    &caller,
+                    Action::ManageAgencies {
+                        parent: Some(scope.scope()),
+                    },
+                )?;
+            }
+        }
+        service::create_agency(state.store.as_ref(), input).await
+    };
+    match created.await {
+        Ok(a) => see_other(
+            &ctx,
+            &format!("/quan-tri/co-quan/{}?ok=tao", urlencode(&a.code)),
+        ),
+        Err(e) => {
+            let errors = match form_error(&ctx, &e, |code| match code {
+                "invalid_agency_code" | "agency_code_taken" => Some("code"),
+                "invalid_name" => Some("name"),
+                "invalid_agency_kind" => Some("kind"),
+                "unknown_parent" => Some("parent_code"),
+                "unknown_unit" => Some("unit_id"),
+                _ => None,
+            }) {
+                Ok(e) => e,
+                Err(r) => return r,
+            };
+            let form = NewAgencyForm {
+                code: f.code,
+                name: f.name,
+                kind: f.kind,
+                parent_code: f.parent_code,
+                unit_id: f.unit_id,
+            };
+            list_page(&ctx, "", None, form, errors).await
+        }
+    }
+}
+
+/// A procedure an agency applies, with its internal workflow.
+pub struct Applied {
+    pub code: String,
+    pub name: String,
+    pub workflow: Workflow,
+}
+
+async fn applied(state: &AppState, agency: uuid::Uuid) -> Result<Vec<Applied>, AppError> {
+    let rows = state.store.agency_procedures(agency).await?;
+    rows.into_iter()
+        .map(|r| {
+            Ok(Applied {
+                workflow: serde_json::from_str(&r.workflow)
+                    .map_err(|e| AppError::Internal(format!("stored workflow: {e}")))?,
+                code: r.code,
+                name: r.name,
+            })
+        })
+        .collect()
+}
+
+/// Three session rows of the office-hours form (from, to).
+type Sessions = Vec<(String, String)>;
+
+#[derive(Template)]
+#[template(path = "ui/admin/agency.html")]
+struct Detail {
+    p: Page,
+    agency: Agency,
+    kind: &'static str,
+    parent: Option<Agency>,
+    sessions: Sessions,
+    procedures: Vec<Applied>,
+    /// How many procedures the agency applies (the page lists the first [`SHOWN`]).
+    applied_total: usize,
+    applied_count: String,
+    errors: Errors,
+    notice: Option<&'static str>,
+}
+
+/// Procedures listed on an agency's page unless all are asked for (a light page on a phone).
+const SHOWN: usize = 50;
+
+#[derive(Deserialize)]
+struct OkQuery {
+    ok: Option<String>,
+    tat_ca: Option<String>,
+}
+
+fn padded(mut s: Sessions) -> Sessions {
+    while s.len() < 3 {
+        s.push((String::new(), String::new()));
+    }
+    s
+}
+
+async fn detail_page(
+    ctx: &Ctx,
+    code: &str,
+    sessions: Option<Sessions>,
+    errors: Errors,
+    notice: Option<&'static str>,
+    all: bool,
+) -> Response {
+    let state = &ctx.state;
+    let agency = match agency_by_code(state, code).await {
+        Ok(a) => a,
+        Err(e) => return ctx.error(&e),
+    };
+    let parent = match agency.parent_id {
+        Some(id) => state.store.get_agency(id).await.ok(),
+        None => None,
+    };
+    let sessions = match sessions {
+        Some(s) => s,
+        None => match cal::office_hours(state.store.as_ref(), agency.id).await {
+            Ok(h) => h
+                .sessions()
+                .iter()
+                .map(|(a, b)| (a.format("%H:%M").to_string(), b.format("%H:%M").to_string()))
+                .collect(),
+            Err(e) => return ctx.error(&e),
+        },
+    };
+    let mut procedures = match applied(state, agency.id).await {
+        Ok(v) => v,
+        Err(e) => return ctx.error(&e),
+    };
+    let applied_total = procedures.len();
+    if !all {
+        procedures.truncate(SHOWN);
+    }
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let p = ctx.page();
+    ctx.render_status(
+        status,
+        Detail {
+            applied_count: p.int(applied_total as i64),
+            p,
+            kind: agency.kind.label_vi(),
+            agency,
+            parent,
+            sessions: padded(sessions),
+            procedures,
+            applied_total,
+            errors,
+            notice,
+        },
+    )
+}
+
+async fn detail(ctx: Ctx, Path(code): Path<String>, Query(ok): Query<OkQuery>) -> Response {
+    if let Err(r) = ctx.admin() {
+        return r;
+    }
+    let notice = match ok.ok.as_deref() {
+        Some("tao") => Some("Đã tạo cơ quan."),
+        Some("gio") => Some("Đã lưu giờ làm việc."),
+        _ => None,
+    };
+    let all = ok.tat_ca.as_deref() == Some("1");
+    detail_page(&ctx, &code, None, Errors::default(), notice, all).await
+}
+
+#[derive(Deserialize)]
+struct HoursForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    reset: String,
+    #[serde(default)]
+    from1: String,
+    #[serde(default)]
+    to1: String,
+    #[serde(default)]
+    from2: String,
+    #[serde(default)]
+    to2: String,
+    #[serde(default)]
+    from3: String,
+    #[serde(default)]
+    to3: String,
+}
+
+async fn office_hours(
+    ctx: Ctx,
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    Form(f): Form<HoursForm>,
+) -> Response {
+    let caller = match ctx.admin() {
+        Ok(c) => c.clone(),
+        Err(r) => return r,
+    };
+    if let Err(r) = ctx.check_csrf(&f.csrf) {
+        return r;
+    }
+    let typed: Sessions = vec![
+        (f.from1.trim().into(), f.to1.trim().into()),
+        (f.from2.trim().into(), f.to2.trim().into()),
+        (f.from3.trim().into(), f.to3.trim().into()),
+    ];
+    let sessions = if f.reset == "1" {
+        None
+    } else {
+        Some(
+            typed
+                .iter()
+                .filter(|(a, b)| !a.is_empty() || !b.is_empty())
+                .cloned()
+                .collect::<Sessions>(),
+        )
+    };
+    // The same authorisation as `PUT /api/v1/agencies/{code}/office-hours`.
+    let saved = async {
+        let agency = agency_by_code(&state, &code).await?;
+        let scope = ResolvedScope::of(&state, agency.id).await?;
+        require(&caller, Action::ConfigureAgency(scope.scope()))?;
+        cal::set_office_hours(state.store.as_ref(), agency.id, sessions).await?;
+        state.lookups.forget_office_hours(agency.id).await;
+        Ok::<_, AppError>(())
+    };
+    match saved.await {
+        Ok(_) => see_other(
+            &ctx,
+            &format!("/quan-tri/co-quan/{}?ok=gio", urlencode(&code)),
+        ),
+        Err(e) => match form_error(&ctx, &e, |_| Some("hours")) {
+            Ok(errors) => detail_page(&ctx, &code, Some(typed), errors, None, false).await,
+            Err(r) => r,
+        },
+    }
+}

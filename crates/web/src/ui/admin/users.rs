@@ -1,0 +1,556 @@
+//! `/quan-tri/can-bo`: staff accounts and their roles — list, create, add or remove a role
+//! (with its agency), disable or re-enable an account.
+
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use motcua_domain::auth::{Action, Role};
+use motcua_store::{DbError, User};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::{Errors, agency_by_code, form_error, opt, page_offset, see_other};
+use crate::auth::{Caller, ResolvedScope, require};
+use crate::error::AppError;
+use crate::service::{self, CreateUser, users as accounts};
+use crate::state::AppState;
+use crate::ui::kit::{Ctx, Page, urlencode};
+
+const PAGE: i64 = 30;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/quan-tri/can-bo", get(list).post(create))
+        .route("/quan-tri/can-bo/{username}", get(detail))
+        .route("/quan-tri/can-bo/{username}/vai-tro", post(add_grant))
+        .route("/quan-tri/can-bo/{username}/vai-tro/bo", post(remove_grant))
+        .route("/quan-tri/can-bo/{username}/khoa", post(disable))
+}
+
+/// A role of an account, for display.
+pub struct GrantView {
+    pub role: &'static str,
+    pub agency_code: String,
+    pub agency_name: String,
+}
+
+pub struct UserView {
+    pub username: String,
+    pub full_name: String,
+    pub disabled: bool,
+    pub grants: Vec<GrantView>,
+}
+
+/// Names of the agencies the grants refer to (one look-up per agency).
+async fn views(state: &AppState, users: Vec<User>) -> Result<Vec<UserView>, AppError> {
+    let mut names: HashMap<Uuid, (String, String)> = HashMap::new();
+    let mut out = Vec::with_capacity(users.len());
+    for u in users {
+        let mut grants = Vec::with_capacity(u.grants.len());
+        for g in &u.grants {
+            let (agency_code, agency_name) = match g.agency {
+                Some(id) => {
+                    if let Entry::Vacant(slot) = names.entry(id) {
+                        let a = state.store.get_agency(id).await?;
+                        slot.insert((a.code, a.name));
+                    }
+                    names[&id].clone()
+                }
+                None => (String::new(), String::new()),
+            };
+            grants.push(GrantView {
+                role: g.role.label_vi(),
+                agency_code,
+                agency_name,
+            });
+        }
+        out.push(UserView {
+            username: u.username,
+            full_name: u.full_name,
+            disabled: u.disabled,
+            grants,
+        });
+    }
+    Ok(out)
+}
+
+fn roles() -> Vec<(&'static str, &'static str)> {
+    Role::ALL
+        .iter()
+        .map(|r| (r.as_str(), r.label_vi()))
+        .collect()
+}
+
+#[derive(Default)]
+struct NewUserForm {
+    username: String,
+    full_name: String,
+    role: String,
+    agency_code: String,
+}
+
+#[derive(Template)]
+#[template(path = "ui/admin/users.html")]
+struct List {
+    p: Page,
+    users: Vec<UserView>,
+    total: String,
+    agency: String,
+    page: i64,
+    prev: Option<String>,
+    next: Option<String>,
+    form: NewUserForm,
+    errors: Errors,
+    roles: Vec<(&'static str, &'static str)>,
+}
+
+#[derive(Deserialize)]
+struct ListQuery {
+    co_quan: Option<String>,
+    trang: Option<i64>,
+}
+
+/// May the caller manage accounts with a role in `agency` (`None`: system-wide)?
+async fn may_manage(
+    state: &AppState,
+    caller: &Caller,
+    agency: Option<Uuid>,
+) -> Result<(), AppError> {
+    match agency {
+        Some(id) => {
+            let scope = ResolvedScope::of(state, id).await?;
+            require(
+                caller,
+                Action::ManageUsers {
+                    agency: Some(scope.scope()),
+                },
+            )
+        }
+        None => require(caller, Action::ManageUsers { agency: None }),
+    }
+}
+
+async fn list_page(
+    ctx: &Ctx,
+    caller: &Caller,
+    agency_code: &str,
+    trang: Option<i64>,
+    form: NewUserForm,
+    errors: Errors,
+) -> Response {
+    let state = &ctx.state;
+    let (page, offset) = page_offset(trang, PAGE);
+    // The same authorisation as `GET /api/v1/users`.
+    let found = async {
+        let agency = match opt(agency_code) {
+            Some(code) => Some(agency_by_code(state, &code).await?.id),
+            None => None,
+        };
+        may_manage(state, caller, agency).await?;
+        let page = state.store.list_users(agency, PAGE, offset).await?;
+        Ok::<_, AppError>((views(state, page.items).await?, page.total))
+    };
+    let (users, total) = match found.await {
+        Ok(f) => f,
+        Err(e) => return ctx.error(&e),
+    };
+    let p = ctx.page();
+    let link = |n: i64| {
+        format!(
+            "/quan-tri/can-bo?co_quan={}&trang={n}",
+            urlencode(agency_code.trim())
+        )
+    };
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    ctx.render_status(
+        status,
+        List {
+            users,
+            total: p.int(total),
+            agency: agency_code.trim().to_string(),
+            prev: (page > 1).then(|| link(page - 1)),
+            next: (offset + PAGE < total).then(|| link(page + 1)),
+            page,
+            form,
+            errors,
+            roles: roles(),
+            p,
+        },
+    )
+}
+
+async fn list(ctx: Ctx, Query(q): Query<ListQuery>) -> Response {
+    let caller = match ctx.admin() {
+        Ok(c) => c.clone(),
+        Err(r) => return r,
+    };
+    let agency = q.co_quan.unwrap_or_default();
+    let form = NewUserForm {
+        agency_code: agency.clone(),
+        role: Role::Specialist.as_str().into(),
+        ..Default::default()
+    };
+    list_page(&ctx, &caller, &agency, q.trang, form, Errors::default()).await
+}
+
+#[derive(Deserialize)]
+struct CreateForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    full_name: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    role: String,
+    #[serde(default)]
+    agency_code: String,
+}
+
+fn user_field(code: &str) -> Option<&'static str> {
+    match code {
+        "invalid_username" | "username_taken" => Some("username"),
+        "weak_password" => Some("password"),
+        "invalid_role" => Some("role"),
+        "unknown_agency" | "agency_required" | "agency_not_allowed" | "grant_exists" => {
+            Some("agency_code")
+        }
+        _ => None,
+    }
+}
+
+/// The agency of a form by its code; an unknown code is the user's mistake (422 on the field).
+async fn form_agency(state: &AppState, code: &str) -> Result<Option<Uuid>, AppError> {
+    match opt(code) {
+        None => Ok(None),
+        Some(c) => match state.store.get_agency_by_code(&c).await {
+            Ok(a) => Ok(Some(a.id)),
+            Err(DbError::NotFound) => Err(AppError::invalid(
+                "unknown_agency",
+                format!("Không tìm thấy cơ quan có mã \"{c}\"."),
+            )),
+            Err(e) => Err(e.into()),
+        },
+    }
+}
+
+async fn create(ctx: Ctx, State(state): State<AppState>, Form(f): Form<CreateForm>) -> Response {
+    let caller = match ctx.admin() {
+        Ok(c) => c.clone(),
+        Err(r) => return r,
+    };
+    if let Err(r) = ctx.check_csrf(&f.csrf) {
+        return r;
+    }
+    // The same authorisation as `POST /api/v1/users`.
+    let created = async {
+        let agency = form_agency(&state, &f.agency_code).await?;
+        may_manage(&state, &caller, agency).await?;
+        service::create_user(
+            state.store.as_ref(),
+            CreateUser {
+                username: f.username.clone(),
+                full_name: opt(&f.full_name),
+                password: f.password.clone(),
+                role: f.role.clone(),
+                agency_code: opt(&f.agency_code),
+            },
+        )
+        .await
+    };
+    match created.await {
+        Ok(u) => see_other(
+            &ctx,
+            &format!("/quan-tri/can-bo/{}?ok=tao", urlencode(&u.username)),
+        ),
+        Err(e) => match form_error(&ctx, &e, user_field) {
+            Ok(errors) => {
+                // What was typed comes back, except the password.
+                let form = NewUserForm {
+                    username: f.username,
+                    full_name: f.full_name,
+                    role: f.role,
+                    agency_code: f.agency_code,
+                };
+                list_page(&ctx, &caller, "", None, form, errors).await
+            }
+            Err(r) => r,
+        },
+    }
+}
+
+#[derive(Template)]
+#[template(path = "ui/admin/user.html")]
+struct Detail {
+    p: Page,
+    user: UserView,
+    is_self: bool,
+    role: String,
+    agency_code: String,
+    errors: Errors,
+    notice: Option<&'static str>,
+    roles: Vec<(&'static str, &'static str)>,
+}
+
+#[derive(Deserialize)]
+struct OkQuery {
+    ok: Option<String>,
+}
+
+async fn user_by_name(state: &AppState, username: &str) -> Result<User, AppError> {
+    match state.store.user_by_username(username).await {
+        Ok((u, _)) => Ok(u),
+        Err(DbError::NotFound) => Err(AppError::NotFound("tài khoản")),
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn detail_page(
+    ctx: &Ctx,
+    caller: &Caller,
+    username: &str,
+    typed: (String, String),
+    errors: Errors,
+    notice: Option<&'static str>,
+) -> Response {
+    let state = &ctx.state;
+    let shown = async {
+        let user = user_by_name(state, username).await?;
+        for g in &user.grants {
+            may_manage(state, caller, g.agency).await?;
+        }
+        let is_self = user.id == caller.user.id;
+        let mut v = views(state, vec![user]).await?;
+        Ok::<_, AppError>((v.remove(0), is_self))
+    };
+    let (user, is_self) = match shown.await {
+        Ok(u) => u,
+        Err(e) => return ctx.error(&e),
+    };
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    ctx.render_status(
+        status,
+        Detail {
+            p: ctx.page(),
+            user,
+            is_self,
+            role: typed.0,
+            agency_code: typed.1,
+            errors,
+            notice,
+            roles: roles(),
+        },
+    )
+}
+
+async fn detail(ctx: Ctx, Path(username): Path<String>, Query(ok): Query<OkQuery>) -> Response {
+    let caller = match ctx.admin() {
+        Ok(c) => c.clone(),
+        Err(r) => return r,
+    };
+    let notice = match ok.ok.as_deref() {
+        Some("tao") => Some("Đã tạo tài khoản."),
+        Some("vai-tro") => Some("Đã cập nhật vai trò."),
+        Some("khoa") => Some("Đã khóa tài khoản."),
+        Some("mo") => Some("Đã mở khóa tài khoản."),
+        _ => None,
+    };
+    detail_page(
+        &ctx,
+        &caller,
+        &username,
+        (Role::Specialist.as_str().into(), String::new()),
+        Errors::default(),
+        notice,
+    )
+    .await
+}
+
+/// The account to change, after checking the caller manages every agency it has a role in.
+async fn managed(state: &AppState, caller: &Caller, username: &str) -> Result<User, AppError> {
+    let user = user_by_name(state, username).await?;
+    for g in &user.grants {
+        may_manage(state, caller, g.agency).await?;
+    }
+    Ok(user)
+}
+
+#[derive(Deserialize)]
+struct GrantForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    role: String,
+    #[serde(default)]
+    agency_code: String,
+}
+
+async fn add_grant(
+    ctx: Ctx,
+    State(state): State<AppState>,
+    Path(username): Path<String>,
+    Form(f): Form<GrantForm>,
+) -> Response {
+    let caller = match ctx.admin() {
+        Ok(c) => c.clone(),
+        Err(r) => return r,
+    };
+    if let Err(r) = ctx.check_csrf(&f.csrf) {
+        return r;
+    }
+    let done = async {
+        let user = managed(&state, &caller, &username).await?;
+        let agency = form_agency(&state, &f.agency_code).await?;
+        may_manage(&state, &caller, agency).await?;
+        let user = accounts::add_grant(
+            state.store.as_ref(),
+            &user,
+            &f.role,
+            opt(&f.agency_code).as_deref(),
+        )
+        .await?;
+        state.lookups.forget_sessions();
+        Ok::<_, AppError>(user)
+    };
+    match done.await {
+        Ok(u) => see_other(
+            &ctx,
+            &format!("/quan-tri/can-bo/{}?ok=vai-tro", urlencode(&u.username)),
+        ),
+        Err(e) => match form_error(&ctx, &e, user_field) {
+            Ok(errors) => {
+                detail_page(
+                    &ctx,
+                    &caller,
+                    &username,
+                    (f.role, f.agency_code),
+                    errors,
+                    None,
+                )
+                .await
+            }
+            Err(r) => r,
+        },
+    }
+}
+
+#[derive(Deserialize)]
+struct RemoveForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    index: usize,
+}
+
+async fn remove_grant(
+    ctx: Ctx,
+    State(state): State<AppState>,
+    Path(username): Path<String>,
+    Form(f): Form<RemoveForm>,
+) -> Response {
+    let caller = match ctx.admin() {
+        Ok(c) => c.clone(),
+        Err(r) => return r,
+    };
+    if let Err(r) = ctx.check_csrf(&f.csrf) {
+        return r;
+    }
+    let done = async {
+        let user = managed(&state, &caller, &username).await?;
+        let user =
+            accounts::remove_grant(state.store.as_ref(), &user, f.index, &caller.user).await?;
+        state.lookups.forget_sessions();
+        Ok::<_, AppError>(user)
+    };
+    match done.await {
+        Ok(u) => see_other(
+            &ctx,
+            &format!("/quan-tri/can-bo/{}?ok=vai-tro", urlencode(&u.username)),
+        ),
+        Err(e) => match form_error(&ctx, &e, |_| Some("grants")) {
+            Ok(errors) => {
+                detail_page(
+                    &ctx,
+                    &caller,
+                    &username,
+                    (String::new(), String::new()),
+                    errors,
+                    None,
+                )
+                .await
+            }
+            Err(r) => r,
+        },
+    }
+}
+
+#[derive(Deserialize)]
+struct DisableForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    disabled: String,
+}
+
+async fn disable(
+    ctx: Ctx,
+    State(state): State<AppState>,
+    Path(username): Path<String>,
+    Form(f): Form<DisableForm>,
+) -> Response {
+    let caller = match ctx.admin() {
+        Ok(c) => c.clone(),
+        Err(r) => return r,
+    };
+    if let Err(r) = ctx.check_csrf(&f.csrf) {
+        return r;
+    }
+    let disabled = f.disabled == "1";
+    let done = async {
+        let user = managed(&state, &caller, &username).await?;
+        let user =
+            accounts::set_disabled(state.store.as_ref(), &user, disabled, &caller.user).await?;
+        state.lookups.forget_sessions();
+        Ok::<_, AppError>(user)
+    };
+    match done.await {
+        Ok(u) => see_other(
+            &ctx,
+            &format!(
+                "/quan-tri/can-bo/{}?ok={}",
+                urlencode(&u.username),
+                if disabled { "khoa" } else { "mo" }
+            ),
+        ),
+        Err(e) => match form_error(&ctx, &e, |_| Some("disabled")) {
+            Ok(errors) => {
+                detail_page(
+                    &ctx,
+                    &caller,
+                    &username,
+                    (String::new(), String::new()),
+                    errors,
+                    None,
+                )
+                .await
+            }
+            Err(r) => r,
+        },
+    }
+}
