@@ -542,7 +542,7 @@ pub async fn submit(ctx: Ctx, mp: Result<Multipart, MultipartRejection>) -> Resp
             .components
             .iter()
             .filter(|k| k.required && !k.checked)
-            .map(|k| k.name.clone())
+            .map(|k| k.name.trim_end_matches([';', '.', ',', ' ']).to_string())
             .collect();
         if v.outcome == "receive" && !not_brought.is_empty() {
             errors.set(
