@@ -149,6 +149,14 @@ pub trait Store: Send + Sync + 'static {
     async fn dossier_head(&self, id: Uuid) -> DbResult<DossierRow>;
     async fn dossier_events(&self, id: Uuid) -> DbResult<Vec<StoredEvent>>;
     async fn list_dossiers(&self, q: &DossierQuery) -> DbResult<Page<DossierRow>>;
+    /// The dossiers lodged at `intake_agencies` (wherever they are now) in one of `statuses`,
+    /// by appointment then code: the one-stop desk's lists (results ready to return).
+    async fn dossiers_at_intake(
+        &self,
+        intake_agencies: &[Uuid],
+        statuses: &[String],
+        limit: i64,
+    ) -> DbResult<Page<DossierRow>>;
     /// The ids of every dossier (for the audit).
     async fn dossier_ids(&self) -> DbResult<Vec<Uuid>>;
 

@@ -1046,6 +1046,46 @@ impl Store for SqlStore {
         Ok(Page { items, total })
     }
 
+    async fn dossiers_at_intake(
+        &self,
+        intake_agencies: &[Uuid],
+        statuses: &[String],
+        limit: i64,
+    ) -> DbResult<Page<DossierRow>> {
+        if intake_agencies.is_empty() || statuses.is_empty() {
+            return Ok(Page {
+                items: Vec::new(),
+                total: 0,
+            });
+        }
+        let filters = |qb: &mut QueryBuilder<Db>| {
+            qb.push(" WHERE intake_agency_id IN (");
+            let mut sep = qb.separated(", ");
+            for a in intake_agencies {
+                sep.push_bind(*a);
+            }
+            qb.push(") AND status IN (");
+            let mut sep = qb.separated(", ");
+            for st in statuses {
+                sep.push_bind(st.clone());
+            }
+            qb.push(")");
+        };
+        let mut count = QueryBuilder::<Db>::new("SELECT COUNT(*) FROM (SELECT 1 FROM dossiers");
+        filters(&mut count);
+        count
+            .push(" LIMIT ")
+            .push_bind(QUEUE_COUNT_CAP + 1)
+            .push(") AS matches");
+        let (total,): (i64,) = count.build_query_as().fetch_one(&self.pool).await?;
+        let mut qb = QueryBuilder::<Db>::new(format!("SELECT {DOSSIER_COLUMNS} FROM dossiers"));
+        filters(&mut qb);
+        qb.push(" ORDER BY appointment, code LIMIT ")
+            .push_bind(limit);
+        let items = qb.build_query_as().fetch_all(&self.pool).await?;
+        Ok(Page { items, total })
+    }
+
     async fn dossier_ids(&self) -> DbResult<Vec<Uuid>> {
         let rows: Vec<(Uuid,)> = sqlx::query_as("SELECT id FROM dossiers ORDER BY code")
             .fetch_all(&self.pool)

@@ -19,6 +19,7 @@ mod processes;
 mod stats;
 mod support;
 mod ui_admin;
+mod ui_counter;
 mod ui_stats;
 mod units;
 

@@ -1,9 +1,9 @@
 //! The JSON API under `/api/v1`, described by OpenAPI at `/api/v1/openapi.json`.
 
-mod agencies;
+pub(crate) mod agencies;
 mod calendar;
-mod documents;
-mod dossiers;
+pub(crate) mod documents;
+pub(crate) mod dossiers;
 mod forms;
 mod outbox;
 mod procedures;

@@ -231,6 +231,31 @@ pub async fn create(
     input: CreateDossier,
     idempotency: Option<(&str, Option<Uuid>)>,
 ) -> Result<Created, AppError> {
+    create_as(store, lookups, calendar, actor, input, idempotency, true).await
+}
+
+/// Lodges a dossier at the counter or by post *without* receiving it: it waits for the
+/// officer's decision at the check (the desk's supplement request or refusal of a paper
+/// dossier, which need a lodged dossier to act on). Online dossiers are lodged as by [`create`].
+pub async fn lodge_for_check(
+    store: &dyn Store,
+    lookups: &Lookups,
+    calendar: &Calendar,
+    actor: Actor,
+    input: CreateDossier,
+) -> Result<Created, AppError> {
+    create_as(store, lookups, calendar, actor, input, None, false).await
+}
+
+async fn create_as(
+    store: &dyn Store,
+    lookups: &Lookups,
+    calendar: &Calendar,
+    actor: Actor,
+    input: CreateDossier,
+    idempotency: Option<(&str, Option<Uuid>)>,
+    receive_now: bool,
+) -> Result<Created, AppError> {
     let channel = match input.channel.as_str() {
         "counter" => Channel::Counter,
         "online" => Channel::Online,
@@ -281,7 +306,7 @@ pub async fn create(
     }
     let (procedure, version) = (&in_force.procedure, in_force.version);
     let hours = lookups.office_hours(store, agency.id).await?;
-    let appt = if channel == Channel::Online {
+    let appt = if channel == Channel::Online || !receive_now {
         None
     } else {
         Some(appointment(calendar, &hours, procedure, channel, now)?)

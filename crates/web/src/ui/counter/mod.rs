@@ -1,0 +1,205 @@
+//! The one-stop desk (Bộ phận Một cửa) for receiving officers: the desk's home with its lists,
+//! receiving a dossier at the counter ([`intake`]: the procedure picker, the applicant, the
+//! components checklist with scans, and the three outcomes of the check), the dossier's result
+//! page with its official forms in a print view ([`desk`]), returning results with the fee
+//! ([`returns`]) and the day's register ([`register`]).
+//!
+//! Handlers are thin: every state change goes through the same functions as the JSON API
+//! (`api::dossiers::create` / `act`, `api::documents::upload`), so authorisation and the
+//! state machine's rules are the API's.
+
+mod desk;
+mod intake;
+mod register;
+mod returns;
+
+use std::collections::BTreeMap;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+use motcua_domain::auth::Role;
+use motcua_domain::dossier::Status;
+use motcua_store::{Agency, DossierRow};
+use uuid::Uuid;
+
+use super::kit::Page;
+use crate::auth::Caller;
+use crate::error::AppError;
+use crate::state::AppState;
+
+/// The largest intake form (several scans): each file is still held to `max_upload_bytes`.
+const INTAKE_BODY_LIMIT: usize = 100 * 1024 * 1024;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/mot-cua", get(desk::home))
+        .route(
+            "/mot-cua/tiep-nhan",
+            get(intake::page)
+                .post(intake::submit)
+                .layer(DefaultBodyLimit::max(INTAKE_BODY_LIMIT)),
+        )
+        .route("/mot-cua/tiep-nhan/thu-tuc", get(intake::procedures))
+        .route("/mot-cua/tiep-nhan/thanh-phan", get(intake::components))
+        .route("/mot-cua/ho-so/{code}", get(desk::dossier))
+        .route("/mot-cua/ho-so/{code}/kiem-tra", post(desk::check))
+        .route("/mot-cua/ho-so/{code}/in/{kind}", get(desk::print))
+        .route("/mot-cua/tra-ket-qua", get(returns::page))
+        .route("/mot-cua/tra-ket-qua/{code}", post(returns::submit))
+        .route("/mot-cua/so-theo-doi", get(register::page))
+}
+
+/// The agencies whose desk the caller staffs (grants as receiving officer).
+pub(crate) fn desk_agency_ids(caller: &Caller) -> Vec<Uuid> {
+    let mut ids: Vec<Uuid> = caller
+        .user
+        .grants
+        .iter()
+        .filter(|g| g.role == Role::ReceivingOfficer)
+        .filter_map(|g| g.agency)
+        .collect();
+    ids.sort();
+    ids.dedup();
+    ids
+}
+
+pub(crate) async fn desk_agencies(
+    state: &AppState,
+    caller: &Caller,
+) -> Result<Vec<Agency>, AppError> {
+    let mut out = Vec::new();
+    for id in desk_agency_ids(caller) {
+        out.push(state.store.get_agency(id).await?);
+    }
+    out.sort_by(|a, b| a.code.cmp(&b.code));
+    Ok(out)
+}
+
+/// A dossier status key (`received`) in Vietnamese.
+pub(crate) fn status_label(key: &str) -> &'static str {
+    serde_json::from_value::<Status>(serde_json::Value::String(key.to_string()))
+        .map(|s| s.label_vi())
+        .unwrap_or("")
+}
+
+pub(crate) fn channel_label(key: &str) -> &'static str {
+    match key {
+        "counter" => "Trực tiếp",
+        "postal" => "Qua bưu chính công ích",
+        "online" => "Trực tuyến",
+        _ => "",
+    }
+}
+
+/// Procedure names by code, read once per request.
+#[derive(Default)]
+pub(crate) struct Names(BTreeMap<String, String>);
+
+impl Names {
+    pub(crate) async fn of(&mut self, state: &AppState, code: &str) -> String {
+        if let Some(n) = self.0.get(code) {
+            return n.clone();
+        }
+        let name = state
+            .store
+            .procedure(code)
+            .await
+            .map(|p| p.name)
+            .unwrap_or_default();
+        self.0.insert(code.to_string(), name.clone());
+        name
+    }
+}
+
+/// One dossier in a desk list.
+pub(crate) struct Line {
+    pub code: String,
+    pub procedure_code: String,
+    pub procedure_name: String,
+    pub applicant: String,
+    pub channel: &'static str,
+    pub submitted_at: String,
+    pub received_at: String,
+    pub appointment: String,
+    pub status: String,
+    pub status_label: &'static str,
+    /// `late` when the appointment has passed (open dossiers).
+    pub late: bool,
+}
+
+pub(crate) async fn lines(
+    state: &AppState,
+    p: &Page,
+    rows: &[DossierRow],
+    names: &mut Names,
+) -> Vec<Line> {
+    let now = chrono::Utc::now();
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        out.push(Line {
+            code: r.code.clone(),
+            procedure_code: r.procedure_code.clone(),
+            procedure_name: names.of(state, &r.procedure_code).await,
+            applicant: r.applicant_name.clone(),
+            channel: channel_label(&r.channel),
+            submitted_at: p.datetime(&r.submitted_at),
+            received_at: r.received_at.map(|t| p.datetime(&t)).unwrap_or_default(),
+            appointment: r.appointment.map(|t| p.datetime(&t)).unwrap_or_default(),
+            status: r.status.clone(),
+            status_label: status_label(&r.status),
+            late: r.returned_at.is_none()
+                && r.finished_at.is_none()
+                && r.appointment.is_some_and(|a| a < now),
+        });
+    }
+    out
+}
+
+/// Field errors of a form: the field's name → the Vietnamese message shown next to it.
+#[derive(Default)]
+pub(crate) struct Errors(BTreeMap<String, String>);
+
+impl Errors {
+    pub(crate) fn get(&self, field: &str) -> Option<&str> {
+        self.0.get(field).map(String::as_str)
+    }
+
+    pub(crate) fn set(&mut self, field: impl Into<String>, message: impl Into<String>) {
+        self.0.entry(field.into()).or_insert_with(|| message.into());
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub(crate) fn has(&self, field: &str) -> bool {
+        self.0.contains_key(field)
+    }
+}
+
+/// `50.000` from a typed amount in đồng (`50.000`, `50000`, `50 000 đ`); `None` if not a number.
+pub(crate) fn parse_vnd(s: &str) -> Option<u64> {
+    let digits: String = s
+        .chars()
+        .filter(|c| !matches!(c, '.' | ',' | ' ' | '\u{a0}' | 'đ' | 'Đ'))
+        .collect();
+    if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn amounts_typed_the_vietnamese_way() {
+        assert_eq!(parse_vnd("50.000"), Some(50_000));
+        assert_eq!(parse_vnd("1.250.000 đ"), Some(1_250_000));
+        assert_eq!(parse_vnd("abc"), None);
+        assert_eq!(parse_vnd(""), None);
+        assert_eq!(status_label("received"), "Đã tiếp nhận");
+    }
+}

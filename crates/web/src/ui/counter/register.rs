@@ -1,0 +1,128 @@
+//! The register (sổ theo dõi hồ sơ) at the desk: the dossiers the desk's agency received
+//! between two days (today by default), with the official register as HTML and PDF.
+
+use askama::Template;
+use axum::extract::Query;
+use axum::http::StatusCode;
+use axum::response::Response;
+use chrono::NaiveDate;
+use motcua_domain::dossier::vietnam_date;
+use motcua_store::Agency;
+use serde::Deserialize;
+
+use super::{Errors, Line, Names, desk_agencies, lines};
+use crate::ui::kit::{Ctx, Page};
+
+#[derive(Template)]
+#[template(path = "ui/counter/register.html")]
+struct Register {
+    p: Page,
+    agencies: Vec<Agency>,
+    agency: String,
+    from: String,
+    to: String,
+    /// The period's dates as the API reads them (YYYY-MM-DD), when valid.
+    from_iso: String,
+    to_iso: String,
+    period: String,
+    rows: Vec<Line>,
+    count: String,
+    errors: Errors,
+}
+
+#[derive(Deserialize, Default)]
+pub struct RegisterQuery {
+    #[serde(default)]
+    tu: String,
+    #[serde(default)]
+    den: String,
+    #[serde(default)]
+    co_quan: String,
+}
+
+/// `2025-11-24` or `24/11/2025`.
+fn parse_day(s: &str) -> Option<NaiveDate> {
+    let s = s.trim();
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .or_else(|_| NaiveDate::parse_from_str(s, "%d/%m/%Y"))
+        .ok()
+}
+
+/// `GET /mot-cua/so-theo-doi?tu=&den=&co_quan=`.
+pub async fn page(ctx: Ctx, Query(q): Query<RegisterQuery>) -> Response {
+    let caller = match ctx.counter() {
+        Ok(c) => c.clone(),
+        Err(r) => return r,
+    };
+    let state = &ctx.state;
+    let agencies = match desk_agencies(state, &caller).await {
+        Ok(a) => a,
+        Err(e) => return ctx.error(&e),
+    };
+    let today = vietnam_date(chrono::Utc::now());
+    let mut errors = Errors::default();
+    let day = |s: &str, field: &str, errors: &mut Errors| {
+        if s.trim().is_empty() {
+            return Some(today);
+        }
+        let d = parse_day(s);
+        if d.is_none() {
+            errors.set(field, "Ngày không hợp lệ (dd/mm/yyyy).");
+        }
+        d
+    };
+    let from = day(&q.tu, "tu", &mut errors);
+    let to = day(&q.den, "den", &mut errors);
+    if let (Some(f), Some(t)) = (from, to)
+        && (t < f || (t - f).num_days() > 366)
+    {
+        errors.set(
+            "den",
+            "Khoảng thời gian không hợp lệ (đến ngày không trước từ ngày, tối đa một năm).",
+        );
+    }
+    let agency = agencies
+        .iter()
+        .find(|a| a.code == q.co_quan.trim())
+        .or(agencies.first())
+        .cloned();
+    let p = ctx.page();
+    let mut rows = Vec::new();
+    let (mut from_iso, mut to_iso, mut period) = (String::new(), String::new(), String::new());
+    if let (true, Some(f), Some(t), Some(a)) = (errors.is_empty(), from, to, agency.as_ref()) {
+        let found = match state.store.dossiers_received(a.id, f, t).await {
+            Ok(r) => r,
+            Err(e) => return ctx.error(&crate::error::AppError::from(e)),
+        };
+        let mut names = Names::default();
+        rows = lines(state, &p, &found, &mut names).await;
+        from_iso = f.to_string();
+        to_iso = t.to_string();
+        period = if f == t {
+            p.date(&f)
+        } else {
+            format!("{} – {}", p.date(&f), p.date(&t))
+        };
+    }
+    let shown =
+        |d: Option<NaiveDate>, raw: &str| d.map(|d| d.to_string()).unwrap_or(raw.to_string());
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let page = Register {
+        agency: agency.map(|a| a.code).unwrap_or_default(),
+        agencies,
+        from: shown(from, &q.tu),
+        to: shown(to, &q.den),
+        from_iso,
+        to_iso,
+        period,
+        count: p.int(rows.len() as i64),
+        rows,
+        errors,
+        p,
+    };
+    ctx.render_status(status, page)
+}

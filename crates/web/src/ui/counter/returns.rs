@@ -1,0 +1,263 @@
+//! Returning results (`/mot-cua/tra-ket-qua`): the dossiers lodged at the officer's desk whose
+//! result is ready, each with a small form: how the result is handed over and, when a fee is
+//! still due, its collection. The API's `collect_fee` and `return_result` commands do the work.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use motcua_store::DossierRow;
+use serde::Deserialize;
+
+use super::{Errors, Line, Names, desk_agency_ids, lines, parse_vnd};
+use crate::error::{ApiJson, AppError};
+use crate::state::AppState;
+use crate::ui::kit::{Ctx, Page};
+
+const LIST: i64 = 100;
+
+/// One dossier with its return form.
+pub struct Item {
+    pub line: Line,
+    pub version: i32,
+    pub result_code: String,
+    pub electronic: bool,
+    pub fee_outstanding: u64,
+    pub fee_text: String,
+    pub via: String,
+    pub amount: String,
+    pub method: String,
+    pub receipt_no: String,
+    pub errors: Errors,
+    pub summary: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "ui/counter/returns.html")]
+struct Returns {
+    p: Page,
+    items: Vec<Item>,
+    total_text: String,
+    notice: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+pub struct ReturnsQuery {
+    #[serde(default)]
+    da_tra: Option<String>,
+}
+
+#[derive(Deserialize, Default, Clone)]
+pub struct ReturnForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    version: i32,
+    #[serde(default)]
+    via: String,
+    #[serde(default)]
+    amount: String,
+    #[serde(default)]
+    method: String,
+    #[serde(default)]
+    receipt_no: String,
+}
+
+async fn items(ctx: &Ctx, p: &Page, rows: &[DossierRow]) -> Result<Vec<Item>, AppError> {
+    let mut names = Names::default();
+    let ls = lines(&ctx.state, p, rows, &mut names).await;
+    let mut out = Vec::with_capacity(rows.len());
+    for (row, line) in rows.iter().zip(ls) {
+        let ds = crate::service::dossiers::state_of(row)?;
+        let outstanding = ds.fee_outstanding_vnd();
+        out.push(Item {
+            line,
+            version: row.seq,
+            result_code: ds
+                .result
+                .as_ref()
+                .map(|r| r.result_code.clone())
+                .unwrap_or_default(),
+            electronic: ds.result.as_ref().is_some_and(|r| r.form.is_electronic()),
+            fee_outstanding: outstanding,
+            fee_text: p.int(outstanding as i64),
+            via: "counter".into(),
+            amount: if outstanding > 0 {
+                p.int(outstanding as i64)
+            } else {
+                String::new()
+            },
+            method: "cash".into(),
+            receipt_no: String::new(),
+            errors: Errors::default(),
+            summary: None,
+        });
+    }
+    Ok(out)
+}
+
+async fn ready(ctx: &Ctx) -> Result<(Vec<DossierRow>, i64), Response> {
+    let caller = ctx.counter()?;
+    let ids = desk_agency_ids(caller);
+    let page = ctx
+        .state
+        .store
+        .dossiers_at_intake(&ids, &["done".to_string()], LIST)
+        .await
+        .map_err(|e| ctx.error(&AppError::from(e)))?;
+    Ok((page.items, page.total))
+}
+
+/// `GET /mot-cua/tra-ket-qua`.
+pub async fn page(ctx: Ctx, Query(q): Query<ReturnsQuery>) -> Response {
+    let (rows, total) = match ready(&ctx).await {
+        Ok(r) => r,
+        Err(r) => return r,
+    };
+    let p = ctx.page();
+    let items = match items(&ctx, &p, &rows).await {
+        Ok(i) => i,
+        Err(e) => return ctx.error(&e),
+    };
+    let notice = q
+        .da_tra
+        .map(|code| format!("{} {code}.", p.t("Đã trả kết quả hồ sơ")));
+    ctx.render(Returns {
+        total_text: p.int(total),
+        p,
+        items,
+        notice,
+    })
+}
+
+/// `POST /mot-cua/tra-ket-qua/{code}`: collect what is still due, then return the result.
+pub async fn submit(
+    ctx: Ctx,
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    Form(form): Form<ReturnForm>,
+) -> Response {
+    let caller = match ctx.counter() {
+        Ok(c) => c.clone(),
+        Err(r) => return r,
+    };
+    if let Err(r) = ctx.check_csrf(&form.csrf) {
+        return r;
+    }
+    let row = match state.store.dossier_by_code(code.trim()).await {
+        Ok(r) => r,
+        Err(motcua_store::DbError::NotFound) => return ctx.error(&AppError::NotFound("hồ sơ")),
+        Err(e) => return ctx.error(&AppError::from(e)),
+    };
+    if let Err(e) = crate::api::dossiers::readable(&state, &caller, &row).await {
+        return ctx.error(&e);
+    }
+    let ds = match crate::service::dossiers::state_of(&row) {
+        Ok(d) => d,
+        Err(e) => return ctx.error(&e),
+    };
+    let outstanding = ds.fee_outstanding_vnd();
+    let mut errors = Errors::default();
+    if !matches!(form.via.as_str(), "counter" | "post" | "online") {
+        errors.set("via", "Chưa chọn hình thức trả kết quả.");
+    }
+    let mut fee = None;
+    if outstanding > 0 {
+        match parse_vnd(&form.amount) {
+            Some(n) if n > 0 && n <= outstanding => fee = Some(n),
+            Some(_) | None => errors.set(
+                "amount",
+                format!(
+                    "Số tiền thu phải từ 1 đến {} đồng (số còn phải thu).",
+                    motcua_docs::vi::integer(outstanding as i64)
+                ),
+            ),
+        }
+        if !matches!(form.method.as_str(), "cash" | "transfer" | "online") {
+            errors.set("method", "Chưa chọn hình thức thanh toán.");
+        }
+    }
+    let mut summary = None;
+    if errors.is_empty() {
+        let mut version = form.version;
+        let mut failed = None;
+        if let Some(amount) = fee {
+            let receipt = form.receipt_no.trim();
+            let body = serde_json::json!({
+                "version": version, "amount_vnd": amount, "method": form.method,
+                "receipt_no": (!receipt.is_empty()).then_some(receipt),
+            });
+            match crate::api::dossiers::act(
+                State(state.clone()),
+                caller.clone(),
+                Path((row.code.clone(), "collect_fee".into())),
+                ApiJson(body),
+            )
+            .await
+            {
+                Ok(axum::Json(v)) => version = v.version,
+                Err(e) => failed = Some(e),
+            }
+        }
+        if failed.is_none() {
+            match crate::api::dossiers::act(
+                State(state.clone()),
+                caller.clone(),
+                Path((row.code.clone(), "return_result".into())),
+                ApiJson(serde_json::json!({"version": version, "via": form.via})),
+            )
+            .await
+            {
+                Ok(_) => {
+                    return ctx.finish(
+                        Redirect::to(&format!(
+                            "/mot-cua/tra-ket-qua?da_tra={}",
+                            crate::ui::kit::urlencode(&row.code)
+                        ))
+                        .into_response(),
+                    );
+                }
+                Err(e) => failed = Some(e),
+            }
+        }
+        if let Some(e) = failed {
+            if !e.status().is_client_error() || e.status() == StatusCode::FORBIDDEN {
+                return ctx.error(&e);
+            }
+            summary = Some(e.message_vi());
+        }
+    }
+    // Back with the messages next to the fields of this dossier's form.
+    let (rows, total) = match ready(&ctx).await {
+        Ok(r) => r,
+        Err(r) => return r,
+    };
+    let p = ctx.page();
+    let mut list = match items(&ctx, &p, &rows).await {
+        Ok(i) => i,
+        Err(e) => return ctx.error(&e),
+    };
+    if let Some(item) = list.iter_mut().find(|i| i.line.code == row.code) {
+        item.via = form.via.clone();
+        item.amount = form.amount.clone();
+        item.method = form.method.clone();
+        item.receipt_no = form.receipt_no.clone();
+        item.errors = errors;
+        item.summary = summary;
+    } else if let Some(s) = summary {
+        return ctx.error(&AppError::Conflict {
+            code: "return_refused",
+            message: s,
+        });
+    }
+    ctx.render_status(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        Returns {
+            total_text: p.int(total),
+            p,
+            items: list,
+            notice: None,
+        },
+    )
+}
