@@ -20,3 +20,4 @@ mod notices;
 mod processes;
 mod stats;
 mod units;
+mod ui_workspace;
