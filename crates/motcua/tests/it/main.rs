@@ -19,5 +19,5 @@ mod health;
 mod notices;
 mod processes;
 mod stats;
-mod units;
 mod ui_workspace;
+mod units;

@@ -45,7 +45,12 @@ async fn get(b: &Client, app: &TestApp, path: &str) -> (StatusCode, String) {
     (res.status(), res.text().await.unwrap())
 }
 
-async fn post(b: &Client, app: &TestApp, path: &str, form: &[(&str, &str)]) -> (StatusCode, String) {
+async fn post(
+    b: &Client,
+    app: &TestApp,
+    path: &str,
+    form: &[(&str, &str)],
+) -> (StatusCode, String) {
     let res = b.post(app.url(path)).form(form).send().await.unwrap();
     (res.status(), res.text().await.unwrap())
 }
@@ -99,7 +104,14 @@ async fn at_department(app: &TestApp, officer: &str, name: &str) -> String {
     let (s, d) = app.post("/api/v1/dossiers", Some(officer), b).await;
     assert_eq!(s, StatusCode::CREATED, "{d}");
     let code = d["code"].as_str().unwrap().to_string();
-    act(app, officer, &code, "forward", json!({"to": "000.00.02.H38"})).await;
+    act(
+        app,
+        officer,
+        &code,
+        "forward",
+        json!({"to": "000.00.02.H38"}),
+    )
+    .await;
     code
 }
 
@@ -134,13 +146,21 @@ async fn ui_workspace_queue_colours_due_dates_and_searches_without_diacritics() 
     let (b, _) = browser(&app, "chuyenvien").await;
     let (s, html) = get(&b, &app, "/xu-ly?tab=mine").await;
     assert_eq!(s, StatusCode::OK);
-    assert!(html.contains("Xử lý hồ sơ") && html.contains("Của tôi") && html.contains("Sắp đến hạn"));
+    assert!(
+        html.contains("Xử lý hồ sơ") && html.contains("Của tôi") && html.contains("Sắp đến hạn")
+    );
     let row = row_of(&html, &late);
     assert!(row.contains("<tr class=\"late\""), "{row}");
-    assert!(row.contains("Quá hạn"), "the colour is said in words too: {row}");
+    assert!(
+        row.contains("Quá hạn"),
+        "the colour is said in words too: {row}"
+    );
     assert!(row.contains("Nguyễn Thị Hồng Nhung"));
     let row = row_of(&html, &other);
-    assert!(!row.contains("class=\"late\"") && !row.contains("Quá hạn"), "{row}");
+    assert!(
+        !row.contains("class=\"late\"") && !row.contains("Quá hạn"),
+        "{row}"
+    );
     assert!(
         !html.contains(&unassigned),
         "\"Của tôi\" holds only my dossiers"
@@ -215,11 +235,30 @@ async fn ui_workspace_dossier_page_offers_exactly_the_allowed_actions() {
             .collect()
     };
     let specialist_actions = offered(&html);
-    for a in ["complete_step", "request_supplement", "transfer", "assign_step", "stop"] {
-        assert!(specialist_actions.contains(&a.to_string()), "{a}: {specialist_actions:?}");
+    for a in [
+        "complete_step",
+        "request_supplement",
+        "transfer",
+        "assign_step",
+        "stop",
+    ] {
+        assert!(
+            specialist_actions.contains(&a.to_string()),
+            "{a}: {specialist_actions:?}"
+        );
     }
-    for a in ["approve", "reject", "receive", "return_result", "forward", "record_result"] {
-        assert!(!specialist_actions.contains(&a.to_string()), "{a}: {specialist_actions:?}");
+    for a in [
+        "approve",
+        "reject",
+        "receive",
+        "return_result",
+        "forward",
+        "record_result",
+    ] {
+        assert!(
+            !specialist_actions.contains(&a.to_string()),
+            "{a}: {specialist_actions:?}"
+        );
     }
 
     let (l, _) = browser(&app, "lanhdao").await;
@@ -227,7 +266,10 @@ async fn ui_workspace_dossier_page_offers_exactly_the_allowed_actions() {
     assert_eq!(s, StatusCode::OK);
     let leader_actions = offered(&html);
     for a in ["approve", "reject", "request_supplement", "transfer"] {
-        assert!(leader_actions.contains(&a.to_string()), "{a}: {leader_actions:?}");
+        assert!(
+            leader_actions.contains(&a.to_string()),
+            "{a}: {leader_actions:?}"
+        );
     }
     assert!(html.contains("Phê duyệt"));
 
@@ -237,7 +279,10 @@ async fn ui_workspace_dossier_page_offers_exactly_the_allowed_actions() {
     assert_eq!(s, StatusCode::OK);
     let officer_actions = offered(&html);
     for a in ["approve", "complete_step", "transfer", "receive"] {
-        assert!(!officer_actions.contains(&a.to_string()), "{a}: {officer_actions:?}");
+        assert!(
+            !officer_actions.contains(&a.to_string()),
+            "{a}: {officer_actions:?}"
+        );
     }
 
     // A citizen, an officer of another province: 403.
@@ -282,8 +327,13 @@ async fn ui_workspace_actions_keep_input_refuse_stale_and_unsigned_forms_and_app
         "<span class=\"field-error\" id=\"request_supplement-reason-error\">Vui lòng nhập lý do.</span>"
     ));
     assert!(html.contains("aria-describedby=\"request_supplement-reason-error\""));
-    assert!(html.contains(">Bản sao giấy chứng sinh</textarea>"), "typed text kept");
-    assert!(html.contains("<details id=\"action-request_supplement\" data-action=\"request_supplement\" open>"));
+    assert!(
+        html.contains(">Bản sao giấy chứng sinh</textarea>"),
+        "typed text kept"
+    );
+    assert!(html.contains(
+        "<details id=\"action-request_supplement\" data-action=\"request_supplement\" open>"
+    ));
     assert_eq!(dossier(&app, &specialist, &code).await["version"], version);
 
     // A stale version: the Vietnamese conflict message, no event.
@@ -292,7 +342,11 @@ async fn ui_workspace_actions_keep_input_refuse_stale_and_unsigned_forms_and_app
         &b,
         &app,
         &format!("/ho-so/{code}/thao-tac/complete_step"),
-        &[("csrf", &csrf), ("version", &stale), ("note", "Đủ điều kiện")],
+        &[
+            ("csrf", &csrf),
+            ("version", &stale),
+            ("note", "Đủ điều kiện"),
+        ],
     )
     .await;
     assert_eq!(s, StatusCode::CONFLICT, "{html}");
@@ -325,7 +379,11 @@ async fn ui_workspace_actions_keep_input_refuse_stale_and_unsigned_forms_and_app
     // The step is completed through the page.
     let res = b
         .post(app.url(&format!("/ho-so/{code}/thao-tac/complete_step")))
-        .form(&[("csrf", csrf.as_str()), ("version", &v), ("note", "Đủ điều kiện")])
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("version", &v),
+            ("note", "Đủ điều kiện"),
+        ])
         .send()
         .await
         .unwrap();
@@ -334,7 +392,10 @@ async fn ui_workspace_actions_keep_input_refuse_stale_and_unsigned_forms_and_app
     assert_eq!(next, format!("/ho-so/{code}?ok=complete_step"));
     let (_, html) = get(&b, &app, &next).await;
     assert!(html.contains("Đã thực hiện: Hoàn thành bước xử lý."));
-    assert!(html.contains("Bước 1: Đủ điều kiện"), "the note on the timeline");
+    assert!(
+        html.contains("Bước 1: Đủ điều kiện"),
+        "the note on the timeline"
+    );
     let d = dossier(&app, &specialist, &code).await;
     assert_eq!(d["version"].as_i64(), Some(version + 1));
 
@@ -372,7 +433,10 @@ async fn ui_workspace_bulk_assignment_reports_each_dossier() {
     assert_eq!(s, StatusCode::OK);
     assert!(html.contains("id=\"bulk-form\""), "leaders assign in bulk");
     assert!(html.contains(&a) && html.contains(&b2) && html.contains(&waiting));
-    assert!(html.contains(&format!("value=\"{me}\"")), "the specialist is offered");
+    assert!(
+        html.contains(&format!("value=\"{me}\"")),
+        "the specialist is offered"
+    );
     let csrf = csrf_from(&html);
     let due = (chrono::Utc::now() + chrono::Duration::days(5))
         .format("%Y-%m-%d")
@@ -414,12 +478,18 @@ async fn ui_workspace_bulk_assignment_reports_each_dossier() {
     )
     .await;
     assert_eq!(s, StatusCode::OK, "{html}");
-    assert!(html.contains("Đã phân công <strong>2</strong> hồ sơ"), "{html}");
+    assert!(
+        html.contains("Đã phân công <strong>2</strong> hồ sơ"),
+        "{html}"
+    );
     assert!(html.contains("<strong>1</strong> hồ sơ không phân công được"));
     assert!(row_of(&html, &a).contains("bulk-ok"));
     assert!(row_of(&html, &b2).contains("bulk-ok"));
     let refused = row_of(&html, &waiting);
-    assert!(refused.contains("bulk-refused") && refused.contains("Không thực hiện được"), "{refused}");
+    assert!(
+        refused.contains("bulk-refused") && refused.contains("Không thực hiện được"),
+        "{refused}"
+    );
     for code in [&a, &b2] {
         let d = dossier(&app, &specialist, code).await;
         assert_eq!(d["state"]["active_step"]["assignee"], json!(me), "{d}");

@@ -542,7 +542,11 @@ async fn build(
     let mut names = Names::default();
     let procedure = state
         .lookups
-        .in_force(store, &row.procedure_code, motcua_domain::dossier::vietnam_date(now))
+        .in_force(
+            store,
+            &row.procedure_code,
+            motcua_domain::dossier::vietnam_date(now),
+        )
         .await
         .ok();
     let agency = store.get_agency(row.agency_id).await?;
@@ -582,7 +586,11 @@ async fn build(
             .unwrap_or_default(),
         agency: format!("{} ({})", agency.name, agency.code),
         intake_agency: format!("{} ({})", intake.name, intake.code),
-        channel: s.channel.map(|c| c.label_vi()).unwrap_or_default().to_string(),
+        channel: s
+            .channel
+            .map(|c| c.label_vi())
+            .unwrap_or_default()
+            .to_string(),
         submitted: s.submitted_at.map(vn).unwrap_or_default(),
         received: s.received_at.map(vn).unwrap_or_default(),
         appointment: s.appointment.map(vn).unwrap_or_default(),
@@ -599,11 +607,7 @@ async fn build(
             None => String::new(),
         },
         fee: if s.fee_due_vnd > 0 {
-            format!(
-                "{} / {}",
-                vnd(s.fee_collected_vnd),
-                vnd(s.fee_due_vnd)
-            )
+            format!("{} / {}", vnd(s.fee_collected_vnd), vnd(s.fee_due_vnd))
         } else {
             String::new()
         },
@@ -661,7 +665,11 @@ async fn build(
         let actor = match e.actor_id {
             Some(id) => {
                 let n = names.get(state, id).await;
-                if role.is_empty() { n } else { format!("{n} ({role})") }
+                if role.is_empty() {
+                    n
+                } else {
+                    format!("{n} ({role})")
+                }
             }
             None => role.to_string(),
         };
@@ -845,9 +853,8 @@ async fn detail_of(state: &AppState, ev: &Event, names: &mut Names) -> String {
         } => format!("{} ({})", vnd(*amount_vnd), method.label_vi()),
         Event::ResultReturned { via } => via.label_vi().to_string(),
         Event::Withdrawn { reason: Some(r) } => format!("Lý do: {r}"),
-        Event::SupplementProvided { note: Some(n), .. } | Event::Supplemented { note: Some(n), .. } => {
-            n.clone()
-        }
+        Event::SupplementProvided { note: Some(n), .. }
+        | Event::Supplemented { note: Some(n), .. } => n.clone(),
         Event::DocumentAttached {
             component, source, ..
         } => format!("{component} ({})", source.label_vi()),
@@ -1049,14 +1056,22 @@ async fn fields_from(
             }
             out.insert(
                 "method".into(),
-                json!(if get("method").is_empty() { "cash" } else { get("method") }),
+                json!(if get("method").is_empty() {
+                    "cash"
+                } else {
+                    get("method")
+                }),
             );
             out.insert("receipt_no".into(), opt("receipt_no"));
         }
         "return_result" => {
             out.insert(
                 "via".into(),
-                json!(if get("via").is_empty() { "counter" } else { get("via") }),
+                json!(if get("via").is_empty() {
+                    "counter"
+                } else {
+                    get("via")
+                }),
             );
         }
         _ => {}
@@ -1083,11 +1098,7 @@ fn field_of(code: &str) -> Option<&'static str> {
     })
 }
 
-pub async fn act(
-    ctx: Ctx,
-    Path((code, action)): Path<(String, String)>,
-    body: Bytes,
-) -> Response {
+pub async fn act(ctx: Ctx, Path((code, action)): Path<(String, String)>, body: Bytes) -> Response {
     let mut values: HashMap<String, String> = HashMap::new();
     for (k, v) in form_pairs(&body) {
         values.entry(k).or_insert(v);

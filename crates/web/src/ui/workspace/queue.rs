@@ -288,7 +288,11 @@ fn query_string(tab: &str, f: &QueueQuery, page: i64) -> String {
     s
 }
 
-async fn procedure_name(state: &AppState, code: &str, names: &mut HashMap<String, String>) -> String {
+async fn procedure_name(
+    state: &AppState,
+    code: &str,
+    names: &mut HashMap<String, String>,
+) -> String {
     if let Some(n) = names.get(code) {
         return n.clone();
     }
@@ -377,14 +381,16 @@ async fn build(state: &AppState, caller: &Caller, f: &QueueQuery) -> Result<Queu
     let assignees = if tab == "agency" && caller.user.roles().contains(&Role::Leader) {
         let ids: Vec<Uuid> = match f.agency.trim() {
             "" => row_agencies,
-            _ => vec![found.items.first().map_or(
-                agencies
-                    .iter()
-                    .find(|a| a.code == f.agency.trim())
-                    .map(|a| a.id)
-                    .unwrap_or_default(),
-                |r| r.agency_id,
-            )],
+            _ => vec![
+                found.items.first().map_or(
+                    agencies
+                        .iter()
+                        .find(|a| a.code == f.agency.trim())
+                        .map(|a| a.id)
+                        .unwrap_or_default(),
+                    |r| r.agency_id,
+                ),
+            ],
         };
         Some(staff_of(state, &ids).await?)
     } else {
@@ -407,7 +413,10 @@ async fn build(state: &AppState, caller: &Caller, f: &QueueQuery) -> Result<Queu
         due_before: f.due_before.trim().to_string(),
         q: f.q.trim().to_string(),
         agency: f.agency.trim().to_string(),
-        statuses: STATUSES.iter().map(|s| (s.as_str(), s.label_vi())).collect(),
+        statuses: STATUSES
+            .iter()
+            .map(|s| (s.as_str(), s.label_vi()))
+            .collect(),
         agencies,
         rows,
         total: total_text,
@@ -448,7 +457,11 @@ async fn row_view(
         status_label: status.label_vi(),
         received: r
             .received_at
-            .map(|t| (t + chrono::Duration::hours(7)).format("%d/%m/%Y").to_string())
+            .map(|t| {
+                (t + chrono::Duration::hours(7))
+                    .format("%d/%m/%Y")
+                    .to_string()
+            })
             .unwrap_or_default(),
         appointment: r.appointment.map(fmt).unwrap_or_default(),
         due_class,
@@ -457,7 +470,10 @@ async fn row_view(
 }
 
 /// Specialists and leaders of these agencies, by name.
-pub async fn staff_of(state: &AppState, agencies: &[Uuid]) -> Result<Vec<(Uuid, String)>, AppError> {
+pub async fn staff_of(
+    state: &AppState,
+    agencies: &[Uuid],
+) -> Result<Vec<(Uuid, String)>, AppError> {
     let mut out: Vec<(Uuid, String)> = Vec::new();
     for id in agencies.iter().take(20) {
         let users = state.store.list_users(Some(*id), 500, 0).await?.items;
@@ -532,7 +548,11 @@ pub async fn bulk_assign(ctx: Ctx, body: Bytes) -> Response {
     };
     let back = {
         let b = field("back");
-        if b.starts_with("/xu-ly") { b } else { "/xu-ly?tab=agency".into() }
+        if b.starts_with("/xu-ly") {
+            b
+        } else {
+            "/xu-ly?tab=agency".into()
+        }
     };
     let codes: Vec<String> = pairs
         .iter()
@@ -623,10 +643,14 @@ async fn assign_one(
     assignee: Uuid,
     due: Option<DateTime<Utc>>,
 ) -> Result<(), AppError> {
-    let row = state.store.dossier_by_code(code).await.map_err(|e| match e {
-        motcua_store::DbError::NotFound => AppError::NotFound("hồ sơ"),
-        e => e.into(),
-    })?;
+    let row = state
+        .store
+        .dossier_by_code(code)
+        .await
+        .map_err(|e| match e {
+            motcua_store::DbError::NotFound => AppError::NotFound("hồ sơ"),
+            e => e.into(),
+        })?;
     let s = crate::service::dossiers::state_of(&row)?;
     let index = s.active_step.as_ref().map_or(s.next_step, |a| a.index);
     let mut fields = serde_json::json!({
