@@ -502,3 +502,139 @@ async fn ui_workspace_bulk_assignment_reports_each_dossier() {
     let (_, html) = get(&sb, &app, "/xu-ly?tab=mine").await;
     assert!(html.contains(&a) && html.contains(&b2) && !html.contains(&waiting));
 }
+
+#[tokio::test]
+async fn ui_workspace_apology_transfer_result_and_return_through_the_page() {
+    let (app, [officer, specialist, leader, _citizen, _stranger]) = setup().await;
+    let me = user_id(&app, &specialist).await;
+    let code = at_department(&app, &officer, "Nguyễn Thị Hồng Nhung").await;
+    assign_to(&app, &specialist, &code, &me).await;
+    let (b, csrf) = browser(&app, "chuyenvien").await;
+    let version = |d: &Value| d["version"].as_i64().unwrap().to_string();
+
+    // Apology and extension: the new appointment typed in Vietnam time.
+    let d = dossier(&app, &specialist, &code).await;
+    let appointment =
+        chrono::NaiveDateTime::parse_from_str(d["appointment"].as_str().unwrap(), "%Y-%m-%dT%H:%M")
+            .unwrap();
+    let new = (appointment + chrono::Duration::days(5))
+        .format("%Y-%m-%dT%H:%M")
+        .to_string();
+    let res = b
+        .post(app.url(&format!("/ho-so/{code}/thao-tac/apologize")))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("version", &version(&d)),
+            ("reason", "Cần xác minh thêm tại địa phương"),
+            ("new_appointment", &new),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        res.status(),
+        StatusCode::SEE_OTHER,
+        "{}",
+        res.text().await.unwrap()
+    );
+    let d = dossier(&app, &specialist, &code).await;
+    assert_eq!(d["appointment"].as_str(), Some(new.as_str()), "{d}");
+    let (_, html) = get(&b, &app, &format!("/ho-so/{code}")).await;
+    assert!(html.contains("Xin lỗi và gia hạn thời gian giải quyết"));
+    assert!(
+        !html.contains("data-action=\"apologize\""),
+        "once per dossier"
+    );
+
+    // Step done, the leader approves, the specialist records the result, the counter returns it.
+    act(
+        &app,
+        &specialist,
+        &code,
+        "complete_step",
+        json!({"index": 0}),
+    )
+    .await;
+    act(&app, &leader, &code, "approve", json!({})).await;
+    let d = dossier(&app, &specialist, &code).await;
+    let (s, html) = post(
+        &b,
+        &app,
+        &format!("/ho-so/{code}/thao-tac/record_result"),
+        &[
+            ("csrf", &csrf),
+            ("version", &version(&d)),
+            ("result_code", ""),
+        ],
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("id=\"record_result-result_code-error\""));
+    let (s, _) = post(
+        &b,
+        &app,
+        &format!("/ho-so/{code}/thao-tac/record_result"),
+        &[
+            ("csrf", &csrf),
+            ("version", &version(&d)),
+            ("result_code", "KS-2025-000123"),
+        ],
+    )
+    .await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let (o, ocsrf) = browser(&app, "tiepnhan").await;
+    let (_, html) = get(&o, &app, &format!("/ho-so/{code}")).await;
+    assert!(
+        html.contains("data-action=\"return_result\""),
+        "the counter returns the result"
+    );
+    let d = dossier(&app, &officer, &code).await;
+    let (s, _) = post(
+        &o,
+        &app,
+        &format!("/ho-so/{code}/thao-tac/return_result"),
+        &[
+            ("csrf", &ocsrf),
+            ("version", &version(&d)),
+            ("via", "counter"),
+        ],
+    )
+    .await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    assert_eq!(dossier(&app, &officer, &code).await["status"], "returned");
+
+    // Transfer (liên thông) of another dossier, with an unknown agency first.
+    let other = at_department(&app, &officer, "Trần Văn Bình").await;
+    assign_to(&app, &specialist, &other, &me).await;
+    let d = dossier(&app, &specialist, &other).await;
+    let (s, html) = post(
+        &b,
+        &app,
+        &format!("/ho-so/{other}/thao-tac/transfer"),
+        &[
+            ("csrf", &csrf),
+            ("version", &version(&d)),
+            ("to", "000.00.77.H38"),
+            ("reason", "Thuộc thẩm quyền cơ quan khác"),
+        ],
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("Không tìm thấy cơ quan có mã &#34;000.00.77.H38&#34;."));
+    assert!(html.contains(">Thuộc thẩm quyền cơ quan khác</textarea>"));
+    let (s, _) = post(
+        &b,
+        &app,
+        &format!("/ho-so/{other}/thao-tac/transfer"),
+        &[
+            ("csrf", &csrf),
+            ("version", &version(&d)),
+            ("to", "000.00.01.H38"),
+            ("reason", "Thuộc thẩm quyền cơ quan khác"),
+        ],
+    )
+    .await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let d = dossier(&app, &officer, &other).await;
+    assert_eq!(d["state"]["agency"], "000.00.01.H38", "{d}");
+}
