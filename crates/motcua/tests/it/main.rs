@@ -21,5 +21,6 @@ mod support;
 mod ui_admin;
 mod ui_counter;
 mod ui_stats;
+mod ui_workspace;
 mod units;
 

@@ -1,0 +1,1207 @@
+//! `/ho-so/{ma}`: the officers' dossier page (summary, components and documents, timeline) with
+//! the actions the caller may take now, each a small form posting to
+//! `/ho-so/{ma}/thao-tac/{action}`, which runs the API's action handler.
+//!
+//! Which actions are offered: for each action the page has a form for, a probe command (the
+//! action with well-formed data) is put to the state machine ([`decide`]) in the role the
+//! caller would act in ([`acting_role`], i.e. [`Principal::may`] at the agency concerned). A
+//! refusal because of the dossier's state, the caller's role, the step's assignee, an apology
+//! already used or no fee due hides the action; a refusal about the probe's data does not.
+//!
+//! [`Principal::may`]: motcua_domain::auth::Principal::may
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::{DateTime, Utc};
+use motcua_domain::agency::AgencyCode;
+use motcua_domain::auth::Role;
+use motcua_domain::dossier::{
+    Actor, Command, DossierAction, DossierError, DossierState, Event, PaymentMethod, ResultForm,
+    ReturnChannel, allowed_roles, decide, timeliness,
+};
+use motcua_store::{DbError, DossierRow};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use super::form_pairs;
+use super::queue::{due_of, due_soon_limit, staff_of};
+use crate::api::dossiers::{acting_role, readable};
+use crate::auth::{Caller, ResolvedScope};
+use crate::error::{ApiJson, AppError};
+use crate::state::AppState;
+use crate::ui::kit::{Ctx, Page};
+
+/// The actions the page has a form for, in the order they are shown.
+const ACTIONS: [&str; 15] = [
+    "receive",
+    "request_intake_supplement",
+    "refuse",
+    "forward",
+    "assign_step",
+    "complete_step",
+    "request_supplement",
+    "transfer",
+    "apologize",
+    "approve",
+    "reject",
+    "stop",
+    "record_result",
+    "collect_fee",
+    "return_result",
+];
+
+/// Actions of the one-stop counter: authorised where the dossier was lodged (as the API).
+const COUNTER_ACTIONS: [&str; 5] = [
+    "receive",
+    "request_intake_supplement",
+    "refuse",
+    "forward",
+    "return_result",
+];
+
+fn title(action: &str) -> &'static str {
+    match action {
+        "receive" => "Tiếp nhận hồ sơ",
+        "request_intake_supplement" => "Yêu cầu bổ sung, hoàn thiện trước khi tiếp nhận",
+        "refuse" => "Từ chối tiếp nhận",
+        "forward" => "Chuyển cơ quan có thẩm quyền xử lý",
+        "assign_step" => "Phân công xử lý",
+        "complete_step" => "Hoàn thành bước xử lý",
+        "request_supplement" => "Yêu cầu bổ sung hồ sơ",
+        "transfer" => "Chuyển liên thông",
+        "apologize" => "Xin lỗi và gia hạn",
+        "approve" => "Phê duyệt",
+        "reject" => "Từ chối giải quyết",
+        "stop" => "Dừng giải quyết",
+        "record_result" => "Cập nhật kết quả giải quyết",
+        "collect_fee" => "Thu phí, lệ phí",
+        "return_result" => "Trả kết quả",
+        _ => "",
+    }
+}
+
+/// One input of an action's form.
+pub struct FieldView {
+    pub name: &'static str,
+    pub label: &'static str,
+    /// `text`, `textarea`, `date`, `datetime`, `number`, `select`, `agency`.
+    pub kind: &'static str,
+    pub required: bool,
+    pub hint: &'static str,
+    pub value: String,
+    pub error: Option<String>,
+    pub options: Vec<(String, String)>,
+}
+
+/// An action the caller may take now, as a form.
+pub struct ActionView {
+    pub name: &'static str,
+    pub title: &'static str,
+    pub hint: &'static str,
+    /// Shown open: it was sent back with a mistake.
+    pub open: bool,
+    pub error: Option<String>,
+    pub fields: Vec<FieldView>,
+}
+
+pub struct TimelineLine {
+    pub at: String,
+    pub label: String,
+    pub actor: String,
+    pub detail: String,
+}
+
+pub struct DocLine {
+    pub component: String,
+    pub href: String,
+    pub media_type: String,
+    pub size: String,
+    pub source: String,
+    pub at: String,
+}
+
+pub struct Summary {
+    pub code: String,
+    pub procedure_code: String,
+    pub procedure_name: String,
+    pub applicant: String,
+    pub id_number: String,
+    pub phone: String,
+    pub email: String,
+    pub address: String,
+    pub agency: String,
+    pub intake_agency: String,
+    pub channel: String,
+    pub submitted: String,
+    pub received: String,
+    pub appointment: String,
+    pub status: String,
+    pub due_class: &'static str,
+    pub due_label: &'static str,
+    pub step: String,
+    pub step_due: String,
+    pub assignee: String,
+    pub fee: String,
+    pub decision: String,
+    pub result: String,
+    pub open_request: String,
+}
+
+#[derive(Template)]
+#[template(path = "ui/workspace/dossier.html")]
+struct DossierPage {
+    p: Page,
+    d: Summary,
+    version: i32,
+    components: Vec<String>,
+    documents: Vec<DocLine>,
+    timeline: Vec<TimelineLine>,
+    actions: Vec<ActionView>,
+    agencies: Vec<(String, String)>,
+    banner: Option<String>,
+    ok: Option<String>,
+}
+
+/// What was sent with an action that failed: shown again with the errors.
+#[derive(Default)]
+struct Sent {
+    action: String,
+    values: HashMap<String, String>,
+    errors: HashMap<&'static str, String>,
+    form_error: Option<String>,
+    banner: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct PageQuery {
+    #[serde(default)]
+    ok: String,
+}
+
+fn not_found(e: DbError) -> AppError {
+    match e {
+        DbError::NotFound => AppError::NotFound("hồ sơ"),
+        e => e.into(),
+    }
+}
+
+fn vn(t: DateTime<Utc>) -> String {
+    (t + chrono::Duration::hours(7))
+        .format("%d/%m/%Y %H:%M")
+        .to_string()
+}
+
+fn vnd(n: u64) -> String {
+    format!("{} đồng", motcua_docs::vi::integer(n as i64))
+}
+
+/// Runs an action exactly as `POST /api/v1/dossiers/{code}/actions/{action}` does (it is that
+/// handler): the calendar's inputs, the acting role at the right agency, the version check.
+pub async fn run_action(
+    state: &AppState,
+    caller: &Caller,
+    code: &str,
+    action: &str,
+    fields: Value,
+) -> Result<(), AppError> {
+    crate::api::dossiers::act(
+        State(state.clone()),
+        caller.clone(),
+        Path((code.to_string(), action.to_string())),
+        ApiJson(fields),
+    )
+    .await
+    .map(|_| ())
+}
+
+/// The effective appointment now (what an apology must be asked before), as the API computes.
+async fn current_due(
+    state: &AppState,
+    row: &DossierRow,
+    s: &DossierState,
+) -> Result<Option<DateTime<Utc>>, AppError> {
+    let calendar = state.calendar.get(state.store.as_ref()).await?;
+    let hours = state
+        .lookups
+        .office_hours(state.store.as_ref(), row.agency_id)
+        .await?;
+    let clock = calendar.clock(&hours);
+    timeliness::effective_appointment(&clock, s).map_err(crate::service::calendar::calendar_error)
+}
+
+/// The action `name` with well-formed data, to ask the state machine whether it may happen.
+fn probe(
+    name: &str,
+    s: &DossierState,
+    me: Uuid,
+    now: DateTime<Utc>,
+    due: Option<DateTime<Utc>>,
+) -> Option<DossierAction> {
+    let later = now + chrono::Duration::days(1);
+    let reason = || "x".to_string();
+    let here = s.agency.clone()?;
+    Some(match name {
+        "receive" => DossierAction::Receive {
+            appointment: later,
+            fee_due_vnd: 0,
+        },
+        "request_intake_supplement" => DossierAction::RequestIntakeSupplement {
+            reason: reason(),
+            missing: vec![reason()],
+        },
+        "refuse" => DossierAction::Refuse { reason: reason() },
+        "forward" => DossierAction::Forward { to: here },
+        "assign_step" => DossierAction::AssignStep {
+            index: s.active_step.as_ref().map_or(s.next_step, |a| a.index),
+            name: reason(),
+            role: Role::Specialist,
+            assignee: me,
+            due: later,
+        },
+        "complete_step" => DossierAction::CompleteStep {
+            index: s.active_step.as_ref().map_or(s.next_step, |a| a.index),
+            note: None,
+        },
+        "request_supplement" => DossierAction::RequestSupplement {
+            reason: reason(),
+            missing: vec![reason()],
+        },
+        "transfer" => {
+            let other = ["000.00.00.A01", "000.00.00.A02"]
+                .into_iter()
+                .find(|c| *c != here.as_str())?;
+            DossierAction::Transfer {
+                to: AgencyCode::parse(other).ok()?,
+                reason: reason(),
+            }
+        }
+        "apologize" => {
+            let due = due?;
+            DossierAction::Apologize {
+                reason: reason(),
+                new_appointment: due + chrono::Duration::days(1),
+                current_due: due,
+            }
+        }
+        "approve" => DossierAction::Approve { note: None },
+        "reject" => DossierAction::Reject { reason: reason() },
+        "stop" => DossierAction::Stop { reason: reason() },
+        "record_result" => DossierAction::RecordResult {
+            result_code: reason(),
+            form: ResultForm::Paper,
+        },
+        "collect_fee" => DossierAction::CollectFee {
+            amount_vnd: s.fee_outstanding_vnd().max(1),
+            method: PaymentMethod::Cash,
+            receipt_no: None,
+        },
+        "return_result" => DossierAction::ReturnResult {
+            via: ReturnChannel::Counter,
+        },
+        _ => return None,
+    })
+}
+
+/// Refusals that mean "not now, not by you" (the action is hidden), as opposed to refusals of
+/// the probe's data.
+fn hides(e: &DossierError) -> bool {
+    matches!(
+        e,
+        DossierError::NotCreated { .. }
+            | DossierError::NotAllowedInState { .. }
+            | DossierError::RoleNotAllowed { .. }
+            | DossierError::NotOwner { .. }
+            | DossierError::NotAssignee { .. }
+            | DossierError::NoActiveStep
+            | DossierError::NotActiveStep { .. }
+            | DossierError::StepOutOfOrder { .. }
+            | DossierError::ApologyAlreadyUsed
+            | DossierError::AppointmentPassed { .. }
+            | DossierError::CurrentDueMismatch { .. }
+            | DossierError::NoFeeDue
+            | DossierError::ResultNotRecorded
+            | DossierError::FeeNotCollected { .. }
+    )
+}
+
+/// The actions `caller` may take on the dossier now.
+async fn allowed_now(
+    state: &AppState,
+    caller: &Caller,
+    row: &DossierRow,
+    s: &DossierState,
+) -> Result<Vec<&'static str>, AppError> {
+    if s.status.is_terminal() {
+        return Ok(Vec::new());
+    }
+    let intake = ResolvedScope::of(state, row.intake_agency_id).await?;
+    let current = ResolvedScope::of(state, row.agency_id).await?;
+    let due = current_due(state, row, s).await.ok().flatten();
+    let principal = caller.principal();
+    let now = Utc::now().max(s.last_event_at.unwrap_or_default());
+    let mut out = Vec::new();
+    for name in ACTIONS {
+        let Some(action) = probe(name, s, caller.user.id, now, due) else {
+            continue;
+        };
+        let scope = if COUNTER_ACTIONS.contains(&name) {
+            &intake
+        } else {
+            &current
+        };
+        let Some(role) = acting_role(
+            &principal,
+            allowed_roles(&action),
+            scope.scope(),
+            s.owner,
+            caller.user.id,
+        ) else {
+            continue;
+        };
+        let command = Command {
+            actor: Actor {
+                user: caller.user.id,
+                role,
+            },
+            at: now,
+            action,
+        };
+        match decide(s, &command) {
+            Err(e) if hides(&e) => {}
+            _ => out.push(name),
+        }
+    }
+    Ok(out)
+}
+
+fn field(
+    name: &'static str,
+    label: &'static str,
+    kind: &'static str,
+    required: bool,
+    hint: &'static str,
+) -> FieldView {
+    FieldView {
+        name,
+        label,
+        kind,
+        required,
+        hint,
+        value: String::new(),
+        error: None,
+        options: Vec::new(),
+    }
+}
+
+/// The form of an action (its inputs, with defaults).
+fn fields_of(
+    action: &str,
+    s: &DossierState,
+    staff: &[(Uuid, String)],
+    has_workflow: bool,
+) -> Vec<FieldView> {
+    let reason = || field("reason", "Lý do", "textarea", true, "");
+    let missing = || {
+        field(
+            "missing",
+            "Giấy tờ cần bổ sung",
+            "textarea",
+            true,
+            "Mỗi dòng một giấy tờ.",
+        )
+    };
+    match action {
+        "request_intake_supplement" | "request_supplement" => vec![reason(), missing()],
+        "refuse" | "reject" | "stop" => vec![reason()],
+        "forward" => vec![field(
+            "to",
+            "Mã cơ quan nhận",
+            "agency",
+            true,
+            "Ví dụ: 000.00.02.H38",
+        )],
+        "transfer" => vec![
+            field(
+                "to",
+                "Mã cơ quan nhận liên thông",
+                "agency",
+                true,
+                "Ví dụ: 000.00.02.H38",
+            ),
+            reason(),
+        ],
+        "assign_step" => {
+            let mut who = field("assignee", "Người được phân công", "select", true, "");
+            who.options = staff
+                .iter()
+                .map(|(id, n)| (id.to_string(), n.clone()))
+                .collect();
+            let due = field(
+                "due",
+                "Hạn xử lý của bước",
+                "date",
+                !has_workflow,
+                if has_workflow {
+                    "Để trống: theo thời gian của bước trong quy trình nội bộ."
+                } else {
+                    "Cơ quan chưa có quy trình nội bộ cho thủ tục này: cần ghi hạn xử lý."
+                },
+            );
+            vec![who, due]
+        }
+        "complete_step" | "approve" => vec![field("note", "Ghi chú", "textarea", false, "")],
+        "apologize" => vec![
+            reason(),
+            field(
+                "new_appointment",
+                "Ngày hẹn trả mới",
+                "datetime",
+                true,
+                "Giờ Việt Nam.",
+            ),
+        ],
+        "record_result" => vec![field(
+            "result_code",
+            "Số, ký hiệu văn bản kết quả",
+            "text",
+            true,
+            "Kết quả bản giấy; kết quả điện tử được tải lên kèm tệp.",
+        )],
+        "collect_fee" => {
+            let mut amount = field("amount_vnd", "Số tiền (đồng)", "number", true, "");
+            amount.value = s.fee_outstanding_vnd().to_string();
+            let mut method = field("method", "Hình thức thu", "select", true, "");
+            method.options = [PaymentMethod::Cash, PaymentMethod::Transfer]
+                .iter()
+                .map(|m| {
+                    (
+                        serde_json::to_value(m)
+                            .ok()
+                            .and_then(|v| v.as_str().map(str::to_string))
+                            .unwrap_or_default(),
+                        m.label_vi().to_string(),
+                    )
+                })
+                .collect();
+            vec![
+                amount,
+                method,
+                field("receipt_no", "Số biên lai", "text", false, ""),
+            ]
+        }
+        "return_result" => {
+            let mut via = field("via", "Hình thức trả kết quả", "select", true, "");
+            via.options = [
+                ReturnChannel::Counter,
+                ReturnChannel::Post,
+                ReturnChannel::Online,
+            ]
+            .iter()
+            .map(|c| {
+                (
+                    serde_json::to_value(c)
+                        .ok()
+                        .and_then(|v| v.as_str().map(str::to_string))
+                        .unwrap_or_default(),
+                    c.label_vi().to_string(),
+                )
+            })
+            .collect();
+            vec![via]
+        }
+        _ => Vec::new(),
+    }
+}
+
+fn hint_of(action: &str) -> &'static str {
+    match action {
+        "receive" => "Ngày hẹn trả được tính theo lịch làm việc khi tiếp nhận.",
+        "approve" => "Đồng ý giải quyết hồ sơ.",
+        _ => "",
+    }
+}
+
+/// Builds the page (the dossier as it is now; `sent` is a form sent back with its mistakes).
+async fn build(
+    ctx: &Ctx,
+    caller: &Caller,
+    row: &DossierRow,
+    sent: Option<Sent>,
+    ok: Option<String>,
+) -> Result<DossierPage, AppError> {
+    let state = &ctx.state;
+    let store = state.store.as_ref();
+    let s = crate::service::dossiers::state_of(row)?;
+    let now = Utc::now();
+    let mut names = Names::default();
+    let procedure = state
+        .lookups
+        .in_force(
+            store,
+            &row.procedure_code,
+            motcua_domain::dossier::vietnam_date(now),
+        )
+        .await
+        .ok();
+    let agency = store.get_agency(row.agency_id).await?;
+    let intake = if row.intake_agency_id == row.agency_id {
+        agency.clone()
+    } else {
+        store.get_agency(row.intake_agency_id).await?
+    };
+    let status = s.status;
+    let soon = due_soon_limit(state).await?;
+    let (due_class, due_label) = due_of(status, row.appointment, now, soon);
+    let applicant = s.applicant.clone();
+    let step = s.active_step.clone();
+    let d = Summary {
+        code: row.code.clone(),
+        procedure_code: row.procedure_code.clone(),
+        procedure_name: procedure
+            .as_ref()
+            .map(|p| p.procedure.name.clone())
+            .unwrap_or_default(),
+        applicant: row.applicant_name.clone(),
+        id_number: applicant
+            .as_ref()
+            .map(|a| a.id_number.as_str().to_string())
+            .unwrap_or_default(),
+        phone: applicant
+            .as_ref()
+            .and_then(|a| a.phone.clone())
+            .unwrap_or_default(),
+        email: applicant
+            .as_ref()
+            .and_then(|a| a.email.clone())
+            .unwrap_or_default(),
+        address: applicant
+            .as_ref()
+            .and_then(|a| a.address.clone())
+            .unwrap_or_default(),
+        agency: format!("{} ({})", agency.name, agency.code),
+        intake_agency: format!("{} ({})", intake.name, intake.code),
+        channel: s
+            .channel
+            .map(|c| c.label_vi())
+            .unwrap_or_default()
+            .to_string(),
+        submitted: s.submitted_at.map(vn).unwrap_or_default(),
+        received: s.received_at.map(vn).unwrap_or_default(),
+        appointment: s.appointment.map(vn).unwrap_or_default(),
+        status: status.label_vi().to_string(),
+        due_class,
+        due_label,
+        step: step
+            .as_ref()
+            .map(|a| format!("{}. {}", a.index + 1, a.name))
+            .unwrap_or_default(),
+        step_due: step.as_ref().map(|a| vn(a.due)).unwrap_or_default(),
+        assignee: match &step {
+            Some(a) => names.get(state, a.assignee).await,
+            None => String::new(),
+        },
+        fee: if s.fee_due_vnd > 0 {
+            format!("{} / {}", vnd(s.fee_collected_vnd), vnd(s.fee_due_vnd))
+        } else {
+            String::new()
+        },
+        decision: s
+            .decision
+            .as_ref()
+            .map(|d| {
+                let verdict = match d.verdict {
+                    motcua_domain::dossier::Verdict::Approved => "Phê duyệt",
+                    motcua_domain::dossier::Verdict::Rejected => "Không phê duyệt",
+                };
+                match &d.reason {
+                    Some(r) => format!("{verdict}: {r}"),
+                    None => verdict.to_string(),
+                }
+            })
+            .unwrap_or_default(),
+        result: s
+            .result
+            .as_ref()
+            .map(|r| r.result_code.clone())
+            .unwrap_or_default(),
+        open_request: s
+            .open_request
+            .as_ref()
+            .map(|r| format!("{} — {}", r.reason, r.missing.join("; ")))
+            .unwrap_or_default(),
+    };
+    let components = procedure
+        .as_ref()
+        .map(|p| {
+            p.procedure
+                .components
+                .iter()
+                .map(|c| c.name.clone())
+                .collect()
+        })
+        .unwrap_or_default();
+    let documents = crate::service::documents::list(store, row)
+        .await?
+        .into_iter()
+        .map(|doc| DocLine {
+            href: format!("/api/v1/dossiers/{}/documents/{}", row.code, doc.sha256),
+            component: doc.component,
+            media_type: doc.media_type,
+            size: format!("{} KB", motcua_docs::vi::integer((doc.size + 1023) / 1024)),
+            source: doc.source_label,
+            at: doc.at.replace('T', " "),
+        })
+        .collect();
+    let mut timeline = Vec::new();
+    for e in store.dossier_events(row.id).await? {
+        let event: Option<Event> = serde_json::from_str(&e.data).ok();
+        let role = Role::parse(&e.actor_role).map(Role::label_vi).unwrap_or("");
+        let actor = match e.actor_id {
+            Some(id) => {
+                let n = names.get(state, id).await;
+                if role.is_empty() {
+                    n
+                } else {
+                    format!("{n} ({role})")
+                }
+            }
+            None => role.to_string(),
+        };
+        let detail = match &event {
+            Some(ev) => detail_of(state, ev, &mut names).await,
+            None => String::new(),
+        };
+        timeline.push(TimelineLine {
+            at: vn(e.at),
+            label: event
+                .as_ref()
+                .map(|ev| ev.label_vi().to_string())
+                .unwrap_or_else(|| e.kind.clone()),
+            actor,
+            detail,
+        });
+    }
+    let allowed = allowed_now(state, caller, row, &s).await?;
+    let (staff, has_workflow) = if allowed.contains(&"assign_step") {
+        (
+            staff_of(state, &[row.agency_id]).await?,
+            store
+                .applied_workflow(&row.procedure_code, row.agency_id)
+                .await
+                .is_ok(),
+        )
+    } else {
+        (Vec::new(), true)
+    };
+    let mut sent = sent.unwrap_or_default();
+    let actions = allowed
+        .into_iter()
+        .map(|name| {
+            let mut fields = fields_of(name, &s, &staff, has_workflow);
+            let mine = sent.action == name;
+            if mine {
+                for f in &mut fields {
+                    if let Some(v) = sent.values.get(f.name) {
+                        f.value = v.clone();
+                    }
+                    f.error = sent.errors.remove(f.name);
+                }
+            }
+            ActionView {
+                name,
+                title: title(name),
+                hint: hint_of(name),
+                open: mine,
+                error: if mine { sent.form_error.take() } else { None },
+                fields,
+            }
+        })
+        .collect::<Vec<_>>();
+    let agencies = if actions
+        .iter()
+        .any(|a| a.name == "forward" || a.name == "transfer")
+    {
+        datalist(state, &agency).await
+    } else {
+        Vec::new()
+    };
+    Ok(DossierPage {
+        p: ctx.page(),
+        d,
+        version: row.seq,
+        components,
+        documents,
+        timeline,
+        actions,
+        agencies,
+        banner: sent.banner,
+        ok,
+    })
+}
+
+/// Agencies of the dossier's province, for the "to" inputs.
+async fn datalist(state: &AppState, here: &motcua_store::Agency) -> Vec<(String, String)> {
+    let q = motcua_store::AgencyQuery {
+        province_code: here.province_code.clone(),
+        parent: if here.province_code.is_none() {
+            here.parent_id
+        } else {
+            None
+        },
+        limit: 1000,
+        ..Default::default()
+    };
+    state
+        .store
+        .list_agencies(&q)
+        .await
+        .map(|p| {
+            p.items
+                .into_iter()
+                .filter(|a| a.id != here.id)
+                .map(|a| (a.code, a.name))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// People's names by id, each read once per page.
+#[derive(Default)]
+struct Names(HashMap<Uuid, String>);
+
+impl Names {
+    async fn get(&mut self, state: &AppState, id: Uuid) -> String {
+        if let Some(n) = self.0.get(&id) {
+            return n.clone();
+        }
+        let n = state
+            .store
+            .get_user(id)
+            .await
+            .map(|u| u.full_name)
+            .unwrap_or_default();
+        self.0.insert(id, n.clone());
+        n
+    }
+}
+
+async fn agency_label(state: &AppState, code: &AgencyCode) -> String {
+    match state
+        .lookups
+        .agency(state.store.as_ref(), code.as_str())
+        .await
+    {
+        Ok(Some(a)) => format!("{} ({})", a.name, a.code),
+        _ => code.to_string(),
+    }
+}
+
+async fn detail_of(state: &AppState, ev: &Event, names: &mut Names) -> String {
+    match ev {
+        Event::Received {
+            appointment,
+            fee_due_vnd,
+        } => {
+            let mut s = format!("Hẹn trả: {}", vn(*appointment));
+            if *fee_due_vnd > 0 {
+                s.push_str(&format!("; phí, lệ phí: {}", vnd(*fee_due_vnd)));
+            }
+            s
+        }
+        Event::IntakeSupplementRequested { reason, missing }
+        | Event::SupplementRequested { reason, missing } => {
+            format!("Lý do: {reason}. Cần bổ sung: {}", missing.join("; "))
+        }
+        Event::Refused { reason } | Event::Stopped { reason } | Event::Rejected { reason } => {
+            format!("Lý do: {reason}")
+        }
+        Event::Forwarded { to, .. } => format!("Đến: {}", agency_label(state, to).await),
+        Event::StepAssigned {
+            index,
+            name,
+            assignee,
+            due,
+            ..
+        } => format!(
+            "Bước {}: {name}; người xử lý: {}; hạn: {}",
+            index + 1,
+            names.get(state, *assignee).await,
+            vn(*due)
+        ),
+        Event::StepCompleted { index, note } => match note {
+            Some(n) => format!("Bước {}: {n}", index + 1),
+            None => format!("Bước {}", index + 1),
+        },
+        Event::Transferred { to, reason, .. } => {
+            format!("Đến: {}. Lý do: {reason}", agency_label(state, to).await)
+        }
+        Event::Apologized {
+            reason,
+            new_appointment,
+            ..
+        } => format!("Lý do: {reason}. Hẹn trả mới: {}", vn(*new_appointment)),
+        Event::Approved { note: Some(n) } => n.clone(),
+        Event::ResultRecorded { result_code, .. } => format!("Số, ký hiệu: {result_code}"),
+        Event::FeeCollected {
+            amount_vnd, method, ..
+        } => format!("{} ({})", vnd(*amount_vnd), method.label_vi()),
+        Event::ResultReturned { via } => via.label_vi().to_string(),
+        Event::Withdrawn { reason: Some(r) } => format!("Lý do: {r}"),
+        Event::SupplementProvided { note: Some(n), .. }
+        | Event::Supplemented { note: Some(n), .. } => n.clone(),
+        Event::DocumentAttached {
+            component, source, ..
+        } => format!("{component} ({})", source.label_vi()),
+        _ => String::new(),
+    }
+}
+
+async fn load(ctx: &Ctx, caller: &Caller, code: &str) -> Result<DossierRow, AppError> {
+    let row = ctx
+        .state
+        .store
+        .dossier_by_code(code.trim())
+        .await
+        .map_err(not_found)?;
+    readable(&ctx.state, caller, &row).await?;
+    Ok(row)
+}
+
+pub async fn page(ctx: Ctx, Path(code): Path<String>, Query(q): Query<PageQuery>) -> Response {
+    let caller = match ctx.officer() {
+        Ok(c) => c.clone(),
+        Err(res) => return res,
+    };
+    let row = match load(&ctx, &caller, &code).await {
+        Ok(r) => r,
+        Err(AppError::Forbidden) => return ctx.forbidden(),
+        Err(e) => return ctx.error(&e),
+    };
+    let ok = ACTIONS
+        .iter()
+        .find(|a| **a == q.ok)
+        .map(|a| title(a).to_string());
+    match build(&ctx, &caller, &row, None, ok).await {
+        Ok(t) => ctx.render(t),
+        Err(e) => ctx.error(&e),
+    }
+}
+
+/// What the form's inputs are, checked for what is required, as the action's JSON fields.
+async fn fields_from(
+    ctx: &Ctx,
+    action: &str,
+    s: &DossierState,
+    v: &HashMap<String, String>,
+) -> Result<Value, HashMap<&'static str, String>> {
+    let mut errors: HashMap<&'static str, String> = HashMap::new();
+    let get = |k: &str| v.get(k).map(|x| x.trim()).unwrap_or_default();
+    let mut out = serde_json::Map::new();
+    let need = |k: &'static str, msg: &str, errors: &mut HashMap<&'static str, String>| {
+        if get(k).is_empty() {
+            errors.insert(k, ctx.t(msg).to_string());
+            false
+        } else {
+            true
+        }
+    };
+    let opt = |k: &str| {
+        let x = get(k);
+        if x.is_empty() { Value::Null } else { json!(x) }
+    };
+    match action {
+        "request_intake_supplement" | "request_supplement" => {
+            need("reason", "Vui lòng nhập lý do.", &mut errors);
+            let items: Vec<&str> = get("missing")
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .collect();
+            if items.is_empty() {
+                errors.insert(
+                    "missing",
+                    ctx.t("Vui lòng liệt kê giấy tờ cần bổ sung.").to_string(),
+                );
+            }
+            out.insert("reason".into(), json!(get("reason")));
+            out.insert("missing".into(), json!(items));
+        }
+        "refuse" | "reject" | "stop" => {
+            need("reason", "Vui lòng nhập lý do.", &mut errors);
+            out.insert("reason".into(), json!(get("reason")));
+        }
+        "forward" | "transfer" => {
+            if need("to", "Vui lòng nhập mã cơ quan nhận.", &mut errors) {
+                let to = get("to");
+                let known = ctx
+                    .state
+                    .lookups
+                    .agency(ctx.state.store.as_ref(), to)
+                    .await
+                    .ok()
+                    .flatten()
+                    .is_some();
+                if !known {
+                    errors.insert(
+                        "to",
+                        format!("{} \"{to}\".", ctx.t("Không tìm thấy cơ quan có mã")),
+                    );
+                }
+            }
+            out.insert("to".into(), json!(get("to")));
+            if action == "transfer" {
+                need("reason", "Vui lòng nhập lý do.", &mut errors);
+                out.insert("reason".into(), json!(get("reason")));
+            }
+        }
+        "assign_step" => {
+            match Uuid::parse_str(get("assignee")) {
+                Ok(id) => {
+                    out.insert("assignee".into(), json!(id));
+                }
+                Err(_) => {
+                    errors.insert(
+                        "assignee",
+                        ctx.t("Vui lòng chọn người được phân công.").to_string(),
+                    );
+                }
+            }
+            let index = s.active_step.as_ref().map_or(s.next_step, |a| a.index);
+            out.insert("index".into(), json!(index));
+            if let Some(a) = &s.active_step {
+                out.insert("name".into(), json!(a.name));
+                out.insert("role".into(), json!(a.role));
+            }
+            if !get("due").is_empty() {
+                match chrono::NaiveDate::parse_from_str(get("due"), "%Y-%m-%d") {
+                    Ok(day) => {
+                        let at = day
+                            .and_hms_opt(17, 0, 0)
+                            .and_then(|t| {
+                                t.and_local_timezone(crate::service::calendar::vn_offset())
+                                    .single()
+                            })
+                            .map(|t| t.with_timezone(&Utc));
+                        out.insert("due".into(), json!(at));
+                        out.entry("name").or_insert(json!("Xử lý hồ sơ"));
+                        out.entry("role").or_insert(json!("specialist"));
+                    }
+                    Err(_) => {
+                        errors.insert("due", ctx.t("Hạn xử lý không hợp lệ.").to_string());
+                    }
+                }
+            }
+        }
+        "complete_step" => {
+            let index = s.active_step.as_ref().map_or(s.next_step, |a| a.index);
+            out.insert("index".into(), json!(index));
+            out.insert("note".into(), opt("note"));
+        }
+        "approve" => {
+            out.insert("note".into(), opt("note"));
+        }
+        "apologize" => {
+            need("reason", "Vui lòng nhập lý do.", &mut errors);
+            out.insert("reason".into(), json!(get("reason")));
+            if need(
+                "new_appointment",
+                "Vui lòng chọn ngày hẹn trả mới.",
+                &mut errors,
+            ) {
+                let raw = get("new_appointment");
+                let raw = if raw.len() == 10 {
+                    format!("{raw}T17:00")
+                } else {
+                    raw.to_string()
+                };
+                match crate::service::calendar::parse_vn_instant(&raw) {
+                    Ok(t) => {
+                        out.insert("new_appointment".into(), json!(t));
+                    }
+                    Err(_) => {
+                        errors.insert(
+                            "new_appointment",
+                            ctx.t("Ngày hẹn trả mới không hợp lệ.").to_string(),
+                        );
+                    }
+                }
+            }
+        }
+        "record_result" => {
+            need(
+                "result_code",
+                "Vui lòng nhập số, ký hiệu văn bản kết quả.",
+                &mut errors,
+            );
+            out.insert("result_code".into(), json!(get("result_code")));
+            out.insert("form".into(), json!({"form": "paper"}));
+        }
+        "collect_fee" => {
+            match get("amount_vnd").replace('.', "").parse::<u64>() {
+                Ok(n) if n > 0 => {
+                    out.insert("amount_vnd".into(), json!(n));
+                }
+                _ => {
+                    errors.insert(
+                        "amount_vnd",
+                        ctx.t("Số tiền phải là số nguyên dương (đồng).").to_string(),
+                    );
+                }
+            }
+            out.insert(
+                "method".into(),
+                json!(if get("method").is_empty() {
+                    "cash"
+                } else {
+                    get("method")
+                }),
+            );
+            out.insert("receipt_no".into(), opt("receipt_no"));
+        }
+        "return_result" => {
+            out.insert(
+                "via".into(),
+                json!(if get("via").is_empty() {
+                    "counter"
+                } else {
+                    get("via")
+                }),
+            );
+        }
+        _ => {}
+    }
+    if errors.is_empty() {
+        Ok(Value::Object(out))
+    } else {
+        Err(errors)
+    }
+}
+
+/// The input an error of the action is about, if one.
+fn field_of(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "reason_required" => "reason",
+        "missing_items_required" => "missing",
+        "same_agency" | "unknown_agency" => "to",
+        "new_appointment_not_later" | "appointment_passed" => "new_appointment",
+        "result_code_required" | "result_file_required" => "result_code",
+        "fee_amount_invalid" | "no_fee_due" => "amount_vnd",
+        "due_required" | "step_due_not_after_assignment" | "no_such_step" => "due",
+        "electronic_result_required" => "via",
+        _ => return None,
+    })
+}
+
+pub async fn act(ctx: Ctx, Path((code, action)): Path<(String, String)>, body: Bytes) -> Response {
+    let mut values: HashMap<String, String> = HashMap::new();
+    for (k, v) in form_pairs(&body) {
+        values.entry(k).or_insert(v);
+    }
+    let csrf = values.get("csrf").cloned().unwrap_or_default();
+    if let Err(res) = ctx.check_csrf(&csrf) {
+        return res;
+    }
+    let caller = match ctx.officer() {
+        Ok(c) => c.clone(),
+        Err(res) => return res,
+    };
+    let Some(action) = ACTIONS.iter().copied().find(|a| *a == action) else {
+        return ctx.error(&AppError::NotFound("thao tác"));
+    };
+    let row = match load(&ctx, &caller, &code).await {
+        Ok(r) => r,
+        Err(AppError::Forbidden) => return ctx.forbidden(),
+        Err(e) => return ctx.error(&e),
+    };
+    let s = match crate::service::dossiers::state_of(&row) {
+        Ok(s) => s,
+        Err(e) => return ctx.error(&e),
+    };
+    let version = values
+        .get("version")
+        .and_then(|v| v.trim().parse::<i64>().ok());
+    let mut sent = Sent {
+        action: action.to_string(),
+        ..Default::default()
+    };
+    let (status, outcome) = match (version, fields_from(&ctx, action, &s, &values).await) {
+        (None, _) => {
+            sent.banner = Some(
+                ctx.t("Biểu mẫu thiếu phiên bản hồ sơ. Vui lòng tải lại trang.")
+                    .to_string(),
+            );
+            (StatusCode::UNPROCESSABLE_ENTITY, None)
+        }
+        (Some(_), Err(errors)) => {
+            sent.errors = errors;
+            (StatusCode::UNPROCESSABLE_ENTITY, None)
+        }
+        (Some(version), Ok(mut fields)) => {
+            fields["version"] = json!(version);
+            (
+                StatusCode::OK,
+                Some(run_action(&ctx.state, &caller, &row.code, action, fields).await),
+            )
+        }
+    };
+    let status = match outcome {
+        None => status,
+        Some(Ok(())) => {
+            return Redirect::to(&format!("/ho-so/{}?ok={action}", row.code)).into_response();
+        }
+        Some(Err(e)) => match e {
+            AppError::Forbidden => return ctx.forbidden(),
+            AppError::NotFound(_) => return ctx.error(&e),
+            e if e.status().is_server_error() => return ctx.error(&e),
+            e if e.code() == "stale_dossier" => {
+                sent.banner = Some(
+                    ctx.t("Hồ sơ vừa được người khác cập nhật, vui lòng tải lại trang và kiểm tra trước khi thực hiện lại.")
+                        .to_string(),
+                );
+                StatusCode::CONFLICT
+            }
+            e => match field_of(e.code()) {
+                Some(f) => {
+                    sent.errors.insert(f, e.message_vi());
+                    StatusCode::UNPROCESSABLE_ENTITY
+                }
+                None => {
+                    sent.form_error = Some(e.message_vi());
+                    if e.status() == StatusCode::CONFLICT {
+                        StatusCode::CONFLICT
+                    } else {
+                        StatusCode::UNPROCESSABLE_ENTITY
+                    }
+                }
+            },
+        },
+    };
+    sent.values = values;
+    sent.values.remove("csrf");
+    // The page as the dossier is now, with the form as it was typed.
+    let row = match load(&ctx, &caller, &code).await {
+        Ok(r) => r,
+        Err(e) => return ctx.error(&e),
+    };
+    let offered = sent.action.clone();
+    let form_error = sent.form_error.clone();
+    match build(&ctx, &caller, &row, Some(sent), None).await {
+        Ok(mut t) => {
+            // The action may no longer be offered (someone acted first): say it in the banner.
+            if !t.actions.iter().any(|a| a.name == offered) && t.banner.is_none() {
+                t.banner = Some(form_error.unwrap_or_else(|| {
+                    ctx.t("Thao tác này không còn thực hiện được với hồ sơ ở trạng thái hiện tại.")
+                        .to_string()
+                }));
+            }
+            ctx.render_status(status, t)
+        }
+        Err(e) => ctx.error(&e),
+    }
+}
