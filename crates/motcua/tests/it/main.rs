@@ -19,4 +19,5 @@ mod health;
 mod notices;
 mod processes;
 mod stats;
+mod ui_portal;
 mod units;

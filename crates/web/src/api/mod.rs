@@ -3,7 +3,7 @@
 mod agencies;
 mod calendar;
 mod documents;
-mod dossiers;
+pub(crate) mod dossiers;
 mod forms;
 mod outbox;
 mod procedures;
