@@ -108,7 +108,8 @@ impl Status {
         }
     }
 
-    /// No command is accepted any more.
+    /// Closed: no command is accepted any more, except the owner's one rating of a returned
+    /// dossier (which leaves the status as it is).
     pub fn is_terminal(self) -> bool {
         matches!(
             self,
