@@ -257,6 +257,30 @@ async fn procedures_are_found_without_diacritics_and_shown_in_plain_vietnamese()
     let (s, html) = get(&b, app, "/thu-tuc/9.999999").await;
     assert_eq!(s, StatusCode::NOT_FOUND);
     assert!(html.contains("Không tìm thấy"));
+
+    // In English: the portal's own texts are translated.
+    let (_, html) = get(&b, app, "/thu-tuc").await;
+    let csrf = csrf_from(&html);
+    let res = b
+        .post(app.url("/ngon-ngu"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("lang", "en"),
+            ("next", "/thu-tuc"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let (_, html) = get(&b, app, "/thu-tuc/1.001193").await;
+    assert!(
+        html.contains("What to bring") && html.contains("Time limit"),
+        "{html}"
+    );
+    assert!(
+        html.contains("Thủ tục đăng ký khai sinh"),
+        "data stays as written"
+    );
 }
 
 #[tokio::test]
