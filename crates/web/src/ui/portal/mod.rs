@@ -3,9 +3,10 @@
 //! the citizen's own dossiers, the public look-up by code (the receipt's QR code points at it)
 //! and the citizen's rating of a returned dossier.
 //!
-//! - [`catalogue`]: `/thu-tuc`, `/thu-tuc/{ma}`;
-//! - [`submit`]: `/thu-tuc/{ma}/nop`;
-//! - [`lookup`]: `/tra-cuu`, `/tra-cuu/{ma}`, the rating, `/cong-dan/ho-so`.
+//! - `catalogue`: `/thu-tuc`, `/thu-tuc/{ma}`;
+//! - `submit`: `/thu-tuc/{ma}/nop`;
+//! - `lookup`: `/tra-cuu`, `/tra-cuu/{ma}`, the rating (`/tra-cuu/{ma}/danh-gia`),
+//!   `/cong-dan/ho-so`.
 
 mod catalogue;
 mod lookup;
