@@ -193,8 +193,7 @@ pub struct Component {
 /// stated quantity of zero is a note, not a paper; a row of a case ("Trường hợp …") or with a
 /// condition ("nếu …", "trong trường hợp …") is needed only sometimes.
 pub(crate) fn is_required(c: &ComponentSpec) -> bool {
-    let stated = c.originals.is_some() || c.copies.is_some();
-    if stated && c.originals.unwrap_or(0) + c.copies.unwrap_or(0) == 0 {
+    if !is_paper(c) {
         return false;
     }
     let t = format!(
@@ -204,24 +203,42 @@ pub(crate) fn is_required(c: &ComponentSpec) -> bool {
     c.case.is_none() && !t.contains(" truong hop ") && !t.contains(" neu ")
 }
 
+/// A component's name without the list marks the crawl keeps ("- ", "+ ").
+pub(crate) fn component_label(c: &ComponentSpec) -> String {
+    c.name
+        .trim()
+        .trim_start_matches(['-', '+', '*', ' '])
+        .trim()
+        .to_string()
+}
+
+/// A paper to bring: a row stating a quantity of zero is a note of the catalogue.
+pub(crate) fn is_paper(c: &ComponentSpec) -> bool {
+    let stated = c.originals.is_some() || c.copies.is_some();
+    !stated || c.originals.unwrap_or(0) + c.copies.unwrap_or(0) > 0
+}
+
+/// "1 bản chính, 2 bản sao" (nothing for a zero).
+pub(crate) fn quantity(c: &ComponentSpec) -> String {
+    let mut q = Vec::new();
+    if let Some(n) = c.originals.filter(|n| *n > 0) {
+        q.push(format!("{n} bản chính"));
+    }
+    if let Some(n) = c.copies.filter(|n| *n > 0) {
+        q.push(format!("{n} bản sao"));
+    }
+    q.join(", ")
+}
+
 pub(crate) fn components(p: &Procedure) -> Vec<Component> {
     p.components
         .iter()
-        .map(|c| {
-            let mut q = Vec::new();
-            if let Some(n) = c.originals {
-                q.push(format!("{n} bản chính"));
-            }
-            if let Some(n) = c.copies {
-                q.push(format!("{n} bản sao"));
-            }
-            Component {
-                name: c.name.clone(),
-                quantity: q.join(", "),
-                required: is_required(c),
-                case: c.case.clone(),
-                templates: c.templates.clone(),
-            }
+        .map(|c| Component {
+            name: component_label(c),
+            quantity: quantity(c),
+            required: is_required(c),
+            case: c.case.clone(),
+            templates: c.templates.clone(),
         })
         .collect()
 }

@@ -15,7 +15,7 @@ use motcua_domain::auth::Role;
 use motcua_domain::dossier::{Actor, Applicant, ApplicantField, MAX_COMPONENT_CHARS};
 use motcua_store::{Agency, Created};
 
-use super::catalogue::{is_required, online_allowed};
+use super::catalogue::{component_label, is_paper, is_required, online_allowed, quantity};
 use crate::error::AppError;
 use crate::service::documents::{self as docs, DocumentView, ReuseInput};
 use crate::service::dossiers::{self, ApplicantInput, CreateDossier};
@@ -140,22 +140,17 @@ fn component_fields(
     reused: &HashMap<usize, Vec<String>>,
     errors: &HashMap<usize, String>,
 ) -> Vec<ComponentField> {
+    // Rows of the catalogue that are notes (a quantity of zero) are not asked for.
     s.spec
         .iter()
         .enumerate()
+        .filter(|(_, c)| is_paper(c))
         .map(|(i, c)| {
             let chosen = reused.get(&i);
-            let mut q = Vec::new();
-            if let Some(n) = c.originals {
-                q.push(format!("{n} bản chính"));
-            }
-            if let Some(n) = c.copies {
-                q.push(format!("{n} bản sao"));
-            }
             ComponentField {
                 index: i,
-                name: c.name.clone(),
-                quantity: q.join(", "),
+                name: component_label(c),
+                quantity: quantity(c),
                 required: is_required(c),
                 held: s
                     .held
@@ -173,8 +168,11 @@ fn component_fields(
 }
 
 /// The component's name as a document is attached to it (the domain's length limit).
-fn component_name(name: &str) -> String {
-    name.trim().chars().take(MAX_COMPONENT_CHARS).collect()
+fn component_name(c: &motcua_domain::catalogue::ComponentSpec) -> String {
+    component_label(c)
+        .chars()
+        .take(MAX_COMPONENT_CHARS)
+        .collect()
 }
 
 pub async fn form(ctx: Ctx, Path(code): Path<String>) -> Response {
@@ -361,7 +359,7 @@ pub async fn submit(ctx: Ctx, Path(code): Path<String>, mp: Multipart) -> Respon
     let mut comp_errors: HashMap<usize, String> = HashMap::new();
     let mut uploads: Vec<(usize, Bytes)> = Vec::new();
     let mut reuses: Vec<(usize, String)> = Vec::new();
-    for (i, c) in s.spec.iter().enumerate() {
+    for (i, c) in s.spec.iter().enumerate().filter(|(_, c)| is_paper(c)) {
         let mut given = false;
         let mut shas: HashSet<String> = HashSet::new();
         if sent.too_large.contains(&i) {
@@ -493,7 +491,7 @@ pub async fn submit(ctx: Ctx, Path(code): Path<String>, mp: Multipart) -> Respon
                 &row,
                 row.seq,
                 actor,
-                &component_name(&s.spec[i].name),
+                &component_name(&s.spec[i]),
                 bytes,
                 limit,
             )
@@ -509,7 +507,7 @@ pub async fn submit(ctx: Ctx, Path(code): Path<String>, mp: Multipart) -> Respon
                 Err(err) => return ctx.error(&err.into()),
             };
             let input = ReuseInput {
-                component: component_name(&s.spec[i].name),
+                component: component_name(&s.spec[i]),
                 sha256,
                 version: row.seq,
             };
