@@ -26,7 +26,7 @@ fn clock() -> WorkClock<'static> {
 }
 
 const AGENCIES: [&str; 3] = ["000.00.06.H56", "000.00.12.H56", "000.00.20.H56"];
-const KINDS: u8 = 20;
+const KINDS: u8 = 21;
 /// Refuse, stop, withdraw.
 const CLOSING: [u8; 3] = [5, 11, 18];
 
@@ -370,6 +370,13 @@ fn action(kind: u8, state: &DossierState, s: &Seed, at: DateTime<Utc>) -> (Actor
                 reason: (f.is_multiple_of(2)).then(|| "Không còn nhu cầu".to_owned()),
             },
         ),
+        20 => (
+            citizen,
+            A::Rate {
+                level: RatingLevel::ALL[usize::from(f % 3)],
+                comment: (f.is_multiple_of(2)).then(|| text("Cán bộ nhiệt tình")),
+            },
+        ),
         _ => {
             let source = match f % 3 {
                 0 => DocumentSource::Scanned,
@@ -470,9 +477,14 @@ fn drive(seeds: &[Seed]) -> Result<Trace, TestCaseError> {
                 prop_assert!(!msg.is_empty() && !msg.contains('{'), "{}", msg);
             }
             Ok(envelopes) => {
-                // (c) nothing is accepted after a terminal status.
+                // (c) nothing is accepted after a terminal status but the owner's one rating
+                // of a returned dossier, which leaves the status.
+                let rating = matches!(cmd.action, DossierAction::Rate { .. })
+                    && before.status == Status::Returned
+                    && before.rating.is_none()
+                    && before.owner == Some(cmd.actor.user);
                 prop_assert!(
-                    !was_terminal,
+                    !was_terminal || rating,
                     "accepted {:?} in {:?}",
                     cmd.action,
                     before.status
@@ -600,7 +612,8 @@ mod dossier_properties {
             prop_assert_eq!(back, trace.state);
         }
 
-        /// (c) Once terminal, every command of every kind, by anyone, is refused.
+        /// (c) Once terminal, every command of every kind, by anyone, is refused — except the
+        /// owner's one rating of a returned dossier.
         #[test]
         fn terminal_states_refuse_everything(seeds in seeds(), probe in seed()) {
             let trace = drive(&seeds)?;
@@ -610,7 +623,12 @@ mod dossier_properties {
                         let s = Seed { plausible: false, kind, natural_role, ..probe.clone() };
                         let cmd = command(&trace.state, &s);
                         let refused = execute(&trace.state, &cmd);
-                        prop_assert!(refused.is_err(), "{:?} accepted", cmd.action);
+                        let first_rating = matches!(cmd.action, DossierAction::Rate { .. })
+                            && trace.state.status == Status::Returned
+                            && trace.state.rating.is_none()
+                            && trace.state.owner == Some(cmd.actor.user)
+                            && cmd.actor.role == Role::Citizen;
+                        prop_assert!(refused.is_err() || first_rating, "{:?} accepted", cmd.action);
                     }
                 }
             }

@@ -117,6 +117,8 @@ pub trait Store: Send + Sync + 'static {
     async fn apply_procedure(&self, code: &str, agency: Uuid, workflow: &str) -> DbResult<()>;
     async fn agency_procedures(&self, agency: Uuid) -> DbResult<Vec<AppliedProcedure>>;
     async fn applied_workflow(&self, code: &str, agency: Uuid) -> DbResult<String>;
+    /// The agencies that apply a procedure (take its dossiers), by code, at most `limit`.
+    async fn agencies_applying(&self, code: &str, limit: i64) -> DbResult<Vec<Agency>>;
 
     // Dossiers (event-sourced).
     /// Creates a dossier in one transaction: takes the next sequence number of `(agency_code,
@@ -156,6 +158,14 @@ pub trait Store: Send + Sync + 'static {
         intake_agencies: &[Uuid],
         statuses: &[String],
         limit: i64,
+    ) -> DbResult<Page<DossierRow>>;
+    /// The dossiers a citizen account lodged online (its first event is theirs, as a citizen),
+    /// newest first: the citizen's "my dossiers".
+    async fn dossiers_lodged_by(
+        &self,
+        user: Uuid,
+        limit: i64,
+        offset: i64,
     ) -> DbResult<Page<DossierRow>>;
     /// The ids of every dossier (for the audit).
     async fn dossier_ids(&self) -> DbResult<Vec<Uuid>>;

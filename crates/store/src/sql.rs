@@ -862,6 +862,18 @@ impl Store for SqlStore {
         Ok(w)
     }
 
+    async fn agencies_applying(&self, code: &str, limit: i64) -> DbResult<Vec<Agency>> {
+        let rows: Vec<AgencyRecord> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {AGENCY_COLUMNS} FROM agencies WHERE id IN \
+             (SELECT agency_id FROM procedure_agencies WHERE code = $1) ORDER BY code LIMIT $2"
+        )))
+        .bind(code)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter().map(AgencyRecord::into_agency).collect()
+    }
+
     async fn create_dossier(
         &self,
         agency_code: &str,
@@ -1083,6 +1095,32 @@ impl Store for SqlStore {
         qb.push(" ORDER BY appointment, code LIMIT ")
             .push_bind(limit);
         let items = qb.build_query_as().fetch_all(&self.pool).await?;
+        Ok(Page { items, total })
+    }
+
+    async fn dossiers_lodged_by(
+        &self,
+        user: Uuid,
+        limit: i64,
+        offset: i64,
+    ) -> DbResult<Page<DossierRow>> {
+        const LODGED: &str = "SELECT dossier_id FROM dossier_events WHERE seq = 1 \
+             AND actor_id = $1 AND actor_role = 'citizen'";
+        let (total,): (i64,) = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT COUNT(*) FROM dossiers WHERE id IN ({LODGED})"
+        )))
+        .bind(user)
+        .fetch_one(&self.pool)
+        .await?;
+        let items = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {DOSSIER_COLUMNS} FROM dossiers WHERE id IN ({LODGED}) \
+             ORDER BY submitted_at DESC, code DESC LIMIT $2 OFFSET $3"
+        )))
+        .bind(user)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(&self.pool)
+        .await?;
         Ok(Page { items, total })
     }
 

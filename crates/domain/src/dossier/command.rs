@@ -95,6 +95,51 @@ impl ReturnChannel {
     }
 }
 
+/// How satisfied the applicant is with a dossier's handling (đánh giá mức độ hài lòng), as the
+/// national portal asks it: three levels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RatingLevel {
+    /// Hài lòng.
+    Satisfied,
+    /// Bình thường.
+    Neutral,
+    /// Không hài lòng.
+    Dissatisfied,
+}
+
+impl RatingLevel {
+    pub const ALL: [RatingLevel; 3] = [
+        RatingLevel::Satisfied,
+        RatingLevel::Neutral,
+        RatingLevel::Dissatisfied,
+    ];
+
+    /// Stable snake_case key (same as the serde name).
+    pub fn key(self) -> &'static str {
+        match self {
+            RatingLevel::Satisfied => "satisfied",
+            RatingLevel::Neutral => "neutral",
+            RatingLevel::Dissatisfied => "dissatisfied",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<RatingLevel> {
+        RatingLevel::ALL.into_iter().find(|l| l.key() == s)
+    }
+
+    pub fn label_vi(self) -> &'static str {
+        match self {
+            RatingLevel::Satisfied => "Hài lòng",
+            RatingLevel::Neutral => "Bình thường",
+            RatingLevel::Dissatisfied => "Không hài lòng",
+        }
+    }
+}
+
+/// Longest rating comment, in characters.
+pub const MAX_RATING_COMMENT_CHARS: usize = 1000;
+
 /// What is lodged: the dossier's identity.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Submission {
@@ -214,6 +259,12 @@ pub enum DossierAction {
         size: u64,
         source: DocumentSource,
     },
+    /// The applicant rates the handling once the result is returned (đánh giá mức độ hài
+    /// lòng): the citizen who lodged it online, once.
+    Rate {
+        level: RatingLevel,
+        comment: Option<String>,
+    },
 }
 
 impl DossierAction {
@@ -240,6 +291,7 @@ impl DossierAction {
             Self::ReturnResult { .. } => "return_result",
             Self::Withdraw { .. } => "withdraw",
             Self::AttachDocument { .. } => "attach_document",
+            Self::Rate { .. } => "rate",
         }
     }
 
@@ -272,6 +324,7 @@ impl DossierAction {
                 ..
             } => "sử dụng lại giấy tờ đã số hóa",
             Self::AttachDocument { .. } => "đính kèm thành phần hồ sơ",
+            Self::Rate { .. } => "đánh giá mức độ hài lòng",
         }
     }
 }

@@ -15,8 +15,8 @@ use crate::auth::Role;
 use crate::catalogue::model::Channel;
 
 use super::command::{
-    Actor, Command, DossierAction, PaymentMethod, ProcedureRef, ResultForm, ReturnChannel,
-    Submission,
+    Actor, Command, DossierAction, MAX_RATING_COMMENT_CHARS, PaymentMethod, ProcedureRef,
+    ResultForm, ReturnChannel, Submission,
 };
 use super::document::{DocumentSource, MAX_COMPONENT_CHARS, is_sha256_hex};
 use super::error::DossierError;
@@ -57,6 +57,7 @@ pub fn allowed_statuses(action: &DossierAction) -> &'static [Status] {
             S::Done,
         ],
         A::ReturnResult { .. } => &[S::Done],
+        A::Rate { .. } => &[S::Returned],
         A::Withdraw { .. } | A::AttachDocument { .. } => &[
             S::Submitted,
             S::AwaitingIntakeSupplement,
@@ -93,6 +94,7 @@ pub fn allowed_roles(action: &DossierAction) -> &'static [Role] {
         | A::RecordResult { .. } => STAFF,
         A::Transfer { .. } | A::Stop { .. } => HANDLERS,
         A::Approve { .. } | A::Reject { .. } => LEADER,
+        A::Rate { .. } => &[Role::Citizen],
     }
 }
 
@@ -373,6 +375,24 @@ pub fn decide(state: &DossierState, command: &Command) -> Result<Vec<Event>, Dos
                 source,
             },
         )?,
+        A::Rate { level, comment } => {
+            if state.rating.is_some() {
+                return Err(DossierError::AlreadyRated);
+            }
+            let comment = clean_opt(comment.as_deref());
+            if comment
+                .as_ref()
+                .is_some_and(|c| c.chars().count() > MAX_RATING_COMMENT_CHARS)
+            {
+                return Err(DossierError::RatingCommentTooLong {
+                    max: MAX_RATING_COMMENT_CHARS,
+                });
+            }
+            Event::Rated {
+                level: *level,
+                comment,
+            }
+        }
     };
     Ok(vec![event])
 }
@@ -402,6 +422,11 @@ fn precheck(
     if !allowed_statuses(action).contains(&state.status) {
         if matches!(action, DossierAction::ReturnResult { .. }) && state.status.is_in_progress() {
             return Err(DossierError::ResultNotRecorded);
+        }
+        if matches!(action, DossierAction::Rate { .. }) {
+            return Err(DossierError::RateBeforeReturn {
+                status: state.status,
+            });
         }
         return Err(DossierError::NotAllowedInState {
             status: state.status,
@@ -674,6 +699,10 @@ pub fn originating_command(envelope: &EventEnvelope) -> Command {
             media_type: *media_type,
             size: *size,
             source: source.clone(),
+        },
+        Event::Rated { level, comment } => A::Rate {
+            level: *level,
+            comment: comment.clone(),
         },
     };
     Command {

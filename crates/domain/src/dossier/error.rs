@@ -106,6 +106,12 @@ pub enum DossierError {
     ReuseFromSameDossier,
     #[error("the document is already attached to component {component:?}")]
     DocumentAlreadyAttached { component: String },
+    #[error("the dossier can be rated only after its result is returned (now {status:?})")]
+    RateBeforeReturn { status: Status },
+    #[error("the dossier has already been rated")]
+    AlreadyRated,
+    #[error("the rating comment is longer than {max} characters")]
+    RatingCommentTooLong { max: usize },
     #[error("invalid applicant: {0}")]
     Applicant(#[from] ApplicantError),
     #[error("invalid dossier code: {0}")]
@@ -162,6 +168,9 @@ impl DossierError {
             Self::DocumentSourceNotAllowed { .. } => "document_source_not_allowed",
             Self::ReuseFromSameDossier => "reuse_from_same_dossier",
             Self::DocumentAlreadyAttached { .. } => "document_already_attached",
+            Self::RateBeforeReturn { .. } => "rate_before_return",
+            Self::AlreadyRated => "already_rated",
+            Self::RatingCommentTooLong { .. } => "rating_comment_too_long",
             Self::Applicant(e) => e.code(),
             Self::Code(e) => e.code(),
             Self::SequenceExhausted => "sequence_exhausted",
@@ -293,6 +302,16 @@ impl DossierError {
             }
             Self::DocumentAlreadyAttached { component } => {
                 format!("Tệp này đã được đính kèm vào thành phần «{component}» của hồ sơ.")
+            }
+            Self::RateBeforeReturn { status } => format!(
+                "Chỉ đánh giá được sau khi đã nhận kết quả; hồ sơ đang ở trạng thái «{}».",
+                status.label_vi()
+            ),
+            Self::AlreadyRated => {
+                "Hồ sơ này đã được đánh giá; mỗi hồ sơ chỉ đánh giá một lần.".to_owned()
+            }
+            Self::RatingCommentTooLong { max } => {
+                format!("Ý kiến góp ý dài quá {max} ký tự.")
             }
             Self::Applicant(e) => e.message_vi(),
             Self::Code(e) => e.message_vi(),

@@ -13,7 +13,7 @@ use crate::catalogue::model::Channel;
 
 use super::applicant::Applicant;
 use super::code::DossierCode;
-use super::command::{Actor, PaymentMethod, ProcedureRef, ResultForm, ReturnChannel};
+use super::command::{Actor, PaymentMethod, ProcedureRef, RatingLevel, ResultForm, ReturnChannel};
 use super::document::{DocumentSource, MediaType};
 
 /// What is stored: one event, numbered within its dossier (1, 2, …), with its instant and actor.
@@ -118,11 +118,16 @@ pub enum Event {
         size: u64,
         source: DocumentSource,
     },
+    /// The applicant rated the handling (after the return; once).
+    Rated {
+        level: RatingLevel,
+        comment: Option<String>,
+    },
 }
 
 impl Event {
     /// Every kind name, in lifecycle order.
-    pub const KINDS: [&'static str; 20] = [
+    pub const KINDS: [&'static str; 21] = [
         "submitted",
         "received",
         "intake_supplement_requested",
@@ -143,6 +148,7 @@ impl Event {
         "result_returned",
         "withdrawn",
         "document_attached",
+        "rated",
     ];
 
     /// The stable kind name (the serde tag).
@@ -168,6 +174,7 @@ impl Event {
             Self::ResultReturned { .. } => "result_returned",
             Self::Withdrawn { .. } => "withdrawn",
             Self::DocumentAttached { .. } => "document_attached",
+            Self::Rated { .. } => "rated",
         }
     }
 
@@ -206,6 +213,7 @@ impl Event {
                 ..
             } => "Sử dụng lại dữ liệu đã số hóa",
             Self::DocumentAttached { .. } => "Số hóa thành phần hồ sơ",
+            Self::Rated { .. } => "Đánh giá mức độ hài lòng",
         }
     }
 }

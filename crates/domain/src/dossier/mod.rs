@@ -35,13 +35,15 @@
 //! | `awaiting_supplement` (Tạm dừng, chờ bổ sung hồ sơ) | provide_supplement → processing; stop → **stopped**; collect_fee; attach_document; withdraw → **withdrawn** |
 //! | `approved` (Đã phê duyệt), `rejected` (Không đủ điều kiện giải quyết) | record_result → done; assign_step, complete_step; apologize; collect_fee; attach_document; withdraw → **withdrawn** |
 //! | `done` (Đã xử lý xong) | return_result → **returned**; assign_step, complete_step; collect_fee; attach_document; withdraw → **withdrawn** |
-//! | **refused** (Từ chối tiếp nhận), **stopped** (Dừng giải quyết), **returned** (Đã trả kết quả), **withdrawn** (Đã rút hồ sơ) | nothing: terminal |
+//! | **returned** (Đã trả kết quả) | rate (once; the status stays) |
+//! | **refused** (Từ chối tiếp nhận), **stopped** (Dừng giải quyết), **withdrawn** (Đã rút hồ sơ) | nothing: terminal |
 //!
 //! Actions without an arrow keep the status. Roles: submit online — citizen; submit at the
 //! counter or by post, receive_direct, receive, request_intake_supplement, refuse, forward,
 //! return_result — receiving officer; provide_supplement, collect_fee (citizens: online
 //! payment only), withdraw, attach_document — the citizen who lodged online, or a receiving
 //! officer;
+//! rate — the citizen who lodged online, once, after the return;
 //! assign_step, complete_step, request_supplement, apologize, record_result — receiving
 //! officer, specialist or leader (a step is completed or reassigned by its assignee or a
 //! leader); transfer, stop — specialist or leader; approve, reject — leader.
@@ -98,8 +100,8 @@ pub use applicant::{
 };
 pub use code::{DossierCode, DossierCodeError, MAX_DAILY_SEQUENCE};
 pub use command::{
-    Actor, Command, DossierAction, PaymentMethod, ProcedureRef, ResultForm, ReturnChannel,
-    Submission,
+    Actor, Command, DossierAction, MAX_RATING_COMMENT_CHARS, PaymentMethod, ProcedureRef,
+    RatingLevel, ResultForm, ReturnChannel, Submission,
 };
 pub use decide::{
     allowed_roles, allowed_statuses, decide, execute, fold, originating_command, replay,
@@ -111,7 +113,7 @@ pub use error::DossierError;
 pub use event::{Event, EventEnvelope};
 pub use state::{
     ActiveStep, AgencyHop, ApologyRecord, Closure, Decision, DossierState, HopKind, Pause, Payment,
-    ResultRecord, Status, StepEnd, StepRecord, SupplementRequest, Verdict,
+    Rating, ResultRecord, Status, StepEnd, StepRecord, SupplementRequest, Verdict,
 };
 
 /// An instant as Vietnam local time (UTC+7, no DST); `None` past the end of chrono's range.

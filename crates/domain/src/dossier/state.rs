@@ -12,7 +12,7 @@ use crate::catalogue::model::Channel;
 
 use super::applicant::Applicant;
 use super::code::DossierCode;
-use super::command::{Actor, PaymentMethod, ProcedureRef, ResultForm, ReturnChannel};
+use super::command::{Actor, PaymentMethod, ProcedureRef, RatingLevel, ResultForm, ReturnChannel};
 use super::document::AttachedDocument;
 use super::event::{Event, EventEnvelope};
 
@@ -108,7 +108,8 @@ impl Status {
         }
     }
 
-    /// No command is accepted any more.
+    /// Closed: no command is accepted any more, except the owner's one rating of a returned
+    /// dossier (which leaves the status as it is).
     pub fn is_terminal(self) -> bool {
         matches!(
             self,
@@ -256,6 +257,15 @@ pub struct Payment {
     pub at: DateTime<Utc>,
 }
 
+/// The applicant's rating of the handling (đánh giá mức độ hài lòng).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rating {
+    pub level: RatingLevel,
+    pub comment: Option<String>,
+    pub at: DateTime<Utc>,
+    pub by: Actor,
+}
+
 /// How a dossier was closed without a result: refused, stopped or withdrawn.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Closure {
@@ -321,6 +331,10 @@ pub struct DossierState {
     /// in [`ResultRecord::form`]. Absent from states stored before documents existed.
     #[serde(default)]
     pub documents: Vec<AttachedDocument>,
+    /// The applicant's rating, once the result is returned. Absent from states stored before
+    /// ratings existed.
+    #[serde(default)]
+    pub rating: Option<Rating>,
 }
 
 impl DossierState {
@@ -616,6 +630,14 @@ impl DossierState {
                     reason: reason.clone(),
                 });
                 self.finish(at);
+            }
+            Event::Rated { level, comment } => {
+                self.rating = Some(Rating {
+                    level: *level,
+                    comment: comment.clone(),
+                    at,
+                    by: actor,
+                });
             }
         }
     }

@@ -7,7 +7,9 @@ use crate::agency::AgencyCode;
 use crate::calendar::Timeliness;
 use crate::catalogue::model::Channel;
 use crate::dossier::timeliness::{FinishClassification, IndexTimeliness};
-use crate::dossier::{DossierState, Event, EventEnvelope, PaymentMethod, vietnam_date};
+use crate::dossier::{
+    DossierState, Event, EventEnvelope, PaymentMethod, RatingLevel, vietnam_date,
+};
 
 use super::counters::CounterDelta;
 use super::metric::Metric;
@@ -130,6 +132,12 @@ fn event_deltas<F>(
             push.one(here, Metric::PaidOnline)
         }
         Event::ResultReturned { .. } => push.one(here, Metric::Returned),
+        Event::Rated { level, .. } => {
+            push.one(here, Metric::Rated);
+            if *level == RatingLevel::Dissatisfied {
+                push.one(here, Metric::Dissatisfied);
+            }
+        }
         Event::Withdrawn { .. } if prev.received_at.is_none() => {
             push.one(here, Metric::WithdrawnBeforeReceipt)
         }

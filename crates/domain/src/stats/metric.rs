@@ -73,11 +73,16 @@ pub enum Metric {
     /// Dossiers reusing digitised data (a component taken from the same person's earlier
     /// dossier), counted once, at the first re-used component.
     Reused,
+    /// Rated by the applicant after the return (đánh giá mức độ hài lòng), at the agency that
+    /// returned it.
+    Rated,
+    /// Rated "Không hài lòng": the dislikes of Decision 766 indicator 5.4.
+    Dissatisfied,
 }
 
 impl Metric {
     /// Every metric, in report order.
-    pub const ALL: [Metric; 29] = [
+    pub const ALL: [Metric; 31] = [
         Metric::Submitted,
         Metric::IntakeSupplementRequested,
         Metric::Refused,
@@ -107,6 +112,8 @@ impl Metric {
         Metric::Returned,
         Metric::Digitised,
         Metric::Reused,
+        Metric::Rated,
+        Metric::Dissatisfied,
     ];
 
     /// The stable key (same as the serde name), as stored.
@@ -141,6 +148,8 @@ impl Metric {
             Metric::Returned => "returned",
             Metric::Digitised => "digitised",
             Metric::Reused => "reused",
+            Metric::Rated => "rated",
+            Metric::Dissatisfied => "dissatisfied",
         }
     }
 
@@ -183,6 +192,8 @@ impl Metric {
             Metric::Returned => "Đã trả kết quả",
             Metric::Digitised => "Hồ sơ được số hóa",
             Metric::Reused => "Hồ sơ tái sử dụng dữ liệu số hóa",
+            Metric::Rated => "Hồ sơ được đánh giá mức độ hài lòng",
+            Metric::Dissatisfied => "Hồ sơ bị đánh giá không hài lòng",
         }
     }
 }

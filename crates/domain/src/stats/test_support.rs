@@ -72,6 +72,7 @@ pub(crate) fn actor_for(action: &DossierAction) -> Actor {
         } => citizen(),
         A::Transfer { .. } | A::Stop { .. } | A::RequestSupplement { .. } => specialist(),
         A::Approve { .. } | A::Reject { .. } => leader(),
+        A::Rate { .. } => citizen(),
         A::Apologize { .. } | A::RecordResult { .. } => specialist(),
         _ => officer(),
     }

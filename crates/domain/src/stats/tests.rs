@@ -11,7 +11,7 @@ use crate::catalogue::model::Channel;
 use crate::dossier::timeliness::{IndexTimeliness, effective_appointment};
 use crate::dossier::{
     DocumentSource, DossierAction as A, DossierCode, DossierState, MediaType, PaymentMethod,
-    ResultForm, ReturnChannel, Status,
+    RatingLevel, ResultForm, ReturnChannel, Status,
 };
 
 use super::test_support::{Driven, agency, classify, clock, submission, vn};
@@ -585,6 +585,11 @@ fn candidates(state: &DossierState, at: DateTime<Utc>, f: u8) -> Vec<A> {
             },
             fee(),
         ],
+        // The owner's rating (refused for counter and postal dossiers: they have none).
+        Status::Returned => vec![A::Rate {
+            level: RatingLevel::ALL[usize::from(f % 3)],
+            comment: None,
+        }],
         _ => vec![],
     };
     out.extend(apologize());
@@ -712,6 +717,9 @@ proptest! {
         prop_assert_eq!(withdrawals, i64::from(s.status == Status::Withdrawn));
         prop_assert_eq!(all.get(M::Digitised), i64::from(s.is_digitised()));
         prop_assert_eq!(all.get(M::Reused), i64::from(s.reuses_data()));
+        prop_assert_eq!(all.get(M::Rated), i64::from(s.rating.is_some()));
+        let dislike = s.rating.as_ref().is_some_and(|r| r.level == RatingLevel::Dissatisfied);
+        prop_assert_eq!(all.get(M::Dissatisfied), i64::from(dislike));
         let moves = s.hops.len() as i64 - 1;
         prop_assert!(all.moved_in() == all.moved_out() && all.moved_in() <= moves);
     }

@@ -20,6 +20,7 @@ mod stats;
 mod support;
 mod ui_admin;
 mod ui_counter;
+mod ui_portal;
 mod ui_stats;
 mod ui_workspace;
 mod units;

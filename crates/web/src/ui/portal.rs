@@ -1,9 +1,0 @@
-//! (to be built)
-
-use axum::Router;
-
-use crate::state::AppState;
-
-pub fn router() -> Router<AppState> {
-    Router::new()
-}

@@ -1,0 +1,367 @@
+//! `/thu-tuc`: search the catalogue as you type (htmx swaps the results; without JavaScript
+//! the form submits and the whole page comes back), and `/thu-tuc/{ma}`: one procedure in
+//! plain Vietnamese.
+
+use askama::Template;
+use axum::extract::{Path, Query};
+use axum::http::HeaderMap;
+use axum::response::Response;
+use motcua_domain::catalogue::{Channel, ComponentSpec, Procedure, TimeUnit};
+use motcua_store::ProcedureHit;
+use serde::Deserialize;
+
+use super::{levels_label, online_label};
+use crate::service::catalogue::{self as cat, SearchParams};
+use crate::ui::kit::{Ctx, Page, is_htmx, urlencode};
+
+const PER_PAGE: i64 = 20;
+
+#[derive(Debug, Default, Deserialize)]
+pub struct SearchQuery {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    level: String,
+    #[serde(default)]
+    page: Option<i64>,
+}
+
+/// One procedure of a result list, ready to show.
+pub struct Row {
+    pub code: String,
+    pub name: String,
+    pub field: String,
+    pub levels: String,
+    pub online: &'static str,
+    pub body: String,
+}
+
+impl From<&ProcedureHit> for Row {
+    fn from(h: &ProcedureHit) -> Row {
+        Row {
+            code: h.code.clone(),
+            name: h.name.clone(),
+            field: h.field.clone(),
+            levels: levels_label(&h.levels),
+            online: online_label(&h.online_level),
+            body: h.body.clone(),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "ui/portal/procedures.html")]
+struct SearchPage {
+    p: Page,
+    q: String,
+    level: String,
+    rows: Vec<Row>,
+    total: i64,
+    page: i64,
+    pages: i64,
+    prev: Option<String>,
+    next: Option<String>,
+    ignored: String,
+}
+
+#[derive(Template)]
+#[template(path = "ui/portal/procedure_results.html")]
+struct SearchResults {
+    p: Page,
+    q: String,
+    rows: Vec<Row>,
+    total: i64,
+    page: i64,
+    pages: i64,
+    prev: Option<String>,
+    next: Option<String>,
+    ignored: String,
+}
+
+const LEVELS: [&str; 4] = ["ministry", "province", "commune", "other_body"];
+
+pub async fn search(ctx: Ctx, headers: HeaderMap, Query(sq): Query<SearchQuery>) -> Response {
+    let q = sq.q.trim().to_string();
+    let level = if LEVELS.contains(&sq.level.as_str()) {
+        sq.level.clone()
+    } else {
+        String::new()
+    };
+    let page = sq.page.unwrap_or(1).clamp(1, 10_000);
+    let state = &ctx.state;
+    // A full procedure code goes straight to its procedure (as the API does).
+    let hit = if is_procedure_code(&q) {
+        match state.store.procedure(&q).await {
+            Ok(row) if row.status == "published" => Some(ProcedureHit {
+                code: row.code,
+                name: row.name,
+                field: row.field,
+                levels: row.levels,
+                online_level: row.online_level,
+                body: row.body,
+                status: row.status,
+                search_name: String::new(),
+                search_body: String::new(),
+            }),
+            _ => None,
+        }
+    } else {
+        None
+    };
+    let result = match hit {
+        Some(h) => cat::SearchResult {
+            items: vec![h],
+            total: 1,
+            ignored_words: vec![],
+        },
+        None => match cat::search(
+            state.store.as_ref(),
+            &state.search,
+            SearchParams {
+                q: (!q.is_empty()).then(|| q.clone()),
+                level: (!level.is_empty()).then(|| level.clone()),
+                limit: PER_PAGE,
+                offset: (page - 1) * PER_PAGE,
+                ..SearchParams::default()
+            },
+        )
+        .await
+        {
+            Ok(r) => r,
+            Err(e) => return ctx.error(&e),
+        },
+    };
+    let pages = ((result.total + PER_PAGE - 1) / PER_PAGE).max(1);
+    let link = |n: i64| {
+        format!(
+            "/thu-tuc?q={}&level={}&page={n}",
+            urlencode(&q),
+            urlencode(&level)
+        )
+    };
+    let prev = (page > 1).then(|| link(page - 1));
+    let next = (page < pages).then(|| link(page + 1));
+    let rows: Vec<Row> = result.items.iter().map(Row::from).collect();
+    let ignored = result.ignored_words.join(", ");
+    if is_htmx(&headers) {
+        return ctx.render(SearchResults {
+            p: ctx.page(),
+            q,
+            rows,
+            total: result.total,
+            page,
+            pages,
+            prev,
+            next,
+            ignored,
+        });
+    }
+    ctx.render(SearchPage {
+        p: ctx.page(),
+        q,
+        level,
+        rows,
+        total: result.total,
+        page,
+        pages,
+        prev,
+        next,
+        ignored,
+    })
+}
+
+/// A procedure code of the national database: `1.001193`.
+pub(crate) fn is_procedure_code(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 8
+        && b[1] == b'.'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 1 || c.is_ascii_digit())
+}
+
+/// A component as the page shows it.
+pub struct Component {
+    pub name: String,
+    pub quantity: String,
+    pub required: bool,
+    pub case: Option<String>,
+    pub templates: Vec<String>,
+}
+
+/// Whether a component must be given. The catalogue has no such flag; read from its row: a
+/// stated quantity of zero is a note, not a paper; a row of a case ("Trường hợp …") or with a
+/// condition ("nếu …", "trong trường hợp …") is needed only sometimes.
+pub(crate) fn is_required(c: &ComponentSpec) -> bool {
+    if !is_paper(c) {
+        return false;
+    }
+    let t = format!(
+        " {} ",
+        motcua_domain::text::fold_ascii(&format!("{} {}", c.name, c.text))
+    );
+    c.case.is_none() && !t.contains(" truong hop ") && !t.contains(" neu ")
+}
+
+/// A component's name without the list marks the crawl keeps ("- ", "+ ").
+pub(crate) fn component_label(c: &ComponentSpec) -> String {
+    c.name
+        .trim()
+        .trim_start_matches(['-', '+', '*', ' '])
+        .trim()
+        .to_string()
+}
+
+/// A paper to bring: a row stating a quantity of zero is a note of the catalogue.
+pub(crate) fn is_paper(c: &ComponentSpec) -> bool {
+    let stated = c.originals.is_some() || c.copies.is_some();
+    !stated || c.originals.unwrap_or(0) + c.copies.unwrap_or(0) > 0
+}
+
+/// "1 bản chính, 2 bản sao" (nothing for a zero).
+pub(crate) fn quantity(c: &ComponentSpec) -> String {
+    let mut q = Vec::new();
+    if let Some(n) = c.originals.filter(|n| *n > 0) {
+        q.push(format!("{n} bản chính"));
+    }
+    if let Some(n) = c.copies.filter(|n| *n > 0) {
+        q.push(format!("{n} bản sao"));
+    }
+    q.join(", ")
+}
+
+pub(crate) fn components(p: &Procedure) -> Vec<Component> {
+    p.components
+        .iter()
+        .map(|c| Component {
+            name: component_label(c),
+            quantity: quantity(c),
+            required: is_required(c),
+            case: c.case.clone(),
+            templates: c.templates.clone(),
+        })
+        .collect()
+}
+
+/// One channel row: how to submit, the time limit and the fee.
+pub struct ChannelRow {
+    pub channel: &'static str,
+    pub time: String,
+    pub fee: String,
+    pub description: String,
+}
+
+fn time_text(c: &motcua_domain::catalogue::ChannelSpec) -> String {
+    match &c.time {
+        Some(t) if t.unit == TimeUnit::InTheDay => "Trong ngày".into(),
+        Some(t) => {
+            let unit = match t.unit {
+                TimeUnit::WorkingDays => "ngày làm việc",
+                TimeUnit::Days => "ngày",
+                TimeUnit::WorkingHours => "giờ làm việc",
+                TimeUnit::Hours => "giờ",
+                TimeUnit::Weeks => "tuần",
+                TimeUnit::Months => "tháng",
+                TimeUnit::Years => "năm",
+                TimeUnit::InTheDay => "",
+            };
+            let n = |x: f64| {
+                if x.fract() == 0.0 {
+                    format!("{}", x as i64)
+                } else {
+                    format!("{x}").replace('.', ",")
+                }
+            };
+            match t.min_amount {
+                Some(m) => format!("Từ {} đến {} {unit}", n(m), n(t.amount)),
+                None => format!("{} {unit}", n(t.amount)),
+            }
+        }
+        None if c.time_text.trim().is_empty() => "Không có thông tin".into(),
+        None => c.time_text.clone(),
+    }
+}
+
+fn fee_text(c: &motcua_domain::catalogue::ChannelSpec) -> String {
+    match &c.fee {
+        Some(f) if f.free => "Miễn phí".into(),
+        Some(f) if f.total_vnd() > 0 && !c.fee_text.is_empty() => c.fee_text.clone(),
+        Some(f) if f.total_vnd() > 0 => {
+            format!("{} đồng", motcua_docs::vi::integer(f.total_vnd()))
+        }
+        _ if c.fee_text.trim().is_empty() => "Không có thông tin".into(),
+        _ => c.fee_text.clone(),
+    }
+}
+
+/// Online submission is offered: the procedure lists an online channel or an online level.
+pub(crate) fn online_allowed(p: &Procedure) -> bool {
+    p.channels.iter().any(|c| c.channel == Channel::Online)
+        || !matches!(p.online_level, motcua_domain::catalogue::OnlineLevel::None)
+}
+
+#[derive(Template)]
+#[template(path = "ui/portal/procedure.html")]
+struct ProcedurePage {
+    p: Page,
+    pr: Procedure,
+    levels: String,
+    online: &'static str,
+    online_allowed: bool,
+    components: Vec<Component>,
+    channels: Vec<ChannelRow>,
+    agencies: Vec<motcua_store::Agency>,
+    body: String,
+}
+
+pub async fn procedure(ctx: Ctx, Path(code): Path<String>) -> Response {
+    let state = &ctx.state;
+    let in_force = match state
+        .lookups
+        .in_force(state.store.as_ref(), code.trim(), crate::vn_today())
+        .await
+    {
+        Ok(p) if p.status == "published" => p,
+        Ok(_) => {
+            return ctx.error(&crate::error::AppError::NotFound("thủ tục hành chính"));
+        }
+        Err(e) => return ctx.error(&e),
+    };
+    let pr = in_force.procedure.clone();
+    let agencies = match state.store.agencies_applying(&pr.code, 50).await {
+        Ok(a) => a,
+        Err(e) => return ctx.error(&e.into()),
+    };
+    let channels = pr
+        .channels
+        .iter()
+        .map(|c| ChannelRow {
+            channel: c.channel.label_vi(),
+            time: time_text(c),
+            fee: fee_text(c),
+            description: c.description.clone(),
+        })
+        .collect();
+    let levels = pr
+        .levels
+        .iter()
+        .map(|l| l.label_vi().to_string())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let online = online_label(match pr.online_level {
+        motcua_domain::catalogue::OnlineLevel::FullProcess => "full_process",
+        motcua_domain::catalogue::OnlineLevel::Partial => "partial",
+        _ => "none",
+    });
+    ctx.render(ProcedurePage {
+        p: ctx.page(),
+        levels,
+        online,
+        online_allowed: online_allowed(&pr),
+        components: components(&pr),
+        channels,
+        agencies,
+        body: cat::issuing_body(&pr),
+        pr,
+    })
+}

@@ -1,0 +1,388 @@
+//! The public look-up (`/tra-cuu`, `/tra-cuu/{ma}`: what the receipt's QR code opens; no
+//! personal data), the citizen's rating of a returned dossier on that page, and the citizen's
+//! own dossiers (`/cong-dan/ho-so`).
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::{Form, Json};
+use chrono::Utc;
+use motcua_domain::auth::Role;
+use motcua_domain::dossier::{
+    Actor, Command, DossierAction, DossierState, RatingLevel, Status, decide,
+};
+use serde::Deserialize;
+
+use crate::api::dossiers::{PublicDossier, acting_role};
+use crate::auth::{ClientIp, ResolvedScope};
+use crate::error::AppError;
+use crate::service::dossiers;
+use crate::state::AppState;
+use crate::ui::kit::{Ctx, Page, urlencode};
+
+/// "2025-10-27T09:15" (Vietnam time, as the API writes it) → "27/10/2025 09:15".
+fn vn_text(at: &str) -> String {
+    match chrono::NaiveDateTime::parse_from_str(at, "%Y-%m-%dT%H:%M") {
+        Ok(t) => t.format("%d/%m/%Y %H:%M").to_string(),
+        Err(_) => at.to_string(),
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct LookupQuery {
+    #[serde(default)]
+    ma: String,
+}
+
+#[derive(Template)]
+#[template(path = "ui/portal/lookup_form.html")]
+struct LookupForm {
+    p: Page,
+    ma: String,
+    error: Option<String>,
+}
+
+/// `/tra-cuu`: the form; `?ma=` (the form sent without JavaScript) goes to the dossier's page.
+pub async fn form(ctx: Ctx, Query(q): Query<LookupQuery>) -> Response {
+    let ma = q.ma.trim();
+    if !ma.is_empty() {
+        return Redirect::to(&format!("/tra-cuu/{}", urlencode(ma))).into_response();
+    }
+    ctx.render(LookupForm {
+        p: ctx.page(),
+        ma: String::new(),
+        error: None,
+    })
+}
+
+pub struct Step {
+    pub at: String,
+    pub label: String,
+}
+
+/// What the applicant is asked for, or why the dossier was closed.
+pub struct Reason {
+    pub title: &'static str,
+    pub text: String,
+    pub missing: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "ui/portal/lookup.html")]
+struct LookupPage {
+    p: Page,
+    d: PublicDossier,
+    status: String,
+    status_class: &'static str,
+    received: Option<String>,
+    appointment: Option<String>,
+    returned: Option<String>,
+    steps: Vec<Step>,
+    reasons: Vec<Reason>,
+    may_rate: bool,
+    rated: Option<(String, Option<String>)>,
+    version: i32,
+    levels: Vec<(&'static str, &'static str)>,
+    /// Just rated (after the redirect).
+    thanks: bool,
+    /// The look-up box at the bottom (empty).
+    ma: String,
+    error: Option<String>,
+}
+
+fn reasons(s: &DossierState) -> Vec<Reason> {
+    let mut out = Vec::new();
+    if let Some(r) = &s.open_request {
+        out.push(Reason {
+            title: if r.at_intake {
+                "Yêu cầu bổ sung, hoàn thiện hồ sơ"
+            } else {
+                "Yêu cầu bổ sung hồ sơ"
+            },
+            text: r.reason.clone(),
+            missing: r.missing.clone(),
+        });
+    }
+    if let Some(c) = &s.refusal {
+        out.push(Reason {
+            title: "Lý do từ chối tiếp nhận",
+            text: c.reason.clone().unwrap_or_default(),
+            missing: vec![],
+        });
+    }
+    if let Some(c) = &s.stop {
+        out.push(Reason {
+            title: "Lý do dừng giải quyết",
+            text: c.reason.clone().unwrap_or_default(),
+            missing: vec![],
+        });
+    }
+    if let Some(d) = &s.decision
+        && d.verdict == motcua_domain::dossier::Verdict::Rejected
+    {
+        out.push(Reason {
+            title: "Lý do không giải quyết",
+            text: d.reason.clone().unwrap_or_default(),
+            missing: vec![],
+        });
+    }
+    out
+}
+
+/// The rating command the caller would give (any level): whether the rules let them rate.
+fn may_rate(ctx: &Ctx, s: &DossierState) -> bool {
+    let Some(c) = &ctx.caller else { return false };
+    if !c.user.roles().contains(&Role::Citizen) {
+        return false;
+    }
+    let command = Command {
+        actor: Actor {
+            user: c.user.id,
+            role: Role::Citizen,
+        },
+        at: Utc::now(),
+        action: DossierAction::Rate {
+            level: RatingLevel::Satisfied,
+            comment: None,
+        },
+    };
+    decide(s, &command).is_ok()
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ThanksQuery {
+    #[serde(default)]
+    da_danh_gia: Option<String>,
+}
+
+pub async fn dossier(
+    ctx: Ctx,
+    State(state): State<AppState>,
+    ip: ClientIp,
+    Path(code): Path<String>,
+    Query(tq): Query<ThanksQuery>,
+) -> Response {
+    let code = code.trim().to_string();
+    // The API's public projection (and its rate limit): no personal data.
+    let d = match crate::api::dossiers::public(State(state.clone()), ip, Path(code.clone())).await {
+        Ok(Json(d)) => d,
+        Err(AppError::NotFound(_)) => {
+            return ctx.render_status(
+                StatusCode::NOT_FOUND,
+                LookupForm {
+                    p: ctx.page(),
+                    error: Some(format!(
+                        "Không tìm thấy hồ sơ có mã «{code}». Vui lòng kiểm tra lại mã trên giấy tiếp nhận."
+                    )),
+                    ma: code,
+                },
+            );
+        }
+        Err(e) => return ctx.error(&e),
+    };
+    let row = match state.store.dossier_by_code(&code).await {
+        Ok(r) => r,
+        Err(e) => return ctx.error(&e.into()),
+    };
+    let s = match dossiers::state_of(&row) {
+        Ok(s) => s,
+        Err(e) => return ctx.error(&e),
+    };
+    let p = ctx.page();
+    let owner = ctx
+        .caller
+        .as_ref()
+        .is_some_and(|c| s.owner == Some(c.user.id));
+    let status_class = match s.status {
+        Status::Returned | Status::Done | Status::Approved => "on-track",
+        Status::Refused | Status::Stopped | Status::Rejected | Status::Withdrawn => "late",
+        Status::AwaitingIntakeSupplement | Status::AwaitingSupplement => "due-soon",
+        _ => "",
+    };
+    ctx.render(LookupPage {
+        status: s.status.label_vi().to_string(),
+        status_class,
+        received: row.received_at.map(|t| p.datetime(&t)),
+        appointment: s.appointment.map(|t| p.datetime(&t)),
+        returned: row.returned_at.map(|t| p.datetime(&t)),
+        steps: d
+            .timeline
+            .iter()
+            .map(|e| Step {
+                at: vn_text(&e.at),
+                label: e.label.clone(),
+            })
+            .collect(),
+        reasons: reasons(&s),
+        may_rate: may_rate(&ctx, &s),
+        rated: s
+            .rating
+            .as_ref()
+            .filter(|_| owner)
+            .map(|r| (r.level.label_vi().to_string(), r.comment.clone())),
+        version: row.seq,
+        levels: RatingLevel::ALL
+            .iter()
+            .map(|l| (l.key(), l.label_vi()))
+            .collect(),
+        thanks: tq.da_danh_gia.is_some(),
+        ma: String::new(),
+        error: None,
+        d,
+        p,
+    })
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct RateForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    level: String,
+    #[serde(default)]
+    comment: String,
+    #[serde(default)]
+    version: i32,
+}
+
+/// The applicant's rating, through the state machine as `rate` (the API's
+/// `POST /api/v1/dossiers/{code}/actions/rate`).
+pub async fn rate(ctx: Ctx, Path(code): Path<String>, Form(f): Form<RateForm>) -> Response {
+    let caller = match ctx.signed_in() {
+        Ok(c) => c.clone(),
+        Err(_) => {
+            return Redirect::to(&format!(
+                "/dang-nhap?next={}",
+                urlencode(&format!("/tra-cuu/{code}"))
+            ))
+            .into_response();
+        }
+    };
+    if let Err(r) = ctx.check_csrf(&f.csrf) {
+        return r;
+    }
+    let state = &ctx.state;
+    let row = match state.store.dossier_by_code(code.trim()).await {
+        Ok(r) => r,
+        Err(motcua_store::DbError::NotFound) => {
+            return ctx.error(&AppError::NotFound("hồ sơ"));
+        }
+        Err(e) => return ctx.error(&e.into()),
+    };
+    let Some(level) = RatingLevel::parse(&f.level) else {
+        return ctx.error(&AppError::invalid(
+            "rating_level_required",
+            "Vui lòng chọn mức độ hài lòng.",
+        ));
+    };
+    let current = match dossiers::state_of(&row) {
+        Ok(s) => s,
+        Err(e) => return ctx.error(&e),
+    };
+    let action = DossierAction::Rate {
+        level,
+        comment: Some(f.comment),
+    };
+    // As the API decides the acting role: a citizen acts on their own dossier only.
+    let scope = match ResolvedScope::of(state, row.agency_id).await {
+        Ok(s) => s,
+        Err(e) => return ctx.error(&e),
+    };
+    let Some(role) = acting_role(
+        &caller.principal(),
+        motcua_domain::dossier::allowed_roles(&action),
+        scope.scope(),
+        current.owner,
+        caller.user.id,
+    ) else {
+        return ctx.error(&AppError::Forbidden);
+    };
+    let calendar = match state.calendar.get(state.store.as_ref()).await {
+        Ok(c) => c,
+        Err(e) => return ctx.error(&e),
+    };
+    let command = Command {
+        actor: Actor {
+            user: caller.user.id,
+            role,
+        },
+        at: Utc::now(),
+        action,
+    };
+    if let Err(e) = dossiers::act(state.store.as_ref(), &calendar, &row, f.version, command).await {
+        return ctx.error(&e);
+    }
+    Redirect::to(&format!("/tra-cuu/{}?da_danh_gia=1", urlencode(&row.code))).into_response()
+}
+
+pub struct MyRow {
+    pub code: String,
+    pub procedure: String,
+    pub status: String,
+    pub submitted: String,
+    pub appointment: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "ui/portal/my_dossiers.html")]
+struct MyDossiers {
+    p: Page,
+    rows: Vec<MyRow>,
+    total: i64,
+    page: i64,
+    pages: i64,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct PageQuery {
+    #[serde(default)]
+    page: Option<i64>,
+}
+
+const MY_PER_PAGE: i64 = 20;
+
+pub async fn mine(ctx: Ctx, Query(q): Query<PageQuery>) -> Response {
+    let caller = match ctx.citizen() {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let state = &ctx.state;
+    let page = q.page.unwrap_or(1).clamp(1, 10_000);
+    let found = match state
+        .store
+        .dossiers_lodged_by(caller.user.id, MY_PER_PAGE, (page - 1) * MY_PER_PAGE)
+        .await
+    {
+        Ok(f) => f,
+        Err(e) => return ctx.error(&e.into()),
+    };
+    let p = ctx.page();
+    let mut rows = Vec::with_capacity(found.items.len());
+    for r in &found.items {
+        let procedure = state
+            .lookups
+            .in_force(state.store.as_ref(), &r.procedure_code, crate::vn_today())
+            .await
+            .map(|f| f.procedure.name.clone())
+            .unwrap_or_else(|_| r.procedure_code.clone());
+        let status = Status::parse(&r.status)
+            .map(|s| s.label_vi().to_string())
+            .unwrap_or_else(|| r.status.clone());
+        rows.push(MyRow {
+            code: r.code.clone(),
+            procedure,
+            status,
+            submitted: p.datetime(&r.submitted_at),
+            appointment: r.appointment.map(|t| p.datetime(&t)),
+        });
+    }
+    let pages = ((found.total + MY_PER_PAGE - 1) / MY_PER_PAGE).max(1);
+    ctx.render(MyDossiers {
+        p,
+        rows,
+        total: found.total,
+        page,
+        pages,
+    })
+}

@@ -1,0 +1,542 @@
+//! `/thu-tuc/{ma}/nop`: online submission by a signed-in citizen. The applicant's data, the
+//! agency, and one file (or a document already held) per component; everything is checked
+//! (the applicant's data by the domain's rules, each file's type by its content, its size,
+//! the required components) before the dossier is created, so a mistake creates nothing and
+//! the form comes back with what was typed and the error next to its field (422).
+
+use std::collections::{HashMap, HashSet};
+
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{Multipart, Path};
+use axum::http::StatusCode;
+use axum::response::Response;
+use motcua_domain::auth::Role;
+use motcua_domain::dossier::{Actor, Applicant, ApplicantField, MAX_COMPONENT_CHARS};
+use motcua_store::{Agency, Created};
+
+use super::catalogue::{component_label, is_paper, is_required, online_allowed, quantity};
+use crate::error::AppError;
+use crate::service::documents::{self as docs, DocumentView, ReuseInput};
+use crate::service::dossiers::{self, ApplicantInput, CreateDossier};
+use crate::ui::kit::{Ctx, Page};
+
+/// A document already held that may stand for a component.
+pub struct Held {
+    pub sha256: String,
+    pub label: String,
+    pub checked: bool,
+}
+
+/// One component's row of the form.
+pub struct ComponentField {
+    pub index: usize,
+    pub name: String,
+    pub quantity: String,
+    pub required: bool,
+    pub held: Vec<Held>,
+    pub error: Option<String>,
+}
+
+#[derive(Default)]
+pub struct Values {
+    pub name: String,
+    pub id_number: String,
+    pub phone: String,
+    pub email: String,
+    pub address: String,
+    pub agency: String,
+    pub key: String,
+}
+
+#[derive(Default)]
+pub struct Errors {
+    pub name: Option<String>,
+    pub id_number: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub agency: Option<String>,
+}
+
+impl Errors {
+    fn any(&self) -> bool {
+        self.name.is_some()
+            || self.id_number.is_some()
+            || self.phone.is_some()
+            || self.email.is_some()
+            || self.agency.is_some()
+    }
+}
+
+#[derive(Template)]
+#[template(path = "ui/portal/submit.html")]
+struct SubmitPage {
+    p: Page,
+    code: String,
+    procedure: String,
+    v: Values,
+    e: Errors,
+    agencies: Vec<Agency>,
+    components: Vec<ComponentField>,
+    /// A mistake somewhere: the summary at the top.
+    summary: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "ui/portal/submitted.html")]
+struct Submitted {
+    p: Page,
+    code: String,
+    status: String,
+    procedure: String,
+    files: usize,
+}
+
+/// What the form needs besides the typed values.
+struct Setup {
+    code: String,
+    name: String,
+    spec: Vec<motcua_domain::catalogue::ComponentSpec>,
+    agencies: Vec<Agency>,
+    held: Vec<DocumentView>,
+}
+
+async fn setup(ctx: &Ctx, code: &str, user: uuid::Uuid) -> Result<Setup, Response> {
+    let state = &ctx.state;
+    let in_force = state
+        .lookups
+        .in_force(state.store.as_ref(), code.trim(), crate::vn_today())
+        .await
+        .map_err(|e| ctx.error(&e))?;
+    if in_force.status != "published" {
+        return Err(ctx.error(&AppError::NotFound("thủ tục hành chính")));
+    }
+    let p = &in_force.procedure;
+    if !online_allowed(p) {
+        return Err(ctx.error(&AppError::Conflict {
+            code: "online_not_offered",
+            message: "Thủ tục này không hỗ trợ nộp hồ sơ trực tuyến.".into(),
+        }));
+    }
+    let agencies = state
+        .store
+        .agencies_applying(&p.code, 200)
+        .await
+        .map_err(|e| ctx.error(&e.into()))?;
+    let held = docs::reusable_of_owner(state.store.as_ref(), user)
+        .await
+        .map_err(|e| ctx.error(&e))?;
+    Ok(Setup {
+        code: p.code.clone(),
+        name: p.name.clone(),
+        spec: p.components.clone(),
+        agencies,
+        held,
+    })
+}
+
+fn component_fields(
+    s: &Setup,
+    reused: &HashMap<usize, Vec<String>>,
+    errors: &HashMap<usize, String>,
+) -> Vec<ComponentField> {
+    // Rows of the catalogue that are notes (a quantity of zero) are not asked for.
+    s.spec
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| is_paper(c))
+        .map(|(i, c)| {
+            let chosen = reused.get(&i);
+            ComponentField {
+                index: i,
+                name: component_label(c),
+                quantity: quantity(c),
+                required: is_required(c),
+                held: s
+                    .held
+                    .iter()
+                    .map(|d| Held {
+                        sha256: d.sha256.clone(),
+                        label: format!("{} (hồ sơ {})", d.component, d.dossier),
+                        checked: chosen.is_some_and(|c| c.contains(&d.sha256)),
+                    })
+                    .collect(),
+                error: errors.get(&i).cloned(),
+            }
+        })
+        .collect()
+}
+
+/// The component's name as a document is attached to it (the domain's length limit).
+fn component_name(c: &motcua_domain::catalogue::ComponentSpec) -> String {
+    component_label(c)
+        .chars()
+        .take(MAX_COMPONENT_CHARS)
+        .collect()
+}
+
+pub async fn form(ctx: Ctx, Path(code): Path<String>) -> Response {
+    let caller = match ctx.citizen() {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let s = match setup(&ctx, &code, caller.user.id).await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let v = Values {
+        name: caller.user.full_name.clone(),
+        agency: if s.agencies.len() == 1 {
+            s.agencies[0].code.clone()
+        } else {
+            String::new()
+        },
+        key: uuid::Uuid::new_v4().to_string(),
+        ..Values::default()
+    };
+    let components = component_fields(&s, &HashMap::new(), &HashMap::new());
+    ctx.render(SubmitPage {
+        p: ctx.page(),
+        code: s.code,
+        procedure: s.name,
+        v,
+        e: Errors::default(),
+        agencies: s.agencies,
+        components,
+        summary: None,
+    })
+}
+
+/// What the browser sent.
+#[derive(Default)]
+struct Sent {
+    csrf: String,
+    v: Values,
+    files: HashMap<usize, Bytes>,
+    /// Files over the size limit, by component.
+    too_large: HashSet<usize>,
+    reuse: HashMap<usize, Vec<String>>,
+}
+
+/// Reads the form: text fields, one file per component (`file_{i}`), held documents chosen
+/// (`reuse_{i}`). Each file is read up to `limit`; the whole body up to `total`.
+async fn read_form(mut mp: Multipart, limit: usize, total: usize) -> Result<Sent, AppError> {
+    let mut sent = Sent::default();
+    let mut read = 0usize;
+    let interrupted = || {
+        AppError::bad_request(
+            "upload_interrupted",
+            "Biểu mẫu gửi lên bị gián đoạn. Vui lòng gửi lại.",
+        )
+    };
+    while let Some(mut field) = mp.next_field().await.map_err(|_| interrupted())? {
+        let name = field.name().unwrap_or_default().to_string();
+        if let Some(i) = name
+            .strip_prefix("file_")
+            .and_then(|i| i.parse::<usize>().ok())
+        {
+            let mut buf = Vec::new();
+            let mut over = false;
+            while let Some(chunk) = field.chunk().await.map_err(|_| interrupted())? {
+                read += chunk.len();
+                if read > total {
+                    return Err(docs::too_large(total));
+                }
+                if buf.len() + chunk.len() > limit {
+                    over = true;
+                    buf.clear();
+                } else if !over {
+                    buf.extend_from_slice(&chunk);
+                }
+            }
+            if over {
+                sent.too_large.insert(i);
+            } else if !buf.is_empty() || field.file_name().is_some_and(|f| !f.is_empty()) {
+                sent.files.insert(i, Bytes::from(buf));
+            }
+            continue;
+        }
+        let text = field.text().await.map_err(|_| interrupted())?;
+        read += text.len();
+        if read > total {
+            return Err(docs::too_large(total));
+        }
+        if let Some(i) = name
+            .strip_prefix("reuse_")
+            .and_then(|i| i.parse::<usize>().ok())
+        {
+            sent.reuse.entry(i).or_default().push(text);
+            continue;
+        }
+        let v = &mut sent.v;
+        match name.as_str() {
+            "csrf" => sent.csrf = text,
+            "name" => v.name = text,
+            "id_number" => v.id_number = text,
+            "phone" => v.phone = text,
+            "email" => v.email = text,
+            "address" => v.address = text,
+            "agency" => v.agency = text,
+            "key" => v.key = text,
+            _ => {}
+        }
+    }
+    Ok(sent)
+}
+
+fn opt(s: &str) -> Option<&str> {
+    let s = s.trim();
+    (!s.is_empty()).then_some(s)
+}
+
+/// Every problem of the applicant's data, field by field: the domain's checks, re-run with a
+/// field already found wrong replaced by a valid stand-in so the next problem shows too.
+fn applicant_errors(v: &Values, today: chrono::NaiveDate) -> Errors {
+    let mut e = Errors::default();
+    let (mut name, mut id, mut phone, mut email) = (
+        v.name.as_str(),
+        v.id_number.as_str(),
+        opt(&v.phone),
+        opt(&v.email),
+    );
+    for _ in 0..4 {
+        match Applicant::new(name, id, phone, email, opt(&v.address), today) {
+            Ok(_) => break,
+            Err(err) => {
+                let msg = Some(err.message_vi());
+                match err.field() {
+                    ApplicantField::Name => {
+                        e.name = msg;
+                        name = "Nguyễn Văn A";
+                    }
+                    ApplicantField::IdNumber => {
+                        e.id_number = msg;
+                        id = "001090000001";
+                    }
+                    ApplicantField::Phone => {
+                        e.phone = msg;
+                        phone = None;
+                    }
+                    ApplicantField::Email => {
+                        e.email = msg;
+                        email = None;
+                    }
+                }
+            }
+        }
+    }
+    e
+}
+
+pub async fn submit(ctx: Ctx, Path(code): Path<String>, mp: Multipart) -> Response {
+    let caller = match ctx.citizen() {
+        Ok(c) => c.clone(),
+        Err(r) => return r,
+    };
+    let s = match setup(&ctx, &code, caller.user.id).await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let limit = ctx.state.config.max_upload_bytes;
+    let total = limit.saturating_mul(s.spec.len().max(1)) + 1024 * 1024;
+    let sent = match read_form(mp, limit, total).await {
+        Ok(f) => f,
+        Err(e) => {
+            // The token is in the body: a body that cannot be read is refused as a whole.
+            return ctx.error(&e);
+        }
+    };
+    if let Err(r) = ctx.check_csrf(&sent.csrf) {
+        return r;
+    }
+    let today = crate::vn_today();
+    let mut e = applicant_errors(&sent.v, today);
+    if !s.agencies.iter().any(|a| a.code == sent.v.agency.trim()) {
+        e.agency = Some("Vui lòng chọn cơ quan tiếp nhận hồ sơ.".into());
+    }
+    // Each component: its file checked by content and size, its held documents, or nothing.
+    let held: HashSet<&str> = s.held.iter().map(|d| d.sha256.as_str()).collect();
+    let mut comp_errors: HashMap<usize, String> = HashMap::new();
+    let mut uploads: Vec<(usize, Bytes)> = Vec::new();
+    let mut reuses: Vec<(usize, String)> = Vec::new();
+    for (i, c) in s.spec.iter().enumerate().filter(|(_, c)| is_paper(c)) {
+        let mut given = false;
+        let mut shas: HashSet<String> = HashSet::new();
+        if sent.too_large.contains(&i) {
+            comp_errors.insert(i, docs::too_large(limit).message_vi());
+            continue;
+        }
+        if let Some(bytes) = sent.files.get(&i) {
+            match docs::inspect(bytes, limit).await {
+                Ok((_, sha)) => {
+                    shas.insert(sha);
+                    uploads.push((i, bytes.clone()));
+                    given = true;
+                }
+                Err(err) => {
+                    comp_errors.insert(i, err.message_vi());
+                    continue;
+                }
+            }
+        }
+        for sha in sent.reuse.get(&i).into_iter().flatten() {
+            if !held.contains(sha.as_str()) {
+                comp_errors.insert(
+                    i,
+                    "Không có giấy tờ này trong dữ liệu đã số hóa của bạn.".into(),
+                );
+                break;
+            }
+            if shas.insert(sha.clone()) {
+                reuses.push((i, sha.clone()));
+            }
+            given = true;
+        }
+        if !given && is_required(c) && !comp_errors.contains_key(&i) {
+            comp_errors.insert(
+                i,
+                "Thành phần hồ sơ bắt buộc: vui lòng chọn tệp hoặc giấy tờ đã có.".into(),
+            );
+        }
+    }
+    let send_back = |e: Errors, comp_errors: &HashMap<usize, String>, summary: String| {
+        let components = component_fields(&s, &sent.reuse, comp_errors);
+        let mut v = Values {
+            name: sent.v.name.clone(),
+            id_number: sent.v.id_number.clone(),
+            phone: sent.v.phone.clone(),
+            email: sent.v.email.clone(),
+            address: sent.v.address.clone(),
+            agency: sent.v.agency.clone(),
+            key: sent.v.key.clone(),
+        };
+        if v.key.is_empty() {
+            v.key = uuid::Uuid::new_v4().to_string();
+        }
+        ctx.render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            SubmitPage {
+                p: ctx.page(),
+                code: s.code.clone(),
+                procedure: s.name.clone(),
+                v,
+                e,
+                agencies: s.agencies.clone(),
+                components,
+                summary: Some(summary),
+            },
+        )
+    };
+    if e.any() || !comp_errors.is_empty() {
+        let mut summary =
+            "Hồ sơ chưa được nộp: vui lòng sửa các mục được đánh dấu bên dưới.".to_string();
+        if !uploads.is_empty() {
+            summary.push_str(" Các tệp đã chọn cần được chọn lại.");
+        }
+        return send_back(e, &comp_errors, summary);
+    }
+
+    // Everything checked: lodge the dossier, then attach its files.
+    let state = &ctx.state;
+    let calendar = match state.calendar.get(state.store.as_ref()).await {
+        Ok(c) => c,
+        Err(err) => return ctx.error(&err),
+    };
+    let actor = Actor {
+        user: caller.user.id,
+        role: Role::Citizen,
+    };
+    let input = CreateDossier {
+        procedure: s.code.clone(),
+        agency: sent.v.agency.trim().to_string(),
+        channel: "online".into(),
+        applicant: ApplicantInput {
+            name: sent.v.name.clone(),
+            id_number: sent.v.id_number.clone(),
+            phone: opt(&sent.v.phone).map(str::to_string),
+            email: opt(&sent.v.email).map(str::to_string),
+            address: opt(&sent.v.address).map(str::to_string),
+        },
+    };
+    let key = format!("ui-nop:{}", sent.v.key.trim());
+    let created = dossiers::create(
+        state.store.as_ref(),
+        &state.lookups,
+        &calendar,
+        actor,
+        input,
+        (!sent.v.key.trim().is_empty()).then_some((key.as_str(), Some(caller.user.id))),
+    )
+    .await;
+    let (dossier_code, fresh) = match created {
+        Ok(Created::New(c)) => (c, true),
+        // The same form sent twice (a double click, a reload): the first dossier.
+        Ok(Created::Existing(c)) => (c, false),
+        Err(err) if err.status() == StatusCode::UNPROCESSABLE_ENTITY => {
+            return send_back(Errors::default(), &HashMap::new(), err.message_vi());
+        }
+        Err(err) => return ctx.error(&err),
+    };
+    let mut files = 0;
+    if fresh {
+        for (i, bytes) in uploads {
+            let row = match state.store.dossier_by_code(&dossier_code).await {
+                Ok(r) => r,
+                Err(err) => return ctx.error(&err.into()),
+            };
+            if let Err(err) = docs::upload(
+                state.store.as_ref(),
+                &state.blobs,
+                &calendar,
+                &row,
+                row.seq,
+                actor,
+                &component_name(&s.spec[i]),
+                bytes,
+                limit,
+            )
+            .await
+            {
+                return ctx.error(&err);
+            }
+            files += 1;
+        }
+        for (i, sha256) in reuses {
+            let row = match state.store.dossier_by_code(&dossier_code).await {
+                Ok(r) => r,
+                Err(err) => return ctx.error(&err.into()),
+            };
+            let input = ReuseInput {
+                component: component_name(&s.spec[i]),
+                sha256,
+                version: row.seq,
+            };
+            if let Err(err) = docs::reuse(
+                state.store.as_ref(),
+                &state.blobs,
+                &calendar,
+                &row,
+                actor,
+                &input,
+            )
+            .await
+            {
+                return ctx.error(&err);
+            }
+            files += 1;
+        }
+    }
+    let status = match state.store.dossier_by_code(&dossier_code).await {
+        Ok(row) => dossiers::state_of(&row)
+            .map(|st| st.status.label_vi().to_string())
+            .unwrap_or_default(),
+        Err(err) => return ctx.error(&err.into()),
+    };
+    ctx.render(Submitted {
+        p: ctx.page(),
+        code: dossier_code,
+        status,
+        procedure: s.name,
+        files,
+    })
+}
