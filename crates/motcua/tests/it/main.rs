@@ -24,4 +24,3 @@ mod ui_portal;
 mod ui_stats;
 mod ui_workspace;
 mod units;
-
