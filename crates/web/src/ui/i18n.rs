@@ -1,5 +1,7 @@
 //! The UI's two languages. Vietnamese is the source text and the key; the English texts are
-//! JSON dictionaries (`crates/web/i18n/*.en.json`, one per UI area), merged at first use. A
+//! JSON dictionaries (`crates/web/i18n/*.en.json`), one per UI area, since one Vietnamese word
+//! can need two English ones ("Phê duyệt": "Approve" on a button, "Approved" in a timeline).
+//! A text is looked up in its page's area, then in the common dictionary, then in any area; a
 //! text without an English entry is shown in Vietnamese.
 
 use std::collections::HashMap;
@@ -28,31 +30,61 @@ impl Lang {
     }
 }
 
-const DICTIONARIES: &[&str] = &[
-    include_str!("../../i18n/common.en.json"),
-    include_str!("../../i18n/portal.en.json"),
-    include_str!("../../i18n/counter.en.json"),
-    include_str!("../../i18n/workspace.en.json"),
-    include_str!("../../i18n/admin.en.json"),
-    include_str!("../../i18n/stats.en.json"),
+/// The UI areas, each with its dictionary; `common` serves every page.
+const DICTIONARIES: &[(&str, &str)] = &[
+    ("common", include_str!("../../i18n/common.en.json")),
+    ("portal", include_str!("../../i18n/portal.en.json")),
+    ("counter", include_str!("../../i18n/counter.en.json")),
+    ("workspace", include_str!("../../i18n/workspace.en.json")),
+    ("admin", include_str!("../../i18n/admin.en.json")),
+    ("stats", include_str!("../../i18n/stats.en.json")),
 ];
 
-static EN: LazyLock<HashMap<String, String>> = LazyLock::new(|| {
-    let mut map = HashMap::new();
-    for d in DICTIONARIES {
-        let part: HashMap<String, String> =
-            serde_json::from_str(d).expect("an English UI dictionary is not valid JSON");
-        map.extend(part);
-    }
-    map
+type Dictionary = HashMap<String, String>;
+
+static EN: LazyLock<Vec<(&'static str, Dictionary)>> = LazyLock::new(|| {
+    DICTIONARIES
+        .iter()
+        .map(|(area, d)| {
+            let dict: Dictionary =
+                serde_json::from_str(d).expect("an English UI dictionary is not valid JSON");
+            (*area, dict)
+        })
+        .collect()
 });
 
-/// `vi` in `lang`.
-pub fn tr(lang: Lang, vi: &str) -> &str {
-    match lang {
-        Lang::Vi => vi,
-        Lang::En => EN.get(vi).map(String::as_str).unwrap_or(vi),
+/// The UI area of a path (whose dictionary is searched first).
+pub fn area_of(path: &str) -> &'static str {
+    let first = path.trim_start_matches('/').split('/').next().unwrap_or("");
+    match first {
+        "thu-tuc" | "tra-cuu" | "cong-dan" => "portal",
+        "mot-cua" => "counter",
+        "xu-ly" | "ho-so" => "workspace",
+        "quan-tri" => "admin",
+        "dieu-hanh" | "thong-ke" => "stats",
+        _ => "common",
     }
+}
+
+/// `vi` in `lang`, for a page of `area`.
+pub fn tr<'a>(lang: Lang, area: &str, vi: &'a str) -> &'a str {
+    if lang == Lang::Vi {
+        return vi;
+    }
+    let find = |a: &str| {
+        EN.iter()
+            .find(|(name, _)| *name == a)
+            .and_then(|(_, d)| d.get(vi))
+    };
+    find(area)
+        .or_else(|| find("common"))
+        .or_else(|| EN.iter().find_map(|(_, d)| d.get(vi)))
+        .map(|s| {
+            // The dictionaries live for the whole process.
+            let s: &'static str = s.as_str();
+            s
+        })
+        .unwrap_or(vi)
 }
 
 #[cfg(test)]
@@ -61,8 +93,15 @@ mod tests {
 
     #[test]
     fn dictionaries_parse_and_translate() {
-        assert_eq!(tr(Lang::En, "Đăng nhập"), "Sign in");
-        assert_eq!(tr(Lang::Vi, "Đăng nhập"), "Đăng nhập");
-        assert_eq!(tr(Lang::En, "chưa có bản dịch"), "chưa có bản dịch");
+        assert_eq!(tr(Lang::En, "common", "Đăng nhập"), "Sign in");
+        assert_eq!(tr(Lang::Vi, "common", "Đăng nhập"), "Đăng nhập");
+        assert_eq!(
+            tr(Lang::En, "common", "chưa có bản dịch"),
+            "chưa có bản dịch"
+        );
+        // One word, two meanings: the page's area decides.
+        assert_eq!(tr(Lang::En, "workspace", "Phê duyệt"), "Approve");
+        assert_eq!(tr(Lang::En, "portal", "Phê duyệt"), "Approved");
+        assert_eq!(area_of("/ho-so/000.00.01.H38-261124-0001"), "workspace");
     }
 }

@@ -108,7 +108,7 @@ pub struct Page {
 impl Page {
     /// The text in the page's language; `vi` is the Vietnamese text and the dictionary key.
     pub fn t<'a>(&self, vi: &'a str) -> &'a str {
-        i18n::tr(self.lang, vi)
+        i18n::tr(self.lang, i18n::area_of(&self.path), vi)
     }
 
     /// The asset version for cache-busting URLs.
@@ -237,7 +237,7 @@ impl Ctx {
         }
         let roles = roles
             .iter()
-            .map(|r| i18n::tr(self.lang, r.label_vi()))
+            .map(|r| i18n::tr(self.lang, "common", r.label_vi()))
             .collect::<Vec<_>>()
             .join(", ");
         Page {
@@ -331,7 +331,7 @@ impl Ctx {
     }
 
     pub fn t<'a>(&self, vi: &'a str) -> &'a str {
-        i18n::tr(self.lang, vi)
+        i18n::tr(self.lang, i18n::area_of(&self.path), vi)
     }
 
     /// Checks a state-changing request: the form's `csrf` field, or htmx's header when the
