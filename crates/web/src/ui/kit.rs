@@ -217,7 +217,10 @@ impl Ctx {
         if roles.contains(&Role::ReceivingOfficer) {
             nav.push(NavItem::new("/mot-cua", "Một cửa"));
         }
-        if roles.contains(&Role::Specialist) || roles.contains(&Role::Leader) {
+        if roles.contains(&Role::Specialist)
+            || roles.contains(&Role::Leader)
+            || roles.contains(&Role::ReceivingOfficer)
+        {
             nav.push(NavItem::new("/xu-ly", "Xử lý hồ sơ"));
         }
         if roles.contains(&Role::Leader) || roles.contains(&Role::Admin) {
