@@ -1,6 +1,7 @@
 //! Accounts, tokens, browser sessions with CSRF, the login rate limit, and the authorisation
 //! matrix per role.
 
+use crate::support::csrf_from;
 use crate::support::{PASSWORD, TestApp, client};
 use reqwest::{Method, StatusCode};
 use serde_json::json;
@@ -237,11 +238,6 @@ fn set_cookies(res: &reqwest::Response) -> Vec<String> {
         .iter()
         .map(|v| v.to_str().unwrap().to_string())
         .collect()
-}
-
-fn csrf_from(html: &str) -> String {
-    let start = html.find("name=\"csrf\" value=\"").expect("csrf field") + 19;
-    html[start..].split('"').next().unwrap().to_string()
 }
 
 #[tokio::test]

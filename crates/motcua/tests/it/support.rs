@@ -260,3 +260,46 @@ pub async fn execute(app: &TestApp, sql: &str) {
         }
     }
 }
+
+/// The CSRF token of a UI page (the value of its first `csrf` field).
+pub fn csrf_from(html: &str) -> String {
+    let start = html.find("name=\"csrf\" value=\"").expect("csrf field") + 19;
+    html[start..].split('"').next().unwrap().to_string()
+}
+
+/// A browser (cookie jar) signed in through the UI's login form, and its CSRF token.
+pub async fn sign_in(app: &TestApp, username: &str, password: &str) -> (Client, String) {
+    let b = client();
+    let html = b
+        .get(app.url("/dang-nhap"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let csrf = csrf_from(&html);
+    let res = b
+        .post(app.url("/dang-nhap"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("username", username),
+            ("password", password),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER, "{username} signs in");
+    (b, csrf)
+}
+
+/// A browser signed in as `username` with the test password.
+pub async fn browser(app: &TestApp, username: &str) -> (Client, String) {
+    sign_in(app, username, PASSWORD).await
+}
+
+/// A UI page: its status and HTML.
+pub async fn get_page(b: &Client, app: &TestApp, path: &str) -> (StatusCode, String) {
+    let res = b.get(app.url(path)).send().await.unwrap();
+    (res.status(), res.text().await.unwrap())
+}

@@ -1,47 +1,12 @@
 //! The administration pages (/quan-tri) driven like a browser: agencies, staff and roles,
 //! procedures and workflows, the holiday calendar; who may see them; CSRF.
 
+use crate::support::{get_page as get, sign_in as browser};
 use reqwest::{Client, Method, StatusCode};
 use serde_json::Value;
 
 use crate::dossiers::setup;
 use crate::support::{PASSWORD, TestApp, client};
-
-fn csrf_from(html: &str) -> String {
-    let start = html.find("name=\"csrf\" value=\"").expect("csrf field") + 19;
-    html[start..].split('"').next().unwrap().to_string()
-}
-
-/// A browser signed in as `username`, with its CSRF token.
-async fn browser(app: &TestApp, username: &str, password: &str) -> (Client, String) {
-    let b = client();
-    let html = b
-        .get(app.url("/dang-nhap"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let csrf = csrf_from(&html);
-    let res = b
-        .post(app.url("/dang-nhap"))
-        .form(&[
-            ("csrf", csrf.as_str()),
-            ("username", username),
-            ("password", password),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::SEE_OTHER, "login {username}");
-    (b, csrf)
-}
-
-async fn get(b: &Client, app: &TestApp, path: &str) -> (StatusCode, String) {
-    let res = b.get(app.url(path)).send().await.unwrap();
-    (res.status(), res.text().await.unwrap())
-}
 
 async fn post(
     b: &Client,

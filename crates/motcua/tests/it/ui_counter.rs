@@ -3,12 +3,13 @@
 //! supplement request and refusal, the check of an online dossier, returning a result with its
 //! fee, the register, and who may not use the desk.
 
+use crate::support::{browser, get_page as get};
 use reqwest::header::{CONTENT_TYPE, LOCATION};
 use reqwest::{Client, Method, StatusCode};
 use serde_json::{Value, json};
 
 use crate::dossiers::{body, setup};
-use crate::support::{PASSWORD, TestApp, client};
+use crate::support::{TestApp, client};
 
 const DESK: &str = "000.00.01.H38";
 const PROCEDURE: &str = "1.001193";
@@ -21,42 +22,6 @@ const PNG: &[u8] = &[
     0x05, 0x00, 0x01, 0x0D, 0x0A, 0x2D, 0xB4, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4E, 0x44, 0xAE,
     0x42, 0x60, 0x82,
 ];
-
-fn csrf_from(html: &str) -> String {
-    let start = html.find("name=\"csrf\" value=\"").expect("csrf field") + 19;
-    html[start..].split('"').next().unwrap().to_string()
-}
-
-/// A browser signed in as `username`, with its CSRF token.
-async fn browser(app: &TestApp, username: &str) -> (Client, String) {
-    let b = client();
-    let html = b
-        .get(app.url("/dang-nhap"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let csrf = csrf_from(&html);
-    let res = b
-        .post(app.url("/dang-nhap"))
-        .form(&[
-            ("csrf", csrf.as_str()),
-            ("username", username),
-            ("password", PASSWORD),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::SEE_OTHER, "{username} signs in");
-    (b, csrf)
-}
-
-async fn get(b: &Client, app: &TestApp, path: &str) -> (StatusCode, String) {
-    let res = b.get(app.url(path)).send().await.unwrap();
-    (res.status(), res.text().await.unwrap())
-}
 
 /// A multipart/form-data body: text fields, then files (field, file name, bytes).
 fn multipart(fields: &[(&str, &str)], files: &[(&str, &str, &[u8])]) -> (String, Vec<u8>) {

@@ -3,7 +3,8 @@
 //! mistakes that create nothing), the citizen's dossiers, the public look-up without personal
 //! data, and the rating after the return — once.
 
-use crate::support::{PASSWORD, TestApp, client};
+use crate::support::{TestApp, client};
+use crate::support::{browser, csrf_from, get_page as get};
 use motcua_web::service::catalogue::import_dvc;
 use reqwest::{Client, Method, StatusCode};
 use serde_json::{Value, json};
@@ -68,42 +69,6 @@ async fn setup() -> Portal {
         leader,
         citizen,
     }
-}
-
-fn csrf_from(html: &str) -> String {
-    let start = html.find("name=\"csrf\" value=\"").expect("csrf field") + 19;
-    html[start..].split('"').next().unwrap().to_string()
-}
-
-/// A browser signed in as `username`, and its CSRF token.
-async fn browser(app: &TestApp, username: &str) -> (Client, String) {
-    let b = client();
-    let html = b
-        .get(app.url("/dang-nhap"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let csrf = csrf_from(&html);
-    let res = b
-        .post(app.url("/dang-nhap"))
-        .form(&[
-            ("csrf", csrf.as_str()),
-            ("username", username),
-            ("password", PASSWORD),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::SEE_OTHER, "login {username}");
-    (b, csrf)
-}
-
-async fn get(b: &Client, app: &TestApp, path: &str) -> (StatusCode, String) {
-    let res = b.get(app.url(path)).send().await.unwrap();
-    (res.status(), res.text().await.unwrap())
 }
 
 fn pdf() -> Vec<u8> {

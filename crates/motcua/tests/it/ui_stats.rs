@@ -7,6 +7,7 @@
 //! early), one submitted online and received, and, with `late`, one same-day dossier at a
 //! desk that closes a few seconds after receiving it, so it is overdue once the test waits.
 
+use crate::support::csrf_from;
 use std::time::Duration;
 
 use chrono::{Datelike, Timelike, Utc};
@@ -220,11 +221,6 @@ async fn drive(w: &World, late: bool) {
             tokio::time::sleep(wait.to_std().unwrap() + Duration::from_millis(1500)).await;
         }
     }
-}
-
-fn csrf_from(html: &str) -> String {
-    let start = html.find("name=\"csrf\" value=\"").expect("csrf field") + 19;
-    html[start..].split('"').next().unwrap().to_string()
 }
 
 /// A browser signed in as `username`.

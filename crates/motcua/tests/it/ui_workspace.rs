@@ -3,47 +3,12 @@
 //! dossier page with exactly the actions the caller may take, actions with mistakes, stale
 //! versions and without CSRF, approval, bulk assignment, and who may not see a dossier.
 
+use crate::support::{browser, csrf_from, get_page as get};
 use reqwest::{Client, Method, StatusCode};
 use serde_json::{Value, json};
 
 use crate::dossiers::{body, setup};
-use crate::support::{PASSWORD, TestApp, client, execute};
-
-fn csrf_from(html: &str) -> String {
-    let start = html.find("name=\"csrf\" value=\"").expect("csrf field") + 19;
-    html[start..].split('"').next().unwrap().to_string()
-}
-
-/// A browser signed in as `username` through the login form, with its CSRF token.
-async fn browser(app: &TestApp, username: &str) -> (Client, String) {
-    let b = client();
-    let html = b
-        .get(app.url("/dang-nhap"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let csrf = csrf_from(&html);
-    let res = b
-        .post(app.url("/dang-nhap"))
-        .form(&[
-            ("csrf", csrf.as_str()),
-            ("username", username),
-            ("password", PASSWORD),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::SEE_OTHER, "login {username}");
-    (b, csrf)
-}
-
-async fn get(b: &Client, app: &TestApp, path: &str) -> (StatusCode, String) {
-    let res = b.get(app.url(path)).send().await.unwrap();
-    (res.status(), res.text().await.unwrap())
-}
+use crate::support::{TestApp, client, execute};
 
 async fn post(
     b: &Client,
