@@ -237,6 +237,20 @@ async fn ui_workspace_dossier_page_offers_exactly_the_allowed_actions() {
         );
     }
     assert!(html.contains("Phê duyệt"));
+    // A leader may reassign the specialist's step (acting as leader, not as a specialist).
+    assert!(
+        leader_actions.contains(&"assign_step".to_string()),
+        "{leader_actions:?}"
+    );
+    let leader_token = app.token("lanhdao", crate::support::PASSWORD).await;
+    let leader_id = user_id(&app, &leader_token).await;
+    assign_to(&app, &leader_token, &code, &leader_id).await;
+    let d = dossier(&app, &leader_token, &code).await;
+    assert_eq!(
+        d["timeline"].as_array().unwrap().last().unwrap()["actor_role"],
+        "leader",
+        "{d}"
+    );
 
     // The receiving officer sees the page, without the handlers' actions.
     let (o, _) = browser(&app, "tiepnhan").await;

@@ -85,6 +85,37 @@ pub(crate) fn acting_role(
     })
 }
 
+/// The role a caller acts in for `action` on a dossier in state `s`: of the roles the action
+/// allows and the caller holds at `scope`, the first the state machine accepts (a leader, who
+/// may also process, reassigns a step as leader, not as specialist); failing all, the first
+/// held, whose refusal is then the answer.
+pub(crate) fn acting_role_for(
+    p: &Principal,
+    allowed: &[Role],
+    scope: Scope<'_>,
+    s: &motcua_domain::dossier::DossierState,
+    user: Uuid,
+    action: &DossierAction,
+    at: chrono::DateTime<Utc>,
+) -> Option<Role> {
+    let held: Vec<Role> = allowed
+        .iter()
+        .copied()
+        .filter(|r| acting_role(p, &[*r], scope, s.owner, user).is_some())
+        .collect();
+    held.iter()
+        .copied()
+        .find(|&role| {
+            let command = Command {
+                actor: Actor { user, role },
+                at,
+                action: action.clone(),
+            };
+            motcua_domain::dossier::decide(s, &command).is_ok()
+        })
+        .or(held.first().copied())
+}
+
 /// Lodge a dossier: at the counter or by post (receiving officers; received at once with its
 /// appointment) or online (citizens; waits for the officer's check). Retries with the same
 /// `Idempotency-Key` return the first dossier.
@@ -354,12 +385,14 @@ pub async fn act(
         },
     )
     .await?;
-    let role = acting_role(
+    let role = acting_role_for(
         &caller.principal(),
         allowed_roles(&parsed),
         scope.scope(),
-        current.owner,
+        &current,
         caller.user.id,
+        &parsed,
+        now,
     )
     .ok_or(AppError::Forbidden)?;
     let command = Command {

@@ -4,7 +4,7 @@
 //!
 //! Which actions are offered: for each action the page has a form for, a probe command (the
 //! action with well-formed data) is put to the state machine ([`decide`]) in the role the
-//! caller would act in ([`acting_role`], i.e. [`Principal::may`] at the agency concerned). A
+//! caller would act in ([`acting_role_for`], i.e. [`Principal::may`] at the agency concerned). A
 //! refusal because of the dossier's state, the caller's role, the step's assignee, an apology
 //! already used or no fee due hides the action; a refusal about the probe's data does not.
 //!
@@ -31,7 +31,7 @@ use uuid::Uuid;
 
 use super::form_pairs;
 use super::queue::{due_of, due_soon_limit, staff_of};
-use crate::api::dossiers::{acting_role, readable};
+use crate::api::dossiers::{acting_role_for, readable};
 use crate::auth::{Caller, ResolvedScope};
 use crate::error::{ApiJson, AppError};
 use crate::state::AppState;
@@ -355,12 +355,14 @@ async fn allowed_now(
         } else {
             &current
         };
-        let Some(role) = acting_role(
+        let Some(role) = acting_role_for(
             &principal,
             allowed_roles(&action),
             scope.scope(),
-            s.owner,
+            s,
             caller.user.id,
+            &action,
+            now,
         ) else {
             continue;
         };
