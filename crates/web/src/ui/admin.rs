@@ -97,14 +97,7 @@ pub(super) async fn agency_by_code(
     state: &AppState,
     code: &str,
 ) -> Result<motcua_store::Agency, AppError> {
-    match state
-        .lookups
-        .agency(state.store.as_ref(), code.trim())
-        .await?
-    {
-        Some(a) => Ok((*a).clone()),
-        None => Err(AppError::NotFound("cơ quan")),
-    }
+    crate::api::agencies::agency_by_code(state, code.trim()).await
 }
 
 /// Empty after trimming → `None`.

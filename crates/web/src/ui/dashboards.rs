@@ -30,6 +30,7 @@ use serde::Deserialize;
 
 use super::i18n::Lang;
 use super::kit::{Ctx, Page, error_page, is_htmx, urlencode};
+use crate::api::agencies::agency_by_code;
 use crate::auth::{Caller, ClientIp, ResolvedScope, require};
 use crate::error::AppError;
 use crate::service::stats::{self, Dashboard, Period, parse_period};
@@ -586,13 +587,6 @@ async fn children(state: &AppState, parent: uuid::Uuid) -> Result<Vec<Agency>, A
 }
 
 /// An agency by its code (as the API reads it).
-async fn agency_by_code(state: &AppState, code: &str) -> Result<Agency, AppError> {
-    match state.lookups.agency(state.store.as_ref(), code).await? {
-        Some(a) => Ok((*a).clone()),
-        None => Err(AppError::NotFound("cơ quan")),
-    }
-}
-
 /// The unit a caller oversees by code (as the API's statistics do).
 async fn overseen(state: &AppState, caller: &Caller, code: &str) -> Result<Agency, AppError> {
     let unit = agency_by_code(state, code.trim()).await?;

@@ -308,6 +308,18 @@ impl Ctx {
         self.with_role(&[Role::Admin])
     }
 
+    /// A state-changing request: the caller let through by `gate` (e.g. [`Ctx::admin`]), once
+    /// the CSRF token checks out.
+    pub fn post(
+        &self,
+        gate: fn(&Ctx) -> Result<&Caller, Response>,
+        csrf: &str,
+    ) -> Result<Caller, Response> {
+        let caller = gate(self)?.clone();
+        self.check_csrf(csrf)?;
+        Ok(caller)
+    }
+
     pub fn forbidden(&self) -> Response {
         self.finish(error_page(
             StatusCode::FORBIDDEN,

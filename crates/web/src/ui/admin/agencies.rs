@@ -186,13 +186,10 @@ struct CreateForm {
 }
 
 async fn create(ctx: Ctx, State(state): State<AppState>, Form(f): Form<CreateForm>) -> Response {
-    let caller = match ctx.admin() {
-        Ok(c) => c.clone(),
+    let caller = match ctx.post(Ctx::admin, &f.csrf) {
+        Ok(c) => c,
         Err(r) => return r,
     };
-    if let Err(r) = ctx.check_csrf(&f.csrf) {
-        return r;
-    }
     let input = CreateAgency {
         code: f.code.trim().to_string(),
         name: f.name.clone(),
@@ -410,13 +407,10 @@ async fn office_hours(
     Path(code): Path<String>,
     Form(f): Form<HoursForm>,
 ) -> Response {
-    let caller = match ctx.admin() {
-        Ok(c) => c.clone(),
+    let caller = match ctx.post(Ctx::admin, &f.csrf) {
+        Ok(c) => c,
         Err(r) => return r,
     };
-    if let Err(r) = ctx.check_csrf(&f.csrf) {
-        return r;
-    }
     let typed: Sessions = vec![
         (f.from1.trim().into(), f.to1.trim().into()),
         (f.from2.trim().into(), f.to2.trim().into()),

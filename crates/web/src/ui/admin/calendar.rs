@@ -383,13 +383,10 @@ async fn delete_year(
     Path(year): Path<i32>,
     Form(f): Form<CsrfOnly>,
 ) -> Response {
-    let caller = match ctx.admin() {
-        Ok(c) => c.clone(),
+    let caller = match ctx.post(Ctx::admin, &f.csrf) {
+        Ok(c) => c,
         Err(r) => return r,
     };
-    if let Err(r) = ctx.check_csrf(&f.csrf) {
-        return r;
-    }
     // The same as `DELETE /api/v1/calendar/years/{year}`.
     let done = async {
         require(&caller, Action::ManageCalendar)?;

@@ -234,13 +234,10 @@ async fn change_status(
     f: StatusForm,
     to: &str,
 ) -> Response {
-    let caller = match ctx.admin() {
-        Ok(c) => c.clone(),
+    let caller = match ctx.post(Ctx::admin, &f.csrf) {
+        Ok(c) => c,
         Err(r) => return r,
     };
-    if let Err(r) = ctx.check_csrf(&f.csrf) {
-        return r;
-    }
     let done = async {
         require(&caller, Action::ManageCatalogue)?;
         let row = state.store.procedure(&code).await.map_err(not_found)?;

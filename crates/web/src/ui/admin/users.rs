@@ -247,13 +247,10 @@ async fn form_agency(state: &AppState, code: &str) -> Result<Option<Uuid>, AppEr
 }
 
 async fn create(ctx: Ctx, State(state): State<AppState>, Form(f): Form<CreateForm>) -> Response {
-    let caller = match ctx.admin() {
-        Ok(c) => c.clone(),
+    let caller = match ctx.post(Ctx::admin, &f.csrf) {
+        Ok(c) => c,
         Err(r) => return r,
     };
-    if let Err(r) = ctx.check_csrf(&f.csrf) {
-        return r;
-    }
     // The same authorisation as `POST /api/v1/users`.
     let created = async {
         let agency = form_agency(&state, &f.agency_code).await?;
@@ -407,13 +404,10 @@ async fn add_grant(
     Path(username): Path<String>,
     Form(f): Form<GrantForm>,
 ) -> Response {
-    let caller = match ctx.admin() {
-        Ok(c) => c.clone(),
+    let caller = match ctx.post(Ctx::admin, &f.csrf) {
+        Ok(c) => c,
         Err(r) => return r,
     };
-    if let Err(r) = ctx.check_csrf(&f.csrf) {
-        return r;
-    }
     let done = async {
         let user = managed(&state, &caller, &username).await?;
         let agency = form_agency(&state, &f.agency_code).await?;
@@ -464,13 +458,10 @@ async fn remove_grant(
     Path(username): Path<String>,
     Form(f): Form<RemoveForm>,
 ) -> Response {
-    let caller = match ctx.admin() {
-        Ok(c) => c.clone(),
+    let caller = match ctx.post(Ctx::admin, &f.csrf) {
+        Ok(c) => c,
         Err(r) => return r,
     };
-    if let Err(r) = ctx.check_csrf(&f.csrf) {
-        return r;
-    }
     let done = async {
         let user = managed(&state, &caller, &username).await?;
         let user =
@@ -514,13 +505,10 @@ async fn disable(
     Path(username): Path<String>,
     Form(f): Form<DisableForm>,
 ) -> Response {
-    let caller = match ctx.admin() {
-        Ok(c) => c.clone(),
+    let caller = match ctx.post(Ctx::admin, &f.csrf) {
+        Ok(c) => c,
         Err(r) => return r,
     };
-    if let Err(r) = ctx.check_csrf(&f.csrf) {
-        return r;
-    }
     let disabled = f.disabled == "1";
     let done = async {
         let user = managed(&state, &caller, &username).await?;

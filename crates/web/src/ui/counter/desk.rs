@@ -324,13 +324,10 @@ pub async fn check(
     Path(code): Path<String>,
     Form(form): Form<CheckForm>,
 ) -> Response {
-    let caller = match ctx.counter() {
-        Ok(c) => c.clone(),
+    let caller = match ctx.post(Ctx::counter, &form.csrf) {
+        Ok(c) => c,
         Err(r) => return r,
     };
-    if let Err(r) = ctx.check_csrf(&form.csrf) {
-        return r;
-    }
     let (row, ds) = match readable_row(&ctx, &code).await {
         Ok(r) => r,
         Err(r) => return r,

@@ -138,13 +138,10 @@ pub async fn submit(
     Path(code): Path<String>,
     Form(form): Form<ReturnForm>,
 ) -> Response {
-    let caller = match ctx.counter() {
-        Ok(c) => c.clone(),
+    let caller = match ctx.post(Ctx::counter, &form.csrf) {
+        Ok(c) => c,
         Err(r) => return r,
     };
-    if let Err(r) = ctx.check_csrf(&form.csrf) {
-        return r;
-    }
     let row = match state.store.dossier_by_code(code.trim()).await {
         Ok(r) => r,
         Err(motcua_store::DbError::NotFound) => return ctx.error(&AppError::NotFound("hồ sơ")),
