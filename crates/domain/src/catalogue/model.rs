@@ -319,6 +319,28 @@ pub struct ComponentSpec {
     pub text: String,
 }
 
+impl ComponentSpec {
+    /// A paper to bring: a row stating a quantity of zero is a note of the catalogue.
+    pub fn is_paper(&self) -> bool {
+        let stated = self.originals.is_some() || self.copies.is_some();
+        !stated || self.originals.unwrap_or(0) + self.copies.unwrap_or(0) > 0
+    }
+
+    /// Whether the component must be given. The catalogue has no such flag; read from the
+    /// row: a note is not a paper; a row of a case ("Trường hợp …") or with a condition
+    /// ("nếu …", "trong trường hợp …") is needed only sometimes.
+    pub fn is_required(&self) -> bool {
+        if !self.is_paper() {
+            return false;
+        }
+        let t = format!(
+            " {} ",
+            crate::text::fold_ascii(&format!("{} {}", self.name, self.text))
+        );
+        self.case.is_none() && !t.contains(" truong hop ") && !t.contains(" neu ")
+    }
+}
+
 /// One legal document of the legal basis (căn cứ pháp lý).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LegalDoc {

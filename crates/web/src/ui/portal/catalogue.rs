@@ -189,20 +189,6 @@ pub struct Component {
     pub templates: Vec<String>,
 }
 
-/// Whether a component must be given. The catalogue has no such flag; read from its row: a
-/// stated quantity of zero is a note, not a paper; a row of a case ("Trường hợp …") or with a
-/// condition ("nếu …", "trong trường hợp …") is needed only sometimes.
-pub(crate) fn is_required(c: &ComponentSpec) -> bool {
-    if !is_paper(c) {
-        return false;
-    }
-    let t = format!(
-        " {} ",
-        motcua_domain::text::fold_ascii(&format!("{} {}", c.name, c.text))
-    );
-    c.case.is_none() && !t.contains(" truong hop ") && !t.contains(" neu ")
-}
-
 /// A component's name without the list marks the crawl keeps ("- ", "+ ").
 pub(crate) fn component_label(c: &ComponentSpec) -> String {
     c.name
@@ -210,12 +196,6 @@ pub(crate) fn component_label(c: &ComponentSpec) -> String {
         .trim_start_matches(['-', '+', '*', ' '])
         .trim()
         .to_string()
-}
-
-/// A paper to bring: a row stating a quantity of zero is a note of the catalogue.
-pub(crate) fn is_paper(c: &ComponentSpec) -> bool {
-    let stated = c.originals.is_some() || c.copies.is_some();
-    !stated || c.originals.unwrap_or(0) + c.copies.unwrap_or(0) > 0
 }
 
 /// "1 bản chính, 2 bản sao" (nothing for a zero).
@@ -236,7 +216,7 @@ pub(crate) fn components(p: &Procedure) -> Vec<Component> {
         .map(|c| Component {
             name: component_label(c),
             quantity: quantity(c),
-            required: is_required(c),
+            required: c.is_required(),
             case: c.case.clone(),
             templates: c.templates.clone(),
         })

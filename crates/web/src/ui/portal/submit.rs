@@ -15,7 +15,7 @@ use motcua_domain::auth::Role;
 use motcua_domain::dossier::{Actor, Applicant, ApplicantField, MAX_COMPONENT_CHARS};
 use motcua_store::{Agency, Created};
 
-use super::catalogue::{component_label, is_paper, is_required, online_allowed, quantity};
+use super::catalogue::{component_label, online_allowed, quantity};
 use crate::error::AppError;
 use crate::service::documents::{self as docs, DocumentView, ReuseInput};
 use crate::service::dossiers::{self, ApplicantInput, CreateDossier};
@@ -144,14 +144,14 @@ fn component_fields(
     s.spec
         .iter()
         .enumerate()
-        .filter(|(_, c)| is_paper(c))
+        .filter(|(_, c)| c.is_paper())
         .map(|(i, c)| {
             let chosen = reused.get(&i);
             ComponentField {
                 index: i,
                 name: component_label(c),
                 quantity: quantity(c),
-                required: is_required(c),
+                required: c.is_required(),
                 held: s
                     .held
                     .iter()
@@ -359,7 +359,7 @@ pub async fn submit(ctx: Ctx, Path(code): Path<String>, mp: Multipart) -> Respon
     let mut comp_errors: HashMap<usize, String> = HashMap::new();
     let mut uploads: Vec<(usize, Bytes)> = Vec::new();
     let mut reuses: Vec<(usize, String)> = Vec::new();
-    for (i, c) in s.spec.iter().enumerate().filter(|(_, c)| is_paper(c)) {
+    for (i, c) in s.spec.iter().enumerate().filter(|(_, c)| c.is_paper()) {
         let mut given = false;
         let mut shas: HashSet<String> = HashSet::new();
         if sent.too_large.contains(&i) {
@@ -392,7 +392,7 @@ pub async fn submit(ctx: Ctx, Path(code): Path<String>, mp: Multipart) -> Respon
             }
             given = true;
         }
-        if !given && is_required(c) && !comp_errors.contains_key(&i) {
+        if !given && c.is_required() && !comp_errors.contains_key(&i) {
             comp_errors.insert(
                 i,
                 "Thành phần hồ sơ bắt buộc: vui lòng chọn tệp hoặc giấy tờ đã có.".into(),
