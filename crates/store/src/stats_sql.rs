@@ -59,7 +59,7 @@ pub(super) async fn roll_up<'a>(
                 .push_bind(*value);
         });
         qb.push(
-            ") AS v JOIN agency_closure c ON c.agency_id = v.column1 WHERE TRUE \
+            ") AS v CROSS JOIN agency_closure c WHERE c.agency_id = v.column1 \
              GROUP BY c.ancestor_id, v.column2, v.column3 ORDER BY 1, 3, 2 \
              ON CONFLICT (agency_id, metric, month) DO UPDATE SET value = stat_monthly.value + excluded.value",
         );
@@ -83,7 +83,7 @@ pub(super) async fn roll_up<'a>(
             },
         );
         qb.push(
-            ") AS v JOIN agency_closure c ON c.agency_id = v.column1 WHERE TRUE \
+            ") AS v CROSS JOIN agency_closure c WHERE c.agency_id = v.column1 \
              GROUP BY c.ancestor_id, v.column2, v.column3, v.column4 ORDER BY 1, 4, 3, 2 \
              ON CONFLICT (agency_id, metric, month, procedure_code) \
              DO UPDATE SET value = stat_monthly_procedure.value + excluded.value",
