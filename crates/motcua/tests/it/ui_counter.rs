@@ -8,11 +8,27 @@ use reqwest::header::{CONTENT_TYPE, LOCATION};
 use reqwest::{Client, Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::dossiers::{body, setup};
+use crate::dossiers::body;
 use crate::support::{TestApp, client};
 
 const DESK: &str = "000.00.01.H38";
-const PROCEDURE: &str = "1.001193";
+/// Cấp Phiếu Lý lịch tư pháp: its declaration form is required in every case.
+const PROCEDURE: &str = "3.000333";
+
+/// The dossiers' test set-up, with [`PROCEDURE`] in the catalogue too.
+async fn setup() -> (TestApp, [String; 5]) {
+    let (app, users) = crate::dossiers::setup().await;
+    let text = crate::catalogue::sample(&[PROCEDURE]);
+    motcua_web::service::catalogue::import_dvc(
+        app.store.as_ref(),
+        &text,
+        motcua_web::vn_today(),
+        "test",
+    )
+    .await
+    .unwrap();
+    (app, users)
+}
 
 /// A 1×1 PNG.
 const PNG: &[u8] = &[
@@ -89,6 +105,10 @@ async fn checklist(b: &Client, app: &TestApp) -> (Vec<String>, Vec<String>) {
         !required.is_empty(),
         "the procedure has required components"
     );
+    assert!(
+        required.len() < all.len(),
+        "papers needed only in some cases are not required"
+    );
     (all, required)
 }
 
@@ -148,12 +168,17 @@ async fn ui_counter_receives_a_dossier_with_a_scan_and_prints_the_receipt() {
     let (b, csrf) = browser(&app, "tiepnhan").await;
 
     // The procedure picker: typed without diacritics, as a page and as htmx's fragment.
-    let (s, html) = get(&b, &app, "/mot-cua/tiep-nhan?q=dang%20ky%20khai%20sinh").await;
+    let (s, html) = get(
+        &b,
+        &app,
+        "/mot-cua/tiep-nhan?q=phieu%20ly%20lich%20tu%20phap",
+    )
+    .await;
     assert_eq!(s, StatusCode::OK);
     assert!(html.contains(&format!("thu_tuc={PROCEDURE}")), "{html}");
     assert!(html.contains("Tiếp nhận hồ sơ") && html.contains("Số định danh cá nhân"));
     let res = b
-        .get(app.url("/mot-cua/tiep-nhan/thu-tuc?q=khai%20sinh"))
+        .get(app.url("/mot-cua/tiep-nhan/thu-tuc?q=ly%20lich"))
         .header("hx-request", "true")
         .send()
         .await

@@ -200,7 +200,7 @@ async fn chosen(
             Comp {
                 index,
                 name: c.name.clone(),
-                required: case.is_empty(),
+                required: c.is_required(),
                 case,
                 quantity: quantity.join("; "),
                 checked: checked.contains(&index),
