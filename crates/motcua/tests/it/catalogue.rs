@@ -37,6 +37,18 @@ pub fn sample(codes: &[&str]) -> String {
         .join("\n")
 }
 
+/// Imports the shipped catalogue's procedures `codes` into `store`, in force today.
+pub async fn import(store: &dyn motcua_store::Store, codes: &[&str]) {
+    motcua_web::service::catalogue::import_dvc(
+        store,
+        &sample(codes),
+        motcua_web::vn_today(),
+        "test",
+    )
+    .await
+    .unwrap();
+}
+
 fn codes(body: &Value) -> Vec<String> {
     body["items"]
         .as_array()

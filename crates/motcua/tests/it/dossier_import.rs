@@ -81,15 +81,7 @@ fn history(seq: u32, impossible: bool) -> String {
 #[tokio::test]
 async fn dossiers_come_with_their_histories_or_not_at_all() {
     let app = TestApp::new().await;
-    let text = crate::catalogue::sample(&["1.001193"]);
-    motcua_web::service::catalogue::import_dvc(
-        app.store.as_ref(),
-        &text,
-        motcua_web::vn_today(),
-        "test",
-    )
-    .await
-    .unwrap();
+    crate::catalogue::import(app.store.as_ref(), &["1.001193"]).await;
     app.agency(
         "000.00.01.H38",
         "Trung tâm PVHCC Thanh Hóa",

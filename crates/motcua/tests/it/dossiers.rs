@@ -3,7 +3,6 @@
 //! concurrent officers; the citizen's public look-up.
 
 use crate::support::TestApp;
-use motcua_web::service::catalogue::import_dvc;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
@@ -14,10 +13,7 @@ pub(crate) async fn setup() -> (TestApp, [String; 5]) {
 /// [`setup`] with a server configured by `config`.
 pub(crate) async fn setup_with(config: motcua_web::WebConfig) -> (TestApp, [String; 5]) {
     let app = TestApp::with_config(config).await;
-    let text = crate::catalogue::sample(&["1.001193"]);
-    import_dvc(app.store.as_ref(), &text, motcua_web::vn_today(), "test")
-        .await
-        .unwrap();
+    crate::catalogue::import(app.store.as_ref(), &["1.001193"]).await;
     app.agency(
         "000.00.00.H38",
         "UBND tỉnh Thanh Hóa",

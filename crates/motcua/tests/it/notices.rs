@@ -185,10 +185,7 @@ fn dossier_body(n: usize, phone: bool) -> Value {
 
 /// The catalogue, the receiving agency and its officer, and a system administrator.
 async fn seed(store: &dyn motcua_store::Store) {
-    let text = crate::catalogue::sample(&["1.001193"]);
-    motcua_web::service::catalogue::import_dvc(store, &text, motcua_web::vn_today(), "test")
-        .await
-        .unwrap();
+    crate::catalogue::import(store, &["1.001193"]).await;
     motcua_web::service::create_agency(
         store,
         motcua_web::service::CreateAgency {

@@ -161,15 +161,7 @@ async fn sigterm_stops_the_server_cleanly() {
 async fn kill_9_during_intake_loses_no_acknowledged_dossier() {
     let db = TestDb::fresh();
     let store = db.open().await;
-    let text = crate::catalogue::sample(&["1.001193"]);
-    motcua_web::service::catalogue::import_dvc(
-        store.as_ref(),
-        &text,
-        motcua_web::vn_today(),
-        "test",
-    )
-    .await
-    .unwrap();
+    crate::catalogue::import(store.as_ref(), &["1.001193"]).await;
     for (code, name, kind) in [(
         "000.00.01.H38",
         "Trung tâm PVHCC Thanh Hóa",

@@ -99,15 +99,7 @@ async fn lodge(app: &TestApp, token: &str, procedure: &str, agency: &str, channe
 async fn setup() -> Day {
     not_near_midnight().await;
     let app = TestApp::new().await;
-    let text = crate::catalogue::sample(&[BIRTH]);
-    motcua_web::service::catalogue::import_dvc(
-        app.store.as_ref(),
-        &text,
-        motcua_web::vn_today(),
-        "test",
-    )
-    .await
-    .unwrap();
+    crate::catalogue::import(app.store.as_ref(), &[BIRTH]).await;
     app.agency(PROVINCE, "UBND tỉnh Thanh Hóa", "province_committee", None)
         .await;
     for (code, name, kind) in [

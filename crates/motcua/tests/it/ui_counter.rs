@@ -18,15 +18,7 @@ const PROCEDURE: &str = "3.000333";
 /// The dossiers' test set-up, with [`PROCEDURE`] in the catalogue too.
 async fn setup() -> (TestApp, [String; 5]) {
     let (app, users) = crate::dossiers::setup().await;
-    let text = crate::catalogue::sample(&[PROCEDURE]);
-    motcua_web::service::catalogue::import_dvc(
-        app.store.as_ref(),
-        &text,
-        motcua_web::vn_today(),
-        "test",
-    )
-    .await
-    .unwrap();
+    crate::catalogue::import(app.store.as_ref(), &[PROCEDURE]).await;
     (app, users)
 }
 

@@ -5,7 +5,6 @@
 
 use crate::support::{TestApp, client};
 use crate::support::{browser, csrf_from, get_page as get};
-use motcua_web::service::catalogue::import_dvc;
 use reqwest::{Client, Method, StatusCode};
 use serde_json::{Value, json};
 
@@ -23,10 +22,7 @@ struct Portal {
 
 async fn setup() -> Portal {
     let app = TestApp::new().await;
-    let text = crate::catalogue::sample(&["1.001193", ABTC]);
-    import_dvc(app.store.as_ref(), &text, motcua_web::vn_today(), "test")
-        .await
-        .unwrap();
+    crate::catalogue::import(app.store.as_ref(), &["1.001193", ABTC]).await;
     app.agency(
         "000.00.00.H38",
         "UBND tỉnh Thanh Hóa",
