@@ -345,6 +345,68 @@ async fn an_online_dossier_waits_for_the_check_and_bad_input_is_refused() {
 }
 
 #[tokio::test]
+async fn an_agency_day_holds_9999_codes_then_intake_is_refused_cleanly() {
+    let (app, [officer, _, _, _, hanoi]) = setup().await;
+    let (s, d) = app
+        .post("/api/v1/dossiers", Some(&officer), body("counter"))
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{d}");
+    // The agency's day has reached its last number (as after 9,998 more intakes). The Vietnam
+    // date of now and of a minute later, should the test run across midnight.
+    let now = chrono::Utc::now() + chrono::Duration::hours(7);
+    let mut days = vec![now.format("%y%m%d").to_string()];
+    days.push(
+        (now + chrono::Duration::minutes(1))
+            .format("%y%m%d")
+            .to_string(),
+    );
+    days.dedup();
+    for day in &days {
+        crate::support::execute(
+            &app,
+            &format!(
+                "INSERT INTO dossier_sequences (agency_code, day, last) VALUES ('000.00.01.H38', '{day}', 9999) \
+                 ON CONFLICT (agency_code, day) DO UPDATE SET last = 9999"
+            ),
+        )
+        .await;
+    }
+    let (s, e) = app
+        .post("/api/v1/dossiers", Some(&officer), body("counter"))
+        .await;
+    assert_eq!(
+        (s, e["error"].as_str()),
+        (StatusCode::CONFLICT, Some("daily_sequence_exhausted")),
+        "{e}"
+    );
+    let message = e["message"].as_str().unwrap();
+    assert!(
+        message.starts_with("Trung tâm PVHCC Thanh Hóa đã cấp đủ 9.999 mã hồ sơ của ngày "),
+        "{message}"
+    );
+    // Nothing written; another agency's day goes on.
+    let mut elsewhere = body("counter");
+    elsewhere["agency"] = json!("000.00.01.H01");
+    let (s, d) = app.post("/api/v1/dossiers", Some(&hanoi), elsewhere).await;
+    assert_eq!(s, StatusCode::CREATED, "{d}");
+    assert!(d["code"].as_str().unwrap().ends_with("-0001"), "{d}");
+    let (_, q) = app
+        .send(
+            Method::GET,
+            "/api/v1/dossiers?agency=000.00.01.H38",
+            Some(&officer),
+            None,
+        )
+        .await;
+    assert_eq!(q["total"], 1);
+    assert!(
+        crate::cli::run(&app.db, &["audit", "verify"], None)
+            .status
+            .success()
+    );
+}
+
+#[tokio::test]
 async fn a_retried_creation_returns_the_first_dossier() {
     let (app, [officer, ..]) = setup().await;
     let send = || {

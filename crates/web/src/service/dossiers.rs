@@ -9,8 +9,8 @@ use motcua_domain::agency::AgencyCode;
 use motcua_domain::calendar::{Calendar, Duration, OfficeHours};
 use motcua_domain::catalogue::{Channel, Procedure, TimeUnit};
 use motcua_domain::dossier::{
-    Actor, Applicant, Command, DossierAction, DossierCode, DossierState, EventEnvelope,
-    ProcedureRef, Submission, execute, vietnam_date,
+    Actor, Applicant, Command, DossierAction, DossierCode, DossierCodeError, DossierState,
+    EventEnvelope, MAX_DAILY_SEQUENCE, ProcedureRef, Submission, execute, vietnam_date,
 };
 use motcua_domain::text::fold_ascii;
 
@@ -221,6 +221,9 @@ fn domain_error(e: motcua_domain::dossier::DossierError) -> AppError {
     }
 }
 
+/// The error of an agency whose day has used every dossier number (0001–9999).
+const DAY_FULL: &str = "daily_sequence_exhausted";
+
 /// Lodges a dossier: at the counter or by post it is received at once with its appointment;
 /// online it waits for the officer's check. Returns its code.
 pub async fn create(
@@ -322,7 +325,10 @@ async fn create_as(
     let made: Arc<Mutex<Vec<TimelineEntry>>> = Arc::default();
     let made_in = made.clone();
     let make = move |seq: u32| -> Result<DossierWrite, String> {
-        let code = DossierCode::new(&agency_code, day, seq).map_err(|e| e.to_string())?;
+        let code = DossierCode::new(&agency_code, day, seq).map_err(|e| match e {
+            DossierCodeError::SequenceOutOfRange { .. } => DAY_FULL.to_string(),
+            e => e.to_string(),
+        })?;
         let submission = Submission {
             code,
             procedure: ProcedureRef {
@@ -390,6 +396,16 @@ async fn create_as(
         .create_dossier(&agency.code, &yymmdd, idempotency, Box::new(make))
         .await
         .map_err(|e| match e {
+            DbError::Other(m) if m == DAY_FULL => AppError::Conflict {
+                code: DAY_FULL,
+                message: format!(
+                    "{} đã cấp đủ {} mã hồ sơ của ngày {} (số thứ tự trong mã hồ sơ có 4 chữ số): \
+                     không tiếp nhận thêm hồ sơ vào ngày này.",
+                    agency.name,
+                    motcua_docs::vi::integer(i64::from(MAX_DAILY_SEQUENCE)),
+                    day.format("%d/%m/%Y"),
+                ),
+            },
             DbError::Other(m) if m.contains(": ") => AppError::Conflict {
                 code: "dossier_refused",
                 message: m,
