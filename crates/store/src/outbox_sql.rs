@@ -87,15 +87,20 @@ pub(super) async fn claim(
 ) -> DbResult<Vec<OutboxRow>> {
     let now = instant(now);
     let until = instant(now + lease);
-    let lock = match BACKEND {
-        Backend::Postgres => " FOR UPDATE SKIP LOCKED",
-        Backend::Sqlite => "",
+    // PostgreSQL checks the condition again on each locked row. SQLite needs no second check
+    // (the statement holds the write lock), and with one it walks every due message of
+    // `outbox_due` (a backlog under load) instead of finding the chosen ones by key.
+    let (lock, recheck) = match BACKEND {
+        Backend::Postgres => (
+            " FOR UPDATE SKIP LOCKED",
+            " AND status = 'pending' AND next_attempt_at <= $1",
+        ),
+        Backend::Sqlite => ("", ""),
     };
     let sql = format!(
         "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = $2, leased_until = $2 \
          WHERE id IN (SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= $1 \
-                      ORDER BY next_attempt_at LIMIT $3{lock}) \
-           AND status = 'pending' AND next_attempt_at <= $1 \
+                      ORDER BY next_attempt_at LIMIT $3{lock}){recheck} \
          RETURNING {COLUMNS}"
     );
     let records: Vec<Record> = sqlx::query_as(sqlx::AssertSqlSafe(sql))

@@ -263,7 +263,16 @@ impl Notifier {
                 reason: "no e-mail address or phone number".into(),
             };
         }
-        let ctx = self.context(&notice).await;
+        // The names the texts need are read only when a message can go out.
+        let sendable = recipients.iter().any(|(channel, _)| match channel {
+            Channel::Email => self.email.is_some(),
+            Channel::Sms => self.sms.is_some(),
+        });
+        let ctx = if sendable {
+            self.context(&notice).await
+        } else {
+            templates::Context::default()
+        };
         let mut sent = 0;
         let mut skipped = Vec::new();
         let mut error: Option<SendError> = None;
