@@ -138,6 +138,9 @@ pub fn index_inputs(
         K::DossiersWithElectronicResult,
         within.get(Metric::ElectronicResult),
     );
+    // 5.4's dossiers "rated dissatisfied or with a PAKN": the dislikes given in the period
+    // (motcua holds no PAKN about a dossier).
+    set(K::DossiersWithComplaint, within.get(Metric::Dissatisfied));
     // Payments are counted on their own day, fees at receipt: a dossier received last period
     // and paid in this one must not push the rate above 100%.
     let with_fees = within.get(Metric::FeeDue);
@@ -236,8 +239,11 @@ mod tests {
             .with(Metric::ReceivedOnline, 2)
             .with(Metric::FeeDue, 1)
             .with(Metric::PaidOnline, 2)
-            .with(Metric::Digitised, 1);
+            .with(Metric::Digitised, 1)
+            .with(Metric::Rated, 2)
+            .with(Metric::Dissatisfied, 1);
         let inputs = index_inputs(&Counters::new(), &within, None, &CatalogueFacts::default());
+        assert_eq!(inputs.get(InputKey::DossiersWithComplaint), Some(1.0));
         assert_eq!(inputs.get(InputKey::DossiersToHandle), Some(2.0));
         assert_eq!(inputs.get(InputKey::DossiersHandledOnTime), None);
         assert_eq!(inputs.get(InputKey::DossiersOverdue), None);

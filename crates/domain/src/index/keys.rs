@@ -12,7 +12,7 @@ pub enum InputSource {
     Dossiers,
     /// motcua's procedure catalogue (per unit), possibly with the counters per procedure.
     Catalogue,
-    /// Citizen feedback (phản ánh, kiến nghị) and ratings: not in motcua yet.
+    /// Citizen feedback (phản ánh, kiến nghị): not in motcua yet.
     Feedback,
     /// Held elsewhere (the national TTHC database, the national portal, the population
     /// database): motcua has no data.
@@ -118,7 +118,7 @@ input_keys! {
     FeedbackSatisfactory => "feedback_satisfactory", Feedback,
         "Số phản ánh, kiến nghị được xử lý hài lòng";
     DossiersOverdue => "dossiers_overdue", Dossiers, "Số hồ sơ quá hạn (đã và đang xử lý)";
-    DossiersWithComplaint => "dossiers_with_complaint", Feedback,
+    DossiersWithComplaint => "dossiers_with_complaint", Dossiers,
         "Số hồ sơ bị đánh giá không hài lòng hoặc có phản ánh, kiến nghị";
 }
 

@@ -23,7 +23,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::catalogue::model::Channel;
 use crate::dossier::timeliness::standing_at;
-use crate::dossier::{DossierAction as A, PaymentMethod, ResultForm, ReturnChannel};
+use crate::dossier::{DossierAction as A, PaymentMethod, RatingLevel, ResultForm, ReturnChannel};
 use crate::stats::test_support::{Driven, agency, clock, submission, vn};
 use crate::stats::{CounterDelta, Counters, InProgressSplit, Metric, PeriodReport};
 
@@ -132,6 +132,13 @@ fn month() -> Vec<Driven> {
         PaymentMethod::Online,
     );
     give_back(&mut d1, vn(2027, 3, 2, 14, 0), ReturnChannel::Online);
+    d1.run(
+        vn(2027, 3, 2, 20, 0),
+        A::Rate {
+            level: RatingLevel::Dissatisfied,
+            comment: None,
+        },
+    );
     all.push(d1);
 
     let mut d2 = Driven::new();
@@ -386,6 +393,8 @@ fn index_workload_month_by_hand() {
         (M::ElectronicResult, 3),
         (M::PaidOnline, 2),
         (M::Returned, 4),
+        (M::Rated, 1),
+        (M::Dissatisfied, 1),
     ]
     .into_iter()
     .collect();
@@ -505,6 +514,7 @@ fn index_workload_month_by_hand() {
         (InputKey::ProceduresWithOnlinePayment, 1.0),
         (InputKey::DossiersDigitised, 0.0),
         (InputKey::DossiersReusingData, 0.0),
+        (InputKey::DossiersWithComplaint, 1.0),
     ]
     .into_iter()
     .fold(IndexInputs::new(), |i, (k, v)| i.with(k, v));
@@ -527,7 +537,8 @@ fn index_workload_month_by_hand() {
     assert_eq!(points("4.1"), (false, 3.0)); // 6 × 3/6
     assert_eq!(points("4.2"), (false, 0.0)); // tracked: no dossier of the month was digitised
     assert_eq!(points("5.2"), (true, 0.0)); // no feedback in motcua yet
-    assert_eq!(points("5.4"), (false, 4.67)); // (10 − 3 − 0)/10 = 70% → 6 × 0.7 / 0.9
+    // (10 − 3 overdue − 1 rated "not satisfied")/10 = 60% → 6 × 0.6 / 0.9
+    assert_eq!(points("5.4"), (false, 4.0));
     let groups: Vec<(&str, f64)> = result
         .groups
         .iter()
@@ -541,10 +552,10 @@ fn index_workload_month_by_hand() {
             ("3", 8.54),
             ("TT", 5.5),
             ("4", 3.0),
-            ("5", 4.67)
+            ("5", 4.0)
         ]
     );
-    assert_eq!(result.total, 37.21);
+    assert_eq!(result.total, 36.54);
     assert_eq!(result.max_with_data, 62.0); // 4.2 (6 points) now has data
 
     // Ranked beside two other units: this one has enough dossiers? 9 received < 30: shown
