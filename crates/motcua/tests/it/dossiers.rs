@@ -81,6 +81,19 @@ async fn act(
     .await
 }
 
+/// How many dossiers the province's centre (000.00.01.H38) holds, as its officer sees them.
+async fn centre_total(app: &TestApp, officer: &str) -> i64 {
+    let (_, q) = app
+        .send(
+            Method::GET,
+            "/api/v1/dossiers?agency=000.00.01.H38",
+            Some(officer),
+            None,
+        )
+        .await;
+    q["total"].as_i64().unwrap()
+}
+
 #[tokio::test]
 async fn a_counter_dossier_goes_from_receipt_to_return() {
     let (app, [officer, specialist, leader, citizen, stranger]) = setup().await;
@@ -333,15 +346,7 @@ async fn an_online_dossier_waits_for_the_check_and_bad_input_is_refused() {
         (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid_action"))
     );
     // Nothing half-written: the refused intakes took no code.
-    let (_, q) = app
-        .send(
-            Method::GET,
-            "/api/v1/dossiers?agency=000.00.01.H38",
-            Some(&officer),
-            None,
-        )
-        .await;
-    assert_eq!(q["total"], 1);
+    assert_eq!(centre_total(&app, &officer).await, 1);
 }
 
 #[tokio::test]
@@ -390,15 +395,7 @@ async fn an_agency_day_holds_9999_codes_then_intake_is_refused_cleanly() {
     let (s, d) = app.post("/api/v1/dossiers", Some(&hanoi), elsewhere).await;
     assert_eq!(s, StatusCode::CREATED, "{d}");
     assert!(d["code"].as_str().unwrap().ends_with("-0001"), "{d}");
-    let (_, q) = app
-        .send(
-            Method::GET,
-            "/api/v1/dossiers?agency=000.00.01.H38",
-            Some(&officer),
-            None,
-        )
-        .await;
-    assert_eq!(q["total"], 1);
+    assert_eq!(centre_total(&app, &officer).await, 1);
     assert!(
         crate::cli::run(&app.db, &["audit", "verify"], None)
             .status
