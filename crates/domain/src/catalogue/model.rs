@@ -327,17 +327,60 @@ impl ComponentSpec {
     }
 
     /// Whether the component must be given. The catalogue has no such flag; read from the
-    /// row: a note is not a paper; a row of a case ("Trường hợp …") or with a condition
-    /// ("nếu …", "trong trường hợp …") is needed only sometimes.
+    /// row: a note is not a paper; a row of a case ("Trường hợp …") is needed only in that case;
+    /// so is a row whose paper is named under a condition ("… (nếu có)", "… đối với người …",
+    /// "… (đối với tổ chức)", "Trường hợp …, …") and an authorisation (needed only when someone acts for the
+    /// applicant). A condition after the paper's own sentence ("Giấy chứng sinh; trường hợp không
+    /// có giấy chứng sinh thì …") says what may replace it: the row is still required.
     pub fn is_required(&self) -> bool {
-        if !self.is_paper() {
+        if !self.is_paper() || self.case.is_some() {
             return false;
         }
-        let t = format!(
-            " {} ",
-            crate::text::fold_ascii(&format!("{} {}", self.name, self.text))
-        );
-        self.case.is_none() && !t.contains(" truong hop ") && !t.contains(" neu ")
+        let whole = format!(" {} ", crate::text::fold_ascii(&self.text));
+        if whole.contains(" neu co ") {
+            return false;
+        }
+        let name = strip_list_marker(&self.name);
+        let end = [";", ". "]
+            .iter()
+            .filter_map(|m| name.find(m))
+            .min()
+            .unwrap_or(name.len());
+        let head = format!(" {} ", crate::text::fold_ascii(&name[..end]));
+        let conditional = [" truong hop ", " neu ", " doi voi nguoi "]
+            .iter()
+            .any(|w| head.contains(w))
+            || ["(đối với", "(áp dụng đối với"]
+                .iter()
+                .any(|w| name[..end].to_lowercase().contains(w));
+        let authorisation = ["van ban uy quyen", "giay uy quyen", "hop dong uy quyen"]
+            .iter()
+            .any(|w| {
+                head.trim_start()
+                    .trim_start_matches("ban sao ")
+                    .starts_with(w)
+            });
+        !conditional && !authorisation
+    }
+}
+
+/// A row without its list marker: "- ", "+ ", "* ", "5. ", "a) ", "IV. ".
+fn strip_list_marker(row: &str) -> &str {
+    let mut s = row.trim_start();
+    loop {
+        let before = s;
+        s = s.trim_start_matches(['-', '+', '*', '•', '–']).trim_start();
+        if let Some(i) = s.find(['.', ')']) {
+            if i <= 4
+                && s[..i].chars().all(|c| c.is_ascii_alphanumeric())
+                && s[i + 1..].starts_with(' ')
+            {
+                s = s[i + 1..].trim_start();
+            }
+        }
+        if s == before {
+            return s;
+        }
     }
 }
 
@@ -392,5 +435,55 @@ impl OnlineLevel {
             OnlineLevel::Partial => "partial",
             OnlineLevel::None => "none",
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(name: &str) -> ComponentSpec {
+        ComponentSpec {
+            name: name.to_owned(),
+            originals: Some(1),
+            copies: None,
+            templates: Vec::new(),
+            reusable_from_data: false,
+            case: None,
+            text: format!("{name} Bản chính: 1 Bản sao: 0"),
+        }
+    }
+
+    #[test]
+    fn a_paper_is_required_unless_named_under_a_condition() {
+        // Rows of the shipped catalogue.
+        for required in [
+            "Tờ khai yêu cầu cấp Phiếu lý lịch tư pháp",
+            "Giấy chứng sinh; trường hợp không có giấy chứng sinh thì nộp văn bản của người làm chứng xác nhận về việc sinh",
+            "- Đơn đề nghị cấp lại thẻ giám định viên tư pháp. Trường hợp thẻ bị mất hoặc có thay đổi nội dung ghi trên thẻ thì đơn đề nghị phải nêu rõ lý do",
+            "02 ảnh 4x6cm mới chụp, mặt nhìn thẳng, đầu để trần, phông nền trắng (trong đó 01 ảnh dán vào Tờ khai); trường hợp người chưa đủ 16 tuổi đề nghị cấp chung thì nộp thêm 02 ảnh",
+            "a) Tờ khai hàng hóa xuất khẩu theo Phụ lục II. Trường hợp tờ khai đã có trên hệ thống thì không phải nộp",
+            "Tờ khai đăng ký kiểm tra nghiệp vụ đại diện quyền đối với giống cây trồng theo Mẫu số 35",
+        ] {
+            assert!(row(required).is_required(), "{required}");
+        }
+        for optional in [
+            "5. Các văn bằng, chứng chỉ do cơ sở giáo dục nước ngoài cấp được công nhận (nếu có).",
+            "Các giấy tờ chứng nhận con thương binh, liệt sĩ; con Anh hùng lực lượng vũ trang nhân dân (nếu có).",
+            "* Đối với trường hợp điều chỉnh Giấy chứng nhận: + Đơn đề nghị điều chỉnh Giấy chứng nhận",
+            "+ Giấy thông hành đã được cấp nếu còn giá trị sử dụng.",
+            "Hộ chiếu phổ thông cấp lần gần nhất đối với người đã được cấp hộ chiếu; trường hợp bị mất hộ chiếu, phải có đơn trình báo",
+            "Văn bản ủy quyền yêu cầu cấp Phiếu Lý lịch tư pháp số 1 (người được ủy quyền phải xuất trình Thẻ Căn cước)",
+            "Trường hợp người yêu cầu là người nước ngoài: bản sao hộ chiếu",
+            "+ Danh sách hành khách (đối với phương tiện chở hành khách);",
+        ] {
+            assert!(!row(optional).is_required(), "{optional}");
+        }
+        let mut note = row("Lưu ý: hồ sơ nộp qua bưu chính");
+        note.originals = Some(0);
+        assert!(!note.is_paper() && !note.is_required());
+        let mut in_case = row("Tờ khai đăng ký khai sinh");
+        in_case.case = Some("Trường hợp đăng ký khai sinh có yếu tố nước ngoài".into());
+        assert!(!in_case.is_required());
     }
 }
