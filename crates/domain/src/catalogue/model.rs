@@ -370,13 +370,12 @@ fn strip_list_marker(row: &str) -> &str {
     loop {
         let before = s;
         s = s.trim_start_matches(['-', '+', '*', '•', '–']).trim_start();
-        if let Some(i) = s.find(['.', ')']) {
-            if i <= 4
-                && s[..i].chars().all(|c| c.is_ascii_alphanumeric())
-                && s[i + 1..].starts_with(' ')
-            {
-                s = s[i + 1..].trim_start();
-            }
+        if let Some(i) = s.find(['.', ')'])
+            && i <= 4
+            && s[..i].chars().all(|c| c.is_ascii_alphanumeric())
+            && s[i + 1..].starts_with(' ')
+        {
+            s = s[i + 1..].trim_start();
         }
         if s == before {
             return s;
