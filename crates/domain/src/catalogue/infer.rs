@@ -81,15 +81,7 @@ mod tests {
     }
 
     fn component(name: &str, case: Option<&str>) -> ComponentSpec {
-        ComponentSpec {
-            name: name.to_owned(),
-            originals: Some(1),
-            copies: None,
-            templates: Vec::new(),
-            reusable_from_data: false,
-            case: case.map(str::to_owned),
-            text: name.to_owned(),
-        }
+        ComponentSpec::sample(name, case)
     }
 
     #[test]

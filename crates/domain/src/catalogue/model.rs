@@ -438,19 +438,27 @@ impl OnlineLevel {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn row(name: &str) -> ComponentSpec {
+impl ComponentSpec {
+    /// A row of one original named `name`, under the case heading `case`.
+    pub(crate) fn sample(name: &str, case: Option<&str>) -> ComponentSpec {
         ComponentSpec {
             name: name.to_owned(),
             originals: Some(1),
             copies: None,
             templates: Vec::new(),
             reusable_from_data: false,
-            case: None,
-            text: format!("{name} Bản chính: 1 Bản sao: 0"),
+            case: case.map(str::to_owned),
+            text: name.to_owned(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(name: &str) -> ComponentSpec {
+        ComponentSpec::sample(name, None)
     }
 
     #[test]
