@@ -327,16 +327,24 @@ impl ComponentSpec {
     }
 
     /// Whether the component must be given. The catalogue has no such flag; read from the
-    /// row: a note is not a paper; a row of a case ("Trường hợp …") is needed only in that case;
+    /// row: a note is not a paper; a row under a case heading ("Trường hợp …") is needed only in
+    /// that case (a heading such as "* Giấy tờ phải nộp:" names no case);
     /// so is a row whose paper is named under a condition ("… (nếu có)", "… đối với người …",
     /// "… (đối với tổ chức)", "Trường hợp …, …") and an authorisation (needed only when someone acts for the
     /// applicant). A condition after the paper's own sentence ("Giấy chứng sinh; trường hợp không
     /// có giấy chứng sinh thì …") says what may replace it: the row is still required.
     pub fn is_required(&self) -> bool {
-        if !self.is_paper() || self.case.is_some() {
+        let fold = |s: &str| format!(" {} ", crate::text::fold_ascii(s));
+        let in_a_case = self.case.as_deref().is_some_and(|heading| {
+            let h = fold(heading);
+            [" truong hop ", " neu ", " doi voi "]
+                .iter()
+                .any(|w| h.contains(w))
+        });
+        if !self.is_paper() || in_a_case {
             return false;
         }
-        let whole = format!(" {} ", crate::text::fold_ascii(&self.text));
+        let whole = fold(&self.text);
         if whole.contains(" neu co ") {
             return false;
         }
@@ -346,7 +354,7 @@ impl ComponentSpec {
             .filter_map(|m| name.find(m))
             .min()
             .unwrap_or(name.len());
-        let head = format!(" {} ", crate::text::fold_ascii(&name[..end]));
+        let head = fold(&name[..end]);
         let conditional = [" truong hop ", " neu ", " doi voi nguoi "]
             .iter()
             .any(|w| head.contains(w))
@@ -489,8 +497,16 @@ mod tests {
         let mut note = row("Lưu ý: hồ sơ nộp qua bưu chính");
         note.originals = Some(0);
         assert!(!note.is_paper() && !note.is_required());
-        let mut in_case = row("Tờ khai đăng ký khai sinh");
-        in_case.case = Some("Trường hợp đăng ký khai sinh có yếu tố nước ngoài".into());
+        let in_case = ComponentSpec::sample(
+            "Tờ khai đăng ký khai sinh",
+            Some("Trường hợp đăng ký khai sinh có yếu tố nước ngoài"),
+        );
         assert!(!in_case.is_required());
+        // The portal's heading of the papers to hand in names no case.
+        let to_hand_in = ComponentSpec::sample(
+            "Giấy chứng sinh; trường hợp không có Giấy chứng sinh thì nộp văn bản của người làm chứng",
+            Some("* Giấy tờ phải nộp:"),
+        );
+        assert!(to_hand_in.is_required());
     }
 }
