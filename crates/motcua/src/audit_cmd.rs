@@ -14,9 +14,17 @@ pub enum AuditCmd {
     },
 }
 
-pub async fn run(config: Config, cmd: AuditCmd) -> anyhow::Result<()> {
-    let AuditCmd::Verify { json } = cmd;
-    let store = crate::open_store(&config).await?;
+/// What the audit found.
+#[derive(Debug, serde::Serialize)]
+pub struct AuditReport {
+    pub dossiers: usize,
+    pub events: usize,
+    /// Each dossier whose chain is broken: `{"code", "problem"}`.
+    pub broken: Vec<serde_json::Value>,
+}
+
+/// Checks every dossier's chain against its projection.
+pub async fn check(store: &dyn motcua_store::Store) -> anyhow::Result<AuditReport> {
     let ids = store.dossier_ids().await?;
     let mut broken = Vec::new();
     let mut events = 0usize;
@@ -28,13 +36,21 @@ pub async fn run(config: Config, cmd: AuditCmd) -> anyhow::Result<()> {
             broken.push(serde_json::json!({"code": head.code, "problem": problem}));
         }
     }
+    Ok(AuditReport {
+        dossiers: ids.len(),
+        events,
+        broken,
+    })
+}
+
+pub async fn run(config: Config, cmd: AuditCmd) -> anyhow::Result<()> {
+    let AuditCmd::Verify { json } = cmd;
+    let store = crate::open_store(&config).await?;
+    let report = check(store.as_ref()).await?;
     if json {
-        println!(
-            "{}",
-            serde_json::json!({"dossiers": ids.len(), "events": events, "broken": broken})
-        );
+        println!("{}", serde_json::to_string(&report)?);
     } else {
-        for b in &broken {
+        for b in &report.broken {
             println!(
                 "{}\t{}",
                 b["code"].as_str().unwrap_or_default(),
@@ -43,14 +59,14 @@ pub async fn run(config: Config, cmd: AuditCmd) -> anyhow::Result<()> {
         }
         println!(
             "dossiers={} events={} broken={}",
-            ids.len(),
-            events,
-            broken.len()
+            report.dossiers,
+            report.events,
+            report.broken.len()
         );
     }
-    if broken.is_empty() {
+    if report.broken.is_empty() {
         Ok(())
     } else {
-        anyhow::bail!("{} hồ sơ có nhật ký bị sửa hoặc xóa", broken.len())
+        anyhow::bail!("{} hồ sơ có nhật ký bị sửa hoặc xóa", report.broken.len())
     }
 }

@@ -41,6 +41,9 @@ const KEYS: &[&str] = &[
     "documents_s3_access_key",
     "documents_s3_secret_key",
     "documents_s3_allow_http",
+    "backup_dir",
+    "backup_interval_hours",
+    "backup_keep",
 ];
 
 #[derive(Clone, Serialize, Deserialize)]
@@ -94,6 +97,12 @@ pub struct Config {
     pub documents_s3_secret_key: Option<String>,
     /// Allow an `http://` endpoint (a store on a trusted network).
     pub documents_s3_allow_http: bool,
+    /// Where `motcua serve` makes scheduled backups; unset: none (set it on ONE process).
+    pub backup_dir: Option<PathBuf>,
+    /// Hours between scheduled backups.
+    pub backup_interval_hours: u64,
+    /// Scheduled backups kept (the oldest are removed).
+    pub backup_keep: usize,
 }
 
 impl Default for Config {
@@ -129,6 +138,9 @@ impl Default for Config {
             documents_s3_access_key: None,
             documents_s3_secret_key: None,
             documents_s3_allow_http: false,
+            backup_dir: None,
+            backup_interval_hours: 24,
+            backup_keep: 7,
         }
     }
 }
@@ -163,6 +175,9 @@ impl fmt::Debug for Config {
             .field("notify_retry_base_secs", &self.notify_retry_base_secs)
             .field("max_upload_bytes", &self.max_upload_bytes)
             .field("documents", &self.documents())
+            .field("backup_dir", &self.backup_dir)
+            .field("backup_interval_hours", &self.backup_interval_hours)
+            .field("backup_keep", &self.backup_keep)
             .finish()
     }
 }

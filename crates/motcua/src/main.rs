@@ -2,12 +2,15 @@
 //! operator's tools (migrations, agencies, accounts, the calendar).
 
 mod audit_cmd;
+mod backup;
+mod backup_cmd;
 mod calendar_cmd;
 mod config;
 mod demo;
 mod documents_cmd;
 mod dossiers_cmd;
 mod procedures_cmd;
+mod restore;
 mod stats_cmd;
 
 use std::io::Read;
@@ -71,6 +74,10 @@ enum Command {
     /// Documents: remove files no dossier holds.
     #[command(subcommand)]
     Documents(documents_cmd::DocumentsCmd),
+    /// Back up the database and the documents while servers run (`backup verify DIR` checks one).
+    Backup(backup_cmd::BackupArgs),
+    /// Restore a backup into an empty data directory or database.
+    Restore(backup_cmd::RestoreArgs),
 }
 
 #[derive(Subcommand)]
@@ -140,6 +147,7 @@ fn init_tracing(c: &Config) {
 }
 
 async fn open_store(c: &Config) -> anyhow::Result<DynStore> {
+    restore::refuse_incomplete(&c.data_dir)?;
     let store = motcua_store::connect(c.database_url.as_deref(), &c.data_dir)
         .await
         .context("opening the database")?;
@@ -190,6 +198,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Dossiers(cmd) => dossiers_cmd::run(config, cmd).await,
         Command::Stats(cmd) => stats_cmd::run(config, cmd).await,
         Command::Documents(cmd) => documents_cmd::run(config, cmd).await,
+        Command::Backup(args) => backup_cmd::backup(config, args).await,
+        Command::Restore(args) => backup_cmd::restore(config, args).await,
     }
 }
 
@@ -213,6 +223,16 @@ async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
     tracing::info!(%addr, elapsed_ms = started.elapsed().as_millis() as u64, "listening on http://{addr}");
 
     let sweeper = tokio::spawn(sweep_sessions(store.clone()));
+    let backups = config.backup_dir.clone().map(|dir| {
+        tokio::spawn(backup::schedule(
+            store.clone(),
+            config.database_url.clone(),
+            config.documents(),
+            dir,
+            std::time::Duration::from_secs(config.backup_interval_hours.max(1) * 3600),
+            config.backup_keep,
+        ))
+    });
     // Notices to citizens are delivered beside the server and stop with it.
     let (stop_notices, notices_stopped) = tokio::sync::watch::channel(false);
     let notices = motcua_web::notify::spawn(store.clone(), config.notify()?, notices_stopped)
@@ -227,6 +247,9 @@ async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
     })
     .await?;
     sweeper.abort();
+    if let Some(b) = backups {
+        b.abort();
+    }
     // The worker finishes the notices it holds (each attempt is bounded by its timeout).
     let _ = notices.await;
     tracing::info!("stopped");

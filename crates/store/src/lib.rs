@@ -5,6 +5,7 @@
 //! `postgres.rs` each include it as a module with their own `Db` type and the few statements
 //! where the dialects differ. Migrations are plain SQL per backend under `migrations/`.
 
+pub mod backup;
 mod document_models;
 mod error;
 mod models;
@@ -21,6 +22,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
+pub use backup::Snapshot;
 pub use document_models::{DocumentLink, DocumentQuery, DocumentRecord};
 pub use error::{DbError, DbResult};
 
@@ -277,6 +279,15 @@ pub trait Store: Send + Sync + 'static {
     async fn find_documents(&self, q: &DocumentQuery) -> DbResult<Vec<DocumentRecord>>;
     /// Which of these hashes some dossier holds (a `documents` row).
     async fn known_documents(&self, sha256: &[String]) -> DbResult<Vec<String>>;
+
+    // Backups (see `backup.rs`).
+    /// Writes a consistent copy of the database to `file` while others write, and returns
+    /// what that copy holds: SQLite by `VACUUM INTO`; PostgreSQL by `pg_dump --format=custom`
+    /// (of the database at `url`) reading a snapshot exported from a transaction that counts
+    /// the rows, so the counts are those of the dump.
+    async fn snapshot_to(&self, file: &Path, url: Option<&str>) -> DbResult<Snapshot>;
+    /// The row counts and migrations of the database as it is now.
+    async fn snapshot(&self) -> DbResult<Snapshot>;
 }
 
 pub type DynStore = Arc<dyn Store>;

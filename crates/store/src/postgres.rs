@@ -14,6 +14,33 @@ fn migrator() -> sqlx::migrate::Migrator {
     sqlx::migrate!("./migrations/postgres")
 }
 
+/// The tables of the connection's schema, by name.
+const TABLES_SQL: &str = "SELECT table_name::text FROM information_schema.tables \
+     WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY 1";
+
+/// Exports a snapshot from a read-only repeatable-read transaction, counts the rows in it, and
+/// has `pg_dump` dump the schema as that snapshot sees it (the transaction stays open until the
+/// dump is done).
+async fn snapshot_to(
+    pool: &sqlx::Pool<Db>,
+    file: &std::path::Path,
+    url: Option<&str>,
+) -> DbResult<crate::Snapshot> {
+    let url = url.ok_or_else(|| DbError::Other("pg_dump needs the database URL".into()))?;
+    let (base, _) = split_schema(url);
+    let mut tx = pool
+        .begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        .await?;
+    let (snapshot, schema): (String, String) =
+        sqlx::query_as("SELECT pg_export_snapshot(), current_schema()::text")
+            .fetch_one(&mut *tx)
+            .await?;
+    let counted = sql::backup_sql::snapshot_of(&mut tx).await?;
+    crate::backup::pg_dump(&base, &schema, &snapshot, file).await?;
+    tx.rollback().await?;
+    Ok(counted)
+}
+
 /// Starts a write transaction (row locks serialise what must be serialised).
 async fn begin_write(pool: &sqlx::Pool<Db>) -> DbResult<sqlx::Transaction<'static, Db>> {
     Ok(pool.begin().await?)
@@ -97,7 +124,7 @@ impl PostgresStore {
 }
 
 /// Takes a `schema=` query parameter out of a PostgreSQL URL.
-fn split_schema(url: &str) -> (String, Option<String>) {
+pub(crate) fn split_schema(url: &str) -> (String, Option<String>) {
     let Some((base, query)) = url.split_once('?') else {
         return (url.to_string(), None);
     };

@@ -33,6 +33,8 @@ pub struct SqlStore {
     row_writes: std::sync::atomic::AtomicU64,
 }
 
+#[path = "backup_sql.rs"]
+pub(super) mod backup_sql;
 #[path = "documents_sql.rs"]
 mod documents_sql;
 #[path = "dossier_writes.rs"]
@@ -1413,5 +1415,18 @@ impl Store for SqlStore {
 
     async fn known_documents(&self, sha256: &[String]) -> DbResult<Vec<String>> {
         documents_sql::known(&self.pool, sha256).await
+    }
+
+    async fn snapshot_to(
+        &self,
+        file: &std::path::Path,
+        url: Option<&str>,
+    ) -> DbResult<crate::Snapshot> {
+        super::snapshot_to(&self.pool, file, url).await
+    }
+
+    async fn snapshot(&self) -> DbResult<crate::Snapshot> {
+        let mut conn = self.pool.acquire().await?;
+        backup_sql::snapshot_of(&mut conn).await
     }
 }

@@ -17,6 +17,36 @@ fn migrator() -> sqlx::migrate::Migrator {
     sqlx::migrate!("./migrations/sqlite")
 }
 
+/// Every table (FTS shadow tables included), by name.
+const TABLES_SQL: &str = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name";
+
+/// `VACUUM INTO` a new file (a consistent copy, taken in one read transaction while others
+/// write), synced to disk, then counted.
+async fn snapshot_to(
+    pool: &sqlx::Pool<Db>,
+    file: &Path,
+    _url: Option<&str>,
+) -> DbResult<crate::Snapshot> {
+    use sqlx::Connection;
+    let name = file
+        .to_str()
+        .ok_or_else(|| DbError::Other(format!("not a UTF-8 path: {}", file.display())))?;
+    sqlx::query("VACUUM INTO $1")
+        .bind(name)
+        .execute(pool)
+        .await?;
+    std::fs::File::open(file)
+        .and_then(|f| f.sync_all())
+        .map_err(|e| DbError::Other(format!("{}: {e}", file.display())))?;
+    let mut conn = sqlx::SqliteConnection::connect_with(
+        &SqliteConnectOptions::new().filename(file).read_only(true),
+    )
+    .await?;
+    let snapshot = sql::backup_sql::snapshot_of(&mut conn).await;
+    conn.close().await?;
+    snapshot
+}
+
 /// Starts a write transaction. `BEGIN IMMEDIATE` takes the write lock at once, so two writers
 /// that both read first wait for each other (busy timeout) instead of one failing on upgrade.
 async fn begin_write(pool: &sqlx::Pool<Db>) -> DbResult<sqlx::Transaction<'static, Db>> {

@@ -89,6 +89,15 @@ impl From<BlobError> for crate::error::AppError {
     }
 }
 
+/// The hex SHA-256 of some bytes: the key a file is stored under.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
 /// A file in the store.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredBlob {

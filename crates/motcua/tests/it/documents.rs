@@ -69,7 +69,7 @@ fn jpeg() -> Vec<u8> {
 }
 
 /// A one-page PDF with a correct cross-reference table.
-fn pdf(text: &str) -> Vec<u8> {
+pub(crate) fn pdf(text: &str) -> Vec<u8> {
     let stream = format!("BT /F1 12 Tf 72 720 Td ({text}) Tj ET");
     let objects = [
         "<< /Type /Catalog /Pages 2 0 R >>".to_string(),

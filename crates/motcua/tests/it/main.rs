@@ -4,6 +4,7 @@
 
 mod agencies;
 mod auth;
+mod backups;
 mod calendar;
 mod catalogue;
 mod cli;
@@ -24,3 +25,4 @@ mod ui_portal;
 mod ui_stats;
 mod ui_workspace;
 mod units;
+mod upgrade;

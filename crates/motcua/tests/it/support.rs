@@ -97,6 +97,11 @@ impl TestApp {
     pub async fn with_config(config: motcua_web::WebConfig) -> TestApp {
         let db = TestDb::fresh();
         let store = db.open().await;
+        Self::serve(db, store, config).await
+    }
+
+    /// A server on a database the caller opened.
+    pub async fn serve(db: TestDb, store: DynStore, config: motcua_web::WebConfig) -> TestApp {
         let app = motcua_web::router(motcua_web::AppState::new(store.clone(), config));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await

@@ -36,7 +36,6 @@ use motcua_domain::dossier::{
 };
 use motcua_store::{DocumentLink, DocumentQuery, DocumentRecord, DossierRow, DossierWrite, Store};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use crate::blobs::Blobs;
@@ -176,14 +175,9 @@ pub async fn inspect(bytes: &Bytes, limit: usize) -> Result<(MediaType, String),
         message: "Chỉ nhận tệp PDF, JPEG hoặc PNG.".into(),
     })?;
     let data = bytes.clone();
-    let sha256 = tokio::task::spawn_blocking(move || {
-        Sha256::digest(&data)
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect::<String>()
-    })
-    .await
-    .map_err(|e| AppError::Internal(e.to_string()))?;
+    let sha256 = tokio::task::spawn_blocking(move || crate::blobs::sha256_hex(&data))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?;
     Ok((media_type, sha256))
 }
 
