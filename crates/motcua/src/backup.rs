@@ -302,7 +302,9 @@ pub async fn schedule(
             let removed = prune(&parent, keep)?;
             anyhow::Ok((dir, removed.len()))
         };
-        match run.await {
+        let result = run.await;
+        motcua_web::metrics::backup_done(result.is_ok());
+        match result {
             Ok((dir, removed)) => {
                 tracing::info!(dir = %dir.display(), removed, "scheduled backup done")
             }

@@ -250,6 +250,8 @@ pub trait Store: Send + Sync + 'static {
     ) -> DbResult<Vec<StatMonth>>;
     /// Received, unfinished dossiers past (or near) their appointment, from the projection.
     async fn stat_overdue(&self, q: &OverdueQuery) -> DbResult<Vec<OverdueCount>>;
+    /// Dossiers open and overdue, notices waiting and given up, at `at` (for `/metrics`).
+    async fn ops_gauges(&self, at: DateTime<Utc>) -> DbResult<OpsGauges>;
     /// Procedures applied by any agency of a subtree.
     async fn stat_applied_procedures(&self, root: Uuid) -> DbResult<Vec<String>>;
     /// Office hours as stored (JSON) of every agency that has its own.

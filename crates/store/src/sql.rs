@@ -1425,6 +1425,10 @@ impl Store for SqlStore {
         super::snapshot_to(&self.pool, file, url).await
     }
 
+    async fn ops_gauges(&self, at: DateTime<Utc>) -> DbResult<crate::OpsGauges> {
+        stats_sql::gauges(&self.pool, at).await
+    }
+
     async fn snapshot(&self) -> DbResult<crate::Snapshot> {
         let mut conn = self.pool.acquire().await?;
         backup_sql::snapshot_of(&mut conn).await

@@ -230,3 +230,15 @@ mod tests {
         assert_eq!(month_end(d(2024, 2, 10)), d(2024, 2, 29));
     }
 }
+
+/// What an operator watches (the `/metrics` gauges): dossiers open and overdue now (the rule of
+/// [`OverdueQuery`] with `current`), notices waiting to be sent and those given up.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OpsGauges {
+    pub open_dossiers: i64,
+    pub overdue_dossiers: i64,
+    /// Pending notices due now or earlier (the worker's backlog).
+    pub outbox_due: i64,
+    pub outbox_pending: i64,
+    pub outbox_failed: i64,
+}

@@ -11,7 +11,7 @@
 
 use std::collections::HashMap;
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{Pool, QueryBuilder};
 use uuid::Uuid;
 
@@ -295,6 +295,39 @@ const RUNNING: [&str; 4] = ["received", "processing", "approved", "rejected"];
 const PAUSED: &str = "awaiting_supplement";
 
 /// Received, unfinished dossiers past their appointment at `q.at`, see [`OverdueQuery`].
+/// The operator's gauges at `at` (see [`OpsGauges`]).
+pub(super) async fn gauges(pool: &Pool<Db>, at: DateTime<Utc>) -> DbResult<OpsGauges> {
+    let running = RUNNING
+        .iter()
+        .map(|s| format!("'{s}'"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let (open, overdue): (i64, i64) = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT COUNT(*), COALESCE(SUM(CASE WHEN appointment < $1 AND (status IN ({running}) \
+         OR appointment < updated_at) THEN 1 ELSE 0 END), 0) \
+         FROM dossiers WHERE status IN ({running}, '{PAUSED}')"
+    )))
+    .bind(at)
+    .fetch_one(pool)
+    .await?;
+    let (due, pending, failed): (i64, i64, i64) = sqlx::query_as(
+        "SELECT COALESCE(SUM(CASE WHEN status = 'pending' AND next_attempt_at <= $1 THEN 1 ELSE 0 END), 0), \
+         COALESCE(SUM(CASE WHEN status = 'pending' THEN 1 ELSE 0 END), 0), \
+         COALESCE(SUM(CASE WHEN status = 'failed' THEN 1 ELSE 0 END), 0) \
+         FROM outbox WHERE status IN ('pending', 'failed')",
+    )
+    .bind(at)
+    .fetch_one(pool)
+    .await?;
+    Ok(OpsGauges {
+        open_dossiers: open,
+        overdue_dossiers: overdue,
+        outbox_due: due,
+        outbox_pending: pending,
+        outbox_failed: failed,
+    })
+}
+
 pub(super) async fn overdue(pool: &Pool<Db>, q: &OverdueQuery) -> DbResult<Vec<OverdueCount>> {
     let mut out: HashMap<(Uuid, Option<String>), (i64, i64)> = HashMap::new();
     let group = |qb: &mut QueryBuilder<Db>| {

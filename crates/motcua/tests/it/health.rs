@@ -18,3 +18,35 @@ async fn health_readiness_and_metrics() {
         "keyed by route: {metrics}"
     );
 }
+
+#[tokio::test]
+async fn the_operator_gauges_count_open_and_overdue_dossiers_and_the_notice_backlog() {
+    let (app, tokens) = crate::dossiers::setup().await;
+    let dossiers = crate::backups::populate(&app, &tokens, 0).await;
+    assert_eq!(dossiers.len(), 8);
+    let now = chrono::Utc::now();
+    let g = app.store.ops_gauges(now).await.unwrap();
+    // Received, processing and rejected (its answer not yet issued) are open; the others
+    // are waiting for the check or closed. None is late yet.
+    assert_eq!((g.open_dossiers, g.overdue_dossiers), (3, 0), "{g:?}");
+    // No worker runs in this server: every notice is waiting, none given up.
+    assert!(g.outbox_pending > 0, "{g:?}");
+    assert_eq!((g.outbox_due, g.outbox_failed), (g.outbox_pending, 0));
+    // A year on, the open ones are overdue.
+    let later = app
+        .store
+        .ops_gauges(now + chrono::Duration::days(400))
+        .await
+        .unwrap();
+    assert_eq!((later.open_dossiers, later.overdue_dossiers), (3, 3));
+
+    let metrics = app.get("/metrics").await.text().await.unwrap();
+    for name in [
+        "motcua_dossiers_created_total",
+        "motcua_dossiers_open",
+        "motcua_dossiers_overdue",
+        "motcua_outbox_due",
+    ] {
+        assert!(metrics.contains(name), "{name}: {metrics}");
+    }
+}

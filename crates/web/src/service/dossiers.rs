@@ -413,6 +413,7 @@ async fn create_as(
             e => e.into(),
         })?;
     if let Created::New(_) = created {
+        metrics::counter!("motcua_dossiers_created_total").increment(1);
         let entries = std::mem::take(&mut *made.lock().expect("timeline slot"));
         if let Some(last) = entries.last() {
             lookups.seed_timeline(id, last.seq, entries.clone()).await;
