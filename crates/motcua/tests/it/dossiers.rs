@@ -13,6 +13,13 @@ pub(crate) async fn setup() -> (TestApp, [String; 5]) {
 /// [`setup`] with a server configured by `config`.
 pub(crate) async fn setup_with(config: motcua_web::WebConfig) -> (TestApp, [String; 5]) {
     let app = TestApp::with_config(config).await;
+    let tokens = seed(&app).await;
+    (app, tokens)
+}
+
+/// The procedure, agencies and accounts of [`setup`] (officer, specialist, leader, citizen, an
+/// officer of another province), in the app's database; returns their tokens.
+pub(crate) async fn seed(app: &TestApp) -> [String; 5] {
     crate::catalogue::import(app.store.as_ref(), &["1.001193"]).await;
     app.agency(
         "000.00.00.H38",
@@ -53,7 +60,7 @@ pub(crate) async fn setup_with(config: motcua_web::WebConfig) -> (TestApp, [Stri
     let stranger = app
         .user("tiepnhan.hn", "receiving_officer", Some("000.00.01.H01"))
         .await;
-    (app, [officer, specialist, leader, citizen, stranger])
+    [officer, specialist, leader, citizen, stranger]
 }
 
 pub(crate) fn body(channel: &str) -> Value {

@@ -13,6 +13,7 @@ mod dossier_import;
 mod dossier_store;
 mod dossiers;
 mod errors;
+mod faults;
 mod forms;
 mod health;
 mod notices;

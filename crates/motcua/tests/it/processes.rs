@@ -25,9 +25,9 @@ fn free_port() -> u16 {
         .port()
 }
 
-struct Server {
+pub(crate) struct Server {
     child: Child,
-    base: String,
+    pub(crate) base: String,
 }
 
 impl Drop for Server {
@@ -37,7 +37,7 @@ impl Drop for Server {
     }
 }
 
-async fn start(db: &TestDb) -> Server {
+pub(crate) async fn start(db: &TestDb) -> Server {
     let port = free_port();
     let log = std::env::temp_dir().join(format!("motcua-serve-{port}.log"));
     let child = motcua()
