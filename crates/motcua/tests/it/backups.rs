@@ -14,6 +14,7 @@ use serde_json::{Value, json};
 use crate::documents::pdf;
 use crate::dossiers::{body, setup_with};
 use crate::processes::motcua;
+use crate::stats::act;
 use crate::support::{TempDir, TestApp, TestDb};
 
 /// A server keeping its documents in `<dir>/documents`.
@@ -83,13 +84,22 @@ async fn drop_database(app: &TestApp, scratch: Option<String>) {
     }
 }
 
-fn run(args: &[String], env: &[(&str, &str)]) -> Output {
-    let mut cmd = motcua();
-    cmd.args(args);
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    cmd.output().unwrap()
+fn run(args: &[String]) -> Output {
+    motcua().args(args).output().unwrap()
+}
+
+/// Runs `motcua`, which must succeed; returns what it printed.
+fn succeeds(args: &[String]) -> String {
+    let out = run(args);
+    assert!(out.status.success(), "{}", text(&out));
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+/// Runs `motcua`, which must fail saying `why`.
+fn refused(args: &[String], why: &str) {
+    let out = run(args);
+    assert!(!out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains(why), "{why}: {}", text(&out));
 }
 
 fn text(o: &Output) -> String {
@@ -104,27 +114,6 @@ fn with(args: &[String], more: &[&str]) -> Vec<String> {
     let mut all = args.to_vec();
     all.extend(more.iter().map(|s| s.to_string()));
     all
-}
-
-async fn act(app: &TestApp, token: &str, code: &str, action: &str, mut fields: Value) -> Value {
-    let (_, d) = app
-        .send(
-            reqwest::Method::GET,
-            &format!("/api/v1/dossiers/{code}"),
-            Some(token),
-            None,
-        )
-        .await;
-    fields["version"] = d["version"].clone();
-    let (s, d) = app
-        .post(
-            &format!("/api/v1/dossiers/{code}/actions/{action}"),
-            Some(token),
-            fields,
-        )
-        .await;
-    assert_eq!(s, StatusCode::OK, "{action}: {d}");
-    d
 }
 
 /// Dossiers in many states (with events, counters and a few documents); returns each code
@@ -289,6 +278,10 @@ async fn kill_when(mut child: Child, ready: impl Fn() -> bool) {
     assert!(!status.success());
 }
 
+fn p(path: &Path) -> String {
+    path.display().to_string()
+}
+
 #[tokio::test]
 async fn a_backup_restores_whole_and_verifies() {
     let (app, tokens, dir) = served().await;
@@ -296,31 +289,23 @@ async fn a_backup_restores_whole_and_verifies() {
     let statuses: std::collections::BTreeSet<&str> =
         dossiers.iter().map(|(_, s)| s.as_str()).collect();
     assert_eq!(
-        statuses.into_iter().collect::<Vec<_>>(),
+        statuses,
         [
+            "processing",
             "received",
             "refused",
             "rejected",
-            "processing",
             "returned",
             "stopped",
             "submitted",
             "withdrawn"
         ]
-        .into_iter()
-        .collect::<std::collections::BTreeSet<_>>()
-        .into_iter()
-        .collect::<Vec<_>>()
+        .into()
     );
     let source = source_args(&app, &dir.0.join("data"));
     let backups = dir.0.join("backups");
 
-    let out = run(
-        &with(&source, &["backup", "--to", &backups.display().to_string()]),
-        &[],
-    );
-    assert!(out.status.success(), "{}", text(&out));
-    let made = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
+    let made = PathBuf::from(succeeds(&with(&source, &["backup", "--to", &p(&backups)])));
     assert_eq!(backups_in(&backups), vec![made.clone()]);
     let manifest: Value =
         serde_json::from_slice(&std::fs::read(made.join("manifest.json")).unwrap()).unwrap();
@@ -333,32 +318,17 @@ async fn a_backup_restores_whole_and_verifies() {
     assert!(manifest["migrations"].as_array().unwrap().len() >= 8);
 
     // Verify restores it into a scratch place and checks it.
-    let out = run(
-        &with(
-            &source,
-            &["backup", "verify", &made.display().to_string(), "--json"],
-        ),
-        &[],
-    );
-    assert!(out.status.success(), "{}", text(&out));
-    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let report = succeeds(&with(&source, &["backup", "verify", &p(&made), "--json"]));
+    let report: Value = serde_json::from_str(&report).unwrap();
     assert_eq!(report["problems"], json!([]), "{report}");
     assert_eq!(report["dossiers"], dossiers.len());
     assert_eq!(report["documents"], 3);
 
-    // Restore into an empty place, then read it back through a server of its own.
+    // Restore into an empty place; a second restore there is refused: it is not empty.
     let restored_dir = dir.0.join("restored");
     let (target, scratch) = target_args(&app, &restored_dir).await;
-    let out = run(
-        &with(&target, &["restore", "--from", &made.display().to_string()]),
-        &[],
-    );
-    assert!(out.status.success(), "{}", text(&out));
-    // A second restore into the same place is refused: it is not empty any more.
-    let out = run(
-        &with(&target, &["restore", "--from", &made.display().to_string()]),
-        &[],
-    );
+    succeeds(&with(&target, &["restore", "--from", &p(&made)]));
+    let out = run(&with(&target, &["restore", "--from", &p(&made)]));
     assert!(!out.status.success());
     assert!(
         text(&out).contains("không trống") || text(&out).contains("đã có"),
@@ -366,6 +336,7 @@ async fn a_backup_restores_whole_and_verifies() {
         text(&out)
     );
 
+    // What was restored is what was there: rows, dossiers, counters, files.
     let url = target
         .iter()
         .position(|a| a == "--database-url")
@@ -381,11 +352,10 @@ async fn a_backup_restores_whole_and_verifies() {
         let row = store.dossier_by_code(code).await.unwrap();
         assert_eq!(&row.status, status, "{code}");
     }
-    let (before, after) = (
-        app.store.stat_dump().await.unwrap(),
+    assert_eq!(
         store.stat_dump().await.unwrap(),
+        app.store.stat_dump().await.unwrap()
     );
-    assert_eq!(before, after);
     let docs = motcua_web::blobs::Blobs::open(&motcua_web::blobs::BlobConfig::Local(
         restored_dir.join("documents"),
     ))
@@ -404,12 +374,26 @@ async fn a_backup_restores_whole_and_verifies() {
     let last = bytes.len() - 1;
     bytes[last] ^= 0xff;
     std::fs::write(&db_file, bytes).unwrap();
-    let out = run(
-        &with(&source, &["backup", "verify", &made.display().to_string()]),
-        &[],
+    refused(
+        &with(&source, &["backup", "verify", &p(&made)]),
+        "không khớp mã băm",
     );
-    assert!(!out.status.success());
-    assert!(text(&out).contains("không khớp mã băm"), "{}", text(&out));
+}
+
+/// `motcua` with `args`, slowed down per document so it can be killed midway.
+fn slow(args: &[String]) -> Child {
+    motcua()
+        .args(args)
+        .env("MOTCUA_BACKUP_FILE_DELAY_MS", "400")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap()
+}
+
+/// Whether a directory's document store holds a file yet.
+fn has_documents(dir: &Path) -> bool {
+    std::fs::read_dir(dir.join("documents/sha256")).is_ok_and(|mut e| e.next().is_some())
 }
 
 #[tokio::test]
@@ -418,22 +402,11 @@ async fn a_killed_backup_is_never_taken_for_a_whole_one() {
     populate(&app, &tokens, 4).await;
     let source = source_args(&app, &dir.0.join("data"));
     let backups = dir.0.join("backups");
-    let child = motcua()
-        .args(with(
-            &source,
-            &["backup", "--to", &backups.display().to_string()],
-        ))
-        .env("MOTCUA_BACKUP_FILE_DELAY_MS", "400")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
     // Killed while copying the documents: the database copy is there, the manifest is not.
+    let child = slow(&with(&source, &["backup", "--to", &p(&backups)]));
     let watch = backups.clone();
     kill_when(child, move || {
-        backups_in(&watch).iter().any(|d| {
-            std::fs::read_dir(d.join("documents/sha256")).is_ok_and(|mut e| e.next().is_some())
-        })
+        backups_in(&watch).iter().any(|d| has_documents(d))
     })
     .await;
     let left = backups_in(&backups);
@@ -449,80 +422,31 @@ async fn a_killed_backup_is_never_taken_for_a_whole_one() {
         "{partial:?}"
     );
     assert!(!partial.join("manifest.json").exists());
-    let out = run(
-        &with(
-            &source,
-            &["backup", "verify", &partial.display().to_string()],
-        ),
-        &[],
+    refused(
+        &with(&source, &["backup", "verify", &p(partial)]),
+        "chưa hoàn tất",
     );
-    assert!(!out.status.success());
-    assert!(text(&out).contains("chưa hoàn tất"), "{}", text(&out));
     let restored_dir = dir.0.join("restored");
     let (target, scratch) = target_args(&app, &restored_dir).await;
-    let out = run(
-        &with(
-            &target,
-            &["restore", "--from", &partial.display().to_string()],
-        ),
-        &[],
+    refused(
+        &with(&target, &["restore", "--from", &p(partial)]),
+        "chưa hoàn tất",
     );
-    assert!(!out.status.success());
-    assert!(text(&out).contains("chưa hoàn tất"), "{}", text(&out));
     assert!(!restored_dir.join("motcua.sqlite3").exists());
     // Renamed to look whole, it is still refused: no manifest.
     let renamed = backups.join("motcua-renamed");
     std::fs::rename(partial, &renamed).unwrap();
-    let out = run(
-        &with(
-            &target,
-            &["restore", "--from", &renamed.display().to_string()],
-        ),
-        &[],
-    );
-    assert!(!out.status.success());
-    assert!(
-        text(&out).contains("không phải bản sao lưu hoàn chỉnh"),
-        "{}",
-        text(&out)
+    refused(
+        &with(&target, &["restore", "--from", &p(&renamed)]),
+        "không phải bản sao lưu hoàn chỉnh",
     );
 
-    // The next backup is whole, and `--keep 1` keeps only it.
-    let out = run(
-        &with(
-            &source,
-            &[
-                "backup",
-                "--to",
-                &backups.display().to_string(),
-                "--keep",
-                "1",
-            ],
-        ),
-        &[],
-    );
-    assert!(out.status.success(), "{}", text(&out));
-    let out = run(
-        &with(
-            &source,
-            &[
-                "backup",
-                "--to",
-                &backups.display().to_string(),
-                "--keep",
-                "1",
-            ],
-        ),
-        &[],
-    );
-    assert!(out.status.success(), "{}", text(&out));
-    let made = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
+    // The next backups are whole, and `--keep 1` keeps only the newest.
+    let keep_one = with(&source, &["backup", "--to", &p(&backups), "--keep", "1"]);
+    succeeds(&keep_one);
+    let made = PathBuf::from(succeeds(&keep_one));
     assert_eq!(backups_in(&backups), vec![made.clone(), renamed]);
-    let out = run(
-        &with(&source, &["backup", "verify", &made.display().to_string()]),
-        &[],
-    );
-    assert!(out.status.success(), "{}", text(&out));
+    succeeds(&with(&source, &["backup", "verify", &p(&made)]));
     drop_database(&app, scratch).await;
 }
 
@@ -531,59 +455,32 @@ async fn a_killed_restore_says_so_until_it_is_discarded() {
     let (app, tokens, dir) = served().await;
     let dossiers = populate(&app, &tokens, 4).await;
     let source = source_args(&app, &dir.0.join("data"));
-    let backups = dir.0.join("backups");
-    let out = run(
-        &with(&source, &["backup", "--to", &backups.display().to_string()]),
-        &[],
-    );
-    assert!(out.status.success(), "{}", text(&out));
-    let made = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    let made = succeeds(&with(
+        &source,
+        &["backup", "--to", &p(&dir.0.join("backups"))],
+    ));
 
     let restored_dir = dir.0.join("restored");
     let (target, scratch) = target_args(&app, &restored_dir).await;
-    let child = motcua()
-        .args(with(&target, &["restore", "--from", &made]))
-        .env("MOTCUA_BACKUP_FILE_DELAY_MS", "400")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let child = slow(&with(&target, &["restore", "--from", &made]));
     let watch = restored_dir.clone();
-    kill_when(child, move || {
-        std::fs::read_dir(watch.join("documents/sha256")).is_ok_and(|mut e| e.next().is_some())
-    })
-    .await;
+    kill_when(child, move || has_documents(&watch)).await;
     assert!(restored_dir.join("RESTORE-INCOMPLETE").exists());
     // Nothing opens it as a database; a new restore is refused until told to discard.
-    let out = run(&with(&target, &["migrate"]), &[]);
-    assert!(!out.status.success());
-    assert!(
-        text(&out).contains("khôi phục chưa hoàn tất"),
-        "{}",
-        text(&out)
+    refused(&with(&target, &["migrate"]), "khôi phục chưa hoàn tất");
+    refused(
+        &with(&target, &["restore", "--from", &made]),
+        "--discard-incomplete",
     );
-    let out = run(&with(&target, &["restore", "--from", &made]), &[]);
-    assert!(!out.status.success());
-    assert!(
-        text(&out).contains("--discard-incomplete"),
-        "{}",
-        text(&out)
-    );
-    let out = run(
-        &with(
-            &target,
-            &["restore", "--from", &made, "--discard-incomplete"],
-        ),
-        &[],
-    );
-    assert!(out.status.success(), "{}", text(&out));
+    succeeds(&with(
+        &target,
+        &["restore", "--from", &made, "--discard-incomplete"],
+    ));
     assert!(!restored_dir.join("RESTORE-INCOMPLETE").exists());
-    let out = run(&with(&target, &["audit", "verify"]), &[]);
-    assert!(out.status.success(), "{}", text(&out));
+    let audit = succeeds(&with(&target, &["audit", "verify"]));
     assert!(
-        text(&out).contains(&format!("dossiers={} ", dossiers.len())),
-        "{}",
-        text(&out)
+        audit.contains(&format!("dossiers={} ", dossiers.len())),
+        "{audit}"
     );
     drop_database(&app, scratch).await;
 }

@@ -198,7 +198,7 @@ fn urlencode(s: &str) -> String {
         .collect()
 }
 
-async fn download(
+pub(crate) async fn download(
     app: &TestApp,
     token: &str,
     code: &str,

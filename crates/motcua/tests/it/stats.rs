@@ -54,7 +54,14 @@ struct Day {
     today: NaiveDate,
 }
 
-async fn act(app: &TestApp, token: &str, code: &str, action: &str, mut fields: Value) -> Value {
+/// Acts on a dossier at its current version; the action must succeed.
+pub(crate) async fn act(
+    app: &TestApp,
+    token: &str,
+    code: &str,
+    action: &str,
+    mut fields: Value,
+) -> Value {
     let (_, d) = app
         .send(
             Method::GET,

@@ -133,15 +133,8 @@ async fn a_release_0008_database_upgrades_with_its_data() {
     let first = expect["dossiers"][0]["code"].as_str().unwrap();
     for sha in expect["documents"].as_array().unwrap() {
         let sha = sha.as_str().unwrap();
-        let res = app
-            .client
-            .get(app.url(&format!("/api/v1/dossiers/{first}/documents/{sha}")))
-            .bearer_auth(&officer)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), StatusCode::OK, "{sha}");
-        let bytes = res.bytes().await.unwrap();
+        let (s, _, bytes) = crate::documents::download(&app, &officer, first, sha).await;
+        assert_eq!(s, StatusCode::OK, "{sha}");
         assert_eq!(motcua_web::blobs::sha256_hex(&bytes), sha);
     }
     // New work goes on after the upgrade.
