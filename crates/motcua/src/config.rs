@@ -99,8 +99,8 @@ pub struct Config {
     pub documents_s3_allow_http: bool,
     /// Where `motcua serve` makes scheduled backups; unset: none (set it on ONE process).
     pub backup_dir: Option<PathBuf>,
-    /// Hours between scheduled backups.
-    pub backup_interval_hours: u64,
+    /// Hours between scheduled backups (a fraction is allowed: `0.5`).
+    pub backup_interval_hours: f64,
     /// Scheduled backups kept (the oldest are removed).
     pub backup_keep: usize,
 }
@@ -139,7 +139,7 @@ impl Default for Config {
             documents_s3_secret_key: None,
             documents_s3_allow_http: false,
             backup_dir: None,
-            backup_interval_hours: 24,
+            backup_interval_hours: 24.0,
             backup_keep: 7,
         }
     }
@@ -308,6 +308,15 @@ impl Config {
             documents: self.documents(),
             ..motcua_web::WebConfig::default()
         })
+    }
+
+    /// The time between scheduled backups.
+    pub fn backup_interval(&self) -> anyhow::Result<std::time::Duration> {
+        let h = self.backup_interval_hours;
+        if !(h.is_finite() && h > 0.0 && h <= 24.0 * 366.0) {
+            anyhow::bail!("backup_interval_hours must be more than 0 and at most a year, not {h}");
+        }
+        Ok(std::time::Duration::from_secs_f64(h * 3600.0))
     }
 
     /// Where documents are kept: the S3-compatible bucket when one is set, else

@@ -223,16 +223,17 @@ async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
     tracing::info!(%addr, elapsed_ms = started.elapsed().as_millis() as u64, "listening on http://{addr}");
 
     let sweeper = tokio::spawn(sweep_sessions(store.clone()));
-    let backups = config.backup_dir.clone().map(|dir| {
-        tokio::spawn(backup::schedule(
+    let backups = match config.backup_dir.clone() {
+        Some(dir) => Some(tokio::spawn(backup::schedule(
             store.clone(),
             config.database_url.clone(),
             config.documents(),
             dir,
-            std::time::Duration::from_secs(config.backup_interval_hours.max(1) * 3600),
+            config.backup_interval()?,
             config.backup_keep,
-        ))
-    });
+        ))),
+        None => None,
+    };
     // Notices to citizens are delivered beside the server and stop with it.
     let (stop_notices, notices_stopped) = tokio::sync::watch::channel(false);
     let notices = motcua_web::notify::spawn(store.clone(), config.notify()?, notices_stopped)

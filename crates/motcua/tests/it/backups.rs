@@ -484,3 +484,67 @@ async fn a_killed_restore_says_so_until_it_is_discarded() {
     );
     drop_database(&app, scratch).await;
 }
+
+#[tokio::test]
+async fn serve_makes_scheduled_backups_and_keeps_the_newest() {
+    let (app, tokens, dir) = served().await;
+    populate(&app, &tokens, 1).await;
+    let backups = dir.0.join("scheduled");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut server = motcua()
+        .args(with(
+            &source_args(&app, &dir.0.join("data")),
+            &["serve", "--listen", &format!("127.0.0.1:{port}")],
+        ))
+        .env("MOTCUA_BACKUP_DIR", p(&backups))
+        .env("MOTCUA_BACKUP_INTERVAL_HOURS", "0.0003") // about a second
+        .env("MOTCUA_BACKUP_KEEP", "2")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut seen = std::collections::BTreeSet::new();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while seen.len() < 4 {
+        assert!(Instant::now() < deadline, "backups seen: {seen:?}");
+        seen.extend(
+            backups_in(&backups)
+                .into_iter()
+                .filter(|d| d.join("manifest.json").exists()),
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let metrics = crate::support::client()
+        .get(format!("http://127.0.0.1:{port}/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        metrics.contains("motcua_backup_last_success_timestamp_seconds"),
+        "{metrics}"
+    );
+    std::process::Command::new("kill")
+        .args(["-TERM", &server.id().to_string()])
+        .status()
+        .unwrap();
+    server.wait().unwrap();
+    // Only the newest two remain (an interrupted one, if the stop came mid-backup, is a
+    // `.partial` directory), and they are whole.
+    let kept: Vec<PathBuf> = backups_in(&backups)
+        .into_iter()
+        .filter(|d| !d.file_name().unwrap().to_str().unwrap().starts_with('.'))
+        .collect();
+    assert_eq!(kept.len(), 2, "{kept:?}");
+    assert!(kept.iter().all(|k| k > seen.iter().nth(1).unwrap()));
+    let source = source_args(&app, &dir.0.join("data"));
+    for k in &kept {
+        succeeds(&with(&source, &["backup", "verify", &p(k)]));
+    }
+}
