@@ -490,11 +490,7 @@ async fn serve_makes_scheduled_backups_and_keeps_the_newest() {
     let (app, tokens, dir) = served().await;
     populate(&app, &tokens, 1).await;
     let backups = dir.0.join("scheduled");
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = crate::processes::free_port();
     let mut server = motcua()
         .args(with(
             &source_args(&app, &dir.0.join("data")),

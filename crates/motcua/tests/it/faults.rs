@@ -48,11 +48,7 @@ impl Cluster {
             .status()
             .unwrap();
         assert!(chown.success());
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
+        let port = crate::processes::free_port();
         let data = dir.join("data");
         let out = as_postgres(
             &bin.join("initdb"),
