@@ -90,7 +90,28 @@ pub async fn take(
         bail!("{} already exists", done.display());
     }
     std::fs::create_dir(&tmp).with_context(|| format!("cannot create {}", tmp.display()))?;
+    match write(store, database_url, documents, &tmp, now).await {
+        Ok(()) => {
+            std::fs::rename(&tmp, &done)?;
+            sync_dir(parent)?;
+            Ok(done)
+        }
+        Err(e) => {
+            // A failure (not a kill) leaves nothing behind.
+            let _ = std::fs::remove_dir_all(&tmp);
+            Err(e)
+        }
+    }
+}
 
+/// Writes a whole backup into `tmp`, the manifest last.
+async fn write(
+    store: &dyn Store,
+    database_url: Option<&str>,
+    documents: &Blobs,
+    tmp: &Path,
+    now: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<()> {
     let (backend, database_file) = match store.backend() {
         Backend::Sqlite => ("sqlite", "database.sqlite3"),
         Backend::Postgres => ("postgres", "database.pgdump"),
@@ -108,7 +129,7 @@ pub async fn take(
 
     // Every file a dossier of the copy holds was stored before the copy was taken, and a held
     // file is never removed: listing after the copy finds them all.
-    let target = documents_of(&tmp)?;
+    let target = documents_of(tmp)?;
     let mut files = Vec::new();
     for blob in documents.list().await.map_err(|e| anyhow::anyhow!("{e}"))? {
         file_delay().await;
@@ -149,10 +170,7 @@ pub async fn take(
     std::fs::write(&part, serde_json::to_vec_pretty(&manifest)?)?;
     std::fs::File::open(&part)?.sync_all()?;
     std::fs::rename(&part, tmp.join(MANIFEST))?;
-    sync_dir(&tmp)?;
-    std::fs::rename(&tmp, &done)?;
-    sync_dir(parent)?;
-    Ok(done)
+    Ok(sync_dir(tmp)?)
 }
 
 /// The schema a PostgreSQL URL names (`?schema=`), else `public`.

@@ -544,3 +544,25 @@ async fn serve_makes_scheduled_backups_and_keeps_the_newest() {
         succeeds(&with(&source, &["backup", "verify", &p(k)]));
     }
 }
+
+#[tokio::test]
+async fn a_failed_backup_leaves_nothing_and_says_why() {
+    let (app, tokens, dir) = served().await;
+    populate(&app, &tokens, 1).await;
+    // A document whose bytes no longer match its name (a damaged disk).
+    let docs = motcua_web::blobs::Blobs::open(&motcua_web::blobs::BlobConfig::Local(
+        dir.0.join("data").join("documents"),
+    ))
+    .unwrap();
+    let sha = docs.list().await.unwrap()[0].sha256.clone();
+    docs.put(&sha, b"hong".to_vec().into()).await.unwrap();
+    let backups = dir.0.join("backups");
+    refused(
+        &with(
+            &source_args(&app, &dir.0.join("data")),
+            &["backup", "--to", &p(&backups)],
+        ),
+        "does not match its hash",
+    );
+    assert_eq!(backups_in(&backups), Vec::<PathBuf>::new());
+}
