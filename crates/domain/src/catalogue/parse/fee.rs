@@ -101,28 +101,26 @@ pub fn parse_fee(cell: &str, note: &str) -> FeeParse {
     } else {
         amounts_in(&cell)
     };
-    if !says_free && !cell_empty {
-        if cell_read.is_empty() {
-            if ["miễn phí", "miễn lệ phí", "không thu"]
-                .iter()
-                .any(|w| cell_lower.contains(w))
-            {
-                says_free = true;
-            } else {
-                findings.push(Finding::new(
-                    IssueKind::FeeInProse,
-                    format!("fee without an amount: \"{}\"", excerpt(&cell, 120)),
-                ));
-                items.push(FeeItem {
-                    exemption: None,
-                    kind: kind_before(&cell, cell.len()),
-                    amount_vnd: None,
-                    foreign: None,
-                    doubtful_amount: None,
-                    source: FeeSource::Cell,
-                    text: cell.clone(),
-                });
-            }
+    if !says_free && !cell_empty && cell_read.is_empty() {
+        if ["miễn phí", "miễn lệ phí", "không thu"]
+            .iter()
+            .any(|w| cell_lower.contains(w))
+        {
+            says_free = true;
+        } else {
+            findings.push(Finding::new(
+                IssueKind::FeeInProse,
+                format!("fee without an amount: \"{}\"", excerpt(&cell, 120)),
+            ));
+            items.push(FeeItem {
+                exemption: None,
+                kind: kind_before(&cell, cell.len()),
+                amount_vnd: None,
+                foreign: None,
+                doubtful_amount: None,
+                source: FeeSource::Cell,
+                text: cell.clone(),
+            });
         }
     }
 
