@@ -6,6 +6,9 @@
 //!   HMAC-SHA512 of that text with the merchant's secret. `urlencode` is PHP's, as VNPAY's
 //!   sample code uses: letters, digits and `-_.` stay, a space becomes `+`, every other byte of
 //!   the UTF-8 text becomes `%XX` (uppercase hex). The URL's query is the same text.
+//!   Implementations differ on `*` only: PHP encodes it, the WHATWG form encoding (npm `vnpay`)
+//!   and Java's `URLEncoder` (VNPAY's Java sample) leave it. motcua never sends one
+//!   ([`super::order_info`]); a received `*` is verified the PHP way.
 //! - `querydr` and `refund`: the listed fields' values joined by `|` in the order the command
 //!   fixes, hashed the same way ([`hash_fields`]).
 
