@@ -167,6 +167,12 @@ impl World {
                 },
             })
             .unwrap();
+        self.checkout_url(reference, valid)
+    }
+
+    /// The payment URL of an attempt, without touching the ledger.
+    fn checkout_url(&self, reference: &str, valid: TimeDelta) -> String {
+        let now = Utc::now();
         let checkout = self
             .merchant
             .vnpay
@@ -372,7 +378,7 @@ async fn a_bad_signature_is_refused_everywhere() {
         Err(GatewayError::InvalidSignature)
     );
     // A payment URL edited on the way to the gateway.
-    let url = w.start_after_expiry_free("HS0005-2");
+    let url = w.checkout_url("HS0005-2", TimeDelta::minutes(15));
     let forged = url.replace("vnp_Amount=150000000", "vnp_Amount=100");
     let page = w.http.get(&forged).send().await.unwrap();
     assert_eq!(page.status(), 400);
@@ -380,29 +386,6 @@ async fn a_bad_signature_is_refused_everywhere() {
     // The query still tells the truth about the first attempt.
     w.reconcile("HS0005-1").await.unwrap();
     assert_eq!(w.status(), PaymentStatus::Paid);
-}
-
-impl World {
-    /// A payment URL for a reference without touching the ledger (the ledger may be pending).
-    fn start_after_expiry_free(&self, reference: &str) -> String {
-        let now = Utc::now();
-        match self
-            .merchant
-            .vnpay
-            .checkout(&AttemptRequest {
-                reference: reference.into(),
-                amount_vnd: DUE,
-                order_info: "x".into(),
-                created_at: now,
-                expires_at: now + TimeDelta::minutes(15),
-                client_ip: "127.0.0.1".into(),
-            })
-            .unwrap()
-        {
-            Checkout::Redirect { url } => url,
-            other => panic!("{other:?}"),
-        }
-    }
 }
 
 #[tokio::test]

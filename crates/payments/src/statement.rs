@@ -1,9 +1,10 @@
-//! Bank statement import: a statement's credit lines (CSV as banks export it) matched to the
+//! Bank statement import: a statement's credit lines (CSV or XLSX as banks export them) matched to the
 //! transfers motcua asked for by VietQR (dossier code as the transfer content, exact amount),
 //! with a report of what matched, what did not and why. Parsing reads the file; matching is a
 //! pure function over the rows.
 //!
-//! Columns are found by their header, whatever the bank's order, without diacritics or case:
+//! Columns are found by their header (in the first rows: banks put titles above it), whatever
+//! the bank's order, without diacritics or case:
 //! the date ("ngày giao dịch", "ngày", "date"), the credit ("ghi có", "số tiền ghi có",
 //! "credit"), the content ("nội dung", "diễn giải", "mô tả", "description") and optionally the
 //! bank's reference ("số tham chiếu", "mã giao dịch", "reference"). Amounts may group thousands
@@ -96,6 +97,8 @@ pub enum StatementError {
     TooManyRows,
     #[error("CSV: {0}")]
     Csv(String),
+    #[error("XLSX: {0}")]
+    Xlsx(String),
 }
 
 impl StatementError {
@@ -104,7 +107,7 @@ impl StatementError {
             StatementError::MissingColumn(_) => "statement_missing_column",
             StatementError::Row { .. } => "statement_bad_row",
             StatementError::TooManyRows => "statement_too_many_rows",
-            StatementError::Csv(_) => "statement_unreadable",
+            StatementError::Csv(_) | StatementError::Xlsx(_) => "statement_unreadable",
         }
     }
 
@@ -114,6 +117,7 @@ impl StatementError {
             StatementError::Row { line, message } => format!("Dòng {line}: {message}"),
             StatementError::TooManyRows => format!("Sao kê có quá {MAX_ROWS} dòng."),
             StatementError::Csv(_) => "Không đọc được tệp sao kê (CSV).".into(),
+            StatementError::Xlsx(_) => "Không đọc được tệp sao kê (XLSX).".into(),
         }
     }
 }
@@ -181,26 +185,73 @@ pub fn parse_csv(data: &str) -> Result<Vec<StatementRow>, StatementError> {
     };
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delimiter)
+        .has_headers(false)
         .flexible(true)
         .from_reader(data.trim_start_matches('\u{feff}').as_bytes());
-    let header: Vec<String> = reader
-        .headers()
-        .map_err(|e| StatementError::Csv(e.to_string()))?
-        .iter()
-        .map(fold)
-        .collect();
-    let date = column(&header, &DATE).ok_or(StatementError::MissingColumn("ngày giao dịch"))?;
-    let credit = column(&header, &CREDIT).ok_or(StatementError::MissingColumn("ghi có"))?;
-    let content = column(&header, &CONTENT).ok_or(StatementError::MissingColumn("nội dung"))?;
-    let reference = column(&header, &REFERENCE);
-    let mut rows = Vec::new();
-    for (n, record) in reader.records().enumerate() {
-        let line = n + 2;
-        if rows.len() >= MAX_ROWS {
+    let mut table = Vec::new();
+    for record in reader.records() {
+        if table.len() > MAX_ROWS + HEADER_SEARCH_ROWS {
             return Err(StatementError::TooManyRows);
         }
         let record = record.map_err(|e| StatementError::Csv(e.to_string()))?;
-        let cell = |i: usize| record.get(i).unwrap_or("").trim().to_owned();
+        table.push(record.iter().map(str::to_owned).collect());
+    }
+    rows_from_table(table)
+}
+
+/// Reads the first sheet of an XLSX statement. Title rows above the header are skipped.
+pub fn parse_xlsx(bytes: &[u8]) -> Result<Vec<StatementRow>, StatementError> {
+    use calamine::{Data, Reader, Xlsx};
+    let mut book =
+        Xlsx::new(std::io::Cursor::new(bytes)).map_err(|e| StatementError::Xlsx(e.to_string()))?;
+    let range = book
+        .worksheet_range_at(0)
+        .ok_or_else(|| StatementError::Xlsx("no sheet".into()))?
+        .map_err(|e| StatementError::Xlsx(e.to_string()))?;
+    if range.height() > MAX_ROWS + HEADER_SEARCH_ROWS {
+        return Err(StatementError::TooManyRows);
+    }
+    let cell = |c: &Data| match c {
+        // Amounts typed as numbers: whole đồng.
+        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+        other => other.to_string(),
+    };
+    rows_from_table(range.rows().map(|r| r.iter().map(cell).collect()).collect())
+}
+
+/// Rows searched for the header.
+const HEADER_SEARCH_ROWS: usize = 30;
+
+/// The statement rows of a table whose header is among its first [`HEADER_SEARCH_ROWS`] rows.
+fn rows_from_table(table: Vec<Vec<String>>) -> Result<Vec<StatementRow>, StatementError> {
+    let mut missing = StatementError::MissingColumn("ngày giao dịch");
+    let mut found = None;
+    for (n, row) in table.iter().take(HEADER_SEARCH_ROWS).enumerate() {
+        let header: Vec<String> = row.iter().map(|h| fold(h)).collect();
+        let cols = (
+            column(&header, &DATE),
+            column(&header, &CREDIT),
+            column(&header, &CONTENT),
+        );
+        match cols {
+            (Some(d), Some(c), Some(t)) => {
+                found = Some((n, d, c, t, column(&header, &REFERENCE)));
+                break;
+            }
+            // Remember what the most complete candidate lacks.
+            (Some(_), None, _) => missing = StatementError::MissingColumn("ghi có"),
+            (Some(_), Some(_), None) => missing = StatementError::MissingColumn("nội dung"),
+            _ => {}
+        }
+    }
+    let (header_at, date, credit, content, reference) = found.ok_or(missing)?;
+    let mut rows = Vec::new();
+    for (n, record) in table.iter().enumerate().skip(header_at + 1) {
+        let line = n + 1;
+        if rows.len() >= MAX_ROWS {
+            return Err(StatementError::TooManyRows);
+        }
+        let cell = |i: usize| record.get(i).map_or("", |c| c.trim()).to_owned();
         if record.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
@@ -352,5 +403,56 @@ mod tests {
         let e = parse_csv("Ngày;Nội dung;Ghi có\n1;x;abc\n").unwrap_err();
         assert_eq!(e.code(), "statement_bad_row");
         assert_eq!(e.message_vi(), "Dòng 2: số tiền không hợp lệ: \"abc\"");
+    }
+
+    #[test]
+    fn an_xlsx_statement_with_a_title_above_the_header() {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        sheet
+            .write_string(0, 0, "SAO KÊ TÀI KHOẢN 0011001234567")
+            .unwrap();
+        for (c, h) in ["Ngày giao dịch", "Số tham chiếu", "Ghi có", "Diễn giải"]
+            .iter()
+            .enumerate()
+        {
+            sheet.write_string(2, c as u16, *h).unwrap();
+        }
+        sheet.write_string(3, 0, "07/04/2026").unwrap();
+        sheet.write_string(3, 1, "FT009").unwrap();
+        sheet.write_number(3, 2, 1_500_000.0).unwrap();
+        sheet
+            .write_string(3, 3, "MBVCB.1 000.00.06.H56-260407-0001")
+            .unwrap();
+        sheet.write_string(4, 0, "07/04/2026").unwrap();
+        sheet.write_number(4, 2, 0.5).unwrap();
+        let bytes = book.save_to_buffer().unwrap();
+        let e = parse_xlsx(&bytes).unwrap_err();
+        assert_eq!(
+            e,
+            StatementError::Row {
+                line: 5,
+                message: "số tiền không hợp lệ: \"0.5\"".into()
+            }
+        );
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        sheet.write_string(0, 0, "Ngày").unwrap();
+        sheet.write_string(0, 1, "Ghi có").unwrap();
+        sheet.write_string(0, 2, "Nội dung").unwrap();
+        sheet.write_string(1, 0, "07/04/2026").unwrap();
+        sheet.write_number(1, 1, 1_500_000.0).unwrap();
+        sheet
+            .write_string(1, 2, "000.00.06.H56-260407-0001")
+            .unwrap();
+        let rows = parse_xlsx(&book.save_to_buffer().unwrap()).unwrap();
+        assert_eq!(rows.len(), 1);
+        assert_eq!((rows[0].line, rows[0].credit_vnd), (2, Some(1_500_000)));
+        let r = match_rows(&rows, &expected());
+        assert_eq!(r.matched, vec![(2, "000.00.06.H56-260407-0001".to_owned())]);
+        assert_eq!(
+            parse_xlsx(b"not a workbook").unwrap_err().code(),
+            "statement_unreadable"
+        );
     }
 }

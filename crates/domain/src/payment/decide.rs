@@ -117,16 +117,8 @@ pub fn decide(
             if *expires_at <= cmd.at {
                 return Err(PaymentError::ExpiryNotAfterStart);
             }
-            let mut events = Vec::new();
-            if let Some(p) = state.pending_attempt() {
-                // Retry only once the pending attempt is past its expiry.
-                if cmd.at < p.expires_at {
-                    return Err(PaymentError::AttemptPending);
-                }
-                events.push(PaymentEvent::AttemptExpired {
-                    reference: p.reference.clone(),
-                });
-            }
+            // Retry only once the pending attempt is past its expiry.
+            let mut events = expire_pending(state, cmd)?;
             events.push(PaymentEvent::AttemptStarted {
                 gateway: gateway.trim().to_owned(),
                 reference: reference.clone(),
@@ -224,16 +216,8 @@ pub fn decide(
             if let Some(r) = receipt_no {
                 text("receipt_no", r, MAX_CODE_CHARS)?;
             }
-            let mut events = Vec::new();
-            if let Some(p) = state.pending_attempt() {
-                // The citizen may be paying online right now: wait for the outcome or expiry.
-                if cmd.at < p.expires_at {
-                    return Err(PaymentError::AttemptPending);
-                }
-                events.push(PaymentEvent::AttemptExpired {
-                    reference: p.reference.clone(),
-                });
-            }
+            // The citizen may be paying online right now: wait for the outcome or expiry.
+            let mut events = expire_pending(state, cmd)?;
             if *amount_vnd != state.amount_due_vnd {
                 return Err(PaymentError::WrongAmount {
                     amount: *amount_vnd,
@@ -258,6 +242,20 @@ pub fn decide(
                 reason: reason.trim().to_owned(),
             }])
         }
+    }
+}
+
+/// The expiry of the pending attempt, if any: refused while it is still valid.
+fn expire_pending(
+    state: &PaymentState,
+    cmd: &PaymentCommand,
+) -> Result<Vec<PaymentEvent>, PaymentError> {
+    match state.pending_attempt() {
+        Some(p) if cmd.at < p.expires_at => Err(PaymentError::AttemptPending),
+        Some(p) => Ok(vec![PaymentEvent::AttemptExpired {
+            reference: p.reference.clone(),
+        }]),
+        None => Ok(Vec::new()),
     }
 }
 

@@ -25,7 +25,7 @@ use super::super::model::{Fee, FeeItem, FeeKind, FeeSource, ForeignAmount};
 use super::super::scan::{
     char_at, char_before, excerpt, is_placeholder, lower, match_ci, slice, squash,
 };
-use super::number::{number_at, parse_decimal, parse_grouped_integer};
+use super::number::{NumberToken, number_at, parse_decimal, parse_grouped_integer};
 
 /// The reading of a fee text.
 #[derive(Debug, Clone, PartialEq)]
@@ -308,9 +308,9 @@ fn item(text: &str, a: &Amount, source: FeeSource, exemption: Option<String>) ->
     }
 }
 
-/// Every "<number> <currency>" in `text`.
-fn amounts_in(text: &str) -> Vec<Amount> {
-    let mut out = Vec::new();
+/// Calls `visit` at each number that starts a word (not glued to a letter, a digit or a
+/// separator), with its start; `visit` answers where the scan goes on.
+fn scan_numbers<'a>(text: &'a str, mut visit: impl FnMut(usize, NumberToken<'a>) -> usize) {
     let mut i = 0;
     while i < text.len() {
         let Some(c) = char_at(text, i) else {
@@ -321,16 +321,26 @@ fn amounts_in(text: &str) -> Vec<Amount> {
                 .is_some_and(|p| p.is_alphanumeric() || matches!(p, '/' | '.' | ',' | '-'))
             && let Some(num) = number_at(text, i)
         {
-            if let Some(a) = amount_after(text, i, num.text, num.end) {
-                i = a.end;
-                out.push(a);
-                continue;
-            }
-            i = num.end;
+            i = visit(i, num).max(num.end);
             continue;
         }
         i += c.len_utf8();
     }
+}
+
+/// Every "<number> <currency>" in `text`.
+fn amounts_in(text: &str) -> Vec<Amount> {
+    let mut out = Vec::new();
+    scan_numbers(text, |i, num| {
+        match amount_after(text, i, num.text, num.end) {
+            Some(a) => {
+                let end = a.end;
+                out.push(a);
+                end
+            }
+            None => num.end,
+        }
+    });
     out
 }
 
@@ -404,28 +414,16 @@ fn after_label(text: &str, at: usize) -> bool {
 /// unit or a percent sign: amounts the rules could not read.
 fn unread_amounts<'a>(text: &'a str, read: &[Amount]) -> Vec<&'a str> {
     let mut out = Vec::new();
-    let mut i = 0;
-    while i < text.len() {
-        let Some(c) = char_at(text, i) else {
-            break;
-        };
-        if c.is_ascii_digit()
-            && !char_before(text, i)
-                .is_some_and(|p| p.is_alphanumeric() || matches!(p, '/' | '.' | ',' | '-'))
-            && let Some(num) = number_at(text, i)
-        {
-            let inside = read.iter().any(|a| (a.start..a.end).contains(&i));
-            let grouped = num.text.contains(['.', ',']);
-            let big = parse_grouped_integer(num.text).is_some_and(|v| v >= 1000);
-            let unit = followed_by_unit(text.get(num.end..).unwrap_or(""));
-            if !inside && grouped && big && !unit {
-                out.push(num.text);
-            }
-            i = num.end;
-            continue;
+    scan_numbers(text, |i, num| {
+        let inside = read.iter().any(|a| (a.start..a.end).contains(&i));
+        let grouped = num.text.contains(['.', ',']);
+        let big = parse_grouped_integer(num.text).is_some_and(|v| v >= 1000);
+        let unit = followed_by_unit(text.get(num.end..).unwrap_or(""));
+        if !inside && grouped && big && !unit {
+            out.push(num.text);
         }
-        i += c.len_utf8();
-    }
+        num.end
+    });
     out
 }
 
