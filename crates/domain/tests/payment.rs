@@ -457,6 +457,19 @@ proptest! {
         prop_assert!(extras_exact, "an extra payment of a wrong amount");
         prop_assert_eq!(fold(&l.history), l.state.clone());
         // Sequence numbers run without gaps.
+        // No attempt is failed or expired after it was paid.
+        let mut paid_refs: Vec<&str> = Vec::new();
+        for e in &l.history {
+            match &e.event {
+                PaymentEvent::Paid { reference: Some(r), .. }
+                | PaymentEvent::ExtraPaymentReceived { reference: r, .. } => paid_refs.push(r),
+                PaymentEvent::AttemptFailed { reference, .. }
+                | PaymentEvent::AttemptExpired { reference } => {
+                    prop_assert!(!paid_refs.contains(&reference.as_str()), "success of {} overridden", reference);
+                }
+                _ => {}
+            }
+        }
         let gapless = l.history.iter().zip(1u32..).all(|(e, n)| e.seq == n);
         prop_assert!(gapless, "sequence numbers with a gap");
     }
