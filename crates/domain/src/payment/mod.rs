@@ -51,5 +51,7 @@ pub use decide::{allowed_statuses, decide, execute, fold};
 pub use error::PaymentError;
 pub use event::{PaymentEnvelope, PaymentEvent};
 pub use fee_line::{FeeLine, kind_name, lines_from_fee, total_vnd};
-pub use state::{Attempt, AttemptOutcome, PaymentState, PaymentStatus, RefundRecord, Settlement};
+pub use state::{
+    Attempt, AttemptOutcome, ExtraPayment, PaymentState, PaymentStatus, RefundRecord, Settlement,
+};
 pub use words::amount_in_words;

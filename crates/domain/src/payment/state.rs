@@ -74,6 +74,15 @@ pub struct Settlement {
     pub receipt_no: Option<String>,
 }
 
+/// An attempt paid after the payment was settled.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExtraPayment {
+    pub reference: String,
+    pub amount_vnd: u64,
+    pub transaction_no: String,
+    pub at: DateTime<Utc>,
+}
+
 /// A refund.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RefundRecord {
@@ -90,8 +99,8 @@ pub struct PaymentState {
     pub attempts: Vec<Attempt>,
     pub settlement: Option<Settlement>,
     pub refund: Option<RefundRecord>,
-    /// Paid attempts beyond the settlement (to give back): (reference, amount, transaction).
-    pub extra_payments: Vec<(String, u64, String)>,
+    /// Paid attempts beyond the settlement: money to give back.
+    pub extra_payments: Vec<ExtraPayment>,
     /// Number of events applied.
     pub seq: u32,
     pub last_at: Option<DateTime<Utc>>,
@@ -192,8 +201,12 @@ impl PaymentState {
                 transaction_no,
             } => {
                 set(&mut self.attempts, reference, AttemptOutcome::Paid);
-                self.extra_payments
-                    .push((reference.clone(), *amount_vnd, transaction_no.clone()));
+                self.extra_payments.push(ExtraPayment {
+                    reference: reference.clone(),
+                    amount_vnd: *amount_vnd,
+                    transaction_no: transaction_no.clone(),
+                    at,
+                });
             }
             PaymentEvent::Refunded { amount_vnd, reason } => {
                 self.refund = Some(RefundRecord {

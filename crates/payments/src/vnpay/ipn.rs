@@ -69,3 +69,101 @@ pub fn answer(
         Err(_) => refuse(RspCode::Other),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+    use motcua_domain::auth::Role;
+    use motcua_domain::catalogue::FeeKind;
+    use motcua_domain::payment::{FeeLine, GatewayOutcome, execute};
+    use uuid::Uuid;
+
+    use super::*;
+
+    fn at(min: i64) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 4, 7, 2, 0, 0).unwrap() + chrono::TimeDelta::minutes(min)
+    }
+
+    fn pending() -> PaymentState {
+        let mut s = PaymentState::default();
+        let cmds = [
+            (
+                PaymentActor::Staff {
+                    user: Uuid::nil(),
+                    role: Role::ReceivingOfficer,
+                },
+                PaymentAction::Open {
+                    lines: vec![FeeLine {
+                        name: "Lệ phí".into(),
+                        kind: FeeKind::Charge,
+                        legal_basis: None,
+                        amount_vnd: 20_000,
+                        exemption: None,
+                        description: String::new(),
+                    }],
+                },
+            ),
+            (
+                PaymentActor::Citizen { user: Uuid::nil() },
+                PaymentAction::StartAttempt {
+                    gateway: "vnpay".into(),
+                    reference: "A1".into(),
+                    expires_at: at(15),
+                },
+            ),
+        ];
+        for (actor, action) in cmds {
+            let cmd = PaymentCommand {
+                at: at(0),
+                actor,
+                action,
+            };
+            for e in execute(&s, &cmd).unwrap() {
+                s.apply(e.at, &e.event);
+            }
+        }
+        s
+    }
+
+    fn paid(reference: &str, amount: u64) -> Result<VerifiedReport, GatewayError> {
+        Ok(VerifiedReport {
+            reference: reference.into(),
+            amount_vnd: amount,
+            outcome: GatewayOutcome::Paid {
+                amount_vnd: amount,
+                transaction_no: "1".into(),
+            },
+        })
+    }
+
+    #[test]
+    fn every_answer() {
+        let s = pending();
+        let rsp = |v, st: Option<&PaymentState>| answer(v, st, at(1)).rsp;
+        assert_eq!(
+            rsp(Err(GatewayError::InvalidSignature), Some(&s)),
+            RspCode::InvalidSignature
+        );
+        assert_eq!(
+            rsp(Err(GatewayError::Malformed("vnp_Amount")), Some(&s)),
+            RspCode::Other
+        );
+        assert_eq!(rsp(paid("A1", 20_000), None), RspCode::OrderNotFound);
+        assert_eq!(rsp(paid("B9", 20_000), Some(&s)), RspCode::OrderNotFound);
+        assert_eq!(rsp(paid("A1", 20_001), Some(&s)), RspCode::InvalidAmount);
+        let ok = answer(paid("A1", 20_000), Some(&s), at(1));
+        assert_eq!(ok.rsp, RspCode::Confirmed);
+        let mut after = s.clone();
+        for e in execute(&after, &ok.command.unwrap()).unwrap() {
+            after.apply(e.at, &e.event);
+        }
+        assert_eq!(
+            rsp(paid("A1", 20_000), Some(&after)),
+            RspCode::AlreadyConfirmed
+        );
+        assert_eq!(
+            RspCode::AlreadyConfirmed.body(),
+            serde_json::json!({"RspCode": "02", "Message": "Order already confirmed"})
+        );
+    }
+}

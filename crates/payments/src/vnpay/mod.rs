@@ -296,7 +296,12 @@ impl Gateway for Vnpay {
             reference: report.reference,
             amount_vnd: report.amount_vnd,
             success,
-            message_vi: codes::response_message_vi(if success { "00" } else { &response }),
+            // "00" with a transaction status other than paid is a failure all the same.
+            message_vi: match (success, response.as_str()) {
+                (true, _) => codes::response_message_vi("00"),
+                (false, "00") => codes::response_message_vi(""),
+                (false, code) => codes::response_message_vi(code),
+            },
             code: response,
         })
     }
@@ -446,5 +451,54 @@ mod tests {
             "Le phi: ho so 12 Da Nang 50"
         );
         assert_eq!(order_info(&"đ".repeat(400)).len(), MAX_ORDER_INFO_CHARS);
+    }
+
+    fn signed(v: &Vnpay, pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        let mut p: Vec<(String, String)> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let hash = sign::hmac_sha512_hex(&v.config.hash_secret, &sign::canonical_query(&p));
+        p.push(("vnp_SecureHash".into(), hash));
+        p
+    }
+
+    #[test]
+    fn returns_are_read_strictly() {
+        let v = vnpay();
+        let base = [
+            ("vnp_Amount", "150000000"),
+            ("vnp_ResponseCode", "00"),
+            ("vnp_TransactionStatus", "02"),
+            ("vnp_TmnCode", "MOTCUA01"),
+            ("vnp_TransactionNo", "1"),
+            ("vnp_TxnRef", "A1"),
+        ];
+        // "00" with a failed transaction status is a failure.
+        let view = v.verify_return(&signed(&v, &base)).unwrap();
+        assert!(!view.success);
+        assert_eq!(view.message_vi, "Giao dịch không thành công");
+        let report = v.verify_notification(&signed(&v, &base)).unwrap();
+        assert_eq!(report.outcome, GatewayOutcome::Failed { code: "02".into() });
+        // Another merchant's report, a fraction of a đồng, a success without a transaction.
+        let mut other = base;
+        other[3].1 = "OTHER";
+        assert_eq!(
+            v.verify_notification(&signed(&v, &other)),
+            Err(GatewayError::Malformed("vnp_TmnCode"))
+        );
+        let mut cents = base;
+        cents[0].1 = "150000050";
+        assert_eq!(
+            v.verify_notification(&signed(&v, &cents)),
+            Err(GatewayError::Malformed("vnp_Amount"))
+        );
+        let mut no_txn = base;
+        no_txn[2].1 = "00";
+        no_txn[4].1 = "";
+        assert_eq!(
+            v.verify_notification(&signed(&v, &no_txn)),
+            Err(GatewayError::Malformed("vnp_TransactionNo"))
+        );
     }
 }
