@@ -232,16 +232,18 @@ impl World {
         assert_eq!(r.status(), 200);
     }
 
+    /// The JSON answer of a control route.
+    async fn control_json<T: serde::de::DeserializeOwned>(&self, method: &str, path: &str) -> T {
+        let url = format!("{}/_control{path}", self.fake);
+        let req = match method {
+            "POST" => self.http.post(url),
+            _ => self.http.get(url),
+        };
+        req.send().await.unwrap().json().await.unwrap()
+    }
+
     async fn ipn_codes(&self) -> Vec<Option<String>> {
-        let log: Vec<fake_vnpay::IpnLogEntry> = self
-            .http
-            .get(format!("{}/_control/log", self.fake))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let log: Vec<fake_vnpay::IpnLogEntry> = self.control_json("GET", "/log").await;
         log.into_iter().map(|e| e.rsp_code).collect()
     }
 
@@ -417,15 +419,7 @@ async fn out_of_order_ipns_never_override_the_success() {
     // The first attempt is past its expiry: a new one expires it.
     w.pay(&w.start("HS0007-2", TimeDelta::minutes(15)), "pay")
         .await;
-    let released: Vec<fake_vnpay::IpnLogEntry> = w
-        .http
-        .post(format!("{}/_control/release", w.fake))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let released: Vec<fake_vnpay::IpnLogEntry> = w.control_json("POST", "/release").await;
     let got: Vec<_> = released
         .iter()
         .map(|e| (e.reference.as_str(), e.rsp_code.as_deref()))

@@ -15,7 +15,7 @@ use super::command::{
 use super::error::PaymentError;
 use super::event::{PaymentEnvelope, PaymentEvent};
 use super::fee_line::{MAX_FEE_LINE_VND, MAX_FEE_LINES, total_vnd};
-use super::state::{AttemptOutcome, PaymentState, PaymentStatus};
+use super::state::{Attempt, AttemptOutcome, PaymentState, PaymentStatus};
 
 use PaymentStatus as S;
 
@@ -132,12 +132,7 @@ pub fn decide(
             source,
             outcome,
         } => {
-            let attempt =
-                state
-                    .attempt(reference)
-                    .ok_or_else(|| PaymentError::UnknownReference {
-                        reference: reference.clone(),
-                    })?;
+            let attempt = known_attempt(state, reference)?;
             match outcome {
                 GatewayOutcome::Paid {
                     amount_vnd,
@@ -186,12 +181,7 @@ pub fn decide(
             }
         }
         A::Expire { reference } => {
-            let attempt =
-                state
-                    .attempt(reference)
-                    .ok_or_else(|| PaymentError::UnknownReference {
-                        reference: reference.clone(),
-                    })?;
+            let attempt = known_attempt(state, reference)?;
             if attempt.outcome != AttemptOutcome::Pending {
                 return Ok(Vec::new());
             }
@@ -243,6 +233,18 @@ pub fn decide(
             }])
         }
     }
+}
+
+/// The attempt with this reference, or the refusal.
+fn known_attempt<'a>(
+    state: &'a PaymentState,
+    reference: &str,
+) -> Result<&'a Attempt, PaymentError> {
+    state
+        .attempt(reference)
+        .ok_or_else(|| PaymentError::UnknownReference {
+            reference: reference.to_owned(),
+        })
 }
 
 /// The expiry of the pending attempt, if any: refused while it is still valid.
