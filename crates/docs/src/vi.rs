@@ -189,6 +189,7 @@ mod tests {
             doubtful_amount: None,
             source,
             text: text.to_owned(),
+            exemption: None,
         }
     }
 

@@ -2,7 +2,8 @@
 //! async. Every "when" lives in [`calendar`], every "who may" in [`auth`], text matching in
 //! [`text`], the administrative-unit and agency model in [`units`] and [`agency`], the
 //! procedure record in [`catalogue`] and the agencies' internal processes in [`workflow`].
-//! Statistics counters and reports live in [`stats`], the Decision 766 service index in [`index`].
+//! Statistics counters and reports live in [`stats`], the Decision 766 service index in [`index`],
+//! fees and payments in [`payment`].
 
 pub mod agency;
 pub mod auth;
@@ -10,6 +11,7 @@ pub mod calendar;
 pub mod catalogue;
 pub mod dossier;
 pub mod index;
+pub mod payment;
 pub mod stats;
 pub mod text;
 pub mod units;

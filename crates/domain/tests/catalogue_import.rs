@@ -47,6 +47,11 @@ struct Figures {
     fee_with_amount: usize,
     fee_free: usize,
     fee_prose: usize,
+    records_with_fee_amount: usize,
+    fee_lines: usize,
+    records_with_several_fee_lines: usize,
+    fee_lines_with_exemption: usize,
+    records_fee_review: usize,
     components: usize,
     records_with_components: usize,
     components_with_template: usize,
@@ -116,6 +121,14 @@ fn catalogue_imports_the_whole_crawl() {
         f.fee_with_amount,
         f.fee_prose
     );
+    println!(
+        "  fee lines (amounts in đồng):   {} in {} records ({} records with several lines in one channel, {} lines with an exemption)",
+        f.fee_lines,
+        f.records_with_fee_amount,
+        f.records_with_several_fee_lines,
+        f.fee_lines_with_exemption
+    );
+    println!("  records flagged for fee review: {}", f.records_fee_review);
     println!("  records with a financial obligation: {}", f.obligations);
     println!(
         "  online level: {:?} ({} stated in the name); eligible for full online: {}",
@@ -195,6 +208,29 @@ fn count(f: &mut Figures, p: &ParsedProcedure) {
             f.fee_parsed += usize::from(fee.free || amount);
         }
     }
+    let amounts = |c: &motcua_domain::catalogue::ChannelSpec| {
+        c.fee.as_ref().map_or(0, |fee| {
+            fee.items
+                .iter()
+                .filter(|i| i.amount_vnd.is_some_and(|v| v > 0))
+                .count()
+        })
+    };
+    f.fee_lines += r.channels.iter().map(amounts).sum::<usize>();
+    f.fee_lines_with_exemption += r
+        .channels
+        .iter()
+        .filter_map(|c| c.fee.as_ref())
+        .flat_map(|fee| &fee.items)
+        .filter(|i| i.amount_vnd.is_some() && i.exemption.is_some())
+        .count();
+    f.records_with_fee_amount += usize::from(r.channels.iter().any(|c| amounts(c) > 0));
+    f.records_with_several_fee_lines += usize::from(r.channels.iter().any(|c| amounts(c) > 1));
+    f.records_fee_review += usize::from(
+        p.issues
+            .iter()
+            .any(|i| i.kind.code().starts_with("fee_") && i.kind.needs_review()),
+    );
     f.components += r.components.len();
     f.records_with_components += usize::from(!r.components.is_empty());
     f.components_with_template += r

@@ -92,6 +92,8 @@ pub enum IssueKind {
     FeeNoteStatesAmount,
     /// The cell says VNĐ but the note gives the same amount in another currency.
     FeeCurrencyFromNote,
+    /// A number in the fee text that looks like an amount but was not read as one.
+    FeeUnreadAmount,
     /// Text in the channel table that does not belong to a known channel row.
     UnknownChannel,
     /// The channel table has no row.
@@ -125,6 +127,7 @@ impl IssueKind {
             IssueKind::FeeDoubtfulAmount => "fee_doubtful_amount",
             IssueKind::FeeNoteStatesAmount => "fee_note_states_amount",
             IssueKind::FeeCurrencyFromNote => "fee_currency_from_note",
+            IssueKind::FeeUnreadAmount => "fee_unread_amount",
             IssueKind::UnknownChannel => "unknown_channel",
             IssueKind::NoChannels => "no_channels",
             IssueKind::ComponentsUnstructured => "components_unstructured",
@@ -163,6 +166,7 @@ impl IssueKind {
             IssueKind::FeeDoubtfulAmount => "Số tiền quá nhỏ, không rõ đơn vị",
             IssueKind::FeeNoteStatesAmount => "Ghi miễn phí nhưng phần ghi chú nêu số tiền",
             IssueKind::FeeCurrencyFromNote => "Đơn vị tiền tệ lấy theo ghi chú",
+            IssueKind::FeeUnreadAmount => "Có số tiền chưa đọc được trong phần phí, lệ phí",
             IssueKind::UnknownChannel => "Có nội dung không thuộc hình thức nộp đã biết",
             IssueKind::NoChannels => "Không có hình thức nộp nào",
             IssueKind::ComponentsUnstructured => "Thành phần hồ sơ không đúng dạng bảng",

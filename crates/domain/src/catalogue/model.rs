@@ -256,6 +256,10 @@ pub struct FeeItem {
     pub source: FeeSource,
     /// The original text of this item.
     pub text: String,
+    /// An exemption or reduction the text states for this amount ("Miễn phí từ ngày 07/4/2026
+    /// đến 30/6/2026 theo quy định tại Thông tư 40/2026/TT-BTC"), as written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exemption: Option<String>,
 }
 
 impl FeeItem {

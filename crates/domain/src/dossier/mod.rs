@@ -110,6 +110,7 @@ pub use document::{
     AttachedDocument, DocumentSource, MAX_COMPONENT_CHARS, MediaType, is_sha256_hex,
 };
 pub use error::DossierError;
+pub(crate) use error::vn_money;
 pub use event::{Event, EventEnvelope};
 pub use state::{
     ActiveStep, AgencyHop, ApologyRecord, Closure, Decision, DossierState, HopKind, Pause, Payment,

@@ -11,12 +11,21 @@
 //!   it is scaled by 1,000 when the note states the scaled figure, moved to the note's currency
 //!   when the note gives the same figure in USD, and otherwise kept only as a doubtful amount;
 //! - "Miễn phí" with a note that states positive amounts is not free, and is flagged;
-//! - a fee in prose without any amount is kept as text and flagged.
+//! - a fee in prose without any amount is kept as text and flagged;
+//! - a grouped amount right after a label ("Lệ phí: 1,500,000 (…)") is an amount in đồng even
+//!   without a currency word;
+//! - an exemption or reduction ("Miễn phí từ ngày … đến …", "giảm 50% …") stated between an
+//!   amount and the next one is that item's [`FeeItem::exemption`];
+//! - a grouped number of at least 1,000 that none of these rules reads as an amount, and that is
+//!   not followed by a unit ("5.700 kg", "50%"), flags the record for review
+//!   ([`IssueKind::FeeUnreadAmount`]): the lines may be incomplete.
 
 use super::super::issue::{Finding, IssueKind};
 use super::super::model::{Fee, FeeItem, FeeKind, FeeSource, ForeignAmount};
-use super::super::scan::{char_at, char_before, excerpt, is_placeholder, lower, match_ci, squash};
-use super::number::{number_at, parse_decimal, parse_grouped_integer};
+use super::super::scan::{
+    char_at, char_before, excerpt, is_placeholder, lower, match_ci, slice, squash,
+};
+use super::number::{NumberToken, number_at, parse_decimal, parse_grouped_integer};
 
 /// The reading of a fee text.
 #[derive(Debug, Clone, PartialEq)]
@@ -87,39 +96,51 @@ pub fn parse_fee(cell: &str, note: &str) -> FeeParse {
     let mut items = Vec::new();
     let mut says_free = FREE_CELLS.contains(&cell_lower);
 
-    if !says_free && !cell_empty {
-        let found = amounts_in(&cell);
-        if found.is_empty() {
-            if ["miễn phí", "miễn lệ phí", "không thu"]
-                .iter()
-                .any(|w| cell_lower.contains(w))
-            {
-                says_free = true;
-            } else {
-                findings.push(Finding::new(
-                    IssueKind::FeeInProse,
-                    format!("fee without an amount: \"{}\"", excerpt(&cell, 120)),
-                ));
-                items.push(FeeItem {
-                    kind: kind_before(&cell, cell.len()),
-                    amount_vnd: None,
-                    foreign: None,
-                    doubtful_amount: None,
-                    source: FeeSource::Cell,
-                    text: cell.clone(),
-                });
-            }
-        }
-        for a in &found {
-            items.push(item(&cell, a, FeeSource::Cell));
+    let cell_read = if says_free || cell_empty {
+        Vec::new()
+    } else {
+        amounts_in(&cell)
+    };
+    if !says_free && !cell_empty && cell_read.is_empty() {
+        if ["miễn phí", "miễn lệ phí", "không thu"]
+            .iter()
+            .any(|w| cell_lower.contains(w))
+        {
+            says_free = true;
+        } else {
+            findings.push(Finding::new(
+                IssueKind::FeeInProse,
+                format!("fee without an amount: \"{}\"", excerpt(&cell, 120)),
+            ));
+            items.push(FeeItem {
+                exemption: None,
+                kind: kind_before(&cell, cell.len()),
+                amount_vnd: None,
+                foreign: None,
+                doubtful_amount: None,
+                source: FeeSource::Cell,
+                text: cell.clone(),
+            });
         }
     }
 
-    let mut note_amounts = if note_empty {
+    let note_all = if note_empty {
         Vec::new()
     } else {
         amounts_in(&note)
     };
+    if !says_free && !cell_empty {
+        // The cell's last amount runs on into the note, up to the note's first amount.
+        let note_head = slice(&note, 0, note_all.first().map_or(note.len(), |a| a.start));
+        for (n, a) in cell_read.iter().enumerate() {
+            let mut exemption = exemption_in(scope_after(&cell, &cell_read, a));
+            if exemption.is_none() && n + 1 == cell_read.len() {
+                exemption = exemption_in(note_head);
+            }
+            items.push(item(&cell, a, FeeSource::Cell, exemption));
+        }
+    }
+    let mut note_amounts = note_all.clone();
     // Cell amounts below 1,000 đồng: confirm the scale or the currency from the note.
     for it in items.iter_mut().filter(|i| i.source == FeeSource::Cell) {
         let Some(v) = it.amount_vnd.filter(|v| (1..1000).contains(v)) else {
@@ -165,7 +186,10 @@ pub fn parse_fee(cell: &str, note: &str) -> FeeParse {
     });
     let from_note: Vec<FeeItem> = note_amounts
         .iter()
-        .map(|a| item(&note, a, FeeSource::Note))
+        .map(|a| {
+            let exemption = exemption_in(scope_after(&note, &note_all, a));
+            item(&note, a, FeeSource::Note, exemption)
+        })
         .collect();
     let note_positive = from_note.iter().any(|i| {
         i.amount_vnd.is_some_and(|v| v > 0) || i.foreign.as_ref().is_some_and(|f| f.amount > 0.0)
@@ -193,6 +217,7 @@ pub fn parse_fee(cell: &str, note: &str) -> FeeParse {
             ),
         ));
         items.push(FeeItem {
+            exemption: None,
             kind: kind_before(&note, note.len()),
             amount_vnd: None,
             foreign: None,
@@ -202,6 +227,20 @@ pub fn parse_fee(cell: &str, note: &str) -> FeeParse {
         });
     }
     items.extend(from_note);
+    let unread: Vec<&str> = unread_amounts(&cell, &cell_read)
+        .into_iter()
+        .chain(unread_amounts(&note, &note_all))
+        .collect();
+    if !unread.is_empty() {
+        findings.push(Finding::new(
+            IssueKind::FeeUnreadAmount,
+            format!(
+                "number(s) {} not read as an amount: \"{}\"",
+                unread.join(", "),
+                excerpt(&format!("{cell} {note}"), 120)
+            ),
+        ));
+    }
     let mut fee = Fee {
         items,
         free: false,
@@ -254,8 +293,9 @@ fn describes_payment(note: &str) -> bool {
     PAYMENT_WORDS.iter().any(|w| l.contains(w))
 }
 
-fn item(text: &str, a: &Amount, source: FeeSource) -> FeeItem {
+fn item(text: &str, a: &Amount, source: FeeSource, exemption: Option<String>) -> FeeItem {
     FeeItem {
+        exemption,
         kind: kind_before(text, a.start),
         amount_vnd: a.vnd,
         foreign: a.usd.map(|amount| ForeignAmount {
@@ -268,9 +308,9 @@ fn item(text: &str, a: &Amount, source: FeeSource) -> FeeItem {
     }
 }
 
-/// Every "<number> <currency>" in `text`.
-fn amounts_in(text: &str) -> Vec<Amount> {
-    let mut out = Vec::new();
+/// Calls `visit` at each number that starts a word (not glued to a letter, a digit or a
+/// separator), with its start; `visit` answers where the scan goes on.
+fn scan_numbers<'a>(text: &'a str, mut visit: impl FnMut(usize, NumberToken<'a>) -> usize) {
     let mut i = 0;
     while i < text.len() {
         let Some(c) = char_at(text, i) else {
@@ -281,16 +321,26 @@ fn amounts_in(text: &str) -> Vec<Amount> {
                 .is_some_and(|p| p.is_alphanumeric() || matches!(p, '/' | '.' | ',' | '-'))
             && let Some(num) = number_at(text, i)
         {
-            if let Some(a) = amount_after(text, i, num.text, num.end) {
-                i = a.end;
-                out.push(a);
-                continue;
-            }
-            i = num.end;
+            i = visit(i, num).max(num.end);
             continue;
         }
         i += c.len_utf8();
     }
+}
+
+/// Every "<number> <currency>" in `text`.
+fn amounts_in(text: &str) -> Vec<Amount> {
+    let mut out = Vec::new();
+    scan_numbers(text, |i, num| {
+        match amount_after(text, i, num.text, num.end) {
+            Some(a) => {
+                let end = a.end;
+                out.push(a);
+                end
+            }
+            None => num.end,
+        }
+    });
     out
 }
 
@@ -340,7 +390,7 @@ fn amount_after(text: &str, start: usize, digits: &str, end: usize) -> Option<Am
     let per_unit =
         char_at(text, end) == Some('/') && char_at(text, end + 1).is_some_and(char::is_alphabetic);
     match parse_grouped_integer(digits) {
-        Some(v) if grouped && per_unit && v >= 1000 => Some(Amount {
+        Some(v) if grouped && v >= 1000 && (per_unit || after_label(text, start)) => Some(Amount {
             vnd: Some(v),
             usd: None,
             start,
@@ -348,6 +398,76 @@ fn amount_after(text: &str, start: usize, digits: &str, end: usize) -> Option<Am
         }),
         _ => None,
     }
+}
+
+/// Whether the text before byte `at` ends with a fee label and a colon: "Lệ phí: ", "Phí :".
+fn after_label(text: &str, at: usize) -> bool {
+    let head = lower(text.get(..at).unwrap_or(""));
+    let Some(head) = head.trim_end().strip_suffix(':') else {
+        return false;
+    };
+    let head = head.trim_end();
+    head.ends_with("phí") || head.ends_with("giá")
+}
+
+/// Grouped numbers of at least 1,000 in `text` outside every amount of `read`, not followed by a
+/// unit or a percent sign: amounts the rules could not read.
+fn unread_amounts<'a>(text: &'a str, read: &[Amount]) -> Vec<&'a str> {
+    let mut out = Vec::new();
+    scan_numbers(text, |i, num| {
+        let inside = read.iter().any(|a| (a.start..a.end).contains(&i));
+        let grouped = num.text.contains(['.', ',']);
+        let big = parse_grouped_integer(num.text).is_some_and(|v| v >= 1000);
+        let unit = followed_by_unit(text.get(num.end..).unwrap_or(""));
+        if !inside && grouped && big && !unit {
+            out.push(num.text);
+        }
+        num.end
+    });
+    out
+}
+
+/// Unit words longer than three letters that follow a quantity ("2.000 người").
+const LONG_UNITS: [&str; 6] = ["tấn", "người", "trang", "hecta", "mét", "lượt"];
+
+/// Whether `tail` (the text after a number) starts with a unit: "%", "/…", a word of at most three
+/// letters ("kg", "m2", "ha") or one of [`LONG_UNITS`].
+fn followed_by_unit(tail: &str) -> bool {
+    let tail = tail.trim_start();
+    if tail.starts_with(['%', '/']) {
+        return true;
+    }
+    let word: String = tail.chars().take_while(|c| c.is_alphanumeric()).collect();
+    let letters = word.chars().count();
+    letters > 0 && (letters <= 3 || LONG_UNITS.contains(&lower(&word).as_str()))
+}
+
+/// Words that open an exemption or a reduction.
+const EXEMPTION_WORDS: [&str; 2] = ["miễn", "giảm"];
+
+/// The exemption or reduction stated in `scope` (the text between an amount and the next), up
+/// to the end of its clause or parenthesis, at most [`MAX_EXEMPTION_CHARS`] characters.
+fn exemption_in(scope: &str) -> Option<String> {
+    let l = lower(scope);
+    let at = EXEMPTION_WORDS.iter().filter_map(|w| l.find(w)).min()?;
+    // `lower` keeps byte offsets of Vietnamese letters (same lengths in both cases).
+    let tail = scope.get(at..)?;
+    let end = tail.find([')', ';']).unwrap_or(tail.len());
+    let text = squash(tail.get(..end)?.trim_end_matches(['.', ',', ' ']));
+    Some(text.chars().take(MAX_EXEMPTION_CHARS).collect())
+}
+
+/// Longest exemption text kept on an item, in characters.
+pub const MAX_EXEMPTION_CHARS: usize = 300;
+
+/// The text after amount `a` of `text`, up to the next amount of `all` (the amounts of `text`).
+fn scope_after<'a>(text: &'a str, all: &[Amount], a: &Amount) -> &'a str {
+    let to = all
+        .iter()
+        .map(|b| b.start)
+        .find(|s| *s >= a.end)
+        .unwrap_or(text.len());
+    slice(text, a.end, to)
 }
 
 /// Separators between clauses of fee prose.
@@ -558,5 +678,63 @@ mod tests {
             .fee
             .unwrap();
         assert!(f.items.iter().all(|i| i.amount_vnd.is_none()));
+    }
+
+    #[test]
+    fn every_amount_of_a_cell_with_its_name_and_exemption() {
+        // Record 1.003708, online channel.
+        let (f, k) = fee(
+            "4,500,000 VNĐ",
+            "Giấy chứng nhận đối với loại tàu bay từ 5.700 kg trở lên, Lệ phí: 1,500,000 (Giấy \
+             chứng nhận đối với loại tàu bay dưới 5.700 kg (Miễn phí từ ngày 07/4/2026 đến \
+             30/6/2026 theo quy định tại Thông tư 40/2026/TT-BTC)",
+        );
+        let got: Vec<_> = f
+            .items
+            .iter()
+            .map(|i| (i.kind, i.amount_vnd, i.exemption.as_deref()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (FeeKind::Unspecified, Some(4_500_000), None),
+                (
+                    FeeKind::Charge,
+                    Some(1_500_000),
+                    Some(
+                        "Miễn phí từ ngày 07/4/2026 đến 30/6/2026 theo quy định tại Thông tư \
+                         40/2026/TT-BTC"
+                    )
+                ),
+            ]
+        );
+        assert!(k.is_empty(), "{k:?}");
+        assert_eq!(f.items[0].text, "4,500,000 VNĐ");
+    }
+
+    #[test]
+    fn a_reduction_stated_after_an_amount() {
+        let f = parse_fee_text(
+            "Lệ phí: 100.000 đồng/hồ sơ; giảm 50% đối với hộ nghèo. Phí: 20.000 đồng",
+        )
+        .fee
+        .unwrap();
+        let got: Vec<_> = f.items.iter().map(|i| i.exemption.as_deref()).collect();
+        assert_eq!(got, vec![Some("giảm 50% đối với hộ nghèo. Phí:"), None]);
+    }
+
+    #[test]
+    fn unread_amounts_flag_the_record() {
+        // A grouped figure with neither a currency nor a label: the lines may be incomplete.
+        let (f, k) = fee("Miễn phí", "Mức phí giảm còn 1.600.000 trong năm 2024");
+        assert!(f.items.iter().all(|i| i.amount_vnd.is_none()));
+        assert_eq!(k, vec![IssueKind::FeeInProse, IssueKind::FeeUnreadAmount]);
+        assert!(IssueKind::FeeUnreadAmount.needs_review());
+        // Weights, percentages and dates are not amounts.
+        let (_, k) = fee(
+            "1,500,000 VNĐ",
+            "tàu bay từ 5.700 kg; giảm 50%; từ ngày 07/4/2026",
+        );
+        assert!(k.is_empty(), "{k:?}");
     }
 }
