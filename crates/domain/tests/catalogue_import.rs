@@ -5,34 +5,16 @@
 //! figures.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use motcua_domain::catalogue::{
     ParsedProcedure, TimeReading, csv_header, parse_dvc_record, parse_time, to_csv_record,
 };
 
-const PARTS: [&str; 2] = ["procedures-dvc-part1.jsonl", "procedures-dvc-part2.jsonl"];
-const CHANNEL_NAMES: [&str; 3] = ["Trực tiếp", "Trực tuyến", "Dịch vụ bưu chính"];
+mod common;
 
-/// The crawl as text: the repository's gzip'd files (through `gzip -dc`), or the uncompressed
-/// shared copies when the repository's are absent.
-fn crawl(part: &str) -> String {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let gz: PathBuf = root.join("../../data").join(format!("{part}.gz"));
-    if gz.exists() {
-        let out = Command::new("gzip")
-            .arg("-dc")
-            .arg(&gz)
-            .output()
-            .expect("run gzip -dc");
-        assert!(out.status.success(), "gzip -dc {} failed", gz.display());
-        return String::from_utf8(out.stdout).expect("UTF-8 crawl");
-    }
-    let plain = root.join("../../../shared/data").join(part);
-    std::fs::read_to_string(&plain)
-        .unwrap_or_else(|e| panic!("neither {} nor {}: {e}", gz.display(), plain.display()))
-}
+use common::{PARTS, crawl};
+
+const CHANNEL_NAMES: [&str; 3] = ["Trực tiếp", "Trực tuyến", "Dịch vụ bưu chính"];
 
 #[derive(Default)]
 struct Figures {

@@ -118,6 +118,8 @@ pub trait Store: Send + Sync + 'static {
     async fn procedure_records(&self) -> DbResult<Vec<String>>;
     async fn apply_procedure(&self, code: &str, agency: Uuid, workflow: &str) -> DbResult<()>;
     async fn agency_procedures(&self, agency: Uuid) -> DbResult<Vec<AppliedProcedure>>;
+    /// (procedure code, agency) for every procedure an agency of the province applies, by code.
+    async fn applied_in_province(&self, province_code: &str) -> DbResult<Vec<(String, Uuid)>>;
     async fn applied_workflow(&self, code: &str, agency: Uuid) -> DbResult<String>;
     /// The agencies that apply a procedure (take its dossiers), by code, at most `limit`.
     async fn agencies_applying(&self, code: &str, limit: i64) -> DbResult<Vec<Agency>>;

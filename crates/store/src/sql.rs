@@ -853,6 +853,16 @@ impl Store for SqlStore {
         .await?)
     }
 
+    async fn applied_in_province(&self, province_code: &str) -> DbResult<Vec<(String, Uuid)>> {
+        Ok(sqlx::query_as(
+            "SELECT a.code, a.agency_id FROM procedure_agencies a JOIN agencies g ON g.id = a.agency_id \
+             WHERE g.province_code = $1 ORDER BY a.code, g.code",
+        )
+        .bind(province_code)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
     async fn applied_workflow(&self, code: &str, agency: Uuid) -> DbResult<String> {
         let (w,): (String,) = sqlx::query_as(
             "SELECT workflow FROM procedure_agencies WHERE code = $1 AND agency_id = $2",

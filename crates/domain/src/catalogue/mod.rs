@@ -11,7 +11,8 @@
 //!   obligation), with their rules.
 //! - [`issue`]: what the importer reports ([`ImportError`], [`ParseIssue`]).
 //! - [`export`]: a flat CSV row per procedure.
-//! - [`search`]: query planning (folding, typo correction) and ranking.
+//! - [`search`]: the in-memory search index: matching (accents, i/y, typos, relaxation) and
+//!   ranking.
 //!
 //! Everything here is pure: it takes text and returns values, with no I/O and no async.
 

@@ -174,6 +174,18 @@ impl TestApp {
         kind: &str,
         parent: Option<&str>,
     ) -> motcua_store::Agency {
+        self.agency_in(code, name, kind, parent, None).await
+    }
+
+    /// [`TestApp::agency`] for an administrative unit (`2025:province:38`).
+    pub async fn agency_in(
+        &self,
+        code: &str,
+        name: &str,
+        kind: &str,
+        parent: Option<&str>,
+        unit: Option<&str>,
+    ) -> motcua_store::Agency {
         motcua_web::service::create_agency(
             self.store.as_ref(),
             motcua_web::service::CreateAgency {
@@ -181,7 +193,7 @@ impl TestApp {
                 name: name.into(),
                 kind: kind.into(),
                 parent_code: parent.map(str::to_string),
-                unit_id: None,
+                unit_id: unit.map(str::to_string),
             },
         )
         .await

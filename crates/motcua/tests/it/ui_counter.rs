@@ -721,3 +721,107 @@ async fn ui_counter_is_for_receiving_officers_only() {
     assert!(!html.contains(&code));
     assert_eq!(queue_total(&app, &officer).await, 1);
 }
+
+/// The desk's picker at a provincial centre that applies the province's procedures with
+/// "khai" or "sinh" in their names (water resources, land...), while a commune of the province
+/// applies birth registration: the centre still finds birth registration first (under Decree
+/// 118/2025 it receives regardless of administrative boundary) and says who decides it.
+#[tokio::test]
+async fn ui_counter_search_at_the_provincial_centre_finds_birth_registration_first() {
+    let app = TestApp::new().await;
+    motcua_web::service::catalogue::import_dvc(
+        app.store.as_ref(),
+        &crate::catalogue::shipped(),
+        motcua_web::vn_today(),
+        "test",
+    )
+    .await
+    .unwrap();
+    let province = Some("2025:province:38");
+    app.agency_in(
+        "000.00.00.H38",
+        "UBND tỉnh Thanh Hóa",
+        "province_committee",
+        None,
+        province,
+    )
+    .await;
+    let centre = app
+        .agency(
+            "000.00.01.H38",
+            "Trung tâm PVHCC Thanh Hóa",
+            "service_centre",
+            Some("000.00.00.H38"),
+        )
+        .await;
+    let commune = app
+        .agency(
+            "000.01.30.H38",
+            "UBND phường Hạc Thành",
+            "commune_committee",
+            Some("000.00.00.H38"),
+        )
+        .await;
+    assert_eq!(centre.province_code.as_deref(), Some("38"));
+    let mut applied = 0;
+    for word in ["khai", "sinh"] {
+        let (_, found) = app
+            .get_json(&format!(
+                "/api/v1/procedures?q={word}&level=province&limit=200"
+            ))
+            .await;
+        for item in found["items"].as_array().unwrap() {
+            let code = item["code"].as_str().unwrap();
+            let store = app.store.as_ref();
+            if motcua_web::service::catalogue::apply(store, code, centre.id, None)
+                .await
+                .is_ok()
+            {
+                applied += 1;
+            }
+        }
+    }
+    assert!(applied > 10, "{applied}");
+    motcua_web::service::catalogue::apply(app.store.as_ref(), "1.001193", commune.id, None)
+        .await
+        .unwrap();
+    app.user("tiepnhan", "receiving_officer", Some("000.00.01.H38"))
+        .await;
+    let (b, _) = browser(&app, "tiepnhan").await;
+    for q in ["khai sinh", "dang ky khai sinh", "Đăng ký khai sinh"] {
+        let res = b
+            .get(app.url(&format!(
+                "/mot-cua/tiep-nhan/thu-tuc?q={}",
+                crate::catalogue::urlencode(q)
+            )))
+            .header("hx-request", "true")
+            .send()
+            .await
+            .unwrap();
+        let html = res.text().await.unwrap();
+        let first = html.split("data-code=\"").nth(1).unwrap_or_default();
+        assert!(first.starts_with("1.001193\""), "{q}: {html}");
+        assert!(
+            html.contains("Thủ tục này do UBND phường Hạc Thành giải quyết")
+                && html.contains("Nghị định 118/2025/NĐ-CP"),
+            "{q}: {html}"
+        );
+    }
+    // A procedure the centre applies itself carries no such note.
+    let mine = app.store.agency_procedures(centre.id).await.unwrap();
+    let name = mine[0].name.clone();
+    let (_, html) = get(
+        &b,
+        &app,
+        &format!(
+            "/mot-cua/tiep-nhan?q={}",
+            crate::catalogue::urlencode(&name)
+        ),
+    )
+    .await;
+    assert!(
+        html.contains(&format!("data-code=\"{}\"", mine[0].code)),
+        "{html}"
+    );
+    assert!(!html.contains("Thủ tục này do"), "{html}");
+}

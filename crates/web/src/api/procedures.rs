@@ -80,6 +80,7 @@ pub async fn search(
             field: p.field,
             online_level: p.online,
             agency,
+            prefer: None,
             limit: p.limit.unwrap_or(20).clamp(1, 200),
             offset: p.offset.unwrap_or(0).max(0),
         },
@@ -512,6 +513,7 @@ pub async fn apply(
         });
     }
     let workflow = cat::apply(state.store.as_ref(), &procedure, agency.id, input.workflow).await?;
+    state.search.forget_receivers();
     Ok(Json(Applied {
         code: row.code,
         name: row.name,

@@ -1,12 +1,12 @@
 //! The procedure catalogue: import from the national portal's crawl format, versions and
 //! lifecycle, search, per-agency application with internal workflows, export.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration as StdDuration, Instant};
 
 use chrono::NaiveDate;
-use motcua_domain::catalogue::search::{self, Plan, Vocabulary};
+use motcua_domain::catalogue::search::{self, Doc, SearchIndex};
 use motcua_domain::catalogue::{
     Level, Procedure, TimeReading, TimeUnit, parse_dvc_lines, parse_time,
 };
@@ -72,17 +72,6 @@ pub fn to_write(
         levels.push_str(level_key(l));
         levels.push(' ');
     }
-    let body_text = format!(
-        "{} {} {} {}",
-        p.field,
-        p.competent_body,
-        p.implementing_body,
-        p.result
-            .iter()
-            .map(|r| r.name.as_str())
-            .collect::<Vec<_>>()
-            .join(" ")
-    );
     ProcedureWrite {
         code: p.code.clone(),
         name: p.name.clone(),
@@ -93,7 +82,7 @@ pub fn to_write(
         record,
         content_hash: hash,
         search_name: search_fold(&format!("{} {}", p.code, p.name)),
-        search_body: search_fold(&body_text),
+        search_body: search_fold(&search::body_text(p)),
         effective_from,
         by: by.to_string(),
         status_if_new,
@@ -221,19 +210,41 @@ async fn flush(
     Ok(())
 }
 
-/// What search keeps in memory: every procedure's search row (for ranking and the result
-/// items) and the typo vocabulary. Rebuilt when the catalogue changes: at once after a change
-/// made through this process, within seconds after one made by another.
+/// What search keeps in memory: every procedure's search row (for filters and the result
+/// items, by code) and their in-memory index. Rebuilt when the catalogue changes: at once after
+/// a change made through this process, within seconds after one made by another.
 pub struct CatalogueIndex {
-    pub vocabulary: Vocabulary,
-    pub hits: HashMap<String, Arc<ProcedureHit>>,
+    /// Every procedure (any status), by code: the index's document numbers.
+    pub hits: Vec<Arc<ProcedureHit>>,
+    pub index: SearchIndex,
 }
+
+impl CatalogueIndex {
+    pub fn build(mut rows: Vec<ProcedureHit>) -> CatalogueIndex {
+        // Sorted here, not by the database, so both backends give the same ties.
+        rows.sort_by(|a, b| a.code.cmp(&b.code));
+        let index = SearchIndex::build(rows.iter().map(|h| Doc {
+            code: &h.code,
+            name: &h.name,
+            body: &h.search_body,
+        }));
+        CatalogueIndex {
+            hits: rows.into_iter().map(Arc::new).collect(),
+            index,
+        }
+    }
+}
+
+/// The procedures the agencies of one province apply, by code (what its centres receive).
+pub type Receivers = HashMap<String, Vec<Uuid>>;
 
 #[derive(Default)]
 pub struct SearchCache {
     inner: Mutex<Option<(String, Instant, Arc<CatalogueIndex>)>>,
     /// Answers to recent searches of the current index (people repeat the popular ones).
     results: Mutex<HashMap<String, Arc<SearchResult>>>,
+    /// Receivers by province, each read at most every few seconds.
+    receivers: Mutex<HashMap<String, (Instant, Arc<Receivers>)>>,
 }
 
 /// How many distinct searches are remembered before the memory is cleared.
@@ -254,15 +265,11 @@ impl SearchCache {
             return Ok(v.clone());
         }
         let rows = store.procedure_hits().await?;
-        let vocabulary = Vocabulary::from_texts(
-            rows.iter()
-                .flat_map(|h| [h.search_name.as_str(), h.search_body.as_str()]),
+        let index = Arc::new(
+            tokio::task::spawn_blocking(move || CatalogueIndex::build(rows))
+                .await
+                .map_err(|e| AppError::Internal(format!("search index: {e}")))?,
         );
-        let hits = rows
-            .into_iter()
-            .map(|h| (h.code.clone(), Arc::new(h)))
-            .collect();
-        let index = Arc::new(CatalogueIndex { vocabulary, hits });
         *self.inner.lock().expect("search cache") = Some((version, Instant::now(), index.clone()));
         self.results.lock().expect("search cache").clear();
         Ok(index)
@@ -272,6 +279,35 @@ impl SearchCache {
     pub fn invalidate(&self) {
         *self.inner.lock().expect("search cache") = None;
         self.results.lock().expect("search cache").clear();
+        self.forget_receivers();
+    }
+
+    /// Forgets who receives what (after this process applied a procedure at an agency).
+    pub fn forget_receivers(&self) {
+        self.receivers.lock().expect("search cache").clear();
+    }
+
+    /// The procedures the agencies of `province` apply, and by which agencies.
+    pub async fn receivers(
+        &self,
+        store: &dyn Store,
+        province: &str,
+    ) -> Result<Arc<Receivers>, AppError> {
+        if let Some((at, r)) = self.receivers.lock().expect("search cache").get(province)
+            && at.elapsed() < RECHECK
+        {
+            return Ok(r.clone());
+        }
+        let mut map = Receivers::new();
+        for (code, agency) in store.applied_in_province(province).await? {
+            map.entry(code).or_default().push(agency);
+        }
+        let map = Arc::new(map);
+        self.receivers
+            .lock()
+            .expect("search cache")
+            .insert(province.to_string(), (Instant::now(), map.clone()));
+        Ok(map)
     }
 
     fn remembered(&self, key: &str) -> Option<Arc<SearchResult>> {
@@ -294,6 +330,8 @@ pub struct SearchParams {
     pub field: Option<String>,
     pub online_level: Option<String>,
     pub agency: Option<Uuid>,
+    /// Procedures ranked first among equally good answers (a centre's: those it receives).
+    pub prefer: Option<Arc<Receivers>>,
     pub limit: i64,
     pub offset: i64,
 }
@@ -306,26 +344,27 @@ pub struct SearchResult {
     pub ignored_words: Vec<String>,
 }
 
-/// Searches the catalogue: the database's full-text index finds every matching procedure, and
-/// they are ranked here (see `catalogue::search::score`), identically on both backends.
+/// Searches the catalogue in memory (see `catalogue::search`), identically on both backends;
+/// without words, lists it by code from the database.
 pub async fn search(
     store: &dyn Store,
     cache: &SearchCache,
     p: SearchParams,
 ) -> Result<SearchResult, AppError> {
-    let base = ProcedureSearch {
-        terms: Vec::new(),
-        level: p.level,
-        field: p.field,
-        online_level: p.online_level,
-        agency: p.agency,
-        any_status: false,
-        limit: p.limit,
-        offset: p.offset,
-    };
-    let q = p.q.unwrap_or_default();
-    if search::query_words(&q).is_empty() {
-        let Page { items, total } = store.list_procedures(&base).await?;
+    let q = p.q.clone().unwrap_or_default();
+    if motcua_domain::text::words(&q).next().is_none() {
+        let Page { items, total } = store
+            .list_procedures(&ProcedureSearch {
+                terms: Vec::new(),
+                level: p.level,
+                field: p.field,
+                online_level: p.online_level,
+                agency: p.agency,
+                any_status: false,
+                limit: p.limit,
+                offset: p.offset,
+            })
+            .await?;
         return Ok(SearchResult {
             items,
             total,
@@ -335,49 +374,60 @@ pub async fn search(
     let index = cache.index(store).await?;
     let key = format!(
         "{}|{:?}|{:?}|{:?}|{:?}|{}|{}",
-        search::query_words(&q).join(" "),
-        base.level,
-        base.field,
-        base.online_level,
-        base.agency,
+        search_fold(&q),
+        p.level,
+        p.field,
+        p.online_level,
+        p.agency,
         p.limit,
         p.offset
     );
-    if let Some(r) = cache.remembered(&key) {
+    let remember = p.prefer.is_none();
+    if remember && let Some(r) = cache.remembered(&key) {
         return Ok((*r).clone());
     }
-    let plan: Plan = search::plan(&q, &index.vocabulary);
-    if plan.terms.is_empty() {
-        return Ok(SearchResult {
-            items: Vec::new(),
-            total: 0,
-            ignored_words: plan.ignored,
-        });
-    }
-    let query = ProcedureSearch {
-        terms: plan.terms.iter().map(|t| t.store_terms()).collect(),
-        ..base
+    let applied: Option<HashSet<String>> = match p.agency {
+        Some(a) => Some(
+            store
+                .agency_procedures(a)
+                .await?
+                .into_iter()
+                .map(|r| r.code)
+                .collect(),
+        ),
+        None => None,
     };
-    let codes = store.match_procedures(&query).await?;
-    let total = codes.len() as i64;
-    let mut ranked: Vec<(i64, &Arc<ProcedureHit>)> = codes
-        .iter()
-        .filter_map(|c| index.hits.get(c))
-        .map(|h| (search::score(&plan, &h.search_name), h))
-        .collect();
-    ranked.sort_unstable_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.code.cmp(&b.1.code)));
-    let items = ranked
-        .into_iter()
-        .skip(p.offset.max(0) as usize)
-        .take(p.limit.max(0) as usize)
-        .map(|(_, h)| (**h).clone())
-        .collect();
+    let level = p.level.as_ref().map(|l| format!(" {l} "));
+    let keep = |d: usize| {
+        let h = &index.hits[d];
+        h.status == "published"
+            && level.as_ref().is_none_or(|l| h.levels.contains(l.as_str()))
+            && p.field.as_ref().is_none_or(|f| h.field == *f)
+            && p.online_level.as_ref().is_none_or(|o| h.online_level == *o)
+            && applied.as_ref().is_none_or(|a| a.contains(&h.code))
+    };
+    let prefer = |d: usize| {
+        p.prefer
+            .as_ref()
+            .is_some_and(|r| r.contains_key(&index.hits[d].code))
+    };
+    let (offset, limit) = (p.offset.max(0) as usize, p.limit.max(0) as usize);
+    let answer = index
+        .index
+        .search(&q, keep, prefer, offset.saturating_add(limit));
     let result = SearchResult {
-        items,
-        total,
-        ignored_words: plan.ignored,
+        items: answer
+            .top
+            .iter()
+            .skip(offset)
+            .map(|f| (*index.hits[f.doc]).clone())
+            .collect(),
+        total: answer.total as i64,
+        ignored_words: answer.ignored,
     };
-    cache.remember(key, Arc::new(result.clone()));
+    if remember {
+        cache.remember(key, Arc::new(result.clone()));
+    }
     Ok(result)
 }
 

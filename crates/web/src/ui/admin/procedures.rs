@@ -113,6 +113,7 @@ async fn list(ctx: Ctx, Query(lq): Query<ListQuery>) -> Response {
                 field: None,
                 online_level: None,
                 agency: None,
+                prefer: None,
                 limit: PAGE,
                 offset,
             },
@@ -562,6 +563,7 @@ async fn save_workflow(
                 Some(Workflow { steps }),
             )
             .await?;
+            state.search.forget_receivers();
             Ok(())
         };
         match done.await {

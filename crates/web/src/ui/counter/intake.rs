@@ -8,6 +8,7 @@
 //! (422) with what was typed and the message next to the field, and no dossier exists.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use askama::Template;
 use axum::Json;
@@ -35,6 +36,8 @@ pub struct Hit {
     pub code: String,
     pub name: String,
     pub field: String,
+    /// Said of the best match when the desk's agency does not apply it itself: who does.
+    pub elsewhere: Option<String>,
 }
 
 /// One component (thành phần hồ sơ) of the chosen procedure in the checklist.
@@ -116,8 +119,10 @@ pub struct PageQuery {
     thu_tuc: String,
 }
 
-/// The desk's procedure search: the agency's procedures first, the whole catalogue when the
-/// agency has none that match; a full code goes straight to its procedure.
+/// The desk's procedure search: the whole catalogue, ranked as the portal ranks it, except that
+/// among equally good answers the procedures received in the agency's province come first (under
+/// Decree 118/2025 a centre receives regardless of administrative boundary); the best match
+/// says who applies it when the agency does not. A full code goes straight to its procedure.
 async fn find(state: &AppState, q: &str, agency: Option<&Agency>) -> Result<Vec<Hit>, AppError> {
     let q = q.trim();
     if q.is_empty() {
@@ -130,33 +135,65 @@ async fn find(state: &AppState, q: &str, agency: Option<&Agency>) -> Result<Vec<
             code: row.code,
             name: row.name,
             field: row.field,
+            elsewhere: None,
         }]);
     }
-    let params = |agency: Option<uuid::Uuid>| SearchParams {
-        q: Some(q.to_string()),
-        agency,
-        limit: 12,
-        ..Default::default()
+    let receivers = match agency {
+        Some(Agency {
+            province_code: Some(province),
+            ..
+        }) => Some(
+            state
+                .search
+                .receivers(state.store.as_ref(), province)
+                .await?,
+        ),
+        Some(a) => Some(Arc::new(
+            state
+                .store
+                .agency_procedures(a.id)
+                .await?
+                .into_iter()
+                .map(|r| (r.code, vec![a.id]))
+                .collect(),
+        )),
+        None => None,
     };
-    let mut found = search(
+    let found = search(
         state.store.as_ref(),
         &state.search,
-        params(agency.map(|a| a.id)),
+        SearchParams {
+            q: Some(q.to_string()),
+            prefer: receivers.clone(),
+            limit: 12,
+            ..Default::default()
+        },
     )
     .await?;
-    if found.items.is_empty() && agency.is_some() {
-        found = search(state.store.as_ref(), &state.search, params(None)).await?;
-    }
-    Ok(found
+    let mut hits: Vec<Hit> = found
         .items
         .into_iter()
-        .filter(|h| h.status == "published")
         .map(|h| Hit {
             code: h.code,
             name: h.name,
             field: h.field,
+            elsewhere: None,
         })
-        .collect())
+        .collect();
+    if let (Some(best), Some(agency), Some(receivers)) = (hits.first_mut(), agency, receivers) {
+        let by = receivers.get(&best.code).map(Vec::as_slice).unwrap_or(&[]);
+        if !by.contains(&agency.id) {
+            best.elsewhere = Some(match by.first() {
+                Some(other) => format!(
+                    "Thủ tục này do {} giải quyết; {} vẫn tiếp nhận hồ sơ không phụ thuộc địa giới hành chính (Nghị định 118/2025/NĐ-CP).",
+                    state.store.get_agency(*other).await?.name,
+                    agency.name
+                ),
+                None => "Chưa có cơ quan nào trong tỉnh áp dụng thủ tục này.".to_string(),
+            });
+        }
+    }
+    Ok(hits)
 }
 
 /// The procedure in force today with its checklist; `checked` are the components brought.
