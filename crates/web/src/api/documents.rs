@@ -7,7 +7,7 @@
 
 use axum::Json;
 use axum::body::{Body, Bytes};
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use motcua_domain::auth::Role;
@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::api::dossiers::{acting_role, readable};
 use crate::auth::{Caller, ResolvedScope};
-use crate::error::{ApiJson, ApiQuery, ApiResult, AppError};
+use crate::error::{ApiJson, ApiPath, ApiQuery, ApiResult, AppError};
 use crate::service::documents::{self as docs, Attached, DocumentView, ReuseInput};
 use crate::service::dossiers::state_of;
 use crate::state::AppState;
@@ -103,7 +103,7 @@ pub struct UploadParams {
 pub async fn upload(
     State(state): State<AppState>,
     caller: Caller,
-    Path(code): Path<String>,
+    ApiPath(code): ApiPath<String>,
     ApiQuery(p): ApiQuery<UploadParams>,
     headers: HeaderMap,
     body: Body,
@@ -140,7 +140,7 @@ pub async fn upload(
 pub async fn reuse(
     State(state): State<AppState>,
     caller: Caller,
-    Path(code): Path<String>,
+    ApiPath(code): ApiPath<String>,
     ApiJson(input): ApiJson<ReuseInput>,
 ) -> ApiResult<(StatusCode, Json<Attached>)> {
     let row = dossier(&state, &code).await?;
@@ -179,7 +179,7 @@ pub struct ResultParams {
 pub async fn result_file(
     State(state): State<AppState>,
     caller: Caller,
-    Path(code): Path<String>,
+    ApiPath(code): ApiPath<String>,
     ApiQuery(p): ApiQuery<ResultParams>,
     headers: HeaderMap,
     body: Body,
@@ -229,7 +229,7 @@ pub struct Documents {
 pub async fn list(
     State(state): State<AppState>,
     caller: Caller,
-    Path(code): Path<String>,
+    ApiPath(code): ApiPath<String>,
 ) -> ApiResult<Json<Documents>> {
     let row = dossier(&state, &code).await?;
     readable(&state, &caller, &row).await?;
@@ -246,10 +246,19 @@ pub async fn list(
 pub async fn download(
     State(state): State<AppState>,
     caller: Caller,
-    Path((code, sha256)): Path<(String, String)>,
+    origin: crate::service::access_log::ReadOrigin,
+    ApiPath((code, sha256)): ApiPath<(String, String)>,
 ) -> ApiResult<Response> {
     let row = dossier(&state, &code).await?;
     readable(&state, &caller, &row).await?;
+    crate::service::access_log::record(
+        &state,
+        &caller,
+        &row,
+        crate::service::access_log::Read::Document,
+        &origin,
+    )
+    .await?;
     let (record, bytes) = docs::open(
         state.store.as_ref(),
         &state.blobs,
@@ -268,9 +277,23 @@ pub async fn download(
     let mut res = (StatusCode::OK, bytes).into_response();
     let h = res.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    if let Ok(v) = HeaderValue::from_str(&format!("inline; filename=\"{name}\"")) {
+    // Images are shown; anything else (a PDF can carry script) is saved, never rendered in
+    // the application's origin. Either way the response may run nothing.
+    let disposition = match media {
+        Some(MediaType::Jpeg | MediaType::Png) => "inline",
+        _ => "attachment",
+    };
+    if let Ok(v) = HeaderValue::from_str(&format!("{disposition}; filename=\"{name}\"")) {
         h.insert(header::CONTENT_DISPOSITION, v);
     }
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("default-src 'none'; sandbox"),
+    );
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     if let Ok(v) = HeaderValue::from_str(&format!("\"{}\"", record.sha256)) {
         h.insert(header::ETAG, v);
     }

@@ -162,7 +162,9 @@ pub fn too_large(limit: usize) -> AppError {
 
 /// What an uploaded file is: its type, read from its content, and its hex SHA-256. Empty: 422
 /// `empty_file`; over `limit`: 413 `file_too_large`; not PDF, JPEG or PNG: 415
-/// `unsupported_file_type`.
+/// `unsupported_file_type`; a signature without the file behind it (an image header that does
+/// not decode or is too large, a PDF without its structure): 422 `invalid_image`,
+/// `image_too_large`, `invalid_pdf`.
 pub async fn inspect(bytes: &Bytes, limit: usize) -> Result<(MediaType, String), AppError> {
     if bytes.is_empty() {
         return Err(AppError::invalid("empty_file", "Tệp tải lên rỗng."));
@@ -175,6 +177,9 @@ pub async fn inspect(bytes: &Bytes, limit: usize) -> Result<(MediaType, String),
         code: "unsupported_file_type",
         message: "Chỉ nhận tệp PDF, JPEG hoặc PNG.".into(),
     })?;
+    media_type
+        .check_content(bytes)
+        .map_err(|e| AppError::invalid(e.code(), e.message_vi()))?;
     let data = bytes.clone();
     let sha256 = tokio::task::spawn_blocking(move || {
         Sha256::digest(&data)

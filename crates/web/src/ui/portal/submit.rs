@@ -465,7 +465,7 @@ pub async fn submit(ctx: Ctx, Path(code): Path<String>, mp: Multipart) -> Respon
         &calendar,
         actor,
         input,
-        (!sent.v.key.trim().is_empty()).then_some((key.as_str(), Some(caller.user.id))),
+        (!sent.v.key.trim().is_empty()).then_some(key.as_str()),
     )
     .await;
     let (dossier_code, fresh) = match created {
