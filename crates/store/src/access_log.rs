@@ -18,8 +18,11 @@ pub struct PersonalDataRead {
     /// The SHA-256 of the applicant's ID number (the dossiers' `applicant_key`).
     #[serde(skip)]
     pub applicant_key: String,
-    /// What was read: `dossier`, `document` or `form`.
+    /// What was read: `dossier`, `document`, `form` or `reuse_lookup` (an officer's look-up of
+    /// the documents held for a person, by ID number).
     pub what: String,
+    /// Why, when the reader had to say (a re-use look-up).
+    pub reason: String,
     pub ip: String,
     pub user_agent: String,
 }

@@ -214,6 +214,12 @@ pub trait Store: Send + Sync + 'static {
         applicant_key: &str,
         limit: i64,
     ) -> DbResult<Vec<PersonalDataRead>>;
+    /// How many dossiers the citizen account `user` lodged online since `since`.
+    async fn citizen_submissions_since(
+        &self,
+        user: Uuid,
+        since: chrono::DateTime<chrono::Utc>,
+    ) -> DbResult<i64>;
     /// Puts a failed or skipped message, or a pending one no worker holds, back in the queue,
     /// due at `now`, its attempts reset. `Conflict("outbox_sent")` for a sent message (it is
     /// never sent twice), `Conflict("outbox_in_flight")` while a worker holds it.

@@ -1176,6 +1176,10 @@ impl Store for SqlStore {
         access_log_sql::list(&self.pool, applicant_key, limit).await
     }
 
+    async fn citizen_submissions_since(&self, user: Uuid, since: DateTime<Utc>) -> DbResult<i64> {
+        access_log_sql::citizen_submissions_since(&self.pool, user, since).await
+    }
+
     async fn outbox_message(&self, id: Uuid) -> DbResult<crate::OutboxRow> {
         outbox_sql::get(&self.pool, id).await
     }

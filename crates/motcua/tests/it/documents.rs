@@ -595,7 +595,7 @@ async fn digitised_documents_are_reused_for_the_same_person_only() {
     let (s, held) = app
         .send(
             Method::GET,
-            &format!("/api/v1/documents/reusable?id_number={id}"),
+            &format!("/api/v1/documents/reusable?id_number={id}&reason=co-mat"),
             Some(&officer),
             None,
         )
@@ -615,17 +615,71 @@ async fn digitised_documents_are_reused_for_the_same_person_only() {
         let (s, _) = app
             .send(
                 Method::GET,
-                &format!("/api/v1/documents/reusable?id_number={id}"),
+                &format!("/api/v1/documents/reusable?id_number={id}&reason=co-mat"),
                 Some(who),
                 None,
             )
             .await;
         assert_eq!(s, StatusCode::FORBIDDEN);
     }
+    // The officer says why; an officer of another province sees nothing of this person; each
+    // dossier shown is in the personal data access log with the reason.
     let (s, e) = app
         .send(
             Method::GET,
-            "/api/v1/documents/reusable?id_number=12ab",
+            &format!("/api/v1/documents/reusable?id_number={id}"),
+            Some(&officer),
+            None,
+        )
+        .await;
+    assert_eq!(
+        (s, e["error"].as_str(), e["field"].as_str()),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("reason_required"),
+            Some("reason")
+        ),
+        "{e}"
+    );
+    let (s, far) = app
+        .send(
+            Method::GET,
+            &format!("/api/v1/documents/reusable?id_number={id}&reason=co-mat"),
+            Some(&stranger),
+            None,
+        )
+        .await;
+    assert_eq!(
+        (s, far["items"].as_array().unwrap().len()),
+        (StatusCode::OK, 0),
+        "{far}"
+    );
+    let admin = app.user("quantri", "admin", None).await;
+    let (_, log) = app
+        .send(
+            Method::GET,
+            &format!("/api/v1/admin/personal-data-reads?id_number={id}"),
+            Some(&admin),
+            None,
+        )
+        .await;
+    let lookups: Vec<&Value> = log["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["what"] == "reuse_lookup")
+        .collect();
+    assert!(!lookups.is_empty(), "{log}");
+    assert!(
+        lookups.iter().all(|i| i["reason"] == "co-mat"
+            && i["username"] == "tiepnhan"
+            && i["dossier"] == first.as_str()),
+        "{log}"
+    );
+    let (s, e) = app
+        .send(
+            Method::GET,
+            "/api/v1/documents/reusable?id_number=12ab&reason=co-mat",
             Some(&officer),
             None,
         )
@@ -634,7 +688,7 @@ async fn digitised_documents_are_reused_for_the_same_person_only() {
     let (s, none) = app
         .send(
             Method::GET,
-            "/api/v1/documents/reusable?id_number=001099012345",
+            "/api/v1/documents/reusable?id_number=001099012345&reason=co-mat",
             Some(&officer),
             None,
         )

@@ -537,3 +537,34 @@ async fn staff_reads_of_personal_data_are_logged_for_the_administrator() {
         "{text}"
     );
 }
+
+#[tokio::test]
+async fn a_citizen_account_lodges_a_bounded_number_of_dossiers_an_hour() {
+    let (app, [officer, _, _, citizen, _]) = crate::dossiers::setup_with(motcua_web::WebConfig {
+        citizen_submissions_per_hour: 2,
+        ..Default::default()
+    })
+    .await;
+    for _ in 0..2 {
+        let (s, d) = app
+            .post("/api/v1/dossiers", Some(&citizen), body("online"))
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{d}");
+    }
+    let (s, e) = app
+        .post("/api/v1/dossiers", Some(&citizen), body("online"))
+        .await;
+    assert_eq!(
+        (s, e["error"].as_str()),
+        (StatusCode::TOO_MANY_REQUESTS, Some("submission_limit")),
+        "{e}"
+    );
+    assert!(e["message"].as_str().unwrap().contains("hồ sơ trực tuyến"));
+    // Officers at the counter are not citizens: no such limit.
+    for _ in 0..3 {
+        let (s, _) = app
+            .post("/api/v1/dossiers", Some(&officer), body("counter"))
+            .await;
+        assert_eq!(s, StatusCode::CREATED);
+    }
+}

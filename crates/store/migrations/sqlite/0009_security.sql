@@ -4,6 +4,10 @@
 -- data, written in the request that read it.
 ALTER TABLE idempotency_keys ADD COLUMN fingerprint TEXT NOT NULL DEFAULT '';
 
+-- Citizens' online submissions per account and hour (the submission limit): only those events.
+CREATE INDEX dossier_events_citizen_submissions ON dossier_events (actor_id, at)
+    WHERE kind = 'submitted' AND actor_role = 'citizen';
+
 CREATE TABLE personal_data_reads (
     id            BLOB PRIMARY KEY,
     at            TEXT NOT NULL,
@@ -12,7 +16,8 @@ CREATE TABLE personal_data_reads (
     dossier_id    BLOB NOT NULL REFERENCES dossiers (id),
     dossier_code  TEXT NOT NULL,
     applicant_key TEXT NOT NULL,           -- the SHA-256 of the applicant's ID number
-    what          TEXT NOT NULL,           -- dossier | document | form
+    what          TEXT NOT NULL,           -- dossier | document | form | reuse_lookup
+    reason        TEXT NOT NULL DEFAULT '', -- reuse_lookup: why the officer looked the person up
     ip            TEXT NOT NULL,
     user_agent    TEXT NOT NULL
 );

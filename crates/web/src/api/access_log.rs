@@ -28,8 +28,10 @@ pub struct ReadItem {
     pub at: String,
     pub username: String,
     pub dossier: String,
-    /// dossier, document or form.
+    /// dossier, document, form or reuse_lookup.
     pub what: String,
+    /// Why (a re-use look-up's reason).
+    pub reason: String,
     pub ip: String,
     pub user_agent: String,
 }
@@ -62,6 +64,7 @@ pub async fn list(
                     username: r.username,
                     dossier: r.dossier_code,
                     what: r.what,
+                    reason: r.reason,
                     ip: r.ip,
                     user_agent: r.user_agent,
                 })

@@ -310,11 +310,14 @@ pub async fn download(
 pub struct ReusableParams {
     /// The applicant's personal identification number (12 digits), from the card they show.
     pub id_number: String,
+    /// Why the officer looks this person up (required, at most 500 characters); recorded.
+    pub reason: Option<String>,
 }
 
 /// The documents that may be re-used for a person at the counter (receiving officers), by
-/// their ID number: electronic results and checked components of their dossiers, newest
-/// first, one entry per file. Attach one with `POST /dossiers/{code}/documents/reuse`; its
+/// their ID number and with the reason for looking (recorded in the personal data access
+/// log): electronic results and checked components of their dossiers lodged in the officer's
+/// province, newest first, one entry per file. Attach one with `POST /dossiers/{code}/documents/reuse`; its
 /// bytes are read through that dossier afterwards.
 #[utoipa::path(get, path = "/documents/reusable", tag = "documents", params(ReusableParams),
     security(("bearer" = [])),
@@ -323,12 +326,15 @@ pub struct ReusableParams {
 pub async fn reusable(
     State(state): State<AppState>,
     caller: Caller,
+    origin: crate::service::access_log::ReadOrigin,
     ApiQuery(p): ApiQuery<ReusableParams>,
 ) -> ApiResult<Json<Documents>> {
     if !caller.principal().has_role(Role::ReceivingOfficer) {
         return Err(AppError::Forbidden);
     }
-    let items = docs::reusable_for(state.store.as_ref(), &p.id_number).await?;
+    let items =
+        docs::reusable_for_officer(&state, &caller, &p.id_number, p.reason.as_deref(), &origin)
+            .await?;
     tracing::info!(user = %caller.user.id, found = items.len(), "documents held for a person looked up");
     Ok(Json(Documents { items }))
 }

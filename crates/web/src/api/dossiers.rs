@@ -124,7 +124,8 @@ pub(crate) fn acting_role_for(
 /// another key.
 #[utoipa::path(post, path = "/dossiers", tag = "dossiers", request_body = CreateDossier, security(("bearer" = [])),
     responses((status = 201, body = DossierView), (status = 200, body = DossierView, description = "idempotent retry"),
-        (status = 403, body = crate::error::ApiErrorBody), (status = 422, body = crate::error::ApiErrorBody)))]
+        (status = 403, body = crate::error::ApiErrorBody), (status = 422, body = crate::error::ApiErrorBody),
+        (status = 429, body = crate::error::ApiErrorBody, description = "submission_limit: a citizen's online submissions per hour")))]
 pub async fn create(
     State(state): State<AppState>,
     caller: Caller,
@@ -149,6 +150,14 @@ pub async fn create(
             .then_some(Role::ReceivingOfficer)
     }
     .ok_or(AppError::Forbidden)?;
+    if role == Role::Citizen {
+        dossiers::check_submission_limit(
+            state.store.as_ref(),
+            caller.user.id,
+            state.config.citizen_submissions_per_hour,
+        )
+        .await?;
+    }
     let key = headers
         .get("idempotency-key")
         .and_then(|v| v.to_str().ok())

@@ -56,6 +56,8 @@ pub enum Read {
     Dossier,
     Document,
     Form,
+    /// An officer's look-up of the documents held for a person, by ID number.
+    ReuseLookup,
 }
 
 impl Read {
@@ -64,6 +66,7 @@ impl Read {
             Read::Dossier => "dossier",
             Read::Document => "document",
             Read::Form => "form",
+            Read::ReuseLookup => "reuse_lookup",
         }
     }
 
@@ -72,6 +75,7 @@ impl Read {
             "dossier" => "Xem hồ sơ",
             "document" => "Tải tệp giấy tờ",
             "form" => "Xem, in biểu mẫu",
+            "reuse_lookup" => "Tra cứu giấy tờ để sử dụng lại",
             _ => "Khác",
         }
     }
@@ -84,6 +88,18 @@ pub async fn record(
     caller: &Caller,
     row: &DossierRow,
     what: Read,
+    origin: &ReadOrigin,
+) -> Result<(), AppError> {
+    record_why(state, caller, row, what, "", origin).await
+}
+
+/// [`record`] with the reason the reader gave.
+pub async fn record_why(
+    state: &AppState,
+    caller: &Caller,
+    row: &DossierRow,
+    what: Read,
+    reason: &str,
     origin: &ReadOrigin,
 ) -> Result<(), AppError> {
     if state_of(row)?.owner == Some(caller.user.id) {
@@ -100,6 +116,7 @@ pub async fn record(
             dossier_code: row.code.clone(),
             applicant_key: row.applicant_key.clone(),
             what: what.as_str().to_string(),
+            reason: reason.to_string(),
             ip: origin.ip.clone(),
             user_agent: origin.user_agent.clone(),
         })
@@ -130,6 +147,7 @@ pub fn csv(reads: &[PersonalDataRead]) -> Result<Vec<u8>, AppError> {
         "tai_khoan",
         "ho_so",
         "noi_dung",
+        "ly_do",
         "dia_chi_ip",
         "trinh_duyet",
     ])
@@ -140,6 +158,7 @@ pub fn csv(reads: &[PersonalDataRead]) -> Result<Vec<u8>, AppError> {
             &r.username,
             &r.dossier_code,
             Read::label_vi(&r.what),
+            &r.reason,
             &r.ip,
             &r.user_agent,
         ])

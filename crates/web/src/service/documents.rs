@@ -533,6 +533,75 @@ pub async fn reusable_for(
     Ok(distinct(found).iter().map(|r| view(r, false)).collect())
 }
 
+/// The longest reason an officer gives for looking a person's documents up.
+pub const MAX_LOOKUP_REASON_CHARS: usize = 500;
+
+/// An officer's look-up of what is held for the person at the counter, by ID number: the
+/// officer says why (1–500 characters, 422 `reason_required`), sees only dossiers lodged in
+/// their own province (an agency without a province: its agency tree), and every dossier shown
+/// is recorded in the personal data access log with the reason.
+pub async fn reusable_for_officer(
+    state: &crate::state::AppState,
+    caller: &crate::auth::Caller,
+    id_number: &str,
+    reason: Option<&str>,
+    origin: &crate::service::access_log::ReadOrigin,
+) -> Result<Vec<DocumentView>, AppError> {
+    let reason = motcua_domain::input::nfc(reason.unwrap_or_default().trim());
+    if reason.is_empty() || reason.chars().count() > MAX_LOOKUP_REASON_CHARS {
+        return Err(AppError::InvalidField {
+            code: "reason_required",
+            field: "reason".into(),
+            message: format!(
+                "Cần ghi lý do tra cứu giấy tờ của người này (có mặt tại Bộ phận Một cửa), \
+                 không quá {MAX_LOOKUP_REASON_CHARS} ký tự."
+            ),
+        });
+    }
+    motcua_domain::input::check("reason", &reason).map_err(|e| AppError::text(&e))?;
+    let store = state.store.as_ref();
+    let mut mine = Vec::new();
+    for grant in &caller.user.grants {
+        if grant.role == motcua_domain::auth::Role::ReceivingOfficer
+            && let Some(agency) = grant.agency
+        {
+            mine.push(province_scope(store, agency).await?);
+        }
+    }
+    let mut shown = Vec::new();
+    let mut logged: Vec<String> = Vec::new();
+    for item in reusable_for(store, id_number).await? {
+        let row = store.dossier_by_code(&item.dossier).await?;
+        if !mine.contains(&province_scope(store, row.intake_agency_id).await?) {
+            continue;
+        }
+        if !logged.contains(&row.code) {
+            let read = crate::service::access_log::Read::ReuseLookup;
+            crate::service::access_log::record_why(state, caller, &row, read, &reason, origin)
+                .await?;
+            logged.push(row.code.clone());
+        }
+        shown.push(item);
+    }
+    Ok(shown)
+}
+
+/// The province an agency serves (its code), or for an agency without one the root of its
+/// agency tree.
+async fn province_scope(store: &dyn Store, agency: Uuid) -> Result<String, AppError> {
+    let mut a = store.get_agency(agency).await?;
+    for _ in 0..16 {
+        if let Some(p) = &a.province_code {
+            return Ok(format!("province:{p}"));
+        }
+        match a.parent_id {
+            Some(parent) => a = store.get_agency(parent).await?,
+            None => break,
+        }
+    }
+    Ok(format!("root:{}", a.id))
+}
+
 /// A citizen's own re-usable documents: results and checked components of the dossiers they
 /// lodged online (an account is not tied to an ID number, so dossiers lodged for them at the
 /// counter are not theirs to see here).

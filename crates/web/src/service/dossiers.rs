@@ -291,6 +291,27 @@ pub async fn create(
     create_as(store, lookups, calendar, actor, input, key, true).await
 }
 
+/// Refuses a citizen's online submission beyond `per_hour` in the last hour (429
+/// `submission_limit`): one account cannot flood the officers' queue.
+pub async fn check_submission_limit(
+    store: &dyn Store,
+    user: Uuid,
+    per_hour: u32,
+) -> Result<(), AppError> {
+    let since = Utc::now() - TimeDelta::hours(1);
+    if store.citizen_submissions_since(user, since).await? >= i64::from(per_hour) {
+        return Err(AppError::Invalid {
+            status: axum::http::StatusCode::TOO_MANY_REQUESTS,
+            code: "submission_limit",
+            message: format!(
+                "Tài khoản đã nộp {per_hour} hồ sơ trực tuyến trong một giờ qua, là số tối đa \
+                 cho phép. Vui lòng thử lại sau."
+            ),
+        });
+    }
+    Ok(())
+}
+
 /// Lodges a dossier at the counter or by post *without* receiving it: it waits for the
 /// officer's decision at the check (the desk's supplement request or refusal of a paper
 /// dossier, which need a lodged dossier to act on). Online dossiers are lodged as by [`create`].
