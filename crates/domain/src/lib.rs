@@ -1,6 +1,6 @@
 //! motcua's pure domain: the rules of Vietnamese administrative procedures, with no I/O and no
 //! async. Every "when" lives in [`calendar`], every "who may" in [`auth`], text matching in
-//! [`text`], the administrative-unit and agency model in [`units`] and [`agency`], the
+//! [`text`], the limits and characters of free text in [`input`], the administrative-unit and agency model in [`units`] and [`agency`], the
 //! procedure record in [`catalogue`] and the agencies' internal processes in [`workflow`].
 //! Statistics counters and reports live in [`stats`], the Decision 766 service index in [`index`],
 //! fees and payments in [`payment`].
@@ -12,6 +12,7 @@ pub mod catalogue;
 pub mod dossier;
 pub mod index;
 pub mod payment;
+pub mod input;
 pub mod stats;
 pub mod text;
 pub mod units;

@@ -511,11 +511,11 @@ mod dossier_lifecycle {
 
         assert_eq!(
             run.ok(
-                citizen(),
+                officer(),
                 vn(2027, 3, 2, 12, 0),
                 DossierAction::CollectFee {
                     amount_vnd: 50_000,
-                    method: PaymentMethod::Online,
+                    method: PaymentMethod::Transfer,
                     receipt_no: Some("BL-0001".into())
                 }
             ),
@@ -1075,13 +1075,17 @@ mod dossier_lifecycle {
             e.message_vi(),
             "Số tiền thu (60.000 đồng) không hợp lệ: phải lớn hơn 0 và không vượt quá số còn phải thu (50.000 đồng)."
         );
-        let e = run.refused(citizen(), at, fee(50_000, PaymentMethod::Cash));
-        assert_eq!(e.code(), "payment_method_not_allowed");
+        // A citizen never records a payment, online or not (the service also refuses `online`
+        // through the collect_fee action: the gateway's confirmation records it).
+        for method in [PaymentMethod::Cash, PaymentMethod::Online] {
+            let e = run.refused(citizen(), at, fee(50_000, method));
+            assert_eq!(e.code(), "role_not_allowed");
+        }
         let e = run.refused(specialist(), at, fee(50_000, PaymentMethod::Cash));
         assert_eq!(e.code(), "role_not_allowed");
         run.ok(officer(), at, fee(20_000, PaymentMethod::Cash));
         assert_eq!(run.state.fee_outstanding_vnd(), 30_000);
-        run.ok(citizen(), at, fee(30_000, PaymentMethod::Online));
+        run.ok(officer(), at, fee(30_000, PaymentMethod::Transfer));
         assert_eq!(run.state.fee_collected_vnd, 50_000);
         assert_eq!(run.state.payments.len(), 2);
         let e = run.refused(officer(), at, fee(1, PaymentMethod::Transfer));

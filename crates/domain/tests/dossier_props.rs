@@ -331,16 +331,8 @@ fn action(kind: u8, state: &DossierState, s: &Seed, at: DateTime<Utc>) -> (Actor
             },
         ),
         16 => {
-            let method = [
-                PaymentMethod::Online,
-                PaymentMethod::Cash,
-                PaymentMethod::Transfer,
-            ][usize::from(f % 3)];
-            let payer = if method == PaymentMethod::Online {
-                citizen_or_officer
-            } else {
-                officer
-            };
+            let method = [PaymentMethod::Transfer, PaymentMethod::Cash][usize::from(f % 2)];
+            let payer = officer;
             (
                 payer,
                 A::CollectFee {

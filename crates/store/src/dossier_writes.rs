@@ -246,7 +246,7 @@ pub(super) async fn append(tx: &mut Tx, w: &DossierWrite, expected: i32) -> DbRe
 pub(super) struct CreateJob {
     pub agency_code: String,
     pub day: String,
-    pub key: Option<(String, Option<Uuid>)>,
+    pub key: Option<IdempotencyKey>,
     pub make: MakeDossier,
     pub reply: oneshot::Sender<DbResult<Created>>,
 }
@@ -287,8 +287,10 @@ pub(super) fn spawn_intake(
 
 /// What a creation in a batch turns out to be.
 enum Plan {
-    /// Its idempotency key was used by an earlier request.
+    /// Its idempotency key was used by an earlier request with the same body.
     Existing(String),
+    /// Its idempotency key was used by an earlier request with another body.
+    Reused,
     /// Its key is the same as that of the earlier job at this index in the batch.
     SameAs(usize),
     New,
@@ -303,12 +305,12 @@ async fn create_batch(
     let mut tx = begin_write(pool).await?;
     let keys: Vec<&str> = jobs
         .iter()
-        .filter_map(|j| j.key.as_ref().map(|k| k.0.as_str()))
+        .filter_map(|j| j.key.as_ref().map(|k| k.key.as_str()))
         .collect();
-    let mut known: HashMap<String, String> = HashMap::new();
+    let mut known: HashMap<String, (String, String)> = HashMap::new();
     if !keys.is_empty() {
         let mut qb = QueryBuilder::<Db>::new(
-            "SELECT k.key, d.code FROM idempotency_keys k JOIN dossiers d ON d.id = k.dossier_id WHERE k.key IN (",
+            "SELECT k.key, d.code, k.fingerprint FROM idempotency_keys k JOIN dossiers d ON d.id = k.dossier_id WHERE k.key IN (",
         );
         let mut sep = qb.separated(", ");
         for k in &keys {
@@ -316,10 +318,11 @@ async fn create_batch(
         }
         qb.push(")");
         known = qb
-            .build_query_as()
+            .build_query_as::<(String, String, String)>()
             .fetch_all(&mut *tx)
             .await?
             .into_iter()
+            .map(|(k, code, fingerprint)| (k, (code, fingerprint)))
             .collect();
     }
     let mut first_with_key: HashMap<&str, usize> = HashMap::new();
@@ -327,16 +330,28 @@ async fn create_batch(
     // Numbers wanted per agency and day, in order of first appearance.
     let mut wanted: Vec<(&str, &str, i32)> = Vec::new();
     for (i, job) in jobs.iter().enumerate() {
-        if let Some((key, _)) = &job.key {
-            if let Some(code) = known.get(key) {
-                plans.push(Plan::Existing(code.clone()));
+        if let Some(k) = &job.key {
+            if let Some((code, fingerprint)) = known.get(&k.key) {
+                plans.push(if *fingerprint == k.fingerprint {
+                    Plan::Existing(code.clone())
+                } else {
+                    Plan::Reused
+                });
                 continue;
             }
-            if let Some(&first) = first_with_key.get(key.as_str()) {
-                plans.push(Plan::SameAs(first));
+            if let Some(&first) = first_with_key.get(k.key.as_str()) {
+                let same = jobs[first]
+                    .key
+                    .as_ref()
+                    .is_some_and(|f| f.fingerprint == k.fingerprint);
+                plans.push(if same {
+                    Plan::SameAs(first)
+                } else {
+                    Plan::Reused
+                });
                 continue;
             }
-            first_with_key.insert(key, i);
+            first_with_key.insert(&k.key, i);
         }
         match wanted
             .iter_mut()
@@ -380,23 +395,24 @@ async fn create_batch(
         }
     }
     let (heads, now) = insert_new(&mut tx, &writes.iter().collect::<Vec<_>>()).await?;
-    let keyed: Vec<(&str, Option<Uuid>, Uuid)> = jobs
+    let keyed: Vec<(&IdempotencyKey, Uuid)> = jobs
         .iter()
         .zip(&plans)
         .filter(|(_, p)| matches!(p, Plan::New))
         .zip(&writes)
-        .filter_map(|((job, _), w)| job.key.as_ref().map(|(k, u)| (k.as_str(), *u, w.row.id)))
+        .filter_map(|((job, _), w)| job.key.as_ref().map(|k| (k, w.row.id)))
         .collect();
     if !keyed.is_empty() {
         let now = Utc::now();
         let mut qb = QueryBuilder::<Db>::new(
-            "INSERT INTO idempotency_keys (key, user_id, dossier_id, created_at) ",
+            "INSERT INTO idempotency_keys (key, user_id, dossier_id, created_at, fingerprint) ",
         );
-        qb.push_values(&keyed, |mut b, (k, u, d)| {
-            b.push_bind(k.to_string())
-                .push_bind(*u)
+        qb.push_values(&keyed, |mut b, (k, d)| {
+            b.push_bind(k.key.clone())
+                .push_bind(k.user)
                 .push_bind(*d)
-                .push_bind(now);
+                .push_bind(now)
+                .push_bind(k.fingerprint.clone());
         });
         qb.build().execute(&mut *tx).await?;
     }
@@ -414,6 +430,10 @@ async fn create_batch(
             Plan::Existing(code) => {
                 made.push(None);
                 out.push(Ok(Created::Existing(code.clone())));
+            }
+            Plan::Reused => {
+                made.push(None);
+                out.push(Err(DbError::Conflict("idempotency_key_reused".into())));
             }
             Plan::SameAs(first) => {
                 let code = made[*first].clone().unwrap_or_default();

@@ -6,6 +6,7 @@
 //! where the dialects differ. Migrations are plain SQL per backend under `migrations/`.
 
 pub mod backup;
+mod access_log;
 mod document_models;
 mod error;
 mod models;
@@ -15,6 +16,7 @@ mod reference;
 mod sqlite;
 mod stat_models;
 
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -23,6 +25,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
 pub use backup::Snapshot;
+pub use access_log::PersonalDataRead;
 pub use document_models::{DocumentLink, DocumentQuery, DocumentRecord};
 pub use error::{DbError, DbResult};
 
@@ -128,12 +131,13 @@ pub trait Store: Send + Sync + 'static {
     /// Creates a dossier in one transaction: takes the next sequence number of `(agency_code,
     /// day)` (no gaps: a failed creation gives its number back), builds the write with `make`,
     /// stores projection, events, notices and counters, and records the idempotency key. With a
-    /// key seen before, returns that dossier instead.
+    /// key seen before, returns that dossier instead, or `Conflict("idempotency_key_reused")`
+    /// when the key came with another body (another fingerprint).
     async fn create_dossier(
         &self,
         agency_code: &str,
         day: &str,
-        idempotency: Option<(&str, Option<Uuid>)>,
+        idempotency: Option<IdempotencyKey>,
         make: MakeDossier,
     ) -> DbResult<Created>;
     /// Appends a command's events and replaces the projection, if the dossier is still at
@@ -204,6 +208,22 @@ pub trait Store: Send + Sync + 'static {
     /// A page of messages, newest first.
     async fn list_outbox(&self, q: &OutboxQuery) -> DbResult<Page<OutboxRow>>;
     async fn outbox_message(&self, id: Uuid) -> DbResult<OutboxRow>;
+
+    // The personal data access log (see `access_log.rs`).
+    /// Records one staff read of a dossier's personal data.
+    async fn record_personal_data_read(&self, read: &PersonalDataRead) -> DbResult<()>;
+    /// The reads of the dossiers of one applicant (by `applicant_key`), newest first.
+    async fn personal_data_reads(
+        &self,
+        applicant_key: &str,
+        limit: i64,
+    ) -> DbResult<Vec<PersonalDataRead>>;
+    /// How many dossiers the citizen account `user` lodged online since `since`.
+    async fn citizen_submissions_since(
+        &self,
+        user: Uuid,
+        since: chrono::DateTime<chrono::Utc>,
+    ) -> DbResult<i64>;
     /// Puts a failed or skipped message, or a pending one no worker holds, back in the queue,
     /// due at `now`, its attempts reset. `Conflict("outbox_sent")` for a sent message (it is
     /// never sent twice), `Conflict("outbox_in_flight")` while a worker holds it.
@@ -370,13 +390,21 @@ pub fn event_hash(
 pub async fn connect(database_url: Option<&str>, data_dir: &Path) -> DbResult<DynStore> {
     match database_url {
         None => {
-            std::fs::create_dir_all(data_dir).map_err(|e| {
+            let unavailable = |e: std::io::Error| {
                 DbError::Unavailable(format!(
                     "cannot create data directory {}: {e}",
                     data_dir.display()
                 ))
-            })?;
+            };
+            create_private_dir(data_dir).map_err(unavailable)?;
             let path = data_dir.join("motcua.sqlite3");
+            // Created 0600 before SQLite opens it: its -wal and -shm files take the same mode.
+            std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .mode(0o600)
+                .open(&path)
+                .map_err(unavailable)?;
             Ok(Arc::new(sqlite::SqliteStore::open_file(&path).await?))
         }
         Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
@@ -390,6 +418,20 @@ pub async fn connect(database_url: Option<&str>, data_dir: &Path) -> DbResult<Dy
             redact_url(other)
         ))),
     }
+}
+
+/// Creates a directory (and its missing parents) readable by the owner only (0700). An
+/// existing directory keeps its mode: the operator chose it.
+pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
+}
+
+/// Sets a file's or directory's mode (0600 / 0700: personal data is the owner's only).
+pub fn make_private(path: &Path, mode: u32) -> std::io::Result<()> {
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))
 }
 
 /// A database URL with its password replaced by `***`, for logs and errors.

@@ -346,8 +346,18 @@ pub struct DossierWrite {
 pub enum Created {
     /// A new dossier with this code.
     New(String),
-    /// The idempotency key was used before: the dossier created then.
+    /// The idempotency key was used before, with the same body: the dossier created then.
     Existing(String),
+}
+
+/// The idempotency key of a creation request, as the service scopes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdempotencyKey {
+    /// The stored key, already scoped to the caller and the endpoint (unique across both).
+    pub key: String,
+    pub user: Option<Uuid>,
+    /// A digest of the request body: the same key with another body is refused.
+    pub fingerprint: String,
 }
 
 /// Builds a new dossier's write once its sequence number of the day is known.

@@ -35,6 +35,8 @@ pub struct SqlStore {
 
 #[path = "backup_sql.rs"]
 pub(super) mod backup_sql;
+#[path = "access_log_sql.rs"]
+mod access_log_sql;
 #[path = "documents_sql.rs"]
 mod documents_sql;
 #[path = "dossier_writes.rs"]
@@ -890,14 +892,14 @@ impl Store for SqlStore {
         &self,
         agency_code: &str,
         day: &str,
-        idempotency: Option<(&str, Option<Uuid>)>,
+        idempotency: Option<IdempotencyKey>,
         make: MakeDossier,
     ) -> DbResult<Created> {
         let (reply, outcome) = tokio::sync::oneshot::channel();
         let job = dossier_writes::CreateJob {
             agency_code: agency_code.to_string(),
             day: day.to_string(),
-            key: idempotency.map(|(k, u)| (k.to_string(), u)),
+            key: idempotency,
             make,
             reply,
         };
@@ -1172,6 +1174,22 @@ impl Store for SqlStore {
 
     async fn list_outbox(&self, q: &crate::OutboxQuery) -> DbResult<Page<crate::OutboxRow>> {
         outbox_sql::list(&self.pool, q).await
+    }
+
+    async fn record_personal_data_read(&self, read: &crate::PersonalDataRead) -> DbResult<()> {
+        access_log_sql::record(&self.write_pool, read).await
+    }
+
+    async fn personal_data_reads(
+        &self,
+        applicant_key: &str,
+        limit: i64,
+    ) -> DbResult<Vec<crate::PersonalDataRead>> {
+        access_log_sql::list(&self.pool, applicant_key, limit).await
+    }
+
+    async fn citizen_submissions_since(&self, user: Uuid, since: DateTime<Utc>) -> DbResult<i64> {
+        access_log_sql::citizen_submissions_since(&self.pool, user, since).await
     }
 
     async fn outbox_message(&self, id: Uuid) -> DbResult<crate::OutboxRow> {

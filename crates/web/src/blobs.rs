@@ -109,6 +109,8 @@ pub struct StoredBlob {
 /// The document store.
 pub struct Blobs {
     inner: Arc<dyn ObjectStore>,
+    /// The directory of a local store: its files are made readable by the owner only.
+    local: Option<std::path::PathBuf>,
 }
 
 impl fmt::Debug for Blobs {
@@ -126,7 +128,8 @@ impl Blobs {
         let inner: Arc<dyn ObjectStore> = match config {
             BlobConfig::Memory => Arc::new(object_store::memory::InMemory::new()),
             BlobConfig::Local(dir) => {
-                std::fs::create_dir_all(dir)
+                // Personal papers: the owner's only (0700; files 0600, see `put`).
+                motcua_store::create_private_dir(dir)
                     .map_err(|e| BlobError(format!("cannot create {}: {e}", dir.display())))?;
                 Arc::new(object_store::local::LocalFileSystem::new_with_prefix(dir)?)
             }
@@ -154,13 +157,18 @@ impl Blobs {
                 Arc::new(b.build()?)
             }
         };
-        Ok(Blobs { inner })
+        let local = match config {
+            BlobConfig::Local(dir) => Some(dir.clone()),
+            _ => None,
+        };
+        Ok(Blobs { inner, local })
     }
 
     /// A store in memory (tests).
     pub fn memory() -> Blobs {
         Blobs {
             inner: Arc::new(object_store::memory::InMemory::new()),
+            local: None,
         }
     }
 
@@ -198,9 +206,21 @@ impl Blobs {
 
     /// Stores the file (again): the bytes of a hash never change, so this is harmless.
     pub async fn put(&self, sha256: &str, bytes: Bytes) -> Result<(), BlobError> {
-        self.inner
-            .put(&Self::key(sha256)?, PutPayload::from(bytes))
-            .await?;
+        let key = Self::key(sha256)?;
+        self.inner.put(&key, PutPayload::from(bytes)).await?;
+        if let Some(root) = &self.local {
+            let file = root.join(key.as_ref());
+            motcua_store::make_private(&file, 0o600)
+                .map_err(|e| BlobError(format!("cannot protect {}: {e}", file.display())))?;
+            for dir in file
+                .ancestors()
+                .skip(1)
+                .take_while(|d| *d != root.as_path())
+            {
+                motcua_store::make_private(dir, 0o700)
+                    .map_err(|e| BlobError(format!("cannot protect {}: {e}", dir.display())))?;
+            }
+        }
         Ok(())
     }
 

@@ -26,6 +26,13 @@ pub enum AppError {
         message: String,
         detail: String,
     },
+    /// 422: one field of the request is wrong; `field` is its JSON path.
+    #[error("{code} ({field}): {message}")]
+    InvalidField {
+        code: &'static str,
+        field: String,
+        message: String,
+    },
     #[error("unauthenticated")]
     Unauthenticated,
     #[error("forbidden")]
@@ -51,6 +58,9 @@ pub struct ApiErrorBody {
     /// Technical detail for developers, when there is one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
+    /// The field at fault (its JSON path, e.g. `applicant.name`), when one is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
 }
 
 impl AppError {
@@ -59,6 +69,15 @@ impl AppError {
             status: StatusCode::UNPROCESSABLE_ENTITY,
             code,
             message: message.into(),
+        }
+    }
+
+    /// A text refused by the input rules (length, characters): 422 naming the field.
+    pub fn text(e: &motcua_domain::input::TextError) -> Self {
+        AppError::InvalidField {
+            code: e.code(),
+            field: e.field().to_string(),
+            message: e.message_vi(),
         }
     }
 
@@ -73,6 +92,7 @@ impl AppError {
     pub fn status(&self) -> StatusCode {
         match self {
             AppError::Invalid { status, .. } | AppError::InvalidDetail { status, .. } => *status,
+            AppError::InvalidField { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
             AppError::Forbidden => StatusCode::FORBIDDEN,
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
@@ -87,6 +107,7 @@ impl AppError {
         match self {
             AppError::Invalid { code, .. }
             | AppError::InvalidDetail { code, .. }
+            | AppError::InvalidField { code, .. }
             | AppError::Conflict { code, .. } => code,
             AppError::Unauthenticated => "unauthenticated",
             AppError::Forbidden => "forbidden",
@@ -102,6 +123,7 @@ impl AppError {
         match self {
             AppError::Invalid { message, .. }
             | AppError::InvalidDetail { message, .. }
+            | AppError::InvalidField { message, .. }
             | AppError::Conflict { message, .. } => message.clone(),
             AppError::Unauthenticated => "Vui lòng đăng nhập.".into(),
             AppError::Forbidden => "Bạn không có quyền thực hiện thao tác này.".into(),
@@ -122,6 +144,10 @@ impl AppError {
             message: self.message_vi(),
             detail: match self {
                 AppError::InvalidDetail { detail, .. } => Some(detail.clone()),
+                _ => None,
+            },
+            field: match self {
+                AppError::InvalidField { field, .. } => Some(field.clone()),
                 _ => None,
             },
         }
@@ -206,6 +232,17 @@ impl From<QueryRejection> for AppError {
     }
 }
 
+impl From<axum::extract::rejection::PathRejection> for AppError {
+    fn from(r: axum::extract::rejection::PathRejection) -> Self {
+        AppError::InvalidDetail {
+            status: StatusCode::BAD_REQUEST,
+            code: "invalid_path",
+            message: "Tham số trên đường dẫn không hợp lệ.".into(),
+            detail: serde_detail(&r.body_text()),
+        }
+    }
+}
+
 /// The serde part of an axum rejection text (drops axum's English preamble).
 fn serde_detail(text: &str) -> String {
     text.rsplit_once("target type: ")
@@ -223,5 +260,10 @@ pub struct ApiJson<T>(pub T);
 #[derive(axum::extract::FromRequestParts)]
 #[from_request(via(axum::extract::Query), rejection(AppError))]
 pub struct ApiQuery<T>(pub T);
+
+/// Path-parameter extractor whose rejections are [`AppError`]s (400 `invalid_path`, JSON).
+#[derive(axum::extract::FromRequestParts)]
+#[from_request(via(axum::extract::Path), rejection(AppError))]
+pub struct ApiPath<T>(pub T);
 
 pub type ApiResult<T> = Result<T, AppError>;

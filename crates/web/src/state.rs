@@ -25,6 +25,9 @@ pub struct WebConfig {
     pub holiday_rules: motcua_domain::calendar::RulePack,
     /// Public dossier look-ups allowed per address and minute.
     pub lookups_per_minute: u32,
+    /// Online submissions allowed per citizen account and hour (counted in the database, so
+    /// across processes).
+    pub citizen_submissions_per_hour: u32,
     /// The address citizens reach motcua at (links in notices, QR codes on receipts).
     pub public_url: String,
     /// Largest accepted document upload (PDF, JPEG, PNG), in bytes; the JSON limit above
@@ -44,6 +47,7 @@ impl Default for WebConfig {
             demo: false,
             holiday_rules: motcua_domain::calendar::RulePack::vietnam(),
             lookups_per_minute: 60,
+            citizen_submissions_per_hour: 20,
             public_url: "http://127.0.0.1:8080".into(),
             max_upload_bytes: 20 * 1024 * 1024,
             documents: crate::blobs::BlobConfig::default(),

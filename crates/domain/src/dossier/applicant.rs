@@ -347,19 +347,19 @@ impl Applicant {
         Ok(applicant)
     }
 
-    /// Trims every text, collapses inner runs of spaces in the name, drops blank optional
-    /// fields, writes a valid phone number as digits from its leading 0 (`+84 912 345 678` →
-    /// `0912345678`). Idempotent.
+    /// Puts every text in Unicode NFC, trims it, collapses inner runs of spaces in the name,
+    /// drops blank optional fields, writes a valid phone number as digits from its leading 0
+    /// (`+84 912 345 678` → `0912345678`). Idempotent.
     pub fn normalized(&self) -> Applicant {
         let blank_to_none = |v: &Option<String>| {
             v.as_deref()
                 .map(str::trim)
                 .filter(|s| !s.is_empty())
-                .map(str::to_owned)
+                .map(crate::input::nfc)
         };
         let phone = blank_to_none(&self.phone).map(|p| normalize_phone(&p).unwrap_or(p));
         Applicant {
-            name: self.name.split_whitespace().collect::<Vec<_>>().join(" "),
+            name: crate::input::nfc(&self.name.split_whitespace().collect::<Vec<_>>().join(" ")),
             id_number: self.id_number.clone(),
             phone,
             email: blank_to_none(&self.email),

@@ -164,7 +164,7 @@ pub struct Command {
 /// Everything that can be asked of a dossier. See the module docs of [`super`] for the
 /// transitions table.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "action", rename_all = "snake_case")]
+#[serde(tag = "action", rename_all = "snake_case", deny_unknown_fields)]
 pub enum DossierAction {
     /// Lodge a dossier (nộp hồ sơ); it waits for the one-stop officer's check. Online: by the
     /// citizen; counter or postal (registered first, checked afterwards): by a receiving

@@ -15,8 +15,8 @@ use crate::auth::Role;
 use crate::catalogue::model::Channel;
 
 use super::command::{
-    Actor, Command, DossierAction, MAX_RATING_COMMENT_CHARS, PaymentMethod, ProcedureRef,
-    ResultForm, ReturnChannel, Submission,
+    Actor, Command, DossierAction, MAX_RATING_COMMENT_CHARS, ProcedureRef, ResultForm,
+    ReturnChannel, Submission,
 };
 use super::document::{DocumentSource, MAX_COMPONENT_CHARS, is_sha256_hex};
 use super::error::DossierError;
@@ -31,6 +31,9 @@ const OFFICER: &[Role] = &[Role::ReceivingOfficer];
 const CITIZEN_OR_OFFICER: &[Role] = &[Role::Citizen, Role::ReceivingOfficer];
 const HANDLERS: &[Role] = &[Role::Specialist, Role::Leader];
 const LEADER: &[Role] = &[Role::Leader];
+
+/// The furthest an apology may move the appointment, in calendar days after the current one.
+pub const MAX_EXTENSION_DAYS: i64 = 366;
 
 /// Statuses in which an action is allowed (the transitions table of the module docs).
 pub fn allowed_statuses(action: &DossierAction) -> &'static [Status] {
@@ -83,10 +86,11 @@ pub fn allowed_roles(action: &DossierAction) -> &'static [Role] {
         | A::Refuse { .. }
         | A::Forward { .. }
         | A::ReturnResult { .. } => OFFICER,
-        A::ProvideSupplement { .. }
-        | A::CollectFee { .. }
-        | A::Withdraw { .. }
-        | A::AttachDocument { .. } => CITIZEN_OR_OFFICER,
+        // Only staff record a payment (cash or transfer); see `decide`.
+        A::CollectFee { .. } => OFFICER,
+        A::ProvideSupplement { .. } | A::Withdraw { .. } | A::AttachDocument { .. } => {
+            CITIZEN_OR_OFFICER
+        }
         A::AssignStep { .. }
         | A::CompleteStep { .. }
         | A::RequestSupplement { .. }
@@ -205,6 +209,12 @@ pub fn decide(state: &DossierState, command: &Command) -> Result<Vec<Event>, Dos
             if name.is_empty() {
                 return Err(DossierError::StepNameRequired);
             }
+            if !matches!(
+                role,
+                Role::ReceivingOfficer | Role::Specialist | Role::Leader
+            ) {
+                return Err(DossierError::StepRoleNotStaff { role: *role });
+            }
             if *due <= at {
                 return Err(DossierError::StepDueNotAfterAssignment { due: *due });
             }
@@ -285,6 +295,12 @@ pub fn decide(state: &DossierState, command: &Command) -> Result<Vec<Event>, Dos
                     proposed: *new_appointment,
                 });
             }
+            if *new_appointment > *current_due + chrono::TimeDelta::days(MAX_EXTENSION_DAYS) {
+                return Err(DossierError::NewAppointmentTooFar {
+                    current: *current_due,
+                    proposed: *new_appointment,
+                });
+            }
             Event::Apologized {
                 reason,
                 previous_due: *current_due,
@@ -324,7 +340,7 @@ pub fn decide(state: &DossierState, command: &Command) -> Result<Vec<Event>, Dos
             method,
             receipt_no,
         } => {
-            if actor.role == Role::Citizen && *method != PaymentMethod::Online {
+            if actor.role == Role::Citizen {
                 return Err(DossierError::PaymentMethodNotAllowed);
             }
             let outstanding = state.fee_outstanding_vnd();
@@ -405,6 +421,10 @@ fn precheck(
     action: &DossierAction,
 ) -> Result<(), DossierError> {
     let label = action.label_vi();
+    // Every text of the command within its limit and free of control characters.
+    if let Ok(fields) = serde_json::to_value(action) {
+        crate::input::check_json("", &fields)?;
+    }
     let creates = matches!(
         action,
         DossierAction::Submit { .. } | DossierAction::ReceiveDirect { .. }

@@ -21,6 +21,48 @@ use super::command::Actor;
 /// The longest component name kept (the catalogue's names are well under this).
 pub const MAX_COMPONENT_CHARS: usize = 500;
 
+/// The widest or tallest image accepted, in pixels (an A3 page at 600 dpi is 7,016 × 9,921).
+pub const MAX_IMAGE_SIDE: usize = 12_000;
+/// The most pixels an image may have (what decoding it for a thumbnail or a PDF costs).
+pub const MAX_IMAGE_PIXELS: u64 = 80_000_000;
+/// How far from its end a PDF's `%%EOF` marker may be (trailing whitespace or garbage).
+const PDF_EOF_WINDOW: usize = 1_024;
+
+/// Why a file whose signature names an accepted type is not one.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ContentError {
+    #[error("the image header cannot be read")]
+    ImageHeader,
+    #[error("the image is {width}×{height} pixels")]
+    ImageTooLarge { width: usize, height: usize },
+    #[error("the file does not have a PDF's structure")]
+    PdfStructure,
+}
+
+impl ContentError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::ImageHeader => "invalid_image",
+            Self::ImageTooLarge { .. } => "image_too_large",
+            Self::PdfStructure => "invalid_pdf",
+        }
+    }
+
+    pub fn message_vi(&self) -> String {
+        match self {
+            Self::ImageHeader => "Tệp ảnh bị hỏng hoặc không đúng định dạng JPEG/PNG.".into(),
+            Self::ImageTooLarge { width, height } => format!(
+                "Ảnh có kích thước {width} × {height} điểm ảnh, vượt quá giới hạn \
+                 {MAX_IMAGE_SIDE} × {MAX_IMAGE_SIDE} (tối đa {} triệu điểm ảnh).",
+                MAX_IMAGE_PIXELS / 1_000_000
+            ),
+            Self::PdfStructure => {
+                "Tệp không phải tệp PDF hợp lệ (thiếu phần kết thúc hoặc bảng tham chiếu).".into()
+            }
+        }
+    }
+}
+
 /// A file type motcua accepts for a dossier component or a result: PDF, JPEG or PNG.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum MediaType {
@@ -48,6 +90,67 @@ impl MediaType {
             Some(MediaType::Png)
         } else {
             None
+        }
+    }
+
+    /// Checks that a file of this type (by [`MediaType::sniff`]) is one beyond its signature:
+    /// an image's header decodes to dimensions within [`MAX_IMAGE_SIDE`] and
+    /// [`MAX_IMAGE_PIXELS`] (and names the same format); a PDF has a version after `%PDF-`,
+    /// `%%EOF` near its end, a `startxref` or `trailer` before it, and no HTML markup in its
+    /// first kilobyte.
+    pub fn check_content(self, bytes: &[u8]) -> Result<(), ContentError> {
+        match self {
+            MediaType::Jpeg | MediaType::Png => {
+                let want = if self == MediaType::Jpeg {
+                    imagesize::ImageType::Jpeg
+                } else {
+                    imagesize::ImageType::Png
+                };
+                if imagesize::image_type(bytes).ok() != Some(want) {
+                    return Err(ContentError::ImageHeader);
+                }
+                let size = imagesize::blob_size(bytes).map_err(|_| ContentError::ImageHeader)?;
+                let (width, height) = (size.width, size.height);
+                if width == 0 || height == 0 {
+                    return Err(ContentError::ImageHeader);
+                }
+                if width > MAX_IMAGE_SIDE
+                    || height > MAX_IMAGE_SIDE
+                    || (width as u64) * (height as u64) > MAX_IMAGE_PIXELS
+                {
+                    return Err(ContentError::ImageTooLarge { width, height });
+                }
+                // A JPEG ends with its end-of-image marker (trailing padding allowed).
+                if self == MediaType::Jpeg
+                    && !bytes
+                        .windows(2)
+                        .rev()
+                        .take(PDF_EOF_WINDOW)
+                        .any(|w| w == [0xFF, 0xD9])
+                {
+                    return Err(ContentError::ImageHeader);
+                }
+                Ok(())
+            }
+            MediaType::Pdf => {
+                let version = bytes.get(5..8).unwrap_or_default();
+                let versioned = version.len() == 3
+                    && version[0].is_ascii_digit()
+                    && version[1] == b'.'
+                    && version[2].is_ascii_digit();
+                let tail = &bytes[bytes.len().saturating_sub(PDF_EOF_WINDOW)..];
+                let eof = find(tail, b"%%EOF");
+                let xref = find(bytes, b"startxref").is_some() || find(bytes, b"trailer").is_some();
+                let head = bytes[..bytes.len().min(1_024)].to_ascii_lowercase();
+                let markup = [&b"<html"[..], b"<!doctype", b"<script", b"<body", b"<svg"]
+                    .iter()
+                    .any(|m| find(&head, m).is_some());
+                if versioned && eof.is_some() && xref && !markup {
+                    Ok(())
+                } else {
+                    Err(ContentError::PdfStructure)
+                }
+            }
         }
     }
 
@@ -130,9 +233,58 @@ pub fn is_sha256_hex(s: &str) -> bool {
     s.len() == 64 && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
 }
 
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn png_header(width: u32, height: u32) -> Vec<u8> {
+        let mut b = vec![0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13];
+        b.extend(b"IHDR");
+        b.extend(width.to_be_bytes());
+        b.extend(height.to_be_bytes());
+        b.extend([8, 0, 0, 0, 0, 0, 0, 0, 0]);
+        b
+    }
+
+    #[test]
+    fn content_is_checked_beyond_the_signature() {
+        let jpeg_soi = [0xFF, 0xD8, 0xFF];
+        assert_eq!(
+            MediaType::Jpeg.check_content(&jpeg_soi),
+            Err(ContentError::ImageHeader)
+        );
+        assert_eq!(MediaType::Png.check_content(&png_header(800, 600)), Ok(()));
+        assert_eq!(
+            MediaType::Png.check_content(&png_header(100_000, 100_000)),
+            Err(ContentError::ImageTooLarge {
+                width: 100_000,
+                height: 100_000
+            })
+        );
+        assert!(
+            MediaType::Png
+                .check_content(&png_header(10_000, 10_000))
+                .is_err()
+        );
+        assert_eq!(
+            MediaType::Pdf.check_content(b"%PDF-1.4\n<html><script>alert(1)</script></html>"),
+            Err(ContentError::PdfStructure)
+        );
+        assert_eq!(
+            MediaType::Pdf.check_content(
+                b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+            ),
+            Ok(())
+        );
+        let mut html = b"%PDF-1.4\n<!DOCTYPE html><body>x</body>\ntrailer\n%%EOF".to_vec();
+        assert!(MediaType::Pdf.check_content(&html).is_err());
+        html.truncate(8);
+        assert!(MediaType::Pdf.check_content(&html).is_err());
+    }
 
     #[test]
     fn files_are_recognised_by_their_signature_only() {

@@ -92,7 +92,7 @@ pub enum DossierError {
     NoFeeDue,
     #[error("fee amount {amount} VND is invalid ({outstanding} VND outstanding)")]
     FeeAmountInvalid { amount: u64, outstanding: u64 },
-    #[error("citizens pay online only")]
+    #[error("online payments are recorded from the payment gateway only")]
     PaymentMethodNotAllowed,
     #[error("the component of a document is empty or too long")]
     DocumentComponentInvalid,
@@ -112,6 +112,15 @@ pub enum DossierError {
     AlreadyRated,
     #[error("the rating comment is longer than {max} characters")]
     RatingCommentTooLong { max: usize },
+    #[error("invalid text: {0}")]
+    Text(#[from] crate::input::TextError),
+    #[error("the new appointment {proposed} is more than a year after the current one {current}")]
+    NewAppointmentTooFar {
+        current: DateTime<Utc>,
+        proposed: DateTime<Utc>,
+    },
+    #[error("a workflow step is assigned to staff, not to role {role:?}")]
+    StepRoleNotStaff { role: Role },
     #[error("invalid applicant: {0}")]
     Applicant(#[from] ApplicantError),
     #[error("invalid dossier code: {0}")]
@@ -127,6 +136,25 @@ pub enum DossierError {
 }
 
 impl DossierError {
+    /// The request itself is wrong (HTTP 422), whatever the dossier's state.
+    pub fn is_invalid_input(&self) -> bool {
+        matches!(
+            self,
+            Self::Text(_)
+                | Self::DocumentComponentInvalid
+                | Self::DocumentHashInvalid
+                | Self::PaymentMethodNotAllowed
+                | Self::NewAppointmentTooFar { .. }
+                | Self::StepRoleNotStaff { .. }
+                | Self::RatingCommentTooLong { .. }
+        )
+    }
+
+    /// The caller may not do this to this dossier (HTTP 403).
+    pub fn is_forbidden(&self) -> bool {
+        matches!(self, Self::NotOwner { .. })
+    }
+
     /// A stable, machine-readable code (snake_case).
     pub fn code(&self) -> &'static str {
         match self {
@@ -171,6 +199,9 @@ impl DossierError {
             Self::RateBeforeReturn { .. } => "rate_before_return",
             Self::AlreadyRated => "already_rated",
             Self::RatingCommentTooLong { .. } => "rating_comment_too_long",
+            Self::Text(e) => e.code(),
+            Self::NewAppointmentTooFar { .. } => "new_appointment_too_far",
+            Self::StepRoleNotStaff { .. } => "step_role_not_staff",
             Self::Applicant(e) => e.code(),
             Self::Code(e) => e.code(),
             Self::SequenceExhausted => "sequence_exhausted",
@@ -285,7 +316,9 @@ impl DossierError {
                 vn_money(*outstanding)
             ),
             Self::PaymentMethodNotAllowed => {
-                "Công dân chỉ có thể tự thanh toán bằng hình thức trực tuyến.".to_owned()
+                "Khoản thanh toán trực tuyến chỉ được ghi nhận từ xác nhận \
+                của cổng thanh toán; cán bộ ghi nhận khoản thu bằng tiền mặt hoặc chuyển khoản."
+                    .to_owned()
             }
             Self::DocumentComponentInvalid => format!(
                 "Cần ghi tên thành phần hồ sơ của tệp (không quá {} ký tự).",
@@ -312,6 +345,16 @@ impl DossierError {
             }
             Self::RatingCommentTooLong { max } => {
                 format!("Ý kiến góp ý dài quá {max} ký tự.")
+            }
+            Self::Text(e) => e.message_vi(),
+            Self::NewAppointmentTooFar { proposed, current } => format!(
+                "Ngày hẹn trả mới ({}) không được quá một năm sau ngày hẹn hiện tại ({}).",
+                vn_datetime(*proposed),
+                vn_datetime(*current)
+            ),
+            Self::StepRoleNotStaff { .. } => {
+                "Bước xử lý chỉ được giao cho cán bộ (tiếp nhận, chuyên viên hoặc lãnh đạo)."
+                    .to_owned()
             }
             Self::Applicant(e) => e.message_vi(),
             Self::Code(e) => e.message_vi(),

@@ -371,8 +371,11 @@ async fn uploads_are_checked_by_content_and_stored_once() {
         .await
         .unwrap();
     assert!(status.contains(" 413 "), "{status}");
-    let mut under = b"%PDF-1.4\n".to_vec();
-    under.resize(LIMIT, b' ');
+    // A PDF padded with a comment to exactly the limit (its trailer and %%EOF at the end).
+    let end = b"\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n";
+    let mut under = b"%PDF-1.4\n%".to_vec();
+    under.resize(LIMIT - end.len(), b' ');
+    under.extend(end);
     // Nothing of the refused uploads is recorded or stored.
     assert_eq!(version(&app, &officer, &code).await, v);
     assert_eq!(listed(&app, &officer, &code).await.len(), 3);
@@ -592,7 +595,7 @@ async fn digitised_documents_are_reused_for_the_same_person_only() {
     let (s, held) = app
         .send(
             Method::GET,
-            &format!("/api/v1/documents/reusable?id_number={id}"),
+            &format!("/api/v1/documents/reusable?id_number={id}&reason=co-mat"),
             Some(&officer),
             None,
         )
@@ -612,17 +615,71 @@ async fn digitised_documents_are_reused_for_the_same_person_only() {
         let (s, _) = app
             .send(
                 Method::GET,
-                &format!("/api/v1/documents/reusable?id_number={id}"),
+                &format!("/api/v1/documents/reusable?id_number={id}&reason=co-mat"),
                 Some(who),
                 None,
             )
             .await;
         assert_eq!(s, StatusCode::FORBIDDEN);
     }
+    // The officer says why; an officer of another province sees nothing of this person; each
+    // dossier shown is in the personal data access log with the reason.
     let (s, e) = app
         .send(
             Method::GET,
-            "/api/v1/documents/reusable?id_number=12ab",
+            &format!("/api/v1/documents/reusable?id_number={id}"),
+            Some(&officer),
+            None,
+        )
+        .await;
+    assert_eq!(
+        (s, e["error"].as_str(), e["field"].as_str()),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("reason_required"),
+            Some("reason")
+        ),
+        "{e}"
+    );
+    let (s, far) = app
+        .send(
+            Method::GET,
+            &format!("/api/v1/documents/reusable?id_number={id}&reason=co-mat"),
+            Some(&stranger),
+            None,
+        )
+        .await;
+    assert_eq!(
+        (s, far["items"].as_array().unwrap().len()),
+        (StatusCode::OK, 0),
+        "{far}"
+    );
+    let admin = app.user("quantri", "admin", None).await;
+    let (_, log) = app
+        .send(
+            Method::GET,
+            &format!("/api/v1/admin/personal-data-reads?id_number={id}"),
+            Some(&admin),
+            None,
+        )
+        .await;
+    let lookups: Vec<&Value> = log["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["what"] == "reuse_lookup")
+        .collect();
+    assert!(!lookups.is_empty(), "{log}");
+    assert!(
+        lookups.iter().all(|i| i["reason"] == "co-mat"
+            && i["username"] == "tiepnhan"
+            && i["dossier"] == first.as_str()),
+        "{log}"
+    );
+    let (s, e) = app
+        .send(
+            Method::GET,
+            "/api/v1/documents/reusable?id_number=12ab&reason=co-mat",
             Some(&officer),
             None,
         )
@@ -631,7 +688,7 @@ async fn digitised_documents_are_reused_for_the_same_person_only() {
     let (s, none) = app
         .send(
             Method::GET,
-            "/api/v1/documents/reusable?id_number=001099012345",
+            "/api/v1/documents/reusable?id_number=001099012345&reason=co-mat",
             Some(&officer),
             None,
         )
@@ -900,4 +957,58 @@ async fn the_documents_api_is_described() {
         assert!(upload["responses"][status].is_object(), "{status}");
     }
     assert!(doc["components"]["schemas"]["DocumentView"].is_object());
+}
+
+#[tokio::test]
+async fn uploads_must_be_what_their_signature_says_and_downloads_run_nothing() {
+    let (app, [officer, ..], dir) = docs_setup().await;
+    let (code, v) = dossier(&app, &officer, "counter", "038199012345").await;
+    let mut huge_png = vec![0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13];
+    huge_png.extend(b"IHDR");
+    huge_png.extend(100_000u32.to_be_bytes());
+    huge_png.extend(100_000u32.to_be_bytes());
+    huge_png.extend([8, 0, 0, 0, 0, 0, 0, 0, 0]);
+    let cases: [(Vec<u8>, &str); 4] = [
+        (vec![0xFF, 0xD8, 0xFF], "invalid_image"),
+        (huge_png, "image_too_large"),
+        (
+            b"%PDF-1.4\n<html><script>alert(1)</script></html>".to_vec(),
+            "invalid_pdf",
+        ),
+        (b"%PDF-1.7\n%%EOF".to_vec(), "invalid_pdf"),
+    ];
+    for (bytes, code_expected) in cases {
+        let (s, e) = upload(&app, &officer, &code, "Tờ khai", v, bytes).await;
+        assert_eq!(
+            (s, e["error"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some(code_expected)),
+            "{e}"
+        );
+    }
+    assert_eq!(version(&app, &officer, &code).await, v, "nothing recorded");
+    assert!(files(&dir.0.join("documents")).is_empty(), "nothing stored");
+    // Downloads: a PDF is saved, not shown; nothing downloaded may run script.
+    let file = pdf("Tờ khai");
+    let (s, d) = upload(&app, &officer, &code, "Tờ khai", v, file.clone()).await;
+    assert_eq!(s, StatusCode::CREATED, "{d}");
+    let (s, d) = upload(&app, &officer, &code, "Ảnh", v + 1, png(1)).await;
+    assert_eq!(s, StatusCode::CREATED, "{d}");
+    for (sha, disposition) in [(sha256(&file), "attachment;"), (sha256(&png(1)), "inline;")] {
+        let res = app
+            .client
+            .get(app.url(&format!("/api/v1/dossiers/{code}/documents/{sha}")))
+            .bearer_auth(&officer)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        let h = |n: &str| res.headers().get(n).unwrap().to_str().unwrap().to_string();
+        assert_eq!(h("content-security-policy"), "default-src 'none'; sandbox");
+        assert_eq!(h("x-content-type-options"), "nosniff");
+        assert!(
+            h("content-disposition").starts_with(disposition),
+            "{}",
+            h("content-disposition")
+        );
+    }
 }

@@ -95,7 +95,11 @@ async fn create(store: &DynStore, agency: Uuid, key: Option<&str>) -> Result<Cre
         .create_dossier(
             "000.00.01.H38",
             "251027",
-            key.map(|k| (k, None)),
+            key.map(|k| motcua_store::IdempotencyKey {
+                key: k.to_string(),
+                user: None,
+                fingerprint: String::new(),
+            }),
             Box::new(make),
         )
         .await

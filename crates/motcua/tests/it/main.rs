@@ -18,6 +18,7 @@ mod forms;
 mod health;
 mod notices;
 mod processes;
+mod security_api;
 mod stats;
 mod support;
 mod ui_admin;

@@ -7,7 +7,7 @@
 
 use axum::Json;
 use axum::body::{Body, Bytes};
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use motcua_domain::auth::Role;
@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::api::dossiers::{acting_role, readable};
 use crate::auth::{Caller, ResolvedScope};
-use crate::error::{ApiJson, ApiQuery, ApiResult, AppError};
+use crate::error::{ApiJson, ApiPath, ApiQuery, ApiResult, AppError};
 use crate::service::documents::{self as docs, Attached, DocumentView, ReuseInput};
 use crate::service::dossiers::state_of;
 use crate::state::AppState;
@@ -103,7 +103,7 @@ pub struct UploadParams {
 pub async fn upload(
     State(state): State<AppState>,
     caller: Caller,
-    Path(code): Path<String>,
+    ApiPath(code): ApiPath<String>,
     ApiQuery(p): ApiQuery<UploadParams>,
     headers: HeaderMap,
     body: Body,
@@ -140,7 +140,7 @@ pub async fn upload(
 pub async fn reuse(
     State(state): State<AppState>,
     caller: Caller,
-    Path(code): Path<String>,
+    ApiPath(code): ApiPath<String>,
     ApiJson(input): ApiJson<ReuseInput>,
 ) -> ApiResult<(StatusCode, Json<Attached>)> {
     let row = dossier(&state, &code).await?;
@@ -179,7 +179,7 @@ pub struct ResultParams {
 pub async fn result_file(
     State(state): State<AppState>,
     caller: Caller,
-    Path(code): Path<String>,
+    ApiPath(code): ApiPath<String>,
     ApiQuery(p): ApiQuery<ResultParams>,
     headers: HeaderMap,
     body: Body,
@@ -229,7 +229,7 @@ pub struct Documents {
 pub async fn list(
     State(state): State<AppState>,
     caller: Caller,
-    Path(code): Path<String>,
+    ApiPath(code): ApiPath<String>,
 ) -> ApiResult<Json<Documents>> {
     let row = dossier(&state, &code).await?;
     readable(&state, &caller, &row).await?;
@@ -246,10 +246,19 @@ pub async fn list(
 pub async fn download(
     State(state): State<AppState>,
     caller: Caller,
-    Path((code, sha256)): Path<(String, String)>,
+    origin: crate::service::access_log::ReadOrigin,
+    ApiPath((code, sha256)): ApiPath<(String, String)>,
 ) -> ApiResult<Response> {
     let row = dossier(&state, &code).await?;
     readable(&state, &caller, &row).await?;
+    crate::service::access_log::record(
+        &state,
+        &caller,
+        &row,
+        crate::service::access_log::Read::Document,
+        &origin,
+    )
+    .await?;
     let (record, bytes) = docs::open(
         state.store.as_ref(),
         &state.blobs,
@@ -268,9 +277,23 @@ pub async fn download(
     let mut res = (StatusCode::OK, bytes).into_response();
     let h = res.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    if let Ok(v) = HeaderValue::from_str(&format!("inline; filename=\"{name}\"")) {
+    // Images are shown; anything else (a PDF can carry script) is saved, never rendered in
+    // the application's origin. Either way the response may run nothing.
+    let disposition = match media {
+        Some(MediaType::Jpeg | MediaType::Png) => "inline",
+        _ => "attachment",
+    };
+    if let Ok(v) = HeaderValue::from_str(&format!("{disposition}; filename=\"{name}\"")) {
         h.insert(header::CONTENT_DISPOSITION, v);
     }
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("default-src 'none'; sandbox"),
+    );
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     if let Ok(v) = HeaderValue::from_str(&format!("\"{}\"", record.sha256)) {
         h.insert(header::ETAG, v);
     }
@@ -287,11 +310,14 @@ pub async fn download(
 pub struct ReusableParams {
     /// The applicant's personal identification number (12 digits), from the card they show.
     pub id_number: String,
+    /// Why the officer looks this person up (required, at most 500 characters); recorded.
+    pub reason: Option<String>,
 }
 
 /// The documents that may be re-used for a person at the counter (receiving officers), by
-/// their ID number: electronic results and checked components of their dossiers, newest
-/// first, one entry per file. Attach one with `POST /dossiers/{code}/documents/reuse`; its
+/// their ID number and with the reason for looking (recorded in the personal data access
+/// log): electronic results and checked components of their dossiers lodged in the officer's
+/// province, newest first, one entry per file. Attach one with `POST /dossiers/{code}/documents/reuse`; its
 /// bytes are read through that dossier afterwards.
 #[utoipa::path(get, path = "/documents/reusable", tag = "documents", params(ReusableParams),
     security(("bearer" = [])),
@@ -300,12 +326,15 @@ pub struct ReusableParams {
 pub async fn reusable(
     State(state): State<AppState>,
     caller: Caller,
+    origin: crate::service::access_log::ReadOrigin,
     ApiQuery(p): ApiQuery<ReusableParams>,
 ) -> ApiResult<Json<Documents>> {
     if !caller.principal().has_role(Role::ReceivingOfficer) {
         return Err(AppError::Forbidden);
     }
-    let items = docs::reusable_for(state.store.as_ref(), &p.id_number).await?;
+    let items =
+        docs::reusable_for_officer(&state, &caller, &p.id_number, p.reason.as_deref(), &origin)
+            .await?;
     tracing::info!(user = %caller.user.id, found = items.len(), "documents held for a person looked up");
     Ok(Json(Documents { items }))
 }

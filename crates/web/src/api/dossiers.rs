@@ -2,7 +2,7 @@
 //! queues, and the citizen's public look-up (no personal data).
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use chrono::Utc;
 use motcua_domain::auth::{Action, Principal, Role, Scope};
@@ -15,7 +15,8 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::auth::{Caller, ResolvedScope};
-use crate::error::{ApiJson, ApiQuery, ApiResult, AppError};
+use crate::error::{ApiJson, ApiPath, ApiQuery, ApiResult, AppError};
+use crate::service::access_log::{self, Read, ReadOrigin};
 use crate::service::calendar::{calendar_error, format_vn_instant};
 use crate::service::dossiers::{self, CreateDossier, TimelineEntry};
 use crate::state::AppState;
@@ -117,11 +118,14 @@ pub(crate) fn acting_role_for(
 }
 
 /// Lodge a dossier: at the counter or by post (receiving officers; received at once with its
-/// appointment) or online (citizens; waits for the officer's check). Retries with the same
-/// `Idempotency-Key` return the first dossier.
+/// appointment) or online (citizens; waits for the officer's check). Retries by the same caller
+/// with the same `Idempotency-Key` and body return the first dossier; the same key with another
+/// body is 422 `idempotency_key_reused`. Keys are per caller: another account's same key is
+/// another key.
 #[utoipa::path(post, path = "/dossiers", tag = "dossiers", request_body = CreateDossier, security(("bearer" = [])),
     responses((status = 201, body = DossierView), (status = 200, body = DossierView, description = "idempotent retry"),
-        (status = 403, body = crate::error::ApiErrorBody), (status = 422, body = crate::error::ApiErrorBody)))]
+        (status = 403, body = crate::error::ApiErrorBody), (status = 422, body = crate::error::ApiErrorBody),
+        (status = 429, body = crate::error::ApiErrorBody, description = "submission_limit: a citizen's online submissions per hour")))]
 pub async fn create(
     State(state): State<AppState>,
     caller: Caller,
@@ -146,6 +150,14 @@ pub async fn create(
             .then_some(Role::ReceivingOfficer)
     }
     .ok_or(AppError::Forbidden)?;
+    if role == Role::Citizen {
+        dossiers::check_submission_limit(
+            state.store.as_ref(),
+            caller.user.id,
+            state.config.citizen_submissions_per_hour,
+        )
+        .await?;
+    }
     let key = headers
         .get("idempotency-key")
         .and_then(|v| v.to_str().ok())
@@ -161,7 +173,7 @@ pub async fn create(
         &calendar,
         actor,
         input,
-        key.as_deref().map(|k| (k, Some(caller.user.id))),
+        key.as_deref(),
     )
     .await?;
     let (status, code) = match created {
@@ -169,7 +181,36 @@ pub async fn create(
         Created::Existing(code) => (StatusCode::OK, code),
     };
     let row = state.store.dossier_by_code(&code).await?;
+    if status == StatusCode::OK {
+        // A replay returns only what the caller may still read.
+        readable(&state, &caller, &row).await?;
+    }
     Ok((status, Json(view(&state, &row).await?)))
+}
+
+/// A step goes to staff who work the dossier at its agency, never to a citizen or to staff of
+/// another agency.
+async fn assignable(state: &AppState, assignee: Uuid, scope: &ResolvedScope) -> ApiResult<()> {
+    let user = state.store.get_user(assignee).await.map_err(|e| match e {
+        DbError::NotFound => AppError::invalid(
+            "unknown_assignee",
+            "Không tìm thấy tài khoản được giao xử lý bước này.",
+        ),
+        e => e.into(),
+    })?;
+    let p = Principal {
+        grants: user.grants.clone(),
+    };
+    let s = scope.scope();
+    if user.disabled
+        || !(p.may(&Action::Process(s)) || p.may(&Action::Approve(s)) || p.may(&Action::Receive(s)))
+    {
+        return Err(AppError::invalid(
+            "assignee_not_staff",
+            "Chỉ giao bước xử lý cho cán bộ của cơ quan đang giải quyết hồ sơ.",
+        ));
+    }
+    Ok(())
 }
 
 pub(crate) async fn readable(state: &AppState, caller: &Caller, row: &DossierRow) -> ApiResult<()> {
@@ -187,14 +228,16 @@ pub(crate) async fn readable(state: &AppState, caller: &Caller, row: &DossierRow
     }
 }
 
-/// A dossier with its timeline (staff of the agencies it went through; the citizen who lodged it).
+/// A dossier with its timeline (staff of the agencies it went through; the citizen who lodged
+/// it). A staff read is recorded in the personal data access log.
 #[utoipa::path(get, path = "/dossiers/{code}", tag = "dossiers", security(("bearer" = [])),
     responses((status = 200, body = DossierView), (status = 403, body = crate::error::ApiErrorBody),
         (status = 404, body = crate::error::ApiErrorBody)))]
 pub async fn get_one(
     State(state): State<AppState>,
     caller: Caller,
-    Path(code): Path<String>,
+    origin: ReadOrigin,
+    ApiPath(code): ApiPath<String>,
 ) -> ApiResult<axum::response::Response> {
     let row = state
         .store
@@ -202,6 +245,7 @@ pub async fn get_one(
         .await
         .map_err(not_found)?;
     readable(&state, &caller, &row).await?;
+    access_log::record(&state, &caller, &row, Read::Dossier, &origin).await?;
     let body = state
         .lookups
         .view_json(row.id, row.seq, async {
@@ -229,7 +273,7 @@ pub async fn get_one(
 pub async fn act(
     State(state): State<AppState>,
     caller: Caller,
-    Path((code, action)): Path<(String, String)>,
+    ApiPath((code, action)): ApiPath<(String, String)>,
     ApiJson(body): ApiJson<serde_json::Value>,
 ) -> ApiResult<Json<DossierView>> {
     let row = state
@@ -246,15 +290,29 @@ pub async fn act(
             ));
         }
     };
-    let version = fields
-        .remove("version")
-        .and_then(|v| v.as_i64())
-        .ok_or_else(|| {
-            AppError::invalid(
+    let version = match fields.remove("version") {
+        None => {
+            return Err(AppError::invalid(
                 "version_required",
                 "Cần ghi phiên bản hồ sơ (version) đã xem khi thao tác.",
-            )
-        })?;
+            ));
+        }
+        // Never truncated: 4294967298 is not version 2.
+        Some(v) => v
+            .as_u64()
+            .and_then(|v| i32::try_from(v).ok())
+            .ok_or_else(|| {
+                AppError::invalid(
+                    "invalid_version",
+                    "Phiên bản hồ sơ (version) phải là số nguyên không âm hợp lệ.",
+                )
+            })?,
+    };
+    let mut cleaned = serde_json::Value::Object(fields);
+    dossiers::clean_input(&mut cleaned)?;
+    let serde_json::Value::Object(mut fields) = cleaned else {
+        unreachable!("cleaning keeps an object")
+    };
     let current = dossiers::state_of(&row)?;
     let calendar = state.calendar.get(state.store.as_ref()).await?;
     let hours = match &current.agency {
@@ -403,14 +461,10 @@ pub async fn act(
         at: now,
         action: parsed,
     };
-    dossiers::act(
-        state.store.as_ref(),
-        &calendar,
-        &row,
-        version as i32,
-        command,
-    )
-    .await?;
+    if let DossierAction::AssignStep { assignee, .. } = &command.action {
+        assignable(&state, *assignee, &scope).await?;
+    }
+    dossiers::act(state.store.as_ref(), &calendar, &row, version, command).await?;
     let row = state.store.dossier_by_code(&code).await?;
     Ok(Json(view(&state, &row).await?))
 }
@@ -577,7 +631,7 @@ fn initials(name: &str) -> String {
 pub async fn public(
     State(state): State<AppState>,
     crate::auth::ClientIp(ip): crate::auth::ClientIp,
-    Path(code): Path<String>,
+    axum::extract::Path(code): axum::extract::Path<String>,
 ) -> ApiResult<Json<PublicDossier>> {
     if let Err(wait) = state.lookup_limiter.check(ip) {
         return Err(AppError::TooManyRequests {

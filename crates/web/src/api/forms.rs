@@ -1,7 +1,7 @@
 //! Official forms: a dossier's receipt, supplement request, refusal, apology, stop notice and
 //! control sheet, and an agency's register, as A4 HTML (print from the browser) or PDF.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
@@ -9,6 +9,7 @@ use motcua_domain::auth::Action;
 use serde::Deserialize;
 
 use crate::auth::{Caller, ResolvedScope};
+use crate::error::ApiPath;
 use crate::error::ApiResult;
 use crate::error::AppError;
 use crate::service::forms::{self, Format, Rendered};
@@ -44,7 +45,8 @@ fn respond(r: Rendered) -> Response {
 pub async fn dossier_form(
     State(state): State<AppState>,
     caller: Caller,
-    Path((code, kind)): Path<(String, String)>,
+    origin: crate::service::access_log::ReadOrigin,
+    ApiPath((code, kind)): ApiPath<(String, String)>,
     Query(p): Query<FormParams>,
 ) -> ApiResult<Response> {
     let format = Format::parse(p.format.as_deref())?;
@@ -58,6 +60,14 @@ pub async fn dossier_form(
             e => e.into(),
         })?;
     crate::api::dossiers::readable(&state, &caller, &row).await?;
+    crate::service::access_log::record(
+        &state,
+        &caller,
+        &row,
+        crate::service::access_log::Read::Form,
+        &origin,
+    )
+    .await?;
     Ok(respond(
         forms::dossier_form(&state, &row, kind, format).await?,
     ))
@@ -83,7 +93,7 @@ pub struct RegisterParams {
 pub async fn register(
     State(state): State<AppState>,
     caller: Caller,
-    Path(code): Path<String>,
+    ApiPath(code): ApiPath<String>,
     Query(p): Query<RegisterParams>,
 ) -> ApiResult<Response> {
     let format = Format::parse(p.format.as_deref())?;
@@ -107,7 +117,7 @@ pub async fn register(
 }
 
 /// The fonts the HTML forms print with (Liberation Serif, SIL Open Font License 1.1).
-pub async fn font(Path(file): Path<String>) -> Response {
+pub async fn font(ApiPath(file): ApiPath<String>) -> Response {
     match motcua_forms::FONT_FILES
         .iter()
         .find(|(name, _)| *name == file)

@@ -1,5 +1,6 @@
 //! The JSON API under `/api/v1`, described by OpenAPI at `/api/v1/openapi.json`.
 
+mod access_log;
 pub(crate) mod agencies;
 mod calendar;
 pub(crate) mod documents;
@@ -96,6 +97,7 @@ pub fn router() -> Router<AppState> {
         .route("/index/ranking", get(stats::ranking))
         .route("/public/stats", get(stats::public))
         .route("/admin/outbox", get(outbox::list))
+        .route("/admin/personal-data-reads", get(access_log::list))
         .route("/admin/outbox/{id}/retry", post(outbox::retry))
         .route("/openapi.json", get(openapi_json))
         .fallback(|| async { AppError::NotFound("địa chỉ API") })
@@ -122,7 +124,7 @@ pub fn router() -> Router<AppState> {
         documents::upload, documents::reuse, documents::result_file, documents::list,
         documents::download, documents::reusable, documents::mine,
         forms::dossier_form, forms::register,
-        outbox::list, outbox::retry,
+        outbox::list, outbox::retry, access_log::list,
         stats::report, stats::dashboard, stats::index, stats::ranking, stats::public,
     ),
     components(schemas(crate::error::ApiErrorBody)),

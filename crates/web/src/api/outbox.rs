@@ -2,7 +2,7 @@
 //! why, what failed; and sending a failed message again.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use chrono::Utc;
 use motcua_domain::auth::Action;
 use motcua_store::{DbError, OutboxQuery, OutboxStatus};
@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::auth::{Caller, require};
-use crate::error::{ApiQuery, ApiResult, AppError};
+use crate::error::{ApiPath, ApiQuery, ApiResult, AppError};
 use crate::service::notices::OutboxItem;
 use crate::state::AppState;
 
@@ -93,7 +93,7 @@ pub async fn list(
 pub async fn retry(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> ApiResult<Json<OutboxItem>> {
     require(&caller, Action::ManageNotices)?;
     let id = Uuid::parse_str(id.trim()).map_err(|_| AppError::NotFound("thông báo"))?;

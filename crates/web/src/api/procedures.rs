@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::api::agencies::agency_by_code;
 use crate::auth::{Caller, ResolvedScope, require};
-use crate::error::{ApiJson, ApiQuery, ApiResult, AppError};
+use crate::error::{ApiJson, ApiPath, ApiQuery, ApiResult, AppError};
 use crate::service::calendar::parse_date;
 use crate::service::catalogue::{self as cat, SearchParams, SearchResult, not_found};
 use crate::state::AppState;
@@ -130,7 +130,7 @@ impl From<&ProcedureVersion> for VersionInfo {
     responses((status = 200, body = ProcedureDetail), (status = 404, body = crate::error::ApiErrorBody)))]
 pub async fn get_one(
     State(state): State<AppState>,
-    Path(code): Path<String>,
+    ApiPath(code): ApiPath<String>,
     ApiQuery(q): ApiQuery<RecordQuery>,
 ) -> ApiResult<Json<ProcedureDetail>> {
     let at = q.at.as_deref().map(parse_date).transpose()?;
@@ -179,7 +179,7 @@ pub async fn create(
     state.lookups.forget_catalogue();
     let detail = get_one(
         State(state),
-        Path(record.code),
+        crate::error::ApiPath(record.code),
         ApiQuery(RecordQuery { at: None }),
     )
     .await?;
@@ -222,7 +222,7 @@ fn check_record(p: &Procedure) -> ApiResult<()> {
 pub async fn amend(
     State(state): State<AppState>,
     caller: Caller,
-    Path(code): Path<String>,
+    ApiPath(code): ApiPath<String>,
     ApiJson(a): ApiJson<Amendment>,
 ) -> ApiResult<Json<ProcedureDetail>> {
     require(&caller, Action::ManageCatalogue)?;
@@ -245,7 +245,12 @@ pub async fn amend(
     state.store.write_procedures(&[w]).await?;
     state.search.invalidate();
     state.lookups.forget_catalogue();
-    get_one(State(state), Path(code), ApiQuery(RecordQuery { at: None })).await
+    get_one(
+        State(state),
+        crate::error::ApiPath(code),
+        ApiQuery(RecordQuery { at: None }),
+    )
+    .await
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -284,7 +289,12 @@ async fn change_status(
     state.store.set_procedure_status(&code, to, on).await?;
     state.search.invalidate();
     state.lookups.forget_catalogue();
-    get_one(State(state), Path(code), ApiQuery(RecordQuery { at: None })).await
+    get_one(
+        State(state),
+        crate::error::ApiPath(code),
+        ApiQuery(RecordQuery { at: None }),
+    )
+    .await
 }
 
 /// Publish a draft (công khai).
@@ -293,7 +303,7 @@ async fn change_status(
 pub async fn publish(
     State(state): State<AppState>,
     caller: Caller,
-    Path(code): Path<String>,
+    ApiPath(code): ApiPath<String>,
     ApiJson(b): ApiJson<StatusChange>,
 ) -> ApiResult<Json<ProcedureDetail>> {
     change_status(state, caller, code, b, "published").await
@@ -305,7 +315,7 @@ pub async fn publish(
 pub async fn abolish(
     State(state): State<AppState>,
     caller: Caller,
-    Path(code): Path<String>,
+    ApiPath(code): ApiPath<String>,
     ApiJson(b): ApiJson<StatusChange>,
 ) -> ApiResult<Json<ProcedureDetail>> {
     change_status(state, caller, code, b, "abolished").await
@@ -466,7 +476,7 @@ pub struct Applied {
     responses((status = 200, body = Vec<Applied>), (status = 404, body = crate::error::ApiErrorBody)))]
 pub async fn agency_procedures(
     State(state): State<AppState>,
-    Path(code): Path<String>,
+    ApiPath(code): ApiPath<String>,
 ) -> ApiResult<Json<Vec<Applied>>> {
     let agency = agency_by_code(&state, &code).await?;
     let rows = state.store.agency_procedures(agency.id).await?;
@@ -499,7 +509,7 @@ pub struct ApplyInput {
 pub async fn apply(
     State(state): State<AppState>,
     caller: Caller,
-    Path((code, procedure)): Path<(String, String)>,
+    ApiPath((code, procedure)): ApiPath<(String, String)>,
     ApiJson(input): ApiJson<ApplyInput>,
 ) -> ApiResult<Json<Applied>> {
     let agency = agency_by_code(&state, &code).await?;

@@ -1,12 +1,12 @@
 //! Administrative units: search by name (with or without diacritics), by parent, at a date.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use motcua_domain::units::{Era, Level};
 use motcua_store::{LineageRow, UnitQuery, UnitRow};
 use serde::{Deserialize, Serialize};
 
-use crate::error::{ApiQuery, ApiResult, AppError};
+use crate::error::{ApiPath, ApiQuery, ApiResult, AppError};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -80,7 +80,7 @@ pub struct UnitDetail {
     responses((status = 200, body = UnitDetail), (status = 404, body = crate::error::ApiErrorBody)))]
 pub async fn get_one(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> ApiResult<Json<UnitDetail>> {
     let unit = state.store.get_unit(&id).await.map_err(|e| match e {
         motcua_store::DbError::NotFound => AppError::NotFound("đơn vị hành chính"),

@@ -161,7 +161,9 @@ pub fn too_large(limit: usize) -> AppError {
 
 /// What an uploaded file is: its type, read from its content, and its hex SHA-256. Empty: 422
 /// `empty_file`; over `limit`: 413 `file_too_large`; not PDF, JPEG or PNG: 415
-/// `unsupported_file_type`.
+/// `unsupported_file_type`; a signature without the file behind it (an image header that does
+/// not decode or is too large, a PDF without its structure): 422 `invalid_image`,
+/// `image_too_large`, `invalid_pdf`.
 pub async fn inspect(bytes: &Bytes, limit: usize) -> Result<(MediaType, String), AppError> {
     if bytes.is_empty() {
         return Err(AppError::invalid("empty_file", "Tệp tải lên rỗng."));
@@ -174,6 +176,9 @@ pub async fn inspect(bytes: &Bytes, limit: usize) -> Result<(MediaType, String),
         code: "unsupported_file_type",
         message: "Chỉ nhận tệp PDF, JPEG hoặc PNG.".into(),
     })?;
+    media_type
+        .check_content(bytes)
+        .map_err(|e| AppError::invalid(e.code(), e.message_vi()))?;
     let data = bytes.clone();
     let sha256 = tokio::task::spawn_blocking(move || crate::blobs::sha256_hex(&data))
         .await
@@ -520,6 +525,75 @@ pub async fn reusable_for(
         })
         .await?;
     Ok(distinct(found).iter().map(|r| view(r, false)).collect())
+}
+
+/// The longest reason an officer gives for looking a person's documents up.
+pub const MAX_LOOKUP_REASON_CHARS: usize = 500;
+
+/// An officer's look-up of what is held for the person at the counter, by ID number: the
+/// officer says why (1–500 characters, 422 `reason_required`), sees only dossiers lodged in
+/// their own province (an agency without a province: its agency tree), and every dossier shown
+/// is recorded in the personal data access log with the reason.
+pub async fn reusable_for_officer(
+    state: &crate::state::AppState,
+    caller: &crate::auth::Caller,
+    id_number: &str,
+    reason: Option<&str>,
+    origin: &crate::service::access_log::ReadOrigin,
+) -> Result<Vec<DocumentView>, AppError> {
+    let reason = motcua_domain::input::nfc(reason.unwrap_or_default().trim());
+    if reason.is_empty() || reason.chars().count() > MAX_LOOKUP_REASON_CHARS {
+        return Err(AppError::InvalidField {
+            code: "reason_required",
+            field: "reason".into(),
+            message: format!(
+                "Cần ghi lý do tra cứu giấy tờ của người này (có mặt tại Bộ phận Một cửa), \
+                 không quá {MAX_LOOKUP_REASON_CHARS} ký tự."
+            ),
+        });
+    }
+    motcua_domain::input::check("reason", &reason).map_err(|e| AppError::text(&e))?;
+    let store = state.store.as_ref();
+    let mut mine = Vec::new();
+    for grant in &caller.user.grants {
+        if grant.role == motcua_domain::auth::Role::ReceivingOfficer
+            && let Some(agency) = grant.agency
+        {
+            mine.push(province_scope(store, agency).await?);
+        }
+    }
+    let mut shown = Vec::new();
+    let mut logged: Vec<String> = Vec::new();
+    for item in reusable_for(store, id_number).await? {
+        let row = store.dossier_by_code(&item.dossier).await?;
+        if !mine.contains(&province_scope(store, row.intake_agency_id).await?) {
+            continue;
+        }
+        if !logged.contains(&row.code) {
+            let read = crate::service::access_log::Read::ReuseLookup;
+            crate::service::access_log::record_why(state, caller, &row, read, &reason, origin)
+                .await?;
+            logged.push(row.code.clone());
+        }
+        shown.push(item);
+    }
+    Ok(shown)
+}
+
+/// The province an agency serves (its code), or for an agency without one the root of its
+/// agency tree.
+async fn province_scope(store: &dyn Store, agency: Uuid) -> Result<String, AppError> {
+    let mut a = store.get_agency(agency).await?;
+    for _ in 0..16 {
+        if let Some(p) = &a.province_code {
+            return Ok(format!("province:{p}"));
+        }
+        match a.parent_id {
+            Some(parent) => a = store.get_agency(parent).await?,
+            None => break,
+        }
+    }
+    Ok(format!("root:{}", a.id))
 }
 
 /// A citizen's own re-usable documents: results and checked components of the dossiers they

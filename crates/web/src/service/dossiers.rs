@@ -14,7 +14,7 @@ use motcua_domain::dossier::{
 };
 use motcua_domain::text::fold_ascii;
 
-use motcua_store::{Created, DbError, DossierRow, DossierWrite, NewEvent, Store};
+use motcua_store::{Created, DbError, DossierRow, DossierWrite, IdempotencyKey, NewEvent, Store};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
@@ -105,7 +105,7 @@ fn fee_due(p: &Procedure, channel: Channel) -> u64 {
         .unwrap_or(0)
 }
 
-#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ApplicantInput {
     pub name: String,
@@ -116,7 +116,7 @@ pub struct ApplicantInput {
     pub address: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateDossier {
     /// Procedure code, e.g. `1.001193`.
@@ -128,12 +128,37 @@ pub struct CreateDossier {
     pub applicant: ApplicantInput,
 }
 
-/// The key the applicant's ID number is found by, without storing it in clear in the index.
-pub fn applicant_key(id_number: &str) -> String {
-    Sha256::digest(id_number.as_bytes())
+/// The longest `Idempotency-Key` accepted.
+pub const MAX_IDEMPOTENCY_KEY_CHARS: usize = 200;
+
+/// A client's `Idempotency-Key` for creating a dossier, scoped to the caller and the endpoint
+/// (the same key from another account is another key), with the digest of the request body
+/// (the same key with another body is refused: IETF Idempotency-Key draft).
+fn creation_key(key: &str, user: Uuid, input: &CreateDossier) -> Result<IdempotencyKey, AppError> {
+    if key.is_empty() || key.chars().count() > MAX_IDEMPOTENCY_KEY_CHARS {
+        return Err(AppError::invalid(
+            "idempotency_key_invalid",
+            format!("Khóa Idempotency-Key phải có từ 1 đến {MAX_IDEMPOTENCY_KEY_CHARS} ký tự."),
+        ));
+    }
+    let body = serde_json::to_vec(input).map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(IdempotencyKey {
+        key: format!("{user}:POST /dossiers:{key}"),
+        user: Some(user),
+        fingerprint: sha256_hex(&body),
+    })
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()
+}
+
+/// The key the applicant's ID number is found by, without storing it in clear in the index.
+pub fn applicant_key(id_number: &str) -> String {
+    sha256_hex(id_number.as_bytes())
 }
 
 fn status_key(state: &DossierState) -> String {
@@ -214,27 +239,77 @@ fn new_events(envelopes: &[EventEnvelope]) -> Vec<NewEvent> {
         .collect()
 }
 
-fn domain_error(e: motcua_domain::dossier::DossierError) -> AppError {
+/// A refusal of the state machine: 422 when the request itself is wrong, 403 when it is not
+/// the caller's to make, 409 when the dossier's state is the reason.
+pub fn domain_error(e: motcua_domain::dossier::DossierError) -> AppError {
+    use motcua_domain::dossier::DossierError;
+    if let DossierError::Text(t) = &e {
+        return AppError::text(t);
+    }
+    if e.is_invalid_input() || e.is_forbidden() {
+        return AppError::Invalid {
+            status: if e.is_forbidden() {
+                axum::http::StatusCode::FORBIDDEN
+            } else {
+                axum::http::StatusCode::UNPROCESSABLE_ENTITY
+            },
+            code: e.code(),
+            message: e.message_vi(),
+        };
+    }
     AppError::Conflict {
         code: e.code(),
         message: e.message_vi(),
     }
 }
 
+/// Puts a request's texts in NFC and checks them (lengths, characters) before anything reads
+/// them: 422 naming the field.
+pub fn clean_input(value: &mut serde_json::Value) -> Result<(), AppError> {
+    motcua_domain::input::nfc_json(value);
+    motcua_domain::input::check_json("", value).map_err(|e| AppError::text(&e))
+}
+
 /// The error of an agency whose day has used every dossier number (0001–9999).
 const DAY_FULL: &str = "daily_sequence_exhausted";
 
 /// Lodges a dossier: at the counter or by post it is received at once with its appointment;
-/// online it waits for the officer's check. Returns its code.
+/// online it waits for the officer's check. Returns its code. `idempotency` is the client's
+/// key: a retry by the same caller with the same body returns the first dossier; the same key
+/// with another body is 422 `idempotency_key_reused`.
 pub async fn create(
     store: &dyn Store,
     lookups: &Lookups,
     calendar: &Calendar,
     actor: Actor,
     input: CreateDossier,
-    idempotency: Option<(&str, Option<Uuid>)>,
+    idempotency: Option<&str>,
 ) -> Result<Created, AppError> {
-    create_as(store, lookups, calendar, actor, input, idempotency, true).await
+    let key = idempotency
+        .map(|k| creation_key(k, actor.user, &input))
+        .transpose()?;
+    create_as(store, lookups, calendar, actor, input, key, true).await
+}
+
+/// Refuses a citizen's online submission beyond `per_hour` in the last hour (429
+/// `submission_limit`): one account cannot flood the officers' queue.
+pub async fn check_submission_limit(
+    store: &dyn Store,
+    user: Uuid,
+    per_hour: u32,
+) -> Result<(), AppError> {
+    let since = Utc::now() - TimeDelta::hours(1);
+    if store.citizen_submissions_since(user, since).await? >= i64::from(per_hour) {
+        return Err(AppError::Invalid {
+            status: axum::http::StatusCode::TOO_MANY_REQUESTS,
+            code: "submission_limit",
+            message: format!(
+                "Tài khoản đã nộp {per_hour} hồ sơ trực tuyến trong một giờ qua, là số tối đa \
+                 cho phép. Vui lòng thử lại sau."
+            ),
+        });
+    }
+    Ok(())
 }
 
 /// Lodges a dossier at the counter or by post *without* receiving it: it waits for the
@@ -256,9 +331,14 @@ async fn create_as(
     calendar: &Calendar,
     actor: Actor,
     input: CreateDossier,
-    idempotency: Option<(&str, Option<Uuid>)>,
+    idempotency: Option<IdempotencyKey>,
     receive_now: bool,
 ) -> Result<Created, AppError> {
+    let input = {
+        let mut v = serde_json::to_value(&input).map_err(|e| AppError::Internal(e.to_string()))?;
+        clean_input(&mut v)?;
+        serde_json::from_value::<CreateDossier>(v).map_err(|e| AppError::Internal(e.to_string()))?
+    };
     let channel = match input.channel.as_str() {
         "counter" => Channel::Counter,
         "online" => Channel::Online,
@@ -410,6 +490,11 @@ async fn create_as(
                 code: "dossier_refused",
                 message: m,
             },
+            DbError::Conflict(c) if c == "idempotency_key_reused" => AppError::invalid(
+                "idempotency_key_reused",
+                "Khóa Idempotency-Key này đã được dùng cho một yêu cầu khác (nội dung khác): \
+                 dùng khóa mới cho hồ sơ mới.",
+            ),
             e => e.into(),
         })?;
     if let Created::New(_) = created {
@@ -437,6 +522,17 @@ pub async fn act(
 ) -> Result<DossierState, AppError> {
     if row.seq != expected {
         return Err(stale());
+    }
+    // An online payment is recorded from the payment gateway's verified confirmation, never
+    // because someone says it was paid.
+    if let DossierAction::CollectFee {
+        method: motcua_domain::dossier::PaymentMethod::Online,
+        ..
+    } = &command.action
+    {
+        return Err(domain_error(
+            motcua_domain::dossier::DossierError::PaymentMethodNotAllowed,
+        ));
     }
     let (write, state) = prepare(store, calendar, row, command).await?;
     store

@@ -2,6 +2,7 @@
 //! persist through the store. Authorisation is the caller's job (handlers call
 //! `auth::require` first; the CLI is the local operator).
 
+pub mod access_log;
 pub mod calendar;
 pub mod catalogue;
 pub mod documents;

@@ -394,7 +394,7 @@ pub async fn check(
     match crate::api::dossiers::act(
         State(state.clone()),
         caller,
-        Path((row.code.clone(), action.to_string())),
+        crate::error::ApiPath((row.code.clone(), action.to_string())),
         ApiJson(body),
     )
     .await
@@ -427,11 +427,23 @@ pub async fn check(
 
 /// `GET /mot-cua/ho-so/{code}/in/{kind}`: an official form as its A4 HTML, with a bar (not
 /// printed) holding the "In" button, the PDF and the way back.
-pub async fn print(ctx: Ctx, Path((code, kind)): Path<(String, String)>) -> Response {
+pub async fn print(
+    ctx: Ctx,
+    origin: crate::service::access_log::ReadOrigin,
+    Path((code, kind)): Path<(String, String)>,
+) -> Response {
     let (row, _) = match readable_row(&ctx, &code).await {
         Ok(r) => r,
         Err(r) => return r,
     };
+    if let Some(caller) = &ctx.caller {
+        let read = crate::service::access_log::Read::Form;
+        if let Err(e) =
+            crate::service::access_log::record(&ctx.state, caller, &row, read, &origin).await
+        {
+            return ctx.error(&e);
+        }
+    }
     let form_kind = match forms::kind(&kind) {
         Ok(k) => k,
         Err(e) => return ctx.error(&e),

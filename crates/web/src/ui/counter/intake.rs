@@ -14,7 +14,7 @@ use askama::Template;
 use axum::Json;
 use axum::body::{Body, Bytes};
 use axum::extract::multipart::MultipartRejection;
-use axum::extract::{Multipart, Path, Query, State};
+use axum::extract::{Multipart, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use motcua_domain::auth::{Action, Role};
@@ -703,7 +703,7 @@ pub async fn submit(ctx: Ctx, mp: Result<Multipart, MultipartRejection>) -> Resp
         let uploaded = crate::api::documents::upload(
             State(state.clone()),
             caller.clone(),
-            Path(code.clone()),
+            crate::error::ApiPath(code.clone()),
             ApiQuery(UploadParams {
                 component: k.name.clone(),
                 version,
@@ -735,7 +735,7 @@ pub async fn submit(ctx: Ctx, mp: Result<Multipart, MultipartRejection>) -> Resp
         && let Err(e) = crate::api::dossiers::act(
             State(state.clone()),
             caller.clone(),
-            Path((code.clone(), action.to_string())),
+            crate::error::ApiPath((code.clone(), action.to_string())),
             ApiJson(body),
         )
         .await

@@ -171,7 +171,8 @@ pub async fn submit(
                 ),
             ),
         }
-        if !matches!(form.method.as_str(), "cash" | "transfer" | "online") {
+        // Online payments come from the payment gateway's confirmation, not from the desk.
+        if !matches!(form.method.as_str(), "cash" | "transfer") {
             errors.set("method", "Chưa chọn hình thức thanh toán.");
         }
     }
@@ -188,7 +189,7 @@ pub async fn submit(
             match crate::api::dossiers::act(
                 State(state.clone()),
                 caller.clone(),
-                Path((row.code.clone(), "collect_fee".into())),
+                crate::error::ApiPath((row.code.clone(), "collect_fee".into())),
                 ApiJson(body),
             )
             .await
@@ -201,7 +202,7 @@ pub async fn submit(
             match crate::api::dossiers::act(
                 State(state.clone()),
                 caller.clone(),
-                Path((row.code.clone(), "return_result".into())),
+                crate::error::ApiPath((row.code.clone(), "return_result".into())),
                 ApiJson(serde_json::json!({"version": version, "via": form.via})),
             )
             .await

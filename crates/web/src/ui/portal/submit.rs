@@ -459,13 +459,24 @@ pub async fn submit(ctx: Ctx, Path(code): Path<String>, mp: Multipart) -> Respon
         },
     };
     let key = format!("ui-nop:{}", sent.v.key.trim());
+    let per_hour = state.config.citizen_submissions_per_hour;
+    if let Err(err) =
+        dossiers::check_submission_limit(state.store.as_ref(), caller.user.id, per_hour).await
+    {
+        return match err.status() {
+            StatusCode::TOO_MANY_REQUESTS => {
+                send_back(Errors::default(), &HashMap::new(), err.message_vi())
+            }
+            _ => ctx.error(&err),
+        };
+    }
     let created = dossiers::create(
         state.store.as_ref(),
         &state.lookups,
         &calendar,
         actor,
         input,
-        (!sent.v.key.trim().is_empty()).then_some((key.as_str(), Some(caller.user.id))),
+        (!sent.v.key.trim().is_empty()).then_some(key.as_str()),
     )
     .await;
     let (dossier_code, fresh) = match created {

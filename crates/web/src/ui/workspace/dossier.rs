@@ -213,7 +213,7 @@ pub async fn run_action(
     crate::api::dossiers::act(
         State(state.clone()),
         caller.clone(),
-        Path((code.to_string(), action.to_string())),
+        crate::error::ApiPath((code.to_string(), action.to_string())),
         ApiJson(fields),
     )
     .await
@@ -875,7 +875,12 @@ async fn load(ctx: &Ctx, caller: &Caller, code: &str) -> Result<DossierRow, AppE
     Ok(row)
 }
 
-pub async fn page(ctx: Ctx, Path(code): Path<String>, Query(q): Query<PageQuery>) -> Response {
+pub async fn page(
+    ctx: Ctx,
+    origin: crate::service::access_log::ReadOrigin,
+    Path(code): Path<String>,
+    Query(q): Query<PageQuery>,
+) -> Response {
     let caller = match ctx.officer() {
         Ok(c) => c.clone(),
         Err(res) => return res,
@@ -885,6 +890,12 @@ pub async fn page(ctx: Ctx, Path(code): Path<String>, Query(q): Query<PageQuery>
         Err(AppError::Forbidden) => return ctx.forbidden(),
         Err(e) => return ctx.error(&e),
     };
+    let read = crate::service::access_log::Read::Dossier;
+    if let Err(e) =
+        crate::service::access_log::record(&ctx.state, &caller, &row, read, &origin).await
+    {
+        return ctx.error(&e);
+    }
     let ok = ACTIONS
         .iter()
         .find(|a| **a == q.ok)
