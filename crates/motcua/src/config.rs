@@ -41,6 +41,7 @@ const KEYS: &[&str] = &[
     "documents_s3_access_key",
     "documents_s3_secret_key",
     "documents_s3_allow_http",
+    "metrics_token",
 ];
 
 #[derive(Clone, Serialize, Deserialize)]
@@ -94,6 +95,8 @@ pub struct Config {
     pub documents_s3_secret_key: Option<String>,
     /// Allow an `http://` endpoint (a store on a trusted network).
     pub documents_s3_allow_http: bool,
+    /// The bearer token Prometheus sends to read `/metrics`; unset: administrators only.
+    pub metrics_token: Option<String>,
 }
 
 impl Default for Config {
@@ -129,6 +132,7 @@ impl Default for Config {
             documents_s3_access_key: None,
             documents_s3_secret_key: None,
             documents_s3_allow_http: false,
+            metrics_token: None,
         }
     }
 }
@@ -158,6 +162,7 @@ impl fmt::Debug for Config {
             .field("smtp_password", &self.smtp_password.as_ref().map(|_| "***"))
             .field("sms_url", &self.sms_url)
             .field("sms_key", &self.sms_key.as_ref().map(|_| "***"))
+            .field("metrics_token", &self.metrics_token.as_ref().map(|_| "***"))
             .field("notify_interval_secs", &self.notify_interval_secs)
             .field("notify_max_attempts", &self.notify_max_attempts)
             .field("notify_retry_base_secs", &self.notify_retry_base_secs)
@@ -291,6 +296,12 @@ impl Config {
                 .unwrap_or_else(|| motcua_web::WebConfig::default().public_url),
             max_upload_bytes: self.max_upload_bytes,
             documents: self.documents(),
+            metrics_token: self
+                .metrics_token
+                .as_deref()
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .map(str::to_string),
             ..motcua_web::WebConfig::default()
         })
     }

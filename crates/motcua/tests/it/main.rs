@@ -16,6 +16,8 @@ mod forms;
 mod health;
 mod notices;
 mod processes;
+mod routes;
+mod security;
 mod stats;
 mod support;
 mod ui_admin;

@@ -97,21 +97,22 @@ impl TestApp {
     pub async fn with_config(config: motcua_web::WebConfig) -> TestApp {
         let db = TestDb::fresh();
         let store = db.open().await;
-        let app = motcua_web::router(motcua_web::AppState::new(store.clone(), config));
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
-        let addr = listener.local_addr().expect("addr");
-        tokio::spawn(async move {
-            axum::serve(
-                listener,
-                app.into_make_service_with_connect_info::<SocketAddr>(),
-            )
-            .await
-            .expect("server runs");
-        });
+        let addr = serve(store.clone(), config).await;
         TestApp {
             db,
+            store,
+            addr,
+            client: client(),
+        }
+    }
+
+    /// Another server on the same database, with its own connections and memory: what a
+    /// second process (or host) of one installation is.
+    pub async fn second_process(&self, config: motcua_web::WebConfig) -> TestApp {
+        let store = self.db.open().await;
+        let addr = serve(store.clone(), config).await;
+        TestApp {
+            db: self.db.clone(),
             store,
             addr,
             client: client(),
@@ -213,6 +214,24 @@ impl TestApp {
     }
 }
 
+/// Serves the whole router on 127.0.0.1 and a free port.
+async fn serve(store: DynStore, config: motcua_web::WebConfig) -> SocketAddr {
+    let app = motcua_web::router(motcua_web::AppState::new(store, config));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
+        .expect("server runs");
+    });
+    addr
+}
+
 /// A client that keeps cookies and does not follow redirects (tests look at them).
 pub fn client() -> Client {
     Client::builder()
@@ -267,7 +286,7 @@ pub fn csrf_from(html: &str) -> String {
     html[start..].split('"').next().unwrap().to_string()
 }
 
-/// A browser (cookie jar) signed in through the UI's login form, and its CSRF token.
+/// A browser (cookie jar) signed in through the UI's login form, and its session's CSRF token.
 pub async fn sign_in(app: &TestApp, username: &str, password: &str) -> (Client, String) {
     let b = client();
     let html = b
@@ -290,6 +309,16 @@ pub async fn sign_in(app: &TestApp, username: &str, password: &str) -> (Client, 
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::SEE_OTHER, "{username} signs in");
+    // The token is bound to the new session: read it from a page.
+    let html = b
+        .get(app.url("/"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let csrf = csrf_from(&html);
     (b, csrf)
 }
 
