@@ -156,4 +156,44 @@ mod tests {
             assert_eq!(local_path(bad), "/", "{bad:?}");
         }
     }
+
+    /// The CSP forbids inline script: no template may hold any.
+    #[test]
+    fn templates_hold_no_inline_script() {
+        fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+            for e in std::fs::read_dir(dir).expect("templates dir") {
+                let p = e.expect("entry").path();
+                if p.is_dir() {
+                    walk(&p, out);
+                } else {
+                    out.push(p);
+                }
+            }
+        }
+        let mut files = Vec::new();
+        walk(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates"),
+            &mut files,
+        );
+        assert!(files.len() > 10);
+        for f in files {
+            let text = std::fs::read_to_string(&f)
+                .expect("template")
+                .to_lowercase();
+            for (i, _) in text.match_indices("<script") {
+                let tag = &text[i..i + text[i..].find('>').expect("tag end")];
+                assert!(tag.contains(" src="), "{}: inline script", f.display());
+            }
+            assert!(!text.contains("javascript:"), "{}", f.display());
+            let handler = text.split(|c: char| c.is_whitespace()).any(|w| {
+                w.starts_with("on")
+                    && w.contains('=')
+                    && w[2..w.find('=').unwrap_or(2)]
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase())
+                    && w.find('=').unwrap_or(0) > 2
+            });
+            assert!(!handler, "{}: an on*= handler", f.display());
+        }
+    }
 }

@@ -289,15 +289,7 @@ pub fn csrf_from(html: &str) -> String {
 /// A browser (cookie jar) signed in through the UI's login form, and its session's CSRF token.
 pub async fn sign_in(app: &TestApp, username: &str, password: &str) -> (Client, String) {
     let b = client();
-    let html = b
-        .get(app.url("/dang-nhap"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let csrf = csrf_from(&html);
+    let csrf = page_csrf(&b, app, "/dang-nhap").await;
     let res = b
         .post(app.url("/dang-nhap"))
         .form(&[
@@ -310,16 +302,14 @@ pub async fn sign_in(app: &TestApp, username: &str, password: &str) -> (Client, 
         .unwrap();
     assert_eq!(res.status(), StatusCode::SEE_OTHER, "{username} signs in");
     // The token is bound to the new session: read it from a page.
-    let html = b
-        .get(app.url("/"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let csrf = csrf_from(&html);
+    let csrf = page_csrf(&b, app, "/").await;
     (b, csrf)
+}
+
+/// The CSRF token of the page at `path`, for this browser.
+pub async fn page_csrf(b: &Client, app: &TestApp, path: &str) -> String {
+    let res = b.get(app.url(path)).send().await.unwrap();
+    csrf_from(&res.text().await.unwrap())
 }
 
 /// A browser signed in as `username` with the test password.

@@ -382,6 +382,22 @@ async fn online_submission_checks_everything_before_creating_the_dossier() {
     assert_eq!(s, StatusCode::FORBIDDEN);
 }
 
+/// The citizen's online ABTC dossier at the centre; its code.
+async fn online_dossier(p: &Portal) -> String {
+    let (s, d) = p
+        .app
+        .post(
+            "/api/v1/dossiers",
+            Some(&p.citizen),
+            json!({"procedure": ABTC, "agency": CENTRE, "channel": "online",
+                "applicant": {"name": "Nguyễn Thị Hồng Nhung", "id_number": "038199012345",
+                    "phone": "0912345678", "address": "Số 5 phố Lê Lợi"}}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{d}");
+    d["code"].as_str().unwrap().to_string()
+}
+
 /// Sends the look-up's proof form (the last digits of the ID number or phone); the page.
 async fn prove(b: &Client, app: &TestApp, code: &str, csrf: &str, digits: &str) -> String {
     let res = b
@@ -398,17 +414,7 @@ async fn prove(b: &Client, app: &TestApp, code: &str, csrf: &str, digits: &str) 
 async fn staff_reasons_are_shown_only_to_the_applicant() {
     let p = setup().await;
     let app = &p.app;
-    let (s, d) = app
-        .post(
-            "/api/v1/dossiers",
-            Some(&p.citizen),
-            json!({"procedure": ABTC, "agency": CENTRE, "channel": "online",
-                "applicant": {"name": "Nguyễn Thị Hồng Nhung", "id_number": "038199012345",
-                    "phone": "0912345678", "address": "Số 5 phố Lê Lợi"}}),
-        )
-        .await;
-    assert_eq!(s, StatusCode::CREATED, "{d}");
-    let code = d["code"].as_str().unwrap().to_string();
+    let code = online_dossier(&p).await;
     let reason = "Ảnh chụp CCCD số 038199012345 bị mờ";
     act(&p, &p.officer, &code, "refuse", json!({"reason": reason})).await;
     let path = format!("/tra-cuu/{code}");
@@ -494,17 +500,7 @@ async fn act(p: &Portal, token: &str, code: &str, action: &str, mut fields: Valu
 async fn the_look_up_shows_no_personal_data_and_the_owner_rates_once_after_the_return() {
     let p = setup().await;
     let app = &p.app;
-    let (s, d) = app
-        .post(
-            "/api/v1/dossiers",
-            Some(&p.citizen),
-            json!({"procedure": ABTC, "agency": CENTRE, "channel": "online",
-                "applicant": {"name": "Nguyễn Thị Hồng Nhung", "id_number": "038199012345",
-                    "phone": "0912345678", "address": "Số 5 phố Lê Lợi"}}),
-        )
-        .await;
-    assert_eq!(s, StatusCode::CREATED, "{d}");
-    let code = d["code"].as_str().unwrap().to_string();
+    let code = online_dossier(&p).await;
 
     // The public page: the status in Vietnamese, nothing personal.
     let anon = client();
