@@ -31,6 +31,32 @@ pub fn words(s: &str) -> impl Iterator<Item = &str> {
         .filter(|w| !w.is_empty())
 }
 
+/// The longest search text accepted, in characters.
+pub const MAX_QUERY_CHARS: usize = 200;
+/// The most words a search text may hold (each word is one SQL condition).
+pub const MAX_QUERY_WORDS: usize = 12;
+
+/// Whether a search text is within [`MAX_QUERY_CHARS`] and [`MAX_QUERY_WORDS`].
+pub fn query_within_bounds(q: &str) -> bool {
+    q.chars().count() <= MAX_QUERY_CHARS && words(q).count() <= MAX_QUERY_WORDS
+}
+
+/// A search text cut to its first [`MAX_QUERY_WORDS`] words and [`MAX_QUERY_CHARS`]
+/// characters (the UI searches for this and says it shortened the text).
+pub fn shorten_query(q: &str) -> String {
+    let mut out = String::new();
+    for w in words(q).take(MAX_QUERY_WORDS) {
+        if out.chars().count() + w.chars().count() + 1 > MAX_QUERY_CHARS {
+            break;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    out
+}
+
 /// Folds to lowercase ASCII words separated by single spaces: no diacritics, đ → d.
 pub fn fold_ascii(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -223,5 +249,20 @@ mod tests {
         assert_eq!(group_thousands("1816"), "1.816");
         assert_eq!(group_thousands("1500000"), "1.500.000");
         assert_eq!(group_thousands("100000"), "100.000");
+    }
+
+    #[test]
+    fn queries_are_bounded_in_characters_and_words() {
+        assert!(query_within_bounds("đăng ký kết hôn"));
+        assert!(query_within_bounds(&"a ".repeat(MAX_QUERY_WORDS)));
+        assert!(!query_within_bounds(&"a ".repeat(MAX_QUERY_WORDS + 1)));
+        assert!(!query_within_bounds(&"ê".repeat(MAX_QUERY_CHARS + 1)));
+        assert!(query_within_bounds(&"ê".repeat(MAX_QUERY_CHARS)));
+        let long = "kết hôn ".repeat(500);
+        let short = shorten_query(&long);
+        assert!(query_within_bounds(&short));
+        assert_eq!(words(&short).count(), MAX_QUERY_WORDS);
+        assert!(short.starts_with("kết hôn kết"));
+        assert!(shorten_query(&"x".repeat(300)).is_empty());
     }
 }

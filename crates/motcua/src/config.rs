@@ -44,6 +44,7 @@ const KEYS: &[&str] = &[
     "backup_dir",
     "backup_interval_hours",
     "backup_keep",
+    "metrics_token",
 ];
 
 #[derive(Clone, Serialize, Deserialize)]
@@ -103,6 +104,8 @@ pub struct Config {
     pub backup_interval_hours: f64,
     /// Scheduled backups kept (the oldest are removed).
     pub backup_keep: usize,
+    /// The bearer token Prometheus sends to read `/metrics`; unset: administrators only.
+    pub metrics_token: Option<String>,
 }
 
 impl Default for Config {
@@ -141,6 +144,7 @@ impl Default for Config {
             backup_dir: None,
             backup_interval_hours: 24.0,
             backup_keep: 7,
+            metrics_token: None,
         }
     }
 }
@@ -170,6 +174,7 @@ impl fmt::Debug for Config {
             .field("smtp_password", &self.smtp_password.as_ref().map(|_| "***"))
             .field("sms_url", &self.sms_url)
             .field("sms_key", &self.sms_key.as_ref().map(|_| "***"))
+            .field("metrics_token", &self.metrics_token.as_ref().map(|_| "***"))
             .field("notify_interval_secs", &self.notify_interval_secs)
             .field("notify_max_attempts", &self.notify_max_attempts)
             .field("notify_retry_base_secs", &self.notify_retry_base_secs)
@@ -306,6 +311,12 @@ impl Config {
                 .unwrap_or_else(|| motcua_web::WebConfig::default().public_url),
             max_upload_bytes: self.max_upload_bytes,
             documents: self.documents(),
+            metrics_token: self
+                .metrics_token
+                .as_deref()
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .map(str::to_string),
             ..motcua_web::WebConfig::default()
         })
     }

@@ -259,6 +259,13 @@ pub trait Store: Send + Sync + 'static {
     async fn delete_session(&self, token_hash: &str) -> DbResult<()>;
     async fn delete_expired_sessions(&self, now: DateTime<Utc>) -> DbResult<u64>;
 
+    // Request limits shared by every process (fixed windows, see `rate_windows`).
+    /// Counts one hit of `key` in window number `window` (a row of an older window starts
+    /// over) and returns the hits of `key` in that window, this one included.
+    async fn hit_rate_window(&self, key: &str, window: i64) -> DbResult<i64>;
+    /// Forgets the windows numbered before `window`.
+    async fn prune_rate_windows(&self, before: i64) -> DbResult<u64>;
+
     // Statistics: the counters (`stat_daily`) and their monthly subtree roll-up.
     /// Sums of the counters of each root's subtree over days (see [`StatSumQuery`]).
     async fn stat_sums(&self, q: &StatSumQuery) -> DbResult<Vec<StatSum>>;

@@ -1378,6 +1378,31 @@ impl Store for SqlStore {
             .rows_affected())
     }
 
+    async fn hit_rate_window(&self, key: &str, window: i64) -> DbResult<i64> {
+        let (hits,): (i64,) = sqlx::query_as(
+            "INSERT INTO rate_windows (key, window_no, hits) VALUES ($1, $2, 1) \
+             ON CONFLICT (key) DO UPDATE SET \
+               hits = CASE WHEN excluded.window_no > rate_windows.window_no \
+                      THEN 1 ELSE rate_windows.hits + 1 END, \
+               window_no = CASE WHEN excluded.window_no > rate_windows.window_no \
+                      THEN excluded.window_no ELSE rate_windows.window_no END \
+             RETURNING hits",
+        )
+        .bind(key)
+        .bind(window)
+        .fetch_one(&self.write_pool)
+        .await?;
+        Ok(hits)
+    }
+
+    async fn prune_rate_windows(&self, before: i64) -> DbResult<u64> {
+        Ok(sqlx::query("DELETE FROM rate_windows WHERE window_no < $1")
+            .bind(before)
+            .execute(&self.write_pool)
+            .await?
+            .rows_affected())
+    }
+
     async fn stat_sums(&self, q: &crate::StatSumQuery) -> DbResult<Vec<crate::StatSum>> {
         stats_sql::sums(&self.pool, q).await
     }

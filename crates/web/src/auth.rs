@@ -9,8 +9,8 @@ use std::time::{Duration, Instant};
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use axum::extract::{ConnectInfo, FromRequestParts};
-use axum::http::header;
 use axum::http::request::Parts;
+use axum::http::{HeaderMap, header};
 use base64::Engine;
 use chrono::{Duration as ChronoDuration, Utc};
 use motcua_domain::auth::{Action, Principal, Scope};
@@ -95,6 +95,35 @@ pub fn hash_secret(secret: &str) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// The CSRF token of a browser session: HMAC-SHA256 keyed by the session's secret (the
+/// `HttpOnly` cookie), so it is bound to the session, changes at every sign-in, and needs no
+/// server-side state shared between processes.
+pub fn csrf_token(session_secret: &str) -> String {
+    use hmac::{Hmac, Mac};
+    let mut mac = Hmac::<Sha256>::new_from_slice(session_secret.as_bytes())
+        .expect("HMAC takes keys of any length");
+    mac.update(b"motcua csrf v1");
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
+}
+
+/// Compares two secrets in time independent of where they differ.
+pub fn same_secret(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
+/// The bearer token of a request, if it carries one.
+pub fn bearer(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+}
+
 /// Opens a session for `user` and returns the secret to hand to the client.
 pub async fn open_session(
     state: &AppState,
@@ -123,8 +152,12 @@ pub async fn open_session(
 
 /// Reads one cookie from the request headers.
 pub fn cookie<'a>(parts: &'a Parts, name: &str) -> Option<&'a str> {
-    parts
-        .headers
+    cookie_in(&parts.headers, name)
+}
+
+/// Reads one cookie from headers.
+pub fn cookie_in<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
@@ -160,13 +193,7 @@ impl FromRequestParts<AppState> for MaybeCaller {
         if let Some(c) = parts.extensions.get::<Caller>() {
             return Ok(MaybeCaller(Some(c.clone())));
         }
-        let bearer = parts
-            .headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(str::trim);
-        let secret = match bearer {
+        let secret = match bearer(&parts.headers) {
             Some(b) => Some(b),
             None => cookie(parts, SESSION_COOKIE),
         };
@@ -282,46 +309,64 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
     }
 }
 
-/// Counts failed logins per username and per address in a sliding window; too many → 429.
+/// Failed sign-ins in fixed windows, per (username, address) and per address; too many → 429.
+/// A username is never a key by itself, so failures from one address never lock its owner
+/// out elsewhere. Keys are 16-byte hashes (a username of any length costs the same) and each
+/// map holds at most [`LoginLimiter::MAX_KEYS`] entries, so the limiter's memory is bounded.
 pub struct LoginLimiter {
     window: Duration,
-    per_user: usize,
-    per_ip: usize,
-    failures: Mutex<HashMap<String, Vec<Instant>>>,
+    per_user_and_ip: u32,
+    per_ip: u32,
+    failures: Mutex<HashMap<[u8; 16], (Instant, u32)>>,
 }
 
 impl LoginLimiter {
-    pub fn new(window: Duration, per_user: usize, per_ip: usize) -> Self {
+    /// Keys kept at most (about 40 bytes each).
+    pub const MAX_KEYS: usize = 100_000;
+
+    pub fn new(window: Duration, per_user_and_ip: u32, per_ip: u32) -> Self {
         LoginLimiter {
             window,
-            per_user,
+            per_user_and_ip,
             per_ip,
             failures: Mutex::new(HashMap::new()),
         }
     }
 
-    fn keys(username: &str, ip: Option<IpAddr>) -> [(String, bool); 2] {
+    fn key(parts: &[&[u8]]) -> [u8; 16] {
+        let mut h = Sha256::new();
+        for p in parts {
+            h.update((p.len() as u64).to_le_bytes());
+            h.update(p);
+        }
+        let mut k = [0u8; 16];
+        k.copy_from_slice(&h.finalize()[..16]);
+        k
+    }
+
+    /// The pair key and the address key, each with its limit.
+    fn keys(&self, username: &str, ip: Option<IpAddr>) -> [([u8; 16], u32); 2] {
+        let ip = ip.map(|i| i.to_string()).unwrap_or_default();
+        let user = username.trim().to_lowercase();
         [
-            (format!("u:{}", username.to_lowercase()), true),
             (
-                format!("ip:{}", ip.map(|i| i.to_string()).unwrap_or_default()),
-                false,
+                Self::key(&[b"u+ip", user.as_bytes(), ip.as_bytes()]),
+                self.per_user_and_ip,
             ),
+            (Self::key(&[b"ip", ip.as_bytes()]), self.per_ip),
         ]
     }
 
-    /// `Err(seconds to wait)` when this username or address is locked out.
+    /// `Err(seconds to wait)` when this username from this address, or this address, is
+    /// locked out.
     pub fn check(&self, username: &str, ip: Option<IpAddr>) -> Result<(), u64> {
         let now = Instant::now();
-        let mut map = self.failures.lock().expect("limiter lock");
-        for (key, is_user) in Self::keys(username, ip) {
-            if let Some(times) = map.get_mut(&key) {
-                times.retain(|t| now.duration_since(*t) < self.window);
-                let limit = if is_user { self.per_user } else { self.per_ip };
-                if times.len() >= limit {
-                    let oldest = times[0];
-                    let wait = self.window.saturating_sub(now.duration_since(oldest));
-                    return Err(wait.as_secs().max(1));
+        let map = self.failures.lock().expect("limiter lock");
+        for (key, limit) in self.keys(username, ip) {
+            if let Some((start, count)) = map.get(&key) {
+                let age = now.duration_since(*start);
+                if age < self.window && *count >= limit {
+                    return Err(self.window.saturating_sub(age).as_secs().max(1));
                 }
             }
         }
@@ -331,56 +376,79 @@ impl LoginLimiter {
     pub fn record_failure(&self, username: &str, ip: Option<IpAddr>) {
         let now = Instant::now();
         let mut map = self.failures.lock().expect("limiter lock");
-        if map.len() > 100_000 {
-            map.retain(|_, v| {
-                v.last()
-                    .is_some_and(|t| now.duration_since(*t) < self.window)
-            });
+        if map.len() >= Self::MAX_KEYS {
+            map.retain(|_, (start, _)| now.duration_since(*start) < self.window);
         }
-        for (key, _) in Self::keys(username, ip) {
-            map.entry(key).or_default().push(now);
+        for (key, _) in self.keys(username, ip) {
+            if map.len() >= Self::MAX_KEYS && !map.contains_key(&key) {
+                continue; // full of live keys: the address limit of the others still holds
+            }
+            let entry = map.entry(key).or_insert((now, 0));
+            if now.duration_since(entry.0) >= self.window {
+                *entry = (now, 0);
+            }
+            entry.1 = entry.1.saturating_add(1);
         }
     }
 
-    pub fn record_success(&self, username: &str) {
-        let mut map = self.failures.lock().expect("limiter lock");
-        map.remove(&format!("u:{}", username.to_lowercase()));
+    pub fn record_success(&self, username: &str, ip: Option<IpAddr>) {
+        let [(pair, _), _] = self.keys(username, ip);
+        self.failures.lock().expect("limiter lock").remove(&pair);
+    }
+
+    /// Keys held now (for tests of the bound).
+    pub fn len(&self) -> usize {
+        self.failures.lock().expect("limiter lock").len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 }
 
-/// A fixed-window request limit per client address (the public look-up, where no account
-/// holds a caller to account).
+/// A fixed-window request limit per client address (the public look-up and statistics, where
+/// no account holds a caller to account), counted in the database so that it holds across
+/// every process serving the same database.
 pub struct RateLimiter {
     per_minute: u32,
-    windows: Mutex<HashMap<IpAddr, (Instant, u32)>>,
+    /// The last window this process pruned older windows before.
+    pruned: std::sync::atomic::AtomicI64,
 }
 
 impl RateLimiter {
     pub fn new(per_minute: u32) -> Self {
         RateLimiter {
             per_minute,
-            windows: Mutex::new(HashMap::new()),
+            pruned: std::sync::atomic::AtomicI64::new(0),
         }
     }
 
-    /// `Err(seconds to wait)` when `ip` used up its minute.
-    pub fn check(&self, ip: Option<IpAddr>) -> Result<(), u64> {
+    /// `Err(seconds to wait)` when `ip` used up its minute. One upsert per request; when the
+    /// database cannot count, the request passes (and the failure is logged).
+    pub async fn check(
+        &self,
+        store: &dyn motcua_store::Store,
+        ip: Option<IpAddr>,
+    ) -> Result<(), u64> {
         let Some(ip) = ip else { return Ok(()) };
-        let now = Instant::now();
-        let mut map = self.windows.lock().expect("rate limiter lock");
-        if map.len() > 100_000 {
-            map.retain(|_, (start, _)| now.duration_since(*start) < Duration::from_secs(60));
+        let now = Utc::now().timestamp();
+        let window = now.div_euclid(60);
+        let hits = match store.hit_rate_window(&format!("lookup:{ip}"), window).await {
+            Ok(h) => h,
+            Err(e) => {
+                tracing::warn!(error = %e, "rate limit not counted");
+                return Ok(());
+            }
+        };
+        use std::sync::atomic::Ordering;
+        if self.pruned.swap(window, Ordering::Relaxed) < window
+            && let Err(e) = store.prune_rate_windows(window - 1).await
+        {
+            tracing::warn!(error = %e, "rate windows not pruned");
         }
-        let entry = map.entry(ip).or_insert((now, 0));
-        if now.duration_since(entry.0) >= Duration::from_secs(60) {
-            *entry = (now, 0);
+        if hits > i64::from(self.per_minute) {
+            return Err((60 - now.rem_euclid(60)).max(1) as u64);
         }
-        if entry.1 >= self.per_minute {
-            return Err(60u64
-                .saturating_sub(now.duration_since(entry.0).as_secs())
-                .max(1));
-        }
-        entry.1 += 1;
         Ok(())
     }
 }
@@ -406,7 +474,7 @@ pub async fn login(
     let ok = verify_password(password.to_string(), hash).await;
     match found {
         Some((user, _)) if ok && !user.disabled => {
-            state.limiter.record_success(username);
+            state.limiter.record_success(username, ip);
             Ok(user)
         }
         _ => {
@@ -425,16 +493,54 @@ mod tests {
     use super::*;
 
     #[test]
-    fn limiter_locks_a_username_after_repeated_failures() {
+    fn limiter_locks_a_username_from_one_address_only() {
         let l = LoginLimiter::new(Duration::from_secs(60), 3, 100);
+        let attacker: IpAddr = "203.0.113.9".parse().unwrap();
+        let owner: IpAddr = "198.51.100.7".parse().unwrap();
         for _ in 0..3 {
-            assert!(l.check("Alice", None).is_ok());
-            l.record_failure("alice", None);
+            assert!(l.check("Alice", Some(attacker)).is_ok());
+            l.record_failure("alice", Some(attacker));
         }
-        assert!(l.check("ALICE", None).is_err());
-        assert!(l.check("bob", None).is_ok());
-        l.record_success("alice");
-        assert!(l.check("alice", None).is_ok());
+        assert!(l.check("ALICE", Some(attacker)).is_err());
+        assert!(
+            l.check("alice", Some(owner)).is_ok(),
+            "the owner elsewhere signs in"
+        );
+        assert!(l.check("bob", Some(attacker)).is_ok());
+        l.record_success("alice", Some(attacker));
+        assert!(l.check("alice", Some(attacker)).is_ok());
+    }
+
+    #[test]
+    fn limiter_locks_an_address_trying_many_usernames() {
+        let l = LoginLimiter::new(Duration::from_secs(60), 3, 10);
+        let ip: IpAddr = "203.0.113.9".parse().unwrap();
+        for i in 0..10 {
+            l.record_failure(&format!("user{i}"), Some(ip));
+        }
+        assert!(l.check("someone-else", Some(ip)).is_err());
+        assert!(l.check("someone-else", None).is_ok());
+    }
+
+    #[test]
+    fn limiter_memory_is_bounded_whatever_the_usernames() {
+        let l = LoginLimiter::new(Duration::from_secs(60), 3, u32::MAX);
+        let long = "x".repeat(200);
+        for i in 0..(LoginLimiter::MAX_KEYS + 500) {
+            l.record_failure(&format!("{long}{i}"), None);
+        }
+        assert!(l.len() <= LoginLimiter::MAX_KEYS);
+    }
+
+    #[test]
+    fn csrf_tokens_are_bound_to_the_session() {
+        let (a, b) = (new_secret("").0, new_secret("").0);
+        assert_eq!(csrf_token(&a), csrf_token(&a));
+        assert_ne!(csrf_token(&a), csrf_token(&b));
+        assert_ne!(csrf_token(&a), hash_secret(&a));
+        assert!(same_secret(&csrf_token(&a), &csrf_token(&a)));
+        assert!(!same_secret(&csrf_token(&a), &csrf_token(&b)));
+        assert!(!same_secret("abc", "abcd"));
     }
 
     #[test]

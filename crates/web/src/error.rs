@@ -89,6 +89,17 @@ impl AppError {
         }
     }
 
+    /// 400 `query_too_long`: a search text over the bounds of `motcua_domain::text`.
+    pub fn query_too_long() -> Self {
+        use motcua_domain::text::{MAX_QUERY_CHARS, MAX_QUERY_WORDS};
+        AppError::bad_request(
+            "query_too_long",
+            format!(
+                "Từ khóa tìm kiếm quá dài: tối đa {MAX_QUERY_CHARS} ký tự và {MAX_QUERY_WORDS} từ."
+            ),
+        )
+    }
+
     pub fn status(&self) -> StatusCode {
         match self {
             AppError::Invalid { status, .. } | AppError::InvalidDetail { status, .. } => *status,

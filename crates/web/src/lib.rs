@@ -13,6 +13,8 @@ pub mod error;
 pub mod lookups;
 pub mod metrics;
 pub mod notify;
+pub mod routes;
+pub mod security;
 pub mod service;
 pub mod state;
 pub mod ui;
@@ -21,12 +23,11 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, State};
-use axum::http::{HeaderName, HeaderValue, StatusCode, header};
+use axum::http::{HeaderName, StatusCode, header};
 use axum::response::IntoResponse;
 use axum::routing::get;
 use chrono::NaiveDate;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
-use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
@@ -45,22 +46,18 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics_text))
-        .nest("/api/v1", api::router())
+        .nest(
+            "/api/v1",
+            api::router().layer(axum::middleware::from_fn(security::api_csrf)),
+        )
         .merge(ui::router())
         .fallback(ui::not_found)
         .layer(tower_http::compression::CompressionLayer::new())
+        .layer(axum::middleware::from_fn(security::bound_queries))
         .layer(axum::middleware::from_fn(metrics::track))
         .layer(DefaultBodyLimit::max(max_body))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        ))
-        .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::REFERRER_POLICY,
-            HeaderValue::from_static("same-origin"),
-        ))
+        .layer(axum::middleware::from_fn(security::headers))
         .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
             let id = req
                 .headers()
@@ -84,10 +81,29 @@ async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
     }
 }
 
-async fn metrics_text(State(state): State<AppState>) -> impl IntoResponse {
+/// `/metrics` for Prometheus with the configured `metrics_token` as bearer, or for a signed-in
+/// administrator; nobody else (request counts by route tell an outsider too much).
+async fn metrics_text(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+    auth::MaybeCaller(caller): auth::MaybeCaller,
+) -> Result<impl IntoResponse, error::AppError> {
+    let by_token = match (&state.config.metrics_token, auth::bearer(&headers)) {
+        (Some(expected), Some(sent)) => auth::same_secret(sent, expected),
+        _ => false,
+    };
+    let by_admin = caller
+        .as_ref()
+        .is_some_and(|c| c.user.roles().contains(&motcua_domain::auth::Role::Admin));
+    if !by_token && !by_admin {
+        return Err(match caller {
+            None => error::AppError::Unauthenticated,
+            Some(_) => error::AppError::Forbidden,
+        });
+    }
     metrics::refresh_gauges(state.store.as_ref()).await;
-    (
+    Ok((
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
         state.metrics.render(),
-    )
+    ))
 }

@@ -35,6 +35,8 @@ pub struct WebConfig {
     pub max_upload_bytes: usize,
     /// Where the documents' bytes are kept (the binary: `<data_dir>/documents` or S3).
     pub documents: crate::blobs::BlobConfig,
+    /// The bearer token that may read `/metrics`; `None`: administrators only.
+    pub metrics_token: Option<String>,
 }
 
 impl Default for WebConfig {
@@ -51,6 +53,7 @@ impl Default for WebConfig {
             public_url: "http://127.0.0.1:8080".into(),
             max_upload_bytes: 20 * 1024 * 1024,
             documents: crate::blobs::BlobConfig::default(),
+            metrics_token: None,
         }
     }
 }

@@ -9,3 +9,8 @@ document.addEventListener("click", function (e) {
   var b = e.target.closest("[data-print]");
   if (b) { e.preventDefault(); window.print(); }
 });
+// Links marked data-back go to the previous page (the error page's "Quay lại").
+document.addEventListener("click", function (e) {
+  var a = e.target.closest("[data-back]");
+  if (a && window.history.length > 1) { e.preventDefault(); window.history.back(); }
+});

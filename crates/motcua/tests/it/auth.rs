@@ -331,9 +331,17 @@ async fn browser_login_uses_httponly_sessions_and_csrf() {
     };
     assert_eq!(me["username"], "tiepnhan");
 
+    // The token of before signing in no longer serves: the session's own does.
     let res = browser
         .post(app.url("/dang-xuat"))
         .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let res = browser
+        .post(app.url("/dang-xuat"))
+        .form(&[("csrf", csrf_from(&home).as_str())])
         .send()
         .await
         .unwrap();

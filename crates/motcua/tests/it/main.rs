@@ -19,6 +19,8 @@ mod health;
 mod notices;
 mod processes;
 mod security_api;
+mod routes;
+mod security;
 mod stats;
 mod support;
 mod ui_admin;

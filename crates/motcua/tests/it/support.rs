@@ -102,21 +102,22 @@ impl TestApp {
 
     /// A server on a database the caller opened.
     pub async fn serve(db: TestDb, store: DynStore, config: motcua_web::WebConfig) -> TestApp {
-        let app = motcua_web::router(motcua_web::AppState::new(store.clone(), config));
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
-        let addr = listener.local_addr().expect("addr");
-        tokio::spawn(async move {
-            axum::serve(
-                listener,
-                app.into_make_service_with_connect_info::<SocketAddr>(),
-            )
-            .await
-            .expect("server runs");
-        });
+        let addr = serve(store.clone(), config).await;
         TestApp {
             db,
+            store,
+            addr,
+            client: client(),
+        }
+    }
+
+    /// Another server on the same database, with its own connections and memory: what a
+    /// second process (or host) of one installation is.
+    pub async fn second_process(&self, config: motcua_web::WebConfig) -> TestApp {
+        let store = self.db.open().await;
+        let addr = serve(store.clone(), config).await;
+        TestApp {
+            db: self.db.clone(),
             store,
             addr,
             client: client(),
@@ -230,6 +231,24 @@ impl TestApp {
     }
 }
 
+/// Serves the whole router on 127.0.0.1 and a free port.
+async fn serve(store: DynStore, config: motcua_web::WebConfig) -> SocketAddr {
+    let app = motcua_web::router(motcua_web::AppState::new(store, config));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
+        .expect("server runs");
+    });
+    addr
+}
+
 /// A client that keeps cookies and does not follow redirects (tests look at them).
 pub fn client() -> Client {
     Client::builder()
@@ -284,18 +303,10 @@ pub fn csrf_from(html: &str) -> String {
     html[start..].split('"').next().unwrap().to_string()
 }
 
-/// A browser (cookie jar) signed in through the UI's login form, and its CSRF token.
+/// A browser (cookie jar) signed in through the UI's login form, and its session's CSRF token.
 pub async fn sign_in(app: &TestApp, username: &str, password: &str) -> (Client, String) {
     let b = client();
-    let html = b
-        .get(app.url("/dang-nhap"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let csrf = csrf_from(&html);
+    let csrf = page_csrf(&b, app, "/dang-nhap").await;
     let res = b
         .post(app.url("/dang-nhap"))
         .form(&[
@@ -307,7 +318,15 @@ pub async fn sign_in(app: &TestApp, username: &str, password: &str) -> (Client, 
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::SEE_OTHER, "{username} signs in");
+    // The token is bound to the new session: read it from a page.
+    let csrf = page_csrf(&b, app, "/").await;
     (b, csrf)
+}
+
+/// The CSRF token of the page at `path`, for this browser.
+pub async fn page_csrf(b: &Client, app: &TestApp, path: &str) -> String {
+    let res = b.get(app.url(path)).send().await.unwrap();
+    csrf_from(&res.text().await.unwrap())
 }
 
 /// A browser signed in as `username` with the test password.

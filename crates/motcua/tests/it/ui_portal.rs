@@ -382,6 +382,97 @@ async fn online_submission_checks_everything_before_creating_the_dossier() {
     assert_eq!(s, StatusCode::FORBIDDEN);
 }
 
+/// The citizen's online ABTC dossier at the centre; its code.
+async fn online_dossier(p: &Portal) -> String {
+    let (s, d) = p
+        .app
+        .post(
+            "/api/v1/dossiers",
+            Some(&p.citizen),
+            json!({"procedure": ABTC, "agency": CENTRE, "channel": "online",
+                "applicant": {"name": "Nguyễn Thị Hồng Nhung", "id_number": "038199012345",
+                    "phone": "0912345678", "address": "Số 5 phố Lê Lợi"}}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{d}");
+    d["code"].as_str().unwrap().to_string()
+}
+
+/// Sends the look-up's proof form (the last digits of the ID number or phone); the page.
+async fn prove(b: &Client, app: &TestApp, code: &str, csrf: &str, digits: &str) -> String {
+    let res = b
+        .post(app.url(&format!("/tra-cuu/{code}")))
+        .form(&[("csrf", csrf), ("so", digits)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    res.text().await.unwrap()
+}
+
+#[tokio::test]
+async fn staff_reasons_are_shown_only_to_the_applicant() {
+    let p = setup().await;
+    let app = &p.app;
+    let code = online_dossier(&p).await;
+    let reason = "Ảnh chụp CCCD số 038199012345 bị mờ";
+    act(&p, &p.officer, &code, "refuse", json!({"reason": reason})).await;
+    let path = format!("/tra-cuu/{code}");
+
+    // Anyone: the status and dates, and the proof form.
+    let anon = client();
+    let (s, html) = get(&anon, app, &path).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains("Từ chối tiếp nhận"), "{html}");
+    assert!(!html.contains(reason));
+    assert!(html.contains("id=\"proof-form\""));
+    let (_, body) = app
+        .get_json(&format!("/api/v1/public/dossiers/{code}"))
+        .await;
+    assert!(!body.to_string().contains("bị mờ"), "{body}");
+    // Wrong digits: a message, no reason.
+    let csrf = csrf_from(&html);
+    for wrong in ["1234", "345", "12345", "", "abcd"] {
+        let html = prove(&anon, app, &code, &csrf, wrong).await;
+        assert!(!html.contains(reason), "{wrong}");
+        assert!(html.contains("id=\"proof-error\""), "{wrong}");
+    }
+    // Without the CSRF token: refused.
+    let res = anon
+        .post(app.url(&path))
+        .form(&[("so", "2345")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    // The last digits of the ID number, or of the phone.
+    for right in ["2345", "5678", " 5 6 7 8 "] {
+        let html = prove(&anon, app, &code, &csrf, right).await;
+        assert!(html.contains(reason), "{right}");
+        assert!(!html.contains("id=\"proof-form\""));
+    }
+    // The owner signed in sees it; another citizen and an officer do not.
+    let (owner, _) = browser(app, "congdan").await;
+    let (_, html) = get(&owner, app, &path).await;
+    assert!(html.contains(reason));
+    app.user("congdan2", "citizen", None).await;
+    for who in ["congdan2", "tiepnhan"] {
+        let (b, _) = browser(app, who).await;
+        let (_, html) = get(&b, app, &path).await;
+        assert!(!html.contains(reason), "{who}");
+    }
+    // Guesses are bounded per dossier, from every address.
+    for _ in 0..10 {
+        prove(&anon, app, &code, &csrf, "0000").await;
+    }
+    let html = prove(&anon, app, &code, &csrf, "2345").await;
+    assert!(!html.contains(reason));
+    assert!(
+        html.contains("Đã thử quá nhiều lần cho hồ sơ này"),
+        "{html}"
+    );
+}
+
 async fn act(p: &Portal, token: &str, code: &str, action: &str, mut fields: Value) -> Value {
     let (_, d) = p
         .app
@@ -409,17 +500,7 @@ async fn act(p: &Portal, token: &str, code: &str, action: &str, mut fields: Valu
 async fn the_look_up_shows_no_personal_data_and_the_owner_rates_once_after_the_return() {
     let p = setup().await;
     let app = &p.app;
-    let (s, d) = app
-        .post(
-            "/api/v1/dossiers",
-            Some(&p.citizen),
-            json!({"procedure": ABTC, "agency": CENTRE, "channel": "online",
-                "applicant": {"name": "Nguyễn Thị Hồng Nhung", "id_number": "038199012345",
-                    "phone": "0912345678", "address": "Số 5 phố Lê Lợi"}}),
-        )
-        .await;
-    assert_eq!(s, StatusCode::CREATED, "{d}");
-    let code = d["code"].as_str().unwrap().to_string();
+    let code = online_dossier(&p).await;
 
     // The public page: the status in Vietnamese, nothing personal.
     let anon = client();
@@ -464,6 +545,10 @@ async fn the_look_up_shows_no_personal_data_and_the_owner_rates_once_after_the_r
     .await;
     let (_, html) = get(&anon, app, &format!("/tra-cuu/{code}")).await;
     assert!(html.contains("Chờ bổ sung, hoàn thiện để tiếp nhận"));
+    // The reason is the applicant's: shown after the last digits of the ID number.
+    assert!(!html.contains("Thiếu đơn trình báo"), "{html}");
+    assert!(html.contains("id=\"proof-form\""));
+    let html = prove(&anon, app, &code, &csrf_from(&html), "2345").await;
     assert!(html.contains("Thiếu đơn trình báo"));
     assert!(
         html.contains("<li>Đơn trình báo mất thẻ ABTC (mẫu TK07)</li>"),

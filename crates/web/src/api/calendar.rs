@@ -305,7 +305,9 @@ pub async fn due(
 #[serde(deny_unknown_fields)]
 pub struct OfficeHoursBody {
     /// Sessions of a working day, `[["07:30", "11:30"], ["13:30", "17:00"]]`; `null` resets to
-    /// the default.
+    /// the default. (Described as arrays of strings: utoipa writes a tuple as an OpenAPI 3.0
+    /// `items` list, which 3.1 validators refuse.)
+    #[schema(value_type = Option<Vec<Vec<String>>>)]
     pub sessions: Option<Vec<(String, String)>>,
 }
 

@@ -633,7 +633,7 @@ pub async fn public(
     crate::auth::ClientIp(ip): crate::auth::ClientIp,
     axum::extract::Path(code): axum::extract::Path<String>,
 ) -> ApiResult<Json<PublicDossier>> {
-    if let Err(wait) = state.lookup_limiter.check(ip) {
+    if let Err(wait) = state.lookup_limiter.check(state.store.as_ref(), ip).await {
         return Err(AppError::TooManyRequests {
             retry_after_secs: wait,
         });

@@ -321,7 +321,7 @@ pub async fn public(
     crate::auth::ClientIp(ip): crate::auth::ClientIp,
     ApiQuery(p): ApiQuery<PublicParams>,
 ) -> ApiResult<Json<PublicStats>> {
-    if let Err(wait) = state.lookup_limiter.check(ip) {
+    if let Err(wait) = state.lookup_limiter.check(state.store.as_ref(), ip).await {
         return Err(AppError::TooManyRequests {
             retry_after_secs: wait,
         });

@@ -948,7 +948,12 @@ fn on_time_chart(p: &Page, rows: &[PublicFigures]) -> String {
 
 async fn public_page(ctx: Ctx, ClientIp(ip): ClientIp, Query(q): Query<PublicQuery>) -> Response {
     let ctx = with_lang(ctx, q.lang.as_deref());
-    if let Err(wait) = ctx.state.lookup_limiter.check(ip) {
+    if let Err(wait) = ctx
+        .state
+        .lookup_limiter
+        .check(ctx.state.store.as_ref(), ip)
+        .await
+    {
         let message = match ctx.lang {
             Lang::Vi => format!(
                 "Bạn đã xem quá nhiều lần trong một phút. Vui lòng thử lại sau {wait} giây."
@@ -1119,6 +1124,7 @@ mod tests {
             lang,
             nav: Vec::new(),
             path: "/dieu-hanh".into(),
+            notice: None,
         }
     }
 

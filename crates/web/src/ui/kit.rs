@@ -1,5 +1,6 @@
-//! What every UI page shares: the CSRF token (double submit: a cookie and a form field,
-//! `SameSite=Strict`), the page context [`Page`] (who is signed in, the language, the menu),
+//! What every UI page shares: the CSRF token (signed in: bound to the session, see
+//! [`auth::csrf_token`], so it changes at every sign-in; anonymous: double submit of a cookie,
+//! `SameSite=Strict`, and a form field), the page context [`Page`] (who is signed in, the language, the menu),
 //! rendering with askama, and the Vietnamese error pages.
 //!
 //! A handler takes [`Ctx`], checks access with [`Ctx::officer`] / [`Ctx::citizen`] /
@@ -12,28 +13,36 @@ use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use motcua_domain::auth::Role;
-use motcua_store::User;
+use motcua_store::{SessionKind, User};
 
 use super::i18n::{self, Lang};
-use crate::auth::{self, Caller, MaybeCaller};
+use crate::auth::{self, Caller, MaybeCaller, SESSION_COOKIE};
 use crate::error::AppError;
 use crate::state::AppState;
 
 pub const CSRF_COOKIE: &str = "motcua_csrf";
 pub const LANG_COOKIE: &str = "motcua_lang";
 
-/// The CSRF token of this browser: the cookie's value, or a new one to set.
+/// The CSRF token of this request: bound to the browser session when signed in with the
+/// session cookie, otherwise the anonymous cookie's value (or a new one to set).
 #[derive(Clone)]
 pub struct Csrf {
     pub token: String,
     is_new: bool,
 }
 
-impl<S: Send + Sync> FromRequestParts<S> for Csrf {
-    type Rejection = std::convert::Infallible;
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(match auth::cookie(parts, CSRF_COOKIE) {
-            Some(t) if t.len() >= 32 => Csrf {
+impl Csrf {
+    fn of(parts: &Parts, caller: Option<&Caller>) -> Csrf {
+        let session = auth::cookie(parts, SESSION_COOKIE)
+            .filter(|_| caller.is_some_and(|c| c.kind == SessionKind::Browser));
+        if let Some(secret) = session {
+            return Csrf {
+                token: auth::csrf_token(secret),
+                is_new: false,
+            };
+        }
+        match auth::cookie(parts, CSRF_COOKIE) {
+            Some(t) if t.len() >= 32 && t.len() <= 128 => Csrf {
                 token: t.to_string(),
                 is_new: false,
             },
@@ -41,14 +50,14 @@ impl<S: Send + Sync> FromRequestParts<S> for Csrf {
                 token: auth::new_secret("").0,
                 is_new: true,
             },
-        })
+        }
     }
 }
 
 impl Csrf {
     /// `Err(page)` with the Vietnamese "form expired" page when the token does not match.
     pub fn verify(&self, submitted: &str) -> Result<(), Box<Response>> {
-        if self.is_new || submitted.is_empty() || submitted != self.token {
+        if self.is_new || submitted.is_empty() || !auth::same_secret(submitted, &self.token) {
             return Err(Box::new(error_page(
                 StatusCode::FORBIDDEN,
                 "Phiên làm việc đã hết hạn",
@@ -103,6 +112,8 @@ pub struct Page {
     pub nav: Vec<NavItem>,
     /// The request path (for the language switch and the login return address).
     pub path: String,
+    /// A note at the top of the page (e.g. the search text was too long and was shortened).
+    pub notice: Option<String>,
 }
 
 impl Page {
@@ -166,6 +177,8 @@ pub struct Ctx {
     pub path_and_query: String,
     /// The CSRF token htmx sends in `x-csrf-token` (requests without a form).
     csrf_header: Option<String>,
+    /// The search text was over its bounds and was shortened (see `security::bound_queries`).
+    query_shortened: bool,
 }
 
 impl FromRequestParts<AppState> for Ctx {
@@ -175,9 +188,7 @@ impl FromRequestParts<AppState> for Ctx {
         let MaybeCaller(caller) = MaybeCaller::from_request_parts(parts, state)
             .await
             .map_err(IntoResponse::into_response)?;
-        let csrf = Csrf::from_request_parts(parts, state)
-            .await
-            .unwrap_or_else(|e| match e {});
+        let csrf = Csrf::of(parts, caller.as_ref());
         let lang = auth::cookie(parts, LANG_COOKIE)
             .and_then(Lang::parse)
             .unwrap_or(Lang::Vi);
@@ -197,6 +208,10 @@ impl FromRequestParts<AppState> for Ctx {
                 .get("x-csrf-token")
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_string),
+            query_shortened: parts
+                .extensions
+                .get::<crate::security::QueryShortened>()
+                .is_some(),
         })
     }
 }
@@ -250,6 +265,13 @@ impl Ctx {
             lang: self.lang,
             nav,
             path: self.path.clone(),
+            notice: self.query_shortened.then(|| {
+                format!(
+                    "{} {}",
+                    AppError::query_too_long().message_vi(),
+                    self.t("Chỉ tìm theo phần đầu của từ khóa.")
+                )
+            }),
         }
     }
 

@@ -12,6 +12,7 @@ use serde::Deserialize;
 use super::kit::{Ctx, LANG_COOKIE, Page, append_cookie, secure};
 use crate::auth::{self, ClientIp, SESSION_COOKIE};
 use crate::error::AppError;
+use crate::security::local_path;
 use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -88,15 +89,6 @@ struct Login {
 struct NextQuery {
     #[serde(default)]
     next: String,
-}
-
-/// A return address inside this site only (no `//host` or scheme).
-fn local_path(next: &str) -> &str {
-    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
-        next
-    } else {
-        "/"
-    }
 }
 
 async fn login_page(ctx: Ctx, Query(q): Query<NextQuery>) -> Response {

@@ -1,6 +1,9 @@
-//! The public look-up (`/tra-cuu`, `/tra-cuu/{ma}`: what the receipt's QR code opens; no
-//! personal data), the citizen's rating of a returned dossier on that page, and the citizen's
-//! own dossiers (`/cong-dan/ho-so`).
+//! The public look-up (`/tra-cuu`, `/tra-cuu/{ma}`: what the receipt's QR code opens; status
+//! and dates only), the citizen's rating of a returned dossier on that page, and the citizen's
+//! own dossiers (`/cong-dan/ho-so`). The staff's free-text reasons (supplement, refusal, stop,
+//! rejection) may hold personal data: they are shown only to the applicant, signed in as the
+//! dossier's owner or proving it with the last 4 digits of the ID number or phone
+//! (`POST /tra-cuu/{ma}`, under the look-up limit and [`PROOFS_PER_MINUTE`] per dossier).
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -80,6 +83,10 @@ struct LookupPage {
     returned: Option<String>,
     steps: Vec<Step>,
     reasons: Vec<Reason>,
+    /// Reasons exist but the caller has not shown they are the applicant: the proof form.
+    reasons_hidden: bool,
+    /// The proof given was wrong (or too many were tried).
+    proof_error: Option<String>,
     may_rate: bool,
     rated: Option<(String, Option<String>)>,
     version: i32,
@@ -156,12 +163,61 @@ pub struct ThanksQuery {
     da_danh_gia: Option<String>,
 }
 
+/// Guesses of the applicant's digits allowed per dossier and minute, from all addresses.
+pub const PROOFS_PER_MINUTE: i64 = 10;
+
+/// Whether `digits` (4 digits, anything else ignored) are the last digits of the applicant's
+/// ID number or phone.
+fn proves_applicant(s: &DossierState, digits: &str) -> bool {
+    let digits: String = digits.chars().filter(char::is_ascii_digit).collect();
+    let Some(a) = &s.applicant else { return false };
+    digits.len() == 4
+        && (a.id_number.as_str().ends_with(&digits)
+            || a.phone.as_deref().is_some_and(|p| p.ends_with(&digits)))
+}
+
 pub async fn dossier(
     ctx: Ctx,
     State(state): State<AppState>,
     ip: ClientIp,
     Path(code): Path<String>,
     Query(tq): Query<ThanksQuery>,
+) -> Response {
+    show(ctx, state, ip, code, tq.da_danh_gia.is_some(), None).await
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ProofForm {
+    #[serde(default)]
+    csrf: String,
+    /// The last 4 digits of the applicant's ID number or phone.
+    #[serde(default)]
+    so: String,
+}
+
+/// `POST /tra-cuu/{ma}`: the applicant proves it with the last digits, and sees the reasons.
+pub async fn prove(
+    ctx: Ctx,
+    State(state): State<AppState>,
+    ip: ClientIp,
+    Path(code): Path<String>,
+    Form(f): Form<ProofForm>,
+) -> Response {
+    if let Err(r) = ctx.check_csrf(&f.csrf) {
+        return r;
+    }
+    let mut so = f.so;
+    so.truncate(32);
+    show(ctx, state, ip, code, false, Some(so)).await
+}
+
+async fn show(
+    ctx: Ctx,
+    state: AppState,
+    ip: ClientIp,
+    code: String,
+    thanks: bool,
+    proof: Option<String>,
 ) -> Response {
     let code = code.trim().to_string();
     // The API's public projection (and its rate limit): no personal data.
@@ -189,11 +245,41 @@ pub async fn dossier(
         Ok(s) => s,
         Err(e) => return ctx.error(&e),
     };
-    let p = ctx.page();
     let owner = ctx
         .caller
         .as_ref()
         .is_some_and(|c| s.owner == Some(c.user.id));
+    let mut proof_error = None;
+    let mut proved = false;
+    if let Some(digits) = &proof {
+        let window = Utc::now().timestamp().div_euclid(60);
+        match state
+            .store
+            .hit_rate_window(&format!("proof:{}", row.id), window)
+            .await
+        {
+            Ok(n) if n > PROOFS_PER_MINUTE => {
+                proof_error = Some(
+                    "Đã thử quá nhiều lần cho hồ sơ này. Vui lòng thử lại sau một phút."
+                        .to_string(),
+                );
+            }
+            Ok(_) => {
+                proved = proves_applicant(&s, digits);
+                if !proved {
+                    proof_error = Some(
+                        "Các số vừa nhập không khớp với số định danh cá nhân hoặc số điện thoại của người nộp hồ sơ."
+                            .to_string(),
+                    );
+                }
+            }
+            Err(e) => return ctx.error(&e.into()),
+        }
+    }
+    let all_reasons = reasons(&s);
+    let reasons_shown = owner || proved;
+    let reasons_hidden = !reasons_shown && !all_reasons.is_empty();
+    let p = ctx.page();
     let status_class = match s.status {
         Status::Returned | Status::Done | Status::Approved => "on-track",
         Status::Refused | Status::Stopped | Status::Rejected | Status::Withdrawn => "late",
@@ -214,7 +300,13 @@ pub async fn dossier(
                 label: e.label.clone(),
             })
             .collect(),
-        reasons: reasons(&s),
+        reasons: if reasons_shown {
+            all_reasons
+        } else {
+            Vec::new()
+        },
+        reasons_hidden,
+        proof_error,
         may_rate: may_rate(&ctx, &s),
         rated: s
             .rating
@@ -226,7 +318,7 @@ pub async fn dossier(
             .iter()
             .map(|l| (l.key(), l.label_vi()))
             .collect(),
-        thanks: tq.da_danh_gia.is_some(),
+        thanks,
         ma: String::new(),
         error: None,
         d,

@@ -30,7 +30,7 @@ pub fn router() -> Router<AppState> {
         )
         .route("/cong-dan/ho-so", get(lookup::mine))
         .route("/tra-cuu", get(lookup::form))
-        .route("/tra-cuu/{ma}", get(lookup::dossier))
+        .route("/tra-cuu/{ma}", get(lookup::dossier).post(lookup::prove))
         .route("/tra-cuu/{ma}/danh-gia", post(lookup::rate))
 }
 

@@ -1,0 +1,377 @@
+//! Role × endpoint: every route the router registers (read from it, see
+//! `motcua_web::routes`), called by anonymous, each role, staff of another agency and of
+//! another province and a second citizen, against the status this table expects. A route
+//! without a row fails the test, and so does a row without a route.
+//!
+//! Calls carry real path values (the citizen's dossier, its agency, a published procedure)
+//! and no body (`{}` for JSON, the CSRF token alone for forms): a write that gets past the
+//! gate stops at validation (400/422), so 401/403 against 2xx/4xx shows who is let in.
+//! `MOTCUA_ROUTES_PRINT=1` prints the table as it is, to review and paste when routes change.
+
+use reqwest::{Client, Method, StatusCode};
+use serde_json::json;
+
+use crate::support::{TestApp, browser, client, csrf_from, get_page};
+
+const ABTC: &str = "1.011728";
+const CENTRE: &str = "000.00.01.H38";
+
+/// Who calls, in the order of the table's columns.
+const WHO: [&str; 9] = [
+    "anonymous",
+    "citizen",
+    "receiving_officer",
+    "specialist",
+    "leader",
+    "admin",
+    "other_agency",
+    "other_province",
+    "citizen2",
+];
+
+/// (method, path template, expected status per column of [`WHO`]).
+#[rustfmt::skip]
+const EXPECTED: &[(&str, &str, [u16; 9])] = &[
+    // anonymous, citizen, receiving officer, specialist, leader, admin, other agency,
+    // other province, second citizen
+    ("DELETE", "/api/v1/calendar/years/{year}", [401, 403, 403, 403, 403, 204, 403, 403, 403]),
+    ("GET", "/", [200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    ("GET", "/api/v1/admin/outbox", [401, 403, 403, 403, 403, 200, 403, 403, 403]),
+    ("GET", "/api/v1/agencies", [200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    ("GET", "/api/v1/agencies/{code}", [200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    ("GET", "/api/v1/agencies/{code}/office-hours", [200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    ("GET", "/api/v1/agencies/{code}/procedures", [200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    ("GET", "/api/v1/agencies/{code}/register", [401, 400, 400, 400, 400, 400, 400, 400, 400]),
+    ("GET", "/api/v1/calendar/due", [400, 400, 400, 400, 400, 400, 400, 400, 400]),
+    ("GET", "/api/v1/calendar/holidays/{year}", [200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    ("GET", "/api/v1/calendar/lunar", [400, 400, 400, 400, 400, 400, 400, 400, 400]),
+    ("GET", "/api/v1/calendar/solar", [400, 400, 400, 400, 400, 400, 400, 400, 400]),
+    ("GET", "/api/v1/documents/reusable", [401, 400, 400, 400, 400, 400, 400, 400, 400]),
+    ("GET", "/api/v1/dossiers", [401, 403, 200, 200, 200, 403, 200, 200, 403]),
+    ("GET", "/api/v1/dossiers/{code}", [401, 200, 200, 403, 200, 200, 403, 403, 403]),
+    ("GET", "/api/v1/dossiers/{code}/documents", [401, 200, 200, 403, 200, 200, 403, 403, 403]),
+    ("GET", "/api/v1/dossiers/{code}/documents/{sha256}", [401, 404, 404, 403, 404, 404, 403, 403, 403]),
+    ("GET", "/api/v1/dossiers/{code}/forms/{kind}", [401, 409, 409, 403, 409, 409, 403, 403, 403]),
+    ("GET", "/api/v1/index", [401, 400, 400, 400, 400, 400, 400, 400, 400]),
+    ("GET", "/api/v1/index/ranking", [401, 403, 403, 403, 403, 200, 403, 403, 403]),
+    ("GET", "/api/v1/me", [401, 200, 200, 200, 200, 200, 200, 200, 200]),
+    ("GET", "/api/v1/me/documents", [401, 200, 403, 403, 403, 403, 403, 403, 200]),
+    ("GET", "/api/v1/openapi.json", [200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    ("GET", "/api/v1/procedures", [200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    ("GET", "/api/v1/procedures/export", [200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    ("GET", "/api/v1/procedures/stats", [400, 400, 400, 400, 400, 400, 400, 400, 400]),
+    ("GET", "/api/v1/procedures/{code}", [200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    ("GET", "/api/v1/public/dossiers/{code}", [200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    ("GET", "/api/v1/public/stats", [400, 400, 400, 400, 400, 400, 400, 400, 400]),
+    ("GET", "/api/v1/stats/dashboard", [401, 400, 400, 400, 400, 400, 400, 400, 400]),
+    ("GET", "/api/v1/stats/report", [401, 400, 400, 400, 400, 400, 400, 400, 400]),
+    ("GET", "/api/v1/units", [200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    ("GET", "/api/v1/units/{id}", [404, 404, 404, 404, 404, 404, 404, 404, 404]),
+    ("GET", "/api/v1/users", [401, 403, 403, 403, 403, 200, 403, 403, 403]),
+    ("GET", "/cong-dan/ho-so", [303, 200, 403, 403, 403, 403, 403, 403, 200]),
+    ("GET", "/dang-nhap", [200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    ("GET", "/dieu-hanh", [303, 403, 403, 403, 200, 200, 403, 403, 403]),
+    ("GET", "/healthz", [200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    ("GET", "/ho-so/{ma}", [303, 403, 200, 403, 200, 403, 403, 403, 403]),
+    ("GET", "/metrics", [401, 403, 403, 403, 403, 200, 403, 403, 403]),
+    ("GET", "/mot-cua", [303, 403, 200, 403, 403, 403, 403, 200, 403]),
+    ("GET", "/mot-cua/ho-so/{code}", [303, 403, 200, 403, 403, 403, 403, 403, 403]),
+    ("GET", "/mot-cua/ho-so/{code}/in/{kind}", [303, 403, 409, 403, 403, 403, 403, 403, 403]),
+    ("GET", "/mot-cua/so-theo-doi", [303, 403, 200, 403, 403, 403, 403, 200, 403]),
+    ("GET", "/mot-cua/tiep-nhan", [303, 403, 200, 403, 403, 403, 403, 200, 403]),
+    ("GET", "/mot-cua/tiep-nhan/thanh-phan", [303, 303, 303, 303, 303, 303, 303, 303, 303]),
+    ("GET", "/mot-cua/tiep-nhan/thu-tuc", [303, 303, 303, 303, 303, 303, 303, 303, 303]),
+    ("GET", "/mot-cua/tra-ket-qua", [303, 403, 200, 403, 403, 403, 403, 200, 403]),
+    ("GET", "/quan-tri", [303, 403, 403, 403, 403, 200, 403, 403, 403]),
+    ("GET", "/quan-tri/can-bo", [303, 403, 403, 403, 403, 200, 403, 403, 403]),
+    ("GET", "/quan-tri/can-bo/{username}", [303, 403, 403, 403, 403, 200, 403, 403, 403]),
+    ("GET", "/quan-tri/co-quan", [303, 403, 403, 403, 403, 200, 403, 403, 403]),
+    ("GET", "/quan-tri/co-quan/{code}", [303, 403, 403, 403, 403, 200, 403, 403, 403]),
+    ("GET", "/quan-tri/lich", [303, 403, 403, 403, 403, 200, 403, 403, 403]),
+    ("GET", "/quan-tri/lich/han", [303, 403, 403, 403, 403, 422, 403, 403, 403]),
+    ("GET", "/quan-tri/thu-tuc", [303, 403, 403, 403, 403, 200, 403, 403, 403]),
+    ("GET", "/quan-tri/thu-tuc/quy-trinh", [303, 403, 403, 403, 403, 303, 403, 403, 403]),
+    ("GET", "/quan-tri/thu-tuc/{code}", [303, 403, 403, 403, 403, 200, 403, 403, 403]),
+    ("GET", "/quan-tri/thu-tuc/{code}/quy-trinh", [303, 403, 403, 403, 403, 303, 403, 403, 403]),
+    ("GET", "/quan-tri/thu-tuc/{code}/quy-trinh/{agency}", [303, 403, 403, 403, 403, 200, 403, 403, 403]),
+    ("GET", "/readyz", [200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    ("GET", "/static/app.css", [200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    ("GET", "/static/app.js", [200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    ("GET", "/static/fonts/{file}", [404, 404, 404, 404, 404, 404, 404, 404, 404]),
+    ("GET", "/static/htmx.min.js", [200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    ("GET", "/static/stats.css", [200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    ("GET", "/thong-ke", [200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    ("GET", "/thu-tuc", [200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    ("GET", "/thu-tuc/{ma}", [200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    ("GET", "/thu-tuc/{ma}/nop", [303, 200, 403, 403, 403, 403, 403, 403, 200]),
+    ("GET", "/tra-cuu", [200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    ("GET", "/tra-cuu/{ma}", [200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    ("GET", "/xu-ly", [303, 403, 200, 200, 200, 403, 200, 200, 403]),
+    ("POST", "/api/v1/admin/outbox/{id}/retry", [401, 403, 403, 403, 403, 404, 403, 403, 403]),
+    ("POST", "/api/v1/agencies", [401, 422, 422, 422, 422, 422, 422, 422, 422]),
+    ("POST", "/api/v1/dossiers", [401, 422, 422, 422, 422, 422, 422, 422, 422]),
+    ("POST", "/api/v1/dossiers/{code}/actions/{action}", [401, 422, 422, 422, 422, 422, 422, 422, 422]),
+    ("POST", "/api/v1/dossiers/{code}/documents", [401, 400, 400, 400, 400, 400, 400, 400, 400]),
+    ("POST", "/api/v1/dossiers/{code}/documents/reuse", [401, 422, 422, 422, 422, 422, 422, 422, 422]),
+    ("POST", "/api/v1/dossiers/{code}/result-file", [401, 400, 400, 400, 400, 400, 400, 400, 400]),
+    ("POST", "/api/v1/procedures", [401, 422, 422, 422, 422, 422, 422, 422, 422]),
+    ("POST", "/api/v1/procedures/{code}/abolish", [401, 403, 403, 403, 403, 200, 403, 403, 403]),
+    ("POST", "/api/v1/procedures/{code}/publish", [401, 403, 403, 403, 403, 409, 403, 403, 403]),
+    ("POST", "/api/v1/users", [401, 422, 422, 422, 422, 422, 422, 422, 422]),
+    ("POST", "/dang-nhap", [401, 401, 401, 401, 401, 429, 429, 429, 429]),
+    ("POST", "/ho-so/{ma}/thao-tac/{action}", [303, 403, 422, 403, 422, 403, 403, 403, 403]),
+    ("POST", "/mot-cua/ho-so/{code}/kiem-tra", [303, 403, 409, 403, 403, 403, 403, 403, 403]),
+    ("POST", "/mot-cua/tiep-nhan", [303, 403, 403, 403, 403, 403, 403, 403, 403]),
+    ("POST", "/mot-cua/tra-ket-qua/{code}", [303, 403, 422, 403, 403, 403, 403, 403, 403]),
+    ("POST", "/ngon-ngu", [303, 303, 303, 303, 303, 303, 303, 303, 303]),
+    ("POST", "/quan-tri/can-bo", [303, 403, 403, 403, 403, 422, 403, 403, 403]),
+    ("POST", "/quan-tri/can-bo/{username}/khoa", [303, 403, 403, 403, 403, 303, 403, 403, 403]),
+    ("POST", "/quan-tri/can-bo/{username}/vai-tro", [303, 403, 403, 403, 403, 422, 403, 403, 403]),
+    ("POST", "/quan-tri/can-bo/{username}/vai-tro/bo", [303, 403, 403, 403, 403, 422, 403, 403, 403]),
+    ("POST", "/quan-tri/co-quan", [303, 403, 403, 403, 403, 422, 403, 403, 403]),
+    ("POST", "/quan-tri/co-quan/{code}/gio-lam-viec", [303, 403, 403, 403, 403, 422, 403, 403, 403]),
+    ("POST", "/quan-tri/lich/{year}", [303, 403, 403, 403, 403, 422, 403, 403, 403]),
+    ("POST", "/quan-tri/lich/{year}/xoa", [303, 403, 403, 403, 403, 404, 403, 403, 403]),
+    ("POST", "/quan-tri/thu-tuc/{code}/bai-bo", [303, 403, 403, 403, 403, 422, 403, 403, 403]),
+    ("POST", "/quan-tri/thu-tuc/{code}/cong-khai", [303, 403, 403, 403, 403, 422, 403, 403, 403]),
+    ("POST", "/quan-tri/thu-tuc/{code}/quy-trinh/{agency}", [303, 403, 403, 403, 403, 422, 403, 403, 403]),
+    ("POST", "/thu-tuc/{ma}/nop", [400, 400, 400, 400, 400, 400, 400, 400, 400]),
+    ("POST", "/tra-cuu/{ma}", [200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    ("POST", "/tra-cuu/{ma}/danh-gia", [303, 422, 422, 422, 422, 422, 422, 422, 422]),
+    ("POST", "/xu-ly/phan-cong", [303, 403, 422, 422, 422, 403, 422, 422, 403]),
+    ("PUT", "/api/v1/agencies/{code}/office-hours", [401, 403, 403, 403, 403, 200, 403, 403, 403]),
+    ("PUT", "/api/v1/agencies/{code}/procedures/{procedure}", [401, 403, 403, 403, 403, 409, 403, 403, 403]),
+    ("PUT", "/api/v1/calendar/years/{year}", [401, 422, 422, 422, 422, 422, 422, 422, 422]),
+    ("PUT", "/api/v1/procedures/{code}", [401, 422, 422, 422, 422, 422, 422, 422, 422]),
+    ("DELETE", "/api/v1/auth/token", [401, 204, 204, 204, 204, 204, 204, 204, 204]),
+    ("POST", "/api/v1/auth/token", [422, 422, 422, 422, 422, 422, 422, 422, 422]),
+    ("POST", "/dang-xuat", [303, 303, 303, 303, 303, 303, 303, 303, 303]),
+];
+
+struct Caller {
+    token: Option<String>,
+    browser: Client,
+    csrf: String,
+}
+
+async fn fixture() -> (TestApp, Vec<Caller>, String) {
+    let app = TestApp::with_config(motcua_web::WebConfig {
+        lookups_per_minute: 100_000,
+        ..Default::default()
+    })
+    .await;
+    crate::catalogue::import(app.store.as_ref(), &["1.001193", ABTC]).await;
+    app.agency(
+        "000.00.00.H38",
+        "UBND tỉnh Thanh Hóa",
+        "province_committee",
+        None,
+    )
+    .await;
+    let centre = app
+        .agency(
+            CENTRE,
+            "Trung tâm PVHCC Thanh Hóa",
+            "service_centre",
+            Some("000.00.00.H38"),
+        )
+        .await;
+    app.agency(
+        "000.00.02.H38",
+        "Sở Tư pháp Thanh Hóa",
+        "department",
+        Some("000.00.00.H38"),
+    )
+    .await;
+    app.agency(
+        "000.00.03.H38",
+        "Sở Y tế Thanh Hóa",
+        "department",
+        Some("000.00.00.H38"),
+    )
+    .await;
+    app.agency(
+        "000.00.00.H01",
+        "UBND thành phố Hà Nội",
+        "province_committee",
+        None,
+    )
+    .await;
+    app.agency(
+        "000.00.01.H01",
+        "Trung tâm PVHCC Hà Nội",
+        "service_centre",
+        Some("000.00.00.H01"),
+    )
+    .await;
+    motcua_web::service::catalogue::apply(app.store.as_ref(), ABTC, centre.id, None)
+        .await
+        .expect("applied");
+    let accounts = [
+        ("congdan", "citizen", None),
+        ("tiepnhan", "receiving_officer", Some(CENTRE)),
+        ("chuyenvien", "specialist", Some("000.00.02.H38")),
+        ("lanhdao", "leader", Some("000.00.00.H38")),
+        ("quantri", "admin", None),
+        ("chuyenvien.yte", "specialist", Some("000.00.03.H38")),
+        ("tiepnhan.hn", "receiving_officer", Some("000.00.01.H01")),
+        ("congdan2", "citizen", None),
+    ];
+    // The account the administration pages act on (not one of the callers).
+    app.user("canbo.thu", "specialist", Some("000.00.02.H38"))
+        .await;
+    let mut callers = vec![Caller {
+        token: None,
+        browser: client(),
+        csrf: String::new(),
+    }];
+    let (_, html) = get_page(&callers[0].browser, &app, "/").await;
+    callers[0].csrf = csrf_from(&html);
+    for (username, role, agency) in accounts {
+        let token = app.user(username, role, agency).await;
+        let (browser, csrf) = browser(&app, username).await;
+        callers.push(Caller {
+            token: Some(token),
+            browser,
+            csrf,
+        });
+    }
+    let (s, d) = app
+        .post(
+            "/api/v1/dossiers",
+            callers[1].token.as_deref(),
+            json!({"procedure": ABTC, "agency": CENTRE, "channel": "online",
+                "applicant": {"name": "Nguyễn Thị Hồng Nhung", "id_number": "038199012345",
+                    "phone": "0912345678", "address": "Số 5 phố Lê Lợi"}}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{d}");
+    let code = d["code"].as_str().expect("code").to_string();
+    (app, callers, code)
+}
+
+/// The path with real values for its parameters.
+fn concrete(path: &str, dossier: &str) -> String {
+    let mut out = String::new();
+    let mut rest = path;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let close = rest[open..].find('}').expect("closing brace") + open;
+        let name = &rest[open + 1..close];
+        let before = &out;
+        let value = match name {
+            "code" | "ma"
+                if before.contains("dossiers")
+                    || before.contains("ho-so")
+                    || before.contains("tra-cuu")
+                    || before.contains("tra-ket-qua") =>
+            {
+                dossier
+            }
+            "code" | "ma" if before.contains("procedures") || before.contains("thu-tuc") => ABTC,
+            "code" | "ma" => CENTRE,
+            "procedure" => ABTC,
+            "agency" => CENTRE,
+            "username" => "canbo.thu",
+            "year" => "2025",
+            "id" if before.contains("units") => "38",
+            "id" => "0190a6c0-0000-7000-8000-000000000000",
+            "action" => "receive",
+            "sha256" => "0000000000000000000000000000000000000000000000000000000000000000",
+            "kind" => "receipt",
+            "file" => "khong-co.ttf",
+            other => panic!("no value for path parameter {{{other}}} in {path}"),
+        };
+        out.push_str(value);
+        rest = &rest[close + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+async fn call(app: &TestApp, who: &Caller, method: &str, path: &str) -> u16 {
+    let m = Method::from_bytes(method.as_bytes()).expect("method");
+    let url = app.url(path);
+    let res = if path.starts_with("/api/") {
+        let mut req = client().request(m.clone(), &url);
+        if let Some(t) = &who.token {
+            req = req.bearer_auth(t);
+        }
+        if m != Method::GET {
+            req = req.json(&json!({}));
+        }
+        req.send().await
+    } else if m == Method::GET {
+        who.browser.get(&url).send().await
+    } else {
+        who.browser
+            .request(m, &url)
+            .form(&[("csrf", who.csrf.as_str())])
+            .send()
+            .await
+    };
+    res.expect("request").status().as_u16()
+}
+
+#[tokio::test]
+async fn every_route_answers_each_role_as_expected() {
+    let (app, callers, dossier) = fixture().await;
+    let state = motcua_web::AppState::new(app.store.clone(), motcua_web::WebConfig::default());
+    let routes = motcua_web::routes::list(&motcua_web::router(state));
+    let print = std::env::var("MOTCUA_ROUTES_PRINT").is_ok_and(|v| v == "1");
+    let mut problems = Vec::new();
+    let mut table = String::new();
+    // Signing out and revoking a token end the caller's session: they come last.
+    let mut ordered = routes.clone();
+    ordered.sort_by_key(|r| {
+        (
+            r.path == "/dang-xuat" || r.path == "/api/v1/auth/token",
+            r.clone(),
+        )
+    });
+    for r in &ordered {
+        let path = concrete(&r.path, &dossier);
+        let method = if r.method == "ANY" {
+            "GET"
+        } else {
+            r.method.as_str()
+        };
+        let mut got = [0u16; 9];
+        for (i, who) in callers.iter().enumerate() {
+            got[i] = call(&app, who, method, &path).await;
+        }
+        table.push_str(&format!(
+            "    (\"{}\", \"{}\", {:?}),\n",
+            r.method, r.path, got
+        ));
+        match EXPECTED
+            .iter()
+            .find(|(m, p, _)| *m == r.method && *p == r.path)
+        {
+            None => problems.push(format!(
+                "{} {}: no row in EXPECTED (got {got:?})",
+                r.method, r.path
+            )),
+            Some((_, _, want)) if *want != got => {
+                for i in 0..9 {
+                    if want[i] != got[i] {
+                        problems.push(format!(
+                            "{} {} as {}: expected {}, got {}",
+                            r.method, r.path, WHO[i], want[i], got[i]
+                        ));
+                    }
+                }
+            }
+            Some(_) => {}
+        }
+    }
+    for (m, p, _) in EXPECTED {
+        if !routes.iter().any(|r| r.method == *m && r.path == *p) {
+            problems.push(format!("{m} {p}: in EXPECTED but not a route"));
+        }
+    }
+    if print {
+        println!("{table}");
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
