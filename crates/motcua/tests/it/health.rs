@@ -50,7 +50,17 @@ async fn the_operator_gauges_count_open_and_overdue_dossiers_and_the_notice_back
         .unwrap();
     assert_eq!((later.open_dossiers, later.overdue_dossiers), (3, 3));
 
-    let metrics = app.get("/metrics").await.text().await.unwrap();
+    let admin = app.user("quantri", "admin", None).await;
+    let metrics = app
+        .client
+        .get(app.url("/metrics"))
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     for name in [
         "motcua_dossiers_created_total",
         "motcua_dossiers_open",
