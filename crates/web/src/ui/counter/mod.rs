@@ -150,7 +150,9 @@ pub(crate) async fn lines(
             status_label: status_label(&r.status),
             late: r.returned_at.is_none()
                 && r.finished_at.is_none()
-                && r.appointment.is_some_and(|a| a < now),
+                && r.appointment.is_some_and(|a| {
+                    motcua_domain::dossier::timeliness::overdue_at(a, r.paused_at, now)
+                }),
         });
     }
     out
