@@ -977,7 +977,7 @@ impl Store for SqlStore {
         let (a, b) = (start(from)?, start(to.succ_opt().unwrap_or(to))?);
         Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {DOSSIER_COLUMNS} FROM dossiers WHERE intake_agency_id = $1 \
-             AND submitted_at >= $2 AND submitted_at < $3 ORDER BY code LIMIT 10000"
+             AND received_at >= $2 AND received_at < $3 ORDER BY code LIMIT 10000"
         )))
         .bind(intake_agency)
         .bind(a)

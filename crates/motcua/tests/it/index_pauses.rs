@@ -26,7 +26,7 @@
 //! appointment at the period's end, f and g were late and h on time: 13 points.) The report:
 //! 13 finished, 7 in progress, of which e and i overdue (h is late for the index only).
 
-use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use motcua_domain::agency::AgencyCode;
 use motcua_domain::auth::Role;
 use motcua_domain::calendar::RulePack;
@@ -36,21 +36,16 @@ use motcua_domain::dossier::{
     ProcedureRef, ResultForm, Submission, execute,
 };
 use reqwest::{Method, StatusCode};
-use serde_json::{Value, json};
+use serde_json::json;
 use uuid::Uuid;
 
+use crate::pause_dates::vn;
+use crate::stats::indicator;
 use crate::support::TestApp;
 
 const PROVINCE: &str = "000.00.00.H38";
 const CENTRE: &str = "000.00.01.H38";
 const JUSTICE: &str = "000.00.02.H38";
-
-/// Vietnam time in 2025 as UTC.
-fn vn(month: u32, day: u32, hour: u32, minute: u32) -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2025, month, day, hour, minute, 0)
-        .unwrap()
-        - chrono::Duration::hours(7)
-}
 
 fn actor(n: u128, role: Role) -> Actor {
     Actor {
@@ -231,16 +226,6 @@ fn workload() -> Vec<Story> {
         out.push(r);
     }
     out
-}
-
-fn indicator<'a>(index: &'a Value, code: &str) -> &'a Value {
-    index["result"]["groups"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .flat_map(|g| g["indicators"].as_array().unwrap())
-        .find(|i| i["code"] == code)
-        .unwrap()
 }
 
 /// Indicator 2.1 of the province for 2025-Q2: (numerator, denominator, points); and the

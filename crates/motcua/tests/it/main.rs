@@ -7,6 +7,7 @@ mod auth;
 mod calendar;
 mod catalogue;
 mod cli;
+mod counts_agree;
 mod documents;
 mod dossier_import;
 mod dossier_store;

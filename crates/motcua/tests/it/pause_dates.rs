@@ -27,7 +27,7 @@ const CENTRE: &str = "000.00.01.H38";
 const JUSTICE: &str = "000.00.02.H38";
 
 /// Vietnam time on a day of 2025 as UTC.
-fn vn(month: u32, day: u32, hour: u32, minute: u32) -> DateTime<Utc> {
+pub(crate) fn vn(month: u32, day: u32, hour: u32, minute: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2025, month, day, hour, minute, 0)
         .unwrap()
         - chrono::Duration::hours(7)

@@ -9,3 +9,5 @@ UPDATE dossiers SET paused_at = (
     SELECT MAX(e.at) FROM dossier_events e
     WHERE e.dossier_id = dossiers.id AND e.kind = 'supplement_requested'
 ) WHERE status = 'awaiting_supplement';
+-- The register and the desk read an agency's dossiers by the day they were received.
+CREATE INDEX dossiers_intake_received ON dossiers (intake_agency_id, received_at);

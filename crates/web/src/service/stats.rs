@@ -11,14 +11,16 @@
 //!
 //! A unit is an agency with every agency below it (a province is its People's Committee's
 //! subtree). Its counters are sums over that subtree, read from the monthly roll-up for whole
-//! months (and for any month reaching today, since no counter lies after today) and from the
-//! daily cells otherwise. The report of a period needs the counters before the period (the
-//! balance carried over), those inside it, and how many dossiers in progress at its end are
-//! past their appointment: that last figure alone comes from the projection (`dossiers`), at
-//! the period's end or now if the period has not ended. Dossiers in progress that were asked
-//! for a supplement more than once are counted late by the national index only once they
-//! finish (the projection does not hold the number of requests): an in-progress dossier is
-//! late for the index when it is past its appointment.
+//! months (and for any month reaching today, since no count of events lies after today) and
+//! from the daily cells otherwise. The report of a period needs the counters before the period
+//! (the balance carried over), those inside it, and how many dossiers in progress at its end
+//! are late: the open levels of the counters summed up to its last day
+//! ([`motcua_domain::stats::open_deltas`]: past the effective appointment, judged at the
+//! request while waiting for a supplement; for the index also when asked for a supplement more
+//! than once), as each dossier's events up to then left it. The open levels are the only
+//! counters written on days after their event; they are read up to a day, never summed over a
+//! period. A period not over yet is judged now: overdue from the projection (`dossiers`:
+//! `appointment`, `paused_at`), plus those late for the index only for repeated requests.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, OnceLock};
