@@ -73,9 +73,10 @@ pub struct FormContext {
     /// Names of people by user id, for the control sheet; someone without a name is printed
     /// as their role.
     pub people: BTreeMap<Uuid, String>,
-    /// The appointment extended by the supplement pauses (computed by the service layer with
-    /// the calendar). Without it the result row of the control sheet is classified only when no
-    /// pause moved the appointment.
+    /// The effective appointment: the current one extended by the closed supplement pauses
+    /// (the service layer's projection, computed with the calendar). It is the appointment the
+    /// forms print; without it they print the current appointment, and the result row of the
+    /// control sheet is classified only when no pause moved it.
     pub effective_appointment: Option<DateTime<Utc>>,
     /// The unit at fault, named on the apology.
     pub at_fault: Option<String>,
@@ -264,7 +265,7 @@ impl RegisterRow {
                 .map(|a| ctx.agency_name(a))
                 .unwrap_or_default(),
             received_at: state.received_at.map(vi::vietnam_time),
-            appointment: state.appointment.map(vi::vietnam_time),
+            appointment: shown_due(state, ctx).map(vi::vietnam_time),
             forwarded_at: state
                 .hops
                 .iter()
@@ -364,7 +365,7 @@ impl FormData {
             processing_time: ctx.processing_time.clone(),
             submitted_at,
             received_at,
-            appointment: state.appointment.map(vt),
+            appointment: shown_due(state, ctx).map(vt),
             original_appointment: state.original_appointment.map(vt),
             result_place: ctx.result_place.clone(),
             handling_agency,
@@ -627,6 +628,11 @@ fn effective_due(state: &DossierState, ctx: &FormContext) -> Option<DateTime<Utc
             .then_some(state.appointment)
             .flatten()
     })
+}
+
+/// The appointment printed: the effective one when the context has it.
+fn shown_due(state: &DossierState, ctx: &FormContext) -> Option<DateTime<Utc>> {
+    ctx.effective_appointment.or(state.appointment)
 }
 
 /// "Trung tâm PVHCC (Nguyễn Văn An)".

@@ -437,9 +437,15 @@ impl World {
             Some(self.calendar.as_ref()),
         )
         .ok()?;
+        let due = motcua_domain::dossier::timeliness::current_due(
+            &self.calendar.clock(&OfficeHours::default()),
+            &state,
+        )
+        .ok()?;
         let mut row = motcua_web::service::dossiers::row_of(
             Uuid::now_v7(),
             &state,
+            due,
             current,
             place.id,
             Some(place.province.clone()),

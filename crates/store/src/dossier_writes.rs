@@ -123,6 +123,8 @@ async fn write_children(
             }
         }
     }
+    // A level raised and taken back in the same write changes nothing.
+    order.retain(|k| sums[k] != 0);
     for chunk in order.chunks(ROWS) {
         let mut qb = QueryBuilder::<Db>::new(
             "INSERT INTO stat_daily (agency_id, procedure_code, day, metric, value) ",
@@ -158,12 +160,12 @@ pub(super) async fn insert_new(
         heads.push((&w.row, seq, hash));
     }
     let now = Utc::now();
-    // 21 binds a row.
+    // 22 binds a row.
     for chunk in heads.chunks(ROWS / 4) {
         let mut qb = QueryBuilder::<Db>::new(
             "INSERT INTO dossiers (id, code, agency_id, intake_agency_id, province_code, procedure_code, \
              procedure_version, channel, status, applicant_name, applicant_key, search, submitted_at, received_at, \
-             appointment, finished_at, returned_at, seq, last_hash, state, updated_at) ",
+             appointment, paused_at, finished_at, returned_at, seq, last_hash, state, updated_at) ",
         );
         qb.push_values(chunk, |mut b, (r, seq, hash)| {
             b.push_bind(r.id)
@@ -181,6 +183,7 @@ pub(super) async fn insert_new(
                 .push_bind(r.submitted_at)
                 .push_bind(r.received_at)
                 .push_bind(r.appointment)
+                .push_bind(r.paused_at)
                 .push_bind(r.finished_at)
                 .push_bind(r.returned_at)
                 .push_bind(*seq)
@@ -217,7 +220,7 @@ pub(super) async fn append(tx: &mut Tx, w: &DossierWrite, expected: i32) -> DbRe
     let r = &w.row;
     let n = sqlx::query(
         "UPDATE dossiers SET agency_id = $1, status = $2, received_at = $3, appointment = $4, finished_at = $5, \
-         returned_at = $6, seq = $7, last_hash = $8, state = $9, updated_at = $10, search = $11 \
+         returned_at = $6, seq = $7, last_hash = $8, state = $9, updated_at = $10, search = $11, paused_at = $14 \
          WHERE id = $12 AND seq = $13",
     )
     .bind(r.agency_id)
@@ -233,6 +236,7 @@ pub(super) async fn append(tx: &mut Tx, w: &DossierWrite, expected: i32) -> DbRe
     .bind(&r.search)
     .bind(r.id)
     .bind(expected)
+    .bind(r.paused_at)
     .execute(&mut **tx)
     .await?
     .rows_affected();

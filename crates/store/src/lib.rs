@@ -148,8 +148,10 @@ pub trait Store: Send + Sync + 'static {
     /// imported. A code already present is `Conflict("dossiers_code_key")`.
     async fn import_dossiers(&self, batch: &[DossierWrite]) -> DbResult<()>;
     async fn dossier_by_code(&self, code: &str) -> DbResult<DossierRow>;
-    /// The dossiers an agency received (lodged) between two days (Vietnam time), in code order:
-    /// its register (sổ theo dõi hồ sơ).
+    /// The dossiers an agency received between two days (Vietnam time), in code order: its
+    /// register (sổ theo dõi hồ sơ) and the desk's "received today". Received means the
+    /// officer's receipt (tiếp nhận), as the counters count it: an online dossier lodged and
+    /// still waiting for the check is not received.
     async fn dossiers_received(
         &self,
         intake_agency: Uuid,

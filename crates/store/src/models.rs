@@ -276,7 +276,11 @@ pub struct DossierRow {
     pub search: String,
     pub submitted_at: DateTime<Utc>,
     pub received_at: Option<DateTime<Utc>>,
+    /// The effective appointment: the current one extended by the closed supplement pauses
+    /// (`motcua_domain::dossier::timeliness::current_due`).
     pub appointment: Option<DateTime<Utc>>,
+    /// Since when the clock is paused for a supplement (the dossier is judged at that instant).
+    pub paused_at: Option<DateTime<Utc>>,
     pub finished_at: Option<DateTime<Utc>>,
     pub returned_at: Option<DateTime<Utc>>,
     /// The number of the last event: the version a command must name to be applied.
@@ -367,7 +371,9 @@ pub type MakeDossier = Box<dyn Fn(u32) -> Result<DossierWrite, String> + Send + 
 pub struct DossierQuery {
     pub agencies: Vec<Uuid>,
     pub statuses: Vec<String>,
-    /// Only dossiers whose appointment is before this instant (late when it is now).
+    /// Only dossiers whose effective appointment is before this instant (late when it is
+    /// now); one waiting for a supplement only if its appointment was already past when the
+    /// clock stopped.
     pub due_before: Option<DateTime<Utc>>,
     /// Folded words matched against code, applicant name and procedure.
     pub q: Option<String>,

@@ -350,7 +350,7 @@ async fn log_change(
 
 const DOSSIER_COLUMNS: &str = "id, code, agency_id, intake_agency_id, province_code, procedure_code, \
     procedure_version, channel, status, applicant_name, applicant_key, search, submitted_at, received_at, \
-    appointment, finished_at, returned_at, seq, last_hash, state, updated_at";
+    appointment, paused_at, finished_at, returned_at, seq, last_hash, state, updated_at";
 
 fn insert_agency_sql() -> QueryBuilder<Db> {
     QueryBuilder::<Db>::new(
@@ -991,7 +991,7 @@ impl Store for SqlStore {
         let (a, b) = (start(from)?, start(to.succ_opt().unwrap_or(to))?);
         Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {DOSSIER_COLUMNS} FROM dossiers WHERE intake_agency_id = $1 \
-             AND submitted_at >= $2 AND submitted_at < $3 ORDER BY code LIMIT 10000"
+             AND received_at >= $2 AND received_at < $3 ORDER BY code LIMIT 10000"
         )))
         .bind(intake_agency)
         .bind(a)
@@ -1046,7 +1046,9 @@ impl Store for SqlStore {
                 qb.push(" AND assignee = ").push_bind(user.to_string());
             }
             if let Some(t) = q.due_before {
+                // A paused dossier is judged when its clock stopped.
                 qb.push(" AND appointment < ").push_bind(t);
+                qb.push(" AND (paused_at IS NULL OR appointment < paused_at)");
             }
             if let Some(text) = &q.q {
                 for w in text.split(' ').filter(|w| !w.is_empty()) {

@@ -40,15 +40,14 @@ pub struct StatMonth {
     pub value: i64,
 }
 
-/// Received dossiers not finished at `at`, past their appointment, from the projection, per
-/// root (and procedure). For the current instant (`current`) the dossiers in progress now
-/// (a dossier waiting for a supplement is judged at the start of its pause); for a past
-/// instant those received by `at` and finished after it, held today by the subtree.
+/// Received dossiers in progress now (`at` is the current instant), past their effective
+/// appointment, from the projection, per root (and procedure); a dossier waiting for a
+/// supplement is judged when its clock stopped. (At a past instant the projection no longer
+/// holds the dossiers as they were: the statistics read the open levels of the counters.)
 #[derive(Debug, Clone)]
 pub struct OverdueQuery {
     pub roots: Vec<Uuid>,
     pub at: DateTime<Utc>,
-    pub current: bool,
     pub procedures: Vec<String>,
     pub by_procedure: bool,
     /// Also count those due in `[at, due_before)` (current only).

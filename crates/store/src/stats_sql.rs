@@ -294,8 +294,7 @@ pub(super) async fn series(
 const RUNNING: [&str; 4] = ["received", "processing", "approved", "rejected"];
 const PAUSED: &str = "awaiting_supplement";
 
-/// Received, unfinished dossiers past their appointment at `q.at`, see [`OverdueQuery`].
-/// The operator's gauges at `at` (see [`OpsGauges`]).
+/// The operator's gauges at `at` (see [`OpsGauges`]); overdue by the same rule as [`overdue`].
 pub(super) async fn gauges(pool: &Pool<Db>, at: DateTime<Utc>) -> DbResult<OpsGauges> {
     let running = RUNNING
         .iter()
@@ -304,7 +303,7 @@ pub(super) async fn gauges(pool: &Pool<Db>, at: DateTime<Utc>) -> DbResult<OpsGa
         .join(", ");
     let (open, overdue): (i64, i64) = sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT COUNT(*), COALESCE(SUM(CASE WHEN appointment < $1 AND (status IN ({running}) \
-         OR appointment < updated_at) THEN 1 ELSE 0 END), 0) \
+         OR appointment < paused_at) THEN 1 ELSE 0 END), 0) \
          FROM dossiers WHERE status IN ({running}, '{PAUSED}')"
     )))
     .bind(at)
@@ -328,6 +327,9 @@ pub(super) async fn gauges(pool: &Pool<Db>, at: DateTime<Utc>) -> DbResult<OpsGa
     })
 }
 
+/// Received dossiers in progress now past their effective appointment, see [`OverdueQuery`]
+/// (the rule of `motcua_domain::dossier::timeliness::overdue_at`, on `appointment` and
+/// `paused_at`).
 pub(super) async fn overdue(pool: &Pool<Db>, q: &OverdueQuery) -> DbResult<Vec<OverdueCount>> {
     let mut out: HashMap<(Uuid, Option<String>), (i64, i64)> = HashMap::new();
     let group = |qb: &mut QueryBuilder<Db>| {
@@ -353,41 +355,29 @@ pub(super) async fn overdue(pool: &Pool<Db>, q: &OverdueQuery) -> DbResult<Vec<O
             }
         };
         let mut queries: Vec<(QueryBuilder<Db>, bool)> = Vec::new();
-        if q.current {
-            // Running: past the appointment now (the index range of dossiers_agency_status).
+        // Running: past the appointment now (the index range of dossiers_agency_status).
+        let mut qb = QueryBuilder::<Db>::new(select);
+        filters(&mut qb);
+        push_in(&mut qb, "d.status", &RUNNING.map(str::to_string));
+        qb.push(" AND d.appointment < ").push_bind(q.at);
+        group(&mut qb);
+        queries.push((qb, false));
+        // Waiting for a supplement: judged when the clock stopped.
+        let mut qb = QueryBuilder::<Db>::new(select);
+        filters(&mut qb);
+        qb.push(" AND d.status = ").push_bind(PAUSED);
+        qb.push(" AND d.appointment < ").push_bind(q.at);
+        qb.push(" AND d.appointment < d.paused_at");
+        group(&mut qb);
+        queries.push((qb, false));
+        if let Some(soon) = q.due_before {
             let mut qb = QueryBuilder::<Db>::new(select);
             filters(&mut qb);
             push_in(&mut qb, "d.status", &RUNNING.map(str::to_string));
-            qb.push(" AND d.appointment < ").push_bind(q.at);
+            qb.push(" AND d.appointment >= ").push_bind(q.at);
+            qb.push(" AND d.appointment < ").push_bind(soon);
             group(&mut qb);
-            queries.push((qb, false));
-            // Waiting for a supplement: judged when the pause began (its last change).
-            let mut qb = QueryBuilder::<Db>::new(select);
-            filters(&mut qb);
-            qb.push(" AND d.status = ").push_bind(PAUSED);
-            qb.push(" AND d.appointment < ").push_bind(q.at);
-            qb.push(" AND d.appointment < d.updated_at");
-            group(&mut qb);
-            queries.push((qb, false));
-            if let Some(soon) = q.due_before {
-                let mut qb = QueryBuilder::<Db>::new(select);
-                filters(&mut qb);
-                push_in(&mut qb, "d.status", &RUNNING.map(str::to_string));
-                qb.push(" AND d.appointment >= ").push_bind(q.at);
-                qb.push(" AND d.appointment < ").push_bind(soon);
-                group(&mut qb);
-                queries.push((qb, true));
-            }
-        } else {
-            let mut qb = QueryBuilder::<Db>::new(select);
-            filters(&mut qb);
-            qb.push(" AND (d.finished_at IS NULL OR d.finished_at > ")
-                .push_bind(q.at)
-                .push(")");
-            qb.push(" AND d.received_at <= ").push_bind(q.at);
-            qb.push(" AND d.appointment < ").push_bind(q.at);
-            group(&mut qb);
-            queries.push((qb, false));
+            queries.push((qb, true));
         }
         for (mut qb, soon) in queries {
             let rows: Vec<(Uuid, String, i64)> = qb.build_query_as().fetch_all(pool).await?;
@@ -416,17 +406,19 @@ pub(super) async fn overdue(pool: &Pool<Db>, q: &OverdueQuery) -> DbResult<Vec<O
         .collect())
 }
 
-/// Every daily cell and every monthly roll-up row (for checks on small databases).
+/// Every daily cell and every monthly roll-up row not at 0 (a level taken back leaves its
+/// cell at 0; a rebuild writes none), for checks on small databases.
 pub(super) async fn dump(pool: &Pool<Db>) -> DbResult<(Vec<CounterDelta>, Vec<RollupRow>)> {
     let daily: Vec<(Uuid, String, NaiveDate, String, i64)> = sqlx::query_as(
-        "SELECT agency_id, procedure_code, day, metric, value FROM stat_daily \
+        "SELECT agency_id, procedure_code, day, metric, value FROM stat_daily WHERE value <> 0 \
          ORDER BY agency_id, procedure_code, day, metric",
     )
     .fetch_all(pool)
     .await?;
     let monthly: Vec<(Uuid, String, NaiveDate, String, i64)> = sqlx::query_as(
-        "SELECT agency_id, '', month, metric, value FROM stat_monthly \
-         UNION ALL SELECT agency_id, procedure_code, month, metric, value FROM stat_monthly_procedure",
+        "SELECT agency_id, '', month, metric, value FROM stat_monthly WHERE value <> 0 \
+         UNION ALL SELECT agency_id, procedure_code, month, metric, value FROM stat_monthly_procedure \
+         WHERE value <> 0",
     )
     .fetch_all(pool)
     .await?;

@@ -388,6 +388,14 @@ impl DossierState {
         }
     }
 
+    /// Whether a closed pause moved the current appointment (then the effective appointment
+    /// needs the calendar, [`super::timeliness::current_due`]).
+    pub fn appointment_moved_by_pauses(&self) -> bool {
+        self.pauses_since_appointment()
+            .iter()
+            .any(|p| p.end.is_some())
+    }
+
     fn close_pause(&mut self, at: DateTime<Utc>) {
         if let Some(p) = self.pauses.last_mut()
             && p.end.is_none()

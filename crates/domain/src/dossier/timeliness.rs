@@ -99,6 +99,41 @@ pub fn effective_appointment(
     clock.due_with_pauses(base, &pauses)
 }
 
+/// The current appointment extended by the closed pauses since it was set: the effective
+/// appointment once no pause is open; while one is, the appointment before it (the clock
+/// resumes from it when the supplement arrives). `None` before receipt. What people are shown
+/// and what the queues sort and filter by (the projection's `appointment`).
+pub fn current_due(
+    clock: &WorkClock<'_>,
+    state: &DossierState,
+) -> Result<Option<DateTime<Utc>>, CalendarError> {
+    let Some(base) = state.appointment else {
+        return Ok(None);
+    };
+    if !state.appointment_moved_by_pauses() {
+        return Ok(Some(base));
+    }
+    let closed: Vec<_> = state
+        .pauses_since_appointment()
+        .iter()
+        .filter(|p| p.end.is_some())
+        .map(|p| (p.start, p.end))
+        .collect();
+    clock.due_with_pauses(base, &closed)
+}
+
+/// Whether a received, unfinished dossier with effective appointment `due` is overdue at `at`:
+/// judged at `at`, or when its clock stopped (`paused_since`: the applicant's supplement time
+/// is not counted). The one rule the projection's queries mirror (`appointment`,
+/// `paused_at`).
+pub fn overdue_at(
+    due: DateTime<Utc>,
+    paused_since: Option<DateTime<Utc>>,
+    at: DateTime<Utc>,
+) -> bool {
+    due < paused_since.map_or(at, |p| p.min(at))
+}
+
 /// Whether the national index counts the dossier late whatever the dates: asked for a
 /// supplement during processing more than once.
 pub fn late_by_supplements(state: &DossierState) -> bool {
@@ -142,22 +177,13 @@ pub fn standing_at(
     if !state.status.is_in_progress() || state.finished_at.is_some() {
         return Ok(None);
     }
-    let Some(base) = state.appointment else {
-        return Ok(None);
-    };
-    let pauses = state.pauses_since_appointment();
-    let closed: Vec<_> = pauses
-        .iter()
-        .filter(|p| p.end.is_some())
-        .map(|p| (p.start, p.end))
-        .collect();
-    let Some(due) = clock.due_with_pauses(base, &closed)? else {
+    let Some(due) = current_due(clock, state)? else {
         return Ok(None);
     };
     let paused_since = state.open_pause().map(|p| p.start);
     let reference = paused_since.unwrap_or(now);
     let legal = clock.classify(reference, due)?;
-    let overdue = reference > due;
+    let overdue = overdue_at(due, paused_since, now);
     Ok(Some(Standing {
         due,
         paused_since,

@@ -78,11 +78,18 @@ pub enum Metric {
     Rated,
     /// Rated "Không hài lòng": the dislikes of Decision 766 indicator 5.4.
     Dissatisfied,
+    /// A level, not a count of events ([`super::open`]): summed up to a day, the received
+    /// dossiers still open at its end and past their effective appointment (judged when the
+    /// clock stopped for one waiting for a supplement).
+    OpenOverdue,
+    /// A level like [`Metric::OpenOverdue`]: open dossiers late for Decision 766 indicator 2.1
+    /// at the day's end (overdue, or asked for a supplement more than once).
+    OpenIndexLate,
 }
 
 impl Metric {
     /// Every metric, in report order.
-    pub const ALL: [Metric; 31] = [
+    pub const ALL: [Metric; 33] = [
         Metric::Submitted,
         Metric::IntakeSupplementRequested,
         Metric::Refused,
@@ -114,6 +121,8 @@ impl Metric {
         Metric::Reused,
         Metric::Rated,
         Metric::Dissatisfied,
+        Metric::OpenOverdue,
+        Metric::OpenIndexLate,
     ];
 
     /// The stable key (same as the serde name), as stored.
@@ -150,6 +159,8 @@ impl Metric {
             Metric::Reused => "reused",
             Metric::Rated => "rated",
             Metric::Dissatisfied => "dissatisfied",
+            Metric::OpenOverdue => "open_overdue",
+            Metric::OpenIndexLate => "open_index_late",
         }
     }
 
@@ -194,7 +205,16 @@ impl Metric {
             Metric::Reused => "Hồ sơ tái sử dụng dữ liệu số hóa",
             Metric::Rated => "Hồ sơ được đánh giá mức độ hài lòng",
             Metric::Dissatisfied => "Hồ sơ bị đánh giá không hài lòng",
+            Metric::OpenOverdue => "Đang giải quyết quá hạn",
+            Metric::OpenIndexLate => "Đang giải quyết quá hạn (Chỉ số 766)",
         }
+    }
+}
+
+impl Metric {
+    /// A level kept by [`super::open`] (summed up to a day), not a count of events.
+    pub fn is_open_level(self) -> bool {
+        matches!(self, Metric::OpenOverdue | Metric::OpenIndexLate)
     }
 }
 

@@ -45,6 +45,7 @@
 mod counters;
 mod deltas;
 mod metric;
+mod open;
 pub mod rate;
 mod report;
 
@@ -56,4 +57,5 @@ mod tests;
 pub use counters::{CounterDelta, Counters, coalesce};
 pub use deltas::{deltas, replay_counters};
 pub use metric::Metric;
+pub use open::{open_deltas, replay_open};
 pub use report::{InProgressSplit, PeriodReport, Rates};

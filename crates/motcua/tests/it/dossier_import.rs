@@ -156,3 +156,64 @@ async fn dossiers_come_with_their_histories_or_not_at_all() {
         .unwrap_err();
     assert!(err.to_string().contains("seq 8"), "{err}");
 }
+
+/// The example of the README's "Importing dossiers from a previous system", as printed there
+/// (spread over lines for reading: one line once compacted).
+fn readme_example() -> String {
+    let readme = include_str!("../../../../README.md");
+    let section = readme
+        .split("### Importing dossiers from a previous system")
+        .nth(1)
+        .expect("the README's import section");
+    let block = section
+        .split("```json\n")
+        .nth(1)
+        .and_then(|b| b.split("\n```").next())
+        .expect("the section's JSON example");
+    let value: serde_json::Value = serde_json::from_str(block).expect("the example is JSON");
+    value.to_string()
+}
+
+#[tokio::test]
+async fn the_readme_example_imports() {
+    let app = TestApp::new().await;
+    crate::catalogue::import(app.store.as_ref(), &["1.001193"]).await;
+    app.agency(
+        "000.00.01.H38",
+        "Trung tâm PVHCC Thanh Hóa",
+        "service_centre",
+        None,
+    )
+    .await;
+    app.agency("000.00.02.H38", "Sở Tư pháp Thanh Hóa", "department", None)
+        .await;
+    let dir = std::env::temp_dir().join(format!("readme-import-{}", Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let dir = crate::support::TempDir(dir);
+    let path = dir.0.join("old-system.jsonl");
+    std::fs::write(&path, readme_example()).unwrap();
+    let out = run(
+        &app.db,
+        &["dossiers", "import", &path.display().to_string()],
+        None,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        "imported dossiers=1 events=3"
+    );
+    let row = app
+        .store
+        .dossier_by_code("000.00.01.H38-250310-0001")
+        .await
+        .unwrap();
+    assert_eq!(row.status, "processing");
+    assert_eq!(
+        row.appointment,
+        Some(Utc.with_ymd_and_hms(2025, 3, 12, 10, 0, 0).unwrap())
+    );
+}

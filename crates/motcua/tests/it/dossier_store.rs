@@ -53,6 +53,7 @@ fn write(id: Uuid, code: &str, agency: Uuid, status: &str, kinds: &[&str]) -> Do
             submitted_at: now,
             received_at: Some(now),
             appointment: Some(now),
+            paused_at: None,
             finished_at: None,
             returned_at: None,
             seq: 0,

@@ -426,7 +426,8 @@ fn row<'a>(rows: &'a Value, code: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("no row {code} in {rows}"))
 }
 
-fn indicator<'a>(index: &'a Value, code: &str) -> &'a Value {
+/// One indicator of an index answer, by its code.
+pub(crate) fn indicator<'a>(index: &'a Value, code: &str) -> &'a Value {
     index["result"]["groups"]
         .as_array()
         .unwrap()

@@ -32,8 +32,13 @@ pub struct DossierView {
     pub procedure_code: String,
     pub channel: String,
     pub applicant_name: String,
-    /// Vietnam time, YYYY-MM-DDTHH:MM.
+    /// The effective appointment (the current one moved later by the closed supplement
+    /// pauses), Vietnam time, YYYY-MM-DDTHH:MM.
     pub appointment: Option<String>,
+    /// The appointment given at receipt.
+    pub original_appointment: Option<String>,
+    /// Since when the clock is paused, waiting for the applicant's supplement.
+    pub paused_since: Option<String>,
     pub received_at: Option<String>,
     #[schema(value_type = Object)]
     pub state: DossierState,
@@ -58,6 +63,8 @@ async fn view(state: &AppState, row: &DossierRow) -> ApiResult<DossierView> {
         channel: row.channel.clone(),
         applicant_name: row.applicant_name.clone(),
         appointment: row.appointment.map(format_vn_instant),
+        original_appointment: s.original_appointment.map(format_vn_instant),
+        paused_since: row.paused_at.map(format_vn_instant),
         received_at: row.received_at.map(format_vn_instant),
         timeline: (*state
             .lookups

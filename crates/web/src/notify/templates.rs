@@ -29,6 +29,7 @@ fn headline(kind: &str) -> &'static str {
         "received" => "Tiếp nhận hồ sơ",
         "intake_supplement_requested" => "Yêu cầu bổ sung, hoàn thiện hồ sơ",
         "supplement_requested" => "Yêu cầu bổ sung hồ sơ",
+        "supplement_provided" => "Đã nhận hồ sơ bổ sung",
         "refused" => "Từ chối tiếp nhận hồ sơ",
         "apologized" => "Thư xin lỗi và hẹn lại ngày trả kết quả hồ sơ",
         "stopped" => "Dừng giải quyết hồ sơ",
@@ -47,6 +48,9 @@ fn opening(kind: &str) -> &'static str {
         }
         "supplement_requested" => {
             "Trong quá trình giải quyết, cơ quan có thẩm quyền đề nghị Ông/Bà bổ sung hồ sơ theo hướng dẫn dưới đây. Thời gian giải quyết được tạm dừng cho đến khi nhận đủ hồ sơ bổ sung."
+        }
+        "supplement_provided" => {
+            "Cơ quan có thẩm quyền đã nhận hồ sơ bổ sung của Ông/Bà và tiếp tục giải quyết. Thời gian tạm dừng không tính vào thời gian giải quyết, nên ngày hẹn trả kết quả được lùi tương ứng như dưới đây."
         }
         "refused" => "Hồ sơ của Ông/Bà không được tiếp nhận vì lý do dưới đây.",
         "apologized" => {
@@ -90,10 +94,10 @@ pub fn email(kind: &str, n: &Notice, ctx: &Context) -> EmailText {
     if let Some(a) = &ctx.agency_name {
         body.push_str(&format!("Cơ quan: {a}\n"));
     }
-    if matches!(kind, "received" | "apologized")
+    if matches!(kind, "received" | "apologized" | "supplement_provided")
         && let Some(when) = n.appointment_vi()
     {
-        let label = if kind == "apologized" {
+        let label = if kind != "received" {
             "Ngày hẹn trả kết quả mới"
         } else {
             "Ngày hẹn trả kết quả"
@@ -138,6 +142,9 @@ pub fn sms(kind: &str, n: &Notice, ctx: &Context) -> String {
             format!("Hồ sơ {code} cần bổ sung, hoàn thiện: {reason}.")
         }
         "supplement_requested" => format!("Hồ sơ {code} cần bổ sung: {reason}."),
+        "supplement_provided" => {
+            format!("Hồ sơ {code} đã được nhận bổ sung, tiếp tục giải quyết. Hẹn trả mới: {when}.")
+        }
         "refused" => format!("Hồ sơ {code} không được tiếp nhận. Lý do: {reason}."),
         "apologized" => {
             format!("Xin lỗi Ông/Bà: hồ sơ {code} chưa có kết quả đúng hẹn. Hẹn trả mới: {when}.")

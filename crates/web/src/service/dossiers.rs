@@ -10,7 +10,7 @@ use motcua_domain::calendar::{Calendar, Duration, OfficeHours};
 use motcua_domain::catalogue::{Channel, Procedure, TimeUnit};
 use motcua_domain::dossier::{
     Actor, Applicant, Command, DossierAction, DossierCode, DossierCodeError, DossierState,
-    EventEnvelope, MAX_DAILY_SEQUENCE, ProcedureRef, Submission, execute, vietnam_date,
+    EventEnvelope, MAX_DAILY_SEQUENCE, ProcedureRef, Submission, execute, timeliness, vietnam_date,
 };
 use motcua_domain::text::fold_ascii;
 
@@ -168,10 +168,27 @@ fn status_key(state: &DossierState) -> String {
         .unwrap_or_default()
 }
 
-/// The projection of a folded state.
+/// The effective appointment of `state` held by `agency` ([`timeliness::current_due`]): what
+/// people are shown and the queues filter by. The agency's office hours are read only when a
+/// closed pause moved the appointment.
+pub async fn due_of(
+    store: &dyn Store,
+    calendar: &Calendar,
+    agency: Uuid,
+    state: &DossierState,
+) -> Result<Option<DateTime<Utc>>, AppError> {
+    if !state.appointment_moved_by_pauses() {
+        return Ok(state.appointment);
+    }
+    let hours = crate::service::calendar::office_hours(store, agency).await?;
+    timeliness::current_due(&calendar.clock(&hours), state).map_err(calendar_error)
+}
+
+/// The projection of a folded state; `due` is its effective appointment ([`due_of`]).
 pub fn row_of(
     id: Uuid,
     state: &DossierState,
+    due: Option<DateTime<Utc>>,
     agency_id: Uuid,
     intake_agency_id: Uuid,
     province_code: Option<String>,
@@ -216,7 +233,8 @@ pub fn row_of(
         ),
         submitted_at: state.submitted_at.unwrap_or_else(Utc::now),
         received_at: state.received_at,
-        appointment: state.appointment,
+        appointment: due,
+        paused_at: state.open_pause().map(|p| p.start),
         finished_at: state.finished_at,
         returned_at: state.returned_at,
         seq: state.version as i32,
@@ -447,7 +465,7 @@ async fn create_as(
             None,
         )
         .map_err(|e| e.to_string())?;
-        let outbox = notices::outbox(&envelopes, &state);
+        let outbox = notices::outbox(&envelopes, &state, appt);
         *made_in.lock().expect("timeline slot") = envelopes
             .iter()
             .map(|e| TimelineEntry {
@@ -462,6 +480,7 @@ async fn create_as(
             row: row_of(
                 id,
                 &state,
+                appt,
                 agency_id,
                 agency_id,
                 province_code.clone(),
@@ -577,11 +596,13 @@ pub async fn prepare(
         &row.procedure_code,
     )
     .await?;
-    let outbox = notices::outbox(&envelopes, &state);
+    let due = due_of(store, calendar, agency_id, &state).await?;
+    let outbox = notices::outbox(&envelopes, &state, due);
     // The search text keeps the procedure name given at intake.
     let mut new_row = row_of(
         row.id,
         &state,
+        due,
         agency_id,
         row.intake_agency_id,
         row.province_code.clone(),
@@ -710,10 +731,12 @@ pub async fn import_jsonl(
             .await
             .map_err(|e| refuse(line, e.message_vi()))?;
         events += d.events.len();
+        let due = due_of(store, calendar, agency.id, &state).await?;
         writes.push(DossierWrite {
             row: row_of(
                 Uuid::now_v7(),
                 &state,
+                due,
                 agency.id,
                 intake.id,
                 agency.province_code.clone(),

@@ -136,16 +136,6 @@ async fn context(
         }
     }
     agency_names.insert(intake.code.clone(), intake.name.clone());
-    let calendar = state.calendar.get(state.store.as_ref()).await?;
-    let hours = state
-        .lookups
-        .office_hours(state.store.as_ref(), row.agency_id)
-        .await?;
-    let clock = calendar.clock(&hours);
-    let effective_appointment =
-        motcua_domain::dossier::timeliness::effective_appointment(&clock, ds)
-            .ok()
-            .flatten();
     Ok(FormContext {
         issuer: issuer(state, &intake).await?,
         issued_on: vietnam_date(Utc::now()),
@@ -158,7 +148,7 @@ async fn context(
         lookup_url: Some(lookup_url(state, &row.code)),
         agency_names,
         people,
-        effective_appointment,
+        effective_appointment: row.appointment,
         ..Default::default()
     })
 }
@@ -252,6 +242,7 @@ pub async fn register(
         }
         let row_ctx = FormContext {
             procedure_name: names.get(&row.procedure_code).cloned().unwrap_or_default(),
+            effective_appointment: row.appointment,
             ..ctx.clone()
         };
         lines.push(RegisterRow::from_state(&ds, &row_ctx));

@@ -17,10 +17,11 @@ use uuid::Uuid;
 use crate::service::calendar::format_vn_instant;
 
 /// The events the applicant is told of (their stable kind names).
-pub const NOTIFIED: [&str; 7] = [
+pub const NOTIFIED: [&str; 8] = [
     "received",
     "intake_supplement_requested",
     "supplement_requested",
+    "supplement_provided",
     "refused",
     "apologized",
     "stopped",
@@ -139,8 +140,13 @@ fn facts(event: &Event, notice: &mut Notice) {
 }
 
 /// The notices that follow from a command's events: one message per notified event and per
-/// address of the applicant (none when the applicant left neither e-mail nor phone).
-pub fn outbox(envelopes: &[EventEnvelope], state: &DossierState) -> Vec<OutboxMessage> {
+/// address of the applicant (none when the applicant left neither e-mail nor phone). `due` is
+/// the effective appointment after the command (`dossiers::due_of`).
+pub fn outbox(
+    envelopes: &[EventEnvelope],
+    state: &DossierState,
+    due: Option<DateTime<Utc>>,
+) -> Vec<OutboxMessage> {
     let mut outbox = Vec::new();
     let Some(a) = &state.applicant else {
         return outbox;
@@ -159,7 +165,7 @@ pub fn outbox(envelopes: &[EventEnvelope], state: &DossierState) -> Vec<OutboxMe
             procedure: state.procedure.as_ref().map(|p| p.code.clone()),
             agency: state.agency.as_ref().map(|c| c.to_string()),
             at: Some(e.at),
-            appointment: state.appointment.map(format_vn_instant),
+            appointment: due.map(format_vn_instant),
             ..Notice::default()
         };
         facts(&e.event, &mut notice);

@@ -11,14 +11,16 @@
 //!
 //! A unit is an agency with every agency below it (a province is its People's Committee's
 //! subtree). Its counters are sums over that subtree, read from the monthly roll-up for whole
-//! months (and for any month reaching today, since no counter lies after today) and from the
-//! daily cells otherwise. The report of a period needs the counters before the period (the
-//! balance carried over), those inside it, and how many dossiers in progress at its end are
-//! past their appointment: that last figure alone comes from the projection (`dossiers`), at
-//! the period's end or now if the period has not ended. Dossiers in progress that were asked
-//! for a supplement more than once are counted late by the national index only once they
-//! finish (the projection does not hold the number of requests): an in-progress dossier is
-//! late for the index when it is past its appointment.
+//! months (and for any month reaching today, since no count of events lies after today) and
+//! from the daily cells otherwise. The report of a period needs the counters before the period
+//! (the balance carried over), those inside it, and how many dossiers in progress at its end
+//! are late: the open levels of the counters summed up to its last day
+//! ([`motcua_domain::stats::open_deltas`]: past the effective appointment, judged at the
+//! request while waiting for a supplement; for the index also when asked for a supplement more
+//! than once), as each dossier's events up to then left it. The open levels are the only
+//! counters written on days after their event; they are read up to a day, never summed over a
+//! period. A period not over yet is judged now: overdue from the projection (`dossiers`:
+//! `appointment`, `paused_at`), plus those late for the index only for repeated requests.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -28,7 +30,7 @@ use motcua_domain::agency::{AgencyCode, AgencyKind};
 use motcua_domain::auth::Role;
 use motcua_domain::calendar::{Calendar, Duration, OfficeHours};
 use motcua_domain::catalogue::{OnlineLevel, Procedure};
-use motcua_domain::dossier::timeliness::{FinishClassification, classify_finish};
+use motcua_domain::dossier::timeliness::{FinishClassification, classify_finish, current_due};
 use motcua_domain::dossier::{Actor, DossierState, EventEnvelope, vietnam_date};
 use motcua_domain::index::{
     CatalogueFacts, IndexPacks, IndexResult, ProcedureFacts, RankOptions, compute, index_inputs,
@@ -106,6 +108,25 @@ fn classifier<'a>(
     }
 }
 
+/// The effective appointment of a state ([`current_due`]) with the calendar and the office
+/// hours of the agency holding it (no calendar: only an appointment no pause moved).
+fn due_fn<'a>(
+    book: &'a AgencyBook,
+    calendar: Option<&'a Calendar>,
+) -> impl Fn(&DossierState) -> Option<DateTime<Utc>> + 'a {
+    move |s: &DossierState| match calendar {
+        Some(calendar) => {
+            let hours = s
+                .agency
+                .as_ref()
+                .and_then(|a| book.hours(a))
+                .unwrap_or_else(|| default_hours());
+            current_due(&calendar.clock(hours), s).ok().flatten()
+        }
+        None => s.appointment.filter(|_| !s.appointment_moved_by_pauses()),
+    }
+}
+
 fn to_store(
     deltas: Vec<dstats::CounterDelta>,
     book: &AgencyBook,
@@ -139,7 +160,13 @@ pub fn counters(
     procedure: &str,
     calendar: Option<&Calendar>,
 ) -> Result<Vec<CounterDelta>, AppError> {
-    let deltas = dstats::deltas(before, envelopes, after, classifier(book, calendar));
+    let mut deltas = dstats::deltas(before, envelopes, after, classifier(book, calendar));
+    deltas.extend(dstats::open_deltas(
+        before,
+        envelopes,
+        after,
+        due_fn(book, calendar),
+    ));
     to_store(deltas, book, procedure)
 }
 
@@ -150,7 +177,8 @@ pub fn replay(
     procedure: &str,
     calendar: Option<&Calendar>,
 ) -> Result<Vec<CounterDelta>, AppError> {
-    let deltas = dstats::replay_counters(envelopes, classifier(book, calendar));
+    let mut deltas = dstats::replay_counters(envelopes, classifier(book, calendar));
+    deltas.extend(dstats::replay_open(envelopes, due_fn(book, calendar)));
     to_store(deltas, book, procedure)
 }
 
@@ -169,9 +197,11 @@ pub async fn command_counters(
     procedure: &str,
 ) -> Result<Vec<CounterDelta>, AppError> {
     let mut book = AgencyBook::new();
+    // The office hours matter to a finish's judgement and to an appointment a pause moved.
     let finishes = before.finished_at.is_none() && after.finished_at.is_some();
+    let moved = before.appointment_moved_by_pauses() || after.appointment_moved_by_pauses();
     if let Some(code) = before.agency.as_ref() {
-        let hours = match finishes {
+        let hours = match finishes || moved {
             true => Some(Arc::new(office_hours(store, held_by).await?)),
             false => None,
         };
@@ -180,7 +210,11 @@ pub async fn command_counters(
     if let Some(code) = after.agency.as_ref()
         && !book.contains(code)
     {
-        book.insert(code.clone(), held_after, None);
+        let hours = match moved {
+            true => Some(Arc::new(office_hours(store, held_after).await?)),
+            false => None,
+        };
+        book.insert(code.clone(), held_after, hours);
     }
     counters(before, envelopes, after, &book, procedure, Some(calendar))
 }
@@ -451,13 +485,16 @@ fn keys(metrics: &[Metric]) -> Vec<String> {
     metrics.iter().map(|m| m.as_str().to_string()).collect()
 }
 
-/// A unit's counters for a period, and its in-progress dossiers past their appointment at
-/// the period's end.
+/// A unit's counters for a period, and its in-progress dossiers late at the period's end.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Figures {
     pub before: Counters,
     pub within: Counters,
+    /// Past their effective appointment (the report's split).
     pub overdue: i64,
+    /// Late for Decision 766 indicator 2.1 (the index's split): overdue, or asked for a
+    /// supplement more than once.
+    pub index_late: i64,
 }
 
 impl Figures {
@@ -468,14 +505,23 @@ impl Figures {
             - self.within.finished()
     }
 
-    /// The split of [`Figures::in_progress`]: overdue from the projection (never more than
-    /// the dossiers in progress), the rest within time.
+    /// The split of [`Figures::in_progress`] for the report: overdue (never more than the
+    /// dossiers in progress), the rest within time.
     pub fn split(&self) -> InProgressSplit {
+        self.split_by(self.overdue)
+    }
+
+    /// The split of [`Figures::in_progress`] for the service index.
+    pub fn index_split(&self) -> InProgressSplit {
+        self.split_by(self.index_late)
+    }
+
+    fn split_by(&self, late: i64) -> InProgressSplit {
         let in_progress = self.in_progress().max(0);
-        let overdue = self.overdue.clamp(0, in_progress);
+        let late = late.clamp(0, in_progress);
         InProgressSplit {
-            within_time: in_progress - overdue,
-            overdue,
+            within_time: in_progress - late,
+            overdue: late,
         }
     }
 
@@ -489,6 +535,7 @@ impl Figures {
             before: self.before.clone() + neg(&other.before),
             within: self.within.clone() + neg(&other.within),
             overdue: self.overdue - other.overdue,
+            index_late: self.index_late - other.index_late,
         }
     }
 
@@ -557,26 +604,54 @@ pub async fn figures(
         })
         .await?;
     for s in sums {
-        if let Some(m) = Metric::parse(&s.metric) {
+        // The open levels are read up to the period's end below, not summed over it.
+        if let Some(m) = Metric::parse(&s.metric).filter(|m| !m.is_open_level()) {
             out.entry((s.root, s.procedure_code))
                 .or_default()
                 .within
                 .add_to(m, s.value);
         }
     }
+    // Open dossiers late at the period's end: the levels up to its last day (legal-rules.md
+    // §1.4, judged as the events up to then left each dossier). A period not over yet is
+    // judged now: overdue from the projection, plus those late for the index only because
+    // of repeated supplement requests (levels up to today).
     let end = period.end();
-    let counts = store
-        .stat_overdue(&OverdueQuery {
+    let current = end > now;
+    let levels = store
+        .stat_sums(&StatSumQuery {
             roots: roots.to_vec(),
-            at: end.min(now),
-            current: end > now,
+            from: None,
+            to: if current { today } else { period.to },
+            metrics: keys(&[Metric::OpenOverdue, Metric::OpenIndexLate]),
             procedures: procedures.to_vec(),
             by_procedure,
-            due_before: None,
         })
         .await?;
-    for c in counts {
-        out.entry((c.root, c.procedure_code)).or_default().overdue += c.overdue;
+    for s in levels {
+        let f = out.entry((s.root, s.procedure_code)).or_default();
+        match (Metric::parse(&s.metric), current) {
+            (Some(Metric::OpenOverdue), false) => f.overdue += s.value,
+            (Some(Metric::OpenOverdue), true) => f.index_late -= s.value,
+            (Some(Metric::OpenIndexLate), _) => f.index_late += s.value,
+            _ => {}
+        }
+    }
+    if current {
+        let counts = store
+            .stat_overdue(&OverdueQuery {
+                roots: roots.to_vec(),
+                at: now,
+                procedures: procedures.to_vec(),
+                by_procedure,
+                due_before: None,
+            })
+            .await?;
+        for c in counts {
+            let f = out.entry((c.root, c.procedure_code)).or_default();
+            f.overdue += c.overdue;
+            f.index_late += c.overdue;
+        }
     }
     Ok(out)
 }
@@ -862,7 +937,7 @@ fn score(
     let inputs = index_inputs(
         &figures.before,
         &figures.within,
-        Some(figures.split()),
+        Some(figures.index_split()),
         &facts,
     );
     Ok(compute(pack_for(period)?, &inputs))
@@ -1119,7 +1194,6 @@ pub async fn dashboard(
         .stat_overdue(&OverdueQuery {
             roots: roots.to_vec(),
             at: now,
-            current: true,
             procedures: Vec::new(),
             by_procedure: false,
             due_before: Some(soon),

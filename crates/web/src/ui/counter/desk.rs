@@ -66,7 +66,7 @@ pub async fn home(ctx: Ctx) -> Response {
             received.extend(state.store.dossiers_received(*id, today, today).await?);
         }
         // Newest first: the desk looks at what it just did.
-        received.sort_by_key(|r| std::cmp::Reverse(r.submitted_at));
+        received.sort_by_key(|r| std::cmp::Reverse(r.received_at));
         let ready = state
             .store
             .dossiers_at_intake(&ids, &["done".to_string()], LIST)

@@ -119,7 +119,6 @@ pub(crate) struct Line {
     pub procedure_name: String,
     pub applicant: String,
     pub channel: &'static str,
-    pub submitted_at: String,
     pub received_at: String,
     pub appointment: String,
     pub status: String,
@@ -143,14 +142,15 @@ pub(crate) async fn lines(
             procedure_name: names.of(state, &r.procedure_code).await,
             applicant: r.applicant_name.clone(),
             channel: channel_label(&r.channel),
-            submitted_at: p.datetime(&r.submitted_at),
             received_at: r.received_at.map(|t| p.datetime(&t)).unwrap_or_default(),
             appointment: r.appointment.map(|t| p.datetime(&t)).unwrap_or_default(),
             status: r.status.clone(),
             status_label: status_label(&r.status),
             late: r.returned_at.is_none()
                 && r.finished_at.is_none()
-                && r.appointment.is_some_and(|a| a < now),
+                && r.appointment.is_some_and(|a| {
+                    motcua_domain::dossier::timeliness::overdue_at(a, r.paused_at, now)
+                }),
         });
     }
     out

@@ -290,7 +290,7 @@ async fn show(
         status: s.status.label_vi().to_string(),
         status_class,
         received: row.received_at.map(|t| p.datetime(&t)),
-        appointment: s.appointment.map(|t| p.datetime(&t)),
+        appointment: row.appointment.map(|t| p.datetime(&t)),
         returned: row.returned_at.map(|t| p.datetime(&t)),
         steps: d
             .timeline

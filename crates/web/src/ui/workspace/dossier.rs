@@ -559,7 +559,7 @@ async fn build(
     };
     let status = s.status;
     let soon = due_soon_limit(state).await?;
-    let (due_class, due_label) = due_of(status, row.appointment, now, soon);
+    let (due_class, due_label) = due_of(status, row, now, soon);
     let applicant = s.applicant.clone();
     let step = s.active_step.clone();
     let d = Summary {
@@ -595,7 +595,7 @@ async fn build(
             .to_string(),
         submitted: s.submitted_at.map(vn).unwrap_or_default(),
         received: s.received_at.map(vn).unwrap_or_default(),
-        appointment: s.appointment.map(vn).unwrap_or_default(),
+        appointment: row.appointment.map(vn).unwrap_or_default(),
         status: status.label_vi().to_string(),
         due_class,
         due_label,

@@ -15,7 +15,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use chrono::{DateTime, Utc};
 use motcua_domain::auth::{Action, Role};
-use motcua_domain::dossier::{Status, vietnam_date};
+use motcua_domain::dossier::{Status, timeliness, vietnam_date};
 use motcua_store::{Agency, AgencyQuery, DossierQuery, DossierRow, QUEUE_COUNT_CAP};
 use serde::Deserialize;
 use uuid::Uuid;
@@ -240,19 +240,26 @@ pub async fn due_soon_limit(state: &AppState) -> Result<Option<DateTime<Utc>>, A
 /// The due colour and its words (never colour alone).
 pub fn due_of(
     status: Status,
-    appointment: Option<DateTime<Utc>>,
+    row: &DossierRow,
     now: DateTime<Utc>,
     soon: Option<DateTime<Utc>>,
 ) -> (&'static str, &'static str) {
     if status.is_terminal() || status == Status::Done {
         return ("", "");
     }
+    let overdue = row
+        .appointment
+        .is_some_and(|a| timeliness::overdue_at(a, row.paused_at, now));
     if status == Status::AwaitingSupplement {
-        return ("on-track", "Tạm dừng, chờ bổ sung");
+        // The clock stopped at the request: judged then.
+        return match overdue {
+            true => ("late", "Quá hạn, chờ bổ sung"),
+            false => ("on-track", "Tạm dừng, chờ bổ sung"),
+        };
     }
-    match appointment {
+    match row.appointment {
         None => ("", ""),
-        Some(a) if a < now => ("late", "Quá hạn"),
+        Some(_) if overdue => ("late", "Quá hạn"),
         Some(a) if soon.is_some_and(|s| a < s) => ("due-soon", "Sắp đến hạn"),
         Some(_) => ("on-track", "Trong hạn"),
     }
@@ -439,7 +446,7 @@ async fn row_view(
     procedure_names: &mut HashMap<String, String>,
 ) -> QueueRow {
     let status = Status::parse(&r.status).unwrap_or_default();
-    let (due_class, due_label) = due_of(status, r.appointment, now, soon);
+    let (due_class, due_label) = due_of(status, r, now, soon);
     let fmt = |t: DateTime<Utc>| {
         (t + chrono::Duration::hours(7))
             .format("%d/%m/%Y %H:%M")
