@@ -159,6 +159,11 @@ async fn open_store(c: &Config) -> anyhow::Result<DynStore> {
             "reference data loaded"
         );
     }
+    if report.stats_rebuild_needed {
+        stats_cmd::rebuild_after_upgrade(c, store.as_ref())
+            .await
+            .context("rebuilding the statistics after the upgrade")?;
+    }
     Ok(store)
 }
 

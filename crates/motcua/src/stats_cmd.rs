@@ -95,6 +95,24 @@ async fn calendar(config: &Config, store: &dyn Store) -> anyhow::Result<Calendar
         .map_err(fail)
 }
 
+/// Rebuilds the counters right after an upgrade that added counters older releases did not
+/// keep (see `MigrateReport::stats_rebuild_needed`), so the report and index stay right.
+pub(crate) async fn rebuild_after_upgrade(config: &Config, store: &dyn Store) -> anyhow::Result<()> {
+    let calendar = calendar(config, store).await?;
+    let mut progress = Progress::new();
+    let report = stats::rebuild(store, &calendar, |done| {
+        progress.tick(|| format!("{done} hồ sơ"))
+    })
+    .await
+    .map_err(fail)?;
+    tracing::info!(
+        dossiers = report.dossiers,
+        rows = report.rows,
+        "statistics rebuilt from the event log after the upgrade"
+    );
+    Ok(())
+}
+
 /// Prints a line at most every `every` (stderr), for long work.
 struct Progress {
     started: Instant,

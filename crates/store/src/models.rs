@@ -17,6 +17,10 @@ pub struct MigrateReport {
     pub units_loaded: u64,
     pub lineage_loaded: u64,
     pub holiday_years_loaded: u64,
+    /// This run applied a migration that adds counters older releases did not keep (0013:
+    /// the open-dossier lateness counters) to a database already holding dossier events: the
+    /// counters must be rebuilt from the event log (`motcua` does it right after migrating).
+    pub stats_rebuild_needed: bool,
 }
 
 /// A search over administrative units.

@@ -35,6 +35,10 @@ pub struct SqlStore {
 
 #[path = "backup_sql.rs"]
 pub(super) mod backup_sql;
+/// The migration that added counters kept per event (the open dossiers' lateness): a database
+/// upgraded across it has its counters rebuilt from the event log.
+const STATS_COUNTERS_MIGRATION: i64 = 13;
+
 #[path = "access_log_sql.rs"]
 mod access_log_sql;
 #[path = "documents_sql.rs"]
@@ -171,6 +175,16 @@ impl SqlStore {
             },
             r.password_hash,
         ))
+    }
+
+    /// Whether migration `version` is applied; `None` on a database never migrated.
+    async fn applied_migration(&self, version: i64) -> Option<bool> {
+        let row: Result<(i64,), _> =
+            sqlx::query_as("SELECT COUNT(*) FROM _sqlx_migrations WHERE version = $1")
+                .bind(version)
+                .fetch_one(&self.pool)
+                .await;
+        row.ok().map(|(n,)| n > 0)
     }
 
     async fn load_reference_data(&self) -> DbResult<MigrateReport> {
@@ -388,6 +402,7 @@ impl Store for SqlStore {
     async fn migrate(&self) -> DbResult<MigrateReport> {
         // Two processes starting at once on one SQLite file can race on the first migration
         // (PostgreSQL takes a lock); each migration is one transaction, so retrying is safe.
+        let counters_before = self.applied_migration(STATS_COUNTERS_MIGRATION).await;
         let mut attempt = 0;
         loop {
             match migrator().run(&self.pool).await {
@@ -400,7 +415,14 @@ impl Store for SqlStore {
                 Err(e) => return Err(e.into()),
             }
         }
-        self.load_reference_data().await
+        let mut report = self.load_reference_data().await?;
+        if counters_before == Some(false) {
+            let (events,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM dossier_events")
+                .fetch_one(&self.pool)
+                .await?;
+            report.stats_rebuild_needed = events > 0;
+        }
+        Ok(report)
     }
 
     async fn search_units(&self, q: &UnitQuery) -> DbResult<Page<UnitRow>> {
