@@ -267,25 +267,19 @@ async fn make_fixture() {
 
 /// The counters of the metrics release 0008 kept (later migrations added others).
 fn of_release_0008(
-    dump: &(
-        Vec<motcua_domain::stats::CounterDelta>,
-        Vec<motcua_store::RollupRow>,
-    ),
-) -> (
-    Vec<motcua_domain::stats::CounterDelta>,
-    Vec<motcua_store::RollupRow>,
-) {
+    dump: &(Vec<motcua_store::CounterDelta>, Vec<motcua_store::RollupRow>),
+) -> (Vec<motcua_store::CounterDelta>, Vec<motcua_store::RollupRow>) {
     use motcua_domain::stats::Metric;
-    let added = [Metric::OpenOverdue, Metric::OpenIndexLate];
+    let added = [Metric::OpenOverdue.as_str(), Metric::OpenIndexLate.as_str()];
     (
         dump.0
             .iter()
-            .filter(|c| !added.contains(&c.metric))
+            .filter(|c| !added.contains(&c.metric.as_str()))
             .cloned()
             .collect(),
         dump.1
             .iter()
-            .filter(|r| !added.iter().any(|m| m.as_str() == r.metric))
+            .filter(|r| !added.contains(&r.metric.as_str()))
             .cloned()
             .collect(),
     )

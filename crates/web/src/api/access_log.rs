@@ -16,8 +16,8 @@ use crate::state::AppState;
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct ReadsParams {
-    /// The person's ID number (12 digits).
-    pub id_number: String,
+    /// The person's ID number (12 digits); required.
+    pub id_number: Option<String>,
     /// `json` (default) or `csv`.
     pub format: Option<String>,
 }
@@ -54,7 +54,13 @@ pub async fn list(
     ApiQuery(p): ApiQuery<ReadsParams>,
 ) -> ApiResult<Response> {
     require(&caller, Action::ManageUsers { agency: None })?;
-    let reads = access_log::reads_of(&state, &p.id_number).await?;
+    let id_number = p.id_number.ok_or_else(|| {
+        AppError::invalid(
+            "id_number_required",
+            "Cần nhập số định danh cá nhân của người cần tra cứu.",
+        )
+    })?;
+    let reads = access_log::reads_of(&state, &id_number).await?;
     match p.format.as_deref().unwrap_or("json") {
         "json" => Ok(axum::Json(ReadList {
             items: reads
