@@ -97,7 +97,10 @@ async fn calendar(config: &Config, store: &dyn Store) -> anyhow::Result<Calendar
 
 /// Rebuilds the counters right after an upgrade that added counters older releases did not
 /// keep (see `MigrateReport::stats_rebuild_needed`), so the report and index stay right.
-pub(crate) async fn rebuild_after_upgrade(config: &Config, store: &dyn Store) -> anyhow::Result<()> {
+pub(crate) async fn rebuild_after_upgrade(
+    config: &Config,
+    store: &dyn Store,
+) -> anyhow::Result<()> {
     let calendar = calendar(config, store).await?;
     let mut progress = Progress::new();
     let report = stats::rebuild(store, &calendar, |done| {

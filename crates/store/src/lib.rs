@@ -5,8 +5,8 @@
 //! `postgres.rs` each include it as a module with their own `Db` type and the few statements
 //! where the dialects differ. Migrations are plain SQL per backend under `migrations/`.
 
-pub mod backup;
 mod access_log;
+pub mod backup;
 mod document_models;
 mod error;
 mod models;
@@ -24,11 +24,13 @@ use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
-pub use backup::Snapshot;
 pub use access_log::PersonalDataRead;
+pub use backup::Snapshot;
 pub use document_models::{DocumentLink, DocumentQuery, DocumentRecord};
 pub use error::{DbError, DbResult};
 
+/// The bytes the dossier row cache may hold (weighed by [`DossierRow::approx_bytes`]).
+pub const ROW_CACHE_BYTES: u64 = 128 << 20;
 /// How long this process trusts a dossier projection it read, when another process may have
 /// written it (its own writes are seen at once).
 pub const ROW_CACHE_TTL: std::time::Duration = std::time::Duration::from_secs(2);

@@ -297,6 +297,22 @@ pub struct DossierRow {
     pub updated_at: DateTime<Utc>,
 }
 
+impl DossierRow {
+    /// About how many bytes the row holds (its text and a fixed part): the row cache's weight.
+    pub fn approx_bytes(&self) -> usize {
+        256 + self.code.len()
+            + self.province_code.as_ref().map_or(0, String::len)
+            + self.procedure_code.len()
+            + self.channel.len()
+            + self.status.len()
+            + self.applicant_name.len()
+            + self.applicant_key.len()
+            + self.search.len()
+            + self.last_hash.len()
+            + self.state.len()
+    }
+}
+
 /// An event to append. The store numbers it, chains its hash and stores it.
 #[derive(Debug, Clone)]
 pub struct NewEvent {

@@ -127,7 +127,10 @@ struct UserRecord {
 impl SqlStore {
     pub(super) fn from_pools(pool: Pool<Db>, write_pool: Pool<Db>) -> Self {
         let rows = moka::sync::Cache::builder()
-            .max_capacity(100_000)
+            .weigher(|code: &String, row: &DossierRow| {
+                u32::try_from(code.len() + row.approx_bytes()).unwrap_or(u32::MAX)
+            })
+            .max_capacity(crate::ROW_CACHE_BYTES)
             .time_to_live(crate::ROW_CACHE_TTL)
             .build();
         let intake = dossier_writes::spawn_intake(write_pool.clone(), rows.clone());

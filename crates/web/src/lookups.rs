@@ -22,6 +22,9 @@ use crate::service::dossiers::TimelineEntry;
 
 /// How long a session look-up is trusted.
 pub const SESSION_TTL: Duration = Duration::from_secs(5);
+/// The bytes each of the dossier caches (timelines, rendered views) may hold: bounded in
+/// bytes, not entries, so large dossiers cannot grow memory without limit.
+pub const CACHE_BYTES: u64 = 64 << 20;
 /// How long agencies, office hours and procedure records are trusted.
 pub const REFERENCE_TTL: Duration = Duration::from_secs(30);
 
@@ -65,11 +68,21 @@ impl Default for Lookups {
                 .time_to_live(REFERENCE_TTL)
                 .build(),
             timelines: Cache::builder()
-                .max_capacity(50_000)
+                .weigher(|_, t: &Arc<Vec<TimelineEntry>>| {
+                    let bytes: usize = t
+                        .iter()
+                        .map(|e| {
+                            64 + e.at.len() + e.kind.len() + e.label.len() + e.actor_role.len()
+                        })
+                        .sum();
+                    u32::try_from(bytes).unwrap_or(u32::MAX)
+                })
+                .max_capacity(CACHE_BYTES)
                 .time_to_idle(Duration::from_secs(600))
                 .build(),
             views: Cache::builder()
-                .max_capacity(20_000)
+                .weigher(|_, v: &axum::body::Bytes| u32::try_from(v.len()).unwrap_or(u32::MAX))
+                .max_capacity(CACHE_BYTES)
                 .time_to_idle(Duration::from_secs(600))
                 .build(),
         }

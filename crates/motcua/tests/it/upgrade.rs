@@ -267,8 +267,14 @@ async fn make_fixture() {
 
 /// The counters of the metrics release 0008 kept (later migrations added others).
 fn of_release_0008(
-    dump: &(Vec<motcua_store::CounterDelta>, Vec<motcua_store::RollupRow>),
-) -> (Vec<motcua_store::CounterDelta>, Vec<motcua_store::RollupRow>) {
+    dump: &(
+        Vec<motcua_store::CounterDelta>,
+        Vec<motcua_store::RollupRow>,
+    ),
+) -> (
+    Vec<motcua_store::CounterDelta>,
+    Vec<motcua_store::RollupRow>,
+) {
     use motcua_domain::stats::Metric;
     let added = [Metric::OpenOverdue.as_str(), Metric::OpenIndexLate.as_str()];
     (
