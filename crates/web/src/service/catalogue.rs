@@ -372,9 +372,13 @@ pub async fn search(
         });
     }
     let index = cache.index(store).await?;
+    // Accents rank (exact beats folded), so the key keeps them.
+    let words: Vec<String> = motcua_domain::text::words(&q)
+        .map(str::to_lowercase)
+        .collect();
     let key = format!(
         "{}|{:?}|{:?}|{:?}|{:?}|{}|{}",
-        search_fold(&q),
+        words.join(" "),
         p.level,
         p.field,
         p.online_level,
