@@ -499,6 +499,7 @@ async fn serve_makes_scheduled_backups_and_keeps_the_newest() {
         .env("MOTCUA_BACKUP_DIR", p(&backups))
         .env("MOTCUA_BACKUP_INTERVAL_HOURS", "0.0003") // about a second
         .env("MOTCUA_BACKUP_KEEP", "2")
+        .env("MOTCUA_METRICS_TOKEN", "prometheus-test-token")
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -516,6 +517,7 @@ async fn serve_makes_scheduled_backups_and_keeps_the_newest() {
     }
     let metrics = crate::support::client()
         .get(format!("http://127.0.0.1:{port}/metrics"))
+        .bearer_auth("prometheus-test-token")
         .send()
         .await
         .unwrap()
