@@ -9,7 +9,7 @@ use motcua_store::{Agency, AgencyQuery, DbError, Page};
 use serde::{Deserialize, Serialize};
 
 use crate::auth::{Caller, ResolvedScope, require};
-use crate::error::{ApiJson, ApiPath, ApiQuery, ApiResult, AppError};
+use crate::error::{ApiJson, ApiPath as Path, ApiQuery, ApiResult, AppError};
 use crate::service::{self, CreateAgency};
 use crate::state::AppState;
 
@@ -79,7 +79,7 @@ pub async fn agency_by_code(state: &AppState, code: &str) -> ApiResult<Agency> {
     responses((status = 200, body = Object), (status = 404, body = crate::error::ApiErrorBody)))]
 pub async fn get_one(
     State(state): State<AppState>,
-    ApiPath(code): ApiPath<String>,
+    Path(code): Path<String>,
 ) -> ApiResult<Json<Agency>> {
     Ok(Json(agency_by_code(&state, &code).await?))
 }

@@ -12,7 +12,7 @@ use motcua_domain::calendar::{
 use serde::{Deserialize, Serialize};
 
 use crate::auth::{Caller, require};
-use crate::error::{ApiJson, ApiPath, ApiQuery, ApiResult, AppError};
+use crate::error::{ApiJson, ApiPath as Path, ApiQuery, ApiResult, AppError};
 use crate::service::calendar::{
     self as cal, calendar_error, format_lunar, format_vn_instant, parse_date, parse_lunar,
     parse_time, parse_vn_instant,
@@ -71,7 +71,7 @@ fn check_year(year: i32) -> ApiResult<()> {
     responses((status = 200, body = YearHolidays), (status = 400, body = crate::error::ApiErrorBody)))]
 pub async fn holidays(
     State(state): State<AppState>,
-    ApiPath(year): ApiPath<i32>,
+    Path(year): Path<i32>,
 ) -> ApiResult<Json<YearHolidays>> {
     check_year(year)?;
     let calendar = state.calendar.get(state.store.as_ref()).await?;
@@ -120,7 +120,7 @@ pub struct YearInput {
 pub async fn set_year(
     State(state): State<AppState>,
     caller: Caller,
-    ApiPath(year): ApiPath<i32>,
+    Path(year): Path<i32>,
     ApiJson(input): ApiJson<YearInput>,
 ) -> ApiResult<Json<YearHolidays>> {
     require(&caller, Action::ManageCalendar)?;
@@ -162,7 +162,7 @@ pub async fn set_year(
 pub async fn delete_year(
     State(state): State<AppState>,
     caller: Caller,
-    ApiPath(year): ApiPath<i32>,
+    Path(year): Path<i32>,
 ) -> ApiResult<StatusCode> {
     require(&caller, Action::ManageCalendar)?;
     state
@@ -327,7 +327,7 @@ fn sessions_of(h: &OfficeHours) -> OfficeHoursBody {
     responses((status = 200, body = OfficeHoursBody), (status = 404, body = crate::error::ApiErrorBody)))]
 pub async fn get_office_hours(
     State(state): State<AppState>,
-    ApiPath(code): ApiPath<String>,
+    Path(code): Path<String>,
 ) -> ApiResult<Json<OfficeHoursBody>> {
     let agency = crate::api::agencies::agency_by_code(&state, &code).await?;
     Ok(Json(sessions_of(
@@ -343,7 +343,7 @@ pub async fn get_office_hours(
 pub async fn set_office_hours(
     State(state): State<AppState>,
     caller: Caller,
-    ApiPath(code): ApiPath<String>,
+    Path(code): Path<String>,
     ApiJson(body): ApiJson<OfficeHoursBody>,
 ) -> ApiResult<Json<OfficeHoursBody>> {
     let agency = crate::api::agencies::agency_by_code(&state, &code).await?;

@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::api::dossiers::{acting_role, readable};
 use crate::auth::{Caller, ResolvedScope};
-use crate::error::{ApiJson, ApiPath, ApiQuery, ApiResult, AppError};
+use crate::error::{ApiJson, ApiPath as Path, ApiQuery, ApiResult, AppError};
 use crate::service::documents::{self as docs, Attached, DocumentView, ReuseInput};
 use crate::service::dossiers::state_of;
 use crate::state::AppState;
@@ -103,7 +103,7 @@ pub struct UploadParams {
 pub async fn upload(
     State(state): State<AppState>,
     caller: Caller,
-    ApiPath(code): ApiPath<String>,
+    Path(code): Path<String>,
     ApiQuery(p): ApiQuery<UploadParams>,
     headers: HeaderMap,
     body: Body,
@@ -140,7 +140,7 @@ pub async fn upload(
 pub async fn reuse(
     State(state): State<AppState>,
     caller: Caller,
-    ApiPath(code): ApiPath<String>,
+    Path(code): Path<String>,
     ApiJson(input): ApiJson<ReuseInput>,
 ) -> ApiResult<(StatusCode, Json<Attached>)> {
     let row = dossier(&state, &code).await?;
@@ -179,7 +179,7 @@ pub struct ResultParams {
 pub async fn result_file(
     State(state): State<AppState>,
     caller: Caller,
-    ApiPath(code): ApiPath<String>,
+    Path(code): Path<String>,
     ApiQuery(p): ApiQuery<ResultParams>,
     headers: HeaderMap,
     body: Body,
@@ -229,7 +229,7 @@ pub struct Documents {
 pub async fn list(
     State(state): State<AppState>,
     caller: Caller,
-    ApiPath(code): ApiPath<String>,
+    Path(code): Path<String>,
 ) -> ApiResult<Json<Documents>> {
     let row = dossier(&state, &code).await?;
     readable(&state, &caller, &row).await?;
@@ -247,7 +247,7 @@ pub async fn download(
     State(state): State<AppState>,
     caller: Caller,
     origin: crate::service::access_log::ReadOrigin,
-    ApiPath((code, sha256)): ApiPath<(String, String)>,
+    Path((code, sha256)): Path<(String, String)>,
 ) -> ApiResult<Response> {
     let row = dossier(&state, &code).await?;
     readable(&state, &caller, &row).await?;

@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::auth::{Caller, ResolvedScope};
-use crate::error::{ApiJson, ApiPath, ApiQuery, ApiResult, AppError};
+use crate::error::{ApiJson, ApiPath as Path, ApiQuery, ApiResult, AppError};
 use crate::service::access_log::{self, Read, ReadOrigin};
 use crate::service::calendar::{calendar_error, format_vn_instant};
 use crate::service::dossiers::{self, CreateDossier, TimelineEntry};
@@ -244,7 +244,7 @@ pub async fn get_one(
     State(state): State<AppState>,
     caller: Caller,
     origin: ReadOrigin,
-    ApiPath(code): ApiPath<String>,
+    Path(code): Path<String>,
 ) -> ApiResult<axum::response::Response> {
     let row = state
         .store
@@ -280,7 +280,7 @@ pub async fn get_one(
 pub async fn act(
     State(state): State<AppState>,
     caller: Caller,
-    ApiPath((code, action)): ApiPath<(String, String)>,
+    Path((code, action)): Path<(String, String)>,
     ApiJson(body): ApiJson<serde_json::Value>,
 ) -> ApiResult<Json<DossierView>> {
     let row = state

@@ -9,7 +9,7 @@ use motcua_domain::auth::Action;
 use serde::Deserialize;
 
 use crate::auth::{Caller, ResolvedScope};
-use crate::error::ApiPath;
+use crate::error::ApiPath as Path;
 use crate::error::ApiResult;
 use crate::error::AppError;
 use crate::service::forms::{self, Format, Rendered};
@@ -46,7 +46,7 @@ pub async fn dossier_form(
     State(state): State<AppState>,
     caller: Caller,
     origin: crate::service::access_log::ReadOrigin,
-    ApiPath((code, kind)): ApiPath<(String, String)>,
+    Path((code, kind)): Path<(String, String)>,
     Query(p): Query<FormParams>,
 ) -> ApiResult<Response> {
     let format = Format::parse(p.format.as_deref())?;
@@ -93,7 +93,7 @@ pub struct RegisterParams {
 pub async fn register(
     State(state): State<AppState>,
     caller: Caller,
-    ApiPath(code): ApiPath<String>,
+    Path(code): Path<String>,
     Query(p): Query<RegisterParams>,
 ) -> ApiResult<Response> {
     let format = Format::parse(p.format.as_deref())?;
@@ -117,7 +117,7 @@ pub async fn register(
 }
 
 /// The fonts the HTML forms print with (Liberation Serif, SIL Open Font License 1.1).
-pub async fn font(ApiPath(file): ApiPath<String>) -> Response {
+pub async fn font(Path(file): Path<String>) -> Response {
     match motcua_forms::FONT_FILES
         .iter()
         .find(|(name, _)| *name == file)

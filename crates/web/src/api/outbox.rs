@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::auth::{Caller, require};
-use crate::error::{ApiPath, ApiQuery, ApiResult, AppError};
+use crate::error::{ApiPath as Path, ApiQuery, ApiResult, AppError};
 use crate::service::notices::OutboxItem;
 use crate::state::AppState;
 
@@ -93,7 +93,7 @@ pub async fn list(
 pub async fn retry(
     State(state): State<AppState>,
     caller: Caller,
-    ApiPath(id): ApiPath<String>,
+    Path(id): Path<String>,
 ) -> ApiResult<Json<OutboxItem>> {
     require(&caller, Action::ManageNotices)?;
     let id = Uuid::parse_str(id.trim()).map_err(|_| AppError::NotFound("thông báo"))?;

@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::api::agencies::agency_by_code;
 use crate::auth::{Caller, ResolvedScope, require};
-use crate::error::{ApiJson, ApiPath, ApiQuery, ApiResult, AppError};
+use crate::error::{ApiJson, ApiPath as Path, ApiQuery, ApiResult, AppError};
 use crate::service::calendar::parse_date;
 use crate::service::catalogue::{self as cat, SearchParams, SearchResult, not_found};
 use crate::state::AppState;
@@ -130,7 +130,7 @@ impl From<&ProcedureVersion> for VersionInfo {
     responses((status = 200, body = ProcedureDetail), (status = 404, body = crate::error::ApiErrorBody)))]
 pub async fn get_one(
     State(state): State<AppState>,
-    ApiPath(code): ApiPath<String>,
+    Path(code): Path<String>,
     ApiQuery(q): ApiQuery<RecordQuery>,
 ) -> ApiResult<Json<ProcedureDetail>> {
     let at = q.at.as_deref().map(parse_date).transpose()?;
@@ -222,7 +222,7 @@ fn check_record(p: &Procedure) -> ApiResult<()> {
 pub async fn amend(
     State(state): State<AppState>,
     caller: Caller,
-    ApiPath(code): ApiPath<String>,
+    Path(code): Path<String>,
     ApiJson(a): ApiJson<Amendment>,
 ) -> ApiResult<Json<ProcedureDetail>> {
     require(&caller, Action::ManageCatalogue)?;
@@ -303,7 +303,7 @@ async fn change_status(
 pub async fn publish(
     State(state): State<AppState>,
     caller: Caller,
-    ApiPath(code): ApiPath<String>,
+    Path(code): Path<String>,
     ApiJson(b): ApiJson<StatusChange>,
 ) -> ApiResult<Json<ProcedureDetail>> {
     change_status(state, caller, code, b, "published").await
@@ -315,7 +315,7 @@ pub async fn publish(
 pub async fn abolish(
     State(state): State<AppState>,
     caller: Caller,
-    ApiPath(code): ApiPath<String>,
+    Path(code): Path<String>,
     ApiJson(b): ApiJson<StatusChange>,
 ) -> ApiResult<Json<ProcedureDetail>> {
     change_status(state, caller, code, b, "abolished").await
@@ -476,7 +476,7 @@ pub struct Applied {
     responses((status = 200, body = Vec<Applied>), (status = 404, body = crate::error::ApiErrorBody)))]
 pub async fn agency_procedures(
     State(state): State<AppState>,
-    ApiPath(code): ApiPath<String>,
+    Path(code): Path<String>,
 ) -> ApiResult<Json<Vec<Applied>>> {
     let agency = agency_by_code(&state, &code).await?;
     let rows = state.store.agency_procedures(agency.id).await?;
@@ -509,7 +509,7 @@ pub struct ApplyInput {
 pub async fn apply(
     State(state): State<AppState>,
     caller: Caller,
-    ApiPath((code, procedure)): ApiPath<(String, String)>,
+    Path((code, procedure)): Path<(String, String)>,
     ApiJson(input): ApiJson<ApplyInput>,
 ) -> ApiResult<Json<Applied>> {
     let agency = agency_by_code(&state, &code).await?;

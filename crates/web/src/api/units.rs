@@ -6,7 +6,7 @@ use motcua_domain::units::{Era, Level};
 use motcua_store::{LineageRow, UnitQuery, UnitRow};
 use serde::{Deserialize, Serialize};
 
-use crate::error::{ApiPath, ApiQuery, ApiResult, AppError};
+use crate::error::{ApiPath as Path, ApiQuery, ApiResult, AppError};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -80,7 +80,7 @@ pub struct UnitDetail {
     responses((status = 200, body = UnitDetail), (status = 404, body = crate::error::ApiErrorBody)))]
 pub async fn get_one(
     State(state): State<AppState>,
-    ApiPath(id): ApiPath<String>,
+    Path(id): Path<String>,
 ) -> ApiResult<Json<UnitDetail>> {
     let unit = state.store.get_unit(&id).await.map_err(|e| match e {
         motcua_store::DbError::NotFound => AppError::NotFound("đơn vị hành chính"),
