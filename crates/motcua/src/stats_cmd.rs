@@ -26,6 +26,7 @@ use std::time::Instant;
 use anyhow::Context;
 use chrono::{DateTime, Duration as ChronoDuration, NaiveDate, NaiveTime, TimeZone, Utc};
 use clap::Subcommand;
+use motcua_app::stats::{self, AgencyBook};
 use motcua_domain::agency::AgencyCode;
 use motcua_domain::auth::Role;
 use motcua_domain::calendar::{Calendar, OfficeHours};
@@ -35,7 +36,6 @@ use motcua_domain::dossier::{
     PaymentMethod, ProcedureRef, ResultForm, ReturnChannel, Submission, execute, vietnam_date,
 };
 use motcua_store::{AgencyQuery, CounterDelta, DossierWrite, ProcedureSearch, Store};
-use motcua_web::service::stats::{self, AgencyBook};
 use uuid::Uuid;
 
 use crate::config::Config;
@@ -85,12 +85,12 @@ pub async fn run(config: Config, cmd: StatsCmd) -> anyhow::Result<()> {
     }
 }
 
-fn fail(e: motcua_web::error::AppError) -> anyhow::Error {
+fn fail(e: motcua_app::AppError) -> anyhow::Error {
     anyhow::anyhow!("{} ({})", e.message_vi(), e.code())
 }
 
 async fn calendar(config: &Config, store: &dyn Store) -> anyhow::Result<Calendar> {
-    motcua_web::service::calendar::load(store, &config.holiday_rules()?)
+    motcua_app::calendar::load(store, &config.holiday_rules()?)
         .await
         .map_err(fail)
 }
@@ -261,7 +261,7 @@ struct World {
 }
 
 fn vn(day: NaiveDate, t: NaiveTime) -> DateTime<Utc> {
-    motcua_web::service::calendar::vn_offset()
+    motcua_app::calendar::vn_offset()
         .from_local_datetime(&day.and_time(t))
         .single()
         .map(|t| t.to_utc())
@@ -363,7 +363,7 @@ impl World {
         };
         let fee = if rng.chance(0.3) { 50_000 } else { 0 };
         let appointment = |at: DateTime<Utc>| {
-            motcua_web::service::dossiers::appointment(
+            motcua_app::dossiers::appointment(
                 &self.calendar,
                 &self.hours,
                 &proc_.record,
@@ -463,7 +463,7 @@ impl World {
             &state,
         )
         .ok()?;
-        let mut row = motcua_web::service::dossiers::row_of(
+        let mut row = motcua_app::dossiers::row_of(
             Uuid::now_v7(),
             &state,
             due,
@@ -818,17 +818,14 @@ async fn world(store: &dyn Store, calendar: Arc<Calendar>) -> anyhow::Result<Wor
             .await?;
         for hit in page.items {
             let Ok((record, version, _)) =
-                motcua_web::service::catalogue::record(store, &hit.code, None).await
+                motcua_app::catalogue::record(store, &hit.code, None).await
             else {
                 continue;
             };
             let computable = [Channel::Online, Channel::Counter, Channel::Postal]
                 .iter()
                 .all(|c| {
-                    motcua_web::service::dossiers::appointment(
-                        &calendar, &hours, &record, *c, probe,
-                    )
-                    .is_ok()
+                    motcua_app::dossiers::appointment(&calendar, &hours, &record, *c, probe).is_ok()
                 });
             if !computable {
                 continue;

@@ -201,7 +201,7 @@ async fn ui_counter_receives_a_dossier_with_a_scan_and_prints_the_receipt() {
     let scan = format!("scan_{}", all[0]);
     let res = post_intake(&b, &app, &fields, &[(&scan, "to-khai.png", PNG)]).await;
     let code = code_of(&res);
-    let today = motcua_web::vn_today();
+    let today = motcua_app::vn_today();
     assert_eq!(
         code,
         format!("{DESK}-{}-0001", today.format("%y%m%d")),
@@ -729,10 +729,10 @@ async fn ui_counter_is_for_receiving_officers_only() {
 #[tokio::test]
 async fn ui_counter_search_at_the_provincial_centre_finds_birth_registration_first() {
     let app = TestApp::new().await;
-    motcua_web::service::catalogue::import_dvc(
+    motcua_app::catalogue::import_dvc(
         app.store.as_ref(),
         &crate::catalogue::shipped(),
-        motcua_web::vn_today(),
+        motcua_app::vn_today(),
         "test",
     )
     .await
@@ -773,7 +773,7 @@ async fn ui_counter_search_at_the_provincial_centre_finds_birth_registration_fir
         for item in found["items"].as_array().unwrap() {
             let code = item["code"].as_str().unwrap();
             let store = app.store.as_ref();
-            if motcua_web::service::catalogue::apply(store, code, centre.id, None)
+            if motcua_app::catalogue::apply(store, code, centre.id, None)
                 .await
                 .is_ok()
             {
@@ -782,7 +782,7 @@ async fn ui_counter_search_at_the_provincial_centre_finds_birth_registration_fir
         }
     }
     assert!(applied > 10, "{applied}");
-    motcua_web::service::catalogue::apply(app.store.as_ref(), "1.001193", commune.id, None)
+    motcua_app::catalogue::apply(app.store.as_ref(), "1.001193", commune.id, None)
         .await
         .unwrap();
     app.user("tiepnhan", "receiving_officer", Some("000.00.01.H38"))

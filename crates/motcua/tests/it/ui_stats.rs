@@ -144,8 +144,8 @@ async fn setup() -> World {
         )
         .await;
     assert_eq!(s, StatusCode::OK, "{d}");
-    let today = motcua_web::vn_today();
-    let calendar = motcua_web::service::calendar::load(app.store.as_ref(), &RulePack::vietnam())
+    let today = motcua_app::vn_today();
+    let calendar = motcua_app::calendar::load(app.store.as_ref(), &RulePack::vietnam())
         .await
         .unwrap();
     if !calendar.is_working_day(today).unwrap() {
@@ -267,7 +267,7 @@ async fn the_operations_view_shows_today_the_trend_and_the_weakest_with_live_rel
     drive(&w, true).await;
     let app = &w.app;
     let leader = browser(app, "lanhdao").await;
-    let today = motcua_web::vn_today();
+    let today = motcua_app::vn_today();
     let month = format!("{:02}/{}", today.month(), today.year());
 
     let (s, html) = page(&leader, app, "/dieu-hanh").await;

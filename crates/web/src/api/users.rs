@@ -10,8 +10,8 @@ use serde::{Deserialize, Serialize};
 use crate::api::agencies::agency_by_code;
 use crate::auth::{Caller, ResolvedScope, require};
 use crate::error::{ApiJson, ApiQuery, ApiResult};
-use crate::service::{self, CreateUser};
 use crate::state::AppState;
+use motcua_app::accounts::{self as service, CreateUser};
 
 /// The caller's own account and roles.
 #[utoipa::path(get, path = "/me", tag = "users", security(("bearer" = [])),

@@ -17,10 +17,11 @@ use uuid::Uuid;
 
 use super::{Errors, agency_by_code, form_error, opt, page_offset, see_other};
 use crate::auth::{Caller, ResolvedScope, require};
-use crate::error::AppError;
-use crate::service::{self, CreateUser, users as accounts};
+use crate::error::ApiError;
 use crate::state::AppState;
 use crate::ui::kit::{Ctx, Page, urlencode};
+use motcua_app::accounts::{self, CreateUser};
+use motcua_app::changes::Changed;
 
 const PAGE: i64 = 30;
 
@@ -48,7 +49,7 @@ pub struct UserView {
 }
 
 /// Names of the agencies the grants refer to (one look-up per agency).
-async fn views(state: &AppState, users: Vec<User>) -> Result<Vec<UserView>, AppError> {
+async fn views(state: &AppState, users: Vec<User>) -> Result<Vec<UserView>, ApiError> {
     let mut names: HashMap<Uuid, (String, String)> = HashMap::new();
     let mut out = Vec::with_capacity(users.len());
     for u in users {
@@ -121,18 +122,18 @@ async fn may_manage(
     state: &AppState,
     caller: &Caller,
     agency: Option<Uuid>,
-) -> Result<(), AppError> {
+) -> Result<(), ApiError> {
     match agency {
         Some(id) => {
             let scope = ResolvedScope::of(state, id).await?;
-            require(
+            Ok(require(
                 caller,
                 Action::ManageUsers {
                     agency: Some(scope.scope()),
                 },
-            )
+            )?)
         }
-        None => require(caller, Action::ManageUsers { agency: None }),
+        None => Ok(require(caller, Action::ManageUsers { agency: None })?),
     }
 }
 
@@ -154,7 +155,7 @@ async fn list_page(
         };
         may_manage(state, caller, agency).await?;
         let page = state.store.list_users(agency, PAGE, offset).await?;
-        Ok::<_, AppError>((views(state, page.items).await?, page.total))
+        Ok::<_, ApiError>((views(state, page.items).await?, page.total))
     };
     let (users, total) = match found.await {
         Ok(f) => f,
@@ -232,12 +233,12 @@ fn user_field(code: &str) -> Option<&'static str> {
 }
 
 /// The agency of a form by its code; an unknown code is the user's mistake (422 on the field).
-async fn form_agency(state: &AppState, code: &str) -> Result<Option<Uuid>, AppError> {
+async fn form_agency(state: &AppState, code: &str) -> Result<Option<Uuid>, ApiError> {
     match opt(code) {
         None => Ok(None),
         Some(c) => match state.store.get_agency_by_code(&c).await {
             Ok(a) => Ok(Some(a.id)),
-            Err(DbError::NotFound) => Err(AppError::invalid(
+            Err(DbError::NotFound) => Err(ApiError::invalid(
                 "unknown_agency",
                 format!("Không tìm thấy cơ quan có mã \"{c}\"."),
             )),
@@ -255,17 +256,19 @@ async fn create(ctx: Ctx, State(state): State<AppState>, Form(f): Form<CreateFor
     let created = async {
         let agency = form_agency(&state, &f.agency_code).await?;
         may_manage(&state, &caller, agency).await?;
-        service::create_user(
-            state.store.as_ref(),
-            CreateUser {
-                username: f.username.clone(),
-                full_name: opt(&f.full_name),
-                password: f.password.clone(),
-                role: f.role.clone(),
-                agency_code: opt(&f.agency_code),
-            },
+        Ok::<_, ApiError>(
+            accounts::create_user(
+                state.store.as_ref(),
+                CreateUser {
+                    username: f.username.clone(),
+                    full_name: opt(&f.full_name),
+                    password: f.password.clone(),
+                    role: f.role.clone(),
+                    agency_code: opt(&f.agency_code),
+                },
+            )
+            .await?,
         )
-        .await
     };
     match created.await {
         Ok(u) => see_other(
@@ -306,10 +309,10 @@ struct OkQuery {
     ok: Option<String>,
 }
 
-async fn user_by_name(state: &AppState, username: &str) -> Result<User, AppError> {
+async fn user_by_name(state: &AppState, username: &str) -> Result<User, ApiError> {
     match state.store.user_by_username(username).await {
         Ok((u, _)) => Ok(u),
-        Err(DbError::NotFound) => Err(AppError::NotFound("tài khoản")),
+        Err(DbError::NotFound) => Err(ApiError::NotFound("tài khoản")),
         Err(e) => Err(e.into()),
     }
 }
@@ -330,7 +333,7 @@ async fn detail_page(
         }
         let is_self = user.id == caller.user.id;
         let mut v = views(state, vec![user]).await?;
-        Ok::<_, AppError>((v.remove(0), is_self))
+        Ok::<_, ApiError>((v.remove(0), is_self))
     };
     let (user, is_self) = match shown.await {
         Ok(u) => u,
@@ -380,7 +383,7 @@ async fn detail(ctx: Ctx, Path(username): Path<String>, Query(ok): Query<OkQuery
 }
 
 /// The account to change, after checking the caller manages every agency it has a role in.
-async fn managed(state: &AppState, caller: &Caller, username: &str) -> Result<User, AppError> {
+async fn managed(state: &AppState, caller: &Caller, username: &str) -> Result<User, ApiError> {
     let user = user_by_name(state, username).await?;
     for g in &user.grants {
         may_manage(state, caller, g.agency).await?;
@@ -419,8 +422,8 @@ async fn add_grant(
             opt(&f.agency_code).as_deref(),
         )
         .await?;
-        state.lookups.forget_sessions();
-        Ok::<_, AppError>(user)
+        state.changed(Changed::Accounts).await;
+        Ok::<_, ApiError>(user)
     };
     match done.await {
         Ok(u) => see_other(
@@ -466,8 +469,8 @@ async fn remove_grant(
         let user = managed(&state, &caller, &username).await?;
         let user =
             accounts::remove_grant(state.store.as_ref(), &user, f.index, &caller.user).await?;
-        state.lookups.forget_sessions();
-        Ok::<_, AppError>(user)
+        state.changed(Changed::Accounts).await;
+        Ok::<_, ApiError>(user)
     };
     match done.await {
         Ok(u) => see_other(
@@ -514,8 +517,8 @@ async fn disable(
         let user = managed(&state, &caller, &username).await?;
         let user =
             accounts::set_disabled(state.store.as_ref(), &user, disabled, &caller.user).await?;
-        state.lookups.forget_sessions();
-        Ok::<_, AppError>(user)
+        state.changed(Changed::Accounts).await;
+        Ok::<_, ApiError>(user)
     };
     match done.await {
         Ok(u) => see_other(

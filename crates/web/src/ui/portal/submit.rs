@@ -16,10 +16,11 @@ use motcua_domain::dossier::{Actor, Applicant, ApplicantField, MAX_COMPONENT_CHA
 use motcua_store::{Agency, Created};
 
 use super::catalogue::{component_label, online_allowed, quantity};
-use crate::error::AppError;
-use crate::service::documents::{self as docs, DocumentView, ReuseInput};
-use crate::service::dossiers::{self, ApplicantInput, CreateDossier};
+use crate::error::ApiError;
 use crate::ui::kit::{Ctx, Page};
+use motcua_app::documents::{self as docs, DocumentView, ReuseInput};
+use motcua_app::dossiers::{self, ApplicantInput, CreateDossier};
+use motcua_app::{AppError, InvalidKind};
 
 /// A document already held that may stand for a component.
 pub struct Held {
@@ -109,11 +110,11 @@ async fn setup(ctx: &Ctx, code: &str, user: uuid::Uuid) -> Result<Setup, Respons
         .await
         .map_err(|e| ctx.error(&e))?;
     if in_force.status != "published" {
-        return Err(ctx.error(&AppError::NotFound("thủ tục hành chính")));
+        return Err(ctx.error(&ApiError::NotFound("thủ tục hành chính")));
     }
     let p = &in_force.procedure;
     if !online_allowed(p) {
-        return Err(ctx.error(&AppError::Conflict {
+        return Err(ctx.error(&ApiError::Conflict {
             code: "online_not_offered",
             message: "Thủ tục này không hỗ trợ nộp hồ sơ trực tuyến.".into(),
         }));
@@ -122,7 +123,7 @@ async fn setup(ctx: &Ctx, code: &str, user: uuid::Uuid) -> Result<Setup, Respons
         .store
         .agencies_applying(&p.code, 200)
         .await
-        .map_err(|e| ctx.error(&e.into()))?;
+        .map_err(|e| ctx.error(&ApiError::from(e)))?;
     let held = docs::reusable_of_owner(state.store.as_ref(), user)
         .await
         .map_err(|e| ctx.error(&e))?;
@@ -220,11 +221,11 @@ struct Sent {
 
 /// Reads the form: text fields, one file per component (`file_{i}`), held documents chosen
 /// (`reuse_{i}`). Each file is read up to `limit`; the whole body up to `total`.
-async fn read_form(mut mp: Multipart, limit: usize, total: usize) -> Result<Sent, AppError> {
+async fn read_form(mut mp: Multipart, limit: usize, total: usize) -> Result<Sent, ApiError> {
     let mut sent = Sent::default();
     let mut read = 0usize;
     let interrupted = || {
-        AppError::bad_request(
+        ApiError::bad_request(
             "upload_interrupted",
             "Biểu mẫu gửi lên bị gián đoạn. Vui lòng gửi lại.",
         )
@@ -240,7 +241,7 @@ async fn read_form(mut mp: Multipart, limit: usize, total: usize) -> Result<Sent
             while let Some(chunk) = field.chunk().await.map_err(|_| interrupted())? {
                 read += chunk.len();
                 if read > total {
-                    return Err(docs::too_large(total));
+                    return Err(docs::too_large(total).into());
                 }
                 if buf.len() + chunk.len() > limit {
                     over = true;
@@ -259,7 +260,7 @@ async fn read_form(mut mp: Multipart, limit: usize, total: usize) -> Result<Sent
         let text = field.text().await.map_err(|_| interrupted())?;
         read += text.len();
         if read > total {
-            return Err(docs::too_large(total));
+            return Err(docs::too_large(total).into());
         }
         if let Some(i) = name
             .strip_prefix("reuse_")
@@ -463,10 +464,11 @@ pub async fn submit(ctx: Ctx, Path(code): Path<String>, mp: Multipart) -> Respon
     if let Err(err) =
         dossiers::check_submission_limit(state.store.as_ref(), caller.user.id, per_hour).await
     {
-        return match err.status() {
-            StatusCode::TOO_MANY_REQUESTS => {
-                send_back(Errors::default(), &HashMap::new(), err.message_vi())
-            }
+        return match err {
+            AppError::Invalid {
+                kind: InvalidKind::OverLimit,
+                ..
+            } => send_back(Errors::default(), &HashMap::new(), err.message_vi()),
             _ => ctx.error(&err),
         };
     }
@@ -483,7 +485,12 @@ pub async fn submit(ctx: Ctx, Path(code): Path<String>, mp: Multipart) -> Respon
         Ok(Created::New(c)) => (c, true),
         // The same form sent twice (a double click, a reload): the first dossier.
         Ok(Created::Existing(c)) => (c, false),
-        Err(err) if err.status() == StatusCode::UNPROCESSABLE_ENTITY => {
+        Err(
+            err @ AppError::Invalid {
+                kind: InvalidKind::Unprocessable,
+                ..
+            },
+        ) => {
             return send_back(Errors::default(), &HashMap::new(), err.message_vi());
         }
         Err(err) => return ctx.error(&err),
@@ -493,7 +500,7 @@ pub async fn submit(ctx: Ctx, Path(code): Path<String>, mp: Multipart) -> Respon
         for (i, bytes) in uploads {
             let row = match state.store.dossier_by_code(&dossier_code).await {
                 Ok(r) => r,
-                Err(err) => return ctx.error(&err.into()),
+                Err(err) => return ctx.error(&ApiError::from(err)),
             };
             if let Err(err) = docs::upload(
                 state.store.as_ref(),
@@ -515,7 +522,7 @@ pub async fn submit(ctx: Ctx, Path(code): Path<String>, mp: Multipart) -> Respon
         for (i, sha256) in reuses {
             let row = match state.store.dossier_by_code(&dossier_code).await {
                 Ok(r) => r,
-                Err(err) => return ctx.error(&err.into()),
+                Err(err) => return ctx.error(&ApiError::from(err)),
             };
             let input = ReuseInput {
                 component: component_name(&s.spec[i]),
@@ -541,7 +548,7 @@ pub async fn submit(ctx: Ctx, Path(code): Path<String>, mp: Multipart) -> Respon
         Ok(row) => dossiers::state_of(&row)
             .map(|st| st.status.label_vi().to_string())
             .unwrap_or_default(),
-        Err(err) => return ctx.error(&err.into()),
+        Err(err) => return ctx.error(&ApiError::from(err)),
     };
     ctx.render(Submitted {
         p: ctx.page(),
