@@ -270,3 +270,89 @@ pub async fn set_disabled(
         .await
         .map_err(not_found)
 }
+
+/// A change to an existing account, as an administrator asks it.
+#[derive(Debug, Clone)]
+pub enum AccountChange {
+    /// Add a role, at an agency (by code) or system-wide.
+    AddGrant {
+        role: String,
+        agency_code: Option<String>,
+    },
+    /// Remove the role at this index of the account's grants.
+    RemoveGrant(usize),
+    /// Lock or unlock the account.
+    SetDisabled(bool),
+}
+
+impl crate::state::App {
+    /// Whether `caller` may manage accounts with a role in `agency` (`None`: system-wide).
+    pub async fn may_manage_users(
+        &self,
+        caller: &crate::auth::Caller,
+        agency: Option<Uuid>,
+    ) -> Result<(), AppError> {
+        use motcua_domain::auth::Action;
+        match agency {
+            Some(id) => {
+                let scope = crate::auth::ResolvedScope::of(self, id).await?;
+                crate::auth::require(
+                    caller,
+                    Action::ManageUsers {
+                        agency: Some(scope.scope()),
+                    },
+                )
+            }
+            None => crate::auth::require(caller, Action::ManageUsers { agency: None }),
+        }
+    }
+
+    /// Changes the account `username` as `caller`, who must manage every agency it has a
+    /// role in (and the agency of a role added); every session is looked up again after.
+    pub async fn change_account(
+        &self,
+        caller: &crate::auth::Caller,
+        username: &str,
+        change: AccountChange,
+    ) -> Result<User, AppError> {
+        let user = match self.store.user_by_username(username).await {
+            Ok((u, _)) => u,
+            Err(DbError::NotFound) => return Err(AppError::NotFound("tài khoản")),
+            Err(e) => return Err(e.into()),
+        };
+        for g in &user.grants {
+            self.may_manage_users(caller, g.agency).await?;
+        }
+        let store = self.store.as_ref();
+        let user = match change {
+            AccountChange::AddGrant { role, agency_code } => {
+                let agency = match agency_code.as_deref() {
+                    None => None,
+                    Some(c) => Some(
+                        store
+                            .get_agency_by_code(c)
+                            .await
+                            .map_err(|e| match e {
+                                DbError::NotFound => AppError::invalid(
+                                    "unknown_agency",
+                                    format!("Không tìm thấy cơ quan có mã \"{c}\"."),
+                                ),
+                                e => e.into(),
+                            })?
+                            .id,
+                    ),
+                };
+                self.may_manage_users(caller, agency).await?;
+                add_grant(store, &user, &role, agency_code.as_deref()).await?
+            }
+            AccountChange::RemoveGrant(index) => {
+                remove_grant(store, &user, index, &caller.user).await?
+            }
+            AccountChange::SetDisabled(disabled) => {
+                set_disabled(store, &user, disabled, &caller.user).await?
+            }
+        };
+        self.changed(crate::changes::Changed::Accounts).await;
+        Ok(user)
+    }
+}

@@ -10,18 +10,17 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Form, Router};
-use motcua_domain::auth::{Action, Role};
+use motcua_domain::auth::Role;
 use motcua_store::{DbError, User};
 use serde::Deserialize;
 use uuid::Uuid;
 
 use super::{Errors, agency_by_code, form_error, opt, page_offset, see_other};
-use crate::auth::{Caller, ResolvedScope, require};
+use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::ui::kit::{Ctx, Page, urlencode};
-use motcua_app::accounts::{self, CreateUser};
-use motcua_app::changes::Changed;
+use motcua_app::accounts::{self, AccountChange, CreateUser};
 
 const PAGE: i64 = 30;
 
@@ -123,18 +122,7 @@ async fn may_manage(
     caller: &Caller,
     agency: Option<Uuid>,
 ) -> Result<(), ApiError> {
-    match agency {
-        Some(id) => {
-            let scope = ResolvedScope::of(state, id).await?;
-            Ok(require(
-                caller,
-                Action::ManageUsers {
-                    agency: Some(scope.scope()),
-                },
-            )?)
-        }
-        None => Ok(require(caller, Action::ManageUsers { agency: None })?),
-    }
+    Ok(state.may_manage_users(caller, agency).await?)
 }
 
 async fn list_page(
@@ -382,15 +370,6 @@ async fn detail(ctx: Ctx, Path(username): Path<String>, Query(ok): Query<OkQuery
     .await
 }
 
-/// The account to change, after checking the caller manages every agency it has a role in.
-async fn managed(state: &AppState, caller: &Caller, username: &str) -> Result<User, ApiError> {
-    let user = user_by_name(state, username).await?;
-    for g in &user.grants {
-        may_manage(state, caller, g.agency).await?;
-    }
-    Ok(user)
-}
-
 #[derive(Deserialize)]
 struct GrantForm {
     #[serde(default)]
@@ -411,40 +390,22 @@ async fn add_grant(
         Ok(c) => c,
         Err(r) => return r,
     };
-    let done = async {
-        let user = managed(&state, &caller, &username).await?;
-        let agency = form_agency(&state, &f.agency_code).await?;
-        may_manage(&state, &caller, agency).await?;
-        let user = accounts::add_grant(
-            state.store.as_ref(),
-            &user,
-            &f.role,
-            opt(&f.agency_code).as_deref(),
-        )
-        .await?;
-        state.changed(Changed::Accounts).await;
-        Ok::<_, ApiError>(user)
+    let change = AccountChange::AddGrant {
+        role: f.role.clone(),
+        agency_code: opt(&f.agency_code),
     };
-    match done.await {
-        Ok(u) => see_other(
-            &ctx,
-            &format!("/quan-tri/can-bo/{}?ok=vai-tro", urlencode(&u.username)),
-        ),
-        Err(e) => match form_error(&ctx, &e, user_field) {
-            Ok(errors) => {
-                detail_page(
-                    &ctx,
-                    &caller,
-                    &username,
-                    (f.role, f.agency_code),
-                    errors,
-                    None,
-                )
-                .await
-            }
-            Err(r) => r,
-        },
-    }
+    let done = state.change_account(&caller, &username, change);
+    let done = done.await;
+    after_change(
+        &ctx,
+        &caller,
+        &username,
+        done,
+        "vai-tro",
+        user_field,
+        (f.role, f.agency_code),
+    )
+    .await
 }
 
 #[derive(Deserialize)]
@@ -465,33 +426,18 @@ async fn remove_grant(
         Ok(c) => c,
         Err(r) => return r,
     };
-    let done = async {
-        let user = managed(&state, &caller, &username).await?;
-        let user =
-            accounts::remove_grant(state.store.as_ref(), &user, f.index, &caller.user).await?;
-        state.changed(Changed::Accounts).await;
-        Ok::<_, ApiError>(user)
-    };
-    match done.await {
-        Ok(u) => see_other(
-            &ctx,
-            &format!("/quan-tri/can-bo/{}?ok=vai-tro", urlencode(&u.username)),
-        ),
-        Err(e) => match form_error(&ctx, &e, |_| Some("grants")) {
-            Ok(errors) => {
-                detail_page(
-                    &ctx,
-                    &caller,
-                    &username,
-                    (String::new(), String::new()),
-                    errors,
-                    None,
-                )
-                .await
-            }
-            Err(r) => r,
-        },
-    }
+    let done = state.change_account(&caller, &username, AccountChange::RemoveGrant(f.index));
+    let done = done.await;
+    after_change(
+        &ctx,
+        &caller,
+        &username,
+        done,
+        "vai-tro",
+        |_| Some("grants"),
+        (String::new(), String::new()),
+    )
+    .await
 }
 
 #[derive(Deserialize)]
@@ -513,34 +459,39 @@ async fn disable(
         Err(r) => return r,
     };
     let disabled = f.disabled == "1";
-    let done = async {
-        let user = managed(&state, &caller, &username).await?;
-        let user =
-            accounts::set_disabled(state.store.as_ref(), &user, disabled, &caller.user).await?;
-        state.changed(Changed::Accounts).await;
-        Ok::<_, ApiError>(user)
-    };
-    match done.await {
+    let change = AccountChange::SetDisabled(disabled);
+    let done = state.change_account(&caller, &username, change);
+    let done = done.await;
+    after_change(
+        &ctx,
+        &caller,
+        &username,
+        done,
+        if disabled { "khoa" } else { "mo" },
+        |_| Some("disabled"),
+        (String::new(), String::new()),
+    )
+    .await
+}
+
+/// The answer to an account change: the account's page with `ok` said, or the page again with
+/// the refusal next to the field `field_of` names (the `typed` role and agency kept).
+async fn after_change(
+    ctx: &Ctx,
+    caller: &Caller,
+    username: &str,
+    done: Result<User, motcua_app::AppError>,
+    ok: &str,
+    field_of: impl Fn(&str) -> Option<&'static str>,
+    typed: (String, String),
+) -> Response {
+    match done {
         Ok(u) => see_other(
-            &ctx,
-            &format!(
-                "/quan-tri/can-bo/{}?ok={}",
-                urlencode(&u.username),
-                if disabled { "khoa" } else { "mo" }
-            ),
+            ctx,
+            &format!("/quan-tri/can-bo/{}?ok={ok}", urlencode(&u.username)),
         ),
-        Err(e) => match form_error(&ctx, &e, |_| Some("disabled")) {
-            Ok(errors) => {
-                detail_page(
-                    &ctx,
-                    &caller,
-                    &username,
-                    (String::new(), String::new()),
-                    errors,
-                    None,
-                )
-                .await
-            }
+        Err(e) => match form_error(ctx, &e, field_of) {
+            Ok(errors) => detail_page(ctx, caller, username, typed, errors, None).await,
             Err(r) => r,
         },
     }

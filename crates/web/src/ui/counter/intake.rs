@@ -16,18 +16,19 @@ use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, Query};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use motcua_domain::dossier::{Applicant, vietnam_date};
+use motcua_domain::dossier::vietnam_date;
 use motcua_store::Agency;
 use serde::Deserialize;
 
 use super::{Errors, desk_agencies};
 use crate::error::ApiError;
 use crate::state::AppState;
+use crate::ui::applicant::ApplicantForm;
 use crate::ui::kit::{Ctx, Page, is_htmx};
 use motcua_app::AppError;
 use motcua_app::acting::ActRequest;
 use motcua_app::catalogue::{SearchParams, search};
-use motcua_app::dossiers::{ApplicantInput, CreateDossier};
+use motcua_app::dossiers::CreateDossier;
 
 /// A procedure found by the picker.
 pub struct Hit {
@@ -64,11 +65,7 @@ pub struct Chosen {
 pub struct Values {
     pub procedure: String,
     pub agency: String,
-    pub name: String,
-    pub id_number: String,
-    pub phone: String,
-    pub email: String,
-    pub address: String,
+    pub applicant: ApplicantForm,
     pub channel: String,
     pub outcome: String,
     pub reason: String,
@@ -408,52 +405,17 @@ async fn read_form(mut mp: Multipart) -> Result<Posted, ApiError> {
             }
             "procedure" => v.procedure = text.trim().to_string(),
             "agency" => v.agency = text.trim().to_string(),
-            "name" => v.name = text,
-            "id_number" => v.id_number = text.trim().to_string(),
-            "phone" => v.phone = text.trim().to_string(),
-            "email" => v.email = text.trim().to_string(),
-            "address" => v.address = text,
             "channel" => v.channel = text,
             "outcome" => v.outcome = text,
             "reason" => v.reason = text,
             "missing" => v.missing = text,
             "form_key" => v.form_key = text,
-            _ => {}
-        }
-    }
-    Ok(f)
-}
-
-fn opt(s: &str) -> Option<&str> {
-    let s = s.trim();
-    (!s.is_empty()).then_some(s)
-}
-
-/// Every problem of the applicant's data, one per field (the domain's check stops at the
-/// first, so it is asked again with each faulty field set aside).
-fn applicant_errors(v: &Values, errors: &mut Errors) {
-    let today = vietnam_date(chrono::Utc::now());
-    let (mut name, mut id, mut phone, mut email) = (
-        v.name.as_str(),
-        v.id_number.as_str(),
-        opt(&v.phone),
-        opt(&v.email),
-    );
-    for _ in 0..4 {
-        match Applicant::new(name, id, phone, email, opt(&v.address), today) {
-            Ok(_) => return,
-            Err(e) => {
-                let field = e.field().as_str();
-                errors.set(field, e.message_vi());
-                match field {
-                    "name" => name = "Nguyễn Văn A",
-                    "id_number" => id = "001090000001",
-                    "phone" => phone = None,
-                    _ => email = None,
-                }
+            other => {
+                v.applicant.take(other, text);
             }
         }
     }
+    Ok(f)
 }
 
 /// `POST /mot-cua/tiep-nhan` (multipart): checks everything, then creates the dossier, attaches
@@ -523,7 +485,9 @@ pub async fn submit(ctx: Ctx, mp: Result<Multipart, MultipartRejection>) -> Resp
             Err(e) => return ctx.error(&e),
         }
     }
-    applicant_errors(&v, &mut errors);
+    for (field, message) in v.applicant.problems(vietnam_date(chrono::Utc::now())) {
+        errors.set(field.as_str(), message);
+    }
     if !matches!(v.channel.as_str(), "counter" | "postal") {
         errors.set(
             "channel",
@@ -622,13 +586,7 @@ pub async fn submit(ctx: Ctx, mp: Result<Multipart, MultipartRejection>) -> Resp
         procedure: chosen_block.code.clone(),
         agency: v.agency.clone(),
         channel: v.channel.clone(),
-        applicant: ApplicantInput {
-            name: v.name.trim().to_string(),
-            id_number: v.id_number.clone(),
-            phone: opt(&v.phone).map(str::to_string),
-            email: opt(&v.email).map(str::to_string),
-            address: opt(&v.address).map(str::to_string),
-        },
+        applicant: v.applicant.input(),
     };
     let created = if v.outcome == "receive" {
         let key = uuid::Uuid::parse_str(v.form_key.trim())

@@ -12,14 +12,15 @@ use axum::extract::{Multipart, Path};
 use axum::http::StatusCode;
 use axum::response::Response;
 use motcua_domain::auth::Role;
-use motcua_domain::dossier::{Actor, Applicant, ApplicantField, MAX_COMPONENT_CHARS};
+use motcua_domain::dossier::{Actor, ApplicantField, MAX_COMPONENT_CHARS};
 use motcua_store::{Agency, Created};
 
 use super::catalogue::{component_label, online_allowed, quantity};
 use crate::error::ApiError;
+use crate::ui::applicant::ApplicantForm;
 use crate::ui::kit::{Ctx, Page};
 use motcua_app::documents::{self as docs, DocumentView, ReuseInput};
-use motcua_app::dossiers::{self, ApplicantInput, CreateDossier};
+use motcua_app::dossiers::{self, CreateDossier};
 use motcua_app::{AppError, InvalidKind};
 
 /// A document already held that may stand for a component.
@@ -39,13 +40,9 @@ pub struct ComponentField {
     pub error: Option<String>,
 }
 
-#[derive(Default)]
+#[derive(Default, Clone)]
 pub struct Values {
-    pub name: String,
-    pub id_number: String,
-    pub phone: String,
-    pub email: String,
-    pub address: String,
+    pub applicant: ApplicantForm,
     pub agency: String,
     pub key: String,
 }
@@ -186,14 +183,16 @@ pub async fn form(ctx: Ctx, Path(code): Path<String>) -> Response {
         Err(r) => return r,
     };
     let v = Values {
-        name: caller.user.full_name.clone(),
+        applicant: ApplicantForm {
+            name: caller.user.full_name.clone(),
+            ..ApplicantForm::default()
+        },
         agency: if s.agencies.len() == 1 {
             s.agencies[0].code.clone()
         } else {
             String::new()
         },
         key: uuid::Uuid::new_v4().to_string(),
-        ..Values::default()
     };
     let components = component_fields(&s, &HashMap::new(), &HashMap::new());
     ctx.render(SubmitPage {
@@ -272,59 +271,27 @@ async fn read_form(mut mp: Multipart, limit: usize, total: usize) -> Result<Sent
         let v = &mut sent.v;
         match name.as_str() {
             "csrf" => sent.csrf = text,
-            "name" => v.name = text,
-            "id_number" => v.id_number = text,
-            "phone" => v.phone = text,
-            "email" => v.email = text,
-            "address" => v.address = text,
             "agency" => v.agency = text,
             "key" => v.key = text,
-            _ => {}
+            other => {
+                v.applicant.take(other, text);
+            }
         }
     }
     Ok(sent)
 }
 
-fn opt(s: &str) -> Option<&str> {
-    let s = s.trim();
-    (!s.is_empty()).then_some(s)
-}
-
-/// Every problem of the applicant's data, field by field: the domain's checks, re-run with a
-/// field already found wrong replaced by a valid stand-in so the next problem shows too.
+/// Every problem of the applicant's data, one per field.
 fn applicant_errors(v: &Values, today: chrono::NaiveDate) -> Errors {
     let mut e = Errors::default();
-    let (mut name, mut id, mut phone, mut email) = (
-        v.name.as_str(),
-        v.id_number.as_str(),
-        opt(&v.phone),
-        opt(&v.email),
-    );
-    for _ in 0..4 {
-        match Applicant::new(name, id, phone, email, opt(&v.address), today) {
-            Ok(_) => break,
-            Err(err) => {
-                let msg = Some(err.message_vi());
-                match err.field() {
-                    ApplicantField::Name => {
-                        e.name = msg;
-                        name = "Nguyễn Văn A";
-                    }
-                    ApplicantField::IdNumber => {
-                        e.id_number = msg;
-                        id = "001090000001";
-                    }
-                    ApplicantField::Phone => {
-                        e.phone = msg;
-                        phone = None;
-                    }
-                    ApplicantField::Email => {
-                        e.email = msg;
-                        email = None;
-                    }
-                }
-            }
-        }
+    for (field, message) in v.applicant.problems(today) {
+        let slot = match field {
+            ApplicantField::Name => &mut e.name,
+            ApplicantField::IdNumber => &mut e.id_number,
+            ApplicantField::Phone => &mut e.phone,
+            ApplicantField::Email => &mut e.email,
+        };
+        *slot = Some(message);
     }
     e
 }
@@ -402,15 +369,7 @@ pub async fn submit(ctx: Ctx, Path(code): Path<String>, mp: Multipart) -> Respon
     }
     let send_back = |e: Errors, comp_errors: &HashMap<usize, String>, summary: String| {
         let components = component_fields(&s, &sent.reuse, comp_errors);
-        let mut v = Values {
-            name: sent.v.name.clone(),
-            id_number: sent.v.id_number.clone(),
-            phone: sent.v.phone.clone(),
-            email: sent.v.email.clone(),
-            address: sent.v.address.clone(),
-            agency: sent.v.agency.clone(),
-            key: sent.v.key.clone(),
-        };
+        let mut v = sent.v.clone();
         if v.key.is_empty() {
             v.key = uuid::Uuid::new_v4().to_string();
         }
@@ -451,13 +410,7 @@ pub async fn submit(ctx: Ctx, Path(code): Path<String>, mp: Multipart) -> Respon
         procedure: s.code.clone(),
         agency: sent.v.agency.trim().to_string(),
         channel: "online".into(),
-        applicant: ApplicantInput {
-            name: sent.v.name.clone(),
-            id_number: sent.v.id_number.clone(),
-            phone: opt(&sent.v.phone).map(str::to_string),
-            email: opt(&sent.v.email).map(str::to_string),
-            address: opt(&sent.v.address).map(str::to_string),
-        },
+        applicant: sent.v.applicant.input(),
     };
     let key = format!("ui-nop:{}", sent.v.key.trim());
     let per_hour = state.config.citizen_submissions_per_hour;
