@@ -114,7 +114,7 @@ pub fn decide(
                 .add_working_days(today, HANDLE_DAYS)
                 .map_err(|_| FeedbackError::OutOfCalendar)?;
             E::Submitted {
-                report: report.clone(),
+                report: Box::new(report.clone()),
                 agency: *agency,
                 author: match cmd.actor {
                     FeedbackActor::Person { account } => account,

@@ -21,7 +21,7 @@ pub struct FeedbackEnvelope {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum FeedbackEvent {
     Submitted {
-        report: Report,
+        report: Box<Report>,
         agency: Uuid,
         /// The signed-in author, if any: the one who may supplement or withdraw.
         author: Option<Uuid>,

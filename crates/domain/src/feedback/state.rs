@@ -247,7 +247,7 @@ impl FeedbackState {
             } => {
                 self.status = S::Submitted;
                 self.category = Some(report.subject.default_category());
-                self.report = Some(report.clone());
+                self.report = Some((**report).clone());
                 self.agency = Some(*agency);
                 self.author = *author;
                 self.submitted_at = Some(env.at);
