@@ -107,6 +107,10 @@ pub struct CreateUser {
     pub role: String,
     /// Agency code the role is scoped to; required for officers, specialists and leaders.
     pub agency_code: Option<String>,
+    /// A citizen account's personal identification number (12 digits), checked by the
+    /// administrator against the person's card: online dossiers carry it. Citizens only.
+    #[serde(default)]
+    pub id_number: Option<String>,
 }
 
 /// Parses the role and agency of a new account into a grant.
@@ -161,6 +165,7 @@ pub async fn create_user(store: &dyn Store, input: CreateUser) -> Result<User, A
     }
     check_password_strength(&input.password)?;
     let grant = resolve_grant(store, &input.role, input.agency_code.as_deref()).await?;
+    let id_number = account_id_number(grant.role, input.id_number.as_deref())?;
     let full_name = input.full_name.unwrap_or_default().trim().to_string();
     let password_hash = hash_password(input.password).await?;
     let new = NewUser {
@@ -174,8 +179,13 @@ pub async fn create_user(store: &dyn Store, input: CreateUser) -> Result<User, A
         password_hash,
         grants: vec![grant],
         created_at: Utc::now(),
+        id_number,
     };
     store.create_user(&new).await.map_err(|e| match e {
+        DbError::Conflict(c) if c.contains("id_number") => AppError::Conflict {
+            kind: "id_number_taken",
+            message: "Số định danh cá nhân này đã gắn với một tài khoản khác.".into(),
+        },
         DbError::Conflict(_) => AppError::Conflict {
             kind: "username_taken",
             message: format!("Tên đăng nhập \"{username}\" đã tồn tại."),
@@ -355,4 +365,22 @@ impl crate::state::App {
         self.changed(crate::changes::Changed::Accounts).await;
         Ok(user)
     }
+}
+
+/// The personal identification number a new account is bound to: a structurally valid number,
+/// for citizen accounts only (staff act for their agency, not as a person lodging dossiers).
+fn account_id_number(role: Role, id_number: Option<&str>) -> Result<Option<String>, AppError> {
+    let Some(raw) = id_number.map(str::trim).filter(|s| !s.is_empty()) else {
+        return Ok(None);
+    };
+    if role != Role::Citizen {
+        return Err(AppError::field(
+            "id_number_citizen_only",
+            "id_number",
+            "Chỉ tài khoản công dân được gắn số định danh cá nhân.",
+        ));
+    }
+    let id = motcua_domain::dossier::CitizenId::parse(raw)
+        .map_err(|e| AppError::field(e.code(), "id_number", e.message_vi()))?;
+    Ok(Some(id.as_str().to_string()))
 }

@@ -776,15 +776,20 @@ impl App {
         .await
     }
 
-    /// Attaches a file already held for the same person to the dossier `code`.
+    /// Attaches a file already held for the same person to the dossier `code`: an officer's
+    /// re-use (with its reason) is recorded in the personal data access log, from `origin`.
     pub async fn reuse_document(
         &self,
         caller: &Caller,
         code: &str,
         input: &ReuseInput,
+        origin: &crate::access_log::ReadOrigin,
     ) -> Result<Attached, AppError> {
         let row = self.dossier(code).await?;
         let actor = self.attaching_actor(caller, &row).await?;
+        if actor.role != Role::Citizen {
+            return docs::reuse_for_person(self, caller, &row, actor, input, origin).await;
+        }
         let calendar = self.calendar.get(self.store.as_ref()).await?;
         docs::reuse(
             self.store.as_ref(),

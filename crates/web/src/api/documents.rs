@@ -87,7 +87,9 @@ pub async fn upload(
 /// Attach a file already held for the same person instead of uploading it again (sử dụng lại
 /// dữ liệu đã số hóa): a result, or a checked component, of another dossier of the same ID
 /// number (for a citizen: of a dossier they lodged online). Listed by `/documents/reusable`
-/// (officers) and `/me/documents` (citizens). Counted for Decision 766 indicator 4.3.
+/// (officers) and `/me/documents` (citizens). An officer gives the `reason` (422
+/// `reason_required`), re-uses only files of dossiers lodged in their province, and the use is
+/// recorded in the personal data access log. Counted for Decision 766 indicator 4.3.
 #[utoipa::path(post, path = "/dossiers/{code}/documents/reuse", tag = "documents",
     request_body = ReuseInput, security(("bearer" = [])),
     responses((status = 201, body = Attached), (status = 403, body = crate::error::ApiErrorBody),
@@ -96,10 +98,13 @@ pub async fn upload(
 pub async fn reuse(
     State(state): State<AppState>,
     caller: Caller,
+    origin: motcua_app::access_log::ReadOrigin,
     Path(code): Path<String>,
     ApiJson(input): ApiJson<ReuseInput>,
 ) -> ApiResult<(StatusCode, Json<Attached>)> {
-    let attached = state.reuse_document(&caller, &code, &input).await?;
+    let attached = state
+        .reuse_document(&caller, &code, &input, &origin)
+        .await?;
     Ok((StatusCode::CREATED, Json(attached)))
 }
 
