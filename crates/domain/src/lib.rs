@@ -17,3 +17,12 @@ pub mod stats;
 pub mod text;
 pub mod units;
 pub mod workflow;
+
+/// A key the domain does not know: a state or kind stored as text that no enum variant names
+/// (what the storage boundary reports instead of guessing).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown {what} {value:?}")]
+pub struct UnknownKey {
+    pub what: &'static str,
+    pub value: String,
+}

@@ -117,7 +117,7 @@ pub use state::{
     Rating, ResultRecord, Status, StepEnd, StepRecord, SupplementRequest, Verdict,
 };
 
-/// An instant as Vietnam local time (UTC+7, no DST); `None` past the end of chrono's range.
+/// An instant as Vietnam local time; `None` past the end of chrono's range.
 pub(crate) fn vietnam_local(at: DateTime<Utc>) -> Option<NaiveDateTime> {
     at.naive_utc()
         .checked_add_signed(TimeDelta::seconds(i64::from(

@@ -103,7 +103,7 @@ async fn ready(ctx: &Ctx) -> Result<(Vec<DossierRow>, i64), Response> {
     let page = ctx
         .state
         .store
-        .dossiers_at_intake(&ids, &["done".to_string()], LIST)
+        .dossiers_at_intake(&ids, &[motcua_domain::dossier::Status::Done], LIST)
         .await
         .map_err(|e| ctx.error(&AppError::from(e)))?;
     Ok((page.items, page.total))

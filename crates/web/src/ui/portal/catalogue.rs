@@ -92,17 +92,19 @@ pub async fn search(ctx: Ctx, headers: HeaderMap, Query(sq): Query<SearchQuery>)
     // A full procedure code goes straight to its procedure (as the API does).
     let hit = if is_procedure_code(&q) {
         match state.store.procedure(&q).await {
-            Ok(row) if row.status == "published" => Some(ProcedureHit {
-                code: row.code,
-                name: row.name,
-                field: row.field,
-                levels: row.levels,
-                online_level: row.online_level,
-                body: row.body,
-                status: row.status,
-                search_name: String::new(),
-                search_body: String::new(),
-            }),
+            Ok(row) if row.status == motcua_domain::catalogue::ProcedureStatus::Published => {
+                Some(ProcedureHit {
+                    code: row.code,
+                    name: row.name,
+                    field: row.field,
+                    levels: row.levels,
+                    online_level: row.online_level,
+                    body: row.body,
+                    status: row.status,
+                    search_name: String::new(),
+                    search_body: String::new(),
+                })
+            }
             _ => None,
         }
     } else {
@@ -301,7 +303,7 @@ pub async fn procedure(ctx: Ctx, Path(code): Path<String>) -> Response {
         .in_force(state.store.as_ref(), code.trim(), crate::vn_today())
         .await
     {
-        Ok(p) if p.status == "published" => p,
+        Ok(p) if p.status == motcua_domain::catalogue::ProcedureStatus::Published => p,
         Ok(_) => {
             return ctx.error(&crate::error::AppError::NotFound("thủ tục hành chính"));
         }

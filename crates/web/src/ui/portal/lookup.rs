@@ -458,9 +458,7 @@ pub async fn mine(ctx: Ctx, Query(q): Query<PageQuery>) -> Response {
             .await
             .map(|f| f.procedure.name.clone())
             .unwrap_or_else(|_| r.procedure_code.clone());
-        let status = Status::parse(&r.status)
-            .map(|s| s.label_vi().to_string())
-            .unwrap_or_else(|| r.status.clone());
+        let status = r.status.label_vi().to_string();
         rows.push(MyRow {
             code: r.code.clone(),
             procedure,

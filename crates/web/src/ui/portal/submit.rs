@@ -108,7 +108,7 @@ async fn setup(ctx: &Ctx, code: &str, user: uuid::Uuid) -> Result<Setup, Respons
         .in_force(state.store.as_ref(), code.trim(), crate::vn_today())
         .await
         .map_err(|e| ctx.error(&e))?;
-    if in_force.status != "published" {
+    if in_force.status != motcua_domain::catalogue::ProcedureStatus::Published {
         return Err(ctx.error(&AppError::NotFound("thủ tục hành chính")));
     }
     let p = &in_force.procedure;

@@ -1,6 +1,6 @@
 //! `/xu-ly`: the work queues of specialists and leaders, and bulk assignment.
 //!
-//! The queue is the store query of `GET /api/v1/dossiers` ([`motcua_store::Store::list_dossiers`],
+//! The queue is the store query of `GET /api/v1/dossiers` ([`motcua_store::Dossiers::list_dossiers`],
 //! counts capped at 10,000). The agencies it reads are the ones the caller may oversee
 //! ([`Action::Oversee`]): the agencies of their staff grants and, for leaders, every agency
 //! below them (a provincial leader watches the departments, the service centre and the
@@ -445,7 +445,7 @@ async fn row_view(
     agencies: &HashMap<Uuid, &str>,
     procedure_names: &mut HashMap<String, String>,
 ) -> QueueRow {
-    let status = Status::parse(&r.status).unwrap_or_default();
+    let status = r.status;
     let (due_class, due_label) = due_of(status, r, now, soon);
     let fmt = |t: DateTime<Utc>| {
         (t + chrono::Duration::hours(7))
