@@ -81,9 +81,14 @@ pub async fn run(config: Config, cmd: ProceduresCmd) -> anyhow::Result<()> {
             let mut total = cat::ImportReport::default();
             for f in &files {
                 let text = read_text(f)?;
-                let r = cat::import_dvc(store.as_ref(), &text, motcua_web::vn_today(), "import")
-                    .await
-                    .map_err(fail)?;
+                let r = cat::import_dvc(
+                    store.as_ref(),
+                    &text,
+                    motcua_domain::vn_time::today(),
+                    "import",
+                )
+                .await
+                .map_err(fail)?;
                 eprintln!(
                     "{}: {} bản ghi: {} mới, {} cập nhật, {} không đổi, {} lỗi, {} cần rà soát",
                     f.display(),

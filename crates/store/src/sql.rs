@@ -1037,14 +1037,8 @@ impl Dossiers for SqlStore {
         from: NaiveDate,
         to: NaiveDate,
     ) -> DbResult<Vec<DossierRow>> {
-        let vn = chrono::FixedOffset::east_opt(7 * 3600).expect("offset");
-        let start = |d: NaiveDate| {
-            d.and_hms_opt(0, 0, 0)
-                .and_then(|t| t.and_local_timezone(vn).single())
-                .map(|t| t.with_timezone(&Utc))
-                .ok_or_else(|| DbError::Other(format!("bad day {d}")))
-        };
-        let (a, b) = (start(from)?, start(to.succ_opt().unwrap_or(to))?);
+        let start = motcua_domain::vn_time::midnight;
+        let (a, b) = (start(from), start(to.succ_opt().unwrap_or(to)));
         Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {DOSSIER_COLUMNS} FROM dossiers WHERE intake_agency_id = $1 \
              AND received_at >= $2 AND received_at < $3 ORDER BY code LIMIT 10000"

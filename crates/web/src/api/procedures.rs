@@ -173,7 +173,12 @@ pub async fn create(
             message: format!("Thủ tục mã {} đã có trong danh mục.", record.code),
         });
     }
-    let w = cat::to_write(&record, crate::vn_today(), &caller.user.username, "draft");
+    let w = cat::to_write(
+        &record,
+        motcua_domain::vn_time::today(),
+        &caller.user.username,
+        ProcedureStatus::Draft,
+    );
     state.store.write_procedures(&[w]).await?;
     state.search.invalidate();
     state.lookups.forget_catalogue();
@@ -285,7 +290,7 @@ async fn change_status(
     }
     let on = match &body.on {
         Some(d) => parse_date(d)?,
-        None => crate::vn_today(),
+        None => motcua_domain::vn_time::today(),
     };
     state.store.set_procedure_status(&code, to, on).await?;
     state.search.invalidate();

@@ -23,7 +23,7 @@ use uuid::Uuid;
 
 use crate::error::AppError;
 use crate::lookups::Lookups;
-use crate::service::calendar::{calendar_error, format_vn_instant, vn_offset};
+use crate::service::calendar::{calendar_error, format_vn_instant};
 use crate::service::{notices, stats};
 
 /// The statutory processing time of a channel (the counter's when the channel states none).
@@ -72,12 +72,7 @@ pub fn appointment(
             .add_working_days(target, 0)
             .map_err(calendar_error)?;
         let close = hours.sessions().last().map(|s| s.1).unwrap_or_default();
-        Ok(working
-            .and_time(close)
-            .and_local_timezone(vn_offset())
-            .single()
-            .expect("fixed offset")
-            .to_utc())
+        Ok(motcua_domain::vn_time::instant(working, close))
     };
     match unit {
         TimeUnit::WorkingDays => clock

@@ -140,7 +140,7 @@ impl Page {
 
     /// `dd/mm/yyyy hh:mm`, Vietnam time.
     pub fn datetime(&self, t: &chrono::DateTime<chrono::Utc>) -> String {
-        (*t + chrono::Duration::hours(7))
+        motcua_domain::vn_time::local(*t)
             .format("%d/%m/%Y %H:%M")
             .to_string()
     }

@@ -257,7 +257,7 @@ async fn change_status(
             Some(d) => {
                 parse_date(&d).map_err(|e| AppError::invalid("invalid_date", e.message_vi()))?
             }
-            None => crate::vn_today(),
+            None => motcua_domain::vn_time::today(),
         };
         state.store.set_procedure_status(&code, to, on).await?;
         state.search.invalidate();

@@ -300,7 +300,11 @@ pub async fn procedure(ctx: Ctx, Path(code): Path<String>) -> Response {
     let state = &ctx.state;
     let in_force = match state
         .lookups
-        .in_force(state.store.as_ref(), code.trim(), crate::vn_today())
+        .in_force(
+            state.store.as_ref(),
+            code.trim(),
+            motcua_domain::vn_time::today(),
+        )
         .await
     {
         Ok(p) if p.status == motcua_domain::catalogue::ProcedureStatus::Published => p,

@@ -454,7 +454,11 @@ pub async fn mine(ctx: Ctx, Query(q): Query<PageQuery>) -> Response {
     for r in &found.items {
         let procedure = state
             .lookups
-            .in_force(state.store.as_ref(), &r.procedure_code, crate::vn_today())
+            .in_force(
+                state.store.as_ref(),
+                &r.procedure_code,
+                motcua_domain::vn_time::today(),
+            )
             .await
             .map(|f| f.procedure.name.clone())
             .unwrap_or_else(|_| r.procedure_code.clone());

@@ -105,7 +105,11 @@ async fn setup(ctx: &Ctx, code: &str, user: uuid::Uuid) -> Result<Setup, Respons
     let state = &ctx.state;
     let in_force = state
         .lookups
-        .in_force(state.store.as_ref(), code.trim(), crate::vn_today())
+        .in_force(
+            state.store.as_ref(),
+            code.trim(),
+            motcua_domain::vn_time::today(),
+        )
         .await
         .map_err(|e| ctx.error(&e))?;
     if in_force.status != motcua_domain::catalogue::ProcedureStatus::Published {
@@ -349,7 +353,7 @@ pub async fn submit(ctx: Ctx, Path(code): Path<String>, mp: Multipart) -> Respon
     if let Err(r) = ctx.check_csrf(&sent.csrf) {
         return r;
     }
-    let today = crate::vn_today();
+    let today = motcua_domain::vn_time::today();
     let mut e = applicant_errors(&sent.v, today);
     if !s.agencies.iter().any(|a| a.code == sent.v.agency.trim()) {
         e.agency = Some("Vui lòng chọn cơ quan tiếp nhận hồ sơ.".into());

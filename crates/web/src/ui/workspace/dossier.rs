@@ -192,7 +192,7 @@ fn not_found(e: DbError) -> AppError {
 }
 
 fn vn(t: DateTime<Utc>) -> String {
-    (t + chrono::Duration::hours(7))
+    motcua_domain::vn_time::local(t)
         .format("%d/%m/%Y %H:%M")
         .to_string()
 }
@@ -997,7 +997,7 @@ async fn fields_from(
                         let at = day
                             .and_hms_opt(17, 0, 0)
                             .and_then(|t| {
-                                t.and_local_timezone(crate::service::calendar::vn_offset())
+                                t.and_local_timezone(motcua_domain::vn_time::offset())
                                     .single()
                             })
                             .map(|t| t.with_timezone(&Utc));

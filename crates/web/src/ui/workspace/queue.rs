@@ -231,7 +231,7 @@ pub async fn due_soon_limit(state: &AppState) -> Result<Option<DateTime<Utc>>, A
         .unwrap_or(next)
         .and_hms_opt(0, 0, 0)
         .and_then(|t| {
-            t.and_local_timezone(crate::service::calendar::vn_offset())
+            t.and_local_timezone(motcua_domain::vn_time::offset())
                 .single()
         })
         .map(|t| t.with_timezone(&Utc)))
@@ -271,7 +271,7 @@ fn end_of_day(s: &str) -> Option<DateTime<Utc>> {
     let d = chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok()?;
     d.succ_opt()?
         .and_hms_opt(0, 0, 0)?
-        .and_local_timezone(crate::service::calendar::vn_offset())
+        .and_local_timezone(motcua_domain::vn_time::offset())
         .single()
         .map(|t| t.with_timezone(&Utc))
 }
@@ -448,7 +448,7 @@ async fn row_view(
     let status = r.status;
     let (due_class, due_label) = due_of(status, r, now, soon);
     let fmt = |t: DateTime<Utc>| {
-        (t + chrono::Duration::hours(7))
+        motcua_domain::vn_time::local(t)
             .format("%d/%m/%Y %H:%M")
             .to_string()
     };
@@ -465,7 +465,7 @@ async fn row_view(
         received: r
             .received_at
             .map(|t| {
-                (t + chrono::Duration::hours(7))
+                motcua_domain::vn_time::local(t)
                     .format("%d/%m/%Y")
                     .to_string()
             })
@@ -581,7 +581,7 @@ pub async fn bulk_assign(ctx: Ctx, body: Bytes) -> Response {
             Ok(day) => Some(
                 day.and_hms_opt(17, 0, 0)
                     .and_then(|t| {
-                        t.and_local_timezone(crate::service::calendar::vn_offset())
+                        t.and_local_timezone(motcua_domain::vn_time::offset())
                             .single()
                     })
                     .map(|t| t.with_timezone(&Utc)),
