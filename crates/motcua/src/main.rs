@@ -9,6 +9,8 @@ mod config;
 mod demo;
 mod documents_cmd;
 mod dossiers_cmd;
+#[cfg(feature = "generator")]
+mod generate;
 mod procedures_cmd;
 mod restore;
 mod stats_cmd;

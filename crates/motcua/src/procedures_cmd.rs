@@ -142,7 +142,7 @@ pub async fn run(config: Config, cmd: ProceduresCmd) -> anyhow::Result<()> {
                         anyhow::bail!("xuất xlsx cần --out TỆP");
                     }
                     let procs = motcua_web::api::parse_records(&records).map_err(fail)?;
-                    motcua_docs::procedures_xlsx(&procs)?
+                    motcua_sheets::procedures_xlsx(&procs)?
                 }
                 other => {
                     anyhow::bail!("định dạng xuất \"{other}\" không hỗ trợ (jsonl, csv, xlsx)")

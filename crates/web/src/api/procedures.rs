@@ -436,7 +436,7 @@ pub async fn export(
         }
         "xlsx" => {
             let procs = parse_records(&records)?;
-            let bytes = motcua_docs::procedures_xlsx(&procs)
+            let bytes = motcua_sheets::procedures_xlsx(&procs)
                 .map_err(|e| AppError::Internal(e.to_string()))?;
             Ok((
                 [

@@ -489,7 +489,7 @@ async fn create_as(
                     "{} đã cấp đủ {} mã hồ sơ của ngày {} (số thứ tự trong mã hồ sơ có 4 chữ số): \
                      không tiếp nhận thêm hồ sơ vào ngày này.",
                     agency.name,
-                    motcua_docs::vi::integer(i64::from(MAX_DAILY_SEQUENCE)),
+                    motcua_sheets::vi::integer(i64::from(MAX_DAILY_SEQUENCE)),
                     day.format("%d/%m/%Y"),
                 ),
             },

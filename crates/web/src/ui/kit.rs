@@ -148,9 +148,9 @@ impl Page {
     /// `1.816` (Vietnamese) or `1,816` (English).
     pub fn int(&self, n: i64) -> String {
         match self.lang {
-            Lang::Vi => motcua_docs::vi::integer(n),
+            Lang::Vi => motcua_sheets::vi::integer(n),
             Lang::En => {
-                let s = motcua_docs::vi::integer(n);
+                let s = motcua_sheets::vi::integer(n);
                 s.replace('.', ",")
             }
         }

@@ -167,7 +167,7 @@ pub async fn submit(
                 "amount",
                 format!(
                     "Số tiền thu phải từ 1 đến {} đồng (số còn phải thu).",
-                    motcua_docs::vi::integer(outstanding as i64)
+                    motcua_sheets::vi::integer(outstanding as i64)
                 ),
             ),
         }

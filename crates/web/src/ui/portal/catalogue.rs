@@ -269,7 +269,7 @@ fn fee_text(c: &motcua_domain::catalogue::ChannelSpec) -> String {
         Some(f) if f.free => "Miễn phí".into(),
         Some(f) if f.total_vnd() > 0 && !c.fee_text.is_empty() => c.fee_text.clone(),
         Some(f) if f.total_vnd() > 0 => {
-            format!("{} đồng", motcua_docs::vi::integer(f.total_vnd()))
+            format!("{} đồng", motcua_sheets::vi::integer(f.total_vnd()))
         }
         _ if c.fee_text.trim().is_empty() => "Không có thông tin".into(),
         _ => c.fee_text.clone(),

@@ -198,7 +198,7 @@ fn vn(t: DateTime<Utc>) -> String {
 }
 
 fn vnd(n: u64) -> String {
-    format!("{} đồng", motcua_docs::vi::integer(n as i64))
+    format!("{} đồng", motcua_sheets::vi::integer(n as i64))
 }
 
 /// Runs an action exactly as `POST /api/v1/dossiers/{code}/actions/{action}` does (it is that
@@ -655,7 +655,10 @@ async fn build(
             href: format!("/api/v1/dossiers/{}/documents/{}", row.code, doc.sha256),
             component: doc.component,
             media_type: doc.media_type,
-            size: format!("{} KB", motcua_docs::vi::integer((doc.size + 1023) / 1024)),
+            size: format!(
+                "{} KB",
+                motcua_sheets::vi::integer((doc.size + 1023) / 1024)
+            ),
             source: doc.source_label,
             at: doc.at.replace('T', " "),
         })

@@ -380,7 +380,7 @@ async fn build(state: &AppState, caller: &Caller, f: &QueueQuery) -> Result<Queu
         }
     }
     let total = found.total.min(QUEUE_COUNT_CAP);
-    let total_text = motcua_docs::vi::integer(total);
+    let total_text = motcua_sheets::vi::integer(total);
     let more = found.total > QUEUE_COUNT_CAP;
     let pages_known = (total + PAGE_SIZE - 1) / PAGE_SIZE;
     let has_next = page < pages_known || (more && (page * PAGE_SIZE) < found.total);
