@@ -19,6 +19,7 @@ mod forms;
 mod health;
 mod index_pauses;
 mod notices;
+mod openapi;
 mod pause_dates;
 mod processes;
 mod routes;
