@@ -11,6 +11,7 @@ pub mod auth;
 pub mod calendar;
 pub mod catalogue;
 pub mod dossier;
+pub mod feedback;
 pub mod index;
 pub mod input;
 pub mod payment;

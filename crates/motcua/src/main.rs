@@ -131,6 +131,10 @@ enum UserCmd {
         agency: Option<String>,
         #[arg(long)]
         full_name: Option<String>,
+        /// A citizen account's personal identification number (12 digits), checked against the
+        /// person's card: online dossiers carry it.
+        #[arg(long)]
+        id_number: Option<String>,
         /// Read the password from standard input (required).
         #[arg(long, required = true)]
         password_stdin: bool,
@@ -360,6 +364,7 @@ async fn user(config: Config, cmd: UserCmd) -> anyhow::Result<()> {
         role,
         agency,
         full_name,
+        id_number,
         password_stdin: _,
     } = cmd;
     let mut password = String::new();
@@ -376,6 +381,7 @@ async fn user(config: Config, cmd: UserCmd) -> anyhow::Result<()> {
             password,
             role,
             agency_code: agency,
+            id_number,
         },
     )
     .await

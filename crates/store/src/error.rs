@@ -32,6 +32,8 @@ pub enum Conflict {
     RestoreTargetNotEmpty,
     /// A restore target is another schema than the backup's.
     RestoreSchemaMismatch,
+    /// The personal identification number is bound to another account already.
+    IdNumberTaken,
     /// A uniqueness rule refused the write (a code, a username, ... taken); `what` is the
     /// constraint, named as PostgreSQL names it (`agencies_code_key`).
     UniqueViolation { what: String },
@@ -48,6 +50,7 @@ impl std::fmt::Display for Conflict {
             Conflict::OutboxInFlight => "outbox_in_flight",
             Conflict::RestoreTargetNotEmpty => "restore_target_not_empty",
             Conflict::RestoreSchemaMismatch => "restore_schema_mismatch",
+            Conflict::IdNumberTaken => "users_id_number_key",
             Conflict::UniqueViolation { what } | Conflict::ForeignKeyViolation { what } => what,
         })
     }
@@ -68,7 +71,9 @@ impl From<sqlx::Error> for DbError {
                             None => "foreign_key".to_string(),
                         }
                     });
-                    DbError::Conflict(if d.is_unique_violation() {
+                    DbError::Conflict(if what == "users_id_number_key" {
+                        Conflict::IdNumberTaken
+                    } else if d.is_unique_violation() {
                         Conflict::UniqueViolation { what }
                     } else {
                         Conflict::ForeignKeyViolation { what }

@@ -106,6 +106,8 @@ pub struct NewUser {
     pub password_hash: String,
     pub grants: Vec<Grant>,
     pub created_at: DateTime<Utc>,
+    /// A citizen account's personal identification number (12 digits), if bound.
+    pub id_number: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -116,6 +118,9 @@ pub struct User {
     pub disabled: bool,
     pub grants: Vec<Grant>,
     pub created_at: DateTime<Utc>,
+    /// The person a citizen account is bound to (personal identification number), set by an
+    /// administrator; `None` for staff and for accounts not yet verified.
+    pub id_number: Option<String>,
 }
 
 impl User {

@@ -125,6 +125,7 @@ struct UserRecord {
     password_hash: String,
     disabled: bool,
     created_at: DateTime<Utc>,
+    id_number: Option<String>,
 }
 
 impl SqlStore {
@@ -178,6 +179,7 @@ impl SqlStore {
                 disabled: r.disabled,
                 grants,
                 created_at: r.created_at,
+                id_number: r.id_number,
             },
             r.password_hash,
         ))
@@ -1264,14 +1266,15 @@ impl Accounts for SqlStore {
     async fn create_user(&self, u: &NewUser) -> DbResult<User> {
         let mut tx = begin_write(&self.write_pool).await?;
         sqlx::query(
-            "INSERT INTO users (id, username, full_name, password_hash, disabled, created_at) \
-             VALUES ($1, $2, $3, $4, FALSE, $5)",
+            "INSERT INTO users (id, username, full_name, password_hash, disabled, created_at, \
+             id_number) VALUES ($1, $2, $3, $4, FALSE, $5, $6)",
         )
         .bind(u.id)
         .bind(&u.username)
         .bind(&u.full_name)
         .bind(&u.password_hash)
         .bind(u.created_at)
+        .bind(&u.id_number)
         .execute(&mut *tx)
         .await?;
         for g in &u.grants {
@@ -1288,7 +1291,7 @@ impl Accounts for SqlStore {
 
     async fn user_by_username(&self, username: &str) -> DbResult<(User, String)> {
         let r: UserRecord = sqlx::query_as(
-            "SELECT id, username, full_name, password_hash, disabled, created_at FROM users \
+            "SELECT id, username, full_name, password_hash, disabled, created_at, id_number FROM users \
              WHERE username = $1",
         )
         .bind(username)
@@ -1299,7 +1302,7 @@ impl Accounts for SqlStore {
 
     async fn get_user(&self, id: Uuid) -> DbResult<User> {
         let r: UserRecord = sqlx::query_as(
-            "SELECT id, username, full_name, password_hash, disabled, created_at FROM users \
+            "SELECT id, username, full_name, password_hash, disabled, created_at, id_number FROM users \
              WHERE id = $1",
         )
         .bind(id)
@@ -1323,7 +1326,7 @@ impl Accounts for SqlStore {
         .fetch_one(&self.pool)
         .await?;
         let rows: Vec<UserRecord> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT id, username, full_name, password_hash, disabled, created_at FROM users{filter} \
+            "SELECT id, username, full_name, password_hash, disabled, created_at, id_number FROM users{filter} \
              ORDER BY username LIMIT $2 OFFSET $3"
         )))
         .bind(agency)
@@ -1409,7 +1412,7 @@ impl Sessions for SqlStore {
             kind: String,
         }
         let row: Option<SessionUser> = sqlx::query_as(
-            "SELECT u.id, u.username, u.full_name, u.password_hash, u.disabled, u.created_at, s.kind \
+            "SELECT u.id, u.username, u.full_name, u.password_hash, u.disabled, u.created_at, u.id_number, s.kind \
              FROM sessions s JOIN users u ON u.id = s.user_id \
              WHERE s.token_hash = $1 AND s.expires_at > $2 AND NOT u.disabled",
         )

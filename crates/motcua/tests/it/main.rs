@@ -17,6 +17,7 @@ mod errors;
 mod faults;
 mod forms;
 mod health;
+mod identity;
 mod index_pauses;
 mod notices;
 mod openapi;

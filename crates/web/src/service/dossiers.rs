@@ -6,11 +6,13 @@ use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Datelike, Months, NaiveDate, TimeDelta, Utc};
 use motcua_domain::agency::AgencyCode;
+use motcua_domain::auth::Role;
 use motcua_domain::calendar::{Calendar, Duration, OfficeHours};
 use motcua_domain::catalogue::{Channel, Procedure, TimeUnit};
 use motcua_domain::dossier::{
-    Actor, Applicant, Command, DossierAction, DossierCode, DossierCodeError, DossierState,
-    EventEnvelope, MAX_DAILY_SEQUENCE, ProcedureRef, Submission, execute, timeliness, vietnam_date,
+    Actor, Applicant, CitizenId, Command, DossierAction, DossierCode, DossierCodeError,
+    DossierState, EventEnvelope, MAX_DAILY_SEQUENCE, ProcedureRef, Submission, execute, timeliness,
+    vietnam_date,
 };
 use motcua_domain::text::fold_ascii;
 
@@ -106,7 +108,9 @@ fn fee_due(p: &Procedure, channel: Channel) -> u64 {
 #[serde(deny_unknown_fields)]
 pub struct ApplicantInput {
     pub name: String,
-    /// Căn cước công dân, 12 digits.
+    /// Số định danh cá nhân (căn cước), 12 digits. For an online dossier the account's own
+    /// number: it may be left out, and another is refused (422 `id_number_not_yours`).
+    #[serde(default)]
     pub id_number: String,
     pub phone: Option<String>,
     pub email: Option<String>,
@@ -291,10 +295,50 @@ pub async fn create(
     input: CreateDossier,
     idempotency: Option<&str>,
 ) -> Result<Created, AppError> {
+    let mut input = input;
+    if actor.role == Role::Citizen {
+        input.applicant.id_number = own_id_number(store, actor.user, &input.applicant.id_number)
+            .await?
+            .to_string();
+    }
     let key = idempotency
         .map(|k| creation_key(k, actor.user, &input))
         .transpose()?;
     create_as(store, lookups, calendar, actor, input, key, true).await
+}
+
+/// The ID number a citizen's online dossier carries: the account's own (an account is bound
+/// to one person by an administrator). An account not yet bound may not lodge online (403
+/// `account_not_bound`); another person's number is refused (422 `id_number_not_yours`); an
+/// empty one is the account's.
+pub async fn own_id_number(
+    store: &dyn Store,
+    user: Uuid,
+    given: &str,
+) -> Result<CitizenId, AppError> {
+    let account = store.get_user(user).await?;
+    let own = account
+        .id_number
+        .as_deref()
+        .and_then(|n| CitizenId::parse(n).ok())
+        .ok_or_else(|| AppError::Invalid {
+            status: axum::http::StatusCode::FORBIDDEN,
+            code: "account_not_bound",
+            message: "Tài khoản chưa được gắn số định danh cá nhân nên chưa nộp hồ sơ trực tuyến \
+                      được. Vui lòng xác thực tài khoản (mang căn cước đến Bộ phận Một cửa)."
+                .into(),
+        })?;
+    let given = given.trim();
+    if !given.is_empty() && given != own.as_str() {
+        return Err(AppError::InvalidField {
+            code: "id_number_not_yours",
+            field: "applicant.id_number".into(),
+            message: "Hồ sơ trực tuyến mang số định danh cá nhân của chính chủ tài khoản; không \
+                      nộp được bằng số định danh của người khác."
+                .into(),
+        });
+    }
+    Ok(own)
 }
 
 /// Refuses a citizen's online submission beyond `per_hour` in the last hour (429
