@@ -110,7 +110,7 @@ pub async fn seed_agencies(store: &dyn Store) -> anyhow::Result<u64> {
             created_at: Utc::now(),
         });
     }
-    let at = motcua_web::vn_today().max(motcua_domain::units::two_tier_start());
+    let at = motcua_domain::vn_time::today().max(motcua_domain::units::two_tier_start());
     let units = |level, parent: Option<String>| UnitQuery {
         q: None,
         parent,
@@ -263,7 +263,7 @@ pub async fn seed_catalogue(store: &dyn Store) -> anyhow::Result<(usize, usize)>
             motcua_web::service::catalogue::import_dvc(
                 store,
                 &text,
-                motcua_web::vn_today(),
+                motcua_domain::vn_time::today(),
                 "demo",
             )
             .await
