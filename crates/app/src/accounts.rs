@@ -5,7 +5,7 @@
 use chrono::Utc;
 use motcua_domain::agency::{AgencyCode, AgencyKind};
 use motcua_domain::auth::{Grant, Role};
-use motcua_store::{Agency, DbError, NewAgency, NewUser, Store, User};
+use motcua_store::{Agency, Conflict, DbError, NewAgency, NewUser, Store, User};
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -182,7 +182,7 @@ pub async fn create_user(store: &dyn Store, input: CreateUser) -> Result<User, A
         id_number,
     };
     store.create_user(&new).await.map_err(|e| match e {
-        DbError::Conflict(c) if c.contains("id_number") => AppError::Conflict {
+        DbError::Conflict(Conflict::IdNumberTaken) => AppError::Conflict {
             kind: "id_number_taken",
             message: "Số định danh cá nhân này đã gắn với một tài khoản khác.".into(),
         },

@@ -387,11 +387,11 @@ impl App {
         let s = dossiers::state_of(row)?;
         Ok(DossierView {
             code: row.code.clone(),
-            status: row.status.clone(),
+            status: row.status.as_str().to_string(),
             status_label: s.status.label_vi().to_string(),
             version: row.seq,
             procedure_code: row.procedure_code.clone(),
-            channel: row.channel.clone(),
+            channel: row.channel.key().to_string(),
             applicant_name: row.applicant_name.clone(),
             appointment: row.appointment.map(format_vn_instant),
             original_appointment: s.original_appointment.map(format_vn_instant),

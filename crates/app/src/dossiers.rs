@@ -16,12 +16,14 @@ use motcua_domain::dossier::{
 };
 use motcua_domain::text::fold_ascii;
 
-use motcua_store::{Created, DbError, DossierRow, DossierWrite, IdempotencyKey, NewEvent, Store};
+use motcua_store::{
+    Conflict, Created, DbError, DossierRow, DossierWrite, IdempotencyKey, NewEvent, Store,
+};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use crate::calendar::{calendar_error, format_vn_instant, vn_offset};
+use crate::calendar::{calendar_error, format_vn_instant};
 use crate::error::{AppError, InvalidKind};
 use crate::lookups::Lookups;
 use crate::{notices, stats};
@@ -72,12 +74,7 @@ pub fn appointment(
             .add_working_days(target, 0)
             .map_err(calendar_error)?;
         let close = hours.sessions().last().map(|s| s.1).unwrap_or_default();
-        Ok(working
-            .and_time(close)
-            .and_local_timezone(vn_offset())
-            .single()
-            .expect("fixed offset")
-            .to_utc())
+        Ok(motcua_domain::vn_time::instant(working, close))
     };
     match unit {
         TimeUnit::WorkingDays => clock
@@ -165,13 +162,6 @@ pub fn applicant_key(id_number: &str) -> String {
     sha256_hex(id_number.as_bytes())
 }
 
-fn status_key(state: &DossierState) -> String {
-    serde_json::to_value(state.status)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
-}
-
 /// The effective appointment of `state` held by `agency` ([`timeliness::current_due`]): what
 /// people are shown and the queues filter by. The agency's office hours are read only when a
 /// closed pause moved the appointment.
@@ -220,11 +210,9 @@ pub fn row_of(
             .as_ref()
             .map(|p| p.version as i32)
             .unwrap_or(0),
-        channel: state
-            .channel
-            .map(|c| c.key().to_string())
-            .unwrap_or_default(),
-        status: status_key(state),
+        // Set by the first event (the submission), which every stored dossier has.
+        channel: state.channel.unwrap_or(Channel::Counter),
+        status: state.status,
         applicant_name: applicant.map(|a| a.name.clone()).unwrap_or_default(),
         applicant_key: applicant
             .map(|a| applicant_key(a.id_number.as_str()))
@@ -440,7 +428,7 @@ async fn create_as(
             ),
             e => e,
         })?;
-    if in_force.status != "published" {
+    if in_force.status != motcua_domain::catalogue::ProcedureStatus::Published {
         return Err(AppError::invalid(
             "procedure_not_published",
             "Thủ tục này không còn được tiếp nhận.",
@@ -542,7 +530,7 @@ async fn create_as(
                     "{} đã cấp đủ {} mã hồ sơ của ngày {} (số thứ tự trong mã hồ sơ có 4 chữ số): \
                      không tiếp nhận thêm hồ sơ vào ngày này.",
                     agency.name,
-                    motcua_docs::vi::integer(i64::from(MAX_DAILY_SEQUENCE)),
+                    motcua_sheets::vi::integer(i64::from(MAX_DAILY_SEQUENCE)),
                     day.format("%d/%m/%Y"),
                 ),
             },
@@ -550,7 +538,7 @@ async fn create_as(
                 kind: "dossier_refused",
                 message: m,
             },
-            DbError::Conflict(c) if c == "idempotency_key_reused" => AppError::invalid(
+            DbError::Conflict(Conflict::IdempotencyKeyReused) => AppError::invalid(
                 "idempotency_key_reused",
                 "Khóa Idempotency-Key này đã được dùng cho một yêu cầu khác (nội dung khác): \
                  dùng khóa mới cho hồ sơ mới.",
@@ -662,7 +650,7 @@ pub async fn prepare(
 /// A storage error of an append: someone acted first is [`stale`].
 pub fn stale_or(e: DbError) -> AppError {
     match e {
-        DbError::Conflict(c) if c == "dossier_seq" => stale(),
+        DbError::Conflict(Conflict::StaleVersion) => stale(),
         e => e.into(),
     }
 }

@@ -29,5 +29,5 @@ pub use state::{App, Config};
 
 /// Today's date in Vietnam (UTC+7, no daylight saving).
 pub fn vn_today() -> chrono::NaiveDate {
-    (chrono::Utc::now() + chrono::Duration::hours(7)).date_naive()
+    motcua_domain::vn_time::today()
 }

@@ -110,7 +110,7 @@ pub async fn seed_agencies(store: &dyn Store) -> anyhow::Result<u64> {
             created_at: Utc::now(),
         });
     }
-    let at = motcua_app::vn_today().max(motcua_domain::units::two_tier_start());
+    let at = motcua_domain::vn_time::today().max(motcua_domain::units::two_tier_start());
     let units = |level, parent: Option<String>| UnitQuery {
         q: None,
         parent,
@@ -260,9 +260,14 @@ pub async fn seed_catalogue(store: &dyn Store) -> anyhow::Result<(usize, usize)>
     if store.catalogue_version().await?.starts_with("0:") {
         for part in CATALOGUE {
             let text = crate::procedures_cmd::gunzip_if_needed(part, "demo catalogue")?;
-            motcua_app::catalogue::import_dvc(store, &text, motcua_app::vn_today(), "demo")
-                .await
-                .map_err(|e| anyhow::anyhow!("{}", e.message_vi()))?;
+            motcua_app::catalogue::import_dvc(
+                store,
+                &text,
+                motcua_domain::vn_time::today(),
+                "demo",
+            )
+            .await
+            .map_err(|e| anyhow::anyhow!("{}", e.message_vi()))?;
         }
     }
     let centre = store

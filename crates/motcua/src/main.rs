@@ -9,6 +9,8 @@ mod config;
 mod demo;
 mod documents_cmd;
 mod dossiers_cmd;
+#[cfg(feature = "generator")]
+mod generate;
 mod procedures_cmd;
 mod restore;
 mod stats_cmd;
@@ -68,7 +70,8 @@ enum Command {
     /// The legal calendar: holidays, working days, appointments, lunar dates.
     #[command(subcommand)]
     Calendar(calendar_cmd::CalendarCmd),
-    /// Statistics: rebuild the counters from the event log; generate benchmark data.
+    /// Statistics: rebuild the counters from the event log (and, built with the generator
+    /// feature, generate benchmark data).
     #[command(subcommand)]
     Stats(stats_cmd::StatsCmd),
     /// Documents: remove files no dossier holds.

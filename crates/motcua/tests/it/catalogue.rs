@@ -40,9 +40,14 @@ pub fn sample(codes: &[&str]) -> String {
 
 /// Imports the shipped catalogue's procedures `codes` into `store`, in force today.
 pub async fn import(store: &dyn motcua_store::Store, codes: &[&str]) {
-    motcua_app::catalogue::import_dvc(store, &sample(codes), motcua_app::vn_today(), "test")
-        .await
-        .unwrap();
+    motcua_app::catalogue::import_dvc(
+        store,
+        &sample(codes),
+        motcua_domain::vn_time::today(),
+        "test",
+    )
+    .await
+    .unwrap();
 }
 
 fn codes(body: &Value) -> Vec<String> {
@@ -55,7 +60,7 @@ fn codes(body: &Value) -> Vec<String> {
 }
 
 fn today() -> chrono::NaiveDate {
-    motcua_app::vn_today()
+    motcua_domain::vn_time::today()
 }
 
 #[tokio::test]

@@ -20,6 +20,7 @@ mod health;
 mod identity;
 mod index_pauses;
 mod notices;
+mod openapi;
 mod pause_dates;
 mod processes;
 mod routes;

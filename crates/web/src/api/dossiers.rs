@@ -179,7 +179,7 @@ pub async fn queue(
             .unwrap_or(next)
             .and_hms_opt(0, 0, 0)
             .and_then(|t| {
-                t.and_local_timezone(motcua_app::calendar::vn_offset())
+                t.and_local_timezone(motcua_domain::vn_time::offset())
                     .single()
             })
             .map(|t| t.with_timezone(&Utc));

@@ -163,7 +163,7 @@ async fn index(ctx: Ctx) -> Response {
         users: p.int(users),
         procedures: p.int(procedures),
         official_years,
-        year: chrono::Datelike::year(&crate::vn_today()),
+        year: chrono::Datelike::year(&motcua_domain::vn_time::today()),
         p,
     })
 }

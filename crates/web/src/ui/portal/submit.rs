@@ -103,10 +103,14 @@ async fn setup(ctx: &Ctx, code: &str, user: uuid::Uuid) -> Result<Setup, Respons
     let state = &ctx.state;
     let in_force = state
         .lookups
-        .in_force(state.store.as_ref(), code.trim(), crate::vn_today())
+        .in_force(
+            state.store.as_ref(),
+            code.trim(),
+            motcua_domain::vn_time::today(),
+        )
         .await
         .map_err(|e| ctx.error(&e))?;
-    if in_force.status != "published" {
+    if in_force.status != motcua_domain::catalogue::ProcedureStatus::Published {
         return Err(ctx.error(&ApiError::NotFound("thủ tục hành chính")));
     }
     let p = &in_force.procedure;
@@ -338,7 +342,7 @@ pub async fn submit(ctx: Ctx, Path(code): Path<String>, mp: Multipart) -> Respon
         ) => Some(err.message_vi()),
         Err(err) => return ctx.error(&err),
     };
-    let today = crate::vn_today();
+    let today = motcua_domain::vn_time::today();
     let mut e = applicant_errors(&sent.v, today);
     if id_error.is_some() {
         e.id_number = id_error;
