@@ -17,8 +17,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
+use motcua_app::blobs::{BlobConfig, Blobs, sha256_hex};
 use motcua_store::{Backend, Store};
-use motcua_web::blobs::{BlobConfig, Blobs, sha256_hex};
 use serde::{Deserialize, Serialize};
 
 pub const MANIFEST: &str = "manifest.json";
@@ -321,7 +321,7 @@ pub async fn schedule(
             anyhow::Ok((dir, removed.len()))
         };
         let result = run.await;
-        motcua_web::metrics::backup_done(result.is_ok());
+        motcua_app::gauges::backup_done(result.is_ok());
         match result {
             Ok((dir, removed)) => {
                 tracing::info!(dir = %dir.display(), removed, "scheduled backup done")

@@ -73,7 +73,7 @@ pub async fn backup(config: Config, args: BackupArgs) -> anyhow::Result<()> {
         .ok_or_else(|| anyhow::anyhow!("give --to DIR (or set backup_dir)"))?;
     let store = crate::open_store(&config).await?;
     let docs =
-        motcua_web::blobs::Blobs::open(&config.documents()).map_err(|e| anyhow::anyhow!("{e}"))?;
+        motcua_app::blobs::Blobs::open(&config.documents()).map_err(|e| anyhow::anyhow!("{e}"))?;
     let dir = crate::backup::take(
         store.as_ref(),
         config.database_url.as_deref(),

@@ -4,14 +4,14 @@
 use std::path::PathBuf;
 
 use clap::Subcommand;
+use motcua_app::AppError;
+use motcua_app::calendar::{
+    self as cal, calendar_error, format_lunar, format_vn_instant, parse_date, parse_lunar,
+    parse_time, parse_vn_instant,
+};
 use motcua_domain::calendar::{
     DayKind, Duration, OfficeHours, can_chi_year, lunar_to_solar, parse_schedule_csv,
     solar_to_lunar,
-};
-use motcua_web::error::AppError;
-use motcua_web::service::calendar::{
-    self as cal, calendar_error, format_lunar, format_vn_instant, parse_date, parse_lunar,
-    parse_time, parse_vn_instant,
 };
 use serde_json::json;
 

@@ -76,7 +76,7 @@ pub struct Config {
     pub smtp_from: String,
     pub smtp_username: Option<String>,
     pub smtp_password: Option<String>,
-    /// The HTTP SMS gateway (see `motcua_web::notify::sms`); unset: SMS are skipped.
+    /// The HTTP SMS gateway (see `motcua_app::notify::sms`); unset: SMS are skipped.
     pub sms_url: Option<String>,
     /// Bearer key of the SMS gateway.
     pub sms_key: Option<String>,
@@ -110,7 +110,7 @@ pub struct Config {
 
 impl Default for Config {
     fn default() -> Self {
-        let web = motcua_web::WebConfig::default();
+        let web = motcua_app::Config::default();
         Config {
             listen: "127.0.0.1:8080".parse().expect("valid address"),
             data_dir: PathBuf::from("./motcua-data"),
@@ -255,8 +255,8 @@ impl Config {
     }
 
     /// The settings of the notice delivery worker.
-    pub fn notify(&self) -> anyhow::Result<motcua_web::notify::NotifyConfig> {
-        use motcua_web::notify::{NotifyConfig, SmsConfig, SmtpConfig, SmtpTls};
+    pub fn notify(&self) -> anyhow::Result<motcua_app::notify::NotifyConfig> {
+        use motcua_app::notify::{NotifyConfig, SmsConfig, SmtpConfig, SmtpTls};
         let set = |v: &Option<String>| {
             v.as_deref()
                 .map(str::trim)
@@ -297,8 +297,8 @@ impl Config {
         })
     }
 
-    pub fn web(&self, demo: bool) -> anyhow::Result<motcua_web::WebConfig> {
-        Ok(motcua_web::WebConfig {
+    pub fn app(&self, demo: bool) -> anyhow::Result<motcua_app::Config> {
+        Ok(motcua_app::Config {
             session_ttl_hours: self.session_ttl_hours,
             token_ttl_hours: self.token_ttl_hours,
             max_body_bytes: self.max_body_bytes,
@@ -308,7 +308,7 @@ impl Config {
             public_url: self
                 .public_url
                 .clone()
-                .unwrap_or_else(|| motcua_web::WebConfig::default().public_url),
+                .unwrap_or_else(|| motcua_app::Config::default().public_url),
             max_upload_bytes: self.max_upload_bytes,
             documents: self.documents(),
             metrics_token: self
@@ -317,7 +317,7 @@ impl Config {
                 .map(str::trim)
                 .filter(|t| !t.is_empty())
                 .map(str::to_string),
-            ..motcua_web::WebConfig::default()
+            ..motcua_app::Config::default()
         })
     }
 
@@ -332,8 +332,8 @@ impl Config {
 
     /// Where documents are kept: the S3-compatible bucket when one is set, else
     /// `<data_dir>/documents`.
-    pub fn documents(&self) -> motcua_web::blobs::BlobConfig {
-        use motcua_web::blobs::{BlobConfig, S3Config};
+    pub fn documents(&self) -> motcua_app::blobs::BlobConfig {
+        use motcua_app::blobs::{BlobConfig, S3Config};
         let set = |v: &Option<String>| {
             v.as_deref()
                 .map(str::trim)
@@ -415,9 +415,9 @@ mod tests {
             jail.set_env("MOTCUA_DOCUMENTS_S3_ALLOW_HTTP", "true");
             jail.set_env("MOTCUA_MAX_UPLOAD_BYTES", "1048576");
             let c = Config::load(&Overrides::default()).expect("loads");
-            assert_eq!(c.web(false).unwrap().max_upload_bytes, 1024 * 1024);
+            assert_eq!(c.app(false).unwrap().max_upload_bytes, 1024 * 1024);
             match c.documents() {
-                motcua_web::blobs::BlobConfig::S3(s3) => {
+                motcua_app::blobs::BlobConfig::S3(s3) => {
                     assert_eq!(s3.bucket, "ho-so");
                     assert!(s3.allow_http);
                     assert_eq!(s3.secret_key.as_deref(), Some("s3-secret"));

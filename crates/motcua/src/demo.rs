@@ -8,9 +8,9 @@
 //! `000.00.00.G<nn>`. Real deployments create their agencies with their real codes.
 
 use chrono::Utc;
+use motcua_app::accounts::{self as service, CreateUser};
 use motcua_domain::agency::AgencyKind;
 use motcua_store::{DbError, NewAgency, Store, UnitQuery};
-use motcua_web::service::{self, CreateUser};
 use uuid::Uuid;
 
 /// The demo province: Thanh Hóa (statistics code 38).
@@ -241,7 +241,7 @@ pub async fn seed_users(store: &dyn Store) -> anyhow::Result<u32> {
         match service::create_user(store, input).await {
             Ok(_) => created += 1,
             // Another process seeded it at the same moment.
-            Err(motcua_web::error::AppError::Conflict { .. }) => {}
+            Err(motcua_app::AppError::Conflict { .. }) => {}
             Err(e) => anyhow::bail!("demo account {username}: {e}"),
         }
     }
@@ -260,7 +260,7 @@ pub async fn seed_catalogue(store: &dyn Store) -> anyhow::Result<(usize, usize)>
     if store.catalogue_version().await?.starts_with("0:") {
         for part in CATALOGUE {
             let text = crate::procedures_cmd::gunzip_if_needed(part, "demo catalogue")?;
-            motcua_web::service::catalogue::import_dvc(
+            motcua_app::catalogue::import_dvc(
                 store,
                 &text,
                 motcua_domain::vn_time::today(),
@@ -290,7 +290,7 @@ pub async fn seed_catalogue(store: &dyn Store) -> anyhow::Result<(usize, usize)>
             .await?;
         for hit in page.items {
             // Procedures without a structured time limit cannot get a workflow; skip them.
-            if motcua_web::service::catalogue::apply(store, &hit.code, agency, None)
+            if motcua_app::catalogue::apply(store, &hit.code, agency, None)
                 .await
                 .is_ok()
             {

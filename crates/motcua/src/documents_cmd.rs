@@ -25,8 +25,8 @@ pub async fn run(config: Config, cmd: DocumentsCmd) -> anyhow::Result<()> {
     } = cmd;
     let store = crate::open_store(&config).await?;
     let blobs =
-        motcua_web::blobs::Blobs::open(&config.documents()).map_err(|e| anyhow::anyhow!("{e}"))?;
-    let report = motcua_web::service::documents::sweep(
+        motcua_app::blobs::Blobs::open(&config.documents()).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let report = motcua_app::documents::sweep(
         store.as_ref(),
         &blobs,
         chrono::Duration::minutes(i64::from(min_age_minutes)),

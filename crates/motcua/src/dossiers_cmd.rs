@@ -17,13 +17,12 @@ pub async fn run(config: Config, cmd: DossiersCmd) -> anyhow::Result<()> {
     let DossiersCmd::Import { file } = cmd;
     let text = crate::procedures_cmd::read_text(&file)?;
     let store = crate::open_store(&config).await?;
-    let calendar = motcua_web::service::calendar::load(store.as_ref(), &config.holiday_rules()?)
+    let calendar = motcua_app::calendar::load(store.as_ref(), &config.holiday_rules()?)
         .await
         .map_err(|e| anyhow::anyhow!("{} ({})", e.message_vi(), e.code()))?;
-    let (dossiers, events) =
-        motcua_web::service::dossiers::import_jsonl(store.as_ref(), &calendar, &text)
-            .await
-            .map_err(|e| anyhow::anyhow!("{} ({})", e.message_vi(), e.code()))?;
+    let (dossiers, events) = motcua_app::dossiers::import_jsonl(store.as_ref(), &calendar, &text)
+        .await
+        .map_err(|e| anyhow::anyhow!("{} ({})", e.message_vi(), e.code()))?;
     println!("imported dossiers={dossiers} events={events}");
     Ok(())
 }

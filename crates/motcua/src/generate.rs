@@ -24,6 +24,7 @@ use std::time::Instant;
 
 use anyhow::Context;
 use chrono::{DateTime, Duration as ChronoDuration, NaiveDate, NaiveTime, Utc};
+use motcua_app::stats::{self, AgencyBook};
 use motcua_domain::agency::AgencyCode;
 use motcua_domain::auth::Role;
 use motcua_domain::calendar::{Calendar, OfficeHours};
@@ -33,7 +34,6 @@ use motcua_domain::dossier::{
     PaymentMethod, ProcedureRef, ResultForm, ReturnChannel, Submission, execute, vietnam_date,
 };
 use motcua_store::{AgencyQuery, CounterDelta, DossierWrite, ProcedureSearch, Store};
-use motcua_web::service::stats::{self, AgencyBook};
 use uuid::Uuid;
 
 use crate::config::Config;
@@ -228,7 +228,7 @@ impl World {
         };
         let fee = if rng.chance(0.3) { 50_000 } else { 0 };
         let appointment = |at: DateTime<Utc>| {
-            motcua_web::service::dossiers::appointment(
+            motcua_app::dossiers::appointment(
                 &self.calendar,
                 &self.hours,
                 &proc_.record,
@@ -328,7 +328,7 @@ impl World {
             &state,
         )
         .ok()?;
-        let mut row = motcua_web::service::dossiers::row_of(
+        let mut row = motcua_app::dossiers::row_of(
             Uuid::now_v7(),
             &state,
             due,
@@ -683,17 +683,14 @@ async fn world(store: &dyn Store, calendar: Arc<Calendar>) -> anyhow::Result<Wor
             .await?;
         for hit in page.items {
             let Ok((record, version, _)) =
-                motcua_web::service::catalogue::record(store, &hit.code, None).await
+                motcua_app::catalogue::record(store, &hit.code, None).await
             else {
                 continue;
             };
             let computable = [Channel::Online, Channel::Counter, Channel::Postal]
                 .iter()
                 .all(|c| {
-                    motcua_web::service::dossiers::appointment(
-                        &calendar, &hours, &record, *c, probe,
-                    )
-                    .is_ok()
+                    motcua_app::dossiers::appointment(&calendar, &hours, &record, *c, probe).is_ok()
                 });
             if !computable {
                 continue;

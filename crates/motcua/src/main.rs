@@ -21,8 +21,8 @@ use std::time::Instant;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
+use motcua_app::accounts::{self as service, CreateAgency, CreateUser};
 use motcua_store::{AgencyQuery, DynStore};
-use motcua_web::service::{self, CreateAgency, CreateUser};
 
 use config::{Config, Overrides};
 
@@ -225,7 +225,7 @@ async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
         let (procedures, applied) = demo::seed_catalogue(store.as_ref()).await?;
         tracing::info!(agencies, users, procedures, applied, "demo data ready");
     }
-    let state = motcua_web::AppState::try_new(store.clone(), config.web(demo)?)
+    let state = motcua_web::AppState::try_new(store.clone(), config.app(demo)?)
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     let app = motcua_web::router(state);
     let listener = tokio::net::TcpListener::bind(config.listen)
@@ -248,7 +248,7 @@ async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
     };
     // Notices to citizens are delivered beside the server and stop with it.
     let (stop_notices, notices_stopped) = tokio::sync::watch::channel(false);
-    let notices = motcua_web::notify::spawn(store.clone(), config.notify()?, notices_stopped)
+    let notices = motcua_app::notify::spawn(store.clone(), config.notify()?, notices_stopped)
         .map_err(|e| anyhow::anyhow!("notices: {e}"))?;
     axum::serve(
         listener,
@@ -303,7 +303,7 @@ async fn shutdown_signal() {
     tracing::info!("shutdown signal received, finishing in-flight requests");
 }
 
-fn fail(e: motcua_web::error::AppError) -> anyhow::Error {
+fn fail(e: motcua_app::AppError) -> anyhow::Error {
     anyhow::anyhow!("{} ({})", e.message_vi(), e.code())
 }
 

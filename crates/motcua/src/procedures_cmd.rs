@@ -4,8 +4,8 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use clap::Subcommand;
-use motcua_web::error::AppError;
-use motcua_web::service::catalogue::{self as cat, SearchCache, SearchParams};
+use motcua_app::AppError;
+use motcua_app::catalogue::{self as cat, SearchCache, SearchParams};
 
 use crate::config::Config;
 
@@ -134,14 +134,14 @@ pub async fn run(config: Config, cmd: ProceduresCmd) -> anyhow::Result<()> {
             let bytes: Vec<u8> = match format.as_str() {
                 "jsonl" => (records.join("\n") + "\n").into_bytes(),
                 "csv" => {
-                    let procs = motcua_web::api::parse_records(&records).map_err(fail)?;
+                    let procs = motcua_app::catalogue::parse_records(&records).map_err(fail)?;
                     motcua_domain::catalogue::to_csv(&procs)?.into_bytes()
                 }
                 "xlsx" => {
                     if out.is_none() {
                         anyhow::bail!("xuất xlsx cần --out TỆP");
                     }
-                    let procs = motcua_web::api::parse_records(&records).map_err(fail)?;
+                    let procs = motcua_app::catalogue::parse_records(&records).map_err(fail)?;
                     motcua_sheets::procedures_xlsx(&procs)?
                 }
                 other => {

@@ -17,9 +17,9 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
+use motcua_app::blobs::{BlobConfig, Blobs};
 use motcua_store::backup::{SQLITE_FILE, ScratchDatabase, restore_postgres};
 use motcua_store::{Conflict, DbError, DynStore};
-use motcua_web::blobs::{BlobConfig, Blobs};
 use serde::Serialize;
 
 use crate::backup::{self, Manifest};

@@ -5,9 +5,9 @@
 use std::time::Instant;
 
 use clap::Subcommand;
+use motcua_app::stats;
 use motcua_domain::calendar::Calendar;
 use motcua_store::Store;
-use motcua_web::service::stats;
 
 use crate::config::Config;
 
@@ -61,12 +61,12 @@ pub async fn run(config: Config, cmd: StatsCmd) -> anyhow::Result<()> {
     }
 }
 
-pub(crate) fn fail(e: motcua_web::error::AppError) -> anyhow::Error {
+pub(crate) fn fail(e: motcua_app::AppError) -> anyhow::Error {
     anyhow::anyhow!("{} ({})", e.message_vi(), e.code())
 }
 
 pub(crate) async fn calendar(config: &Config, store: &dyn Store) -> anyhow::Result<Calendar> {
-    motcua_web::service::calendar::load(store, &config.holiday_rules()?)
+    motcua_app::calendar::load(store, &config.holiday_rules()?)
         .await
         .map_err(fail)
 }

@@ -1,16 +1,18 @@
-//! The one error type of the HTTP layer and its mapping to responses: JSON
+//! The error type of the HTTP layer and its mapping to responses: JSON
 //! `{"error": code, "message": Vietnamese text}` for the API, a Vietnamese page for the UI.
-//! A 500 is logged with its cause and never shows it.
+//! The application layer's [`AppError`] maps here to an HTTP status. A 500 is logged with its
+//! cause and never shows it.
 
 use axum::Json;
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use motcua_app::{AppError, InvalidKind};
 use motcua_store::DbError;
 use serde::Serialize;
 
 #[derive(Debug, Clone, thiserror::Error)]
-pub enum AppError {
+pub enum ApiError {
     /// 400/422: the request is wrong; `code` is stable, `message` is for people.
     #[error("{code}: {message}")]
     Invalid {
@@ -63,9 +65,9 @@ pub struct ApiErrorBody {
     pub field: Option<String>,
 }
 
-impl AppError {
+impl ApiError {
     pub fn invalid(code: &'static str, message: impl Into<String>) -> Self {
-        AppError::Invalid {
+        ApiError::Invalid {
             status: StatusCode::UNPROCESSABLE_ENTITY,
             code,
             message: message.into(),
@@ -74,7 +76,7 @@ impl AppError {
 
     /// A text refused by the input rules (length, characters): 422 naming the field.
     pub fn text(e: &motcua_domain::input::TextError) -> Self {
-        AppError::InvalidField {
+        ApiError::InvalidField {
             code: e.code(),
             field: e.field().to_string(),
             message: e.message_vi(),
@@ -82,7 +84,7 @@ impl AppError {
     }
 
     pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
-        AppError::Invalid {
+        ApiError::Invalid {
             status: StatusCode::BAD_REQUEST,
             code,
             message: message.into(),
@@ -92,7 +94,7 @@ impl AppError {
     /// 400 `query_too_long`: a search text over the bounds of `motcua_domain::text`.
     pub fn query_too_long() -> Self {
         use motcua_domain::text::{MAX_QUERY_CHARS, MAX_QUERY_WORDS};
-        AppError::bad_request(
+        ApiError::bad_request(
             "query_too_long",
             format!(
                 "Từ khóa tìm kiếm quá dài: tối đa {MAX_QUERY_CHARS} ký tự và {MAX_QUERY_WORDS} từ."
@@ -102,50 +104,50 @@ impl AppError {
 
     pub fn status(&self) -> StatusCode {
         match self {
-            AppError::Invalid { status, .. } | AppError::InvalidDetail { status, .. } => *status,
-            AppError::InvalidField { .. } => StatusCode::UNPROCESSABLE_ENTITY,
-            AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
-            AppError::Forbidden => StatusCode::FORBIDDEN,
-            AppError::NotFound(_) => StatusCode::NOT_FOUND,
-            AppError::Conflict { .. } => StatusCode::CONFLICT,
-            AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
-            AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
-            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            ApiError::Invalid { status, .. } | ApiError::InvalidDetail { status, .. } => *status,
+            ApiError::InvalidField { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Unauthenticated => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden => StatusCode::FORBIDDEN,
+            ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::Conflict { .. } => StatusCode::CONFLICT,
+            ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
     pub fn code(&self) -> &'static str {
         match self {
-            AppError::Invalid { code, .. }
-            | AppError::InvalidDetail { code, .. }
-            | AppError::InvalidField { code, .. }
-            | AppError::Conflict { code, .. } => code,
-            AppError::Unauthenticated => "unauthenticated",
-            AppError::Forbidden => "forbidden",
-            AppError::NotFound(_) => "not_found",
-            AppError::TooManyRequests { .. } => "too_many_requests",
-            AppError::Unavailable(_) => "service_unavailable",
-            AppError::Internal(_) => "internal_error",
+            ApiError::Invalid { code, .. }
+            | ApiError::InvalidDetail { code, .. }
+            | ApiError::InvalidField { code, .. }
+            | ApiError::Conflict { code, .. } => code,
+            ApiError::Unauthenticated => "unauthenticated",
+            ApiError::Forbidden => "forbidden",
+            ApiError::NotFound(_) => "not_found",
+            ApiError::TooManyRequests { .. } => "too_many_requests",
+            ApiError::Unavailable(_) => "service_unavailable",
+            ApiError::Internal(_) => "internal_error",
         }
     }
 
     /// The Vietnamese message shown to people.
     pub fn message_vi(&self) -> String {
         match self {
-            AppError::Invalid { message, .. }
-            | AppError::InvalidDetail { message, .. }
-            | AppError::InvalidField { message, .. }
-            | AppError::Conflict { message, .. } => message.clone(),
-            AppError::Unauthenticated => "Vui lòng đăng nhập.".into(),
-            AppError::Forbidden => "Bạn không có quyền thực hiện thao tác này.".into(),
-            AppError::NotFound(what) => format!("Không tìm thấy {what}."),
-            AppError::TooManyRequests { retry_after_secs } => {
+            ApiError::Invalid { message, .. }
+            | ApiError::InvalidDetail { message, .. }
+            | ApiError::InvalidField { message, .. }
+            | ApiError::Conflict { message, .. } => message.clone(),
+            ApiError::Unauthenticated => "Vui lòng đăng nhập.".into(),
+            ApiError::Forbidden => "Bạn không có quyền thực hiện thao tác này.".into(),
+            ApiError::NotFound(what) => format!("Không tìm thấy {what}."),
+            ApiError::TooManyRequests { retry_after_secs } => {
                 format!("Quá nhiều yêu cầu. Vui lòng thử lại sau {retry_after_secs} giây.")
             }
-            AppError::Unavailable(_) => {
+            ApiError::Unavailable(_) => {
                 "Hệ thống tạm thời không phục vụ được. Vui lòng thử lại sau.".into()
             }
-            AppError::Internal(_) => "Đã có lỗi hệ thống. Vui lòng thử lại sau.".into(),
+            ApiError::Internal(_) => "Đã có lỗi hệ thống. Vui lòng thử lại sau.".into(),
         }
     }
 
@@ -154,31 +156,31 @@ impl AppError {
             error: self.code().to_string(),
             message: self.message_vi(),
             detail: match self {
-                AppError::InvalidDetail { detail, .. } => Some(detail.clone()),
+                ApiError::InvalidDetail { detail, .. } => Some(detail.clone()),
                 _ => None,
             },
             field: match self {
-                AppError::InvalidField { field, .. } => Some(field.clone()),
+                ApiError::InvalidField { field, .. } => Some(field.clone()),
                 _ => None,
             },
         }
     }
 }
 
-impl IntoResponse for AppError {
+impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         match &self {
-            AppError::Internal(cause) => tracing::error!(%cause, "internal error"),
-            AppError::Unavailable(cause) => tracing::warn!(%cause, "unavailable"),
+            ApiError::Internal(cause) => tracing::error!(%cause, "internal error"),
+            ApiError::Unavailable(cause) => tracing::warn!(%cause, "unavailable"),
             _ => {}
         }
         let mut res = (self.status(), Json(self.body())).into_response();
         match &self {
-            AppError::Unauthenticated => {
+            ApiError::Unauthenticated => {
                 res.headers_mut()
                     .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
             }
-            AppError::TooManyRequests { retry_after_secs } => {
+            ApiError::TooManyRequests { retry_after_secs } => {
                 if let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string()) {
                     res.headers_mut().insert(header::RETRY_AFTER, v);
                 }
@@ -189,52 +191,115 @@ impl IntoResponse for AppError {
     }
 }
 
-impl From<DbError> for AppError {
+impl From<DbError> for ApiError {
     fn from(e: DbError) -> Self {
+        AppError::from(e).into()
+    }
+}
+
+impl From<motcua_app::blobs::BlobError> for ApiError {
+    fn from(e: motcua_app::blobs::BlobError) -> Self {
+        AppError::from(e).into()
+    }
+}
+
+/// The HTTP status of a refusal of the application layer.
+fn invalid_status(kind: InvalidKind) -> StatusCode {
+    match kind {
+        InvalidKind::Malformed => StatusCode::BAD_REQUEST,
+        InvalidKind::Unprocessable => StatusCode::UNPROCESSABLE_ENTITY,
+        InvalidKind::Credentials => StatusCode::UNAUTHORIZED,
+        InvalidKind::NotPermitted => StatusCode::FORBIDDEN,
+        InvalidKind::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+        InvalidKind::UnsupportedType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        InvalidKind::OverLimit => StatusCode::TOO_MANY_REQUESTS,
+    }
+}
+
+impl From<AppError> for ApiError {
+    fn from(e: AppError) -> Self {
         match e {
-            DbError::NotFound => AppError::NotFound("dữ liệu"),
-            DbError::Conflict(c) => AppError::Conflict {
-                code: "conflict",
-                message: format!("Dữ liệu bị trùng hoặc không khớp ràng buộc ({c})."),
+            AppError::Invalid {
+                kind: InvalidKind::Unprocessable,
+                code,
+                message,
+                field: Some(field),
+                ..
+            } => ApiError::InvalidField {
+                code,
+                field,
+                message,
             },
-            DbError::Unavailable(m) => AppError::Unavailable(m),
-            DbError::Other(m) => AppError::Internal(m),
+            AppError::Invalid {
+                kind,
+                code,
+                message,
+                detail: Some(detail),
+                ..
+            } => ApiError::InvalidDetail {
+                status: invalid_status(kind),
+                code,
+                message,
+                detail,
+            },
+            AppError::Invalid {
+                kind,
+                code,
+                message,
+                ..
+            } => ApiError::Invalid {
+                status: invalid_status(kind),
+                code,
+                message,
+            },
+            AppError::Unauthenticated => ApiError::Unauthenticated,
+            AppError::Forbidden => ApiError::Forbidden,
+            AppError::NotFound(what) => ApiError::NotFound(what),
+            AppError::Conflict { kind, message } => ApiError::Conflict {
+                code: kind,
+                message,
+            },
+            AppError::TooManyRequests { retry_after_secs } => {
+                ApiError::TooManyRequests { retry_after_secs }
+            }
+            AppError::Unavailable(m) => ApiError::Unavailable(m),
+            AppError::Internal(m) => ApiError::Internal(m),
         }
     }
 }
 
-impl From<JsonRejection> for AppError {
+impl From<JsonRejection> for ApiError {
     fn from(r: JsonRejection) -> Self {
         match r {
-            JsonRejection::JsonDataError(e) => AppError::InvalidDetail {
+            JsonRejection::JsonDataError(e) => ApiError::InvalidDetail {
                 status: StatusCode::UNPROCESSABLE_ENTITY,
                 code: "invalid_body",
                 message: "Dữ liệu gửi lên thiếu trường bắt buộc, sai kiểu hoặc có trường không được phép.".into(),
                 detail: serde_detail(&e.body_text()),
             },
             JsonRejection::JsonSyntaxError(_) => {
-                AppError::bad_request("malformed_json", "Nội dung gửi lên không phải JSON hợp lệ.")
+                ApiError::bad_request("malformed_json", "Nội dung gửi lên không phải JSON hợp lệ.")
             }
-            JsonRejection::MissingJsonContentType(_) => AppError::Invalid {
+            JsonRejection::MissingJsonContentType(_) => ApiError::Invalid {
                 status: StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 code: "unsupported_media_type",
                 message: "Yêu cầu phải có Content-Type: application/json.".into(),
             },
             JsonRejection::BytesRejection(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                AppError::Invalid {
+                ApiError::Invalid {
                     status: StatusCode::PAYLOAD_TOO_LARGE,
                     code: "payload_too_large",
                     message: "Nội dung gửi lên vượt quá dung lượng cho phép.".into(),
                 }
             }
-            other => AppError::bad_request("bad_request", format!("Yêu cầu không hợp lệ: {other}")),
+            other => ApiError::bad_request("bad_request", format!("Yêu cầu không hợp lệ: {other}")),
         }
     }
 }
 
-impl From<QueryRejection> for AppError {
+impl From<QueryRejection> for ApiError {
     fn from(r: QueryRejection) -> Self {
-        AppError::InvalidDetail {
+        ApiError::InvalidDetail {
             status: StatusCode::BAD_REQUEST,
             code: "invalid_query",
             message: "Tham số truy vấn không hợp lệ.".into(),
@@ -243,9 +308,9 @@ impl From<QueryRejection> for AppError {
     }
 }
 
-impl From<axum::extract::rejection::PathRejection> for AppError {
+impl From<axum::extract::rejection::PathRejection> for ApiError {
     fn from(r: axum::extract::rejection::PathRejection) -> Self {
-        AppError::InvalidDetail {
+        ApiError::InvalidDetail {
             status: StatusCode::BAD_REQUEST,
             code: "invalid_path",
             message: "Tham số trên đường dẫn không hợp lệ.".into(),
@@ -262,19 +327,19 @@ fn serde_detail(text: &str) -> String {
         .unwrap_or_else(|| text.to_string())
 }
 
-/// JSON body extractor whose rejections are [`AppError`]s.
+/// JSON body extractor whose rejections are [`ApiError`]s.
 #[derive(axum::extract::FromRequest)]
-#[from_request(via(axum::Json), rejection(AppError))]
+#[from_request(via(axum::Json), rejection(ApiError))]
 pub struct ApiJson<T>(pub T);
 
-/// Query-string extractor whose rejections are [`AppError`]s.
+/// Query-string extractor whose rejections are [`ApiError`]s.
 #[derive(axum::extract::FromRequestParts)]
-#[from_request(via(axum::extract::Query), rejection(AppError))]
+#[from_request(via(axum::extract::Query), rejection(ApiError))]
 pub struct ApiQuery<T>(pub T);
 
-/// Path-parameter extractor whose rejections are [`AppError`]s (400 `invalid_path`, JSON).
+/// Path-parameter extractor whose rejections are [`ApiError`]s (400 `invalid_path`, JSON).
 #[derive(axum::extract::FromRequestParts)]
-#[from_request(via(axum::extract::Path), rejection(AppError))]
+#[from_request(via(axum::extract::Path), rejection(ApiError))]
 pub struct ApiPath<T>(pub T);
 
-pub type ApiResult<T> = Result<T, AppError>;
+pub type ApiResult<T> = Result<T, ApiError>;

@@ -1,21 +1,17 @@
 //! The HTTP interface of motcua: the JSON API (`/api/v1`), the Vietnamese web UI, health and
 //! metrics endpoints, and the middleware every request passes (request id, tracing, metrics,
-//! body limit, security headers). Handlers parse and authorise, then call [`service`]
-//! functions; they hold no business rules.
+//! body limit, security headers). Handlers parse, call the application layer
+//! ([`motcua_app`]) and render; they hold no business rules.
 
 // UI handlers return `Result<_, Response>` (a ready page) by design, as axum does.
 #![allow(clippy::result_large_err)]
 
 pub mod api;
 pub mod auth;
-pub mod blobs;
 pub mod error;
-pub mod lookups;
 pub mod metrics;
-pub mod notify;
 pub mod routes;
 pub mod security;
-pub mod service;
 pub mod state;
 pub mod ui;
 
@@ -30,7 +26,8 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetReques
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
-pub use state::{AppState, WebConfig};
+pub use motcua_app::vn_today;
+pub use state::AppState;
 
 /// The whole application router.
 pub fn router(state: AppState) -> Router {
@@ -81,7 +78,7 @@ async fn metrics_text(
     State(state): State<AppState>,
     headers: axum::http::HeaderMap,
     auth::MaybeCaller(caller): auth::MaybeCaller,
-) -> Result<impl IntoResponse, error::AppError> {
+) -> Result<impl IntoResponse, error::ApiError> {
     let by_token = match (&state.config.metrics_token, auth::bearer(&headers)) {
         (Some(expected), Some(sent)) => auth::same_secret(sent, expected),
         _ => false,
@@ -91,8 +88,8 @@ async fn metrics_text(
         .is_some_and(|c| c.user.roles().contains(&motcua_domain::auth::Role::Admin));
     if !by_token && !by_admin {
         return Err(match caller {
-            None => error::AppError::Unauthenticated,
-            Some(_) => error::AppError::Forbidden,
+            None => error::ApiError::Unauthenticated,
+            Some(_) => error::ApiError::Forbidden,
         });
     }
     metrics::refresh_gauges(state.store.as_ref()).await;

@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 use motcua_domain::text::{query_within_bounds, shorten_query};
 
 use crate::auth;
-use crate::error::AppError;
+use crate::error::ApiError;
 
 /// The query parameters whose words become search conditions, everywhere (API and UI).
 pub const SEARCH_PARAMS: [&str; 2] = ["q", "procedure"];
@@ -37,7 +37,7 @@ pub async fn bound_queries(mut req: Request, next: Next) -> Response {
         return next.run(req).await;
     }
     if req.uri().path().starts_with("/api/") {
-        return AppError::query_too_long().into_response();
+        return ApiError::query_too_long().into_response();
     }
     let shortened: Vec<(String, String)> = pairs
         .into_iter()
@@ -50,7 +50,7 @@ pub async fn bound_queries(mut req: Request, next: Next) -> Response {
     let uri = format!("{}?{encoded}", req.uri().path());
     match uri.parse() {
         Ok(uri) => *req.uri_mut() = uri,
-        Err(_) => return AppError::query_too_long().into_response(),
+        Err(_) => return ApiError::query_too_long().into_response(),
     }
     req.extensions_mut().insert(QueryShortened);
     next.run(req).await
@@ -100,7 +100,7 @@ pub async fn api_csrf(req: Request, next: Next) -> Response {
     if let Some(secret) = cookie.filter(|_| !safe && auth::bearer(headers).is_none()) {
         let sent = headers.get("x-csrf-token").and_then(|v| v.to_str().ok());
         if !sent.is_some_and(|t| auth::same_secret(t, &auth::csrf_token(secret))) {
-            return AppError::Invalid {
+            return ApiError::Invalid {
                 status: StatusCode::FORBIDDEN,
                 code: "csrf_token_invalid",
                 message: "Yêu cầu dùng phiên đăng nhập của trình duyệt phải kèm mã chống \

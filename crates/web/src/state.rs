@@ -1,101 +1,41 @@
-//! Shared state of the HTTP layer.
+//! Shared state of the HTTP layer: the application and the metrics recorder.
 
-use std::sync::Arc;
-use std::time::Duration;
+use std::ops::Deref;
 
 use metrics_exporter_prometheus::PrometheusHandle;
+use motcua_app::{App, Config};
 use motcua_store::DynStore;
-
-use crate::auth::{AncestorCache, LoginLimiter, RateLimiter};
-use crate::service::calendar::CalendarCache;
-use crate::service::catalogue::SearchCache;
-
-/// Settings the HTTP layer needs (the binary builds them from its configuration).
-#[derive(Debug, Clone)]
-pub struct WebConfig {
-    pub session_ttl_hours: u64,
-    pub token_ttl_hours: u64,
-    /// Largest accepted request body, in bytes.
-    pub max_body_bytes: usize,
-    /// Mark cookies `Secure` (set behind HTTPS).
-    pub secure_cookies: bool,
-    /// Show the demo accounts on the login page.
-    pub demo: bool,
-    /// The statutory holiday rules (Labour Code 2019 art. 112 unless configured).
-    pub holiday_rules: motcua_domain::calendar::RulePack,
-    /// Public dossier look-ups allowed per address and minute.
-    pub lookups_per_minute: u32,
-    /// Online submissions allowed per citizen account and hour (counted in the database, so
-    /// across processes).
-    pub citizen_submissions_per_hour: u32,
-    /// The address citizens reach motcua at (links in notices, QR codes on receipts).
-    pub public_url: String,
-    /// Largest accepted document upload (PDF, JPEG, PNG), in bytes; the JSON limit above
-    /// stays for everything else.
-    pub max_upload_bytes: usize,
-    /// Where the documents' bytes are kept (the binary: `<data_dir>/documents` or S3).
-    pub documents: crate::blobs::BlobConfig,
-    /// The bearer token that may read `/metrics`; `None`: administrators only.
-    pub metrics_token: Option<String>,
-}
-
-impl Default for WebConfig {
-    fn default() -> Self {
-        WebConfig {
-            session_ttl_hours: 12,
-            token_ttl_hours: 24,
-            max_body_bytes: 2 * 1024 * 1024,
-            secure_cookies: false,
-            demo: false,
-            holiday_rules: motcua_domain::calendar::RulePack::vietnam(),
-            lookups_per_minute: 60,
-            citizen_submissions_per_hour: 20,
-            public_url: "http://127.0.0.1:8080".into(),
-            max_upload_bytes: 20 * 1024 * 1024,
-            documents: crate::blobs::BlobConfig::default(),
-            metrics_token: None,
-        }
-    }
-}
 
 #[derive(Clone)]
 pub struct AppState {
-    pub store: DynStore,
-    pub config: Arc<WebConfig>,
-    pub limiter: Arc<LoginLimiter>,
+    /// The application layer every handler calls.
+    pub app: App,
     pub metrics: PrometheusHandle,
-    pub calendar: Arc<CalendarCache>,
-    pub search: Arc<SearchCache>,
-    /// Limits the public dossier look-up per address.
-    pub lookup_limiter: Arc<RateLimiter>,
-    pub ancestors: Arc<AncestorCache>,
-    pub lookups: Arc<crate::lookups::Lookups>,
-    /// The documents' bytes.
-    pub blobs: Arc<crate::blobs::Blobs>,
+}
+
+impl Deref for AppState {
+    type Target = App;
+    fn deref(&self) -> &App {
+        &self.app
+    }
 }
 
 impl AppState {
     /// The state; panics if the document store cannot be opened (use [`AppState::try_new`]
     /// where that is a configuration error to report).
-    pub fn new(store: DynStore, config: WebConfig) -> Self {
+    pub fn new(store: DynStore, config: Config) -> Self {
         Self::try_new(store, config).expect("the document store opens")
     }
 
-    pub fn try_new(store: DynStore, config: WebConfig) -> Result<Self, crate::blobs::BlobError> {
-        let blobs = Arc::new(crate::blobs::Blobs::open(&config.documents)?);
-        let calendar = Arc::new(CalendarCache::new(config.holiday_rules.clone()));
-        let lookup_limiter = Arc::new(RateLimiter::new(config.lookups_per_minute));
-        Ok(AppState {
-            store,
-            config: Arc::new(config),
-            limiter: Arc::new(LoginLimiter::new(Duration::from_secs(300), 5, 50)),
+    pub fn try_new(store: DynStore, config: Config) -> Result<Self, motcua_app::blobs::BlobError> {
+        Ok(Self::of(App::try_new(store, config)?))
+    }
+
+    /// The HTTP state around an application already built.
+    pub fn of(app: App) -> Self {
+        AppState {
+            app,
             metrics: crate::metrics::handle(),
-            calendar,
-            search: Arc::new(SearchCache::default()),
-            lookup_limiter,
-            ancestors: Arc::new(AncestorCache::default()),
-            lookups: Arc::default(),
-            blobs,
-        })
+        }
     }
 }

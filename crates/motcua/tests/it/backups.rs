@@ -22,9 +22,9 @@ async fn served() -> (TestApp, [String; 5], TempDir) {
     let dir = TempDir(
         std::env::temp_dir().join(format!("motcua-backup-{}", uuid::Uuid::new_v4().simple())),
     );
-    let config = motcua_web::WebConfig {
-        documents: motcua_web::blobs::BlobConfig::Local(dir.0.join("data").join("documents")),
-        ..motcua_web::WebConfig::default()
+    let config = motcua_app::Config {
+        documents: motcua_app::blobs::BlobConfig::Local(dir.0.join("data").join("documents")),
+        ..motcua_app::Config::default()
     };
     let (app, tokens) = setup_with(config).await;
     (app, tokens, dir)
@@ -356,14 +356,14 @@ async fn a_backup_restores_whole_and_verifies() {
         store.stat_dump().await.unwrap(),
         app.store.stat_dump().await.unwrap()
     );
-    let docs = motcua_web::blobs::Blobs::open(&motcua_web::blobs::BlobConfig::Local(
+    let docs = motcua_app::blobs::Blobs::open(&motcua_app::blobs::BlobConfig::Local(
         restored_dir.join("documents"),
     ))
     .unwrap();
     for f in manifest["documents"].as_array().unwrap() {
         let sha = f["sha256"].as_str().unwrap();
         let bytes = docs.get(sha).await.unwrap().expect("restored file");
-        assert_eq!(motcua_web::blobs::sha256_hex(&bytes), sha);
+        assert_eq!(motcua_app::blobs::sha256_hex(&bytes), sha);
     }
     drop(store);
     drop_database(&app, scratch).await;
@@ -552,7 +552,7 @@ async fn a_failed_backup_leaves_nothing_and_says_why() {
     let (app, tokens, dir) = served().await;
     populate(&app, &tokens, 1).await;
     // A document whose bytes no longer match its name (a damaged disk).
-    let docs = motcua_web::blobs::Blobs::open(&motcua_web::blobs::BlobConfig::Local(
+    let docs = motcua_app::blobs::Blobs::open(&motcua_app::blobs::BlobConfig::Local(
         dir.0.join("data").join("documents"),
     ))
     .unwrap();

@@ -4,8 +4,8 @@
 use std::io::Read;
 
 use crate::support::TestApp;
+use motcua_app::catalogue::import_dvc;
 use motcua_domain::catalogue::search;
-use motcua_web::service::catalogue::import_dvc;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
@@ -40,7 +40,7 @@ pub fn sample(codes: &[&str]) -> String {
 
 /// Imports the shipped catalogue's procedures `codes` into `store`, in force today.
 pub async fn import(store: &dyn motcua_store::Store, codes: &[&str]) {
-    motcua_web::service::catalogue::import_dvc(
+    motcua_app::catalogue::import_dvc(
         store,
         &sample(codes),
         motcua_domain::vn_time::today(),

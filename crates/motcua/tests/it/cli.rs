@@ -124,7 +124,7 @@ async fn operators_create_agencies_and_accounts() {
     let store = db.open().await;
     let (user, hash) = store.user_by_username("lanhdao").await.unwrap();
     assert!(hash.starts_with("$argon2id$"));
-    assert!(motcua_web::auth::verify_password("mot-mat-khau-dai".into(), Some(hash)).await);
+    assert!(motcua_app::auth::verify_password("mot-mat-khau-dai".into(), Some(hash)).await);
     assert_eq!(user.grants.len(), 1);
 }
 

@@ -138,10 +138,10 @@ async fn docs_setup() -> (TestApp, [String; 5], Arc<TempDir>) {
     let dir = Arc::new(TempDir(
         std::env::temp_dir().join(format!("motcua-docs-{}", uuid::Uuid::new_v4().simple())),
     ));
-    let config = motcua_web::WebConfig {
+    let config = motcua_app::Config {
         max_upload_bytes: LIMIT,
-        documents: motcua_web::blobs::BlobConfig::Local(dir.0.join("documents")),
-        ..motcua_web::WebConfig::default()
+        documents: motcua_app::blobs::BlobConfig::Local(dir.0.join("documents")),
+        ..motcua_app::Config::default()
     };
     let (app, tokens) = setup_with(config).await;
     (app, tokens, dir)
@@ -963,7 +963,7 @@ async fn files_no_dossier_holds_are_swept() {
     assert_eq!(s, StatusCode::CREATED);
     // What a process killed between writing a file and committing leaves behind.
     let blobs =
-        motcua_web::blobs::Blobs::open(&motcua_web::blobs::BlobConfig::Local(store_dir.clone()))
+        motcua_app::blobs::Blobs::open(&motcua_app::blobs::BlobConfig::Local(store_dir.clone()))
             .unwrap();
     let orphan = pdf("mo coi");
     blobs
@@ -1008,7 +1008,7 @@ async fn files_no_dossier_holds_are_swept() {
     assert_eq!((s, bytes), (StatusCode::OK, png(3)));
 
     // The service's removal never takes a file a dossier holds.
-    let removed = motcua_web::service::documents::remove_unreferenced(
+    let removed = motcua_app::documents::remove_unreferenced(
         app.store.as_ref(),
         &blobs,
         &sha256(&png(3)),

@@ -32,7 +32,7 @@ async fn setup() -> (TestApp, Uuid) {
         "source_url": "", "agency_folder": "bo-tu-phap", "formality_id": null
     }))
     .expect("a procedure record");
-    let w = motcua_web::service::catalogue::to_write(
+    let w = motcua_app::catalogue::to_write(
         &p,
         Utc::now().date_naive(),
         "test",

@@ -7,11 +7,11 @@ use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
 pub(crate) async fn setup() -> (TestApp, [String; 5]) {
-    setup_with(motcua_web::WebConfig::default()).await
+    setup_with(motcua_app::Config::default()).await
 }
 
 /// [`setup`] with a server configured by `config`.
-pub(crate) async fn setup_with(config: motcua_web::WebConfig) -> (TestApp, [String; 5]) {
+pub(crate) async fn setup_with(config: motcua_app::Config) -> (TestApp, [String; 5]) {
     let app = TestApp::with_config(config).await;
     let tokens = seed(&app).await;
     (app, tokens)
@@ -432,7 +432,7 @@ async fn a_retried_creation_returns_the_first_dossier() {
 
 #[tokio::test]
 async fn the_public_look_up_is_rate_limited() {
-    let app = TestApp::with_config(motcua_web::WebConfig {
+    let app = TestApp::with_config(motcua_app::Config {
         lookups_per_minute: 3,
         ..Default::default()
     })

@@ -18,7 +18,7 @@ async fn raw(app: &TestApp, content_type: &str, body: Vec<u8>) -> (StatusCode, V
 
 #[tokio::test]
 async fn malformed_and_oversized_bodies() {
-    let app = TestApp::with_config(motcua_web::WebConfig {
+    let app = TestApp::with_config(motcua_app::Config {
         max_body_bytes: 4096,
         ..Default::default()
     })

@@ -138,7 +138,7 @@ async fn intake_survives_a_postgres_crash_and_restart() {
     let cluster = Cluster::new();
     let db = TestDb::Postgres(format!("{}?schema=fault", cluster.url()));
     let store = db.open().await;
-    let app = TestApp::serve(db.clone(), store.clone(), motcua_web::WebConfig::default()).await;
+    let app = TestApp::serve(db.clone(), store.clone(), motcua_app::Config::default()).await;
     let [officer, ..] = crate::dossiers::seed(&app).await;
     let child = crate::processes::start(&db).await;
     let bases = [format!("http://{}", app.addr), child.base.clone()];

@@ -263,7 +263,7 @@ async fn index_2_1_follows_the_national_rules_through_pauses_and_repeated_supple
     let (app, [_officer, _specialist, leader, _citizen, _stranger]) =
         crate::dossiers::setup().await;
     let store = app.store.as_ref();
-    let calendar = motcua_web::service::calendar::load(store, &RulePack::vietnam())
+    let calendar = motcua_app::calendar::load(store, &RulePack::vietnam())
         .await
         .unwrap();
     let stories = workload();
@@ -273,7 +273,7 @@ async fn index_2_1_follows_the_national_rules_through_pauses_and_repeated_supple
         .map(Story::line)
         .collect::<Vec<_>>()
         .join("\n");
-    motcua_web::service::dossiers::import_jsonl(store, &calendar, &text)
+    motcua_app::dossiers::import_jsonl(store, &calendar, &text)
         .await
         .unwrap();
 
@@ -292,7 +292,7 @@ async fn index_2_1_follows_the_national_rules_through_pauses_and_repeated_supple
             note: None,
         },
     };
-    motcua_web::service::dossiers::act(store, &calendar, &row, row.seq, command)
+    motcua_app::dossiers::act(store, &calendar, &row, row.seq, command)
         .await
         .unwrap();
     assert_eq!(q2(&app, &leader).await, expected);

@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use axum::http::{HeaderMap, StatusCode as AxumStatus};
-use motcua_web::notify::{Notifier, NotifyConfig, SmsConfig, SmtpConfig, SmtpTls};
+use motcua_app::notify::{Notifier, NotifyConfig, SmsConfig, SmtpConfig, SmtpTls};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
@@ -186,9 +186,9 @@ fn dossier_body(n: usize, phone: bool) -> Value {
 /// The catalogue, the receiving agency and its officer, and a system administrator.
 async fn seed(store: &dyn motcua_store::Store) {
     crate::catalogue::import(store, &["1.001193"]).await;
-    motcua_web::service::create_agency(
+    motcua_app::accounts::create_agency(
         store,
-        motcua_web::service::CreateAgency {
+        motcua_app::accounts::CreateAgency {
             code: "000.00.01.H38".into(),
             name: "Trung tâm Phục vụ hành chính công tỉnh Thanh Hóa".into(),
             kind: "service_centre".into(),
@@ -202,9 +202,9 @@ async fn seed(store: &dyn motcua_store::Store) {
         ("tiepnhan", "receiving_officer", Some("000.00.01.H38")),
         ("quantri", "admin", None),
     ] {
-        motcua_web::service::create_user(
+        motcua_app::accounts::create_user(
             store,
-            motcua_web::service::CreateUser {
+            motcua_app::accounts::CreateUser {
                 username: username.into(),
                 full_name: None,
                 password: PASSWORD.into(),
@@ -519,7 +519,7 @@ impl Server {
         let child = motcua()
             .args(db.cli_args())
             .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
-            .env("MOTCUA_LOG", "warn,motcua_web::notify=info")
+            .env("MOTCUA_LOG", "warn,motcua_app::notify=info")
             .env("MOTCUA_SMTP_HOST", "127.0.0.1")
             .env("MOTCUA_SMTP_PORT", smtp_port.to_string())
             .env("MOTCUA_SMTP_TLS", "none")

@@ -145,7 +145,7 @@ async fn the_appointment_moves_by_the_pause_to_the_minute_everywhere() {
     let (app, [_officer, specialist, _leader, _citizen, _stranger]) =
         crate::dossiers::setup().await;
     let store = app.store.as_ref();
-    let calendar = motcua_web::service::calendar::load(store, &RulePack::vietnam())
+    let calendar = motcua_app::calendar::load(store, &RulePack::vietnam())
         .await
         .unwrap();
     // 1: the example, paused (the supplement is given below, as a live command).
@@ -157,7 +157,7 @@ async fn the_appointment_moves_by_the_pause_to_the_minute_everywhere() {
         history(3, vn(5, 6, 9, 0), None),
     ]
     .map(|events| json!({ "events": events }).to_string());
-    motcua_web::service::dossiers::import_jsonl(store, &calendar, &lines.join("\n"))
+    motcua_app::dossiers::import_jsonl(store, &calendar, &lines.join("\n"))
         .await
         .unwrap();
 
@@ -175,7 +175,7 @@ async fn the_appointment_moves_by_the_pause_to_the_minute_everywhere() {
         at: vn(4, 28, 10, 0),
         action: supplement(),
     };
-    let (write, _) = motcua_web::service::dossiers::prepare(store, &calendar, &row, command)
+    let (write, _) = motcua_app::dossiers::prepare(store, &calendar, &row, command)
         .await
         .unwrap();
     let notice = write
@@ -183,10 +183,10 @@ async fn the_appointment_moves_by_the_pause_to_the_minute_everywhere() {
         .iter()
         .find(|m| m.kind == "supplement_provided")
         .expect("the applicant is told the new appointment");
-    let notice = motcua_web::service::notices::Notice::parse(&notice.payload).unwrap();
+    let notice = motcua_app::notices::Notice::parse(&notice.payload).unwrap();
     assert_eq!(notice.appointment.as_deref(), Some("2025-05-07T15:00"));
     let email =
-        motcua_web::notify::templates::email("supplement_provided", &notice, &Default::default());
+        motcua_app::notify::templates::email("supplement_provided", &notice, &Default::default());
     assert!(
         email
             .body

@@ -72,9 +72,9 @@ async fn two_servers_on_one_database_agree() {
     // Both start (and migrate) at the same time.
     let (a, b) = tokio::join!(start(&db), start(&db));
     let store = db.open().await;
-    motcua_web::service::create_user(
+    motcua_app::accounts::create_user(
         store.as_ref(),
-        motcua_web::service::CreateUser {
+        motcua_app::accounts::CreateUser {
             username: "quantri".into(),
             full_name: None,
             password: PASSWORD.into(),
@@ -168,9 +168,9 @@ async fn kill_9_during_intake_loses_no_acknowledged_dossier() {
         "Trung tâm PVHCC Thanh Hóa",
         "service_centre",
     )] {
-        motcua_web::service::create_agency(
+        motcua_app::accounts::create_agency(
             store.as_ref(),
-            motcua_web::service::CreateAgency {
+            motcua_app::accounts::CreateAgency {
                 code: code.into(),
                 name: name.into(),
                 kind: kind.into(),
@@ -181,9 +181,9 @@ async fn kill_9_during_intake_loses_no_acknowledged_dossier() {
         .await
         .unwrap();
     }
-    motcua_web::service::create_user(
+    motcua_app::accounts::create_user(
         store.as_ref(),
-        motcua_web::service::CreateUser {
+        motcua_app::accounts::CreateUser {
             username: "tiepnhan".into(),
             full_name: None,
             password: PASSWORD.into(),

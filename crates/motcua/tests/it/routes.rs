@@ -157,7 +157,7 @@ struct Caller {
 }
 
 async fn fixture() -> (TestApp, Vec<Caller>, String) {
-    let app = TestApp::with_config(motcua_web::WebConfig {
+    let app = TestApp::with_config(motcua_app::Config {
         lookups_per_minute: 100_000,
         ..Default::default()
     })
@@ -206,7 +206,7 @@ async fn fixture() -> (TestApp, Vec<Caller>, String) {
         Some("000.00.00.H01"),
     )
     .await;
-    motcua_web::service::catalogue::apply(app.store.as_ref(), ABTC, centre.id, None)
+    motcua_app::catalogue::apply(app.store.as_ref(), ABTC, centre.id, None)
         .await
         .expect("applied");
     let accounts = [
@@ -318,7 +318,7 @@ async fn call(app: &TestApp, who: &Caller, method: &str, path: &str) -> u16 {
 #[tokio::test]
 async fn every_route_answers_each_role_as_expected() {
     let (app, callers, dossier) = fixture().await;
-    let state = motcua_web::AppState::new(app.store.clone(), motcua_web::WebConfig::default());
+    let state = motcua_web::AppState::new(app.store.clone(), motcua_app::Config::default());
     let routes = motcua_web::routes::list(&motcua_web::router(state));
     let print = std::env::var("MOTCUA_ROUTES_PRINT").is_ok_and(|v| v == "1");
     let mut problems = Vec::new();

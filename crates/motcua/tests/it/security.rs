@@ -282,7 +282,7 @@ async fn the_api_refuses_cookie_authenticated_writes_without_the_csrf_header() {
 
 #[tokio::test]
 async fn metrics_are_private_and_their_labels_bounded() {
-    let app = TestApp::with_config(motcua_web::WebConfig {
+    let app = TestApp::with_config(motcua_app::Config {
         metrics_token: Some("bi-mat-prometheus-0123456789".into()),
         ..Default::default()
     })
@@ -400,7 +400,7 @@ async fn wrong_passwords_lock_out_an_address_never_the_owner_elsewhere() {
 
 #[tokio::test]
 async fn the_look_up_limit_holds_across_processes_of_one_database() {
-    let config = || motcua_web::WebConfig {
+    let config = || motcua_app::Config {
         lookups_per_minute: 5,
         ..Default::default()
     };

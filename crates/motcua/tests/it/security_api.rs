@@ -406,7 +406,7 @@ async fn the_data_directory_database_and_documents_are_the_owners_only() {
         assert_eq!(mode(&data.join(f)), 0o600, "{f}");
     }
     let docs = data.join("documents");
-    let blobs = motcua_web::blobs::Blobs::open(&motcua_web::blobs::BlobConfig::Local(docs.clone()))
+    let blobs = motcua_app::blobs::Blobs::open(&motcua_app::blobs::BlobConfig::Local(docs.clone()))
         .unwrap();
     let sha = "ab".repeat(32);
     blobs.put(&sha, b"%PDF-".to_vec().into()).await.unwrap();
@@ -540,7 +540,7 @@ async fn staff_reads_of_personal_data_are_logged_for_the_administrator() {
 
 #[tokio::test]
 async fn a_citizen_account_lodges_a_bounded_number_of_dossiers_an_hour() {
-    let (app, [officer, _, _, citizen, _]) = crate::dossiers::setup_with(motcua_web::WebConfig {
+    let (app, [officer, _, _, citizen, _]) = crate::dossiers::setup_with(motcua_app::Config {
         citizen_submissions_per_hour: 2,
         ..Default::default()
     })

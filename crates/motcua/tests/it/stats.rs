@@ -91,7 +91,7 @@ async fn gateway_payment(app: &TestApp, officer: &str, code: &str, amount_vnd: u
         .await;
     let user = me["id"].as_str().unwrap().parse().unwrap();
     let row = app.store.dossier_by_code(code).await.unwrap();
-    let calendar = motcua_web::service::calendar::load(app.store.as_ref(), &RulePack::vietnam())
+    let calendar = motcua_app::calendar::load(app.store.as_ref(), &RulePack::vietnam())
         .await
         .unwrap();
     let command = Command {
@@ -106,10 +106,9 @@ async fn gateway_payment(app: &TestApp, officer: &str, code: &str, amount_vnd: u
             receipt_no: Some("BL-1".into()),
         },
     };
-    let (write, _) =
-        motcua_web::service::dossiers::prepare(app.store.as_ref(), &calendar, &row, command)
-            .await
-            .unwrap();
+    let (write, _) = motcua_app::dossiers::prepare(app.store.as_ref(), &calendar, &row, command)
+        .await
+        .unwrap();
     app.store.append_dossier(row.seq, &write).await.unwrap();
 }
 
@@ -199,7 +198,7 @@ async fn setup() -> Day {
         .await;
     assert_eq!(s, StatusCode::OK, "{d}");
     // Today is a working day.
-    let calendar = motcua_web::service::calendar::load(app.store.as_ref(), &RulePack::vietnam())
+    let calendar = motcua_app::calendar::load(app.store.as_ref(), &RulePack::vietnam())
         .await
         .unwrap();
     if !calendar.is_working_day(day.today).unwrap() {
@@ -672,7 +671,7 @@ async fn a_hand_computed_day_gives_the_exact_report_and_index() {
     // Once the centre applies the procedures, the catalogue indicators have data.
     let centre_id = app.store.get_agency_by_code(CENTRE).await.unwrap().id;
     for code in [BIRTH, SAME_DAY] {
-        motcua_web::service::catalogue::apply(app.store.as_ref(), code, centre_id, None)
+        motcua_app::catalogue::apply(app.store.as_ref(), code, centre_id, None)
             .await
             .unwrap();
     }

@@ -91,17 +91,17 @@ pub struct TestApp {
 
 impl TestApp {
     pub async fn new() -> TestApp {
-        Self::with_config(motcua_web::WebConfig::default()).await
+        Self::with_config(motcua_app::Config::default()).await
     }
 
-    pub async fn with_config(config: motcua_web::WebConfig) -> TestApp {
+    pub async fn with_config(config: motcua_app::Config) -> TestApp {
         let db = TestDb::fresh();
         let store = db.open().await;
         Self::serve(db, store, config).await
     }
 
     /// A server on a database the caller opened.
-    pub async fn serve(db: TestDb, store: DynStore, config: motcua_web::WebConfig) -> TestApp {
+    pub async fn serve(db: TestDb, store: DynStore, config: motcua_app::Config) -> TestApp {
         let addr = serve(store.clone(), config).await;
         TestApp {
             db,
@@ -113,7 +113,7 @@ impl TestApp {
 
     /// Another server on the same database, with its own connections and memory: what a
     /// second process (or host) of one installation is.
-    pub async fn second_process(&self, config: motcua_web::WebConfig) -> TestApp {
+    pub async fn second_process(&self, config: motcua_app::Config) -> TestApp {
         let store = self.db.open().await;
         let addr = serve(store.clone(), config).await;
         TestApp {
@@ -187,9 +187,9 @@ impl TestApp {
         parent: Option<&str>,
         unit: Option<&str>,
     ) -> motcua_store::Agency {
-        motcua_web::service::create_agency(
+        motcua_app::accounts::create_agency(
             self.store.as_ref(),
-            motcua_web::service::CreateAgency {
+            motcua_app::accounts::CreateAgency {
                 code: code.into(),
                 name: name.into(),
                 kind: kind.into(),
@@ -203,9 +203,9 @@ impl TestApp {
 
     /// Creates an account with [`PASSWORD`] and returns a bearer token for it.
     pub async fn user(&self, username: &str, role: &str, agency: Option<&str>) -> String {
-        motcua_web::service::create_user(
+        motcua_app::accounts::create_user(
             self.store.as_ref(),
-            motcua_web::service::CreateUser {
+            motcua_app::accounts::CreateUser {
                 username: username.into(),
                 full_name: Some(format!("Người dùng {username}")),
                 password: PASSWORD.into(),
@@ -233,7 +233,7 @@ impl TestApp {
 }
 
 /// Serves the whole router on 127.0.0.1 and a free port.
-async fn serve(store: DynStore, config: motcua_web::WebConfig) -> SocketAddr {
+async fn serve(store: DynStore, config: motcua_app::Config) -> SocketAddr {
     let app = motcua_web::router(motcua_web::AppState::new(store, config));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await

@@ -729,7 +729,7 @@ async fn ui_counter_is_for_receiving_officers_only() {
 #[tokio::test]
 async fn ui_counter_search_at_the_provincial_centre_finds_birth_registration_first() {
     let app = TestApp::new().await;
-    motcua_web::service::catalogue::import_dvc(
+    motcua_app::catalogue::import_dvc(
         app.store.as_ref(),
         &crate::catalogue::shipped(),
         motcua_domain::vn_time::today(),
@@ -773,7 +773,7 @@ async fn ui_counter_search_at_the_provincial_centre_finds_birth_registration_fir
         for item in found["items"].as_array().unwrap() {
             let code = item["code"].as_str().unwrap();
             let store = app.store.as_ref();
-            if motcua_web::service::catalogue::apply(store, code, centre.id, None)
+            if motcua_app::catalogue::apply(store, code, centre.id, None)
                 .await
                 .is_ok()
             {
@@ -782,7 +782,7 @@ async fn ui_counter_search_at_the_provincial_centre_finds_birth_registration_fir
         }
     }
     assert!(applied > 10, "{applied}");
-    motcua_web::service::catalogue::apply(app.store.as_ref(), "1.001193", commune.id, None)
+    motcua_app::catalogue::apply(app.store.as_ref(), "1.001193", commune.id, None)
         .await
         .unwrap();
     app.user("tiepnhan", "receiving_officer", Some("000.00.01.H38"))

@@ -46,7 +46,7 @@ async fn setup() -> Portal {
     )
     .await;
     for code in ["1.001193", ABTC] {
-        motcua_web::service::catalogue::apply(app.store.as_ref(), code, centre.id, None)
+        motcua_app::catalogue::apply(app.store.as_ref(), code, centre.id, None)
             .await
             .unwrap_or_else(|e| panic!("apply {code}: {}", e.message_vi()));
     }

@@ -145,7 +145,7 @@ async fn setup() -> World {
         .await;
     assert_eq!(s, StatusCode::OK, "{d}");
     let today = motcua_domain::vn_time::today();
-    let calendar = motcua_web::service::calendar::load(app.store.as_ref(), &RulePack::vietnam())
+    let calendar = motcua_app::calendar::load(app.store.as_ref(), &RulePack::vietnam())
         .await
         .unwrap();
     if !calendar.is_working_day(today).unwrap() {

@@ -617,3 +617,71 @@ async fn ui_workspace_apology_transfer_result_and_return_through_the_page() {
     let d = dossier(&app, &officer, &other).await;
     assert_eq!(d["state"]["agency"], "000.00.01.H38", "{d}");
 }
+
+/// The counter's actions are authorised where the dossier was lodged, and the page offers
+/// them there: the receiving officer of the service centre collects the fee of a dossier
+/// forwarded to the department (page and API agree), the department's specialist is not
+/// offered it.
+#[tokio::test]
+async fn ui_workspace_offers_the_fee_at_the_counter_where_the_api_authorises_it() {
+    let (app, [officer, specialist, _leader, citizen, _stranger]) = setup().await;
+    let (s, d) = app
+        .post("/api/v1/dossiers", Some(&citizen), body("online"))
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{d}");
+    let code = d["code"].as_str().unwrap().to_string();
+    act(
+        &app,
+        &officer,
+        &code,
+        "receive",
+        json!({"fee_due_vnd": 50000}),
+    )
+    .await;
+    act(
+        &app,
+        &officer,
+        &code,
+        "forward",
+        json!({"to": "000.00.02.H38"}),
+    )
+    .await;
+    let path = format!("/ho-so/{code}");
+    let offered = |html: &str| -> Vec<String> {
+        html.match_indices("data-action=\"")
+            .map(|(i, _)| html[i + 13..].split('"').next().unwrap().to_string())
+            .collect()
+    };
+
+    let (o, _) = browser(&app, "tiepnhan").await;
+    let (s, html) = get(&o, &app, &path).await;
+    assert_eq!(s, StatusCode::OK, "{html}");
+    let at_counter = offered(&html);
+    assert!(
+        at_counter.contains(&"collect_fee".to_string()),
+        "{at_counter:?}"
+    );
+    let (c, _) = browser(&app, "chuyenvien").await;
+    let (s, html) = get(&c, &app, &path).await;
+    assert_eq!(s, StatusCode::OK, "{html}");
+    let at_department = offered(&html);
+    assert!(
+        !at_department.contains(&"collect_fee".to_string()),
+        "{at_department:?}"
+    );
+
+    let fee = json!({"amount_vnd": 50000, "method": "cash", "receipt_no": "BL-0001"});
+    let d = dossier(&app, &specialist, &code).await;
+    let mut refused = fee.clone();
+    refused["version"] = d["version"].clone();
+    let (s, e) = app
+        .post(
+            &format!("/api/v1/dossiers/{code}/actions/collect_fee"),
+            Some(&specialist),
+            refused,
+        )
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "{e}");
+    let paid = act(&app, &officer, &code, "collect_fee", fee).await;
+    assert_eq!(paid["state"]["fee_collected_vnd"], 50000, "{paid}");
+}

@@ -103,9 +103,9 @@ async fn a_release_0008_database_upgrades_with_its_data() {
         std::env::temp_dir().join(format!("motcua-upgrade-{}", uuid::Uuid::new_v4().simple())),
     );
     copy_tree(&fixture_dir().join("documents"), &docs.0.join("sha256"));
-    let config = motcua_web::WebConfig {
-        documents: motcua_web::blobs::BlobConfig::Local(docs.0.clone()),
-        ..motcua_web::WebConfig::default()
+    let config = motcua_app::Config {
+        documents: motcua_app::blobs::BlobConfig::Local(docs.0.clone()),
+        ..motcua_app::Config::default()
     };
     let app = TestApp::serve(db, store, config).await;
     // The counters the old release kept are those the current one rebuilds from the events;
@@ -151,7 +151,7 @@ async fn a_release_0008_database_upgrades_with_its_data() {
         let sha = sha.as_str().unwrap();
         let (s, _, bytes) = crate::documents::download(&app, &officer, first, sha).await;
         assert_eq!(s, StatusCode::OK, "{sha}");
-        assert_eq!(motcua_web::blobs::sha256_hex(&bytes), sha);
+        assert_eq!(motcua_app::blobs::sha256_hex(&bytes), sha);
     }
     // New work goes on after the upgrade.
     let (s, d) = app
@@ -190,9 +190,9 @@ async fn make_fixture() {
     let dir = TempDir(
         std::env::temp_dir().join(format!("motcua-fixture-{}", uuid::Uuid::new_v4().simple())),
     );
-    let config = motcua_web::WebConfig {
-        documents: motcua_web::blobs::BlobConfig::Local(dir.0.join("documents")),
-        ..motcua_web::WebConfig::default()
+    let config = motcua_app::Config {
+        documents: motcua_app::blobs::BlobConfig::Local(dir.0.join("documents")),
+        ..motcua_app::Config::default()
     };
     let (app, tokens) = crate::dossiers::setup_with(config).await;
     let snapshot = app.store.snapshot().await.unwrap();
@@ -215,8 +215,8 @@ async fn make_fixture() {
             let docs = out.join("documents");
             let _ = std::fs::remove_dir_all(&docs);
             copy_tree(&dir.0.join("documents/sha256"), &docs);
-            let documents: Vec<String> = motcua_web::blobs::Blobs::open(
-                &motcua_web::blobs::BlobConfig::Local(dir.0.join("documents")),
+            let documents: Vec<String> = motcua_app::blobs::Blobs::open(
+                &motcua_app::blobs::BlobConfig::Local(dir.0.join("documents")),
             )
             .unwrap()
             .list()

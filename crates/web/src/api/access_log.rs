@@ -8,10 +8,10 @@ use motcua_domain::auth::Action;
 use serde::{Deserialize, Serialize};
 
 use crate::auth::{Caller, require};
-use crate::error::{ApiQuery, ApiResult, AppError};
-use crate::service::access_log;
-use crate::service::calendar::format_vn_instant;
+use crate::error::{ApiError, ApiQuery, ApiResult};
 use crate::state::AppState;
+use motcua_app::access_log;
+use motcua_app::calendar::format_vn_instant;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -55,7 +55,7 @@ pub async fn list(
 ) -> ApiResult<Response> {
     require(&caller, Action::ManageUsers { agency: None })?;
     let id_number = p.id_number.ok_or_else(|| {
-        AppError::invalid(
+        ApiError::invalid(
             "id_number_required",
             "Cần nhập số định danh cá nhân của người cần tra cứu.",
         )
@@ -88,7 +88,7 @@ pub async fn list(
             access_log::csv(&reads)?,
         )
             .into_response()),
-        other => Err(AppError::bad_request(
+        other => Err(ApiError::bad_request(
             "invalid_format",
             format!("Định dạng \"{other}\" không hợp lệ (json, csv)."),
         )),

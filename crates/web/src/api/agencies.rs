@@ -9,9 +9,9 @@ use motcua_store::{Agency, AgencyQuery, DbError, Page};
 use serde::{Deserialize, Serialize};
 
 use crate::auth::{Caller, ResolvedScope, require};
-use crate::error::{ApiJson, ApiPath as Path, ApiQuery, ApiResult, AppError};
-use crate::service::{self, CreateAgency};
+use crate::error::{ApiError, ApiJson, ApiPath as Path, ApiQuery, ApiResult};
 use crate::state::AppState;
+use motcua_app::accounts::{self as service, CreateAgency};
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 pub struct AgencyParams {
@@ -42,7 +42,7 @@ pub async fn list(
 ) -> ApiResult<Json<AgencyList>> {
     let kind = match p.kind.as_deref() {
         Some(k) => Some(AgencyKind::parse(k).ok_or_else(|| {
-            AppError::bad_request(
+            ApiError::bad_request(
                 "invalid_agency_kind",
                 format!("Loại cơ quan \"{k}\" không hợp lệ."),
             )
@@ -68,10 +68,7 @@ pub async fn list(
 }
 
 pub async fn agency_by_code(state: &AppState, code: &str) -> ApiResult<Agency> {
-    match state.lookups.agency(state.store.as_ref(), code).await? {
-        Some(a) => Ok((*a).clone()),
-        None => Err(AppError::NotFound("cơ quan")),
-    }
+    Ok(state.agency(code).await?)
 }
 
 /// One agency by its electronic identifier code.
@@ -104,7 +101,7 @@ pub async fn create(
                     .get_agency_by_code(code.trim())
                     .await
                     .map_err(|e| match e {
-                        DbError::NotFound => AppError::invalid(
+                        DbError::NotFound => ApiError::invalid(
                             "unknown_parent",
                             format!("Không tìm thấy cơ quan cấp trên \"{code}\"."),
                         ),

@@ -12,12 +12,13 @@ use motcua_domain::calendar::{
 use serde::{Deserialize, Serialize};
 
 use crate::auth::{Caller, require};
-use crate::error::{ApiJson, ApiPath as Path, ApiQuery, ApiResult, AppError};
-use crate::service::calendar::{
+use crate::error::{ApiError, ApiJson, ApiPath as Path, ApiQuery, ApiResult};
+use crate::state::AppState;
+use motcua_app::calendar::{
     self as cal, calendar_error, format_lunar, format_vn_instant, parse_date, parse_lunar,
     parse_time, parse_vn_instant,
 };
-use crate::state::AppState;
+use motcua_app::changes::Changed;
 
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct Day {
@@ -59,7 +60,7 @@ fn check_year(year: i32) -> ApiResult<()> {
     if (1900..=2100).contains(&year) {
         Ok(())
     } else {
-        Err(AppError::bad_request(
+        Err(ApiError::bad_request(
             "year_out_of_range",
             format!("Năm {year} nằm ngoài phạm vi 1900–2100."),
         ))
@@ -131,13 +132,13 @@ pub async fn set_year(
             "off" => DayKind::Off,
             "work" => DayKind::Work,
             other => {
-                return Err(AppError::invalid(
+                return Err(ApiError::invalid(
                     "invalid_day_kind",
                     format!("Loại ngày \"{other}\" không hợp lệ (off, work)."),
                 ));
             }
         };
-        let date = parse_date(&d.date).map_err(|e| AppError::invalid(e.code(), e.message_vi()))?;
+        let date = parse_date(&d.date).map_err(|e| ApiError::invalid(e.code(), e.message_vi()))?;
         entries.push(DayEntry {
             date,
             kind,
@@ -152,7 +153,7 @@ pub async fn set_year(
         &caller.user.username,
     )
     .await?;
-    state.calendar.invalidate();
+    state.changed(Changed::Calendar).await;
     holidays(State(state), crate::error::ApiPath(year)).await
 }
 
@@ -171,11 +172,11 @@ pub async fn delete_year(
         .await
         .map_err(|e| match e {
             motcua_store::DbError::NotFound => {
-                AppError::NotFound("lịch nghỉ chính thức của năm này")
+                ApiError::NotFound("lịch nghỉ chính thức của năm này")
             }
             e => e.into(),
         })?;
-    state.calendar.invalidate();
+    state.changed(Changed::Calendar).await;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -269,7 +270,7 @@ pub async fn due(
         (Some(d), None) => Duration::WorkingDays(d),
         (None, Some(h)) => Duration::WorkingHours(h),
         _ => {
-            return Err(AppError::bad_request(
+            return Err(ApiError::bad_request(
                 "duration_required",
                 "Cần đúng một trong hai tham số working_days hoặc working_hours.",
             ));
@@ -350,6 +351,6 @@ pub async fn set_office_hours(
     let scope = crate::auth::ResolvedScope::of(&state, agency.id).await?;
     require(&caller, Action::ConfigureAgency(scope.scope()))?;
     let hours = cal::set_office_hours(state.store.as_ref(), agency.id, body.sessions).await?;
-    state.lookups.forget_office_hours(agency.id).await;
+    state.changed(Changed::OfficeHours(agency.id)).await;
     Ok(Json(sessions_of(&hours)))
 }

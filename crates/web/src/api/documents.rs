@@ -11,50 +11,18 @@ use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use motcua_domain::auth::Role;
-use motcua_domain::dossier::{Actor, MediaType};
-use motcua_store::{DbError, DossierRow};
+use motcua_domain::dossier::MediaType;
 use serde::{Deserialize, Serialize};
 
-use crate::api::dossiers::{acting_role, readable};
-use crate::auth::{Caller, ResolvedScope};
-use crate::error::{ApiJson, ApiPath as Path, ApiQuery, ApiResult, AppError};
-use crate::service::documents::{self as docs, Attached, DocumentView, ReuseInput};
-use crate::service::dossiers::state_of;
+use crate::auth::Caller;
+use crate::error::{ApiError, ApiJson, ApiPath as Path, ApiQuery, ApiResult};
 use crate::state::AppState;
-
-async fn dossier(state: &AppState, code: &str) -> ApiResult<DossierRow> {
-    state
-        .store
-        .dossier_by_code(code)
-        .await
-        .map_err(|e| match e {
-            DbError::NotFound => AppError::NotFound("hồ sơ"),
-            e => e.into(),
-        })
-}
-
-/// The role the caller attaches a component's file in: the citizen who lodged the dossier
-/// online, or a receiving officer of the counter where it was lodged.
-async fn attaching_role(state: &AppState, caller: &Caller, row: &DossierRow) -> ApiResult<Actor> {
-    let scope = ResolvedScope::of(state, row.intake_agency_id).await?;
-    let owner = state_of(row)?.owner;
-    let role = acting_role(
-        &caller.principal(),
-        &[Role::Citizen, Role::ReceivingOfficer],
-        scope.scope(),
-        owner,
-        caller.user.id,
-    )
-    .ok_or(AppError::Forbidden)?;
-    Ok(Actor {
-        user: caller.user.id,
-        role,
-    })
-}
+use motcua_app::AppError;
+use motcua_app::documents::{self as docs, Attached, DocumentView, ReuseInput};
 
 /// Reads an upload, at most `limit` bytes: a larger declared or sent body is 413
 /// `file_too_large`, without reading it whole.
-async fn read_upload(limit: usize, headers: &HeaderMap, body: Body) -> ApiResult<Bytes> {
+pub async fn read_upload(limit: usize, headers: &HeaderMap, body: Body) -> Result<Bytes, AppError> {
     let declared = headers
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
@@ -108,23 +76,11 @@ pub async fn upload(
     headers: HeaderMap,
     body: Body,
 ) -> ApiResult<(StatusCode, Json<Attached>)> {
-    let row = dossier(&state, &code).await?;
-    let actor = attaching_role(&state, &caller, &row).await?;
     let limit = state.config.max_upload_bytes;
-    let bytes = read_upload(limit, &headers, body).await?;
-    let calendar = state.calendar.get(state.store.as_ref()).await?;
-    let attached = docs::upload(
-        state.store.as_ref(),
-        &state.blobs,
-        &calendar,
-        &row,
-        p.version,
-        actor,
-        &p.component,
-        bytes,
-        limit,
-    )
-    .await?;
+    let bytes = read_upload(limit, &headers, body);
+    let attached = state
+        .upload_document(&caller, &code, p.version, &p.component, bytes, limit)
+        .await?;
     Ok((StatusCode::CREATED, Json(attached)))
 }
 
@@ -142,27 +98,13 @@ pub async fn upload(
 pub async fn reuse(
     State(state): State<AppState>,
     caller: Caller,
-    origin: crate::service::access_log::ReadOrigin,
+    origin: motcua_app::access_log::ReadOrigin,
     Path(code): Path<String>,
     ApiJson(input): ApiJson<ReuseInput>,
 ) -> ApiResult<(StatusCode, Json<Attached>)> {
-    let row = dossier(&state, &code).await?;
-    let actor = attaching_role(&state, &caller, &row).await?;
-    if actor.role != Role::Citizen {
-        let attached =
-            docs::reuse_for_person(&state, &caller, &row, actor, &input, &origin).await?;
-        return Ok((StatusCode::CREATED, Json(attached)));
-    }
-    let calendar = state.calendar.get(state.store.as_ref()).await?;
-    let attached = docs::reuse(
-        state.store.as_ref(),
-        &state.blobs,
-        &calendar,
-        &row,
-        actor,
-        &input,
-    )
-    .await?;
+    let attached = state
+        .reuse_document(&caller, &code, &input, &origin)
+        .await?;
     Ok((StatusCode::CREATED, Json(attached)))
 }
 
@@ -192,34 +134,10 @@ pub async fn result_file(
     headers: HeaderMap,
     body: Body,
 ) -> ApiResult<(StatusCode, Json<Attached>)> {
-    let row = dossier(&state, &code).await?;
-    let scope = ResolvedScope::of(&state, row.agency_id).await?;
-    let role = acting_role(
-        &caller.principal(),
-        &[Role::ReceivingOfficer, Role::Specialist, Role::Leader],
-        scope.scope(),
-        None,
-        caller.user.id,
-    )
-    .ok_or(AppError::Forbidden)?;
-    let limit = state.config.max_upload_bytes;
-    let bytes = read_upload(limit, &headers, body).await?;
-    let calendar = state.calendar.get(state.store.as_ref()).await?;
-    let attached = docs::upload_result(
-        state.store.as_ref(),
-        &state.blobs,
-        &calendar,
-        &row,
-        p.version,
-        Actor {
-            user: caller.user.id,
-            role,
-        },
-        &p.result_code,
-        bytes,
-        limit,
-    )
-    .await?;
+    let bytes = read_upload(state.config.max_upload_bytes, &headers, body);
+    let attached = state
+        .upload_result(&caller, &code, p.version, &p.result_code, bytes)
+        .await?;
     Ok((StatusCode::CREATED, Json(attached)))
 }
 
@@ -239,8 +157,8 @@ pub async fn list(
     caller: Caller,
     Path(code): Path<String>,
 ) -> ApiResult<Json<Documents>> {
-    let row = dossier(&state, &code).await?;
-    readable(&state, &caller, &row).await?;
+    let row = state.dossier(&code).await?;
+    state.readable(&caller, &row).await?;
     Ok(Json(Documents {
         items: docs::list(state.store.as_ref(), &row).await?,
     }))
@@ -254,16 +172,16 @@ pub async fn list(
 pub async fn download(
     State(state): State<AppState>,
     caller: Caller,
-    origin: crate::service::access_log::ReadOrigin,
+    origin: motcua_app::access_log::ReadOrigin,
     Path((code, sha256)): Path<(String, String)>,
 ) -> ApiResult<Response> {
-    let row = dossier(&state, &code).await?;
-    readable(&state, &caller, &row).await?;
-    crate::service::access_log::record(
+    let row = state.dossier(&code).await?;
+    state.readable(&caller, &row).await?;
+    motcua_app::access_log::record(
         &state,
         &caller,
         &row,
-        crate::service::access_log::Read::Document,
+        motcua_app::access_log::Read::Document,
         &origin,
     )
     .await?;
@@ -334,11 +252,11 @@ pub struct ReusableParams {
 pub async fn reusable(
     State(state): State<AppState>,
     caller: Caller,
-    origin: crate::service::access_log::ReadOrigin,
+    origin: motcua_app::access_log::ReadOrigin,
     ApiQuery(p): ApiQuery<ReusableParams>,
 ) -> ApiResult<Json<Documents>> {
     if !caller.principal().has_role(Role::ReceivingOfficer) {
-        return Err(AppError::Forbidden);
+        return Err(ApiError::Forbidden);
     }
     let items =
         docs::reusable_for_officer(&state, &caller, &p.id_number, p.reason.as_deref(), &origin)
@@ -353,7 +271,7 @@ pub async fn reusable(
     responses((status = 200, body = Documents), (status = 403, body = crate::error::ApiErrorBody)))]
 pub async fn mine(State(state): State<AppState>, caller: Caller) -> ApiResult<Json<Documents>> {
     if !caller.principal().has_role(Role::Citizen) {
-        return Err(AppError::Forbidden);
+        return Err(ApiError::Forbidden);
     }
     Ok(Json(Documents {
         items: docs::reusable_of_owner(state.store.as_ref(), caller.user.id).await?,

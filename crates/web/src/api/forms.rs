@@ -9,11 +9,11 @@ use motcua_domain::auth::Action;
 use serde::Deserialize;
 
 use crate::auth::{Caller, ResolvedScope};
+use crate::error::ApiError;
 use crate::error::ApiPath as Path;
 use crate::error::ApiResult;
-use crate::error::AppError;
-use crate::service::forms::{self, Format, Rendered};
 use crate::state::AppState;
+use motcua_app::forms::{self, Format, Rendered};
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -45,7 +45,7 @@ fn respond(r: Rendered) -> Response {
 pub async fn dossier_form(
     State(state): State<AppState>,
     caller: Caller,
-    origin: crate::service::access_log::ReadOrigin,
+    origin: motcua_app::access_log::ReadOrigin,
     Path((code, kind)): Path<(String, String)>,
     Query(p): Query<FormParams>,
 ) -> ApiResult<Response> {
@@ -56,15 +56,15 @@ pub async fn dossier_form(
         .dossier_by_code(&code)
         .await
         .map_err(|e| match e {
-            motcua_store::DbError::NotFound => AppError::NotFound("hồ sơ"),
+            motcua_store::DbError::NotFound => ApiError::NotFound("hồ sơ"),
             e => e.into(),
         })?;
-    crate::api::dossiers::readable(&state, &caller, &row).await?;
-    crate::service::access_log::record(
+    state.readable(&caller, &row).await?;
+    motcua_app::access_log::record(
         &state,
         &caller,
         &row,
-        crate::service::access_log::Read::Form,
+        motcua_app::access_log::Read::Form,
         &origin,
     )
     .await?;
@@ -98,7 +98,7 @@ pub async fn register(
 ) -> ApiResult<Response> {
     let format = Format::parse(p.format.as_deref())?;
     if p.to < p.from || (p.to - p.from).num_days() > 366 {
-        return Err(AppError::invalid(
+        return Err(ApiError::invalid(
             "invalid_period",
             "Khoảng thời gian không hợp lệ (từ ngày phải trước đến ngày, tối đa một năm).",
         ));
@@ -109,27 +109,9 @@ pub async fn register(
     if !(principal.may(&Action::Receive(scope.scope()))
         || principal.may(&Action::Oversee(scope.scope())))
     {
-        return Err(AppError::Forbidden);
+        return Err(ApiError::Forbidden);
     }
     Ok(respond(
         forms::register(&state, &agency, p.from, p.to, format).await?,
     ))
-}
-
-/// The fonts the HTML forms print with (Liberation Serif, SIL Open Font License 1.1).
-pub async fn font(Path(file): Path<String>) -> Response {
-    match motcua_forms::FONT_FILES
-        .iter()
-        .find(|(name, _)| *name == file)
-    {
-        Some((_, bytes)) => (
-            [
-                (header::CONTENT_TYPE, "font/ttf"),
-                (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
-            ],
-            *bytes,
-        )
-            .into_response(),
-        None => AppError::NotFound("phông chữ").into_response(),
-    }
 }

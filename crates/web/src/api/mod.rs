@@ -9,8 +9,6 @@ mod forms;
 mod outbox;
 mod procedures;
 
-pub use forms::font;
-pub use procedures::parse_records;
 mod session;
 mod stats;
 mod units;
@@ -20,7 +18,7 @@ use axum::Router;
 use axum::routing::{get, post};
 use utoipa::OpenApi;
 
-use crate::error::AppError;
+use crate::error::ApiError;
 use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -100,7 +98,7 @@ pub fn router() -> Router<AppState> {
         .route("/admin/personal-data-reads", get(access_log::list))
         .route("/admin/outbox/{id}/retry", post(outbox::retry))
         .route("/openapi.json", get(openapi_json))
-        .fallback(|| async { AppError::NotFound("địa chỉ API") })
+        .fallback(|| async { ApiError::NotFound("địa chỉ API") })
 }
 
 #[derive(OpenApi)]

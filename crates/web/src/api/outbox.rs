@@ -10,9 +10,9 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::auth::{Caller, require};
-use crate::error::{ApiPath as Path, ApiQuery, ApiResult, AppError};
-use crate::service::notices::OutboxItem;
+use crate::error::{ApiError, ApiPath as Path, ApiQuery, ApiResult};
 use crate::state::AppState;
+use motcua_app::notices::OutboxItem;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 pub struct OutboxParams {
@@ -46,7 +46,7 @@ pub async fn list(
     let status = match p.status.as_deref().map(str::trim) {
         None | Some("") => None,
         Some(s) => Some(OutboxStatus::parse(s).ok_or_else(|| {
-            AppError::bad_request(
+            ApiError::bad_request(
                 "invalid_status",
                 format!("Trạng thái \"{s}\" không hợp lệ (pending, sent, failed, skipped)."),
             )
@@ -60,7 +60,7 @@ pub async fn list(
                 .dossier_by_code(code)
                 .await
                 .map_err(|e| match e {
-                    DbError::NotFound => AppError::NotFound("hồ sơ"),
+                    DbError::NotFound => ApiError::NotFound("hồ sơ"),
                     e => e.into(),
                 })?
                 .id,
@@ -96,18 +96,18 @@ pub async fn retry(
     Path(id): Path<String>,
 ) -> ApiResult<Json<OutboxItem>> {
     require(&caller, Action::ManageNotices)?;
-    let id = Uuid::parse_str(id.trim()).map_err(|_| AppError::NotFound("thông báo"))?;
+    let id = Uuid::parse_str(id.trim()).map_err(|_| ApiError::NotFound("thông báo"))?;
     let row = state
         .store
         .retry_outbox(id, Utc::now())
         .await
         .map_err(|e| match e {
-            DbError::NotFound => AppError::NotFound("thông báo"),
-            DbError::Conflict(Conflict::OutboxSent) => AppError::Conflict {
+            DbError::NotFound => ApiError::NotFound("thông báo"),
+            DbError::Conflict(Conflict::OutboxSent) => ApiError::Conflict {
                 code: "notice_already_sent",
                 message: "Thông báo này đã được gửi; hệ thống không gửi lại lần thứ hai.".into(),
             },
-            DbError::Conflict(_) => AppError::Conflict {
+            DbError::Conflict(_) => ApiError::Conflict {
                 code: "notice_in_flight",
                 message: "Thông báo này đang được gửi. Vui lòng xem lại sau ít phút.".into(),
             },

@@ -16,10 +16,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::api::agencies::agency_by_code;
 use crate::auth::{Caller, ResolvedScope, require};
-use crate::error::{ApiJson, ApiPath as Path, ApiQuery, ApiResult, AppError};
-use crate::service::calendar::parse_date;
-use crate::service::catalogue::{self as cat, SearchParams, SearchResult, not_found};
+use crate::error::{ApiError, ApiJson, ApiPath as Path, ApiQuery, ApiResult};
 use crate::state::AppState;
+use motcua_app::calendar::parse_date;
+use motcua_app::catalogue::{self as cat, SearchParams, SearchResult, not_found};
+use motcua_app::changes::Changed;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 pub struct SearchQuery {
@@ -168,7 +169,7 @@ pub async fn create(
     require(&caller, Action::ManageCatalogue)?;
     check_record(&record)?;
     if state.store.procedure(&record.code).await.is_ok() {
-        return Err(AppError::Conflict {
+        return Err(ApiError::Conflict {
             code: "procedure_exists",
             message: format!("Thủ tục mã {} đã có trong danh mục.", record.code),
         });
@@ -180,8 +181,7 @@ pub async fn create(
         ProcedureStatus::Draft,
     );
     state.store.write_procedures(&[w]).await?;
-    state.search.invalidate();
-    state.lookups.forget_catalogue();
+    state.changed(Changed::Catalogue).await;
     let detail = get_one(
         State(state),
         crate::error::ApiPath(record.code),
@@ -203,7 +203,7 @@ fn is_procedure_code(s: &str) -> bool {
 
 fn check_record(p: &Procedure) -> ApiResult<()> {
     if !is_procedure_code(&p.code) {
-        return Err(AppError::invalid(
+        return Err(ApiError::invalid(
             "invalid_procedure_code",
             format!(
                 "Mã thủ tục \"{}\" không đúng dạng (ví dụ: 1.001193).",
@@ -212,7 +212,7 @@ fn check_record(p: &Procedure) -> ApiResult<()> {
         ));
     }
     if p.name.trim().is_empty() {
-        return Err(AppError::invalid(
+        return Err(ApiError::invalid(
             "invalid_name",
             "Tên thủ tục không được để trống.",
         ));
@@ -233,14 +233,14 @@ pub async fn amend(
     require(&caller, Action::ManageCatalogue)?;
     check_record(&a.record)?;
     if a.record.code != code {
-        return Err(AppError::invalid(
+        return Err(ApiError::invalid(
             "code_mismatch",
             "Mã thủ tục trong nội dung khác mã trên địa chỉ.",
         ));
     }
     let row = state.store.procedure(&code).await.map_err(not_found)?;
     if row.status == ProcedureStatus::Abolished {
-        return Err(AppError::Conflict {
+        return Err(ApiError::Conflict {
             code: "procedure_abolished",
             message: "Thủ tục đã bị bãi bỏ, không sửa đổi được.".into(),
         });
@@ -253,8 +253,7 @@ pub async fn amend(
         ProcedureStatus::Draft,
     );
     state.store.write_procedures(&[w]).await?;
-    state.search.invalidate();
-    state.lookups.forget_catalogue();
+    state.changed(Changed::Catalogue).await;
     get_one(
         State(state),
         crate::error::ApiPath(code),
@@ -280,7 +279,7 @@ async fn change_status(
     require(&caller, Action::ManageCatalogue)?;
     let row = state.store.procedure(&code).await.map_err(not_found)?;
     if !row.status.can_transition_to(to) {
-        return Err(AppError::Conflict {
+        return Err(ApiError::Conflict {
             code: "invalid_transition",
             message: format!(
                 "Không thể chuyển thủ tục từ trạng thái \"{}\" sang \"{to}\".",
@@ -293,8 +292,7 @@ async fn change_status(
         None => motcua_domain::vn_time::today(),
     };
     state.store.set_procedure_status(&code, to, on).await?;
-    state.search.invalidate();
-    state.lookups.forget_catalogue();
+    state.changed(Changed::Catalogue).await;
     get_one(
         State(state),
         crate::error::ApiPath(code),
@@ -371,7 +369,7 @@ pub async fn stats(
 ) -> ApiResult<Json<Stats>> {
     let month = q.month.trim();
     if NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d").is_err() {
-        return Err(AppError::bad_request(
+        return Err(ApiError::bad_request(
             "invalid_month",
             format!("Tháng \"{month}\" không hợp lệ, cần dạng YYYY-MM."),
         ));
@@ -429,15 +427,15 @@ pub async fn export(
                 .into_response())
         }
         "csv" => {
-            let procs = parse_records(&records)?;
+            let procs = cat::parse_records(&records)?;
             let csv = motcua_domain::catalogue::to_csv(&procs)
-                .map_err(|e| AppError::Internal(e.to_string()))?;
+                .map_err(|e| ApiError::Internal(e.to_string()))?;
             Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8")], csv).into_response())
         }
         "xlsx" => {
-            let procs = parse_records(&records)?;
+            let procs = cat::parse_records(&records)?;
             let bytes = motcua_sheets::procedures_xlsx(&procs)
-                .map_err(|e| AppError::Internal(e.to_string()))?;
+                .map_err(|e| ApiError::Internal(e.to_string()))?;
             Ok((
                 [
                     (
@@ -453,20 +451,11 @@ pub async fn export(
             )
                 .into_response())
         }
-        other => Err(AppError::bad_request(
+        other => Err(ApiError::bad_request(
             "invalid_format",
             format!("Định dạng \"{other}\" không hỗ trợ (jsonl, csv, xlsx)."),
         )),
     }
-}
-
-pub fn parse_records(records: &[String]) -> ApiResult<Vec<Procedure>> {
-    records
-        .iter()
-        .map(|r| {
-            serde_json::from_str(r).map_err(|e| AppError::Internal(format!("stored record: {e}")))
-        })
-        .collect()
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -489,7 +478,7 @@ pub async fn agency_procedures(
     let mut out = Vec::with_capacity(rows.len());
     for r in rows {
         let workflow = serde_json::from_str(&r.workflow)
-            .map_err(|e| AppError::Internal(format!("stored workflow: {e}")))?;
+            .map_err(|e| ApiError::Internal(format!("stored workflow: {e}")))?;
         out.push(Applied {
             code: r.code,
             name: r.name,
@@ -523,13 +512,13 @@ pub async fn apply(
     require(&caller, Action::ConfigureAgency(scope.scope()))?;
     let row = state.store.procedure(&procedure).await.map_err(not_found)?;
     if row.status != ProcedureStatus::Published {
-        return Err(AppError::Conflict {
+        return Err(ApiError::Conflict {
             code: "procedure_not_published",
             message: "Chỉ áp dụng được thủ tục đang công khai.".into(),
         });
     }
     let workflow = cat::apply(state.store.as_ref(), &procedure, agency.id, input.workflow).await?;
-    state.search.forget_receivers();
+    state.changed(Changed::Receivers).await;
     Ok(Json(Applied {
         code: row.code,
         name: row.name,

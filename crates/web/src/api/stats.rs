@@ -16,11 +16,11 @@ use serde::Deserialize;
 
 use crate::api::agencies::agency_by_code;
 use crate::auth::{Caller, ResolvedScope, require};
-use crate::error::{ApiQuery, ApiResult, AppError};
-use crate::service::stats::{
+use crate::error::{ApiError, ApiQuery, ApiResult};
+use crate::state::AppState;
+use motcua_app::stats::{
     self, Dashboard, IndexView, Period, PublicStats, Ranking, Report, parse_period,
 };
-use crate::state::AppState;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -98,7 +98,7 @@ async fn procedure_param(state: &AppState, p: Option<&str>) -> ApiResult<Option<
     };
     match state.store.procedure(code).await {
         Ok(row) => Ok(Some(row.code)),
-        Err(DbError::NotFound) => Err(AppError::NotFound("thủ tục")),
+        Err(DbError::NotFound) => Err(ApiError::NotFound("thủ tục")),
         Err(e) => Err(e.into()),
     }
 }
@@ -109,7 +109,7 @@ fn period(
     to: Option<&str>,
     now: DateTime<Utc>,
 ) -> ApiResult<Period> {
-    parse_period(period, from, to, vietnam_date(now))
+    Ok(parse_period(period, from, to, vietnam_date(now))?)
 }
 
 /// The periodic report of a unit for a period (báo cáo tình hình, kết quả giải quyết TTHC):
@@ -130,7 +130,7 @@ pub async fn report(
     let procedure = procedure_param(&state, p.procedure.as_deref()).await?;
     let format = p.format.as_deref().unwrap_or("json");
     if !matches!(format, "json" | "xlsx" | "csv") {
-        return Err(AppError::bad_request(
+        return Err(ApiError::bad_request(
             "invalid_format",
             format!("Định dạng \"{format}\" không hỗ trợ (json, xlsx, csv)."),
         ));
@@ -139,7 +139,7 @@ pub async fn report(
         None | Some("agency") => false,
         Some("procedure") => true,
         Some(other) => {
-            return Err(AppError::bad_request(
+            return Err(ApiError::bad_request(
                 "invalid_by",
                 format!("Cách nhóm \"{other}\" không hỗ trợ (agency, procedure)."),
             ));
@@ -190,7 +190,7 @@ pub async fn report(
                 ),
             ];
             let bytes = motcua_sheets::tables_xlsx(&tables)
-                .map_err(|e| AppError::Internal(e.to_string()))?;
+                .map_err(|e| ApiError::Internal(e.to_string()))?;
             Ok((
                 [
                     (
@@ -322,7 +322,7 @@ pub async fn public(
     ApiQuery(p): ApiQuery<PublicParams>,
 ) -> ApiResult<Json<PublicStats>> {
     if let Err(wait) = state.lookup_limiter.check(state.store.as_ref(), ip).await {
-        return Err(AppError::TooManyRequests {
+        return Err(ApiError::TooManyRequests {
             retry_after_secs: wait,
         });
     }

@@ -6,7 +6,7 @@ use motcua_domain::units::{Era, Level};
 use motcua_store::{LineageRow, UnitQuery, UnitRow};
 use serde::{Deserialize, Serialize};
 
-use crate::error::{ApiPath as Path, ApiQuery, ApiResult, AppError};
+use crate::error::{ApiError, ApiPath as Path, ApiQuery, ApiResult};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -38,12 +38,12 @@ pub async fn search(
     ApiQuery(p): ApiQuery<UnitParams>,
 ) -> ApiResult<Json<UnitList>> {
     let at = match &p.at {
-        Some(s) => crate::service::calendar::parse_date(s)?,
+        Some(s) => motcua_app::calendar::parse_date(s)?,
         None => motcua_domain::vn_time::today(),
     };
     let level = match p.level.as_deref() {
         Some(l) => Some(Level::parse(l).ok_or_else(|| {
-            AppError::bad_request(
+            ApiError::bad_request(
                 "invalid_level",
                 format!("Cấp \"{l}\" không hợp lệ (province, district, commune)."),
             )
@@ -83,7 +83,7 @@ pub async fn get_one(
     Path(id): Path<String>,
 ) -> ApiResult<Json<UnitDetail>> {
     let unit = state.store.get_unit(&id).await.map_err(|e| match e {
-        motcua_store::DbError::NotFound => AppError::NotFound("đơn vị hành chính"),
+        motcua_store::DbError::NotFound => ApiError::NotFound("đơn vị hành chính"),
         e => e.into(),
     })?;
     let lineage = if unit.level == "commune" {

@@ -8,10 +8,10 @@ use motcua_store::User;
 use serde::{Deserialize, Serialize};
 
 use crate::api::agencies::agency_by_code;
-use crate::auth::{Caller, ResolvedScope, require};
+use crate::auth::{Caller, require};
 use crate::error::{ApiJson, ApiQuery, ApiResult};
-use crate::service::{self, CreateUser};
 use crate::state::AppState;
+use motcua_app::accounts::{self as service, CreateUser};
 
 /// The caller's own account and roles.
 #[utoipa::path(get, path = "/me", tag = "users", security(("bearer" = [])),
@@ -46,22 +46,10 @@ pub async fn list(
     ApiQuery(p): ApiQuery<UserParams>,
 ) -> ApiResult<Json<UserList>> {
     let agency = match &p.agency {
-        Some(code) => {
-            let a = agency_by_code(&state, code).await?;
-            let scope = ResolvedScope::of(&state, a.id).await?;
-            require(
-                &caller,
-                Action::ManageUsers {
-                    agency: Some(scope.scope()),
-                },
-            )?;
-            Some(a.id)
-        }
-        None => {
-            require(&caller, Action::ManageUsers { agency: None })?;
-            None
-        }
+        Some(code) => Some(agency_by_code(&state, code).await?.id),
+        None => None,
     };
+    state.may_manage_users(&caller, agency).await?;
     let page = state
         .store
         .list_users(
@@ -86,19 +74,11 @@ pub async fn create(
     caller: Caller,
     ApiJson(input): ApiJson<CreateUser>,
 ) -> ApiResult<(StatusCode, Json<User>)> {
-    match &input.agency_code {
-        Some(code) => {
-            let a = agency_by_code(&state, code).await?;
-            let scope = ResolvedScope::of(&state, a.id).await?;
-            require(
-                &caller,
-                Action::ManageUsers {
-                    agency: Some(scope.scope()),
-                },
-            )?;
-        }
-        None => require(&caller, Action::ManageUsers { agency: None })?,
-    }
+    let agency = match &input.agency_code {
+        Some(code) => Some(agency_by_code(&state, code).await?.id),
+        None => None,
+    };
+    state.may_manage_users(&caller, agency).await?;
     let user = service::create_user(state.store.as_ref(), input).await?;
     Ok((StatusCode::CREATED, Json(user)))
 }

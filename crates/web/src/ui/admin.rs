@@ -20,7 +20,7 @@ use motcua_store::{AgencyQuery, ProcedureSearch};
 use serde::Deserialize;
 
 use super::kit::{Ctx, Page};
-use crate::error::AppError;
+use crate::error::ApiError;
 use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -64,9 +64,11 @@ impl Errors {
 #[allow(clippy::result_large_err)] // the page itself, as `Ctx`'s gates return it
 pub(super) fn form_error(
     ctx: &Ctx,
-    e: &AppError,
+    e: &(impl Clone + Into<ApiError>),
     field_of: impl Fn(&str) -> Option<&'static str>,
 ) -> Result<Errors, Response> {
+    let e: ApiError = e.clone().into();
+    let e = &e;
     let s = e.status();
     if s == StatusCode::FORBIDDEN || s == StatusCode::UNAUTHORIZED || s.is_server_error() {
         return Err(ctx.error(e));
@@ -99,8 +101,8 @@ pub(super) fn page_offset(trang: Option<i64>, size: i64) -> (i64, i64) {
 pub(super) async fn agency_by_code(
     state: &AppState,
     code: &str,
-) -> Result<motcua_store::Agency, AppError> {
-    crate::api::agencies::agency_by_code(state, code.trim()).await
+) -> Result<motcua_store::Agency, ApiError> {
+    Ok(state.agency(code.trim()).await?)
 }
 
 /// Empty after trimming → `None`.
@@ -153,7 +155,7 @@ async fn index(ctx: Ctx) -> Response {
     };
     let (agencies, users, procedures, official_years) = match counts.await {
         Ok(c) => c,
-        Err(e) => return ctx.error(&AppError::from(e)),
+        Err(e) => return ctx.error(&ApiError::from(e)),
     };
     let p = ctx.page();
     ctx.render(Index {

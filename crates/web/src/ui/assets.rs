@@ -29,7 +29,7 @@ pub fn router() -> Router<AppState> {
             "/static/htmx.min.js",
             get(|| async { asset("text/javascript; charset=utf-8", servable::HTMX_2_0_8.bytes) }),
         )
-        .route("/static/fonts/{file}", get(crate::api::font))
+        .route("/static/fonts/{file}", get(font))
 }
 
 fn asset(content_type: &'static str, bytes: &'static [u8]) -> Response {
@@ -41,4 +41,25 @@ fn asset(content_type: &'static str, bytes: &'static [u8]) -> Response {
         bytes,
     )
         .into_response()
+}
+
+/// The fonts the HTML forms print with (Liberation Serif, SIL Open Font License 1.1).
+pub async fn font(crate::error::ApiPath(file): crate::error::ApiPath<String>) -> Response {
+    match motcua_forms::FONT_FILES
+        .iter()
+        .find(|(name, _)| *name == file)
+    {
+        Some((_, bytes)) => (
+            [
+                (axum::http::header::CONTENT_TYPE, "font/ttf"),
+                (
+                    axum::http::header::CACHE_CONTROL,
+                    "public, max-age=31536000, immutable",
+                ),
+            ],
+            *bytes,
+        )
+            .into_response(),
+        None => crate::error::ApiError::NotFound("phông chữ").into_response(),
+    }
 }

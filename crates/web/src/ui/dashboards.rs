@@ -30,12 +30,11 @@ use serde::Deserialize;
 
 use super::i18n::Lang;
 use super::kit::{Ctx, Page, error_page, is_htmx, urlencode};
-use crate::api::agencies::agency_by_code;
 use crate::auth::{Caller, ClientIp, ResolvedScope, require};
-use crate::error::AppError;
-use crate::service::stats::{self, Dashboard, Period, parse_period};
+use crate::error::ApiError;
 use crate::state::AppState;
 use charts::{HBar, Series};
+use motcua_app::stats::{self, Dashboard, Period, parse_period};
 
 const CSS: &str = include_str!("../../templates/ui/stats/stats.css");
 
@@ -572,7 +571,7 @@ struct NoUnit {
     p: Page,
 }
 
-async fn children(state: &AppState, parent: uuid::Uuid) -> Result<Vec<Agency>, AppError> {
+async fn children(state: &AppState, parent: uuid::Uuid) -> Result<Vec<Agency>, ApiError> {
     let mut list = state
         .store
         .list_agencies(&AgencyQuery {
@@ -588,8 +587,8 @@ async fn children(state: &AppState, parent: uuid::Uuid) -> Result<Vec<Agency>, A
 
 /// An agency by its code (as the API reads it).
 /// The unit a caller oversees by code (as the API's statistics do).
-async fn overseen(state: &AppState, caller: &Caller, code: &str) -> Result<Agency, AppError> {
-    let unit = agency_by_code(state, code.trim()).await?;
+async fn overseen(state: &AppState, caller: &Caller, code: &str) -> Result<Agency, ApiError> {
+    let unit = state.agency(code.trim()).await?;
     let scope = ResolvedScope::of(state, unit.id).await?;
     require(caller, Action::Oversee(scope.scope()))?;
     Ok(unit)
@@ -597,7 +596,7 @@ async fn overseen(state: &AppState, caller: &Caller, code: &str) -> Result<Agenc
 
 /// The caller's own unit: the agency of their first leader or administrator grant; for a
 /// system-wide administrator, the first province.
-async fn home_unit(state: &AppState, caller: &Caller) -> Result<Option<Agency>, AppError> {
+async fn home_unit(state: &AppState, caller: &Caller) -> Result<Option<Agency>, ApiError> {
     let own = caller
         .user
         .grants
@@ -621,7 +620,7 @@ async fn unit_choices(
     caller: &Caller,
     home: &Agency,
     unit: &Agency,
-) -> Result<(Vec<Choice>, Vec<Agency>), AppError> {
+) -> Result<(Vec<Choice>, Vec<Agency>), ApiError> {
     let system_wide = caller
         .user
         .grants
@@ -682,7 +681,7 @@ async fn ioc(ctx: Ctx, headers: HeaderMap, Query(q): Query<IocQuery>) -> Respons
     let chosen = q.unit.as_deref().map(str::trim).filter(|c| !c.is_empty());
     let unit = match overseen(&state, caller, chosen.unwrap_or(&home.code)).await {
         Ok(u) => u,
-        Err(AppError::Forbidden) => return ctx.forbidden(),
+        Err(ApiError::Forbidden) => return ctx.forbidden(),
         Err(e) => return ctx.error(&e),
     };
     let now = Utc::now();
@@ -990,7 +989,7 @@ async fn public_page(ctx: Ctx, ClientIp(ip): ClientIp, Query(q): Query<PublicQue
     provinces.sort_by(|a, b| a.name.cmp(&b.name));
     let chosen = q.unit.as_deref().map(str::trim).filter(|c| !c.is_empty());
     let unit = match chosen {
-        Some(code) => match agency_by_code(&state, code).await {
+        Some(code) => match state.agency(code).await {
             Ok(u) => Some(u),
             Err(e) => return ctx.error(&e),
         },
@@ -1085,7 +1084,7 @@ async fn public_page(ctx: Ctx, ClientIp(ip): ClientIp, Query(q): Query<PublicQue
                         .collect();
                 }
             }
-            Ok::<_, AppError>(())
+            Ok::<_, ApiError>(())
         };
         if let Err(e) = figures.await {
             return ctx.error(&e);

@@ -17,7 +17,7 @@ use motcua_store::{SessionKind, User};
 
 use super::i18n::{self, Lang};
 use crate::auth::{self, Caller, MaybeCaller, SESSION_COOKIE};
-use crate::error::AppError;
+use crate::error::ApiError;
 use crate::state::AppState;
 
 pub const CSRF_COOKIE: &str = "motcua_csrf";
@@ -268,7 +268,7 @@ impl Ctx {
             notice: self.query_shortened.then(|| {
                 format!(
                     "{} {}",
-                    AppError::query_too_long().message_vi(),
+                    ApiError::query_too_long().message_vi(),
                     self.t("Chỉ tìm theo phần đầu của từ khóa.")
                 )
             }),
@@ -351,7 +351,8 @@ impl Ctx {
     }
 
     /// The Vietnamese page for an application error (404, 409, 422...).
-    pub fn error(&self, e: &AppError) -> Response {
+    pub fn error<E: Clone + Into<ApiError>>(&self, e: &E) -> Response {
+        let e: ApiError = e.clone().into();
         let status = e.status();
         let title = match status {
             StatusCode::NOT_FOUND => self.t("Không tìm thấy"),
@@ -410,7 +411,7 @@ pub fn urlencode(s: &str) -> String {
 pub fn render(t: impl Template) -> Response {
     match t.render() {
         Ok(html) => Html(html).into_response(),
-        Err(e) => AppError::Internal(format!("template: {e}")).into_response(),
+        Err(e) => ApiError::Internal(format!("template: {e}")).into_response(),
     }
 }
 

@@ -10,6 +10,7 @@
 //! - [`dashboards`]: the leaders' operations view and the public statistics page.
 
 pub mod admin;
+pub mod applicant;
 pub mod assets;
 pub mod counter;
 pub mod dashboards;

@@ -11,9 +11,10 @@ use serde::Deserialize;
 
 use super::kit::{Ctx, LANG_COOKIE, Page, append_cookie, secure};
 use crate::auth::{self, ClientIp, SESSION_COOKIE};
-use crate::error::AppError;
+use crate::error::ApiError;
 use crate::security::local_path;
 use crate::state::AppState;
+use motcua_app::changes::Changed;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -64,7 +65,7 @@ async fn home(ctx: Ctx) -> Response {
     };
     let (provinces, communes, agencies) = match counts.await {
         Ok(c) => c,
-        Err(e) => return ctx.error(&AppError::from(e)),
+        Err(e) => return ctx.error(&ApiError::from(e)),
     };
     let p = ctx.page();
     ctx.render(Home {
@@ -141,6 +142,7 @@ async fn login_submit(
             Err(e) => ctx.error(&e),
         },
         Err(e) => {
+            let e = ApiError::from(e);
             let status = e.status();
             if status.is_server_error() {
                 return ctx.error(&e);
@@ -172,9 +174,11 @@ async fn logout(ctx: Ctx, Form(form): Form<CsrfForm>) -> Response {
     }
     if let Some(c) = &ctx.caller {
         if let Err(e) = ctx.state.store.delete_session(&c.token_hash).await {
-            return ctx.error(&AppError::from(e));
+            return ctx.error(&ApiError::from(e));
         }
-        ctx.state.lookups.forget_session(&c.token_hash).await;
+        ctx.state
+            .changed(Changed::SignedOut(c.token_hash.clone()))
+            .await;
     }
     let mut res = Redirect::to("/").into_response();
     append_cookie(

@@ -12,9 +12,9 @@ use motcua_domain::auth::Action;
 use serde::Deserialize;
 
 use super::super::kit::{Ctx, Page, urlencode};
-use crate::service::access_log::{self, Read};
-use crate::service::calendar::format_vn_instant;
 use crate::state::AppState;
+use motcua_app::access_log::{self, Read};
+use motcua_app::calendar::format_vn_instant;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/quan-tri/truy-cap-du-lieu", get(show))
@@ -79,9 +79,12 @@ async fn show(ctx: Ctx, Query(q): Query<LogQuery>) -> Response {
                     .collect();
                 (StatusCode::OK, Some(rows), None)
             }
-            Err(e) if e.status() == StatusCode::UNPROCESSABLE_ENTITY => {
-                (e.status(), None, Some(e.message_vi()))
-            }
+            Err(
+                e @ motcua_app::AppError::Invalid {
+                    kind: motcua_app::InvalidKind::Unprocessable,
+                    ..
+                },
+            ) => (StatusCode::UNPROCESSABLE_ENTITY, None, Some(e.message_vi())),
             Err(e) => return ctx.error(&e),
         }
     };

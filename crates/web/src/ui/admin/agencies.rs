@@ -18,10 +18,12 @@ use motcua_store::DbError;
 
 use super::agency_by_code;
 use crate::auth::{ResolvedScope, require};
-use crate::error::AppError;
-use crate::service::{self, CreateAgency, calendar as cal};
+use crate::error::ApiError;
 use crate::state::AppState;
 use crate::ui::kit::{Ctx, Page, is_htmx, urlencode};
+use motcua_app::accounts::{self as service, CreateAgency};
+use motcua_app::calendar as cal;
+use motcua_app::changes::Changed;
 
 const PAGE: i64 = 20;
 
@@ -76,7 +78,7 @@ struct ListQuery {
     trang: Option<i64>,
 }
 
-async fn rows(ctx: &Ctx, q: &str, trang: Option<i64>) -> Result<Rows, AppError> {
+async fn rows(ctx: &Ctx, q: &str, trang: Option<i64>) -> Result<Rows, ApiError> {
     let (page, offset) = page_offset(trang, PAGE);
     let found = ctx
         .state
@@ -126,7 +128,7 @@ async fn list_page(
     let list = match rows(ctx, q, trang).await {
         Ok(r) => match r.render() {
             Ok(html) => html,
-            Err(e) => return ctx.error(&AppError::Internal(format!("template: {e}"))),
+            Err(e) => return ctx.error(&ApiError::Internal(format!("template: {e}"))),
         },
         Err(e) => return ctx.error(&e),
     };
@@ -207,7 +209,7 @@ async fn create(ctx: Ctx, State(state): State<AppState>, Form(f): Form<CreateFor
                     .get_agency_by_code(code)
                     .await
                     .map_err(|e| match e {
-                        DbError::NotFound => AppError::invalid(
+                        DbError::NotFound => ApiError::invalid(
                             "unknown_parent",
                             format!("Không tìm thấy cơ quan cấp trên \"{code}\"."),
                         ),
@@ -222,7 +224,7 @@ async fn create(ctx: Ctx, State(state): State<AppState>, Form(f): Form<CreateFor
                 )?;
             }
         }
-        service::create_agency(state.store.as_ref(), input).await
+        Ok::<_, ApiError>(service::create_agency(state.store.as_ref(), input).await?)
     };
     match created.await {
         Ok(a) => see_other(
@@ -260,13 +262,13 @@ pub struct Applied {
     pub workflow: Workflow,
 }
 
-async fn applied(state: &AppState, agency: uuid::Uuid) -> Result<Vec<Applied>, AppError> {
+async fn applied(state: &AppState, agency: uuid::Uuid) -> Result<Vec<Applied>, ApiError> {
     let rows = state.store.agency_procedures(agency).await?;
     rows.into_iter()
         .map(|r| {
             Ok(Applied {
                 workflow: serde_json::from_str(&r.workflow)
-                    .map_err(|e| AppError::Internal(format!("stored workflow: {e}")))?,
+                    .map_err(|e| ApiError::Internal(format!("stored workflow: {e}")))?,
                 code: r.code,
                 name: r.name,
             })
@@ -433,8 +435,8 @@ async fn office_hours(
         let scope = ResolvedScope::of(&state, agency.id).await?;
         require(&caller, Action::ConfigureAgency(scope.scope()))?;
         cal::set_office_hours(state.store.as_ref(), agency.id, sessions).await?;
-        state.lookups.forget_office_hours(agency.id).await;
-        Ok::<_, AppError>(())
+        state.changed(Changed::OfficeHours(agency.id)).await;
+        Ok::<_, ApiError>(())
     };
     match saved.await {
         Ok(_) => see_other(

@@ -19,12 +19,14 @@ use serde::Deserialize;
 
 use super::{CsrfOnly, Errors, agency_by_code, form_error, opt, see_other};
 use crate::auth::require;
-use crate::error::AppError;
-use crate::service::calendar::{
-    self as cal, calendar_error, format_lunar, parse_date, parse_vn_instant,
-};
+use crate::error::ApiError;
 use crate::state::AppState;
 use crate::ui::kit::{Ctx, Page, is_htmx};
+use motcua_app::AppError;
+use motcua_app::calendar::{
+    self as cal, calendar_error, format_lunar, parse_date, parse_vn_instant,
+};
+use motcua_app::changes::Changed;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -154,7 +156,7 @@ async fn render_year(
             .await?
             .into_iter()
             .find(|y| y.schedule.year == year);
-        Ok::<_, AppError>((days, official))
+        Ok::<_, ApiError>((days, official))
     };
     let (days, official) = match found.await {
         Ok(f) => f,
@@ -215,7 +217,7 @@ async fn year_page(ctx: Ctx, Query(q): Query<YearQuery>) -> Response {
         Some(s) => match parse_year(s) {
             Some(y) => y,
             None => {
-                return ctx.error(&AppError::bad_request(
+                return ctx.error(&ApiError::bad_request(
                     "year_out_of_range",
                     format!("Năm \"{}\" không hợp lệ (1900–2100).", s.trim()),
                 ));
@@ -330,7 +332,7 @@ async fn edit_year(
                 .collect();
             if let Some(e) = new_entry {
                 if entries.iter().any(|x| x.date == e.date) {
-                    return Err(AppError::invalid(
+                    return Err(ApiError::invalid(
                         "schedule_duplicate_date",
                         format!(
                             "Ngày {} đã có trong lịch; bỏ ngày đó trước nếu muốn đổi.",
@@ -348,7 +350,7 @@ async fn edit_year(
                 &caller.user.username,
             )
             .await?;
-            state.calendar.invalidate();
+            state.changed(Changed::Calendar).await;
             Ok(())
         };
         match done.await {
@@ -396,12 +398,12 @@ async fn delete_year(
             .await
             .map_err(|e| match e {
                 motcua_store::DbError::NotFound => {
-                    AppError::NotFound("lịch nghỉ chính thức của năm này")
+                    ApiError::NotFound("lịch nghỉ chính thức của năm này")
                 }
                 e => e.into(),
             })?;
-        state.calendar.invalidate();
-        Ok::<_, AppError>(())
+        state.changed(Changed::Calendar).await;
+        Ok::<_, ApiError>(())
     };
     match done.await {
         Ok(()) => see_other(&ctx, &format!("/quan-tri/lich?nam={year}&ok=xoa")),
@@ -497,7 +499,7 @@ async fn due(ctx: Ctx, headers: HeaderMap, Query(q): Query<DueQuery>) -> Respons
         .unwrap_or_else(|_| motcua_domain::vn_time::today().year());
     let html = match result.render() {
         Ok(h) => h,
-        Err(e) => return ctx.error(&AppError::Internal(format!("template: {e}"))),
+        Err(e) => return ctx.error(&ApiError::Internal(format!("template: {e}"))),
     };
     let mut result = result;
     let errors = std::mem::take(&mut result.errors);

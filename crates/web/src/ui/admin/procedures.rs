@@ -15,11 +15,12 @@ use serde::Deserialize;
 
 use super::{Errors, agency_by_code, form_error, opt, page_offset, see_other};
 use crate::auth::{ResolvedScope, require};
-use crate::error::AppError;
-use crate::service::calendar::parse_date;
-use crate::service::catalogue::{self as cat, SearchParams, not_found, statutory_time};
+use crate::error::ApiError;
 use crate::state::AppState;
 use crate::ui::kit::{Ctx, Page, urlencode};
+use motcua_app::calendar::parse_date;
+use motcua_app::catalogue::{self as cat, SearchParams, not_found, statutory_time};
+use motcua_app::changes::Changed;
 
 const PAGE: i64 = 20;
 
@@ -104,7 +105,7 @@ async fn list(ctx: Ctx, Query(lq): Query<ListQuery>) -> Response {
             },
         )
         .await?;
-        Ok::<_, AppError>((r.items, r.total))
+        Ok::<_, ApiError>((r.items, r.total))
     };
     let (items, total) = match found.await {
         Ok(f) => f,
@@ -182,7 +183,7 @@ async fn detail_page(
         let versions = store.procedure_versions(code).await?;
         let (record, _, _) = cat::record(store, code, None).await?;
         let time = statutory_time(&record).map(|(c, u)| (centi_text(u64::from(c)), unit_label(u)));
-        Ok::<_, AppError>((row, versions, time))
+        Ok::<_, ApiError>((row, versions, time))
     };
     let (row, versions, time) = match found.await {
         Ok(f) => f,
@@ -244,7 +245,7 @@ async fn change_status(
         require(&caller, Action::ManageCatalogue)?;
         let row = state.store.procedure(&code).await.map_err(not_found)?;
         if !row.status.can_transition_to(to) {
-            return Err(AppError::Conflict {
+            return Err(ApiError::Conflict {
                 code: "invalid_transition",
                 message: format!(
                     "Không thể chuyển thủ tục từ trạng thái \"{}\" sang \"{}\".",
@@ -255,13 +256,12 @@ async fn change_status(
         }
         let on = match opt(&f.on) {
             Some(d) => {
-                parse_date(&d).map_err(|e| AppError::invalid("invalid_date", e.message_vi()))?
+                parse_date(&d).map_err(|e| ApiError::invalid("invalid_date", e.message_vi()))?
             }
             None => motcua_domain::vn_time::today(),
         };
         state.store.set_procedure_status(&code, to, on).await?;
-        state.search.invalidate();
-        state.lookups.forget_catalogue();
+        state.changed(Changed::Catalogue).await;
         Ok(())
     };
     match done.await {
@@ -413,7 +413,7 @@ async fn workflow_page(
                 true,
                 Some(
                     serde_json::from_str::<Workflow>(&json)
-                        .map_err(|e| AppError::Internal(format!("stored workflow: {e}")))?,
+                        .map_err(|e| ApiError::Internal(format!("stored workflow: {e}")))?,
                 ),
             ),
             Err(motcua_store::DbError::NotFound) => {
@@ -422,7 +422,7 @@ async fn workflow_page(
             Err(e) => return Err(e.into()),
         };
         let time = statutory.map(|(c, u)| (centi_text(u64::from(c)), unit_label(u)));
-        Ok::<_, AppError>((row, agency, applied, workflow, time))
+        Ok::<_, ApiError>((row, agency, applied, workflow, time))
     };
     let (row, agency, applied, workflow, time) = match found.await {
         Ok(f) => f,
@@ -548,7 +548,7 @@ async fn save_workflow(
             require(&caller, Action::ConfigureAgency(scope.scope()))?;
             let row = state.store.procedure(&code).await.map_err(not_found)?;
             if row.status != ProcedureStatus::Published {
-                return Err(AppError::Conflict {
+                return Err(ApiError::Conflict {
                     code: "procedure_not_published",
                     message: "Chỉ áp dụng được thủ tục đang công khai.".into(),
                 });
@@ -560,7 +560,7 @@ async fn save_workflow(
                 Some(Workflow { steps }),
             )
             .await?;
-            state.search.forget_receivers();
+            state.changed(Changed::Receivers).await;
             Ok(())
         };
         match done.await {

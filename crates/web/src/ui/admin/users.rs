@@ -10,17 +10,17 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Form, Router};
-use motcua_domain::auth::{Action, Role};
+use motcua_domain::auth::Role;
 use motcua_store::{DbError, User};
 use serde::Deserialize;
 use uuid::Uuid;
 
 use super::{Errors, agency_by_code, form_error, opt, page_offset, see_other};
-use crate::auth::{Caller, ResolvedScope, require};
-use crate::error::AppError;
-use crate::service::{self, CreateUser, users as accounts};
+use crate::auth::Caller;
+use crate::error::ApiError;
 use crate::state::AppState;
 use crate::ui::kit::{Ctx, Page, urlencode};
+use motcua_app::accounts::{self, AccountChange, CreateUser};
 
 const PAGE: i64 = 30;
 
@@ -48,7 +48,7 @@ pub struct UserView {
 }
 
 /// Names of the agencies the grants refer to (one look-up per agency).
-async fn views(state: &AppState, users: Vec<User>) -> Result<Vec<UserView>, AppError> {
+async fn views(state: &AppState, users: Vec<User>) -> Result<Vec<UserView>, ApiError> {
     let mut names: HashMap<Uuid, (String, String)> = HashMap::new();
     let mut out = Vec::with_capacity(users.len());
     for u in users {
@@ -122,19 +122,8 @@ async fn may_manage(
     state: &AppState,
     caller: &Caller,
     agency: Option<Uuid>,
-) -> Result<(), AppError> {
-    match agency {
-        Some(id) => {
-            let scope = ResolvedScope::of(state, id).await?;
-            require(
-                caller,
-                Action::ManageUsers {
-                    agency: Some(scope.scope()),
-                },
-            )
-        }
-        None => require(caller, Action::ManageUsers { agency: None }),
-    }
+) -> Result<(), ApiError> {
+    Ok(state.may_manage_users(caller, agency).await?)
 }
 
 async fn list_page(
@@ -155,7 +144,7 @@ async fn list_page(
         };
         may_manage(state, caller, agency).await?;
         let page = state.store.list_users(agency, PAGE, offset).await?;
-        Ok::<_, AppError>((views(state, page.items).await?, page.total))
+        Ok::<_, ApiError>((views(state, page.items).await?, page.total))
     };
     let (users, total) = match found.await {
         Ok(f) => f,
@@ -236,12 +225,12 @@ fn user_field(code: &str) -> Option<&'static str> {
 }
 
 /// The agency of a form by its code; an unknown code is the user's mistake (422 on the field).
-async fn form_agency(state: &AppState, code: &str) -> Result<Option<Uuid>, AppError> {
+async fn form_agency(state: &AppState, code: &str) -> Result<Option<Uuid>, ApiError> {
     match opt(code) {
         None => Ok(None),
         Some(c) => match state.store.get_agency_by_code(&c).await {
             Ok(a) => Ok(Some(a.id)),
-            Err(DbError::NotFound) => Err(AppError::invalid(
+            Err(DbError::NotFound) => Err(ApiError::invalid(
                 "unknown_agency",
                 format!("Không tìm thấy cơ quan có mã \"{c}\"."),
             )),
@@ -259,18 +248,20 @@ async fn create(ctx: Ctx, State(state): State<AppState>, Form(f): Form<CreateFor
     let created = async {
         let agency = form_agency(&state, &f.agency_code).await?;
         may_manage(&state, &caller, agency).await?;
-        service::create_user(
-            state.store.as_ref(),
-            CreateUser {
-                username: f.username.clone(),
-                full_name: opt(&f.full_name),
-                password: f.password.clone(),
-                role: f.role.clone(),
-                agency_code: opt(&f.agency_code),
-                id_number: opt(&f.id_number),
-            },
+        Ok::<_, ApiError>(
+            accounts::create_user(
+                state.store.as_ref(),
+                CreateUser {
+                    username: f.username.clone(),
+                    full_name: opt(&f.full_name),
+                    password: f.password.clone(),
+                    role: f.role.clone(),
+                    agency_code: opt(&f.agency_code),
+                    id_number: opt(&f.id_number),
+                },
+            )
+            .await?,
         )
-        .await
     };
     match created.await {
         Ok(u) => see_other(
@@ -312,10 +303,10 @@ struct OkQuery {
     ok: Option<String>,
 }
 
-async fn user_by_name(state: &AppState, username: &str) -> Result<User, AppError> {
+async fn user_by_name(state: &AppState, username: &str) -> Result<User, ApiError> {
     match state.store.user_by_username(username).await {
         Ok((u, _)) => Ok(u),
-        Err(DbError::NotFound) => Err(AppError::NotFound("tài khoản")),
+        Err(DbError::NotFound) => Err(ApiError::NotFound("tài khoản")),
         Err(e) => Err(e.into()),
     }
 }
@@ -336,7 +327,7 @@ async fn detail_page(
         }
         let is_self = user.id == caller.user.id;
         let mut v = views(state, vec![user]).await?;
-        Ok::<_, AppError>((v.remove(0), is_self))
+        Ok::<_, ApiError>((v.remove(0), is_self))
     };
     let (user, is_self) = match shown.await {
         Ok(u) => u,
@@ -385,15 +376,6 @@ async fn detail(ctx: Ctx, Path(username): Path<String>, Query(ok): Query<OkQuery
     .await
 }
 
-/// The account to change, after checking the caller manages every agency it has a role in.
-async fn managed(state: &AppState, caller: &Caller, username: &str) -> Result<User, AppError> {
-    let user = user_by_name(state, username).await?;
-    for g in &user.grants {
-        may_manage(state, caller, g.agency).await?;
-    }
-    Ok(user)
-}
-
 #[derive(Deserialize)]
 struct GrantForm {
     #[serde(default)]
@@ -414,40 +396,22 @@ async fn add_grant(
         Ok(c) => c,
         Err(r) => return r,
     };
-    let done = async {
-        let user = managed(&state, &caller, &username).await?;
-        let agency = form_agency(&state, &f.agency_code).await?;
-        may_manage(&state, &caller, agency).await?;
-        let user = accounts::add_grant(
-            state.store.as_ref(),
-            &user,
-            &f.role,
-            opt(&f.agency_code).as_deref(),
-        )
-        .await?;
-        state.lookups.forget_sessions();
-        Ok::<_, AppError>(user)
+    let change = AccountChange::AddGrant {
+        role: f.role.clone(),
+        agency_code: opt(&f.agency_code),
     };
-    match done.await {
-        Ok(u) => see_other(
-            &ctx,
-            &format!("/quan-tri/can-bo/{}?ok=vai-tro", urlencode(&u.username)),
-        ),
-        Err(e) => match form_error(&ctx, &e, user_field) {
-            Ok(errors) => {
-                detail_page(
-                    &ctx,
-                    &caller,
-                    &username,
-                    (f.role, f.agency_code),
-                    errors,
-                    None,
-                )
-                .await
-            }
-            Err(r) => r,
-        },
-    }
+    let done = state.change_account(&caller, &username, change);
+    let done = done.await;
+    after_change(
+        &ctx,
+        &caller,
+        &username,
+        done,
+        "vai-tro",
+        user_field,
+        (f.role, f.agency_code),
+    )
+    .await
 }
 
 #[derive(Deserialize)]
@@ -468,33 +432,18 @@ async fn remove_grant(
         Ok(c) => c,
         Err(r) => return r,
     };
-    let done = async {
-        let user = managed(&state, &caller, &username).await?;
-        let user =
-            accounts::remove_grant(state.store.as_ref(), &user, f.index, &caller.user).await?;
-        state.lookups.forget_sessions();
-        Ok::<_, AppError>(user)
-    };
-    match done.await {
-        Ok(u) => see_other(
-            &ctx,
-            &format!("/quan-tri/can-bo/{}?ok=vai-tro", urlencode(&u.username)),
-        ),
-        Err(e) => match form_error(&ctx, &e, |_| Some("grants")) {
-            Ok(errors) => {
-                detail_page(
-                    &ctx,
-                    &caller,
-                    &username,
-                    (String::new(), String::new()),
-                    errors,
-                    None,
-                )
-                .await
-            }
-            Err(r) => r,
-        },
-    }
+    let done = state.change_account(&caller, &username, AccountChange::RemoveGrant(f.index));
+    let done = done.await;
+    after_change(
+        &ctx,
+        &caller,
+        &username,
+        done,
+        "vai-tro",
+        |_| Some("grants"),
+        (String::new(), String::new()),
+    )
+    .await
 }
 
 #[derive(Deserialize)]
@@ -516,34 +465,39 @@ async fn disable(
         Err(r) => return r,
     };
     let disabled = f.disabled == "1";
-    let done = async {
-        let user = managed(&state, &caller, &username).await?;
-        let user =
-            accounts::set_disabled(state.store.as_ref(), &user, disabled, &caller.user).await?;
-        state.lookups.forget_sessions();
-        Ok::<_, AppError>(user)
-    };
-    match done.await {
+    let change = AccountChange::SetDisabled(disabled);
+    let done = state.change_account(&caller, &username, change);
+    let done = done.await;
+    after_change(
+        &ctx,
+        &caller,
+        &username,
+        done,
+        if disabled { "khoa" } else { "mo" },
+        |_| Some("disabled"),
+        (String::new(), String::new()),
+    )
+    .await
+}
+
+/// The answer to an account change: the account's page with `ok` said, or the page again with
+/// the refusal next to the field `field_of` names (the `typed` role and agency kept).
+async fn after_change(
+    ctx: &Ctx,
+    caller: &Caller,
+    username: &str,
+    done: Result<User, motcua_app::AppError>,
+    ok: &str,
+    field_of: impl Fn(&str) -> Option<&'static str>,
+    typed: (String, String),
+) -> Response {
+    match done {
         Ok(u) => see_other(
-            &ctx,
-            &format!(
-                "/quan-tri/can-bo/{}?ok={}",
-                urlencode(&u.username),
-                if disabled { "khoa" } else { "mo" }
-            ),
+            ctx,
+            &format!("/quan-tri/can-bo/{}?ok={ok}", urlencode(&u.username)),
         ),
-        Err(e) => match form_error(&ctx, &e, |_| Some("disabled")) {
-            Ok(errors) => {
-                detail_page(
-                    &ctx,
-                    &caller,
-                    &username,
-                    (String::new(), String::new()),
-                    errors,
-                    None,
-                )
-                .await
-            }
+        Err(e) => match form_error(ctx, &e, field_of) {
+            Ok(errors) => detail_page(ctx, caller, username, typed, errors, None).await,
             Err(r) => r,
         },
     }

@@ -12,10 +12,11 @@ use motcua_store::{DbError, DossierQuery, DossierRow};
 use serde::Deserialize;
 
 use super::{Errors, Line, Names, channel_label, desk_agencies, desk_agency_ids, lines, parse_vnd};
-use crate::error::{ApiJson, AppError};
-use crate::service::forms::{self, Format};
+use crate::error::ApiError;
 use crate::state::AppState;
 use crate::ui::kit::{Ctx, Page};
+use motcua_app::acting::ActRequest;
+use motcua_app::forms::{self, Format};
 
 /// How many dossiers each list of the home page shows.
 const LIST: i64 = 20;
@@ -71,7 +72,7 @@ pub async fn home(ctx: Ctx) -> Response {
             .store
             .dossiers_at_intake(&ids, &[motcua_domain::dossier::Status::Done], LIST)
             .await?;
-        Ok::<_, AppError>((agencies, awaiting, received, ready))
+        Ok::<_, ApiError>((agencies, awaiting, received, ready))
     };
     let (agencies, awaiting, received, ready) = match data.await {
         Ok(d) => d,
@@ -152,13 +153,13 @@ pub struct DossierQueryParams {
     xong: Option<String>,
 }
 
-async fn row_of(state: &AppState, code: &str) -> Result<DossierRow, AppError> {
+async fn row_of(state: &AppState, code: &str) -> Result<DossierRow, ApiError> {
     state
         .store
         .dossier_by_code(code.trim())
         .await
         .map_err(|e| match e {
-            DbError::NotFound => AppError::NotFound("hồ sơ"),
+            DbError::NotFound => ApiError::NotFound("hồ sơ"),
             e => e.into(),
         })
 }
@@ -167,10 +168,11 @@ async fn row_of(state: &AppState, code: &str) -> Result<DossierRow, AppError> {
 async fn readable_row(ctx: &Ctx, code: &str) -> Result<(DossierRow, DossierState), Response> {
     let caller = ctx.counter()?;
     let row = row_of(&ctx.state, code).await.map_err(|e| ctx.error(&e))?;
-    crate::api::dossiers::readable(&ctx.state, caller, &row)
+    ctx.state
+        .readable(caller, &row)
         .await
         .map_err(|e| ctx.error(&e))?;
-    let ds = crate::service::dossiers::state_of(&row).map_err(|e| ctx.error(&e))?;
+    let ds = motcua_app::dossiers::state_of(&row).map_err(|e| ctx.error(&e))?;
     Ok((row, ds))
 }
 
@@ -391,14 +393,11 @@ pub async fn check(
         return ctx.render_status(StatusCode::UNPROCESSABLE_ENTITY, page);
     }
     let (action, body) = body;
-    match crate::api::dossiers::act(
-        State(state.clone()),
-        caller,
-        crate::error::ApiPath((row.code.clone(), action.to_string())),
-        ApiJson(body),
-    )
-    .await
-    {
+    let acted = match ActRequest::from_body(action, body) {
+        Ok((version, request)) => state.act(&caller, &row.code, version, request).await,
+        Err(e) => Err(e),
+    };
+    match acted.map_err(ApiError::from) {
         Ok(_) => ctx.finish(
             Redirect::to(&format!("/mot-cua/ho-so/{}?xong={action}", row.code)).into_response(),
         ),
@@ -429,7 +428,7 @@ pub async fn check(
 /// printed) holding the "In" button, the PDF and the way back.
 pub async fn print(
     ctx: Ctx,
-    origin: crate::service::access_log::ReadOrigin,
+    origin: motcua_app::access_log::ReadOrigin,
     Path((code, kind)): Path<(String, String)>,
 ) -> Response {
     let (row, _) = match readable_row(&ctx, &code).await {
@@ -437,9 +436,9 @@ pub async fn print(
         Err(r) => return r,
     };
     if let Some(caller) = &ctx.caller {
-        let read = crate::service::access_log::Read::Form;
+        let read = motcua_app::access_log::Read::Form;
         if let Err(e) =
-            crate::service::access_log::record(&ctx.state, caller, &row, read, &origin).await
+            motcua_app::access_log::record(&ctx.state, caller, &row, read, &origin).await
         {
             return ctx.error(&e);
         }

@@ -11,25 +11,24 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use askama::Template;
-use axum::Json;
-use axum::body::{Body, Bytes};
+use axum::body::Bytes;
 use axum::extract::multipart::MultipartRejection;
-use axum::extract::{Multipart, Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::extract::{Multipart, Query};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use motcua_domain::auth::{Action, Role};
-use motcua_domain::dossier::{Actor, Applicant, vietnam_date};
-use motcua_store::{Agency, Created};
+use motcua_domain::dossier::vietnam_date;
+use motcua_store::Agency;
 use serde::Deserialize;
 
 use super::{Errors, desk_agencies};
-use crate::api::documents::UploadParams;
-use crate::auth::{Caller, ResolvedScope};
-use crate::error::{ApiJson, ApiQuery, AppError};
-use crate::service::catalogue::{SearchParams, search};
-use crate::service::dossiers::{ApplicantInput, CreateDossier};
+use crate::error::ApiError;
 use crate::state::AppState;
+use crate::ui::applicant::ApplicantForm;
 use crate::ui::kit::{Ctx, Page, is_htmx};
+use motcua_app::AppError;
+use motcua_app::acting::ActRequest;
+use motcua_app::catalogue::{SearchParams, search};
+use motcua_app::dossiers::CreateDossier;
 
 /// A procedure found by the picker.
 pub struct Hit {
@@ -66,11 +65,7 @@ pub struct Chosen {
 pub struct Values {
     pub procedure: String,
     pub agency: String,
-    pub name: String,
-    pub id_number: String,
-    pub phone: String,
-    pub email: String,
-    pub address: String,
+    pub applicant: ApplicantForm,
     pub channel: String,
     pub outcome: String,
     pub reason: String,
@@ -123,7 +118,7 @@ pub struct PageQuery {
 /// among equally good answers the procedures received in the agency's province come first (under
 /// Decree 118/2025 a centre receives regardless of administrative boundary); the best match
 /// says who applies it when the agency does not. A full code goes straight to its procedure.
-async fn find(state: &AppState, q: &str, agency: Option<&Agency>) -> Result<Vec<Hit>, AppError> {
+async fn find(state: &AppState, q: &str, agency: Option<&Agency>) -> Result<Vec<Hit>, ApiError> {
     let q = q.trim();
     if q.is_empty() {
         return Ok(Vec::new());
@@ -201,7 +196,7 @@ async fn chosen(
     state: &AppState,
     code: &str,
     checked: &BTreeSet<usize>,
-) -> Result<Chosen, AppError> {
+) -> Result<Chosen, ApiError> {
     let today = vietnam_date(chrono::Utc::now());
     let in_force = state
         .lookups
@@ -215,7 +210,7 @@ async fn chosen(
             e => e,
         })?;
     if in_force.status != motcua_domain::catalogue::ProcedureStatus::Published {
-        return Err(AppError::invalid(
+        return Err(ApiError::invalid(
             "procedure_not_published",
             "Thủ tục này không còn được tiếp nhận.",
         ));
@@ -376,12 +371,12 @@ struct Posted {
     scans: BTreeMap<usize, Bytes>,
 }
 
-async fn read_form(mut mp: Multipart) -> Result<Posted, AppError> {
+async fn read_form(mut mp: Multipart) -> Result<Posted, ApiError> {
     let broken = |e: axum::extract::multipart::MultipartError| {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            crate::service::documents::too_large(super::INTAKE_BODY_LIMIT)
+            motcua_app::documents::too_large(super::INTAKE_BODY_LIMIT).into()
         } else {
-            AppError::bad_request(
+            ApiError::bad_request(
                 "upload_interrupted",
                 "Biểu mẫu gửi lên bị gián đoạn. Vui lòng gửi lại.",
             )
@@ -410,83 +405,17 @@ async fn read_form(mut mp: Multipart) -> Result<Posted, AppError> {
             }
             "procedure" => v.procedure = text.trim().to_string(),
             "agency" => v.agency = text.trim().to_string(),
-            "name" => v.name = text,
-            "id_number" => v.id_number = text.trim().to_string(),
-            "phone" => v.phone = text.trim().to_string(),
-            "email" => v.email = text.trim().to_string(),
-            "address" => v.address = text,
             "channel" => v.channel = text,
             "outcome" => v.outcome = text,
             "reason" => v.reason = text,
             "missing" => v.missing = text,
             "form_key" => v.form_key = text,
-            _ => {}
-        }
-    }
-    Ok(f)
-}
-
-fn opt(s: &str) -> Option<&str> {
-    let s = s.trim();
-    (!s.is_empty()).then_some(s)
-}
-
-/// Every problem of the applicant's data, one per field (the domain's check stops at the
-/// first, so it is asked again with each faulty field set aside).
-fn applicant_errors(v: &Values, errors: &mut Errors) {
-    let today = vietnam_date(chrono::Utc::now());
-    let (mut name, mut id, mut phone, mut email) = (
-        v.name.as_str(),
-        v.id_number.as_str(),
-        opt(&v.phone),
-        opt(&v.email),
-    );
-    for _ in 0..4 {
-        match Applicant::new(name, id, phone, email, opt(&v.address), today) {
-            Ok(_) => return,
-            Err(e) => {
-                let field = e.field().as_str();
-                errors.set(field, e.message_vi());
-                match field {
-                    "name" => name = "Nguyễn Văn A",
-                    "id_number" => id = "001090000001",
-                    "phone" => phone = None,
-                    _ => email = None,
-                }
+            other => {
+                v.applicant.take(other, text);
             }
         }
     }
-}
-
-/// Lodges a paper dossier for the check without receiving it (the desk's supplement request
-/// or refusal), with the API's authorisation of a counter intake.
-async fn lodge(
-    state: &AppState,
-    caller: &Caller,
-    input: CreateDossier,
-) -> Result<(String, i32), AppError> {
-    let agency = crate::api::agencies::agency_by_code(state, input.agency.trim()).await?;
-    let scope = ResolvedScope::of(state, agency.id).await?;
-    if !caller.principal().may(&Action::Receive(scope.scope())) {
-        return Err(AppError::Forbidden);
-    }
-    let calendar = state.calendar.get(state.store.as_ref()).await?;
-    let created = crate::service::dossiers::lodge_for_check(
-        state.store.as_ref(),
-        &state.lookups,
-        &calendar,
-        Actor {
-            user: caller.user.id,
-            role: Role::ReceivingOfficer,
-        },
-        input,
-    )
-    .await?;
-    let code = match created {
-        Created::New(c) | Created::Existing(c) => c,
-    };
-    let row = state.store.dossier_by_code(&code).await?;
-    Ok((code, row.seq))
+    Ok(f)
 }
 
 /// `POST /mot-cua/tiep-nhan` (multipart): checks everything, then creates the dossier, attaches
@@ -502,7 +431,7 @@ pub async fn submit(ctx: Ctx, mp: Result<Multipart, MultipartRejection>) -> Resp
         Err(_) => {
             return match ctx.check_csrf("") {
                 Err(r) => r,
-                Ok(()) => ctx.error(&AppError::bad_request(
+                Ok(()) => ctx.error(&ApiError::bad_request(
                     "invalid_form",
                     "Biểu mẫu không hợp lệ.",
                 )),
@@ -556,7 +485,9 @@ pub async fn submit(ctx: Ctx, mp: Result<Multipart, MultipartRejection>) -> Resp
             Err(e) => return ctx.error(&e),
         }
     }
-    applicant_errors(&v, &mut errors);
+    for (field, message) in v.applicant.problems(vietnam_date(chrono::Utc::now())) {
+        errors.set(field.as_str(), message);
+    }
     if !matches!(v.channel.as_str(), "counter" | "postal") {
         errors.set(
             "channel",
@@ -600,7 +531,7 @@ pub async fn submit(ctx: Ctx, mp: Result<Multipart, MultipartRejection>) -> Resp
             let Some(k) = c.components.get_mut(*i) else {
                 continue;
             };
-            if let Err(e) = crate::service::documents::inspect(bytes, limit).await {
+            if let Err(e) = motcua_app::documents::inspect(bytes, limit).await {
                 let message = e.message_vi();
                 errors.set(format!("scan_{i}"), message.clone());
                 k.error = Some(message);
@@ -655,40 +586,31 @@ pub async fn submit(ctx: Ctx, mp: Result<Multipart, MultipartRejection>) -> Resp
         procedure: chosen_block.code.clone(),
         agency: v.agency.clone(),
         channel: v.channel.clone(),
-        applicant: ApplicantInput {
-            name: v.name.trim().to_string(),
-            id_number: v.id_number.clone(),
-            phone: opt(&v.phone).map(str::to_string),
-            email: opt(&v.email).map(str::to_string),
-            address: opt(&v.address).map(str::to_string),
-        },
+        applicant: v.applicant.input(),
     };
     let created = if v.outcome == "receive" {
-        let mut headers = HeaderMap::new();
-        if let Ok(key) = HeaderValue::from_str(&format!("desk-{}", v.form_key.trim()))
-            && uuid::Uuid::parse_str(v.form_key.trim()).is_ok()
-        {
-            headers.insert("idempotency-key", key);
-        }
-        crate::api::dossiers::create(
-            State(state.clone()),
-            caller.clone(),
-            headers,
-            ApiJson(input),
-        )
-        .await
-        .map(|(status, Json(d))| (d.code, d.version, status == StatusCode::OK))
-    } else {
-        lodge(&state, &caller, input)
+        let key = uuid::Uuid::parse_str(v.form_key.trim())
+            .is_ok()
+            .then(|| format!("desk-{}", v.form_key.trim()));
+        state
+            .lodge(&caller, input, key.as_deref())
             .await
-            .map(|(code, version)| (code, version, false))
+            .map(|(fresh, row)| (row.code, row.seq, !fresh))
+    } else {
+        state
+            .lodge_for_check(&caller, input)
+            .await
+            .map(|row| (row.code, row.seq, false))
     };
     let (code, mut version, repeated) = match created {
         Ok(c) => c,
-        Err(e) if e.status().is_client_error() && e.status() != StatusCode::FORBIDDEN => {
-            return back(&ctx, v, Some(chosen_block), errors, Some(e.message_vi()));
+        Err(e) => {
+            let e = ApiError::from(e);
+            if e.status().is_client_error() && e.status() != StatusCode::FORBIDDEN {
+                return back(&ctx, v, Some(chosen_block), errors, Some(e.message_vi()));
+            }
+            return ctx.error(&e);
         }
-        Err(e) => return ctx.error(&e),
     };
     let target = format!("/mot-cua/ho-so/{code}");
     if repeated {
@@ -700,20 +622,12 @@ pub async fn submit(ctx: Ctx, mp: Result<Multipart, MultipartRejection>) -> Resp
         let Some(k) = chosen_block.components.get(i) else {
             continue;
         };
-        let uploaded = crate::api::documents::upload(
-            State(state.clone()),
-            caller.clone(),
-            crate::error::ApiPath(code.clone()),
-            ApiQuery(UploadParams {
-                component: k.name.clone(),
-                version,
-            }),
-            HeaderMap::new(),
-            Body::from(bytes),
-        )
-        .await;
+        let limit = state.config.max_upload_bytes;
+        let uploaded = state
+            .upload_document(&caller, &code, version, &k.name, async { Ok(bytes) }, limit)
+            .await;
         match uploaded {
-            Ok((_, Json(a))) => version = a.version,
+            Ok(a) => version = a.version,
             Err(e) => {
                 tracing::warn!(dossier = %code, error = %e, "a scan at the desk was not attached");
                 unsaved += 1;
@@ -732,12 +646,10 @@ pub async fn submit(ctx: Ctx, mp: Result<Multipart, MultipartRejection>) -> Resp
         _ => None,
     };
     if let Some((action, body)) = decided
-        && let Err(e) = crate::api::dossiers::act(
-            State(state.clone()),
-            caller.clone(),
-            crate::error::ApiPath((code.clone(), action.to_string())),
-            ApiJson(body),
-        )
+        && let Err(e) = async {
+            let (version, request) = ActRequest::from_body(action, body)?;
+            state.act(&caller, &code, version, request).await
+        }
         .await
     {
         // Lodged, but the decision failed: the dossier page shows it waiting for the check.

@@ -25,7 +25,7 @@ use uuid::Uuid;
 
 use super::kit::Page;
 use crate::auth::Caller;
-use crate::error::AppError;
+use crate::error::ApiError;
 use crate::state::AppState;
 
 /// The largest intake form (several scans): each file is still held to `max_upload_bytes`.
@@ -67,7 +67,7 @@ pub(crate) fn desk_agency_ids(caller: &Caller) -> Vec<Uuid> {
 pub(crate) async fn desk_agencies(
     state: &AppState,
     caller: &Caller,
-) -> Result<Vec<Agency>, AppError> {
+) -> Result<Vec<Agency>, ApiError> {
     let mut out = Vec::new();
     for id in desk_agency_ids(caller) {
         out.push(state.store.get_agency(id).await?);

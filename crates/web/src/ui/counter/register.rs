@@ -92,7 +92,7 @@ pub async fn page(ctx: Ctx, Query(q): Query<RegisterQuery>) -> Response {
     if let (true, Some(f), Some(t), Some(a)) = (errors.is_empty(), from, to, agency.as_ref()) {
         let found = match state.store.dossiers_received(a.id, f, t).await {
             Ok(r) => r,
-            Err(e) => return ctx.error(&crate::error::AppError::from(e)),
+            Err(e) => return ctx.error(&crate::error::ApiError::from(e)),
         };
         let mut names = Names::default();
         rows = lines(state, &p, &found, &mut names).await;

@@ -11,9 +11,10 @@ use motcua_store::DossierRow;
 use serde::Deserialize;
 
 use super::{Errors, Line, Names, desk_agency_ids, lines, parse_vnd};
-use crate::error::{ApiJson, AppError};
+use crate::error::ApiError;
 use crate::state::AppState;
 use crate::ui::kit::{Ctx, Page};
+use motcua_app::acting::ActRequest;
 
 const LIST: i64 = 100;
 
@@ -64,12 +65,12 @@ pub struct ReturnForm {
     receipt_no: String,
 }
 
-async fn items(ctx: &Ctx, p: &Page, rows: &[DossierRow]) -> Result<Vec<Item>, AppError> {
+async fn items(ctx: &Ctx, p: &Page, rows: &[DossierRow]) -> Result<Vec<Item>, ApiError> {
     let mut names = Names::default();
     let ls = lines(&ctx.state, p, rows, &mut names).await;
     let mut out = Vec::with_capacity(rows.len());
     for (row, line) in rows.iter().zip(ls) {
-        let ds = crate::service::dossiers::state_of(row)?;
+        let ds = motcua_app::dossiers::state_of(row)?;
         let outstanding = ds.fee_outstanding_vnd();
         out.push(Item {
             line,
@@ -105,7 +106,7 @@ async fn ready(ctx: &Ctx) -> Result<(Vec<DossierRow>, i64), Response> {
         .store
         .dossiers_at_intake(&ids, &[motcua_domain::dossier::Status::Done], LIST)
         .await
-        .map_err(|e| ctx.error(&AppError::from(e)))?;
+        .map_err(|e| ctx.error(&ApiError::from(e)))?;
     Ok((page.items, page.total))
 }
 
@@ -144,13 +145,13 @@ pub async fn submit(
     };
     let row = match state.store.dossier_by_code(code.trim()).await {
         Ok(r) => r,
-        Err(motcua_store::DbError::NotFound) => return ctx.error(&AppError::NotFound("hồ sơ")),
-        Err(e) => return ctx.error(&AppError::from(e)),
+        Err(motcua_store::DbError::NotFound) => return ctx.error(&ApiError::NotFound("hồ sơ")),
+        Err(e) => return ctx.error(&ApiError::from(e)),
     };
-    if let Err(e) = crate::api::dossiers::readable(&state, &caller, &row).await {
+    if let Err(e) = state.readable(&caller, &row).await {
         return ctx.error(&e);
     }
-    let ds = match crate::service::dossiers::state_of(&row) {
+    let ds = match motcua_app::dossiers::state_of(&row) {
         Ok(d) => d,
         Err(e) => return ctx.error(&e),
     };
@@ -186,27 +187,21 @@ pub async fn submit(
                 "version": version, "amount_vnd": amount, "method": form.method,
                 "receipt_no": (!receipt.is_empty()).then_some(receipt),
             });
-            match crate::api::dossiers::act(
-                State(state.clone()),
-                caller.clone(),
-                crate::error::ApiPath((row.code.clone(), "collect_fee".into())),
-                ApiJson(body),
-            )
-            .await
-            {
-                Ok(axum::Json(v)) => version = v.version,
+            match ActRequest::from_body("collect_fee", body) {
+                Ok((v, request)) => match state.act(&caller, &row.code, v, request).await {
+                    Ok(after) => version = after.seq,
+                    Err(e) => failed = Some(e),
+                },
                 Err(e) => failed = Some(e),
             }
         }
         if failed.is_none() {
-            match crate::api::dossiers::act(
-                State(state.clone()),
-                caller.clone(),
-                crate::error::ApiPath((row.code.clone(), "return_result".into())),
-                ApiJson(serde_json::json!({"version": version, "via": form.via})),
-            )
-            .await
-            {
+            let body = serde_json::json!({"version": version, "via": form.via});
+            let acted = match ActRequest::from_body("return_result", body) {
+                Ok((v, request)) => state.act(&caller, &row.code, v, request).await,
+                Err(e) => Err(e),
+            };
+            match acted {
                 Ok(_) => {
                     return ctx.finish(
                         Redirect::to(&format!(
@@ -220,6 +215,7 @@ pub async fn submit(
             }
         }
         if let Some(e) = failed {
+            let e = ApiError::from(e);
             if !e.status().is_client_error() || e.status() == StatusCode::FORBIDDEN {
                 return ctx.error(&e);
             }
@@ -244,7 +240,7 @@ pub async fn submit(
         item.errors = errors;
         item.summary = summary;
     } else if let Some(s) = summary {
-        return ctx.error(&AppError::Conflict {
+        return ctx.error(&ApiError::Conflict {
             code: "return_refused",
             message: s,
         });

@@ -11,8 +11,8 @@ use motcua_store::ProcedureHit;
 use serde::Deserialize;
 
 use super::{levels_label, online_label};
-use crate::service::catalogue::{self as cat, SearchParams};
 use crate::ui::kit::{Ctx, Page, is_htmx, urlencode};
+use motcua_app::catalogue::{self as cat, SearchParams};
 
 const PER_PAGE: i64 = 20;
 
@@ -309,14 +309,14 @@ pub async fn procedure(ctx: Ctx, Path(code): Path<String>) -> Response {
     {
         Ok(p) if p.status == motcua_domain::catalogue::ProcedureStatus::Published => p,
         Ok(_) => {
-            return ctx.error(&crate::error::AppError::NotFound("thủ tục hành chính"));
+            return ctx.error(&crate::error::ApiError::NotFound("thủ tục hành chính"));
         }
         Err(e) => return ctx.error(&e),
     };
     let pr = in_force.procedure.clone();
     let agencies = match state.store.agencies_applying(&pr.code, 50).await {
         Ok(a) => a,
-        Err(e) => return ctx.error(&e.into()),
+        Err(e) => return ctx.error(&crate::error::ApiError::from(e)),
     };
     let channels = pr
         .channels

@@ -6,10 +6,10 @@
 //! (`POST /tra-cuu/{ma}`, under the look-up limit and [`PROOFS_PER_MINUTE`] per dossier).
 
 use askama::Template;
+use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::{Form, Json};
 use chrono::Utc;
 use motcua_domain::auth::Role;
 use motcua_domain::dossier::{
@@ -17,12 +17,13 @@ use motcua_domain::dossier::{
 };
 use serde::Deserialize;
 
-use crate::api::dossiers::{PublicDossier, acting_role};
 use crate::auth::{ClientIp, ResolvedScope};
-use crate::error::AppError;
-use crate::service::dossiers;
+use crate::error::ApiError;
 use crate::state::AppState;
 use crate::ui::kit::{Ctx, Page, urlencode};
+use motcua_app::AppError;
+use motcua_app::acting::{PublicDossier, acting_role};
+use motcua_app::dossiers;
 
 /// "2025-10-27T09:15" (Vietnam time, as the API writes it) → "27/10/2025 09:15".
 fn vn_text(at: &str) -> String {
@@ -221,8 +222,8 @@ async fn show(
 ) -> Response {
     let code = code.trim().to_string();
     // The API's public projection (and its rate limit): no personal data.
-    let d = match crate::api::dossiers::public(State(state.clone()), ip, Path(code.clone())).await {
-        Ok(Json(d)) => d,
+    let d = match state.public_dossier(ip.0, &code).await {
+        Ok(d) => d,
         Err(AppError::NotFound(_)) => {
             return ctx.render_status(
                 StatusCode::NOT_FOUND,
@@ -239,7 +240,7 @@ async fn show(
     };
     let row = match state.store.dossier_by_code(&code).await {
         Ok(r) => r,
-        Err(e) => return ctx.error(&e.into()),
+        Err(e) => return ctx.error(&ApiError::from(e)),
     };
     let s = match dossiers::state_of(&row) {
         Ok(s) => s,
@@ -273,7 +274,7 @@ async fn show(
                     );
                 }
             }
-            Err(e) => return ctx.error(&e.into()),
+            Err(e) => return ctx.error(&ApiError::from(e)),
         }
     }
     let all_reasons = reasons(&s);
@@ -358,12 +359,12 @@ pub async fn rate(ctx: Ctx, Path(code): Path<String>, Form(f): Form<RateForm>) -
     let row = match state.store.dossier_by_code(code.trim()).await {
         Ok(r) => r,
         Err(motcua_store::DbError::NotFound) => {
-            return ctx.error(&AppError::NotFound("hồ sơ"));
+            return ctx.error(&ApiError::NotFound("hồ sơ"));
         }
-        Err(e) => return ctx.error(&e.into()),
+        Err(e) => return ctx.error(&ApiError::from(e)),
     };
     let Some(level) = RatingLevel::parse(&f.level) else {
-        return ctx.error(&AppError::invalid(
+        return ctx.error(&ApiError::invalid(
             "rating_level_required",
             "Vui lòng chọn mức độ hài lòng.",
         ));
@@ -388,7 +389,7 @@ pub async fn rate(ctx: Ctx, Path(code): Path<String>, Form(f): Form<RateForm>) -
         current.owner,
         caller.user.id,
     ) else {
-        return ctx.error(&AppError::Forbidden);
+        return ctx.error(&ApiError::Forbidden);
     };
     let calendar = match state.calendar.get(state.store.as_ref()).await {
         Ok(c) => c,
@@ -447,7 +448,7 @@ pub async fn mine(ctx: Ctx, Query(q): Query<PageQuery>) -> Response {
         .await
     {
         Ok(f) => f,
-        Err(e) => return ctx.error(&e.into()),
+        Err(e) => return ctx.error(&ApiError::from(e)),
     };
     let p = ctx.page();
     let mut rows = Vec::with_capacity(found.items.len());

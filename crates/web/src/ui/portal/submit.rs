@@ -12,14 +12,16 @@ use axum::extract::{Multipart, Path};
 use axum::http::StatusCode;
 use axum::response::Response;
 use motcua_domain::auth::Role;
-use motcua_domain::dossier::{Actor, Applicant, ApplicantField, MAX_COMPONENT_CHARS};
+use motcua_domain::dossier::{Actor, ApplicantField, MAX_COMPONENT_CHARS};
 use motcua_store::{Agency, Created};
 
 use super::catalogue::{component_label, online_allowed, quantity};
-use crate::error::AppError;
-use crate::service::documents::{self as docs, DocumentView, ReuseInput};
-use crate::service::dossiers::{self, ApplicantInput, CreateDossier};
+use crate::error::ApiError;
+use crate::ui::applicant::ApplicantForm;
 use crate::ui::kit::{Ctx, Page};
+use motcua_app::documents::{self as docs, DocumentView, ReuseInput};
+use motcua_app::dossiers::{self, CreateDossier};
+use motcua_app::{AppError, InvalidKind};
 
 /// A document already held that may stand for a component.
 pub struct Held {
@@ -38,13 +40,9 @@ pub struct ComponentField {
     pub error: Option<String>,
 }
 
-#[derive(Default)]
+#[derive(Default, Clone)]
 pub struct Values {
-    pub name: String,
-    pub id_number: String,
-    pub phone: String,
-    pub email: String,
-    pub address: String,
+    pub applicant: ApplicantForm,
     pub agency: String,
     pub key: String,
 }
@@ -113,11 +111,11 @@ async fn setup(ctx: &Ctx, code: &str, user: uuid::Uuid) -> Result<Setup, Respons
         .await
         .map_err(|e| ctx.error(&e))?;
     if in_force.status != motcua_domain::catalogue::ProcedureStatus::Published {
-        return Err(ctx.error(&AppError::NotFound("thủ tục hành chính")));
+        return Err(ctx.error(&ApiError::NotFound("thủ tục hành chính")));
     }
     let p = &in_force.procedure;
     if !online_allowed(p) {
-        return Err(ctx.error(&AppError::Conflict {
+        return Err(ctx.error(&ApiError::Conflict {
             code: "online_not_offered",
             message: "Thủ tục này không hỗ trợ nộp hồ sơ trực tuyến.".into(),
         }));
@@ -126,7 +124,7 @@ async fn setup(ctx: &Ctx, code: &str, user: uuid::Uuid) -> Result<Setup, Respons
         .store
         .agencies_applying(&p.code, 200)
         .await
-        .map_err(|e| ctx.error(&e.into()))?;
+        .map_err(|e| ctx.error(&ApiError::from(e)))?;
     let held = docs::reusable_of_owner(state.store.as_ref(), user)
         .await
         .map_err(|e| ctx.error(&e))?;
@@ -194,15 +192,17 @@ pub async fn form(ctx: Ctx, Path(code): Path<String>) -> Response {
         Err(err) => return ctx.error(&err),
     };
     let v = Values {
-        name: caller.user.full_name.clone(),
-        id_number: own.as_str().to_string(),
+        applicant: ApplicantForm {
+            name: caller.user.full_name.clone(),
+            id_number: own.as_str().to_string(),
+            ..ApplicantForm::default()
+        },
         agency: if s.agencies.len() == 1 {
             s.agencies[0].code.clone()
         } else {
             String::new()
         },
         key: uuid::Uuid::new_v4().to_string(),
-        ..Values::default()
     };
     let components = component_fields(&s, &HashMap::new(), &HashMap::new());
     ctx.render(SubmitPage {
@@ -230,11 +230,11 @@ struct Sent {
 
 /// Reads the form: text fields, one file per component (`file_{i}`), held documents chosen
 /// (`reuse_{i}`). Each file is read up to `limit`; the whole body up to `total`.
-async fn read_form(mut mp: Multipart, limit: usize, total: usize) -> Result<Sent, AppError> {
+async fn read_form(mut mp: Multipart, limit: usize, total: usize) -> Result<Sent, ApiError> {
     let mut sent = Sent::default();
     let mut read = 0usize;
     let interrupted = || {
-        AppError::bad_request(
+        ApiError::bad_request(
             "upload_interrupted",
             "Biểu mẫu gửi lên bị gián đoạn. Vui lòng gửi lại.",
         )
@@ -250,7 +250,7 @@ async fn read_form(mut mp: Multipart, limit: usize, total: usize) -> Result<Sent
             while let Some(chunk) = field.chunk().await.map_err(|_| interrupted())? {
                 read += chunk.len();
                 if read > total {
-                    return Err(docs::too_large(total));
+                    return Err(docs::too_large(total).into());
                 }
                 if buf.len() + chunk.len() > limit {
                     over = true;
@@ -269,7 +269,7 @@ async fn read_form(mut mp: Multipart, limit: usize, total: usize) -> Result<Sent
         let text = field.text().await.map_err(|_| interrupted())?;
         read += text.len();
         if read > total {
-            return Err(docs::too_large(total));
+            return Err(docs::too_large(total).into());
         }
         if let Some(i) = name
             .strip_prefix("reuse_")
@@ -281,59 +281,27 @@ async fn read_form(mut mp: Multipart, limit: usize, total: usize) -> Result<Sent
         let v = &mut sent.v;
         match name.as_str() {
             "csrf" => sent.csrf = text,
-            "name" => v.name = text,
-            "id_number" => v.id_number = text,
-            "phone" => v.phone = text,
-            "email" => v.email = text,
-            "address" => v.address = text,
             "agency" => v.agency = text,
             "key" => v.key = text,
-            _ => {}
+            other => {
+                v.applicant.take(other, text);
+            }
         }
     }
     Ok(sent)
 }
 
-fn opt(s: &str) -> Option<&str> {
-    let s = s.trim();
-    (!s.is_empty()).then_some(s)
-}
-
-/// Every problem of the applicant's data, field by field: the domain's checks, re-run with a
-/// field already found wrong replaced by a valid stand-in so the next problem shows too.
+/// Every problem of the applicant's data, one per field.
 fn applicant_errors(v: &Values, today: chrono::NaiveDate) -> Errors {
     let mut e = Errors::default();
-    let (mut name, mut id, mut phone, mut email) = (
-        v.name.as_str(),
-        v.id_number.as_str(),
-        opt(&v.phone),
-        opt(&v.email),
-    );
-    for _ in 0..4 {
-        match Applicant::new(name, id, phone, email, opt(&v.address), today) {
-            Ok(_) => break,
-            Err(err) => {
-                let msg = Some(err.message_vi());
-                match err.field() {
-                    ApplicantField::Name => {
-                        e.name = msg;
-                        name = "Nguyễn Văn A";
-                    }
-                    ApplicantField::IdNumber => {
-                        e.id_number = msg;
-                        id = "001090000001";
-                    }
-                    ApplicantField::Phone => {
-                        e.phone = msg;
-                        phone = None;
-                    }
-                    ApplicantField::Email => {
-                        e.email = msg;
-                        email = None;
-                    }
-                }
-            }
-        }
+    for (field, message) in v.applicant.problems(today) {
+        let slot = match field {
+            ApplicantField::Name => &mut e.name,
+            ApplicantField::IdNumber => &mut e.id_number,
+            ApplicantField::Phone => &mut e.phone,
+            ApplicantField::Email => &mut e.email,
+        };
+        *slot = Some(message);
     }
     e
 }
@@ -360,13 +328,18 @@ pub async fn submit(ctx: Ctx, Path(code): Path<String>, mp: Multipart) -> Respon
         return r;
     }
     let store = ctx.state.store.as_ref();
-    let own = dossiers::own_id_number(store, caller.user.id, &sent.v.id_number).await;
+    let own = dossiers::own_id_number(store, caller.user.id, &sent.v.applicant.id_number).await;
     let id_error = match own {
         Ok(id) => {
-            sent.v.id_number = id.as_str().to_string();
+            sent.v.applicant.id_number = id.as_str().to_string();
             None
         }
-        Err(err) if err.status() == StatusCode::UNPROCESSABLE_ENTITY => Some(err.message_vi()),
+        Err(
+            err @ AppError::Invalid {
+                kind: InvalidKind::Unprocessable,
+                ..
+            },
+        ) => Some(err.message_vi()),
         Err(err) => return ctx.error(&err),
     };
     let today = motcua_domain::vn_time::today();
@@ -424,15 +397,7 @@ pub async fn submit(ctx: Ctx, Path(code): Path<String>, mp: Multipart) -> Respon
     }
     let send_back = |e: Errors, comp_errors: &HashMap<usize, String>, summary: String| {
         let components = component_fields(&s, &sent.reuse, comp_errors);
-        let mut v = Values {
-            name: sent.v.name.clone(),
-            id_number: sent.v.id_number.clone(),
-            phone: sent.v.phone.clone(),
-            email: sent.v.email.clone(),
-            address: sent.v.address.clone(),
-            agency: sent.v.agency.clone(),
-            key: sent.v.key.clone(),
-        };
+        let mut v = sent.v.clone();
         if v.key.is_empty() {
             v.key = uuid::Uuid::new_v4().to_string();
         }
@@ -473,23 +438,18 @@ pub async fn submit(ctx: Ctx, Path(code): Path<String>, mp: Multipart) -> Respon
         procedure: s.code.clone(),
         agency: sent.v.agency.trim().to_string(),
         channel: "online".into(),
-        applicant: ApplicantInput {
-            name: sent.v.name.clone(),
-            id_number: sent.v.id_number.clone(),
-            phone: opt(&sent.v.phone).map(str::to_string),
-            email: opt(&sent.v.email).map(str::to_string),
-            address: opt(&sent.v.address).map(str::to_string),
-        },
+        applicant: sent.v.applicant.input(),
     };
     let key = format!("ui-nop:{}", sent.v.key.trim());
     let per_hour = state.config.citizen_submissions_per_hour;
     if let Err(err) =
         dossiers::check_submission_limit(state.store.as_ref(), caller.user.id, per_hour).await
     {
-        return match err.status() {
-            StatusCode::TOO_MANY_REQUESTS => {
-                send_back(Errors::default(), &HashMap::new(), err.message_vi())
-            }
+        return match err {
+            AppError::Invalid {
+                kind: InvalidKind::OverLimit,
+                ..
+            } => send_back(Errors::default(), &HashMap::new(), err.message_vi()),
             _ => ctx.error(&err),
         };
     }
@@ -506,7 +466,12 @@ pub async fn submit(ctx: Ctx, Path(code): Path<String>, mp: Multipart) -> Respon
         Ok(Created::New(c)) => (c, true),
         // The same form sent twice (a double click, a reload): the first dossier.
         Ok(Created::Existing(c)) => (c, false),
-        Err(err) if err.status() == StatusCode::UNPROCESSABLE_ENTITY => {
+        Err(
+            err @ AppError::Invalid {
+                kind: InvalidKind::Unprocessable,
+                ..
+            },
+        ) => {
             return send_back(Errors::default(), &HashMap::new(), err.message_vi());
         }
         Err(err) => return ctx.error(&err),
@@ -516,7 +481,7 @@ pub async fn submit(ctx: Ctx, Path(code): Path<String>, mp: Multipart) -> Respon
         for (i, bytes) in uploads {
             let row = match state.store.dossier_by_code(&dossier_code).await {
                 Ok(r) => r,
-                Err(err) => return ctx.error(&err.into()),
+                Err(err) => return ctx.error(&ApiError::from(err)),
             };
             if let Err(err) = docs::upload(
                 state.store.as_ref(),
@@ -538,7 +503,7 @@ pub async fn submit(ctx: Ctx, Path(code): Path<String>, mp: Multipart) -> Respon
         for (i, sha256) in reuses {
             let row = match state.store.dossier_by_code(&dossier_code).await {
                 Ok(r) => r,
-                Err(err) => return ctx.error(&err.into()),
+                Err(err) => return ctx.error(&ApiError::from(err)),
             };
             let input = ReuseInput {
                 component: component_name(&s.spec[i]),
@@ -565,7 +530,7 @@ pub async fn submit(ctx: Ctx, Path(code): Path<String>, mp: Multipart) -> Respon
         Ok(row) => dossiers::state_of(&row)
             .map(|st| st.status.label_vi().to_string())
             .unwrap_or_default(),
-        Err(err) => return ctx.error(&err.into()),
+        Err(err) => return ctx.error(&ApiError::from(err)),
     };
     ctx.render(Submitted {
         p: ctx.page(),

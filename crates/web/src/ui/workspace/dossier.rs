@@ -14,7 +14,7 @@ use std::collections::HashMap;
 
 use askama::Template;
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{DateTime, Utc};
@@ -22,20 +22,20 @@ use motcua_domain::agency::AgencyCode;
 use motcua_domain::auth::Role;
 use motcua_domain::dossier::{
     Actor, Command, DossierAction, DossierError, DossierState, Event, PaymentMethod, ResultForm,
-    ReturnChannel, allowed_roles, decide, timeliness,
+    ReturnChannel, decide, timeliness,
 };
-use motcua_store::{DbError, DossierRow};
+use motcua_store::DossierRow;
 use serde::Deserialize;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
 use super::form_pairs;
 use super::queue::{due_of, due_soon_limit, staff_of};
-use crate::api::dossiers::{acting_role_for, readable};
 use crate::auth::{Caller, ResolvedScope};
-use crate::error::{ApiJson, AppError};
+use crate::error::ApiError;
 use crate::state::AppState;
 use crate::ui::kit::{Ctx, Page};
+use motcua_app::acting::{ActRequest, acting_role_for, at_intake};
 
 /// The actions the page has a form for, in the order they are shown.
 const ACTIONS: [&str; 15] = [
@@ -53,15 +53,6 @@ const ACTIONS: [&str; 15] = [
     "stop",
     "record_result",
     "collect_fee",
-    "return_result",
-];
-
-/// Actions of the one-stop counter: authorised where the dossier was lodged (as the API).
-const COUNTER_ACTIONS: [&str; 5] = [
-    "receive",
-    "request_intake_supplement",
-    "refuse",
-    "forward",
     "return_result",
 ];
 
@@ -184,13 +175,6 @@ pub struct PageQuery {
     ok: String,
 }
 
-fn not_found(e: DbError) -> AppError {
-    match e {
-        DbError::NotFound => AppError::NotFound("hồ sơ"),
-        e => e.into(),
-    }
-}
-
 fn vn(t: DateTime<Utc>) -> String {
     motcua_domain::vn_time::local(t)
         .format("%d/%m/%Y %H:%M")
@@ -201,23 +185,18 @@ fn vnd(n: u64) -> String {
     format!("{} đồng", motcua_sheets::vi::integer(n as i64))
 }
 
-/// Runs an action exactly as `POST /api/v1/dossiers/{code}/actions/{action}` does (it is that
-/// handler): the calendar's inputs, the acting role at the right agency, the version check.
+/// Runs an action as `POST /api/v1/dossiers/{code}/actions/{action}` does (the same service
+/// method): the calendar's inputs, the acting role at the right agency, the version check.
 pub async fn run_action(
     state: &AppState,
     caller: &Caller,
     code: &str,
     action: &str,
     fields: Value,
-) -> Result<(), AppError> {
-    crate::api::dossiers::act(
-        State(state.clone()),
-        caller.clone(),
-        crate::error::ApiPath((code.to_string(), action.to_string())),
-        ApiJson(fields),
-    )
-    .await
-    .map(|_| ())
+) -> Result<(), ApiError> {
+    let (version, request) = ActRequest::from_body(action, fields)?;
+    state.act(caller, code, version, request).await?;
+    Ok(())
 }
 
 /// The effective appointment now (what an apology must be asked before), as the API computes.
@@ -225,14 +204,15 @@ async fn current_due(
     state: &AppState,
     row: &DossierRow,
     s: &DossierState,
-) -> Result<Option<DateTime<Utc>>, AppError> {
+) -> Result<Option<DateTime<Utc>>, ApiError> {
     let calendar = state.calendar.get(state.store.as_ref()).await?;
     let hours = state
         .lookups
         .office_hours(state.store.as_ref(), row.agency_id)
         .await?;
     let clock = calendar.clock(&hours);
-    timeliness::effective_appointment(&clock, s).map_err(crate::service::calendar::calendar_error)
+    Ok(timeliness::effective_appointment(&clock, s)
+        .map_err(motcua_app::calendar::calendar_error)?)
 }
 
 /// The action `name` with well-formed data, to ask the state machine whether it may happen.
@@ -336,7 +316,7 @@ async fn allowed_now(
     caller: &Caller,
     row: &DossierRow,
     s: &DossierState,
-) -> Result<Vec<&'static str>, AppError> {
+) -> Result<Vec<&'static str>, ApiError> {
     if s.status.is_terminal() {
         return Ok(Vec::new());
     }
@@ -350,20 +330,15 @@ async fn allowed_now(
         let Some(action) = probe(name, s, caller.user.id, now, due) else {
             continue;
         };
-        let scope = if COUNTER_ACTIONS.contains(&name) {
+        // Where the service authorises it: the counter's actions where the dossier was lodged.
+        let scope = if at_intake(&action) {
             &intake
         } else {
             &current
         };
-        let Some(role) = acting_role_for(
-            &principal,
-            allowed_roles(&action),
-            scope.scope(),
-            s,
-            caller.user.id,
-            &action,
-            now,
-        ) else {
+        let Some(role) =
+            acting_role_for(&principal, scope.scope(), s, caller.user.id, &action, now)
+        else {
             continue;
         };
         let command = Command {
@@ -536,10 +511,10 @@ async fn build(
     row: &DossierRow,
     sent: Option<Sent>,
     ok: Option<String>,
-) -> Result<DossierPage, AppError> {
+) -> Result<DossierPage, ApiError> {
     let state = &ctx.state;
     let store = state.store.as_ref();
-    let s = crate::service::dossiers::state_of(row)?;
+    let s = motcua_app::dossiers::state_of(row)?;
     let now = Utc::now();
     let mut names = Names::default();
     let procedure = state
@@ -648,7 +623,7 @@ async fn build(
                 .collect()
         })
         .unwrap_or_default();
-    let documents = crate::service::documents::list(store, row)
+    let documents = motcua_app::documents::list(store, row)
         .await?
         .into_iter()
         .map(|doc| DocLine {
@@ -867,20 +842,15 @@ async fn detail_of(state: &AppState, ev: &Event, names: &mut Names) -> String {
     }
 }
 
-async fn load(ctx: &Ctx, caller: &Caller, code: &str) -> Result<DossierRow, AppError> {
-    let row = ctx
-        .state
-        .store
-        .dossier_by_code(code.trim())
-        .await
-        .map_err(not_found)?;
-    readable(&ctx.state, caller, &row).await?;
+async fn load(ctx: &Ctx, caller: &Caller, code: &str) -> Result<DossierRow, ApiError> {
+    let row = ctx.state.dossier(code.trim()).await?;
+    ctx.state.readable(caller, &row).await?;
     Ok(row)
 }
 
 pub async fn page(
     ctx: Ctx,
-    origin: crate::service::access_log::ReadOrigin,
+    origin: motcua_app::access_log::ReadOrigin,
     Path(code): Path<String>,
     Query(q): Query<PageQuery>,
 ) -> Response {
@@ -890,13 +860,11 @@ pub async fn page(
     };
     let row = match load(&ctx, &caller, &code).await {
         Ok(r) => r,
-        Err(AppError::Forbidden) => return ctx.forbidden(),
+        Err(ApiError::Forbidden) => return ctx.forbidden(),
         Err(e) => return ctx.error(&e),
     };
-    let read = crate::service::access_log::Read::Dossier;
-    if let Err(e) =
-        crate::service::access_log::record(&ctx.state, &caller, &row, read, &origin).await
-    {
+    let read = motcua_app::access_log::Read::Dossier;
+    if let Err(e) = motcua_app::access_log::record(&ctx.state, &caller, &row, read, &origin).await {
         return ctx.error(&e);
     }
     let ok = ACTIONS
@@ -1036,7 +1004,7 @@ async fn fields_from(
                 } else {
                     raw.to_string()
                 };
-                match crate::service::calendar::parse_vn_instant(&raw) {
+                match motcua_app::calendar::parse_vn_instant(&raw) {
                     Ok(t) => {
                         out.insert("new_appointment".into(), json!(t));
                     }
@@ -1128,14 +1096,14 @@ pub async fn act(ctx: Ctx, Path((code, action)): Path<(String, String)>, body: B
         Err(res) => return res,
     };
     let Some(action) = ACTIONS.iter().copied().find(|a| *a == action) else {
-        return ctx.error(&AppError::NotFound("thao tác"));
+        return ctx.error(&ApiError::NotFound("thao tác"));
     };
     let row = match load(&ctx, &caller, &code).await {
         Ok(r) => r,
-        Err(AppError::Forbidden) => return ctx.forbidden(),
+        Err(ApiError::Forbidden) => return ctx.forbidden(),
         Err(e) => return ctx.error(&e),
     };
-    let s = match crate::service::dossiers::state_of(&row) {
+    let s = match motcua_app::dossiers::state_of(&row) {
         Ok(s) => s,
         Err(e) => return ctx.error(&e),
     };
@@ -1172,8 +1140,8 @@ pub async fn act(ctx: Ctx, Path((code, action)): Path<(String, String)>, body: B
             return Redirect::to(&format!("/ho-so/{}?ok={action}", row.code)).into_response();
         }
         Some(Err(e)) => match e {
-            AppError::Forbidden => return ctx.forbidden(),
-            AppError::NotFound(_) => return ctx.error(&e),
+            ApiError::Forbidden => return ctx.forbidden(),
+            ApiError::NotFound(_) => return ctx.error(&e),
             e if e.status().is_server_error() => return ctx.error(&e),
             e if e.code() == "stale_dossier" => {
                 sent.banner = Some(

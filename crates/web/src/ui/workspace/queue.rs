@@ -22,7 +22,7 @@ use uuid::Uuid;
 
 use super::form_pairs;
 use crate::auth::{Caller, ResolvedScope};
-use crate::error::AppError;
+use crate::error::ApiError;
 use crate::state::AppState;
 use crate::ui::kit::{Ctx, Page, is_htmx, urlencode};
 
@@ -137,7 +137,7 @@ const STATUSES: [Status; 12] = [
 
 /// The agencies `caller` may oversee: those of their staff grants and, for leaders and
 /// administrators, the agencies below them; each one checked with [`Action::Oversee`].
-pub async fn overseeable(state: &AppState, caller: &Caller) -> Result<Vec<AgencyOpt>, AppError> {
+pub async fn overseeable(state: &AppState, caller: &Caller) -> Result<Vec<AgencyOpt>, ApiError> {
     let store = state.store.as_ref();
     let mut found: Vec<Agency> = Vec::new();
     let mut seen: HashSet<Uuid> = HashSet::new();
@@ -220,12 +220,12 @@ pub async fn overseeable(state: &AppState, caller: &Caller) -> Result<Vec<Agency
 
 /// The end of the next working day, Vietnam time: due before it is "due soon" (as the API's
 /// `due_soon`).
-pub async fn due_soon_limit(state: &AppState) -> Result<Option<DateTime<Utc>>, AppError> {
+pub async fn due_soon_limit(state: &AppState) -> Result<Option<DateTime<Utc>>, ApiError> {
     let calendar = state.calendar.get(state.store.as_ref()).await?;
     let today = vietnam_date(Utc::now());
     let next = calendar
         .add_working_days(today, 1)
-        .map_err(crate::service::calendar::calendar_error)?;
+        .map_err(motcua_app::calendar::calendar_error)?;
     Ok(next
         .succ_opt()
         .unwrap_or(next)
@@ -314,7 +314,7 @@ async fn procedure_name(
 }
 
 /// Builds the queue for `caller` with the filters `f`.
-async fn build(state: &AppState, caller: &Caller, f: &QueueQuery) -> Result<QueueView, AppError> {
+async fn build(state: &AppState, caller: &Caller, f: &QueueQuery) -> Result<QueueView, ApiError> {
     let tab = TABS
         .iter()
         .map(|(k, _)| *k)
@@ -326,7 +326,7 @@ async fn build(state: &AppState, caller: &Caller, f: &QueueQuery) -> Result<Queu
         });
     let agencies = overseeable(state, caller).await?;
     if agencies.is_empty() {
-        return Err(AppError::Forbidden);
+        return Err(ApiError::Forbidden);
     }
     let chosen: Vec<Uuid> = match f.agency.trim() {
         "" => agencies.iter().map(|a| a.id).collect(),
@@ -334,7 +334,7 @@ async fn build(state: &AppState, caller: &Caller, f: &QueueQuery) -> Result<Queu
             agencies
                 .iter()
                 .find(|a| a.code == code)
-                .ok_or(AppError::Forbidden)?
+                .ok_or(ApiError::Forbidden)?
                 .id,
         ],
     };
@@ -480,7 +480,7 @@ async fn row_view(
 pub async fn staff_of(
     state: &AppState,
     agencies: &[Uuid],
-) -> Result<Vec<(Uuid, String)>, AppError> {
+) -> Result<Vec<(Uuid, String)>, ApiError> {
     let mut out: Vec<(Uuid, String)> = Vec::new();
     for id in agencies.iter().take(20) {
         let users = state.store.list_users(Some(*id), 500, 0).await?.items;
@@ -503,7 +503,7 @@ pub async fn page(ctx: Ctx, headers: HeaderMap, Query(f): Query<QueueQuery>) -> 
     };
     let v = match build(&ctx.state, &caller, &f).await {
         Ok(v) => v,
-        Err(AppError::Forbidden) => return ctx.forbidden(),
+        Err(ApiError::Forbidden) => return ctx.forbidden(),
         Err(e) => return ctx.error(&e),
     };
     let p = ctx.page();
@@ -649,16 +649,16 @@ async fn assign_one(
     code: &str,
     assignee: Uuid,
     due: Option<DateTime<Utc>>,
-) -> Result<(), AppError> {
+) -> Result<(), ApiError> {
     let row = state
         .store
         .dossier_by_code(code)
         .await
         .map_err(|e| match e {
-            motcua_store::DbError::NotFound => AppError::NotFound("hồ sơ"),
+            motcua_store::DbError::NotFound => ApiError::NotFound("hồ sơ"),
             e => e.into(),
         })?;
-    let s = crate::service::dossiers::state_of(&row)?;
+    let s = motcua_app::dossiers::state_of(&row)?;
     let index = s.active_step.as_ref().map_or(s.next_step, |a| a.index);
     let mut fields = serde_json::json!({
         "version": row.seq,

@@ -21,7 +21,6 @@
 use std::fmt;
 use std::time::Duration;
 
-use reqwest::StatusCode;
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -97,9 +96,8 @@ impl SmsSender {
             .take(300)
             .collect();
         let error = format!("SMS gateway answered {status}: {}", body.trim());
-        let transient = status.is_server_error()
-            || status == StatusCode::REQUEST_TIMEOUT
-            || status == StatusCode::TOO_MANY_REQUESTS;
+        // 408 Request Timeout and 429 Too Many Requests pass with time, as 5xx do.
+        let transient = status.is_server_error() || matches!(status.as_u16(), 408 | 429);
         Err(if transient {
             SendError::transient(error)
         } else {

@@ -1,16 +1,6 @@
-//! Service functions shared by the API, the UI and the CLI: validate input, call the domain,
-//! persist through the store. Authorisation is the caller's job (handlers call
-//! `auth::require` first; the CLI is the local operator).
-
-pub mod access_log;
-pub mod calendar;
-pub mod catalogue;
-pub mod documents;
-pub mod dossiers;
-pub mod forms;
-pub mod notices;
-pub mod stats;
-pub mod users;
+//! Accounts and agencies: creating agencies and users, and administering existing accounts
+//! (their grants, roles with agencies, and disabling). Authorisation is the caller's job
+//! (handlers call `auth::require` first; the CLI is the local operator).
 
 use chrono::Utc;
 use motcua_domain::agency::{AgencyCode, AgencyKind};
@@ -100,7 +90,7 @@ pub async fn create_agency(store: &dyn Store, input: CreateAgency) -> Result<Age
     };
     store.create_agency(&new).await.map_err(|e| match e {
         DbError::Conflict(_) => AppError::Conflict {
-            code: "agency_code_taken",
+            kind: "agency_code_taken",
             message: format!("Mã định danh {code} đã được dùng cho cơ quan khác."),
         },
         e => e.into(),
@@ -193,15 +183,188 @@ pub async fn create_user(store: &dyn Store, input: CreateUser) -> Result<User, A
     };
     store.create_user(&new).await.map_err(|e| match e {
         DbError::Conflict(Conflict::IdNumberTaken) => AppError::Conflict {
-            code: "id_number_taken",
+            kind: "id_number_taken",
             message: "Số định danh cá nhân này đã gắn với một tài khoản khác.".into(),
         },
         DbError::Conflict(_) => AppError::Conflict {
-            code: "username_taken",
+            kind: "username_taken",
             message: format!("Tên đăng nhập \"{username}\" đã tồn tại."),
         },
         e => e.into(),
     })
+}
+
+fn not_found(e: DbError) -> AppError {
+    match e {
+        DbError::NotFound => AppError::NotFound("tài khoản"),
+        e => e.into(),
+    }
+}
+
+/// Adds a role (with its agency) to an account; refuses a grant it already has.
+pub async fn add_grant(
+    store: &dyn Store,
+    user: &User,
+    role: &str,
+    agency_code: Option<&str>,
+) -> Result<User, AppError> {
+    let grant = resolve_grant(store, role, agency_code).await?;
+    if user.grants.contains(&grant) {
+        return Err(AppError::invalid(
+            "grant_exists",
+            "Tài khoản đã có vai trò này tại cơ quan này.",
+        ));
+    }
+    let mut grants = user.grants.clone();
+    grants.push(grant);
+    store
+        .set_user_grants(user.id, &grants)
+        .await
+        .map_err(not_found)
+}
+
+/// Removes the grant at `index`: an account keeps at least one role, and an administrator
+/// does not take away their own administration.
+pub async fn remove_grant(
+    store: &dyn Store,
+    user: &User,
+    index: usize,
+    by: &User,
+) -> Result<User, AppError> {
+    let Some(removed) = user.grants.get(index) else {
+        return Err(AppError::invalid(
+            "unknown_grant",
+            "Không tìm thấy vai trò cần bỏ.",
+        ));
+    };
+    if user.grants.len() == 1 {
+        return Err(AppError::invalid(
+            "last_grant",
+            "Tài khoản phải có ít nhất một vai trò; hãy khóa tài khoản nếu không dùng nữa.",
+        ));
+    }
+    if user.id == by.id && removed.role == Role::Admin {
+        return Err(AppError::invalid(
+            "own_admin_grant",
+            "Không thể tự bỏ quyền quản trị của chính mình.",
+        ));
+    }
+    let grants: Vec<Grant> = user
+        .grants
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != index)
+        .map(|(_, g)| g.clone())
+        .collect();
+    store
+        .set_user_grants(user.id, &grants)
+        .await
+        .map_err(not_found)
+}
+
+/// Disables or re-enables an account; nobody disables their own.
+pub async fn set_disabled(
+    store: &dyn Store,
+    user: &User,
+    disabled: bool,
+    by: &User,
+) -> Result<User, AppError> {
+    if disabled && user.id == by.id {
+        return Err(AppError::invalid(
+            "own_account",
+            "Không thể tự khóa tài khoản của chính mình.",
+        ));
+    }
+    store
+        .set_user_disabled(user.id, disabled)
+        .await
+        .map_err(not_found)
+}
+
+/// A change to an existing account, as an administrator asks it.
+#[derive(Debug, Clone)]
+pub enum AccountChange {
+    /// Add a role, at an agency (by code) or system-wide.
+    AddGrant {
+        role: String,
+        agency_code: Option<String>,
+    },
+    /// Remove the role at this index of the account's grants.
+    RemoveGrant(usize),
+    /// Lock or unlock the account.
+    SetDisabled(bool),
+}
+
+impl crate::state::App {
+    /// Whether `caller` may manage accounts with a role in `agency` (`None`: system-wide).
+    pub async fn may_manage_users(
+        &self,
+        caller: &crate::auth::Caller,
+        agency: Option<Uuid>,
+    ) -> Result<(), AppError> {
+        use motcua_domain::auth::Action;
+        match agency {
+            Some(id) => {
+                let scope = crate::auth::ResolvedScope::of(self, id).await?;
+                crate::auth::require(
+                    caller,
+                    Action::ManageUsers {
+                        agency: Some(scope.scope()),
+                    },
+                )
+            }
+            None => crate::auth::require(caller, Action::ManageUsers { agency: None }),
+        }
+    }
+
+    /// Changes the account `username` as `caller`, who must manage every agency it has a
+    /// role in (and the agency of a role added); every session is looked up again after.
+    pub async fn change_account(
+        &self,
+        caller: &crate::auth::Caller,
+        username: &str,
+        change: AccountChange,
+    ) -> Result<User, AppError> {
+        let user = match self.store.user_by_username(username).await {
+            Ok((u, _)) => u,
+            Err(DbError::NotFound) => return Err(AppError::NotFound("tài khoản")),
+            Err(e) => return Err(e.into()),
+        };
+        for g in &user.grants {
+            self.may_manage_users(caller, g.agency).await?;
+        }
+        let store = self.store.as_ref();
+        let user = match change {
+            AccountChange::AddGrant { role, agency_code } => {
+                let agency = match agency_code.as_deref() {
+                    None => None,
+                    Some(c) => Some(
+                        store
+                            .get_agency_by_code(c)
+                            .await
+                            .map_err(|e| match e {
+                                DbError::NotFound => AppError::invalid(
+                                    "unknown_agency",
+                                    format!("Không tìm thấy cơ quan có mã \"{c}\"."),
+                                ),
+                                e => e.into(),
+                            })?
+                            .id,
+                    ),
+                };
+                self.may_manage_users(caller, agency).await?;
+                add_grant(store, &user, &role, agency_code.as_deref()).await?
+            }
+            AccountChange::RemoveGrant(index) => {
+                remove_grant(store, &user, index, &caller.user).await?
+            }
+            AccountChange::SetDisabled(disabled) => {
+                set_disabled(store, &user, disabled, &caller.user).await?
+            }
+        };
+        self.changed(crate::changes::Changed::Accounts).await;
+        Ok(user)
+    }
 }
 
 /// The personal identification number a new account is bound to: a structurally valid number,
@@ -211,16 +374,13 @@ fn account_id_number(role: Role, id_number: Option<&str>) -> Result<Option<Strin
         return Ok(None);
     };
     if role != Role::Citizen {
-        return Err(AppError::InvalidField {
-            code: "id_number_citizen_only",
-            field: "id_number".into(),
-            message: "Chỉ tài khoản công dân được gắn số định danh cá nhân.".into(),
-        });
+        return Err(AppError::field(
+            "id_number_citizen_only",
+            "id_number",
+            "Chỉ tài khoản công dân được gắn số định danh cá nhân.",
+        ));
     }
-    let id = motcua_domain::dossier::CitizenId::parse(raw).map_err(|e| AppError::InvalidField {
-        code: e.code(),
-        field: "id_number".into(),
-        message: e.message_vi(),
-    })?;
+    let id = motcua_domain::dossier::CitizenId::parse(raw)
+        .map_err(|e| AppError::field(e.code(), "id_number", e.message_vi()))?;
     Ok(Some(id.as_str().to_string()))
 }

@@ -17,8 +17,8 @@ use motcua_domain::catalogue::Procedure;
 use motcua_store::{Agency, DbError, SessionKind, Store, User};
 use uuid::Uuid;
 
+use crate::dossiers::TimelineEntry;
 use crate::error::AppError;
-use crate::service::dossiers::TimelineEntry;
 
 /// How long a session look-up is trusted.
 pub const SESSION_TTL: Duration = Duration::from_secs(5);
@@ -45,7 +45,7 @@ pub struct Lookups {
     /// A dossier's timeline up to an event number: events are never changed, so never stale.
     timelines: Cache<(Uuid, i32), Arc<Vec<TimelineEntry>>>,
     /// A dossier's JSON view at an event number (the same for everyone who may read it).
-    views: Cache<(Uuid, i32), axum::body::Bytes>,
+    views: Cache<(Uuid, i32), bytes::Bytes>,
 }
 
 impl Default for Lookups {
@@ -81,7 +81,7 @@ impl Default for Lookups {
                 .time_to_idle(Duration::from_secs(600))
                 .build(),
             views: Cache::builder()
-                .weigher(|_, v: &axum::body::Bytes| u32::try_from(v.len()).unwrap_or(u32::MAX))
+                .weigher(|_, v: &bytes::Bytes| u32::try_from(v.len()).unwrap_or(u32::MAX))
                 .max_capacity(CACHE_BYTES)
                 .time_to_idle(Duration::from_secs(600))
                 .build(),
@@ -145,7 +145,7 @@ impl Lookups {
     ) -> Result<Arc<OfficeHours>, AppError> {
         self.office_hours
             .try_get_with(agency, async {
-                crate::service::calendar::office_hours(store, agency)
+                crate::calendar::office_hours(store, agency)
                     .await
                     .map(Arc::new)
             })
@@ -168,7 +168,7 @@ impl Lookups {
             .try_get_with((code.to_string(), day), async {
                 let row = store.procedure(code).await?;
                 let (procedure, version, effective_from) =
-                    crate::service::catalogue::record(store, code, Some(day)).await?;
+                    crate::catalogue::record(store, code, Some(day)).await?;
                 Ok::<_, AppError>(Arc::new(InForce {
                     status: row.status,
                     procedure,
@@ -186,14 +186,10 @@ impl Lookups {
     }
 
     /// The JSON view of dossier `id` at event `seq`, built by `make` once.
-    pub async fn view_json<F>(
-        &self,
-        id: Uuid,
-        seq: i32,
-        make: F,
-    ) -> Result<axum::body::Bytes, AppError>
+    pub async fn view_json<F, E>(&self, id: Uuid, seq: i32, make: F) -> Result<bytes::Bytes, E>
     where
-        F: std::future::Future<Output = Result<axum::body::Bytes, AppError>>,
+        F: std::future::Future<Output = Result<bytes::Bytes, E>>,
+        E: Clone + Send + Sync + 'static,
     {
         self.views
             .try_get_with((id, seq), make)
@@ -215,7 +211,7 @@ impl Lookups {
     ) -> Result<Arc<Vec<TimelineEntry>>, AppError> {
         self.timelines
             .try_get_with((id, seq), async {
-                let mut entries = crate::service::dossiers::timeline(store, id).await?;
+                let mut entries = crate::dossiers::timeline(store, id).await?;
                 entries.retain(|e| e.seq <= seq);
                 Ok::<_, AppError>(Arc::new(entries))
             })

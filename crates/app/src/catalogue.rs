@@ -515,3 +515,13 @@ pub async fn apply(
     store.apply_procedure(code, agency, &json).await?;
     Ok(workflow)
 }
+
+/// The procedures of stored catalogue records (`Store::procedure_records`).
+pub fn parse_records(records: &[String]) -> Result<Vec<Procedure>, AppError> {
+    records
+        .iter()
+        .map(|r| {
+            serde_json::from_str(r).map_err(|e| AppError::Internal(format!("stored record: {e}")))
+        })
+        .collect()
+}

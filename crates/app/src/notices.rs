@@ -14,7 +14,7 @@ use motcua_store::OutboxMessage;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::service::calendar::format_vn_instant;
+use crate::calendar::format_vn_instant;
 
 /// The events the applicant is told of (their stable kind names).
 pub const NOTIFIED: [&str; 8] = [

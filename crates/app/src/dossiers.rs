@@ -23,10 +23,10 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use crate::error::AppError;
+use crate::calendar::{calendar_error, format_vn_instant};
+use crate::error::{AppError, InvalidKind};
 use crate::lookups::Lookups;
-use crate::service::calendar::{calendar_error, format_vn_instant};
-use crate::service::{notices, stats};
+use crate::{notices, stats};
 
 /// The statutory processing time of a channel (the counter's when the channel states none).
 fn channel_time(p: &Procedure, channel: Channel) -> Option<(f64, TimeUnit)> {
@@ -174,7 +174,7 @@ pub async fn due_of(
     if !state.appointment_moved_by_pauses() {
         return Ok(state.appointment);
     }
-    let hours = crate::service::calendar::office_hours(store, agency).await?;
+    let hours = crate::calendar::office_hours(store, agency).await?;
     timeliness::current_due(&calendar.clock(&hours), state).map_err(calendar_error)
 }
 
@@ -257,18 +257,15 @@ pub fn domain_error(e: motcua_domain::dossier::DossierError) -> AppError {
         return AppError::text(t);
     }
     if e.is_invalid_input() || e.is_forbidden() {
-        return AppError::Invalid {
-            status: if e.is_forbidden() {
-                axum::http::StatusCode::FORBIDDEN
-            } else {
-                axum::http::StatusCode::UNPROCESSABLE_ENTITY
-            },
-            code: e.code(),
-            message: e.message_vi(),
+        let kind = if e.is_forbidden() {
+            InvalidKind::NotPermitted
+        } else {
+            InvalidKind::Unprocessable
         };
+        return AppError::refused(kind, e.code(), e.message_vi());
     }
     AppError::Conflict {
-        code: e.code(),
+        kind: e.code(),
         message: e.message_vi(),
     }
 }
@@ -321,22 +318,22 @@ pub async fn own_id_number(
         .id_number
         .as_deref()
         .and_then(|n| CitizenId::parse(n).ok())
-        .ok_or_else(|| AppError::Invalid {
-            status: axum::http::StatusCode::FORBIDDEN,
-            code: "account_not_bound",
-            message: "Tài khoản chưa được gắn số định danh cá nhân nên chưa nộp hồ sơ trực tuyến \
-                      được. Vui lòng xác thực tài khoản (mang căn cước đến Bộ phận Một cửa)."
-                .into(),
+        .ok_or_else(|| {
+            AppError::refused(
+                InvalidKind::NotPermitted,
+                "account_not_bound",
+                "Tài khoản chưa được gắn số định danh cá nhân nên chưa nộp hồ sơ trực tuyến \
+                 được. Vui lòng xác thực tài khoản (mang căn cước đến Bộ phận Một cửa).",
+            )
         })?;
     let given = given.trim();
     if !given.is_empty() && given != own.as_str() {
-        return Err(AppError::InvalidField {
-            code: "id_number_not_yours",
-            field: "applicant.id_number".into(),
-            message: "Hồ sơ trực tuyến mang số định danh cá nhân của chính chủ tài khoản; không \
-                      nộp được bằng số định danh của người khác."
-                .into(),
-        });
+        return Err(AppError::field(
+            "id_number_not_yours",
+            "applicant.id_number",
+            "Hồ sơ trực tuyến mang số định danh cá nhân của chính chủ tài khoản; không \
+             nộp được bằng số định danh của người khác.",
+        ));
     }
     Ok(own)
 }
@@ -350,14 +347,14 @@ pub async fn check_submission_limit(
 ) -> Result<(), AppError> {
     let since = Utc::now() - TimeDelta::hours(1);
     if store.citizen_submissions_since(user, since).await? >= i64::from(per_hour) {
-        return Err(AppError::Invalid {
-            status: axum::http::StatusCode::TOO_MANY_REQUESTS,
-            code: "submission_limit",
-            message: format!(
+        return Err(AppError::refused(
+            InvalidKind::OverLimit,
+            "submission_limit",
+            format!(
                 "Tài khoản đã nộp {per_hour} hồ sơ trực tuyến trong một giờ qua, là số tối đa \
                  cho phép. Vui lòng thử lại sau."
             ),
-        });
+        ));
     }
     Ok(())
 }
@@ -528,7 +525,7 @@ async fn create_as(
         .await
         .map_err(|e| match e {
             DbError::Other(m) if m == DAY_FULL => AppError::Conflict {
-                code: DAY_FULL,
+                kind: DAY_FULL,
                 message: format!(
                     "{} đã cấp đủ {} mã hồ sơ của ngày {} (số thứ tự trong mã hồ sơ có 4 chữ số): \
                      không tiếp nhận thêm hồ sơ vào ngày này.",
@@ -538,7 +535,7 @@ async fn create_as(
                 ),
             },
             DbError::Other(m) if m.contains(": ") => AppError::Conflict {
-                code: "dossier_refused",
+                kind: "dossier_refused",
                 message: m,
             },
             DbError::Conflict(Conflict::IdempotencyKeyReused) => AppError::invalid(
@@ -660,7 +657,7 @@ pub fn stale_or(e: DbError) -> AppError {
 
 pub fn stale() -> AppError {
     AppError::Conflict {
-        code: "stale_dossier",
+        kind: "stale_dossier",
         message: "Hồ sơ vừa được người khác cập nhật. Vui lòng tải lại và thực hiện lại thao tác."
             .into(),
     }
@@ -782,7 +779,7 @@ pub async fn import_jsonl(
     let n = writes.len();
     store.import_dossiers(&writes).await.map_err(|e| match e {
         DbError::Conflict(_) => AppError::Conflict {
-            code: "import_refused",
+            kind: "import_refused",
             message: "Tệp có hồ sơ trùng mã với hồ sơ đã có. Không có hồ sơ nào của tệp được nhập."
                 .into(),
         },

@@ -1,5 +1,5 @@
 //! Delivery of the notices to citizens: a worker that takes due messages from the outbox
-//! (written in each dossier's own transaction, see [`crate::service::notices`]) and sends them
+//! (written in each dossier's own transaction, see [`crate::notices`]) and sends them
 //! by e-mail ([`email`]) or SMS ([`sms`]), with the Vietnamese texts of [`templates`].
 //!
 //! Guarantees, and their limits:
@@ -36,7 +36,7 @@ use tokio::sync::watch;
 use tokio::task::JoinSet;
 use uuid::Uuid;
 
-use crate::service::notices::{Channel, Notice};
+use crate::notices::{Channel, Notice};
 pub use email::{EmailSender, SmtpConfig, SmtpTls};
 pub use sms::{SmsConfig, SmsSender};
 

@@ -9,9 +9,9 @@ use motcua_domain::dossier::{DossierState, Event, vietnam_date};
 use motcua_forms::{ComponentLine, FormContext, FormData, FormKind, Issuer, RegisterRow};
 use motcua_store::{Agency, DossierRow};
 
+use crate::dossiers::state_of;
 use crate::error::AppError;
-use crate::service::dossiers::state_of;
-use crate::state::AppState;
+use crate::state::App;
 
 /// A rendered form: its media type and bytes.
 pub struct Rendered {
@@ -54,7 +54,7 @@ pub fn kind(s: &str) -> Result<FormKind, AppError> {
 }
 
 /// The issuing unit of an agency: its name, its governing body's, and the province's name.
-async fn issuer(state: &AppState, agency: &Agency) -> Result<Issuer, AppError> {
+async fn issuer(state: &App, agency: &Agency) -> Result<Issuer, AppError> {
     let parent = match agency.parent_id {
         Some(id) => state.store.get_agency(id).await?.name,
         None => String::new(),
@@ -77,12 +77,12 @@ async fn issuer(state: &AppState, agency: &Agency) -> Result<Issuer, AppError> {
 
 /// Everything the dossier's forms need beyond its state.
 async fn context(
-    state: &AppState,
+    state: &App,
     row: &DossierRow,
     ds: &DossierState,
 ) -> Result<FormContext, AppError> {
     let intake = state.store.get_agency(row.intake_agency_id).await?;
-    let procedure = crate::service::catalogue::record_version(
+    let procedure = crate::catalogue::record_version(
         state.store.as_ref(),
         &row.procedure_code,
         row.procedure_version,
@@ -154,7 +154,7 @@ async fn context(
 }
 
 /// The public look-up address of a dossier (encoded in the receipt's QR code).
-pub fn lookup_url(state: &AppState, code: &str) -> String {
+pub fn lookup_url(state: &App, code: &str) -> String {
     format!(
         "{}/tra-cuu/{code}",
         state.config.public_url.trim_end_matches('/')
@@ -171,7 +171,7 @@ fn render(
         |e: motcua_forms::FormError| match e {
             e @ (motcua_forms::FormError::NotInSet { .. }
             | motcua_forms::FormError::Missing { .. }) => AppError::Conflict {
-                code: e.code(),
+                kind: e.code(),
                 message: e.message_vi(),
             },
             e => AppError::Internal(e.to_string()),
@@ -201,7 +201,7 @@ fn render(
 
 /// One form of a dossier.
 pub async fn dossier_form(
-    state: &AppState,
+    state: &App,
     row: &DossierRow,
     kind: FormKind,
     format: Format,
@@ -219,7 +219,7 @@ pub async fn dossier_form(
 
 /// The register (sổ theo dõi hồ sơ) of an agency: the dossiers it received between two days.
 pub async fn register(
-    state: &AppState,
+    state: &App,
     agency: &Agency,
     from: NaiveDate,
     to: NaiveDate,

@@ -1,7 +1,7 @@
 //! The Vietnamese texts of the notices: an e-mail (subject and body) and a short SMS per kind
 //! of event, written from the facts a message stores ([`Notice`]).
 
-use crate::service::notices::Notice;
+use crate::notices::Notice;
 
 /// What the texts need beyond the message itself, looked up when it is sent.
 #[derive(Debug, Clone, Default)]

@@ -7,7 +7,7 @@
 //! so two uploads of one file store it once. Which dossier holds which file is in the database
 //! (`dossier_documents`); the rules that keep the two in step (write before the transaction,
 //! remove only what a failed request wrote, re-check before and after removing) are in
-//! [`crate::service::documents`].
+//! [`crate::documents`].
 //!
 //! Conditional writes (`If-None-Match`) are not used: not every S3-compatible store has them,
 //! and the service's rules do not need them.
@@ -16,7 +16,7 @@ use std::fmt;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use axum::body::Bytes;
+use bytes::Bytes;
 use chrono::{DateTime, Utc};
 use futures_util::TryStreamExt;
 use object_store::path::Path;

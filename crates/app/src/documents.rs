@@ -27,7 +27,7 @@
 
 use std::collections::HashSet;
 
-use axum::body::Bytes;
+use bytes::Bytes;
 use chrono::{DateTime, Utc};
 use motcua_domain::auth::Role;
 use motcua_domain::calendar::Calendar;
@@ -39,9 +39,9 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::blobs::Blobs;
-use crate::error::AppError;
-use crate::service::calendar::format_vn_instant;
-use crate::service::dossiers::{applicant_key, prepare, stale, stale_or};
+use crate::calendar::format_vn_instant;
+use crate::dossiers::{applicant_key, prepare, stale, stale_or};
+use crate::error::{AppError, InvalidKind};
 
 /// What the result's row is called in a dossier's list of documents.
 pub const RESULT_COMPONENT: &str = "Kết quả giải quyết";
@@ -153,14 +153,14 @@ fn human_size(n: usize) -> String {
 
 /// 413 `file_too_large`.
 pub fn too_large(limit: usize) -> AppError {
-    AppError::Invalid {
-        status: axum::http::StatusCode::PAYLOAD_TOO_LARGE,
-        code: "file_too_large",
-        message: format!(
+    AppError::refused(
+        InvalidKind::TooLarge,
+        "file_too_large",
+        format!(
             "Tệp vượt quá dung lượng cho phép (tối đa {}).",
             human_size(limit)
         ),
-    }
+    )
 }
 
 /// What an uploaded file is: its type, read from its content, and its hex SHA-256. Empty: 422
@@ -175,10 +175,12 @@ pub async fn inspect(bytes: &Bytes, limit: usize) -> Result<(MediaType, String),
     if bytes.len() > limit {
         return Err(too_large(limit));
     }
-    let media_type = MediaType::sniff(bytes).ok_or_else(|| AppError::Invalid {
-        status: axum::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
-        code: "unsupported_file_type",
-        message: "Chỉ nhận tệp PDF, JPEG hoặc PNG.".into(),
+    let media_type = MediaType::sniff(bytes).ok_or_else(|| {
+        AppError::refused(
+            InvalidKind::UnsupportedType,
+            "unsupported_file_type",
+            "Chỉ nhận tệp PDF, JPEG hoặc PNG.",
+        )
     })?;
     media_type
         .check_content(bytes)
@@ -539,11 +541,11 @@ pub const MAX_LOOKUP_REASON_CHARS: usize = 500;
 /// their own province (an agency without a province: its agency tree), and every dossier shown
 /// is recorded in the personal data access log with the reason.
 pub async fn reusable_for_officer(
-    state: &crate::state::AppState,
+    state: &crate::state::App,
     caller: &crate::auth::Caller,
     id_number: &str,
     reason: Option<&str>,
-    origin: &crate::service::access_log::ReadOrigin,
+    origin: &crate::access_log::ReadOrigin,
 ) -> Result<Vec<DocumentView>, AppError> {
     let reason = lookup_reason(reason)?;
     let store = state.store.as_ref();
@@ -556,9 +558,8 @@ pub async fn reusable_for_officer(
             continue;
         }
         if !logged.contains(&row.code) {
-            let read = crate::service::access_log::Read::ReuseLookup;
-            crate::service::access_log::record_why(state, caller, &row, read, &reason, origin)
-                .await?;
+            let read = crate::access_log::Read::ReuseLookup;
+            crate::access_log::record_why(state, caller, &row, read, &reason, origin).await?;
             logged.push(row.code.clone());
         }
         shown.push(item);
@@ -571,14 +572,14 @@ pub async fn reusable_for_officer(
 fn lookup_reason(reason: Option<&str>) -> Result<String, AppError> {
     let reason = motcua_domain::input::nfc(reason.unwrap_or_default().trim());
     if reason.is_empty() || reason.chars().count() > MAX_LOOKUP_REASON_CHARS {
-        return Err(AppError::InvalidField {
-            code: "reason_required",
-            field: "reason".into(),
-            message: format!(
+        return Err(AppError::field(
+            "reason_required",
+            "reason",
+            format!(
                 "Cần ghi lý do tra cứu, sử dụng lại giấy tờ của người này (có mặt tại Bộ phận \
                  Một cửa), không quá {MAX_LOOKUP_REASON_CHARS} ký tự."
             ),
-        });
+        ));
     }
     motcua_domain::input::check("reason", &reason).map_err(|e| AppError::text(&e))?;
     Ok(reason)
@@ -605,12 +606,12 @@ async fn officer_provinces(
 /// (what `/documents/reusable` lists; 422 `document_not_reusable` otherwise), and recorded in
 /// the personal data access log against the dossier the file comes from.
 pub async fn reuse_for_person(
-    state: &crate::state::AppState,
+    state: &crate::state::App,
     caller: &crate::auth::Caller,
     row: &DossierRow,
     actor: Actor,
     input: &ReuseInput,
-    origin: &crate::service::access_log::ReadOrigin,
+    origin: &crate::access_log::ReadOrigin,
 ) -> Result<Attached, AppError> {
     let reason = lookup_reason(input.reason.as_deref())?;
     let store = state.store.as_ref();
@@ -641,8 +642,8 @@ pub async fn reuse_for_person(
              của cơ quan.",
         ));
     };
-    let read = crate::service::access_log::Read::Reuse;
-    crate::service::access_log::record_why(state, caller, &source, read, &reason, origin).await?;
+    let read = crate::access_log::Read::Reuse;
+    crate::access_log::record_why(state, caller, &source, read, &reason, origin).await?;
     let calendar = state.calendar.get(store).await?;
     reuse(store, &state.blobs, &calendar, row, actor, input).await
 }

@@ -45,8 +45,8 @@ use motcua_store::{
 use serde::Serialize;
 use uuid::Uuid;
 
+use crate::calendar::{format_vn_instant, office_hours};
 use crate::error::AppError;
-use crate::service::calendar::{format_vn_instant, office_hours};
 
 // ---- counters --------------------------------------------------------------------------------
 
@@ -379,7 +379,7 @@ pub fn parse_period(
     to: Option<&str>,
     today: NaiveDate,
 ) -> Result<Period, AppError> {
-    use crate::service::calendar::parse_date;
+    use crate::calendar::parse_date;
     if let Some(p) = period.map(str::trim).filter(|p| !p.is_empty()) {
         if from.is_some() || to.is_some() {
             return Err(AppError::bad_request(

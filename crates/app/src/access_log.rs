@@ -4,20 +4,18 @@
 //! where (address, user agent). Reads by the dossier's own applicant are not staff reads and
 //! are not recorded. Administrators list the reads of one person's dossiers by ID number.
 
-use axum::extract::FromRequestParts;
-use axum::http::request::Parts;
 use chrono::Utc;
 use motcua_domain::dossier::CitizenId;
 use motcua_store::{DossierRow, PersonalDataRead};
 use uuid::Uuid;
 
 use crate::auth::Caller;
+use crate::dossiers::{applicant_key, state_of};
 use crate::error::AppError;
-use crate::service::dossiers::{applicant_key, state_of};
-use crate::state::AppState;
+use crate::state::App;
 
 /// The longest user agent kept.
-const MAX_USER_AGENT_CHARS: usize = 300;
+pub const MAX_USER_AGENT_CHARS: usize = 300;
 /// The most reads one listing returns.
 pub const MAX_LISTED: i64 = 10_000;
 
@@ -26,28 +24,6 @@ pub const MAX_LISTED: i64 = 10_000;
 pub struct ReadOrigin {
     pub ip: String,
     pub user_agent: String,
-}
-
-impl<S: Send + Sync> FromRequestParts<S> for ReadOrigin {
-    type Rejection = std::convert::Infallible;
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let crate::auth::ClientIp(ip) = crate::auth::ClientIp::from_request_parts(parts, state)
-            .await
-            .unwrap_or(crate::auth::ClientIp(None));
-        let user_agent = parts
-            .headers
-            .get(axum::http::header::USER_AGENT)
-            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
-            .unwrap_or_default()
-            .chars()
-            .filter(|c| !c.is_control())
-            .take(MAX_USER_AGENT_CHARS)
-            .collect();
-        Ok(ReadOrigin {
-            ip: ip.map(|i| i.to_string()).unwrap_or_default(),
-            user_agent,
-        })
-    }
 }
 
 /// What of a dossier was read.
@@ -88,7 +64,7 @@ impl Read {
 /// Records a read of `row`'s personal data by `caller`, unless the caller is its applicant.
 /// Call after the read is authorised and before the data is sent.
 pub async fn record(
-    state: &AppState,
+    state: &App,
     caller: &Caller,
     row: &DossierRow,
     what: Read,
@@ -99,7 +75,7 @@ pub async fn record(
 
 /// [`record`] with the reason the reader gave.
 pub async fn record_why(
-    state: &AppState,
+    state: &App,
     caller: &Caller,
     row: &DossierRow,
     what: Read,
@@ -130,10 +106,7 @@ pub async fn record_why(
 
 /// The reads of the dossiers of the person with this ID number, newest first (administrators;
 /// the caller's authorisation is the handler's).
-pub async fn reads_of(
-    state: &AppState,
-    id_number: &str,
-) -> Result<Vec<PersonalDataRead>, AppError> {
+pub async fn reads_of(state: &App, id_number: &str) -> Result<Vec<PersonalDataRead>, AppError> {
     let id = CitizenId::parse(id_number.trim())
         .map_err(|e| AppError::invalid(e.code(), e.message_vi()))?;
     Ok(state
@@ -158,7 +131,7 @@ pub fn csv(reads: &[PersonalDataRead]) -> Result<Vec<u8>, AppError> {
     .map_err(internal)?;
     for r in reads {
         w.write_record([
-            crate::service::calendar::format_vn_instant(r.at).as_str(),
+            crate::calendar::format_vn_instant(r.at).as_str(),
             &r.username,
             &r.dossier_code,
             Read::label_vi(&r.what),

@@ -1,0 +1,33 @@
+//! The application layer of motcua: one service per area, called by the JSON API, the web
+//! pages and the command line alike. A service validates its typed input, authorises what is
+//! not a pure rule, loads state, calls the domain, persists through the store, and answers
+//! with typed output or an [`AppError`]. Caches and their invalidation, the notice worker and
+//! the documents' blob store live here. Nothing here knows HTTP: no axum, askama, http or
+//! tower types.
+
+pub mod access_log;
+pub mod accounts;
+pub mod acting;
+pub mod auth;
+pub mod blobs;
+pub mod calendar;
+pub mod catalogue;
+pub mod changes;
+pub mod documents;
+pub mod dossiers;
+pub mod error;
+pub mod forms;
+pub mod gauges;
+pub mod lookups;
+pub mod notices;
+pub mod notify;
+pub mod state;
+pub mod stats;
+
+pub use error::{AppError, InvalidKind};
+pub use state::{App, Config};
+
+/// Today's date in Vietnam (UTC+7, no daylight saving).
+pub fn vn_today() -> chrono::NaiveDate {
+    motcua_domain::vn_time::today()
+}
