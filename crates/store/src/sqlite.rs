@@ -95,6 +95,19 @@ fn push_fts_from(qb: &mut sqlx::QueryBuilder<Db>, groups: &[Vec<String>]) {
     qb.push_bind(fts_expr(groups));
 }
 
+/// Whether a pooled connection may be used again. A COMMIT that SQLite refuses with
+/// `SQLITE_FULL` (a full disk) rolls the transaction back by itself; sqlx's ROLLBACK then
+/// fails and sqlx goes on counting an open transaction, so every later `BEGIN` on that
+/// connection would fail. Such a connection is closed (the pool opens a fresh one). A ping
+/// first lets a rollback still queued on the connection finish.
+async fn out_of_transaction(conn: &mut sqlx::SqliteConnection) -> Result<bool, sqlx::Error> {
+    use sqlx::Connection;
+    if conn.is_in_transaction() {
+        conn.ping().await?;
+    }
+    Ok(!conn.is_in_transaction())
+}
+
 // The same SQL body as the other backend, on purpose (see the crate docs).
 #[allow(clippy::duplicate_mod)]
 #[path = "sql.rs"]
@@ -134,10 +147,12 @@ impl SqliteStore {
             let pools = async {
                 let pool = SqlitePoolOptions::new()
                     .max_connections(8)
+                    .before_acquire(|conn, _| Box::pin(out_of_transaction(conn)))
                     .connect_with(opts.clone())
                     .await?;
                 let write_pool = SqlitePoolOptions::new()
                     .max_connections(1)
+                    .before_acquire(|conn, _| Box::pin(out_of_transaction(conn)))
                     .connect_with(opts.clone())
                     .await?;
                 Ok::<_, sqlx::Error>((pool, write_pool))

@@ -45,6 +45,13 @@ pub enum AppError {
     TooManyRequests { retry_after_secs: u64 },
     #[error("service unavailable: {0}")]
     Unavailable(String),
+    /// 503 `storage_full`: the disk is full; nothing of the request was written.
+    #[error("storage full: {0}")]
+    StorageFull(String),
+    /// 503 `document_store_unavailable`: the document store (a directory or S3) cannot be
+    /// reached; the file was not stored and nothing refers to it.
+    #[error("document store unavailable: {0}")]
+    DocumentsUnavailable(String),
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -109,7 +116,9 @@ impl AppError {
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::Conflict { .. } => StatusCode::CONFLICT,
             AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
-            AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Unavailable(_)
+            | AppError::StorageFull(_)
+            | AppError::DocumentsUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -125,6 +134,8 @@ impl AppError {
             AppError::NotFound(_) => "not_found",
             AppError::TooManyRequests { .. } => "too_many_requests",
             AppError::Unavailable(_) => "service_unavailable",
+            AppError::StorageFull(_) => "storage_full",
+            AppError::DocumentsUnavailable(_) => "document_store_unavailable",
             AppError::Internal(_) => "internal_error",
         }
     }
@@ -144,6 +155,16 @@ impl AppError {
             }
             AppError::Unavailable(_) => {
                 "Hệ thống tạm thời không phục vụ được. Vui lòng thử lại sau.".into()
+            }
+            AppError::StorageFull(_) => {
+                "Bộ nhớ lưu trữ của hệ thống đã đầy nên dữ liệu chưa được ghi. Vui lòng thử lại sau \
+                 hoặc báo quản trị viên hệ thống."
+                    .into()
+            }
+            AppError::DocumentsUnavailable(_) => {
+                "Kho lưu trữ tài liệu tạm thời không truy cập được nên tệp chưa được lưu. Hồ sơ \
+                 vẫn tiếp nhận được; vui lòng đính kèm tệp lại sau."
+                    .into()
             }
             AppError::Internal(_) => "Đã có lỗi hệ thống. Vui lòng thử lại sau.".into(),
         }
@@ -169,7 +190,9 @@ impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         match &self {
             AppError::Internal(cause) => tracing::error!(%cause, "internal error"),
-            AppError::Unavailable(cause) => tracing::warn!(%cause, "unavailable"),
+            AppError::Unavailable(cause)
+            | AppError::StorageFull(cause)
+            | AppError::DocumentsUnavailable(cause) => tracing::warn!(%cause, "unavailable"),
             _ => {}
         }
         let mut res = (self.status(), Json(self.body())).into_response();
@@ -198,6 +221,7 @@ impl From<DbError> for AppError {
                 message: format!("Dữ liệu bị trùng hoặc không khớp ràng buộc ({c})."),
             },
             DbError::Unavailable(m) => AppError::Unavailable(m),
+            DbError::Full(m) => AppError::StorageFull(m),
             DbError::Other(m) => AppError::Internal(m),
         }
     }
