@@ -13,6 +13,10 @@ use crate::{Backend, DbError, DbResult};
 type Db = sqlx::Sqlite;
 const BACKEND: Backend = Backend::Sqlite;
 
+/// Prepared statements kept per connection: intake's batches alone have up to 64 sizes of
+/// eight statements.
+const STATEMENT_CACHE: usize = 1024;
+
 fn migrator() -> sqlx::migrate::Migrator {
     sqlx::migrate!("./migrations/sqlite")
 }
@@ -139,7 +143,10 @@ impl SqliteStore {
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10))
             // Read pages through a memory map rather than a read() call each.
-            .pragma("mmap_size", "268435456");
+            .pragma("mmap_size", "268435456")
+            // Intake's multi-row INSERTs have one text per batch size and table (up to 64 × 8):
+            // kept prepared, not parsed again batch after batch (sqlx keeps 100 by default).
+            .statement_cache_capacity(STATEMENT_CACHE);
         // Another process creating the same database file holds it for a moment (switching a
         // new file to WAL needs it alone): wait and retry rather than fail.
         let mut attempt = 0;
