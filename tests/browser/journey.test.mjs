@@ -58,7 +58,9 @@ test("online submission to returned result and rating, every role in the browser
   await checkAccessibility(citizen, "procedure page");
   await citizen.getByRole("link", { name: "Nộp hồ sơ trực tuyến" }).first().click();
   await citizen.waitForURL(`**/thu-tuc/${PROCEDURE}/nop`);
-  await citizen.locator("#id_number").fill("038190004321");
+  // The account is bound to the citizen's ID number: the form carries it, read-only.
+  assert.equal(await citizen.locator("#id_number").inputValue(), "038190004321");
+  assert.equal(await citizen.locator("#id_number").getAttribute("readonly"), "");
   await citizen.locator("#phone").fill("0912345678");
   for (const input of await citizen.locator("input[type=file]").all()) {
     await input.setInputFiles(pdf);

@@ -48,7 +48,7 @@ fn actor(user: Uuid, role: Role) -> Actor {
 fn at(day: NaiveDate, days: i64, hh: u32, mm: u32) -> DateTime<Utc> {
     let local = (day + TimeDelta::days(days))
         .and_time(NaiveTime::from_hms_opt(hh, mm, 0).unwrap_or(NaiveTime::MIN));
-    (local - TimeDelta::hours(7)).and_utc()
+    motcua_domain::vn_time::to_utc(local)
 }
 
 /// The applicant, Nguyễn Thị Hồng Nhung.

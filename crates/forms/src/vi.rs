@@ -5,17 +5,12 @@
 //! Every instant is shown in Vietnam time (UTC+7, no daylight saving time); the conversion is
 //! done once, in [`vietnam_time`], when the form data is built.
 
-use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, TimeDelta, Timelike, Utc};
-
-use motcua_domain::calendar::VIETNAM_UTC_OFFSET_SECONDS;
+use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, Timelike, Utc};
 
 /// The Vietnam wall-clock time of an instant (the instant itself past the end of chrono's
 /// range, which no dossier reaches).
 pub fn vietnam_time(at: DateTime<Utc>) -> NaiveDateTime {
-    let naive = at.naive_utc();
-    naive
-        .checked_add_signed(TimeDelta::seconds(i64::from(VIETNAM_UTC_OFFSET_SECONDS)))
-        .unwrap_or(naive)
+    motcua_domain::vn_time::local(at)
 }
 
 /// `24/11/2026`.

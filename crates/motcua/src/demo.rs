@@ -16,6 +16,8 @@ use uuid::Uuid;
 /// The demo province: Thanh Hóa (statistics code 38).
 pub const DEMO_PROVINCE: &str = "38";
 pub const DEMO_PASSWORD: &str = "motcua-demo";
+/// The demo citizen's personal identification number (Thanh Hóa, born 1990), bound to `congdan`.
+pub const DEMO_CITIZEN_ID: &str = "038190004321";
 
 const MINISTRIES: [&str; 7] = [
     "Bộ Tài chính",
@@ -108,7 +110,7 @@ pub async fn seed_agencies(store: &dyn Store) -> anyhow::Result<u64> {
             created_at: Utc::now(),
         });
     }
-    let at = motcua_web::vn_today().max(motcua_domain::units::two_tier_start());
+    let at = motcua_domain::vn_time::today().max(motcua_domain::units::two_tier_start());
     let units = |level, parent: Option<String>| UnitQuery {
         q: None,
         parent,
@@ -219,6 +221,8 @@ pub async fn seed_users(store: &dyn Store) -> anyhow::Result<u32> {
         ),
         ("congdan", "Phạm Thị Thu Hà", "citizen", None),
     ];
+    // The demo citizen's account is bound to her ID number (checked at the counter).
+    let id_number = |username: &str| (username == "congdan").then(|| DEMO_CITIZEN_ID.to_string());
     let mut created = 0;
     for (username, name, role, agency) in accounts {
         match store.user_by_username(username).await {
@@ -232,6 +236,7 @@ pub async fn seed_users(store: &dyn Store) -> anyhow::Result<u32> {
             password: DEMO_PASSWORD.into(),
             role: role.into(),
             agency_code: agency,
+            id_number: id_number(username),
         };
         match service::create_user(store, input).await {
             Ok(_) => created += 1,
@@ -258,7 +263,7 @@ pub async fn seed_catalogue(store: &dyn Store) -> anyhow::Result<(usize, usize)>
             motcua_web::service::catalogue::import_dvc(
                 store,
                 &text,
-                motcua_web::vn_today(),
+                motcua_domain::vn_time::today(),
                 "demo",
             )
             .await

@@ -9,6 +9,8 @@ mod config;
 mod demo;
 mod documents_cmd;
 mod dossiers_cmd;
+#[cfg(feature = "generator")]
+mod generate;
 mod procedures_cmd;
 mod restore;
 mod stats_cmd;
@@ -68,7 +70,8 @@ enum Command {
     /// The legal calendar: holidays, working days, appointments, lunar dates.
     #[command(subcommand)]
     Calendar(calendar_cmd::CalendarCmd),
-    /// Statistics: rebuild the counters from the event log; generate benchmark data.
+    /// Statistics: rebuild the counters from the event log (and, built with the generator
+    /// feature, generate benchmark data).
     #[command(subcommand)]
     Stats(stats_cmd::StatsCmd),
     /// Documents: remove files no dossier holds.
@@ -128,6 +131,10 @@ enum UserCmd {
         agency: Option<String>,
         #[arg(long)]
         full_name: Option<String>,
+        /// A citizen account's personal identification number (12 digits), checked against the
+        /// person's card: online dossiers carry it.
+        #[arg(long)]
+        id_number: Option<String>,
         /// Read the password from standard input (required).
         #[arg(long, required = true)]
         password_stdin: bool,
@@ -357,6 +364,7 @@ async fn user(config: Config, cmd: UserCmd) -> anyhow::Result<()> {
         role,
         agency,
         full_name,
+        id_number,
         password_stdin: _,
     } = cmd;
     let mut password = String::new();
@@ -373,6 +381,7 @@ async fn user(config: Config, cmd: UserCmd) -> anyhow::Result<()> {
             password,
             role,
             agency_code: agency,
+            id_number,
         },
     )
     .await

@@ -81,9 +81,14 @@ pub async fn run(config: Config, cmd: ProceduresCmd) -> anyhow::Result<()> {
             let mut total = cat::ImportReport::default();
             for f in &files {
                 let text = read_text(f)?;
-                let r = cat::import_dvc(store.as_ref(), &text, motcua_web::vn_today(), "import")
-                    .await
-                    .map_err(fail)?;
+                let r = cat::import_dvc(
+                    store.as_ref(),
+                    &text,
+                    motcua_domain::vn_time::today(),
+                    "import",
+                )
+                .await
+                .map_err(fail)?;
                 eprintln!(
                     "{}: {} bản ghi: {} mới, {} cập nhật, {} không đổi, {} lỗi, {} cần rà soát",
                     f.display(),
@@ -137,7 +142,7 @@ pub async fn run(config: Config, cmd: ProceduresCmd) -> anyhow::Result<()> {
                         anyhow::bail!("xuất xlsx cần --out TỆP");
                     }
                     let procs = motcua_web::api::parse_records(&records).map_err(fail)?;
-                    motcua_docs::procedures_xlsx(&procs)?
+                    motcua_sheets::procedures_xlsx(&procs)?
                 }
                 other => {
                     anyhow::bail!("định dạng xuất \"{other}\" không hỗ trợ (jsonl, csv, xlsx)")

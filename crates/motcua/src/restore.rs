@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
 use motcua_store::backup::{SQLITE_FILE, ScratchDatabase, restore_postgres};
-use motcua_store::{DbError, DynStore};
+use motcua_store::{Conflict, DbError, DynStore};
 use motcua_web::blobs::{BlobConfig, Blobs};
 use serde::Serialize;
 
@@ -59,10 +59,10 @@ fn sqlite_files(data_dir: &Path) -> Vec<PathBuf> {
 
 fn pg_error(e: DbError) -> anyhow::Error {
     match e {
-        DbError::Conflict(c) if c == "restore_target_not_empty" => anyhow::anyhow!(
+        DbError::Conflict(Conflict::RestoreTargetNotEmpty) => anyhow::anyhow!(
             "cơ sở dữ liệu đích không trống (the target schema has tables): restore only into an empty one"
         ),
-        DbError::Conflict(c) if c == "restore_schema_mismatch" => anyhow::anyhow!(
+        DbError::Conflict(Conflict::RestoreSchemaMismatch) => anyhow::anyhow!(
             "bản sao lưu thuộc schema khác (the backup is of another schema): use ?schema=<schema of the manifest>"
         ),
         other => anyhow::anyhow!("{other}"),

@@ -1,6 +1,6 @@
 //! What a backup needs from the database: a [`Snapshot`] (row counts and migrations of the
 //! copy), and the PostgreSQL client tools run on the operator's behalf — `pg_dump` in its
-//! custom format (see [`crate::Store::snapshot_to`]), `pg_restore` in one transaction into an
+//! custom format (see [`crate::Backups::snapshot_to`]), `pg_restore` in one transaction into an
 //! empty schema, and a scratch database for `motcua backup verify`.
 //!
 //! The tools are the `postgresql-client` package of the server's major version; an older
@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use sqlx::postgres::PgPoolOptions;
 
 use crate::postgres::split_schema;
-use crate::{DbError, DbResult, redact_url};
+use crate::{Conflict, DbError, DbResult, redact_url};
 
 /// The file name of the embedded database in the data directory.
 pub const SQLITE_FILE: &str = "motcua.sqlite3";
@@ -91,17 +91,17 @@ async fn schema_state(base_url: &str, schema: &str) -> DbResult<(bool, i64)> {
 }
 
 /// Checks that the database of `url` can take a restore of `schema`: its schema (the URL's
-/// `?schema=`, else `public`) must be that one, `Conflict("restore_schema_mismatch")`
-/// otherwise, and hold no table, `Conflict("restore_target_not_empty")` otherwise. Returns
+/// `?schema=`, else `public`) must be that one, `Conflict::RestoreSchemaMismatch`
+/// otherwise, and hold no table, `Conflict::RestoreTargetNotEmpty` otherwise. Returns
 /// whether the (empty) schema exists.
 pub async fn check_restore_target(url: &str, schema: &str) -> DbResult<bool> {
     let (base, target) = split_schema(url);
     if target.as_deref().unwrap_or("public") != schema {
-        return Err(DbError::Conflict("restore_schema_mismatch".into()));
+        return Err(DbError::Conflict(Conflict::RestoreSchemaMismatch));
     }
     let (exists, tables) = schema_state(&base, schema).await?;
     if tables > 0 {
-        return Err(DbError::Conflict("restore_target_not_empty".into()));
+        return Err(DbError::Conflict(Conflict::RestoreTargetNotEmpty));
     }
     Ok(exists)
 }

@@ -1,6 +1,6 @@
 //! Backup SQL (part of the one SQL body, included from `sql.rs`): the row count of every table
 //! and the migrations applied, read on one connection so a caller can read them inside the
-//! snapshot it copies (see [`crate::Store::snapshot_to`]).
+//! snapshot it copies (see [`crate::Backups::snapshot_to`]).
 
 use super::super::{Db, TABLES_SQL};
 use crate::DbResult;

@@ -17,7 +17,7 @@ use uuid::Uuid;
 
 use super::super::{Db, begin_write};
 use crate::models::*;
-use crate::{DbError, DbResult};
+use crate::{Conflict, DbError, DbResult};
 
 /// Most creations written in one transaction.
 pub(super) const INTAKE_BATCH: usize = 64;
@@ -175,8 +175,8 @@ pub(super) async fn insert_new(
                 .push_bind(r.province_code.clone())
                 .push_bind(r.procedure_code.clone())
                 .push_bind(r.procedure_version)
-                .push_bind(r.channel.clone())
-                .push_bind(r.status.clone())
+                .push_bind(r.channel.key())
+                .push_bind(r.status.as_str())
                 .push_bind(r.applicant_name.clone())
                 .push_bind(r.applicant_key.clone())
                 .push_bind(r.search.clone())
@@ -213,7 +213,7 @@ pub(super) async fn append(tx: &mut Tx, w: &DossierWrite, expected: i32) -> DbRe
             .await?;
     let (seq, hash) = match head {
         None => return Err(DbError::NotFound),
-        Some((s, _)) if s != expected => return Err(DbError::Conflict("dossier_seq".into())),
+        Some((s, _)) if s != expected => return Err(DbError::Conflict(Conflict::StaleVersion)),
         Some(head) => head,
     };
     let (events, seq, hash) = chain(w.row.id, &w.events, seq, hash);
@@ -224,7 +224,7 @@ pub(super) async fn append(tx: &mut Tx, w: &DossierWrite, expected: i32) -> DbRe
          WHERE id = $12 AND seq = $13",
     )
     .bind(r.agency_id)
-    .bind(&r.status)
+    .bind(r.status.as_str())
     .bind(r.received_at)
     .bind(r.appointment)
     .bind(r.finished_at)
@@ -241,7 +241,7 @@ pub(super) async fn append(tx: &mut Tx, w: &DossierWrite, expected: i32) -> DbRe
     .await?
     .rows_affected();
     if n != 1 {
-        return Err(DbError::Conflict("dossier_seq".into()));
+        return Err(DbError::Conflict(Conflict::StaleVersion));
     }
     write_children(tx, &events, &[w]).await
 }
@@ -437,7 +437,7 @@ async fn create_batch(
             }
             Plan::Reused => {
                 made.push(None);
-                out.push(Err(DbError::Conflict("idempotency_key_reused".into())));
+                out.push(Err(DbError::Conflict(Conflict::IdempotencyKeyReused)));
             }
             Plan::SameAs(first) => {
                 let code = made[*first].clone().unwrap_or_default();

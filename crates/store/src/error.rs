@@ -4,9 +4,9 @@
 pub enum DbError {
     #[error("not found")]
     NotFound,
-    /// A uniqueness or foreign-key rule refused the write; carries the constraint name.
+    /// The write contradicts what is stored (see [`Conflict`]).
     #[error("conflict on {0}")]
-    Conflict(String),
+    Conflict(Conflict),
     /// The database cannot be reached or opened.
     #[error("database unavailable: {0}")]
     Unavailable(String),
@@ -20,6 +20,46 @@ pub enum DbError {
 
 pub type DbResult<T> = Result<T, DbError>;
 
+/// Why a write was refused. Callers match on the kind, never on constraint names; `Display`
+/// gives the stable key (`dossier_seq`, `agencies_code_key`, ...) that messages and logs show.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Conflict {
+    /// The dossier moved on since it was read (optimistic concurrency on its event number).
+    StaleVersion,
+    /// An idempotency key came back with another body.
+    IdempotencyKeyReused,
+    /// The notice was sent already: it is never sent twice.
+    OutboxSent,
+    /// A worker holds the notice now.
+    OutboxInFlight,
+    /// A restore target holds tables already.
+    RestoreTargetNotEmpty,
+    /// A restore target is another schema than the backup's.
+    RestoreSchemaMismatch,
+    /// The personal identification number is bound to another account already.
+    IdNumberTaken,
+    /// A uniqueness rule refused the write (a code, a username, ... taken); `what` is the
+    /// constraint, named as PostgreSQL names it (`agencies_code_key`).
+    UniqueViolation { what: String },
+    /// A foreign-key rule refused the write (it names a row that does not exist).
+    ForeignKeyViolation { what: String },
+}
+
+impl std::fmt::Display for Conflict {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Conflict::StaleVersion => "dossier_seq",
+            Conflict::IdempotencyKeyReused => "idempotency_key_reused",
+            Conflict::OutboxSent => "outbox_sent",
+            Conflict::OutboxInFlight => "outbox_in_flight",
+            Conflict::RestoreTargetNotEmpty => "restore_target_not_empty",
+            Conflict::RestoreSchemaMismatch => "restore_schema_mismatch",
+            Conflict::IdNumberTaken => "users_id_number_key",
+            Conflict::UniqueViolation { what } | Conflict::ForeignKeyViolation { what } => what,
+        })
+    }
+}
+
 impl From<sqlx::Error> for DbError {
     fn from(e: sqlx::Error) -> Self {
         match e {
@@ -28,14 +68,20 @@ impl From<sqlx::Error> for DbError {
                 if d.is_unique_violation() || d.is_foreign_key_violation() {
                     // PostgreSQL names the constraint; SQLite says "UNIQUE constraint failed:
                     // agencies.code", which we map to the same name as PostgreSQL's.
-                    let name = d.constraint().map(str::to_string).unwrap_or_else(|| {
+                    let what = d.constraint().map(str::to_string).unwrap_or_else(|| {
                         let msg = d.message();
                         match msg.rsplit_once(": ") {
                             Some((_, cols)) => format!("{}_key", cols.replace('.', "_")),
                             None => "foreign_key".to_string(),
                         }
                     });
-                    DbError::Conflict(name)
+                    DbError::Conflict(if what == "users_id_number_key" {
+                        Conflict::IdNumberTaken
+                    } else if d.is_unique_violation() {
+                        Conflict::UniqueViolation { what }
+                    } else {
+                        Conflict::ForeignKeyViolation { what }
+                    })
                 } else if matches!(d.code().as_deref(), Some("13" | "53100")) {
                     // SQLITE_FULL; PostgreSQL's class 53100 disk_full.
                     DbError::Full(d.to_string())

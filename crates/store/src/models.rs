@@ -3,6 +3,8 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use motcua_domain::agency::AgencyKind;
 use motcua_domain::auth::{Grant, Role};
+use motcua_domain::catalogue::{Channel, ProcedureStatus};
+use motcua_domain::dossier::Status;
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -104,6 +106,8 @@ pub struct NewUser {
     pub password_hash: String,
     pub grants: Vec<Grant>,
     pub created_at: DateTime<Utc>,
+    /// A citizen account's personal identification number (12 digits), if bound.
+    pub id_number: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -114,6 +118,9 @@ pub struct User {
     pub disabled: bool,
     pub grants: Vec<Grant>,
     pub created_at: DateTime<Utc>,
+    /// The person a citizen account is bound to (personal identification number), set by an
+    /// administrator; `None` for staff and for accounts not yet verified.
+    pub id_number: Option<String>,
 }
 
 impl User {
@@ -179,8 +186,8 @@ pub struct ProcedureWrite {
     /// When a new version takes effect.
     pub effective_from: NaiveDate,
     pub by: String,
-    /// `published` or `draft`, for a code not seen before.
-    pub status_if_new: &'static str,
+    /// Published or draft, for a code not seen before.
+    pub status_if_new: ProcedureStatus,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -199,7 +206,8 @@ pub struct ProcedureRow {
     pub levels: String,
     pub online_level: String,
     pub body: String,
-    pub status: String,
+    #[sqlx(try_from = "crate::keys::Key<ProcedureStatus>")]
+    pub status: ProcedureStatus,
     pub version: i32,
     pub abolished_on: Option<NaiveDate>,
     pub updated_at: DateTime<Utc>,
@@ -238,7 +246,8 @@ pub struct ProcedureHit {
     pub levels: String,
     pub online_level: String,
     pub body: String,
-    pub status: String,
+    #[sqlx(try_from = "crate::keys::Key<ProcedureStatus>")]
+    pub status: ProcedureStatus,
     #[serde(skip)]
     pub search_name: String,
     #[serde(skip)]
@@ -271,8 +280,10 @@ pub struct DossierRow {
     pub province_code: Option<String>,
     pub procedure_code: String,
     pub procedure_version: i32,
-    pub channel: String,
-    pub status: String,
+    #[sqlx(try_from = "crate::keys::Key<Channel>")]
+    pub channel: Channel,
+    #[sqlx(try_from = "crate::keys::Key<Status>")]
+    pub status: Status,
     pub applicant_name: String,
     #[serde(skip)]
     pub applicant_key: String,
@@ -303,8 +314,6 @@ impl DossierRow {
         256 + self.code.len()
             + self.province_code.as_ref().map_or(0, String::len)
             + self.procedure_code.len()
-            + self.channel.len()
-            + self.status.len()
             + self.applicant_name.len()
             + self.applicant_key.len()
             + self.search.len()

@@ -15,7 +15,7 @@ use uuid::Uuid;
 
 use super::super::{BACKEND, Db};
 use crate::{
-    Backend, DbError, DbResult, OutboxOutcome, OutboxQuery, OutboxRow, OutboxStatus, Page,
+    Backend, Conflict, DbError, DbResult, OutboxOutcome, OutboxQuery, OutboxRow, OutboxStatus, Page,
 };
 
 const COLUMNS: &str = "id, dossier_id, kind, payload, status, created_at, attempts, \
@@ -234,8 +234,8 @@ pub(super) async fn retry(write: &Pool<Db>, id: Uuid, now: DateTime<Utc>) -> DbR
     let row = get(write, id).await?;
     if done == 0 {
         return Err(DbError::Conflict(match row.status {
-            OutboxStatus::Sent => "outbox_sent".into(),
-            _ => "outbox_in_flight".into(),
+            OutboxStatus::Sent => Conflict::OutboxSent,
+            _ => Conflict::OutboxInFlight,
         }));
     }
     Ok(row)

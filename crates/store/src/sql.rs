@@ -7,6 +7,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use motcua_domain::agency::AgencyKind;
 use motcua_domain::auth::{Grant, Role};
 use motcua_domain::calendar::{DayEntry, DayKind, YearSchedule};
+use motcua_domain::catalogue::ProcedureStatus;
+use motcua_domain::dossier::Status;
 use motcua_domain::text::{QueryWord, fold_ascii, query_words, tone_key};
 use motcua_domain::units::Era;
 use sqlx::{Pool, QueryBuilder};
@@ -14,7 +16,8 @@ use uuid::Uuid;
 
 use super::{BACKEND, Db, begin_write, migrator, push_fts_from, reindex_procedure};
 use crate::models::*;
-use crate::{Backend, DbError, DbResult, Store, reference};
+use crate::port::*;
+use crate::{Backend, DbError, DbResult, reference};
 
 /// Rows per multi-row INSERT: well under both backends' bind-parameter limits.
 const BATCH: usize = 400;
@@ -122,6 +125,7 @@ struct UserRecord {
     password_hash: String,
     disabled: bool,
     created_at: DateTime<Utc>,
+    id_number: Option<String>,
 }
 
 impl SqlStore {
@@ -175,6 +179,7 @@ impl SqlStore {
                 disabled: r.disabled,
                 grants,
                 created_at: r.created_at,
+                id_number: r.id_number,
             },
             r.password_hash,
         ))
@@ -392,7 +397,7 @@ fn push_agency_values(qb: &mut QueryBuilder<Db>, batch: &[NewAgency]) {
 }
 
 #[async_trait]
-impl Store for SqlStore {
+impl Database for SqlStore {
     fn backend(&self) -> Backend {
         BACKEND
     }
@@ -427,7 +432,10 @@ impl Store for SqlStore {
         }
         Ok(report)
     }
+}
 
+#[async_trait]
+impl Units for SqlStore {
     async fn search_units(&self, q: &UnitQuery) -> DbResult<Page<UnitRow>> {
         let filters = |qb: &mut QueryBuilder<Db>| {
             qb.push(" WHERE era = ").push_bind(Era::at(q.at).as_str());
@@ -485,7 +493,10 @@ impl Store for SqlStore {
         };
         Ok(sqlx::query_as(sql).bind(code).fetch_all(&self.pool).await?)
     }
+}
 
+#[async_trait]
+impl Agencies for SqlStore {
     async fn create_agency(&self, a: &NewAgency) -> DbResult<Agency> {
         let mut qb = insert_agency_sql();
         push_agency_values(&mut qb, std::slice::from_ref(a));
@@ -558,7 +569,10 @@ impl Store for SqlStore {
         .await?;
         Ok(rows.into_iter().map(|(id, _)| id).collect())
     }
+}
 
+#[async_trait]
+impl Calendar for SqlStore {
     async fn holiday_schedules(&self) -> DbResult<Vec<HolidayYear>> {
         let years: Vec<(i32, String, DateTime<Utc>, String)> = sqlx::query_as(
             "SELECT year, note, updated_at, updated_by FROM holiday_years ORDER BY year",
@@ -658,6 +672,13 @@ impl Store for SqlStore {
         row.map(|(h,)| h).ok_or(DbError::NotFound)
     }
 
+    async fn office_hours_all(&self) -> DbResult<Vec<(Uuid, String)>> {
+        stats_sql::office_hours_all(&self.pool).await
+    }
+}
+
+#[async_trait]
+impl Catalogue for SqlStore {
     async fn write_procedures(&self, batch: &[ProcedureWrite]) -> DbResult<Vec<WriteOutcome>> {
         let mut tx = begin_write(&self.write_pool).await?;
         let mut out = Vec::with_capacity(batch.len());
@@ -674,7 +695,11 @@ impl Store for SqlStore {
                     continue;
                 }
                 Some((v, _, status)) => (v + 1, status, WriteOutcome::Amended { version: v + 1 }),
-                None => (1, w.status_if_new.to_string(), WriteOutcome::Created),
+                None => (
+                    1,
+                    w.status_if_new.as_str().to_string(),
+                    WriteOutcome::Created,
+                ),
             };
             sqlx::query(
                 "INSERT INTO procedures (code, name, field, levels, online_level, body, status, version, \
@@ -709,7 +734,7 @@ impl Store for SqlStore {
             .bind(&w.by)
             .execute(&mut *tx)
             .await?;
-            if status == "published" {
+            if status == ProcedureStatus::Published.as_str() {
                 let kind = if version == 1 { "published" } else { "amended" };
                 log_change(&mut tx, &w.code, kind, w.effective_from, version).await?;
             }
@@ -765,23 +790,28 @@ impl Store for SqlStore {
         .await?)
     }
 
-    async fn set_procedure_status(&self, code: &str, status: &str, on: NaiveDate) -> DbResult<()> {
+    async fn set_procedure_status(
+        &self,
+        code: &str,
+        status: ProcedureStatus,
+        on: NaiveDate,
+    ) -> DbResult<()> {
         let mut tx = begin_write(&self.write_pool).await?;
         let (version,): (i32,) = sqlx::query_as("SELECT version FROM procedures WHERE code = $1")
             .bind(code)
             .fetch_one(&mut *tx)
             .await?;
-        let abolished = (status == "abolished").then_some(on);
+        let abolished = (status == ProcedureStatus::Abolished).then_some(on);
         sqlx::query(
             "UPDATE procedures SET status = $1, abolished_on = $2, updated_at = $3 WHERE code = $4",
         )
-        .bind(status)
+        .bind(status.as_str())
         .bind(abolished)
         .bind(Utc::now())
         .bind(code)
         .execute(&mut *tx)
         .await?;
-        log_change(&mut tx, code, status, on, version).await?;
+        log_change(&mut tx, code, status.as_str(), on, version).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -912,7 +942,10 @@ impl Store for SqlStore {
         .await?;
         rows.into_iter().map(AgencyRecord::into_agency).collect()
     }
+}
 
+#[async_trait]
+impl Dossiers for SqlStore {
     async fn create_dossier(
         &self,
         agency_code: &str,
@@ -1006,14 +1039,8 @@ impl Store for SqlStore {
         from: NaiveDate,
         to: NaiveDate,
     ) -> DbResult<Vec<DossierRow>> {
-        let vn = chrono::FixedOffset::east_opt(7 * 3600).expect("offset");
-        let start = |d: NaiveDate| {
-            d.and_hms_opt(0, 0, 0)
-                .and_then(|t| t.and_local_timezone(vn).single())
-                .map(|t| t.with_timezone(&Utc))
-                .ok_or_else(|| DbError::Other(format!("bad day {d}")))
-        };
-        let (a, b) = (start(from)?, start(to.succ_opt().unwrap_or(to))?);
+        let start = motcua_domain::vn_time::midnight;
+        let (a, b) = (start(from), start(to.succ_opt().unwrap_or(to)));
         Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {DOSSIER_COLUMNS} FROM dossiers WHERE intake_agency_id = $1 \
              AND received_at >= $2 AND received_at < $3 ORDER BY code LIMIT 10000"
@@ -1102,7 +1129,7 @@ impl Store for SqlStore {
     async fn dossiers_at_intake(
         &self,
         intake_agencies: &[Uuid],
-        statuses: &[String],
+        statuses: &[Status],
         limit: i64,
     ) -> DbResult<Page<DossierRow>> {
         if intake_agencies.is_empty() || statuses.is_empty() {
@@ -1120,7 +1147,7 @@ impl Store for SqlStore {
             qb.push(") AND status IN (");
             let mut sep = qb.separated(", ");
             for st in statuses {
-                sep.push_bind(st.clone());
+                sep.push_bind(st.as_str());
             }
             qb.push(")");
         };
@@ -1172,6 +1199,13 @@ impl Store for SqlStore {
         Ok(rows.into_iter().map(|(id,)| id).collect())
     }
 
+    async fn citizen_submissions_since(&self, user: Uuid, since: DateTime<Utc>) -> DbResult<i64> {
+        access_log_sql::citizen_submissions_since(&self.pool, user, since).await
+    }
+}
+
+#[async_trait]
+impl Outbox for SqlStore {
     async fn claim_outbox(
         &self,
         now: DateTime<Utc>,
@@ -1203,6 +1237,17 @@ impl Store for SqlStore {
         outbox_sql::list(&self.pool, q).await
     }
 
+    async fn outbox_message(&self, id: Uuid) -> DbResult<crate::OutboxRow> {
+        outbox_sql::get(&self.pool, id).await
+    }
+
+    async fn retry_outbox(&self, id: Uuid, now: DateTime<Utc>) -> DbResult<crate::OutboxRow> {
+        outbox_sql::retry(&self.write_pool, id, now).await
+    }
+}
+
+#[async_trait]
+impl AccessLog for SqlStore {
     async fn record_personal_data_read(&self, read: &crate::PersonalDataRead) -> DbResult<()> {
         access_log_sql::record(&self.write_pool, read).await
     }
@@ -1214,30 +1259,22 @@ impl Store for SqlStore {
     ) -> DbResult<Vec<crate::PersonalDataRead>> {
         access_log_sql::list(&self.pool, applicant_key, limit).await
     }
+}
 
-    async fn citizen_submissions_since(&self, user: Uuid, since: DateTime<Utc>) -> DbResult<i64> {
-        access_log_sql::citizen_submissions_since(&self.pool, user, since).await
-    }
-
-    async fn outbox_message(&self, id: Uuid) -> DbResult<crate::OutboxRow> {
-        outbox_sql::get(&self.pool, id).await
-    }
-
-    async fn retry_outbox(&self, id: Uuid, now: DateTime<Utc>) -> DbResult<crate::OutboxRow> {
-        outbox_sql::retry(&self.write_pool, id, now).await
-    }
-
+#[async_trait]
+impl Accounts for SqlStore {
     async fn create_user(&self, u: &NewUser) -> DbResult<User> {
         let mut tx = begin_write(&self.write_pool).await?;
         sqlx::query(
-            "INSERT INTO users (id, username, full_name, password_hash, disabled, created_at) \
-             VALUES ($1, $2, $3, $4, FALSE, $5)",
+            "INSERT INTO users (id, username, full_name, password_hash, disabled, created_at, \
+             id_number) VALUES ($1, $2, $3, $4, FALSE, $5, $6)",
         )
         .bind(u.id)
         .bind(&u.username)
         .bind(&u.full_name)
         .bind(&u.password_hash)
         .bind(u.created_at)
+        .bind(&u.id_number)
         .execute(&mut *tx)
         .await?;
         for g in &u.grants {
@@ -1254,7 +1291,7 @@ impl Store for SqlStore {
 
     async fn user_by_username(&self, username: &str) -> DbResult<(User, String)> {
         let r: UserRecord = sqlx::query_as(
-            "SELECT id, username, full_name, password_hash, disabled, created_at FROM users \
+            "SELECT id, username, full_name, password_hash, disabled, created_at, id_number FROM users \
              WHERE username = $1",
         )
         .bind(username)
@@ -1265,7 +1302,7 @@ impl Store for SqlStore {
 
     async fn get_user(&self, id: Uuid) -> DbResult<User> {
         let r: UserRecord = sqlx::query_as(
-            "SELECT id, username, full_name, password_hash, disabled, created_at FROM users \
+            "SELECT id, username, full_name, password_hash, disabled, created_at, id_number FROM users \
              WHERE id = $1",
         )
         .bind(id)
@@ -1289,7 +1326,7 @@ impl Store for SqlStore {
         .fetch_one(&self.pool)
         .await?;
         let rows: Vec<UserRecord> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT id, username, full_name, password_hash, disabled, created_at FROM users{filter} \
+            "SELECT id, username, full_name, password_hash, disabled, created_at, id_number FROM users{filter} \
              ORDER BY username LIMIT $2 OFFSET $3"
         )))
         .bind(agency)
@@ -1344,7 +1381,10 @@ impl Store for SqlStore {
         tx.commit().await?;
         self.get_user(id).await
     }
+}
 
+#[async_trait]
+impl Sessions for SqlStore {
     async fn create_session(&self, s: &NewSession) -> DbResult<()> {
         sqlx::query(
             "INSERT INTO sessions (token_hash, user_id, kind, created_at, expires_at) \
@@ -1372,7 +1412,7 @@ impl Store for SqlStore {
             kind: String,
         }
         let row: Option<SessionUser> = sqlx::query_as(
-            "SELECT u.id, u.username, u.full_name, u.password_hash, u.disabled, u.created_at, s.kind \
+            "SELECT u.id, u.username, u.full_name, u.password_hash, u.disabled, u.created_at, u.id_number, s.kind \
              FROM sessions s JOIN users u ON u.id = s.user_id \
              WHERE s.token_hash = $1 AND s.expires_at > $2 AND NOT u.disabled",
         )
@@ -1429,7 +1469,10 @@ impl Store for SqlStore {
             .await?
             .rows_affected())
     }
+}
 
+#[async_trait]
+impl Stats for SqlStore {
     async fn stat_sums(&self, q: &crate::StatSumQuery) -> DbResult<Vec<crate::StatSum>> {
         stats_sql::sums(&self.pool, q).await
     }
@@ -1452,10 +1495,6 @@ impl Store for SqlStore {
         stats_sql::applied_procedures(&self.pool, root).await
     }
 
-    async fn office_hours_all(&self) -> DbResult<Vec<(Uuid, String)>> {
-        stats_sql::office_hours_all(&self.pool).await
-    }
-
     async fn rebuild_stats(
         &self,
         replay: &mut crate::ReplayDossier<'_>,
@@ -1471,6 +1510,13 @@ impl Store for SqlStore {
         stats_sql::add_counters(&self.write_pool, cells).await
     }
 
+    async fn ops_gauges(&self, at: DateTime<Utc>) -> DbResult<crate::OpsGauges> {
+        stats_sql::gauges(&self.pool, at).await
+    }
+}
+
+#[async_trait]
+impl Documents for SqlStore {
     async fn append_dossier_documents(
         &self,
         expected_seq: i32,
@@ -1496,17 +1542,16 @@ impl Store for SqlStore {
     async fn known_documents(&self, sha256: &[String]) -> DbResult<Vec<String>> {
         documents_sql::known(&self.pool, sha256).await
     }
+}
 
+#[async_trait]
+impl Backups for SqlStore {
     async fn snapshot_to(
         &self,
         file: &std::path::Path,
         url: Option<&str>,
     ) -> DbResult<crate::Snapshot> {
         super::snapshot_to(&self.pool, file, url).await
-    }
-
-    async fn ops_gauges(&self, at: DateTime<Utc>) -> DbResult<crate::OpsGauges> {
-        stats_sql::gauges(&self.pool, at).await
     }
 
     async fn snapshot(&self) -> DbResult<crate::Snapshot> {

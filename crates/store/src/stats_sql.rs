@@ -12,6 +12,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
+use motcua_domain::dossier::Status;
 use sqlx::{Pool, QueryBuilder};
 use uuid::Uuid;
 
@@ -290,13 +291,23 @@ pub(super) async fn series(
         .collect())
 }
 
-/// Statuses of a received dossier not finished (`Status::is_in_progress`).
-const RUNNING: [&str; 4] = ["received", "processing", "approved", "rejected"];
-const PAUSED: &str = "awaiting_supplement";
+/// The in-progress status whose clock is paused: judged at `paused_at`, not now.
+const PAUSED: Status = Status::AwaitingSupplement;
+
+/// The other statuses of a received dossier not finished ([`Status::is_in_progress`]): their
+/// clock runs.
+fn running() -> Vec<String> {
+    Status::ALL
+        .into_iter()
+        .filter(|s| s.is_in_progress() && *s != PAUSED)
+        .map(|s| s.as_str().to_string())
+        .collect()
+}
 
 /// The operator's gauges at `at` (see [`OpsGauges`]); overdue by the same rule as [`overdue`].
 pub(super) async fn gauges(pool: &Pool<Db>, at: DateTime<Utc>) -> DbResult<OpsGauges> {
-    let running = RUNNING
+    let paused = PAUSED.as_str();
+    let running = running()
         .iter()
         .map(|s| format!("'{s}'"))
         .collect::<Vec<_>>()
@@ -304,7 +315,7 @@ pub(super) async fn gauges(pool: &Pool<Db>, at: DateTime<Utc>) -> DbResult<OpsGa
     let (open, overdue): (i64, i64) = sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT COUNT(*), COALESCE(SUM(CASE WHEN appointment < $1 AND (status IN ({running}) \
          OR appointment < paused_at) THEN 1 ELSE 0 END), 0) \
-         FROM dossiers WHERE status IN ({running}, '{PAUSED}')"
+         FROM dossiers WHERE status IN ({running}, '{paused}')"
     )))
     .bind(at)
     .fetch_one(pool)
@@ -358,14 +369,14 @@ pub(super) async fn overdue(pool: &Pool<Db>, q: &OverdueQuery) -> DbResult<Vec<O
         // Running: past the appointment now (the index range of dossiers_agency_status).
         let mut qb = QueryBuilder::<Db>::new(select);
         filters(&mut qb);
-        push_in(&mut qb, "d.status", &RUNNING.map(str::to_string));
+        push_in(&mut qb, "d.status", &running());
         qb.push(" AND d.appointment < ").push_bind(q.at);
         group(&mut qb);
         queries.push((qb, false));
         // Waiting for a supplement: judged when the clock stopped.
         let mut qb = QueryBuilder::<Db>::new(select);
         filters(&mut qb);
-        qb.push(" AND d.status = ").push_bind(PAUSED);
+        qb.push(" AND d.status = ").push_bind(PAUSED.as_str());
         qb.push(" AND d.appointment < ").push_bind(q.at);
         qb.push(" AND d.appointment < d.paused_at");
         group(&mut qb);
@@ -373,7 +384,7 @@ pub(super) async fn overdue(pool: &Pool<Db>, q: &OverdueQuery) -> DbResult<Vec<O
         if let Some(soon) = q.due_before {
             let mut qb = QueryBuilder::<Db>::new(select);
             filters(&mut qb);
-            push_in(&mut qb, "d.status", &RUNNING.map(str::to_string));
+            push_in(&mut qb, "d.status", &running());
             qb.push(" AND d.appointment >= ").push_bind(q.at);
             qb.push(" AND d.appointment < ").push_bind(soon);
             group(&mut qb);

@@ -26,17 +26,11 @@ use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderName, StatusCode, header};
 use axum::response::IntoResponse;
 use axum::routing::get;
-use chrono::NaiveDate;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 pub use state::{AppState, WebConfig};
-
-/// Today's date in Vietnam (UTC+7, no daylight saving).
-pub fn vn_today() -> NaiveDate {
-    (chrono::Utc::now() + chrono::Duration::hours(7)).date_naive()
-}
 
 /// The whole application router.
 pub fn router(state: AppState) -> Router {

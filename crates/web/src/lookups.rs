@@ -31,7 +31,7 @@ pub const REFERENCE_TTL: Duration = Duration::from_secs(30);
 /// A procedure as intake needs it: its status, and its record in force on a day.
 #[derive(Debug)]
 pub struct InForce {
-    pub status: String,
+    pub status: motcua_domain::catalogue::ProcedureStatus,
     pub procedure: Procedure,
     pub version: i32,
     pub effective_from: NaiveDate,

@@ -26,7 +26,7 @@ pub const FIRST_LUNAR_YEAR: i32 = 1900;
 pub const LAST_LUNAR_YEAR: i32 = 2100;
 
 /// Vietnam's offset from UTC, in seconds (UTC+7 since 1968 for the calendar; no DST).
-pub const VIETNAM_UTC_OFFSET_SECONDS: i32 = 7 * 3600;
+pub const VIETNAM_UTC_OFFSET_SECONDS: i32 = crate::vn_time::OFFSET_SECONDS;
 
 /// Julian day number minus chrono's `num_days_from_ce` for the same civil date.
 const JDN_MINUS_CE: i32 = 1_721_425;

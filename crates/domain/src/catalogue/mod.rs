@@ -1,5 +1,7 @@
 //! The procedure record (TTHC) and the importer of the national portal crawl format.
 //!
+//! - [`lifecycle`]: a procedure's status in the catalogue and its one table of moves
+//!   ([`ProcedureStatus`]).
 //! - [`model`]: the record ([`Procedure`]) with its channels, time limits, fees, components,
 //!   legal basis and results, as Decree 63/2010 art. 8 describes a procedure.
 //! - [`parse`]: format-independent readers of Vietnamese field text: time limits
@@ -20,6 +22,7 @@ pub mod dvc;
 pub mod export;
 pub mod infer;
 pub mod issue;
+pub mod lifecycle;
 pub mod model;
 pub mod parse;
 mod scan;
@@ -28,6 +31,7 @@ pub mod search;
 pub use dvc::{parse_dvc_lines, parse_dvc_object, parse_dvc_record};
 pub use export::{csv_header, to_csv, to_csv_record};
 pub use issue::{Finding, ImportError, IssueKind, ParseIssue, ParsedProcedure};
+pub use lifecycle::ProcedureStatus;
 pub use model::{
     Channel, ChannelSpec, ComponentSpec, Fee, FeeItem, FeeKind, FeeSource, ForeignAmount, LegalDoc,
     Level, OnlineLevel, Procedure, ProcessingTime, ResultSpec, TimeUnit,

@@ -134,6 +134,21 @@ impl Channel {
             Channel::Postal => "postal",
         }
     }
+
+    pub fn parse(s: &str) -> Option<Channel> {
+        Channel::ALL.into_iter().find(|c| c.key() == s)
+    }
+}
+
+impl TryFrom<String> for Channel {
+    type Error = crate::UnknownKey;
+
+    fn try_from(value: String) -> Result<Self, crate::UnknownKey> {
+        Channel::parse(&value).ok_or(crate::UnknownKey {
+            what: "channel",
+            value,
+        })
+    }
 }
 
 /// One row of the channel table: channel, time limit, fee and description.

@@ -92,7 +92,7 @@ mod event;
 mod state;
 pub mod timeliness;
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeDelta, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 
 pub use applicant::{
     Applicant, ApplicantError, ApplicantField, CitizenId, PROVINCE_CODES, PublicApplicant,
@@ -117,16 +117,12 @@ pub use state::{
     Rating, ResultRecord, Status, StepEnd, StepRecord, SupplementRequest, Verdict,
 };
 
-/// An instant as Vietnam local time (UTC+7, no DST); `None` past the end of chrono's range.
+/// An instant as Vietnam local time; `None` past the end of chrono's range.
 pub(crate) fn vietnam_local(at: DateTime<Utc>) -> Option<NaiveDateTime> {
-    at.naive_utc()
-        .checked_add_signed(TimeDelta::seconds(i64::from(
-            crate::calendar::VIETNAM_UTC_OFFSET_SECONDS,
-        )))
+    crate::vn_time::checked_local(at)
 }
 
-/// The calendar date of an instant in Vietnam (the last representable date for an instant at
-/// the very end of chrono's range).
+/// The calendar date of an instant in Vietnam (see [`crate::vn_time::date`]).
 pub fn vietnam_date(at: DateTime<Utc>) -> NaiveDate {
-    vietnam_local(at).map_or(NaiveDate::MAX, |t| t.date())
+    crate::vn_time::date(at)
 }

@@ -130,6 +130,17 @@ impl Status {
     }
 }
 
+impl TryFrom<String> for Status {
+    type Error = crate::UnknownKey;
+
+    fn try_from(value: String) -> Result<Self, crate::UnknownKey> {
+        Status::parse(&value).ok_or(crate::UnknownKey {
+            what: "dossier status",
+            value,
+        })
+    }
+}
+
 /// How a dossier came to an agency.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

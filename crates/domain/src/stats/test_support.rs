@@ -32,7 +32,11 @@ pub(crate) fn classify(state: &DossierState) -> Option<FinishClassification> {
 
 /// Vietnam local time (UTC+7) as an instant.
 pub(crate) fn vn(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(y, m, d, h, min, 0).unwrap() - chrono::Duration::hours(7)
+    crate::vn_time::to_utc(
+        Utc.with_ymd_and_hms(y, m, d, h, min, 0)
+            .unwrap()
+            .naive_utc(),
+    )
 }
 
 pub(crate) const AGENCIES: [&str; 3] = ["000.00.06.H56", "000.00.12.H56", "000.00.20.H56"];

@@ -350,7 +350,7 @@ async fn a_backup_restores_whole_and_verifies() {
     );
     for (code, status) in &dossiers {
         let row = store.dossier_by_code(code).await.unwrap();
-        assert_eq!(&row.status, status, "{code}");
+        assert_eq!(row.status.as_str(), status, "{code}");
     }
     assert_eq!(
         store.stat_dump().await.unwrap(),

@@ -43,7 +43,7 @@ pub async fn import(store: &dyn motcua_store::Store, codes: &[&str]) {
     motcua_web::service::catalogue::import_dvc(
         store,
         &sample(codes),
-        motcua_web::vn_today(),
+        motcua_domain::vn_time::today(),
         "test",
     )
     .await
@@ -60,7 +60,7 @@ fn codes(body: &Value) -> Vec<String> {
 }
 
 fn today() -> chrono::NaiveDate {
-    motcua_web::vn_today()
+    motcua_domain::vn_time::today()
 }
 
 #[tokio::test]

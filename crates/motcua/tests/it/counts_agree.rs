@@ -30,7 +30,7 @@ async fn get(app: &TestApp, token: &str, path: &str) -> Value {
 #[tokio::test]
 async fn received_today_is_the_same_count_on_the_desk_register_dashboard_and_report() {
     let (app, [officer, _specialist, leader, citizen, _stranger]) = setup().await;
-    let today = motcua_web::vn_today();
+    let today = motcua_domain::vn_time::today();
     let mut received = Vec::new();
     for _ in 0..2 {
         received.push(lodge(&app, &officer, "counter").await["code"].clone());

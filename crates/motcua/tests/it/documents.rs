@@ -525,7 +525,13 @@ async fn documents_are_read_only_by_those_who_may_read_the_dossier() {
         .await;
     assert_eq!(s, StatusCode::UNAUTHORIZED);
     // A file of another dossier is not served through this one.
-    let (theirs, w) = dossier(&app, &other_citizen, "online", "001099012345").await;
+    let (theirs, w) = dossier(
+        &app,
+        &other_citizen,
+        "online",
+        &crate::support::citizen_id("congdan2"),
+    )
+    .await;
     let (s, _) = upload(&app, &other_citizen, &theirs, "Tờ khai", w, png(7)).await;
     assert_eq!(s, StatusCode::CREATED);
     let (s, _, _) = download(&app, &citizen, &code, &sha256(&png(7))).await;
@@ -700,7 +706,25 @@ async fn digitised_documents_are_reused_for_the_same_person_only() {
 
     // A second dossier of the same person re-uses the birth certificate: no upload.
     let (second, v) = dossier(&app, &officer, "counter", id).await;
-    let reuse = |sha: String, version: i64| json!({"component": "Giấy khai sinh", "sha256": sha, "version": version});
+    // The officer re-uses for the person present and says why (finding 4 of the security review).
+    let (s, e) = app
+        .post(
+            &format!("/api/v1/dossiers/{second}/documents/reuse"),
+            Some(&officer),
+            json!({"component": "Giấy khai sinh", "sha256": sha256(&birth), "version": v}),
+        )
+        .await;
+    assert_eq!(
+        (s, e["error"].as_str(), e["field"].as_str()),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("reason_required"),
+            Some("reason")
+        ),
+        "{e}"
+    );
+    assert!(listed(&app, &officer, &second).await.is_empty());
+    let reuse = |sha: String, version: i64| json!({"component": "Giấy khai sinh", "sha256": sha, "version": version, "reason": "Người nộp có mặt, xuất trình căn cước"});
     let (s, d) = app
         .post(
             &format!("/api/v1/dossiers/{second}/documents/reuse"),
@@ -787,7 +811,54 @@ async fn digitised_documents_are_reused_for_the_same_person_only() {
         )
         .await;
     assert_eq!(s, StatusCode::FORBIDDEN);
+    // Nor re-use this person's Thanh Hóa files for a dossier of their own province.
+    let mut far = body("counter");
+    far["agency"] = json!("000.00.01.H01");
+    let (s, d) = app.post("/api/v1/dossiers", Some(&stranger), far).await;
+    assert_eq!(s, StatusCode::CREATED, "{d}");
+    let (s, e) = app
+        .post(
+            &format!(
+                "/api/v1/dossiers/{}/documents/reuse",
+                d["code"].as_str().unwrap()
+            ),
+            Some(&stranger),
+            reuse(sha256(&birth), d["version"].as_i64().unwrap()),
+        )
+        .await;
+    assert_eq!(
+        (s, e["error"].as_str()),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("document_not_reusable")
+        ),
+        "{e}"
+    );
     assert_eq!(counted(&app, "reused").await, 1);
+    // Each re-use is in the personal data access log: the officer, the reason, the dossier the
+    // file comes from.
+    let (_, log) = app
+        .send(
+            Method::GET,
+            &format!("/api/v1/admin/personal-data-reads?id_number={id}"),
+            Some(&admin),
+            None,
+        )
+        .await;
+    let uses: Vec<&Value> = log["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["what"] == "reuse")
+        .collect();
+    assert_eq!(uses.len(), 2, "{log}");
+    assert!(
+        uses.iter()
+            .all(|i| i["reason"] == "Người nộp có mặt, xuất trình căn cước"
+                && i["username"] == "tiepnhan"
+                && i["dossier"] == first.as_str()),
+        "{log}"
+    );
 }
 
 #[tokio::test]
@@ -843,8 +914,28 @@ async fn citizens_reuse_their_own_documents_only() {
     assert_eq!(d["document"]["reused_from"], first.as_str());
     assert_eq!(counted(&app, "reused").await, 1);
 
-    // Another account, even naming the same ID number, cannot take what this citizen holds.
-    let (copycat, x) = dossier(&app, &other_citizen, "online", id).await;
+    // Another account cannot lodge under this citizen's ID number (each account is bound to
+    // its own person), nor take what this citizen holds for its own dossier.
+    let (s, e) = app
+        .post("/api/v1/dossiers", Some(&other_citizen), body("online"))
+        .await;
+    assert_eq!(
+        (s, e["error"].as_str(), e["field"].as_str()),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("id_number_not_yours"),
+            Some("applicant.id_number")
+        ),
+        "{e}"
+    );
+    let mut own = body("online");
+    own["applicant"]["id_number"] = json!("");
+    let (s, d) = app
+        .post("/api/v1/dossiers", Some(&other_citizen), own)
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{d}");
+    let copycat = d["code"].as_str().unwrap().to_string();
+    let x = d["version"].as_i64().unwrap();
     let (s, e) = app
         .post(
             &format!("/api/v1/dossiers/{copycat}/documents/reuse"),

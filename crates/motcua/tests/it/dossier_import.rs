@@ -115,7 +115,7 @@ async fn dossiers_come_with_their_histories_or_not_at_all() {
         .dossier_by_code("000.00.01.H38-250310-0007")
         .await
         .unwrap();
-    assert_eq!(row.status, "processing");
+    assert_eq!(row.status.as_str(), "processing");
     assert_eq!(
         row.received_at,
         Some(Utc.with_ymd_and_hms(2025, 3, 10, 2, 0, 0).unwrap()),
@@ -211,7 +211,7 @@ async fn the_readme_example_imports() {
         .dossier_by_code("000.00.01.H38-250310-0001")
         .await
         .unwrap();
-    assert_eq!(row.status, "processing");
+    assert_eq!(row.status.as_str(), "processing");
     assert_eq!(
         row.appointment,
         Some(Utc.with_ymd_and_hms(2025, 3, 12, 10, 0, 0).unwrap())

@@ -3,7 +3,11 @@
 //! and a hash chain that exposes any edited or deleted event.
 
 use chrono::Utc;
-use motcua_store::{Created, DbError, DossierRow, DossierWrite, DynStore, NewEvent, verify_chain};
+use motcua_domain::catalogue::Channel;
+use motcua_domain::dossier::Status;
+use motcua_store::{
+    Conflict, Created, DbError, DossierRow, DossierWrite, DynStore, NewEvent, verify_chain,
+};
 use uuid::Uuid;
 
 use crate::support::TestApp;
@@ -28,8 +32,12 @@ async fn setup() -> (TestApp, Uuid) {
         "source_url": "", "agency_folder": "bo-tu-phap", "formality_id": null
     }))
     .expect("a procedure record");
-    let w =
-        motcua_web::service::catalogue::to_write(&p, Utc::now().date_naive(), "test", "published");
+    let w = motcua_web::service::catalogue::to_write(
+        &p,
+        Utc::now().date_naive(),
+        "test",
+        motcua_domain::catalogue::ProcedureStatus::Published,
+    );
     app.store.write_procedures(&[w]).await.unwrap();
     (app, centre.id)
 }
@@ -45,8 +53,8 @@ fn write(id: Uuid, code: &str, agency: Uuid, status: &str, kinds: &[&str]) -> Do
             province_code: Some("38".into()),
             procedure_code: "1.001193".into(),
             procedure_version: 1,
-            channel: "counter".into(),
-            status: status.into(),
+            channel: Channel::Counter,
+            status: Status::parse(status).expect("a dossier status"),
             applicant_name: "Nguyễn Văn An".into(),
             applicant_key: "k".into(),
             search: format!(" {} nguyen van an", code.to_lowercase()),
@@ -255,7 +263,7 @@ async fn two_officers_at_once_one_wins_and_nothing_else_changes() {
     );
     let loser = if ra.is_ok() { rb } else { ra };
     assert!(
-        matches!(loser, Err(DbError::Conflict(ref c)) if c == "dossier_seq"),
+        matches!(loser, Err(DbError::Conflict(Conflict::StaleVersion))),
         "{loser:?}"
     );
     let after = app.store.dossier_by_code(&code).await.unwrap();
@@ -264,7 +272,7 @@ async fn two_officers_at_once_one_wins_and_nothing_else_changes() {
     assert_eq!(events.len(), 2, "the loser wrote no event");
     assert_eq!(
         events[1].kind,
-        if after.status == "processing" {
+        if after.status == Status::Processing {
             "forwarded"
         } else {
             "refused"
@@ -337,4 +345,24 @@ async fn audit_verify_finds_a_tampered_log() {
         "{text}"
     );
     assert!(text.contains("broken=1"));
+}
+
+#[tokio::test]
+async fn a_status_the_domain_does_not_know_is_a_store_error() {
+    let (app, agency) = setup().await;
+    let created = create(&app.store, agency, None).await.unwrap();
+    let code = match created {
+        Created::New(code) | Created::Existing(code) => code,
+    };
+    crate::support::execute(
+        &app,
+        &format!("UPDATE dossiers SET status = 'lost' WHERE code = '{code}'"),
+    )
+    .await;
+    // A store of its own: this one's row cache still holds the row as it wrote it.
+    let store = app.db.open().await;
+    match store.dossier_by_code(&code).await {
+        Err(DbError::Other(m)) => assert!(m.contains("unknown dossier status \"lost\""), "{m}"),
+        other => panic!("expected a decoding error, got {other:?}"),
+    }
 }

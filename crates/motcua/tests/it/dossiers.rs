@@ -118,7 +118,7 @@ async fn a_counter_dossier_goes_from_receipt_to_return() {
         .await;
     assert_eq!(s, StatusCode::CREATED, "{d}");
     let code = d["code"].as_str().unwrap().to_string();
-    let today = motcua_web::vn_today().format("%y%m%d").to_string();
+    let today = motcua_domain::vn_time::today().format("%y%m%d").to_string();
     assert_eq!(code, format!("000.00.01.H38-{today}-0001"));
     assert_eq!(d["status"], "received");
     assert!(

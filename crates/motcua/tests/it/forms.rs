@@ -107,7 +107,7 @@ async fn a_counter_dossier_prints_its_receipt_and_register() {
     }
 
     // The register of the day lists it.
-    let today = motcua_web::vn_today();
+    let today = motcua_domain::vn_time::today();
     let (s, kind, pdf) = fetch(
         format!("/api/v1/agencies/000.00.01.H38/register?from={today}&to={today}&format=pdf"),
         officer.clone(),

@@ -210,6 +210,7 @@ async fn seed(store: &dyn motcua_store::Store) {
                 password: PASSWORD.into(),
                 role: role.into(),
                 agency_code: agency.map(str::to_string),
+                id_number: None,
             },
         )
         .await

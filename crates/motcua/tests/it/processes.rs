@@ -80,6 +80,7 @@ async fn two_servers_on_one_database_agree() {
             password: PASSWORD.into(),
             role: "admin".into(),
             agency_code: None,
+            id_number: None,
         },
     )
     .await
@@ -188,6 +189,7 @@ async fn kill_9_during_intake_loses_no_acknowledged_dossier() {
             password: PASSWORD.into(),
             role: "receiving_officer".into(),
             agency_code: Some("000.00.01.H38".into()),
+            id_number: None,
         },
     )
     .await

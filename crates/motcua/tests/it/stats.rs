@@ -172,7 +172,7 @@ async fn setup() -> Day {
         other_leader: app
             .user("lanhdao.hn", "leader", Some("000.00.00.H01"))
             .await,
-        today: motcua_web::vn_today(),
+        today: motcua_domain::vn_time::today(),
         admin,
         app,
     };

@@ -708,3 +708,83 @@ async fn a_procedure_workflow_at_an_agency_is_shown_and_edited() {
     let (_, html) = get(&b, &app, "/quan-tri/thu-tuc/1.001193").await;
     assert!(html.contains("Abolished") && html.contains("Versions"));
 }
+
+/// The personal data access log as a page: an officer's read of a person's dossier shows with
+/// who, what and from where; a number that cannot be is said next to the field.
+#[tokio::test]
+async fn the_access_log_page_lists_the_reads_of_one_person() {
+    let (app, [officer, ..], _admin) = admin_app().await;
+    let (s, d) = app
+        .post(
+            "/api/v1/dossiers",
+            Some(&officer),
+            crate::dossiers::body("counter"),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{d}");
+    let code = d["code"].as_str().unwrap().to_string();
+    let (s, _) = app
+        .send(
+            Method::GET,
+            &format!("/api/v1/dossiers/{code}"),
+            Some(&officer),
+            None,
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+
+    let (b, _) = browser(&app, "quantri", PASSWORD).await;
+    let (s, html) = get(&b, &app, "/quan-tri").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        html.contains("href=\"/quan-tri/truy-cap-du-lieu\""),
+        "{html}"
+    );
+    let (s, html) = get(&b, &app, "/quan-tri/truy-cap-du-lieu").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        !html.contains("id=\"read-table\""),
+        "no list before a look-up"
+    );
+    let (s, html) = get(
+        &b,
+        &app,
+        "/quan-tri/truy-cap-du-lieu?so_dinh_danh=038199012345",
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{html}");
+    let table = &html[html.find("id=\"read-table\"").expect("the list")..];
+    assert!(table.contains(&code), "{table}");
+    assert!(table.contains("tiepnhan"), "{table}");
+    assert!(table.contains("Xem hồ sơ"), "{table}");
+    assert!(
+        html.contains(
+            "href=\"/api/v1/admin/personal-data-reads?format=csv&#38;id_number=038199012345\""
+        ),
+        "{html}"
+    );
+    // Another person: nobody read theirs.
+    let (_, html) = get(
+        &b,
+        &app,
+        "/quan-tri/truy-cap-du-lieu?so_dinh_danh=001099012345",
+    )
+    .await;
+    assert!(
+        html.contains("Chưa có lượt truy cập nào của cán bộ."),
+        "{html}"
+    );
+    assert!(!html.contains(&code));
+    let (s, html) = get(&b, &app, "/quan-tri/truy-cap-du-lieu?so_dinh_danh=12ab").await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("id=\"so_dinh_danh-error\""), "{html}");
+    // Officers do not read the log.
+    let (ob, _) = browser(&app, "tiepnhan", PASSWORD).await;
+    let (s, _) = get(
+        &ob,
+        &app,
+        "/quan-tri/truy-cap-du-lieu?so_dinh_danh=038199012345",
+    )
+    .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+}

@@ -201,7 +201,7 @@ async fn ui_counter_receives_a_dossier_with_a_scan_and_prints_the_receipt() {
     let scan = format!("scan_{}", all[0]);
     let res = post_intake(&b, &app, &fields, &[(&scan, "to-khai.png", PNG)]).await;
     let code = code_of(&res);
-    let today = motcua_web::vn_today();
+    let today = motcua_domain::vn_time::today();
     assert_eq!(
         code,
         format!("{DESK}-{}-0001", today.format("%y%m%d")),
@@ -732,7 +732,7 @@ async fn ui_counter_search_at_the_provincial_centre_finds_birth_registration_fir
     motcua_web::service::catalogue::import_dvc(
         app.store.as_ref(),
         &crate::catalogue::shipped(),
-        motcua_web::vn_today(),
+        motcua_domain::vn_time::today(),
         "test",
     )
     .await

@@ -706,3 +706,52 @@ async fn the_look_up_shows_no_personal_data_and_the_owner_rates_once_after_the_r
         "rated"
     );
 }
+
+/// Online dossiers carry the account's own ID number: the form shows it, read-only; an account
+/// not yet bound to a person is told so instead of a form.
+#[tokio::test]
+async fn the_form_carries_the_accounts_own_id_number() {
+    let p = setup().await;
+    let app = &p.app;
+    let path = format!("/thu-tuc/{ABTC}/nop");
+    let (b, _) = browser(app, "congdan").await;
+    let (s, html) = get(&b, app, &path).await;
+    assert_eq!(s, StatusCode::OK, "{html}");
+    assert!(
+        html.contains("id=\"id_number\" name=\"id_number\" required readonly"),
+        "{html}"
+    );
+    assert!(html.contains("value=\"038199012345\""), "{html}");
+    // Another number sent anyway (a tampered form): said in place, nothing created.
+    let csrf = csrf_from(&html);
+    let key = "the-form-carries-the-own-number";
+    let mut parts = applicant(&csrf, key);
+    parts[3] = Part::Text("id_number", "001099012345");
+    parts.push(Part::File("file_0", "don.pdf", pdf()));
+    let (s, html) = post_multipart(&b, app, &path, &parts).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{html}");
+    assert!(
+        html.contains(
+            "id=\"id_number-error\">Hồ sơ trực tuyến mang số định danh cá nhân của chính chủ"
+        ),
+        "{html}"
+    );
+    assert_eq!(dossiers_at_centre(&p).await, 0, "nothing was created");
+
+    let admin = app.user("quantri", "admin", None).await;
+    let (s, _) = app
+        .post(
+            "/api/v1/users",
+            Some(&admin),
+            json!({"username": "chuaxacthuc", "password": crate::support::PASSWORD, "role": "citizen"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED);
+    let (b, _) = browser(app, "chuaxacthuc").await;
+    let (s, html) = get(&b, app, &path).await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "{html}");
+    assert!(
+        html.contains("chưa được gắn số định danh cá nhân"),
+        "{html}"
+    );
+}

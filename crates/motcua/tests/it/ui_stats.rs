@@ -144,7 +144,7 @@ async fn setup() -> World {
         )
         .await;
     assert_eq!(s, StatusCode::OK, "{d}");
-    let today = motcua_web::vn_today();
+    let today = motcua_domain::vn_time::today();
     let calendar = motcua_web::service::calendar::load(app.store.as_ref(), &RulePack::vietnam())
         .await
         .unwrap();
@@ -267,7 +267,7 @@ async fn the_operations_view_shows_today_the_trend_and_the_weakest_with_live_rel
     drive(&w, true).await;
     let app = &w.app;
     let leader = browser(app, "lanhdao").await;
-    let today = motcua_web::vn_today();
+    let today = motcua_domain::vn_time::today();
     let month = format!("{:02}/{}", today.month(), today.year());
 
     let (s, html) = page(&leader, app, "/dieu-hanh").await;

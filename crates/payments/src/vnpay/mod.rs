@@ -22,8 +22,9 @@ pub mod sign;
 use std::collections::BTreeMap;
 
 use async_trait::async_trait;
-use chrono::{DateTime, FixedOffset, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, NaiveDateTime, Utc};
 use motcua_domain::payment::GatewayOutcome;
+use motcua_domain::vn_time;
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
@@ -67,20 +68,13 @@ pub struct Vnpay {
 
 /// `yyyyMMddHHmmss` in GMT+7, as every VNPAY date.
 pub fn vnp_date(at: DateTime<Utc>) -> String {
-    at.with_timezone(&gmt7()).format("%Y%m%d%H%M%S").to_string()
+    vn_time::local(at).format("%Y%m%d%H%M%S").to_string()
 }
 
 /// Reads a VNPAY date.
 pub fn parse_vnp_date(s: &str) -> Option<DateTime<Utc>> {
     let naive = NaiveDateTime::parse_from_str(s, "%Y%m%d%H%M%S").ok()?;
-    gmt7()
-        .from_local_datetime(&naive)
-        .single()
-        .map(|t| t.with_timezone(&Utc))
-}
-
-fn gmt7() -> FixedOffset {
-    FixedOffset::east_opt(7 * 3600).expect("a valid offset")
+    Some(vn_time::to_utc(naive))
 }
 
 /// `vnp_OrderInfo` as VNPAY asks: Vietnamese without diacritics, no special characters (only
@@ -379,6 +373,7 @@ impl Gateway for Vnpay {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::TimeZone;
 
     fn vnpay() -> Vnpay {
         Vnpay::new(VnpayConfig {

@@ -131,7 +131,9 @@ pub async fn upload(
 /// Attach a file already held for the same person instead of uploading it again (sử dụng lại
 /// dữ liệu đã số hóa): a result, or a checked component, of another dossier of the same ID
 /// number (for a citizen: of a dossier they lodged online). Listed by `/documents/reusable`
-/// (officers) and `/me/documents` (citizens). Counted for Decision 766 indicator 4.3.
+/// (officers) and `/me/documents` (citizens). An officer gives the `reason` (422
+/// `reason_required`), re-uses only files of dossiers lodged in their province, and the use is
+/// recorded in the personal data access log. Counted for Decision 766 indicator 4.3.
 #[utoipa::path(post, path = "/dossiers/{code}/documents/reuse", tag = "documents",
     request_body = ReuseInput, security(("bearer" = [])),
     responses((status = 201, body = Attached), (status = 403, body = crate::error::ApiErrorBody),
@@ -140,11 +142,17 @@ pub async fn upload(
 pub async fn reuse(
     State(state): State<AppState>,
     caller: Caller,
+    origin: crate::service::access_log::ReadOrigin,
     Path(code): Path<String>,
     ApiJson(input): ApiJson<ReuseInput>,
 ) -> ApiResult<(StatusCode, Json<Attached>)> {
     let row = dossier(&state, &code).await?;
     let actor = attaching_role(&state, &caller, &row).await?;
+    if actor.role != Role::Citizen {
+        let attached =
+            docs::reuse_for_person(&state, &caller, &row, actor, &input, &origin).await?;
+        return Ok((StatusCode::CREATED, Json(attached)));
+    }
     let calendar = state.calendar.get(state.store.as_ref()).await?;
     let attached = docs::reuse(
         state.store.as_ref(),

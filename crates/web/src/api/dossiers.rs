@@ -56,11 +56,11 @@ async fn view(state: &AppState, row: &DossierRow) -> ApiResult<DossierView> {
     let s = dossiers::state_of(row)?;
     Ok(DossierView {
         code: row.code.clone(),
-        status: row.status.clone(),
+        status: row.status.as_str().to_string(),
         status_label: s.status.label_vi().to_string(),
         version: row.seq,
         procedure_code: row.procedure_code.clone(),
-        channel: row.channel.clone(),
+        channel: row.channel.key().to_string(),
         applicant_name: row.applicant_name.clone(),
         appointment: row.appointment.map(format_vn_instant),
         original_appointment: s.original_appointment.map(format_vn_instant),
@@ -556,7 +556,7 @@ pub async fn queue(
             .unwrap_or(next)
             .and_hms_opt(0, 0, 0)
             .and_then(|t| {
-                t.and_local_timezone(crate::service::calendar::vn_offset())
+                t.and_local_timezone(motcua_domain::vn_time::offset())
                     .single()
             })
             .map(|t| t.with_timezone(&Utc));

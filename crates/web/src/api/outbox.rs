@@ -5,7 +5,7 @@ use axum::Json;
 use axum::extract::State;
 use chrono::Utc;
 use motcua_domain::auth::Action;
-use motcua_store::{DbError, OutboxQuery, OutboxStatus};
+use motcua_store::{Conflict, DbError, OutboxQuery, OutboxStatus};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -103,7 +103,7 @@ pub async fn retry(
         .await
         .map_err(|e| match e {
             DbError::NotFound => AppError::NotFound("thông báo"),
-            DbError::Conflict(c) if c == "outbox_sent" => AppError::Conflict {
+            DbError::Conflict(Conflict::OutboxSent) => AppError::Conflict {
                 code: "notice_already_sent",
                 message: "Thông báo này đã được gửi; hệ thống không gửi lại lần thứ hai.".into(),
             },

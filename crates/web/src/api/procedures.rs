@@ -9,7 +9,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use motcua_domain::auth::Action;
-use motcua_domain::catalogue::Procedure;
+use motcua_domain::catalogue::{Procedure, ProcedureStatus};
 use motcua_domain::workflow::Workflow;
 use motcua_store::ProcedureVersion;
 use serde::{Deserialize, Serialize};
@@ -52,7 +52,7 @@ pub async fn search(
     if let Some(code) = p.q.as_deref().map(str::trim)
         && is_procedure_code(code)
         && let Ok(row) = state.store.procedure(code).await
-        && row.status == "published"
+        && row.status == ProcedureStatus::Published
     {
         let hit = motcua_store::ProcedureHit {
             code: row.code,
@@ -138,7 +138,7 @@ pub async fn get_one(
     let (record, version, effective_from) = cat::record(state.store.as_ref(), &code, at).await?;
     let versions = state.store.procedure_versions(&code).await?;
     Ok(Json(ProcedureDetail {
-        status: row.status,
+        status: row.status.to_string(),
         version,
         effective_from,
         abolished_on: row.abolished_on,
@@ -173,7 +173,12 @@ pub async fn create(
             message: format!("Thủ tục mã {} đã có trong danh mục.", record.code),
         });
     }
-    let w = cat::to_write(&record, crate::vn_today(), &caller.user.username, "draft");
+    let w = cat::to_write(
+        &record,
+        motcua_domain::vn_time::today(),
+        &caller.user.username,
+        ProcedureStatus::Draft,
+    );
     state.store.write_procedures(&[w]).await?;
     state.search.invalidate();
     state.lookups.forget_catalogue();
@@ -234,14 +239,19 @@ pub async fn amend(
         ));
     }
     let row = state.store.procedure(&code).await.map_err(not_found)?;
-    if row.status == "abolished" {
+    if row.status == ProcedureStatus::Abolished {
         return Err(AppError::Conflict {
             code: "procedure_abolished",
             message: "Thủ tục đã bị bãi bỏ, không sửa đổi được.".into(),
         });
     }
     let effective_from = parse_date(&a.effective_from)?;
-    let w = cat::to_write(&a.record, effective_from, &caller.user.username, "draft");
+    let w = cat::to_write(
+        &a.record,
+        effective_from,
+        &caller.user.username,
+        ProcedureStatus::Draft,
+    );
     state.store.write_procedures(&[w]).await?;
     state.search.invalidate();
     state.lookups.forget_catalogue();
@@ -265,15 +275,11 @@ async fn change_status(
     caller: Caller,
     code: String,
     body: StatusChange,
-    to: &str,
+    to: ProcedureStatus,
 ) -> ApiResult<Json<ProcedureDetail>> {
     require(&caller, Action::ManageCatalogue)?;
     let row = state.store.procedure(&code).await.map_err(not_found)?;
-    let allowed = matches!(
-        (row.status.as_str(), to),
-        ("draft", "published") | ("published", "abolished")
-    );
-    if !allowed {
+    if !row.status.can_transition_to(to) {
         return Err(AppError::Conflict {
             code: "invalid_transition",
             message: format!(
@@ -284,7 +290,7 @@ async fn change_status(
     }
     let on = match &body.on {
         Some(d) => parse_date(d)?,
-        None => crate::vn_today(),
+        None => motcua_domain::vn_time::today(),
     };
     state.store.set_procedure_status(&code, to, on).await?;
     state.search.invalidate();
@@ -306,7 +312,7 @@ pub async fn publish(
     Path(code): Path<String>,
     ApiJson(b): ApiJson<StatusChange>,
 ) -> ApiResult<Json<ProcedureDetail>> {
-    change_status(state, caller, code, b, "published").await
+    change_status(state, caller, code, b, ProcedureStatus::Published).await
 }
 
 /// Abolish a procedure (bãi bỏ) on a date.
@@ -318,7 +324,7 @@ pub async fn abolish(
     Path(code): Path<String>,
     ApiJson(b): ApiJson<StatusChange>,
 ) -> ApiResult<Json<ProcedureDetail>> {
-    change_status(state, caller, code, b, "abolished").await
+    change_status(state, caller, code, b, ProcedureStatus::Abolished).await
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -430,7 +436,7 @@ pub async fn export(
         }
         "xlsx" => {
             let procs = parse_records(&records)?;
-            let bytes = motcua_docs::procedures_xlsx(&procs)
+            let bytes = motcua_sheets::procedures_xlsx(&procs)
                 .map_err(|e| AppError::Internal(e.to_string()))?;
             Ok((
                 [
@@ -516,7 +522,7 @@ pub async fn apply(
     let scope = ResolvedScope::of(&state, agency.id).await?;
     require(&caller, Action::ConfigureAgency(scope.scope()))?;
     let row = state.store.procedure(&procedure).await.map_err(not_found)?;
-    if row.status != "published" {
+    if row.status != ProcedureStatus::Published {
         return Err(AppError::Conflict {
             code: "procedure_not_published",
             message: "Chỉ áp dụng được thủ tục đang công khai.".into(),

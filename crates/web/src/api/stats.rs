@@ -180,8 +180,8 @@ pub async fn report(
                 period.to.format("%d/%m/%Y")
             );
             let tables = [
-                motcua_docs::report_table("Theo đơn vị", &title, "Đơn vị", &agencies, &r.total),
-                motcua_docs::report_table(
+                motcua_sheets::report_table("Theo đơn vị", &title, "Đơn vị", &agencies, &r.total),
+                motcua_sheets::report_table(
                     "Theo thủ tục",
                     &title,
                     "Thủ tục hành chính",
@@ -189,8 +189,8 @@ pub async fn report(
                     &r.total,
                 ),
             ];
-            let bytes =
-                motcua_docs::tables_xlsx(&tables).map_err(|e| AppError::Internal(e.to_string()))?;
+            let bytes = motcua_sheets::tables_xlsx(&tables)
+                .map_err(|e| AppError::Internal(e.to_string()))?;
             Ok((
                 [
                     (
@@ -209,9 +209,9 @@ pub async fn report(
         }
         "csv" => {
             let csv = if by_procedure {
-                motcua_docs::report_csv("Thủ tục hành chính", &procedures, &r.total)
+                motcua_sheets::report_csv("Thủ tục hành chính", &procedures, &r.total)
             } else {
-                motcua_docs::report_csv("Đơn vị", &agencies, &r.total)
+                motcua_sheets::report_csv("Đơn vị", &agencies, &r.total)
             };
             Ok((
                 [

@@ -39,7 +39,7 @@ pub async fn search(
 ) -> ApiResult<Json<UnitList>> {
     let at = match &p.at {
         Some(s) => crate::service::calendar::parse_date(s)?,
-        None => crate::vn_today(),
+        None => motcua_domain::vn_time::today(),
     };
     let level = match p.level.as_deref() {
         Some(l) => Some(Level::parse(l).ok_or_else(|| {

@@ -58,6 +58,8 @@ pub enum Read {
     Form,
     /// An officer's look-up of the documents held for a person, by ID number.
     ReuseLookup,
+    /// An officer's attaching of a person's held document to a dossier (sử dụng lại).
+    Reuse,
 }
 
 impl Read {
@@ -67,6 +69,7 @@ impl Read {
             Read::Document => "document",
             Read::Form => "form",
             Read::ReuseLookup => "reuse_lookup",
+            Read::Reuse => "reuse",
         }
     }
 
@@ -76,6 +79,7 @@ impl Read {
             "document" => "Tải tệp giấy tờ",
             "form" => "Xem, in biểu mẫu",
             "reuse_lookup" => "Tra cứu giấy tờ để sử dụng lại",
+            "reuse" => "Sử dụng lại giấy tờ vào hồ sơ",
             _ => "Khác",
         }
     }

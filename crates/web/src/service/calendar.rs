@@ -5,20 +5,17 @@
 use std::sync::{Arc, Mutex};
 use std::time::{Duration as StdDuration, Instant};
 
-use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use motcua_domain::calendar::{
     Calendar, CalendarError, DayEntry, LunarDate, OfficeHours, RulePack, YearSchedule,
 };
+use motcua_domain::vn_time;
 use motcua_store::{HolidayYear, Store};
 
 use crate::error::AppError;
 
 /// How long a process trusts its cached calendar before asking the database for changes.
 const RECHECK: StdDuration = StdDuration::from_secs(5);
-
-pub fn vn_offset() -> FixedOffset {
-    FixedOffset::east_opt(7 * 3600).expect("valid offset")
-}
 
 /// The working-day calendar of the database, rebuilt when a schedule changes.
 pub struct CalendarCache {
@@ -195,18 +192,12 @@ pub fn parse_vn_instant(s: &str) -> Result<DateTime<Utc>, AppError> {
             format!("Thời điểm \"{s}\" không hợp lệ, cần dạng YYYY-MM-DDTHH:MM (giờ Việt Nam)."),
         )
     })?;
-    Ok(vn_offset()
-        .from_local_datetime(&naive)
-        .single()
-        .expect("fixed offset")
-        .with_timezone(&Utc))
+    Ok(vn_time::to_utc(naive))
 }
 
 /// Formats an instant as `YYYY-MM-DDTHH:MM` in Vietnam time.
 pub fn format_vn_instant(t: DateTime<Utc>) -> String {
-    t.with_timezone(&vn_offset())
-        .format("%Y-%m-%dT%H:%M")
-        .to_string()
+    vn_time::local(t).format("%Y-%m-%dT%H:%M").to_string()
 }
 
 pub fn parse_time(s: &str) -> Result<NaiveTime, AppError> {
@@ -257,6 +248,7 @@ pub fn format_lunar(d: &LunarDate) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::TimeZone;
 
     #[test]
     fn instants_are_read_in_vietnam_time() {

@@ -60,7 +60,7 @@ pub fn to_write(
     p: &Procedure,
     effective_from: NaiveDate,
     by: &str,
-    status_if_new: &'static str,
+    status_if_new: motcua_domain::catalogue::ProcedureStatus,
 ) -> ProcedureWrite {
     let record = serde_json::to_string(p).expect("a procedure serialises");
     let hash: String = Sha256::digest(record.as_bytes())
@@ -146,7 +146,12 @@ pub async fn import_dvc(
                     .collect();
                 batch.push((
                     line,
-                    to_write(&p.procedure, effective_from, by, "published"),
+                    to_write(
+                        &p.procedure,
+                        effective_from,
+                        by,
+                        motcua_domain::catalogue::ProcedureStatus::Published,
+                    ),
                     review,
                     notes,
                 ));
@@ -404,7 +409,7 @@ pub async fn search(
     let level = p.level.as_ref().map(|l| format!(" {l} "));
     let keep = |d: usize| {
         let h = &index.hits[d];
-        h.status == "published"
+        h.status == motcua_domain::catalogue::ProcedureStatus::Published
             && level.as_ref().is_none_or(|l| h.levels.contains(l.as_str()))
             && p.field.as_ref().is_none_or(|f| h.field == *f)
             && p.online_level.as_ref().is_none_or(|o| h.online_level == *o)

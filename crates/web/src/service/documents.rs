@@ -100,6 +100,10 @@ pub struct ReuseInput {
     pub sha256: String,
     /// The dossier version the caller saw.
     pub version: i32,
+    /// Why an officer re-uses this person's file (1–500 characters; required of officers,
+    /// recorded in the personal data access log). Citizens re-use their own files without one.
+    #[serde(default)]
+    pub reason: Option<String>,
 }
 
 fn source_label(source: &str) -> &'static str {
@@ -541,27 +545,9 @@ pub async fn reusable_for_officer(
     reason: Option<&str>,
     origin: &crate::service::access_log::ReadOrigin,
 ) -> Result<Vec<DocumentView>, AppError> {
-    let reason = motcua_domain::input::nfc(reason.unwrap_or_default().trim());
-    if reason.is_empty() || reason.chars().count() > MAX_LOOKUP_REASON_CHARS {
-        return Err(AppError::InvalidField {
-            code: "reason_required",
-            field: "reason".into(),
-            message: format!(
-                "Cần ghi lý do tra cứu giấy tờ của người này (có mặt tại Bộ phận Một cửa), \
-                 không quá {MAX_LOOKUP_REASON_CHARS} ký tự."
-            ),
-        });
-    }
-    motcua_domain::input::check("reason", &reason).map_err(|e| AppError::text(&e))?;
+    let reason = lookup_reason(reason)?;
     let store = state.store.as_ref();
-    let mut mine = Vec::new();
-    for grant in &caller.user.grants {
-        if grant.role == motcua_domain::auth::Role::ReceivingOfficer
-            && let Some(agency) = grant.agency
-        {
-            mine.push(province_scope(store, agency).await?);
-        }
-    }
+    let mine = officer_provinces(store, caller).await?;
     let mut shown = Vec::new();
     let mut logged: Vec<String> = Vec::new();
     for item in reusable_for(store, id_number).await? {
@@ -578,6 +564,87 @@ pub async fn reusable_for_officer(
         shown.push(item);
     }
     Ok(shown)
+}
+
+/// An officer's reason for reading or re-using a person's documents: 1–500 characters of
+/// plain text (422 `reason_required` otherwise).
+fn lookup_reason(reason: Option<&str>) -> Result<String, AppError> {
+    let reason = motcua_domain::input::nfc(reason.unwrap_or_default().trim());
+    if reason.is_empty() || reason.chars().count() > MAX_LOOKUP_REASON_CHARS {
+        return Err(AppError::InvalidField {
+            code: "reason_required",
+            field: "reason".into(),
+            message: format!(
+                "Cần ghi lý do tra cứu, sử dụng lại giấy tờ của người này (có mặt tại Bộ phận \
+                 Một cửa), không quá {MAX_LOOKUP_REASON_CHARS} ký tự."
+            ),
+        });
+    }
+    motcua_domain::input::check("reason", &reason).map_err(|e| AppError::text(&e))?;
+    Ok(reason)
+}
+
+/// The provinces (or agency trees) where the caller receives dossiers.
+async fn officer_provinces(
+    store: &dyn Store,
+    caller: &crate::auth::Caller,
+) -> Result<Vec<String>, AppError> {
+    let mut mine = Vec::new();
+    for grant in &caller.user.grants {
+        if grant.role == motcua_domain::auth::Role::ReceivingOfficer
+            && let Some(agency) = grant.agency
+        {
+            mine.push(province_scope(store, agency).await?);
+        }
+    }
+    Ok(mine)
+}
+
+/// An officer attaches a file held for the person present at the counter: as [`reuse`], with
+/// a reason (422 `reason_required`), only from dossiers lodged in the officer's own province
+/// (what `/documents/reusable` lists; 422 `document_not_reusable` otherwise), and recorded in
+/// the personal data access log against the dossier the file comes from.
+pub async fn reuse_for_person(
+    state: &crate::state::AppState,
+    caller: &crate::auth::Caller,
+    row: &DossierRow,
+    actor: Actor,
+    input: &ReuseInput,
+    origin: &crate::service::access_log::ReadOrigin,
+) -> Result<Attached, AppError> {
+    let reason = lookup_reason(input.reason.as_deref())?;
+    let store = state.store.as_ref();
+    let sha256 = input.sha256.trim().to_ascii_lowercase();
+    let held = store
+        .find_documents(&DocumentQuery {
+            applicant_key: Some(row.applicant_key.clone()),
+            sha256: Some(sha256),
+            exclude_dossier: Some(row.id),
+            reusable_only: true,
+            limit: HELD_LIMIT,
+            ..DocumentQuery::default()
+        })
+        .await?;
+    let mine = officer_provinces(store, caller).await?;
+    let mut source = None;
+    for h in &held {
+        let from = store.dossier_by_code(&h.dossier_code).await?;
+        if mine.contains(&province_scope(store, from.intake_agency_id).await?) {
+            source = Some(from);
+            break;
+        }
+    }
+    let Some(source) = source else {
+        return Err(AppError::invalid(
+            "document_not_reusable",
+            "Không có giấy tờ này trong dữ liệu đã số hóa của người nộp hồ sơ tại tỉnh, thành phố \
+             của cơ quan.",
+        ));
+    };
+    let read = crate::service::access_log::Read::Reuse;
+    crate::service::access_log::record_why(state, caller, &source, read, &reason, origin).await?;
+    let calendar = state.calendar.get(store).await?;
+    reuse(store, &state.blobs, &calendar, row, actor, input).await
 }
 
 /// The province an agency serves (its code), or for an agency without one the root of its

@@ -6,22 +6,26 @@ use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Datelike, Months, NaiveDate, TimeDelta, Utc};
 use motcua_domain::agency::AgencyCode;
+use motcua_domain::auth::Role;
 use motcua_domain::calendar::{Calendar, Duration, OfficeHours};
 use motcua_domain::catalogue::{Channel, Procedure, TimeUnit};
 use motcua_domain::dossier::{
-    Actor, Applicant, Command, DossierAction, DossierCode, DossierCodeError, DossierState,
-    EventEnvelope, MAX_DAILY_SEQUENCE, ProcedureRef, Submission, execute, timeliness, vietnam_date,
+    Actor, Applicant, CitizenId, Command, DossierAction, DossierCode, DossierCodeError,
+    DossierState, EventEnvelope, MAX_DAILY_SEQUENCE, ProcedureRef, Submission, execute, timeliness,
+    vietnam_date,
 };
 use motcua_domain::text::fold_ascii;
 
-use motcua_store::{Created, DbError, DossierRow, DossierWrite, IdempotencyKey, NewEvent, Store};
+use motcua_store::{
+    Conflict, Created, DbError, DossierRow, DossierWrite, IdempotencyKey, NewEvent, Store,
+};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use crate::error::AppError;
 use crate::lookups::Lookups;
-use crate::service::calendar::{calendar_error, format_vn_instant, vn_offset};
+use crate::service::calendar::{calendar_error, format_vn_instant};
 use crate::service::{notices, stats};
 
 /// The statutory processing time of a channel (the counter's when the channel states none).
@@ -70,12 +74,7 @@ pub fn appointment(
             .add_working_days(target, 0)
             .map_err(calendar_error)?;
         let close = hours.sessions().last().map(|s| s.1).unwrap_or_default();
-        Ok(working
-            .and_time(close)
-            .and_local_timezone(vn_offset())
-            .single()
-            .expect("fixed offset")
-            .to_utc())
+        Ok(motcua_domain::vn_time::instant(working, close))
     };
     match unit {
         TimeUnit::WorkingDays => clock
@@ -109,7 +108,9 @@ fn fee_due(p: &Procedure, channel: Channel) -> u64 {
 #[serde(deny_unknown_fields)]
 pub struct ApplicantInput {
     pub name: String,
-    /// Căn cước công dân, 12 digits.
+    /// Số định danh cá nhân (căn cước), 12 digits. For an online dossier the account's own
+    /// number: it may be left out, and another is refused (422 `id_number_not_yours`).
+    #[serde(default)]
     pub id_number: String,
     pub phone: Option<String>,
     pub email: Option<String>,
@@ -161,13 +162,6 @@ pub fn applicant_key(id_number: &str) -> String {
     sha256_hex(id_number.as_bytes())
 }
 
-fn status_key(state: &DossierState) -> String {
-    serde_json::to_value(state.status)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
-}
-
 /// The effective appointment of `state` held by `agency` ([`timeliness::current_due`]): what
 /// people are shown and the queues filter by. The agency's office hours are read only when a
 /// closed pause moved the appointment.
@@ -216,11 +210,9 @@ pub fn row_of(
             .as_ref()
             .map(|p| p.version as i32)
             .unwrap_or(0),
-        channel: state
-            .channel
-            .map(|c| c.key().to_string())
-            .unwrap_or_default(),
-        status: status_key(state),
+        // Set by the first event (the submission), which every stored dossier has.
+        channel: state.channel.unwrap_or(Channel::Counter),
+        status: state.status,
         applicant_name: applicant.map(|a| a.name.clone()).unwrap_or_default(),
         applicant_key: applicant
             .map(|a| applicant_key(a.id_number.as_str()))
@@ -303,10 +295,50 @@ pub async fn create(
     input: CreateDossier,
     idempotency: Option<&str>,
 ) -> Result<Created, AppError> {
+    let mut input = input;
+    if actor.role == Role::Citizen {
+        input.applicant.id_number = own_id_number(store, actor.user, &input.applicant.id_number)
+            .await?
+            .to_string();
+    }
     let key = idempotency
         .map(|k| creation_key(k, actor.user, &input))
         .transpose()?;
     create_as(store, lookups, calendar, actor, input, key, true).await
+}
+
+/// The ID number a citizen's online dossier carries: the account's own (an account is bound
+/// to one person by an administrator). An account not yet bound may not lodge online (403
+/// `account_not_bound`); another person's number is refused (422 `id_number_not_yours`); an
+/// empty one is the account's.
+pub async fn own_id_number(
+    store: &dyn Store,
+    user: Uuid,
+    given: &str,
+) -> Result<CitizenId, AppError> {
+    let account = store.get_user(user).await?;
+    let own = account
+        .id_number
+        .as_deref()
+        .and_then(|n| CitizenId::parse(n).ok())
+        .ok_or_else(|| AppError::Invalid {
+            status: axum::http::StatusCode::FORBIDDEN,
+            code: "account_not_bound",
+            message: "Tài khoản chưa được gắn số định danh cá nhân nên chưa nộp hồ sơ trực tuyến \
+                      được. Vui lòng xác thực tài khoản (mang căn cước đến Bộ phận Một cửa)."
+                .into(),
+        })?;
+    let given = given.trim();
+    if !given.is_empty() && given != own.as_str() {
+        return Err(AppError::InvalidField {
+            code: "id_number_not_yours",
+            field: "applicant.id_number".into(),
+            message: "Hồ sơ trực tuyến mang số định danh cá nhân của chính chủ tài khoản; không \
+                      nộp được bằng số định danh của người khác."
+                .into(),
+        });
+    }
+    Ok(own)
 }
 
 /// Refuses a citizen's online submission beyond `per_hour` in the last hour (429
@@ -399,7 +431,7 @@ async fn create_as(
             ),
             e => e,
         })?;
-    if in_force.status != "published" {
+    if in_force.status != motcua_domain::catalogue::ProcedureStatus::Published {
         return Err(AppError::invalid(
             "procedure_not_published",
             "Thủ tục này không còn được tiếp nhận.",
@@ -501,7 +533,7 @@ async fn create_as(
                     "{} đã cấp đủ {} mã hồ sơ của ngày {} (số thứ tự trong mã hồ sơ có 4 chữ số): \
                      không tiếp nhận thêm hồ sơ vào ngày này.",
                     agency.name,
-                    motcua_docs::vi::integer(i64::from(MAX_DAILY_SEQUENCE)),
+                    motcua_sheets::vi::integer(i64::from(MAX_DAILY_SEQUENCE)),
                     day.format("%d/%m/%Y"),
                 ),
             },
@@ -509,7 +541,7 @@ async fn create_as(
                 code: "dossier_refused",
                 message: m,
             },
-            DbError::Conflict(c) if c == "idempotency_key_reused" => AppError::invalid(
+            DbError::Conflict(Conflict::IdempotencyKeyReused) => AppError::invalid(
                 "idempotency_key_reused",
                 "Khóa Idempotency-Key này đã được dùng cho một yêu cầu khác (nội dung khác): \
                  dùng khóa mới cho hồ sơ mới.",
@@ -621,7 +653,7 @@ pub async fn prepare(
 /// A storage error of an append: someone acted first is [`stale`].
 pub fn stale_or(e: DbError) -> AppError {
     match e {
-        DbError::Conflict(c) if c == "dossier_seq" => stale(),
+        DbError::Conflict(Conflict::StaleVersion) => stale(),
         e => e.into(),
     }
 }

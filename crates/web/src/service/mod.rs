@@ -15,7 +15,7 @@ pub mod users;
 use chrono::Utc;
 use motcua_domain::agency::{AgencyCode, AgencyKind};
 use motcua_domain::auth::{Grant, Role};
-use motcua_store::{Agency, DbError, NewAgency, NewUser, Store, User};
+use motcua_store::{Agency, Conflict, DbError, NewAgency, NewUser, Store, User};
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -117,6 +117,10 @@ pub struct CreateUser {
     pub role: String,
     /// Agency code the role is scoped to; required for officers, specialists and leaders.
     pub agency_code: Option<String>,
+    /// A citizen account's personal identification number (12 digits), checked by the
+    /// administrator against the person's card: online dossiers carry it. Citizens only.
+    #[serde(default)]
+    pub id_number: Option<String>,
 }
 
 /// Parses the role and agency of a new account into a grant.
@@ -171,6 +175,7 @@ pub async fn create_user(store: &dyn Store, input: CreateUser) -> Result<User, A
     }
     check_password_strength(&input.password)?;
     let grant = resolve_grant(store, &input.role, input.agency_code.as_deref()).await?;
+    let id_number = account_id_number(grant.role, input.id_number.as_deref())?;
     let full_name = input.full_name.unwrap_or_default().trim().to_string();
     let password_hash = hash_password(input.password).await?;
     let new = NewUser {
@@ -184,12 +189,38 @@ pub async fn create_user(store: &dyn Store, input: CreateUser) -> Result<User, A
         password_hash,
         grants: vec![grant],
         created_at: Utc::now(),
+        id_number,
     };
     store.create_user(&new).await.map_err(|e| match e {
+        DbError::Conflict(Conflict::IdNumberTaken) => AppError::Conflict {
+            code: "id_number_taken",
+            message: "Số định danh cá nhân này đã gắn với một tài khoản khác.".into(),
+        },
         DbError::Conflict(_) => AppError::Conflict {
             code: "username_taken",
             message: format!("Tên đăng nhập \"{username}\" đã tồn tại."),
         },
         e => e.into(),
     })
+}
+
+/// The personal identification number a new account is bound to: a structurally valid number,
+/// for citizen accounts only (staff act for their agency, not as a person lodging dossiers).
+fn account_id_number(role: Role, id_number: Option<&str>) -> Result<Option<String>, AppError> {
+    let Some(raw) = id_number.map(str::trim).filter(|s| !s.is_empty()) else {
+        return Ok(None);
+    };
+    if role != Role::Citizen {
+        return Err(AppError::InvalidField {
+            code: "id_number_citizen_only",
+            field: "id_number".into(),
+            message: "Chỉ tài khoản công dân được gắn số định danh cá nhân.".into(),
+        });
+    }
+    let id = motcua_domain::dossier::CitizenId::parse(raw).map_err(|e| AppError::InvalidField {
+        code: e.code(),
+        field: "id_number".into(),
+        message: e.message_vi(),
+    })?;
+    Ok(Some(id.as_str().to_string()))
 }

@@ -25,7 +25,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, OnceLock};
 
-use chrono::{DateTime, Datelike, Months, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, Datelike, Months, NaiveDate, Utc};
 use motcua_domain::agency::{AgencyCode, AgencyKind};
 use motcua_domain::auth::Role;
 use motcua_domain::calendar::{Calendar, Duration, OfficeHours};
@@ -46,7 +46,7 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use crate::error::AppError;
-use crate::service::calendar::{format_vn_instant, office_hours, vn_offset};
+use crate::service::calendar::{format_vn_instant, office_hours};
 
 // ---- counters --------------------------------------------------------------------------------
 
@@ -357,11 +357,7 @@ impl Period {
 }
 
 fn vn_midnight(day: NaiveDate) -> DateTime<Utc> {
-    vn_offset()
-        .from_local_datetime(&day.and_hms_opt(0, 0, 0).unwrap_or_default())
-        .single()
-        .map(|t| t.to_utc())
-        .unwrap_or_default()
+    motcua_domain::vn_time::midnight(day)
 }
 
 fn bad_period(s: &str) -> AppError {
@@ -1363,6 +1359,7 @@ pub async fn public(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::TimeZone;
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()

@@ -1,9 +1,11 @@
 //! Administration (Quản trị), for administrators: agencies and their office hours, staff and
-//! their roles, procedures with their status and per-agency workflows, the holiday calendar.
+//! their roles, procedures with their status and per-agency workflows, the holiday calendar,
+//! the personal data access log.
 //!
 //! Every page is gated by [`Ctx::admin`]; every change goes through the same handler or
 //! service call (and so the same `auth::require`) as the JSON API.
 
+mod access_log;
 mod agencies;
 mod calendar;
 mod procedures;
@@ -28,6 +30,7 @@ pub fn router() -> Router<AppState> {
         .merge(users::router())
         .merge(procedures::router())
         .merge(calendar::router())
+        .merge(access_log::router())
 }
 
 /// The mistakes of a form, each shown next to its field (`"form"`: about the whole form).
@@ -158,7 +161,7 @@ async fn index(ctx: Ctx) -> Response {
         users: p.int(users),
         procedures: p.int(procedures),
         official_years,
-        year: chrono::Datelike::year(&crate::vn_today()),
+        year: chrono::Datelike::year(&motcua_domain::vn_time::today()),
         p,
     })
 }

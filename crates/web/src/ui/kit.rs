@@ -140,7 +140,7 @@ impl Page {
 
     /// `dd/mm/yyyy hh:mm`, Vietnam time.
     pub fn datetime(&self, t: &chrono::DateTime<chrono::Utc>) -> String {
-        (*t + chrono::Duration::hours(7))
+        motcua_domain::vn_time::local(*t)
             .format("%d/%m/%Y %H:%M")
             .to_string()
     }
@@ -148,9 +148,9 @@ impl Page {
     /// `1.816` (Vietnamese) or `1,816` (English).
     pub fn int(&self, n: i64) -> String {
         match self.lang {
-            Lang::Vi => motcua_docs::vi::integer(n),
+            Lang::Vi => motcua_sheets::vi::integer(n),
             Lang::En => {
-                let s = motcua_docs::vi::integer(n);
+                let s = motcua_sheets::vi::integer(n);
                 s.replace('.', ",")
             }
         }

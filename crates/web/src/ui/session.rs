@@ -42,7 +42,7 @@ async fn home(ctx: Ctx) -> Response {
                     q: None,
                     parent: None,
                     level: Some(level),
-                    at: crate::vn_today(),
+                    at: motcua_domain::vn_time::today(),
                     limit: 1,
                 })
                 .await

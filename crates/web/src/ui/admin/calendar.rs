@@ -209,7 +209,7 @@ async fn year_page(ctx: Ctx, Query(q): Query<YearQuery>) -> Response {
     if let Err(r) = ctx.admin() {
         return r;
     }
-    let this_year = crate::vn_today().year();
+    let this_year = motcua_domain::vn_time::today().year();
     let year = match q.nam.as_deref() {
         None | Some("") => this_year,
         Some(s) => match parse_year(s) {
@@ -462,7 +462,7 @@ async fn compute_due(state: &AppState, q: &DueQuery) -> Result<(String, String),
         .appointment(from, None, Duration::WorkingDays(days))
         .map_err(|e| Errors::one("tu", calendar_error(e).message_vi()))?;
     let fmt = |t: chrono::DateTime<chrono::Utc>| {
-        (t + chrono::Duration::hours(7))
+        motcua_domain::vn_time::local(t)
             .format("%d/%m/%Y %H:%M")
             .to_string()
     };
@@ -493,8 +493,8 @@ async fn due(ctx: Ctx, headers: HeaderMap, Query(q): Query<DueQuery>) -> Respons
         return ctx.render(result);
     }
     let year = parse_vn_instant(&q.tu)
-        .map(|t| (t + chrono::Duration::hours(7)).year())
-        .unwrap_or_else(|_| crate::vn_today().year());
+        .map(|t| motcua_domain::vn_time::local(t).year())
+        .unwrap_or_else(|_| motcua_domain::vn_time::today().year());
     let html = match result.render() {
         Ok(h) => h,
         Err(e) => return ctx.error(&AppError::Internal(format!("template: {e}"))),

@@ -8,7 +8,7 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use motcua_domain::auth::{Action, Role};
-use motcua_domain::catalogue::TimeUnit;
+use motcua_domain::catalogue::{ProcedureStatus, TimeUnit};
 use motcua_domain::workflow::{Workflow, WorkflowStep, centi_text};
 use motcua_store::{Agency, ProcedureHit, ProcedureRow, ProcedureVersion};
 use serde::Deserialize;
@@ -37,15 +37,6 @@ pub fn router() -> Router<AppState> {
         )
 }
 
-fn status_label(s: &str) -> &'static str {
-    match s {
-        "draft" => "Dự thảo",
-        "published" => "Đang công khai",
-        "abolished" => "Đã bãi bỏ",
-        _ => "Không rõ",
-    }
-}
-
 #[derive(Template)]
 #[template(path = "ui/admin/procedures.html")]
 struct List {
@@ -56,12 +47,6 @@ struct List {
     page: i64,
     prev: Option<String>,
     next: Option<String>,
-}
-
-impl List {
-    fn status(&self, s: &str) -> &'static str {
-        status_label(s)
-    }
 }
 
 #[derive(Deserialize)]
@@ -163,6 +148,22 @@ struct Detail {
     on: String,
 }
 
+impl Detail {
+    /// The page offers to publish (a draft).
+    fn may_publish(&self) -> bool {
+        self.row
+            .status
+            .can_transition_to(ProcedureStatus::Published)
+    }
+
+    /// The page offers to abolish (a published procedure).
+    fn may_abolish(&self) -> bool {
+        self.row
+            .status
+            .can_transition_to(ProcedureStatus::Abolished)
+    }
+}
+
 #[derive(Deserialize)]
 struct OkQuery {
     ok: Option<String>,
@@ -196,7 +197,7 @@ async fn detail_page(
         status,
         Detail {
             p: ctx.page(),
-            status: status_label(&row.status),
+            status: row.status.label_vi(),
             row,
             versions,
             time,
@@ -233,7 +234,7 @@ async fn change_status(
     state: AppState,
     code: String,
     f: StatusForm,
-    to: &str,
+    to: ProcedureStatus,
 ) -> Response {
     let caller = match ctx.post(Ctx::admin, &f.csrf) {
         Ok(c) => c,
@@ -242,17 +243,13 @@ async fn change_status(
     let done = async {
         require(&caller, Action::ManageCatalogue)?;
         let row = state.store.procedure(&code).await.map_err(not_found)?;
-        let allowed = matches!(
-            (row.status.as_str(), to),
-            ("draft", "published") | ("published", "abolished")
-        );
-        if !allowed {
+        if !row.status.can_transition_to(to) {
             return Err(AppError::Conflict {
                 code: "invalid_transition",
                 message: format!(
                     "Không thể chuyển thủ tục từ trạng thái \"{}\" sang \"{}\".",
-                    status_label(&row.status),
-                    status_label(to)
+                    row.status.label_vi(),
+                    to.label_vi()
                 ),
             });
         }
@@ -260,7 +257,7 @@ async fn change_status(
             Some(d) => {
                 parse_date(&d).map_err(|e| AppError::invalid("invalid_date", e.message_vi()))?
             }
-            None => crate::vn_today(),
+            None => motcua_domain::vn_time::today(),
         };
         state.store.set_procedure_status(&code, to, on).await?;
         state.search.invalidate();
@@ -273,7 +270,7 @@ async fn change_status(
             &format!(
                 "/quan-tri/thu-tuc/{}?ok={}",
                 urlencode(&code),
-                if to == "published" {
+                if to == ProcedureStatus::Published {
                     "cong-khai"
                 } else {
                     "bai-bo"
@@ -293,7 +290,7 @@ async fn publish(
     Path(code): Path<String>,
     Form(f): Form<StatusForm>,
 ) -> Response {
-    change_status(ctx, state, code, f, "published").await
+    change_status(ctx, state, code, f, ProcedureStatus::Published).await
 }
 
 async fn abolish(
@@ -302,7 +299,7 @@ async fn abolish(
     Path(code): Path<String>,
     Form(f): Form<StatusForm>,
 ) -> Response {
-    change_status(ctx, state, code, f, "abolished").await
+    change_status(ctx, state, code, f, ProcedureStatus::Abolished).await
 }
 
 #[derive(Deserialize)]
@@ -550,7 +547,7 @@ async fn save_workflow(
             let scope = ResolvedScope::of(&state, agency.id).await?;
             require(&caller, Action::ConfigureAgency(scope.scope()))?;
             let row = state.store.procedure(&code).await.map_err(not_found)?;
-            if row.status != "published" {
+            if row.status != ProcedureStatus::Published {
                 return Err(AppError::Conflict {
                     code: "procedure_not_published",
                     message: "Chỉ áp dụng được thủ tục đang công khai.".into(),

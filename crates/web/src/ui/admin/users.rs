@@ -93,6 +93,7 @@ struct NewUserForm {
     full_name: String,
     role: String,
     agency_code: String,
+    id_number: String,
 }
 
 #[derive(Template)]
@@ -217,6 +218,8 @@ struct CreateForm {
     role: String,
     #[serde(default)]
     agency_code: String,
+    #[serde(default)]
+    id_number: String,
 }
 
 fn user_field(code: &str) -> Option<&'static str> {
@@ -227,6 +230,7 @@ fn user_field(code: &str) -> Option<&'static str> {
         "unknown_agency" | "agency_required" | "agency_not_allowed" | "grant_exists" => {
             Some("agency_code")
         }
+        c if c.starts_with("citizen_id_") || c.starts_with("id_number_") => Some("id_number"),
         _ => None,
     }
 }
@@ -263,6 +267,7 @@ async fn create(ctx: Ctx, State(state): State<AppState>, Form(f): Form<CreateFor
                 password: f.password.clone(),
                 role: f.role.clone(),
                 agency_code: opt(&f.agency_code),
+                id_number: opt(&f.id_number),
             },
         )
         .await
@@ -280,6 +285,7 @@ async fn create(ctx: Ctx, State(state): State<AppState>, Form(f): Form<CreateFor
                     full_name: f.full_name,
                     role: f.role,
                     agency_code: f.agency_code,
+                    id_number: f.id_number,
                 };
                 list_page(&ctx, &caller, "", None, form, errors).await
             }

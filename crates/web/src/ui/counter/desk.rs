@@ -69,7 +69,7 @@ pub async fn home(ctx: Ctx) -> Response {
         received.sort_by_key(|r| std::cmp::Reverse(r.received_at));
         let ready = state
             .store
-            .dossiers_at_intake(&ids, &["done".to_string()], LIST)
+            .dossiers_at_intake(&ids, &[motcua_domain::dossier::Status::Done], LIST)
             .await?;
         Ok::<_, AppError>((agencies, awaiting, received, ready))
     };
@@ -213,7 +213,7 @@ async fn view(
     Dossier {
         code: row.code.clone(),
         version: row.seq,
-        status: row.status.clone(),
+        status: row.status.as_str().to_string(),
         status_label: ds.status.label_vi(),
         procedure_code: row.procedure_code.clone(),
         procedure_name: names.of(&ctx.state, &row.procedure_code).await,
@@ -222,7 +222,7 @@ async fn view(
             .map(|a| a.id_number.as_str().to_string())
             .unwrap_or_default(),
         phone: applicant.and_then(|a| a.phone.clone()).unwrap_or_default(),
-        channel: channel_label(&row.channel),
+        channel: channel_label(row.channel),
         submitted_at: p.datetime(&row.submitted_at),
         received_at: row.received_at.map(|t| p.datetime(&t)),
         appointment: row.appointment.map(|t| p.datetime(&t)),

@@ -129,7 +129,7 @@ async fn find(state: &AppState, q: &str, agency: Option<&Agency>) -> Result<Vec<
         return Ok(Vec::new());
     }
     if let Ok(row) = state.store.procedure(q).await
-        && row.status == "published"
+        && row.status == motcua_domain::catalogue::ProcedureStatus::Published
     {
         return Ok(vec![Hit {
             code: row.code,
@@ -214,7 +214,7 @@ async fn chosen(
             ),
             e => e,
         })?;
-    if in_force.status != "published" {
+    if in_force.status != motcua_domain::catalogue::ProcedureStatus::Published {
         return Err(AppError::invalid(
             "procedure_not_published",
             "Thủ tục này không còn được tiếp nhận.",

@@ -19,7 +19,7 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use motcua_domain::auth::Role;
-use motcua_domain::dossier::Status;
+use motcua_domain::catalogue::Channel;
 use motcua_store::{Agency, DossierRow};
 use uuid::Uuid;
 
@@ -77,18 +77,11 @@ pub(crate) async fn desk_agencies(
 }
 
 /// A dossier status key (`received`) in Vietnamese.
-pub(crate) fn status_label(key: &str) -> &'static str {
-    serde_json::from_value::<Status>(serde_json::Value::String(key.to_string()))
-        .map(|s| s.label_vi())
-        .unwrap_or("")
-}
-
-pub(crate) fn channel_label(key: &str) -> &'static str {
-    match key {
-        "counter" => "Trực tiếp",
-        "postal" => "Qua bưu chính công ích",
-        "online" => "Trực tuyến",
-        _ => "",
+pub(crate) fn channel_label(channel: Channel) -> &'static str {
+    match channel {
+        Channel::Counter => "Trực tiếp",
+        Channel::Postal => "Qua bưu chính công ích",
+        Channel::Online => "Trực tuyến",
     }
 }
 
@@ -141,11 +134,11 @@ pub(crate) async fn lines(
             procedure_code: r.procedure_code.clone(),
             procedure_name: names.of(state, &r.procedure_code).await,
             applicant: r.applicant_name.clone(),
-            channel: channel_label(&r.channel),
+            channel: channel_label(r.channel),
             received_at: r.received_at.map(|t| p.datetime(&t)).unwrap_or_default(),
             appointment: r.appointment.map(|t| p.datetime(&t)).unwrap_or_default(),
-            status: r.status.clone(),
-            status_label: status_label(&r.status),
+            status: r.status.as_str().to_string(),
+            status_label: r.status.label_vi(),
             late: r.returned_at.is_none()
                 && r.finished_at.is_none()
                 && r.appointment.is_some_and(|a| {
@@ -200,6 +193,5 @@ mod tests {
         assert_eq!(parse_vnd("1.250.000 đ"), Some(1_250_000));
         assert_eq!(parse_vnd("abc"), None);
         assert_eq!(parse_vnd(""), None);
-        assert_eq!(status_label("received"), "Đã tiếp nhận");
     }
 }

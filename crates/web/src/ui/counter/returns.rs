@@ -103,7 +103,7 @@ async fn ready(ctx: &Ctx) -> Result<(Vec<DossierRow>, i64), Response> {
     let page = ctx
         .state
         .store
-        .dossiers_at_intake(&ids, &["done".to_string()], LIST)
+        .dossiers_at_intake(&ids, &[motcua_domain::dossier::Status::Done], LIST)
         .await
         .map_err(|e| ctx.error(&AppError::from(e)))?;
     Ok((page.items, page.total))
@@ -167,7 +167,7 @@ pub async fn submit(
                 "amount",
                 format!(
                     "Số tiền thu phải từ 1 đến {} đồng (số còn phải thu).",
-                    motcua_docs::vi::integer(outstanding as i64)
+                    motcua_sheets::vi::integer(outstanding as i64)
                 ),
             ),
         }

@@ -92,17 +92,19 @@ pub async fn search(ctx: Ctx, headers: HeaderMap, Query(sq): Query<SearchQuery>)
     // A full procedure code goes straight to its procedure (as the API does).
     let hit = if is_procedure_code(&q) {
         match state.store.procedure(&q).await {
-            Ok(row) if row.status == "published" => Some(ProcedureHit {
-                code: row.code,
-                name: row.name,
-                field: row.field,
-                levels: row.levels,
-                online_level: row.online_level,
-                body: row.body,
-                status: row.status,
-                search_name: String::new(),
-                search_body: String::new(),
-            }),
+            Ok(row) if row.status == motcua_domain::catalogue::ProcedureStatus::Published => {
+                Some(ProcedureHit {
+                    code: row.code,
+                    name: row.name,
+                    field: row.field,
+                    levels: row.levels,
+                    online_level: row.online_level,
+                    body: row.body,
+                    status: row.status,
+                    search_name: String::new(),
+                    search_body: String::new(),
+                })
+            }
             _ => None,
         }
     } else {
@@ -267,7 +269,7 @@ fn fee_text(c: &motcua_domain::catalogue::ChannelSpec) -> String {
         Some(f) if f.free => "Miễn phí".into(),
         Some(f) if f.total_vnd() > 0 && !c.fee_text.is_empty() => c.fee_text.clone(),
         Some(f) if f.total_vnd() > 0 => {
-            format!("{} đồng", motcua_docs::vi::integer(f.total_vnd()))
+            format!("{} đồng", motcua_sheets::vi::integer(f.total_vnd()))
         }
         _ if c.fee_text.trim().is_empty() => "Không có thông tin".into(),
         _ => c.fee_text.clone(),
@@ -298,10 +300,14 @@ pub async fn procedure(ctx: Ctx, Path(code): Path<String>) -> Response {
     let state = &ctx.state;
     let in_force = match state
         .lookups
-        .in_force(state.store.as_ref(), code.trim(), crate::vn_today())
+        .in_force(
+            state.store.as_ref(),
+            code.trim(),
+            motcua_domain::vn_time::today(),
+        )
         .await
     {
-        Ok(p) if p.status == "published" => p,
+        Ok(p) if p.status == motcua_domain::catalogue::ProcedureStatus::Published => p,
         Ok(_) => {
             return ctx.error(&crate::error::AppError::NotFound("thủ tục hành chính"));
         }

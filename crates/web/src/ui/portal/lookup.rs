@@ -454,13 +454,15 @@ pub async fn mine(ctx: Ctx, Query(q): Query<PageQuery>) -> Response {
     for r in &found.items {
         let procedure = state
             .lookups
-            .in_force(state.store.as_ref(), &r.procedure_code, crate::vn_today())
+            .in_force(
+                state.store.as_ref(),
+                &r.procedure_code,
+                motcua_domain::vn_time::today(),
+            )
             .await
             .map(|f| f.procedure.name.clone())
             .unwrap_or_else(|_| r.procedure_code.clone());
-        let status = Status::parse(&r.status)
-            .map(|s| s.label_vi().to_string())
-            .unwrap_or_else(|| r.status.clone());
+        let status = r.status.label_vi().to_string();
         rows.push(MyRow {
             code: r.code.clone(),
             procedure,

@@ -105,10 +105,14 @@ async fn setup(ctx: &Ctx, code: &str, user: uuid::Uuid) -> Result<Setup, Respons
     let state = &ctx.state;
     let in_force = state
         .lookups
-        .in_force(state.store.as_ref(), code.trim(), crate::vn_today())
+        .in_force(
+            state.store.as_ref(),
+            code.trim(),
+            motcua_domain::vn_time::today(),
+        )
         .await
         .map_err(|e| ctx.error(&e))?;
-    if in_force.status != "published" {
+    if in_force.status != motcua_domain::catalogue::ProcedureStatus::Published {
         return Err(ctx.error(&AppError::NotFound("thủ tục hành chính")));
     }
     let p = &in_force.procedure;
@@ -184,8 +188,14 @@ pub async fn form(ctx: Ctx, Path(code): Path<String>) -> Response {
         Ok(s) => s,
         Err(r) => return r,
     };
+    // Online dossiers carry the account's own ID number: an account not yet bound is told so.
+    let own = match dossiers::own_id_number(ctx.state.store.as_ref(), caller.user.id, "").await {
+        Ok(id) => id,
+        Err(err) => return ctx.error(&err),
+    };
     let v = Values {
         name: caller.user.full_name.clone(),
+        id_number: own.as_str().to_string(),
         agency: if s.agencies.len() == 1 {
             s.agencies[0].code.clone()
         } else {
@@ -339,7 +349,7 @@ pub async fn submit(ctx: Ctx, Path(code): Path<String>, mp: Multipart) -> Respon
     };
     let limit = ctx.state.config.max_upload_bytes;
     let total = limit.saturating_mul(s.spec.len().max(1)) + 1024 * 1024;
-    let sent = match read_form(mp, limit, total).await {
+    let mut sent = match read_form(mp, limit, total).await {
         Ok(f) => f,
         Err(e) => {
             // The token is in the body: a body that cannot be read is refused as a whole.
@@ -349,8 +359,21 @@ pub async fn submit(ctx: Ctx, Path(code): Path<String>, mp: Multipart) -> Respon
     if let Err(r) = ctx.check_csrf(&sent.csrf) {
         return r;
     }
-    let today = crate::vn_today();
+    let store = ctx.state.store.as_ref();
+    let own = dossiers::own_id_number(store, caller.user.id, &sent.v.id_number).await;
+    let id_error = match own {
+        Ok(id) => {
+            sent.v.id_number = id.as_str().to_string();
+            None
+        }
+        Err(err) if err.status() == StatusCode::UNPROCESSABLE_ENTITY => Some(err.message_vi()),
+        Err(err) => return ctx.error(&err),
+    };
+    let today = motcua_domain::vn_time::today();
     let mut e = applicant_errors(&sent.v, today);
+    if id_error.is_some() {
+        e.id_number = id_error;
+    }
     if !s.agencies.iter().any(|a| a.code == sent.v.agency.trim()) {
         e.agency = Some("Vui lòng chọn cơ quan tiếp nhận hồ sơ.".into());
     }
@@ -521,6 +544,7 @@ pub async fn submit(ctx: Ctx, Path(code): Path<String>, mp: Multipart) -> Respon
                 component: component_name(&s.spec[i]),
                 sha256,
                 version: row.seq,
+                reason: None,
             };
             if let Err(err) = docs::reuse(
                 state.store.as_ref(),

@@ -192,13 +192,13 @@ fn not_found(e: DbError) -> AppError {
 }
 
 fn vn(t: DateTime<Utc>) -> String {
-    (t + chrono::Duration::hours(7))
+    motcua_domain::vn_time::local(t)
         .format("%d/%m/%Y %H:%M")
         .to_string()
 }
 
 fn vnd(n: u64) -> String {
-    format!("{} đồng", motcua_docs::vi::integer(n as i64))
+    format!("{} đồng", motcua_sheets::vi::integer(n as i64))
 }
 
 /// Runs an action exactly as `POST /api/v1/dossiers/{code}/actions/{action}` does (it is that
@@ -655,7 +655,10 @@ async fn build(
             href: format!("/api/v1/dossiers/{}/documents/{}", row.code, doc.sha256),
             component: doc.component,
             media_type: doc.media_type,
-            size: format!("{} KB", motcua_docs::vi::integer((doc.size + 1023) / 1024)),
+            size: format!(
+                "{} KB",
+                motcua_sheets::vi::integer((doc.size + 1023) / 1024)
+            ),
             source: doc.source_label,
             at: doc.at.replace('T', " "),
         })
@@ -997,7 +1000,7 @@ async fn fields_from(
                         let at = day
                             .and_hms_opt(17, 0, 0)
                             .and_then(|t| {
-                                t.and_local_timezone(crate::service::calendar::vn_offset())
+                                t.and_local_timezone(motcua_domain::vn_time::offset())
                                     .single()
                             })
                             .map(|t| t.with_timezone(&Utc));

@@ -1,6 +1,6 @@
 //! `/xu-ly`: the work queues of specialists and leaders, and bulk assignment.
 //!
-//! The queue is the store query of `GET /api/v1/dossiers` ([`motcua_store::Store::list_dossiers`],
+//! The queue is the store query of `GET /api/v1/dossiers` ([`motcua_store::Dossiers::list_dossiers`],
 //! counts capped at 10,000). The agencies it reads are the ones the caller may oversee
 //! ([`Action::Oversee`]): the agencies of their staff grants and, for leaders, every agency
 //! below them (a provincial leader watches the departments, the service centre and the
@@ -231,7 +231,7 @@ pub async fn due_soon_limit(state: &AppState) -> Result<Option<DateTime<Utc>>, A
         .unwrap_or(next)
         .and_hms_opt(0, 0, 0)
         .and_then(|t| {
-            t.and_local_timezone(crate::service::calendar::vn_offset())
+            t.and_local_timezone(motcua_domain::vn_time::offset())
                 .single()
         })
         .map(|t| t.with_timezone(&Utc)))
@@ -271,7 +271,7 @@ fn end_of_day(s: &str) -> Option<DateTime<Utc>> {
     let d = chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok()?;
     d.succ_opt()?
         .and_hms_opt(0, 0, 0)?
-        .and_local_timezone(crate::service::calendar::vn_offset())
+        .and_local_timezone(motcua_domain::vn_time::offset())
         .single()
         .map(|t| t.with_timezone(&Utc))
 }
@@ -380,7 +380,7 @@ async fn build(state: &AppState, caller: &Caller, f: &QueueQuery) -> Result<Queu
         }
     }
     let total = found.total.min(QUEUE_COUNT_CAP);
-    let total_text = motcua_docs::vi::integer(total);
+    let total_text = motcua_sheets::vi::integer(total);
     let more = found.total > QUEUE_COUNT_CAP;
     let pages_known = (total + PAGE_SIZE - 1) / PAGE_SIZE;
     let has_next = page < pages_known || (more && (page * PAGE_SIZE) < found.total);
@@ -445,10 +445,10 @@ async fn row_view(
     agencies: &HashMap<Uuid, &str>,
     procedure_names: &mut HashMap<String, String>,
 ) -> QueueRow {
-    let status = Status::parse(&r.status).unwrap_or_default();
+    let status = r.status;
     let (due_class, due_label) = due_of(status, r, now, soon);
     let fmt = |t: DateTime<Utc>| {
-        (t + chrono::Duration::hours(7))
+        motcua_domain::vn_time::local(t)
             .format("%d/%m/%Y %H:%M")
             .to_string()
     };
@@ -465,7 +465,7 @@ async fn row_view(
         received: r
             .received_at
             .map(|t| {
-                (t + chrono::Duration::hours(7))
+                motcua_domain::vn_time::local(t)
                     .format("%d/%m/%Y")
                     .to_string()
             })
@@ -581,7 +581,7 @@ pub async fn bulk_assign(ctx: Ctx, body: Bytes) -> Response {
             Ok(day) => Some(
                 day.and_hms_opt(17, 0, 0)
                     .and_then(|t| {
-                        t.and_local_timezone(crate::service::calendar::vn_offset())
+                        t.and_local_timezone(motcua_domain::vn_time::offset())
                             .single()
                     })
                     .map(|t| t.with_timezone(&Utc)),

@@ -4,12 +4,12 @@
 use std::io::{Cursor, Read};
 
 use calamine::{Data, Range, Reader, Xlsx, open_workbook_from_rs};
-use motcua_docs::{
-    Cell, DocsError, PROCEDURE_HEADERS, PROCEDURES_SHEET, Table, procedures_xlsx, tables_xlsx,
-};
 use motcua_domain::catalogue::{
     Channel, ChannelSpec, ComponentSpec, Fee, FeeItem, FeeKind, FeeSource, LegalDoc, Level,
     OnlineLevel, Procedure, ProcessingTime, ResultSpec, TimeUnit,
+};
+use motcua_sheets::{
+    Cell, DocsError, PROCEDURE_HEADERS, PROCEDURES_SHEET, Table, procedures_xlsx, tables_xlsx,
 };
 
 // ---- reading back ----

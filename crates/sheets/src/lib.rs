@@ -1,10 +1,9 @@
-//! Documents produced from motcua's records: spreadsheets now; printable HTML forms, PDF and QR
-//! codes later.
+//! The spreadsheet exports of motcua: the procedure catalogue and statistics reports as XLSX
+//! and CSV. (Printable forms, PDF and QR codes are in `motcua-forms`.)
 //!
-//! The heavy document dependencies (the XLSX writer today) live in this crate alone, so that
-//! the domain, the store and the web server do not build them unless they produce documents.
-//! Everything here is pure: values in, bytes out, no I/O; the caller decides where the bytes
-//! go (an HTTP download, a file).
+//! The XLSX writer lives in this crate alone, so that the domain, the store and the web server
+//! do not build it unless they export. Everything here is pure: values in, bytes out, no I/O;
+//! the caller decides where the bytes go (an HTTP download, a file).
 //!
 //! - [`tables_xlsx`]: any list of [`Table`]s as an XLSX workbook, one worksheet per table, with
 //!   a bold frozen header row, an autofilter, wrapped text, fitted column widths and A4

@@ -1,0 +1,30 @@
+//! The storage port, one trait per aggregate. [`Store`](crate::Store) is all of them: callers
+//! hold an `Arc<dyn Store>`; a service that needs one aggregate may ask for that trait alone.
+
+mod access_log;
+mod accounts;
+mod agencies;
+mod backups;
+mod calendar;
+mod catalogue;
+mod database;
+mod documents;
+mod dossiers;
+mod outbox;
+mod sessions;
+mod stats;
+mod units;
+
+pub use access_log::AccessLog;
+pub use accounts::Accounts;
+pub use agencies::Agencies;
+pub use backups::Backups;
+pub use calendar::Calendar;
+pub use catalogue::Catalogue;
+pub use database::Database;
+pub use documents::Documents;
+pub use dossiers::Dossiers;
+pub use outbox::Outbox;
+pub use sessions::Sessions;
+pub use stats::Stats;
+pub use units::Units;
