@@ -15,6 +15,7 @@
 use std::fmt;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
@@ -72,20 +73,39 @@ impl fmt::Debug for BlobConfig {
     }
 }
 
-/// The document store could not do what was asked (unreachable, out of space, refused).
+/// The document store could not do what was asked.
 #[derive(Debug, Clone, thiserror::Error)]
-#[error("document store: {0}")]
-pub struct BlobError(pub String);
+pub enum BlobError {
+    /// Unreachable, refused, or misconfigured.
+    #[error("document store: {0}")]
+    Failed(String),
+    /// The disk of a local store is full (`ENOSPC`).
+    #[error("document store full: {0}")]
+    Full(String),
+}
 
 impl From<object_store::Error> for BlobError {
     fn from(e: object_store::Error) -> Self {
-        BlobError(e.to_string())
+        // A full disk is told by the I/O error somewhere in the chain of causes.
+        let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(&e);
+        while let Some(c) = cause {
+            if c.downcast_ref::<std::io::Error>()
+                .is_some_and(|io| io.kind() == std::io::ErrorKind::StorageFull)
+            {
+                return BlobError::Full(e.to_string());
+            }
+            cause = c.source();
+        }
+        BlobError::Failed(e.to_string())
     }
 }
 
 impl From<BlobError> for crate::error::AppError {
     fn from(e: BlobError) -> Self {
-        crate::error::AppError::Unavailable(e.0)
+        match e {
+            BlobError::Failed(m) => crate::error::AppError::DocumentsUnavailable(m),
+            BlobError::Full(m) => crate::error::AppError::StorageFull(m),
+        }
     }
 }
 
@@ -129,17 +149,17 @@ impl Blobs {
             BlobConfig::Memory => Arc::new(object_store::memory::InMemory::new()),
             BlobConfig::Local(dir) => {
                 // Personal papers: the owner's only (0700; files 0600, see `put`).
-                motcua_store::create_private_dir(dir)
-                    .map_err(|e| BlobError(format!("cannot create {}: {e}", dir.display())))?;
+                motcua_store::create_private_dir(dir).map_err(|e| {
+                    BlobError::Failed(format!("cannot create {}: {e}", dir.display()))
+                })?;
                 Arc::new(object_store::local::LocalFileSystem::new_with_prefix(dir)?)
             }
             BlobConfig::S3(s3) => {
                 if s3.bucket.trim().is_empty() {
-                    return Err(BlobError("the S3 bucket is not set".into()));
+                    return Err(BlobError::Failed("the S3 bucket is not set".into()));
                 }
                 let mut b = object_store::aws::AmazonS3Builder::from_env()
-                    .with_bucket_name(s3.bucket.trim())
-                    .with_allow_http(s3.allow_http);
+                    .with_bucket_name(s3.bucket.trim());
                 if let Some(endpoint) = &s3.endpoint {
                     b = b
                         .with_endpoint(endpoint.trim())
@@ -154,6 +174,20 @@ impl Blobs {
                 if let Some(secret) = &s3.secret_key {
                     b = b.with_secret_access_key(secret.trim());
                 }
+                // An unreachable store answers within seconds, not after object_store's default
+                // of ten retries over three minutes: the request fails with a clear 503.
+                b = b
+                    .with_retry(object_store::RetryConfig {
+                        max_retries: 2,
+                        retry_timeout: Duration::from_secs(5),
+                        ..object_store::RetryConfig::default()
+                    })
+                    .with_client_options(
+                        object_store::ClientOptions::new()
+                            .with_allow_http(s3.allow_http)
+                            .with_connect_timeout(Duration::from_secs(2))
+                            .with_timeout(Duration::from_secs(60)),
+                    );
                 Arc::new(b.build()?)
             }
         };
@@ -176,13 +210,18 @@ impl Blobs {
     /// directory of a local store holds more than a few thousand files per million).
     fn key(sha256: &str) -> Result<Path, BlobError> {
         if !motcua_domain::dossier::is_sha256_hex(sha256) {
-            return Err(BlobError(format!("not a SHA-256: {sha256:?}")));
+            return Err(BlobError::Failed(format!("not a SHA-256: {sha256:?}")));
         }
         Ok(Path::from(format!(
             "{PREFIX}/{}/{}",
             &sha256[..2],
             &sha256[2..]
         )))
+    }
+
+    /// Whether the store answers (a look-up of a key that is never stored).
+    pub async fn check(&self) -> Result<(), BlobError> {
+        self.exists(&"0".repeat(64)).await.map(|_| ())
     }
 
     /// Whether the file is stored.
@@ -210,15 +249,17 @@ impl Blobs {
         self.inner.put(&key, PutPayload::from(bytes)).await?;
         if let Some(root) = &self.local {
             let file = root.join(key.as_ref());
-            motcua_store::make_private(&file, 0o600)
-                .map_err(|e| BlobError(format!("cannot protect {}: {e}", file.display())))?;
+            motcua_store::make_private(&file, 0o600).map_err(|e| {
+                BlobError::Failed(format!("cannot protect {}: {e}", file.display()))
+            })?;
             for dir in file
                 .ancestors()
                 .skip(1)
                 .take_while(|d| *d != root.as_path())
             {
-                motcua_store::make_private(dir, 0o700)
-                    .map_err(|e| BlobError(format!("cannot protect {}: {e}", dir.display())))?;
+                motcua_store::make_private(dir, 0o700).map_err(|e| {
+                    BlobError::Failed(format!("cannot protect {}: {e}", dir.display()))
+                })?;
             }
         }
         Ok(())

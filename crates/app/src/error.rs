@@ -49,6 +49,12 @@ pub enum AppError {
     TooManyRequests { retry_after_secs: u64 },
     #[error("service unavailable: {0}")]
     Unavailable(String),
+    /// The disk of the database or of the documents is full: nothing was written.
+    #[error("storage full: {0}")]
+    StorageFull(String),
+    /// The document store cannot be reached: the file was not stored.
+    #[error("document store unavailable: {0}")]
+    DocumentsUnavailable(String),
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -120,6 +126,8 @@ impl AppError {
             AppError::NotFound(_) => "not_found",
             AppError::TooManyRequests { .. } => "too_many_requests",
             AppError::Unavailable(_) => "service_unavailable",
+            AppError::StorageFull(_) => "storage_full",
+            AppError::DocumentsUnavailable(_) => "document_store_unavailable",
             AppError::Internal(_) => "internal_error",
         }
     }
@@ -139,6 +147,16 @@ impl AppError {
             AppError::Unavailable(_) => {
                 "Hệ thống tạm thời không phục vụ được. Vui lòng thử lại sau.".into()
             }
+            AppError::StorageFull(_) => {
+                "Bộ nhớ lưu trữ của hệ thống đã đầy nên dữ liệu chưa được ghi. Vui lòng thử lại sau \
+                 hoặc báo quản trị viên hệ thống."
+                    .into()
+            }
+            AppError::DocumentsUnavailable(_) => {
+                "Kho lưu trữ tài liệu tạm thời không truy cập được nên tệp chưa được lưu. Hồ sơ \
+                 vẫn tiếp nhận được; vui lòng đính kèm tệp lại sau."
+                    .into()
+            }
             AppError::Internal(_) => "Đã có lỗi hệ thống. Vui lòng thử lại sau.".into(),
         }
     }
@@ -153,6 +171,7 @@ impl From<DbError> for AppError {
                 message: format!("Dữ liệu bị trùng hoặc không khớp ràng buộc ({c})."),
             },
             DbError::Unavailable(m) => AppError::Unavailable(m),
+            DbError::Full(m) => AppError::StorageFull(m),
             DbError::Other(m) => AppError::Internal(m),
         }
     }

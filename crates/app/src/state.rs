@@ -37,6 +37,10 @@ pub struct Config {
     pub documents: crate::blobs::BlobConfig,
     /// The bearer token that may read `/metrics`; `None`: administrators only.
     pub metrics_token: Option<String>,
+    /// The data directory whose free space `/readyz` watches (`None`: not watched).
+    pub data_dir: Option<std::path::PathBuf>,
+    /// `/readyz` says not ready when the data directory has less free space than this.
+    pub min_free_disk_bytes: u64,
 }
 
 impl Default for Config {
@@ -54,6 +58,8 @@ impl Default for Config {
             max_upload_bytes: 20 * 1024 * 1024,
             documents: crate::blobs::BlobConfig::default(),
             metrics_token: None,
+            data_dir: None,
+            min_free_disk_bytes: 64 * 1024 * 1024,
         }
     }
 }

@@ -45,6 +45,7 @@ const KEYS: &[&str] = &[
     "backup_interval_hours",
     "backup_keep",
     "metrics_token",
+    "min_free_disk_mb",
 ];
 
 #[derive(Clone, Serialize, Deserialize)]
@@ -106,6 +107,8 @@ pub struct Config {
     pub backup_keep: usize,
     /// The bearer token Prometheus sends to read `/metrics`; unset: administrators only.
     pub metrics_token: Option<String>,
+    /// `/readyz` says not ready when the data directory has less free space than this (MB).
+    pub min_free_disk_mb: u64,
 }
 
 impl Default for Config {
@@ -145,6 +148,7 @@ impl Default for Config {
             backup_interval_hours: 24.0,
             backup_keep: 7,
             metrics_token: None,
+            min_free_disk_mb: web.min_free_disk_bytes / (1024 * 1024),
         }
     }
 }
@@ -183,6 +187,7 @@ impl fmt::Debug for Config {
             .field("backup_dir", &self.backup_dir)
             .field("backup_interval_hours", &self.backup_interval_hours)
             .field("backup_keep", &self.backup_keep)
+            .field("min_free_disk_mb", &self.min_free_disk_mb)
             .finish()
     }
 }
@@ -311,6 +316,8 @@ impl Config {
                 .unwrap_or_else(|| motcua_app::Config::default().public_url),
             max_upload_bytes: self.max_upload_bytes,
             documents: self.documents(),
+            data_dir: Some(self.data_dir.clone()),
+            min_free_disk_bytes: self.min_free_disk_mb.saturating_mul(1024 * 1024),
             metrics_token: self
                 .metrics_token
                 .as_deref()

@@ -10,6 +10,10 @@ pub enum DbError {
     /// The database cannot be reached or opened.
     #[error("database unavailable: {0}")]
     Unavailable(String),
+    /// The disk under the database is full: the write was rolled back whole (SQLite's
+    /// `SQLITE_FULL`, PostgreSQL's `disk_full`, or `ENOSPC` from the operating system).
+    #[error("storage full: {0}")]
+    Full(String),
     #[error("database error: {0}")]
     Other(String),
 }
@@ -78,9 +82,15 @@ impl From<sqlx::Error> for DbError {
                     } else {
                         Conflict::ForeignKeyViolation { what }
                     })
+                } else if matches!(d.code().as_deref(), Some("13" | "53100")) {
+                    // SQLITE_FULL; PostgreSQL's class 53100 disk_full.
+                    DbError::Full(d.to_string())
                 } else {
                     DbError::Other(d.to_string())
                 }
+            }
+            sqlx::Error::Io(io) if io.kind() == std::io::ErrorKind::StorageFull => {
+                DbError::Full(io.to_string())
             }
             sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed => {
                 DbError::Unavailable(e.to_string())

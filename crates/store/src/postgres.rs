@@ -10,6 +10,10 @@ use crate::{Backend, DbError, DbResult, redact_url};
 type Db = sqlx::Postgres;
 const BACKEND: Backend = Backend::Postgres;
 
+/// Prepared statements kept per connection: intake's batches alone have up to 64 sizes of
+/// eight statements.
+const STATEMENT_CACHE: usize = 1024;
+
 fn migrator() -> sqlx::migrate::Migrator {
     sqlx::migrate!("./migrations/postgres")
 }
@@ -93,6 +97,9 @@ impl PostgresStore {
         if let Some(schema) = &schema {
             opts = opts.options([("search_path", schema.as_str())]);
         }
+        // Intake's multi-row INSERTs have one text per batch size and table: kept prepared on
+        // the server rather than parsed and described again (one more round trip each).
+        opts = opts.statement_cache_capacity(STATEMENT_CACHE);
         let pool = PgPoolOptions::new()
             .max_connections(16)
             .acquire_timeout(Duration::from_secs(10))

@@ -13,6 +13,10 @@ use crate::{Backend, DbError, DbResult};
 type Db = sqlx::Sqlite;
 const BACKEND: Backend = Backend::Sqlite;
 
+/// Prepared statements kept per connection: intake's batches alone have up to 64 sizes of
+/// eight statements.
+const STATEMENT_CACHE: usize = 1024;
+
 fn migrator() -> sqlx::migrate::Migrator {
     sqlx::migrate!("./migrations/sqlite")
 }
@@ -95,6 +99,19 @@ fn push_fts_from(qb: &mut sqlx::QueryBuilder<Db>, groups: &[Vec<String>]) {
     qb.push_bind(fts_expr(groups));
 }
 
+/// Whether a pooled connection may be used again. A COMMIT that SQLite refuses with
+/// `SQLITE_FULL` (a full disk) rolls the transaction back by itself; sqlx's ROLLBACK then
+/// fails and sqlx goes on counting an open transaction, so every later `BEGIN` on that
+/// connection would fail. Such a connection is closed (the pool opens a fresh one). A ping
+/// first lets a rollback still queued on the connection finish.
+async fn out_of_transaction(conn: &mut sqlx::SqliteConnection) -> Result<bool, sqlx::Error> {
+    use sqlx::Connection;
+    if conn.is_in_transaction() {
+        conn.ping().await?;
+    }
+    Ok(!conn.is_in_transaction())
+}
+
 // The same SQL body as the other backend, on purpose (see the crate docs).
 #[allow(clippy::duplicate_mod)]
 #[path = "sql.rs"]
@@ -126,7 +143,10 @@ impl SqliteStore {
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10))
             // Read pages through a memory map rather than a read() call each.
-            .pragma("mmap_size", "268435456");
+            .pragma("mmap_size", "268435456")
+            // Intake's multi-row INSERTs have one text per batch size and table (up to 64 × 8):
+            // kept prepared, not parsed again batch after batch (sqlx keeps 100 by default).
+            .statement_cache_capacity(STATEMENT_CACHE);
         // Another process creating the same database file holds it for a moment (switching a
         // new file to WAL needs it alone): wait and retry rather than fail.
         let mut attempt = 0;
@@ -134,10 +154,12 @@ impl SqliteStore {
             let pools = async {
                 let pool = SqlitePoolOptions::new()
                     .max_connections(8)
+                    .before_acquire(|conn, _| Box::pin(out_of_transaction(conn)))
                     .connect_with(opts.clone())
                     .await?;
                 let write_pool = SqlitePoolOptions::new()
                     .max_connections(1)
+                    .before_acquire(|conn, _| Box::pin(out_of_transaction(conn)))
                     .connect_with(opts.clone())
                     .await?;
                 Ok::<_, sqlx::Error>((pool, write_pool))

@@ -47,6 +47,13 @@ pub enum ApiError {
     TooManyRequests { retry_after_secs: u64 },
     #[error("service unavailable: {0}")]
     Unavailable(String),
+    /// 503 `storage_full`: the disk is full; nothing of the request was written.
+    #[error("storage full: {0}")]
+    StorageFull(String),
+    /// 503 `document_store_unavailable`: the document store (a directory or S3) cannot be
+    /// reached; the file was not stored and nothing refers to it.
+    #[error("document store unavailable: {0}")]
+    DocumentsUnavailable(String),
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -111,7 +118,9 @@ impl ApiError {
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::Conflict { .. } => StatusCode::CONFLICT,
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
-            ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Unavailable(_)
+            | ApiError::StorageFull(_)
+            | ApiError::DocumentsUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -127,6 +136,8 @@ impl ApiError {
             ApiError::NotFound(_) => "not_found",
             ApiError::TooManyRequests { .. } => "too_many_requests",
             ApiError::Unavailable(_) => "service_unavailable",
+            ApiError::StorageFull(_) => "storage_full",
+            ApiError::DocumentsUnavailable(_) => "document_store_unavailable",
             ApiError::Internal(_) => "internal_error",
         }
     }
@@ -146,6 +157,16 @@ impl ApiError {
             }
             ApiError::Unavailable(_) => {
                 "Hệ thống tạm thời không phục vụ được. Vui lòng thử lại sau.".into()
+            }
+            ApiError::StorageFull(_) => {
+                "Bộ nhớ lưu trữ của hệ thống đã đầy nên dữ liệu chưa được ghi. Vui lòng thử lại sau \
+                 hoặc báo quản trị viên hệ thống."
+                    .into()
+            }
+            ApiError::DocumentsUnavailable(_) => {
+                "Kho lưu trữ tài liệu tạm thời không truy cập được nên tệp chưa được lưu. Hồ sơ \
+                 vẫn tiếp nhận được; vui lòng đính kèm tệp lại sau."
+                    .into()
             }
             ApiError::Internal(_) => "Đã có lỗi hệ thống. Vui lòng thử lại sau.".into(),
         }
@@ -171,7 +192,9 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         match &self {
             ApiError::Internal(cause) => tracing::error!(%cause, "internal error"),
-            ApiError::Unavailable(cause) => tracing::warn!(%cause, "unavailable"),
+            ApiError::Unavailable(cause)
+            | ApiError::StorageFull(cause)
+            | ApiError::DocumentsUnavailable(cause) => tracing::warn!(%cause, "unavailable"),
             _ => {}
         }
         let mut res = (self.status(), Json(self.body())).into_response();
@@ -263,6 +286,8 @@ impl From<AppError> for ApiError {
                 ApiError::TooManyRequests { retry_after_secs }
             }
             AppError::Unavailable(m) => ApiError::Unavailable(m),
+            AppError::StorageFull(m) => ApiError::StorageFull(m),
+            AppError::DocumentsUnavailable(m) => ApiError::DocumentsUnavailable(m),
             AppError::Internal(m) => ApiError::Internal(m),
         }
     }

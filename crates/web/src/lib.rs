@@ -62,14 +62,65 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
+/// Readiness: 200 `ready` when the database answers, the data directory has room to write and
+/// the document store answers; otherwise 503 `not ready`. Either way one line per check
+/// follows (`database: ok`, `disk: full (…)`, `documents: unavailable (…)`), so an operator
+/// and the probe see what is wrong.
 async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
-    match state.store.ping().await {
-        Ok(()) => (StatusCode::OK, "ready"),
-        Err(e) => {
-            tracing::warn!(error = %e, "readiness check failed");
-            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
-        }
+    let limit = Duration::from_secs(3);
+    let database = match tokio::time::timeout(limit, state.store.ping()).await {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(e)) => Err(e.to_string()),
+        Err(_) => Err("no answer within 3 s".to_string()),
+    };
+    let disk = match &state.config.data_dir {
+        None => Ok(None),
+        Some(dir) => free_disk_bytes(dir).map(Some).and_then(|free| match free {
+            Some(free) if free < state.config.min_free_disk_bytes => Err(format!(
+                "full ({} MiB free in {}, at least {} MiB needed)",
+                free / (1024 * 1024),
+                dir.display(),
+                state.config.min_free_disk_bytes / (1024 * 1024)
+            )),
+            _ => Ok(free),
+        }),
+    };
+    let documents = match tokio::time::timeout(limit, state.blobs.check()).await {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(e)) => Err(e.to_string()),
+        Err(_) => Err("no answer within 3 s".to_string()),
+    };
+    let mut lines = Vec::new();
+    match &database {
+        Ok(()) => lines.push("database: ok".to_string()),
+        Err(e) => lines.push(format!("database: unavailable ({e})")),
     }
+    match &disk {
+        Ok(None) => {}
+        Ok(Some(free)) => lines.push(format!("disk: ok ({} MiB free)", free / (1024 * 1024))),
+        Err(e) if e.starts_with("full") => lines.push(format!("disk: {e}")),
+        Err(e) => lines.push(format!("disk: unavailable ({e})")),
+    }
+    match &documents {
+        Ok(()) => lines.push("documents: ok".to_string()),
+        Err(e) => lines.push(format!("documents: unavailable ({e})")),
+    }
+    let ok = database.is_ok() && disk.is_ok() && documents.is_ok();
+    if !ok {
+        tracing::warn!(checks = %lines.join("; "), "readiness check failed");
+    }
+    let (status, head) = if ok {
+        (StatusCode::OK, "ready")
+    } else {
+        (StatusCode::SERVICE_UNAVAILABLE, "not ready")
+    };
+    (status, format!("{head}\n{}\n", lines.join("\n")))
+}
+
+/// The bytes an unprivileged writer may still use on the file system of `dir`.
+fn free_disk_bytes(dir: &std::path::Path) -> Result<u64, String> {
+    let st = rustix::fs::statvfs(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    Ok(st.f_bavail.saturating_mul(st.f_frsize))
 }
 
 /// `/metrics` for Prometheus with the configured `metrics_token` as bearer, or for a signed-in
