@@ -149,26 +149,20 @@ impl ApiError {
             | ApiError::InvalidDetail { message, .. }
             | ApiError::InvalidField { message, .. }
             | ApiError::Conflict { message, .. } => message.clone(),
-            ApiError::Unauthenticated => "Vui lòng đăng nhập.".into(),
-            ApiError::Forbidden => "Bạn không có quyền thực hiện thao tác này.".into(),
-            ApiError::NotFound(what) => format!("Không tìm thấy {what}."),
-            ApiError::TooManyRequests { retry_after_secs } => {
-                format!("Quá nhiều yêu cầu. Vui lòng thử lại sau {retry_after_secs} giây.")
+            // The people-facing texts live once, in the application layer.
+            ApiError::Unauthenticated => AppError::Unauthenticated.message_vi(),
+            ApiError::Forbidden => AppError::Forbidden.message_vi(),
+            ApiError::NotFound(what) => AppError::NotFound(what).message_vi(),
+            ApiError::TooManyRequests { retry_after_secs } => AppError::TooManyRequests {
+                retry_after_secs: *retry_after_secs,
             }
-            ApiError::Unavailable(_) => {
-                "Hệ thống tạm thời không phục vụ được. Vui lòng thử lại sau.".into()
+            .message_vi(),
+            ApiError::Unavailable(m) => AppError::Unavailable(m.clone()).message_vi(),
+            ApiError::StorageFull(m) => AppError::StorageFull(m.clone()).message_vi(),
+            ApiError::DocumentsUnavailable(m) => {
+                AppError::DocumentsUnavailable(m.clone()).message_vi()
             }
-            ApiError::StorageFull(_) => {
-                "Bộ nhớ lưu trữ của hệ thống đã đầy nên dữ liệu chưa được ghi. Vui lòng thử lại sau \
-                 hoặc báo quản trị viên hệ thống."
-                    .into()
-            }
-            ApiError::DocumentsUnavailable(_) => {
-                "Kho lưu trữ tài liệu tạm thời không truy cập được nên tệp chưa được lưu. Hồ sơ \
-                 vẫn tiếp nhận được; vui lòng đính kèm tệp lại sau."
-                    .into()
-            }
-            ApiError::Internal(_) => "Đã có lỗi hệ thống. Vui lòng thử lại sau.".into(),
+            ApiError::Internal(m) => AppError::Internal(m.clone()).message_vi(),
         }
     }
 
