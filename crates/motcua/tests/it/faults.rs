@@ -236,7 +236,9 @@ async fn intake_survives_a_postgres_crash_and_restart() {
         c.await.unwrap();
     }
     let failures = failures.lock().unwrap().clone();
-    assert!(!failures.is_empty(), "the crash was felt");
+    // The outage itself is proven by `/readyz` above; requests that were waiting for a pooled
+    // connection may ride it out (the pool's acquire timeout is longer than the outage), so a run
+    // without any failed request is correct too.
     for (status, what) in &failures {
         assert!(
             (500..600).contains(status) || *status == 0,
