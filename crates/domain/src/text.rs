@@ -27,8 +27,14 @@ fn tone_digit(c: char) -> Option<char> {
 
 /// Lowercase words of `s`: letters and digits only, everything else separates words.
 pub fn words(s: &str) -> impl Iterator<Item = &str> {
-    s.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
+    s.split(|c: char| {
+        if c.is_ascii() {
+            !c.is_ascii_alphanumeric()
+        } else {
+            !c.is_alphanumeric()
+        }
+    })
+    .filter(|w| !w.is_empty())
 }
 
 /// The longest search text accepted, in characters.
@@ -63,6 +69,10 @@ pub fn fold_ascii(s: &str) -> String {
     for word in words(s) {
         if !out.is_empty() {
             out.push(' ');
+        }
+        if word.is_ascii() {
+            out.extend(word.bytes().map(|b| b.to_ascii_lowercase() as char));
+            continue;
         }
         for c in word.nfd() {
             match c {
@@ -104,6 +114,11 @@ pub fn search_word(w: &str) -> String {
 
 /// The tone-placement-independent key of one word (see the module docs).
 fn word_tone_key(word: &str, out: &mut String) {
+    if word.is_ascii() {
+        out.push('0');
+        out.extend(word.bytes().map(|b| b.to_ascii_lowercase() as char));
+        return;
+    }
     let mut tone = '0';
     let mut rest = String::with_capacity(word.len());
     for c in word.nfd() {
@@ -130,8 +145,10 @@ pub fn tone_key(s: &str) -> String {
 
 /// True when the word carries any Vietnamese diacritic (tone, letter shape or đ).
 pub fn has_diacritics(word: &str) -> bool {
-    word.nfd()
-        .any(|c| is_combining_mark(c) || c == 'đ' || c == 'Đ')
+    !word.is_ascii()
+        && word
+            .nfd()
+            .any(|c| is_combining_mark(c) || c == 'đ' || c == 'Đ')
 }
 
 /// One word of a search query, already folded to the key it must be matched against.

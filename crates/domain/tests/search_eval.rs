@@ -13,6 +13,7 @@ use std::time::Instant;
 use common::{PARTS, crawl};
 use motcua_domain::catalogue::parse_dvc_lines;
 use motcua_domain::catalogue::search::{Doc, SearchIndex, body_text};
+use motcua_domain::text::fold_ascii;
 
 #[test]
 fn at_least_98_percent_of_held_out_queries_find_their_procedure() {
@@ -86,4 +87,74 @@ fn at_least_98_percent_of_held_out_queries_find_their_procedure() {
         procs.len()
     );
     assert!(rate >= 0.98, "{:.1}%", rate * 100.0);
+}
+
+/// The search's shortcuts (postings, typo positions, bounds on the ranking) change no answer:
+/// for thousands of queries cut from real names (with and without accents, with swapped
+/// letters), with a filter and preferences, it answers exactly as scoring every document does.
+#[test]
+fn the_shortcuts_answer_exactly_as_scoring_every_document() {
+    let mut procs = Vec::new();
+    for part in PARTS {
+        for (_, p) in parse_dvc_lines(&crawl(part)) {
+            procs.push(p.expect("the shipped crawl parses").procedure);
+        }
+    }
+    procs.sort_by(|a, b| a.code.cmp(&b.code));
+    let bodies: Vec<String> = procs.iter().map(body_text).collect();
+    let index = SearchIndex::build(procs.iter().zip(&bodies).map(|(p, b)| Doc {
+        code: &p.code,
+        name: &p.name,
+        body: b,
+    }));
+    let mut queries: Vec<String> = include_str!("data/search-eval.tsv")
+        .lines()
+        .skip(1)
+        .map(|l| l.split('\t').next().unwrap().to_string())
+        .collect();
+    // A small linear congruential generator: the same queries on every run.
+    let mut seed = 7u64;
+    let mut pick = |n: usize| {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        ((seed >> 33) as usize) % n.max(1)
+    };
+    while queries.len() < 1000 {
+        let words: Vec<&str> = procs[pick(procs.len())].name.split_whitespace().collect();
+        let n = 2 + pick(4);
+        if words.len() < n {
+            continue;
+        }
+        let start = pick(words.len() - n + 1);
+        let mut q: Vec<String> = words[start..start + n]
+            .iter()
+            .map(|w| w.to_string())
+            .collect();
+        match pick(3) {
+            0 => {}
+            1 => q = q.iter().map(|w| fold_ascii(w)).collect(),
+            _ => {
+                let j = pick(q.len());
+                let mut letters: Vec<char> = fold_ascii(&q[j]).chars().collect();
+                if letters.len() >= 3 {
+                    let k = pick(letters.len() - 1);
+                    letters.swap(k, k + 1);
+                    q[j] = letters.into_iter().collect();
+                }
+            }
+        }
+        queries.push(q.join(" "));
+    }
+    let keep = |d: usize| d % 7 != 3;
+    let prefer = |d: usize| d.is_multiple_of(11);
+    for q in &queries {
+        for want in [3, 20] {
+            assert_eq!(
+                index.search(q, keep, prefer, want),
+                index.search_exhaustive(q, keep, prefer, want),
+                "{q} (best {want})"
+            );
+        }
+    }
 }

@@ -39,10 +39,11 @@
 //!
 //! Words that reach no index word at all are reported as ignored.
 
+mod rank;
 mod vocab;
 
+use rustc_hash::FxHashMap as HashMap;
 use std::cmp::Reverse;
-use std::collections::HashMap;
 
 pub use vocab::{MAX_PREFIX_TERMS, Vocabulary, edit_distance};
 
@@ -129,6 +130,8 @@ pub struct SearchIndex {
     docs: Vec<DocIndex>,
     /// By word number: the documents with that word in the name, ascending.
     name_postings: Vec<Vec<u32>>,
+    /// By word number: (document, place in its name) of every occurrence in a name.
+    name_positions: Vec<Vec<(u32, u16)>>,
     /// By word number: the documents with that word in the body (and not the name).
     body_postings: Vec<Vec<u32>>,
 }
@@ -157,7 +160,7 @@ struct QueryWord {
 impl SearchIndex {
     pub fn build<'a>(docs: impl IntoIterator<Item = Doc<'a>>) -> SearchIndex {
         let mut vocab = Vocabulary::default();
-        let mut tones: HashMap<String, u32> = HashMap::new();
+        let mut tones: HashMap<String, u32> = HashMap::default();
         let mut indexed = Vec::new();
         let mut bodies: Vec<Vec<u32>> = Vec::new();
         for d in docs {
@@ -203,7 +206,11 @@ impl SearchIndex {
         vocab.finish();
         let mut name_postings = vec![Vec::new(); vocab.len()];
         let mut body_postings = vec![Vec::new(); vocab.len()];
+        let mut name_positions = vec![Vec::new(); vocab.len()];
         for (i, d) in indexed.iter().enumerate() {
+            for (p, t) in d.terms.iter().enumerate().take(u16::MAX as usize) {
+                name_positions[*t as usize].push((i as u32, p as u16));
+            }
             let mut seen: Vec<u32> = d.terms.clone();
             seen.sort_unstable();
             seen.dedup();
@@ -219,6 +226,7 @@ impl SearchIndex {
             tones,
             docs: indexed,
             name_postings,
+            name_positions,
             body_postings,
         }
     }
@@ -289,282 +297,6 @@ impl SearchIndex {
             .enumerate()
             .map(|(i, w)| self.query_word(w, i == last))
             .collect()
-    }
-
-    /// Searches for `q` among the documents `keep` accepts, `prefer`red ones first among
-    /// equals, and returns the best `want` answers (see the module docs).
-    pub fn search(
-        &self,
-        q: &str,
-        keep: impl Fn(usize) -> bool,
-        prefer: impl Fn(usize) -> bool,
-        want: usize,
-    ) -> Answer {
-        let words = self.query(q);
-        let n = self.docs.len();
-        // Which query words (bits) each document has, in the name and anywhere.
-        let mut in_name = vec![0u32; n];
-        let mut anywhere = vec![0u32; n];
-        // Which query words may be there with a typo next to a neighbour.
-        let mut maybe = vec![0u32; n];
-        for (i, w) in words.iter().enumerate() {
-            let bit = 1u32 << i;
-            for t in &w.nearby {
-                for d in &self.name_postings[*t as usize] {
-                    maybe[*d as usize] |= bit;
-                }
-            }
-            for (t, _) in &w.reaches {
-                for d in &self.name_postings[*t as usize] {
-                    in_name[*d as usize] |= bit;
-                    anywhere[*d as usize] |= bit;
-                }
-                for d in &self.body_postings[*t as usize] {
-                    anywhere[*d as usize] |= bit;
-                }
-            }
-        }
-        // Inverse document frequency of each query word (over the whole catalogue).
-        let mut df = vec![0u32; words.len()];
-        for m in &anywhere {
-            let mut m = *m;
-            while m != 0 {
-                df[m.trailing_zeros() as usize] += 1;
-                m &= m - 1;
-            }
-        }
-        let idf: Vec<u32> = df
-            .iter()
-            .map(|d| {
-                if *d == 0 {
-                    0
-                } else {
-                    ((((n as f64) + 1.0) / (*d as f64)).ln() * 1000.0) as u32
-                }
-            })
-            .collect();
-        let best = (0..n)
-            .filter(|d| anywhere[*d] != 0 && keep(*d))
-            .map(|d| anywhere[d].count_ones())
-            .max()
-            .unwrap_or(0);
-        // Words that reach no index word (and that the best answer has not with a typo).
-        let ignored = |top: Option<&Found>| -> Vec<String> {
-            let has = top.map(|f| f.words).unwrap_or(0);
-            (0..words.len())
-                .filter(|i| words[*i].reaches.is_empty() && has & (1 << i) == 0)
-                .map(|i| words[i].folded.clone())
-                .collect()
-        };
-        if best == 0 {
-            return Answer {
-                top: Vec::new(),
-                total: 0,
-                ignored: ignored(None),
-            };
-        }
-        // Index word → its (query word, closeness) pairs, for walking the names.
-        let mut slot = vec![u32::MAX; self.vocab.len()];
-        let mut groups: Vec<Vec<(u8, Closeness, bool)>> = Vec::new();
-        for (i, w) in words.iter().enumerate() {
-            let nearby = w.nearby.iter().map(|t| (t, Closeness::Typo, true));
-            for (t, c, near) in w.reaches.iter().map(|(t, c)| (t, *c, false)).chain(nearby) {
-                let s = &mut slot[*t as usize];
-                if *s == u32::MAX {
-                    *s = groups.len() as u32;
-                    groups.push(Vec::new());
-                }
-                groups[*s as usize].push((i as u8, c, near));
-            }
-        }
-        let walk = Walk {
-            words: &words,
-            slot: &slot,
-            groups: &groups,
-            idf: &idf,
-        };
-        // A procedure short of a word may have it with a typo next to its neighbour (see
-        // `Walk::score`): it is scored at once, and dropped if it does not make it. The
-        // others' first rules need no walk through the name (`Walk::key`), so only those that
-        // can be among the best `want` are walked.
-        let mut masks = (Vec::new(), Vec::new());
-        let mut found = Vec::new();
-        let mut rest = Vec::new();
-        for d in 0..n {
-            let has = anywhere[d].count_ones();
-            let may = (anywhere[d] | maybe[d]).count_ones();
-            if may < best || !keep(d) {
-                continue;
-            }
-            if may > has {
-                found.push(walk.score(self, d, anywhere[d], in_name[d], prefer(d), &mut masks));
-            } else {
-                rest.push((walk.key(anywhere[d], in_name[d], prefer(d)), d));
-            }
-        }
-        let most = found
-            .iter()
-            .map(|f| f.score.matched as u32)
-            .max()
-            .unwrap_or(0)
-            .max(best);
-        found.retain(|f| f.score.matched as u32 == most);
-        rest.retain(|(k, _)| k.0 as u32 == most);
-        let total = found.len() + rest.len();
-        if want < rest.len() {
-            let by_key = |a: &(Key, usize), b: &(Key, usize)| b.0.cmp(&a.0);
-            if want > 0 {
-                rest.select_nth_unstable_by(want - 1, by_key);
-                let kth = rest[want - 1].0;
-                let mut i = want;
-                for j in want..rest.len() {
-                    if rest[j].0 == kth {
-                        rest.swap(i, j);
-                        i += 1;
-                    }
-                }
-                rest.truncate(i);
-            } else {
-                rest.clear();
-            }
-        }
-        for (_, d) in rest {
-            found.push(walk.score(self, d, anywhere[d], in_name[d], prefer(d), &mut masks));
-        }
-        let order = |a: &Found, b: &Found| b.score.cmp(&a.score).then(a.doc.cmp(&b.doc));
-        if want < found.len() {
-            if want > 0 {
-                found.select_nth_unstable_by(want - 1, order);
-            }
-            found.truncate(want);
-        }
-        found.sort_unstable_by(order);
-        Answer {
-            ignored: ignored(found.first()),
-            top: found,
-            total,
-        }
-    }
-}
-
-/// The first rules of [`Score`]: words found, how informative, preferred, words in the name.
-type Key = (u8, u32, bool, u8);
-
-/// What scoring a document needs from the query.
-struct Walk<'a> {
-    words: &'a [QueryWord],
-    /// By index word: its place in `groups`, or `u32::MAX`.
-    slot: &'a [u32],
-    groups: &'a [Vec<(u8, Closeness, bool)>],
-    idf: &'a [u32],
-}
-
-impl Walk<'_> {
-    fn informative(&self, anywhere: u32) -> u32 {
-        (0..self.words.len())
-            .filter(|i| anywhere & (1 << i) != 0)
-            .map(|i| self.idf[i])
-            .sum()
-    }
-
-    /// The first rules of a document's score, known without walking its name.
-    fn key(&self, anywhere: u32, in_name: u32, preferred: bool) -> Key {
-        (
-            anywhere.count_ones() as u8,
-            self.informative(anywhere),
-            preferred,
-            in_name.count_ones() as u8,
-        )
-    }
-
-    /// Scores document `d` by walking its name. A query word the document lacks counts as
-    /// found, with a typo, when a word of the name one edit away stands right after the
-    /// previous query word or right before the next: short words too ("hi nhánh" for "chi
-    /// nhánh"), because their neighbour vouches for them.
-    fn score(
-        &self,
-        ix: &SearchIndex,
-        d: usize,
-        mut anywhere: u32,
-        mut in_name: u32,
-        preferred: bool,
-        (masks, near): &mut (Vec<u32>, Vec<u32>),
-    ) -> Found {
-        let doc = &ix.docs[d];
-        let mut best = [None::<Closeness>; MAX_QUERY_WORDS];
-        masks.clear();
-        near.clear();
-        for (p, t) in doc.terms.iter().enumerate() {
-            let mut mask = 0u32;
-            let mut nearby = 0u32;
-            let s = self.slot[*t as usize];
-            if s != u32::MAX {
-                for (i, c, is_near) in &self.groups[s as usize] {
-                    if *is_near {
-                        nearby |= 1 << i;
-                        continue;
-                    }
-                    let w = &self.words[*i as usize];
-                    let c = if *c == Closeness::Folded && w.tone == Some(doc.tones[p]) {
-                        Closeness::Exact
-                    } else {
-                        *c
-                    };
-                    let b = &mut best[*i as usize];
-                    if b.is_none_or(|old| old < c) {
-                        *b = Some(c);
-                    }
-                    mask |= 1 << i;
-                }
-            }
-            masks.push(mask);
-            near.push(nearby);
-        }
-        let n = self.words.len();
-        let missing = !anywhere & ((1u64 << n) - 1) as u32;
-        if missing != 0 {
-            for i in (0..n).filter(|i| missing & (1 << i) != 0) {
-                for p in (0..masks.len()).filter(|p| near[*p] & (1 << i) != 0) {
-                    let after = i > 0 && p > 0 && masks[p - 1] & (1 << (i - 1)) != 0;
-                    let before =
-                        i + 1 < n && p + 1 < masks.len() && masks[p + 1] & (1 << (i + 1)) != 0;
-                    if after || before {
-                        masks[p] |= 1 << i;
-                        anywhere |= 1 << i;
-                        in_name |= 1 << i;
-                        best[i] = Some(Closeness::Typo);
-                        break;
-                    }
-                }
-            }
-        }
-        let mut adjacent = 0u32;
-        let mut first: Option<usize> = None;
-        for p in 0..masks.len() {
-            if p > 0 {
-                adjacent |= (masks[p - 1] << 1) & masks[p];
-            }
-            if masks[p] != 0 && p >= doc.title as usize && first.is_none() {
-                first = Some(p - doc.title as usize);
-            }
-        }
-        let informative = self.informative(anywhere);
-        let title_len = doc.terms.len().saturating_sub(doc.title as usize);
-        let score = Score {
-            matched: anywhere.count_ones() as u8,
-            informative,
-            preferred,
-            in_name: in_name.count_ones() as u8,
-            closeness: best.iter().flatten().map(|c| *c as u16).sum(),
-            adjacent: adjacent.count_ones() as u8,
-            early: Reverse(first.unwrap_or(title_len).min(u16::MAX as usize) as u16),
-            short: Reverse(title_len.min(u16::MAX as usize) as u16),
-        };
-        Found {
-            doc: d,
-            score,
-            words: anywhere,
-        }
     }
 }
 

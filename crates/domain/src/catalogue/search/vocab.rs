@@ -5,7 +5,7 @@
 //! substitution, swap of neighbours) of a query word are found by a few map look-ups and then
 //! checked with [`edit_distance`].
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 /// Folded words by number; see the module docs.
 #[derive(Debug, Default, Clone)]
@@ -23,11 +23,25 @@ pub const MAX_PREFIX_TERMS: usize = 64;
 
 /// The word without its `i`-th letter (letters, not bytes).
 fn without(word: &str, i: usize) -> String {
-    word.chars()
-        .enumerate()
-        .filter(|(j, _)| *j != i)
-        .map(|(_, c)| c)
-        .collect()
+    let mut out = String::with_capacity(word.len());
+    without_into(word, i, &mut out);
+    out
+}
+
+/// [`without`] into a buffer.
+fn without_into(word: &str, i: usize, out: &mut String) {
+    out.clear();
+    if word.is_ascii() {
+        out.push_str(&word[..i]);
+        out.push_str(&word[i + 1..]);
+    } else {
+        out.extend(
+            word.chars()
+                .enumerate()
+                .filter(|(j, _)| *j != i)
+                .map(|(_, c)| c),
+        );
+    }
 }
 
 impl Vocabulary {
@@ -107,14 +121,15 @@ impl Vocabulary {
         if let Some(ids) = self.deletions.get(word) {
             consider(ids);
         }
+        let mut del = String::with_capacity(word.len());
         for i in 0..n {
-            let del = without(word, i);
+            without_into(word, i, &mut del);
             // A word is `word` minus one letter (the user typed one too many).
-            if let Some(id) = self.ids.get(&del) {
+            if let Some(id) = self.ids.get(del.as_str()) {
                 consider(&[*id]);
             }
             // Substitution or swap: both lose a letter and meet.
-            if let Some(ids) = self.deletions.get(&del) {
+            if let Some(ids) = self.deletions.get(del.as_str()) {
                 consider(ids);
             }
         }
