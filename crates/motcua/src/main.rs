@@ -223,6 +223,7 @@ async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
         let agencies = demo::seed_agencies(store.as_ref()).await?;
         let users = demo::seed_users(store.as_ref()).await?;
         let (procedures, applied) = demo::seed_catalogue(store.as_ref()).await?;
+        demo::seed_hall(store.as_ref()).await?;
         tracing::info!(agencies, users, procedures, applied, "demo data ready");
     }
     let state = motcua_web::AppState::try_new(store.clone(), config.app(demo)?)
@@ -257,6 +258,8 @@ async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
     .with_graceful_shutdown(async move {
         shutdown_signal().await;
         let _ = stop_notices.send(true);
+        // The display boards' live streams end, so that shutdown does not wait on them.
+        motcua_web::ui::hall::stop_streams();
     })
     .await?;
     sweeper.abort();

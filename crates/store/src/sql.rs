@@ -48,6 +48,8 @@ mod access_log_sql;
 mod documents_sql;
 #[path = "dossier_writes.rs"]
 mod dossier_writes;
+#[path = "hall_sql.rs"]
+mod hall_sql;
 #[path = "outbox_sql.rs"]
 mod outbox_sql;
 #[path = "stats_sql.rs"]

@@ -6,6 +6,7 @@ mod calendar;
 pub(crate) mod documents;
 pub(crate) mod dossiers;
 mod forms;
+mod hall;
 mod outbox;
 mod procedures;
 
@@ -97,6 +98,16 @@ pub fn router() -> Router<AppState> {
         .route("/admin/outbox", get(outbox::list))
         .route("/admin/personal-data-reads", get(access_log::list))
         .route("/admin/outbox/{id}/retry", post(outbox::retry))
+        .route("/hall/{agency}/tickets", post(hall::issue))
+        .route("/hall/tickets/{token}", get(hall::ticket))
+        .route("/hall/{agency}/board", get(hall::board))
+        .route("/hall/{agency}/counters/{counter}/call", post(hall::call))
+        .route(
+            "/hall/{agency}/counters/{counter}/finish",
+            post(hall::finish),
+        )
+        .route("/hall/{agency}/areas", axum::routing::put(hall::set_areas))
+        .route("/hall/{agency}/stats", get(hall::stats))
         .route("/openapi.json", get(openapi_json))
         .fallback(|| async { ApiError::NotFound("địa chỉ API") })
 }
@@ -124,6 +135,8 @@ pub fn router() -> Router<AppState> {
         forms::dossier_form, forms::register,
         outbox::list, outbox::retry, access_log::list,
         stats::report, stats::dashboard, stats::index, stats::ranking, stats::public,
+        hall::issue, hall::ticket, hall::board, hall::call, hall::finish, hall::set_areas,
+        hall::stats,
     ),
     components(schemas(crate::error::ApiErrorBody)),
     modifiers(&BearerAuth),
