@@ -226,6 +226,17 @@ async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
         demo::seed_hall(store.as_ref()).await?;
         tracing::info!(agencies, users, procedures, applied, "demo data ready");
     }
+    if config
+        .public_url
+        .as_deref()
+        .is_none_or(|u| u.trim().is_empty())
+    {
+        tracing::warn!(
+            public_url = %config.public_url_or_listen(),
+            "public_url is not set: receipts' QR codes, tickets and notices point at this \
+             server's own address; set public_url to the address citizens use"
+        );
+    }
     let state = motcua_web::AppState::try_new(store.clone(), config.app(demo)?)
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     let app = motcua_web::router(state);
