@@ -21,6 +21,8 @@ pub mod gauges;
 pub mod lookups;
 pub mod notices;
 pub mod notify;
+pub mod online;
+pub mod queues;
 pub mod state;
 pub mod stats;
 

@@ -16,7 +16,6 @@ use axum::Router;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
-use motcua_store::{AgencyQuery, ProcedureSearch};
 use serde::Deserialize;
 
 use super::kit::{Ctx, Page};
@@ -84,12 +83,9 @@ pub(super) fn see_other(ctx: &Ctx, to: &str) -> Response {
     ctx.finish(Redirect::to(to).into_response())
 }
 
-/// A form with only its CSRF token.
+/// A form with only its CSRF token (which [`crate::ui::form::Posted`] checks).
 #[derive(Deserialize)]
-pub(super) struct CsrfOnly {
-    #[serde(default)]
-    pub csrf: String,
-}
+pub(super) struct CsrfOnly {}
 
 /// Page number from `?trang=` (1-based).
 pub(super) fn page_offset(trang: Option<i64>, size: i64) -> (i64, i64) {
@@ -126,37 +122,12 @@ async fn index(ctx: Ctx) -> Response {
     if let Err(r) = ctx.admin() {
         return r;
     }
-    let store = ctx.state.store.as_ref();
-    let counts = async {
-        let agencies = store
-            .list_agencies(&AgencyQuery {
-                limit: 1,
-                ..Default::default()
-            })
-            .await?
-            .total;
-        let users = store.list_users(None, 1, 0).await?.total;
-        let procedures = store
-            .list_procedures(&ProcedureSearch {
-                any_status: true,
-                limit: 1,
-                ..Default::default()
-            })
-            .await?
-            .total;
-        let mut years: Vec<i32> = store
-            .holiday_schedules()
-            .await?
-            .iter()
-            .map(|y| y.schedule.year)
-            .collect();
-        years.sort_unstable();
-        Ok::<_, motcua_store::DbError>((agencies, users, procedures, years))
-    };
-    let (agencies, users, procedures, official_years) = match counts.await {
+    let c = match ctx.state.admin_counts().await {
         Ok(c) => c,
-        Err(e) => return ctx.error(&ApiError::from(e)),
+        Err(e) => return ctx.error(&e),
     };
+    let (agencies, users, procedures, official_years) =
+        (c.agencies, c.users, c.procedures, c.official_years);
     let p = ctx.page();
     ctx.render(Index {
         agencies: p.int(agencies),

@@ -14,6 +14,7 @@ pub mod applicant;
 pub mod assets;
 pub mod counter;
 pub mod dashboards;
+pub mod form;
 pub mod i18n;
 pub mod kit;
 pub mod portal;

@@ -8,7 +8,6 @@
 //! (422) with what was typed and the message next to the field, and no dossier exists.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::Arc;
 
 use askama::Template;
 use axum::body::Bytes;
@@ -27,17 +26,10 @@ use crate::ui::applicant::ApplicantForm;
 use crate::ui::kit::{Ctx, Page, is_htmx};
 use motcua_app::AppError;
 use motcua_app::acting::ActRequest;
-use motcua_app::catalogue::{SearchParams, search};
 use motcua_app::dossiers::CreateDossier;
 
 /// A procedure found by the picker.
-pub struct Hit {
-    pub code: String,
-    pub name: String,
-    pub field: String,
-    /// Said of the best match when the desk's agency does not apply it itself: who does.
-    pub elsewhere: Option<String>,
-}
+pub use motcua_app::catalogue::DeskHit as Hit;
 
 /// One component (thành phần hồ sơ) of the chosen procedure in the checklist.
 pub struct Comp {
@@ -114,81 +106,9 @@ pub struct PageQuery {
     thu_tuc: String,
 }
 
-/// The desk's procedure search: the whole catalogue, ranked as the portal ranks it, except that
-/// among equally good answers the procedures received in the agency's province come first (under
-/// Decree 118/2025 a centre receives regardless of administrative boundary); the best match
-/// says who applies it when the agency does not. A full code goes straight to its procedure.
+/// The desk's procedure search (see [`motcua_app::state::App::desk_search`]).
 async fn find(state: &AppState, q: &str, agency: Option<&Agency>) -> Result<Vec<Hit>, ApiError> {
-    let q = q.trim();
-    if q.is_empty() {
-        return Ok(Vec::new());
-    }
-    if let Ok(row) = state.store.procedure(q).await
-        && row.status == motcua_domain::catalogue::ProcedureStatus::Published
-    {
-        return Ok(vec![Hit {
-            code: row.code,
-            name: row.name,
-            field: row.field,
-            elsewhere: None,
-        }]);
-    }
-    let receivers = match agency {
-        Some(Agency {
-            province_code: Some(province),
-            ..
-        }) => Some(
-            state
-                .search
-                .receivers(state.store.as_ref(), province)
-                .await?,
-        ),
-        Some(a) => Some(Arc::new(
-            state
-                .store
-                .agency_procedures(a.id)
-                .await?
-                .into_iter()
-                .map(|r| (r.code, vec![a.id]))
-                .collect(),
-        )),
-        None => None,
-    };
-    let found = search(
-        state.store.as_ref(),
-        &state.search,
-        SearchParams {
-            q: Some(q.to_string()),
-            prefer: receivers.clone(),
-            limit: 12,
-            ..Default::default()
-        },
-    )
-    .await?;
-    let mut hits: Vec<Hit> = found
-        .items
-        .into_iter()
-        .map(|h| Hit {
-            code: h.code,
-            name: h.name,
-            field: h.field,
-            elsewhere: None,
-        })
-        .collect();
-    if let (Some(best), Some(agency), Some(receivers)) = (hits.first_mut(), agency, receivers) {
-        let by = receivers.get(&best.code).map(Vec::as_slice).unwrap_or(&[]);
-        if !by.contains(&agency.id) {
-            best.elsewhere = Some(match by.first() {
-                Some(other) => format!(
-                    "Thủ tục này do {} giải quyết; {} vẫn tiếp nhận hồ sơ không phụ thuộc địa giới hành chính (Nghị định 118/2025/NĐ-CP).",
-                    state.store.get_agency(*other).await?.name,
-                    agency.name
-                ),
-                None => "Chưa có cơ quan nào trong tỉnh áp dụng thủ tục này.".to_string(),
-            });
-        }
-    }
-    Ok(hits)
+    Ok(state.desk_search(q, agency).await?)
 }
 
 /// The procedure in force today with its checklist; `checked` are the components brought.
@@ -199,8 +119,7 @@ async fn chosen(
 ) -> Result<Chosen, ApiError> {
     let today = vietnam_date(chrono::Utc::now());
     let in_force = state
-        .lookups
-        .in_force(state.store.as_ref(), code.trim(), today)
+        .in_force(code.trim(), today)
         .await
         .map_err(|e| match e {
             AppError::NotFound(_) => AppError::invalid(

@@ -70,7 +70,7 @@ pub(crate) async fn desk_agencies(
 ) -> Result<Vec<Agency>, ApiError> {
     let mut out = Vec::new();
     for id in desk_agency_ids(caller) {
-        out.push(state.store.get_agency(id).await?);
+        out.push(state.agency_by_id(id).await?);
     }
     out.sort_by(|a, b| a.code.cmp(&b.code));
     Ok(out)
@@ -94,12 +94,7 @@ impl Names {
         if let Some(n) = self.0.get(code) {
             return n.clone();
         }
-        let name = state
-            .store
-            .procedure(code)
-            .await
-            .map(|p| p.name)
-            .unwrap_or_default();
+        let name = state.procedure_name(code).await;
         self.0.insert(code.to_string(), name.clone());
         name
     }

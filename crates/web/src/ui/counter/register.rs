@@ -90,9 +90,9 @@ pub async fn page(ctx: Ctx, Query(q): Query<RegisterQuery>) -> Response {
     let mut rows = Vec::new();
     let (mut from_iso, mut to_iso, mut period) = (String::new(), String::new(), String::new());
     if let (true, Some(f), Some(t), Some(a)) = (errors.is_empty(), from, to, agency.as_ref()) {
-        let found = match state.store.dossiers_received(a.id, f, t).await {
+        let found = match state.dossiers_received(a.id, f, t).await {
             Ok(r) => r,
-            Err(e) => return ctx.error(&crate::error::ApiError::from(e)),
+            Err(e) => return ctx.error(&e),
         };
         let mut names = Names::default();
         rows = lines(state, &p, &found, &mut names).await;

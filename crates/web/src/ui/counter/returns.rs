@@ -3,7 +3,6 @@
 //! still due, its collection. The API's `collect_fee` and `return_result` commands do the work.
 
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -13,6 +12,7 @@ use serde::Deserialize;
 use super::{Errors, Line, Names, desk_agency_ids, lines, parse_vnd};
 use crate::error::ApiError;
 use crate::state::AppState;
+use crate::ui::form::{Counter, Posted};
 use crate::ui::kit::{Ctx, Page};
 use motcua_app::acting::ActRequest;
 
@@ -51,8 +51,6 @@ pub struct ReturnsQuery {
 
 #[derive(Deserialize, Default, Clone)]
 pub struct ReturnForm {
-    #[serde(default)]
-    csrf: String,
     #[serde(default)]
     version: i32,
     #[serde(default)]
@@ -103,10 +101,9 @@ async fn ready(ctx: &Ctx) -> Result<(Vec<DossierRow>, i64), Response> {
     let ids = desk_agency_ids(caller);
     let page = ctx
         .state
-        .store
         .dossiers_at_intake(&ids, &[motcua_domain::dossier::Status::Done], LIST)
         .await
-        .map_err(|e| ctx.error(&ApiError::from(e)))?;
+        .map_err(|e| ctx.error(&e))?;
     Ok((page.items, page.total))
 }
 
@@ -134,19 +131,15 @@ pub async fn page(ctx: Ctx, Query(q): Query<ReturnsQuery>) -> Response {
 
 /// `POST /mot-cua/tra-ket-qua/{code}`: collect what is still due, then return the result.
 pub async fn submit(
-    ctx: Ctx,
     State(state): State<AppState>,
     Path(code): Path<String>,
-    Form(form): Form<ReturnForm>,
+    Posted {
+        ctx, caller, form, ..
+    }: Posted<ReturnForm, Counter>,
 ) -> Response {
-    let caller = match ctx.post(Ctx::counter, &form.csrf) {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
-    let row = match state.store.dossier_by_code(code.trim()).await {
+    let row = match state.dossier(code.trim()).await {
         Ok(r) => r,
-        Err(motcua_store::DbError::NotFound) => return ctx.error(&ApiError::NotFound("hồ sơ")),
-        Err(e) => return ctx.error(&ApiError::from(e)),
+        Err(e) => return ctx.error(&e),
     };
     if let Err(e) = state.readable(&caller, &row).await {
         return ctx.error(&e);

@@ -11,16 +11,16 @@ use axum::body::Bytes;
 use axum::extract::{Multipart, Path};
 use axum::http::StatusCode;
 use axum::response::Response;
-use motcua_domain::auth::Role;
-use motcua_domain::dossier::{Actor, ApplicantField, MAX_COMPONENT_CHARS};
-use motcua_store::{Agency, Created};
+use motcua_domain::dossier::{ApplicantField, MAX_COMPONENT_CHARS};
+use motcua_store::Agency;
 
 use super::catalogue::{component_label, online_allowed, quantity};
 use crate::error::ApiError;
 use crate::ui::applicant::ApplicantForm;
 use crate::ui::kit::{Ctx, Page};
-use motcua_app::documents::{self as docs, DocumentView, ReuseInput};
-use motcua_app::dossiers::{self, CreateDossier};
+use motcua_app::documents::{self as docs, DocumentView};
+use motcua_app::dossiers::CreateDossier;
+use motcua_app::online::OnlineFile;
 use motcua_app::{AppError, InvalidKind};
 
 /// A document already held that may stand for a component.
@@ -102,12 +102,7 @@ struct Setup {
 async fn setup(ctx: &Ctx, code: &str, user: uuid::Uuid) -> Result<Setup, Response> {
     let state = &ctx.state;
     let in_force = state
-        .lookups
-        .in_force(
-            state.store.as_ref(),
-            code.trim(),
-            motcua_domain::vn_time::today(),
-        )
+        .in_force(code.trim(), motcua_domain::vn_time::today())
         .await
         .map_err(|e| ctx.error(&e))?;
     if in_force.status != motcua_domain::catalogue::ProcedureStatus::Published {
@@ -121,11 +116,11 @@ async fn setup(ctx: &Ctx, code: &str, user: uuid::Uuid) -> Result<Setup, Respons
         }));
     }
     let agencies = state
-        .store
         .agencies_applying(&p.code, 200)
         .await
-        .map_err(|e| ctx.error(&ApiError::from(e)))?;
-    let held = docs::reusable_of_owner(state.store.as_ref(), user)
+        .map_err(|e| ctx.error(&e))?;
+    let held = state
+        .reusable_documents(user)
         .await
         .map_err(|e| ctx.error(&e))?;
     Ok(Setup {
@@ -187,7 +182,7 @@ pub async fn form(ctx: Ctx, Path(code): Path<String>) -> Response {
         Err(r) => return r,
     };
     // Online dossiers carry the account's own ID number: an account not yet bound is told so.
-    let own = match dossiers::own_id_number(ctx.state.store.as_ref(), caller.user.id, "").await {
+    let own = match ctx.state.own_id_number(caller.user.id, "").await {
         Ok(id) => id,
         Err(err) => return ctx.error(&err),
     };
@@ -327,8 +322,10 @@ pub async fn submit(ctx: Ctx, Path(code): Path<String>, mp: Multipart) -> Respon
     if let Err(r) = ctx.check_csrf(&sent.csrf) {
         return r;
     }
-    let store = ctx.state.store.as_ref();
-    let own = dossiers::own_id_number(store, caller.user.id, &sent.v.applicant.id_number).await;
+    let own = ctx
+        .state
+        .own_id_number(caller.user.id, &sent.v.applicant.id_number)
+        .await;
     let id_error = match own {
         Ok(id) => {
             sent.v.applicant.id_number = id.as_str().to_string();
@@ -426,14 +423,6 @@ pub async fn submit(ctx: Ctx, Path(code): Path<String>, mp: Multipart) -> Respon
 
     // Everything checked: lodge the dossier, then attach its files.
     let state = &ctx.state;
-    let calendar = match state.calendar.get(state.store.as_ref()).await {
-        Ok(c) => c,
-        Err(err) => return ctx.error(&err),
-    };
-    let actor = Actor {
-        user: caller.user.id,
-        role: Role::Citizen,
-    };
     let input = CreateDossier {
         procedure: s.code.clone(),
         agency: sent.v.agency.trim().to_string(),
@@ -441,34 +430,13 @@ pub async fn submit(ctx: Ctx, Path(code): Path<String>, mp: Multipart) -> Respon
         applicant: sent.v.applicant.input(),
     };
     let key = format!("ui-nop:{}", sent.v.key.trim());
-    let per_hour = state.config.citizen_submissions_per_hour;
-    if let Err(err) =
-        dossiers::check_submission_limit(state.store.as_ref(), caller.user.id, per_hour).await
-    {
-        return match err {
-            AppError::Invalid {
-                kind: InvalidKind::OverLimit,
-                ..
-            } => send_back(Errors::default(), &HashMap::new(), err.message_vi()),
-            _ => ctx.error(&err),
-        };
-    }
-    let created = dossiers::create(
-        state.store.as_ref(),
-        &state.lookups,
-        &calendar,
-        actor,
-        input,
-        (!sent.v.key.trim().is_empty()).then_some(key.as_str()),
-    )
-    .await;
-    let (dossier_code, fresh) = match created {
-        Ok(Created::New(c)) => (c, true),
-        // The same form sent twice (a double click, a reload): the first dossier.
-        Ok(Created::Existing(c)) => (c, false),
+    let key = (!sent.v.key.trim().is_empty()).then_some(key.as_str());
+    let (dossier_code, fresh) = match state.lodge_online(&caller, input, key).await {
+        Ok(c) => c,
+        // Over the hourly limit, or refused content: the form comes back with the message.
         Err(
             err @ AppError::Invalid {
-                kind: InvalidKind::Unprocessable,
+                kind: InvalidKind::OverLimit | InvalidKind::Unprocessable,
                 ..
             },
         ) => {
@@ -478,59 +446,28 @@ pub async fn submit(ctx: Ctx, Path(code): Path<String>, mp: Multipart) -> Respon
     };
     let mut files = 0;
     if fresh {
-        for (i, bytes) in uploads {
-            let row = match state.store.dossier_by_code(&dossier_code).await {
-                Ok(r) => r,
-                Err(err) => return ctx.error(&ApiError::from(err)),
-            };
-            if let Err(err) = docs::upload(
-                state.store.as_ref(),
-                &state.blobs,
-                &calendar,
-                &row,
-                row.seq,
-                actor,
-                &component_name(&s.spec[i]),
+        let attached: Vec<OnlineFile> = uploads
+            .into_iter()
+            .map(|(i, bytes)| OnlineFile::Upload {
+                component: component_name(&s.spec[i]),
                 bytes,
-                limit,
-            )
-            .await
-            {
-                return ctx.error(&err);
-            }
-            files += 1;
-        }
-        for (i, sha256) in reuses {
-            let row = match state.store.dossier_by_code(&dossier_code).await {
-                Ok(r) => r,
-                Err(err) => return ctx.error(&ApiError::from(err)),
-            };
-            let input = ReuseInput {
+            })
+            .chain(reuses.into_iter().map(|(i, sha256)| OnlineFile::Reuse {
                 component: component_name(&s.spec[i]),
                 sha256,
-                version: row.seq,
-                reason: None,
-            };
-            if let Err(err) = docs::reuse(
-                state.store.as_ref(),
-                &state.blobs,
-                &calendar,
-                &row,
-                actor,
-                &input,
-            )
+            }))
+            .collect();
+        files = match state
+            .attach_online(&caller, &dossier_code, attached, limit)
             .await
-            {
-                return ctx.error(&err);
-            }
-            files += 1;
-        }
+        {
+            Ok(n) => n,
+            Err(err) => return ctx.error(&err),
+        };
     }
-    let status = match state.store.dossier_by_code(&dossier_code).await {
-        Ok(row) => dossiers::state_of(&row)
-            .map(|st| st.status.label_vi().to_string())
-            .unwrap_or_default(),
-        Err(err) => return ctx.error(&ApiError::from(err)),
+    let status = match state.status_label(&dossier_code).await {
+        Ok(s) => s,
+        Err(err) => return ctx.error(&err),
     };
     ctx.render(Submitted {
         p: ctx.page(),
