@@ -245,28 +245,6 @@ pub fn format_lunar(d: &LunarDate) -> String {
     )
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use chrono::TimeZone;
-
-    #[test]
-    fn instants_are_read_in_vietnam_time() {
-        let t = parse_vn_instant("2025-10-27T08:00").unwrap();
-        assert_eq!(t, Utc.with_ymd_and_hms(2025, 10, 27, 1, 0, 0).unwrap());
-        assert_eq!(format_vn_instant(t), "2025-10-27T08:00");
-        assert!(parse_vn_instant("27/10/2025 08:00").is_err());
-    }
-
-    #[test]
-    fn lunar_dates_parse_and_print() {
-        let d = parse_lunar("26/6/2025", true).unwrap();
-        assert_eq!(format_lunar(&d), "26/6/2025 nhuận");
-        assert!(parse_lunar("30/13/2025", false).is_err());
-        assert!(parse_lunar("a/b/c", false).is_err());
-    }
-}
-
 /// The calendar service: the calendar in force, agencies' office hours, the official
 /// schedules of years.
 impl crate::state::App {
@@ -385,5 +363,27 @@ impl crate::state::App {
             })?;
         self.changed(crate::changes::Changed::Calendar).await;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn instants_are_read_in_vietnam_time() {
+        let t = parse_vn_instant("2025-10-27T08:00").unwrap();
+        assert_eq!(t, Utc.with_ymd_and_hms(2025, 10, 27, 1, 0, 0).unwrap());
+        assert_eq!(format_vn_instant(t), "2025-10-27T08:00");
+        assert!(parse_vn_instant("27/10/2025 08:00").is_err());
+    }
+
+    #[test]
+    fn lunar_dates_parse_and_print() {
+        let d = parse_lunar("26/6/2025", true).unwrap();
+        assert_eq!(format_lunar(&d), "26/6/2025 nhuận");
+        assert!(parse_lunar("30/13/2025", false).is_err());
+        assert!(parse_lunar("a/b/c", false).is_err());
     }
 }

@@ -1356,46 +1356,6 @@ pub async fn public(
     })
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use chrono::TimeZone;
-
-    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(y, m, day).unwrap()
-    }
-
-    #[test]
-    fn periods_are_read_the_way_reports_name_them() {
-        let today = d(2026, 11, 24);
-        let p = parse_period(Some("2026-11"), None, None, today).unwrap();
-        assert_eq!((p.from, p.to), (d(2026, 11, 1), d(2026, 11, 30)));
-        assert_eq!(p.label, "Tháng 11/2026");
-        let p = parse_period(Some("2026-Q4"), None, None, today).unwrap();
-        assert_eq!(
-            (p.from, p.to, p.label.as_str()),
-            (d(2026, 10, 1), d(2026, 12, 31), "Quý IV/2026")
-        );
-        let p = parse_period(Some("2025"), None, None, today).unwrap();
-        assert_eq!((p.from, p.to), (d(2025, 1, 1), d(2025, 12, 31)));
-        let p = parse_period(None, Some("2026-11-03"), None, today).unwrap();
-        assert_eq!((p.from, p.to), (d(2026, 11, 3), today));
-        let p = parse_period(None, None, None, today).unwrap();
-        assert_eq!((p.from, p.to), (d(2026, 11, 1), d(2026, 11, 30)));
-        for bad in ["2026-13", "2026-Q5", "26", "2026-1", "tháng 11"] {
-            assert!(parse_period(Some(bad), None, None, today).is_err(), "{bad}");
-        }
-        assert!(parse_period(None, Some("2026-11-03"), Some("2026-11-01"), today).is_err());
-        assert!(parse_period(Some("2026"), Some("2026-01-01"), None, today).is_err());
-        // The period ends at the next midnight, Vietnam time.
-        let p = parse_period(Some("2026-11"), None, None, today).unwrap();
-        assert_eq!(
-            p.end(),
-            Utc.with_ymd_and_hms(2026, 11, 30, 17, 0, 0).unwrap()
-        );
-    }
-}
-
 /// The statistics service: the unit a caller oversees and its figures.
 impl crate::state::App {
     /// The unit named by `code`, if `caller` oversees it.
@@ -1524,5 +1484,45 @@ impl crate::state::App {
     /// `Err(seconds to wait)` when `ip` used up its minute of public look-ups.
     pub async fn check_lookup_rate(&self, ip: Option<std::net::IpAddr>) -> Result<(), u64> {
         self.lookup_limiter.check(self.store.as_ref(), ip).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn periods_are_read_the_way_reports_name_them() {
+        let today = d(2026, 11, 24);
+        let p = parse_period(Some("2026-11"), None, None, today).unwrap();
+        assert_eq!((p.from, p.to), (d(2026, 11, 1), d(2026, 11, 30)));
+        assert_eq!(p.label, "Tháng 11/2026");
+        let p = parse_period(Some("2026-Q4"), None, None, today).unwrap();
+        assert_eq!(
+            (p.from, p.to, p.label.as_str()),
+            (d(2026, 10, 1), d(2026, 12, 31), "Quý IV/2026")
+        );
+        let p = parse_period(Some("2025"), None, None, today).unwrap();
+        assert_eq!((p.from, p.to), (d(2025, 1, 1), d(2025, 12, 31)));
+        let p = parse_period(None, Some("2026-11-03"), None, today).unwrap();
+        assert_eq!((p.from, p.to), (d(2026, 11, 3), today));
+        let p = parse_period(None, None, None, today).unwrap();
+        assert_eq!((p.from, p.to), (d(2026, 11, 1), d(2026, 11, 30)));
+        for bad in ["2026-13", "2026-Q5", "26", "2026-1", "tháng 11"] {
+            assert!(parse_period(Some(bad), None, None, today).is_err(), "{bad}");
+        }
+        assert!(parse_period(None, Some("2026-11-03"), Some("2026-11-01"), today).is_err());
+        assert!(parse_period(Some("2026"), Some("2026-01-01"), None, today).is_err());
+        // The period ends at the next midnight, Vietnam time.
+        let p = parse_period(Some("2026-11"), None, None, today).unwrap();
+        assert_eq!(
+            p.end(),
+            Utc.with_ymd_and_hms(2026, 11, 30, 17, 0, 0).unwrap()
+        );
     }
 }

@@ -2,8 +2,8 @@
 //! their roles, procedures with their status and per-agency workflows, the holiday calendar,
 //! the personal data access log.
 //!
-//! Every page is gated by [`Ctx::admin`]; every change goes through the same handler or
-//! service call (and so the same `auth::require`) as the JSON API.
+//! Every page is gated by [`Ctx::admin`] (a form by `Posted<_, Admin>`); every change goes
+//! through the same application service (and so the same authorisation) as the JSON API.
 
 mod access_log;
 mod agencies;
@@ -54,6 +54,15 @@ impl Errors {
 
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
+    }
+
+    /// The status of a page showing these mistakes: 422 when there are any.
+    pub fn status(&self) -> axum::http::StatusCode {
+        if self.is_empty() {
+            axum::http::StatusCode::OK
+        } else {
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY
+        }
     }
 }
 

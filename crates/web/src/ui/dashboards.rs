@@ -779,22 +779,30 @@ fn downloads_of(p: &Page, unit_code: &str, api_query: &str) -> Vec<Download> {
     ]
 }
 
+/// A refusal of a live reload after the session ended: the whole page goes to the login
+/// page (htmx would otherwise put the login form inside the dashboard).
+fn whole_page(headers: &HeaderMap, res: Response) -> Response {
+    if is_htmx(headers)
+        && res.status().is_redirection()
+        && let Some(to) = res.headers().get(header::LOCATION).cloned()
+    {
+        return ([(header::HeaderName::from_static("hx-redirect"), to)], "").into_response();
+    }
+    res
+}
+
+/// `&lang=en` when the page was asked in a language by its query, for its links.
+fn lang_param(lang: Option<&str>) -> String {
+    lang.and_then(Lang::parse)
+        .map(|l| format!("&lang={}", l.code()))
+        .unwrap_or_default()
+}
+
 async fn ioc(ctx: Ctx, headers: HeaderMap, Query(q): Query<IocQuery>) -> Response {
     let ctx = with_lang(ctx, q.lang.as_deref());
     let caller = match ctx.with_role(&[Role::Leader, Role::Admin]) {
         Ok(c) => c,
-        Err(res) => {
-            // A live reload after the session ended: the whole page goes to the login page
-            // (htmx would otherwise put the login form inside the dashboard).
-            if is_htmx(&headers)
-                && res.status().is_redirection()
-                && let Some(to) = res.headers().get(header::LOCATION).cloned()
-            {
-                return ([(header::HeaderName::from_static("hx-redirect"), to)], "")
-                    .into_response();
-            }
-            return res;
-        }
+        Err(res) => return whole_page(&headers, res),
     };
     let state = ctx.state.clone();
     let home = match home_unit(&state, caller).await {
@@ -814,12 +822,7 @@ async fn ioc(ctx: Ctx, headers: HeaderMap, Query(q): Query<IocQuery>) -> Respons
         Err(e) => return ctx.error(&e),
     };
     let p = ctx.page();
-    let lang_param = q
-        .lang
-        .as_deref()
-        .and_then(Lang::parse)
-        .map(|l| format!("&lang={}", l.code()))
-        .unwrap_or_default();
+    let lang_param = lang_param(q.lang.as_deref());
     let refresh_url = format!("/dieu-hanh?don-vi={}{lang_param}", urlencode(&unit.code));
     let live = live(&p, &dashboard, refresh_url);
     if is_htmx(&headers) {
@@ -1101,12 +1104,7 @@ async fn public_page(ctx: Ctx, ClientIp(ip): ClientIp, Query(q): Query<PublicQue
             selected: unit.as_ref().is_some_and(|u| u.id == a.id),
         })
         .collect();
-    let lang_param = q
-        .lang
-        .as_deref()
-        .and_then(Lang::parse)
-        .map(|l| format!("&lang={}", l.code()))
-        .unwrap_or_default();
+    let lang_param = lang_param(q.lang.as_deref());
     let (mut head, mut rows, mut index_max) = (None, Vec::new(), String::new());
     let figures = match (&chosen_period, &unit) {
         (None, _) => Ok(()),

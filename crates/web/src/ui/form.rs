@@ -89,13 +89,9 @@ role_gate!(Counter, counter);
 role_gate!(Officer, officer);
 role_gate!(Citizen, citizen);
 
-/// A form posted by a page: through gate `G`, its CSRF token checked, its body read as `T`.
-pub struct Posted<T, G: Gate = Anyone> {
-    pub ctx: Ctx,
-    pub caller: G::Who,
-    pub form: T,
-    _gate: PhantomData<G>,
-}
+/// A form posted by a page: through gate `G`, its CSRF token checked, its body read as `T`:
+/// `Posted(ctx, caller, form, _)`.
+pub struct Posted<T, G: Gate = Anyone>(pub Ctx, pub G::Who, pub T, pub PhantomData<G>);
 
 /// The token field every form carries.
 fn csrf_field(body: &[u8]) -> String {
@@ -131,11 +127,6 @@ where
                 ctx.t("Biểu mẫu không hợp lệ. Vui lòng tải lại trang và thử lại."),
             ))
         })?;
-        Ok(Posted {
-            ctx,
-            caller,
-            form,
-            _gate: PhantomData,
-        })
+        Ok(Posted(ctx, caller, form, PhantomData))
     }
 }

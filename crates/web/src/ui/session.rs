@@ -85,7 +85,7 @@ struct LoginForm {
 async fn login_submit(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
-    Posted { ctx, form, .. }: Posted<LoginForm>,
+    Posted(ctx, _, form, _): Posted<LoginForm>,
 ) -> Response {
     let username = form.username.trim().to_string();
     let next = local_path(&form.next).to_string();
@@ -129,11 +129,11 @@ async fn login_submit(
 #[derive(Deserialize)]
 struct NoFields {}
 
-async fn logout(Posted { ctx, .. }: Posted<NoFields>) -> Response {
-    if let Some(c) = &ctx.caller {
-        if let Err(e) = ctx.state.sign_out(&c.token_hash).await {
-            return ctx.error(&e);
-        }
+async fn logout(Posted(ctx, _, _, _): Posted<NoFields>) -> Response {
+    if let Some(c) = &ctx.caller
+        && let Err(e) = ctx.state.sign_out(&c.token_hash).await
+    {
+        return ctx.error(&e);
     }
     let mut res = Redirect::to("/").into_response();
     append_cookie(
@@ -154,7 +154,7 @@ struct LangForm {
     next: String,
 }
 
-async fn language(Posted { ctx, form, .. }: Posted<LangForm>) -> Response {
+async fn language(Posted(ctx, _, form, _): Posted<LangForm>) -> Response {
     let lang = super::i18n::Lang::parse(&form.lang).unwrap_or(super::i18n::Lang::Vi);
     let mut res = Redirect::to(local_path(&form.next)).into_response();
     append_cookie(

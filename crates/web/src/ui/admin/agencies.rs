@@ -4,7 +4,7 @@
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::routing::{get, post};
 use motcua_domain::agency::AgencyKind;
@@ -126,11 +126,7 @@ async fn list_page(
         },
         Err(e) => return ctx.error(&e),
     };
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = errors.status();
     ctx.render_status(
         status,
         List {
@@ -181,12 +177,7 @@ struct CreateForm {
 
 async fn create(
     State(state): State<AppState>,
-    Posted {
-        ctx,
-        caller,
-        form: f,
-        ..
-    }: Posted<CreateForm, Admin>,
+    Posted(ctx, caller, f, _): Posted<CreateForm, Admin>,
 ) -> Response {
     let input = CreateAgency {
         code: f.code.trim().to_string(),
@@ -304,11 +295,7 @@ async fn detail_page(
     if !all {
         procedures.truncate(SHOWN);
     }
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = errors.status();
     let p = ctx.page();
     ctx.render_status(
         status,
@@ -361,12 +348,7 @@ struct HoursForm {
 async fn office_hours(
     State(state): State<AppState>,
     Path(code): Path<String>,
-    Posted {
-        ctx,
-        caller,
-        form: f,
-        ..
-    }: Posted<HoursForm, Admin>,
+    Posted(ctx, caller, f, _): Posted<HoursForm, Admin>,
 ) -> Response {
     let typed: Sessions = vec![
         (f.from1.trim().into(), f.to1.trim().into()),

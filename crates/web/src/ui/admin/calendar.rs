@@ -168,11 +168,7 @@ async fn render_year(
         kind: "off".into(),
         ..Default::default()
     });
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = errors.status();
     ctx.render_status(
         status,
         YearPage {
@@ -324,12 +320,7 @@ fn schedule_field(code: &str) -> Option<&'static str> {
 
 async fn edit_year(
     Path(year): Path<i32>,
-    Posted {
-        ctx,
-        caller,
-        form: pairs,
-        ..
-    }: Posted<Vec<(String, String)>, Admin>,
+    Posted(ctx, caller, pairs, _): Posted<Vec<(String, String)>, Admin>,
 ) -> Response {
     let form = add_form(&pairs);
     let (new_entry, mut errors) = day_to_add(&form, year);
@@ -362,7 +353,7 @@ async fn edit_year(
 async fn delete_year(
     State(state): State<AppState>,
     Path(year): Path<i32>,
-    Posted { ctx, caller, .. }: Posted<CsrfOnly, Admin>,
+    Posted(ctx, caller, _, _): Posted<CsrfOnly, Admin>,
 ) -> Response {
     // The same as `DELETE /api/v1/calendar/years/{year}`.
     match state.delete_holiday_year(&caller, year).await {
@@ -433,11 +424,7 @@ async fn due(ctx: Ctx, headers: HeaderMap, Query(q): Query<DueQuery>) -> Respons
         Ok((s, a)) => (Errors::default(), Some(s), Some(a)),
         Err(e) => (e, None, None),
     };
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = errors.status();
     let result = DueResult {
         p: ctx.page(),
         errors,

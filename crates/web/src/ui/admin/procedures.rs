@@ -4,7 +4,6 @@
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query};
-use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 use motcua_domain::auth::{Action, Role};
@@ -153,11 +152,7 @@ async fn detail_page(
     };
     let time = statutory_time(&d.record).map(|(c, u)| (centi_text(u64::from(c)), unit_label(u)));
     let (row, versions) = (d.row, d.versions);
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = errors.status();
     ctx.render_status(
         status,
         Detail {
@@ -197,12 +192,7 @@ async fn change_status(
     code: String,
     to: ProcedureStatus,
 ) -> Response {
-    let Posted {
-        ctx,
-        caller,
-        form: f,
-        ..
-    } = posted;
+    let Posted(ctx, caller, f, _) = posted;
     let state = &ctx.state;
     let done = async {
         require(&caller, Action::ManageCatalogue)?;
@@ -353,11 +343,7 @@ async fn workflow_page(
         Some(t) => t,
         None => with_blank_rows(workflow.as_ref().map(rows_of).unwrap_or_default()),
     };
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = errors.status();
     ctx.render_status(
         status,
         WorkflowPage {
@@ -457,12 +443,7 @@ fn steps_of(typed: &[StepRow]) -> (Vec<WorkflowStep>, Errors) {
 
 async fn save_workflow(
     Path((code, agency_code)): Path<(String, String)>,
-    Posted {
-        ctx,
-        caller,
-        form: pairs,
-        ..
-    }: Posted<Vec<(String, String)>, Admin>,
+    Posted(ctx, caller, pairs, _): Posted<Vec<(String, String)>, Admin>,
 ) -> Response {
     let state = &ctx.state;
     let typed = typed_rows(&pairs);

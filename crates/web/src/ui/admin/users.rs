@@ -7,7 +7,6 @@ use std::collections::hash_map::Entry;
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 use motcua_app::AppError;
@@ -158,11 +157,7 @@ async fn list_page(
             urlencode(agency_code.trim())
         )
     };
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = errors.status();
     ctx.render_status(
         status,
         List {
@@ -240,12 +235,7 @@ async fn form_agency(state: &AppState, code: &str) -> Result<Option<Uuid>, ApiEr
 
 async fn create(
     State(state): State<AppState>,
-    Posted {
-        ctx,
-        caller,
-        form: f,
-        ..
-    }: Posted<CreateForm, Admin>,
+    Posted(ctx, caller, f, _): Posted<CreateForm, Admin>,
 ) -> Response {
     // The same authorisation as `POST /api/v1/users`.
     let created = async {
@@ -333,11 +323,7 @@ async fn detail_page(
         Ok(u) => u,
         Err(e) => return ctx.error(&e),
     };
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = errors.status();
     ctx.render_status(
         status,
         Detail {
@@ -387,12 +373,7 @@ struct GrantForm {
 async fn add_grant(
     State(state): State<AppState>,
     Path(username): Path<String>,
-    Posted {
-        ctx,
-        caller,
-        form: f,
-        ..
-    }: Posted<GrantForm, Admin>,
+    Posted(ctx, caller, f, _): Posted<GrantForm, Admin>,
 ) -> Response {
     let change = AccountChange::AddGrant {
         role: f.role.clone(),
@@ -421,12 +402,7 @@ struct RemoveForm {
 async fn remove_grant(
     State(state): State<AppState>,
     Path(username): Path<String>,
-    Posted {
-        ctx,
-        caller,
-        form: f,
-        ..
-    }: Posted<RemoveForm, Admin>,
+    Posted(ctx, caller, f, _): Posted<RemoveForm, Admin>,
 ) -> Response {
     let done = state.change_account(&caller, &username, AccountChange::RemoveGrant(f.index));
     let done = done.await;
@@ -451,12 +427,7 @@ struct DisableForm {
 async fn disable(
     State(state): State<AppState>,
     Path(username): Path<String>,
-    Posted {
-        ctx,
-        caller,
-        form: f,
-        ..
-    }: Posted<DisableForm, Admin>,
+    Posted(ctx, caller, f, _): Posted<DisableForm, Admin>,
 ) -> Response {
     let disabled = f.disabled == "1";
     let change = AccountChange::SetDisabled(disabled);

@@ -312,9 +312,7 @@ pub struct CheckForm {
 pub async fn check(
     State(state): State<AppState>,
     Path(code): Path<String>,
-    Posted {
-        ctx, caller, form, ..
-    }: Posted<CheckForm, Counter>,
+    Posted(ctx, caller, form, _): Posted<CheckForm, Counter>,
 ) -> Response {
     let (row, ds) = match readable_row(&ctx, &code).await {
         Ok(r) => r,

@@ -337,51 +337,122 @@ async fn read_form(mut mp: Multipart) -> Result<Posted, ApiError> {
     Ok(f)
 }
 
-/// `POST /mot-cua/tiep-nhan` (multipart): checks everything, then creates the dossier, attaches
-/// the scans and records the outcome; on a mistake the form comes back with 422.
-pub async fn submit(ctx: Ctx, mp: Result<Multipart, MultipartRejection>) -> Response {
-    let caller = match ctx.counter() {
-        Ok(c) => c.clone(),
-        Err(r) => return r,
-    };
+/// The form sent back (422) with what was typed and its mistakes; scans sent must be chosen
+/// again (`rescan`).
+fn send_back(ctx: &Ctx, agencies: &[Agency], back: Back, rescan: bool) -> Response {
+    ctx.render_status(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        Intake {
+            p: ctx.page(),
+            q: String::new(),
+            hits: Vec::new(),
+            searched: false,
+            chosen: back.chosen,
+            agencies: agencies.to_vec(),
+            f: back.values,
+            errors: back.errors,
+            summary: back.summary,
+            rescan,
+        },
+    )
+}
+
+/// What a form sent back shows.
+struct Back {
+    values: Values,
+    chosen: Option<Chosen>,
+    errors: Errors,
+    summary: Option<String>,
+}
+
+/// Reads the multipart form once; a body that cannot be read is refused (the "form expired"
+/// page when no token came with it either), and so is a wrong token.
+async fn read_posted(
+    ctx: &Ctx,
+    mp: Result<Multipart, MultipartRejection>,
+) -> Result<Posted, Response> {
     let mp = match mp {
         Ok(m) => m,
         // Not a multipart form: it carries no token this handler could read.
         Err(_) => {
-            return match ctx.check_csrf("") {
+            return Err(match ctx.check_csrf("") {
                 Err(r) => r,
                 Ok(()) => ctx.error(&ApiError::bad_request(
                     "invalid_form",
                     "Biểu mẫu không hợp lệ.",
                 )),
-            };
+            });
         }
     };
     let posted = match read_form(mp).await {
         Ok(f) => f,
         Err(e) => {
-            return match ctx.check_csrf("") {
+            return Err(match ctx.check_csrf("") {
                 Err(r) if e.status() != StatusCode::PAYLOAD_TOO_LARGE => r,
                 _ => ctx.error(&e),
-            };
+            });
         }
     };
-    if let Err(r) = ctx.check_csrf(&posted.csrf) {
-        return r;
-    }
-    let state = ctx.state.clone();
-    let agencies = match desk_agencies(&state, &caller).await {
-        Ok(a) => a,
-        Err(e) => return ctx.error(&e),
-    };
-    let Posted {
-        values: mut v,
-        checked,
-        scans,
-        ..
-    } = posted;
-    let mut errors = Errors::default();
+    ctx.check_csrf(&posted.csrf)?;
+    Ok(posted)
+}
 
+/// The checklist against the outcome: receiving needs every required component; a
+/// supplement request without a list asks for those not brought; each scan is checked.
+async fn check_components(
+    c: &mut Chosen,
+    v: &Values,
+    scans: &BTreeMap<usize, Bytes>,
+    limit: usize,
+    errors: &mut Errors,
+    missing: &mut Vec<String>,
+) {
+    let not_brought: Vec<String> = c
+        .components
+        .iter()
+        .filter(|k| k.required && !k.checked)
+        .map(|k| k.name.trim_end_matches([';', '.', ',', ' ']).to_string())
+        .collect();
+    if v.outcome == "receive" && !not_brought.is_empty() {
+        errors.set(
+            "components",
+            format!(
+                "Hồ sơ chưa đủ thành phần bắt buộc, chưa thể tiếp nhận. Còn thiếu: {}. Nếu người nộp chưa mang đủ, hãy chọn «Yêu cầu bổ sung».",
+                not_brought.join("; ")
+            ),
+        );
+        for k in c.components.iter_mut().filter(|k| k.required && !k.checked) {
+            k.error = Some("Thành phần bắt buộc: chưa đánh dấu đã nhận.".into());
+        }
+    }
+    if v.outcome == "supplement" && missing.is_empty() {
+        *missing = not_brought;
+    }
+    for (i, bytes) in scans {
+        let Some(k) = c.components.get_mut(*i) else {
+            continue;
+        };
+        if let Err(e) = motcua_app::documents::inspect(bytes, limit).await {
+            let message = e.message_vi();
+            errors.set(format!("scan_{i}"), message.clone());
+            k.error = Some(message);
+        }
+    }
+}
+
+/// Everything the desk's form must hold before anything is created: the desk, the procedure
+/// with its required components brought, the applicant, the channel, each scan, and the
+/// outcome's reason and missing items. Returns the chosen procedure, the missing items and
+/// the mistakes.
+async fn check_intake(
+    ctx: &Ctx,
+    agencies: &[Agency],
+    v: &mut Values,
+    checked: &BTreeSet<usize>,
+    scans: &BTreeMap<usize, Bytes>,
+) -> Result<(Option<Chosen>, Vec<String>, Errors), Response> {
+    let state = &ctx.state;
+    let mut errors = Errors::default();
     // The receiving agency: the officer's desk.
     if v.agency.is_empty() && agencies.len() == 1 {
         v.agency = agencies[0].code.clone();
@@ -398,10 +469,10 @@ pub async fn submit(ctx: Ctx, mp: Result<Multipart, MultipartRejection>) -> Resp
     if v.procedure.is_empty() {
         errors.set("procedure", "Chưa chọn thủ tục hành chính.");
     } else {
-        match chosen(&state, &v.procedure, &brought).await {
+        match chosen(state, &v.procedure, &brought).await {
             Ok(c) => chosen_block = Some(c),
             Err(e) if e.status().is_client_error() => errors.set("procedure", e.message_vi()),
-            Err(e) => return ctx.error(&e),
+            Err(e) => return Err(ctx.error(&e)),
         }
     }
     for (field, message) in v.applicant.problems(vietnam_date(chrono::Utc::now())) {
@@ -416,7 +487,6 @@ pub async fn submit(ctx: Ctx, mp: Result<Multipart, MultipartRejection>) -> Resp
     if !matches!(v.outcome.as_str(), "receive" | "supplement" | "refuse") {
         v.outcome = "receive".into();
     }
-    let limit = state.config.max_upload_bytes;
     let mut missing: Vec<String> = v
         .missing
         .lines()
@@ -425,37 +495,15 @@ pub async fn submit(ctx: Ctx, mp: Result<Multipart, MultipartRejection>) -> Resp
         .map(str::to_string)
         .collect();
     if let Some(c) = chosen_block.as_mut() {
-        let not_brought: Vec<String> = c
-            .components
-            .iter()
-            .filter(|k| k.required && !k.checked)
-            .map(|k| k.name.trim_end_matches([';', '.', ',', ' ']).to_string())
-            .collect();
-        if v.outcome == "receive" && !not_brought.is_empty() {
-            errors.set(
-                "components",
-                format!(
-                    "Hồ sơ chưa đủ thành phần bắt buộc, chưa thể tiếp nhận. Còn thiếu: {}. Nếu người nộp chưa mang đủ, hãy chọn «Yêu cầu bổ sung».",
-                    not_brought.join("; ")
-                ),
-            );
-            for k in c.components.iter_mut().filter(|k| k.required && !k.checked) {
-                k.error = Some("Thành phần bắt buộc: chưa đánh dấu đã nhận.".into());
-            }
-        }
-        if v.outcome == "supplement" && missing.is_empty() {
-            missing = not_brought;
-        }
-        for (i, bytes) in &scans {
-            let Some(k) = c.components.get_mut(*i) else {
-                continue;
-            };
-            if let Err(e) = motcua_app::documents::inspect(bytes, limit).await {
-                let message = e.message_vi();
-                errors.set(format!("scan_{i}"), message.clone());
-                k.error = Some(message);
-            }
-        }
+        check_components(
+            c,
+            v,
+            scans,
+            state.config.max_upload_bytes,
+            &mut errors,
+            &mut missing,
+        )
+        .await;
     }
     match v.outcome.as_str() {
         "supplement" => {
@@ -474,32 +522,113 @@ pub async fn submit(ctx: Ctx, mp: Result<Multipart, MultipartRejection>) -> Resp
         }
         _ => {}
     }
-    let back =
-        |ctx: &Ctx, v: Values, chosen: Option<Chosen>, errors: Errors, summary: Option<String>| {
-            let rescan = !scans.is_empty();
-            ctx.render_status(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                Intake {
-                    p: ctx.page(),
-                    q: String::new(),
-                    hits: Vec::new(),
-                    searched: false,
-                    chosen,
-                    agencies: agencies.clone(),
-                    f: v,
-                    errors,
-                    summary,
-                    rescan,
-                },
-            )
-        };
-    if !errors.is_empty() {
-        return back(&ctx, v, chosen_block, errors, None);
-    }
-    let Some(chosen_block) = chosen_block else {
-        return back(&ctx, v, None, errors, None);
-    };
+    Ok((chosen_block, missing, errors))
+}
 
+/// `POST /mot-cua/tiep-nhan` (multipart): checks everything, then creates the dossier, attaches
+/// the scans and records the outcome; on a mistake the form comes back with 422.
+pub async fn submit(ctx: Ctx, mp: Result<Multipart, MultipartRejection>) -> Response {
+    let caller = match ctx.counter() {
+        Ok(c) => c.clone(),
+        Err(r) => return r,
+    };
+    let posted = match read_posted(&ctx, mp).await {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let agencies = match desk_agencies(&ctx.state, &caller).await {
+        Ok(a) => a,
+        Err(e) => return ctx.error(&e),
+    };
+    let Posted {
+        values: mut v,
+        checked,
+        scans,
+        ..
+    } = posted;
+    let (chosen_block, missing, errors) =
+        match check_intake(&ctx, &agencies, &mut v, &checked, &scans).await {
+            Ok(c) => c,
+            Err(r) => return r,
+        };
+    let rescan = !scans.is_empty();
+    let chosen_block = match chosen_block {
+        Some(c) if errors.is_empty() => c,
+        chosen => {
+            let back = Back {
+                values: v,
+                chosen,
+                errors,
+                summary: None,
+            };
+            return send_back(&ctx, &agencies, back, rescan);
+        }
+    };
+    let intake = Checked {
+        caller,
+        chosen: chosen_block,
+        values: v,
+        missing,
+        scans,
+    };
+    match record(&ctx, intake).await {
+        Ok(r) => r,
+        Err(back) => send_back(&ctx, &agencies, *back, rescan),
+    }
+}
+
+/// A checked intake to record.
+struct Checked {
+    caller: crate::auth::Caller,
+    chosen: Chosen,
+    values: Values,
+    missing: Vec<String>,
+    scans: BTreeMap<usize, Bytes>,
+}
+
+/// Attaches the desk's scans to the new dossier `code` (at `version`), each to its component;
+/// returns how many could not be attached (logged; the dossier page says so) and the
+/// dossier's version after.
+async fn attach_scans(
+    ctx: &Ctx,
+    caller: &crate::auth::Caller,
+    chosen: &Chosen,
+    code: &str,
+    mut version: i32,
+    scans: BTreeMap<usize, Bytes>,
+) -> (usize, i32) {
+    let state = &ctx.state;
+    let mut unsaved = 0;
+    for (i, bytes) in scans {
+        let Some(k) = chosen.components.get(i) else {
+            continue;
+        };
+        let limit = state.config.max_upload_bytes;
+        let uploaded = state
+            .upload_document(caller, code, version, &k.name, async { Ok(bytes) }, limit)
+            .await;
+        match uploaded {
+            Ok(a) => version = a.version,
+            Err(e) => {
+                tracing::warn!(dossier = %code, error = %e, "a scan at the desk was not attached");
+                unsaved += 1;
+            }
+        }
+    }
+    (unsaved, version)
+}
+
+/// Creates the dossier, attaches the scans and records the outcome, then goes to the
+/// dossier's page; `Err` sends the form back with the service's refusal.
+async fn record(ctx: &Ctx, intake: Checked) -> Result<Response, Box<Back>> {
+    let state = &ctx.state;
+    let Checked {
+        caller,
+        chosen: chosen_block,
+        values: v,
+        missing,
+        scans,
+    } = intake;
     // Everything checked: create, attach, decide.
     let input = CreateDossier {
         procedure: chosen_block.code.clone(),
@@ -521,38 +650,27 @@ pub async fn submit(ctx: Ctx, mp: Result<Multipart, MultipartRejection>) -> Resp
             .await
             .map(|row| (row.code, row.seq, false))
     };
-    let (code, mut version, repeated) = match created {
+    let (code, version, repeated) = match created {
         Ok(c) => c,
         Err(e) => {
             let e = ApiError::from(e);
             if e.status().is_client_error() && e.status() != StatusCode::FORBIDDEN {
-                return back(&ctx, v, Some(chosen_block), errors, Some(e.message_vi()));
+                return Err(Box::new(Back {
+                    values: v,
+                    chosen: Some(chosen_block),
+                    errors: Errors::default(),
+                    summary: Some(e.message_vi()),
+                }));
             }
-            return ctx.error(&e);
+            return Ok(ctx.error(&e));
         }
     };
     let target = format!("/mot-cua/ho-so/{code}");
     if repeated {
         // The same form sent twice: the first dossier stands.
-        return ctx.finish(Redirect::to(&target).into_response());
+        return Ok(ctx.finish(Redirect::to(&target).into_response()));
     }
-    let mut unsaved = 0;
-    for (i, bytes) in scans {
-        let Some(k) = chosen_block.components.get(i) else {
-            continue;
-        };
-        let limit = state.config.max_upload_bytes;
-        let uploaded = state
-            .upload_document(&caller, &code, version, &k.name, async { Ok(bytes) }, limit)
-            .await;
-        match uploaded {
-            Ok(a) => version = a.version,
-            Err(e) => {
-                tracing::warn!(dossier = %code, error = %e, "a scan at the desk was not attached");
-                unsaved += 1;
-            }
-        }
-    }
+    let (unsaved, version) = attach_scans(ctx, &caller, &chosen_block, &code, version, scans).await;
     let decided = match v.outcome.as_str() {
         "supplement" => Some((
             "request_intake_supplement",
@@ -573,12 +691,12 @@ pub async fn submit(ctx: Ctx, mp: Result<Multipart, MultipartRejection>) -> Resp
     {
         // Lodged, but the decision failed: the dossier page shows it waiting for the check.
         tracing::warn!(dossier = %code, error = %e, "the desk's decision was not recorded");
-        return ctx.finish(Redirect::to(&format!("{target}?loi=quyet-dinh")).into_response());
+        return Ok(ctx.finish(Redirect::to(&format!("{target}?loi=quyet-dinh")).into_response()));
     }
     let target = if unsaved > 0 {
         format!("{target}?loi=ban-quet&so={unsaved}")
     } else {
         format!("{target}?moi=1")
     };
-    ctx.finish(Redirect::to(&target).into_response())
+    Ok(ctx.finish(Redirect::to(&target).into_response()))
 }

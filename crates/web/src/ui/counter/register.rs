@@ -3,7 +3,6 @@
 
 use askama::Template;
 use axum::extract::Query;
-use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::NaiveDate;
 use motcua_domain::dossier::vietnam_date;
@@ -106,11 +105,7 @@ pub async fn page(ctx: Ctx, Query(q): Query<RegisterQuery>) -> Response {
     }
     let shown =
         |d: Option<NaiveDate>, raw: &str| d.map(|d| d.to_string()).unwrap_or(raw.to_string());
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = errors.status();
     let page = Register {
         agency: agency.map(|a| a.code).unwrap_or_default(),
         agencies,

@@ -133,9 +133,7 @@ pub async fn page(ctx: Ctx, Query(q): Query<ReturnsQuery>) -> Response {
 pub async fn submit(
     State(state): State<AppState>,
     Path(code): Path<String>,
-    Posted {
-        ctx, caller, form, ..
-    }: Posted<ReturnForm, Counter>,
+    Posted(ctx, caller, form, _): Posted<ReturnForm, Counter>,
 ) -> Response {
     let row = match state.dossier(code.trim()).await {
         Ok(r) => r,

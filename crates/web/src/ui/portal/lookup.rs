@@ -199,7 +199,7 @@ pub async fn prove(
     State(state): State<AppState>,
     ip: ClientIp,
     Path(code): Path<String>,
-    Posted { ctx, form: f, .. }: Posted<ProofForm>,
+    Posted(ctx, _, f, _): Posted<ProofForm>,
 ) -> Response {
     let mut so = f.so;
     so.truncate(32);
@@ -233,6 +233,20 @@ async fn check_proof(
     ))
 }
 
+/// The look-up form again, saying no dossier has `code` (404).
+fn unknown_code(ctx: &Ctx, code: String) -> Response {
+    ctx.render_status(
+        StatusCode::NOT_FOUND,
+        LookupForm {
+            p: ctx.page(),
+            error: Some(format!(
+                "Không tìm thấy hồ sơ có mã «{code}». Vui lòng kiểm tra lại mã trên giấy tiếp nhận."
+            )),
+            ma: code,
+        },
+    )
+}
+
 /// The colour class of a status on the look-up page.
 fn status_class(s: Status) -> &'static str {
     match s {
@@ -255,18 +269,7 @@ async fn show(
     // The API's public projection (and its rate limit): no personal data.
     let d = match state.public_dossier(ip.0, &code).await {
         Ok(d) => d,
-        Err(AppError::NotFound(_)) => {
-            return ctx.render_status(
-                StatusCode::NOT_FOUND,
-                LookupForm {
-                    p: ctx.page(),
-                    error: Some(format!(
-                        "Không tìm thấy hồ sơ có mã «{code}». Vui lòng kiểm tra lại mã trên giấy tiếp nhận."
-                    )),
-                    ma: code,
-                },
-            );
-        }
+        Err(AppError::NotFound(_)) => return unknown_code(&ctx, code),
         Err(e) => return ctx.error(&e),
     };
     let row = match state.dossier(&code).await {
@@ -347,12 +350,7 @@ pub struct RateForm {
 /// `POST /api/v1/dossiers/{code}/actions/rate`).
 pub async fn rate(
     Path(code): Path<String>,
-    Posted {
-        ctx,
-        caller,
-        form: f,
-        ..
-    }: Posted<RateForm>,
+    Posted(ctx, caller, f, _): Posted<RateForm>,
 ) -> Response {
     let caller = match caller {
         Some(c) => c,

@@ -301,6 +301,126 @@ fn applicant_errors(v: &Values, today: chrono::NaiveDate) -> Errors {
     e
 }
 
+/// The components' files checked: each file by content and size, each held document among
+/// the citizen's, each required component given. Returns the mistakes by component, the
+/// uploads and the re-uses.
+async fn check_components(s: &Setup, sent: &Sent, limit: usize) -> Checked {
+    let held: HashSet<&str> = s.held.iter().map(|d| d.sha256.as_str()).collect();
+    let mut c = Checked::default();
+    for (i, spec) in s.spec.iter().enumerate().filter(|(_, c)| c.is_paper()) {
+        let mut given = false;
+        let mut shas: HashSet<String> = HashSet::new();
+        if sent.too_large.contains(&i) {
+            c.errors.insert(i, docs::too_large(limit).message_vi());
+            continue;
+        }
+        if let Some(bytes) = sent.files.get(&i) {
+            match docs::inspect(bytes, limit).await {
+                Ok((_, sha)) => {
+                    shas.insert(sha);
+                    c.uploads.push((i, bytes.clone()));
+                    given = true;
+                }
+                Err(err) => {
+                    c.errors.insert(i, err.message_vi());
+                    continue;
+                }
+            }
+        }
+        for sha in sent.reuse.get(&i).into_iter().flatten() {
+            if !held.contains(sha.as_str()) {
+                c.errors.insert(
+                    i,
+                    "Không có giấy tờ này trong dữ liệu đã số hóa của bạn.".into(),
+                );
+                break;
+            }
+            if shas.insert(sha.clone()) {
+                c.reuses.push((i, sha.clone()));
+            }
+            given = true;
+        }
+        if !given && spec.is_required() && !c.errors.contains_key(&i) {
+            c.errors.insert(
+                i,
+                "Thành phần hồ sơ bắt buộc: vui lòng chọn tệp hoặc giấy tờ đã có.".into(),
+            );
+        }
+    }
+    c
+}
+
+/// The components of a sent form, checked.
+#[derive(Default)]
+struct Checked {
+    errors: HashMap<usize, String>,
+    uploads: Vec<(usize, Bytes)>,
+    reuses: Vec<(usize, String)>,
+}
+
+/// The form sent back (422) with what was typed, the mistakes and a summary at the top.
+fn send_back(
+    ctx: &Ctx,
+    s: &Setup,
+    sent: &Sent,
+    e: Errors,
+    comp_errors: &HashMap<usize, String>,
+    summary: String,
+) -> Response {
+    let components = component_fields(s, &sent.reuse, comp_errors);
+    let mut v = sent.v.clone();
+    if v.key.is_empty() {
+        v.key = uuid::Uuid::new_v4().to_string();
+    }
+    ctx.render_status(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        SubmitPage {
+            p: ctx.page(),
+            code: s.code.clone(),
+            procedure: s.name.clone(),
+            v,
+            e,
+            agencies: s.agencies.clone(),
+            components,
+            summary: Some(summary),
+        },
+    )
+}
+
+/// The applicant's mistakes: their data, the account's own ID number, the agency chosen.
+async fn applicant_check(
+    ctx: &Ctx,
+    caller: &crate::auth::Caller,
+    s: &Setup,
+    sent: &mut Sent,
+) -> Result<Errors, Response> {
+    let own = ctx
+        .state
+        .own_id_number(caller.user.id, &sent.v.applicant.id_number)
+        .await;
+    let id_error = match own {
+        Ok(id) => {
+            sent.v.applicant.id_number = id.as_str().to_string();
+            None
+        }
+        Err(
+            err @ AppError::Invalid {
+                kind: InvalidKind::Unprocessable,
+                ..
+            },
+        ) => Some(err.message_vi()),
+        Err(err) => return Err(ctx.error(&err)),
+    };
+    let mut e = applicant_errors(&sent.v, motcua_domain::vn_time::today());
+    if id_error.is_some() {
+        e.id_number = id_error;
+    }
+    if !s.agencies.iter().any(|a| a.code == sent.v.agency.trim()) {
+        e.agency = Some("Vui lòng chọn cơ quan tiếp nhận hồ sơ.".into());
+    }
+    Ok(e)
+}
+
 pub async fn submit(ctx: Ctx, Path(code): Path<String>, mp: Multipart) -> Response {
     let caller = match ctx.citizen() {
         Ok(c) => c.clone(),
@@ -322,106 +442,31 @@ pub async fn submit(ctx: Ctx, Path(code): Path<String>, mp: Multipart) -> Respon
     if let Err(r) = ctx.check_csrf(&sent.csrf) {
         return r;
     }
-    let own = ctx
-        .state
-        .own_id_number(caller.user.id, &sent.v.applicant.id_number)
-        .await;
-    let id_error = match own {
-        Ok(id) => {
-            sent.v.applicant.id_number = id.as_str().to_string();
-            None
-        }
-        Err(
-            err @ AppError::Invalid {
-                kind: InvalidKind::Unprocessable,
-                ..
-            },
-        ) => Some(err.message_vi()),
-        Err(err) => return ctx.error(&err),
+    let e = match applicant_check(&ctx, &caller, &s, &mut sent).await {
+        Ok(e) => e,
+        Err(r) => return r,
     };
-    let today = motcua_domain::vn_time::today();
-    let mut e = applicant_errors(&sent.v, today);
-    if id_error.is_some() {
-        e.id_number = id_error;
-    }
-    if !s.agencies.iter().any(|a| a.code == sent.v.agency.trim()) {
-        e.agency = Some("Vui lòng chọn cơ quan tiếp nhận hồ sơ.".into());
-    }
-    // Each component: its file checked by content and size, its held documents, or nothing.
-    let held: HashSet<&str> = s.held.iter().map(|d| d.sha256.as_str()).collect();
-    let mut comp_errors: HashMap<usize, String> = HashMap::new();
-    let mut uploads: Vec<(usize, Bytes)> = Vec::new();
-    let mut reuses: Vec<(usize, String)> = Vec::new();
-    for (i, c) in s.spec.iter().enumerate().filter(|(_, c)| c.is_paper()) {
-        let mut given = false;
-        let mut shas: HashSet<String> = HashSet::new();
-        if sent.too_large.contains(&i) {
-            comp_errors.insert(i, docs::too_large(limit).message_vi());
-            continue;
-        }
-        if let Some(bytes) = sent.files.get(&i) {
-            match docs::inspect(bytes, limit).await {
-                Ok((_, sha)) => {
-                    shas.insert(sha);
-                    uploads.push((i, bytes.clone()));
-                    given = true;
-                }
-                Err(err) => {
-                    comp_errors.insert(i, err.message_vi());
-                    continue;
-                }
-            }
-        }
-        for sha in sent.reuse.get(&i).into_iter().flatten() {
-            if !held.contains(sha.as_str()) {
-                comp_errors.insert(
-                    i,
-                    "Không có giấy tờ này trong dữ liệu đã số hóa của bạn.".into(),
-                );
-                break;
-            }
-            if shas.insert(sha.clone()) {
-                reuses.push((i, sha.clone()));
-            }
-            given = true;
-        }
-        if !given && c.is_required() && !comp_errors.contains_key(&i) {
-            comp_errors.insert(
-                i,
-                "Thành phần hồ sơ bắt buộc: vui lòng chọn tệp hoặc giấy tờ đã có.".into(),
-            );
-        }
-    }
-    let send_back = |e: Errors, comp_errors: &HashMap<usize, String>, summary: String| {
-        let components = component_fields(&s, &sent.reuse, comp_errors);
-        let mut v = sent.v.clone();
-        if v.key.is_empty() {
-            v.key = uuid::Uuid::new_v4().to_string();
-        }
-        ctx.render_status(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            SubmitPage {
-                p: ctx.page(),
-                code: s.code.clone(),
-                procedure: s.name.clone(),
-                v,
-                e,
-                agencies: s.agencies.clone(),
-                components,
-                summary: Some(summary),
-            },
-        )
-    };
-    if e.any() || !comp_errors.is_empty() {
+    let checked = check_components(&s, &sent, limit).await;
+    if e.any() || !checked.errors.is_empty() {
         let mut summary =
             "Hồ sơ chưa được nộp: vui lòng sửa các mục được đánh dấu bên dưới.".to_string();
-        if !uploads.is_empty() {
+        if !checked.uploads.is_empty() {
             summary.push_str(" Các tệp đã chọn cần được chọn lại.");
         }
-        return send_back(e, &comp_errors, summary);
+        return send_back(&ctx, &s, &sent, e, &checked.errors, summary);
     }
+    lodge(&ctx, &caller, &s, &sent, checked, limit).await
+}
 
-    // Everything checked: lodge the dossier, then attach its files.
+/// Everything checked: lodges the dossier, then attaches its files, and shows the receipt.
+async fn lodge(
+    ctx: &Ctx,
+    caller: &crate::auth::Caller,
+    s: &Setup,
+    sent: &Sent,
+    checked: Checked,
+    limit: usize,
+) -> Response {
     let state = &ctx.state;
     let input = CreateDossier {
         procedure: s.code.clone(),
@@ -431,7 +476,7 @@ pub async fn submit(ctx: Ctx, Path(code): Path<String>, mp: Multipart) -> Respon
     };
     let key = format!("ui-nop:{}", sent.v.key.trim());
     let key = (!sent.v.key.trim().is_empty()).then_some(key.as_str());
-    let (dossier_code, fresh) = match state.lodge_online(&caller, input, key).await {
+    let (dossier_code, fresh) = match state.lodge_online(caller, input, key).await {
         Ok(c) => c,
         // Over the hourly limit, or refused content: the form comes back with the message.
         Err(
@@ -440,25 +485,39 @@ pub async fn submit(ctx: Ctx, Path(code): Path<String>, mp: Multipart) -> Respon
                 ..
             },
         ) => {
-            return send_back(Errors::default(), &HashMap::new(), err.message_vi());
+            let no_errors = HashMap::new();
+            return send_back(
+                ctx,
+                s,
+                sent,
+                Errors::default(),
+                &no_errors,
+                err.message_vi(),
+            );
         }
         Err(err) => return ctx.error(&err),
     };
     let mut files = 0;
     if fresh {
-        let attached: Vec<OnlineFile> = uploads
+        let attached: Vec<OnlineFile> = checked
+            .uploads
             .into_iter()
             .map(|(i, bytes)| OnlineFile::Upload {
                 component: component_name(&s.spec[i]),
                 bytes,
             })
-            .chain(reuses.into_iter().map(|(i, sha256)| OnlineFile::Reuse {
-                component: component_name(&s.spec[i]),
-                sha256,
-            }))
+            .chain(
+                checked
+                    .reuses
+                    .into_iter()
+                    .map(|(i, sha256)| OnlineFile::Reuse {
+                        component: component_name(&s.spec[i]),
+                        sha256,
+                    }),
+            )
             .collect();
         files = match state
-            .attach_online(&caller, &dossier_code, attached, limit)
+            .attach_online(caller, &dossier_code, attached, limit)
             .await
         {
             Ok(n) => n,
@@ -473,7 +532,7 @@ pub async fn submit(ctx: Ctx, Path(code): Path<String>, mp: Multipart) -> Respon
         p: ctx.page(),
         code: dossier_code,
         status,
-        procedure: s.name,
+        procedure: s.name.clone(),
         files,
     })
 }

@@ -1143,12 +1143,7 @@ fn refused(ctx: &Ctx, sent: &mut Sent, e: ApiError) -> Result<StatusCode, Respon
 
 pub async fn act(
     Path((code, action)): Path<(String, String)>,
-    Posted {
-        ctx,
-        caller,
-        form: pairs,
-        ..
-    }: Posted<Vec<(String, String)>, Officer>,
+    Posted(ctx, caller, pairs, _): Posted<Vec<(String, String)>, Officer>,
 ) -> Response {
     let mut values: HashMap<String, String> = HashMap::new();
     for (k, v) in pairs {

@@ -1,7 +1,7 @@
 //! `/xu-ly`: the work queues of specialists and leaders, and bulk assignment.
 //!
-//! The queue is the store query of `GET /api/v1/dossiers` ([`motcua_store::Dossiers::list_dossiers`],
-//! counts capped at 10,000). The agencies it reads are the ones the caller may oversee
+//! The queue is the dossier list of `GET /api/v1/dossiers` (`App::list_dossiers`, counts
+//! capped at 10,000). The agencies it reads are the ones the caller may oversee
 //! ([`Action::Oversee`]): the agencies of their staff grants and, for leaders, every agency
 //! below them (a provincial leader watches the departments, the service centre and the
 //! communes), or the one agency chosen in the filter.
@@ -226,7 +226,7 @@ async fn procedure_name(
     name
 }
 
-/// The store query of a queue's tab and filters: the chosen agency (one the caller may
+/// The dossier query of a queue's tab and filters: the chosen agency (one the caller may
 /// oversee) or all of them, the due limit of the tab, the words folded.
 fn queue_query(
     caller: &Caller,
@@ -273,17 +273,21 @@ fn queue_query(
     })
 }
 
-/// Builds the queue for `caller` with the filters `f`.
-async fn build(state: &AppState, caller: &Caller, f: &QueueQuery) -> Result<QueueView, ApiError> {
-    let tab = TABS
-        .iter()
+/// The tab asked for, or the caller's default: a leader's agency, anyone else's own.
+fn pick_tab(caller: &Caller, asked: &str) -> &'static str {
+    TABS.iter()
         .map(|(k, _)| *k)
-        .find(|k| *k == f.tab)
+        .find(|k| *k == asked)
         .unwrap_or(if caller.user.roles().contains(&Role::Leader) {
             "agency"
         } else {
             "mine"
-        });
+        })
+}
+
+/// Builds the queue for `caller` with the filters `f`.
+async fn build(state: &AppState, caller: &Caller, f: &QueueQuery) -> Result<QueueView, ApiError> {
+    let tab = pick_tab(caller, &f.tab);
     let agencies = overseeable(state, caller).await?;
     if agencies.is_empty() {
         return Err(ApiError::Forbidden);
@@ -328,18 +332,17 @@ async fn build(state: &AppState, caller: &Caller, f: &QueueQuery) -> Result<Queu
     } else {
         None
     };
-    let tabs = TABS
-        .iter()
-        .map(|(k, label)| Tab {
-            key: k,
-            label,
-            href: query_string(k, f, 1),
-            current: *k == tab,
-        })
-        .collect();
     Ok(QueueView {
         tab,
-        tabs,
+        tabs: TABS
+            .iter()
+            .map(|(k, label)| Tab {
+                key: k,
+                label,
+                href: query_string(k, f, 1),
+                current: *k == tab,
+            })
+            .collect(),
         status: f.status.trim().to_string(),
         procedure: f.procedure.trim().to_string(),
         due_before: f.due_before.trim().to_string(),
@@ -529,12 +532,7 @@ fn bulk_form(ctx: &Ctx, pairs: &[(String, String)]) -> (String, Result<BulkForm,
 }
 
 pub async fn bulk_assign(
-    Posted {
-        ctx,
-        caller,
-        form: pairs,
-        ..
-    }: Posted<Vec<(String, String)>, Officer>,
+    Posted(ctx, caller, pairs, _): Posted<Vec<(String, String)>, Officer>,
 ) -> Response {
     let (back, form) = bulk_form(&ctx, &pairs);
     let form = match form {
