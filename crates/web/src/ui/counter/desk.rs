@@ -307,17 +307,8 @@ pub struct CheckForm {
     fee: String,
 }
 
-/// `POST /mot-cua/ho-so/{code}/kiem-tra`: the check of a lodged dossier (online, or lodged at
-/// the desk): receive it, ask for a supplement, or refuse it, through the API's commands.
-pub async fn check(
-    State(state): State<AppState>,
-    Path(code): Path<String>,
-    Posted(ctx, caller, form, _): Posted<CheckForm, Counter>,
-) -> Response {
-    let (row, ds) = match readable_row(&ctx, &code).await {
-        Ok(r) => r,
-        Err(r) => return r,
-    };
+/// The action the check asks for, as the action's JSON body, and the form's mistakes.
+fn check_action(form: &CheckForm) -> ((&'static str, serde_json::Value), Errors) {
     let mut errors = Errors::default();
     let missing: Vec<String> = form
         .missing
@@ -366,6 +357,21 @@ pub async fn check(
             )
         }
     };
+    (body, errors)
+}
+
+/// `POST /mot-cua/ho-so/{code}/kiem-tra`: the check of a lodged dossier (online, or lodged at
+/// the desk): receive it, ask for a supplement, or refuse it, through the API's commands.
+pub async fn check(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    Posted(ctx, caller, form, _): Posted<CheckForm, Counter>,
+) -> Response {
+    let (row, ds) = match readable_row(&ctx, &code).await {
+        Ok(r) => r,
+        Err(r) => return r,
+    };
+    let (body, errors) = check_action(&form);
     let values = CheckValues {
         outcome: form.outcome.clone(),
         reason: form.reason.clone(),
