@@ -33,6 +33,7 @@ use super::kit::{Ctx, Page, error_page, is_htmx, urlencode};
 use crate::auth::{Caller, ClientIp};
 use crate::error::ApiError;
 use crate::state::AppState;
+use crate::ui::form::{OrPage, UiResult};
 use charts::{HBar, Series};
 use motcua_app::stats::{self, Dashboard, Period, parse_period};
 
@@ -798,35 +799,32 @@ fn lang_param(lang: Option<&str>) -> String {
         .unwrap_or_default()
 }
 
-async fn ioc(ctx: Ctx, headers: HeaderMap, Query(q): Query<IocQuery>) -> Response {
+async fn ioc(ctx: Ctx, headers: HeaderMap, Query(q): Query<IocQuery>) -> UiResult {
     let ctx = with_lang(ctx, q.lang.as_deref());
     let caller = match ctx.with_role(&[Role::Leader, Role::Admin]) {
         Ok(c) => c,
-        Err(res) => return whole_page(&headers, res),
+        Err(res) => return Ok(whole_page(&headers, res)),
     };
     let state = ctx.state.clone();
     let home = match home_unit(&state, caller).await {
         Ok(Some(h)) => h,
-        Ok(None) => return ctx.render(NoUnit { p: ctx.page() }),
-        Err(e) => return ctx.error(&e),
+        Ok(None) => return Ok(ctx.render(NoUnit { p: ctx.page() })),
+        Err(e) => return Ok(ctx.error(&e)),
     };
     let chosen = q.unit.as_deref().map(str::trim).filter(|c| !c.is_empty());
     let unit = match overseen(&state, caller, chosen.unwrap_or(&home.code)).await {
         Ok(u) => u,
-        Err(ApiError::Forbidden) => return ctx.forbidden(),
-        Err(e) => return ctx.error(&e),
+        Err(ApiError::Forbidden) => return Ok(ctx.forbidden()),
+        Err(e) => return Ok(ctx.error(&e)),
     };
     let now = Utc::now();
-    let dashboard = match state.unit_dashboard(&unit, now).await {
-        Ok(d) => d,
-        Err(e) => return ctx.error(&e),
-    };
+    let dashboard = state.unit_dashboard(&unit, now).await.or_page(&ctx)?;
     let p = ctx.page();
     let lang_param = lang_param(q.lang.as_deref());
     let refresh_url = format!("/dieu-hanh?don-vi={}{lang_param}", urlencode(&unit.code));
     let live = live(&p, &dashboard, refresh_url);
     if is_htmx(&headers) {
-        return ctx.render(IocLive { p, live });
+        return Ok(ctx.render(IocLive { p, live }));
     }
 
     let (period, chosen_period) = read_period(
@@ -836,25 +834,23 @@ async fn ioc(ctx: Ctx, headers: HeaderMap, Query(q): Query<IocQuery>) -> Respons
         q.den.as_deref(),
         vietnam_date(now),
     );
-    let (units, below) = match unit_choices(&state, caller, &home, &unit).await {
-        Ok(c) => c,
-        Err(e) => return ctx.error(&e),
-    };
+    let (units, below) = unit_choices(&state, caller, &home, &unit)
+        .await
+        .or_page(&ctx)?;
     let (mut weak_units, mut weak_procedures, mut min_received) = (Vec::new(), Vec::new(), 0);
     let mut downloads = Vec::new();
     if let Some(period_v) = &chosen_period {
         (weak_units, weak_procedures, min_received) =
-            match weak_spots(&state, &p, &unit, &below, period_v, now).await {
-                Ok(w) => w,
-                Err(e) => return ctx.error(&e),
-            };
+            weak_spots(&state, &p, &unit, &below, period_v, now)
+                .await
+                .or_page(&ctx)?;
         downloads = downloads_of(&p, &unit.code, &period.api_query);
     }
     let status = match period.has_error() {
         true => StatusCode::UNPROCESSABLE_ENTITY,
         false => StatusCode::OK,
     };
-    ctx.render_status(
+    Ok(ctx.render_status(
         status,
         Ioc {
             min_received: p.int(min_received as i64),
@@ -870,7 +866,7 @@ async fn ioc(ctx: Ctx, headers: HeaderMap, Query(q): Query<IocQuery>) -> Respons
             weak_procedures,
             downloads,
         },
-    )
+    ))
 }
 
 // ---- the public statistics page --------------------------------------------------------------

@@ -8,7 +8,7 @@ use axum::routing::{get, post};
 use motcua_store::SessionKind;
 use serde::Deserialize;
 
-use super::form::Posted;
+use super::form::{OrPage, Posted, UiResult};
 use super::kit::{Ctx, LANG_COOKIE, Page, append_cookie, secure};
 use crate::auth::{self, ClientIp, SESSION_COOKIE};
 use crate::error::ApiError;
@@ -32,18 +32,15 @@ struct Home {
     agencies: String,
 }
 
-async fn home(ctx: Ctx) -> Response {
-    let (provinces, communes, agencies) = match ctx.state.home_counts().await {
-        Ok(c) => c,
-        Err(e) => return ctx.error(&e),
-    };
+async fn home(ctx: Ctx) -> UiResult {
+    let (provinces, communes, agencies) = ctx.state.home_counts().await.or_page(&ctx)?;
     let p = ctx.page();
-    ctx.render(Home {
+    Ok(ctx.render(Home {
         provinces: p.int(provinces),
         communes: p.int(communes),
         agencies: p.int(agencies),
         p,
-    })
+    }))
 }
 
 #[derive(Template)]

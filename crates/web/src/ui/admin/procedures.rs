@@ -16,7 +16,7 @@ use super::{Errors, agency_by_code, form_error, opt, page_offset, see_other};
 use crate::auth::require;
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::ui::form::{Admin, Posted};
+use crate::ui::form::{Admin, OrPage, Posted, UiResult};
 use crate::ui::kit::{Ctx, Page, urlencode};
 use motcua_app::AppError;
 use motcua_app::calendar::parse_date;
@@ -56,9 +56,9 @@ struct ListQuery {
     trang: Option<i64>,
 }
 
-async fn list(ctx: Ctx, Query(lq): Query<ListQuery>) -> Response {
+async fn list(ctx: Ctx, Query(lq): Query<ListQuery>) -> UiResult {
     if let Err(r) = ctx.admin() {
-        return r;
+        return Ok(r);
     }
     let state = &ctx.state;
     let q = lq.q.unwrap_or_default();
@@ -76,13 +76,10 @@ async fn list(ctx: Ctx, Query(lq): Query<ListQuery>) -> Response {
         )
         .await
         .map(|r| (r.items, r.total));
-    let (items, total) = match found {
-        Ok(f) => f,
-        Err(e) => return ctx.error(&e),
-    };
+    let (items, total) = found.or_page(&ctx)?;
     let p = ctx.page();
     let link = |n: i64| format!("/quan-tri/thu-tuc?q={}&trang={n}", urlencode(&q));
-    ctx.render(List {
+    Ok(ctx.render(List {
         total: p.int(total),
         prev: (page > 1).then(|| link(page - 1)),
         next: (offset + PAGE < total).then(|| link(page + 1)),
@@ -90,7 +87,7 @@ async fn list(ctx: Ctx, Query(lq): Query<ListQuery>) -> Response {
         page,
         q,
         p,
-    })
+    }))
 }
 
 fn unit_label(u: TimeUnit) -> &'static str {

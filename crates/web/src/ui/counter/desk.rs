@@ -13,7 +13,7 @@ use serde::Deserialize;
 use super::{Errors, Line, Names, channel_label, desk_agencies, desk_agency_ids, lines, parse_vnd};
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::ui::form::{Counter, Posted};
+use crate::ui::form::{Counter, OrPage, Posted, UiResult};
 use crate::ui::kit::{Ctx, Page};
 use motcua_app::acting::ActRequest;
 use motcua_app::forms::{self, Format};
@@ -420,27 +420,23 @@ pub async fn print(
     ctx: Ctx,
     origin: motcua_app::access_log::ReadOrigin,
     Path((code, kind)): Path<(String, String)>,
-) -> Response {
+) -> UiResult {
     let (row, _) = match readable_row(&ctx, &code).await {
         Ok(r) => r,
-        Err(r) => return r,
+        Err(r) => return Ok(r),
     };
     if let Some(caller) = &ctx.caller {
         let read = motcua_app::access_log::Read::Form;
         if let Err(e) =
             motcua_app::access_log::record(&ctx.state, caller, &row, read, &origin).await
         {
-            return ctx.error(&e);
+            return Ok(ctx.error(&e));
         }
     }
-    let form_kind = match forms::kind(&kind) {
-        Ok(k) => k,
-        Err(e) => return ctx.error(&e),
-    };
-    let rendered = match forms::dossier_form(&ctx.state, &row, form_kind, Format::Html).await {
-        Ok(r) => r,
-        Err(e) => return ctx.error(&e),
-    };
+    let form_kind = forms::kind(&kind).or_page(&ctx)?;
+    let rendered = forms::dossier_form(&ctx.state, &row, form_kind, Format::Html)
+        .await
+        .or_page(&ctx)?;
     let html = String::from_utf8_lossy(&rendered.body).into_owned();
     let p = ctx.page();
     let bar = format!(
@@ -476,5 +472,5 @@ pub async fn print(
         header::CACHE_CONTROL,
         HeaderValue::from_static("private, no-store"),
     );
-    ctx.finish(res)
+    Ok(ctx.finish(res))
 }

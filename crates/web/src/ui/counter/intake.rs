@@ -282,7 +282,7 @@ pub async fn components(ctx: Ctx, headers: HeaderMap, Query(q): Query<PageQuery>
 
 /// The posted form.
 #[derive(Default)]
-struct Posted {
+struct IntakeForm {
     csrf: String,
     values: Values,
     checked: BTreeSet<usize>,
@@ -290,7 +290,7 @@ struct Posted {
     scans: BTreeMap<usize, Bytes>,
 }
 
-async fn read_form(mut mp: Multipart) -> Result<Posted, ApiError> {
+async fn read_form(mut mp: Multipart) -> Result<IntakeForm, ApiError> {
     let broken = |e: axum::extract::multipart::MultipartError| {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
             motcua_app::documents::too_large(super::INTAKE_BODY_LIMIT).into()
@@ -301,7 +301,7 @@ async fn read_form(mut mp: Multipart) -> Result<Posted, ApiError> {
             )
         }
     };
-    let mut f = Posted::default();
+    let mut f = IntakeForm::default();
     while let Some(field) = mp.next_field().await.map_err(broken)? {
         let name = field.name().unwrap_or_default().to_string();
         if let Some(i) = name.strip_prefix("scan_") {
@@ -370,7 +370,7 @@ struct Back {
 async fn read_posted(
     ctx: &Ctx,
     mp: Result<Multipart, MultipartRejection>,
-) -> Result<Posted, Response> {
+) -> Result<IntakeForm, Response> {
     let mp = match mp {
         Ok(m) => m,
         // Not a multipart form: it carries no token this handler could read.
@@ -540,7 +540,7 @@ pub async fn submit(ctx: Ctx, mp: Result<Multipart, MultipartRejection>) -> Resp
         Ok(a) => a,
         Err(e) => return ctx.error(&e),
     };
-    let Posted {
+    let IntakeForm {
         values: mut v,
         checked,
         scans,

@@ -11,6 +11,7 @@ use motcua_store::ProcedureHit;
 use serde::Deserialize;
 
 use super::{levels_label, online_label};
+use crate::ui::form::{OrPage, UiResult};
 use crate::ui::kit::{Ctx, Page, is_htmx, urlencode};
 use motcua_app::catalogue::{self as cat, SearchParams};
 
@@ -259,7 +260,7 @@ struct ProcedurePage {
     body: String,
 }
 
-pub async fn procedure(ctx: Ctx, Path(code): Path<String>) -> Response {
+pub async fn procedure(ctx: Ctx, Path(code): Path<String>) -> UiResult {
     let state = &ctx.state;
     let in_force = match state
         .in_force(code.trim(), motcua_domain::vn_time::today())
@@ -267,15 +268,12 @@ pub async fn procedure(ctx: Ctx, Path(code): Path<String>) -> Response {
     {
         Ok(p) if p.status == motcua_domain::catalogue::ProcedureStatus::Published => p,
         Ok(_) => {
-            return ctx.error(&crate::error::ApiError::NotFound("thủ tục hành chính"));
+            return Ok(ctx.error(&crate::error::ApiError::NotFound("thủ tục hành chính")));
         }
-        Err(e) => return ctx.error(&e),
+        Err(e) => return Ok(ctx.error(&e)),
     };
     let pr = in_force.procedure.clone();
-    let agencies = match state.agencies_applying(&pr.code, 50).await {
-        Ok(a) => a,
-        Err(e) => return ctx.error(&e),
-    };
+    let agencies = state.agencies_applying(&pr.code, 50).await.or_page(&ctx)?;
     let channels = pr
         .channels
         .iter()
@@ -297,7 +295,7 @@ pub async fn procedure(ctx: Ctx, Path(code): Path<String>) -> Response {
         motcua_domain::catalogue::OnlineLevel::Partial => "partial",
         _ => "none",
     });
-    ctx.render(ProcedurePage {
+    Ok(ctx.render(ProcedurePage {
         p: ctx.page(),
         levels,
         online,
@@ -307,5 +305,5 @@ pub async fn procedure(ctx: Ctx, Path(code): Path<String>) -> Response {
         agencies,
         body: cat::issuing_body(&pr),
         pr,
-    })
+    }))
 }

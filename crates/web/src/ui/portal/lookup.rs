@@ -19,7 +19,7 @@ use serde::Deserialize;
 use crate::auth::ClientIp;
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::ui::form::Posted;
+use crate::ui::form::{OrPage, Posted, UiResult};
 use crate::ui::kit::{Ctx, Page, urlencode};
 use motcua_app::AppError;
 use motcua_app::acting::{ActRequest, PublicDossier};
@@ -183,7 +183,7 @@ pub async fn dossier(
     ip: ClientIp,
     Path(code): Path<String>,
     Query(tq): Query<ThanksQuery>,
-) -> Response {
+) -> UiResult {
     show(ctx, state, ip, code, tq.da_danh_gia.is_some(), None).await
 }
 
@@ -200,7 +200,7 @@ pub async fn prove(
     ip: ClientIp,
     Path(code): Path<String>,
     Posted(ctx, _, f, _): Posted<ProofForm>,
-) -> Response {
+) -> UiResult {
     let mut so = f.so;
     so.truncate(32);
     show(ctx, state, ip, code, false, Some(so)).await
@@ -264,31 +264,24 @@ async fn show(
     code: String,
     thanks: bool,
     proof: Option<String>,
-) -> Response {
+) -> UiResult {
     let code = code.trim().to_string();
     // The API's public projection (and its rate limit): no personal data.
     let d = match state.public_dossier(ip.0, &code).await {
         Ok(d) => d,
-        Err(AppError::NotFound(_)) => return unknown_code(&ctx, code),
-        Err(e) => return ctx.error(&e),
+        Err(AppError::NotFound(_)) => return Ok(unknown_code(&ctx, code)),
+        Err(e) => return Ok(ctx.error(&e)),
     };
-    let row = match state.dossier(&code).await {
-        Ok(r) => r,
-        Err(e) => return ctx.error(&e),
-    };
-    let s = match dossiers::state_of(&row) {
-        Ok(s) => s,
-        Err(e) => return ctx.error(&e),
-    };
+    let row = state.dossier(&code).await.or_page(&ctx)?;
+    let s = dossiers::state_of(&row).or_page(&ctx)?;
     let owner = ctx
         .caller
         .as_ref()
         .is_some_and(|c| s.owner == Some(c.user.id));
     let (proved, proof_error) = match &proof {
-        Some(digits) => match check_proof(&state, row.id, &s, digits).await {
-            Ok(p) => p,
-            Err(e) => return ctx.error(&e),
-        },
+        Some(digits) => check_proof(&state, row.id, &s, digits)
+            .await
+            .or_page(&ctx)?,
         None => (false, None),
     };
     let all_reasons = reasons(&s);
@@ -296,7 +289,7 @@ async fn show(
     let reasons_hidden = !reasons_shown && !all_reasons.is_empty();
     let p = ctx.page();
     let status_class = status_class(s.status);
-    ctx.render(LookupPage {
+    Ok(ctx.render(LookupPage {
         status: s.status.label_vi().to_string(),
         status_class,
         received: row.received_at.map(|t| p.datetime(&t)),
@@ -333,7 +326,7 @@ async fn show(
         error: None,
         d,
         p,
-    })
+    }))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -351,27 +344,24 @@ pub struct RateForm {
 pub async fn rate(
     Path(code): Path<String>,
     Posted(ctx, caller, f, _): Posted<RateForm>,
-) -> Response {
+) -> UiResult {
     let caller = match caller {
         Some(c) => c,
         None => {
-            return Redirect::to(&format!(
+            return Ok(Redirect::to(&format!(
                 "/dang-nhap?next={}",
                 urlencode(&format!("/tra-cuu/{code}"))
             ))
-            .into_response();
+            .into_response());
         }
     };
     let state = &ctx.state;
-    let row = match state.dossier(code.trim()).await {
-        Ok(r) => r,
-        Err(e) => return ctx.error(&e),
-    };
+    let row = state.dossier(code.trim()).await.or_page(&ctx)?;
     let Some(level) = RatingLevel::parse(&f.level) else {
-        return ctx.error(&ApiError::invalid(
+        return Ok(ctx.error(&ApiError::invalid(
             "rating_level_required",
             "Vui lòng chọn mức độ hài lòng.",
-        ));
+        )));
     };
     // The same service as the API's actions: a citizen acts on their own dossier only.
     let action = DossierAction::Rate {
@@ -382,9 +372,9 @@ pub async fn rate(
         .act(&caller, &row.code, f.version, ActRequest::Other(action))
         .await
     {
-        return ctx.error(&e);
+        return Ok(ctx.error(&e));
     }
-    Redirect::to(&format!("/tra-cuu/{}?da_danh_gia=1", urlencode(&row.code))).into_response()
+    Ok(Redirect::to(&format!("/tra-cuu/{}?da_danh_gia=1", urlencode(&row.code))).into_response())
 }
 
 pub struct MyRow {
