@@ -18,6 +18,7 @@ pub mod dossiers;
 pub mod error;
 pub mod forms;
 pub mod gauges;
+pub mod hall;
 pub mod lookups;
 pub mod notices;
 pub mod notify;

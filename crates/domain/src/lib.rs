@@ -12,6 +12,7 @@ pub mod calendar;
 pub mod catalogue;
 pub mod dossier;
 pub mod feedback;
+pub mod hall;
 pub mod index;
 pub mod input;
 pub mod payment;

@@ -199,6 +199,27 @@ pub fn group_thousands(digits: &str) -> String {
     out
 }
 
+/// Text as the national portal's crawl keeps it, spaced for reading: a space before an opening
+/// parenthesis and after a closing one or a semicolon when a letter touches it
+/// ("Miễn phí(Thực hiện…" → "Miễn phí (Thực hiện…"). Numbers ("20.000", "(1)") are left alone.
+pub fn spaced(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    let mut prev: Option<char> = None;
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        let next = chars.peek().copied();
+        if c == '(' && prev.is_some_and(char::is_alphabetic) {
+            out.push(' ');
+        }
+        out.push(c);
+        if matches!(c, ')' | ';') && next.is_some_and(char::is_alphabetic) {
+            out.push(' ');
+        }
+        prev = Some(c);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -258,6 +279,16 @@ mod tests {
             let upper: String = c.to_uppercase().collect();
             assert_eq!(fold_ascii(&upper), a.to_string(), "{upper}");
         }
+    }
+
+    #[test]
+    fn brackets_get_their_spaces() {
+        assert_eq!(
+            spaced("Miễn phí(Thực hiện theo Thông tư)Lệ phí;Phí"),
+            "Miễn phí (Thực hiện theo Thông tư) Lệ phí; Phí"
+        );
+        assert_eq!(spaced("20.000 đồng (1), (2)"), "20.000 đồng (1), (2)");
+        assert_eq!(spaced("Tờ khai (bản chính)"), "Tờ khai (bản chính)");
     }
 
     #[test]

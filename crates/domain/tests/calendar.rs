@@ -451,7 +451,7 @@ mod calendar_holidays {
         let e = &OFFICIAL[1].entries[0];
         assert_eq!(
             (e.name.as_str(), e.source.as_str()),
-            ("Tết Dương lịch", "Labour Code 2019 art. 112")
+            ("Tết Dương lịch", "Bộ luật Lao động 2019, Điều 112")
         );
         assert!(
             OFFICIAL

@@ -302,6 +302,23 @@ impl Config {
         })
     }
 
+    /// The address citizens reach this installation at: `public_url`, or else this server's own
+    /// listening address (right on one machine only: receipts' QR codes, tickets and notices
+    /// carry it, so `serve` warns when it is not set).
+    pub fn public_url_or_listen(&self) -> String {
+        match &self.public_url {
+            Some(u) if !u.trim().is_empty() => u.trim().to_string(),
+            _ => {
+                let host = match self.listen.ip() {
+                    ip if ip.is_unspecified() => "127.0.0.1".to_string(),
+                    std::net::IpAddr::V6(ip) => format!("[{ip}]"),
+                    ip => ip.to_string(),
+                };
+                format!("http://{host}:{}", self.listen.port())
+            }
+        }
+    }
+
     pub fn app(&self, demo: bool) -> anyhow::Result<motcua_app::Config> {
         Ok(motcua_app::Config {
             session_ttl_hours: self.session_ttl_hours,
@@ -310,10 +327,7 @@ impl Config {
             secure_cookies: self.secure_cookies,
             demo,
             holiday_rules: self.holiday_rules()?,
-            public_url: self
-                .public_url
-                .clone()
-                .unwrap_or_else(|| motcua_app::Config::default().public_url),
+            public_url: self.public_url_or_listen(),
             max_upload_bytes: self.max_upload_bytes,
             documents: self.documents(),
             data_dir: Some(self.data_dir.clone()),
@@ -365,6 +379,27 @@ impl Config {
 #[allow(clippy::result_large_err)] // figment::Jail's closures return figment::Error.
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_public_address_defaults_to_the_listening_one() {
+        let at = |listen: &str, public: Option<&str>| Config {
+            listen: listen.parse().unwrap(),
+            public_url: public.map(str::to_string),
+            ..Config::default()
+        };
+        assert_eq!(
+            at("127.0.0.1:18080", None).public_url_or_listen(),
+            "http://127.0.0.1:18080"
+        );
+        assert_eq!(
+            at("0.0.0.0:80", None).public_url_or_listen(),
+            "http://127.0.0.1:80"
+        );
+        assert_eq!(
+            at("127.0.0.1:8080", Some("https://dichvucong.thanhhoa.gov.vn")).public_url_or_listen(),
+            "https://dichvucong.thanhhoa.gov.vn"
+        );
+    }
 
     #[test]
     fn debug_output_redacts_the_database_password() {

@@ -248,6 +248,31 @@ pub async fn seed_users(store: &dyn Store) -> anyhow::Result<u32> {
     Ok(created)
 }
 
+/// The kiosk areas of the demo province's service centre (kept when set up already): the
+/// groups of counters a provincial centre commonly has.
+pub async fn seed_hall(store: &dyn Store) -> anyhow::Result<usize> {
+    let centre = store
+        .get_agency_by_code(&format!("000.00.01.H{DEMO_PROVINCE}"))
+        .await?;
+    if !store.hall_areas(centre.id).await?.is_empty() {
+        return Ok(0);
+    }
+    let areas: Vec<motcua_domain::hall::Area> = [
+        ("A", "Tư pháp, hộ tịch, chứng thực"),
+        ("B", "Đất đai, xây dựng, tài nguyên"),
+        ("C", "Đầu tư, doanh nghiệp"),
+        ("D", "Lao động, xã hội, y tế, giáo dục"),
+    ]
+    .into_iter()
+    .map(|(code, name)| motcua_domain::hall::Area {
+        code: code.into(),
+        name: name.into(),
+    })
+    .collect();
+    store.set_hall_areas(centre.id, &areas).await?;
+    Ok(areas.len())
+}
+
 const CATALOGUE: [&[u8]; 2] = [
     include_bytes!("../../../data/procedures-dvc-part1.jsonl.gz"),
     include_bytes!("../../../data/procedures-dvc-part2.jsonl.gz"),

@@ -223,7 +223,19 @@ async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
         let agencies = demo::seed_agencies(store.as_ref()).await?;
         let users = demo::seed_users(store.as_ref()).await?;
         let (procedures, applied) = demo::seed_catalogue(store.as_ref()).await?;
+        demo::seed_hall(store.as_ref()).await?;
         tracing::info!(agencies, users, procedures, applied, "demo data ready");
+    }
+    if config
+        .public_url
+        .as_deref()
+        .is_none_or(|u| u.trim().is_empty())
+    {
+        tracing::warn!(
+            public_url = %config.public_url_or_listen(),
+            "public_url is not set: receipts' QR codes, tickets and notices point at this \
+             server's own address; set public_url to the address citizens use"
+        );
     }
     let state = motcua_web::AppState::try_new(store.clone(), config.app(demo)?)
         .map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -257,6 +269,8 @@ async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
     .with_graceful_shutdown(async move {
         shutdown_signal().await;
         let _ = stop_notices.send(true);
+        // The display boards' live streams end, so that shutdown does not wait on them.
+        motcua_web::ui::hall::stop_streams();
     })
     .await?;
     sweeper.abort();

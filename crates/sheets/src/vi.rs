@@ -157,6 +157,26 @@ pub fn online_level(level: OnlineLevel) -> &'static str {
     }
 }
 
+/// A file's type for people: "PDF", "Ảnh JPEG" (not `application/pdf`).
+pub fn media_label(media_type: &str) -> String {
+    match media_type {
+        "application/pdf" => "PDF".into(),
+        "image/jpeg" => "Ảnh JPEG".into(),
+        "image/png" => "Ảnh PNG".into(),
+        "image/webp" => "Ảnh WebP".into(),
+        "image/tiff" => "Ảnh TIFF".into(),
+        t => t.rsplit('/').next().unwrap_or(t).to_uppercase(),
+    }
+}
+
+/// `2026-12-07T18:40` (Vietnam time, as the API gives it) as `18:40 07/12/2026`; other text
+/// unchanged.
+pub fn datetime(iso: &str) -> String {
+    chrono::NaiveDateTime::parse_from_str(iso, "%Y-%m-%dT%H:%M")
+        .map(|d| d.format("%H:%M %d/%m/%Y").to_string())
+        .unwrap_or_else(|_| iso.to_string())
+}
+
 /// The non-empty entries, trimmed, each once, joined with [`LIST_SEP`].
 pub fn join_list<S: AsRef<str>>(items: impl IntoIterator<Item = S>) -> String {
     let items: Vec<S> = items.into_iter().collect();
@@ -211,6 +231,14 @@ mod tests {
             min_amount: None,
             unit_assumed: false,
         }
+    }
+
+    #[test]
+    fn files_and_times_read_as_people_write_them() {
+        assert_eq!(media_label("application/pdf"), "PDF");
+        assert_eq!(media_label("image/jpeg"), "Ảnh JPEG");
+        assert_eq!(datetime("2026-12-07T18:40"), "18:40 07/12/2026");
+        assert_eq!(datetime("hôm qua"), "hôm qua");
     }
 
     #[test]

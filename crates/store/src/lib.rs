@@ -56,6 +56,7 @@ pub trait Store:
     + Calendar
     + Catalogue
     + Dossiers
+    + Hall
     + Outbox
     + AccessLog
     + Accounts
@@ -76,6 +77,7 @@ impl<T> Store for T where
         + Calendar
         + Catalogue
         + Dossiers
+        + Hall
         + Outbox
         + AccessLog
         + Accounts

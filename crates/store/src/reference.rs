@@ -11,7 +11,8 @@ const HOLIDAYS: &str = include_str!("../../../data/holiday-schedules.csv");
 /// The official schedules shipped with this release, loaded once into a new database; after
 /// that, administrators own them.
 pub const HOLIDAYS_LOAD: &str = "holiday-schedules-2024-2026";
-pub const HOLIDAYS_NOTE: &str = "Lịch nghỉ chính thức của cán bộ, công chức, viên chức (phát hành kèm motcua, data/holiday-schedules.csv)";
+pub const HOLIDAYS_NOTE: &str =
+    "Lịch nghỉ chính thức của cán bộ, công chức, viên chức (phát hành kèm motcua)";
 
 /// Every unit of both eras. The shipped files are checked by the tests, so a parse error here
 /// is a build defect.

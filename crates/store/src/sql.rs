@@ -48,10 +48,28 @@ mod access_log_sql;
 mod documents_sql;
 #[path = "dossier_writes.rs"]
 mod dossier_writes;
+#[path = "hall_sql.rs"]
+mod hall_sql;
 #[path = "outbox_sql.rs"]
 mod outbox_sql;
 #[path = "stats_sql.rs"]
 mod stats_sql;
+
+/// The applicant key (hex SHA-256, as `motcua_app::dossiers::applicant_key` makes it) of a
+/// search text that is an identity number: 12 digits (căn cước) or 9 (old identity card).
+fn id_number_key(text: &str) -> Option<String> {
+    use sha2::Digest;
+    let t = text.trim();
+    if !matches!(t.len(), 9 | 12) || !t.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some(
+        sha2::Sha256::digest(t.as_bytes())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect(),
+    )
+}
 
 /// Adds one `AND (...)` per query word: a word typed without accents matches the ASCII fold of
 /// the text, a word with accents its tone key; both as a word prefix.
@@ -1103,8 +1121,21 @@ impl Dossiers for SqlStore {
                 qb.push(" AND (paused_at IS NULL OR appointment < paused_at)");
             }
             if let Some(text) = &q.q {
-                for w in text.split(' ').filter(|w| !w.is_empty()) {
-                    qb.push(" AND search LIKE ").push_bind(format!("% {w}%"));
+                match id_number_key(text) {
+                    // An ID number typed in the search: the applicant's key (the projection
+                    // keeps no ID number), or a code that holds these digits.
+                    Some(key) => {
+                        qb.push(" AND (applicant_key = ")
+                            .push_bind(key)
+                            .push(" OR search LIKE ")
+                            .push_bind(format!("% {}%", text.trim()))
+                            .push(")");
+                    }
+                    None => {
+                        for w in text.split(' ').filter(|w| !w.is_empty()) {
+                            qb.push(" AND search LIKE ").push_bind(format!("% {w}%"));
+                        }
+                    }
                 }
             }
         };

@@ -14,3 +14,15 @@ document.addEventListener("click", function (e) {
   var a = e.target.closest("[data-back]");
   if (a && window.history.length > 1) { e.preventDefault(); window.history.back(); }
 });
+// On a phone the top menu folds behind a button (without this script it simply stays open).
+document.addEventListener("DOMContentLoaded", function () {
+  var b = document.querySelector("header.top .menu-toggle");
+  if (!b) return;
+  document.documentElement.classList.add("js");
+  b.hidden = false;
+  b.addEventListener("click", function () {
+    var open = b.getAttribute("aria-expanded") !== "true";
+    b.setAttribute("aria-expanded", open ? "true" : "false");
+    b.closest("header").classList.toggle("open", open);
+  });
+});

@@ -353,3 +353,68 @@ async fn browser_login_uses_httponly_sessions_and_csrf() {
         "session ended on the server"
     );
 }
+
+/// Signing in without a page to return to lands each role on its work; a page asked for is
+/// kept.
+#[tokio::test]
+async fn signing_in_lands_each_role_on_its_work() {
+    let app = TestApp::new().await;
+    app.agency(
+        "000.00.00.H38",
+        "UBND tỉnh Thanh Hóa",
+        "province_committee",
+        None,
+    )
+    .await;
+    app.agency(
+        "000.00.01.H38",
+        "Trung tâm PVHCC Thanh Hóa",
+        "service_centre",
+        Some("000.00.00.H38"),
+    )
+    .await;
+    let accounts = [
+        (
+            "tiepnhan",
+            "receiving_officer",
+            Some("000.00.01.H38"),
+            "/mot-cua",
+        ),
+        ("chuyenvien", "specialist", Some("000.00.01.H38"), "/xu-ly"),
+        ("lanhdao", "leader", Some("000.00.00.H38"), "/dieu-hanh"),
+        ("quantri", "admin", None, "/quan-tri"),
+        ("congdan", "citizen", None, "/"),
+    ];
+    for (username, role, agency, want) in accounts {
+        app.user(username, role, agency).await;
+        for (next, expected) in [("", want), ("/thong-ke", "/thong-ke")] {
+            let b = client();
+            let html = b
+                .get(app.url("/dang-nhap"))
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap();
+            let csrf = csrf_from(&html);
+            let res = b
+                .post(app.url("/dang-nhap"))
+                .form(&[
+                    ("csrf", csrf.as_str()),
+                    ("username", username),
+                    ("password", PASSWORD),
+                    ("next", next),
+                ])
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(res.status(), StatusCode::SEE_OTHER);
+            assert_eq!(
+                res.headers()["location"],
+                expected,
+                "{username} with next {next:?}"
+            );
+        }
+    }
+}

@@ -546,3 +546,45 @@ async fn step_deadlines_come_from_the_agency_workflow() {
         (StatusCode::UNPROCESSABLE_ENTITY, Some("no_such_step"))
     );
 }
+
+/// Staff find a person's dossiers by the ID number they show at the counter (the queue keeps
+/// only its hash), and never another person's.
+#[tokio::test]
+async fn queues_find_dossiers_by_the_applicants_id_number() {
+    let (app, tokens) = setup().await;
+    let officer = &tokens[0];
+    let (s, d) = app
+        .post("/api/v1/dossiers", Some(officer), body("counter"))
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{d}");
+    let mut other = body("counter");
+    other["applicant"]["id_number"] = json!("038199054321");
+    other["applicant"]["name"] = json!("Trần Văn Bình");
+    let (s, _) = app.post("/api/v1/dossiers", Some(officer), other).await;
+    assert_eq!(s, StatusCode::CREATED);
+    let find = |q: &str| {
+        let path = format!("/api/v1/dossiers?q={q}");
+        let app = &app;
+        async move {
+            let (s, v) = app
+                .send(reqwest::Method::GET, &path, Some(officer), None)
+                .await;
+            assert_eq!(s, StatusCode::OK, "{v}");
+            v["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|i| i["code"].as_str().unwrap().to_string())
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(
+        find("038199012345").await,
+        vec![d["code"].as_str().unwrap().to_string()]
+    );
+    assert_eq!(find("038199054321").await.len(), 1);
+    assert!(
+        find("038199099999").await.is_empty(),
+        "nobody with that number"
+    );
+}

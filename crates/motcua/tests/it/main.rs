@@ -17,6 +17,7 @@ mod dossiers;
 mod errors;
 mod faults;
 mod forms;
+mod hall;
 mod health;
 mod identity;
 mod index_pauses;

@@ -147,6 +147,28 @@ const EXPECTED: &[(&str, &str, [u16; 9])] = &[
     ("PUT", "/api/v1/procedures/{code}", [401, 422, 422, 422, 422, 422, 422, 422, 422]),
     ("DELETE", "/api/v1/auth/token", [401, 204, 204, 204, 204, 204, 204, 204, 204]),
     ("POST", "/api/v1/auth/token", [422, 422, 422, 422, 422, 422, 422, 422, 422]),
+    // The counter hall (bốc số): kiosk and board for anyone, counters for the centre's officers.
+    ("GET", "/api/v1/hall/tickets/{token}", [404, 404, 404, 404, 404, 404, 404, 404, 404]),
+    ("GET", "/api/v1/hall/{agency}/board", [200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    ("GET", "/api/v1/hall/{agency}/stats", [401, 403, 200, 403, 200, 200, 403, 403, 403]),
+    ("GET", "/bang-goi-so/{agency}", [200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    ("GET", "/bang-goi-so/{agency}/su-kien", [200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    ("GET", "/boc-so/ve/{token}", [404, 404, 404, 404, 404, 404, 404, 404, 404]),
+    ("GET", "/boc-so/{agency}", [200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    ("GET", "/mot-cua/boc-so", [303, 403, 200, 403, 403, 403, 403, 200, 403]),
+    ("GET", "/mot-cua/boc-so/khu-vuc", [303, 403, 200, 403, 403, 403, 403, 200, 403]),
+    ("GET", "/mot-cua/boc-so/thong-ke", [303, 403, 200, 403, 403, 403, 403, 200, 403]),
+    ("GET", "/static/hall.css", [200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    ("GET", "/static/hall.js", [200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    ("POST", "/api/v1/hall/{agency}/counters/{counter}/call", [401, 403, 422, 403, 403, 403, 403, 403, 403]),
+    ("POST", "/api/v1/hall/{agency}/counters/{counter}/finish", [401, 403, 422, 403, 403, 403, 403, 403, 403]),
+    ("POST", "/api/v1/hall/{agency}/tickets", [422, 422, 422, 422, 422, 422, 422, 422, 422]),
+    ("POST", "/boc-so/{agency}", [422, 422, 422, 422, 422, 422, 422, 422, 422]),
+    ("POST", "/mot-cua/boc-so/goi", [303, 403, 303, 403, 403, 403, 403, 303, 403]),
+    ("POST", "/mot-cua/boc-so/khu-vuc", [303, 403, 422, 403, 403, 403, 403, 422, 403]),
+    ("POST", "/mot-cua/boc-so/quay", [303, 403, 303, 403, 403, 403, 403, 303, 403]),
+    ("POST", "/mot-cua/boc-so/xong", [303, 403, 303, 403, 403, 403, 403, 303, 403]),
+    ("PUT", "/api/v1/hall/{agency}/areas", [401, 403, 422, 403, 403, 422, 403, 403, 403]),
     ("POST", "/dang-xuat", [303, 303, 303, 303, 303, 303, 303, 303, 303]),
 ];
 
@@ -282,6 +304,8 @@ fn concrete(path: &str, dossier: &str) -> String {
             "sha256" => "0000000000000000000000000000000000000000000000000000000000000000",
             "kind" => "receipt",
             "file" => "khong-co.ttf",
+            "token" => "khong-co",
+            "counter" => "2",
             other => panic!("no value for path parameter {{{other}}} in {path}"),
         };
         out.push_str(value);

@@ -755,3 +755,28 @@ async fn the_form_carries_the_accounts_own_id_number() {
         "{html}"
     );
 }
+
+/// What people read is written for people: no API links on the citizens' home page, the
+/// portal's crawled text spaced ("Miễn phí (Thực hiện…"), the holiday calendar's sources in
+/// Vietnamese without file paths.
+#[tokio::test]
+async fn pages_show_no_raw_text() {
+    let p = setup().await;
+    let b = client();
+    let (_, home) = get(&b, &p.app, "/").await;
+    assert!(!home.contains("openapi.json"), "no API link for citizens");
+    let (_, page) = get(&b, &p.app, "/thu-tuc/1.001193").await;
+    assert!(page.contains("Miễn phí"), "the fee is shown");
+    assert!(!page.contains("phí("), "a space before the parenthesis");
+    p.app.user("quantri.lich", "admin", None).await;
+    let (admin, _) = browser(&p.app, "quantri.lich").await;
+    let (_, cal) = get(&admin, &p.app, "/quan-tri/lich?nam=2025").await;
+    assert!(
+        cal.contains("Bộ luật Lao động 2019, Điều 112"),
+        "sources in Vietnamese"
+    );
+    assert!(
+        !cal.contains("Labour Code") && !cal.contains(".csv"),
+        "no English, no file path"
+    );
+}

@@ -6,6 +6,7 @@ mod calendar;
 pub(crate) mod documents;
 pub(crate) mod dossiers;
 mod forms;
+mod hall;
 mod outbox;
 mod procedures;
 
@@ -65,6 +66,23 @@ pub fn router() -> Router<AppState> {
             "/agencies/{code}/procedures/{procedure}",
             axum::routing::put(procedures::apply),
         )
+        .route("/stats/report", get(stats::report))
+        .route("/stats/dashboard", get(stats::dashboard))
+        .route("/index", get(stats::index))
+        .route("/index/ranking", get(stats::ranking))
+        .route("/public/stats", get(stats::public))
+        .route("/admin/outbox", get(outbox::list))
+        .route("/admin/personal-data-reads", get(access_log::list))
+        .route("/admin/outbox/{id}/retry", post(outbox::retry))
+        .merge(dossier_routes())
+        .merge(hall_routes())
+        .route("/openapi.json", get(openapi_json))
+        .fallback(|| async { ApiError::NotFound("địa chỉ API") })
+}
+
+/// Dossiers: lodging, actions, documents, forms, the public look-up.
+fn dossier_routes() -> Router<AppState> {
+    Router::new()
         .route("/dossiers", get(dossiers::queue).post(dossiers::create))
         .route("/dossiers/{code}", get(dossiers::get_one))
         .route("/dossiers/{code}/actions/{action}", post(dossiers::act))
@@ -89,16 +107,21 @@ pub fn router() -> Router<AppState> {
         .route("/dossiers/{code}/forms/{kind}", get(forms::dossier_form))
         .route("/agencies/{code}/register", get(forms::register))
         .route("/public/dossiers/{code}", get(dossiers::public))
-        .route("/stats/report", get(stats::report))
-        .route("/stats/dashboard", get(stats::dashboard))
-        .route("/index", get(stats::index))
-        .route("/index/ranking", get(stats::ranking))
-        .route("/public/stats", get(stats::public))
-        .route("/admin/outbox", get(outbox::list))
-        .route("/admin/personal-data-reads", get(access_log::list))
-        .route("/admin/outbox/{id}/retry", post(outbox::retry))
-        .route("/openapi.json", get(openapi_json))
-        .fallback(|| async { ApiError::NotFound("địa chỉ API") })
+}
+
+/// The waiting hall: tickets, counters calling, the board.
+fn hall_routes() -> Router<AppState> {
+    Router::new()
+        .route("/hall/{agency}/tickets", post(hall::issue))
+        .route("/hall/tickets/{token}", get(hall::ticket))
+        .route("/hall/{agency}/board", get(hall::board))
+        .route("/hall/{agency}/counters/{counter}/call", post(hall::call))
+        .route(
+            "/hall/{agency}/counters/{counter}/finish",
+            post(hall::finish),
+        )
+        .route("/hall/{agency}/areas", axum::routing::put(hall::set_areas))
+        .route("/hall/{agency}/stats", get(hall::stats))
 }
 
 #[derive(OpenApi)]
@@ -124,6 +147,8 @@ pub fn router() -> Router<AppState> {
         forms::dossier_form, forms::register,
         outbox::list, outbox::retry, access_log::list,
         stats::report, stats::dashboard, stats::index, stats::ranking, stats::public,
+        hall::issue, hall::ticket, hall::board, hall::call, hall::finish, hall::set_areas,
+        hall::stats,
     ),
     components(schemas(crate::error::ApiErrorBody)),
     modifiers(&BearerAuth),

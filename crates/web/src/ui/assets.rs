@@ -11,6 +11,8 @@ use crate::state::AppState;
 
 const CSS: &str = include_str!("../../static/app.css");
 const JS: &str = include_str!("../../static/app.js");
+const HALL_CSS: &str = include_str!("../../static/hall.css");
+const HALL_JS: &str = include_str!("../../static/hall.js");
 
 /// The version suffix of asset URLs (the crate version: assets change only with a build).
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -24,6 +26,14 @@ pub fn router() -> Router<AppState> {
         .route(
             "/static/app.js",
             get(|| async { asset("text/javascript; charset=utf-8", JS.as_bytes()) }),
+        )
+        .route(
+            "/static/hall.css",
+            get(|| async { asset("text/css; charset=utf-8", HALL_CSS.as_bytes()) }),
+        )
+        .route(
+            "/static/hall.js",
+            get(|| async { asset("text/javascript; charset=utf-8", HALL_JS.as_bytes()) }),
         )
         .route(
             "/static/htmx.min.js",

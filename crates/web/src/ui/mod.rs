@@ -5,6 +5,7 @@
 //! - [`session`]: home, sign in and out, language;
 //! - [`portal`]: the public service portal (procedures, online submission, look-up, rating);
 //! - [`counter`]: the one-stop desk (receiving, receipts, returns, the register);
+//! - [`hall`]: the counter hall (kiosk tickets, the counters' calls, the display board);
 //! - [`workspace`]: queues and the dossier page for specialists and leaders;
 //! - [`admin`]: agencies, staff, procedures and workflows, holidays;
 //! - [`dashboards`]: the leaders' operations view and the public statistics page.
@@ -15,6 +16,7 @@ pub mod assets;
 pub mod counter;
 pub mod dashboards;
 pub mod form;
+pub mod hall;
 pub mod i18n;
 pub mod kit;
 pub mod portal;
@@ -33,6 +35,7 @@ pub fn router() -> Router<AppState> {
         .merge(session::router())
         .merge(portal::router())
         .merge(counter::router())
+        .merge(hall::router())
         .merge(workspace::router())
         .merge(admin::router())
         .merge(dashboards::router())

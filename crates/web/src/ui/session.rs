@@ -14,6 +14,7 @@ use crate::auth::{self, ClientIp, SESSION_COOKIE};
 use crate::error::ApiError;
 use crate::security::local_path;
 use crate::state::AppState;
+use motcua_domain::auth::Role;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -79,6 +80,20 @@ struct LoginForm {
     next: String,
 }
 
+/// Where a role's work is: signing in without a page to return to lands there.
+fn landing(user: &motcua_store::User) -> &'static str {
+    let roles = user.roles();
+    [
+        (Role::ReceivingOfficer, "/mot-cua"),
+        (Role::Specialist, "/xu-ly"),
+        (Role::Leader, "/dieu-hanh"),
+        (Role::Admin, "/quan-tri"),
+    ]
+    .into_iter()
+    .find(|(r, _)| roles.contains(r))
+    .map_or("/", |(_, to)| to)
+}
+
 async fn login_submit(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
@@ -89,7 +104,8 @@ async fn login_submit(
     match auth::login(&state, &username, &form.password, ip).await {
         Ok(user) => match auth::open_session(&state, &user, SessionKind::Browser).await {
             Ok((secret, _)) => {
-                let mut res = Redirect::to(&next).into_response();
+                let to = if next == "/" { landing(&user) } else { &next };
+                let mut res = Redirect::to(to).into_response();
                 let max_age = state.config.session_ttl_hours * 3600;
                 append_cookie(
                     &mut res,

@@ -7,6 +7,7 @@ use axum::extract::{Path, Query};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use motcua_domain::catalogue::{Channel, ComponentSpec, Procedure, TimeUnit};
+use motcua_domain::text::spaced;
 use motcua_store::ProcedureHit;
 use serde::Deserialize;
 
@@ -224,19 +225,20 @@ fn time_text(c: &motcua_domain::catalogue::ChannelSpec) -> String {
             }
         }
         None if c.time_text.trim().is_empty() => "Không có thông tin".into(),
-        None => c.time_text.clone(),
+        None => spaced(&c.time_text),
     }
 }
 
 fn fee_text(c: &motcua_domain::catalogue::ChannelSpec) -> String {
     match &c.fee {
+        Some(f) if f.free && c.fee_text.trim().len() > "Miễn phí".len() => spaced(&c.fee_text),
         Some(f) if f.free => "Miễn phí".into(),
-        Some(f) if f.total_vnd() > 0 && !c.fee_text.is_empty() => c.fee_text.clone(),
+        Some(f) if f.total_vnd() > 0 && !c.fee_text.is_empty() => spaced(&c.fee_text),
         Some(f) if f.total_vnd() > 0 => {
             format!("{} đồng", motcua_sheets::vi::integer(f.total_vnd()))
         }
         _ if c.fee_text.trim().is_empty() => "Không có thông tin".into(),
-        _ => c.fee_text.clone(),
+        _ => spaced(&c.fee_text),
     }
 }
 

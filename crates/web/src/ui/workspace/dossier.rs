@@ -615,13 +615,13 @@ async fn documents_of(state: &AppState, row: &DossierRow) -> Result<Vec<DocLine>
         .map(|doc| DocLine {
             href: format!("/api/v1/dossiers/{}/documents/{}", row.code, doc.sha256),
             component: doc.component,
-            media_type: doc.media_type,
+            media_type: motcua_sheets::vi::media_label(&doc.media_type),
             size: format!(
                 "{} KB",
                 motcua_sheets::vi::integer((doc.size + 1023) / 1024)
             ),
             source: doc.source_label,
-            at: doc.at.replace('T', " "),
+            at: motcua_sheets::vi::datetime(&doc.at),
         })
         .collect())
 }

@@ -1,0 +1,55 @@
+//! The counter hall (bốc số): the kiosk where people take a numbered ticket
+//! (`/boc-so/{centre}`), the ticket's own page that a phone keeps by its QR
+//! (`/boc-so/ve/{token}`), the hall's display board that follows the calls live by server-sent
+//! events (`/bang-goi-so/{centre}`), and for receiving officers the counter's screen that calls
+//! the next ticket, its statistics and the kiosk's areas (`/mot-cua/boc-so`). The rules and
+//! their checks are `motcua_app::hall`'s.
+
+mod board;
+mod counter;
+mod kiosk;
+
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use axum::Router;
+use axum::routing::{get, post};
+
+use crate::state::AppState;
+
+/// Set when the server stops: the display boards' event streams end so that shutdown does
+/// not wait for them (the boards reconnect to the next server).
+static STOPPING: AtomicBool = AtomicBool::new(false);
+
+/// Ends every live event stream of this process within a second.
+pub fn stop_streams() {
+    STOPPING.store(true, Ordering::Relaxed);
+}
+
+fn stopping() -> bool {
+    STOPPING.load(Ordering::Relaxed)
+}
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/boc-so/{agency}", get(kiosk::page).post(kiosk::issue))
+        .route("/boc-so/ve/{token}", get(kiosk::ticket))
+        .route("/bang-goi-so/{agency}", get(board::page))
+        .route("/bang-goi-so/{agency}/su-kien", get(board::events))
+        .route("/mot-cua/boc-so", get(counter::page))
+        .route("/mot-cua/boc-so/quay", post(counter::set_desk))
+        .route("/mot-cua/boc-so/goi", post(counter::call))
+        .route("/mot-cua/boc-so/xong", post(counter::finish))
+        .route("/mot-cua/boc-so/thong-ke", get(counter::stats))
+        .route(
+            "/mot-cua/boc-so/khu-vuc",
+            get(counter::areas_page).post(counter::set_areas),
+        )
+}
+
+/// `1.5` minutes as `1,5 phút`; `—` when nothing was measured.
+pub(crate) fn minutes(m: Option<f64>) -> String {
+    match m {
+        Some(m) => format!("{:.1} phút", m).replace('.', ","),
+        None => "—".into(),
+    }
+}
