@@ -384,3 +384,213 @@ fn account_id_number(role: Role, id_number: Option<&str>) -> Result<Option<Strin
         .map_err(|e| AppError::field(e.code(), "id_number", e.message_vi()))?;
     Ok(Some(id.as_str().to_string()))
 }
+
+/// Agencies and accounts as the web pages and the API read and change them.
+impl crate::state::App {
+    /// Creates an agency as `caller`, who must manage agencies below its parent (system-wide
+    /// without one).
+    pub async fn create_agency_as(
+        &self,
+        caller: &crate::auth::Caller,
+        input: CreateAgency,
+    ) -> Result<Agency, AppError> {
+        use motcua_domain::auth::Action;
+        match &input.parent_code {
+            None => crate::auth::require(caller, Action::ManageAgencies { parent: None })?,
+            Some(code) => {
+                let parent =
+                    self.store
+                        .get_agency_by_code(code.trim())
+                        .await
+                        .map_err(|e| match e {
+                            DbError::NotFound => AppError::invalid(
+                                "unknown_parent",
+                                format!("Không tìm thấy cơ quan cấp trên \"{code}\"."),
+                            ),
+                            e => e.into(),
+                        })?;
+                let scope = crate::auth::ResolvedScope::of(self, parent.id).await?;
+                crate::auth::require(
+                    caller,
+                    Action::ManageAgencies {
+                        parent: Some(scope.scope()),
+                    },
+                )?;
+            }
+        }
+        create_agency(self.store.as_ref(), input).await
+    }
+
+    /// Creates an account as `caller`, who must manage accounts of `agency` (the agency of
+    /// the role given, resolved by the adapter; `None`: system-wide).
+    pub async fn create_user_as(
+        &self,
+        caller: &crate::auth::Caller,
+        agency: Option<Uuid>,
+        input: CreateUser,
+    ) -> Result<User, AppError> {
+        self.may_manage_users(caller, agency).await?;
+        create_user(self.store.as_ref(), input).await
+    }
+
+    /// A page of the accounts with a role in `agency` (`None`: all), for a caller who may
+    /// manage them.
+    pub async fn list_users_as(
+        &self,
+        caller: &crate::auth::Caller,
+        agency: Option<Uuid>,
+        limit: i64,
+        offset: i64,
+    ) -> Result<motcua_store::Page<User>, AppError> {
+        self.may_manage_users(caller, agency).await?;
+        Ok(self.store.list_users(agency, limit, offset).await?)
+    }
+
+    /// The account of `username`.
+    pub async fn user_by_username(&self, username: &str) -> Result<User, AppError> {
+        match self.store.user_by_username(username).await {
+            Ok((u, _)) => Ok(u),
+            Err(DbError::NotFound) => Err(AppError::NotFound("tài khoản")),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// The staff of an agency (at most `limit`), for choosing who handles a dossier.
+    pub async fn staff_of(&self, agency: Uuid, limit: i64) -> Result<Vec<User>, AppError> {
+        Ok(self.store.list_users(Some(agency), limit, 0).await?.items)
+    }
+
+    /// The agency of `id`.
+    pub async fn agency_by_id(&self, id: Uuid) -> Result<Agency, AppError> {
+        self.store.get_agency(id).await.map_err(|e| match e {
+            DbError::NotFound => AppError::NotFound("cơ quan"),
+            e => e.into(),
+        })
+    }
+
+    /// The agencies directly below `parent`, by name (at most 2,000).
+    pub async fn child_agencies(&self, parent: Uuid) -> Result<Vec<Agency>, AppError> {
+        let mut list = self
+            .store
+            .list_agencies(&motcua_store::AgencyQuery {
+                parent: Some(parent),
+                limit: 2000,
+                ..Default::default()
+            })
+            .await?
+            .items;
+        list.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(list)
+    }
+
+    /// A page of agencies.
+    pub async fn list_agencies(
+        &self,
+        q: &motcua_store::AgencyQuery,
+    ) -> Result<motcua_store::Page<Agency>, AppError> {
+        Ok(self.store.list_agencies(q).await?)
+    }
+
+    /// How much the administration holds: agencies, accounts, procedures (any status), and
+    /// the years with an official calendar, sorted.
+    pub async fn admin_counts(&self) -> Result<AdminCounts, AppError> {
+        let store = self.store.as_ref();
+        let agencies = store
+            .list_agencies(&motcua_store::AgencyQuery {
+                limit: 1,
+                ..Default::default()
+            })
+            .await?
+            .total;
+        let users = store.list_users(None, 1, 0).await?.total;
+        let procedures = store
+            .list_procedures(&motcua_store::ProcedureSearch {
+                any_status: true,
+                limit: 1,
+                ..Default::default()
+            })
+            .await?
+            .total;
+        let mut official_years: Vec<i32> = store
+            .holiday_schedules()
+            .await?
+            .iter()
+            .map(|y| y.schedule.year)
+            .collect();
+        official_years.sort_unstable();
+        Ok(AdminCounts {
+            agencies,
+            users,
+            procedures,
+            official_years,
+        })
+    }
+
+    /// The front page's figures: provinces and communes today, agencies.
+    pub async fn home_counts(&self) -> Result<(i64, i64, i64), AppError> {
+        use motcua_domain::units::Level;
+        let count_units = |level| async move {
+            self.store
+                .search_units(&motcua_store::UnitQuery {
+                    q: None,
+                    parent: None,
+                    level: Some(level),
+                    at: motcua_domain::vn_time::today(),
+                    limit: 1,
+                })
+                .await
+                .map(|p| p.total)
+        };
+        let provinces = count_units(Level::Province).await?;
+        let communes = count_units(Level::Commune).await?;
+        let agencies = self
+            .store
+            .list_agencies(&motcua_store::AgencyQuery {
+                limit: 1,
+                ..Default::default()
+            })
+            .await?
+            .total;
+        Ok((provinces, communes, agencies))
+    }
+
+    /// Administrative units matching a query.
+    pub async fn search_units(
+        &self,
+        q: &motcua_store::UnitQuery,
+    ) -> Result<motcua_store::Page<motcua_store::UnitRow>, AppError> {
+        Ok(self.store.search_units(q).await?)
+    }
+
+    /// One administrative unit with its lineage (for a commune: the communes merged into it
+    /// in 2025, or those it went into).
+    pub async fn unit_with_lineage(
+        &self,
+        id: &str,
+    ) -> Result<(motcua_store::UnitRow, Vec<motcua_store::LineageRow>), AppError> {
+        let unit = self.store.get_unit(id).await.map_err(|e| match e {
+            DbError::NotFound => AppError::NotFound("đơn vị hành chính"),
+            e => e.into(),
+        })?;
+        let lineage = if unit.level == "commune" {
+            let era = if unit.era == "legacy" {
+                motcua_domain::units::Era::Legacy
+            } else {
+                motcua_domain::units::Era::TwoTier2025
+            };
+            self.store.unit_lineage(&unit.code, era).await?
+        } else {
+            Vec::new()
+        };
+        Ok((unit, lineage))
+    }
+}
+
+/// The figures of the administration's front page.
+#[derive(Debug, Clone)]
+pub struct AdminCounts {
+    pub agencies: i64,
+    pub users: i64,
+    pub procedures: i64,
+    pub official_years: Vec<i32>,
+}

@@ -136,6 +136,36 @@ pub async fn open_session(
     Ok((secret, expires_at))
 }
 
+impl App {
+    /// Ends a session (or revokes an API token) by its token's hash.
+    pub async fn sign_out(&self, token_hash: &str) -> Result<(), AppError> {
+        self.store.delete_session(token_hash).await?;
+        self.changed(crate::changes::Changed::SignedOut(token_hash.to_string()))
+            .await;
+        Ok(())
+    }
+
+    /// Counts one more attempt to prove being a dossier's applicant in the minute `window`;
+    /// answers the attempts of that minute so far.
+    pub async fn proof_attempts(&self, dossier: Uuid, window: i64) -> Result<i64, AppError> {
+        Ok(self
+            .store
+            .hit_rate_window(&format!("proof:{dossier}"), window)
+            .await?)
+    }
+
+    /// The user and kind of the session of a token's hash (`None`: no such live session).
+    pub async fn session_of(
+        &self,
+        token_hash: &str,
+    ) -> Result<Option<std::sync::Arc<(User, SessionKind)>>, AppError> {
+        Ok(self
+            .lookups
+            .session(self.store.as_ref(), token_hash)
+            .await?)
+    }
+}
+
 /// The authenticated caller, from a bearer token or the session cookie.
 #[derive(Debug, Clone)]
 pub struct Caller {

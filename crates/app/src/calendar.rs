@@ -245,6 +245,127 @@ pub fn format_lunar(d: &LunarDate) -> String {
     )
 }
 
+/// The calendar service: the calendar in force, agencies' office hours, the official
+/// schedules of years.
+impl crate::state::App {
+    /// The working-day calendar in force (cached).
+    pub async fn current_calendar(&self) -> Result<Arc<Calendar>, AppError> {
+        self.calendar.get(self.store.as_ref()).await
+    }
+
+    /// The official schedule of `year`, when one is set.
+    pub async fn official_year(&self, year: i32) -> Result<Option<HolidayYear>, AppError> {
+        Ok(self
+            .store
+            .holiday_schedules()
+            .await?
+            .into_iter()
+            .find(|y| y.schedule.year == year))
+    }
+
+    /// An agency's office hours: its own when set, else the default.
+    pub async fn office_hours_of(&self, agency: uuid::Uuid) -> Result<OfficeHours, AppError> {
+        office_hours(self.store.as_ref(), agency).await
+    }
+
+    /// An agency's office hours through the look-up cache (for computing deadlines).
+    pub async fn cached_office_hours(
+        &self,
+        agency: uuid::Uuid,
+    ) -> Result<Arc<OfficeHours>, AppError> {
+        self.lookups.office_hours(self.store.as_ref(), agency).await
+    }
+
+    /// Sets an agency's office hours as `caller`, who must configure the agency (see
+    /// [`set_office_hours`]).
+    pub async fn set_office_hours(
+        &self,
+        caller: &crate::auth::Caller,
+        agency: uuid::Uuid,
+        sessions: Option<Vec<(String, String)>>,
+    ) -> Result<OfficeHours, AppError> {
+        let scope = crate::auth::ResolvedScope::of(self, agency).await?;
+        crate::auth::require(
+            caller,
+            motcua_domain::auth::Action::ConfigureAgency(scope.scope()),
+        )?;
+        let hours = set_office_hours(self.store.as_ref(), agency, sessions).await?;
+        self.changed(crate::changes::Changed::OfficeHours(agency))
+            .await;
+        Ok(hours)
+    }
+
+    /// Replaces a year's official schedule (system administrators; see [`set_year`]).
+    pub async fn set_holiday_year(
+        &self,
+        caller: &crate::auth::Caller,
+        schedule: YearSchedule,
+        note: &str,
+    ) -> Result<HolidayYear, AppError> {
+        crate::auth::require(caller, motcua_domain::auth::Action::ManageCalendar)?;
+        let year = set_year(self.store.as_ref(), schedule, note, &caller.user.username).await?;
+        self.changed(crate::changes::Changed::Calendar).await;
+        Ok(year)
+    }
+
+    /// Edits a year's schedule as the calendar now has it: removes the days of `remove`,
+    /// adds `add` (refused when its date is already there), and saves it with `note`.
+    pub async fn edit_holiday_year(
+        &self,
+        caller: &crate::auth::Caller,
+        year: i32,
+        remove: &std::collections::BTreeSet<NaiveDate>,
+        add: Option<DayEntry>,
+        note: &str,
+    ) -> Result<HolidayYear, AppError> {
+        crate::auth::require(caller, motcua_domain::auth::Action::ManageCalendar)?;
+        let calendar = self.current_calendar().await?;
+        let current = calendar.schedule(year).map_err(calendar_error)?;
+        let mut entries: Vec<DayEntry> = current
+            .entries
+            .iter()
+            .filter(|e| !remove.contains(&e.date))
+            .cloned()
+            .collect();
+        if let Some(e) = add {
+            if entries.iter().any(|x| x.date == e.date) {
+                return Err(AppError::invalid(
+                    "schedule_duplicate_date",
+                    format!(
+                        "Ngày {} đã có trong lịch; bỏ ngày đó trước nếu muốn đổi.",
+                        e.date.format("%d/%m/%Y")
+                    ),
+                ));
+            }
+            entries.push(e);
+        }
+        entries.sort_by_key(|e| e.date);
+        self.set_holiday_year(caller, YearSchedule { year, entries }, note)
+            .await
+    }
+
+    /// Removes the official schedule of a year (system administrators): the statutory rules
+    /// apply again.
+    pub async fn delete_holiday_year(
+        &self,
+        caller: &crate::auth::Caller,
+        year: i32,
+    ) -> Result<(), AppError> {
+        crate::auth::require(caller, motcua_domain::auth::Action::ManageCalendar)?;
+        self.store
+            .delete_holiday_year(year)
+            .await
+            .map_err(|e| match e {
+                motcua_store::DbError::NotFound => {
+                    AppError::NotFound("lịch nghỉ chính thức của năm này")
+                }
+                e => e.into(),
+            })?;
+        self.changed(crate::changes::Changed::Calendar).await;
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,6 +6,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration as StdDuration, Instant};
 
 use chrono::NaiveDate;
+use motcua_domain::auth::Action;
+use motcua_domain::catalogue::ProcedureStatus;
 use motcua_domain::catalogue::search::{self, Doc, SearchIndex};
 use motcua_domain::catalogue::{
     Level, Procedure, TimeReading, TimeUnit, parse_dvc_lines, parse_time,
@@ -13,12 +15,15 @@ use motcua_domain::catalogue::{
 use motcua_domain::text::search_fold;
 use motcua_domain::workflow::{Centi, Workflow};
 use motcua_store::{
-    DbError, Page, ProcedureHit, ProcedureSearch, ProcedureWrite, Store, WriteOutcome,
+    DbError, Page, ProcedureHit, ProcedureRow, ProcedureSearch, ProcedureVersion, ProcedureWrite,
+    Store, WriteOutcome,
 };
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
+use crate::auth::{Caller, require};
+use crate::changes::Changed;
 use crate::error::AppError;
 
 const RECHECK: StdDuration = StdDuration::from_secs(5);
@@ -524,4 +529,419 @@ pub fn parse_records(records: &[String]) -> Result<Vec<Procedure>, AppError> {
             serde_json::from_str(r).map_err(|e| AppError::Internal(format!("stored record: {e}")))
         })
         .collect()
+}
+
+/// A procedure code of the national database: `1.001193`.
+pub fn is_procedure_code(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 8
+        && b[1] == b'.'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 1 || c.is_ascii_digit())
+}
+
+/// A procedure row as a search answer.
+fn hit_of(row: ProcedureRow) -> ProcedureHit {
+    ProcedureHit {
+        code: row.code,
+        name: row.name,
+        field: row.field,
+        levels: row.levels,
+        online_level: row.online_level,
+        body: row.body,
+        status: row.status,
+        search_name: String::new(),
+        search_body: String::new(),
+    }
+}
+
+/// Checks a record before it is written: its code's shape and its name.
+pub fn check_record(p: &Procedure) -> Result<(), AppError> {
+    if !is_procedure_code(&p.code) {
+        return Err(AppError::invalid(
+            "invalid_procedure_code",
+            format!(
+                "Mã thủ tục \"{}\" không đúng dạng (ví dụ: 1.001193).",
+                p.code
+            ),
+        ));
+    }
+    if p.name.trim().is_empty() {
+        return Err(AppError::invalid(
+            "invalid_name",
+            "Tên thủ tục không được để trống.",
+        ));
+    }
+    Ok(())
+}
+
+/// A procedure with its current record and all its versions.
+#[derive(Debug, Clone)]
+pub struct ProcedureDetail {
+    pub row: ProcedureRow,
+    pub record: Procedure,
+    pub version: i32,
+    pub effective_from: NaiveDate,
+    pub versions: Vec<ProcedureVersion>,
+}
+
+/// A procedure applied at an agency, with its internal workflow.
+#[derive(Debug, Clone)]
+pub struct AppliedProcedure {
+    pub code: String,
+    pub name: String,
+    pub workflow: Workflow,
+}
+
+/// The workflow page of a procedure at an agency: the saved workflow (`applied`) or the
+/// default one for the statutory time.
+#[derive(Debug, Clone)]
+pub struct WorkflowSetup {
+    pub row: ProcedureRow,
+    pub agency: motcua_store::Agency,
+    pub applied: bool,
+    pub workflow: Option<Workflow>,
+    pub statutory: Option<(Centi, TimeUnit)>,
+}
+
+/// Counts of lifecycle changes in a month: the store's rows (kind, field, body, count).
+pub type ProcedureChanges = Vec<motcua_store::ChangeCount>;
+
+impl crate::state::App {
+    /// Searches the catalogue; a full procedure code goes straight to its procedure (any
+    /// status when `any_status`, else only a published one).
+    pub async fn search_procedures(
+        &self,
+        p: SearchParams,
+        any_status: bool,
+    ) -> Result<SearchResult, AppError> {
+        if let Some(code) = p.q.as_deref().map(str::trim)
+            && is_procedure_code(code)
+            && let Some(hit) = self.exact_procedure(code, any_status).await
+        {
+            return Ok(SearchResult {
+                items: vec![hit],
+                total: 1,
+                ignored_words: vec![],
+            });
+        }
+        search(self.store.as_ref(), &self.search, p).await
+    }
+
+    /// The procedure of exactly this code, when there is one (published unless `any_status`).
+    pub async fn exact_procedure(&self, code: &str, any_status: bool) -> Option<ProcedureHit> {
+        match self.store.procedure(code).await {
+            Ok(row)
+                if any_status
+                    || row.status == motcua_domain::catalogue::ProcedureStatus::Published =>
+            {
+                Some(hit_of(row))
+            }
+            _ => None,
+        }
+    }
+
+    /// A procedure's row (status, version, dates).
+    pub async fn procedure_row(&self, code: &str) -> Result<ProcedureRow, AppError> {
+        self.store.procedure(code).await.map_err(not_found)
+    }
+
+    /// A procedure with its record (in force on `at`, or the latest) and its versions.
+    pub async fn procedure_detail(
+        &self,
+        code: &str,
+        at: Option<NaiveDate>,
+    ) -> Result<ProcedureDetail, AppError> {
+        let row = self.procedure_row(code).await?;
+        let (record, version, effective_from) = record(self.store.as_ref(), code, at).await?;
+        let versions = self.store.procedure_versions(code).await?;
+        Ok(ProcedureDetail {
+            row,
+            record,
+            version,
+            effective_from,
+            versions,
+        })
+    }
+
+    /// Creates a procedure as a draft (system administrators).
+    pub async fn create_procedure(
+        &self,
+        caller: &Caller,
+        record: &Procedure,
+    ) -> Result<(), AppError> {
+        require(caller, Action::ManageCatalogue)?;
+        check_record(record)?;
+        if self.store.procedure(&record.code).await.is_ok() {
+            return Err(AppError::conflict(
+                "procedure_exists",
+                format!("Thủ tục mã {} đã có trong danh mục.", record.code),
+            ));
+        }
+        let w = to_write(
+            record,
+            motcua_domain::vn_time::today(),
+            &caller.user.username,
+            ProcedureStatus::Draft,
+        );
+        self.store.write_procedures(&[w]).await?;
+        self.changed(Changed::Catalogue).await;
+        Ok(())
+    }
+
+    /// Amends a procedure: a new version from `effective_from` (system administrators).
+    pub async fn amend_procedure(
+        &self,
+        caller: &Caller,
+        code: &str,
+        record: &Procedure,
+        effective_from: NaiveDate,
+    ) -> Result<(), AppError> {
+        require(caller, Action::ManageCatalogue)?;
+        check_record(record)?;
+        if record.code != code {
+            return Err(AppError::invalid(
+                "code_mismatch",
+                "Mã thủ tục trong nội dung khác mã trên địa chỉ.",
+            ));
+        }
+        let row = self.procedure_row(code).await?;
+        if row.status == ProcedureStatus::Abolished {
+            return Err(AppError::conflict(
+                "procedure_abolished",
+                "Thủ tục đã bị bãi bỏ, không sửa đổi được.",
+            ));
+        }
+        let w = to_write(
+            record,
+            effective_from,
+            &caller.user.username,
+            ProcedureStatus::Draft,
+        );
+        self.store.write_procedures(&[w]).await?;
+        self.changed(Changed::Catalogue).await;
+        Ok(())
+    }
+
+    /// Publishes or abolishes a procedure on `on` (today by default), as its lifecycle allows.
+    pub async fn change_procedure_status(
+        &self,
+        caller: &Caller,
+        code: &str,
+        to: ProcedureStatus,
+        on: Option<NaiveDate>,
+    ) -> Result<(), AppError> {
+        require(caller, Action::ManageCatalogue)?;
+        let row = self.procedure_row(code).await?;
+        if !row.status.can_transition_to(to) {
+            return Err(AppError::conflict(
+                "invalid_transition",
+                format!(
+                    "Không thể chuyển thủ tục từ trạng thái \"{}\" sang \"{}\".",
+                    row.status.label_vi(),
+                    to.label_vi()
+                ),
+            ));
+        }
+        let on = on.unwrap_or_else(motcua_domain::vn_time::today);
+        self.store.set_procedure_status(code, to, on).await?;
+        self.changed(Changed::Catalogue).await;
+        Ok(())
+    }
+
+    /// Lifecycle changes of the catalogue in a month (`YYYY-MM`), optionally of the
+    /// procedures one agency applies.
+    pub async fn procedure_changes(
+        &self,
+        month: &str,
+        agency: Option<Uuid>,
+    ) -> Result<ProcedureChanges, AppError> {
+        Ok(self.store.procedure_changes(month, agency).await?)
+    }
+
+    /// The records of the whole catalogue (current versions), as stored JSON.
+    pub async fn catalogue_records(&self) -> Result<Vec<String>, AppError> {
+        Ok(self.store.procedure_records().await?)
+    }
+
+    /// The procedures an agency applies, with their workflows.
+    pub async fn applied_procedures(
+        &self,
+        agency: Uuid,
+    ) -> Result<Vec<AppliedProcedure>, AppError> {
+        let rows = self.store.agency_procedures(agency).await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in rows {
+            let workflow = serde_json::from_str(&r.workflow)
+                .map_err(|e| AppError::Internal(format!("stored workflow: {e}")))?;
+            out.push(AppliedProcedure {
+                code: r.code,
+                name: r.name,
+                workflow,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Applies a published procedure at an agency with its workflow (administrators of the
+    /// agency); the default workflow when `None`.
+    pub async fn apply_procedure(
+        &self,
+        caller: &Caller,
+        agency: Uuid,
+        code: &str,
+        workflow: Option<Workflow>,
+    ) -> Result<AppliedProcedure, AppError> {
+        let scope = crate::auth::ResolvedScope::of(self, agency).await?;
+        require(caller, Action::ConfigureAgency(scope.scope()))?;
+        let row = self.procedure_row(code).await?;
+        if row.status != ProcedureStatus::Published {
+            return Err(AppError::conflict(
+                "procedure_not_published",
+                "Chỉ áp dụng được thủ tục đang công khai.",
+            ));
+        }
+        let workflow = apply(self.store.as_ref(), code, agency, workflow).await?;
+        self.changed(Changed::Receivers).await;
+        Ok(AppliedProcedure {
+            code: row.code,
+            name: row.name,
+            workflow,
+        })
+    }
+
+    /// What the workflow page of a procedure at an agency shows.
+    pub async fn workflow_setup(
+        &self,
+        code: &str,
+        agency_code: &str,
+    ) -> Result<WorkflowSetup, AppError> {
+        let row = self.procedure_row(code).await?;
+        let agency = self.agency(agency_code.trim()).await?;
+        let (record, _, _) = record(self.store.as_ref(), code, None).await?;
+        let statutory = statutory_time(&record);
+        let (applied, workflow) = match self.store.applied_workflow(code, agency.id).await {
+            Ok(json) => (
+                true,
+                Some(
+                    serde_json::from_str::<Workflow>(&json)
+                        .map_err(|e| AppError::Internal(format!("stored workflow: {e}")))?,
+                ),
+            ),
+            Err(DbError::NotFound) => (false, statutory.map(|(t, _)| Workflow::default_for(t))),
+            Err(e) => return Err(e.into()),
+        };
+        Ok(WorkflowSetup {
+            row,
+            agency,
+            applied,
+            workflow,
+            statutory,
+        })
+    }
+
+    /// The procedure with its record in force on `day` (cached).
+    pub async fn in_force(
+        &self,
+        code: &str,
+        day: NaiveDate,
+    ) -> Result<Arc<crate::lookups::InForce>, AppError> {
+        self.lookups.in_force(self.store.as_ref(), code, day).await
+    }
+
+    /// The agencies applying a procedure (at most `limit`).
+    pub async fn agencies_applying(
+        &self,
+        code: &str,
+        limit: i64,
+    ) -> Result<Vec<motcua_store::Agency>, AppError> {
+        Ok(self.store.agencies_applying(code, limit).await?)
+    }
+}
+
+/// A procedure found by the desk's picker.
+#[derive(Debug, Clone)]
+pub struct DeskHit {
+    pub code: String,
+    pub name: String,
+    pub field: String,
+    /// Said of the best match when the desk's agency does not apply it itself: who does.
+    pub elsewhere: Option<String>,
+}
+
+impl crate::state::App {
+    /// The desk's procedure search: the whole catalogue, ranked as the portal ranks it, except
+    /// that among equally good answers the procedures received in the agency's province come
+    /// first (under Decree 118/2025 a centre receives regardless of administrative boundary);
+    /// the best match says who applies it when the agency does not. A full code goes straight
+    /// to its procedure.
+    pub async fn desk_search(
+        &self,
+        q: &str,
+        agency: Option<&motcua_store::Agency>,
+    ) -> Result<Vec<DeskHit>, AppError> {
+        let q = q.trim();
+        if q.is_empty() {
+            return Ok(Vec::new());
+        }
+        if let Some(h) = self.exact_procedure(q, false).await {
+            return Ok(vec![DeskHit {
+                code: h.code,
+                name: h.name,
+                field: h.field,
+                elsewhere: None,
+            }]);
+        }
+        let receivers = match agency {
+            Some(motcua_store::Agency {
+                province_code: Some(province),
+                ..
+            }) => Some(self.search.receivers(self.store.as_ref(), province).await?),
+            Some(a) => Some(Arc::new(
+                self.store
+                    .agency_procedures(a.id)
+                    .await?
+                    .into_iter()
+                    .map(|r| (r.code, vec![a.id]))
+                    .collect(),
+            )),
+            None => None,
+        };
+        let found = search(
+            self.store.as_ref(),
+            &self.search,
+            SearchParams {
+                q: Some(q.to_string()),
+                prefer: receivers.clone(),
+                limit: 12,
+                ..Default::default()
+            },
+        )
+        .await?;
+        let mut hits: Vec<DeskHit> = found
+            .items
+            .into_iter()
+            .map(|h| DeskHit {
+                code: h.code,
+                name: h.name,
+                field: h.field,
+                elsewhere: None,
+            })
+            .collect();
+        if let (Some(best), Some(agency), Some(receivers)) = (hits.first_mut(), agency, receivers) {
+            let by = receivers.get(&best.code).map(Vec::as_slice).unwrap_or(&[]);
+            if !by.contains(&agency.id) {
+                best.elsewhere = Some(match by.first() {
+                    Some(other) => format!(
+                        "Thủ tục này do {} giải quyết; {} vẫn tiếp nhận hồ sơ không phụ thuộc địa giới hành chính (Nghị định 118/2025/NĐ-CP).",
+                        self.store.get_agency(*other).await?.name,
+                        agency.name
+                    ),
+                    None => "Chưa có cơ quan nào trong tỉnh áp dụng thủ tục này.".to_string(),
+                });
+            }
+        }
+        Ok(hits)
+    }
 }

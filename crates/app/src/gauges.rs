@@ -40,3 +40,20 @@ pub fn backup_done(ok: bool) {
         metrics::counter!("motcua_backup_failures_total").increment(1);
     }
 }
+
+impl crate::state::App {
+    /// Refreshes the database gauges (see [`refresh_gauges`]).
+    pub async fn refresh_gauges(&self) {
+        refresh_gauges(self.store.as_ref()).await
+    }
+
+    /// Whether the document store answers.
+    pub async fn check_documents(&self) -> Result<(), crate::blobs::BlobError> {
+        self.blobs.check().await
+    }
+
+    /// Whether the database answers.
+    pub async fn ping_database(&self) -> Result<(), motcua_store::DbError> {
+        self.store.ping().await
+    }
+}

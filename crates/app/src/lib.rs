@@ -22,6 +22,8 @@ pub mod hall;
 pub mod lookups;
 pub mod notices;
 pub mod notify;
+pub mod online;
+pub mod queues;
 pub mod state;
 pub mod stats;
 

@@ -280,3 +280,56 @@ impl OutboxItem {
         }
     }
 }
+
+/// The notices' queue as the system administrators see it.
+impl crate::state::App {
+    /// A page of the outbox, optionally of one status and of one dossier (by its code).
+    pub async fn list_notices(
+        &self,
+        caller: &crate::auth::Caller,
+        status: Option<motcua_store::OutboxStatus>,
+        dossier_code: Option<&str>,
+        limit: i64,
+        offset: i64,
+    ) -> Result<motcua_store::Page<motcua_store::OutboxRow>, crate::AppError> {
+        crate::auth::require(caller, motcua_domain::auth::Action::ManageNotices)?;
+        let dossier_id = match dossier_code {
+            Some(code) => Some(self.dossier(code).await?.id),
+            None => None,
+        };
+        Ok(self
+            .store
+            .list_outbox(&motcua_store::OutboxQuery {
+                status,
+                dossier_id,
+                limit,
+                offset,
+            })
+            .await?)
+    }
+
+    /// Puts a failed or skipped notice back in the queue, due now (see the API's retry).
+    pub async fn retry_notice(
+        &self,
+        caller: &crate::auth::Caller,
+        id: Uuid,
+    ) -> Result<motcua_store::OutboxRow, crate::AppError> {
+        use motcua_store::{Conflict, DbError};
+        crate::auth::require(caller, motcua_domain::auth::Action::ManageNotices)?;
+        self.store
+            .retry_outbox(id, Utc::now())
+            .await
+            .map_err(|e| match e {
+                DbError::NotFound => crate::AppError::NotFound("thông báo"),
+                DbError::Conflict(Conflict::OutboxSent) => crate::AppError::conflict(
+                    "notice_already_sent",
+                    "Thông báo này đã được gửi; hệ thống không gửi lại lần thứ hai.",
+                ),
+                DbError::Conflict(_) => crate::AppError::conflict(
+                    "notice_in_flight",
+                    "Thông báo này đang được gửi. Vui lòng xem lại sau ít phút.",
+                ),
+                e => e.into(),
+            })
+    }
+}

@@ -1356,6 +1356,137 @@ pub async fn public(
     })
 }
 
+/// The statistics service: the unit a caller oversees and its figures.
+impl crate::state::App {
+    /// The unit named by `code`, if `caller` oversees it.
+    pub async fn overseen_unit(
+        &self,
+        caller: &crate::auth::Caller,
+        code: &str,
+    ) -> Result<Agency, AppError> {
+        let unit = self.agency(code.trim()).await?;
+        let scope = crate::auth::ResolvedScope::of(self, unit.id).await?;
+        crate::auth::require(caller, motcua_domain::auth::Action::Oversee(scope.scope()))?;
+        Ok(unit)
+    }
+
+    /// Forbidden unless `caller` oversees every one of `units`.
+    pub async fn require_oversees_all(
+        &self,
+        caller: &crate::auth::Caller,
+        units: &[Agency],
+    ) -> Result<(), AppError> {
+        for u in units {
+            let scope = crate::auth::ResolvedScope::of(self, u.id).await?;
+            crate::auth::require(caller, motcua_domain::auth::Action::Oversee(scope.scope()))?;
+        }
+        Ok(())
+    }
+
+    /// The procedure a statistics query narrows to, checked to exist (`None`: all).
+    pub async fn stats_procedure(&self, code: Option<&str>) -> Result<Option<String>, AppError> {
+        let Some(code) = code.map(str::trim).filter(|c| !c.is_empty()) else {
+            return Ok(None);
+        };
+        match self.store.procedure(code).await {
+            Ok(row) => Ok(Some(row.code)),
+            Err(motcua_store::DbError::NotFound) => Err(AppError::NotFound("thủ tục")),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// The periodic report of a unit (see [`report`]).
+    pub async fn unit_report(
+        &self,
+        unit: &Agency,
+        period: &Period,
+        procedure: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<Report, AppError> {
+        report(self.store.as_ref(), unit, period, procedure, true, now).await
+    }
+
+    /// A unit's dashboard figures now (see [`dashboard`]).
+    pub async fn unit_dashboard(
+        &self,
+        unit: &Agency,
+        now: DateTime<Utc>,
+    ) -> Result<Dashboard, AppError> {
+        let calendar = self.calendar.get(self.store.as_ref()).await?;
+        dashboard(self.store.as_ref(), &calendar, unit, now).await
+    }
+
+    /// The service index of a unit (see [`index`]).
+    pub async fn unit_index(
+        &self,
+        unit: &Agency,
+        period: &Period,
+        procedure: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<IndexView, AppError> {
+        index(self.store.as_ref(), unit, period, procedure, now).await
+    }
+
+    /// The units ranked below `parent` (without it: the provinces).
+    pub async fn ranking_units(&self, parent: Option<&Agency>) -> Result<Vec<Agency>, AppError> {
+        ranking_units(self.store.as_ref(), parent).await
+    }
+
+    /// The provinces, by name.
+    pub async fn provinces(&self) -> Result<Vec<Agency>, AppError> {
+        let mut provinces = ranking_units(self.store.as_ref(), None).await?;
+        provinces.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(provinces)
+    }
+
+    /// `units` ranked by their index (see [`ranking`]).
+    pub async fn rank_units(
+        &self,
+        parent: Option<&Agency>,
+        units: &[Agency],
+        period: &Period,
+        procedure: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<Ranking, AppError> {
+        ranking(self.store.as_ref(), parent, units, period, procedure, now).await
+    }
+
+    /// The published figures of a unit (see [`public`]).
+    pub async fn public_stats(
+        &self,
+        unit: &Agency,
+        period: &Period,
+        now: DateTime<Utc>,
+    ) -> Result<PublicStats, AppError> {
+        public(self.store.as_ref(), unit, period, now).await
+    }
+
+    /// The figures of subtrees (see [`figures`]).
+    pub async fn figures(
+        &self,
+        roots: &[Uuid],
+        period: &Period,
+        procedures: &[String],
+        by_procedure: bool,
+        now: DateTime<Utc>,
+    ) -> Result<FigureMap, AppError> {
+        figures(
+            self.store.as_ref(),
+            roots,
+            period,
+            procedures,
+            by_procedure,
+            now,
+        )
+        .await
+    }
+
+    /// `Err(seconds to wait)` when `ip` used up its minute of public look-ups.
+    pub async fn check_lookup_rate(&self, ip: Option<std::net::IpAddr>) -> Result<(), u64> {
+        self.lookup_limiter.check(self.store.as_ref(), ip).await
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -59,11 +59,7 @@ impl FromRequestParts<AppState> for MaybeCaller {
             return Ok(MaybeCaller(None));
         };
         let token_hash = hash_secret(secret);
-        match state
-            .lookups
-            .session(state.store.as_ref(), &token_hash)
-            .await?
-        {
+        match state.session_of(&token_hash).await? {
             Some(found) => {
                 let (user, kind) = (*found).clone();
                 let caller = Caller {

@@ -68,7 +68,7 @@ pub fn router(state: AppState) -> Router {
 /// and the probe see what is wrong.
 async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
     let limit = Duration::from_secs(3);
-    let database = match tokio::time::timeout(limit, state.store.ping()).await {
+    let database = match tokio::time::timeout(limit, state.ping_database()).await {
         Ok(Ok(())) => Ok(()),
         Ok(Err(e)) => Err(e.to_string()),
         Err(_) => Err("no answer within 3 s".to_string()),
@@ -85,7 +85,7 @@ async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
             _ => Ok(free),
         }),
     };
-    let documents = match tokio::time::timeout(limit, state.blobs.check()).await {
+    let documents = match tokio::time::timeout(limit, state.check_documents()).await {
         Ok(Ok(())) => Ok(()),
         Ok(Err(e)) => Err(e.to_string()),
         Err(_) => Err("no answer within 3 s".to_string()),
@@ -143,7 +143,7 @@ async fn metrics_text(
             Some(_) => error::ApiError::Forbidden,
         });
     }
-    metrics::refresh_gauges(state.store.as_ref()).await;
+    state.refresh_gauges().await;
     Ok((
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
         state.metrics.render(),

@@ -4,14 +4,13 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use motcua_domain::agency::AgencyKind;
-use motcua_domain::auth::Action;
-use motcua_store::{Agency, AgencyQuery, DbError, Page};
+use motcua_store::{Agency, AgencyQuery, Page};
 use serde::{Deserialize, Serialize};
 
-use crate::auth::{Caller, ResolvedScope, require};
+use crate::auth::Caller;
 use crate::error::{ApiError, ApiJson, ApiPath as Path, ApiQuery, ApiResult};
 use crate::state::AppState;
-use motcua_app::accounts::{self as service, CreateAgency};
+use motcua_app::accounts::CreateAgency;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 pub struct AgencyParams {
@@ -54,7 +53,6 @@ pub async fn list(
         None => None,
     };
     let Page { items, total } = state
-        .store
         .list_agencies(&AgencyQuery {
             q: p.q.filter(|s| !s.trim().is_empty()),
             kind,
@@ -92,30 +90,6 @@ pub async fn create(
     caller: Caller,
     ApiJson(input): ApiJson<CreateAgency>,
 ) -> ApiResult<(StatusCode, Json<Agency>)> {
-    match &input.parent_code {
-        None => require(&caller, Action::ManageAgencies { parent: None })?,
-        Some(code) => {
-            let parent =
-                state
-                    .store
-                    .get_agency_by_code(code.trim())
-                    .await
-                    .map_err(|e| match e {
-                        DbError::NotFound => ApiError::invalid(
-                            "unknown_parent",
-                            format!("Không tìm thấy cơ quan cấp trên \"{code}\"."),
-                        ),
-                        e => e.into(),
-                    })?;
-            let scope = ResolvedScope::of(&state, parent.id).await?;
-            require(
-                &caller,
-                Action::ManageAgencies {
-                    parent: Some(scope.scope()),
-                },
-            )?;
-        }
-    }
-    let agency = service::create_agency(state.store.as_ref(), input).await?;
+    let agency = state.create_agency_as(&caller, input).await?;
     Ok((StatusCode::CREATED, Json(agency)))
 }

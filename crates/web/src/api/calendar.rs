@@ -18,7 +18,6 @@ use motcua_app::calendar::{
     self as cal, calendar_error, format_lunar, format_vn_instant, parse_date, parse_lunar,
     parse_time, parse_vn_instant,
 };
-use motcua_app::changes::Changed;
 
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct Day {
@@ -75,14 +74,9 @@ pub async fn holidays(
     Path(year): Path<i32>,
 ) -> ApiResult<Json<YearHolidays>> {
     check_year(year)?;
-    let calendar = state.calendar.get(state.store.as_ref()).await?;
+    let calendar = state.current_calendar().await?;
     let days = cal::holidays(&calendar, year)?;
-    let official = state
-        .store
-        .holiday_schedules()
-        .await?
-        .into_iter()
-        .find(|y| y.schedule.year == year);
+    let official = state.official_year(year).await?;
     Ok(Json(YearHolidays {
         year,
         official: official.is_some(),
@@ -146,14 +140,9 @@ pub async fn set_year(
             source: d.source.trim().to_string(),
         });
     }
-    cal::set_year(
-        state.store.as_ref(),
-        YearSchedule { year, entries },
-        &input.note,
-        &caller.user.username,
-    )
-    .await?;
-    state.changed(Changed::Calendar).await;
+    state
+        .set_holiday_year(&caller, YearSchedule { year, entries }, &input.note)
+        .await?;
     holidays(State(state), crate::error::ApiPath(year)).await
 }
 
@@ -165,18 +154,7 @@ pub async fn delete_year(
     caller: Caller,
     Path(year): Path<i32>,
 ) -> ApiResult<StatusCode> {
-    require(&caller, Action::ManageCalendar)?;
-    state
-        .store
-        .delete_holiday_year(year)
-        .await
-        .map_err(|e| match e {
-            motcua_store::DbError::NotFound => {
-                ApiError::NotFound("lịch nghỉ chính thức của năm này")
-            }
-            e => e.into(),
-        })?;
-    state.changed(Changed::Calendar).await;
+    state.delete_holiday_year(&caller, year).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -277,14 +255,12 @@ pub async fn due(
         }
     };
     let cutoff = p.cutoff.as_deref().map(parse_time).transpose()?;
-    let calendar = state.calendar.get(state.store.as_ref()).await?;
+    let calendar = state.current_calendar().await?;
     let hours = match &p.agency {
         Some(code) => {
-            cal::office_hours(
-                state.store.as_ref(),
-                crate::api::agencies::agency_by_code(&state, code).await?.id,
-            )
-            .await?
+            state
+                .office_hours_of(crate::api::agencies::agency_by_code(&state, code).await?.id)
+                .await?
         }
         None => OfficeHours::default(),
     };
@@ -331,9 +307,7 @@ pub async fn get_office_hours(
     Path(code): Path<String>,
 ) -> ApiResult<Json<OfficeHoursBody>> {
     let agency = crate::api::agencies::agency_by_code(&state, &code).await?;
-    Ok(Json(sessions_of(
-        &cal::office_hours(state.store.as_ref(), agency.id).await?,
-    )))
+    Ok(Json(sessions_of(&state.office_hours_of(agency.id).await?)))
 }
 
 /// Set an agency's office hours (administrators of the agency).
@@ -348,9 +322,8 @@ pub async fn set_office_hours(
     ApiJson(body): ApiJson<OfficeHoursBody>,
 ) -> ApiResult<Json<OfficeHoursBody>> {
     let agency = crate::api::agencies::agency_by_code(&state, &code).await?;
-    let scope = crate::auth::ResolvedScope::of(&state, agency.id).await?;
-    require(&caller, Action::ConfigureAgency(scope.scope()))?;
-    let hours = cal::set_office_hours(state.store.as_ref(), agency.id, body.sessions).await?;
-    state.changed(Changed::OfficeHours(agency.id)).await;
+    let hours = state
+        .set_office_hours(&caller, agency.id, body.sessions)
+        .await?;
     Ok(Json(sessions_of(&hours)))
 }

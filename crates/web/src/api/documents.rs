@@ -160,7 +160,7 @@ pub async fn list(
     let row = state.dossier(&code).await?;
     state.readable(&caller, &row).await?;
     Ok(Json(Documents {
-        items: docs::list(state.store.as_ref(), &row).await?,
+        items: state.dossier_documents(&row).await?,
     }))
 }
 
@@ -185,13 +185,9 @@ pub async fn download(
         &origin,
     )
     .await?;
-    let (record, bytes) = docs::open(
-        state.store.as_ref(),
-        &state.blobs,
-        &row,
-        &sha256.to_ascii_lowercase(),
-    )
-    .await?;
+    let (record, bytes) = state
+        .open_document(&row, &sha256.to_ascii_lowercase())
+        .await?;
     let media = MediaType::parse(&record.media_type);
     let content_type = media.map_or("application/octet-stream", MediaType::as_str);
     let name = format!(
@@ -274,6 +270,6 @@ pub async fn mine(State(state): State<AppState>, caller: Caller) -> ApiResult<Js
         return Err(ApiError::Forbidden);
     }
     Ok(Json(Documents {
-        items: docs::reusable_of_owner(state.store.as_ref(), caller.user.id).await?,
+        items: state.reusable_documents(caller.user.id).await?,
     }))
 }

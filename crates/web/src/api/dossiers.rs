@@ -5,13 +5,10 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use chrono::Utc;
-use motcua_domain::auth::Action;
-use motcua_domain::dossier::vietnam_date;
 use motcua_store::{DossierQuery, DossierRow, QUEUE_COUNT_CAP};
 use serde::{Deserialize, Serialize};
-use uuid::Uuid;
 
-use crate::auth::{Caller, ResolvedScope};
+use crate::auth::Caller;
 use crate::error::{ApiError, ApiJson, ApiPath as Path, ApiQuery, ApiResult};
 use crate::state::AppState;
 use motcua_app::access_log::{self, Read, ReadOrigin};
@@ -139,51 +136,18 @@ pub async fn queue(
     caller: Caller,
     ApiQuery(p): ApiQuery<QueueParams>,
 ) -> ApiResult<Json<Queue>> {
-    let principal = caller.principal();
-    let agencies: Vec<Uuid> = match &p.agency {
-        Some(code) => {
-            let a = crate::api::agencies::agency_by_code(&state, code).await?;
-            let scope = ResolvedScope::of(&state, a.id).await?;
-            if !principal.may(&Action::Oversee(scope.scope())) {
-                return Err(ApiError::Forbidden);
-            }
-            vec![a.id]
-        }
-        None => {
-            let mine: Vec<Uuid> = caller
-                .user
-                .grants
-                .iter()
-                .filter(|g| g.role.is_staff())
-                .filter_map(|g| g.agency)
-                .collect();
-            if mine.is_empty() {
-                return Err(ApiError::Forbidden);
-            }
-            mine
-        }
+    let agency = match &p.agency {
+        Some(code) => Some(crate::api::agencies::agency_by_code(&state, code).await?.id),
+        None => None,
     };
+    let agencies = state.queue_agencies(&caller, agency).await?;
     let mut due_before = p
         .due_before
         .as_deref()
         .map(motcua_app::calendar::parse_vn_instant)
         .transpose()?;
     if p.due_soon == Some(true) {
-        let calendar = state.calendar.get(state.store.as_ref()).await?;
-        let today = vietnam_date(Utc::now());
-        let next = calendar
-            .add_working_days(today, 1)
-            .map_err(motcua_app::calendar::calendar_error)?;
-        let end = next
-            .succ_opt()
-            .unwrap_or(next)
-            .and_hms_opt(0, 0, 0)
-            .and_then(|t| {
-                t.and_local_timezone(motcua_domain::vn_time::offset())
-                    .single()
-            })
-            .map(|t| t.with_timezone(&Utc));
-        due_before = end;
+        due_before = state.due_soon_limit().await?;
     }
     if p.overdue == Some(true) {
         due_before = Some(Utc::now());
@@ -198,7 +162,6 @@ pub async fn queue(
         })
         .unwrap_or_default();
     let page = state
-        .store
         .list_dossiers(&DossierQuery {
             agencies,
             statuses,

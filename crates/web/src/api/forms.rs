@@ -51,14 +51,7 @@ pub async fn dossier_form(
 ) -> ApiResult<Response> {
     let format = Format::parse(p.format.as_deref())?;
     let kind = forms::kind(&kind)?;
-    let row = state
-        .store
-        .dossier_by_code(&code)
-        .await
-        .map_err(|e| match e {
-            motcua_store::DbError::NotFound => ApiError::NotFound("hồ sơ"),
-            e => e.into(),
-        })?;
+    let row = state.dossier(&code).await?;
     state.readable(&caller, &row).await?;
     motcua_app::access_log::record(
         &state,

@@ -66,6 +66,23 @@ pub fn router() -> Router<AppState> {
             "/agencies/{code}/procedures/{procedure}",
             axum::routing::put(procedures::apply),
         )
+        .route("/stats/report", get(stats::report))
+        .route("/stats/dashboard", get(stats::dashboard))
+        .route("/index", get(stats::index))
+        .route("/index/ranking", get(stats::ranking))
+        .route("/public/stats", get(stats::public))
+        .route("/admin/outbox", get(outbox::list))
+        .route("/admin/personal-data-reads", get(access_log::list))
+        .route("/admin/outbox/{id}/retry", post(outbox::retry))
+        .merge(dossier_routes())
+        .merge(hall_routes())
+        .route("/openapi.json", get(openapi_json))
+        .fallback(|| async { ApiError::NotFound("địa chỉ API") })
+}
+
+/// Dossiers: lodging, actions, documents, forms, the public look-up.
+fn dossier_routes() -> Router<AppState> {
+    Router::new()
         .route("/dossiers", get(dossiers::queue).post(dossiers::create))
         .route("/dossiers/{code}", get(dossiers::get_one))
         .route("/dossiers/{code}/actions/{action}", post(dossiers::act))
@@ -90,14 +107,11 @@ pub fn router() -> Router<AppState> {
         .route("/dossiers/{code}/forms/{kind}", get(forms::dossier_form))
         .route("/agencies/{code}/register", get(forms::register))
         .route("/public/dossiers/{code}", get(dossiers::public))
-        .route("/stats/report", get(stats::report))
-        .route("/stats/dashboard", get(stats::dashboard))
-        .route("/index", get(stats::index))
-        .route("/index/ranking", get(stats::ranking))
-        .route("/public/stats", get(stats::public))
-        .route("/admin/outbox", get(outbox::list))
-        .route("/admin/personal-data-reads", get(access_log::list))
-        .route("/admin/outbox/{id}/retry", post(outbox::retry))
+}
+
+/// The waiting hall: tickets, counters calling, the board.
+fn hall_routes() -> Router<AppState> {
+    Router::new()
         .route("/hall/{agency}/tickets", post(hall::issue))
         .route("/hall/tickets/{token}", get(hall::ticket))
         .route("/hall/{agency}/board", get(hall::board))
@@ -108,8 +122,6 @@ pub fn router() -> Router<AppState> {
         )
         .route("/hall/{agency}/areas", axum::routing::put(hall::set_areas))
         .route("/hall/{agency}/stats", get(hall::stats))
-        .route("/openapi.json", get(openapi_json))
-        .fallback(|| async { ApiError::NotFound("địa chỉ API") })
 }
 
 #[derive(OpenApi)]

@@ -3,9 +3,8 @@
 
 use axum::Json;
 use axum::extract::State;
-use chrono::Utc;
 use motcua_domain::auth::Action;
-use motcua_store::{Conflict, DbError, OutboxQuery, OutboxStatus};
+use motcua_store::OutboxStatus;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -52,28 +51,19 @@ pub async fn list(
             )
         })?),
     };
-    let dossier_id = match p.dossier.as_deref().map(str::trim) {
-        None | Some("") => None,
-        Some(code) => Some(
-            state
-                .store
-                .dossier_by_code(code)
-                .await
-                .map_err(|e| match e {
-                    DbError::NotFound => ApiError::NotFound("hồ sơ"),
-                    e => e.into(),
-                })?
-                .id,
-        ),
-    };
+    let dossier = p
+        .dossier
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty());
     let page = state
-        .store
-        .list_outbox(&OutboxQuery {
+        .list_notices(
+            &caller,
             status,
-            dossier_id,
-            limit: p.limit.unwrap_or(50).clamp(1, 500),
-            offset: p.offset.unwrap_or(0).max(0),
-        })
+            dossier,
+            p.limit.unwrap_or(50).clamp(1, 500),
+            p.offset.unwrap_or(0).max(0),
+        )
         .await?;
     Ok(Json(OutboxList {
         items: page.items.iter().map(OutboxItem::of).collect(),
@@ -97,21 +87,6 @@ pub async fn retry(
 ) -> ApiResult<Json<OutboxItem>> {
     require(&caller, Action::ManageNotices)?;
     let id = Uuid::parse_str(id.trim()).map_err(|_| ApiError::NotFound("thông báo"))?;
-    let row = state
-        .store
-        .retry_outbox(id, Utc::now())
-        .await
-        .map_err(|e| match e {
-            DbError::NotFound => ApiError::NotFound("thông báo"),
-            DbError::Conflict(Conflict::OutboxSent) => ApiError::Conflict {
-                code: "notice_already_sent",
-                message: "Thông báo này đã được gửi; hệ thống không gửi lại lần thứ hai.".into(),
-            },
-            DbError::Conflict(_) => ApiError::Conflict {
-                code: "notice_in_flight",
-                message: "Thông báo này đang được gửi. Vui lòng xem lại sau ít phút.".into(),
-            },
-            e => e.into(),
-        })?;
+    let row = state.retry_notice(&caller, id).await?;
     Ok(Json(OutboxItem::of(&row)))
 }

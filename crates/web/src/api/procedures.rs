@@ -8,19 +8,18 @@ use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
-use motcua_domain::auth::Action;
 use motcua_domain::catalogue::{Procedure, ProcedureStatus};
 use motcua_domain::workflow::Workflow;
 use motcua_store::ProcedureVersion;
 use serde::{Deserialize, Serialize};
 
 use crate::api::agencies::agency_by_code;
-use crate::auth::{Caller, ResolvedScope, require};
+use crate::auth::{Caller, require};
 use crate::error::{ApiError, ApiJson, ApiPath as Path, ApiQuery, ApiResult};
 use crate::state::AppState;
 use motcua_app::calendar::parse_date;
-use motcua_app::catalogue::{self as cat, SearchParams, SearchResult, not_found};
-use motcua_app::changes::Changed;
+use motcua_app::catalogue::{self as cat, SearchParams, SearchResult};
+use motcua_domain::auth::Action;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 pub struct SearchQuery {
@@ -50,43 +49,21 @@ pub async fn search(
         None => None,
     };
     // A full code goes straight to its procedure.
-    if let Some(code) = p.q.as_deref().map(str::trim)
-        && is_procedure_code(code)
-        && let Ok(row) = state.store.procedure(code).await
-        && row.status == ProcedureStatus::Published
-    {
-        let hit = motcua_store::ProcedureHit {
-            code: row.code,
-            name: row.name,
-            field: row.field,
-            levels: row.levels,
-            online_level: row.online_level,
-            body: row.body,
-            status: row.status,
-            search_name: String::new(),
-            search_body: String::new(),
-        };
-        return Ok(Json(SearchResult {
-            items: vec![hit],
-            total: 1,
-            ignored_words: vec![],
-        }));
-    }
-    let result = cat::search(
-        state.store.as_ref(),
-        &state.search,
-        SearchParams {
-            q: p.q,
-            level: p.level,
-            field: p.field,
-            online_level: p.online,
-            agency,
-            prefer: None,
-            limit: p.limit.unwrap_or(20).clamp(1, 200),
-            offset: p.offset.unwrap_or(0).max(0),
-        },
-    )
-    .await?;
+    let result = state
+        .search_procedures(
+            SearchParams {
+                q: p.q,
+                level: p.level,
+                field: p.field,
+                online_level: p.online,
+                agency,
+                prefer: None,
+                limit: p.limit.unwrap_or(20).clamp(1, 200),
+                offset: p.offset.unwrap_or(0).max(0),
+            },
+            false,
+        )
+        .await?;
     Ok(Json(result))
 }
 
@@ -135,16 +112,14 @@ pub async fn get_one(
     ApiQuery(q): ApiQuery<RecordQuery>,
 ) -> ApiResult<Json<ProcedureDetail>> {
     let at = q.at.as_deref().map(parse_date).transpose()?;
-    let row = state.store.procedure(&code).await.map_err(not_found)?;
-    let (record, version, effective_from) = cat::record(state.store.as_ref(), &code, at).await?;
-    let versions = state.store.procedure_versions(&code).await?;
+    let d = state.procedure_detail(&code, at).await?;
     Ok(Json(ProcedureDetail {
-        status: row.status.to_string(),
-        version,
-        effective_from,
-        abolished_on: row.abolished_on,
-        record,
-        versions: versions.iter().map(VersionInfo::from).collect(),
+        status: d.row.status.to_string(),
+        version: d.version,
+        effective_from: d.effective_from,
+        abolished_on: d.row.abolished_on,
+        record: d.record,
+        versions: d.versions.iter().map(VersionInfo::from).collect(),
     }))
 }
 
@@ -166,22 +141,7 @@ pub async fn create(
     caller: Caller,
     ApiJson(record): ApiJson<Procedure>,
 ) -> ApiResult<Response> {
-    require(&caller, Action::ManageCatalogue)?;
-    check_record(&record)?;
-    if state.store.procedure(&record.code).await.is_ok() {
-        return Err(ApiError::Conflict {
-            code: "procedure_exists",
-            message: format!("Thủ tục mã {} đã có trong danh mục.", record.code),
-        });
-    }
-    let w = cat::to_write(
-        &record,
-        motcua_domain::vn_time::today(),
-        &caller.user.username,
-        ProcedureStatus::Draft,
-    );
-    state.store.write_procedures(&[w]).await?;
-    state.changed(Changed::Catalogue).await;
+    state.create_procedure(&caller, &record).await?;
     let detail = get_one(
         State(state),
         crate::error::ApiPath(record.code),
@@ -189,35 +149,6 @@ pub async fn create(
     )
     .await?;
     Ok((StatusCode::CREATED, detail).into_response())
-}
-
-/// A procedure code of the national database: `1.001193`.
-fn is_procedure_code(s: &str) -> bool {
-    let b = s.as_bytes();
-    b.len() == 8
-        && b[1] == b'.'
-        && b.iter()
-            .enumerate()
-            .all(|(i, c)| i == 1 || c.is_ascii_digit())
-}
-
-fn check_record(p: &Procedure) -> ApiResult<()> {
-    if !is_procedure_code(&p.code) {
-        return Err(ApiError::invalid(
-            "invalid_procedure_code",
-            format!(
-                "Mã thủ tục \"{}\" không đúng dạng (ví dụ: 1.001193).",
-                p.code
-            ),
-        ));
-    }
-    if p.name.trim().is_empty() {
-        return Err(ApiError::invalid(
-            "invalid_name",
-            "Tên thủ tục không được để trống.",
-        ));
-    }
-    Ok(())
 }
 
 /// Amend a procedure: a new version from `effective_from` (system administrators).
@@ -231,29 +162,10 @@ pub async fn amend(
     ApiJson(a): ApiJson<Amendment>,
 ) -> ApiResult<Json<ProcedureDetail>> {
     require(&caller, Action::ManageCatalogue)?;
-    check_record(&a.record)?;
-    if a.record.code != code {
-        return Err(ApiError::invalid(
-            "code_mismatch",
-            "Mã thủ tục trong nội dung khác mã trên địa chỉ.",
-        ));
-    }
-    let row = state.store.procedure(&code).await.map_err(not_found)?;
-    if row.status == ProcedureStatus::Abolished {
-        return Err(ApiError::Conflict {
-            code: "procedure_abolished",
-            message: "Thủ tục đã bị bãi bỏ, không sửa đổi được.".into(),
-        });
-    }
     let effective_from = parse_date(&a.effective_from)?;
-    let w = cat::to_write(
-        &a.record,
-        effective_from,
-        &caller.user.username,
-        ProcedureStatus::Draft,
-    );
-    state.store.write_procedures(&[w]).await?;
-    state.changed(Changed::Catalogue).await;
+    state
+        .amend_procedure(&caller, &code, &a.record, effective_from)
+        .await?;
     get_one(
         State(state),
         crate::error::ApiPath(code),
@@ -277,22 +189,10 @@ async fn change_status(
     to: ProcedureStatus,
 ) -> ApiResult<Json<ProcedureDetail>> {
     require(&caller, Action::ManageCatalogue)?;
-    let row = state.store.procedure(&code).await.map_err(not_found)?;
-    if !row.status.can_transition_to(to) {
-        return Err(ApiError::Conflict {
-            code: "invalid_transition",
-            message: format!(
-                "Không thể chuyển thủ tục từ trạng thái \"{}\" sang \"{to}\".",
-                row.status
-            ),
-        });
-    }
-    let on = match &body.on {
-        Some(d) => parse_date(d)?,
-        None => motcua_domain::vn_time::today(),
-    };
-    state.store.set_procedure_status(&code, to, on).await?;
-    state.changed(Changed::Catalogue).await;
+    let on = body.on.as_deref().map(parse_date).transpose()?;
+    state
+        .change_procedure_status(&caller, &code, to, on)
+        .await?;
     get_one(
         State(state),
         crate::error::ApiPath(code),
@@ -378,7 +278,7 @@ pub async fn stats(
         Some(code) => Some(agency_by_code(&state, code).await?.id),
         None => None,
     };
-    let rows = state.store.procedure_changes(month, agency).await?;
+    let rows = state.procedure_changes(month, agency).await?;
     let mut stats = Stats {
         month: month.to_string(),
         total: Counts::default(),
@@ -415,7 +315,7 @@ pub async fn export(
     ApiQuery(q): ApiQuery<ExportQuery>,
 ) -> ApiResult<Response> {
     let format = q.format.as_deref().unwrap_or("jsonl");
-    let records = state.store.procedure_records().await?;
+    let records = state.catalogue_records().await?;
     match format {
         "jsonl" => {
             let mut body = records.join("\n");
@@ -474,18 +374,18 @@ pub async fn agency_procedures(
     Path(code): Path<String>,
 ) -> ApiResult<Json<Vec<Applied>>> {
     let agency = agency_by_code(&state, &code).await?;
-    let rows = state.store.agency_procedures(agency.id).await?;
-    let mut out = Vec::with_capacity(rows.len());
-    for r in rows {
-        let workflow = serde_json::from_str(&r.workflow)
-            .map_err(|e| ApiError::Internal(format!("stored workflow: {e}")))?;
-        out.push(Applied {
-            code: r.code,
-            name: r.name,
-            workflow,
-        });
+    let rows = state.applied_procedures(agency.id).await?;
+    Ok(Json(rows.into_iter().map(Applied::from).collect()))
+}
+
+impl From<cat::AppliedProcedure> for Applied {
+    fn from(a: cat::AppliedProcedure) -> Self {
+        Applied {
+            code: a.code,
+            name: a.name,
+            workflow: a.workflow,
+        }
     }
-    Ok(Json(out))
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -508,20 +408,8 @@ pub async fn apply(
     ApiJson(input): ApiJson<ApplyInput>,
 ) -> ApiResult<Json<Applied>> {
     let agency = agency_by_code(&state, &code).await?;
-    let scope = ResolvedScope::of(&state, agency.id).await?;
-    require(&caller, Action::ConfigureAgency(scope.scope()))?;
-    let row = state.store.procedure(&procedure).await.map_err(not_found)?;
-    if row.status != ProcedureStatus::Published {
-        return Err(ApiError::Conflict {
-            code: "procedure_not_published",
-            message: "Chỉ áp dụng được thủ tục đang công khai.".into(),
-        });
-    }
-    let workflow = cat::apply(state.store.as_ref(), &procedure, agency.id, input.workflow).await?;
-    state.changed(Changed::Receivers).await;
-    Ok(Json(Applied {
-        code: row.code,
-        name: row.name,
-        workflow,
-    }))
+    let applied = state
+        .apply_procedure(&caller, agency.id, &procedure, input.workflow)
+        .await?;
+    Ok(Json(Applied::from(applied)))
 }

@@ -10,7 +10,6 @@ use serde::{Deserialize, Serialize};
 use crate::auth::{self, Caller, ClientIp};
 use crate::error::{ApiJson, ApiResult};
 use crate::state::AppState;
-use motcua_app::changes::Changed;
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -43,9 +42,6 @@ pub async fn issue_token(
 #[utoipa::path(delete, path = "/auth/token", tag = "auth", security(("bearer" = [])),
     responses((status = 204), (status = 401, body = crate::error::ApiErrorBody)))]
 pub async fn revoke_token(State(state): State<AppState>, caller: Caller) -> ApiResult<StatusCode> {
-    state.store.delete_session(&caller.token_hash).await?;
-    state
-        .changed(Changed::SignedOut(caller.token_hash.clone()))
-        .await;
+    state.sign_out(&caller.token_hash).await?;
     Ok(StatusCode::NO_CONTENT)
 }

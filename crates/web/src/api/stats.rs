@@ -9,18 +9,15 @@ use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
-use motcua_domain::auth::Action;
 use motcua_domain::dossier::vietnam_date;
-use motcua_store::{Agency, DbError};
+use motcua_store::Agency;
 use serde::Deserialize;
 
 use crate::api::agencies::agency_by_code;
-use crate::auth::{Caller, ResolvedScope, require};
+use crate::auth::Caller;
 use crate::error::{ApiError, ApiQuery, ApiResult};
 use crate::state::AppState;
-use motcua_app::stats::{
-    self, Dashboard, IndexView, Period, PublicStats, Ranking, Report, parse_period,
-};
+use motcua_app::stats::{Dashboard, IndexView, Period, PublicStats, Ranking, Report, parse_period};
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -86,21 +83,11 @@ pub struct PublicParams {
 
 /// The unit named by `code`, if the caller oversees it.
 async fn overseen(state: &AppState, caller: &Caller, code: &str) -> ApiResult<Agency> {
-    let unit = agency_by_code(state, code.trim()).await?;
-    let scope = ResolvedScope::of(state, unit.id).await?;
-    require(caller, Action::Oversee(scope.scope()))?;
-    Ok(unit)
+    Ok(state.overseen_unit(caller, code).await?)
 }
 
 async fn procedure_param(state: &AppState, p: Option<&str>) -> ApiResult<Option<String>> {
-    let Some(code) = p.map(str::trim).filter(|c| !c.is_empty()) else {
-        return Ok(None);
-    };
-    match state.store.procedure(code).await {
-        Ok(row) => Ok(Some(row.code)),
-        Err(DbError::NotFound) => Err(ApiError::NotFound("thủ tục")),
-        Err(e) => Err(e.into()),
-    }
+    Ok(state.stats_procedure(p).await?)
 }
 
 fn period(
@@ -145,15 +132,23 @@ pub async fn report(
             ));
         }
     };
-    let r = stats::report(
-        state.store.as_ref(),
-        &unit,
-        &period,
-        procedure.as_deref(),
-        true,
-        now,
-    )
-    .await?;
+    let r = state
+        .unit_report(&unit, &period, procedure.as_deref(), now)
+        .await?;
+    match format {
+        "json" => Ok(Json(r).into_response()),
+        format => report_file(&unit, &period, &r, format, by_procedure),
+    }
+}
+
+/// The report as a download: XLSX (both tables) or CSV (by agency, or by procedure).
+fn report_file(
+    unit: &Agency,
+    period: &Period,
+    r: &Report,
+    format: &str,
+    by_procedure: bool,
+) -> ApiResult<Response> {
     let agencies: Vec<(String, &_)> = r
         .agencies
         .iter()
@@ -170,63 +165,49 @@ pub async fn report(
         period.from.format("%Y%m%d"),
         period.to.format("%Y%m%d")
     );
-    match format {
-        "xlsx" => {
-            let title = format!(
-                "TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH – {} – {} ({} – {})",
-                unit.name,
-                period.label,
-                period.from.format("%d/%m/%Y"),
-                period.to.format("%d/%m/%Y")
-            );
-            let tables = [
-                motcua_sheets::report_table("Theo đơn vị", &title, "Đơn vị", &agencies, &r.total),
-                motcua_sheets::report_table(
-                    "Theo thủ tục",
-                    &title,
-                    "Thủ tục hành chính",
-                    &procedures,
-                    &r.total,
-                ),
-            ];
-            let bytes = motcua_sheets::tables_xlsx(&tables)
-                .map_err(|e| ApiError::Internal(e.to_string()))?;
-            Ok((
-                [
-                    (
-                        header::CONTENT_TYPE,
-                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-                            .to_string(),
-                    ),
-                    (
-                        header::CONTENT_DISPOSITION,
-                        format!("attachment; filename=\"{file}.xlsx\""),
-                    ),
-                ],
-                bytes,
-            )
-                .into_response())
-        }
-        "csv" => {
-            let csv = if by_procedure {
-                motcua_sheets::report_csv("Thủ tục hành chính", &procedures, &r.total)
-            } else {
-                motcua_sheets::report_csv("Đơn vị", &agencies, &r.total)
-            };
-            Ok((
-                [
-                    (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-                    (
-                        header::CONTENT_DISPOSITION,
-                        format!("attachment; filename=\"{file}.csv\""),
-                    ),
-                ],
-                csv,
-            )
-                .into_response())
-        }
-        _ => Ok(Json(r).into_response()),
-    }
+    let (content_type, bytes) = if format == "xlsx" {
+        let title = format!(
+            "TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH – {} – {} ({} – {})",
+            unit.name,
+            period.label,
+            period.from.format("%d/%m/%Y"),
+            period.to.format("%d/%m/%Y")
+        );
+        let tables = [
+            motcua_sheets::report_table("Theo đơn vị", &title, "Đơn vị", &agencies, &r.total),
+            motcua_sheets::report_table(
+                "Theo thủ tục",
+                &title,
+                "Thủ tục hành chính",
+                &procedures,
+                &r.total,
+            ),
+        ];
+        let bytes =
+            motcua_sheets::tables_xlsx(&tables).map_err(|e| ApiError::Internal(e.to_string()))?;
+        (
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            bytes,
+        )
+    } else {
+        let csv = if by_procedure {
+            motcua_sheets::report_csv("Thủ tục hành chính", &procedures, &r.total)
+        } else {
+            motcua_sheets::report_csv("Đơn vị", &agencies, &r.total)
+        };
+        ("text/csv; charset=utf-8", csv.into_bytes())
+    };
+    Ok((
+        [
+            (header::CONTENT_TYPE, content_type.to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{file}.{format}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
 }
 
 /// A unit's dashboard figures now: today's intake, dossiers in progress, due soon and late,
@@ -240,10 +221,7 @@ pub async fn dashboard(
     ApiQuery(p): ApiQuery<UnitParams>,
 ) -> ApiResult<Json<Dashboard>> {
     let unit = overseen(&state, &caller, &p.unit).await?;
-    let calendar = state.calendar.get(state.store.as_ref()).await?;
-    Ok(Json(
-        stats::dashboard(state.store.as_ref(), &calendar, &unit, Utc::now()).await?,
-    ))
+    Ok(Json(state.unit_dashboard(&unit, Utc::now()).await?))
 }
 
 /// The service index (Decision 766) of a unit for a period: every group and indicator with
@@ -261,14 +239,9 @@ pub async fn index(
     let period = period(p.period.as_deref(), p.from.as_deref(), p.to.as_deref(), now)?;
     let procedure = procedure_param(&state, p.procedure.as_deref()).await?;
     Ok(Json(
-        stats::index(
-            state.store.as_ref(),
-            &unit,
-            &period,
-            procedure.as_deref(),
-            now,
-        )
-        .await?,
+        state
+            .unit_index(&unit, &period, procedure.as_deref(), now)
+            .await?,
     ))
 }
 
@@ -287,27 +260,18 @@ pub async fn ranking(
         Some(code) => Some(overseen(&state, &caller, code).await?),
         None => None,
     };
-    let units = stats::ranking_units(state.store.as_ref(), parent.as_ref()).await?;
+    let units = state.ranking_units(parent.as_ref()).await?;
     if parent.is_none() {
         // Every province: only a caller who oversees each of them.
-        for u in &units {
-            let scope = ResolvedScope::of(&state, u.id).await?;
-            require(&caller, Action::Oversee(scope.scope()))?;
-        }
+        state.require_oversees_all(&caller, &units).await?;
     }
     let now = Utc::now();
     let period = period(p.period.as_deref(), p.from.as_deref(), p.to.as_deref(), now)?;
     let procedure = procedure_param(&state, p.procedure.as_deref()).await?;
     Ok(Json(
-        stats::ranking(
-            state.store.as_ref(),
-            parent.as_ref(),
-            &units,
-            &period,
-            procedure.as_deref(),
-            now,
-        )
-        .await?,
+        state
+            .rank_units(parent.as_ref(), &units, &period, procedure.as_deref(), now)
+            .await?,
     ))
 }
 
@@ -321,7 +285,7 @@ pub async fn public(
     crate::auth::ClientIp(ip): crate::auth::ClientIp,
     ApiQuery(p): ApiQuery<PublicParams>,
 ) -> ApiResult<Json<PublicStats>> {
-    if let Err(wait) = state.lookup_limiter.check(state.store.as_ref(), ip).await {
+    if let Err(wait) = state.check_lookup_rate(ip).await {
         return Err(ApiError::TooManyRequests {
             retry_after_secs: wait,
         });
@@ -329,7 +293,5 @@ pub async fn public(
     let unit = agency_by_code(&state, p.unit.trim()).await?;
     let now = Utc::now();
     let period = period(p.period.as_deref(), p.from.as_deref(), p.to.as_deref(), now)?;
-    Ok(Json(
-        stats::public(state.store.as_ref(), &unit, &period, now).await?,
-    ))
+    Ok(Json(state.public_stats(&unit, &period, now).await?))
 }

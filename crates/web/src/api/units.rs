@@ -2,7 +2,7 @@
 
 use axum::Json;
 use axum::extract::State;
-use motcua_domain::units::{Era, Level};
+use motcua_domain::units::Level;
 use motcua_store::{LineageRow, UnitQuery, UnitRow};
 use serde::{Deserialize, Serialize};
 
@@ -57,7 +57,7 @@ pub async fn search(
         at,
         limit: p.limit.unwrap_or(50).clamp(1, 500),
     };
-    let page = state.store.search_units(&q).await?;
+    let page = state.search_units(&q).await?;
     Ok(Json(UnitList {
         items: page.items,
         total: page.total,
@@ -82,19 +82,6 @@ pub async fn get_one(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> ApiResult<Json<UnitDetail>> {
-    let unit = state.store.get_unit(&id).await.map_err(|e| match e {
-        motcua_store::DbError::NotFound => ApiError::NotFound("đơn vị hành chính"),
-        e => e.into(),
-    })?;
-    let lineage = if unit.level == "commune" {
-        let era = if unit.era == "legacy" {
-            Era::Legacy
-        } else {
-            Era::TwoTier2025
-        };
-        state.store.unit_lineage(&unit.code, era).await?
-    } else {
-        Vec::new()
-    };
+    let (unit, lineage) = state.unit_with_lineage(&id).await?;
     Ok(Json(UnitDetail { unit, lineage }))
 }

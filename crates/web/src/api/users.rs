@@ -11,7 +11,7 @@ use crate::api::agencies::agency_by_code;
 use crate::auth::{Caller, require};
 use crate::error::{ApiJson, ApiQuery, ApiResult};
 use crate::state::AppState;
-use motcua_app::accounts::{self as service, CreateUser};
+use motcua_app::accounts::CreateUser;
 
 /// The caller's own account and roles.
 #[utoipa::path(get, path = "/me", tag = "users", security(("bearer" = [])),
@@ -49,10 +49,9 @@ pub async fn list(
         Some(code) => Some(agency_by_code(&state, code).await?.id),
         None => None,
     };
-    state.may_manage_users(&caller, agency).await?;
     let page = state
-        .store
-        .list_users(
+        .list_users_as(
+            &caller,
             agency,
             p.limit.unwrap_or(50).clamp(1, 500),
             p.offset.unwrap_or(0).max(0),
@@ -78,7 +77,6 @@ pub async fn create(
         Some(code) => Some(agency_by_code(&state, code).await?.id),
         None => None,
     };
-    state.may_manage_users(&caller, agency).await?;
-    let user = service::create_user(state.store.as_ref(), input).await?;
+    let user = state.create_user_as(&caller, agency, input).await?;
     Ok((StatusCode::CREATED, Json(user)))
 }

@@ -2,8 +2,8 @@
 //! their roles, procedures with their status and per-agency workflows, the holiday calendar,
 //! the personal data access log.
 //!
-//! Every page is gated by [`Ctx::admin`]; every change goes through the same handler or
-//! service call (and so the same `auth::require`) as the JSON API.
+//! Every page is gated by [`Ctx::admin`] (a form by `Posted<_, Admin>`); every change goes
+//! through the same application service (and so the same authorisation) as the JSON API.
 
 mod access_log;
 mod agencies;
@@ -16,7 +16,6 @@ use axum::Router;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
-use motcua_store::{AgencyQuery, ProcedureSearch};
 use serde::Deserialize;
 
 use super::kit::{Ctx, Page};
@@ -56,6 +55,15 @@ impl Errors {
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
+
+    /// The status of a page showing these mistakes: 422 when there are any.
+    pub fn status(&self) -> axum::http::StatusCode {
+        if self.is_empty() {
+            axum::http::StatusCode::OK
+        } else {
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY
+        }
+    }
 }
 
 /// A service error on a form: `Ok(errors)` to send the form back (422) with the message next
@@ -84,12 +92,9 @@ pub(super) fn see_other(ctx: &Ctx, to: &str) -> Response {
     ctx.finish(Redirect::to(to).into_response())
 }
 
-/// A form with only its CSRF token.
+/// A form with only its CSRF token (which [`crate::ui::form::Posted`] checks).
 #[derive(Deserialize)]
-pub(super) struct CsrfOnly {
-    #[serde(default)]
-    pub csrf: String,
-}
+pub(super) struct CsrfOnly {}
 
 /// Page number from `?trang=` (1-based).
 pub(super) fn page_offset(trang: Option<i64>, size: i64) -> (i64, i64) {
@@ -126,37 +131,12 @@ async fn index(ctx: Ctx) -> Response {
     if let Err(r) = ctx.admin() {
         return r;
     }
-    let store = ctx.state.store.as_ref();
-    let counts = async {
-        let agencies = store
-            .list_agencies(&AgencyQuery {
-                limit: 1,
-                ..Default::default()
-            })
-            .await?
-            .total;
-        let users = store.list_users(None, 1, 0).await?.total;
-        let procedures = store
-            .list_procedures(&ProcedureSearch {
-                any_status: true,
-                limit: 1,
-                ..Default::default()
-            })
-            .await?
-            .total;
-        let mut years: Vec<i32> = store
-            .holiday_schedules()
-            .await?
-            .iter()
-            .map(|y| y.schedule.year)
-            .collect();
-        years.sort_unstable();
-        Ok::<_, motcua_store::DbError>((agencies, users, procedures, years))
-    };
-    let (agencies, users, procedures, official_years) = match counts.await {
+    let c = match ctx.state.admin_counts().await {
         Ok(c) => c,
-        Err(e) => return ctx.error(&ApiError::from(e)),
+        Err(e) => return ctx.error(&e),
     };
+    let (agencies, users, procedures, official_years) =
+        (c.agencies, c.users, c.procedures, c.official_years);
     let p = ctx.page();
     ctx.render(Index {
         agencies: p.int(agencies),

@@ -23,16 +23,17 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use chrono::{Datelike, NaiveDate, Utc};
-use motcua_domain::auth::{Action, Role};
+use motcua_domain::auth::Role;
 use motcua_domain::dossier::vietnam_date;
-use motcua_store::{Agency, AgencyQuery};
+use motcua_store::Agency;
 use serde::Deserialize;
 
 use super::i18n::Lang;
 use super::kit::{Ctx, Page, error_page, is_htmx, urlencode};
-use crate::auth::{Caller, ClientIp, ResolvedScope, require};
+use crate::auth::{Caller, ClientIp};
 use crate::error::ApiError;
 use crate::state::AppState;
+use crate::ui::form::{OrPage, UiResult};
 use charts::{HBar, Series};
 use motcua_app::stats::{self, Dashboard, Period, parse_period};
 
@@ -137,17 +138,9 @@ impl PeriodForm {
     }
 }
 
-/// Reads the period fields; `None` period when they hold a mistake (the form says which).
-fn read_period(
-    p: &Page,
-    ky: Option<&str>,
-    tu: Option<&str>,
-    den: Option<&str>,
-    today: NaiveDate,
-) -> (PeriodForm, Option<Period>) {
-    let clean = |s: Option<&str>| s.map(str::trim).unwrap_or_default().to_string();
-    let (ky, tu, den) = (clean(ky), clean(tu), clean(den));
-    let custom = ky == "khac" || (ky.is_empty() && !tu.is_empty());
+/// The periods the selector offers (this month, last month, this quarter, this year, last
+/// year, a range of days), `chosen` selected.
+fn period_choices(p: &Page, today: NaiveDate, chosen: &str) -> Vec<Choice> {
     let month = format!("{:04}-{:02}", today.year(), today.month());
     let quarter = format!("{:04}-Q{}", today.year(), today.month0() / 3 + 1);
     let last_month_day = today
@@ -157,14 +150,7 @@ fn read_period(
     let last_month = format!("{:04}-{:02}", last_month_day.year(), last_month_day.month());
     let year = format!("{:04}", today.year());
     let last_year = format!("{:04}", today.year() - 1);
-    let chosen = if custom {
-        "khac".to_string()
-    } else if ky.is_empty() {
-        month.clone()
-    } else {
-        ky.clone()
-    };
-    let mut choices: Vec<Choice> = [
+    [
         (month, p.t("Tháng này")),
         (last_month, p.t("Tháng trước")),
         (quarter, p.t("Quý này")),
@@ -181,12 +167,106 @@ fn read_period(
         label: label.to_string(),
         value,
     })
-    .collect();
+    .collect()
+}
+
+/// A range of days typed (`tu`, `den`; to today without `den`); the mistakes go in `form`.
+fn custom_period(p: &Page, form: &mut PeriodForm, today: NaiveDate) -> Option<Period> {
+    let (tu, den) = (form.tu.clone(), form.den.clone());
+    let from = match NaiveDate::parse_from_str(&tu, "%Y-%m-%d") {
+        Ok(d) => Some(d),
+        Err(_) => {
+            form.error_tu = Some(
+                match tu.is_empty() {
+                    true => p.t("Chọn ngày bắt đầu."),
+                    false => p.t("Ngày bắt đầu không hợp lệ (cần dạng ngày/tháng/năm)."),
+                }
+                .to_string(),
+            );
+            None
+        }
+    };
+    let to = match den.is_empty() {
+        true => Some(today),
+        false => match NaiveDate::parse_from_str(&den, "%Y-%m-%d") {
+            Ok(d) => Some(d),
+            Err(_) => {
+                form.error_den = Some(
+                    p.t("Ngày kết thúc không hợp lệ (cần dạng ngày/tháng/năm).")
+                        .to_string(),
+                );
+                None
+            }
+        },
+    };
+    match (from, to) {
+        (Some(f), Some(t)) if t < f => {
+            form.error_den = Some(p.t("Ngày kết thúc phải sau ngày bắt đầu.").to_string());
+            None
+        }
+        (Some(f), Some(t)) => {
+            match parse_period(None, Some(&f.to_string()), Some(&t.to_string()), today) {
+                Ok(period) => Some(period),
+                Err(e) => {
+                    form.error_den = Some(e.message_vi());
+                    None
+                }
+            }
+        }
+        _ => None,
+    }
+}
+
+/// A named period (`2026-11`, `2026-Q4`, `2026`); one from a link that the selector does not
+/// offer is added to its choices.
+fn named_period(p: &Page, form: &mut PeriodForm, chosen: &str, today: NaiveDate) -> Option<Period> {
+    match parse_period(Some(chosen), None, None, today) {
+        Ok(period) => {
+            if !form.choices.iter().any(|c| c.selected) {
+                form.choices.insert(
+                    0,
+                    Choice {
+                        value: chosen.to_string(),
+                        label: period.label.clone(),
+                        selected: true,
+                    },
+                );
+            }
+            Some(period)
+        }
+        Err(_) => {
+            form.error_ky = Some(
+                p.t("Kỳ báo cáo không hợp lệ: chọn tháng, quý, năm hoặc một khoảng ngày.")
+                    .to_string(),
+            );
+            None
+        }
+    }
+}
+
+/// Reads the period fields; `None` period when they hold a mistake (the form says which).
+fn read_period(
+    p: &Page,
+    ky: Option<&str>,
+    tu: Option<&str>,
+    den: Option<&str>,
+    today: NaiveDate,
+) -> (PeriodForm, Option<Period>) {
+    let clean = |s: Option<&str>| s.map(str::trim).unwrap_or_default().to_string();
+    let (ky, tu, den) = (clean(ky), clean(tu), clean(den));
+    let custom = ky == "khac" || (ky.is_empty() && !tu.is_empty());
+    let chosen = if custom {
+        "khac".to_string()
+    } else if ky.is_empty() {
+        format!("{:04}-{:02}", today.year(), today.month())
+    } else {
+        ky.clone()
+    };
     let mut form = PeriodForm {
-        choices: Vec::new(),
+        choices: period_choices(p, today, &chosen),
         custom,
-        tu: tu.clone(),
-        den: den.clone(),
+        tu,
+        den,
         error_ky: None,
         error_tu: None,
         error_den: None,
@@ -195,72 +275,9 @@ fn read_period(
         page_query: String::new(),
     };
     let period = if custom {
-        let from = match NaiveDate::parse_from_str(&tu, "%Y-%m-%d") {
-            Ok(d) => Some(d),
-            Err(_) => {
-                form.error_tu = Some(
-                    match tu.is_empty() {
-                        true => p.t("Chọn ngày bắt đầu."),
-                        false => p.t("Ngày bắt đầu không hợp lệ (cần dạng ngày/tháng/năm)."),
-                    }
-                    .to_string(),
-                );
-                None
-            }
-        };
-        let to = match den.is_empty() {
-            true => Some(today),
-            false => match NaiveDate::parse_from_str(&den, "%Y-%m-%d") {
-                Ok(d) => Some(d),
-                Err(_) => {
-                    form.error_den = Some(
-                        p.t("Ngày kết thúc không hợp lệ (cần dạng ngày/tháng/năm).")
-                            .to_string(),
-                    );
-                    None
-                }
-            },
-        };
-        match (from, to) {
-            (Some(f), Some(t)) if t < f => {
-                form.error_den = Some(p.t("Ngày kết thúc phải sau ngày bắt đầu.").to_string());
-                None
-            }
-            (Some(f), Some(t)) => {
-                match parse_period(None, Some(&f.to_string()), Some(&t.to_string()), today) {
-                    Ok(period) => Some(period),
-                    Err(e) => {
-                        form.error_den = Some(e.message_vi());
-                        None
-                    }
-                }
-            }
-            _ => None,
-        }
+        custom_period(p, &mut form, today)
     } else {
-        match parse_period(Some(&chosen), None, None, today) {
-            Ok(period) => {
-                if !choices.iter().any(|c| c.selected) {
-                    // A period from a link (`?ky=2025-03`): offered as it is.
-                    choices.insert(
-                        0,
-                        Choice {
-                            value: chosen.clone(),
-                            label: period.label.clone(),
-                            selected: true,
-                        },
-                    );
-                }
-                Some(period)
-            }
-            Err(_) => {
-                form.error_ky = Some(
-                    p.t("Kỳ báo cáo không hợp lệ: chọn tháng, quý, năm hoặc một khoảng ngày.")
-                        .to_string(),
-                );
-                None
-            }
-        }
+        named_period(p, &mut form, &chosen, today)
     };
     if let Some(period) = &period {
         form.label = period_label(p, period);
@@ -272,7 +289,6 @@ fn read_period(
             form.page_query = format!("ky={}", urlencode(&chosen));
         }
     }
-    form.choices = choices;
     (form, period)
 }
 
@@ -353,7 +369,8 @@ pub struct Live {
     pub index_groups: Vec<Figure>,
 }
 
-fn live(p: &Page, d: &Dashboard, refresh_url: String) -> Live {
+/// The 12 months' chart and table of the operations view.
+fn trend_of(p: &Page, d: &Dashboard) -> (String, Vec<TrendRow>) {
     let int = |n: i64| p.int(n);
     let months: Vec<String> = d
         .trend
@@ -418,6 +435,12 @@ fn live(p: &Page, d: &Dashboard, refresh_url: String) -> Live {
             rate: rate(p, m.on_time_rate),
         })
         .collect();
+    (trend_svg, trend)
+}
+
+/// The channels' chart and table of the operations view.
+fn channels_of(p: &Page, d: &Dashboard) -> (String, Vec<Figure>) {
+    let int = |n: i64| p.int(n);
     let c = &d.channels;
     let all = c.online + c.counter + c.postal;
     let channel_rows = [
@@ -452,6 +475,11 @@ fn live(p: &Page, d: &Dashboard, refresh_url: String) -> Live {
             share: share(p, *n, all),
         })
         .collect();
+    (channels_svg, channels)
+}
+
+/// The service index's chart and table of the operations view.
+fn index_of(p: &Page, d: &Dashboard) -> (String, Vec<Figure>) {
     let index_svg = charts::hbars(
         "ioc-index-chart",
         p.t("Chỉ số phục vụ người dân, doanh nghiệp theo nhóm (điểm / tối đa)"),
@@ -480,6 +508,14 @@ fn live(p: &Page, d: &Dashboard, refresh_url: String) -> Live {
             share: max_points(p.lang, g.max),
         })
         .collect();
+    (index_svg, index_groups)
+}
+
+fn live(p: &Page, d: &Dashboard, refresh_url: String) -> Live {
+    let int = |n: i64| p.int(n);
+    let (trend_svg, trend) = trend_of(p, d);
+    let (channels_svg, channels) = channels_of(p, d);
+    let (index_svg, index_groups) = index_of(p, d);
     Live {
         refresh_url,
         unit_name: d.unit.name.clone(),
@@ -572,26 +608,13 @@ struct NoUnit {
 }
 
 async fn children(state: &AppState, parent: uuid::Uuid) -> Result<Vec<Agency>, ApiError> {
-    let mut list = state
-        .store
-        .list_agencies(&AgencyQuery {
-            parent: Some(parent),
-            limit: 2000,
-            ..Default::default()
-        })
-        .await?
-        .items;
-    list.sort_by(|a, b| a.name.cmp(&b.name));
-    Ok(list)
+    Ok(state.child_agencies(parent).await?)
 }
 
 /// An agency by its code (as the API reads it).
 /// The unit a caller oversees by code (as the API's statistics do).
 async fn overseen(state: &AppState, caller: &Caller, code: &str) -> Result<Agency, ApiError> {
-    let unit = state.agency(code.trim()).await?;
-    let scope = ResolvedScope::of(state, unit.id).await?;
-    require(caller, Action::Oversee(scope.scope()))?;
-    Ok(unit)
+    Ok(state.overseen_unit(caller, code).await?)
 }
 
 /// The caller's own unit: the agency of their first leader or administrator grant; for a
@@ -604,12 +627,8 @@ async fn home_unit(state: &AppState, caller: &Caller) -> Result<Option<Agency>, 
         .filter(|g| matches!(g.role, Role::Leader | Role::Admin))
         .find_map(|g| g.agency);
     match own {
-        Some(id) => Ok(Some(state.store.get_agency(id).await?)),
-        None => {
-            let mut provinces = stats::ranking_units(state.store.as_ref(), None).await?;
-            provinces.sort_by(|a, b| a.name.cmp(&b.name));
-            Ok(provinces.into_iter().next())
-        }
+        Some(id) => Ok(Some(state.agency_by_id(id).await?)),
+        None => Ok(state.provinces().await?.into_iter().next()),
     }
 }
 
@@ -628,9 +647,7 @@ async fn unit_choices(
         .any(|g| g.role == Role::Admin && g.agency.is_none());
     let mut list: Vec<Agency> = Vec::new();
     if system_wide {
-        let mut provinces = stats::ranking_units(state.store.as_ref(), None).await?;
-        provinces.sort_by(|a, b| a.name.cmp(&b.name));
-        list.extend(provinces);
+        list.extend(state.provinces().await?);
     } else {
         list.push(home.clone());
         list.extend(children(state, home.id).await?);
@@ -655,55 +672,159 @@ async fn unit_choices(
     Ok((choices, below))
 }
 
-async fn ioc(ctx: Ctx, headers: HeaderMap, Query(q): Query<IocQuery>) -> Response {
+/// The ten weakest units below `unit` and procedures of `unit` for a period, and the
+/// fewest dossiers a unit is ranked with.
+async fn weak_spots(
+    state: &AppState,
+    p: &Page,
+    unit: &Agency,
+    below: &[Agency],
+    period: &Period,
+    now: chrono::DateTime<Utc>,
+) -> Result<(Vec<WeakUnit>, Vec<WeakProcedure>, u64), ApiError> {
+    let ranking = state
+        .rank_units(Some(unit), below, period, None, now)
+        .await?;
+    let min_received = ranking.min_received;
+    let mut ranked = ranking.units;
+    ranked.sort_by(|a, b| {
+        a.insufficient_data
+            .cmp(&b.insufficient_data)
+            .then(a.total.total_cmp(&b.total))
+            .then(a.received.cmp(&b.received))
+    });
+    let weak_units = ranked
+        .iter()
+        .take(10)
+        .map(|u| WeakUnit {
+            code: u.unit.code.clone(),
+            name: u.unit.name.clone(),
+            total: dec(p.lang, u.total),
+            max: max_points(p.lang, u.max_with_data),
+            received: p.int(u.received as i64),
+            to_handle: p.int(u.to_handle),
+            rank: u.rank.map(|r| p.int(r as i64)).unwrap_or_default(),
+            insufficient: u.insufficient_data,
+            worst: u.worst,
+        })
+        .collect();
+    let report = state.unit_report(unit, period, None, now).await?;
+    let weak = weak_procedures_of(p, &report, min_received as i64);
+    Ok((weak_units, weak, min_received))
+}
+
+/// The ten procedures most often late (those with fewer than `min` dossiers last).
+fn weak_procedures_of(p: &Page, report: &stats::Report, min: i64) -> Vec<WeakProcedure> {
+    let mut rows: Vec<_> = report
+        .procedures
+        .iter()
+        .filter(|r| r.report.total > 0)
+        .collect();
+    let late = |r: &stats::ReportRow| {
+        r.report.resolved_late
+            + r.report
+                .in_progress_split
+                .map(|s| s.overdue)
+                .unwrap_or_default()
+    };
+    rows.sort_by(|a, b| {
+        (a.report.total < min)
+            .cmp(&(b.report.total < min))
+            .then(
+                b.report
+                    .rates
+                    .overdue
+                    .unwrap_or(0.0)
+                    .total_cmp(&a.report.rates.overdue.unwrap_or(0.0)),
+            )
+            .then(late(b).cmp(&late(a)))
+            .then(b.report.total.cmp(&a.report.total))
+    });
+    rows.into_iter()
+        .take(10)
+        .map(|r| WeakProcedure {
+            code: r.code.clone(),
+            name: r.name.clone(),
+            to_handle: p.int(r.report.total),
+            resolved: p.int(r.report.resolved),
+            late: p.int(late(r)),
+            late_rate: rate(p, r.report.rates.overdue),
+            on_time_rate: rate(p, r.report.rates.on_time),
+            small: r.report.total < min,
+        })
+        .collect()
+}
+
+/// The report's downloads for a unit and period (`api_query`: the period in the API's terms).
+fn downloads_of(p: &Page, unit_code: &str, api_query: &str) -> Vec<Download> {
+    let base = format!(
+        "/api/v1/stats/report?unit={}&{api_query}",
+        urlencode(unit_code)
+    );
+    vec![
+        Download {
+            id: "download-xlsx",
+            href: format!("{base}&format=xlsx"),
+            label: p.t("Báo cáo định kỳ (Excel, XLSX)").to_string(),
+        },
+        Download {
+            id: "download-csv",
+            href: format!("{base}&format=csv"),
+            label: p.t("Theo đơn vị (CSV)").to_string(),
+        },
+        Download {
+            id: "download-csv-procedures",
+            href: format!("{base}&format=csv&by=procedure"),
+            label: p.t("Theo thủ tục (CSV)").to_string(),
+        },
+    ]
+}
+
+/// A refusal of a live reload after the session ended: the whole page goes to the login
+/// page (htmx would otherwise put the login form inside the dashboard).
+fn whole_page(headers: &HeaderMap, res: Response) -> Response {
+    if is_htmx(headers)
+        && res.status().is_redirection()
+        && let Some(to) = res.headers().get(header::LOCATION).cloned()
+    {
+        return ([(header::HeaderName::from_static("hx-redirect"), to)], "").into_response();
+    }
+    res
+}
+
+/// `&lang=en` when the page was asked in a language by its query, for its links.
+fn lang_param(lang: Option<&str>) -> String {
+    lang.and_then(Lang::parse)
+        .map(|l| format!("&lang={}", l.code()))
+        .unwrap_or_default()
+}
+
+async fn ioc(ctx: Ctx, headers: HeaderMap, Query(q): Query<IocQuery>) -> UiResult {
     let ctx = with_lang(ctx, q.lang.as_deref());
     let caller = match ctx.with_role(&[Role::Leader, Role::Admin]) {
         Ok(c) => c,
-        Err(res) => {
-            // A live reload after the session ended: the whole page goes to the login page
-            // (htmx would otherwise put the login form inside the dashboard).
-            if is_htmx(&headers)
-                && res.status().is_redirection()
-                && let Some(to) = res.headers().get(header::LOCATION).cloned()
-            {
-                return ([(header::HeaderName::from_static("hx-redirect"), to)], "")
-                    .into_response();
-            }
-            return res;
-        }
+        Err(res) => return Ok(whole_page(&headers, res)),
     };
     let state = ctx.state.clone();
     let home = match home_unit(&state, caller).await {
         Ok(Some(h)) => h,
-        Ok(None) => return ctx.render(NoUnit { p: ctx.page() }),
-        Err(e) => return ctx.error(&e),
+        Ok(None) => return Ok(ctx.render(NoUnit { p: ctx.page() })),
+        Err(e) => return Ok(ctx.error(&e)),
     };
     let chosen = q.unit.as_deref().map(str::trim).filter(|c| !c.is_empty());
     let unit = match overseen(&state, caller, chosen.unwrap_or(&home.code)).await {
         Ok(u) => u,
-        Err(ApiError::Forbidden) => return ctx.forbidden(),
-        Err(e) => return ctx.error(&e),
+        Err(ApiError::Forbidden) => return Ok(ctx.forbidden()),
+        Err(e) => return Ok(ctx.error(&e)),
     };
     let now = Utc::now();
-    let calendar = match state.calendar.get(state.store.as_ref()).await {
-        Ok(c) => c,
-        Err(e) => return ctx.error(&e),
-    };
-    let dashboard = match stats::dashboard(state.store.as_ref(), &calendar, &unit, now).await {
-        Ok(d) => d,
-        Err(e) => return ctx.error(&e),
-    };
+    let dashboard = state.unit_dashboard(&unit, now).await.or_page(&ctx)?;
     let p = ctx.page();
-    let lang_param = q
-        .lang
-        .as_deref()
-        .and_then(Lang::parse)
-        .map(|l| format!("&lang={}", l.code()))
-        .unwrap_or_default();
+    let lang_param = lang_param(q.lang.as_deref());
     let refresh_url = format!("/dieu-hanh?don-vi={}{lang_param}", urlencode(&unit.code));
     let live = live(&p, &dashboard, refresh_url);
     if is_htmx(&headers) {
-        return ctx.render(IocLive { p, live });
+        return Ok(ctx.render(IocLive { p, live }));
     }
 
     let (period, chosen_period) = read_period(
@@ -713,115 +834,23 @@ async fn ioc(ctx: Ctx, headers: HeaderMap, Query(q): Query<IocQuery>) -> Respons
         q.den.as_deref(),
         vietnam_date(now),
     );
-    let (units, below) = match unit_choices(&state, caller, &home, &unit).await {
-        Ok(c) => c,
-        Err(e) => return ctx.error(&e),
-    };
-    let mut weak_units = Vec::new();
-    let mut weak_procedures = Vec::new();
-    let mut min_received = 0;
+    let (units, below) = unit_choices(&state, caller, &home, &unit)
+        .await
+        .or_page(&ctx)?;
+    let (mut weak_units, mut weak_procedures, mut min_received) = (Vec::new(), Vec::new(), 0);
     let mut downloads = Vec::new();
     if let Some(period_v) = &chosen_period {
-        let store = state.store.as_ref();
-        let ranking = match stats::ranking(store, Some(&unit), &below, period_v, None, now).await {
-            Ok(r) => r,
-            Err(e) => return ctx.error(&e),
-        };
-        min_received = ranking.min_received;
-        let mut ranked = ranking.units;
-        ranked.sort_by(|a, b| {
-            a.insufficient_data
-                .cmp(&b.insufficient_data)
-                .then(a.total.total_cmp(&b.total))
-                .then(a.received.cmp(&b.received))
-        });
-        weak_units = ranked
-            .iter()
-            .take(10)
-            .map(|u| WeakUnit {
-                code: u.unit.code.clone(),
-                name: u.unit.name.clone(),
-                total: dec(p.lang, u.total),
-                max: max_points(p.lang, u.max_with_data),
-                received: p.int(u.received as i64),
-                to_handle: p.int(u.to_handle),
-                rank: u.rank.map(|r| p.int(r as i64)).unwrap_or_default(),
-                insufficient: u.insufficient_data,
-                worst: u.worst,
-            })
-            .collect();
-        let report = match stats::report(store, &unit, period_v, None, true, now).await {
-            Ok(r) => r,
-            Err(e) => return ctx.error(&e),
-        };
-        let min = ranking.min_received as i64;
-        let mut rows: Vec<_> = report
-            .procedures
-            .iter()
-            .filter(|r| r.report.total > 0)
-            .collect();
-        let late = |r: &stats::ReportRow| {
-            r.report.resolved_late
-                + r.report
-                    .in_progress_split
-                    .map(|s| s.overdue)
-                    .unwrap_or_default()
-        };
-        rows.sort_by(|a, b| {
-            (a.report.total < min)
-                .cmp(&(b.report.total < min))
-                .then(
-                    b.report
-                        .rates
-                        .overdue
-                        .unwrap_or(0.0)
-                        .total_cmp(&a.report.rates.overdue.unwrap_or(0.0)),
-                )
-                .then(late(b).cmp(&late(a)))
-                .then(b.report.total.cmp(&a.report.total))
-        });
-        weak_procedures = rows
-            .into_iter()
-            .take(10)
-            .map(|r| WeakProcedure {
-                code: r.code.clone(),
-                name: r.name.clone(),
-                to_handle: p.int(r.report.total),
-                resolved: p.int(r.report.resolved),
-                late: p.int(late(r)),
-                late_rate: rate(&p, r.report.rates.overdue),
-                on_time_rate: rate(&p, r.report.rates.on_time),
-                small: r.report.total < min,
-            })
-            .collect();
-        let base = format!(
-            "/api/v1/stats/report?unit={}&{}",
-            urlencode(&unit.code),
-            period.api_query
-        );
-        downloads = vec![
-            Download {
-                id: "download-xlsx",
-                href: format!("{base}&format=xlsx"),
-                label: p.t("Báo cáo định kỳ (Excel, XLSX)").to_string(),
-            },
-            Download {
-                id: "download-csv",
-                href: format!("{base}&format=csv"),
-                label: p.t("Theo đơn vị (CSV)").to_string(),
-            },
-            Download {
-                id: "download-csv-procedures",
-                href: format!("{base}&format=csv&by=procedure"),
-                label: p.t("Theo thủ tục (CSV)").to_string(),
-            },
-        ];
+        (weak_units, weak_procedures, min_received) =
+            weak_spots(&state, &p, &unit, &below, period_v, now)
+                .await
+                .or_page(&ctx)?;
+        downloads = downloads_of(&p, &unit.code, &period.api_query);
     }
     let status = match period.has_error() {
         true => StatusCode::UNPROCESSABLE_ENTITY,
         false => StatusCode::OK,
     };
-    ctx.render_status(
+    Ok(ctx.render_status(
         status,
         Ioc {
             min_received: p.int(min_received as i64),
@@ -837,7 +866,7 @@ async fn ioc(ctx: Ctx, headers: HeaderMap, Query(q): Query<IocQuery>) -> Respons
             weak_procedures,
             downloads,
         },
-    )
+    ))
 }
 
 // ---- the public statistics page --------------------------------------------------------------
@@ -945,34 +974,103 @@ fn on_time_chart(p: &Page, rows: &[PublicFigures]) -> String {
     )
 }
 
+/// The "too many requests" page of the public statistics, with its `Retry-After`.
+fn too_many(ctx: &Ctx, wait: u64) -> Response {
+    let message = match ctx.lang {
+        Lang::Vi => {
+            format!("Bạn đã xem quá nhiều lần trong một phút. Vui lòng thử lại sau {wait} giây.")
+        }
+        Lang::En => format!("Too many requests in a minute. Please try again in {wait} seconds."),
+    };
+    let mut res = error_page(
+        StatusCode::TOO_MANY_REQUESTS,
+        ctx.t("Vui lòng thử lại sau"),
+        &message,
+    );
+    if let Ok(v) = header::HeaderValue::from_str(&wait.to_string()) {
+        res.headers_mut().insert(header::RETRY_AFTER, v);
+    }
+    ctx.finish(res)
+}
+
+/// The published figures of a unit: its own row (with its index) and a row per agency
+/// directly below it (with theirs).
+async fn unit_figures(
+    state: &AppState,
+    p: &Page,
+    u: &Agency,
+    period: &Period,
+    now: chrono::DateTime<Utc>,
+) -> Result<(PublicFigures, Vec<PublicFigures>, String), ApiError> {
+    let public = state.public_stats(u, period, now).await?;
+    let below = children(state, u.id).await?;
+    let ranking = state.rank_units(Some(u), &below, period, None, now).await?;
+    let index_of = |code: &str| {
+        ranking
+            .units
+            .iter()
+            .find(|r| r.unit.code == code)
+            .map(|r| r.total)
+    };
+    let head = public_row(p, &public.total, Some(public.index_total), false);
+    let rows = public
+        .agencies
+        .iter()
+        .map(|r| {
+            let child = r.code != u.code;
+            let index = if child { index_of(&r.code) } else { None };
+            public_row(p, r, index, child)
+        })
+        .collect();
+    Ok((head, rows, max_points(p.lang, public.index_max_with_data)))
+}
+
+/// The published figures of every province, with its index.
+async fn province_figures(
+    state: &AppState,
+    p: &Page,
+    provinces: &[Agency],
+    period: &Period,
+    now: chrono::DateTime<Utc>,
+) -> Result<Vec<PublicFigures>, ApiError> {
+    let roots: Vec<uuid::Uuid> = provinces.iter().map(|a| a.id).collect();
+    let map = state.figures(&roots, period, &[], false, now).await?;
+    let ranking = state.rank_units(None, provinces, period, None, now).await?;
+    Ok(provinces
+        .iter()
+        .map(|a| {
+            let f = map.get(&(a.id, None)).cloned().unwrap_or_default();
+            let r = f.report();
+            let row = stats::PublicRow {
+                code: a.code.clone(),
+                name: a.name.clone(),
+                received: r.new_total(),
+                to_handle: r.total,
+                resolved: r.resolved,
+                resolved_early: r.resolved_early,
+                resolved_on_time: r.resolved_on_time,
+                resolved_late: r.resolved_late,
+                in_progress: r.in_progress,
+                in_progress_overdue: r.in_progress_split.map(|s| s.overdue).unwrap_or(0),
+                on_time_rate: r.rates.on_time,
+                online_rate: r.rates.online,
+            };
+            let index = ranking
+                .units
+                .iter()
+                .find(|u| u.unit.code == a.code)
+                .map(|u| u.total);
+            public_row(p, &row, index, true)
+        })
+        .collect())
+}
+
 async fn public_page(ctx: Ctx, ClientIp(ip): ClientIp, Query(q): Query<PublicQuery>) -> Response {
     let ctx = with_lang(ctx, q.lang.as_deref());
-    if let Err(wait) = ctx
-        .state
-        .lookup_limiter
-        .check(ctx.state.store.as_ref(), ip)
-        .await
-    {
-        let message = match ctx.lang {
-            Lang::Vi => format!(
-                "Bạn đã xem quá nhiều lần trong một phút. Vui lòng thử lại sau {wait} giây."
-            ),
-            Lang::En => {
-                format!("Too many requests in a minute. Please try again in {wait} seconds.")
-            }
-        };
-        let mut res = error_page(
-            StatusCode::TOO_MANY_REQUESTS,
-            ctx.t("Vui lòng thử lại sau"),
-            &message,
-        );
-        if let Ok(v) = header::HeaderValue::from_str(&wait.to_string()) {
-            res.headers_mut().insert(header::RETRY_AFTER, v);
-        }
-        return ctx.finish(res);
+    if let Err(wait) = ctx.state.check_lookup_rate(ip).await {
+        return too_many(&ctx, wait);
     }
     let state = ctx.state.clone();
-    let store = state.store.as_ref();
     let now = Utc::now();
     let p = ctx.page();
     let (period, chosen_period) = read_period(
@@ -982,11 +1080,10 @@ async fn public_page(ctx: Ctx, ClientIp(ip): ClientIp, Query(q): Query<PublicQue
         q.den.as_deref(),
         vietnam_date(now),
     );
-    let mut provinces = match stats::ranking_units(store, None).await {
+    let provinces = match state.provinces().await {
         Ok(u) => u,
         Err(e) => return ctx.error(&e),
     };
-    provinces.sort_by(|a, b| a.name.cmp(&b.name));
     let chosen = q.unit.as_deref().map(str::trim).filter(|c| !c.is_empty());
     let unit = match chosen {
         Some(code) => match state.agency(code).await {
@@ -1003,92 +1100,19 @@ async fn public_page(ctx: Ctx, ClientIp(ip): ClientIp, Query(q): Query<PublicQue
             selected: unit.as_ref().is_some_and(|u| u.id == a.id),
         })
         .collect();
-    let lang_param = q
-        .lang
-        .as_deref()
-        .and_then(Lang::parse)
-        .map(|l| format!("&lang={}", l.code()))
-        .unwrap_or_default();
-    let mut head = None;
-    let mut rows = Vec::new();
-    let mut index_max = String::new();
-    if let Some(period_v) = &chosen_period {
-        let figures = async {
-            match &unit {
-                Some(u) => {
-                    let public = stats::public(store, u, period_v, now).await?;
-                    let below = children(&state, u.id).await?;
-                    let ranking =
-                        stats::ranking(store, Some(u), &below, period_v, None, now).await?;
-                    let index_of = |code: &str| {
-                        ranking
-                            .units
-                            .iter()
-                            .find(|r| r.unit.code == code)
-                            .map(|r| r.total)
-                    };
-                    head = Some(public_row(
-                        &p,
-                        &public.total,
-                        Some(public.index_total),
-                        false,
-                    ));
-                    index_max = max_points(p.lang, public.index_max_with_data);
-                    rows = public
-                        .agencies
-                        .iter()
-                        .map(|r| {
-                            let child = r.code != u.code;
-                            let index = match child {
-                                true => index_of(&r.code),
-                                false => None,
-                            };
-                            public_row(&p, r, index, child)
-                        })
-                        .collect();
-                }
-                None => {
-                    let roots: Vec<uuid::Uuid> = provinces.iter().map(|a| a.id).collect();
-                    let map = stats::figures(store, &roots, period_v, &[], false, now).await?;
-                    let ranking =
-                        stats::ranking(store, None, &provinces, period_v, None, now).await?;
-                    rows = provinces
-                        .iter()
-                        .map(|a| {
-                            let f = map.get(&(a.id, None)).cloned().unwrap_or_default();
-                            let r = f.report();
-                            let row = stats::PublicRow {
-                                code: a.code.clone(),
-                                name: a.name.clone(),
-                                received: r.new_total(),
-                                to_handle: r.total,
-                                resolved: r.resolved,
-                                resolved_early: r.resolved_early,
-                                resolved_on_time: r.resolved_on_time,
-                                resolved_late: r.resolved_late,
-                                in_progress: r.in_progress,
-                                in_progress_overdue: r
-                                    .in_progress_split
-                                    .map(|s| s.overdue)
-                                    .unwrap_or(0),
-                                on_time_rate: r.rates.on_time,
-                                online_rate: r.rates.online,
-                            };
-                            let index = ranking
-                                .units
-                                .iter()
-                                .find(|u| u.unit.code == a.code)
-                                .map(|u| u.total);
-                            public_row(&p, &row, index, true)
-                        })
-                        .collect();
-                }
-            }
-            Ok::<_, ApiError>(())
-        };
-        if let Err(e) = figures.await {
-            return ctx.error(&e);
-        }
+    let lang_param = lang_param(q.lang.as_deref());
+    let (mut head, mut rows, mut index_max) = (None, Vec::new(), String::new());
+    let figures = match (&chosen_period, &unit) {
+        (None, _) => Ok(()),
+        (Some(period_v), Some(u)) => unit_figures(&state, &p, u, period_v, now)
+            .await
+            .map(|(h, r, m)| (head, rows, index_max) = (Some(h), r, m)),
+        (Some(period_v), None) => province_figures(&state, &p, &provinces, period_v, now)
+            .await
+            .map(|r| rows = r),
+    };
+    if let Err(e) = figures {
+        return ctx.error(&e);
     }
     let status = match period.has_error() {
         true => StatusCode::UNPROCESSABLE_ENTITY,

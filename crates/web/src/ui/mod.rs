@@ -15,6 +15,7 @@ pub mod applicant;
 pub mod assets;
 pub mod counter;
 pub mod dashboards;
+pub mod form;
 pub mod hall;
 pub mod i18n;
 pub mod kit;

@@ -1,20 +1,19 @@
 //! Home page, signing in and out, and the language switch.
 
 use askama::Template;
+use axum::Router;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::{Form, Router};
-use motcua_domain::units::Level;
-use motcua_store::{AgencyQuery, SessionKind, UnitQuery};
+use motcua_store::SessionKind;
 use serde::Deserialize;
 
+use super::form::{OrPage, Posted, UiResult};
 use super::kit::{Ctx, LANG_COOKIE, Page, append_cookie, secure};
 use crate::auth::{self, ClientIp, SESSION_COOKIE};
 use crate::error::ApiError;
 use crate::security::local_path;
 use crate::state::AppState;
-use motcua_app::changes::Changed;
 use motcua_domain::auth::Role;
 
 pub fn router() -> Router<AppState> {
@@ -34,47 +33,15 @@ struct Home {
     agencies: String,
 }
 
-async fn home(ctx: Ctx) -> Response {
-    let state = &ctx.state;
-    let count_units = |level| {
-        let store = state.store.clone();
-        async move {
-            store
-                .search_units(&UnitQuery {
-                    q: None,
-                    parent: None,
-                    level: Some(level),
-                    at: motcua_domain::vn_time::today(),
-                    limit: 1,
-                })
-                .await
-                .map(|p| p.total)
-        }
-    };
-    let counts = async {
-        let provinces = count_units(Level::Province).await?;
-        let communes = count_units(Level::Commune).await?;
-        let agencies = state
-            .store
-            .list_agencies(&AgencyQuery {
-                limit: 1,
-                ..Default::default()
-            })
-            .await?
-            .total;
-        Ok::<_, motcua_store::DbError>((provinces, communes, agencies))
-    };
-    let (provinces, communes, agencies) = match counts.await {
-        Ok(c) => c,
-        Err(e) => return ctx.error(&ApiError::from(e)),
-    };
+async fn home(ctx: Ctx) -> UiResult {
+    let (provinces, communes, agencies) = ctx.state.home_counts().await.or_page(&ctx)?;
     let p = ctx.page();
-    ctx.render(Home {
+    Ok(ctx.render(Home {
         provinces: p.int(provinces),
         communes: p.int(communes),
         agencies: p.int(agencies),
         p,
-    })
+    }))
 }
 
 #[derive(Template)]
@@ -106,8 +73,6 @@ async fn login_page(ctx: Ctx, Query(q): Query<NextQuery>) -> Response {
 #[derive(Deserialize)]
 struct LoginForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     username: String,
     #[serde(default)]
     password: String,
@@ -132,12 +97,8 @@ fn landing(user: &motcua_store::User) -> &'static str {
 async fn login_submit(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
-    ctx: Ctx,
-    Form(form): Form<LoginForm>,
+    Posted(ctx, _, form, _): Posted<LoginForm>,
 ) -> Response {
-    if let Err(res) = ctx.check_csrf(&form.csrf) {
-        return res;
-    }
     let username = form.username.trim().to_string();
     let next = local_path(&form.next).to_string();
     match auth::login(&state, &username, &form.password, ip).await {
@@ -179,22 +140,13 @@ async fn login_submit(
 }
 
 #[derive(Deserialize)]
-struct CsrfForm {
-    #[serde(default)]
-    csrf: String,
-}
+struct NoFields {}
 
-async fn logout(ctx: Ctx, Form(form): Form<CsrfForm>) -> Response {
-    if let Err(res) = ctx.check_csrf(&form.csrf) {
-        return res;
-    }
-    if let Some(c) = &ctx.caller {
-        if let Err(e) = ctx.state.store.delete_session(&c.token_hash).await {
-            return ctx.error(&ApiError::from(e));
-        }
-        ctx.state
-            .changed(Changed::SignedOut(c.token_hash.clone()))
-            .await;
+async fn logout(Posted(ctx, _, _, _): Posted<NoFields>) -> Response {
+    if let Some(c) = &ctx.caller
+        && let Err(e) = ctx.state.sign_out(&c.token_hash).await
+    {
+        return ctx.error(&e);
     }
     let mut res = Redirect::to("/").into_response();
     append_cookie(
@@ -210,17 +162,12 @@ async fn logout(ctx: Ctx, Form(form): Form<CsrfForm>) -> Response {
 #[derive(Deserialize)]
 struct LangForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     lang: String,
     #[serde(default)]
     next: String,
 }
 
-async fn language(ctx: Ctx, Form(form): Form<LangForm>) -> Response {
-    if let Err(res) = ctx.check_csrf(&form.csrf) {
-        return res;
-    }
+async fn language(Posted(ctx, _, form, _): Posted<LangForm>) -> Response {
     let lang = super::i18n::Lang::parse(&form.lang).unwrap_or(super::i18n::Lang::Vi);
     let mut res = Redirect::to(local_path(&form.next)).into_response();
     append_cookie(

@@ -2,28 +2,23 @@
 //! procedures it applies.
 
 use askama::Template;
+use axum::Router;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::routing::{get, post};
-use axum::{Form, Router};
 use motcua_domain::agency::AgencyKind;
 use motcua_store::{Agency, AgencyQuery};
 use serde::Deserialize;
 
 use super::{Errors, form_error, opt, page_offset, see_other};
-use motcua_domain::auth::Action;
-use motcua_domain::workflow::Workflow;
-use motcua_store::DbError;
 
 use super::agency_by_code;
-use crate::auth::{ResolvedScope, require};
 use crate::error::ApiError;
 use crate::state::AppState;
+use crate::ui::form::{Admin, Posted};
 use crate::ui::kit::{Ctx, Page, is_htmx, urlencode};
-use motcua_app::accounts::{self as service, CreateAgency};
-use motcua_app::calendar as cal;
-use motcua_app::changes::Changed;
+use motcua_app::accounts::CreateAgency;
 
 const PAGE: i64 = 20;
 
@@ -82,7 +77,6 @@ async fn rows(ctx: &Ctx, q: &str, trang: Option<i64>) -> Result<Rows, ApiError> 
     let (page, offset) = page_offset(trang, PAGE);
     let found = ctx
         .state
-        .store
         .list_agencies(&AgencyQuery {
             q: opt(q),
             limit: PAGE,
@@ -132,11 +126,7 @@ async fn list_page(
         },
         Err(e) => return ctx.error(&e),
     };
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = errors.status();
     ctx.render_status(
         status,
         List {
@@ -174,8 +164,6 @@ async fn list(ctx: Ctx, headers: HeaderMap, Query(lq): Query<ListQuery>) -> Resp
 #[derive(Deserialize)]
 struct CreateForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     code: String,
     #[serde(default)]
     name: String,
@@ -187,11 +175,10 @@ struct CreateForm {
     unit_id: String,
 }
 
-async fn create(ctx: Ctx, State(state): State<AppState>, Form(f): Form<CreateForm>) -> Response {
-    let caller = match ctx.post(Ctx::admin, &f.csrf) {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
+async fn create(
+    State(state): State<AppState>,
+    Posted(ctx, caller, f, _): Posted<CreateForm, Admin>,
+) -> Response {
     let input = CreateAgency {
         code: f.code.trim().to_string(),
         name: f.name.clone(),
@@ -200,32 +187,7 @@ async fn create(ctx: Ctx, State(state): State<AppState>, Form(f): Form<CreateFor
         unit_id: opt(&f.unit_id),
     };
     // The same authorisation as `POST /api/v1/agencies`.
-    let created = async {
-        match &input.parent_code {
-            None => require(&caller, Action::ManageAgencies { parent: None })?,
-            Some(code) => {
-                let parent = state
-                    .store
-                    .get_agency_by_code(code)
-                    .await
-                    .map_err(|e| match e {
-                        DbError::NotFound => ApiError::invalid(
-                            "unknown_parent",
-                            format!("Không tìm thấy cơ quan cấp trên \"{code}\"."),
-                        ),
-                        e => e.into(),
-                    })?;
-                let scope = ResolvedScope::of(&state, parent.id).await?;
-                require(
-                    &caller,
-                    Action::ManageAgencies {
-                        parent: Some(scope.scope()),
-                    },
-                )?;
-            }
-        }
-        Ok::<_, ApiError>(service::create_agency(state.store.as_ref(), input).await?)
-    };
+    let created = state.create_agency_as(&caller, input);
     match created.await {
         Ok(a) => see_other(
             &ctx,
@@ -256,24 +218,10 @@ async fn create(ctx: Ctx, State(state): State<AppState>, Form(f): Form<CreateFor
 }
 
 /// A procedure an agency applies, with its internal workflow.
-pub struct Applied {
-    pub code: String,
-    pub name: String,
-    pub workflow: Workflow,
-}
+pub use motcua_app::catalogue::AppliedProcedure as Applied;
 
 async fn applied(state: &AppState, agency: uuid::Uuid) -> Result<Vec<Applied>, ApiError> {
-    let rows = state.store.agency_procedures(agency).await?;
-    rows.into_iter()
-        .map(|r| {
-            Ok(Applied {
-                workflow: serde_json::from_str(&r.workflow)
-                    .map_err(|e| ApiError::Internal(format!("stored workflow: {e}")))?,
-                code: r.code,
-                name: r.name,
-            })
-        })
-        .collect()
+    Ok(state.applied_procedures(agency).await?)
 }
 
 /// Three session rows of the office-hours form (from, to).
@@ -325,12 +273,12 @@ async fn detail_page(
         Err(e) => return ctx.error(&e),
     };
     let parent = match agency.parent_id {
-        Some(id) => state.store.get_agency(id).await.ok(),
+        Some(id) => state.agency_by_id(id).await.ok(),
         None => None,
     };
     let sessions = match sessions {
         Some(s) => s,
-        None => match cal::office_hours(state.store.as_ref(), agency.id).await {
+        None => match state.office_hours_of(agency.id).await {
             Ok(h) => h
                 .sessions()
                 .iter()
@@ -347,11 +295,7 @@ async fn detail_page(
     if !all {
         procedures.truncate(SHOWN);
     }
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = errors.status();
     let p = ctx.page();
     ctx.render_status(
         status,
@@ -386,8 +330,6 @@ async fn detail(ctx: Ctx, Path(code): Path<String>, Query(ok): Query<OkQuery>) -
 #[derive(Deserialize)]
 struct HoursForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     reset: String,
     #[serde(default)]
     from1: String,
@@ -404,15 +346,10 @@ struct HoursForm {
 }
 
 async fn office_hours(
-    ctx: Ctx,
     State(state): State<AppState>,
     Path(code): Path<String>,
-    Form(f): Form<HoursForm>,
+    Posted(ctx, caller, f, _): Posted<HoursForm, Admin>,
 ) -> Response {
-    let caller = match ctx.post(Ctx::admin, &f.csrf) {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
     let typed: Sessions = vec![
         (f.from1.trim().into(), f.to1.trim().into()),
         (f.from2.trim().into(), f.to2.trim().into()),
@@ -432,10 +369,7 @@ async fn office_hours(
     // The same authorisation as `PUT /api/v1/agencies/{code}/office-hours`.
     let saved = async {
         let agency = agency_by_code(&state, &code).await?;
-        let scope = ResolvedScope::of(&state, agency.id).await?;
-        require(&caller, Action::ConfigureAgency(scope.scope()))?;
-        cal::set_office_hours(state.store.as_ref(), agency.id, sessions).await?;
-        state.changed(Changed::OfficeHours(agency.id)).await;
+        state.set_office_hours(&caller, agency.id, sessions).await?;
         Ok::<_, ApiError>(())
     };
     match saved.await {

@@ -4,29 +4,27 @@
 use std::collections::BTreeSet;
 
 use askama::Template;
+use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::routing::{get, post};
-use axum::{Form, Router};
 use chrono::{Datelike, NaiveDate};
-use motcua_domain::auth::Action;
 use motcua_domain::calendar::{
-    DayEntry, DayKind, Duration, LunarDate, OfficeHours, YearSchedule, can_chi_year,
-    lunar_to_solar, solar_to_lunar,
+    DayEntry, DayKind, Duration, LunarDate, OfficeHours, can_chi_year, lunar_to_solar,
+    solar_to_lunar,
 };
 use serde::Deserialize;
 
 use super::{CsrfOnly, Errors, agency_by_code, form_error, opt, see_other};
-use crate::auth::require;
 use crate::error::ApiError;
 use crate::state::AppState;
+use crate::ui::form::{Admin, Posted};
 use crate::ui::kit::{Ctx, Page, is_htmx};
 use motcua_app::AppError;
 use motcua_app::calendar::{
     self as cal, calendar_error, format_lunar, parse_date, parse_vn_instant,
 };
-use motcua_app::changes::Changed;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -148,14 +146,9 @@ async fn render_year(
 ) -> Response {
     let state = &ctx.state;
     let found = async {
-        let calendar = state.calendar.get(state.store.as_ref()).await?;
+        let calendar = state.current_calendar().await?;
         let days = cal::holidays(&calendar, year)?;
-        let official = state
-            .store
-            .holiday_schedules()
-            .await?
-            .into_iter()
-            .find(|y| y.schedule.year == year);
+        let official = state.official_year(year).await?;
         Ok::<_, ApiError>((days, official))
     };
     let (days, official) = match found.await {
@@ -175,11 +168,7 @@ async fn render_year(
         kind: "off".into(),
         ..Default::default()
     });
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = errors.status();
     ctx.render_status(
         status,
         YearPage {
@@ -248,16 +237,8 @@ async fn year_page(ctx: Ctx, Query(q): Query<YearQuery>) -> Response {
     .await
 }
 
-async fn edit_year(
-    ctx: Ctx,
-    State(state): State<AppState>,
-    Path(year): Path<i32>,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> Response {
-    let caller = match ctx.admin() {
-        Ok(c) => c.clone(),
-        Err(r) => return r,
-    };
+/// The edit form of a year as typed (every value trimmed; `remove` may repeat).
+fn add_form(pairs: &[(String, String)]) -> AddForm {
     let field = |k: &str| {
         pairs
             .iter()
@@ -265,10 +246,7 @@ async fn edit_year(
             .map(|(_, v)| v.trim().to_string())
             .unwrap_or_default()
     };
-    if let Err(r) = ctx.check_csrf(&field("csrf")) {
-        return r;
-    }
-    let form = AddForm {
+    AddForm {
         note: field("note"),
         date: field("date"),
         kind: field("kind"),
@@ -279,7 +257,11 @@ async fn edit_year(
             .filter(|(n, _)| n == "remove")
             .map(|(_, v)| v.trim().to_string())
             .collect(),
-    };
+    }
+}
+
+/// The day to add (when the form adds one) and the mistakes of the form.
+fn day_to_add(form: &AddForm, year: i32) -> (Option<DayEntry>, Errors) {
     let mut errors = Errors::default();
     if form.note.is_empty() {
         errors.add(
@@ -291,81 +273,70 @@ async fn edit_year(
     if !adding && form.remove.is_empty() {
         errors.add("date", "Nhập ngày cần thêm hoặc đánh dấu ngày cần bỏ.");
     }
-    let mut new_entry = None;
-    if adding {
-        match parse_date(&form.date) {
-            Err(e) => errors.add("date", e.message_vi()),
-            Ok(d) if d.year() != year => errors.add(
-                "date",
-                format!("Ngày {} không thuộc năm {year}.", d.format("%d/%m/%Y")),
-            ),
-            Ok(d) => {
-                let kind = if form.kind == "work" {
-                    DayKind::Work
-                } else {
-                    DayKind::Off
-                };
-                if form.name.is_empty() {
-                    errors.add("name", "Cần ghi tên ngày (ví dụ: Nghỉ bù, Làm bù).");
-                }
-                new_entry = Some(DayEntry {
-                    date: d,
-                    kind,
-                    name: form.name.clone(),
-                    source: opt(&form.source).unwrap_or_else(|| form.note.clone()),
-                });
+    if !adding {
+        return (None, errors);
+    }
+    match parse_date(&form.date) {
+        Err(e) => errors.add("date", e.message_vi()),
+        Ok(d) if d.year() != year => errors.add(
+            "date",
+            format!("Ngày {} không thuộc năm {year}.", d.format("%d/%m/%Y")),
+        ),
+        Ok(d) => {
+            let kind = if form.kind == "work" {
+                DayKind::Work
+            } else {
+                DayKind::Off
+            };
+            if form.name.is_empty() {
+                errors.add("name", "Cần ghi tên ngày (ví dụ: Nghỉ bù, Làm bù).");
             }
+            let entry = DayEntry {
+                date: d,
+                kind,
+                name: form.name.clone(),
+                source: opt(&form.source).unwrap_or_else(|| form.note.clone()),
+            };
+            return (Some(entry), errors);
         }
     }
+    (None, errors)
+}
+
+/// The form field a refusal of the calendar service is about.
+fn schedule_field(code: &str) -> Option<&'static str> {
+    match code {
+        "schedule_bad_date"
+        | "schedule_work_on_weekday"
+        | "schedule_duplicate_date"
+        | "schedule_wrong_year"
+        | "invalid_date" => Some("date"),
+        "schedule_empty_name" => Some("name"),
+        "schedule_bad_kind" => Some("kind"),
+        "source_required" => Some("source"),
+        _ => None,
+    }
+}
+
+async fn edit_year(
+    Path(year): Path<i32>,
+    Posted(ctx, caller, pairs, _): Posted<Vec<(String, String)>, Admin>,
+) -> Response {
+    let form = add_form(&pairs);
+    let (new_entry, mut errors) = day_to_add(&form, year);
     if errors.is_empty() {
         // The same authorisation and service as `PUT /api/v1/calendar/years/{year}`.
-        let done = async {
-            require(&caller, Action::ManageCalendar)?;
-            let calendar = state.calendar.get(state.store.as_ref()).await?;
-            let current = calendar.schedule(year).map_err(calendar_error)?;
-            let removed: BTreeSet<&str> = form.remove.iter().map(String::as_str).collect();
-            let mut entries: Vec<DayEntry> = current
-                .entries
-                .iter()
-                .filter(|e| !removed.contains(e.date.to_string().as_str()))
-                .cloned()
-                .collect();
-            if let Some(e) = new_entry {
-                if entries.iter().any(|x| x.date == e.date) {
-                    return Err(ApiError::invalid(
-                        "schedule_duplicate_date",
-                        format!(
-                            "Ngày {} đã có trong lịch; bỏ ngày đó trước nếu muốn đổi.",
-                            e.date.format("%d/%m/%Y")
-                        ),
-                    ));
-                }
-                entries.push(e);
-            }
-            entries.sort_by_key(|e| e.date);
-            cal::set_year(
-                state.store.as_ref(),
-                YearSchedule { year, entries },
-                &form.note,
-                &caller.user.username,
-            )
-            .await?;
-            state.changed(Changed::Calendar).await;
-            Ok(())
-        };
+        let removed: BTreeSet<NaiveDate> = form
+            .remove
+            .iter()
+            .filter_map(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+            .collect();
+        let done = ctx
+            .state
+            .edit_holiday_year(&caller, year, &removed, new_entry, &form.note);
         match done.await {
-            Ok(()) => return see_other(&ctx, &format!("/quan-tri/lich?nam={year}&ok=luu")),
-            Err(e) => match form_error(&ctx, &e, |c| match c {
-                "schedule_bad_date"
-                | "schedule_work_on_weekday"
-                | "schedule_duplicate_date"
-                | "schedule_wrong_year"
-                | "invalid_date" => Some("date"),
-                "schedule_empty_name" => Some("name"),
-                "schedule_bad_kind" => Some("kind"),
-                "source_required" => Some("source"),
-                _ => None,
-            }) {
+            Ok(_) => return see_other(&ctx, &format!("/quan-tri/lich?nam={year}&ok=luu")),
+            Err(e) => match form_error(&ctx, &e, schedule_field) {
                 Ok(e) => errors = e,
                 Err(r) => return r,
             },
@@ -380,32 +351,12 @@ async fn edit_year(
 }
 
 async fn delete_year(
-    ctx: Ctx,
     State(state): State<AppState>,
     Path(year): Path<i32>,
-    Form(f): Form<CsrfOnly>,
+    Posted(ctx, caller, _, _): Posted<CsrfOnly, Admin>,
 ) -> Response {
-    let caller = match ctx.post(Ctx::admin, &f.csrf) {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
     // The same as `DELETE /api/v1/calendar/years/{year}`.
-    let done = async {
-        require(&caller, Action::ManageCalendar)?;
-        state
-            .store
-            .delete_holiday_year(year)
-            .await
-            .map_err(|e| match e {
-                motcua_store::DbError::NotFound => {
-                    ApiError::NotFound("lịch nghỉ chính thức của năm này")
-                }
-                e => e.into(),
-            })?;
-        state.changed(Changed::Calendar).await;
-        Ok::<_, ApiError>(())
-    };
-    match done.await {
+    match state.delete_holiday_year(&caller, year).await {
         Ok(()) => see_other(&ctx, &format!("/quan-tri/lich?nam={year}&ok=xoa")),
         Err(e) => ctx.error(&e),
     }
@@ -445,17 +396,11 @@ async fn compute_due(state: &AppState, q: &DueQuery) -> Result<(String, String),
                     format!("Không tìm thấy cơ quan có mã \"{code}\"."),
                 )
             })?;
-            cal::office_hours(state.store.as_ref(), a.id)
-                .await
-                .map_err(general)?
+            state.office_hours_of(a.id).await.map_err(general)?
         }
         None => OfficeHours::default(),
     };
-    let calendar = state
-        .calendar
-        .get(state.store.as_ref())
-        .await
-        .map_err(general)?;
+    let calendar = state.current_calendar().await.map_err(general)?;
     let clock = calendar.clock(&hours);
     let start = clock
         .effective_receipt(from, None)
@@ -479,11 +424,7 @@ async fn due(ctx: Ctx, headers: HeaderMap, Query(q): Query<DueQuery>) -> Respons
         Ok((s, a)) => (Errors::default(), Some(s), Some(a)),
         Err(e) => (e, None, None),
     };
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = errors.status();
     let result = DueResult {
         p: ctx.page(),
         errors,

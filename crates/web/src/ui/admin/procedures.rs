@@ -2,11 +2,10 @@
 //! status (publish, abolish), and the internal workflow of a procedure at an agency.
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::Router;
+use axum::extract::{Path, Query};
 use axum::response::Response;
 use axum::routing::{get, post};
-use axum::{Form, Router};
 use motcua_domain::auth::{Action, Role};
 use motcua_domain::catalogue::{ProcedureStatus, TimeUnit};
 use motcua_domain::workflow::{Workflow, WorkflowStep, centi_text};
@@ -14,13 +13,14 @@ use motcua_store::{Agency, ProcedureHit, ProcedureRow, ProcedureVersion};
 use serde::Deserialize;
 
 use super::{Errors, agency_by_code, form_error, opt, page_offset, see_other};
-use crate::auth::{ResolvedScope, require};
+use crate::auth::require;
 use crate::error::ApiError;
 use crate::state::AppState;
+use crate::ui::form::{Admin, OrPage, Posted, UiResult};
 use crate::ui::kit::{Ctx, Page, urlencode};
+use motcua_app::AppError;
 use motcua_app::calendar::parse_date;
-use motcua_app::catalogue::{self as cat, SearchParams, not_found, statutory_time};
-use motcua_app::changes::Changed;
+use motcua_app::catalogue::{SearchParams, statutory_time};
 
 const PAGE: i64 = 20;
 
@@ -56,64 +56,30 @@ struct ListQuery {
     trang: Option<i64>,
 }
 
-fn is_procedure_code(s: &str) -> bool {
-    let b = s.as_bytes();
-    b.len() == 8
-        && b[1] == b'.'
-        && b.iter()
-            .enumerate()
-            .all(|(i, c)| i == 1 || c.is_ascii_digit())
-}
-
-async fn list(ctx: Ctx, Query(lq): Query<ListQuery>) -> Response {
+async fn list(ctx: Ctx, Query(lq): Query<ListQuery>) -> UiResult {
     if let Err(r) = ctx.admin() {
-        return r;
+        return Ok(r);
     }
     let state = &ctx.state;
     let q = lq.q.unwrap_or_default();
     let (page, offset) = page_offset(lq.trang, PAGE);
-    let found = async {
-        // A full code finds its procedure whatever its status (drafts too).
-        if is_procedure_code(q.trim())
-            && let Ok(r) = state.store.procedure(q.trim()).await
-        {
-            let hit = ProcedureHit {
-                code: r.code,
-                name: r.name,
-                field: r.field,
-                levels: r.levels,
-                online_level: r.online_level,
-                body: r.body,
-                status: r.status,
-                search_name: String::new(),
-                search_body: String::new(),
-            };
-            return Ok((vec![hit], 1));
-        }
-        let r = cat::search(
-            state.store.as_ref(),
-            &state.search,
+    // A full code finds its procedure whatever its status (drafts too).
+    let found = state
+        .search_procedures(
             SearchParams {
                 q: opt(&q),
-                level: None,
-                field: None,
-                online_level: None,
-                agency: None,
-                prefer: None,
                 limit: PAGE,
                 offset,
+                ..SearchParams::default()
             },
+            true,
         )
-        .await?;
-        Ok::<_, ApiError>((r.items, r.total))
-    };
-    let (items, total) = match found.await {
-        Ok(f) => f,
-        Err(e) => return ctx.error(&e),
-    };
+        .await
+        .map(|r| (r.items, r.total));
+    let (items, total) = found.or_page(&ctx)?;
     let p = ctx.page();
     let link = |n: i64| format!("/quan-tri/thu-tuc?q={}&trang={n}", urlencode(&q));
-    ctx.render(List {
+    Ok(ctx.render(List {
         total: p.int(total),
         prev: (page > 1).then(|| link(page - 1)),
         next: (offset + PAGE < total).then(|| link(page + 1)),
@@ -121,7 +87,7 @@ async fn list(ctx: Ctx, Query(lq): Query<ListQuery>) -> Response {
         page,
         q,
         p,
-    })
+    }))
 }
 
 fn unit_label(u: TimeUnit) -> &'static str {
@@ -177,23 +143,13 @@ async fn detail_page(
     notice: Option<&'static str>,
     on: String,
 ) -> Response {
-    let store = ctx.state.store.as_ref();
-    let found = async {
-        let row = store.procedure(code).await.map_err(not_found)?;
-        let versions = store.procedure_versions(code).await?;
-        let (record, _, _) = cat::record(store, code, None).await?;
-        let time = statutory_time(&record).map(|(c, u)| (centi_text(u64::from(c)), unit_label(u)));
-        Ok::<_, ApiError>((row, versions, time))
-    };
-    let (row, versions, time) = match found.await {
-        Ok(f) => f,
+    let d = match ctx.state.procedure_detail(code, None).await {
+        Ok(d) => d,
         Err(e) => return ctx.error(&e),
     };
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let time = statutory_time(&d.record).map(|(c, u)| (centi_text(u64::from(c)), unit_label(u)));
+    let (row, versions) = (d.row, d.versions);
+    let status = errors.status();
     ctx.render_status(
         status,
         Detail {
@@ -224,45 +180,26 @@ async fn detail(ctx: Ctx, Path(code): Path<String>, Query(ok): Query<OkQuery>) -
 #[derive(Deserialize)]
 struct StatusForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     on: String,
 }
 
 /// The same checks as `POST /api/v1/procedures/{code}/publish|abolish`.
 async fn change_status(
-    ctx: Ctx,
-    state: AppState,
+    posted: Posted<StatusForm, Admin>,
     code: String,
-    f: StatusForm,
     to: ProcedureStatus,
 ) -> Response {
-    let caller = match ctx.post(Ctx::admin, &f.csrf) {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
+    let Posted(ctx, caller, f, _) = posted;
+    let state = &ctx.state;
     let done = async {
         require(&caller, Action::ManageCatalogue)?;
-        let row = state.store.procedure(&code).await.map_err(not_found)?;
-        if !row.status.can_transition_to(to) {
-            return Err(ApiError::Conflict {
-                code: "invalid_transition",
-                message: format!(
-                    "Không thể chuyển thủ tục từ trạng thái \"{}\" sang \"{}\".",
-                    row.status.label_vi(),
-                    to.label_vi()
-                ),
-            });
-        }
         let on = match opt(&f.on) {
-            Some(d) => {
-                parse_date(&d).map_err(|e| ApiError::invalid("invalid_date", e.message_vi()))?
-            }
-            None => motcua_domain::vn_time::today(),
+            Some(d) => Some(
+                parse_date(&d).map_err(|e| AppError::invalid("invalid_date", e.message_vi()))?,
+            ),
+            None => None,
         };
-        state.store.set_procedure_status(&code, to, on).await?;
-        state.changed(Changed::Catalogue).await;
-        Ok(())
+        state.change_procedure_status(&caller, &code, to, on).await
     };
     match done.await {
         Ok(()) => see_other(
@@ -284,22 +221,12 @@ async fn change_status(
     }
 }
 
-async fn publish(
-    ctx: Ctx,
-    State(state): State<AppState>,
-    Path(code): Path<String>,
-    Form(f): Form<StatusForm>,
-) -> Response {
-    change_status(ctx, state, code, f, ProcedureStatus::Published).await
+async fn publish(Path(code): Path<String>, posted: Posted<StatusForm, Admin>) -> Response {
+    change_status(posted, code, ProcedureStatus::Published).await
 }
 
-async fn abolish(
-    ctx: Ctx,
-    State(state): State<AppState>,
-    Path(code): Path<String>,
-    Form(f): Form<StatusForm>,
-) -> Response {
-    change_status(ctx, state, code, f, ProcedureStatus::Abolished).await
+async fn abolish(Path(code): Path<String>, posted: Posted<StatusForm, Admin>) -> Response {
+    change_status(posted, code, ProcedureStatus::Abolished).await
 }
 
 #[derive(Deserialize)]
@@ -401,42 +328,19 @@ async fn workflow_page(
     errors: Errors,
     notice: Option<&'static str>,
 ) -> Response {
-    let state = &ctx.state;
-    let store = state.store.as_ref();
-    let found = async {
-        let row = store.procedure(code).await.map_err(not_found)?;
-        let agency = agency_by_code(state, agency_code).await?;
-        let (record, _, _) = cat::record(store, code, None).await?;
-        let statutory = statutory_time(&record);
-        let (applied, workflow) = match store.applied_workflow(code, agency.id).await {
-            Ok(json) => (
-                true,
-                Some(
-                    serde_json::from_str::<Workflow>(&json)
-                        .map_err(|e| ApiError::Internal(format!("stored workflow: {e}")))?,
-                ),
-            ),
-            Err(motcua_store::DbError::NotFound) => {
-                (false, statutory.map(|(t, _)| Workflow::default_for(t)))
-            }
-            Err(e) => return Err(e.into()),
-        };
-        let time = statutory.map(|(c, u)| (centi_text(u64::from(c)), unit_label(u)));
-        Ok::<_, ApiError>((row, agency, applied, workflow, time))
-    };
-    let (row, agency, applied, workflow, time) = match found.await {
-        Ok(f) => f,
+    let setup = match ctx.state.workflow_setup(code, agency_code).await {
+        Ok(s) => s,
         Err(e) => return ctx.error(&e),
     };
+    let time = setup
+        .statutory
+        .map(|(c, u)| (centi_text(u64::from(c)), unit_label(u)));
+    let (row, agency, applied, workflow) = (setup.row, setup.agency, setup.applied, setup.workflow);
     let steps = match typed {
         Some(t) => t,
         None => with_blank_rows(workflow.as_ref().map(rows_of).unwrap_or_default()),
     };
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = errors.status();
     ctx.render_status(
         status,
         WorkflowPage {
@@ -486,16 +390,9 @@ const SHARE_FIELDS: [&str; 40] = [
     "share_32", "share_33", "share_34", "share_35", "share_36", "share_37", "share_38", "share_39",
 ];
 
-async fn save_workflow(
-    ctx: Ctx,
-    State(state): State<AppState>,
-    Path((code, agency_code)): Path<(String, String)>,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> Response {
-    let caller = match ctx.admin() {
-        Ok(c) => c.clone(),
-        Err(r) => return r,
-    };
+/// The rows of the workflow form as typed (name_i, role_i, unit_i, share_i); empty rows
+/// are left out.
+fn typed_rows(pairs: &[(String, String)]) -> Vec<StepRow> {
     let field = |k: &str| {
         pairs
             .iter()
@@ -503,23 +400,21 @@ async fn save_workflow(
             .map(|(_, v)| v.clone())
             .unwrap_or_default()
     };
-    if let Err(r) = ctx.check_csrf(&field("csrf")) {
-        return r;
-    }
-    // Rows as typed (name_i, role_i, unit_i, share_i); empty rows are left out.
-    let mut typed = Vec::new();
-    for i in 0..SHARE_FIELDS.len() {
-        let row = StepRow {
+    (0..SHARE_FIELDS.len())
+        .map(|i| StepRow {
             name: field(&format!("name_{i}")),
             role: field(&format!("role_{i}")),
             unit: field(&format!("unit_{i}")),
             share: field(&format!("share_{i}")),
-        };
-        if row.name.trim().is_empty() && row.share.trim().is_empty() && row.unit.trim().is_empty() {
-            continue;
-        }
-        typed.push(row);
-    }
+        })
+        .filter(|r| {
+            !(r.name.trim().is_empty() && r.share.trim().is_empty() && r.unit.trim().is_empty())
+        })
+        .collect()
+}
+
+/// The workflow's steps from the typed rows, or the mistakes (by row position).
+fn steps_of(typed: &[StepRow]) -> (Vec<WorkflowStep>, Errors) {
     let mut errors = Errors::default();
     let mut steps = Vec::with_capacity(typed.len());
     for (i, r) in typed.iter().enumerate() {
@@ -540,28 +435,24 @@ async fn save_workflow(
             ),
         }
     }
+    (steps, errors)
+}
+
+async fn save_workflow(
+    Path((code, agency_code)): Path<(String, String)>,
+    Posted(ctx, caller, pairs, _): Posted<Vec<(String, String)>, Admin>,
+) -> Response {
+    let state = &ctx.state;
+    let typed = typed_rows(&pairs);
+    let (steps, mut errors) = steps_of(&typed);
     if errors.is_empty() {
         // The same checks as `PUT /api/v1/agencies/{code}/procedures/{procedure}`.
         let done = async {
-            let agency = agency_by_code(&state, &agency_code).await?;
-            let scope = ResolvedScope::of(&state, agency.id).await?;
-            require(&caller, Action::ConfigureAgency(scope.scope()))?;
-            let row = state.store.procedure(&code).await.map_err(not_found)?;
-            if row.status != ProcedureStatus::Published {
-                return Err(ApiError::Conflict {
-                    code: "procedure_not_published",
-                    message: "Chỉ áp dụng được thủ tục đang công khai.".into(),
-                });
-            }
-            cat::apply(
-                state.store.as_ref(),
-                &code,
-                agency.id,
-                Some(Workflow { steps }),
-            )
-            .await?;
-            state.changed(Changed::Receivers).await;
-            Ok(())
+            let agency = agency_by_code(state, &agency_code).await?;
+            state
+                .apply_procedure(&caller, agency.id, &code, Some(Workflow { steps }))
+                .await?;
+            Ok::<_, ApiError>(())
         };
         match done.await {
             Ok(()) => {

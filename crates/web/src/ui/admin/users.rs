@@ -5,13 +5,13 @@ use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 
 use askama::Template;
+use axum::Router;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
-use axum::{Form, Router};
+use motcua_app::AppError;
 use motcua_domain::auth::Role;
-use motcua_store::{DbError, User};
+use motcua_store::User;
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -19,8 +19,9 @@ use super::{Errors, agency_by_code, form_error, opt, page_offset, see_other};
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::state::AppState;
+use crate::ui::form::{Admin, Posted};
 use crate::ui::kit::{Ctx, Page, urlencode};
-use motcua_app::accounts::{self, AccountChange, CreateUser};
+use motcua_app::accounts::{AccountChange, CreateUser};
 
 const PAGE: i64 = 30;
 
@@ -57,7 +58,7 @@ async fn views(state: &AppState, users: Vec<User>) -> Result<Vec<UserView>, ApiE
             let (agency_code, agency_name) = match g.agency {
                 Some(id) => {
                     if let Entry::Vacant(slot) = names.entry(id) {
-                        let a = state.store.get_agency(id).await?;
+                        let a = state.agency_by_id(id).await?;
                         slot.insert((a.code, a.name));
                     }
                     names[&id].clone()
@@ -142,8 +143,7 @@ async fn list_page(
             Some(code) => Some(agency_by_code(state, &code).await?.id),
             None => None,
         };
-        may_manage(state, caller, agency).await?;
-        let page = state.store.list_users(agency, PAGE, offset).await?;
+        let page = state.list_users_as(caller, agency, PAGE, offset).await?;
         Ok::<_, ApiError>((views(state, page.items).await?, page.total))
     };
     let (users, total) = match found.await {
@@ -157,11 +157,7 @@ async fn list_page(
             urlencode(agency_code.trim())
         )
     };
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = errors.status();
     ctx.render_status(
         status,
         List {
@@ -196,8 +192,6 @@ async fn list(ctx: Ctx, Query(q): Query<ListQuery>) -> Response {
 #[derive(Deserialize)]
 struct CreateForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     username: String,
     #[serde(default)]
     full_name: String,
@@ -228,9 +222,9 @@ fn user_field(code: &str) -> Option<&'static str> {
 async fn form_agency(state: &AppState, code: &str) -> Result<Option<Uuid>, ApiError> {
     match opt(code) {
         None => Ok(None),
-        Some(c) => match state.store.get_agency_by_code(&c).await {
+        Some(c) => match state.agency(&c).await {
             Ok(a) => Ok(Some(a.id)),
-            Err(DbError::NotFound) => Err(ApiError::invalid(
+            Err(AppError::NotFound(_)) => Err(ApiError::invalid(
                 "unknown_agency",
                 format!("Không tìm thấy cơ quan có mã \"{c}\"."),
             )),
@@ -239,28 +233,28 @@ async fn form_agency(state: &AppState, code: &str) -> Result<Option<Uuid>, ApiEr
     }
 }
 
-async fn create(ctx: Ctx, State(state): State<AppState>, Form(f): Form<CreateForm>) -> Response {
-    let caller = match ctx.post(Ctx::admin, &f.csrf) {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
+async fn create(
+    State(state): State<AppState>,
+    Posted(ctx, caller, f, _): Posted<CreateForm, Admin>,
+) -> Response {
     // The same authorisation as `POST /api/v1/users`.
     let created = async {
         let agency = form_agency(&state, &f.agency_code).await?;
-        may_manage(&state, &caller, agency).await?;
         Ok::<_, ApiError>(
-            accounts::create_user(
-                state.store.as_ref(),
-                CreateUser {
-                    username: f.username.clone(),
-                    full_name: opt(&f.full_name),
-                    password: f.password.clone(),
-                    role: f.role.clone(),
-                    agency_code: opt(&f.agency_code),
-                    id_number: opt(&f.id_number),
-                },
-            )
-            .await?,
+            state
+                .create_user_as(
+                    &caller,
+                    agency,
+                    CreateUser {
+                        username: f.username.clone(),
+                        full_name: opt(&f.full_name),
+                        password: f.password.clone(),
+                        role: f.role.clone(),
+                        agency_code: opt(&f.agency_code),
+                        id_number: opt(&f.id_number),
+                    },
+                )
+                .await?,
         )
     };
     match created.await {
@@ -304,11 +298,7 @@ struct OkQuery {
 }
 
 async fn user_by_name(state: &AppState, username: &str) -> Result<User, ApiError> {
-    match state.store.user_by_username(username).await {
-        Ok((u, _)) => Ok(u),
-        Err(DbError::NotFound) => Err(ApiError::NotFound("tài khoản")),
-        Err(e) => Err(e.into()),
-    }
+    Ok(state.user_by_username(username).await?)
 }
 
 async fn detail_page(
@@ -333,11 +323,7 @@ async fn detail_page(
         Ok(u) => u,
         Err(e) => return ctx.error(&e),
     };
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = errors.status();
     ctx.render_status(
         status,
         Detail {
@@ -379,23 +365,16 @@ async fn detail(ctx: Ctx, Path(username): Path<String>, Query(ok): Query<OkQuery
 #[derive(Deserialize)]
 struct GrantForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     role: String,
     #[serde(default)]
     agency_code: String,
 }
 
 async fn add_grant(
-    ctx: Ctx,
     State(state): State<AppState>,
     Path(username): Path<String>,
-    Form(f): Form<GrantForm>,
+    Posted(ctx, caller, f, _): Posted<GrantForm, Admin>,
 ) -> Response {
-    let caller = match ctx.post(Ctx::admin, &f.csrf) {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
     let change = AccountChange::AddGrant {
         role: f.role.clone(),
         agency_code: opt(&f.agency_code),
@@ -417,21 +396,14 @@ async fn add_grant(
 #[derive(Deserialize)]
 struct RemoveForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     index: usize,
 }
 
 async fn remove_grant(
-    ctx: Ctx,
     State(state): State<AppState>,
     Path(username): Path<String>,
-    Form(f): Form<RemoveForm>,
+    Posted(ctx, caller, f, _): Posted<RemoveForm, Admin>,
 ) -> Response {
-    let caller = match ctx.post(Ctx::admin, &f.csrf) {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
     let done = state.change_account(&caller, &username, AccountChange::RemoveGrant(f.index));
     let done = done.await;
     after_change(
@@ -449,21 +421,14 @@ async fn remove_grant(
 #[derive(Deserialize)]
 struct DisableForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     disabled: String,
 }
 
 async fn disable(
-    ctx: Ctx,
     State(state): State<AppState>,
     Path(username): Path<String>,
-    Form(f): Form<DisableForm>,
+    Posted(ctx, caller, f, _): Posted<DisableForm, Admin>,
 ) -> Response {
-    let caller = match ctx.post(Ctx::admin, &f.csrf) {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
     let disabled = f.disabled == "1";
     let change = AccountChange::SetDisabled(disabled);
     let done = state.change_account(&caller, &username, change);

@@ -3,17 +3,17 @@
 //! the three outcomes) and the print view of an official form.
 
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use motcua_domain::dossier::{DossierState, Status, vietnam_date};
-use motcua_store::{DbError, DossierQuery, DossierRow};
+use motcua_store::{DossierQuery, DossierRow};
 use serde::Deserialize;
 
 use super::{Errors, Line, Names, channel_label, desk_agencies, desk_agency_ids, lines, parse_vnd};
 use crate::error::ApiError;
 use crate::state::AppState;
+use crate::ui::form::{Counter, OrPage, Posted, UiResult};
 use crate::ui::kit::{Ctx, Page};
 use motcua_app::acting::ActRequest;
 use motcua_app::forms::{self, Format};
@@ -52,7 +52,6 @@ pub async fn home(ctx: Ctx) -> Response {
             }
         } else {
             state
-                .store
                 .list_dossiers(&DossierQuery {
                     agencies: ids.clone(),
                     statuses: vec!["submitted".into()],
@@ -64,12 +63,11 @@ pub async fn home(ctx: Ctx) -> Response {
         let today = vietnam_date(chrono::Utc::now());
         let mut received = Vec::new();
         for id in &ids {
-            received.extend(state.store.dossiers_received(*id, today, today).await?);
+            received.extend(state.dossiers_received(*id, today, today).await?);
         }
         // Newest first: the desk looks at what it just did.
         received.sort_by_key(|r| std::cmp::Reverse(r.received_at));
         let ready = state
-            .store
             .dossiers_at_intake(&ids, &[motcua_domain::dossier::Status::Done], LIST)
             .await?;
         Ok::<_, ApiError>((agencies, awaiting, received, ready))
@@ -154,14 +152,7 @@ pub struct DossierQueryParams {
 }
 
 async fn row_of(state: &AppState, code: &str) -> Result<DossierRow, ApiError> {
-    state
-        .store
-        .dossier_by_code(code.trim())
-        .await
-        .map_err(|e| match e {
-            DbError::NotFound => ApiError::NotFound("hồ sơ"),
-            e => e.into(),
-        })
+    Ok(state.dossier(code.trim()).await?)
 }
 
 /// The dossier as the desk sees it: the receiving officer of its agencies (the API's rule).
@@ -305,8 +296,6 @@ pub async fn dossier(
 #[derive(Deserialize)]
 pub struct CheckForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     version: i32,
     #[serde(default)]
     outcome: String,
@@ -318,22 +307,8 @@ pub struct CheckForm {
     fee: String,
 }
 
-/// `POST /mot-cua/ho-so/{code}/kiem-tra`: the check of a lodged dossier (online, or lodged at
-/// the desk): receive it, ask for a supplement, or refuse it, through the API's commands.
-pub async fn check(
-    ctx: Ctx,
-    State(state): State<AppState>,
-    Path(code): Path<String>,
-    Form(form): Form<CheckForm>,
-) -> Response {
-    let caller = match ctx.post(Ctx::counter, &form.csrf) {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
-    let (row, ds) = match readable_row(&ctx, &code).await {
-        Ok(r) => r,
-        Err(r) => return r,
-    };
+/// The action the check asks for, as the action's JSON body, and the form's mistakes.
+fn check_action(form: &CheckForm) -> ((&'static str, serde_json::Value), Errors) {
     let mut errors = Errors::default();
     let missing: Vec<String> = form
         .missing
@@ -382,6 +357,21 @@ pub async fn check(
             )
         }
     };
+    (body, errors)
+}
+
+/// `POST /mot-cua/ho-so/{code}/kiem-tra`: the check of a lodged dossier (online, or lodged at
+/// the desk): receive it, ask for a supplement, or refuse it, through the API's commands.
+pub async fn check(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    Posted(ctx, caller, form, _): Posted<CheckForm, Counter>,
+) -> Response {
+    let (row, ds) = match readable_row(&ctx, &code).await {
+        Ok(r) => r,
+        Err(r) => return r,
+    };
+    let (body, errors) = check_action(&form);
     let values = CheckValues {
         outcome: form.outcome.clone(),
         reason: form.reason.clone(),
@@ -430,27 +420,23 @@ pub async fn print(
     ctx: Ctx,
     origin: motcua_app::access_log::ReadOrigin,
     Path((code, kind)): Path<(String, String)>,
-) -> Response {
+) -> UiResult {
     let (row, _) = match readable_row(&ctx, &code).await {
         Ok(r) => r,
-        Err(r) => return r,
+        Err(r) => return Ok(r),
     };
     if let Some(caller) = &ctx.caller {
         let read = motcua_app::access_log::Read::Form;
         if let Err(e) =
             motcua_app::access_log::record(&ctx.state, caller, &row, read, &origin).await
         {
-            return ctx.error(&e);
+            return Ok(ctx.error(&e));
         }
     }
-    let form_kind = match forms::kind(&kind) {
-        Ok(k) => k,
-        Err(e) => return ctx.error(&e),
-    };
-    let rendered = match forms::dossier_form(&ctx.state, &row, form_kind, Format::Html).await {
-        Ok(r) => r,
-        Err(e) => return ctx.error(&e),
-    };
+    let form_kind = forms::kind(&kind).or_page(&ctx)?;
+    let rendered = forms::dossier_form(&ctx.state, &row, form_kind, Format::Html)
+        .await
+        .or_page(&ctx)?;
     let html = String::from_utf8_lossy(&rendered.body).into_owned();
     let p = ctx.page();
     let bar = format!(
@@ -486,5 +472,5 @@ pub async fn print(
         header::CACHE_CONTROL,
         HeaderValue::from_static("private, no-store"),
     );
-    ctx.finish(res)
+    Ok(ctx.finish(res))
 }

@@ -8,7 +8,6 @@
 //! (422) with what was typed and the message next to the field, and no dossier exists.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::Arc;
 
 use askama::Template;
 use axum::body::Bytes;
@@ -27,17 +26,10 @@ use crate::ui::applicant::ApplicantForm;
 use crate::ui::kit::{Ctx, Page, is_htmx};
 use motcua_app::AppError;
 use motcua_app::acting::ActRequest;
-use motcua_app::catalogue::{SearchParams, search};
 use motcua_app::dossiers::CreateDossier;
 
 /// A procedure found by the picker.
-pub struct Hit {
-    pub code: String,
-    pub name: String,
-    pub field: String,
-    /// Said of the best match when the desk's agency does not apply it itself: who does.
-    pub elsewhere: Option<String>,
-}
+pub use motcua_app::catalogue::DeskHit as Hit;
 
 /// One component (thành phần hồ sơ) of the chosen procedure in the checklist.
 pub struct Comp {
@@ -114,81 +106,9 @@ pub struct PageQuery {
     thu_tuc: String,
 }
 
-/// The desk's procedure search: the whole catalogue, ranked as the portal ranks it, except that
-/// among equally good answers the procedures received in the agency's province come first (under
-/// Decree 118/2025 a centre receives regardless of administrative boundary); the best match
-/// says who applies it when the agency does not. A full code goes straight to its procedure.
+/// The desk's procedure search (see [`motcua_app::state::App::desk_search`]).
 async fn find(state: &AppState, q: &str, agency: Option<&Agency>) -> Result<Vec<Hit>, ApiError> {
-    let q = q.trim();
-    if q.is_empty() {
-        return Ok(Vec::new());
-    }
-    if let Ok(row) = state.store.procedure(q).await
-        && row.status == motcua_domain::catalogue::ProcedureStatus::Published
-    {
-        return Ok(vec![Hit {
-            code: row.code,
-            name: row.name,
-            field: row.field,
-            elsewhere: None,
-        }]);
-    }
-    let receivers = match agency {
-        Some(Agency {
-            province_code: Some(province),
-            ..
-        }) => Some(
-            state
-                .search
-                .receivers(state.store.as_ref(), province)
-                .await?,
-        ),
-        Some(a) => Some(Arc::new(
-            state
-                .store
-                .agency_procedures(a.id)
-                .await?
-                .into_iter()
-                .map(|r| (r.code, vec![a.id]))
-                .collect(),
-        )),
-        None => None,
-    };
-    let found = search(
-        state.store.as_ref(),
-        &state.search,
-        SearchParams {
-            q: Some(q.to_string()),
-            prefer: receivers.clone(),
-            limit: 12,
-            ..Default::default()
-        },
-    )
-    .await?;
-    let mut hits: Vec<Hit> = found
-        .items
-        .into_iter()
-        .map(|h| Hit {
-            code: h.code,
-            name: h.name,
-            field: h.field,
-            elsewhere: None,
-        })
-        .collect();
-    if let (Some(best), Some(agency), Some(receivers)) = (hits.first_mut(), agency, receivers) {
-        let by = receivers.get(&best.code).map(Vec::as_slice).unwrap_or(&[]);
-        if !by.contains(&agency.id) {
-            best.elsewhere = Some(match by.first() {
-                Some(other) => format!(
-                    "Thủ tục này do {} giải quyết; {} vẫn tiếp nhận hồ sơ không phụ thuộc địa giới hành chính (Nghị định 118/2025/NĐ-CP).",
-                    state.store.get_agency(*other).await?.name,
-                    agency.name
-                ),
-                None => "Chưa có cơ quan nào trong tỉnh áp dụng thủ tục này.".to_string(),
-            });
-        }
-    }
-    Ok(hits)
+    Ok(state.desk_search(q, agency).await?)
 }
 
 /// The procedure in force today with its checklist; `checked` are the components brought.
@@ -199,8 +119,7 @@ async fn chosen(
 ) -> Result<Chosen, ApiError> {
     let today = vietnam_date(chrono::Utc::now());
     let in_force = state
-        .lookups
-        .in_force(state.store.as_ref(), code.trim(), today)
+        .in_force(code.trim(), today)
         .await
         .map_err(|e| match e {
             AppError::NotFound(_) => AppError::invalid(
@@ -363,7 +282,7 @@ pub async fn components(ctx: Ctx, headers: HeaderMap, Query(q): Query<PageQuery>
 
 /// The posted form.
 #[derive(Default)]
-struct Posted {
+struct IntakeForm {
     csrf: String,
     values: Values,
     checked: BTreeSet<usize>,
@@ -371,7 +290,7 @@ struct Posted {
     scans: BTreeMap<usize, Bytes>,
 }
 
-async fn read_form(mut mp: Multipart) -> Result<Posted, ApiError> {
+async fn read_form(mut mp: Multipart) -> Result<IntakeForm, ApiError> {
     let broken = |e: axum::extract::multipart::MultipartError| {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
             motcua_app::documents::too_large(super::INTAKE_BODY_LIMIT).into()
@@ -382,7 +301,7 @@ async fn read_form(mut mp: Multipart) -> Result<Posted, ApiError> {
             )
         }
     };
-    let mut f = Posted::default();
+    let mut f = IntakeForm::default();
     while let Some(field) = mp.next_field().await.map_err(broken)? {
         let name = field.name().unwrap_or_default().to_string();
         if let Some(i) = name.strip_prefix("scan_") {
@@ -418,51 +337,122 @@ async fn read_form(mut mp: Multipart) -> Result<Posted, ApiError> {
     Ok(f)
 }
 
-/// `POST /mot-cua/tiep-nhan` (multipart): checks everything, then creates the dossier, attaches
-/// the scans and records the outcome; on a mistake the form comes back with 422.
-pub async fn submit(ctx: Ctx, mp: Result<Multipart, MultipartRejection>) -> Response {
-    let caller = match ctx.counter() {
-        Ok(c) => c.clone(),
-        Err(r) => return r,
-    };
+/// The form sent back (422) with what was typed and its mistakes; scans sent must be chosen
+/// again (`rescan`).
+fn send_back(ctx: &Ctx, agencies: &[Agency], back: Back, rescan: bool) -> Response {
+    ctx.render_status(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        Intake {
+            p: ctx.page(),
+            q: String::new(),
+            hits: Vec::new(),
+            searched: false,
+            chosen: back.chosen,
+            agencies: agencies.to_vec(),
+            f: back.values,
+            errors: back.errors,
+            summary: back.summary,
+            rescan,
+        },
+    )
+}
+
+/// What a form sent back shows.
+struct Back {
+    values: Values,
+    chosen: Option<Chosen>,
+    errors: Errors,
+    summary: Option<String>,
+}
+
+/// Reads the multipart form once; a body that cannot be read is refused (the "form expired"
+/// page when no token came with it either), and so is a wrong token.
+async fn read_posted(
+    ctx: &Ctx,
+    mp: Result<Multipart, MultipartRejection>,
+) -> Result<IntakeForm, Response> {
     let mp = match mp {
         Ok(m) => m,
         // Not a multipart form: it carries no token this handler could read.
         Err(_) => {
-            return match ctx.check_csrf("") {
+            return Err(match ctx.check_csrf("") {
                 Err(r) => r,
                 Ok(()) => ctx.error(&ApiError::bad_request(
                     "invalid_form",
                     "Biểu mẫu không hợp lệ.",
                 )),
-            };
+            });
         }
     };
     let posted = match read_form(mp).await {
         Ok(f) => f,
         Err(e) => {
-            return match ctx.check_csrf("") {
+            return Err(match ctx.check_csrf("") {
                 Err(r) if e.status() != StatusCode::PAYLOAD_TOO_LARGE => r,
                 _ => ctx.error(&e),
-            };
+            });
         }
     };
-    if let Err(r) = ctx.check_csrf(&posted.csrf) {
-        return r;
-    }
-    let state = ctx.state.clone();
-    let agencies = match desk_agencies(&state, &caller).await {
-        Ok(a) => a,
-        Err(e) => return ctx.error(&e),
-    };
-    let Posted {
-        values: mut v,
-        checked,
-        scans,
-        ..
-    } = posted;
-    let mut errors = Errors::default();
+    ctx.check_csrf(&posted.csrf)?;
+    Ok(posted)
+}
 
+/// The checklist against the outcome: receiving needs every required component; a
+/// supplement request without a list asks for those not brought; each scan is checked.
+async fn check_components(
+    c: &mut Chosen,
+    v: &Values,
+    scans: &BTreeMap<usize, Bytes>,
+    limit: usize,
+    errors: &mut Errors,
+    missing: &mut Vec<String>,
+) {
+    let not_brought: Vec<String> = c
+        .components
+        .iter()
+        .filter(|k| k.required && !k.checked)
+        .map(|k| k.name.trim_end_matches([';', '.', ',', ' ']).to_string())
+        .collect();
+    if v.outcome == "receive" && !not_brought.is_empty() {
+        errors.set(
+            "components",
+            format!(
+                "Hồ sơ chưa đủ thành phần bắt buộc, chưa thể tiếp nhận. Còn thiếu: {}. Nếu người nộp chưa mang đủ, hãy chọn «Yêu cầu bổ sung».",
+                not_brought.join("; ")
+            ),
+        );
+        for k in c.components.iter_mut().filter(|k| k.required && !k.checked) {
+            k.error = Some("Thành phần bắt buộc: chưa đánh dấu đã nhận.".into());
+        }
+    }
+    if v.outcome == "supplement" && missing.is_empty() {
+        *missing = not_brought;
+    }
+    for (i, bytes) in scans {
+        let Some(k) = c.components.get_mut(*i) else {
+            continue;
+        };
+        if let Err(e) = motcua_app::documents::inspect(bytes, limit).await {
+            let message = e.message_vi();
+            errors.set(format!("scan_{i}"), message.clone());
+            k.error = Some(message);
+        }
+    }
+}
+
+/// Everything the desk's form must hold before anything is created: the desk, the procedure
+/// with its required components brought, the applicant, the channel, each scan, and the
+/// outcome's reason and missing items. Returns the chosen procedure, the missing items and
+/// the mistakes.
+async fn check_intake(
+    ctx: &Ctx,
+    agencies: &[Agency],
+    v: &mut Values,
+    checked: &BTreeSet<usize>,
+    scans: &BTreeMap<usize, Bytes>,
+) -> Result<(Option<Chosen>, Vec<String>, Errors), Response> {
+    let state = &ctx.state;
+    let mut errors = Errors::default();
     // The receiving agency: the officer's desk.
     if v.agency.is_empty() && agencies.len() == 1 {
         v.agency = agencies[0].code.clone();
@@ -479,10 +469,10 @@ pub async fn submit(ctx: Ctx, mp: Result<Multipart, MultipartRejection>) -> Resp
     if v.procedure.is_empty() {
         errors.set("procedure", "Chưa chọn thủ tục hành chính.");
     } else {
-        match chosen(&state, &v.procedure, &brought).await {
+        match chosen(state, &v.procedure, &brought).await {
             Ok(c) => chosen_block = Some(c),
             Err(e) if e.status().is_client_error() => errors.set("procedure", e.message_vi()),
-            Err(e) => return ctx.error(&e),
+            Err(e) => return Err(ctx.error(&e)),
         }
     }
     for (field, message) in v.applicant.problems(vietnam_date(chrono::Utc::now())) {
@@ -497,7 +487,6 @@ pub async fn submit(ctx: Ctx, mp: Result<Multipart, MultipartRejection>) -> Resp
     if !matches!(v.outcome.as_str(), "receive" | "supplement" | "refuse") {
         v.outcome = "receive".into();
     }
-    let limit = state.config.max_upload_bytes;
     let mut missing: Vec<String> = v
         .missing
         .lines()
@@ -506,37 +495,15 @@ pub async fn submit(ctx: Ctx, mp: Result<Multipart, MultipartRejection>) -> Resp
         .map(str::to_string)
         .collect();
     if let Some(c) = chosen_block.as_mut() {
-        let not_brought: Vec<String> = c
-            .components
-            .iter()
-            .filter(|k| k.required && !k.checked)
-            .map(|k| k.name.trim_end_matches([';', '.', ',', ' ']).to_string())
-            .collect();
-        if v.outcome == "receive" && !not_brought.is_empty() {
-            errors.set(
-                "components",
-                format!(
-                    "Hồ sơ chưa đủ thành phần bắt buộc, chưa thể tiếp nhận. Còn thiếu: {}. Nếu người nộp chưa mang đủ, hãy chọn «Yêu cầu bổ sung».",
-                    not_brought.join("; ")
-                ),
-            );
-            for k in c.components.iter_mut().filter(|k| k.required && !k.checked) {
-                k.error = Some("Thành phần bắt buộc: chưa đánh dấu đã nhận.".into());
-            }
-        }
-        if v.outcome == "supplement" && missing.is_empty() {
-            missing = not_brought;
-        }
-        for (i, bytes) in &scans {
-            let Some(k) = c.components.get_mut(*i) else {
-                continue;
-            };
-            if let Err(e) = motcua_app::documents::inspect(bytes, limit).await {
-                let message = e.message_vi();
-                errors.set(format!("scan_{i}"), message.clone());
-                k.error = Some(message);
-            }
-        }
+        check_components(
+            c,
+            v,
+            scans,
+            state.config.max_upload_bytes,
+            &mut errors,
+            &mut missing,
+        )
+        .await;
     }
     match v.outcome.as_str() {
         "supplement" => {
@@ -555,32 +522,113 @@ pub async fn submit(ctx: Ctx, mp: Result<Multipart, MultipartRejection>) -> Resp
         }
         _ => {}
     }
-    let back =
-        |ctx: &Ctx, v: Values, chosen: Option<Chosen>, errors: Errors, summary: Option<String>| {
-            let rescan = !scans.is_empty();
-            ctx.render_status(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                Intake {
-                    p: ctx.page(),
-                    q: String::new(),
-                    hits: Vec::new(),
-                    searched: false,
-                    chosen,
-                    agencies: agencies.clone(),
-                    f: v,
-                    errors,
-                    summary,
-                    rescan,
-                },
-            )
-        };
-    if !errors.is_empty() {
-        return back(&ctx, v, chosen_block, errors, None);
-    }
-    let Some(chosen_block) = chosen_block else {
-        return back(&ctx, v, None, errors, None);
-    };
+    Ok((chosen_block, missing, errors))
+}
 
+/// `POST /mot-cua/tiep-nhan` (multipart): checks everything, then creates the dossier, attaches
+/// the scans and records the outcome; on a mistake the form comes back with 422.
+pub async fn submit(ctx: Ctx, mp: Result<Multipart, MultipartRejection>) -> Response {
+    let caller = match ctx.counter() {
+        Ok(c) => c.clone(),
+        Err(r) => return r,
+    };
+    let posted = match read_posted(&ctx, mp).await {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let agencies = match desk_agencies(&ctx.state, &caller).await {
+        Ok(a) => a,
+        Err(e) => return ctx.error(&e),
+    };
+    let IntakeForm {
+        values: mut v,
+        checked,
+        scans,
+        ..
+    } = posted;
+    let (chosen_block, missing, errors) =
+        match check_intake(&ctx, &agencies, &mut v, &checked, &scans).await {
+            Ok(c) => c,
+            Err(r) => return r,
+        };
+    let rescan = !scans.is_empty();
+    let chosen_block = match chosen_block {
+        Some(c) if errors.is_empty() => c,
+        chosen => {
+            let back = Back {
+                values: v,
+                chosen,
+                errors,
+                summary: None,
+            };
+            return send_back(&ctx, &agencies, back, rescan);
+        }
+    };
+    let intake = Checked {
+        caller,
+        chosen: chosen_block,
+        values: v,
+        missing,
+        scans,
+    };
+    match record(&ctx, intake).await {
+        Ok(r) => r,
+        Err(back) => send_back(&ctx, &agencies, *back, rescan),
+    }
+}
+
+/// A checked intake to record.
+struct Checked {
+    caller: crate::auth::Caller,
+    chosen: Chosen,
+    values: Values,
+    missing: Vec<String>,
+    scans: BTreeMap<usize, Bytes>,
+}
+
+/// Attaches the desk's scans to the new dossier `code` (at `version`), each to its component;
+/// returns how many could not be attached (logged; the dossier page says so) and the
+/// dossier's version after.
+async fn attach_scans(
+    ctx: &Ctx,
+    caller: &crate::auth::Caller,
+    chosen: &Chosen,
+    code: &str,
+    mut version: i32,
+    scans: BTreeMap<usize, Bytes>,
+) -> (usize, i32) {
+    let state = &ctx.state;
+    let mut unsaved = 0;
+    for (i, bytes) in scans {
+        let Some(k) = chosen.components.get(i) else {
+            continue;
+        };
+        let limit = state.config.max_upload_bytes;
+        let uploaded = state
+            .upload_document(caller, code, version, &k.name, async { Ok(bytes) }, limit)
+            .await;
+        match uploaded {
+            Ok(a) => version = a.version,
+            Err(e) => {
+                tracing::warn!(dossier = %code, error = %e, "a scan at the desk was not attached");
+                unsaved += 1;
+            }
+        }
+    }
+    (unsaved, version)
+}
+
+/// Creates the dossier, attaches the scans and records the outcome, then goes to the
+/// dossier's page; `Err` sends the form back with the service's refusal.
+async fn record(ctx: &Ctx, intake: Checked) -> Result<Response, Box<Back>> {
+    let state = &ctx.state;
+    let Checked {
+        caller,
+        chosen: chosen_block,
+        values: v,
+        missing,
+        scans,
+    } = intake;
     // Everything checked: create, attach, decide.
     let input = CreateDossier {
         procedure: chosen_block.code.clone(),
@@ -602,38 +650,27 @@ pub async fn submit(ctx: Ctx, mp: Result<Multipart, MultipartRejection>) -> Resp
             .await
             .map(|row| (row.code, row.seq, false))
     };
-    let (code, mut version, repeated) = match created {
+    let (code, version, repeated) = match created {
         Ok(c) => c,
         Err(e) => {
             let e = ApiError::from(e);
             if e.status().is_client_error() && e.status() != StatusCode::FORBIDDEN {
-                return back(&ctx, v, Some(chosen_block), errors, Some(e.message_vi()));
+                return Err(Box::new(Back {
+                    values: v,
+                    chosen: Some(chosen_block),
+                    errors: Errors::default(),
+                    summary: Some(e.message_vi()),
+                }));
             }
-            return ctx.error(&e);
+            return Ok(ctx.error(&e));
         }
     };
     let target = format!("/mot-cua/ho-so/{code}");
     if repeated {
         // The same form sent twice: the first dossier stands.
-        return ctx.finish(Redirect::to(&target).into_response());
+        return Ok(ctx.finish(Redirect::to(&target).into_response()));
     }
-    let mut unsaved = 0;
-    for (i, bytes) in scans {
-        let Some(k) = chosen_block.components.get(i) else {
-            continue;
-        };
-        let limit = state.config.max_upload_bytes;
-        let uploaded = state
-            .upload_document(&caller, &code, version, &k.name, async { Ok(bytes) }, limit)
-            .await;
-        match uploaded {
-            Ok(a) => version = a.version,
-            Err(e) => {
-                tracing::warn!(dossier = %code, error = %e, "a scan at the desk was not attached");
-                unsaved += 1;
-            }
-        }
-    }
+    let (unsaved, version) = attach_scans(ctx, &caller, &chosen_block, &code, version, scans).await;
     let decided = match v.outcome.as_str() {
         "supplement" => Some((
             "request_intake_supplement",
@@ -654,12 +691,12 @@ pub async fn submit(ctx: Ctx, mp: Result<Multipart, MultipartRejection>) -> Resp
     {
         // Lodged, but the decision failed: the dossier page shows it waiting for the check.
         tracing::warn!(dossier = %code, error = %e, "the desk's decision was not recorded");
-        return ctx.finish(Redirect::to(&format!("{target}?loi=quyet-dinh")).into_response());
+        return Ok(ctx.finish(Redirect::to(&format!("{target}?loi=quyet-dinh")).into_response()));
     }
     let target = if unsaved > 0 {
         format!("{target}?loi=ban-quet&so={unsaved}")
     } else {
         format!("{target}?moi=1")
     };
-    ctx.finish(Redirect::to(&target).into_response())
+    Ok(ctx.finish(Redirect::to(&target).into_response()))
 }

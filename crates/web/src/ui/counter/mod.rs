@@ -4,9 +4,9 @@
 //! page with its official forms in a print view ([`desk`]), returning results with the fee
 //! ([`returns`]) and the day's register ([`register`]).
 //!
-//! Handlers are thin: every state change goes through the same functions as the JSON API
-//! (`api::dossiers::create` / `act`, `api::documents::upload`), so authorisation and the
-//! state machine's rules are the API's.
+//! Handlers are thin: every state change goes through the same application services as the
+//! JSON API (`App::lodge` / `lodge_for_check` / `act` / `upload_document`), so authorisation
+//! and the state machine's rules are the API's.
 
 mod desk;
 mod intake;
@@ -70,7 +70,7 @@ pub(crate) async fn desk_agencies(
 ) -> Result<Vec<Agency>, ApiError> {
     let mut out = Vec::new();
     for id in desk_agency_ids(caller) {
-        out.push(state.store.get_agency(id).await?);
+        out.push(state.agency_by_id(id).await?);
     }
     out.sort_by(|a, b| a.code.cmp(&b.code));
     Ok(out)
@@ -94,12 +94,7 @@ impl Names {
         if let Some(n) = self.0.get(code) {
             return n.clone();
         }
-        let name = state
-            .store
-            .procedure(code)
-            .await
-            .map(|p| p.name)
-            .unwrap_or_default();
+        let name = state.procedure_name(code).await;
         self.0.insert(code.to_string(), name.clone());
         name
     }
@@ -164,6 +159,15 @@ impl Errors {
 
     pub(crate) fn is_empty(&self) -> bool {
         self.0.is_empty()
+    }
+
+    /// The status of a page showing these mistakes: 422 when there are any.
+    pub(crate) fn status(&self) -> axum::http::StatusCode {
+        if self.is_empty() {
+            axum::http::StatusCode::OK
+        } else {
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY
+        }
     }
 
     pub(crate) fn has(&self, field: &str) -> bool {

@@ -3,7 +3,6 @@
 
 use askama::Template;
 use axum::extract::Query;
-use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::NaiveDate;
 use motcua_domain::dossier::vietnam_date;
@@ -90,9 +89,9 @@ pub async fn page(ctx: Ctx, Query(q): Query<RegisterQuery>) -> Response {
     let mut rows = Vec::new();
     let (mut from_iso, mut to_iso, mut period) = (String::new(), String::new(), String::new());
     if let (true, Some(f), Some(t), Some(a)) = (errors.is_empty(), from, to, agency.as_ref()) {
-        let found = match state.store.dossiers_received(a.id, f, t).await {
+        let found = match state.dossiers_received(a.id, f, t).await {
             Ok(r) => r,
-            Err(e) => return ctx.error(&crate::error::ApiError::from(e)),
+            Err(e) => return ctx.error(&e),
         };
         let mut names = Names::default();
         rows = lines(state, &p, &found, &mut names).await;
@@ -106,11 +105,7 @@ pub async fn page(ctx: Ctx, Query(q): Query<RegisterQuery>) -> Response {
     }
     let shown =
         |d: Option<NaiveDate>, raw: &str| d.map(|d| d.to_string()).unwrap_or(raw.to_string());
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = errors.status();
     let page = Register {
         agency: agency.map(|a| a.code).unwrap_or_default(),
         agencies,

@@ -3,7 +3,6 @@
 //! still due, its collection. The API's `collect_fee` and `return_result` commands do the work.
 
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -13,6 +12,7 @@ use serde::Deserialize;
 use super::{Errors, Line, Names, desk_agency_ids, lines, parse_vnd};
 use crate::error::ApiError;
 use crate::state::AppState;
+use crate::ui::form::{Counter, Posted};
 use crate::ui::kit::{Ctx, Page};
 use motcua_app::acting::ActRequest;
 
@@ -51,8 +51,6 @@ pub struct ReturnsQuery {
 
 #[derive(Deserialize, Default, Clone)]
 pub struct ReturnForm {
-    #[serde(default)]
-    csrf: String,
     #[serde(default)]
     version: i32,
     #[serde(default)]
@@ -103,10 +101,9 @@ async fn ready(ctx: &Ctx) -> Result<(Vec<DossierRow>, i64), Response> {
     let ids = desk_agency_ids(caller);
     let page = ctx
         .state
-        .store
         .dossiers_at_intake(&ids, &[motcua_domain::dossier::Status::Done], LIST)
         .await
-        .map_err(|e| ctx.error(&ApiError::from(e)))?;
+        .map_err(|e| ctx.error(&e))?;
     Ok((page.items, page.total))
 }
 
@@ -132,30 +129,8 @@ pub async fn page(ctx: Ctx, Query(q): Query<ReturnsQuery>) -> Response {
     })
 }
 
-/// `POST /mot-cua/tra-ket-qua/{code}`: collect what is still due, then return the result.
-pub async fn submit(
-    ctx: Ctx,
-    State(state): State<AppState>,
-    Path(code): Path<String>,
-    Form(form): Form<ReturnForm>,
-) -> Response {
-    let caller = match ctx.post(Ctx::counter, &form.csrf) {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
-    let row = match state.store.dossier_by_code(code.trim()).await {
-        Ok(r) => r,
-        Err(motcua_store::DbError::NotFound) => return ctx.error(&ApiError::NotFound("hồ sơ")),
-        Err(e) => return ctx.error(&ApiError::from(e)),
-    };
-    if let Err(e) = state.readable(&caller, &row).await {
-        return ctx.error(&e);
-    }
-    let ds = match motcua_app::dossiers::state_of(&row) {
-        Ok(d) => d,
-        Err(e) => return ctx.error(&e),
-    };
-    let outstanding = ds.fee_outstanding_vnd();
+/// The fee to collect first (when some is still due) and the form's mistakes.
+fn check_return(form: &ReturnForm, outstanding: u64) -> (Option<u64>, Errors) {
     let mut errors = Errors::default();
     if !matches!(form.via.as_str(), "counter" | "post" | "online") {
         errors.set("via", "Chưa chọn hình thức trả kết quả.");
@@ -177,49 +152,71 @@ pub async fn submit(
             errors.set("method", "Chưa chọn hình thức thanh toán.");
         }
     }
+    (fee, errors)
+}
+
+/// Collects the fee (when some is due), then returns the result, each through the same
+/// service as the API's actions.
+async fn collect_and_return(
+    state: &AppState,
+    caller: &crate::auth::Caller,
+    code: &str,
+    form: &ReturnForm,
+    fee: Option<u64>,
+) -> Result<(), motcua_app::AppError> {
+    let mut version = form.version;
+    if let Some(amount) = fee {
+        let receipt = form.receipt_no.trim();
+        let body = serde_json::json!({
+            "version": version, "amount_vnd": amount, "method": form.method,
+            "receipt_no": (!receipt.is_empty()).then_some(receipt),
+        });
+        let (v, request) = ActRequest::from_body("collect_fee", body)?;
+        version = state.act(caller, code, v, request).await?.seq;
+    }
+    let body = serde_json::json!({"version": version, "via": form.via});
+    let (v, request) = ActRequest::from_body("return_result", body)?;
+    state.act(caller, code, v, request).await?;
+    Ok(())
+}
+
+/// `POST /mot-cua/tra-ket-qua/{code}`: collect what is still due, then return the result.
+pub async fn submit(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    Posted(ctx, caller, form, _): Posted<ReturnForm, Counter>,
+) -> Response {
+    let row = match state.dossier(code.trim()).await {
+        Ok(r) => r,
+        Err(e) => return ctx.error(&e),
+    };
+    if let Err(e) = state.readable(&caller, &row).await {
+        return ctx.error(&e);
+    }
+    let ds = match motcua_app::dossiers::state_of(&row) {
+        Ok(d) => d,
+        Err(e) => return ctx.error(&e),
+    };
+    let (fee, errors) = check_return(&form, ds.fee_outstanding_vnd());
     let mut summary = None;
     if errors.is_empty() {
-        let mut version = form.version;
-        let mut failed = None;
-        if let Some(amount) = fee {
-            let receipt = form.receipt_no.trim();
-            let body = serde_json::json!({
-                "version": version, "amount_vnd": amount, "method": form.method,
-                "receipt_no": (!receipt.is_empty()).then_some(receipt),
-            });
-            match ActRequest::from_body("collect_fee", body) {
-                Ok((v, request)) => match state.act(&caller, &row.code, v, request).await {
-                    Ok(after) => version = after.seq,
-                    Err(e) => failed = Some(e),
-                },
-                Err(e) => failed = Some(e),
+        match collect_and_return(&state, &caller, &row.code, &form, fee).await {
+            Ok(()) => {
+                return ctx.finish(
+                    Redirect::to(&format!(
+                        "/mot-cua/tra-ket-qua?da_tra={}",
+                        crate::ui::kit::urlencode(&row.code)
+                    ))
+                    .into_response(),
+                );
             }
-        }
-        if failed.is_none() {
-            let body = serde_json::json!({"version": version, "via": form.via});
-            let acted = match ActRequest::from_body("return_result", body) {
-                Ok((v, request)) => state.act(&caller, &row.code, v, request).await,
-                Err(e) => Err(e),
-            };
-            match acted {
-                Ok(_) => {
-                    return ctx.finish(
-                        Redirect::to(&format!(
-                            "/mot-cua/tra-ket-qua?da_tra={}",
-                            crate::ui::kit::urlencode(&row.code)
-                        ))
-                        .into_response(),
-                    );
+            Err(e) => {
+                let e = ApiError::from(e);
+                if !e.status().is_client_error() || e.status() == StatusCode::FORBIDDEN {
+                    return ctx.error(&e);
                 }
-                Err(e) => failed = Some(e),
+                summary = Some(e.message_vi());
             }
-        }
-        if let Some(e) = failed {
-            let e = ApiError::from(e);
-            if !e.status().is_client_error() || e.status() == StatusCode::FORBIDDEN {
-                return ctx.error(&e);
-            }
-            summary = Some(e.message_vi());
         }
     }
     // Back with the messages next to the fields of this dossier's form.

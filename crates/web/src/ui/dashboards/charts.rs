@@ -57,6 +57,21 @@ fn open(out: &mut String, id: &str, title: &str, desc: &str, w: u32, h: u32) {
     );
 }
 
+/// The legend of a chart's series, in a row from `left`.
+fn legend(out: &mut String, left: f64, series: &[Series<'_>]) {
+    let mut lx = left;
+    for s in series {
+        let _ = write!(
+            out,
+            r#"<rect x="{lx:.1}" y="8" width="16" height="16" fill="{}"/><text x="{:.1}" y="21" class="c-legend">{}</text>"#,
+            s.color,
+            lx + 22.0,
+            esc(s.name)
+        );
+        lx += 30.0 + 8.5 * s.name.chars().count() as f64;
+    }
+}
+
 /// Vertical bars, one group per category with one bar per series, a value axis with round
 /// ticks and a legend. `fmt` formats a count the page's way.
 pub fn grouped_bars(
@@ -80,18 +95,7 @@ pub fn grouped_bars(
     let y = |v: i64| top + plot_h - plot_h * (v as f64 / axis_top as f64);
     let mut out = String::with_capacity(4096);
     open(&mut out, id, title, desc, w, h);
-    // Legend.
-    let mut lx = left;
-    for s in series {
-        let _ = write!(
-            out,
-            r#"<rect x="{lx:.1}" y="8" width="16" height="16" fill="{}"/><text x="{:.1}" y="21" class="c-legend">{}</text>"#,
-            s.color,
-            lx + 22.0,
-            esc(s.name)
-        );
-        lx += 30.0 + 8.5 * s.name.chars().count() as f64;
-    }
+    legend(&mut out, left, series);
     // Grid and value axis.
     let mut v = 0;
     while v <= axis_top {

@@ -14,6 +14,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::minutes;
+use crate::ui::form::Posted;
 use crate::ui::kit::{Ctx, Page, append_cookie, urlencode};
 
 /// The cookie that remembers the officer's counter number on this browser.
@@ -86,8 +87,6 @@ pub struct DeskQuery {
 
 #[derive(Deserialize)]
 pub struct DeskForm {
-    #[serde(default)]
-    csrf: String,
     #[serde(default)]
     quay: i32,
     #[serde(rename = "co-quan", default)]
@@ -165,14 +164,13 @@ fn back(f: &DeskForm, key: &str, text: &str) -> Response {
     Redirect::to(&to).into_response()
 }
 
-/// The centre of a counter form, checked like the page's.
+/// The centre of a counter form (its token checked by [`Posted`]), checked like the page's.
 async fn form_agency(ctx: &Ctx, f: &DeskForm) -> Result<Uuid, Response> {
-    ctx.check_csrf(&f.csrf)?;
     let named = (!f.co_quan.is_empty()).then_some(f.co_quan.as_str());
     Ok(agencies(ctx, named).await?.1.id)
 }
 
-pub async fn set_desk(ctx: Ctx, axum::Form(f): axum::Form<FormFields>) -> Response {
+pub async fn set_desk(Posted(ctx, _, f, _): Posted<FormFields>) -> Response {
     let f = f.into_form();
     let agency = match form_agency(&ctx, &f).await {
         Ok(a) => a,
@@ -195,7 +193,7 @@ pub async fn set_desk(ctx: Ctx, axum::Form(f): axum::Form<FormFields>) -> Respon
     }
 }
 
-pub async fn call(ctx: Ctx, axum::Form(f): axum::Form<FormFields>) -> Response {
+pub async fn call(Posted(ctx, _, f, _): Posted<FormFields>) -> Response {
     let f = f.into_form();
     let agency = match form_agency(&ctx, &f).await {
         Ok(a) => a,
@@ -218,7 +216,7 @@ pub async fn call(ctx: Ctx, axum::Form(f): axum::Form<FormFields>) -> Response {
     }
 }
 
-pub async fn finish(ctx: Ctx, axum::Form(f): axum::Form<FormFields>) -> Response {
+pub async fn finish(Posted(ctx, _, f, _): Posted<FormFields>) -> Response {
     let f = f.into_form();
     let agency = match form_agency(&ctx, &f).await {
         Ok(a) => a,
@@ -263,7 +261,6 @@ pub struct FormFields(Vec<(String, String)>);
 impl FormFields {
     fn into_form(self) -> DeskForm {
         let mut f = DeskForm {
-            csrf: String::new(),
             quay: 0,
             co_quan: String::new(),
             khu: Vec::new(),
@@ -273,7 +270,6 @@ impl FormFields {
         };
         for (k, v) in self.0.into_iter().take(64) {
             match k.as_str() {
-                "csrf" => f.csrf = v,
                 "quay" => f.quay = v.trim().parse().unwrap_or(0),
                 "co-quan" => f.co_quan = v.chars().take(100).collect(),
                 "khu" => f.khu.push(v.chars().take(1).collect()),
@@ -346,8 +342,6 @@ pub struct AreasQuery {
 
 #[derive(Deserialize)]
 pub struct AreasForm {
-    #[serde(default)]
-    csrf: String,
     #[serde(rename = "co-quan", default)]
     co_quan: String,
     #[serde(default)]
@@ -411,10 +405,7 @@ pub async fn areas_page(ctx: Ctx, Query(q): Query<AreasQuery>) -> Response {
     }
 }
 
-pub async fn set_areas(ctx: Ctx, axum::Form(f): axum::Form<AreasForm>) -> Response {
-    if let Err(r) = ctx.check_csrf(&f.csrf) {
-        return r;
-    }
+pub async fn set_areas(Posted(ctx, _, f, _): Posted<AreasForm>) -> Response {
     let named = (!f.co_quan.is_empty()).then_some(f.co_quan.as_str());
     let (_, agency) = match agencies(&ctx, named).await {
         Ok(x) => x,

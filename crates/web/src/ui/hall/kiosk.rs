@@ -3,7 +3,6 @@
 //! itself, printable on a 58 or 80 mm receipt printer.
 
 use askama::Template;
-use axum::Form;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
 use motcua_app::hall::{self, AreaQueue, TicketView};
@@ -11,6 +10,7 @@ use serde::Deserialize;
 
 use crate::auth::ClientIp;
 use crate::error::ApiPath;
+use crate::ui::form::Posted;
 use crate::ui::kit::{Ctx, Page};
 
 #[derive(Template)]
@@ -39,8 +39,6 @@ struct TicketPage {
 
 #[derive(Deserialize)]
 pub struct IssueForm {
-    #[serde(default)]
-    csrf: String,
     #[serde(default)]
     area: String,
 }
@@ -80,14 +78,10 @@ pub async fn page(ctx: Ctx, ApiPath(code): ApiPath<String>) -> Response {
 }
 
 pub async fn issue(
-    ctx: Ctx,
     ClientIp(ip): ClientIp,
     ApiPath(code): ApiPath<String>,
-    Form(f): Form<IssueForm>,
+    Posted(ctx, _, f, _): Posted<IssueForm>,
 ) -> Response {
-    if let Err(r) = ctx.check_csrf(&f.csrf) {
-        return r;
-    }
     match hall::issue(&ctx.state, &code, &f.area, ip, Utc::now()).await {
         Ok(t) => ctx.finish(Redirect::to(&format!("/boc-so/ve/{}?in=1", t.token)).into_response()),
         Err(e @ motcua_app::AppError::Invalid { .. }) => {

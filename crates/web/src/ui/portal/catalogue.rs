@@ -12,6 +12,7 @@ use motcua_store::ProcedureHit;
 use serde::Deserialize;
 
 use super::{levels_label, online_label};
+use crate::ui::form::{OrPage, UiResult};
 use crate::ui::kit::{Ctx, Page, is_htmx, urlencode};
 use motcua_app::catalogue::{self as cat, SearchParams};
 
@@ -91,35 +92,8 @@ pub async fn search(ctx: Ctx, headers: HeaderMap, Query(sq): Query<SearchQuery>)
     let page = sq.page.unwrap_or(1).clamp(1, 10_000);
     let state = &ctx.state;
     // A full procedure code goes straight to its procedure (as the API does).
-    let hit = if is_procedure_code(&q) {
-        match state.store.procedure(&q).await {
-            Ok(row) if row.status == motcua_domain::catalogue::ProcedureStatus::Published => {
-                Some(ProcedureHit {
-                    code: row.code,
-                    name: row.name,
-                    field: row.field,
-                    levels: row.levels,
-                    online_level: row.online_level,
-                    body: row.body,
-                    status: row.status,
-                    search_name: String::new(),
-                    search_body: String::new(),
-                })
-            }
-            _ => None,
-        }
-    } else {
-        None
-    };
-    let result = match hit {
-        Some(h) => cat::SearchResult {
-            items: vec![h],
-            total: 1,
-            ignored_words: vec![],
-        },
-        None => match cat::search(
-            state.store.as_ref(),
-            &state.search,
+    let result = match state
+        .search_procedures(
             SearchParams {
                 q: (!q.is_empty()).then(|| q.clone()),
                 level: (!level.is_empty()).then(|| level.clone()),
@@ -127,12 +101,12 @@ pub async fn search(ctx: Ctx, headers: HeaderMap, Query(sq): Query<SearchQuery>)
                 offset: (page - 1) * PER_PAGE,
                 ..SearchParams::default()
             },
+            false,
         )
         .await
-        {
-            Ok(r) => r,
-            Err(e) => return ctx.error(&e),
-        },
+    {
+        Ok(r) => r,
+        Err(e) => return ctx.error(&e),
     };
     let pages = ((result.total + PER_PAGE - 1) / PER_PAGE).max(1);
     let link = |n: i64| {
@@ -171,16 +145,6 @@ pub async fn search(ctx: Ctx, headers: HeaderMap, Query(sq): Query<SearchQuery>)
         next,
         ignored,
     })
-}
-
-/// A procedure code of the national database: `1.001193`.
-pub(crate) fn is_procedure_code(s: &str) -> bool {
-    let b = s.as_bytes();
-    b.len() == 8
-        && b[1] == b'.'
-        && b.iter()
-            .enumerate()
-            .all(|(i, c)| i == 1 || c.is_ascii_digit())
 }
 
 /// A component as the page shows it.
@@ -298,28 +262,20 @@ struct ProcedurePage {
     body: String,
 }
 
-pub async fn procedure(ctx: Ctx, Path(code): Path<String>) -> Response {
+pub async fn procedure(ctx: Ctx, Path(code): Path<String>) -> UiResult {
     let state = &ctx.state;
     let in_force = match state
-        .lookups
-        .in_force(
-            state.store.as_ref(),
-            code.trim(),
-            motcua_domain::vn_time::today(),
-        )
+        .in_force(code.trim(), motcua_domain::vn_time::today())
         .await
     {
         Ok(p) if p.status == motcua_domain::catalogue::ProcedureStatus::Published => p,
         Ok(_) => {
-            return ctx.error(&crate::error::ApiError::NotFound("thủ tục hành chính"));
+            return Ok(ctx.error(&crate::error::ApiError::NotFound("thủ tục hành chính")));
         }
-        Err(e) => return ctx.error(&e),
+        Err(e) => return Ok(ctx.error(&e)),
     };
     let pr = in_force.procedure.clone();
-    let agencies = match state.store.agencies_applying(&pr.code, 50).await {
-        Ok(a) => a,
-        Err(e) => return ctx.error(&crate::error::ApiError::from(e)),
-    };
+    let agencies = state.agencies_applying(&pr.code, 50).await.or_page(&ctx)?;
     let channels = pr
         .channels
         .iter()
@@ -341,7 +297,7 @@ pub async fn procedure(ctx: Ctx, Path(code): Path<String>) -> Response {
         motcua_domain::catalogue::OnlineLevel::Partial => "partial",
         _ => "none",
     });
-    ctx.render(ProcedurePage {
+    Ok(ctx.render(ProcedurePage {
         p: ctx.page(),
         levels,
         online,
@@ -351,5 +307,5 @@ pub async fn procedure(ctx: Ctx, Path(code): Path<String>) -> Response {
         agencies,
         body: cat::issuing_body(&pr),
         pr,
-    })
+    }))
 }

@@ -6,7 +6,6 @@
 //! (`POST /tra-cuu/{ma}`, under the look-up limit and [`PROOFS_PER_MINUTE`] per dossier).
 
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -17,12 +16,13 @@ use motcua_domain::dossier::{
 };
 use serde::Deserialize;
 
-use crate::auth::{ClientIp, ResolvedScope};
+use crate::auth::ClientIp;
 use crate::error::ApiError;
 use crate::state::AppState;
+use crate::ui::form::{OrPage, Posted, UiResult};
 use crate::ui::kit::{Ctx, Page, urlencode};
 use motcua_app::AppError;
-use motcua_app::acting::{PublicDossier, acting_role};
+use motcua_app::acting::{ActRequest, PublicDossier};
 use motcua_app::dossiers;
 
 /// "2025-10-27T09:15" (Vietnam time, as the API writes it) → "27/10/2025 09:15".
@@ -183,14 +183,12 @@ pub async fn dossier(
     ip: ClientIp,
     Path(code): Path<String>,
     Query(tq): Query<ThanksQuery>,
-) -> Response {
+) -> UiResult {
     show(ctx, state, ip, code, tq.da_danh_gia.is_some(), None).await
 }
 
 #[derive(Debug, Default, Deserialize)]
 pub struct ProofForm {
-    #[serde(default)]
-    csrf: String,
     /// The last 4 digits of the applicant's ID number or phone.
     #[serde(default)]
     so: String,
@@ -198,18 +196,65 @@ pub struct ProofForm {
 
 /// `POST /tra-cuu/{ma}`: the applicant proves it with the last digits, and sees the reasons.
 pub async fn prove(
-    ctx: Ctx,
     State(state): State<AppState>,
     ip: ClientIp,
     Path(code): Path<String>,
-    Form(f): Form<ProofForm>,
-) -> Response {
-    if let Err(r) = ctx.check_csrf(&f.csrf) {
-        return r;
-    }
+    Posted(ctx, _, f, _): Posted<ProofForm>,
+) -> UiResult {
     let mut so = f.so;
     so.truncate(32);
     show(ctx, state, ip, code, false, Some(so)).await
+}
+
+/// Whether `digits` prove the caller is the applicant, and what to say if not (too many
+/// attempts at this dossier this minute, or digits that do not match).
+async fn check_proof(
+    state: &AppState,
+    dossier: uuid::Uuid,
+    s: &DossierState,
+    digits: &str,
+) -> Result<(bool, Option<String>), AppError> {
+    let window = Utc::now().timestamp().div_euclid(60);
+    if state.proof_attempts(dossier, window).await? > PROOFS_PER_MINUTE {
+        return Ok((
+            false,
+            Some("Đã thử quá nhiều lần cho hồ sơ này. Vui lòng thử lại sau một phút.".to_string()),
+        ));
+    }
+    if proves_applicant(s, digits) {
+        return Ok((true, None));
+    }
+    Ok((
+        false,
+        Some(
+            "Các số vừa nhập không khớp với số định danh cá nhân hoặc số điện thoại của người nộp hồ sơ."
+                .to_string(),
+        ),
+    ))
+}
+
+/// The look-up form again, saying no dossier has `code` (404).
+fn unknown_code(ctx: &Ctx, code: String) -> Response {
+    ctx.render_status(
+        StatusCode::NOT_FOUND,
+        LookupForm {
+            p: ctx.page(),
+            error: Some(format!(
+                "Không tìm thấy hồ sơ có mã «{code}». Vui lòng kiểm tra lại mã trên giấy tiếp nhận."
+            )),
+            ma: code,
+        },
+    )
+}
+
+/// The colour class of a status on the look-up page.
+fn status_class(s: Status) -> &'static str {
+    match s {
+        Status::Returned | Status::Done | Status::Approved => "on-track",
+        Status::Refused | Status::Stopped | Status::Rejected | Status::Withdrawn => "late",
+        Status::AwaitingIntakeSupplement | Status::AwaitingSupplement => "due-soon",
+        _ => "",
+    }
 }
 
 async fn show(
@@ -219,75 +264,32 @@ async fn show(
     code: String,
     thanks: bool,
     proof: Option<String>,
-) -> Response {
+) -> UiResult {
     let code = code.trim().to_string();
     // The API's public projection (and its rate limit): no personal data.
     let d = match state.public_dossier(ip.0, &code).await {
         Ok(d) => d,
-        Err(AppError::NotFound(_)) => {
-            return ctx.render_status(
-                StatusCode::NOT_FOUND,
-                LookupForm {
-                    p: ctx.page(),
-                    error: Some(format!(
-                        "Không tìm thấy hồ sơ có mã «{code}». Vui lòng kiểm tra lại mã trên giấy tiếp nhận."
-                    )),
-                    ma: code,
-                },
-            );
-        }
-        Err(e) => return ctx.error(&e),
+        Err(AppError::NotFound(_)) => return Ok(unknown_code(&ctx, code)),
+        Err(e) => return Ok(ctx.error(&e)),
     };
-    let row = match state.store.dossier_by_code(&code).await {
-        Ok(r) => r,
-        Err(e) => return ctx.error(&ApiError::from(e)),
-    };
-    let s = match dossiers::state_of(&row) {
-        Ok(s) => s,
-        Err(e) => return ctx.error(&e),
-    };
+    let row = state.dossier(&code).await.or_page(&ctx)?;
+    let s = dossiers::state_of(&row).or_page(&ctx)?;
     let owner = ctx
         .caller
         .as_ref()
         .is_some_and(|c| s.owner == Some(c.user.id));
-    let mut proof_error = None;
-    let mut proved = false;
-    if let Some(digits) = &proof {
-        let window = Utc::now().timestamp().div_euclid(60);
-        match state
-            .store
-            .hit_rate_window(&format!("proof:{}", row.id), window)
+    let (proved, proof_error) = match &proof {
+        Some(digits) => check_proof(&state, row.id, &s, digits)
             .await
-        {
-            Ok(n) if n > PROOFS_PER_MINUTE => {
-                proof_error = Some(
-                    "Đã thử quá nhiều lần cho hồ sơ này. Vui lòng thử lại sau một phút."
-                        .to_string(),
-                );
-            }
-            Ok(_) => {
-                proved = proves_applicant(&s, digits);
-                if !proved {
-                    proof_error = Some(
-                        "Các số vừa nhập không khớp với số định danh cá nhân hoặc số điện thoại của người nộp hồ sơ."
-                            .to_string(),
-                    );
-                }
-            }
-            Err(e) => return ctx.error(&ApiError::from(e)),
-        }
-    }
+            .or_page(&ctx)?,
+        None => (false, None),
+    };
     let all_reasons = reasons(&s);
     let reasons_shown = owner || proved;
     let reasons_hidden = !reasons_shown && !all_reasons.is_empty();
     let p = ctx.page();
-    let status_class = match s.status {
-        Status::Returned | Status::Done | Status::Approved => "on-track",
-        Status::Refused | Status::Stopped | Status::Rejected | Status::Withdrawn => "late",
-        Status::AwaitingIntakeSupplement | Status::AwaitingSupplement => "due-soon",
-        _ => "",
-    };
-    ctx.render(LookupPage {
+    let status_class = status_class(s.status);
+    Ok(ctx.render(LookupPage {
         status: s.status.label_vi().to_string(),
         status_class,
         received: row.received_at.map(|t| p.datetime(&t)),
@@ -324,13 +326,11 @@ async fn show(
         error: None,
         d,
         p,
-    })
+    }))
 }
 
 #[derive(Debug, Default, Deserialize)]
 pub struct RateForm {
-    #[serde(default)]
-    csrf: String,
     #[serde(default)]
     level: String,
     #[serde(default)]
@@ -341,72 +341,40 @@ pub struct RateForm {
 
 /// The applicant's rating, through the state machine as `rate` (the API's
 /// `POST /api/v1/dossiers/{code}/actions/rate`).
-pub async fn rate(ctx: Ctx, Path(code): Path<String>, Form(f): Form<RateForm>) -> Response {
-    let caller = match ctx.signed_in() {
-        Ok(c) => c.clone(),
-        Err(_) => {
-            return Redirect::to(&format!(
+pub async fn rate(
+    Path(code): Path<String>,
+    Posted(ctx, caller, f, _): Posted<RateForm>,
+) -> UiResult {
+    let caller = match caller {
+        Some(c) => c,
+        None => {
+            return Ok(Redirect::to(&format!(
                 "/dang-nhap?next={}",
                 urlencode(&format!("/tra-cuu/{code}"))
             ))
-            .into_response();
+            .into_response());
         }
     };
-    if let Err(r) = ctx.check_csrf(&f.csrf) {
-        return r;
-    }
     let state = &ctx.state;
-    let row = match state.store.dossier_by_code(code.trim()).await {
-        Ok(r) => r,
-        Err(motcua_store::DbError::NotFound) => {
-            return ctx.error(&ApiError::NotFound("hồ sơ"));
-        }
-        Err(e) => return ctx.error(&ApiError::from(e)),
-    };
+    let row = state.dossier(code.trim()).await.or_page(&ctx)?;
     let Some(level) = RatingLevel::parse(&f.level) else {
-        return ctx.error(&ApiError::invalid(
+        return Ok(ctx.error(&ApiError::invalid(
             "rating_level_required",
             "Vui lòng chọn mức độ hài lòng.",
-        ));
+        )));
     };
-    let current = match dossiers::state_of(&row) {
-        Ok(s) => s,
-        Err(e) => return ctx.error(&e),
-    };
+    // The same service as the API's actions: a citizen acts on their own dossier only.
     let action = DossierAction::Rate {
         level,
         comment: Some(f.comment),
     };
-    // As the API decides the acting role: a citizen acts on their own dossier only.
-    let scope = match ResolvedScope::of(state, row.agency_id).await {
-        Ok(s) => s,
-        Err(e) => return ctx.error(&e),
-    };
-    let Some(role) = acting_role(
-        &caller.principal(),
-        motcua_domain::dossier::allowed_roles(&action),
-        scope.scope(),
-        current.owner,
-        caller.user.id,
-    ) else {
-        return ctx.error(&ApiError::Forbidden);
-    };
-    let calendar = match state.calendar.get(state.store.as_ref()).await {
-        Ok(c) => c,
-        Err(e) => return ctx.error(&e),
-    };
-    let command = Command {
-        actor: Actor {
-            user: caller.user.id,
-            role,
-        },
-        at: Utc::now(),
-        action,
-    };
-    if let Err(e) = dossiers::act(state.store.as_ref(), &calendar, &row, f.version, command).await {
-        return ctx.error(&e);
+    if let Err(e) = state
+        .act(&caller, &row.code, f.version, ActRequest::Other(action))
+        .await
+    {
+        return Ok(ctx.error(&e));
     }
-    Redirect::to(&format!("/tra-cuu/{}?da_danh_gia=1", urlencode(&row.code))).into_response()
+    Ok(Redirect::to(&format!("/tra-cuu/{}?da_danh_gia=1", urlencode(&row.code))).into_response())
 }
 
 pub struct MyRow {
@@ -443,23 +411,17 @@ pub async fn mine(ctx: Ctx, Query(q): Query<PageQuery>) -> Response {
     let state = &ctx.state;
     let page = q.page.unwrap_or(1).clamp(1, 10_000);
     let found = match state
-        .store
         .dossiers_lodged_by(caller.user.id, MY_PER_PAGE, (page - 1) * MY_PER_PAGE)
         .await
     {
         Ok(f) => f,
-        Err(e) => return ctx.error(&ApiError::from(e)),
+        Err(e) => return ctx.error(&e),
     };
     let p = ctx.page();
     let mut rows = Vec::with_capacity(found.items.len());
     for r in &found.items {
         let procedure = state
-            .lookups
-            .in_force(
-                state.store.as_ref(),
-                &r.procedure_code,
-                motcua_domain::vn_time::today(),
-            )
+            .in_force(&r.procedure_code, motcua_domain::vn_time::today())
             .await
             .map(|f| f.procedure.name.clone())
             .unwrap_or_else(|_| r.procedure_code.clone());

@@ -11,16 +11,16 @@ use axum::body::Bytes;
 use axum::extract::{Multipart, Path};
 use axum::http::StatusCode;
 use axum::response::Response;
-use motcua_domain::auth::Role;
-use motcua_domain::dossier::{Actor, ApplicantField, MAX_COMPONENT_CHARS};
-use motcua_store::{Agency, Created};
+use motcua_domain::dossier::{ApplicantField, MAX_COMPONENT_CHARS};
+use motcua_store::Agency;
 
 use super::catalogue::{component_label, online_allowed, quantity};
 use crate::error::ApiError;
 use crate::ui::applicant::ApplicantForm;
 use crate::ui::kit::{Ctx, Page};
-use motcua_app::documents::{self as docs, DocumentView, ReuseInput};
-use motcua_app::dossiers::{self, CreateDossier};
+use motcua_app::documents::{self as docs, DocumentView};
+use motcua_app::dossiers::CreateDossier;
+use motcua_app::online::OnlineFile;
 use motcua_app::{AppError, InvalidKind};
 
 /// A document already held that may stand for a component.
@@ -102,12 +102,7 @@ struct Setup {
 async fn setup(ctx: &Ctx, code: &str, user: uuid::Uuid) -> Result<Setup, Response> {
     let state = &ctx.state;
     let in_force = state
-        .lookups
-        .in_force(
-            state.store.as_ref(),
-            code.trim(),
-            motcua_domain::vn_time::today(),
-        )
+        .in_force(code.trim(), motcua_domain::vn_time::today())
         .await
         .map_err(|e| ctx.error(&e))?;
     if in_force.status != motcua_domain::catalogue::ProcedureStatus::Published {
@@ -121,11 +116,11 @@ async fn setup(ctx: &Ctx, code: &str, user: uuid::Uuid) -> Result<Setup, Respons
         }));
     }
     let agencies = state
-        .store
         .agencies_applying(&p.code, 200)
         .await
-        .map_err(|e| ctx.error(&ApiError::from(e)))?;
-    let held = docs::reusable_of_owner(state.store.as_ref(), user)
+        .map_err(|e| ctx.error(&e))?;
+    let held = state
+        .reusable_documents(user)
         .await
         .map_err(|e| ctx.error(&e))?;
     Ok(Setup {
@@ -187,7 +182,7 @@ pub async fn form(ctx: Ctx, Path(code): Path<String>) -> Response {
         Err(r) => return r,
     };
     // Online dossiers carry the account's own ID number: an account not yet bound is told so.
-    let own = match dossiers::own_id_number(ctx.state.store.as_ref(), caller.user.id, "").await {
+    let own = match ctx.state.own_id_number(caller.user.id, "").await {
         Ok(id) => id,
         Err(err) => return ctx.error(&err),
     };
@@ -306,6 +301,126 @@ fn applicant_errors(v: &Values, today: chrono::NaiveDate) -> Errors {
     e
 }
 
+/// The components' files checked: each file by content and size, each held document among
+/// the citizen's, each required component given. Returns the mistakes by component, the
+/// uploads and the re-uses.
+async fn check_components(s: &Setup, sent: &Sent, limit: usize) -> Checked {
+    let held: HashSet<&str> = s.held.iter().map(|d| d.sha256.as_str()).collect();
+    let mut c = Checked::default();
+    for (i, spec) in s.spec.iter().enumerate().filter(|(_, c)| c.is_paper()) {
+        let mut given = false;
+        let mut shas: HashSet<String> = HashSet::new();
+        if sent.too_large.contains(&i) {
+            c.errors.insert(i, docs::too_large(limit).message_vi());
+            continue;
+        }
+        if let Some(bytes) = sent.files.get(&i) {
+            match docs::inspect(bytes, limit).await {
+                Ok((_, sha)) => {
+                    shas.insert(sha);
+                    c.uploads.push((i, bytes.clone()));
+                    given = true;
+                }
+                Err(err) => {
+                    c.errors.insert(i, err.message_vi());
+                    continue;
+                }
+            }
+        }
+        for sha in sent.reuse.get(&i).into_iter().flatten() {
+            if !held.contains(sha.as_str()) {
+                c.errors.insert(
+                    i,
+                    "Không có giấy tờ này trong dữ liệu đã số hóa của bạn.".into(),
+                );
+                break;
+            }
+            if shas.insert(sha.clone()) {
+                c.reuses.push((i, sha.clone()));
+            }
+            given = true;
+        }
+        if !given && spec.is_required() && !c.errors.contains_key(&i) {
+            c.errors.insert(
+                i,
+                "Thành phần hồ sơ bắt buộc: vui lòng chọn tệp hoặc giấy tờ đã có.".into(),
+            );
+        }
+    }
+    c
+}
+
+/// The components of a sent form, checked.
+#[derive(Default)]
+struct Checked {
+    errors: HashMap<usize, String>,
+    uploads: Vec<(usize, Bytes)>,
+    reuses: Vec<(usize, String)>,
+}
+
+/// The form sent back (422) with what was typed, the mistakes and a summary at the top.
+fn send_back(
+    ctx: &Ctx,
+    s: &Setup,
+    sent: &Sent,
+    e: Errors,
+    comp_errors: &HashMap<usize, String>,
+    summary: String,
+) -> Response {
+    let components = component_fields(s, &sent.reuse, comp_errors);
+    let mut v = sent.v.clone();
+    if v.key.is_empty() {
+        v.key = uuid::Uuid::new_v4().to_string();
+    }
+    ctx.render_status(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        SubmitPage {
+            p: ctx.page(),
+            code: s.code.clone(),
+            procedure: s.name.clone(),
+            v,
+            e,
+            agencies: s.agencies.clone(),
+            components,
+            summary: Some(summary),
+        },
+    )
+}
+
+/// The applicant's mistakes: their data, the account's own ID number, the agency chosen.
+async fn applicant_check(
+    ctx: &Ctx,
+    caller: &crate::auth::Caller,
+    s: &Setup,
+    sent: &mut Sent,
+) -> Result<Errors, Response> {
+    let own = ctx
+        .state
+        .own_id_number(caller.user.id, &sent.v.applicant.id_number)
+        .await;
+    let id_error = match own {
+        Ok(id) => {
+            sent.v.applicant.id_number = id.as_str().to_string();
+            None
+        }
+        Err(
+            err @ AppError::Invalid {
+                kind: InvalidKind::Unprocessable,
+                ..
+            },
+        ) => Some(err.message_vi()),
+        Err(err) => return Err(ctx.error(&err)),
+    };
+    let mut e = applicant_errors(&sent.v, motcua_domain::vn_time::today());
+    if id_error.is_some() {
+        e.id_number = id_error;
+    }
+    if !s.agencies.iter().any(|a| a.code == sent.v.agency.trim()) {
+        e.agency = Some("Vui lòng chọn cơ quan tiếp nhận hồ sơ.".into());
+    }
+    Ok(e)
+}
+
 pub async fn submit(ctx: Ctx, Path(code): Path<String>, mp: Multipart) -> Response {
     let caller = match ctx.citizen() {
         Ok(c) => c.clone(),
@@ -327,113 +442,32 @@ pub async fn submit(ctx: Ctx, Path(code): Path<String>, mp: Multipart) -> Respon
     if let Err(r) = ctx.check_csrf(&sent.csrf) {
         return r;
     }
-    let store = ctx.state.store.as_ref();
-    let own = dossiers::own_id_number(store, caller.user.id, &sent.v.applicant.id_number).await;
-    let id_error = match own {
-        Ok(id) => {
-            sent.v.applicant.id_number = id.as_str().to_string();
-            None
-        }
-        Err(
-            err @ AppError::Invalid {
-                kind: InvalidKind::Unprocessable,
-                ..
-            },
-        ) => Some(err.message_vi()),
-        Err(err) => return ctx.error(&err),
+    let e = match applicant_check(&ctx, &caller, &s, &mut sent).await {
+        Ok(e) => e,
+        Err(r) => return r,
     };
-    let today = motcua_domain::vn_time::today();
-    let mut e = applicant_errors(&sent.v, today);
-    if id_error.is_some() {
-        e.id_number = id_error;
-    }
-    if !s.agencies.iter().any(|a| a.code == sent.v.agency.trim()) {
-        e.agency = Some("Vui lòng chọn cơ quan tiếp nhận hồ sơ.".into());
-    }
-    // Each component: its file checked by content and size, its held documents, or nothing.
-    let held: HashSet<&str> = s.held.iter().map(|d| d.sha256.as_str()).collect();
-    let mut comp_errors: HashMap<usize, String> = HashMap::new();
-    let mut uploads: Vec<(usize, Bytes)> = Vec::new();
-    let mut reuses: Vec<(usize, String)> = Vec::new();
-    for (i, c) in s.spec.iter().enumerate().filter(|(_, c)| c.is_paper()) {
-        let mut given = false;
-        let mut shas: HashSet<String> = HashSet::new();
-        if sent.too_large.contains(&i) {
-            comp_errors.insert(i, docs::too_large(limit).message_vi());
-            continue;
-        }
-        if let Some(bytes) = sent.files.get(&i) {
-            match docs::inspect(bytes, limit).await {
-                Ok((_, sha)) => {
-                    shas.insert(sha);
-                    uploads.push((i, bytes.clone()));
-                    given = true;
-                }
-                Err(err) => {
-                    comp_errors.insert(i, err.message_vi());
-                    continue;
-                }
-            }
-        }
-        for sha in sent.reuse.get(&i).into_iter().flatten() {
-            if !held.contains(sha.as_str()) {
-                comp_errors.insert(
-                    i,
-                    "Không có giấy tờ này trong dữ liệu đã số hóa của bạn.".into(),
-                );
-                break;
-            }
-            if shas.insert(sha.clone()) {
-                reuses.push((i, sha.clone()));
-            }
-            given = true;
-        }
-        if !given && c.is_required() && !comp_errors.contains_key(&i) {
-            comp_errors.insert(
-                i,
-                "Thành phần hồ sơ bắt buộc: vui lòng chọn tệp hoặc giấy tờ đã có.".into(),
-            );
-        }
-    }
-    let send_back = |e: Errors, comp_errors: &HashMap<usize, String>, summary: String| {
-        let components = component_fields(&s, &sent.reuse, comp_errors);
-        let mut v = sent.v.clone();
-        if v.key.is_empty() {
-            v.key = uuid::Uuid::new_v4().to_string();
-        }
-        ctx.render_status(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            SubmitPage {
-                p: ctx.page(),
-                code: s.code.clone(),
-                procedure: s.name.clone(),
-                v,
-                e,
-                agencies: s.agencies.clone(),
-                components,
-                summary: Some(summary),
-            },
-        )
-    };
-    if e.any() || !comp_errors.is_empty() {
+    let checked = check_components(&s, &sent, limit).await;
+    if e.any() || !checked.errors.is_empty() {
         let mut summary =
             "Hồ sơ chưa được nộp: vui lòng sửa các mục được đánh dấu bên dưới.".to_string();
-        if !uploads.is_empty() {
+        if !checked.uploads.is_empty() {
             summary.push_str(" Các tệp đã chọn cần được chọn lại.");
         }
-        return send_back(e, &comp_errors, summary);
+        return send_back(&ctx, &s, &sent, e, &checked.errors, summary);
     }
+    lodge(&ctx, &caller, &s, &sent, checked, limit).await
+}
 
-    // Everything checked: lodge the dossier, then attach its files.
+/// Everything checked: lodges the dossier, then attaches its files, and shows the receipt.
+async fn lodge(
+    ctx: &Ctx,
+    caller: &crate::auth::Caller,
+    s: &Setup,
+    sent: &Sent,
+    checked: Checked,
+    limit: usize,
+) -> Response {
     let state = &ctx.state;
-    let calendar = match state.calendar.get(state.store.as_ref()).await {
-        Ok(c) => c,
-        Err(err) => return ctx.error(&err),
-    };
-    let actor = Actor {
-        user: caller.user.id,
-        role: Role::Citizen,
-    };
     let input = CreateDossier {
         procedure: s.code.clone(),
         agency: sent.v.agency.trim().to_string(),
@@ -441,102 +475,64 @@ pub async fn submit(ctx: Ctx, Path(code): Path<String>, mp: Multipart) -> Respon
         applicant: sent.v.applicant.input(),
     };
     let key = format!("ui-nop:{}", sent.v.key.trim());
-    let per_hour = state.config.citizen_submissions_per_hour;
-    if let Err(err) =
-        dossiers::check_submission_limit(state.store.as_ref(), caller.user.id, per_hour).await
-    {
-        return match err {
-            AppError::Invalid {
-                kind: InvalidKind::OverLimit,
-                ..
-            } => send_back(Errors::default(), &HashMap::new(), err.message_vi()),
-            _ => ctx.error(&err),
-        };
-    }
-    let created = dossiers::create(
-        state.store.as_ref(),
-        &state.lookups,
-        &calendar,
-        actor,
-        input,
-        (!sent.v.key.trim().is_empty()).then_some(key.as_str()),
-    )
-    .await;
-    let (dossier_code, fresh) = match created {
-        Ok(Created::New(c)) => (c, true),
-        // The same form sent twice (a double click, a reload): the first dossier.
-        Ok(Created::Existing(c)) => (c, false),
+    let key = (!sent.v.key.trim().is_empty()).then_some(key.as_str());
+    let (dossier_code, fresh) = match state.lodge_online(caller, input, key).await {
+        Ok(c) => c,
+        // Over the hourly limit, or refused content: the form comes back with the message.
         Err(
             err @ AppError::Invalid {
-                kind: InvalidKind::Unprocessable,
+                kind: InvalidKind::OverLimit | InvalidKind::Unprocessable,
                 ..
             },
         ) => {
-            return send_back(Errors::default(), &HashMap::new(), err.message_vi());
+            let no_errors = HashMap::new();
+            return send_back(
+                ctx,
+                s,
+                sent,
+                Errors::default(),
+                &no_errors,
+                err.message_vi(),
+            );
         }
         Err(err) => return ctx.error(&err),
     };
     let mut files = 0;
     if fresh {
-        for (i, bytes) in uploads {
-            let row = match state.store.dossier_by_code(&dossier_code).await {
-                Ok(r) => r,
-                Err(err) => return ctx.error(&ApiError::from(err)),
-            };
-            if let Err(err) = docs::upload(
-                state.store.as_ref(),
-                &state.blobs,
-                &calendar,
-                &row,
-                row.seq,
-                actor,
-                &component_name(&s.spec[i]),
-                bytes,
-                limit,
-            )
-            .await
-            {
-                return ctx.error(&err);
-            }
-            files += 1;
-        }
-        for (i, sha256) in reuses {
-            let row = match state.store.dossier_by_code(&dossier_code).await {
-                Ok(r) => r,
-                Err(err) => return ctx.error(&ApiError::from(err)),
-            };
-            let input = ReuseInput {
+        let attached: Vec<OnlineFile> = checked
+            .uploads
+            .into_iter()
+            .map(|(i, bytes)| OnlineFile::Upload {
                 component: component_name(&s.spec[i]),
-                sha256,
-                version: row.seq,
-                reason: None,
-            };
-            if let Err(err) = docs::reuse(
-                state.store.as_ref(),
-                &state.blobs,
-                &calendar,
-                &row,
-                actor,
-                &input,
+                bytes,
+            })
+            .chain(
+                checked
+                    .reuses
+                    .into_iter()
+                    .map(|(i, sha256)| OnlineFile::Reuse {
+                        component: component_name(&s.spec[i]),
+                        sha256,
+                    }),
             )
+            .collect();
+        files = match state
+            .attach_online(caller, &dossier_code, attached, limit)
             .await
-            {
-                return ctx.error(&err);
-            }
-            files += 1;
-        }
+        {
+            Ok(n) => n,
+            Err(err) => return ctx.error(&err),
+        };
     }
-    let status = match state.store.dossier_by_code(&dossier_code).await {
-        Ok(row) => dossiers::state_of(&row)
-            .map(|st| st.status.label_vi().to_string())
-            .unwrap_or_default(),
-        Err(err) => return ctx.error(&ApiError::from(err)),
+    let status = match state.status_label(&dossier_code).await {
+        Ok(s) => s,
+        Err(err) => return ctx.error(&err),
     };
     ctx.render(Submitted {
         p: ctx.page(),
         code: dossier_code,
         status,
-        procedure: s.name,
+        procedure: s.name.clone(),
         files,
     })
 }

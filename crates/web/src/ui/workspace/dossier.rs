@@ -13,7 +13,6 @@
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::body::Bytes;
 use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -29,11 +28,11 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use super::form_pairs;
 use super::queue::{due_of, due_soon_limit, staff_of};
 use crate::auth::{Caller, ResolvedScope};
 use crate::error::ApiError;
 use crate::state::AppState;
+use crate::ui::form::{Officer, Posted};
 use crate::ui::kit::{Ctx, Page};
 use motcua_app::acting::{ActRequest, acting_role_for, at_intake};
 
@@ -205,11 +204,8 @@ async fn current_due(
     row: &DossierRow,
     s: &DossierState,
 ) -> Result<Option<DateTime<Utc>>, ApiError> {
-    let calendar = state.calendar.get(state.store.as_ref()).await?;
-    let hours = state
-        .lookups
-        .office_hours(state.store.as_ref(), row.agency_id)
-        .await?;
+    let calendar = state.current_calendar().await?;
+    let hours = state.cached_office_hours(row.agency_id).await?;
     let clock = calendar.clock(&hours);
     Ok(timeliness::effective_appointment(&clock, s)
         .map_err(motcua_app::calendar::calendar_error)?)
@@ -376,6 +372,73 @@ fn field(
     }
 }
 
+/// A select's options from enum values: the serde key and the Vietnamese label.
+fn options<T: serde::Serialize + Labelled>(values: &[T]) -> Vec<(String, String)> {
+    values
+        .iter()
+        .map(|m| {
+            (
+                serde_json::to_value(m)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default(),
+                m.label().to_string(),
+            )
+        })
+        .collect()
+}
+
+/// What a select shows of a value.
+trait Labelled {
+    fn label(&self) -> &'static str;
+}
+
+impl Labelled for PaymentMethod {
+    fn label(&self) -> &'static str {
+        self.label_vi()
+    }
+}
+
+impl Labelled for ReturnChannel {
+    fn label(&self) -> &'static str {
+        self.label_vi()
+    }
+}
+
+/// The inputs of `assign_step`: whom, and the due day (required without a workflow).
+fn assign_fields(staff: &[(Uuid, String)], has_workflow: bool) -> Vec<FieldView> {
+    let mut who = field("assignee", "Người được phân công", "select", true, "");
+    who.options = staff
+        .iter()
+        .map(|(id, n)| (id.to_string(), n.clone()))
+        .collect();
+    let due = field(
+        "due",
+        "Hạn xử lý của bước",
+        "date",
+        !has_workflow,
+        if has_workflow {
+            "Để trống: theo thời gian của bước trong quy trình nội bộ."
+        } else {
+            "Cơ quan chưa có quy trình nội bộ cho thủ tục này: cần ghi hạn xử lý."
+        },
+    );
+    vec![who, due]
+}
+
+/// The inputs of `collect_fee`: the amount outstanding, how it is paid, the receipt.
+fn fee_fields(s: &DossierState) -> Vec<FieldView> {
+    let mut amount = field("amount_vnd", "Số tiền (đồng)", "number", true, "");
+    amount.value = s.fee_outstanding_vnd().to_string();
+    let mut method = field("method", "Hình thức thu", "select", true, "");
+    method.options = options(&[PaymentMethod::Cash, PaymentMethod::Transfer]);
+    vec![
+        amount,
+        method,
+        field("receipt_no", "Số biên lai", "text", false, ""),
+    ]
+}
+
 /// The form of an action (its inputs, with defaults).
 fn fields_of(
     action: &str,
@@ -413,25 +476,7 @@ fn fields_of(
             ),
             reason(),
         ],
-        "assign_step" => {
-            let mut who = field("assignee", "Người được phân công", "select", true, "");
-            who.options = staff
-                .iter()
-                .map(|(id, n)| (id.to_string(), n.clone()))
-                .collect();
-            let due = field(
-                "due",
-                "Hạn xử lý của bước",
-                "date",
-                !has_workflow,
-                if has_workflow {
-                    "Để trống: theo thời gian của bước trong quy trình nội bộ."
-                } else {
-                    "Cơ quan chưa có quy trình nội bộ cho thủ tục này: cần ghi hạn xử lý."
-                },
-            );
-            vec![who, due]
-        }
+        "assign_step" => assign_fields(staff, has_workflow),
         "complete_step" | "approve" => vec![field("note", "Ghi chú", "textarea", false, "")],
         "apologize" => vec![
             reason(),
@@ -450,46 +495,14 @@ fn fields_of(
             true,
             "Kết quả bản giấy; kết quả điện tử được tải lên kèm tệp.",
         )],
-        "collect_fee" => {
-            let mut amount = field("amount_vnd", "Số tiền (đồng)", "number", true, "");
-            amount.value = s.fee_outstanding_vnd().to_string();
-            let mut method = field("method", "Hình thức thu", "select", true, "");
-            method.options = [PaymentMethod::Cash, PaymentMethod::Transfer]
-                .iter()
-                .map(|m| {
-                    (
-                        serde_json::to_value(m)
-                            .ok()
-                            .and_then(|v| v.as_str().map(str::to_string))
-                            .unwrap_or_default(),
-                        m.label_vi().to_string(),
-                    )
-                })
-                .collect();
-            vec![
-                amount,
-                method,
-                field("receipt_no", "Số biên lai", "text", false, ""),
-            ]
-        }
+        "collect_fee" => fee_fields(s),
         "return_result" => {
             let mut via = field("via", "Hình thức trả kết quả", "select", true, "");
-            via.options = [
+            via.options = options(&[
                 ReturnChannel::Counter,
                 ReturnChannel::Post,
                 ReturnChannel::Online,
-            ]
-            .iter()
-            .map(|c| {
-                (
-                    serde_json::to_value(c)
-                        .ok()
-                        .and_then(|v| v.as_str().map(str::to_string))
-                        .unwrap_or_default(),
-                    c.label_vi().to_string(),
-                )
-            })
-            .collect();
+            ]);
             vec![via]
         }
         _ => Vec::new(),
@@ -504,63 +517,53 @@ fn hint_of(action: &str) -> &'static str {
     }
 }
 
-/// Builds the page (the dossier as it is now; `sent` is a form sent back with its mistakes).
-async fn build(
-    ctx: &Ctx,
-    caller: &Caller,
+/// The decision on a dossier as the page says it ("Phê duyệt: …").
+fn decision_text(s: &DossierState) -> String {
+    s.decision
+        .as_ref()
+        .map(|d| {
+            let verdict = match d.verdict {
+                motcua_domain::dossier::Verdict::Approved => "Phê duyệt",
+                motcua_domain::dossier::Verdict::Rejected => "Không phê duyệt",
+            };
+            match &d.reason {
+                Some(r) => format!("{verdict}: {r}"),
+                None => verdict.to_string(),
+            }
+        })
+        .unwrap_or_default()
+}
+
+/// The dossier's summary: where it is, whose it is, when it is due.
+async fn summary_of(
+    state: &AppState,
     row: &DossierRow,
-    sent: Option<Sent>,
-    ok: Option<String>,
-) -> Result<DossierPage, ApiError> {
-    let state = &ctx.state;
-    let store = state.store.as_ref();
-    let s = motcua_app::dossiers::state_of(row)?;
-    let now = Utc::now();
-    let mut names = Names::default();
-    let procedure = state
-        .lookups
-        .in_force(
-            store,
-            &row.procedure_code,
-            motcua_domain::dossier::vietnam_date(now),
-        )
-        .await
-        .ok();
-    let agency = store.get_agency(row.agency_id).await?;
+    s: &DossierState,
+    procedure_name: String,
+    names: &mut Names,
+    now: DateTime<Utc>,
+) -> Result<(Summary, motcua_store::Agency), ApiError> {
+    let agency = state.agency_by_id(row.agency_id).await?;
     let intake = if row.intake_agency_id == row.agency_id {
         agency.clone()
     } else {
-        store.get_agency(row.intake_agency_id).await?
+        state.agency_by_id(row.intake_agency_id).await?
     };
     let status = s.status;
     let soon = due_soon_limit(state).await?;
     let (due_class, due_label) = due_of(status, row, now, soon);
-    let applicant = s.applicant.clone();
+    let applicant = s.applicant.as_ref();
+    let text = Option::unwrap_or_default;
     let step = s.active_step.clone();
     let d = Summary {
         code: row.code.clone(),
         procedure_code: row.procedure_code.clone(),
-        procedure_name: procedure
-            .as_ref()
-            .map(|p| p.procedure.name.clone())
-            .unwrap_or_default(),
+        procedure_name,
         applicant: row.applicant_name.clone(),
-        id_number: applicant
-            .as_ref()
-            .map(|a| a.id_number.as_str().to_string())
-            .unwrap_or_default(),
-        phone: applicant
-            .as_ref()
-            .and_then(|a| a.phone.clone())
-            .unwrap_or_default(),
-        email: applicant
-            .as_ref()
-            .and_then(|a| a.email.clone())
-            .unwrap_or_default(),
-        address: applicant
-            .as_ref()
-            .and_then(|a| a.address.clone())
-            .unwrap_or_default(),
+        id_number: text(applicant.map(|a| a.id_number.as_str().to_string())),
+        phone: text(applicant.and_then(|a| a.phone.clone())),
+        email: text(applicant.and_then(|a| a.email.clone())),
+        address: text(applicant.and_then(|a| a.address.clone())),
         agency: format!("{} ({})", agency.name, agency.code),
         intake_agency: format!("{} ({})", intake.name, intake.code),
         channel: s
@@ -588,20 +591,7 @@ async fn build(
         } else {
             String::new()
         },
-        decision: s
-            .decision
-            .as_ref()
-            .map(|d| {
-                let verdict = match d.verdict {
-                    motcua_domain::dossier::Verdict::Approved => "Phê duyệt",
-                    motcua_domain::dossier::Verdict::Rejected => "Không phê duyệt",
-                };
-                match &d.reason {
-                    Some(r) => format!("{verdict}: {r}"),
-                    None => verdict.to_string(),
-                }
-            })
-            .unwrap_or_default(),
+        decision: decision_text(s),
         result: s
             .result
             .as_ref()
@@ -613,17 +603,13 @@ async fn build(
             .map(|r| format!("{} — {}", r.reason, r.missing.join("; ")))
             .unwrap_or_default(),
     };
-    let components = procedure
-        .as_ref()
-        .map(|p| {
-            p.procedure
-                .components
-                .iter()
-                .map(|c| c.name.clone())
-                .collect()
-        })
-        .unwrap_or_default();
-    let documents = motcua_app::documents::list(store, row)
+    Ok((d, agency))
+}
+
+/// The dossier's documents, each with its download link.
+async fn documents_of(state: &AppState, row: &DossierRow) -> Result<Vec<DocLine>, ApiError> {
+    Ok(state
+        .dossier_documents(row)
         .await?
         .into_iter()
         .map(|doc| DocLine {
@@ -637,9 +623,17 @@ async fn build(
             source: doc.source_label,
             at: motcua_sheets::vi::datetime(&doc.at),
         })
-        .collect();
+        .collect())
+}
+
+/// The dossier's events, each with who did it and what it says.
+async fn timeline_of(
+    state: &AppState,
+    row: &DossierRow,
+    names: &mut Names,
+) -> Result<Vec<TimelineLine>, ApiError> {
     let mut timeline = Vec::new();
-    for e in store.dossier_events(row.id).await? {
+    for e in state.dossier_events(row.id).await? {
         let event: Option<Event> = serde_json::from_str(&e.data).ok();
         let role = Role::parse(&e.actor_role).map(Role::label_vi).unwrap_or("");
         let actor = match e.actor_id {
@@ -654,7 +648,7 @@ async fn build(
             None => role.to_string(),
         };
         let detail = match &event {
-            Some(ev) => detail_of(state, ev, &mut names).await,
+            Some(ev) => detail_of(state, ev, names).await,
             None => String::new(),
         };
         timeline.push(TimelineLine {
@@ -667,23 +661,31 @@ async fn build(
             detail,
         });
     }
-    let allowed = allowed_now(state, caller, row, &s).await?;
+    Ok(timeline)
+}
+
+/// The actions the caller may take now, with their fields (`sent`: the form sent back, its
+/// values and mistakes put in; its banner and form error taken).
+async fn actions_of(
+    state: &AppState,
+    caller: &Caller,
+    row: &DossierRow,
+    s: &DossierState,
+    sent: &mut Sent,
+) -> Result<Vec<ActionView>, ApiError> {
+    let allowed = allowed_now(state, caller, row, s).await?;
     let (staff, has_workflow) = if allowed.contains(&"assign_step") {
         (
             staff_of(state, &[row.agency_id]).await?,
-            store
-                .applied_workflow(&row.procedure_code, row.agency_id)
-                .await
-                .is_ok(),
+            state.has_workflow(&row.procedure_code, row.agency_id).await,
         )
     } else {
         (Vec::new(), true)
     };
-    let mut sent = sent.unwrap_or_default();
     let actions = allowed
         .into_iter()
         .map(|name| {
-            let mut fields = fields_of(name, &s, &staff, has_workflow);
+            let mut fields = fields_of(name, s, &staff, has_workflow);
             let mine = sent.action == name;
             if mine {
                 for f in &mut fields {
@@ -703,6 +705,47 @@ async fn build(
             }
         })
         .collect::<Vec<_>>();
+    Ok(actions)
+}
+
+/// Builds the page (the dossier as it is now; `sent` is a form sent back with its mistakes).
+async fn build(
+    ctx: &Ctx,
+    caller: &Caller,
+    row: &DossierRow,
+    sent: Option<Sent>,
+    ok: Option<String>,
+) -> Result<DossierPage, ApiError> {
+    let state = &ctx.state;
+    let s = motcua_app::dossiers::state_of(row)?;
+    let now = Utc::now();
+    let mut names = Names::default();
+    let procedure = state
+        .in_force(
+            &row.procedure_code,
+            motcua_domain::dossier::vietnam_date(now),
+        )
+        .await
+        .ok();
+    let procedure_name = procedure
+        .as_ref()
+        .map(|p| p.procedure.name.clone())
+        .unwrap_or_default();
+    let (d, agency) = summary_of(state, row, &s, procedure_name, &mut names, now).await?;
+    let components = procedure
+        .as_ref()
+        .map(|p| {
+            p.procedure
+                .components
+                .iter()
+                .map(|c| c.name.clone())
+                .collect()
+        })
+        .unwrap_or_default();
+    let documents = documents_of(state, row).await?;
+    let timeline = timeline_of(state, row, &mut names).await?;
+    let mut sent = sent.unwrap_or_default();
+    let actions = actions_of(state, caller, row, &s, &mut sent).await?;
     let agencies = if actions
         .iter()
         .any(|a| a.name == "forward" || a.name == "transfer")
@@ -738,7 +781,6 @@ async fn datalist(state: &AppState, here: &motcua_store::Agency) -> Vec<(String,
         ..Default::default()
     };
     state
-        .store
         .list_agencies(&q)
         .await
         .map(|p| {
@@ -761,8 +803,7 @@ impl Names {
             return n.clone();
         }
         let n = state
-            .store
-            .get_user(id)
+            .user_by_id(id)
             .await
             .map(|u| u.full_name)
             .unwrap_or_default();
@@ -772,12 +813,8 @@ impl Names {
 }
 
 async fn agency_label(state: &AppState, code: &AgencyCode) -> String {
-    match state
-        .lookups
-        .agency(state.store.as_ref(), code.as_str())
-        .await
-    {
-        Ok(Some(a)) => format!("{} ({})", a.name, a.code),
+    match state.agency(code.as_str()).await {
+        Ok(a) => format!("{} ({})", a.name, a.code),
         _ => code.to_string(),
     }
 }
@@ -877,6 +914,145 @@ pub async fn page(
     }
 }
 
+/// An action's form being read: what was typed, the action's JSON fields so far, the
+/// mistakes by input.
+struct Input<'a> {
+    ctx: &'a Ctx,
+    v: &'a HashMap<String, String>,
+    out: serde_json::Map<String, Value>,
+    errors: HashMap<&'static str, String>,
+}
+
+impl Input<'_> {
+    fn get(&self, k: &str) -> &str {
+        self.v.get(k).map(|x| x.trim()).unwrap_or_default()
+    }
+
+    /// Whether `k` was typed; if not, `msg` goes next to it.
+    fn need(&mut self, k: &'static str, msg: &str) -> bool {
+        if self.get(k).is_empty() {
+            self.error(k, msg);
+            false
+        } else {
+            true
+        }
+    }
+
+    fn error(&mut self, k: &'static str, msg: &str) {
+        self.errors.insert(k, self.ctx.t(msg).to_string());
+    }
+
+    /// The input `k` as typed (`null` when empty).
+    fn opt(&self, k: &str) -> Value {
+        let x = self.get(k);
+        if x.is_empty() { Value::Null } else { json!(x) }
+    }
+
+    fn put(&mut self, k: &str, v: Value) {
+        self.out.insert(k.into(), v);
+    }
+
+    /// The input `k` as typed, or `default` when empty.
+    fn put_or(&mut self, k: &str, default: &str) {
+        let x = match self.get(k) {
+            "" => default.to_string(),
+            x => x.to_string(),
+        };
+        self.put(k, json!(x));
+    }
+
+    fn reason(&mut self) {
+        self.need("reason", "Vui lòng nhập lý do.");
+        self.put("reason", json!(self.get("reason")));
+    }
+
+    fn supplement(&mut self) {
+        self.reason();
+        let items: Vec<String> = self
+            .get("missing")
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(str::to_string)
+            .collect();
+        if items.is_empty() {
+            self.error("missing", "Vui lòng liệt kê giấy tờ cần bổ sung.");
+        }
+        self.put("missing", json!(items));
+    }
+
+    async fn destination(&mut self, transfer: bool) {
+        if self.need("to", "Vui lòng nhập mã cơ quan nhận.") {
+            let to = self.get("to").to_string();
+            if self.ctx.state.agency(&to).await.is_err() {
+                let msg = format!("{} \"{to}\".", self.ctx.t("Không tìm thấy cơ quan có mã"));
+                self.errors.insert("to", msg);
+            }
+        }
+        self.put("to", json!(self.get("to")));
+        if transfer {
+            self.reason();
+        }
+    }
+
+    fn assignment(&mut self, s: &DossierState) {
+        match Uuid::parse_str(self.get("assignee")) {
+            Ok(id) => self.put("assignee", json!(id)),
+            Err(_) => self.error("assignee", "Vui lòng chọn người được phân công."),
+        }
+        let index = s.active_step.as_ref().map_or(s.next_step, |a| a.index);
+        self.put("index", json!(index));
+        if let Some(a) = &s.active_step {
+            self.put("name", json!(a.name));
+            self.put("role", json!(a.role));
+        }
+        if self.get("due").is_empty() {
+            return;
+        }
+        match chrono::NaiveDate::parse_from_str(self.get("due"), "%Y-%m-%d") {
+            Ok(day) => {
+                let at = day
+                    .and_hms_opt(17, 0, 0)
+                    .and_then(|t| {
+                        t.and_local_timezone(motcua_domain::vn_time::offset())
+                            .single()
+                    })
+                    .map(|t| t.with_timezone(&Utc));
+                self.put("due", json!(at));
+                self.out.entry("name").or_insert(json!("Xử lý hồ sơ"));
+                self.out.entry("role").or_insert(json!("specialist"));
+            }
+            Err(_) => self.error("due", "Hạn xử lý không hợp lệ."),
+        }
+    }
+
+    fn apology(&mut self) {
+        self.reason();
+        if !self.need("new_appointment", "Vui lòng chọn ngày hẹn trả mới.") {
+            return;
+        }
+        let raw = self.get("new_appointment");
+        let raw = if raw.len() == 10 {
+            format!("{raw}T17:00")
+        } else {
+            raw.to_string()
+        };
+        match motcua_app::calendar::parse_vn_instant(&raw) {
+            Ok(t) => self.put("new_appointment", json!(t)),
+            Err(_) => self.error("new_appointment", "Ngày hẹn trả mới không hợp lệ."),
+        }
+    }
+
+    fn fee(&mut self) {
+        match self.get("amount_vnd").replace('.', "").parse::<u64>() {
+            Ok(n) if n > 0 => self.put("amount_vnd", json!(n)),
+            _ => self.error("amount_vnd", "Số tiền phải là số nguyên dương (đồng)."),
+        }
+        self.put_or("method", "cash");
+        self.put("receipt_no", self.opt("receipt_no"));
+    }
+}
+
 /// What the form's inputs are, checked for what is required, as the action's JSON fields.
 async fn fields_from(
     ctx: &Ctx,
@@ -884,186 +1060,37 @@ async fn fields_from(
     s: &DossierState,
     v: &HashMap<String, String>,
 ) -> Result<Value, HashMap<&'static str, String>> {
-    let mut errors: HashMap<&'static str, String> = HashMap::new();
-    let get = |k: &str| v.get(k).map(|x| x.trim()).unwrap_or_default();
-    let mut out = serde_json::Map::new();
-    let need = |k: &'static str, msg: &str, errors: &mut HashMap<&'static str, String>| {
-        if get(k).is_empty() {
-            errors.insert(k, ctx.t(msg).to_string());
-            false
-        } else {
-            true
-        }
-    };
-    let opt = |k: &str| {
-        let x = get(k);
-        if x.is_empty() { Value::Null } else { json!(x) }
+    let mut i = Input {
+        ctx,
+        v,
+        out: serde_json::Map::new(),
+        errors: HashMap::new(),
     };
     match action {
-        "request_intake_supplement" | "request_supplement" => {
-            need("reason", "Vui lòng nhập lý do.", &mut errors);
-            let items: Vec<&str> = get("missing")
-                .lines()
-                .map(str::trim)
-                .filter(|l| !l.is_empty())
-                .collect();
-            if items.is_empty() {
-                errors.insert(
-                    "missing",
-                    ctx.t("Vui lòng liệt kê giấy tờ cần bổ sung.").to_string(),
-                );
-            }
-            out.insert("reason".into(), json!(get("reason")));
-            out.insert("missing".into(), json!(items));
-        }
-        "refuse" | "reject" | "stop" => {
-            need("reason", "Vui lòng nhập lý do.", &mut errors);
-            out.insert("reason".into(), json!(get("reason")));
-        }
-        "forward" | "transfer" => {
-            if need("to", "Vui lòng nhập mã cơ quan nhận.", &mut errors) {
-                let to = get("to");
-                let known = ctx
-                    .state
-                    .lookups
-                    .agency(ctx.state.store.as_ref(), to)
-                    .await
-                    .ok()
-                    .flatten()
-                    .is_some();
-                if !known {
-                    errors.insert(
-                        "to",
-                        format!("{} \"{to}\".", ctx.t("Không tìm thấy cơ quan có mã")),
-                    );
-                }
-            }
-            out.insert("to".into(), json!(get("to")));
-            if action == "transfer" {
-                need("reason", "Vui lòng nhập lý do.", &mut errors);
-                out.insert("reason".into(), json!(get("reason")));
-            }
-        }
-        "assign_step" => {
-            match Uuid::parse_str(get("assignee")) {
-                Ok(id) => {
-                    out.insert("assignee".into(), json!(id));
-                }
-                Err(_) => {
-                    errors.insert(
-                        "assignee",
-                        ctx.t("Vui lòng chọn người được phân công.").to_string(),
-                    );
-                }
-            }
-            let index = s.active_step.as_ref().map_or(s.next_step, |a| a.index);
-            out.insert("index".into(), json!(index));
-            if let Some(a) = &s.active_step {
-                out.insert("name".into(), json!(a.name));
-                out.insert("role".into(), json!(a.role));
-            }
-            if !get("due").is_empty() {
-                match chrono::NaiveDate::parse_from_str(get("due"), "%Y-%m-%d") {
-                    Ok(day) => {
-                        let at = day
-                            .and_hms_opt(17, 0, 0)
-                            .and_then(|t| {
-                                t.and_local_timezone(motcua_domain::vn_time::offset())
-                                    .single()
-                            })
-                            .map(|t| t.with_timezone(&Utc));
-                        out.insert("due".into(), json!(at));
-                        out.entry("name").or_insert(json!("Xử lý hồ sơ"));
-                        out.entry("role").or_insert(json!("specialist"));
-                    }
-                    Err(_) => {
-                        errors.insert("due", ctx.t("Hạn xử lý không hợp lệ.").to_string());
-                    }
-                }
-            }
-        }
+        "request_intake_supplement" | "request_supplement" => i.supplement(),
+        "refuse" | "reject" | "stop" => i.reason(),
+        "forward" | "transfer" => i.destination(action == "transfer").await,
+        "assign_step" => i.assignment(s),
         "complete_step" => {
             let index = s.active_step.as_ref().map_or(s.next_step, |a| a.index);
-            out.insert("index".into(), json!(index));
-            out.insert("note".into(), opt("note"));
+            i.put("index", json!(index));
+            i.put("note", i.opt("note"));
         }
-        "approve" => {
-            out.insert("note".into(), opt("note"));
-        }
-        "apologize" => {
-            need("reason", "Vui lòng nhập lý do.", &mut errors);
-            out.insert("reason".into(), json!(get("reason")));
-            if need(
-                "new_appointment",
-                "Vui lòng chọn ngày hẹn trả mới.",
-                &mut errors,
-            ) {
-                let raw = get("new_appointment");
-                let raw = if raw.len() == 10 {
-                    format!("{raw}T17:00")
-                } else {
-                    raw.to_string()
-                };
-                match motcua_app::calendar::parse_vn_instant(&raw) {
-                    Ok(t) => {
-                        out.insert("new_appointment".into(), json!(t));
-                    }
-                    Err(_) => {
-                        errors.insert(
-                            "new_appointment",
-                            ctx.t("Ngày hẹn trả mới không hợp lệ.").to_string(),
-                        );
-                    }
-                }
-            }
-        }
+        "approve" => i.put("note", i.opt("note")),
+        "apologize" => i.apology(),
         "record_result" => {
-            need(
-                "result_code",
-                "Vui lòng nhập số, ký hiệu văn bản kết quả.",
-                &mut errors,
-            );
-            out.insert("result_code".into(), json!(get("result_code")));
-            out.insert("form".into(), json!({"form": "paper"}));
+            i.need("result_code", "Vui lòng nhập số, ký hiệu văn bản kết quả.");
+            i.put("result_code", json!(i.get("result_code")));
+            i.put("form", json!({"form": "paper"}));
         }
-        "collect_fee" => {
-            match get("amount_vnd").replace('.', "").parse::<u64>() {
-                Ok(n) if n > 0 => {
-                    out.insert("amount_vnd".into(), json!(n));
-                }
-                _ => {
-                    errors.insert(
-                        "amount_vnd",
-                        ctx.t("Số tiền phải là số nguyên dương (đồng).").to_string(),
-                    );
-                }
-            }
-            out.insert(
-                "method".into(),
-                json!(if get("method").is_empty() {
-                    "cash"
-                } else {
-                    get("method")
-                }),
-            );
-            out.insert("receipt_no".into(), opt("receipt_no"));
-        }
-        "return_result" => {
-            out.insert(
-                "via".into(),
-                json!(if get("via").is_empty() {
-                    "counter"
-                } else {
-                    get("via")
-                }),
-            );
-        }
+        "collect_fee" => i.fee(),
+        "return_result" => i.put_or("via", "counter"),
         _ => {}
     }
-    if errors.is_empty() {
-        Ok(Value::Object(out))
+    if i.errors.is_empty() {
+        Ok(Value::Object(i.out))
     } else {
-        Err(errors)
+        Err(i.errors)
     }
 }
 
@@ -1082,19 +1109,46 @@ fn field_of(code: &str) -> Option<&'static str> {
     })
 }
 
-pub async fn act(ctx: Ctx, Path((code, action)): Path<(String, String)>, body: Bytes) -> Response {
+/// How a refused action comes back: the page for refusals that are not the form's (`Err`),
+/// or the status with the message put next to its field, in the form or in the banner.
+#[allow(clippy::result_large_err)] // the page itself, as `Ctx`'s gates return it
+fn refused(ctx: &Ctx, sent: &mut Sent, e: ApiError) -> Result<StatusCode, Response> {
+    match e {
+        ApiError::Forbidden => Err(ctx.forbidden()),
+        ApiError::NotFound(_) => Err(ctx.error(&e)),
+        e if e.status().is_server_error() => Err(ctx.error(&e)),
+        e if e.code() == "stale_dossier" => {
+            sent.banner = Some(
+                ctx.t("Hồ sơ vừa được người khác cập nhật, vui lòng tải lại trang và kiểm tra trước khi thực hiện lại.")
+                    .to_string(),
+            );
+            Ok(StatusCode::CONFLICT)
+        }
+        e => match field_of(e.code()) {
+            Some(f) => {
+                sent.errors.insert(f, e.message_vi());
+                Ok(StatusCode::UNPROCESSABLE_ENTITY)
+            }
+            None => {
+                sent.form_error = Some(e.message_vi());
+                if e.status() == StatusCode::CONFLICT {
+                    Ok(StatusCode::CONFLICT)
+                } else {
+                    Ok(StatusCode::UNPROCESSABLE_ENTITY)
+                }
+            }
+        },
+    }
+}
+
+pub async fn act(
+    Path((code, action)): Path<(String, String)>,
+    Posted(ctx, caller, pairs, _): Posted<Vec<(String, String)>, Officer>,
+) -> Response {
     let mut values: HashMap<String, String> = HashMap::new();
-    for (k, v) in form_pairs(&body) {
+    for (k, v) in pairs {
         values.entry(k).or_insert(v);
     }
-    let csrf = values.get("csrf").cloned().unwrap_or_default();
-    if let Err(res) = ctx.check_csrf(&csrf) {
-        return res;
-    }
-    let caller = match ctx.officer() {
-        Ok(c) => c.clone(),
-        Err(res) => return res,
-    };
     let Some(action) = ACTIONS.iter().copied().find(|a| *a == action) else {
         return ctx.error(&ApiError::NotFound("thao tác"));
     };
@@ -1114,68 +1168,53 @@ pub async fn act(ctx: Ctx, Path((code, action)): Path<(String, String)>, body: B
         action: action.to_string(),
         ..Default::default()
     };
-    let (status, outcome) = match (version, fields_from(&ctx, action, &s, &values).await) {
+    let status = match (version, fields_from(&ctx, action, &s, &values).await) {
         (None, _) => {
             sent.banner = Some(
                 ctx.t("Biểu mẫu thiếu phiên bản hồ sơ. Vui lòng tải lại trang.")
                     .to_string(),
             );
-            (StatusCode::UNPROCESSABLE_ENTITY, None)
+            StatusCode::UNPROCESSABLE_ENTITY
         }
         (Some(_), Err(errors)) => {
             sent.errors = errors;
-            (StatusCode::UNPROCESSABLE_ENTITY, None)
+            StatusCode::UNPROCESSABLE_ENTITY
         }
         (Some(version), Ok(mut fields)) => {
             fields["version"] = json!(version);
-            (
-                StatusCode::OK,
-                Some(run_action(&ctx.state, &caller, &row.code, action, fields).await),
-            )
-        }
-    };
-    let status = match outcome {
-        None => status,
-        Some(Ok(())) => {
-            return Redirect::to(&format!("/ho-so/{}?ok={action}", row.code)).into_response();
-        }
-        Some(Err(e)) => match e {
-            ApiError::Forbidden => return ctx.forbidden(),
-            ApiError::NotFound(_) => return ctx.error(&e),
-            e if e.status().is_server_error() => return ctx.error(&e),
-            e if e.code() == "stale_dossier" => {
-                sent.banner = Some(
-                    ctx.t("Hồ sơ vừa được người khác cập nhật, vui lòng tải lại trang và kiểm tra trước khi thực hiện lại.")
-                        .to_string(),
-                );
-                StatusCode::CONFLICT
+            match run_action(&ctx.state, &caller, &row.code, action, fields).await {
+                Ok(()) => {
+                    return Redirect::to(&format!("/ho-so/{}?ok={action}", row.code))
+                        .into_response();
+                }
+                Err(e) => match refused(&ctx, &mut sent, e) {
+                    Ok(status) => status,
+                    Err(page) => return page,
+                },
             }
-            e => match field_of(e.code()) {
-                Some(f) => {
-                    sent.errors.insert(f, e.message_vi());
-                    StatusCode::UNPROCESSABLE_ENTITY
-                }
-                None => {
-                    sent.form_error = Some(e.message_vi());
-                    if e.status() == StatusCode::CONFLICT {
-                        StatusCode::CONFLICT
-                    } else {
-                        StatusCode::UNPROCESSABLE_ENTITY
-                    }
-                }
-            },
-        },
+        }
     };
+    sent_back(&ctx, &caller, &code, sent, values, status).await
+}
+
+/// The page as the dossier is now, with the form of the refused action as it was typed.
+async fn sent_back(
+    ctx: &Ctx,
+    caller: &Caller,
+    code: &str,
+    mut sent: Sent,
+    values: HashMap<String, String>,
+    status: StatusCode,
+) -> Response {
     sent.values = values;
     sent.values.remove("csrf");
-    // The page as the dossier is now, with the form as it was typed.
-    let row = match load(&ctx, &caller, &code).await {
+    let row = match load(ctx, caller, code).await {
         Ok(r) => r,
         Err(e) => return ctx.error(&e),
     };
     let offered = sent.action.clone();
     let form_error = sent.form_error.clone();
-    match build(&ctx, &caller, &row, Some(sent), None).await {
+    match build(ctx, caller, &row, Some(sent), None).await {
         Ok(mut t) => {
             // The action may no longer be offered (someone acted first): say it in the banner.
             if !t.actions.iter().any(|a| a.name == offered) && t.banner.is_none() {

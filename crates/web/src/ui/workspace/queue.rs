@@ -1,29 +1,28 @@
 //! `/xu-ly`: the work queues of specialists and leaders, and bulk assignment.
 //!
-//! The queue is the store query of `GET /api/v1/dossiers` ([`motcua_store::Dossiers::list_dossiers`],
-//! counts capped at 10,000). The agencies it reads are the ones the caller may oversee
+//! The queue is the dossier list of `GET /api/v1/dossiers` (`App::list_dossiers`, counts
+//! capped at 10,000). The agencies it reads are the ones the caller may oversee
 //! ([`Action::Oversee`]): the agencies of their staff grants and, for leaders, every agency
 //! below them (a provincial leader watches the departments, the service centre and the
 //! communes), or the one agency chosen in the filter.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use askama::Template;
-use axum::body::Bytes;
 use axum::extract::Query;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use chrono::{DateTime, Utc};
-use motcua_domain::auth::{Action, Role};
-use motcua_domain::dossier::{Status, timeliness, vietnam_date};
-use motcua_store::{Agency, AgencyQuery, DossierQuery, DossierRow, QUEUE_COUNT_CAP};
+use motcua_domain::auth::Role;
+use motcua_domain::dossier::{Status, timeliness};
+use motcua_store::{DossierQuery, DossierRow, QUEUE_COUNT_CAP};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::form_pairs;
-use crate::auth::{Caller, ResolvedScope};
+use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::state::AppState;
+use crate::ui::form::{Officer, Posted};
 use crate::ui::kit::{Ctx, Page, is_htmx, urlencode};
 
 pub const PAGE_SIZE: i64 = 50;
@@ -138,103 +137,22 @@ const STATUSES: [Status; 12] = [
 /// The agencies `caller` may oversee: those of their staff grants and, for leaders and
 /// administrators, the agencies below them; each one checked with [`Action::Oversee`].
 pub async fn overseeable(state: &AppState, caller: &Caller) -> Result<Vec<AgencyOpt>, ApiError> {
-    let store = state.store.as_ref();
-    let mut found: Vec<Agency> = Vec::new();
-    let mut seen: HashSet<Uuid> = HashSet::new();
-    for g in caller.user.grants.iter().filter(|g| g.role.is_staff()) {
-        let Some(id) = g.agency else { continue };
-        let root = store.get_agency(id).await?;
-        let subtree = matches!(g.role, Role::Leader | Role::Admin);
-        if seen.insert(root.id) {
-            found.push(root.clone());
-        }
-        if !subtree {
-            continue;
-        }
-        // Every agency below: from the province's agencies in one read when the root has a
-        // province, otherwise two levels of children.
-        let candidates: Vec<Agency> = match &root.province_code {
-            Some(pc) => {
-                store
-                    .list_agencies(&AgencyQuery {
-                        province_code: Some(pc.clone()),
-                        limit: 20_000,
-                        ..Default::default()
-                    })
-                    .await?
-                    .items
-            }
-            None => {
-                let mut all = Vec::new();
-                let mut frontier = vec![root.id];
-                for _ in 0..2 {
-                    let mut next = Vec::new();
-                    for parent in frontier {
-                        let children = store
-                            .list_agencies(&AgencyQuery {
-                                parent: Some(parent),
-                                limit: 5_000,
-                                ..Default::default()
-                            })
-                            .await?
-                            .items;
-                        next.extend(children.iter().map(|a| a.id));
-                        all.extend(children);
-                    }
-                    frontier = next;
-                }
-                all
-            }
-        };
-        let mut below: HashSet<Uuid> = HashSet::from([root.id]);
-        let mut grew = true;
-        while grew {
-            grew = false;
-            for a in &candidates {
-                if !below.contains(&a.id) && a.parent_id.is_some_and(|p| below.contains(&p)) {
-                    below.insert(a.id);
-                    grew = true;
-                }
-            }
-        }
-        for a in candidates {
-            if below.contains(&a.id) && seen.insert(a.id) {
-                found.push(a);
-            }
-        }
-    }
-    let principal = caller.principal();
-    let mut out = Vec::with_capacity(found.len());
-    for a in found {
-        let scope = ResolvedScope::of(state, a.id).await?;
-        if principal.may(&Action::Oversee(scope.scope())) {
-            out.push(AgencyOpt {
-                id: a.id,
-                code: a.code,
-                name: a.name,
-            });
-        }
-    }
-    Ok(out)
+    Ok(state
+        .overseeable_agencies(caller)
+        .await?
+        .into_iter()
+        .map(|a| AgencyOpt {
+            id: a.id,
+            code: a.code,
+            name: a.name,
+        })
+        .collect())
 }
 
 /// The end of the next working day, Vietnam time: due before it is "due soon" (as the API's
 /// `due_soon`).
 pub async fn due_soon_limit(state: &AppState) -> Result<Option<DateTime<Utc>>, ApiError> {
-    let calendar = state.calendar.get(state.store.as_ref()).await?;
-    let today = vietnam_date(Utc::now());
-    let next = calendar
-        .add_working_days(today, 1)
-        .map_err(motcua_app::calendar::calendar_error)?;
-    Ok(next
-        .succ_opt()
-        .unwrap_or(next)
-        .and_hms_opt(0, 0, 0)
-        .and_then(|t| {
-            t.and_local_timezone(motcua_domain::vn_time::offset())
-                .single()
-        })
-        .map(|t| t.with_timezone(&Utc)))
+    Ok(state.due_soon_limit().await?)
 }
 
 /// The due colour and its words (never colour alone).
@@ -303,31 +221,22 @@ async fn procedure_name(
     if let Some(n) = names.get(code) {
         return n.clone();
     }
-    let name = state
-        .lookups
-        .in_force(state.store.as_ref(), code, vietnam_date(Utc::now()))
-        .await
-        .map(|p| p.procedure.name.clone())
-        .unwrap_or_default();
+    let name = state.procedure_name_in_force(code).await;
     names.insert(code.to_string(), name.clone());
     name
 }
 
-/// Builds the queue for `caller` with the filters `f`.
-async fn build(state: &AppState, caller: &Caller, f: &QueueQuery) -> Result<QueueView, ApiError> {
-    let tab = TABS
-        .iter()
-        .map(|(k, _)| *k)
-        .find(|k| *k == f.tab)
-        .unwrap_or(if caller.user.roles().contains(&Role::Leader) {
-            "agency"
-        } else {
-            "mine"
-        });
-    let agencies = overseeable(state, caller).await?;
-    if agencies.is_empty() {
-        return Err(ApiError::Forbidden);
-    }
+/// The dossier query of a queue's tab and filters: the chosen agency (one the caller may
+/// oversee) or all of them, the due limit of the tab, the words folded.
+fn queue_query(
+    caller: &Caller,
+    f: &QueueQuery,
+    tab: &str,
+    agencies: &[AgencyOpt],
+    now: DateTime<Utc>,
+    soon: Option<DateTime<Utc>>,
+    page: i64,
+) -> Result<DossierQuery, ApiError> {
     let chosen: Vec<Uuid> = match f.agency.trim() {
         "" => agencies.iter().map(|a| a.id).collect(),
         code => vec![
@@ -338,8 +247,6 @@ async fn build(state: &AppState, caller: &Caller, f: &QueueQuery) -> Result<Queu
                 .id,
         ],
     };
-    let now = Utc::now();
-    let soon = due_soon_limit(state).await?;
     let mut due_before = end_of_day(&f.due_before);
     let limit = match tab {
         "overdue" => Some(now),
@@ -349,25 +256,47 @@ async fn build(state: &AppState, caller: &Caller, f: &QueueQuery) -> Result<Queu
     if let Some(l) = limit {
         due_before = Some(due_before.map_or(l, |d| d.min(l)));
     }
-    let page = f.page.trim().parse::<i64>().unwrap_or(1).clamp(1, 10_000);
     let words = format!("{} {}", f.q, f.procedure);
     let folded = motcua_domain::text::fold_ascii(words.trim());
     let statuses: Vec<String> = Status::parse(f.status.trim())
         .map(|s| vec![s.as_str().to_string()])
         .unwrap_or_default();
-    let found = state
-        .store
-        .list_dossiers(&DossierQuery {
-            agencies: chosen,
-            statuses,
-            due_before,
-            q: Some(folded).filter(|q| !q.trim().is_empty()),
-            assignee: (tab == "mine").then_some(caller.user.id),
-            include_closed: false,
-            limit: PAGE_SIZE,
-            offset: (page - 1) * PAGE_SIZE,
+    Ok(DossierQuery {
+        agencies: chosen,
+        statuses,
+        due_before,
+        q: Some(folded).filter(|q| !q.trim().is_empty()),
+        assignee: (tab == "mine").then_some(caller.user.id),
+        include_closed: false,
+        limit: PAGE_SIZE,
+        offset: (page - 1) * PAGE_SIZE,
+    })
+}
+
+/// The tab asked for, or the caller's default: a leader's agency, anyone else's own.
+fn pick_tab(caller: &Caller, asked: &str) -> &'static str {
+    TABS.iter()
+        .map(|(k, _)| *k)
+        .find(|k| *k == asked)
+        .unwrap_or(if caller.user.roles().contains(&Role::Leader) {
+            "agency"
+        } else {
+            "mine"
         })
-        .await?;
+}
+
+/// Builds the queue for `caller` with the filters `f`.
+async fn build(state: &AppState, caller: &Caller, f: &QueueQuery) -> Result<QueueView, ApiError> {
+    let tab = pick_tab(caller, &f.tab);
+    let agencies = overseeable(state, caller).await?;
+    if agencies.is_empty() {
+        return Err(ApiError::Forbidden);
+    }
+    let now = Utc::now();
+    let soon = due_soon_limit(state).await?;
+    let page = f.page.trim().parse::<i64>().unwrap_or(1).clamp(1, 10_000);
+    let q = queue_query(caller, f, tab, &agencies, now, soon, page)?;
+    let found = state.list_dossiers(&q).await?;
     let names_by_id: HashMap<Uuid, &str> =
         agencies.iter().map(|a| (a.id, a.name.as_str())).collect();
     let mut procedure_names = HashMap::new();
@@ -388,11 +317,11 @@ async fn build(state: &AppState, caller: &Caller, f: &QueueQuery) -> Result<Queu
     let assignees = if tab == "agency" && caller.user.roles().contains(&Role::Leader) {
         let ids: Vec<Uuid> = match f.agency.trim() {
             "" => row_agencies,
-            _ => vec![
+            code => vec![
                 found.items.first().map_or(
                     agencies
                         .iter()
-                        .find(|a| a.code == f.agency.trim())
+                        .find(|a| a.code == code)
                         .map(|a| a.id)
                         .unwrap_or_default(),
                     |r| r.agency_id,
@@ -403,18 +332,17 @@ async fn build(state: &AppState, caller: &Caller, f: &QueueQuery) -> Result<Queu
     } else {
         None
     };
-    let tabs = TABS
-        .iter()
-        .map(|(k, label)| Tab {
-            key: k,
-            label,
-            href: query_string(k, f, 1),
-            current: *k == tab,
-        })
-        .collect();
     Ok(QueueView {
         tab,
-        tabs,
+        tabs: TABS
+            .iter()
+            .map(|(k, label)| Tab {
+                key: k,
+                label,
+                href: query_string(k, f, 1),
+                current: *k == tab,
+            })
+            .collect(),
         status: f.status.trim().to_string(),
         procedure: f.procedure.trim().to_string(),
         due_before: f.due_before.trim().to_string(),
@@ -483,7 +411,7 @@ pub async fn staff_of(
 ) -> Result<Vec<(Uuid, String)>, ApiError> {
     let mut out: Vec<(Uuid, String)> = Vec::new();
     for id in agencies.iter().take(20) {
-        let users = state.store.list_users(Some(*id), 500, 0).await?.items;
+        let users = state.staff_of(*id, 500).await?;
         for u in users {
             let handles = u.grants.iter().any(|g| {
                 g.agency == Some(*id) && matches!(g.role, Role::Specialist | Role::Leader)
@@ -537,21 +465,22 @@ struct BulkResult {
 /// Assigns several dossiers to one person: each dossier by the same command as the dossier
 /// page (`assign_step` of its current step, at the version read now); each succeeds or is
 /// refused on its own, and the page says which.
-pub async fn bulk_assign(ctx: Ctx, body: Bytes) -> Response {
-    let pairs = form_pairs(&body);
+/// What a bulk assignment asks: the dossiers, the assignee, the due day (17:00 Vietnam
+/// time), where to go back; or the mistake to show.
+struct BulkForm {
+    back: String,
+    codes: Vec<String>,
+    assignee: Uuid,
+    due: Option<DateTime<Utc>>,
+}
+
+fn bulk_form(ctx: &Ctx, pairs: &[(String, String)]) -> (String, Result<BulkForm, String>) {
     let field = |k: &str| {
         pairs
             .iter()
             .find(|(n, _)| n == k)
             .map(|(_, v)| v.trim().to_string())
             .unwrap_or_default()
-    };
-    if let Err(res) = ctx.check_csrf(&field("csrf")) {
-        return res;
-    }
-    let caller = match ctx.officer() {
-        Ok(c) => c.clone(),
-        Err(res) => return res,
     };
     let back = {
         let b = field("back");
@@ -566,52 +495,73 @@ pub async fn bulk_assign(ctx: Ctx, body: Bytes) -> Response {
         .filter(|(k, v)| k == "codes" && !v.trim().is_empty())
         .map(|(_, v)| v.trim().to_string())
         .collect();
-    let assignee = field("assignee");
-    let due = field("due");
     let mut error = None;
-    let assignee_id = Uuid::parse_str(&assignee).ok();
+    let assignee = Uuid::parse_str(&field("assignee")).ok();
     if codes.is_empty() {
         error = Some(ctx.t("Chưa chọn hồ sơ nào để phân công.").to_string());
-    } else if assignee_id.is_none() {
+    } else if assignee.is_none() {
         error = Some(ctx.t("Vui lòng chọn người được phân công.").to_string());
     }
-    let due_at = match due.as_str() {
+    let due = match field("due").as_str() {
         "" => None,
         d => match chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d") {
-            Ok(day) => Some(
-                day.and_hms_opt(17, 0, 0)
-                    .and_then(|t| {
-                        t.and_local_timezone(motcua_domain::vn_time::offset())
-                            .single()
-                    })
-                    .map(|t| t.with_timezone(&Utc)),
-            )
-            .flatten(),
+            Ok(day) => day
+                .and_hms_opt(17, 0, 0)
+                .and_then(|t| {
+                    t.and_local_timezone(motcua_domain::vn_time::offset())
+                        .single()
+                })
+                .map(|t| t.with_timezone(&Utc)),
             Err(_) => {
                 error = Some(ctx.t("Hạn xử lý không hợp lệ.").to_string());
                 None
             }
         },
     };
-    if let Some(e) = error {
-        return ctx.render_status(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            BulkResult {
-                p: ctx.page(),
-                lines: Vec::new(),
-                done: 0,
-                refused: 0,
-                assignee: String::new(),
-                back,
-                error: Some(e),
-            },
-        );
-    }
-    let assignee_id = assignee_id.expect("checked");
+    let form = match (error, assignee) {
+        (Some(e), _) => Err(e),
+        (None, Some(assignee)) => Ok(BulkForm {
+            back: back.clone(),
+            codes,
+            assignee,
+            due,
+        }),
+        (None, None) => unreachable!("a missing assignee is an error"),
+    };
+    (back, form)
+}
+
+pub async fn bulk_assign(
+    Posted(ctx, caller, pairs, _): Posted<Vec<(String, String)>, Officer>,
+) -> Response {
+    let (back, form) = bulk_form(&ctx, &pairs);
+    let form = match form {
+        Ok(f) => f,
+        Err(e) => {
+            return ctx.render_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                BulkResult {
+                    p: ctx.page(),
+                    lines: Vec::new(),
+                    done: 0,
+                    refused: 0,
+                    assignee: String::new(),
+                    back,
+                    error: Some(e),
+                },
+            );
+        }
+    };
+    let BulkForm {
+        back,
+        codes,
+        assignee: assignee_id,
+        due: due_at,
+    } = form;
+
     let assignee_name = ctx
         .state
-        .store
-        .get_user(assignee_id)
+        .user_by_id(assignee_id)
         .await
         .map(|u| u.full_name)
         .unwrap_or_default();
@@ -650,14 +600,7 @@ async fn assign_one(
     assignee: Uuid,
     due: Option<DateTime<Utc>>,
 ) -> Result<(), ApiError> {
-    let row = state
-        .store
-        .dossier_by_code(code)
-        .await
-        .map_err(|e| match e {
-            motcua_store::DbError::NotFound => ApiError::NotFound("hồ sơ"),
-            e => e.into(),
-        })?;
+    let row = state.dossier(code).await?;
     let s = motcua_app::dossiers::state_of(&row)?;
     let index = s.active_step.as_ref().map_or(s.next_step, |a| a.index);
     let mut fields = serde_json::json!({

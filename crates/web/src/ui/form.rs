@@ -1,0 +1,132 @@
+//! The forms the pages post, read and checked in one place: [`Posted`] lets the request
+//! through its gate (who may post: a redirect to sign in, or the 403 page), checks the CSRF
+//! token (the form's `csrf` field, or htmx's `x-csrf-token` header when the field is empty),
+//! and reads the urlencoded body once into the handler's type. A handler that takes a
+//! `Posted` cannot forget any of it. Handlers answer `Result<Response, UiError>` and use `?`
+//! ([`OrPage::or_page`] turns an application error into its Vietnamese page).
+
+use std::marker::PhantomData;
+
+use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::de::DeserializeOwned;
+
+use super::kit::{Ctx, error_page};
+use crate::auth::Caller;
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// A page handler's failure: the page to answer with (an application error's page, the
+/// sign-in redirect, the "form expired" page).
+pub struct UiError(Response);
+
+impl IntoResponse for UiError {
+    fn into_response(self) -> Response {
+        self.0
+    }
+}
+
+impl From<Response> for UiError {
+    fn from(r: Response) -> Self {
+        UiError(r)
+    }
+}
+
+/// What a page handler returns.
+pub type UiResult = Result<Response, UiError>;
+
+/// `?` on a service's answer: an error becomes its Vietnamese page (in the caller's language,
+/// with the CSRF cookie when new).
+pub trait OrPage<T> {
+    fn or_page(self, ctx: &Ctx) -> Result<T, UiError>;
+}
+
+impl<T, E: Clone + Into<ApiError>> OrPage<T> for Result<T, E> {
+    fn or_page(self, ctx: &Ctx) -> Result<T, UiError> {
+        self.map_err(|e| UiError(ctx.error(&e)))
+    }
+}
+
+/// Who may post a form: lets the request through or answers it.
+pub trait Gate {
+    /// What the gate knows of the caller once through.
+    type Who: Send;
+    fn admit(ctx: &Ctx) -> Result<Self::Who, Response>;
+}
+
+/// Anyone, signed in or not (sign-in, language, the public look-up).
+pub struct Anyone;
+/// Administrators.
+pub struct Admin;
+/// Receiving officers of the one-stop desk.
+pub struct Counter;
+/// Officers of the processing workspace (specialists, leaders, receiving officers).
+pub struct Officer;
+/// Citizens.
+pub struct Citizen;
+
+impl Gate for Anyone {
+    type Who = Option<Caller>;
+    fn admit(ctx: &Ctx) -> Result<Self::Who, Response> {
+        Ok(ctx.caller.clone())
+    }
+}
+
+macro_rules! role_gate {
+    ($gate:ty, $method:ident) => {
+        impl Gate for $gate {
+            type Who = Caller;
+            fn admit(ctx: &Ctx) -> Result<Caller, Response> {
+                ctx.$method().cloned()
+            }
+        }
+    };
+}
+role_gate!(Admin, admin);
+role_gate!(Counter, counter);
+role_gate!(Officer, officer);
+role_gate!(Citizen, citizen);
+
+/// A form posted by a page: through gate `G`, its CSRF token checked, its body read as `T`:
+/// `Posted(ctx, caller, form, _)`.
+pub struct Posted<T, G: Gate = Anyone>(pub Ctx, pub G::Who, pub T, pub PhantomData<G>);
+
+/// The token field every form carries.
+fn csrf_field(body: &[u8]) -> String {
+    serde_urlencoded::from_bytes::<Vec<(String, String)>>(body)
+        .unwrap_or_default()
+        .into_iter()
+        .find(|(k, _)| k == "csrf")
+        .map(|(_, v)| v)
+        .unwrap_or_default()
+}
+
+impl<T, G> FromRequest<AppState> for Posted<T, G>
+where
+    T: DeserializeOwned + Send,
+    G: Gate,
+{
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Response> {
+        let (mut parts, body) = req.into_parts();
+        let ctx = Ctx::from_request_parts(&mut parts, state).await?;
+        let caller = G::admit(&ctx)?;
+        let req = Request::from_parts(parts, body);
+        let bytes = match Bytes::from_request(req, state).await {
+            Ok(b) => b,
+            Err(e) => return Err(ctx.finish(e.into_response())),
+        };
+        ctx.check_csrf(&csrf_field(&bytes))?;
+        let form = serde_urlencoded::from_bytes::<T>(&bytes).map_err(|_| {
+            ctx.finish(error_page(
+                StatusCode::BAD_REQUEST,
+                ctx.t("Dữ liệu chưa hợp lệ"),
+                ctx.t("Biểu mẫu không hợp lệ. Vui lòng tải lại trang và thử lại."),
+            ))
+        })?;
+        Ok(Posted(ctx, caller, form, PhantomData))
+    }
+}
