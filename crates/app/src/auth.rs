@@ -231,6 +231,33 @@ impl ResolvedScope {
     }
 }
 
+/// The agencies whose one-stop desk `caller` staffs (receiving officer grants).
+pub fn desk_agency_ids(caller: &Caller) -> Vec<Uuid> {
+    let mut ids: Vec<Uuid> = caller
+        .user
+        .grants
+        .iter()
+        .filter(|g| g.role == motcua_domain::auth::Role::ReceivingOfficer)
+        .filter_map(|g| g.agency)
+        .collect();
+    ids.sort();
+    ids.dedup();
+    ids
+}
+
+/// Those agencies, by code.
+pub async fn desk_agencies(
+    app: &App,
+    caller: &Caller,
+) -> Result<Vec<motcua_store::Agency>, AppError> {
+    let mut out = Vec::new();
+    for id in desk_agency_ids(caller) {
+        out.push(app.store.get_agency(id).await?);
+    }
+    out.sort_by(|a, b| a.code.cmp(&b.code));
+    Ok(out)
+}
+
 /// The authorisation gate: every handler that needs a permission calls this, and only this.
 pub fn require(caller: &Caller, action: Action<'_>) -> Result<(), AppError> {
     if caller.principal().may(&action) {

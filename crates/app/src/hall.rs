@@ -7,7 +7,7 @@
 use std::net::IpAddr;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use motcua_domain::auth::{Action, Role};
+use motcua_domain::auth::Action;
 use motcua_domain::hall::{
     self, Area, CounterDesk, HallError, MAX_AREAS, Ticket, TicketStatus, Times,
 };
@@ -163,30 +163,6 @@ pub async fn areas(app: &App, agency: Uuid) -> Result<Vec<Area>, AppError> {
     })
 }
 
-/// The centres whose counters `caller` staffs (receiving officer grants).
-pub fn desk_agencies(caller: &Caller) -> Vec<Uuid> {
-    let mut ids: Vec<Uuid> = caller
-        .user
-        .grants
-        .iter()
-        .filter(|g| g.role == Role::ReceivingOfficer)
-        .filter_map(|g| g.agency)
-        .collect();
-    ids.sort();
-    ids.dedup();
-    ids
-}
-
-/// The centres whose counters `caller` staffs, by code.
-pub async fn desk_centres(app: &App, caller: &Caller) -> Result<Vec<Agency>, AppError> {
-    let mut out = Vec::new();
-    for id in desk_agencies(caller) {
-        out.push(app.store.get_agency(id).await?);
-    }
-    out.sort_by(|a, b| a.code.cmp(&b.code));
-    Ok(out)
-}
-
 /// A centre by its code, when `caller` staffs its counters (403 otherwise): what the API
 /// checks before it reads a counter's request.
 pub async fn staffed_centre(app: &App, caller: &Caller, code: &str) -> Result<Agency, AppError> {
@@ -196,7 +172,7 @@ pub async fn staffed_centre(app: &App, caller: &Caller, code: &str) -> Result<Ag
 }
 
 fn staff_of(caller: &Caller, agency: Uuid) -> Result<(), AppError> {
-    if desk_agencies(caller).contains(&agency) {
+    if crate::auth::desk_agency_ids(caller).contains(&agency) {
         Ok(())
     } else {
         Err(AppError::Forbidden)

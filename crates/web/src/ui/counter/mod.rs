@@ -51,29 +51,13 @@ pub fn router() -> Router<AppState> {
 }
 
 /// The agencies whose desk the caller staffs (grants as receiving officer).
-pub(crate) fn desk_agency_ids(caller: &Caller) -> Vec<Uuid> {
-    let mut ids: Vec<Uuid> = caller
-        .user
-        .grants
-        .iter()
-        .filter(|g| g.role == Role::ReceivingOfficer)
-        .filter_map(|g| g.agency)
-        .collect();
-    ids.sort();
-    ids.dedup();
-    ids
-}
+pub(crate) use motcua_app::auth::desk_agency_ids;
 
 pub(crate) async fn desk_agencies(
     state: &AppState,
     caller: &Caller,
 ) -> Result<Vec<Agency>, ApiError> {
-    let mut out = Vec::new();
-    for id in desk_agency_ids(caller) {
-        out.push(state.agency_by_id(id).await?);
-    }
-    out.sort_by(|a, b| a.code.cmp(&b.code));
-    Ok(out)
+    Ok(motcua_app::auth::desk_agencies(state, caller).await?)
 }
 
 /// A dossier status key (`received`) in Vietnamese.

@@ -104,7 +104,7 @@ pub struct DeskForm {
 /// The centre the page is about: the one named (if the officer staffs it) or their first.
 async fn agencies(ctx: &Ctx, named: Option<&str>) -> Result<(Vec<Agency>, Agency), Response> {
     let caller = ctx.counter()?;
-    let all = hall::desk_centres(&ctx.state, caller)
+    let all = motcua_app::auth::desk_agencies(&ctx.state, caller)
         .await
         .map_err(|e| ctx.error(&e))?;
     let chosen = match named {
