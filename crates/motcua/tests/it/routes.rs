@@ -53,6 +53,9 @@ const EXPECTED: &[(&str, &str, [u16; 9])] = &[
     ("GET", "/api/v1/dossiers/{code}/documents", [401, 200, 200, 403, 200, 200, 403, 403, 403]),
     ("GET", "/api/v1/dossiers/{code}/documents/{sha256}", [401, 404, 404, 403, 404, 404, 403, 403, 403]),
     ("GET", "/api/v1/dossiers/{code}/forms/{kind}", [401, 409, 409, 403, 409, 409, 403, 403, 403]),
+    ("GET", "/api/v1/feedback", [401, 403, 200, 200, 200, 403, 200, 200, 403]),
+    ("GET", "/api/v1/feedback/{code}", [401, 200, 200, 403, 200, 200, 403, 403, 403]),
+    ("GET", "/api/v1/feedback/{code}/photos/{sha256}", [404, 404, 404, 404, 404, 404, 404, 404, 404]),
     ("GET", "/api/v1/index", [401, 400, 400, 400, 400, 400, 400, 400, 400]),
     ("GET", "/api/v1/index/ranking", [401, 403, 403, 403, 403, 200, 403, 403, 403]),
     ("GET", "/api/v1/me", [401, 200, 200, 200, 200, 200, 200, 200, 200]),
@@ -63,6 +66,8 @@ const EXPECTED: &[(&str, &str, [u16; 9])] = &[
     ("GET", "/api/v1/procedures/stats", [400, 400, 400, 400, 400, 400, 400, 400, 400]),
     ("GET", "/api/v1/procedures/{code}", [200, 200, 200, 200, 200, 200, 200, 200, 200]),
     ("GET", "/api/v1/public/dossiers/{code}", [200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    ("GET", "/api/v1/public/feedback", [200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    ("GET", "/api/v1/public/feedback/{code}", [200, 200, 200, 200, 200, 200, 200, 200, 200]),
     ("GET", "/api/v1/public/stats", [400, 400, 400, 400, 400, 400, 400, 400, 400]),
     ("GET", "/api/v1/stats/dashboard", [401, 400, 400, 400, 400, 400, 400, 400, 400]),
     ("GET", "/api/v1/stats/report", [401, 400, 400, 400, 400, 400, 400, 400, 400]),
@@ -116,6 +121,8 @@ const EXPECTED: &[(&str, &str, [u16; 9])] = &[
     ("POST", "/api/v1/dossiers/{code}/documents", [401, 400, 400, 400, 400, 400, 400, 400, 400]),
     ("POST", "/api/v1/dossiers/{code}/documents/reuse", [401, 422, 422, 422, 422, 422, 422, 422, 422]),
     ("POST", "/api/v1/dossiers/{code}/result-file", [401, 400, 400, 400, 400, 400, 400, 400, 400]),
+    ("POST", "/api/v1/feedback", [422, 422, 422, 422, 422, 422, 422, 422, 422]),
+    ("POST", "/api/v1/feedback/{code}/actions", [401, 422, 422, 422, 422, 422, 422, 422, 422]),
     ("POST", "/api/v1/procedures", [401, 422, 422, 422, 422, 422, 422, 422, 422]),
     ("POST", "/api/v1/procedures/{code}/abolish", [401, 403, 403, 403, 403, 200, 403, 403, 403]),
     ("POST", "/api/v1/procedures/{code}/publish", [401, 403, 403, 403, 403, 409, 403, 403, 403]),
@@ -156,7 +163,7 @@ struct Caller {
     csrf: String,
 }
 
-async fn fixture() -> (TestApp, Vec<Caller>, String) {
+async fn fixture() -> (TestApp, Vec<Caller>, String, String) {
     let app = TestApp::with_config(motcua_app::Config {
         lookups_per_minute: 100_000,
         ..Default::default()
@@ -249,11 +256,22 @@ async fn fixture() -> (TestApp, Vec<Caller>, String) {
         .await;
     assert_eq!(s, StatusCode::CREATED, "{d}");
     let code = d["code"].as_str().expect("code").to_string();
-    (app, callers, code)
+    // The citizen's feedback report, at the centre.
+    let (s, d) = app
+        .post(
+            "/api/v1/feedback",
+            callers[1].token.as_deref(),
+            json!({"about": "dossier", "code": code, "title": "Chậm trả kết quả",
+                "content": "Hồ sơ chưa được trả đúng hẹn."}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{d}");
+    let feedback = d["code"].as_str().expect("code").to_string();
+    (app, callers, code, feedback)
 }
 
 /// The path with real values for its parameters.
-fn concrete(path: &str, dossier: &str) -> String {
+fn concrete(path: &str, dossier: &str, feedback: &str) -> String {
     let mut out = String::new();
     let mut rest = path;
     while let Some(open) = rest.find('{') {
@@ -262,6 +280,7 @@ fn concrete(path: &str, dossier: &str) -> String {
         let name = &rest[open + 1..close];
         let before = &out;
         let value = match name {
+            "code" if before.contains("feedback") => feedback,
             "code" | "ma"
                 if before.contains("dossiers")
                     || before.contains("ho-so")
@@ -317,7 +336,7 @@ async fn call(app: &TestApp, who: &Caller, method: &str, path: &str) -> u16 {
 
 #[tokio::test]
 async fn every_route_answers_each_role_as_expected() {
-    let (app, callers, dossier) = fixture().await;
+    let (app, callers, dossier, feedback) = fixture().await;
     let state = motcua_web::AppState::new(app.store.clone(), motcua_app::Config::default());
     let routes = motcua_web::routes::list(&motcua_web::router(state));
     let print = std::env::var("MOTCUA_ROUTES_PRINT").is_ok_and(|v| v == "1");
@@ -332,7 +351,7 @@ async fn every_route_answers_each_role_as_expected() {
         )
     });
     for r in &ordered {
-        let path = concrete(&r.path, &dossier);
+        let path = concrete(&r.path, &dossier, &feedback);
         let method = if r.method == "ANY" {
             "GET"
         } else {

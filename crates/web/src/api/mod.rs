@@ -5,6 +5,7 @@ pub(crate) mod agencies;
 mod calendar;
 pub(crate) mod documents;
 pub(crate) mod dossiers;
+mod feedback;
 mod forms;
 mod outbox;
 mod procedures;
@@ -89,6 +90,18 @@ pub fn router() -> Router<AppState> {
         .route("/dossiers/{code}/forms/{kind}", get(forms::dossier_form))
         .route("/agencies/{code}/register", get(forms::register))
         .route("/public/dossiers/{code}", get(dossiers::public))
+        // A submission with photos reads its body itself, up to five uploads.
+        .route(
+            "/feedback",
+            get(feedback::queue)
+                .post(feedback::submit)
+                .layer(axum::extract::DefaultBodyLimit::disable()),
+        )
+        .route("/feedback/{code}", get(feedback::get_one))
+        .route("/feedback/{code}/actions", post(feedback::act))
+        .route("/feedback/{code}/photos/{sha256}", get(feedback::photo))
+        .route("/public/feedback", get(feedback::published))
+        .route("/public/feedback/{code}", get(feedback::public))
         .route("/stats/report", get(stats::report))
         .route("/stats/dashboard", get(stats::dashboard))
         .route("/index", get(stats::index))
@@ -122,6 +135,8 @@ pub fn router() -> Router<AppState> {
         documents::upload, documents::reuse, documents::result_file, documents::list,
         documents::download, documents::reusable, documents::mine,
         forms::dossier_form, forms::register,
+        feedback::submit, feedback::queue, feedback::get_one, feedback::act, feedback::photo,
+        feedback::public, feedback::published,
         outbox::list, outbox::retry, access_log::list,
         stats::report, stats::dashboard, stats::index, stats::ranking, stats::public,
     ),

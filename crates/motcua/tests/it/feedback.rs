@@ -1,0 +1,757 @@
+//! Citizen feedback (phản ánh, kiến nghị): a report with a photo from submission to its
+//! published answer through the API (the photo's GPS gone from the stored bytes, the place
+//! taken from it when the person chose so), who may see and do what, the notices written at
+//! each step, reactions, and the deadlines on the legal calendar (a refusal on the second
+//! working day, a transfer restarting the clock) on days chosen by the test.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use motcua_domain::auth::Role;
+use motcua_domain::feedback::{
+    Category, Contact, FeedbackAction, FeedbackActor, FeedbackCommand, FeedbackEvent,
+    FeedbackStatus, Place, Report, Subject,
+};
+use motcua_store::OutboxQuery;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use crate::support::{TestApp, client};
+
+const PROVINCE: &str = "000.00.00.H38";
+const CENTRE: &str = "000.00.01.H38";
+const WARD: &str = "000.00.31.H38";
+const JUSTICE: &str = "000.00.02.H38";
+
+/// An 8×8 grey baseline JPEG, with an EXIF segment when given.
+fn jpeg(exif: Option<&[u8]>) -> Vec<u8> {
+    let mut out = vec![0xFF, 0xD8];
+    if let Some(tiff) = exif {
+        out.extend([0xFF, 0xE1]);
+        out.extend(((tiff.len() + 8) as u16).to_be_bytes());
+        out.extend(b"Exif\0\0");
+        out.extend(tiff);
+    }
+    out.extend([0xFF, 0xDB, 0x00, 0x43, 0x00]);
+    out.extend([1u8; 64]);
+    out.extend([
+        0xFF, 0xC0, 0x00, 0x0B, 0x08, 0x00, 0x08, 0x00, 0x08, 0x01, 0x01, 0x11, 0x00,
+    ]);
+    for class in [0x00, 0x10] {
+        out.extend([0xFF, 0xC4, 0x00, 0x14, class, 1]);
+        out.extend([0u8; 15]);
+        out.push(0x00);
+    }
+    out.extend([0xFF, 0xDA, 0x00, 0x08, 0x01, 0x01, 0x00, 0x00, 0x3F, 0x00]);
+    out.extend([0x3F, 0xFF, 0xD9]);
+    out
+}
+
+/// EXIF (TIFF) saying where and with what the photo was taken: 19°48'27" N, 105°46'30" E
+/// (Thanh Hóa), a phone's make.
+fn exif_with_gps() -> Vec<u8> {
+    use exif::{Field, In, Rational, Tag, Value};
+    let r = |n: u32| Rational::from((n, 1));
+    let fields = [
+        Field {
+            tag: Tag::Make,
+            ifd_num: In::PRIMARY,
+            value: Value::Ascii(vec![b"DienThoai".to_vec()]),
+        },
+        Field {
+            tag: Tag::GPSLatitudeRef,
+            ifd_num: In::PRIMARY,
+            value: Value::Ascii(vec![b"N".to_vec()]),
+        },
+        Field {
+            tag: Tag::GPSLatitude,
+            ifd_num: In::PRIMARY,
+            value: Value::Rational(vec![r(19), r(48), r(27)]),
+        },
+        Field {
+            tag: Tag::GPSLongitudeRef,
+            ifd_num: In::PRIMARY,
+            value: Value::Ascii(vec![b"E".to_vec()]),
+        },
+        Field {
+            tag: Tag::GPSLongitude,
+            ifd_num: In::PRIMARY,
+            value: Value::Rational(vec![r(105), r(46), r(30)]),
+        },
+    ];
+    let mut w = exif::experimental::Writer::new();
+    for f in &fields {
+        w.push_field(f);
+    }
+    let mut buf = std::io::Cursor::new(Vec::new());
+    w.write(&mut buf, false).expect("EXIF written");
+    buf.into_inner()
+}
+
+fn gps_in(bytes: &[u8]) -> Option<(f64, f64)> {
+    let exif = exif::Reader::new()
+        .read_from_container(&mut std::io::Cursor::new(bytes))
+        .ok()?;
+    let deg = |t| match &exif.get_field(t, exif::In::PRIMARY)?.value {
+        exif::Value::Rational(v) => {
+            Some(v[0].to_f64() + v[1].to_f64() / 60.0 + v[2].to_f64() / 3600.0)
+        }
+        _ => None,
+    };
+    Some((deg(exif::Tag::GPSLatitude)?, deg(exif::Tag::GPSLongitude)?))
+}
+
+struct Fixture {
+    app: TestApp,
+    citizen: String,
+    citizen2: String,
+    officer: String,
+    specialist: String,
+    leader: String,
+    ward_officer: String,
+    justice: String,
+}
+
+async fn fixture() -> Fixture {
+    let app = TestApp::with_config(motcua_app::Config {
+        lookups_per_minute: 100_000,
+        ..Default::default()
+    })
+    .await;
+    app.agency(PROVINCE, "UBND tỉnh Thanh Hóa", "province_committee", None)
+        .await;
+    app.agency(
+        CENTRE,
+        "Trung tâm PVHCC Thanh Hóa",
+        "service_centre",
+        Some(PROVINCE),
+    )
+    .await;
+    app.agency(
+        JUSTICE,
+        "Sở Tư pháp Thanh Hóa",
+        "department",
+        Some(PROVINCE),
+    )
+    .await;
+    app.agency_in(
+        WARD,
+        "UBND phường Hạc Thành",
+        "commune_committee",
+        Some(PROVINCE),
+        Some("2025:commune:14797"),
+    )
+    .await;
+    Fixture {
+        citizen: app.user("congdan", "citizen", None).await,
+        citizen2: app.user("congdan2", "citizen", None).await,
+        officer: app.user("tiepnhan", "receiving_officer", Some(WARD)).await,
+        specialist: app.user("chuyenvien", "specialist", Some(WARD)).await,
+        leader: app.user("lanhdao", "leader", Some(WARD)).await,
+        ward_officer: app
+            .user("tiepnhan.tt", "receiving_officer", Some(CENTRE))
+            .await,
+        justice: app.user("chuyenvien.tp", "specialist", Some(JUSTICE)).await,
+        app,
+    }
+}
+
+async fn submit_multipart(
+    app: &TestApp,
+    token: Option<&str>,
+    report: Value,
+    photos: Vec<Vec<u8>>,
+) -> (StatusCode, Value) {
+    let text = report.to_string();
+    let files: Vec<(&str, &str, &[u8])> = photos
+        .iter()
+        .map(|p| ("photo", "anh.jpg", p.as_slice()))
+        .collect();
+    let (content_type, body) = crate::ui_counter::multipart(&[("report", &text)], &files);
+    let mut req = client()
+        .post(app.url("/api/v1/feedback"))
+        .header(reqwest::header::CONTENT_TYPE, content_type)
+        .body(body);
+    if let Some(t) = token {
+        req = req.bearer_auth(t);
+    }
+    let res = req.send().await.expect("request");
+    let status = res.status();
+    (status, res.json().await.unwrap_or(Value::Null))
+}
+
+async fn get(app: &TestApp, path: &str, token: Option<&str>) -> (StatusCode, Value) {
+    let mut req = client().get(app.url(path));
+    if let Some(t) = token {
+        req = req.bearer_auth(t);
+    }
+    let res = req.send().await.expect("request");
+    let status = res.status();
+    (status, res.json().await.unwrap_or(Value::Null))
+}
+
+async fn act(app: &TestApp, token: &str, code: &str, body: Value) -> (StatusCode, Value) {
+    app.post(
+        &format!("/api/v1/feedback/{code}/actions"),
+        Some(token),
+        body,
+    )
+    .await
+}
+
+async fn photo(app: &TestApp, url: &str, token: Option<&str>) -> (StatusCode, Vec<u8>) {
+    let mut req = client().get(app.url(url));
+    if let Some(t) = token {
+        req = req.bearer_auth(t);
+    }
+    let res = req.send().await.expect("request");
+    (res.status(), res.bytes().await.expect("body").to_vec())
+}
+
+#[tokio::test]
+async fn a_photo_goes_in_without_its_gps_and_the_answer_comes_out_in_public() {
+    let f = fixture().await;
+    let app = &f.app;
+    let tagged = jpeg(Some(&exif_with_gps()));
+    assert!(gps_in(&tagged).is_some(), "the test photo carries GPS");
+    let (s, receipt) = submit_multipart(
+        app,
+        Some(&f.citizen),
+        json!({"about": "other", "title": "Đèn đường hỏng trước chợ",
+            "content": "Ba cột đèn trước chợ Vườn Hoa không sáng từ tuần trước.",
+            "commune": "14797", "place_from_photo": true,
+            "name": "Nguyễn Thị Hồng Nhung", "phone": "0912 345 678", "email": "nhung@example.vn"}),
+        vec![tagged.clone()],
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{receipt}");
+    let code = receipt["code"].as_str().unwrap().to_string();
+    assert!(code.starts_with("PA"), "{code}");
+    // Found from the commune.
+    assert_eq!(receipt["agency"], WARD);
+    assert_eq!(receipt["status"], "submitted");
+
+    // The staff of the ward see it whole, with the contact; the stored photo has no GPS and
+    // no camera, and is not the bytes sent.
+    let (s, view) = get(app, &format!("/api/v1/feedback/{code}"), Some(&f.officer)).await;
+    assert_eq!(s, StatusCode::OK, "{view}");
+    assert_eq!(view["contact"]["phone"], "0912345678");
+    assert_eq!(view["place"]["commune"], "2025:commune:14797");
+    let lat = view["place"]["lat"].as_f64().unwrap();
+    let lon = view["place"]["lon"].as_f64().unwrap();
+    assert!(
+        (lat - 19.8075).abs() < 1e-4 && (lon - 105.775).abs() < 1e-4,
+        "{view}"
+    );
+    let url = view["photos"][0]["url"].as_str().unwrap().to_string();
+    let (s, stored) = photo(app, &url, Some(&f.officer)).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_ne!(stored, tagged);
+    assert_eq!(stored, jpeg(None), "only the metadata went");
+    assert!(gps_in(&stored).is_none());
+    assert!(
+        exif::Reader::new()
+            .read_from_container(&mut std::io::Cursor::new(&stored))
+            .is_err(),
+        "no EXIF at all"
+    );
+    // Before publication: the photo is not public; the look-up shows no content, no contact.
+    assert_eq!(photo(app, &url, None).await.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        photo(app, &url, Some(&f.citizen2)).await.0,
+        StatusCode::FORBIDDEN
+    );
+    let (s, public) = get(app, &format!("/api/v1/public/feedback/{code}"), None).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(public["content"].is_null() && public["photos"] == json!([]));
+    assert!(!public.to_string().contains("0912345678"));
+    // Another unit's staff and another citizen may not read it; its author may, without
+    // acts of staff.
+    for t in [&f.ward_officer, &f.citizen2] {
+        assert_eq!(
+            get(app, &format!("/api/v1/feedback/{code}"), Some(t))
+                .await
+                .0,
+            StatusCode::FORBIDDEN
+        );
+    }
+    let (_, mine) = get(app, &format!("/api/v1/feedback/{code}"), Some(&f.citizen)).await;
+    assert!(mine["contact"].is_null());
+    assert_eq!(mine["actions"], json!(["withdraw"]));
+
+    // The queue of the ward.
+    let (s, queue) = get(app, "/api/v1/feedback", Some(&f.officer)).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(queue["total"], 1);
+    assert_eq!(queue["items"][0]["due"]["key"], "on-track");
+
+    // Receive, ask for more, the author supplements, draft, approve, publish.
+    let v = view["version"].as_i64().unwrap();
+    let (s, r) = act(
+        app,
+        &f.specialist,
+        &code,
+        json!({"version": v, "action": "approve"}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CONFLICT, "{r}");
+    let (s, r) = act(
+        app,
+        &f.citizen2,
+        &code,
+        json!({"version": v, "action": "receive", "category": "regulation"}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "{r}");
+    let (s, r) = act(
+        app,
+        &f.officer,
+        &code,
+        json!({"version": v, "action": "receive", "category": "regulation"}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    assert_eq!(r["status"], "in_progress");
+    let (s, r) = act(
+        app,
+        &f.officer,
+        &code,
+        json!({"version": v, "action": "ask_more", "what": "Ảnh chụp ban đêm"}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CONFLICT, "a stale version: {r}");
+    assert_eq!(r["error"], "stale_version");
+    let v = r["version"].as_i64().unwrap_or(v + 1);
+    let (s, r) = act(
+        app,
+        &f.officer,
+        &code,
+        json!({"version": v, "action": "ask_more", "what": "Ảnh chụp ban đêm"}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    let v = r["version"].as_i64().unwrap();
+    let (s, r) = act(
+        app,
+        &f.citizen2,
+        &code,
+        json!({"version": v, "action": "supplement", "content": "x"}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "{r}");
+    let (s, r) = act(
+        app,
+        &f.citizen,
+        &code,
+        json!({"version": v, "action": "supplement", "content": "Đèn tắt từ 18 giờ."}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    let v = r["version"].as_i64().unwrap();
+    let (s, r) = act(
+        app,
+        &f.officer,
+        &code,
+        json!({"version": v, "action": "draft_answer", "answer": "x"}),
+    )
+    .await;
+    assert_eq!(
+        s,
+        StatusCode::FORBIDDEN,
+        "a receiving officer does not answer: {r}"
+    );
+    let answer = "UBND phường đã thay bóng đèn ngày 05/12; đèn sáng lại bình thường.";
+    let (s, r) = act(
+        app,
+        &f.specialist,
+        &code,
+        json!({"version": v, "action": "draft_answer", "answer": answer}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    let v = r["version"].as_i64().unwrap();
+    let (s, r) = act(
+        app,
+        &f.specialist,
+        &code,
+        json!({"version": v, "action": "approve"}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "{r}");
+    let (s, r) = act(
+        app,
+        &f.leader,
+        &code,
+        json!({"version": v, "action": "approve"}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    assert_eq!(r["status"], "awaiting_publication");
+    let v = r["version"].as_i64().unwrap();
+    let (s, r) = act(
+        app,
+        &f.officer,
+        &code,
+        json!({"version": v, "action": "publish"}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    assert_eq!(r["status"], "published");
+    let v = r["version"].as_i64().unwrap();
+
+    // In public now: content, answer, place and photo, never the contact.
+    let (_, public) = get(app, &format!("/api/v1/public/feedback/{code}"), None).await;
+    assert_eq!(public["answer"], answer);
+    assert!(public["content"].as_str().unwrap().contains("Vườn Hoa"));
+    assert_eq!(public["place"]["lat"], view["place"]["lat"]);
+    let text = public.to_string();
+    assert!(
+        !text.contains("0912345678") && !text.contains("nhung@example.vn"),
+        "{text}"
+    );
+    assert_eq!(photo(app, &url, None).await, (StatusCode::OK, jpeg(None)));
+    let (_, list) = get(
+        app,
+        "/api/v1/public/feedback?q=den%20duong&agency=000.00.31.H38",
+        None,
+    )
+    .await;
+    assert_eq!(list["total"], 1, "{list}");
+    assert_eq!(list["items"][0]["code"], code.as_str());
+    let (_, none) = get(
+        app,
+        "/api/v1/public/feedback?category=staff_behaviour",
+        None,
+    )
+    .await;
+    assert_eq!(none["total"], 0);
+
+    // Reactions: one per account, changed by reacting again; anonymous may not.
+    let (s, r) = act(
+        app,
+        &f.citizen2,
+        &code,
+        json!({"version": v, "action": "react", "like": false}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    assert_eq!(
+        (r["likes"].clone(), r["dislikes"].clone()),
+        (json!(0), json!(1))
+    );
+    assert!(r["contact"].is_null() && r["content"] == "", "{r}");
+    let v = r["version"].as_i64().unwrap();
+    let (_, r) = act(
+        app,
+        &f.citizen2,
+        &code,
+        json!({"version": v, "action": "react", "like": true}),
+    )
+    .await;
+    let v = r["version"].as_i64().unwrap();
+    let (_, r) = act(
+        app,
+        &f.citizen,
+        &code,
+        json!({"version": v, "action": "react", "like": true}),
+    )
+    .await;
+    assert_eq!(
+        (r["likes"].clone(), r["dislikes"].clone()),
+        (json!(2), json!(0)),
+        "{r}"
+    );
+    let (s, _) = app
+        .post(
+            &format!("/api/v1/feedback/{code}/actions"),
+            None,
+            json!({"version": v, "action": "react", "like": true}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+
+    // Notices: the receipt, the request for more and the answer, by e-mail and SMS.
+    let outbox = f
+        .app
+        .store
+        .list_outbox(&OutboxQuery {
+            limit: 100,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let mut kinds: Vec<String> = outbox.items.iter().map(|m| m.kind.clone()).collect();
+    kinds.sort();
+    assert_eq!(
+        kinds,
+        [
+            "feedback_more_asked",
+            "feedback_more_asked",
+            "feedback_published",
+            "feedback_published",
+            "feedback_submitted",
+            "feedback_submitted"
+        ]
+    );
+    assert!(
+        outbox
+            .items
+            .iter()
+            .all(|m| m.feedback_id.is_some() && m.dossier_id.is_none())
+    );
+
+    // The event log is a hash chain, as dossiers' are.
+    let row = f.app.store.feedback_by_code(&code).await.unwrap();
+    let events: Vec<_> = f
+        .app
+        .store
+        .feedback_events(row.id)
+        .await
+        .unwrap()
+        .iter()
+        .map(|e| e.as_chain_event())
+        .collect();
+    motcua_store::verify_chain(&events, row.seq, &row.last_hash).expect("chain holds");
+    assert_eq!(events.len(), 10);
+}
+
+#[tokio::test]
+async fn bad_reports_are_refused_whole() {
+    let f = fixture().await;
+    let app = &f.app;
+    let base =
+        json!({"about": "other", "title": "Tiêu đề", "content": "Nội dung", "commune": "14797"});
+    let with = |k: &str, v: Value| {
+        let mut b = base.clone();
+        b[k] = v;
+        b
+    };
+    let cases = [
+        (
+            with("about", json!("weather")),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_subject",
+        ),
+        (
+            with("title", json!("")),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "feedback_text_invalid",
+        ),
+        (
+            with("title", json!("x".repeat(201))),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "feedback_text_invalid",
+        ),
+        (
+            with("phone", json!("12ab")),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_phone",
+        ),
+        (
+            with("lat", json!(48.85)).clone(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "feedback_place_invalid",
+        ),
+        (
+            with("commune", json!("99999")),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "feedback_unit_unknown",
+        ),
+        (
+            json!({"about": "dossier", "code": "000.00.01.H38-261207-9999", "title": "t", "content": "c"}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "unknown_dossier",
+        ),
+    ];
+    for (body, status, code) in cases {
+        let (s, r) = app.post("/api/v1/feedback", None, body.clone()).await;
+        assert_eq!(
+            (s, r["error"].as_str()),
+            (status, Some(code)),
+            "{body}: {r}"
+        );
+    }
+    // Six photos; a PDF; a broken JPEG.
+    let (s, r) = submit_multipart(app, None, base.clone(), vec![jpeg(None); 6]).await;
+    assert_eq!(
+        (s, r["error"].as_str()),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("feedback_too_many_photos")
+        ),
+        "{r}"
+    );
+    let pdf = crate::documents::pdf("x");
+    let (s, r) = submit_multipart(app, None, base.clone(), vec![pdf]).await;
+    assert_eq!(
+        (s, r["error"].as_str()),
+        (
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Some("unsupported_file_type")
+        ),
+        "{r}"
+    );
+    let mut broken = jpeg(None);
+    broken.truncate(broken.len() - 5);
+    broken.extend([0xFF, 0xD9]);
+    let (s, r) = submit_multipart(app, None, base.clone(), vec![broken]).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{r}");
+    // Nothing was written.
+    let page = app
+        .store
+        .list_feedback(&motcua_store::FeedbackQuery {
+            limit: 10,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(page.total, 0);
+    // Anonymous and JSON is fine, to the unit named.
+    let (s, r) = app
+        .post("/api/v1/feedback", None, with("agency", json!(CENTRE)))
+        .await;
+    assert_eq!(
+        (s, r["agency"].as_str()),
+        (StatusCode::CREATED, Some(CENTRE)),
+        "{r}"
+    );
+}
+
+fn at(day: &str, hour: u32) -> DateTime<Utc> {
+    let d = NaiveDate::parse_from_str(day, "%Y-%m-%d").unwrap();
+    motcua_domain::vn_time::instant(d, chrono::NaiveTime::from_hms_opt(hour, 0, 0).unwrap())
+}
+
+fn staff(user: Uuid, role: Role) -> FeedbackActor {
+    FeedbackActor::Staff { user, role }
+}
+
+/// The deadlines on the legal calendar, through the application's one write path with the
+/// instants chosen: submitted on Thursday 12 March 2026, the refusal deadline is the second
+/// working day after it (Monday 16 March, over the weekend); refused that day it is on time,
+/// the next day late. A transfer restarts the clock at the new unit.
+#[tokio::test]
+async fn deadlines_count_working_days_and_a_transfer_restarts_the_clock() {
+    let f = fixture().await;
+    let app = motcua_app::App::new(f.app.store.clone(), motcua_app::Config::default());
+    let ward = f.app.store.get_agency_by_code(WARD).await.unwrap().id;
+    let justice = f.app.store.get_agency_by_code(JUSTICE).await.unwrap().id;
+    let officer = Uuid::now_v7();
+    let report = || Report {
+        subject: Subject::Other,
+        title: "Đường ngập".into(),
+        content: "Đường ngập sau mưa.".into(),
+        photos: Vec::new(),
+        place: Some(Place {
+            lat: None,
+            lon: None,
+            commune: Some("2025:commune:14797".into()),
+        }),
+        contact: Contact::default(),
+    };
+    let submit = |day: &str| FeedbackCommand {
+        at: at(day, 9),
+        actor: FeedbackActor::Person { account: None },
+        action: FeedbackAction::Submit {
+            report: report(),
+            agency: ward,
+        },
+    };
+    let refuse = |day: &str| FeedbackCommand {
+        at: at(day, 16),
+        actor: staff(officer, Role::ReceivingOfficer),
+        action: FeedbackAction::Refuse {
+            reason: "Không thuộc phạm vi".into(),
+        },
+    };
+    let late_of = |events: &[motcua_store::StoredFeedbackEvent]| -> bool {
+        match serde_json::from_str(&events.last().unwrap().data).unwrap() {
+            FeedbackEvent::Refused { late, .. } => late,
+            other => panic!("{other:?}"),
+        }
+    };
+    // Refused on the second working day: on time.
+    let (a, s) = app.feedback_at(None, &submit("2026-03-12")).await.unwrap();
+    let row = f.app.store.feedback_by_code(&a).await.unwrap();
+    // 15 working days after Thursday 12 March: Thursday 2 April.
+    assert_eq!(row.handle_by, NaiveDate::from_ymd_opt(2026, 4, 2));
+    let d = s
+        .deadlines(&app.calendar.get(app.store.as_ref()).await.unwrap())
+        .unwrap()
+        .unwrap();
+    assert_eq!(d.refuse_by, NaiveDate::from_ymd_opt(2026, 3, 16).unwrap());
+    assert_eq!(
+        d.first_supplement_by,
+        NaiveDate::from_ymd_opt(2026, 3, 19).unwrap()
+    );
+    let (_, s) = app
+        .feedback_at(Some(&a), &refuse("2026-03-16"))
+        .await
+        .unwrap();
+    assert_eq!(s.status, FeedbackStatus::Refused);
+    let row = f.app.store.feedback_by_code(&a).await.unwrap();
+    assert!(!late_of(
+        &f.app.store.feedback_events(row.id).await.unwrap()
+    ));
+    assert_eq!(row.status, FeedbackStatus::Refused);
+    assert!(row.closed_at.is_some());
+    // On the third: late.
+    let (b, _) = app.feedback_at(None, &submit("2026-03-12")).await.unwrap();
+    app.feedback_at(Some(&b), &refuse("2026-03-17"))
+        .await
+        .unwrap();
+    let row = f.app.store.feedback_by_code(&b).await.unwrap();
+    assert!(late_of(&f.app.store.feedback_events(row.id).await.unwrap()));
+    // Nothing after a refusal.
+    let again = app.feedback_at(Some(&b), &refuse("2026-03-18")).await;
+    assert!(
+        matches!(again, Err(motcua_app::AppError::Conflict { .. })),
+        "{again:?}"
+    );
+
+    // A transfer on Monday 23 March restarts the clock at the department: handled by the 15th
+    // working day after it (Monday 13 April), not the ward's 2 April.
+    let (c, _) = app.feedback_at(None, &submit("2026-03-12")).await.unwrap();
+    app.feedback_at(
+        Some(&c),
+        &FeedbackCommand {
+            at: at("2026-03-13", 10),
+            actor: staff(officer, Role::ReceivingOfficer),
+            action: FeedbackAction::Receive {
+                category: Category::Regulation,
+            },
+        },
+    )
+    .await
+    .unwrap();
+    let (_, s) = app
+        .feedback_at(
+            Some(&c),
+            &FeedbackCommand {
+                at: at("2026-03-23", 10),
+                actor: staff(officer, Role::Specialist),
+                action: FeedbackAction::Transfer {
+                    to_agency: justice,
+                    reason: "Thuộc thẩm quyền Sở Tư pháp".into(),
+                },
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (s.status, s.agency, s.transfers),
+        (FeedbackStatus::Submitted, Some(justice), 1)
+    );
+    let row = f.app.store.feedback_by_code(&c).await.unwrap();
+    assert_eq!(row.agency_id, justice);
+    assert_eq!(row.handle_by, NaiveDate::from_ymd_opt(2026, 4, 13));
+    // Now the department's queue holds it, not the ward's.
+    let (_, q) = get(&f.app, "/api/v1/feedback", Some(&f.justice)).await;
+    assert_eq!(q["total"], 1, "{q}");
+    assert_eq!(q["items"][0]["code"], c.as_str());
+    assert_eq!(q["items"][0]["due"]["key"], "late", "{q}");
+    let (_, q) = get(&f.app, "/api/v1/feedback", Some(&f.officer)).await;
+    assert_eq!(
+        q["total"], 0,
+        "refused and transferred: none left at the ward: {q}"
+    );
+}
