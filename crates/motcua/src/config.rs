@@ -46,6 +46,7 @@ const KEYS: &[&str] = &[
     "backup_keep",
     "metrics_token",
     "min_free_disk_mb",
+    "map_tile_url",
 ];
 
 #[derive(Clone, Serialize, Deserialize)]
@@ -109,6 +110,9 @@ pub struct Config {
     pub metrics_token: Option<String>,
     /// `/readyz` says not ready when the data directory has less free space than this (MB).
     pub min_free_disk_mb: u64,
+    /// The map tile server of the public feedback page, `https://…/{z}/{x}/{y}.png`; unset:
+    /// no map (the places are listed).
+    pub map_tile_url: Option<String>,
 }
 
 impl Default for Config {
@@ -149,6 +153,7 @@ impl Default for Config {
             backup_keep: 7,
             metrics_token: None,
             min_free_disk_mb: web.min_free_disk_bytes / (1024 * 1024),
+            map_tile_url: None,
         }
     }
 }
@@ -188,6 +193,7 @@ impl fmt::Debug for Config {
             .field("backup_interval_hours", &self.backup_interval_hours)
             .field("backup_keep", &self.backup_keep)
             .field("min_free_disk_mb", &self.min_free_disk_mb)
+            .field("map_tile_url", &self.map_tile_url)
             .finish()
     }
 }
@@ -318,6 +324,12 @@ impl Config {
             documents: self.documents(),
             data_dir: Some(self.data_dir.clone()),
             min_free_disk_bytes: self.min_free_disk_mb.saturating_mul(1024 * 1024),
+            map_tile_url: self
+                .map_tile_url
+                .as_deref()
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .map(str::to_string),
             metrics_token: self
                 .metrics_token
                 .as_deref()

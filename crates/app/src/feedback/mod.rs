@@ -218,6 +218,8 @@ pub struct FeedbackView {
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct PublicFeedback {
     pub code: String,
+    /// The version to name when reacting to the answer.
+    pub version: i32,
     pub status: String,
     pub status_label: String,
     pub category: String,
@@ -1116,6 +1118,7 @@ impl App {
         let (likes, dislikes) = state.reaction_counts();
         Ok(PublicFeedback {
             code: row.code.clone(),
+            version: row.seq,
             status: row.status.as_str().into(),
             status_label: row.status.label_vi().into(),
             category: row.category.as_str().into(),

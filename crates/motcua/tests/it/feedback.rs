@@ -15,7 +15,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::support::{TestApp, client};
+use crate::support::{TestApp, browser, client, csrf_from, get_page};
 
 const PROVINCE: &str = "000.00.00.H38";
 const CENTRE: &str = "000.00.01.H38";
@@ -112,8 +112,13 @@ struct Fixture {
 }
 
 async fn fixture() -> Fixture {
+    fixture_with(None).await
+}
+
+async fn fixture_with(tiles: Option<&str>) -> Fixture {
     let app = TestApp::with_config(motcua_app::Config {
         lookups_per_minute: 100_000,
+        map_tile_url: tiles.map(str::to_string),
         ..Default::default()
     })
     .await;
@@ -754,4 +759,219 @@ async fn deadlines_count_working_days_and_a_transfer_restarts_the_clock() {
         q["total"], 0,
         "refused and transferred: none left at the ward: {q}"
     );
+}
+
+/// The pages, as a phone's browser uses them: an anonymous person sends a photo from the form,
+/// the ward's staff take it through their acts page by page, and the answer appears on the
+/// public page (with the photo, its place listed and the map's tile server allowed by the
+/// page's policy) and on the report's follow page.
+#[tokio::test]
+async fn the_pages_take_a_photo_to_a_published_answer() {
+    let tiles = "https://tiles.example.vn/{z}/{x}/{y}.png";
+    let f = fixture_with(Some(tiles)).await;
+    let app = &f.app;
+    let anon = client();
+    let (s, html) = get_page(&anon, app, "/phan-anh/gui").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        html.contains("capture=\"environment\""),
+        "phone camera first"
+    );
+    let csrf = csrf_from(&html);
+    let photo = jpeg(Some(&exif_with_gps()));
+    let post = |fields: Vec<(&'static str, String)>| {
+        let anon = anon.clone();
+        let photo = photo.clone();
+        async move {
+            let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let (ct, body) = crate::ui_counter::multipart(&fields, &[("photo", "anh.jpg", &photo)]);
+            let res = anon
+                .post(app.url("/phan-anh/gui"))
+                .header(reqwest::header::CONTENT_TYPE, ct)
+                .body(body)
+                .send()
+                .await
+                .unwrap();
+            (res.status(), res.text().await.unwrap())
+        }
+    };
+    // A mistake comes back with what was typed.
+    let (s, html) = post(vec![
+        ("csrf", csrf.clone()),
+        ("about", "other".into()),
+        ("title", "Ổ gà trên đường Lê Lợi".into()),
+        ("content", "".into()),
+        ("commune", "14797".into()),
+    ])
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{html}");
+    assert!(html.contains("id=\"form-error\"") && html.contains("Ổ gà trên đường Lê Lợi"));
+    let (s, html) = post(vec![
+        ("csrf", csrf.clone()),
+        ("about", "other".into()),
+        ("title", "Ổ gà trên đường Lê Lợi".into()),
+        ("content", "Ổ gà sâu trước số 25, xe máy dễ ngã.".into()),
+        ("commune", "14797".into()),
+        ("place_from_photo", "1".into()),
+        ("phone", "0912345678".into()),
+    ])
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{html}");
+    let code = after(&html, "id=\"feedback-code\">");
+    let code = code.split('<').next().unwrap().to_string();
+    assert!(code.starts_with("PA"), "{code}");
+    // Not yet public: the follow page shows the status, not the content.
+    let (_, html) = get_page(&anon, app, &format!("/phan-anh/{code}")).await;
+    assert!(
+        html.contains("Chờ tiếp nhận") && !html.contains("Ổ gà sâu"),
+        "{html}"
+    );
+
+    // The ward's staff, page by page.
+    let (officer, _) = browser(app, "tiepnhan").await;
+    let (specialist, _) = browser(app, "chuyenvien").await;
+    let (leader, _) = browser(app, "lanhdao").await;
+    let (_, html) = get_page(&officer, app, "/xu-ly/phan-anh").await;
+    assert!(html.contains(&code) && html.contains("on-track"), "{html}");
+    let act = |b: &reqwest::Client, fields: Vec<(&'static str, &'static str)>| {
+        let b = b.clone();
+        let code = code.clone();
+        async move {
+            let (s, html) = get_page(&b, app, &format!("/xu-ly/phan-anh/{code}")).await;
+            assert_eq!(s, StatusCode::OK, "{html}");
+            assert!(
+                !html.contains("Ổ gà sâu") || html.contains("0912345678"),
+                "staff see the contact"
+            );
+            let csrf = csrf_from(&html);
+            let version = after(&html, "name=\"version\" value=\"");
+            let mut form: Vec<(&str, String)> = vec![("csrf", csrf), ("version", version)];
+            form.extend(fields.iter().map(|(k, v)| (*k, v.to_string())));
+            let res = b
+                .post(app.url(&format!("/xu-ly/phan-anh/{code}/thao-tac")))
+                .form(&form)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(
+                res.status(),
+                StatusCode::SEE_OTHER,
+                "{fields:?}: {}",
+                res.text().await.unwrap()
+            );
+        }
+    };
+    act(
+        &officer,
+        vec![("action", "receive"), ("category", "regulation")],
+    )
+    .await;
+    let (_, html) = get_page(&officer, app, &format!("/xu-ly/phan-anh/{code}")).await;
+    assert!(
+        !html.contains("id=\"act-draft_answer\""),
+        "a receiving officer does not answer"
+    );
+    act(
+        &specialist,
+        vec![
+            ("action", "draft_answer"),
+            ("answer", "Đã vá ổ gà ngày 06/12."),
+        ],
+    )
+    .await;
+    act(&leader, vec![("action", "approve")]).await;
+    act(&officer, vec![("action", "publish")]).await;
+
+    // In public: the answer, the photo (no GPS in it), the place; the tile server allowed.
+    let res = anon
+        .get(app.url("/phan-anh?q=o%20ga"))
+        .send()
+        .await
+        .unwrap();
+    let csp = res.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        csp.contains("img-src 'self' data: https://tiles.example.vn;"),
+        "{csp}"
+    );
+    assert!(csp.contains("script-src 'self';"), "{csp}");
+    let html = res.text().await.unwrap();
+    assert!(html.contains("Đã vá ổ gà ngày 06/12."), "{html}");
+    assert!(
+        html.contains(&format!("data-tiles=\"{}\"", tiles.replace('/', "&#x2f;")))
+            || html.contains("data-tiles=\"https:"),
+        "{html}"
+    );
+    assert!(
+        html.contains("data-lat=\"19.807500\" data-lon=\"105.775000\""),
+        "{html}"
+    );
+    assert!(html.contains("/static/vendor/leaflet/leaflet.js"));
+    assert!(!html.contains("0912345678"));
+    let src = after(&html, "<img src=\"");
+    let bytes = anon
+        .get(app.url(&src))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    assert_eq!(bytes.as_ref(), jpeg(None).as_slice());
+    assert_eq!(
+        get_page(&anon, app, "/static/vendor/leaflet/leaflet.js")
+            .await
+            .0,
+        StatusCode::OK
+    );
+    // The follow box leads to the report; signed in, one may like the answer.
+    let res = anon
+        .get(app.url(&format!("/phan-anh?ma={code}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let (citizen, _) = browser(app, "congdan2").await;
+    let (_, html) = get_page(&citizen, app, &format!("/phan-anh/{code}")).await;
+    assert!(
+        html.contains("id=\"react-form\"") && html.contains("Đã vá ổ gà"),
+        "{html}"
+    );
+    let csrf = csrf_from(&html);
+    let version = after(&html, "name=\"version\" value=\"");
+    let res = citizen
+        .post(app.url(&format!("/phan-anh/{code}/danh-gia")))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("version", version.as_str()),
+            ("like", "1"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let (_, html) = get_page(&anon, app, &format!("/phan-anh/{code}")).await;
+    assert!(html.contains("👍 1"), "{html}");
+    // Without a tile server: no map, the places still listed.
+    let plain = fixture().await;
+    let html = client()
+        .get(plain.app.url("/phan-anh"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!html.contains("feedback-map\"") && !html.contains("leaflet.js"));
+}
+
+/// The text after `marker` in `html`, up to the next double quote.
+fn after(html: &str, marker: &str) -> String {
+    let start = html
+        .find(marker)
+        .unwrap_or_else(|| panic!("{marker} in {html}"))
+        + marker.len();
+    html[start..].split('"').next().unwrap().to_string()
 }

@@ -7,13 +7,15 @@
 //! - [`counter`]: the one-stop desk (receiving, receipts, returns, the register);
 //! - [`workspace`]: queues and the dossier page for specialists and leaders;
 //! - [`admin`]: agencies, staff, procedures and workflows, holidays;
-//! - [`dashboards`]: the leaders' operations view and the public statistics page.
+//! - [`dashboards`]: the leaders' operations view and the public statistics page;
+//! - [`feedback`]: citizen feedback: submit, follow, published answers, the staff's queue.
 
 pub mod admin;
 pub mod applicant;
 pub mod assets;
 pub mod counter;
 pub mod dashboards;
+pub mod feedback;
 pub mod i18n;
 pub mod kit;
 pub mod portal;
@@ -35,4 +37,5 @@ pub fn router() -> Router<AppState> {
         .merge(workspace::router())
         .merge(admin::router())
         .merge(dashboards::router())
+        .merge(feedback::router())
 }
