@@ -44,6 +44,8 @@ pub struct Config {
     /// The map tiles of the public feedback page (`https://tile.example.vn/{z}/{x}/{y}.png`);
     /// `None`: no map, the places are listed.
     pub map_tile_url: Option<String>,
+    /// The keys Open311 clients post service requests with.
+    pub open311_api_keys: Vec<String>,
 }
 
 impl Default for Config {
@@ -64,6 +66,7 @@ impl Default for Config {
             data_dir: None,
             min_free_disk_bytes: 64 * 1024 * 1024,
             map_tile_url: None,
+            open311_api_keys: Vec::new(),
         }
     }
 }

@@ -47,6 +47,7 @@ const KEYS: &[&str] = &[
     "metrics_token",
     "min_free_disk_mb",
     "map_tile_url",
+    "open311_api_keys",
 ];
 
 #[derive(Clone, Serialize, Deserialize)]
@@ -113,6 +114,8 @@ pub struct Config {
     /// The map tile server of the public feedback page, `https://…/{z}/{x}/{y}.png`; unset:
     /// no map (the places are listed).
     pub map_tile_url: Option<String>,
+    /// The keys Open311 GeoReport v2 clients post service requests with, comma-separated.
+    pub open311_api_keys: Option<String>,
 }
 
 impl Default for Config {
@@ -154,6 +157,7 @@ impl Default for Config {
             metrics_token: None,
             min_free_disk_mb: web.min_free_disk_bytes / (1024 * 1024),
             map_tile_url: None,
+            open311_api_keys: None,
         }
     }
 }
@@ -194,6 +198,10 @@ impl fmt::Debug for Config {
             .field("backup_keep", &self.backup_keep)
             .field("min_free_disk_mb", &self.min_free_disk_mb)
             .field("map_tile_url", &self.map_tile_url)
+            .field(
+                "open311_api_keys",
+                &self.open311_api_keys.as_ref().map(|_| "***"),
+            )
             .finish()
     }
 }
@@ -330,6 +338,15 @@ impl Config {
                 .map(str::trim)
                 .filter(|t| !t.is_empty())
                 .map(str::to_string),
+            open311_api_keys: self
+                .open311_api_keys
+                .as_deref()
+                .unwrap_or_default()
+                .split(',')
+                .map(str::trim)
+                .filter(|k| !k.is_empty())
+                .map(str::to_string)
+                .collect(),
             metrics_token: self
                 .metrics_token
                 .as_deref()

@@ -88,6 +88,11 @@ pub struct FeedbackQuery {
     pub author: Option<Uuid>,
     /// Folded ASCII words, each a word prefix of the code, title or content.
     pub q: Option<String>,
+    /// Submitted between these instants (inclusive start, exclusive end).
+    pub submitted_from: Option<DateTime<Utc>>,
+    pub submitted_to: Option<DateTime<Utc>>,
+    /// About one of these subjects (`procedure`, `other`, …; any when empty).
+    pub subjects: Vec<String>,
     /// Published between these instants (inclusive start, exclusive end).
     pub published_from: Option<DateTime<Utc>>,
     pub published_to: Option<DateTime<Utc>>,

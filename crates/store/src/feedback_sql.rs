@@ -313,6 +313,20 @@ pub(super) async fn list(pool: &Pool<Db>, q: &FeedbackQuery) -> DbResult<Page<Fe
         if let Some(a) = q.author {
             qb.push(" AND author_id = ").push_bind(a);
         }
+        if let Some(t) = q.submitted_from {
+            qb.push(" AND submitted_at >= ").push_bind(t);
+        }
+        if let Some(t) = q.submitted_to {
+            qb.push(" AND submitted_at < ").push_bind(t);
+        }
+        if !q.subjects.is_empty() {
+            qb.push(" AND subject IN (");
+            let mut sep = qb.separated(", ");
+            for s in &q.subjects {
+                sep.push_bind(s.clone());
+            }
+            qb.push(")");
+        }
         if let Some(t) = q.published_from {
             qb.push(" AND published_at >= ").push_bind(t);
         }
@@ -371,4 +385,29 @@ pub(super) async fn agencies_serving(pool: &Pool<Db>, unit: &str) -> DbResult<Ve
             .fetch_all(pool)
             .await?;
     Ok(rows.into_iter().map(|(id,)| id).collect())
+}
+
+pub(super) async fn events_between(
+    pool: &Pool<Db>,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    limit: i64,
+) -> DbResult<Vec<(String, StoredFeedbackEvent)>> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        code: String,
+        #[sqlx(flatten)]
+        event: StoredFeedbackEvent,
+    }
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT r.code, e.report_id, e.seq, e.at, e.actor_id, e.actor_role, e.kind, e.data, \
+         e.prev_hash, e.hash FROM feedback_events e JOIN feedback_reports r ON r.id = e.report_id \
+         WHERE e.at >= $1 AND e.at < $2 ORDER BY e.at, r.code, e.seq LIMIT $3",
+    )
+    .bind(from)
+    .bind(to)
+    .bind(limit.clamp(1, 10_000))
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.code, r.event)).collect())
 }

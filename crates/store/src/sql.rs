@@ -1583,6 +1583,15 @@ impl FeedbackStore for SqlStore {
     async fn agencies_serving(&self, unit: &str) -> DbResult<Vec<Uuid>> {
         feedback_sql::agencies_serving(&self.pool, unit).await
     }
+
+    async fn feedback_events_between(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        limit: i64,
+    ) -> DbResult<Vec<(String, crate::StoredFeedbackEvent)>> {
+        feedback_sql::events_between(&self.pool, from, to, limit).await
+    }
 }
 
 #[async_trait]

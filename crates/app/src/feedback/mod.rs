@@ -14,6 +14,7 @@
 //! answer is published.
 
 pub mod notices;
+pub mod open311;
 pub mod photos;
 
 use bytes::Bytes;
@@ -718,6 +719,16 @@ impl App {
         if caller.is_none() {
             self.limit(ip).await?;
         }
+        self.submit_feedback_inner(caller, input, photo_bytes).await
+    }
+
+    /// [`App::submit_feedback`] without the anonymous limit (an Open311 client with its key).
+    pub(crate) async fn submit_feedback_inner(
+        &self,
+        caller: Option<&Caller>,
+        input: SubmitFeedback,
+        photo_bytes: Vec<Bytes>,
+    ) -> Result<FeedbackReceipt, AppError> {
         let subject = subject_of(&input)?;
         let contact = Contact {
             name: optional(&input.name),

@@ -116,10 +116,17 @@ async fn fixture() -> Fixture {
 }
 
 async fn fixture_with(tiles: Option<&str>) -> Fixture {
-    let app = TestApp::with_config(motcua_app::Config {
-        lookups_per_minute: 100_000,
+    fixture_cfg(motcua_app::Config {
         map_tile_url: tiles.map(str::to_string),
         ..Default::default()
+    })
+    .await
+}
+
+async fn fixture_cfg(config: motcua_app::Config) -> Fixture {
+    let app = TestApp::with_config(motcua_app::Config {
+        lookups_per_minute: 100_000,
+        ..config
     })
     .await;
     app.agency(PROVINCE, "UBND tỉnh Thanh Hóa", "province_committee", None)
@@ -974,4 +981,227 @@ fn after(html: &str, marker: &str) -> String {
         .unwrap_or_else(|| panic!("{marker} in {html}"))
         + marker.len();
     html[start..].split('"').next().unwrap().to_string()
+}
+
+/// Takes a report through the API to its published answer; returns its code and photo URL.
+async fn published_report(f: &Fixture) -> (String, String) {
+    let app = &f.app;
+    let (s, r) = submit_multipart(
+        app,
+        None,
+        json!({"about": "other", "title": "Rác thải ven sông", "content": "Rác đổ ven sông Hạc.",
+            "commune": "14797", "place_from_photo": true, "phone": "0912345678"}),
+        vec![jpeg(Some(&exif_with_gps()))],
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{r}");
+    let code = r["code"].as_str().unwrap().to_string();
+    let mut v = r["version"].as_i64().unwrap();
+    for (token, body) in [
+        (
+            &f.officer,
+            json!({"action": "receive", "category": "regulation"}),
+        ),
+        (
+            &f.specialist,
+            json!({"action": "draft_answer", "answer": "Đã thu gom rác ngày 06/12."}),
+        ),
+        (&f.leader, json!({"action": "approve"})),
+        (&f.officer, json!({"action": "publish"})),
+    ] {
+        let mut body = body;
+        body["version"] = json!(v);
+        let (s, r) = act(app, token, &code, body).await;
+        assert_eq!(s, StatusCode::OK, "{r}");
+        v = r["version"].as_i64().unwrap();
+    }
+    let (_, view) = get(app, &format!("/api/v1/feedback/{code}"), Some(&f.officer)).await;
+    let photo = view["photos"][0]["url"].as_str().unwrap().to_string();
+    (code, photo)
+}
+
+/// The spec's field names and XML, exactly, for one published request.
+#[tokio::test]
+async fn open311_speaks_the_spec_in_json_and_xml() {
+    let f = fixture_cfg(motcua_app::Config {
+        open311_api_keys: vec!["khoa-bi-mat".into()],
+        public_url: "https://motcua.example.vn".into(),
+        ..Default::default()
+    })
+    .await;
+    let (code, photo) = published_report(&f).await;
+    let app = &f.app;
+    let (s, list) = get(app, &format!("/open311/v2/requests/{code}.json"), None).await;
+    assert_eq!(s, StatusCode::OK);
+    let r = &list[0];
+    let mut keys: Vec<&str> = r.as_object().unwrap().keys().map(String::as_str).collect();
+    keys.sort();
+    assert_eq!(
+        keys,
+        [
+            "address",
+            "address_id",
+            "agency_responsible",
+            "description",
+            "expected_datetime",
+            "lat",
+            "long",
+            "media_url",
+            "requested_datetime",
+            "service_code",
+            "service_name",
+            "service_notice",
+            "service_request_id",
+            "status",
+            "status_notes",
+            "updated_datetime",
+            "zipcode"
+        ]
+    );
+    assert_eq!(r["status"], "closed");
+    assert_eq!(r["status_notes"], "Đã thu gom rác ngày 06/12.");
+    assert_eq!(r["agency_responsible"], "UBND phường Hạc Thành");
+    assert_eq!(r["media_url"], format!("https://motcua.example.vn{photo}"));
+    assert!(
+        r["requested_datetime"]
+            .as_str()
+            .unwrap()
+            .ends_with("+07:00"),
+        "{r}"
+    );
+    assert!((r["lat"].as_f64().unwrap() - 19.8075).abs() < 1e-6);
+    let xml = client()
+        .get(app.url(&format!("/open311/v2/requests/{code}.xml")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(xml.headers()["content-type"], "text/xml; charset=utf-8");
+    let xml = xml.text().await.unwrap();
+    assert!(xml.starts_with(&format!(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?><service_requests><request><service_request_id>{code}</service_request_id><status>closed</status><status_notes>Đã thu gom rác ngày 06/12.</status_notes><service_name>Phản ánh khác</service_name><service_code>other</service_code>"
+    )), "{xml}");
+    assert!(
+        xml.contains("<address/>") && xml.ends_with("</request></service_requests>"),
+        "{xml}"
+    );
+    // Services and a definition in XML; errors in the spec's shape.
+    let services = client()
+        .get(app.url("/open311/v2/services.xml"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(services.contains("<services><service><service_code>other</service_code><service_name>Phản ánh khác</service_name>"), "{services}");
+    assert!(
+        services.contains("<metadata>false</metadata><type>realtime</type>"),
+        "{services}"
+    );
+    let def = client()
+        .get(app.url("/open311/v2/services/dossier.xml"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(def.contains("<service_definition><service_code>dossier</service_code><attributes><attribute><variable>true</variable><code>code</code><datatype>string</datatype><required>true</required>"), "{def}");
+    let (s, e) = get(app, "/open311/v2/services/pothole.json", None).await;
+    assert_eq!(
+        (s, e[0]["code"].clone()),
+        (StatusCode::NOT_FOUND, json!(404)),
+        "{e}"
+    );
+    let e = client()
+        .get(app.url("/open311/v2/requests.xml?start_date=yesterday"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(e.status(), StatusCode::BAD_REQUEST);
+    assert!(
+        e.text().await.unwrap().contains(
+            "<errors><error><code>400</code><description>start_date must be a W3C datetime"
+        )
+    );
+    let (s, _) = get(
+        app,
+        "/open311/v2/requests.json?start_date=2026-01-01T00:00:00Z&end_date=2026-06-01T00:00:00Z",
+        None,
+    )
+    .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "over 90 days");
+    // Updates: received, drafted, approved, published (closed, with the answer).
+    let (s, u) = get(app, "/open311/v2/servicerequestupdates.json", None).await;
+    assert_eq!(s, StatusCode::OK);
+    let mine: Vec<&Value> = u
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|x| x["service_request_id"] == code.as_str())
+        .collect();
+    assert_eq!(mine.len(), 4, "{u}");
+    assert_eq!(mine[3]["status"], "closed");
+    assert_eq!(mine[3]["description"], "Đã thu gom rác ngày 06/12.");
+    assert_eq!(mine[0]["update_id"], format!("{code}-2"));
+}
+
+/// A published Open311 client library (georeport, PyPI), driven from Python against the real
+/// server, in JSON and XML; posting with the spec's form fields and an API key.
+#[tokio::test]
+async fn open311_works_with_a_published_client_library() {
+    let f = fixture_cfg(motcua_app::Config {
+        open311_api_keys: vec!["khoa-bi-mat".into()],
+        ..Default::default()
+    })
+    .await;
+    let (code, _) = published_report(&f).await;
+    let script = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/open311-interop/client.py"
+    );
+    let root = f.app.url("/open311/v2");
+    let out = tokio::process::Command::new("python3")
+        .args([script, &root, "khoa-bi-mat", WARD, &code])
+        .output()
+        .await
+        .expect("python3 runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success(),
+        "the Open311 client failed: {stdout}\n{stderr}\n\
+         It needs georeport: python3 -m pip install georeport==0.3.1 (scripts/test installs it)."
+    );
+    let seen: Value = serde_json::from_str(stdout.trim()).expect("one JSON line");
+    for fmt in ["json", "xml"] {
+        let p = &seen[format!("published_{fmt}")];
+        assert_eq!(p["service_request_id"], code.as_str(), "{fmt}: {p}");
+        assert_eq!(p["status"], "closed", "{fmt}");
+        assert_eq!(p["status_notes"], "Đã thu gom rác ngày 06/12.", "{fmt}");
+        // XML gives text, JSON a number.
+        assert!(p["lat"].to_string().contains("19.8075"), "{fmt}: {p}");
+    }
+    // The posted request went to the ward named as the jurisdiction, with its contact kept
+    // private.
+    let posted = seen["posted"].as_str().unwrap();
+    let row = f.app.store.feedback_by_code(posted).await.unwrap();
+    assert_eq!(
+        row.agency_id,
+        f.app.store.get_agency_by_code(WARD).await.unwrap().id
+    );
+    let (_, view) = get(
+        &f.app,
+        &format!("/api/v1/feedback/{posted}"),
+        Some(&f.officer),
+    )
+    .await;
+    assert_eq!(view["contact"]["name"], "Lan Trần");
+    assert_eq!(view["contact"]["phone"], "0987654321");
+    assert!(
+        seen["updates_xml"]
+            .as_str()
+            .unwrap()
+            .contains("<request_update>")
+    );
 }

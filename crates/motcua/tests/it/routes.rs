@@ -88,6 +88,10 @@ const EXPECTED: &[(&str, &str, [u16; 9])] = &[
     ("GET", "/mot-cua/tiep-nhan/thanh-phan", [303, 303, 303, 303, 303, 303, 303, 303, 303]),
     ("GET", "/mot-cua/tiep-nhan/thu-tuc", [303, 303, 303, 303, 303, 303, 303, 303, 303]),
     ("GET", "/mot-cua/tra-ket-qua", [303, 403, 200, 403, 403, 403, 403, 200, 403]),
+    ("GET", "/open311/v2/requests/{file}", [200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    ("GET", "/open311/v2/services/{file}", [200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    ("GET", "/open311/v2/tokens/{file}", [404, 404, 404, 404, 404, 404, 404, 404, 404]),
+    ("GET", "/open311/v2/{file}", [200, 200, 200, 200, 200, 200, 200, 200, 200]),
     ("GET", "/phan-anh", [200, 200, 200, 200, 200, 200, 200, 200, 200]),
     ("GET", "/phan-anh/gui", [200, 200, 200, 200, 200, 200, 200, 200, 200]),
     ("GET", "/phan-anh/{ma}", [200, 200, 200, 200, 200, 200, 200, 200, 200]),
@@ -142,6 +146,7 @@ const EXPECTED: &[(&str, &str, [u16; 9])] = &[
     ("POST", "/mot-cua/tiep-nhan", [303, 403, 403, 403, 403, 403, 403, 403, 403]),
     ("POST", "/mot-cua/tra-ket-qua/{code}", [303, 403, 422, 403, 403, 403, 403, 403, 403]),
     ("POST", "/ngon-ngu", [303, 303, 303, 303, 303, 303, 303, 303, 303]),
+    ("POST", "/open311/v2/{file}", [403, 403, 403, 403, 403, 403, 403, 403, 403]),
     ("POST", "/phan-anh/gui", [400, 400, 400, 400, 400, 400, 400, 400, 400]),
     ("POST", "/phan-anh/{ma}/danh-gia", [303, 409, 409, 409, 409, 409, 409, 409, 409]),
     ("POST", "/quan-tri/can-bo", [303, 403, 403, 403, 403, 422, 403, 403, 403]),
@@ -284,6 +289,7 @@ async fn fixture() -> (TestApp, Vec<Caller>, String, String) {
 
 /// The path with real values for its parameters.
 fn concrete(path: &str, dossier: &str, feedback: &str) -> String {
+    let request_file = format!("{feedback}.json");
     let mut out = String::new();
     let mut rest = path;
     while let Some(open) = rest.find('{') {
@@ -313,6 +319,12 @@ fn concrete(path: &str, dossier: &str, feedback: &str) -> String {
             "action" => "receive",
             "sha256" => "0000000000000000000000000000000000000000000000000000000000000000",
             "kind" => "receipt",
+            "file" if before.ends_with("/open311/v2/services/") => "other.json",
+            "file" if before.ends_with("/open311/v2/requests/") => &request_file,
+            "file" if before.ends_with("/open311/v2/tokens/") => {
+                "0190a6c0-0000-7000-8000-000000000000.xml"
+            }
+            "file" if before.ends_with("/open311/v2/") => "requests.json",
             "file" => "khong-co.ttf",
             other => panic!("no value for path parameter {{{other}}} in {path}"),
         };

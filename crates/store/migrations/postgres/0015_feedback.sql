@@ -43,6 +43,7 @@ CREATE TABLE feedback_events (
     hash       TEXT NOT NULL,
     PRIMARY KEY (report_id, seq)
 );
+CREATE INDEX feedback_events_at ON feedback_events (at);
 
 CREATE TABLE feedback_photos (
     report_id  UUID NOT NULL REFERENCES feedback_reports (id),

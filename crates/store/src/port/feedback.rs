@@ -24,4 +24,12 @@ pub trait FeedbackStore: Send + Sync {
     async fn feedback_holds_photo(&self, id: Uuid, sha256: &str) -> DbResult<bool>;
     /// The agencies serving the administrative unit `unit` (a commune's code), by agency code.
     async fn agencies_serving(&self, unit: &str) -> DbResult<Vec<Uuid>>;
+    /// The events of every report that happened in `from..to`, oldest first (at most
+    /// `limit`), with each report's code: the status updates other systems follow.
+    async fn feedback_events_between(
+        &self,
+        from: chrono::DateTime<chrono::Utc>,
+        to: chrono::DateTime<chrono::Utc>,
+        limit: i64,
+    ) -> DbResult<Vec<(String, StoredFeedbackEvent)>>;
 }
