@@ -13,6 +13,7 @@
 //! and the title; the content, the photos, the place and the answer become public when the
 //! answer is published.
 
+pub mod index;
 pub mod notices;
 pub mod open311;
 pub mod photos;

@@ -261,14 +261,9 @@ pub async fn index(
     let period = period(p.period.as_deref(), p.from.as_deref(), p.to.as_deref(), now)?;
     let procedure = procedure_param(&state, p.procedure.as_deref()).await?;
     Ok(Json(
-        stats::index(
-            state.store.as_ref(),
-            &unit,
-            &period,
-            procedure.as_deref(),
-            now,
-        )
-        .await?,
+        state
+            .service_index(&unit, &period, procedure.as_deref(), now)
+            .await?,
     ))
 }
 
