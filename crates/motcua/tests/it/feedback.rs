@@ -960,7 +960,10 @@ async fn the_pages_take_a_photo_to_a_published_answer() {
         .unwrap();
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let (_, html) = get_page(&anon, app, &format!("/phan-anh/{code}")).await;
-    assert!(html.contains("👍 1"), "{html}");
+    assert!(
+        html.contains("Hài lòng: <span class=\"num\">1</span>"),
+        "{html}"
+    );
     // Without a tile server: no map, the places still listed.
     let plain = fixture().await;
     let html = client()
