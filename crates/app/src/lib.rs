@@ -16,6 +16,7 @@ pub mod changes;
 pub mod documents;
 pub mod dossiers;
 pub mod error;
+pub mod feedback;
 pub mod forms;
 pub mod gauges;
 pub mod hall;

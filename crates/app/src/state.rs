@@ -41,6 +41,11 @@ pub struct Config {
     pub data_dir: Option<std::path::PathBuf>,
     /// `/readyz` says not ready when the data directory has less free space than this.
     pub min_free_disk_bytes: u64,
+    /// The map tiles of the public feedback page (`https://tile.example.vn/{z}/{x}/{y}.png`);
+    /// `None`: no map, the places are listed.
+    pub map_tile_url: Option<String>,
+    /// The keys Open311 clients post service requests with.
+    pub open311_api_keys: Vec<String>,
 }
 
 impl Default for Config {
@@ -60,6 +65,8 @@ impl Default for Config {
             metrics_token: None,
             data_dir: None,
             min_free_disk_bytes: 64 * 1024 * 1024,
+            map_tile_url: None,
+            open311_api_keys: Vec::new(),
         }
     }
 }

@@ -920,41 +920,60 @@ pub struct IndexView {
     pub result: IndexResult,
 }
 
+/// A unit's feedback figures for a period: the counts of indicators 5.1–5.3 and the reports
+/// about its dossiers received in the period (5.4).
+pub type FeedbackFigures = (motcua_domain::feedback::FeedbackCounts, u64);
+
 fn score(
     figures: &Figures,
     facts: &CatalogueFacts,
     period: &Period,
+) -> Result<IndexResult, AppError> {
+    score_with(figures, facts, period, None)
+}
+
+fn score_with(
+    figures: &Figures,
+    facts: &CatalogueFacts,
+    period: &Period,
+    feedback: Option<&FeedbackFigures>,
 ) -> Result<IndexResult, AppError> {
     // Dossiers record digitisation and re-use whatever the catalogue holds of the unit.
     let facts = CatalogueFacts {
         tracks_digitisation: true,
         ..facts.clone()
     };
-    let inputs = index_inputs(
+    let mut inputs = index_inputs(
         &figures.before,
         &figures.within,
         Some(figures.index_split()),
         &facts,
     );
+    if let Some((counts, about_dossiers)) = feedback {
+        motcua_domain::index::add_feedback(&mut inputs, counts, *about_dossiers);
+    }
     Ok(compute(pack_for(period)?, &inputs))
 }
 
-/// The index of `unit` for a period (optionally one procedure).
+/// The index of `unit` for a period (optionally one procedure), with its feedback figures
+/// when known (see `App::service_index`).
 pub async fn index(
     store: &dyn Store,
     unit: &Agency,
     period: &Period,
     procedure: Option<&str>,
     now: DateTime<Utc>,
+    feedback: Option<&FeedbackFigures>,
 ) -> Result<IndexView, AppError> {
     let procedures: Vec<String> = procedure.map(str::to_string).into_iter().collect();
     let map = figures(store, &[unit.id], period, &procedures, false, now).await?;
     let f = take(&map, unit.id);
     let facts = catalogue_facts(store, &[unit.id], period, procedure, now).await?;
-    let result = score(
+    let result = score_with(
         &f,
         &facts.get(&unit.id).cloned().unwrap_or_default(),
         period,
+        feedback,
     )?;
     Ok(IndexView {
         unit: UnitRef::of(unit),
@@ -1251,7 +1270,7 @@ pub async fn dashboard(
         channels.online + channels.counter + channels.postal,
     );
     let year = Period::year(today.year()).ok_or_else(|| AppError::Internal("year".into()))?;
-    let index = index(store, unit, &year, None, now).await?;
+    let index = index(store, unit, &year, None, now, None).await?;
     Ok(Dashboard {
         unit: UnitRef::of(unit),
         at: format_vn_instant(now),
@@ -1340,7 +1359,7 @@ pub async fn public(
     now: DateTime<Utc>,
 ) -> Result<PublicStats, AppError> {
     let r = report(store, unit, period, None, false, now).await?;
-    let index = index(store, unit, period, None, now).await?;
+    let index = index(store, unit, period, None, now, None).await?;
     Ok(PublicStats {
         unit: r.unit.clone(),
         period: r.period.clone(),
@@ -1424,7 +1443,7 @@ impl crate::state::App {
         procedure: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<IndexView, AppError> {
-        index(self.store.as_ref(), unit, period, procedure, now).await
+        self.service_index(unit, period, procedure, now).await
     }
 
     /// The units ranked below `parent` (without it: the provinces).

@@ -46,6 +46,8 @@ const KEYS: &[&str] = &[
     "backup_keep",
     "metrics_token",
     "min_free_disk_mb",
+    "map_tile_url",
+    "open311_api_keys",
 ];
 
 #[derive(Clone, Serialize, Deserialize)]
@@ -109,6 +111,11 @@ pub struct Config {
     pub metrics_token: Option<String>,
     /// `/readyz` says not ready when the data directory has less free space than this (MB).
     pub min_free_disk_mb: u64,
+    /// The map tile server of the public feedback page, `https://…/{z}/{x}/{y}.png`; unset:
+    /// no map (the places are listed).
+    pub map_tile_url: Option<String>,
+    /// The keys Open311 GeoReport v2 clients post service requests with, comma-separated.
+    pub open311_api_keys: Option<String>,
 }
 
 impl Default for Config {
@@ -149,6 +156,8 @@ impl Default for Config {
             backup_keep: 7,
             metrics_token: None,
             min_free_disk_mb: web.min_free_disk_bytes / (1024 * 1024),
+            map_tile_url: None,
+            open311_api_keys: None,
         }
     }
 }
@@ -188,6 +197,11 @@ impl fmt::Debug for Config {
             .field("backup_interval_hours", &self.backup_interval_hours)
             .field("backup_keep", &self.backup_keep)
             .field("min_free_disk_mb", &self.min_free_disk_mb)
+            .field("map_tile_url", &self.map_tile_url)
+            .field(
+                "open311_api_keys",
+                &self.open311_api_keys.as_ref().map(|_| "***"),
+            )
             .finish()
     }
 }
@@ -332,6 +346,21 @@ impl Config {
             documents: self.documents(),
             data_dir: Some(self.data_dir.clone()),
             min_free_disk_bytes: self.min_free_disk_mb.saturating_mul(1024 * 1024),
+            map_tile_url: self
+                .map_tile_url
+                .as_deref()
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .map(str::to_string),
+            open311_api_keys: self
+                .open311_api_keys
+                .as_deref()
+                .unwrap_or_default()
+                .split(',')
+                .map(str::trim)
+                .filter(|k| !k.is_empty())
+                .map(str::to_string)
+                .collect(),
             metrics_token: self
                 .metrics_token
                 .as_deref()

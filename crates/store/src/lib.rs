@@ -9,6 +9,7 @@ mod access_log;
 pub mod backup;
 mod document_models;
 mod error;
+mod feedback_models;
 mod keys;
 mod models;
 mod outbox;
@@ -29,6 +30,7 @@ pub use access_log::PersonalDataRead;
 pub use backup::Snapshot;
 pub use document_models::{DocumentLink, DocumentQuery, DocumentRecord};
 pub use error::{Conflict, DbError, DbResult};
+pub use feedback_models::*;
 
 /// The bytes the dossier row cache may hold (weighed by [`DossierRow::approx_bytes`]).
 pub const ROW_CACHE_BYTES: u64 = 128 << 20;
@@ -57,6 +59,7 @@ pub trait Store:
     + Catalogue
     + Dossiers
     + Hall
+    + FeedbackStore
     + Outbox
     + AccessLog
     + Accounts
@@ -78,6 +81,7 @@ impl<T> Store for T where
         + Catalogue
         + Dossiers
         + Hall
+        + FeedbackStore
         + Outbox
         + AccessLog
         + Accounts

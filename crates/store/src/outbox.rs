@@ -1,5 +1,5 @@
 //! The outbox of notices to citizens as its delivery worker and administrators see it. Messages
-//! are written in the dossier's own transaction (see [`crate::OutboxMessage`]); a worker
+//! are written in the dossier's (or feedback report's) own transaction (see [`crate::OutboxMessage`]); a worker
 //! claims due ones with a lease, delivers them and records the outcome.
 
 use chrono::{DateTime, Utc};
@@ -46,7 +46,9 @@ impl OutboxStatus {
 #[derive(Debug, Clone)]
 pub struct OutboxRow {
     pub id: Uuid,
-    pub dossier_id: Uuid,
+    /// The dossier the message is about, or the feedback report (exactly one of the two).
+    pub dossier_id: Option<Uuid>,
+    pub feedback_id: Option<Uuid>,
     /// The event that caused it (`received`, `refused`, ...).
     pub kind: String,
     /// JSON written by the service layer (recipient, channel, facts to tell).

@@ -18,7 +18,7 @@ use crate::{
     Backend, Conflict, DbError, DbResult, OutboxOutcome, OutboxQuery, OutboxRow, OutboxStatus, Page,
 };
 
-const COLUMNS: &str = "id, dossier_id, kind, payload, status, created_at, attempts, \
+const COLUMNS: &str = "id, dossier_id, feedback_id, kind, payload, status, created_at, attempts, \
                        next_attempt_at, sent_at, failed_at, last_error, leased_until";
 
 /// Longest error text kept (a server's answer can be long).
@@ -27,7 +27,8 @@ const MAX_ERROR: usize = 1000;
 #[derive(sqlx::FromRow)]
 struct Record {
     id: Uuid,
-    dossier_id: Uuid,
+    dossier_id: Option<Uuid>,
+    feedback_id: Option<Uuid>,
     kind: String,
     payload: String,
     status: String,
@@ -47,6 +48,7 @@ impl Record {
         Ok(OutboxRow {
             id: self.id,
             dossier_id: self.dossier_id,
+            feedback_id: self.feedback_id,
             kind: self.kind,
             payload: self.payload,
             status,

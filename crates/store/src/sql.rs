@@ -48,6 +48,8 @@ mod access_log_sql;
 mod documents_sql;
 #[path = "dossier_writes.rs"]
 mod dossier_writes;
+#[path = "feedback_sql.rs"]
+mod feedback_sql;
 #[path = "hall_sql.rs"]
 mod hall_sql;
 #[path = "outbox_sql.rs"]
@@ -1572,6 +1574,54 @@ impl Documents for SqlStore {
 
     async fn known_documents(&self, sha256: &[String]) -> DbResult<Vec<String>> {
         documents_sql::known(&self.pool, sha256).await
+    }
+}
+
+#[async_trait]
+impl FeedbackStore for SqlStore {
+    async fn create_feedback(&self, write: &crate::FeedbackWrite) -> DbResult<()> {
+        feedback_sql::create(&self.write_pool, write).await
+    }
+
+    async fn append_feedback(
+        &self,
+        expected_seq: i32,
+        write: &crate::FeedbackWrite,
+    ) -> DbResult<()> {
+        feedback_sql::append(&self.write_pool, expected_seq, write).await
+    }
+
+    async fn feedback_by_code(&self, code: &str) -> DbResult<crate::FeedbackRow> {
+        feedback_sql::by(&self.pool, "code", feedback_sql::Key::Code(code)).await
+    }
+
+    async fn feedback_by_id(&self, id: Uuid) -> DbResult<crate::FeedbackRow> {
+        feedback_sql::by(&self.pool, "id", feedback_sql::Key::Id(id)).await
+    }
+
+    async fn feedback_events(&self, id: Uuid) -> DbResult<Vec<crate::StoredFeedbackEvent>> {
+        feedback_sql::events(&self.pool, id).await
+    }
+
+    async fn list_feedback(&self, q: &crate::FeedbackQuery) -> DbResult<Page<crate::FeedbackRow>> {
+        feedback_sql::list(&self.pool, q).await
+    }
+
+    async fn feedback_holds_photo(&self, id: Uuid, sha256: &str) -> DbResult<bool> {
+        feedback_sql::holds_photo(&self.pool, id, sha256).await
+    }
+
+    async fn agencies_serving(&self, unit: &str) -> DbResult<Vec<Uuid>> {
+        feedback_sql::agencies_serving(&self.pool, unit).await
+    }
+
+    async fn feedback_events_between(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        limit: i64,
+    ) -> DbResult<Vec<(String, crate::StoredFeedbackEvent)>> {
+        feedback_sql::events_between(&self.pool, from, to, limit).await
     }
 }
 

@@ -10,6 +10,7 @@ pub mod api;
 pub mod auth;
 pub mod error;
 pub mod metrics;
+pub mod open311;
 pub mod routes;
 pub mod security;
 pub mod state;
@@ -42,6 +43,7 @@ pub fn router(state: AppState) -> Router {
             api::router().layer(axum::middleware::from_fn(security::api_csrf)),
         )
         .merge(ui::router())
+        .merge(open311::router())
         .fallback(ui::not_found)
         .layer(tower_http::compression::CompressionLayer::new())
         .layer(axum::middleware::from_fn(security::bound_queries))

@@ -269,7 +269,7 @@ impl Notifier {
             Channel::Sms => self.sms.is_some(),
         });
         let ctx = if sendable {
-            self.context(&notice).await
+            self.context(&row.kind, &notice).await
         } else {
             templates::Context::default()
         };
@@ -328,7 +328,7 @@ impl Notifier {
     }
 
     /// The names and the link the texts need, looked up now (a missing one is left out).
-    async fn context(&self, n: &Notice) -> templates::Context {
+    async fn context(&self, kind: &str, n: &Notice) -> templates::Context {
         let procedure_name = match &n.procedure {
             Some(code) => self.store.procedure(code).await.ok().map(|p| p.name),
             None => None,
@@ -343,6 +343,9 @@ impl Notifier {
             None => None,
         };
         let lookup_url = match (&self.config.public_url, &n.code) {
+            (Some(base), Some(code)) if kind.starts_with("feedback_") => {
+                Some(crate::feedback::notices::follow_url(base, code))
+            }
             (Some(base), Some(code)) => Some(templates::lookup_url(base, code)),
             _ => None,
         };

@@ -76,6 +76,9 @@ fn short(text: &str, max: usize) -> String {
 
 /// The e-mail of a notice.
 pub fn email(kind: &str, n: &Notice, ctx: &Context) -> EmailText {
+    if kind.starts_with("feedback_") {
+        return crate::feedback::notices::email(kind, n, ctx);
+    }
     let code = n.code.as_deref().unwrap_or("");
     let subject = format!("{} {code}", headline(kind)).trim().to_string();
     let mut body = String::new();
@@ -129,6 +132,9 @@ pub fn email(kind: &str, n: &Notice, ctx: &Context) -> EmailText {
 
 /// The SMS of a notice (short: the code, what happened, the date or reason, the link).
 pub fn sms(kind: &str, n: &Notice, ctx: &Context) -> String {
+    if kind.starts_with("feedback_") {
+        return crate::feedback::notices::sms(kind, n, ctx);
+    }
     let code = n.code.as_deref().unwrap_or("");
     let reason = n
         .reason

@@ -13,6 +13,7 @@
 //! | `dossiers_with_fees`, `dossiers_paid_online` | received with fees due / paid online (capped) |
 //! | `dossiers_digitised`, `dossiers_reusing_data` | only when digitisation is tracked |
 //! | catalogue keys | [`CatalogueFacts`] (`None` = not held) |
+//! | `feedback_*`, and reports about dossiers in `dossiers_with_complaint` | [`add_feedback`] |
 
 use serde::{Deserialize, Serialize};
 
@@ -197,9 +198,47 @@ pub fn index_inputs(
     inputs
 }
 
+/// Adds the feedback terms to a unit's inputs: 5.1–5.3 from the reports' counts
+/// ([`crate::feedback::indicators::count`]), and to 5.4's "dossiers with a PAKN" the reports
+/// about one of the unit's dossiers received in the period.
+pub fn add_feedback(
+    inputs: &mut IndexInputs,
+    counts: &crate::feedback::FeedbackCounts,
+    reports_about_dossiers: u64,
+) {
+    use InputKey as K;
+    inputs.set(K::FeedbackReceived, counts.received as f64);
+    inputs.set(K::FeedbackAboutRegulations, counts.about_regulations as f64);
+    inputs.set(K::FeedbackToHandle, counts.to_handle as f64);
+    inputs.set(K::FeedbackHandledOnTime, counts.handled_on_time as f64);
+    inputs.set(K::FeedbackSatisfactory, counts.satisfactory as f64);
+    let complaints = inputs.get(K::DossiersWithComplaint).unwrap_or(0.0);
+    inputs.set(
+        K::DossiersWithComplaint,
+        complaints + reports_about_dossiers as f64,
+    );
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn feedback_fills_5_1_to_5_3_and_adds_dossier_reports_to_5_4() {
+        let mut inputs = IndexInputs::new();
+        inputs.set(InputKey::DossiersWithComplaint, 2.0);
+        let counts = crate::feedback::FeedbackCounts {
+            received: 5,
+            about_regulations: 4,
+            to_handle: 6,
+            handled_on_time: 3,
+            satisfactory: 1,
+        };
+        add_feedback(&mut inputs, &counts, 1);
+        assert_eq!(inputs.get(InputKey::DossiersWithComplaint), Some(3.0));
+        assert_eq!(inputs.get(InputKey::FeedbackToHandle), Some(6.0));
+        assert_eq!(inputs.get(InputKey::FeedbackSatisfactory), Some(1.0));
+    }
 
     #[test]
     fn index_tally_counts_procedures_once_each() {

@@ -43,8 +43,8 @@
 //!
 //! - **No data.** An indicator whose input motcua does not hold (absent from the inputs:
 //!   publication dates 1.1–1.2, synchronisation 1.4, the personal data store 4.4, the
-//!   population database 4.5a–b, electronic certified copies, feedback 5.1–5.3 until motcua
-//!   receives feedback) scores 0, as the portal scores missing data, and is marked
+//!   population database 4.5a–b, electronic certified copies; feedback 5.1–5.3 for a single
+//!   procedure's drill-down) scores 0, as the portal scores missing data, and is marked
 //!   `no_data`; [`IndexResult::max_with_data`] says how many points the data held can earn.
 //!   A zero denominator is not "no data": it follows `when_zero_denominator` (5.2 and 5.3:
 //!   full points, as the portal gives a unit without feedback).
@@ -72,7 +72,7 @@ mod workload_tests;
 
 pub use compute::{GroupResult, IndexInputs, IndexResult, IndicatorResult, compute};
 pub use error::{IndicatorProblem, PackError};
-pub use from_stats::{CatalogueFacts, ProcedureFacts, index_inputs};
+pub use from_stats::{CatalogueFacts, ProcedureFacts, add_feedback, index_inputs};
 pub use keys::{InputKey, InputSource};
 pub use pack::{
     GroupSpec, IndexPack, IndicatorSpec, Penalty, PointsRule, RateUnit, ZeroDenominator,

@@ -16,6 +16,7 @@ mod dossier_store;
 mod dossiers;
 mod errors;
 mod faults;
+mod feedback;
 mod forms;
 mod hall;
 mod health;

@@ -53,6 +53,9 @@ const EXPECTED: &[(&str, &str, [u16; 9])] = &[
     ("GET", "/api/v1/dossiers/{code}/documents", [401, 200, 200, 403, 200, 200, 403, 403, 403]),
     ("GET", "/api/v1/dossiers/{code}/documents/{sha256}", [401, 404, 404, 403, 404, 404, 403, 403, 403]),
     ("GET", "/api/v1/dossiers/{code}/forms/{kind}", [401, 409, 409, 403, 409, 409, 403, 403, 403]),
+    ("GET", "/api/v1/feedback", [401, 403, 200, 200, 200, 403, 200, 200, 403]),
+    ("GET", "/api/v1/feedback/{code}", [401, 200, 200, 403, 200, 200, 403, 403, 403]),
+    ("GET", "/api/v1/feedback/{code}/photos/{sha256}", [404, 404, 404, 404, 404, 404, 404, 404, 404]),
     ("GET", "/api/v1/index", [401, 400, 400, 400, 400, 400, 400, 400, 400]),
     ("GET", "/api/v1/index/ranking", [401, 403, 403, 403, 403, 200, 403, 403, 403]),
     ("GET", "/api/v1/me", [401, 200, 200, 200, 200, 200, 200, 200, 200]),
@@ -63,6 +66,8 @@ const EXPECTED: &[(&str, &str, [u16; 9])] = &[
     ("GET", "/api/v1/procedures/stats", [400, 400, 400, 400, 400, 400, 400, 400, 400]),
     ("GET", "/api/v1/procedures/{code}", [200, 200, 200, 200, 200, 200, 200, 200, 200]),
     ("GET", "/api/v1/public/dossiers/{code}", [200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    ("GET", "/api/v1/public/feedback", [200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    ("GET", "/api/v1/public/feedback/{code}", [200, 200, 200, 200, 200, 200, 200, 200, 200]),
     ("GET", "/api/v1/public/stats", [400, 400, 400, 400, 400, 400, 400, 400, 400]),
     ("GET", "/api/v1/stats/dashboard", [401, 400, 400, 400, 400, 400, 400, 400, 400]),
     ("GET", "/api/v1/stats/report", [401, 400, 400, 400, 400, 400, 400, 400, 400]),
@@ -83,25 +88,36 @@ const EXPECTED: &[(&str, &str, [u16; 9])] = &[
     ("GET", "/mot-cua/tiep-nhan/thanh-phan", [303, 303, 303, 303, 303, 303, 303, 303, 303]),
     ("GET", "/mot-cua/tiep-nhan/thu-tuc", [303, 303, 303, 303, 303, 303, 303, 303, 303]),
     ("GET", "/mot-cua/tra-ket-qua", [303, 403, 200, 403, 403, 403, 403, 200, 403]),
+    ("GET", "/open311/v2/requests/{file}", [200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    ("GET", "/open311/v2/services/{file}", [200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    ("GET", "/open311/v2/tokens/{file}", [404, 404, 404, 404, 404, 404, 404, 404, 404]),
+    ("GET", "/open311/v2/{file}", [200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    ("GET", "/phan-anh", [200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    ("GET", "/phan-anh/gui", [200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    ("GET", "/phan-anh/{ma}", [200, 200, 200, 200, 200, 200, 200, 200, 200]),
     ("GET", "/quan-tri", [303, 403, 403, 403, 403, 200, 403, 403, 403]),
     ("GET", "/quan-tri/can-bo", [303, 403, 403, 403, 403, 200, 403, 403, 403]),
     ("GET", "/quan-tri/can-bo/{username}", [303, 403, 403, 403, 403, 200, 403, 403, 403]),
     ("GET", "/quan-tri/co-quan", [303, 403, 403, 403, 403, 200, 403, 403, 403]),
     ("GET", "/quan-tri/co-quan/{code}", [303, 403, 403, 403, 403, 200, 403, 403, 403]),
     ("GET", "/quan-tri/lich", [303, 403, 403, 403, 403, 200, 403, 403, 403]),
-    ("GET", "/quan-tri/truy-cap-du-lieu", [303, 403, 403, 403, 403, 200, 403, 403, 403]),
     ("GET", "/quan-tri/lich/han", [303, 403, 403, 403, 403, 422, 403, 403, 403]),
     ("GET", "/quan-tri/thu-tuc", [303, 403, 403, 403, 403, 200, 403, 403, 403]),
     ("GET", "/quan-tri/thu-tuc/quy-trinh", [303, 403, 403, 403, 403, 303, 403, 403, 403]),
     ("GET", "/quan-tri/thu-tuc/{code}", [303, 403, 403, 403, 403, 200, 403, 403, 403]),
     ("GET", "/quan-tri/thu-tuc/{code}/quy-trinh", [303, 403, 403, 403, 403, 303, 403, 403, 403]),
     ("GET", "/quan-tri/thu-tuc/{code}/quy-trinh/{agency}", [303, 403, 403, 403, 403, 200, 403, 403, 403]),
+    ("GET", "/quan-tri/truy-cap-du-lieu", [303, 403, 403, 403, 403, 200, 403, 403, 403]),
     ("GET", "/readyz", [200, 200, 200, 200, 200, 200, 200, 200, 200]),
     ("GET", "/static/app.css", [200, 200, 200, 200, 200, 200, 200, 200, 200]),
     ("GET", "/static/app.js", [200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    ("GET", "/static/feedback-map.js", [200, 200, 200, 200, 200, 200, 200, 200, 200]),
     ("GET", "/static/fonts/{file}", [404, 404, 404, 404, 404, 404, 404, 404, 404]),
     ("GET", "/static/htmx.min.js", [200, 200, 200, 200, 200, 200, 200, 200, 200]),
     ("GET", "/static/stats.css", [200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    ("GET", "/static/vendor/leaflet/leaflet.css", [200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    ("GET", "/static/vendor/leaflet/leaflet.js", [200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    ("GET", "/static/vendor/leaflet/{file}", [404, 404, 404, 404, 404, 404, 404, 404, 404]),
     ("GET", "/thong-ke", [200, 200, 200, 200, 200, 200, 200, 200, 200]),
     ("GET", "/thu-tuc", [200, 200, 200, 200, 200, 200, 200, 200, 200]),
     ("GET", "/thu-tuc/{ma}", [200, 200, 200, 200, 200, 200, 200, 200, 200]),
@@ -109,6 +125,8 @@ const EXPECTED: &[(&str, &str, [u16; 9])] = &[
     ("GET", "/tra-cuu", [200, 200, 200, 200, 200, 200, 200, 200, 200]),
     ("GET", "/tra-cuu/{ma}", [200, 200, 200, 200, 200, 200, 200, 200, 200]),
     ("GET", "/xu-ly", [303, 403, 200, 200, 200, 403, 200, 200, 403]),
+    ("GET", "/xu-ly/phan-anh", [303, 403, 200, 200, 200, 403, 200, 200, 403]),
+    ("GET", "/xu-ly/phan-anh/{ma}", [303, 200, 200, 403, 200, 200, 403, 403, 403]),
     ("POST", "/api/v1/admin/outbox/{id}/retry", [401, 403, 403, 403, 403, 404, 403, 403, 403]),
     ("POST", "/api/v1/agencies", [401, 422, 422, 422, 422, 422, 422, 422, 422]),
     ("POST", "/api/v1/dossiers", [401, 422, 422, 422, 422, 422, 422, 422, 422]),
@@ -116,6 +134,8 @@ const EXPECTED: &[(&str, &str, [u16; 9])] = &[
     ("POST", "/api/v1/dossiers/{code}/documents", [401, 400, 400, 400, 400, 400, 400, 400, 400]),
     ("POST", "/api/v1/dossiers/{code}/documents/reuse", [401, 422, 422, 422, 422, 422, 422, 422, 422]),
     ("POST", "/api/v1/dossiers/{code}/result-file", [401, 400, 400, 400, 400, 400, 400, 400, 400]),
+    ("POST", "/api/v1/feedback", [422, 422, 422, 422, 422, 422, 422, 422, 422]),
+    ("POST", "/api/v1/feedback/{code}/actions", [401, 422, 422, 422, 422, 422, 422, 422, 422]),
     ("POST", "/api/v1/procedures", [401, 422, 422, 422, 422, 422, 422, 422, 422]),
     ("POST", "/api/v1/procedures/{code}/abolish", [401, 403, 403, 403, 403, 200, 403, 403, 403]),
     ("POST", "/api/v1/procedures/{code}/publish", [401, 403, 403, 403, 403, 409, 403, 403, 403]),
@@ -126,6 +146,9 @@ const EXPECTED: &[(&str, &str, [u16; 9])] = &[
     ("POST", "/mot-cua/tiep-nhan", [303, 403, 403, 403, 403, 403, 403, 403, 403]),
     ("POST", "/mot-cua/tra-ket-qua/{code}", [303, 403, 422, 403, 403, 403, 403, 403, 403]),
     ("POST", "/ngon-ngu", [303, 303, 303, 303, 303, 303, 303, 303, 303]),
+    ("POST", "/open311/v2/{file}", [403, 403, 403, 403, 403, 403, 403, 403, 403]),
+    ("POST", "/phan-anh/gui", [400, 400, 400, 400, 400, 400, 400, 400, 400]),
+    ("POST", "/phan-anh/{ma}/danh-gia", [303, 409, 409, 409, 409, 409, 409, 409, 409]),
     ("POST", "/quan-tri/can-bo", [303, 403, 403, 403, 403, 422, 403, 403, 403]),
     ("POST", "/quan-tri/can-bo/{username}/khoa", [303, 403, 403, 403, 403, 303, 403, 403, 403]),
     ("POST", "/quan-tri/can-bo/{username}/vai-tro", [303, 403, 403, 403, 403, 422, 403, 403, 403]),
@@ -140,6 +163,7 @@ const EXPECTED: &[(&str, &str, [u16; 9])] = &[
     ("POST", "/thu-tuc/{ma}/nop", [400, 400, 400, 400, 400, 400, 400, 400, 400]),
     ("POST", "/tra-cuu/{ma}", [200, 200, 200, 200, 200, 200, 200, 200, 200]),
     ("POST", "/tra-cuu/{ma}/danh-gia", [303, 422, 422, 422, 422, 422, 422, 422, 422]),
+    ("POST", "/xu-ly/phan-anh/{ma}/thao-tac", [303, 409, 409, 409, 409, 409, 409, 409, 409]),
     ("POST", "/xu-ly/phan-cong", [303, 403, 422, 422, 422, 403, 422, 422, 403]),
     ("PUT", "/api/v1/agencies/{code}/office-hours", [401, 403, 403, 403, 403, 200, 403, 403, 403]),
     ("PUT", "/api/v1/agencies/{code}/procedures/{procedure}", [401, 403, 403, 403, 403, 409, 403, 403, 403]),
@@ -178,7 +202,7 @@ struct Caller {
     csrf: String,
 }
 
-async fn fixture() -> (TestApp, Vec<Caller>, String) {
+async fn fixture() -> (TestApp, Vec<Caller>, String, String) {
     let app = TestApp::with_config(motcua_app::Config {
         lookups_per_minute: 100_000,
         ..Default::default()
@@ -271,11 +295,23 @@ async fn fixture() -> (TestApp, Vec<Caller>, String) {
         .await;
     assert_eq!(s, StatusCode::CREATED, "{d}");
     let code = d["code"].as_str().expect("code").to_string();
-    (app, callers, code)
+    // The citizen's feedback report, at the centre.
+    let (s, d) = app
+        .post(
+            "/api/v1/feedback",
+            callers[1].token.as_deref(),
+            json!({"about": "dossier", "code": code, "title": "Chậm trả kết quả",
+                "content": "Hồ sơ chưa được trả đúng hẹn."}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{d}");
+    let feedback = d["code"].as_str().expect("code").to_string();
+    (app, callers, code, feedback)
 }
 
 /// The path with real values for its parameters.
-fn concrete(path: &str, dossier: &str) -> String {
+fn concrete(path: &str, dossier: &str, feedback: &str) -> String {
+    let request_file = format!("{feedback}.json");
     let mut out = String::new();
     let mut rest = path;
     while let Some(open) = rest.find('{') {
@@ -284,6 +320,8 @@ fn concrete(path: &str, dossier: &str) -> String {
         let name = &rest[open + 1..close];
         let before = &out;
         let value = match name {
+            "code" if before.contains("feedback") => feedback,
+            "ma" if before.contains("phan-anh") => feedback,
             "code" | "ma"
                 if before.contains("dossiers")
                     || before.contains("ho-so")
@@ -303,6 +341,12 @@ fn concrete(path: &str, dossier: &str) -> String {
             "action" => "receive",
             "sha256" => "0000000000000000000000000000000000000000000000000000000000000000",
             "kind" => "receipt",
+            "file" if before.ends_with("/open311/v2/services/") => "other.json",
+            "file" if before.ends_with("/open311/v2/requests/") => &request_file,
+            "file" if before.ends_with("/open311/v2/tokens/") => {
+                "0190a6c0-0000-7000-8000-000000000000.xml"
+            }
+            "file" if before.ends_with("/open311/v2/") => "requests.json",
             "file" => "khong-co.ttf",
             "token" => "khong-co",
             "counter" => "2",
@@ -341,7 +385,7 @@ async fn call(app: &TestApp, who: &Caller, method: &str, path: &str) -> u16 {
 
 #[tokio::test]
 async fn every_route_answers_each_role_as_expected() {
-    let (app, callers, dossier) = fixture().await;
+    let (app, callers, dossier, feedback) = fixture().await;
     let state = motcua_web::AppState::new(app.store.clone(), motcua_app::Config::default());
     let routes = motcua_web::routes::list(&motcua_web::router(state));
     let print = std::env::var("MOTCUA_ROUTES_PRINT").is_ok_and(|v| v == "1");
@@ -356,7 +400,7 @@ async fn every_route_answers_each_role_as_expected() {
         )
     });
     for r in &ordered {
-        let path = concrete(&r.path, &dossier);
+        let path = concrete(&r.path, &dossier, &feedback);
         let method = if r.method == "ANY" {
             "GET"
         } else {

@@ -638,8 +638,12 @@ async fn a_hand_computed_day_gives_the_exact_report_and_index() {
     assert_eq!(points("4.1"), 1.0);
     assert_eq!(points("5.4"), 4.67);
     assert_eq!(indicator(&ix, "5.4")["numerator"].as_f64(), Some(7.0));
-    assert_eq!(ix["result"]["total"], json!(26.87));
-    for no_data in ["1.1", "1.3", "1.4", "3.1", "3.2", "3.5", "5.2"] {
+    // No feedback in the period: 5.2 and 5.3 are full (a zero denominator, as the portal
+    // scores a unit without feedback), no longer "no data".
+    assert_eq!((points("5.2"), points("5.3")), (6.0, 6.0));
+    assert_eq!(indicator(&ix, "5.2")["no_data"], false);
+    assert_eq!(ix["result"]["total"], json!(38.87));
+    for no_data in ["1.1", "1.3", "1.4", "3.1", "3.2", "3.5"] {
         assert_eq!(indicator(&ix, no_data)["no_data"], true, "{no_data}");
     }
     // Digitisation is tracked: none of the 10 dossiers has both a file and an e-result.

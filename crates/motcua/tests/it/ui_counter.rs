@@ -32,7 +32,10 @@ const PNG: &[u8] = &[
 ];
 
 /// A multipart/form-data body: text fields, then files (field, file name, bytes).
-fn multipart(fields: &[(&str, &str)], files: &[(&str, &str, &[u8])]) -> (String, Vec<u8>) {
+pub(crate) fn multipart(
+    fields: &[(&str, &str)],
+    files: &[(&str, &str, &[u8])],
+) -> (String, Vec<u8>) {
     let boundary = "----motcua-test-boundary-7MA4YWxkTrZu0gW";
     let mut out = Vec::new();
     for (name, value) in fields {

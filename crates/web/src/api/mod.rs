@@ -5,6 +5,7 @@ pub(crate) mod agencies;
 mod calendar;
 pub(crate) mod documents;
 pub(crate) mod dossiers;
+mod feedback;
 mod forms;
 mod hall;
 mod outbox;
@@ -76,6 +77,7 @@ pub fn router() -> Router<AppState> {
         .route("/admin/outbox/{id}/retry", post(outbox::retry))
         .merge(dossier_routes())
         .merge(hall_routes())
+        .merge(feedback_routes())
         .route("/openapi.json", get(openapi_json))
         .fallback(|| async { ApiError::NotFound("địa chỉ API") })
 }
@@ -124,6 +126,23 @@ fn hall_routes() -> Router<AppState> {
         .route("/hall/{agency}/stats", get(hall::stats))
 }
 
+/// Citizen feedback (phản ánh, kiến nghị): submission with photos, staff acts, published answers.
+fn feedback_routes() -> Router<AppState> {
+    Router::new()
+        // A submission with photos reads its body itself, up to five uploads.
+        .route(
+            "/feedback",
+            get(feedback::queue)
+                .post(feedback::submit)
+                .layer(axum::extract::DefaultBodyLimit::disable()),
+        )
+        .route("/feedback/{code}", get(feedback::get_one))
+        .route("/feedback/{code}/actions", post(feedback::act))
+        .route("/feedback/{code}/photos/{sha256}", get(feedback::photo))
+        .route("/public/feedback", get(feedback::published))
+        .route("/public/feedback/{code}", get(feedback::public))
+}
+
 #[derive(OpenApi)]
 #[openapi(
     info(
@@ -145,6 +164,8 @@ fn hall_routes() -> Router<AppState> {
         documents::upload, documents::reuse, documents::result_file, documents::list,
         documents::download, documents::reusable, documents::mine,
         forms::dossier_form, forms::register,
+        feedback::submit, feedback::queue, feedback::get_one, feedback::act, feedback::photo,
+        feedback::public, feedback::published,
         outbox::list, outbox::retry, access_log::list,
         stats::report, stats::dashboard, stats::index, stats::ranking, stats::public,
         hall::issue, hall::ticket, hall::board, hall::call, hall::finish, hall::set_areas,

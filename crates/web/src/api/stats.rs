@@ -240,7 +240,7 @@ pub async fn index(
     let procedure = procedure_param(&state, p.procedure.as_deref()).await?;
     Ok(Json(
         state
-            .unit_index(&unit, &period, procedure.as_deref(), now)
+            .service_index(&unit, &period, procedure.as_deref(), now)
             .await?,
     ))
 }

@@ -13,6 +13,25 @@ const CSS: &str = include_str!("../../static/app.css");
 const JS: &str = include_str!("../../static/app.js");
 const HALL_CSS: &str = include_str!("../../static/hall.css");
 const HALL_JS: &str = include_str!("../../static/hall.js");
+/// The public feedback page's map (ours) and Leaflet 1.9.4 (BSD-2-Clause, vendored under
+/// `static/vendor/leaflet` with its licence).
+const MAP_JS: &str = include_str!("../../static/feedback-map.js");
+const LEAFLET_JS: &str = include_str!("../../static/vendor/leaflet/leaflet.js");
+const LEAFLET_CSS: &str = include_str!("../../static/vendor/leaflet/leaflet.css");
+const LEAFLET_IMAGES: [(&str, &[u8]); 3] = [
+    (
+        "marker-icon.png",
+        include_bytes!("../../static/vendor/leaflet/marker-icon.png"),
+    ),
+    (
+        "marker-icon-2x.png",
+        include_bytes!("../../static/vendor/leaflet/marker-icon-2x.png"),
+    ),
+    (
+        "marker-shadow.png",
+        include_bytes!("../../static/vendor/leaflet/marker-shadow.png"),
+    ),
+];
 
 /// The version suffix of asset URLs (the crate version: assets change only with a build).
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -39,6 +58,19 @@ pub fn router() -> Router<AppState> {
             "/static/htmx.min.js",
             get(|| async { asset("text/javascript; charset=utf-8", servable::HTMX_2_0_8.bytes) }),
         )
+        .route(
+            "/static/feedback-map.js",
+            get(|| async { asset("text/javascript; charset=utf-8", MAP_JS.as_bytes()) }),
+        )
+        .route(
+            "/static/vendor/leaflet/leaflet.js",
+            get(|| async { asset("text/javascript; charset=utf-8", LEAFLET_JS.as_bytes()) }),
+        )
+        .route(
+            "/static/vendor/leaflet/leaflet.css",
+            get(|| async { asset("text/css; charset=utf-8", LEAFLET_CSS.as_bytes()) }),
+        )
+        .route("/static/vendor/leaflet/{file}", get(leaflet_image))
         .route("/static/fonts/{file}", get(font))
 }
 
@@ -51,6 +83,14 @@ fn asset(content_type: &'static str, bytes: &'static [u8]) -> Response {
         bytes,
     )
         .into_response()
+}
+
+/// Leaflet's marker images.
+async fn leaflet_image(crate::error::ApiPath(file): crate::error::ApiPath<String>) -> Response {
+    match LEAFLET_IMAGES.iter().find(|(name, _)| *name == file) {
+        Some((_, bytes)) => asset("image/png", bytes),
+        None => crate::error::ApiError::NotFound("tệp").into_response(),
+    }
 }
 
 /// The fonts the HTML forms print with (Liberation Serif, SIL Open Font License 1.1).

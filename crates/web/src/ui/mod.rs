@@ -8,13 +8,15 @@
 //! - [`hall`]: the counter hall (kiosk tickets, the counters' calls, the display board);
 //! - [`workspace`]: queues and the dossier page for specialists and leaders;
 //! - [`admin`]: agencies, staff, procedures and workflows, holidays;
-//! - [`dashboards`]: the leaders' operations view and the public statistics page.
+//! - [`dashboards`]: the leaders' operations view and the public statistics page;
+//! - [`feedback`]: citizen feedback: submit, follow, published answers, the staff's queue.
 
 pub mod admin;
 pub mod applicant;
 pub mod assets;
 pub mod counter;
 pub mod dashboards;
+pub mod feedback;
 pub mod form;
 pub mod hall;
 pub mod i18n;
@@ -39,4 +41,5 @@ pub fn router() -> Router<AppState> {
         .merge(workspace::router())
         .merge(admin::router())
         .merge(dashboards::router())
+        .merge(feedback::router())
 }

@@ -18,10 +18,8 @@ use std::collections::BTreeMap;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
-use motcua_domain::auth::Role;
 use motcua_domain::catalogue::Channel;
 use motcua_store::{Agency, DossierRow};
-use uuid::Uuid;
 
 use super::kit::Page;
 use crate::auth::Caller;
