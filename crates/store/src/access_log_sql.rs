@@ -30,7 +30,9 @@ const ROWS: usize = 500;
 /// How long the writer waits before it tries a failed write again.
 const RETRY: std::time::Duration = std::time::Duration::from_millis(200);
 
-/// What the log writer is asked to do.
+/// What the log writer is asked to do. Reads are nearly every job: kept unboxed (no
+/// allocation each), the queue's slots are the size of a read.
+#[allow(clippy::large_enum_variant)]
 pub(super) enum LogJob {
     Read(PersonalDataRead),
     /// Answered once every read queued before it is committed (or could not be).
