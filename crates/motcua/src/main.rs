@@ -26,12 +26,6 @@ use motcua_store::{AgencyQuery, DynStore};
 
 use config::{Config, Overrides};
 
-/// mimalloc rather than the system allocator: requests allocate many small strings and rows
-/// on several threads, and glibc's malloc and free took a fifth of an intake's instructions
-/// (callgrind, `scripts/profile-requests`).
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 #[derive(Parser)]
 #[command(
     name = "motcua",
