@@ -1,7 +1,10 @@
 //! The personal data access log (Decree 13/2023/NĐ-CP): every read of a dossier's personal
 //! data by staff (the dossier's JSON, its officers' page, a document download, a form with the
-//! applicant's data) is recorded in the request that reads it: who, when, which dossier, from
-//! where (address, user agent). Reads by the dossier's own applicant are not staff reads and
+//! applicant's data) is recorded by the request that reads it, before the data is sent: who,
+//! when, which dossier, from where (address, user agent). The store commits the rows in the
+//! background, many to a transaction, and refuses the read while it cannot write them; a
+//! clean stop writes every queued row (the window is described in the store's
+//! `access_log_sql.rs`). Reads by the dossier's own applicant are not staff reads and
 //! are not recorded. Administrators list the reads of one person's dossiers by ID number.
 
 use chrono::Utc;
@@ -10,7 +13,7 @@ use motcua_store::{DossierRow, PersonalDataRead};
 use uuid::Uuid;
 
 use crate::auth::Caller;
-use crate::dossiers::{applicant_key, state_of};
+use crate::dossiers::{applicant_key, owner_of};
 use crate::error::AppError;
 use crate::state::App;
 
@@ -82,7 +85,7 @@ pub async fn record_why(
     reason: &str,
     origin: &ReadOrigin,
 ) -> Result<(), AppError> {
-    if state_of(row)?.owner == Some(caller.user.id) {
+    if owner_of(row)? == Some(caller.user.id) {
         return Ok(());
     }
     state

@@ -371,7 +371,7 @@ impl App {
         let scope = ResolvedScope::of(self, row.agency_id).await?;
         let intake = ResolvedScope::of(self, row.intake_agency_id).await?;
         let p = caller.principal();
-        let owner = dossiers::state_of(row)?.owner;
+        let owner = dossiers::owner_of(row)?;
         if p.may(&Action::Oversee(scope.scope()))
             || p.may(&Action::Oversee(intake.scope()))
             || owner == Some(caller.user.id)

@@ -86,8 +86,7 @@ pub fn new_secret(prefix: &str) -> (String, String) {
 }
 
 pub fn hash_secret(secret: &str) -> String {
-    let digest = Sha256::digest(secret.as_bytes());
-    digest.iter().map(|b| format!("{b:02x}")).collect()
+    motcua_store::hex(&Sha256::digest(secret.as_bytes()))
 }
 
 /// The CSRF token of a browser session: HMAC-SHA256 keyed by the session's secret (the

@@ -151,10 +151,7 @@ fn creation_key(key: &str, user: Uuid, input: &CreateDossier) -> Result<Idempote
 }
 
 fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    motcua_store::hex(&Sha256::digest(bytes))
 }
 
 /// The key the applicant's ID number is found by, without storing it in clear in the index.
@@ -553,6 +550,19 @@ async fn create_as(
         }
     }
     Ok(created)
+}
+
+/// The account that lodged a stored dossier online (`None` at the counter): read from the
+/// stored state without building the rest of it (a staff read asks this twice).
+pub fn owner_of(row: &DossierRow) -> Result<Option<Uuid>, AppError> {
+    #[derive(serde::Deserialize)]
+    struct Owner {
+        #[serde(default)]
+        owner: Option<Uuid>,
+    }
+    serde_json::from_str::<Owner>(&row.state)
+        .map(|o| o.owner)
+        .map_err(|e| AppError::Internal(format!("stored state: {e}")))
 }
 
 /// The state of a stored dossier.

@@ -279,6 +279,10 @@ async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
     }
     // The worker finishes the notices it holds (each attempt is bounded by its timeout).
     let _ = notices.await;
+    // Every read of personal data answered is in the access log before the process exits.
+    if let Err(e) = store.flush().await {
+        tracing::error!(error = %e, "the access log could not be written at shutdown");
+    }
     tracing::info!("stopped");
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! The personal data access log (Decree 13/2023/NĐ-CP): one row per staff read of a dossier's
-//! personal data (who, when, which dossier, from where), written in the request that read it,
-//! listed by the applicant's ID number (its SHA-256 key) for administrators.
+//! personal data (who, when, which dossier, from where), queued by the request that read it
+//! and committed with others by the log writer (`access_log_sql.rs`), listed by the
+//! applicant's ID number (its SHA-256 key) for administrators.
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;

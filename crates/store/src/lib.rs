@@ -151,11 +151,12 @@ pub fn event_hash(
 ) -> String {
     use sha2::{Digest, Sha256};
     let mut h = Sha256::new();
+    let mut uuid = Uuid::encode_buffer();
     for part in [
         prev_hash,
         &seq.to_string(),
         &at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
-        &actor_id.map(|a| a.to_string()).unwrap_or_default(),
+        actor_id.map_or("", |a| a.hyphenated().encode_lower(&mut uuid)),
         actor_role,
         kind,
         data,
@@ -163,7 +164,18 @@ pub fn event_hash(
         h.update(part.as_bytes());
         h.update([0u8]);
     }
-    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    hex(&h.finalize())
+}
+
+/// Lower-case hexadecimal of `bytes` (digests as they are stored and shown).
+pub fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        s.push(DIGITS[usize::from(b >> 4)] as char);
+        s.push(DIGITS[usize::from(b & 15)] as char);
+    }
+    s
 }
 
 /// Opens the store named by `database_url`, or the embedded SQLite file in `data_dir` when no

@@ -29,6 +29,8 @@ pub struct SqlStore {
     pub(super) write_pool: Pool<Db>,
     /// The intake writer, which group-commits new dossiers.
     intake: tokio::sync::mpsc::Sender<dossier_writes::CreateJob>,
+    /// The personal data access log's writer, which group-commits the reads.
+    access_log: access_log_sql::LogWriter,
     /// Dossier projections by code, read most: forgotten by every write of this process, and
     /// after [`crate::ROW_CACHE_TTL`] (what another process wrote).
     rows: moka::sync::Cache<String, DossierRow>,
@@ -158,10 +160,12 @@ impl SqlStore {
             .time_to_live(crate::ROW_CACHE_TTL)
             .build();
         let intake = dossier_writes::spawn_intake(write_pool.clone(), rows.clone());
+        let access_log = access_log_sql::LogWriter::spawn(write_pool.clone());
         SqlStore {
             pool,
             write_pool,
             intake,
+            access_log,
             rows,
             row_writes: std::sync::atomic::AtomicU64::new(0),
         }
@@ -425,6 +429,10 @@ impl Database for SqlStore {
     async fn ping(&self) -> DbResult<()> {
         sqlx::query("SELECT 1").execute(&self.pool).await?;
         Ok(())
+    }
+
+    async fn flush(&self) -> DbResult<()> {
+        self.access_log.flush().await
     }
 
     async fn migrate(&self) -> DbResult<MigrateReport> {
@@ -1282,7 +1290,7 @@ impl Outbox for SqlStore {
 #[async_trait]
 impl AccessLog for SqlStore {
     async fn record_personal_data_read(&self, read: &crate::PersonalDataRead) -> DbResult<()> {
-        access_log_sql::record(&self.write_pool, read).await
+        self.access_log.record(read).await
     }
 
     async fn personal_data_reads(
@@ -1290,6 +1298,8 @@ impl AccessLog for SqlStore {
         applicant_key: &str,
         limit: i64,
     ) -> DbResult<Vec<crate::PersonalDataRead>> {
+        // This process's reads queued before the listing are in it.
+        self.access_log.flush().await?;
         access_log_sql::list(&self.pool, applicant_key, limit).await
     }
 }

@@ -246,6 +246,9 @@ pub(crate) async fn populate(
             .await;
         with_status.push((code, d["status"].as_str().unwrap_or_default().to_string()));
     }
+    // The access log rows of these reads are committed now: the commands run next are waited
+    // for without yielding, and a write of this server left open would lock them out.
+    app.store.flush().await.unwrap();
     with_status
 }
 

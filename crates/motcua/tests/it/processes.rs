@@ -157,10 +157,9 @@ async fn sigterm_stops_the_server_cleanly() {
 
 /// Kill -9 the server during intake, restart it, and find every acknowledged dossier with its
 /// events, the codes without gaps, and the audit chain intact.
-#[cfg(unix)]
-#[tokio::test]
-async fn kill_9_during_intake_loses_no_acknowledged_dossier() {
-    let db = TestDb::fresh();
+/// A database with the procedure 1.001193, one service centre and its receiving officer
+/// `tiepnhan`.
+async fn one_counter(db: &TestDb) {
     let store = db.open().await;
     crate::catalogue::import(store.as_ref(), &["1.001193"]).await;
     for (code, name, kind) in [(
@@ -194,10 +193,10 @@ async fn kill_9_during_intake_loses_no_acknowledged_dossier() {
     )
     .await
     .unwrap();
+}
 
-    let mut server = start(&db).await;
-    let http = client();
-    let token: Value = http
+async fn officer_token(server: &Server) -> String {
+    let token: Value = client()
         .post(format!("{}/api/v1/auth/token", server.base))
         .json(&json!({"username": "tiepnhan", "password": PASSWORD}))
         .send()
@@ -206,7 +205,100 @@ async fn kill_9_during_intake_loses_no_acknowledged_dossier() {
         .json()
         .await
         .unwrap();
-    let token = token["token"].as_str().unwrap().to_string();
+    token["token"].as_str().unwrap().to_string()
+}
+
+/// Reads of personal data are logged in the background: every read answered before SIGTERM
+/// is in the access log once the process has exited.
+#[cfg(unix)]
+#[tokio::test]
+async fn every_read_answered_is_logged_when_the_server_stops_cleanly() {
+    let db = TestDb::fresh();
+    one_counter(&db).await;
+    let mut server = start(&db).await;
+    let token = officer_token(&server).await;
+    let body = json!({"procedure": "1.001193", "agency": "000.00.01.H38", "channel": "counter",
+        "applicant": {"name": "Lê Văn Cường", "id_number": "038090001234"}});
+    let created: Value = client()
+        .post(format!("{}/api/v1/dossiers", server.base))
+        .bearer_auth(&token)
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let url = format!(
+        "{}/api/v1/dossiers/{}",
+        server.base,
+        created["code"].as_str().unwrap()
+    );
+    // Eight clients read until the server stops under them; each 200 is a logged read.
+    let answered = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let mut clients = Vec::new();
+    for _ in 0..8 {
+        let (http, url, token, answered) = (client(), url.clone(), token.clone(), answered.clone());
+        clients.push(tokio::spawn(async move {
+            while let Ok(r) = http.get(&url).bearer_auth(&token).send().await {
+                if r.status() != StatusCode::OK {
+                    break;
+                }
+                if r.bytes().await.is_ok() {
+                    answered.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                }
+            }
+        }));
+    }
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let pid = server.child.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        if let Some(exit) = server.child.try_wait().unwrap() {
+            assert!(exit.success(), "clean exit after SIGTERM: {exit:?}");
+            break;
+        }
+        assert!(Instant::now() < deadline, "server did not stop on SIGTERM");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    for c in clients {
+        let _ = c.await;
+    }
+    let answered = answered.load(std::sync::atomic::Ordering::SeqCst);
+    assert!(answered > 10, "the reads reached the server: {answered}");
+    let store = db.open().await;
+    let logged = store
+        .personal_data_reads(
+            &motcua_app::dossiers::applicant_key("038090001234"),
+            1_000_000,
+        )
+        .await
+        .unwrap();
+    assert!(
+        logged.len() >= answered,
+        "{answered} reads answered, {} logged",
+        logged.len()
+    );
+    eprintln!(
+        "access log at shutdown: {answered} reads answered, {} logged",
+        logged.len()
+    );
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn kill_9_during_intake_loses_no_acknowledged_dossier() {
+    let db = TestDb::fresh();
+    one_counter(&db).await;
+    let mut server = start(&db).await;
+    let token = officer_token(&server).await;
     let body = json!({"procedure": "1.001193", "agency": "000.00.01.H38", "channel": "counter",
         "applicant": {"name": "Lê Văn Cường", "id_number": "038090001234"}});
 

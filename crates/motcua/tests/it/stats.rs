@@ -446,7 +446,10 @@ async fn dump(
     app.store.stat_dump().await.unwrap()
 }
 
-fn rebuild(app: &TestApp) -> String {
+/// Runs `motcua stats rebuild` (a process waited for without yielding, so this test's server
+/// first commits the access log rows it holds: a write left open would lock it out).
+async fn rebuild(app: &TestApp) -> String {
+    app.store.flush().await.unwrap();
     let out = crate::cli::run(&app.db, &["stats", "rebuild"], None);
     assert!(
         out.status.success(),
@@ -758,7 +761,7 @@ async fn a_hand_computed_day_gives_the_exact_report_and_index() {
     // Rebuilding from the events gives back every counter and roll-up row.
     let before = dump(app).await;
     assert!(before.0.len() > 20 && before.1.len() > before.0.len() / 2);
-    let out = rebuild(app);
+    let out = rebuild(app).await;
     assert!(out.contains("dossiers=11"), "{out}");
     assert_eq!(dump(app).await, before);
 }
@@ -1085,7 +1088,7 @@ async fn rebuild_equals_the_counters_kept_after_a_random_workload() {
     assert!(accepted > 20, "only {accepted} commands were accepted");
     let before = dump(app).await;
     assert!(!before.0.is_empty());
-    let out = rebuild(app);
+    let out = rebuild(app).await;
     assert!(out.contains(&format!("dossiers={}", codes.len())), "{out}");
     let after = dump(app).await;
     let mut metrics: Vec<&str> = before.0.iter().map(|c| c.metric.as_str()).collect();
