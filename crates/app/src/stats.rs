@@ -924,14 +924,6 @@ pub struct IndexView {
 /// about its dossiers received in the period (5.4).
 pub type FeedbackFigures = (motcua_domain::feedback::FeedbackCounts, u64);
 
-fn score(
-    figures: &Figures,
-    facts: &CatalogueFacts,
-    period: &Period,
-) -> Result<IndexResult, AppError> {
-    score_with(figures, facts, period, None)
-}
-
 fn score_with(
     figures: &Figures,
     facts: &CatalogueFacts,
@@ -1046,7 +1038,8 @@ pub async fn ranking_units(
     }
 }
 
-/// Ranks `units` (see [`ranking_units`]) by their index for a period.
+/// Ranks `units` (see [`ranking_units`]) by their index for a period, each with its feedback
+/// figures when `feedback` has them.
 pub async fn ranking(
     store: &dyn Store,
     parent: Option<&Agency>,
@@ -1054,6 +1047,7 @@ pub async fn ranking(
     period: &Period,
     procedure: Option<&str>,
     now: DateTime<Utc>,
+    feedback: &HashMap<Uuid, FeedbackFigures>,
 ) -> Result<Ranking, AppError> {
     let procedures: Vec<String> = procedure.map(str::to_string).into_iter().collect();
     let roots: Vec<Uuid> = units.iter().map(|a| a.id).collect();
@@ -1063,7 +1057,12 @@ pub async fn ranking(
     let mut to_handle = HashMap::new();
     for a in units {
         let f = take(&map, a.id);
-        let result = score(&f, &facts.get(&a.id).cloned().unwrap_or_default(), period)?;
+        let result = score_with(
+            &f,
+            &facts.get(&a.id).cloned().unwrap_or_default(),
+            period,
+            feedback.get(&a.id),
+        )?;
         to_handle.insert(a.id, f.report().total);
         scored.push((a, result, f.within.received().max(0) as u64));
     }
@@ -1467,7 +1466,23 @@ impl crate::state::App {
         procedure: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<Ranking, AppError> {
-        ranking(self.store.as_ref(), parent, units, period, procedure, now).await
+        // Feedback is counted per unit, not per procedure (as in `service_index`).
+        let mut feedback = HashMap::new();
+        if procedure.is_none() {
+            for u in units {
+                feedback.insert(u.id, self.feedback_figures(u.id, period).await?);
+            }
+        }
+        ranking(
+            self.store.as_ref(),
+            parent,
+            units,
+            period,
+            procedure,
+            now,
+            &feedback,
+        )
+        .await
     }
 
     /// The published figures of a unit (see [`public`]).

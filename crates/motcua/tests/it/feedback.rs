@@ -1407,4 +1407,29 @@ async fn the_index_counts_feedback_from_its_events() {
     // 5.4's denominator is dossiers (none here): F's term is checked where it is added
     // (`motcua_domain::index::add_feedback`'s test).
     assert!(!indicator("5.4")["no_data"].as_bool().unwrap());
+    // The rankings (operations view, public statistics) score the same feedback terms.
+    let state = motcua_app::App::new(f.app.store.clone(), motcua_app::Config::default());
+    let ward = f.app.store.get_agency_by_code(WARD).await.unwrap();
+    let period = motcua_app::stats::parse_period(
+        Some("2026-03"),
+        None,
+        None,
+        chrono::NaiveDate::from_ymd_opt(2026, 12, 7).unwrap(),
+    )
+    .unwrap();
+    let ranking = state
+        .rank_units(
+            None,
+            std::slice::from_ref(&ward),
+            &period,
+            None,
+            chrono::Utc::now(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        Some(ranking.units[0].total),
+        index["result"]["total"].as_f64(),
+        "the ranking's total is the index's, feedback included"
+    );
 }
