@@ -225,6 +225,7 @@ impl Ctx {
             NavItem::new("/thu-tuc", "Thủ tục hành chính"),
             NavItem::new("/tra-cuu", "Tra cứu hồ sơ"),
             NavItem::new("/thong-ke", "Thống kê"),
+            NavItem::new("/phan-anh", "Phản ánh, kiến nghị"),
         ];
         if roles.contains(&Role::Citizen) {
             nav.push(NavItem::new("/cong-dan/ho-so", "Hồ sơ của tôi"));
