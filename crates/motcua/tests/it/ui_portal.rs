@@ -768,6 +768,15 @@ async fn pages_show_no_raw_text() {
     let (_, page) = get(&b, &p.app, "/thu-tuc/1.001193").await;
     assert!(page.contains("Miễn phí"), "the fee is shown");
     assert!(!page.contains("phí("), "a space before the parenthesis");
+    // Every field of Decree 63/2010 art. 8 the record has: steps, who may apply, the bodies.
+    for section in [
+        "id=\"steps\"",
+        "id=\"applicants\"",
+        "Trình tự thực hiện",
+        "Đối tượng thực hiện",
+    ] {
+        assert!(page.contains(section), "{section}");
+    }
     p.app.user("quantri.lich", "admin", None).await;
     let (admin, _) = browser(&p.app, "quantri.lich").await;
     let (_, cal) = get(&admin, &p.app, "/quan-tri/lich?nam=2025").await;
