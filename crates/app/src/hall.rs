@@ -554,9 +554,14 @@ pub async fn finish(
         .map(|c| c.trim().to_string())
         .filter(|c| !c.is_empty());
     if let Some(code) = &dossier_code {
-        let row = match app.store.dossier_by_code(code).await {
-            Ok(r) if code.len() <= 100 => r,
-            Ok(_) | Err(DbError::NotFound) => {
+        let found = if code.len() > 100 {
+            Err(DbError::NotFound)
+        } else {
+            app.store.dossier_by_code(code).await
+        };
+        let row = match found {
+            Ok(r) => r,
+            Err(DbError::NotFound) => {
                 return Err(AppError::invalid(
                     "hall_dossier_unknown",
                     format!("Không có hồ sơ mã {code}."),
