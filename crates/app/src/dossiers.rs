@@ -11,8 +11,8 @@ use motcua_domain::calendar::{Calendar, Duration, OfficeHours};
 use motcua_domain::catalogue::{Channel, Procedure, TimeUnit};
 use motcua_domain::dossier::{
     Actor, Applicant, CitizenId, Command, DossierAction, DossierCode, DossierCodeError,
-    DossierState, EventEnvelope, MAX_DAILY_SEQUENCE, ProcedureRef, Submission, execute, timeliness,
-    vietnam_date,
+    DossierState, EventEnvelope, MAX_COMPONENT_CHARS, MAX_DAILY_SEQUENCE, ProcedureRef,
+    ReceivedComponent, Submission, execute, timeliness, vietnam_date,
 };
 use motcua_domain::text::fold_ascii;
 
@@ -127,6 +127,71 @@ pub struct CreateDossier {
     /// counter, postal (received at once) or online (waits for the officer's check)
     pub channel: String,
     pub applicant: ApplicantInput,
+    /// The components received with it, as the receipt lists them; each must be a component
+    /// of the procedure in force (422 `invalid_components`). Empty: none recorded.
+    #[serde(default)]
+    #[schema(max_items = 100)]
+    pub components: Vec<ComponentInput>,
+}
+
+/// A component received (thành phần hồ sơ): its name in the catalogue and what was given.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ComponentInput {
+    /// The component's name, exactly as in the procedure's catalogue entry.
+    #[schema(max_length = 500)]
+    pub component: String,
+    /// Bản chính (0 to 99).
+    #[serde(default)]
+    #[schema(maximum = 99)]
+    pub originals: u32,
+    /// Bản sao (0 to 99).
+    #[serde(default)]
+    #[schema(maximum = 99)]
+    pub copies: u32,
+    /// Given as an electronic file.
+    #[serde(default)]
+    pub electronic: bool,
+}
+
+/// The components given, checked against the procedure's catalogue entry.
+fn received_components(
+    procedure: &Procedure,
+    given: &[ComponentInput],
+) -> Result<Vec<ReceivedComponent>, AppError> {
+    given
+        .iter()
+        .map(|c| {
+            // As pages show a component: without the catalogue's list marks, at most
+            // MAX_COMPONENT_CHARS characters.
+            let key = |s: &str| -> String {
+                s.trim()
+                    .trim_start_matches(['-', '+', '*', ' '])
+                    .trim()
+                    .chars()
+                    .take(MAX_COMPONENT_CHARS)
+                    .collect()
+            };
+            let name = c.component.trim();
+            if !procedure
+                .components
+                .iter()
+                .any(|k| key(&k.name) == key(name))
+            {
+                return Err(AppError::field(
+                    "invalid_components",
+                    "components",
+                    format!("\"{name}\" không phải thành phần hồ sơ của thủ tục này."),
+                ));
+            }
+            Ok(ReceivedComponent {
+                component: key(name),
+                originals: c.originals,
+                copies: c.copies,
+                electronic: c.electronic,
+            })
+        })
+        .collect()
 }
 
 /// The longest `Idempotency-Key` accepted.
@@ -432,6 +497,7 @@ async fn create_as(
         ));
     }
     let (procedure, version) = (&in_force.procedure, in_force.version);
+    let components = received_components(procedure, &input.components)?;
     let hours = lookups.office_hours(store, agency.id).await?;
     let appt = if channel == Channel::Online || !receive_now {
         None
@@ -462,6 +528,7 @@ async fn create_as(
             agency: agency_code.clone(),
             channel,
             applicant: applicant.clone(),
+            components: components.clone(),
         };
         let action = match appt {
             None => DossierAction::Submit { submission },

@@ -96,15 +96,19 @@ async fn context(
         .or(procedure.channels.first())
         .map(|c| c.time_text.clone())
         .filter(|t| !t.is_empty());
-    let components = procedure
-        .components
-        .iter()
-        .map(|c| ComponentLine {
-            name: c.name.clone(),
-            originals: c.originals.unwrap_or(0),
-            copies: c.copies.unwrap_or(0),
-        })
-        .collect();
+    // For a dossier lodged before components were recorded: the components it has files for
+    // (never the catalogue's whole list: the receipt lists only what was received).
+    let mut components: Vec<ComponentLine> = Vec::new();
+    for d in &ds.documents {
+        if !components.iter().any(|c| c.name == d.component) {
+            components.push(ComponentLine {
+                name: d.component.clone(),
+                originals: 0,
+                copies: 0,
+                electronic: true,
+            });
+        }
+    }
     // Names of the agencies it went through and of the people who acted.
     let mut agency_names = BTreeMap::new();
     let mut people = BTreeMap::new();

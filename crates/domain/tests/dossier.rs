@@ -85,6 +85,7 @@ fn submission(channel: Channel, at: DateTime<Utc>) -> Submission {
         agency: agency(CENTRE),
         channel,
         applicant: applicant(),
+        components: Vec::new(),
     }
 }
 
@@ -1594,6 +1595,23 @@ mod dossier_refusals {
         s.applicant.id_number = CitizenId::parse("001230000001").unwrap();
         let e = run.refused(citizen(), t0(), DossierAction::Submit { submission: s });
         assert_eq!(e.code(), "citizen_id_birth_year_in_future");
+        // Components received: a count over 99, no piece at all, no name are refused.
+        let piece = |name: &str, originals: u32, copies: u32| ReceivedComponent {
+            component: name.into(),
+            originals,
+            copies,
+            electronic: false,
+        };
+        for bad in [
+            vec![piece("Tờ khai", 100, 0)],
+            vec![piece("Tờ khai", 0, 0)],
+            vec![piece("  ", 1, 0)],
+        ] {
+            let mut s = submission(Channel::Counter, t0());
+            s.components = bad;
+            let e = run.refused(officer(), t0(), DossierAction::Submit { submission: s });
+            assert_eq!(e.code(), "invalid_components");
+        }
         // Midnight in Vietnam is 17:00 UTC: the code's date is Vietnam's.
         let late = vn(2027, 3, 1, 23, 30);
         let s = submission(Channel::Online, late);

@@ -53,6 +53,7 @@ fn submission(channel: Channel) -> Submission {
             email: None,
             address: None,
         },
+        components: Vec::new(),
     }
 }
 

@@ -116,6 +116,7 @@ fn submission(channel: Channel, at: DateTime<Utc>, fuzz: u8) -> Submission {
         agency: agency(0),
         channel,
         applicant: applicant(),
+        components: Vec::new(),
     }
 }
 

@@ -58,6 +58,7 @@ fn submission(channel: Channel) -> Submission {
             email: None,
             address: None,
         },
+        components: Vec::new(),
     }
 }
 

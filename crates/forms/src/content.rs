@@ -229,17 +229,34 @@ fn receipt(data: &FormData, entry: &FormEntry) -> Result<Vec<Block>, FormError> 
 }
 
 fn components(data: &FormData) -> Block {
+    // Only what was received; a count not recorded (a supplemented component) stays blank.
+    let pieces = |n: u32| {
+        if n == 0 {
+            String::new()
+        } else {
+            vi::count(u64::from(n))
+        }
+    };
+    let electronic = data.components.iter().any(|c| c.electronic);
     let mut rows: Vec<Vec<Vec<String>>> = data
         .components
         .iter()
         .enumerate()
         .map(|(n, c)| {
-            vec![
+            let mut row = vec![
                 vec![(n + 1).to_string()],
                 vec![c.name.clone()],
-                vec![vi::count(u64::from(c.originals))],
-                vec![vi::count(u64::from(c.copies))],
-            ]
+                vec![pieces(c.originals)],
+                vec![pieces(c.copies)],
+            ];
+            if electronic {
+                row.push(vec![if c.electronic {
+                    "Có".into()
+                } else {
+                    String::new()
+                }]);
+            }
+            row
         })
         .collect();
     if rows.is_empty() {
@@ -250,13 +267,24 @@ fn components(data: &FormData) -> Block {
             vec![],
         ]);
     }
-    Block::Table(Table {
-        columns: vec![
+    let columns = if electronic {
+        vec![
+            col("TT", 8.0, true),
+            col("Tên giấy tờ", 50.0, false),
+            col("Bản chính", 14.0, true),
+            col("Bản sao", 14.0, true),
+            col("Bản điện tử", 14.0, true),
+        ]
+    } else {
+        vec![
             col("TT", 8.0, true),
             col("Tên giấy tờ", 62.0, false),
             col("Bản chính", 15.0, true),
             col("Bản sao", 15.0, true),
-        ],
+        ]
+    };
+    Block::Table(Table {
+        columns,
         rows,
         size: 12.0,
     })

@@ -38,6 +38,20 @@ pub struct ComponentLine {
     pub originals: u32,
     /// Bản sao (chứng thực or chụp).
     pub copies: u32,
+    /// Received as an electronic file.
+    #[serde(default)]
+    pub electronic: bool,
+}
+
+impl From<&motcua_domain::dossier::ReceivedComponent> for ComponentLine {
+    fn from(c: &motcua_domain::dossier::ReceivedComponent) -> Self {
+        ComponentLine {
+            name: c.component.clone(),
+            originals: c.originals,
+            copies: c.copies,
+            electronic: c.electronic,
+        }
+    }
 }
 
 /// Everything a form needs that the dossier state does not hold.
@@ -360,7 +374,13 @@ impl FormData {
             procedure_name: ctx.procedure_name.clone(),
             channel: state.channel.map(|c| c.label_vi().to_owned()),
             applicant,
-            components: ctx.components.clone(),
+            // What was received as recorded with the dossier; the context's list only for
+            // dossiers lodged before components were recorded.
+            components: if state.components.is_empty() {
+                ctx.components.clone()
+            } else {
+                state.components.iter().map(ComponentLine::from).collect()
+            },
             sets: ctx.sets.max(1),
             processing_time: ctx.processing_time.clone(),
             submitted_at,

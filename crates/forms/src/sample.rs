@@ -14,7 +14,7 @@ use motcua_domain::auth::Role;
 use motcua_domain::catalogue::Channel;
 use motcua_domain::dossier::{
     Actor, Applicant, CitizenId, DossierCode, DossierState, Event, EventEnvelope, ProcedureRef,
-    ResultForm, ReturnChannel,
+    ReceivedComponent, ResultForm, ReturnChannel,
 };
 
 use crate::model::{ComponentLine, FormContext, FormData, Issuer, RegisterRow};
@@ -88,6 +88,15 @@ pub fn history(kind: FormKind, day: NaiveDate) -> Vec<EventEnvelope> {
             agency: agency(CENTRE),
             channel: Channel::Counter,
             applicant: applicant(),
+            components: sample_components()
+                .iter()
+                .map(|c| ReceivedComponent {
+                    component: c.name.clone(),
+                    originals: c.originals,
+                    copies: c.copies,
+                    electronic: c.electronic,
+                })
+                .collect(),
         },
     )];
     let received = |events: &mut Vec<(DateTime<Utc>, Actor, Event)>| {
@@ -250,23 +259,7 @@ pub fn context(day: NaiveDate, issued_on: NaiveDate) -> FormContext {
         document_number: Some("0001/TNHS".to_owned()),
         procedure_name: PROCEDURE_NAME.to_owned(),
         processing_time: Some("10 ngày làm việc".to_owned()),
-        components: vec![
-            ComponentLine {
-                name: "Tờ khai yêu cầu cấp Phiếu lý lịch tư pháp".to_owned(),
-                originals: 1,
-                copies: 0,
-            },
-            ComponentLine {
-                name: "Bản chụp Căn cước của người yêu cầu cấp Phiếu".to_owned(),
-                originals: 0,
-                copies: 1,
-            },
-            ComponentLine {
-                name: "Bản chụp giấy tờ chứng minh nơi thường trú hoặc tạm trú".to_owned(),
-                originals: 0,
-                copies: 1,
-            },
-        ],
+        components: sample_components(),
         sets: 1,
         officer_name: Some(OFFICER_NAME.to_owned()),
         officer_phone: Some("0237 3720 123".to_owned()),
@@ -318,6 +311,30 @@ pub fn data(kind: FormKind, day: NaiveDate) -> FormData {
         );
     }
     FormData::from_state(&state(kind, day), &ctx)
+}
+
+/// The components the sample dossier was received with.
+fn sample_components() -> Vec<ComponentLine> {
+    vec![
+        ComponentLine {
+            name: "Tờ khai yêu cầu cấp Phiếu lý lịch tư pháp".to_owned(),
+            originals: 1,
+            copies: 0,
+            electronic: false,
+        },
+        ComponentLine {
+            name: "Bản chụp Căn cước của người yêu cầu cấp Phiếu".to_owned(),
+            originals: 0,
+            copies: 1,
+            electronic: false,
+        },
+        ComponentLine {
+            name: "Bản chụp giấy tờ chứng minh nơi thường trú hoặc tạm trú".to_owned(),
+            originals: 0,
+            copies: 1,
+            electronic: false,
+        },
+    ]
 }
 
 #[cfg(test)]

@@ -218,6 +218,7 @@ impl World {
             agency: place.code.clone(),
             channel,
             applicant,
+            components: Vec::new(),
         };
         let mut s = Story {
             world: self,

@@ -151,6 +151,32 @@ pub struct Submission {
     pub agency: AgencyCode,
     pub channel: Channel,
     pub applicant: Applicant,
+    /// The components received (ticked at the desk, attached online), as the receipt lists
+    /// them. Absent from dossiers lodged before components were recorded.
+    #[serde(default)]
+    pub components: Vec<ReceivedComponent>,
+}
+
+/// The most components one dossier records.
+pub const MAX_COMPONENTS: usize = 100;
+/// The most originals or copies of one component.
+pub const MAX_COMPONENT_PIECES: u32 = 99;
+
+/// A component (thành phần hồ sơ) as received: what the officer ticked at the desk with the
+/// number of originals and copies, or a file the applicant attached online.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct ReceivedComponent {
+    /// The component's name in the catalogue.
+    pub component: String,
+    /// Bản chính.
+    #[serde(default)]
+    pub originals: u32,
+    /// Bản sao.
+    #[serde(default)]
+    pub copies: u32,
+    /// Received as an electronic file.
+    #[serde(default)]
+    pub electronic: bool,
 }
 
 /// A command: an action, who asks for it and when.

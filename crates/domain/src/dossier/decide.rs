@@ -15,8 +15,8 @@ use crate::auth::Role;
 use crate::catalogue::model::Channel;
 
 use super::command::{
-    Actor, Command, DossierAction, MAX_RATING_COMMENT_CHARS, ProcedureRef, ResultForm,
-    ReturnChannel, Submission,
+    Actor, Command, DossierAction, MAX_COMPONENT_PIECES, MAX_COMPONENTS, MAX_RATING_COMMENT_CHARS,
+    ProcedureRef, ReceivedComponent, ResultForm, ReturnChannel, Submission,
 };
 use super::document::{DocumentSource, MAX_COMPONENT_CHARS, is_sha256_hex};
 use super::error::DossierError;
@@ -550,7 +550,44 @@ fn submitted(s: &Submission, at: DateTime<Utc>) -> Result<Event, DossierError> {
         agency: s.agency.clone(),
         channel: s.channel,
         applicant,
+        components: received_components(&s.components)?,
     })
+}
+
+/// The components received, trimmed, each with a sane count of pieces (a name may repeat:
+/// the catalogue lists the same paper under several cases).
+fn received_components(list: &[ReceivedComponent]) -> Result<Vec<ReceivedComponent>, DossierError> {
+    if list.len() > MAX_COMPONENTS {
+        return Err(DossierError::InvalidComponents {
+            message: format!("Hồ sơ ghi nhận tối đa {MAX_COMPONENTS} thành phần."),
+        });
+    }
+    let mut out: Vec<ReceivedComponent> = Vec::with_capacity(list.len());
+    for c in list {
+        let name = c.component.trim();
+        if name.is_empty() || name.chars().count() > MAX_COMPONENT_CHARS {
+            return Err(DossierError::InvalidComponents {
+                message: "Tên thành phần hồ sơ trống hoặc quá dài.".into(),
+            });
+        }
+        if c.originals > MAX_COMPONENT_PIECES || c.copies > MAX_COMPONENT_PIECES {
+            return Err(DossierError::InvalidComponents {
+                message: format!(
+                    "Số bản chính, bản sao của mỗi thành phần tối đa {MAX_COMPONENT_PIECES}."
+                ),
+            });
+        }
+        if c.originals == 0 && c.copies == 0 && !c.electronic {
+            return Err(DossierError::InvalidComponents {
+                message: format!("Thành phần \"{name}\" không có bản nào."),
+            });
+        }
+        out.push(ReceivedComponent {
+            component: name.to_owned(),
+            ..c.clone()
+        });
+    }
+    Ok(out)
 }
 
 fn current_agency(
@@ -619,6 +656,7 @@ pub fn originating_command(envelope: &EventEnvelope) -> Command {
             agency,
             channel,
             applicant,
+            components,
         } => A::Submit {
             submission: Submission {
                 code: code.clone(),
@@ -626,6 +664,7 @@ pub fn originating_command(envelope: &EventEnvelope) -> Command {
                 agency: agency.clone(),
                 channel: *channel,
                 applicant: applicant.clone(),
+                components: components.clone(),
             },
         },
         Event::Received {

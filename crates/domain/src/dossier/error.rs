@@ -39,6 +39,8 @@ pub enum DossierError {
     MissingItemsRequired,
     #[error("the procedure code is empty")]
     ProcedureCodeRequired,
+    #[error("invalid components received: {message}")]
+    InvalidComponents { message: String },
     #[error("a dossier lodged online must be checked before it is received")]
     DirectReceiptOnline,
     #[error("dossier code {code} does not carry the receiving agency {agency}")]
@@ -167,6 +169,7 @@ impl DossierError {
             Self::ReasonRequired { .. } => "reason_required",
             Self::MissingItemsRequired => "missing_items_required",
             Self::ProcedureCodeRequired => "procedure_code_required",
+            Self::InvalidComponents { .. } => "invalid_components",
             Self::DirectReceiptOnline => "direct_receipt_online",
             Self::CodeAgencyMismatch { .. } => "code_agency_mismatch",
             Self::CodeDateMismatch { .. } => "code_date_mismatch",
@@ -240,6 +243,7 @@ impl DossierError {
                     .to_owned()
             }
             Self::ProcedureCodeRequired => "Chưa chọn thủ tục hành chính của hồ sơ.".to_owned(),
+            Self::InvalidComponents { message } => message.clone(),
             Self::DirectReceiptOnline => {
                 "Hồ sơ nộp trực tuyến phải được cán bộ kiểm tra trước khi tiếp nhận.".to_owned()
             }

@@ -13,7 +13,9 @@ use crate::catalogue::model::Channel;
 
 use super::applicant::Applicant;
 use super::code::DossierCode;
-use super::command::{Actor, PaymentMethod, ProcedureRef, RatingLevel, ResultForm, ReturnChannel};
+use super::command::{
+    Actor, PaymentMethod, ProcedureRef, RatingLevel, ReceivedComponent, ResultForm, ReturnChannel,
+};
 use super::document::{DocumentSource, MediaType};
 
 /// What is stored: one event, numbered within its dossier (1, 2, …), with its instant and actor.
@@ -36,6 +38,9 @@ pub enum Event {
         agency: AgencyCode,
         channel: Channel,
         applicant: Applicant,
+        /// The components received with it (absent before they were recorded).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        components: Vec<ReceivedComponent>,
     },
     /// Received (tiếp nhận): receipt issued with this appointment; fees due.
     Received {

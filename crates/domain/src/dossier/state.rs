@@ -12,7 +12,9 @@ use crate::catalogue::model::Channel;
 
 use super::applicant::Applicant;
 use super::code::DossierCode;
-use super::command::{Actor, PaymentMethod, ProcedureRef, RatingLevel, ResultForm, ReturnChannel};
+use super::command::{
+    Actor, PaymentMethod, ProcedureRef, RatingLevel, ReceivedComponent, ResultForm, ReturnChannel,
+};
 use super::document::AttachedDocument;
 use super::event::{Event, EventEnvelope};
 
@@ -342,6 +344,10 @@ pub struct DossierState {
     /// in [`ResultRecord::form`]. Absent from states stored before documents existed.
     #[serde(default)]
     pub documents: Vec<AttachedDocument>,
+    /// The components received: recorded at lodging, then those supplemented (named, without
+    /// a count of pieces). Empty for dossiers lodged before components were recorded.
+    #[serde(default)]
+    pub components: Vec<ReceivedComponent>,
     /// The applicant's rating, once the result is returned. Absent from states stored before
     /// ratings existed.
     #[serde(default)]
@@ -407,6 +413,20 @@ impl DossierState {
             .any(|p| p.end.is_some())
     }
 
+    /// Supplemented components join the list once, without a count of pieces.
+    fn add_supplemented(&mut self, documents: &[String]) {
+        for d in documents {
+            if !self.components.iter().any(|c| &c.component == d) {
+                self.components.push(ReceivedComponent {
+                    component: d.clone(),
+                    originals: 0,
+                    copies: 0,
+                    electronic: false,
+                });
+            }
+        }
+    }
+
     fn close_pause(&mut self, at: DateTime<Utc>) {
         if let Some(p) = self.pauses.last_mut()
             && p.end.is_none()
@@ -440,8 +460,10 @@ impl DossierState {
                 agency,
                 channel,
                 applicant,
+                components,
             } => {
                 self.status = Status::Submitted;
+                self.components = components.clone();
                 self.code = Some(code.clone());
                 self.procedure = Some(procedure.clone());
                 self.channel = Some(*channel);
@@ -478,9 +500,10 @@ impl DossierState {
                     missing: missing.clone(),
                 });
             }
-            Event::Supplemented { .. } => {
+            Event::Supplemented { documents, .. } => {
                 self.status = Status::Submitted;
                 self.open_request = None;
+                self.add_supplemented(documents);
             }
             Event::Refused { reason } => {
                 self.status = Status::Refused;
@@ -546,10 +569,11 @@ impl DossierState {
                     missing: missing.clone(),
                 });
             }
-            Event::SupplementProvided { .. } => {
+            Event::SupplementProvided { documents, .. } => {
                 self.status = Status::Processing;
                 self.close_pause(at);
                 self.open_request = None;
+                self.add_supplemented(documents);
             }
             Event::Stopped { reason } => {
                 self.status = Status::Stopped;

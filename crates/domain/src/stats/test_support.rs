@@ -105,6 +105,7 @@ pub(crate) fn submission(
             email: None,
             address: None,
         },
+        components: Vec::new(),
     }
 }
 

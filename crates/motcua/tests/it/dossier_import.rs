@@ -38,6 +38,7 @@ fn history(seq: u32, impossible: bool) -> String {
         agency: centre.clone(),
         channel: Channel::Counter,
         applicant: Applicant::new("Phạm Văn Dũng", "038085001234", None, None, None, day).unwrap(),
+        components: Vec::new(),
     };
     let mut commands = vec![
         (

@@ -91,6 +91,7 @@ fn submission(seq: u32, day: (u32, u32), channel: Channel) -> Submission {
         agency: centre,
         channel,
         applicant: Applicant::new("Lê Văn Hùng", "038085001234", None, None, None, date).unwrap(),
+        components: Vec::new(),
     }
 }
 

@@ -70,6 +70,7 @@ fn history(
             day,
         )
         .unwrap(),
+        components: Vec::new(),
     };
     let mut commands = vec![
         (

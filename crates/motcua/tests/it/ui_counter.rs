@@ -828,3 +828,111 @@ async fn ui_counter_search_at_the_provincial_centre_finds_birth_registration_fir
     );
     assert!(!html.contains("Thủ tục này do"), "{html}");
 }
+
+/// The checklist's component names by index (as the page prints them).
+async fn component_names(b: &Client, app: &TestApp) -> Vec<(String, String)> {
+    let (_, html) = get(b, app, &format!("/mot-cua/tiep-nhan?thu_tuc={PROCEDURE}")).await;
+    html.split("<label for=\"comp-")
+        .skip(1)
+        .map(|part| {
+            let index = part.split('"').next().unwrap().to_string();
+            let name = part.split('>').nth(1).unwrap().split('<').next().unwrap();
+            // A stretch of the name free of characters HTML escapes differently.
+            let plain: String = name
+                .chars()
+                .take_while(|c| !"&<>\"'".contains(*c))
+                .collect();
+            (index, plain)
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn ui_counter_receipt_lists_only_the_components_received_with_their_counts() {
+    let (app, [officer, ..]) = setup().await;
+    let (b, csrf) = browser(&app, "tiepnhan").await;
+    let (all, required) = checklist(&b, &app).await;
+    let names = component_names(&b, &app).await;
+    assert_eq!(names.len(), all.len());
+    let name = |i: &String| names.iter().find(|(k, _)| k == i).unwrap().1.clone();
+    let not_brought: Vec<&String> = all.iter().filter(|i| !required.contains(i)).collect();
+    assert!(!not_brought.is_empty());
+    let (orig, copy) = (
+        format!("orig_{}", required[0]),
+        format!("copy_{}", required[0]),
+    );
+
+    // A count that is not a number, and a component ticked with no piece: sent back.
+    for (o, c, message) in [
+        ("abc", "1", "Số bản chính, bản sao phải từ 0 đến 99."),
+        ("0", "0", "Ghi số bản chính hoặc bản sao đã nhận"),
+    ] {
+        let mut fields = applicant(&csrf, "038199012345");
+        for i in &required {
+            fields.push(("comp", i));
+        }
+        fields.extend([
+            (orig.as_str(), o),
+            (copy.as_str(), c),
+            ("outcome", "receive"),
+        ]);
+        let res = post_intake(&b, &app, &fields, &[]).await;
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let html = res.text().await.unwrap();
+        assert!(html.contains(message), "{html}");
+        assert!(html.contains(&format!("id=\"comp-{}-error\"", required[0])));
+        assert_eq!(queue_total(&app, &officer).await, 0, "nothing created");
+    }
+
+    // Only the required components brought: two originals and a copy of the first.
+    let mut fields = applicant(&csrf, "038199012345");
+    for i in &required {
+        fields.push(("comp", i));
+    }
+    fields.extend([
+        (orig.as_str(), "2"),
+        (copy.as_str(), "1"),
+        ("outcome", "receive"),
+    ]);
+    let res = post_intake(&b, &app, &fields, &[]).await;
+    let code = code_of(&res);
+    let d = dossier(&app, &officer, &code).await;
+    let recorded = d["state"]["components"].as_array().unwrap();
+    assert_eq!(recorded.len(), required.len(), "{d}");
+    assert_eq!(
+        (
+            recorded[0]["originals"].as_u64(),
+            recorded[0]["copies"].as_u64()
+        ),
+        (Some(2), Some(1))
+    );
+    assert_eq!(recorded[0]["electronic"], false);
+
+    let (s, receipt) = get(&b, &app, &format!("/mot-cua/ho-so/{code}/in/receipt")).await;
+    assert_eq!(s, StatusCode::OK);
+    for i in &required {
+        assert!(receipt.contains(&name(i)), "the receipt lists {}", name(i));
+    }
+    for i in &not_brought {
+        assert!(
+            !receipt.contains(&name(i)),
+            "the receipt does not list {}, never received",
+            name(i)
+        );
+    }
+    let row = receipt.split(&name(&required[0])).nth(1).unwrap();
+    let row = row.split("</tr>").next().unwrap();
+    assert!(row.contains("02") && row.contains("01"), "{row}");
+}
+
+#[tokio::test]
+async fn api_components_must_be_the_procedures_and_are_all_or_nothing() {
+    let (app, [officer, ..]) = setup().await;
+    let mut bad = body("counter");
+    bad["components"] =
+        json!([{"component": "Giấy ủy quyền không có trong thủ tục", "originals": 1}]);
+    let (s, e) = app.post("/api/v1/dossiers", Some(&officer), bad).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    assert_eq!(e["error"], "invalid_components");
+    assert_eq!(queue_total(&app, &officer).await, 0, "nothing created");
+}

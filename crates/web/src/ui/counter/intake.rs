@@ -26,7 +26,7 @@ use crate::ui::applicant::ApplicantForm;
 use crate::ui::kit::{Ctx, Page, is_htmx};
 use motcua_app::AppError;
 use motcua_app::acting::ActRequest;
-use motcua_app::dossiers::CreateDossier;
+use motcua_app::dossiers::{ComponentInput, CreateDossier};
 
 /// A procedure found by the picker.
 pub use motcua_app::catalogue::DeskHit as Hit;
@@ -41,8 +41,35 @@ pub struct Comp {
     pub quantity: String,
     pub required: bool,
     pub checked: bool,
+    /// Bản chính and bản sao received, as typed (the catalogue's numbers to start with).
+    pub originals: String,
+    pub copies: String,
     /// The message next to the component (not brought, or its scan refused).
     pub error: Option<String>,
+}
+
+impl Comp {
+    /// The numbers of originals and copies typed, when both are 0 to 99 (blank is 0).
+    fn pieces(&self) -> Option<(u32, u32)> {
+        let n = |t: &str| -> Option<u32> {
+            let t = t.trim();
+            if t.is_empty() {
+                return Some(0);
+            }
+            t.parse::<u32>()
+                .ok()
+                .filter(|n| *n <= motcua_domain::dossier::MAX_COMPONENT_PIECES)
+        };
+        Some((n(&self.originals)?, n(&self.copies)?))
+    }
+}
+
+/// The checklist as posted: the components ticked and the numbers typed next to them.
+#[derive(Default)]
+struct Ticks {
+    checked: BTreeSet<usize>,
+    originals: BTreeMap<usize, String>,
+    copies: BTreeMap<usize, String>,
 }
 
 /// The procedure chosen for the dossier.
@@ -111,12 +138,8 @@ async fn find(state: &AppState, q: &str, agency: Option<&Agency>) -> Result<Vec<
     Ok(state.desk_search(q, agency).await?)
 }
 
-/// The procedure in force today with its checklist; `checked` are the components brought.
-async fn chosen(
-    state: &AppState,
-    code: &str,
-    checked: &BTreeSet<usize>,
-) -> Result<Chosen, ApiError> {
+/// The procedure in force today with its checklist, with what `ticks` says was brought.
+async fn chosen(state: &AppState, code: &str, ticks: &Ticks) -> Result<Chosen, ApiError> {
     let today = vietnam_date(chrono::Utc::now());
     let in_force = state
         .in_force(code.trim(), today)
@@ -148,13 +171,25 @@ async fn chosen(
                 quantity.push(format!("bản sao: {n}"));
             }
             let case = c.case.clone().unwrap_or_default();
+            // The catalogue's numbers to start with; one original when it states none.
+            let (originals, copies) = match (c.originals.unwrap_or(0), c.copies.unwrap_or(0)) {
+                (0, 0) => (1, 0),
+                n => n,
+            };
+            let typed = |m: &BTreeMap<usize, String>, default: u32| {
+                m.get(&index)
+                    .cloned()
+                    .unwrap_or_else(|| default.to_string())
+            };
             Comp {
                 index,
                 name: c.name.clone(),
                 required: c.is_required(),
                 case,
                 quantity: quantity.join("; "),
-                checked: checked.contains(&index),
+                checked: ticks.checked.contains(&index),
+                originals: typed(&ticks.originals, originals),
+                copies: typed(&ticks.copies, copies),
                 error: None,
             }
         })
@@ -201,7 +236,7 @@ pub async fn page(ctx: Ctx, Query(q): Query<PageQuery>) -> Response {
         q.thu_tuc.trim().to_string()
     };
     if !pick.is_empty() {
-        match chosen(state, &pick, &BTreeSet::new()).await {
+        match chosen(state, &pick, &Ticks::default()).await {
             Ok(c) => chosen_block = Some(c),
             Err(e) if e.status().is_client_error() => errors.set("procedure", e.message_vi()),
             Err(e) => return ctx.error(&e),
@@ -265,7 +300,7 @@ pub async fn components(ctx: Ctx, headers: HeaderMap, Query(q): Query<PageQuery>
         return r;
     }
     let mut errors = Errors::default();
-    let chosen_block = match chosen(&ctx.state, &q.thu_tuc, &BTreeSet::new()).await {
+    let chosen_block = match chosen(&ctx.state, &q.thu_tuc, &Ticks::default()).await {
         Ok(c) => Some(c),
         Err(e) if e.status().is_client_error() => {
             errors.set("procedure", e.message_vi());
@@ -285,7 +320,7 @@ pub async fn components(ctx: Ctx, headers: HeaderMap, Query(q): Query<PageQuery>
 struct IntakeForm {
     csrf: String,
     values: Values,
-    checked: BTreeSet<usize>,
+    ticks: Ticks,
     /// Scans by component index.
     scans: BTreeMap<usize, Bytes>,
 }
@@ -319,7 +354,17 @@ async fn read_form(mut mp: Multipart) -> Result<IntakeForm, ApiError> {
             "csrf" => f.csrf = text,
             "comp" => {
                 if let Ok(i) = text.trim().parse() {
-                    f.checked.insert(i);
+                    f.ticks.checked.insert(i);
+                }
+            }
+            n if n.starts_with("orig_") || n.starts_with("copy_") => {
+                if let Ok(i) = n[5..].parse::<usize>() {
+                    let m = if n.starts_with("orig_") {
+                        &mut f.ticks.originals
+                    } else {
+                        &mut f.ticks.copies
+                    };
+                    m.insert(i, text.chars().take(8).collect());
                 }
             }
             "procedure" => v.procedure = text.trim().to_string(),
@@ -428,6 +473,17 @@ async fn check_components(
     if v.outcome == "supplement" && missing.is_empty() {
         *missing = not_brought;
     }
+    for k in c.components.iter_mut().filter(|k| k.checked) {
+        let message = match k.pieces() {
+            None => "Số bản chính, bản sao phải từ 0 đến 99.",
+            Some((0, 0)) if !scans.contains_key(&k.index) => {
+                "Ghi số bản chính hoặc bản sao đã nhận (hoặc đính kèm bản quét)."
+            }
+            Some(_) => continue,
+        };
+        errors.set(format!("pieces_{}", k.index), message);
+        k.error = Some(message.into());
+    }
     for (i, bytes) in scans {
         let Some(k) = c.components.get_mut(*i) else {
             continue;
@@ -448,7 +504,7 @@ async fn check_intake(
     ctx: &Ctx,
     agencies: &[Agency],
     v: &mut Values,
-    checked: &BTreeSet<usize>,
+    ticks: &Ticks,
     scans: &BTreeMap<usize, Bytes>,
 ) -> Result<(Option<Chosen>, Vec<String>, Errors), Response> {
     let state = &ctx.state;
@@ -464,7 +520,11 @@ async fn check_intake(
         );
     }
     // The procedure and its checklist; a scan counts as the component brought.
-    let brought: BTreeSet<usize> = checked.iter().chain(scans.keys()).copied().collect();
+    let brought = Ticks {
+        checked: ticks.checked.iter().chain(scans.keys()).copied().collect(),
+        originals: ticks.originals.clone(),
+        copies: ticks.copies.clone(),
+    };
     let mut chosen_block = None;
     if v.procedure.is_empty() {
         errors.set("procedure", "Chưa chọn thủ tục hành chính.");
@@ -542,12 +602,12 @@ pub async fn submit(ctx: Ctx, mp: Result<Multipart, MultipartRejection>) -> Resp
     };
     let IntakeForm {
         values: mut v,
-        checked,
+        ticks,
         scans,
         ..
     } = posted;
     let (chosen_block, missing, errors) =
-        match check_intake(&ctx, &agencies, &mut v, &checked, &scans).await {
+        match check_intake(&ctx, &agencies, &mut v, &ticks, &scans).await {
             Ok(c) => c,
             Err(r) => return r,
         };
@@ -618,6 +678,24 @@ async fn attach_scans(
     (unsaved, version)
 }
 
+/// The components ticked (or scanned), with the numbers typed, as the dossier records them.
+fn received(chosen: &Chosen, scans: &BTreeMap<usize, Bytes>) -> Vec<ComponentInput> {
+    chosen
+        .components
+        .iter()
+        .filter(|k| k.checked)
+        .map(|k| {
+            let (originals, copies) = k.pieces().unwrap_or_default();
+            ComponentInput {
+                component: k.name.clone(),
+                originals,
+                copies,
+                electronic: scans.contains_key(&k.index),
+            }
+        })
+        .collect()
+}
+
 /// Creates the dossier, attaches the scans and records the outcome, then goes to the
 /// dossier's page; `Err` sends the form back with the service's refusal.
 async fn record(ctx: &Ctx, intake: Checked) -> Result<Response, Box<Back>> {
@@ -635,6 +713,7 @@ async fn record(ctx: &Ctx, intake: Checked) -> Result<Response, Box<Back>> {
         agency: v.agency.clone(),
         channel: v.channel.clone(),
         applicant: v.applicant.input(),
+        components: received(&chosen_block, &scans),
     };
     let created = if v.outcome == "receive" {
         let key = uuid::Uuid::parse_str(v.form_key.trim())

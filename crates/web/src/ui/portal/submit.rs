@@ -4,7 +4,7 @@
 //! the required components) before the dossier is created, so a mistake creates nothing and
 //! the form comes back with what was typed and the error next to its field (422).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use askama::Template;
 use axum::body::Bytes;
@@ -19,7 +19,7 @@ use crate::error::ApiError;
 use crate::ui::applicant::ApplicantForm;
 use crate::ui::kit::{Ctx, Page};
 use motcua_app::documents::{self as docs, DocumentView};
-use motcua_app::dossiers::CreateDossier;
+use motcua_app::dossiers::{ComponentInput, CreateDossier};
 use motcua_app::online::OnlineFile;
 use motcua_app::{AppError, InvalidKind};
 
@@ -458,6 +458,26 @@ pub async fn submit(ctx: Ctx, Path(code): Path<String>, mp: Multipart) -> Respon
     lodge(&ctx, &caller, &s, &sent, checked, limit).await
 }
 
+/// The components given online (a file uploaded or re-used), each once, as electronic copies.
+fn online_components(s: &Setup, checked: &Checked) -> Vec<ComponentInput> {
+    let given: BTreeSet<usize> = checked
+        .uploads
+        .iter()
+        .map(|(i, _)| *i)
+        .chain(checked.reuses.iter().map(|(i, _)| *i))
+        .collect();
+    given
+        .into_iter()
+        .filter_map(|i| s.spec.get(i))
+        .map(|c| ComponentInput {
+            component: component_name(c),
+            originals: 0,
+            copies: 0,
+            electronic: true,
+        })
+        .collect()
+}
+
 /// Everything checked: lodges the dossier, then attaches its files, and shows the receipt.
 async fn lodge(
     ctx: &Ctx,
@@ -473,6 +493,7 @@ async fn lodge(
         agency: sent.v.agency.trim().to_string(),
         channel: "online".into(),
         applicant: sent.v.applicant.input(),
+        components: online_components(s, &checked),
     };
     let key = format!("ui-nop:{}", sent.v.key.trim());
     let key = (!sent.v.key.trim().is_empty()).then_some(key.as_str());
