@@ -121,7 +121,7 @@ pub enum ActRequest {
         new_appointment: DateTime<Utc>,
     },
     /// Any other action.
-    Other(DossierAction),
+    Other(Box<DossierAction>),
 }
 
 /// The fields of `receive` a caller may send (the appointment sent is ignored: the calendar's).
@@ -239,7 +239,7 @@ impl ActRequest {
             _ => {
                 fields.insert("action".into(), serde_json::Value::String(action.into()));
                 serde_json::from_value(value(fields))
-                    .map(ActRequest::Other)
+                    .map(|a| ActRequest::Other(Box::new(a)))
                     .map_err(invalid)
             }
         }
@@ -645,7 +645,7 @@ impl App {
                     current_due,
                 }
             }
-            ActRequest::Other(action) => action,
+            ActRequest::Other(action) => *action,
         })
     }
 

@@ -369,7 +369,12 @@ pub async fn rate(
         comment: Some(f.comment),
     };
     if let Err(e) = state
-        .act(&caller, &row.code, f.version, ActRequest::Other(action))
+        .act(
+            &caller,
+            &row.code,
+            f.version,
+            ActRequest::Other(Box::new(action)),
+        )
         .await
     {
         return Ok(ctx.error(&e));
