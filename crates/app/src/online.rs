@@ -5,9 +5,10 @@
 
 use bytes::Bytes;
 use motcua_domain::auth::Role;
-use motcua_domain::dossier::{Actor, CitizenId};
+use motcua_domain::dossier::{Actor, CitizenId, DossierAction, MAX_COMPONENT_CHARS};
 use uuid::Uuid;
 
+use crate::acting::ActRequest;
 use crate::auth::Caller;
 use crate::documents::{self as docs, DocumentView, ReuseInput};
 use crate::dossiers::{self, CreateDossier};
@@ -129,5 +130,96 @@ impl App {
         Ok(dossiers::state_of(&row)
             .map(|st| st.status.label_vi().to_string())
             .unwrap_or_default())
+    }
+}
+
+/// The most files one online supplement carries.
+pub const MAX_SUPPLEMENT_FILES: usize = 20;
+
+impl App {
+    /// The applicant answers a supplement request from their dossier's page: `files` are
+    /// (item asked for, bytes). Everything is checked before anything is written (the caller
+    /// owns the dossier, it waits for them at `version`, each file names an item asked for and
+    /// passes the content and size check); then the files are attached and the supplement is
+    /// sent, which resumes the clock. Returns the dossier after.
+    pub async fn supplement_online(
+        &self,
+        caller: &Caller,
+        code: &str,
+        version: i32,
+        files: Vec<(String, Bytes)>,
+        note: Option<String>,
+        limit: usize,
+    ) -> Result<motcua_store::DossierRow, AppError> {
+        let row = self.dossier(code).await?;
+        let state = dossiers::state_of(&row)?;
+        if state.owner != Some(caller.user.id) || !caller.user.roles().contains(&Role::Citizen) {
+            return Err(AppError::Forbidden);
+        }
+        let Some(request) = state.open_request.as_ref() else {
+            return Err(AppError::conflict(
+                "not_awaiting_supplement",
+                "Hồ sơ không ở trạng thái chờ bổ sung.",
+            ));
+        };
+        if row.seq != version {
+            return Err(AppError::conflict(
+                "stale_dossier",
+                "Hồ sơ vừa được cập nhật. Vui lòng tải lại trang và gửi lại.",
+            ));
+        }
+        if files.is_empty() {
+            return Err(AppError::field(
+                "supplement_files_required",
+                "files",
+                "Chọn ít nhất một tệp cho giấy tờ được yêu cầu bổ sung.",
+            ));
+        }
+        if files.len() > MAX_SUPPLEMENT_FILES {
+            return Err(AppError::field(
+                "too_many_files",
+                "files",
+                format!("Mỗi lần bổ sung gửi tối đa {MAX_SUPPLEMENT_FILES} tệp."),
+            ));
+        }
+        for (item, bytes) in &files {
+            if !request.missing.iter().any(|m| m == item) {
+                return Err(AppError::field(
+                    "not_asked",
+                    "files",
+                    format!("«{item}» không nằm trong danh sách giấy tờ cần bổ sung."),
+                ));
+            }
+            docs::inspect(bytes, limit).await?;
+        }
+        let calendar = self.calendar.get(self.store.as_ref()).await?;
+        let actor = Actor {
+            user: caller.user.id,
+            role: Role::Citizen,
+        };
+        let mut documents: Vec<String> = Vec::new();
+        for (item, bytes) in files {
+            let row = self.dossier(code).await?;
+            let component: String = item.chars().take(MAX_COMPONENT_CHARS).collect();
+            docs::upload(
+                self.store.as_ref(),
+                &self.blobs,
+                &calendar,
+                &row,
+                row.seq,
+                actor,
+                &component,
+                bytes,
+                limit,
+            )
+            .await?;
+            if !documents.contains(&item) {
+                documents.push(item);
+            }
+        }
+        let row = self.dossier(code).await?;
+        let action = DossierAction::ProvideSupplement { documents, note };
+        self.act(caller, code, row.seq, ActRequest::Other(Box::new(action)))
+            .await
     }
 }

@@ -31,6 +31,7 @@ mod s3_outage;
 mod security;
 mod security_api;
 mod stats;
+mod supplement_result;
 mod support;
 mod ui_admin;
 mod ui_counter;

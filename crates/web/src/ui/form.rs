@@ -130,3 +130,63 @@ where
         Ok(Posted(ctx, caller, form, PhantomData))
     }
 }
+
+/// A multipart form read once, bounded: its text fields and its files, in order.
+#[derive(Default)]
+pub struct MultipartForm {
+    pub texts: Vec<(String, String)>,
+    /// Files by field name (an empty file field with no file chosen is left out).
+    pub files: Vec<(String, Bytes)>,
+    /// File fields over the per-file limit (their bytes dropped).
+    pub too_large: Vec<String>,
+}
+
+/// Reads a multipart body: each file (a field `is_file` names) up to `limit` bytes, the
+/// whole body up to `total` (413 beyond); an interrupted body is a 400.
+pub async fn read_multipart(
+    mut mp: axum::extract::Multipart,
+    is_file: impl Fn(&str) -> bool,
+    limit: usize,
+    total: usize,
+) -> Result<MultipartForm, ApiError> {
+    let interrupted = || {
+        ApiError::bad_request(
+            "upload_interrupted",
+            "Biểu mẫu gửi lên bị gián đoạn. Vui lòng gửi lại.",
+        )
+    };
+    let too_large = || ApiError::from(motcua_app::documents::too_large(total));
+    let mut form = MultipartForm::default();
+    let mut read = 0usize;
+    while let Some(mut field) = mp.next_field().await.map_err(|_| interrupted())? {
+        let name = field.name().unwrap_or_default().to_string();
+        if !is_file(&name) {
+            let text = field.text().await.map_err(|_| interrupted())?;
+            read += text.len();
+            if read > total {
+                return Err(too_large());
+            }
+            form.texts.push((name, text));
+            continue;
+        }
+        let (mut buf, mut over) = (Vec::new(), false);
+        while let Some(chunk) = field.chunk().await.map_err(|_| interrupted())? {
+            read += chunk.len();
+            if read > total {
+                return Err(too_large());
+            }
+            if buf.len() + chunk.len() > limit {
+                over = true;
+                buf.clear();
+            } else if !over {
+                buf.extend_from_slice(&chunk);
+            }
+        }
+        if over {
+            form.too_large.push(name);
+        } else if !buf.is_empty() || field.file_name().is_some_and(|f| !f.is_empty()) {
+            form.files.push((name, Bytes::from(buf)));
+        }
+    }
+    Ok(form)
+}

@@ -94,6 +94,12 @@ struct LookupPage {
     levels: Vec<(&'static str, &'static str)>,
     /// Just rated (after the redirect).
     thanks: bool,
+    /// The owner's answer to an open supplement request: the items asked for.
+    supplement: Option<SupplementAsk>,
+    /// Just supplemented (after the redirect).
+    supplemented: bool,
+    /// The result, for the owner: its number and the electronic copy's download.
+    result: Option<ResultShown>,
     /// The look-up box at the bottom (empty).
     ma: String,
     error: Option<String>,
@@ -162,6 +168,38 @@ fn may_rate(ctx: &Ctx, s: &DossierState) -> bool {
 pub struct ThanksQuery {
     #[serde(default)]
     da_danh_gia: Option<String>,
+    #[serde(default)]
+    da_bo_sung: Option<String>,
+}
+
+/// The items a supplement request asks for, which the owner may answer with files.
+pub struct SupplementAsk {
+    pub items: Vec<String>,
+    /// The form's mistake, when it came back.
+    pub error: Option<String>,
+}
+
+/// The result as its owner sees it.
+pub struct ResultShown {
+    pub code: String,
+    pub at: String,
+    /// The electronic copy's download address (the API's, with the session).
+    pub download: Option<String>,
+}
+
+fn result_shown(p: &Page, code: &str, s: &DossierState) -> Option<ResultShown> {
+    let r = s.result.as_ref()?;
+    let download = match &r.form {
+        motcua_domain::dossier::ResultForm::Electronic { file_ref } => file_ref
+            .strip_prefix("sha256:")
+            .map(|h| format!("/api/v1/dossiers/{}/documents/{h}", urlencode(code))),
+        motcua_domain::dossier::ResultForm::Paper => None,
+    };
+    Some(ResultShown {
+        code: r.result_code.clone(),
+        at: p.datetime(&r.at),
+        download,
+    })
 }
 
 /// Guesses of the applicant's digits allowed per dossier and minute, from all addresses.
@@ -184,7 +222,21 @@ pub async fn dossier(
     Path(code): Path<String>,
     Query(tq): Query<ThanksQuery>,
 ) -> UiResult {
-    show(ctx, state, ip, code, tq.da_danh_gia.is_some(), None).await
+    let shown = Shown {
+        thanks: tq.da_danh_gia.is_some(),
+        supplemented: tq.da_bo_sung.is_some(),
+        ..Shown::default()
+    };
+    show(ctx, state, ip, code, shown).await
+}
+
+/// What the page says beyond the dossier: after a redirect, a proof given, a form sent back.
+#[derive(Default)]
+pub(super) struct Shown {
+    pub thanks: bool,
+    pub supplemented: bool,
+    pub proof: Option<String>,
+    pub supplement_error: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -203,7 +255,11 @@ pub async fn prove(
 ) -> UiResult {
     let mut so = f.so;
     so.truncate(32);
-    show(ctx, state, ip, code, false, Some(so)).await
+    let shown = Shown {
+        proof: Some(so),
+        ..Shown::default()
+    };
+    show(ctx, state, ip, code, shown).await
 }
 
 /// Whether `digits` prove the caller is the applicant, and what to say if not (too many
@@ -257,14 +313,19 @@ fn status_class(s: Status) -> &'static str {
     }
 }
 
-async fn show(
+pub(super) async fn show(
     ctx: Ctx,
     state: AppState,
     ip: ClientIp,
     code: String,
-    thanks: bool,
-    proof: Option<String>,
+    shown: Shown,
 ) -> UiResult {
+    let Shown {
+        thanks,
+        supplemented,
+        proof,
+        supplement_error,
+    } = shown;
     let code = code.trim().to_string();
     // The API's public projection (and its rate limit): no personal data.
     let d = match state.public_dossier(ip.0, &code).await {
@@ -322,6 +383,20 @@ async fn show(
             .map(|l| (l.key(), l.label_vi()))
             .collect(),
         thanks,
+        supplement: s
+            .open_request
+            .as_ref()
+            .filter(|_| owner)
+            .map(|r| SupplementAsk {
+                items: r.missing.clone(),
+                error: supplement_error,
+            }),
+        supplemented,
+        result: if owner {
+            result_shown(&p, &row.code, &s)
+        } else {
+            None
+        },
         ma: String::new(),
         error: None,
         d,

@@ -6,11 +6,13 @@
 //! - `catalogue`: `/thu-tuc`, `/thu-tuc/{ma}`;
 //! - `submit`: `/thu-tuc/{ma}/nop`;
 //! - `lookup`: `/tra-cuu`, `/tra-cuu/{ma}`, the rating (`/tra-cuu/{ma}/danh-gia`),
-//!   `/cong-dan/ho-so`.
+//!   `/cong-dan/ho-so`;
+//! - `supplement`: the applicant's supplement sent online (`/tra-cuu/{ma}/bo-sung`).
 
 mod catalogue;
 mod lookup;
 mod submit;
+mod supplement;
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -32,6 +34,13 @@ pub fn router() -> Router<AppState> {
         .route("/tra-cuu", get(lookup::form))
         .route("/tra-cuu/{ma}", get(lookup::dossier).post(lookup::prove))
         .route("/tra-cuu/{ma}/danh-gia", post(lookup::rate))
+        .route(
+            "/tra-cuu/{ma}/bo-sung",
+            post(supplement::submit).layer(
+                // The upload reads its body itself, bounded per file and in total.
+                axum::extract::DefaultBodyLimit::disable(),
+            ),
+        )
 }
 
 /// The online service level, in Vietnamese.

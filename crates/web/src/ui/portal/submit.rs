@@ -17,6 +17,7 @@ use motcua_store::Agency;
 use super::catalogue::{component_label, online_allowed, quantity};
 use crate::error::ApiError;
 use crate::ui::applicant::ApplicantForm;
+use crate::ui::form::read_multipart;
 use crate::ui::kit::{Ctx, Page};
 use motcua_app::documents::{self as docs, DocumentView};
 use motcua_app::dossiers::{ComponentInput, CreateDossier};
@@ -225,51 +226,23 @@ struct Sent {
 
 /// Reads the form: text fields, one file per component (`file_{i}`), held documents chosen
 /// (`reuse_{i}`). Each file is read up to `limit`; the whole body up to `total`.
-async fn read_form(mut mp: Multipart, limit: usize, total: usize) -> Result<Sent, ApiError> {
-    let mut sent = Sent::default();
-    let mut read = 0usize;
-    let interrupted = || {
-        ApiError::bad_request(
-            "upload_interrupted",
-            "Biểu mẫu gửi lên bị gián đoạn. Vui lòng gửi lại.",
-        )
+async fn read_form(mp: Multipart, limit: usize, total: usize) -> Result<Sent, ApiError> {
+    let index = |name: &str, prefix: &str| {
+        name.strip_prefix(prefix)
+            .and_then(|i| i.parse::<usize>().ok())
     };
-    while let Some(mut field) = mp.next_field().await.map_err(|_| interrupted())? {
-        let name = field.name().unwrap_or_default().to_string();
-        if let Some(i) = name
-            .strip_prefix("file_")
-            .and_then(|i| i.parse::<usize>().ok())
-        {
-            let mut buf = Vec::new();
-            let mut over = false;
-            while let Some(chunk) = field.chunk().await.map_err(|_| interrupted())? {
-                read += chunk.len();
-                if read > total {
-                    return Err(docs::too_large(total).into());
-                }
-                if buf.len() + chunk.len() > limit {
-                    over = true;
-                    buf.clear();
-                } else if !over {
-                    buf.extend_from_slice(&chunk);
-                }
-            }
-            if over {
-                sent.too_large.insert(i);
-            } else if !buf.is_empty() || field.file_name().is_some_and(|f| !f.is_empty()) {
-                sent.files.insert(i, Bytes::from(buf));
-            }
-            continue;
+    let form = read_multipart(mp, |n| index(n, "file_").is_some(), limit, total).await?;
+    let mut sent = Sent::default();
+    for name in form.too_large {
+        sent.too_large.extend(index(&name, "file_"));
+    }
+    for (name, bytes) in form.files {
+        if let Some(i) = index(&name, "file_") {
+            sent.files.insert(i, bytes);
         }
-        let text = field.text().await.map_err(|_| interrupted())?;
-        read += text.len();
-        if read > total {
-            return Err(docs::too_large(total).into());
-        }
-        if let Some(i) = name
-            .strip_prefix("reuse_")
-            .and_then(|i| i.parse::<usize>().ok())
-        {
+    }
+    for (name, text) in form.texts {
+        if let Some(i) = index(&name, "reuse_") {
             sent.reuse.entry(i).or_default().push(text);
             continue;
         }

@@ -493,7 +493,7 @@ fn fields_of(
             "Số, ký hiệu văn bản kết quả",
             "text",
             true,
-            "Kết quả bản giấy; kết quả điện tử được tải lên kèm tệp.",
+            "Kết quả bản giấy: chỉ ghi số, ký hiệu; kết quả điện tử: chọn thêm tệp bên dưới.",
         )],
         "collect_fee" => fee_fields(s),
         "return_result" => {
@@ -1195,6 +1195,30 @@ pub async fn act(
         }
     };
     sent_back(&ctx, &caller, &code, sent, values, status).await
+}
+
+/// The answer to an action done elsewhere (the electronic result's upload): the dossier's
+/// page with "done", or the page with the refusal next to the form as it was typed.
+pub(super) async fn answer(
+    ctx: &Ctx,
+    caller: &Caller,
+    code: &str,
+    action: &'static str,
+    values: HashMap<String, String>,
+    outcome: Result<(), ApiError>,
+) -> Response {
+    let mut sent = Sent {
+        action: action.to_string(),
+        ..Default::default()
+    };
+    let status = match outcome {
+        Ok(()) => return Redirect::to(&format!("/ho-so/{code}?ok={action}")).into_response(),
+        Err(e) => match refused(ctx, &mut sent, e) {
+            Ok(status) => status,
+            Err(page) => return page,
+        },
+    };
+    sent_back(ctx, caller, code, sent, values, status).await
 }
 
 /// The page as the dossier is now, with the form of the refused action as it was typed.

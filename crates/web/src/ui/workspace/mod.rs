@@ -13,6 +13,7 @@
 
 mod dossier;
 mod queue;
+mod result;
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -25,4 +26,9 @@ pub fn router() -> Router<AppState> {
         .route("/xu-ly/phan-cong", post(queue::bulk_assign))
         .route("/ho-so/{ma}", get(dossier::page))
         .route("/ho-so/{ma}/thao-tac/{action}", post(dossier::act))
+        .route(
+            "/ho-so/{ma}/ket-qua",
+            // The upload reads its body itself, bounded by the upload limit.
+            post(result::submit).layer(axum::extract::DefaultBodyLimit::disable()),
+        )
 }

@@ -1,0 +1,73 @@
+//! The result recorded from the dossier's page (`POST /ho-so/{ma}/ket-qua`, multipart): its
+//! number, and the electronic result's file when one is chosen (PDF, JPEG, PNG). With a file
+//! it goes through the same service as the API's `POST /api/v1/dossiers/{code}/result-file`;
+//! without one, as the `record_result` action with a paper result.
+
+use std::collections::HashMap;
+
+use axum::extract::Path;
+use axum::extract::multipart::{Multipart, MultipartRejection};
+use axum::response::Response;
+use serde_json::json;
+
+use super::dossier::{answer, run_action};
+use crate::error::ApiError;
+use crate::ui::form::read_multipart;
+use crate::ui::kit::Ctx;
+
+pub async fn submit(
+    ctx: Ctx,
+    Path(code): Path<String>,
+    mp: Result<Multipart, MultipartRejection>,
+) -> Response {
+    let caller = match ctx.officer() {
+        Ok(c) => c.clone(),
+        Err(r) => return r,
+    };
+    let limit = ctx.state.config.max_upload_bytes;
+    let form = match mp {
+        Ok(mp) => read_multipart(mp, |n| n == "file", limit, limit + 64 * 1024).await,
+        Err(_) => Err(ApiError::bad_request(
+            "invalid_form",
+            "Biểu mẫu không hợp lệ.",
+        )),
+    };
+    let form = match form {
+        Ok(f) => f,
+        // The token is in the body: a body that cannot be read is refused as a whole.
+        Err(e) => return ctx.error(&e),
+    };
+    let mut values: HashMap<String, String> = HashMap::new();
+    for (k, v) in form.texts {
+        values.entry(k).or_insert(v);
+    }
+    if let Err(r) = ctx.check_csrf(values.get("csrf").map_or("", String::as_str)) {
+        return r;
+    }
+    let version = values
+        .get("version")
+        .and_then(|v| v.trim().parse::<i32>().ok())
+        .unwrap_or(-1);
+    let result_code = values
+        .get("result_code")
+        .map_or("", String::as_str)
+        .trim()
+        .to_string();
+    let outcome = if !form.too_large.is_empty() {
+        Err(motcua_app::documents::too_large(limit).into())
+    } else if let Some((_, bytes)) = form.files.into_iter().next() {
+        ctx.state
+            .upload_result(&caller, &code, version, &result_code, async { Ok(bytes) })
+            .await
+            .map(|_| ())
+            .map_err(ApiError::from)
+    } else {
+        let fields = json!({
+            "version": version,
+            "result_code": result_code,
+            "form": {"form": "paper"},
+        });
+        run_action(&ctx.state, &caller, &code, "record_result", fields).await
+    };
+    answer(&ctx, &caller, &code, "record_result", values, outcome).await
+}
