@@ -565,6 +565,12 @@ async fn check_intake(
         )
         .await;
     }
+    check_outcome(v, &missing, &mut errors);
+    Ok((chosen_block, missing, errors))
+}
+
+/// A supplement request needs what is missing and why; a refusal needs why.
+fn check_outcome(v: &Values, missing: &[String], errors: &mut Errors) {
     match v.outcome.as_str() {
         "supplement" => {
             if missing.is_empty() {
@@ -582,7 +588,6 @@ async fn check_intake(
         }
         _ => {}
     }
-    Ok((chosen_block, missing, errors))
 }
 
 /// `POST /mot-cua/tiep-nhan` (multipart): checks everything, then creates the dossier, attaches
@@ -696,6 +701,32 @@ fn received(chosen: &Chosen, scans: &BTreeMap<usize, Bytes>) -> Vec<ComponentInp
         .collect()
 }
 
+/// The desk's decision on the lodged dossier `code` (at `version`): a supplement request or
+/// a refusal; receiving needs none.
+async fn decide_outcome(
+    ctx: &Ctx,
+    caller: &crate::auth::Caller,
+    code: &str,
+    version: i32,
+    v: &Values,
+    missing: Vec<String>,
+) -> Result<(), AppError> {
+    let (action, body) = match v.outcome.as_str() {
+        "supplement" => (
+            "request_intake_supplement",
+            serde_json::json!({"version": version, "reason": v.reason.trim(), "missing": missing}),
+        ),
+        "refuse" => (
+            "refuse",
+            serde_json::json!({"version": version, "reason": v.reason.trim()}),
+        ),
+        _ => return Ok(()),
+    };
+    let (version, request) = ActRequest::from_body(action, body)?;
+    ctx.state.act(caller, code, version, request).await?;
+    Ok(())
+}
+
 /// Creates the dossier, attaches the scans and records the outcome, then goes to the
 /// dossier's page; `Err` sends the form back with the service's refusal.
 async fn record(ctx: &Ctx, intake: Checked) -> Result<Response, Box<Back>> {
@@ -750,24 +781,7 @@ async fn record(ctx: &Ctx, intake: Checked) -> Result<Response, Box<Back>> {
         return Ok(ctx.finish(Redirect::to(&target).into_response()));
     }
     let (unsaved, version) = attach_scans(ctx, &caller, &chosen_block, &code, version, scans).await;
-    let decided = match v.outcome.as_str() {
-        "supplement" => Some((
-            "request_intake_supplement",
-            serde_json::json!({"version": version, "reason": v.reason.trim(), "missing": missing}),
-        )),
-        "refuse" => Some((
-            "refuse",
-            serde_json::json!({"version": version, "reason": v.reason.trim()}),
-        )),
-        _ => None,
-    };
-    if let Some((action, body)) = decided
-        && let Err(e) = async {
-            let (version, request) = ActRequest::from_body(action, body)?;
-            state.act(&caller, &code, version, request).await
-        }
-        .await
-    {
+    if let Err(e) = decide_outcome(ctx, &caller, &code, version, &v, missing).await {
         // Lodged, but the decision failed: the dossier page shows it waiting for the check.
         tracing::warn!(dossier = %code, error = %e, "the desk's decision was not recorded");
         return Ok(ctx.finish(Redirect::to(&format!("{target}?loi=quyet-dinh")).into_response()));

@@ -187,6 +187,15 @@ pub struct ResultShown {
     pub download: Option<String>,
 }
 
+/// The owner's supplement form, while a request waits for them.
+fn supplement_ask(owner: bool, s: &DossierState, error: Option<String>) -> Option<SupplementAsk> {
+    let r = s.open_request.as_ref().filter(|_| owner)?;
+    Some(SupplementAsk {
+        items: r.missing.clone(),
+        error,
+    })
+}
+
 fn result_shown(p: &Page, code: &str, s: &DossierState) -> Option<ResultShown> {
     let r = s.result.as_ref()?;
     let download = match &r.form {
@@ -383,20 +392,9 @@ pub(super) async fn show(
             .map(|l| (l.key(), l.label_vi()))
             .collect(),
         thanks,
-        supplement: s
-            .open_request
-            .as_ref()
-            .filter(|_| owner)
-            .map(|r| SupplementAsk {
-                items: r.missing.clone(),
-                error: supplement_error,
-            }),
+        supplement: supplement_ask(owner, &s, supplement_error),
         supplemented,
-        result: if owner {
-            result_shown(&p, &row.code, &s)
-        } else {
-            None
-        },
+        result: result_shown(&p, &row.code, &s).filter(|_| owner),
         ma: String::new(),
         error: None,
         d,
