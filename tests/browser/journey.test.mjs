@@ -129,6 +129,8 @@ test("online submission to returned result and rating, every role in the browser
   const returnForm = (await row.count()) > 0 ? row.first() : officer.locator(`form[action$='/tra-ket-qua/${code}']`);
   await assert.doesNotReject(returnForm.waitFor(), "the dossier is among the results to return");
   await screenshot(officer, "counter-returns");
+  // The applicant collects it in person: the officer types the ID number from the card.
+  await returnForm.locator("input[name=collector_id]").fill("038190004321");
   const amount = returnForm.locator("input[name=amount]");
   if (await amount.count()) {
     const due = await amount.inputValue();

@@ -10,7 +10,7 @@ use motcua_domain::auth::{Action, Principal, Role, Scope};
 use motcua_domain::calendar::OfficeHours;
 use motcua_domain::catalogue::{Channel, TimeUnit};
 use motcua_domain::dossier::{
-    Actor, Command, DossierAction, DossierState, allowed_roles, timeliness,
+    Actor, Command, DossierAction, DossierState, ReturnChannel, allowed_roles, timeliness,
 };
 use motcua_store::{Agency, Created, DbError, DossierRow};
 use serde::{Deserialize, Serialize};
@@ -553,6 +553,21 @@ impl App {
             at: now,
             action,
         };
+        // A result handed over at the counter records who collected it (histories imported
+        // from before have none, so the rule is this service's, after the state machine's).
+        if let DossierAction::ReturnResult {
+            via: ReturnChannel::Counter,
+            collector: None,
+        } = &command.action
+        {
+            motcua_domain::dossier::decide(&current, &command).map_err(dossiers::domain_error)?;
+            return Err(AppError::field(
+                "collector_required",
+                "collector",
+                "Trả kết quả tại Bộ phận Một cửa cần ghi họ tên và số định danh cá nhân của người \
+                 nhận kết quả.",
+            ));
+        }
         dossiers::act(self.store.as_ref(), &calendar, &row, version, command).await?;
         Ok(self.store.dossier_by_code(code).await?)
     }

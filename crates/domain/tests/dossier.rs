@@ -366,6 +366,7 @@ fn every_action(at: DateTime<Utc>) -> Vec<(Actor, DossierAction)> {
             officer(),
             DossierAction::ReturnResult {
                 via: ReturnChannel::Counter,
+                collector: None,
             },
         ),
         (citizen(), DossierAction::Withdraw { reason: None }),
@@ -530,7 +531,8 @@ mod dossier_lifecycle {
                 officer(),
                 returned_at,
                 DossierAction::ReturnResult {
-                    via: ReturnChannel::Online
+                    via: ReturnChannel::Online,
+                    collector: None,
                 }
             ),
             ["result_returned"]
@@ -1001,7 +1003,8 @@ mod dossier_lifecycle {
                 officer(),
                 vn(2027, 3, 2, 14, 0),
                 DossierAction::ReturnResult {
-                    via: ReturnChannel::Online
+                    via: ReturnChannel::Online,
+                    collector: None,
                 }
             )
             .code(),
@@ -1012,7 +1015,8 @@ mod dossier_lifecycle {
                 officer(),
                 vn(2027, 3, 2, 14, 0),
                 DossierAction::ReturnResult {
-                    via: ReturnChannel::Counter
+                    via: ReturnChannel::Counter,
+                    collector: None,
                 }
             ),
             ["result_returned"]
@@ -1120,6 +1124,7 @@ mod dossier_lifecycle {
         let at = vn(2027, 3, 2, 14, 0);
         let ret = || DossierAction::ReturnResult {
             via: ReturnChannel::Counter,
+            collector: None,
         };
         // Before any result.
         let mut run = processing(50_000);
@@ -1152,8 +1157,21 @@ mod dossier_lifecycle {
             },
         );
         assert_eq!(run.refused(citizen(), at, ret()).code(), "role_not_allowed");
-        run.ok(officer(), at, ret());
+        // Who collects it: a name is needed when one is given; it is kept, trimmed.
+        let collected = |name: &str| DossierAction::ReturnResult {
+            via: ReturnChannel::Counter,
+            collector: Some(Collector {
+                name: name.into(),
+                id_number: CitizenId::parse("038199012346").unwrap(),
+                on_behalf: true,
+            }),
+        };
+        let e = run.refused(officer(), at, collected("   "));
+        assert_eq!(e.code(), "collector_name_required");
+        run.ok(officer(), at, collected(" Trần Văn Bình "));
         assert_eq!(run.state.status, Status::Returned);
+        let who = run.state.returned_to.as_ref().unwrap();
+        assert_eq!((who.name.as_str(), who.on_behalf), ("Trần Văn Bình", true));
         // By post.
         let mut run = done(0, ResultForm::Paper);
         run.ok(
@@ -1161,6 +1179,7 @@ mod dossier_lifecycle {
             at,
             DossierAction::ReturnResult {
                 via: ReturnChannel::Post,
+                collector: None,
             },
         );
     }
@@ -1217,6 +1236,7 @@ mod dossier_lifecycle {
             at,
             DossierAction::ReturnResult {
                 via: ReturnChannel::Online,
+                collector: None,
             },
         );
         let e = run.refused(citizen(), at, withdraw());
@@ -1394,6 +1414,7 @@ mod dossier_apology {
             at,
             DossierAction::ReturnResult {
                 via: ReturnChannel::Online,
+                collector: None,
             },
         );
         let e = run.refused(
@@ -1874,6 +1895,7 @@ mod dossier_history {
             vn(2027, 3, 2, 11, 0),
             DossierAction::ReturnResult {
                 via: ReturnChannel::Post,
+                collector: None,
             },
         );
         run

@@ -286,6 +286,7 @@ fn dossier_documents_reuse_and_the_electronic_result_make_it_digitised() {
         vn(2, 12, 0),
         DossierAction::ReturnResult {
             via: ReturnChannel::Online,
+            collector: None,
         },
     );
     assert_eq!(

@@ -355,6 +355,7 @@ fn action(kind: u8, state: &DossierState, s: &Seed, at: DateTime<Utc>) -> (Actor
                     ReturnChannel::Post,
                     ReturnChannel::Online,
                 ][usize::from(f % 3)],
+                collector: None,
             },
         ),
         18 => (

@@ -197,6 +197,7 @@ fn dossier_rating_only_after_the_return_by_the_owner_once() {
         vn(2, 12, 0),
         DossierAction::ReturnResult {
             via: ReturnChannel::Counter,
+            collector: None,
         },
     );
     // Returned: not an officer, not another citizen.
@@ -256,6 +257,7 @@ fn dossier_rating_a_counter_dossier_has_no_owner_to_rate_it() {
         vn(2, 12, 0),
         DossierAction::ReturnResult {
             via: ReturnChannel::Counter,
+            collector: None,
         },
     );
     assert_eq!(
@@ -277,6 +279,7 @@ fn dossier_rating_is_counted_and_a_dislike_separately() {
             vn(2, 12, 0),
             DossierAction::ReturnResult {
                 via: ReturnChannel::Counter,
+                collector: None,
             },
         );
         let before = r.state.clone();

@@ -585,7 +585,13 @@ fn register(data: &FormData) -> Vec<Block> {
                 t(row.appointment),
                 t(row.forwarded_at),
                 t(row.result_at),
-                t(row.returned_at),
+                {
+                    let mut cell = t(row.returned_at);
+                    if !row.collector.is_empty() {
+                        cell.push(row.collector.clone());
+                    }
+                    cell
+                },
                 vec![row.note.clone()],
             ]
         })

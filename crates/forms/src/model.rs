@@ -241,6 +241,9 @@ pub struct RegisterRow {
     pub result_at: Option<NaiveDateTime>,
     /// Result returned to the applicant.
     pub returned_at: Option<NaiveDateTime>,
+    /// Who collected it at the counter ("Nguyễn Văn A (nhận thay)"), when recorded.
+    #[serde(default)]
+    pub collector: String,
     pub note: String,
 }
 
@@ -287,9 +290,21 @@ impl RegisterRow {
                 .map(|h| vi::vietnam_time(h.since)),
             result_at: state.result.as_ref().map(|r| vi::vietnam_time(r.at)),
             returned_at: state.returned_at.map(vi::vietnam_time),
+            collector: collector_text(state).unwrap_or_default(),
             note,
         }
     }
+}
+
+/// Who collected the result, as forms print it ("Trần Văn B (nhận thay)").
+fn collector_text(state: &DossierState) -> Option<String> {
+    state.returned_to.as_ref().map(|c| {
+        if c.on_behalf {
+            format!("{} (nhận thay)", c.name)
+        } else {
+            c.name.clone()
+        }
+    })
 }
 
 /// Everything any form prints. Built by [`FormData::from_state`] (one dossier) or
@@ -604,7 +619,7 @@ fn timeline(state: &DossierState, ctx: &FormContext) -> Vec<TimelineRow> {
                 giver: lodged_at
                     .map(|h| join_name(&ctx.agency_name(&h.agency), ctx.officer_name.as_deref()))
                     .unwrap_or_default(),
-                receiver: applicant.clone(),
+                receiver: collector_text(state).unwrap_or_else(|| applicant.clone()),
                 at: Some(vt(at)),
                 note: state
                     .returned_via

@@ -220,6 +220,7 @@ pub fn history(kind: FormKind, day: NaiveDate) -> Vec<EventEnvelope> {
                     officer,
                     Event::ResultReturned {
                         via: ReturnChannel::Counter,
+                        collector: None,
                     },
                 ),
             ]);

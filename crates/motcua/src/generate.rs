@@ -470,6 +470,7 @@ impl World {
                 } else {
                     ReturnChannel::Counter
                 },
+                collector: None,
             },
         );
     }

@@ -15,7 +15,7 @@ use crate::agency::AgencyCode;
 use crate::auth::Role;
 use crate::catalogue::model::Channel;
 
-use super::applicant::Applicant;
+use super::applicant::{Applicant, CitizenId};
 use super::code::DossierCode;
 use super::document::{DocumentSource, MediaType};
 
@@ -157,6 +157,18 @@ pub struct Submission {
     pub components: Vec<ReceivedComponent>,
 }
 
+/// Who collected a result at the counter (người nhận kết quả): the applicant, or someone
+/// with their authorisation (nhận thay), as identified by the officer.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Collector {
+    pub name: String,
+    /// Số định danh cá nhân of the person who collected it.
+    pub id_number: CitizenId,
+    /// Collected on the applicant's behalf, with an authorisation.
+    #[serde(default)]
+    pub on_behalf: bool,
+}
+
 /// The most components one dossier records.
 pub const MAX_COMPONENTS: usize = 100;
 /// The most originals or copies of one component.
@@ -271,7 +283,13 @@ pub enum DossierAction {
         receipt_no: Option<String>,
     },
     /// Hand the result to the applicant. Terminal.
-    ReturnResult { via: ReturnChannel },
+    ReturnResult {
+        via: ReturnChannel,
+        /// Who collected it at the counter (the service layer requires it there; histories
+        /// recorded before it was kept have none).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        collector: Option<Collector>,
+    },
     /// The applicant withdraws the dossier (rút hồ sơ). Terminal.
     Withdraw { reason: Option<String> },
     /// Attach a file to a component (số hóa thành phần hồ sơ): scanned at the counter by a

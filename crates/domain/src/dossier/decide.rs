@@ -15,8 +15,9 @@ use crate::auth::Role;
 use crate::catalogue::model::Channel;
 
 use super::command::{
-    Actor, Command, DossierAction, MAX_COMPONENT_PIECES, MAX_COMPONENTS, MAX_RATING_COMMENT_CHARS,
-    ProcedureRef, ReceivedComponent, ResultForm, ReturnChannel, Submission,
+    Actor, Collector, Command, DossierAction, MAX_COMPONENT_PIECES, MAX_COMPONENTS,
+    MAX_RATING_COMMENT_CHARS, ProcedureRef, ReceivedComponent, ResultForm, ReturnChannel,
+    Submission,
 };
 use super::document::{DocumentSource, MAX_COMPONENT_CHARS, is_sha256_hex};
 use super::error::DossierError;
@@ -359,7 +360,7 @@ pub fn decide(state: &DossierState, command: &Command) -> Result<Vec<Event>, Dos
                 receipt_no: clean_opt(receipt_no.as_deref()),
             }
         }
-        A::ReturnResult { via } => {
+        A::ReturnResult { via, collector } => {
             let electronic = state
                 .result
                 .as_ref()
@@ -371,7 +372,23 @@ pub fn decide(state: &DossierState, command: &Command) -> Result<Vec<Event>, Dos
             if outstanding > 0 {
                 return Err(DossierError::FeeNotCollected { outstanding });
             }
-            Event::ResultReturned { via: *via }
+            let collector = collector
+                .as_ref()
+                .map(|c| {
+                    let name = c.name.trim();
+                    if name.is_empty() || name.chars().count() > crate::input::MAX_NAME_CHARS {
+                        return Err(DossierError::CollectorNameRequired);
+                    }
+                    Ok(Collector {
+                        name: name.to_owned(),
+                        ..c.clone()
+                    })
+                })
+                .transpose()?;
+            Event::ResultReturned {
+                via: *via,
+                collector,
+            }
         }
         A::Withdraw { reason } => Event::Withdrawn {
             reason: clean_opt(reason.as_deref()),
@@ -742,7 +759,10 @@ pub fn originating_command(envelope: &EventEnvelope) -> Command {
             method: *method,
             receipt_no: receipt_no.clone(),
         },
-        Event::ResultReturned { via } => A::ReturnResult { via: *via },
+        Event::ResultReturned { via, collector } => A::ReturnResult {
+            via: *via,
+            collector: collector.clone(),
+        },
         Event::Withdrawn { reason } => A::Withdraw {
             reason: reason.clone(),
         },

@@ -41,6 +41,8 @@ pub enum DossierError {
     ProcedureCodeRequired,
     #[error("invalid components received: {message}")]
     InvalidComponents { message: String },
+    #[error("the name of who collects the result is empty or too long")]
+    CollectorNameRequired,
     #[error("a dossier lodged online must be checked before it is received")]
     DirectReceiptOnline,
     #[error("dossier code {code} does not carry the receiving agency {agency}")]
@@ -170,6 +172,7 @@ impl DossierError {
             Self::MissingItemsRequired => "missing_items_required",
             Self::ProcedureCodeRequired => "procedure_code_required",
             Self::InvalidComponents { .. } => "invalid_components",
+            Self::CollectorNameRequired => "collector_name_required",
             Self::DirectReceiptOnline => "direct_receipt_online",
             Self::CodeAgencyMismatch { .. } => "code_agency_mismatch",
             Self::CodeDateMismatch { .. } => "code_date_mismatch",
@@ -244,6 +247,9 @@ impl DossierError {
             }
             Self::ProcedureCodeRequired => "Chưa chọn thủ tục hành chính của hồ sơ.".to_owned(),
             Self::InvalidComponents { message } => message.clone(),
+            Self::CollectorNameRequired => {
+                "Cần ghi họ tên người nhận kết quả (tối đa 200 ký tự).".to_owned()
+            }
             Self::DirectReceiptOnline => {
                 "Hồ sơ nộp trực tuyến phải được cán bộ kiểm tra trước khi tiếp nhận.".to_owned()
             }

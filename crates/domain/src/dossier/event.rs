@@ -14,7 +14,8 @@ use crate::catalogue::model::Channel;
 use super::applicant::Applicant;
 use super::code::DossierCode;
 use super::command::{
-    Actor, PaymentMethod, ProcedureRef, RatingLevel, ReceivedComponent, ResultForm, ReturnChannel,
+    Actor, Collector, PaymentMethod, ProcedureRef, RatingLevel, ReceivedComponent, ResultForm,
+    ReturnChannel,
 };
 use super::document::{DocumentSource, MediaType};
 
@@ -111,7 +112,12 @@ pub enum Event {
         receipt_no: Option<String>,
     },
     /// Result handed to the applicant.
-    ResultReturned { via: ReturnChannel },
+    ResultReturned {
+        via: ReturnChannel,
+        /// Who collected it (absent before it was recorded, and for results sent).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        collector: Option<Collector>,
+    },
     /// Withdrawn by the applicant.
     Withdrawn { reason: Option<String> },
     /// A file attached to a component: scanned, uploaded, or re-used from data already held.

@@ -100,9 +100,9 @@ pub use applicant::{
 };
 pub use code::{DossierCode, DossierCodeError, MAX_DAILY_SEQUENCE};
 pub use command::{
-    Actor, Command, DossierAction, MAX_COMPONENT_PIECES, MAX_COMPONENTS, MAX_RATING_COMMENT_CHARS,
-    PaymentMethod, ProcedureRef, RatingLevel, ReceivedComponent, ResultForm, ReturnChannel,
-    Submission,
+    Actor, Collector, Command, DossierAction, MAX_COMPONENT_PIECES, MAX_COMPONENTS,
+    MAX_RATING_COMMENT_CHARS, PaymentMethod, ProcedureRef, RatingLevel, ReceivedComponent,
+    ResultForm, ReturnChannel, Submission,
 };
 pub use decide::{
     allowed_roles, allowed_statuses, decide, execute, fold, originating_command, replay,

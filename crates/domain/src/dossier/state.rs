@@ -13,7 +13,8 @@ use crate::catalogue::model::Channel;
 use super::applicant::Applicant;
 use super::code::DossierCode;
 use super::command::{
-    Actor, PaymentMethod, ProcedureRef, RatingLevel, ReceivedComponent, ResultForm, ReturnChannel,
+    Actor, Collector, PaymentMethod, ProcedureRef, RatingLevel, ReceivedComponent, ResultForm,
+    ReturnChannel,
 };
 use super::document::AttachedDocument;
 use super::event::{Event, EventEnvelope};
@@ -348,6 +349,9 @@ pub struct DossierState {
     /// a count of pieces). Empty for dossiers lodged before components were recorded.
     #[serde(default)]
     pub components: Vec<ReceivedComponent>,
+    /// Who collected the result at the counter, when recorded.
+    #[serde(default)]
+    pub returned_to: Option<Collector>,
     /// The applicant's rating, once the result is returned. Absent from states stored before
     /// ratings existed.
     #[serde(default)]
@@ -641,10 +645,11 @@ impl DossierState {
                     at,
                 });
             }
-            Event::ResultReturned { via } => {
+            Event::ResultReturned { via, collector } => {
                 self.status = Status::Returned;
                 self.returned_at = Some(at);
                 self.returned_via = Some(*via);
+                self.returned_to = collector.clone();
             }
             Event::DocumentAttached {
                 component,

@@ -94,7 +94,13 @@ fn pay(d: &mut Driven, at: DateTime<Utc>, amount: u64, method: PaymentMethod) {
 }
 
 fn give_back(d: &mut Driven, at: DateTime<Utc>, via: ReturnChannel) {
-    d.run(at, A::ReturnResult { via });
+    d.run(
+        at,
+        A::ReturnResult {
+            via,
+            collector: None,
+        },
+    );
 }
 
 /// The twelve dossiers.

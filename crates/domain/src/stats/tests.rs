@@ -107,6 +107,7 @@ fn stats_deltas_counter_dossier_forwarded_transferred_paid_online() {
         vn(2027, 3, 4, 8, 0),
         A::ReturnResult {
             via: ReturnChannel::Online,
+            collector: None,
         },
     );
     assert_eq!(short(&got), [(2, 4, M::Returned)]);
@@ -581,6 +582,7 @@ fn candidates(state: &DossierState, at: DateTime<Utc>, f: u8) -> Vec<A> {
                 } else {
                     ReturnChannel::Counter
                 },
+                collector: None,
             },
             fee(),
         ],

@@ -201,7 +201,7 @@ pub(crate) async fn populate(
         officer,
         &code,
         "return_result",
-        json!({"via": "counter"}),
+        json!({"via": "counter", "collector": {"name": "Nguyễn Thị Hồng Nhung", "id_number": "038199012345"}}),
     )
     .await;
     out.push(code);

@@ -190,7 +190,7 @@ async fn a_counter_dossier_goes_from_receipt_to_return() {
         &officer,
         &code,
         "return_result",
-        json!({"via": "counter"}),
+        json!({"via": "counter", "collector": {"name": "Nguyễn Thị Hồng Nhung", "id_number": "038199012345"}}),
         v(&d),
     )
     .await;
@@ -211,7 +211,7 @@ async fn a_counter_dossier_goes_from_receipt_to_return() {
         &officer,
         &code,
         "return_result",
-        json!({"via": "counter"}),
+        json!({"via": "counter", "collector": {"name": "Nguyễn Thị Hồng Nhung", "id_number": "038199012345"}}),
         v(&d),
     )
     .await;

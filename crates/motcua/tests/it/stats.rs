@@ -281,7 +281,7 @@ async fn drive(day: &Day) -> std::collections::HashMap<&'static str, String> {
     // Early, returned.
     let a = forward(lodge(app, officer, BIRTH, CENTRE, "counter").await).await;
     let a = resolve(a, specialist.clone(), paper.clone()).await;
-    act(app, officer, &a, "return_result", json!({"via": "counter"})).await;
+    act(app, officer, &a, "return_result", json!({"via": "counter", "collector": {"name": "Nguyễn Thị Hồng Nhung", "id_number": "038199012345"}})).await;
     codes.insert("early", a);
     // Online, fee paid online, electronic result.
     let b = lodge(app, &day.citizen, BIRTH, CENTRE, "online").await;
@@ -1065,7 +1065,11 @@ async fn rebuild_equals_the_counters_kept_after_a_random_workload() {
             // Something the status does not allow, or the wrong person: refused, no counter.
             choices = vec![
                 ("approve", &day.specialist, json!({})),
-                ("return_result", officer, json!({"via": "counter"})),
+                (
+                    "return_result",
+                    officer,
+                    json!({"via": "counter", "collector": {"name": "Nguyễn Thị Hồng Nhung", "id_number": "038199012345"}}),
+                ),
             ];
         }
         if choices.is_empty() {

@@ -631,6 +631,11 @@ async fn ui_counter_returns_a_result_with_its_fee() {
         "{html}"
     );
     assert!(html.contains("value=\"80.000\""));
+    // No ID number of who collects it: the message next to it.
+    assert!(
+        html.contains(&format!("id=\"collector-id-{code}-error\"")),
+        "{html}"
+    );
     assert_eq!(dossier(&app, &officer, &code).await["status"], "done");
     let res = b
         .post(app.url(&path))
@@ -649,6 +654,8 @@ async fn ui_counter_returns_a_result_with_its_fee() {
             ("amount", "50.000"),
             ("method", "cash"),
             ("receipt_no", "BL-0001"),
+            ("collector_name", "Nguyễn Thị Hồng Nhung"),
+            ("collector_id", "038199012345"),
         ])
         .send()
         .await
@@ -664,6 +671,8 @@ async fn ui_counter_returns_a_result_with_its_fee() {
     assert_eq!(d["status"], "returned", "{d}");
     assert_eq!(d["state"]["fee_collected_vnd"], 50_000);
     assert_eq!(d["state"]["returned_via"], "counter");
+    assert_eq!(d["state"]["returned_to"]["id_number"], "038199012345");
+    assert_eq!(d["state"]["returned_to"]["on_behalf"], false);
     let kinds: Vec<&str> = d["timeline"]
         .as_array()
         .unwrap()

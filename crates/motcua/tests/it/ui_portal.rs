@@ -632,7 +632,7 @@ async fn the_look_up_shows_no_personal_data_and_the_owner_rates_once_after_the_r
         &p.officer,
         &code,
         "return_result",
-        json!({"via": "counter"}),
+        json!({"via": "counter", "collector": {"name": "Nguyễn Thị Hồng Nhung", "id_number": "038199012345"}}),
     )
     .await;
 

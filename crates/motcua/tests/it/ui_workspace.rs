@@ -568,7 +568,8 @@ async fn ui_workspace_apology_transfer_result_and_return_through_the_page() {
         "the counter returns the result"
     );
     let d = dossier(&app, &officer, &code).await;
-    let (s, _) = post(
+    // At the counter without who collects it: back with the message, not returned.
+    let (s, html) = post(
         &o,
         &app,
         &format!("/ho-so/{code}/thao-tac/return_result"),
@@ -579,8 +580,43 @@ async fn ui_workspace_apology_transfer_result_and_return_through_the_page() {
         ],
     )
     .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        html.contains("Cần ghi họ tên người nhận kết quả."),
+        "{html}"
+    );
+    assert_eq!(dossier(&app, &officer, &code).await["status"], "done");
+    let (s, _) = post(
+        &o,
+        &app,
+        &format!("/ho-so/{code}/thao-tac/return_result"),
+        &[
+            ("csrf", &ocsrf),
+            ("version", &version(&d)),
+            ("via", "counter"),
+            ("collector_name", "Trần Văn Bình"),
+            ("collector_id", "038199012346"),
+            ("on_behalf", "1"),
+        ],
+    )
+    .await;
     assert_eq!(s, StatusCode::SEE_OTHER);
-    assert_eq!(dossier(&app, &officer, &code).await["status"], "returned");
+    let d = dossier(&app, &officer, &code).await;
+    assert_eq!(d["status"], "returned");
+    assert_eq!(d["state"]["returned_to"]["name"], "Trần Văn Bình", "{d}");
+    assert_eq!(d["state"]["returned_to"]["on_behalf"], true);
+    // The control sheet names who collected it.
+    let sheet = app
+        .client
+        .get(app.url(&format!("/api/v1/dossiers/{code}/forms/control_sheet")))
+        .bearer_auth(&officer)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(sheet.contains("Trần Văn Bình (nhận thay)"), "{sheet}");
 
     // Transfer (liên thông) of another dossier, with an unknown agency first.
     let other = at_department(&app, &officer, "Trần Văn Bình").await;

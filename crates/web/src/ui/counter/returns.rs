@@ -30,6 +30,11 @@ pub struct Item {
     pub amount: String,
     pub method: String,
     pub receipt_no: String,
+    /// Who collects it at the counter: the applicant's name to start with; the ID number is
+    /// typed from the card the officer checks.
+    pub collector_name: String,
+    pub collector_id: String,
+    pub on_behalf: bool,
     pub errors: Errors,
     pub summary: Option<String>,
 }
@@ -61,6 +66,12 @@ pub struct ReturnForm {
     method: String,
     #[serde(default)]
     receipt_no: String,
+    #[serde(default)]
+    collector_name: String,
+    #[serde(default)]
+    collector_id: String,
+    #[serde(default)]
+    on_behalf: Option<String>,
 }
 
 async fn items(ctx: &Ctx, p: &Page, rows: &[DossierRow]) -> Result<Vec<Item>, ApiError> {
@@ -89,6 +100,13 @@ async fn items(ctx: &Ctx, p: &Page, rows: &[DossierRow]) -> Result<Vec<Item>, Ap
             },
             method: "cash".into(),
             receipt_no: String::new(),
+            collector_name: ds
+                .applicant
+                .as_ref()
+                .map(|a| a.name.clone())
+                .unwrap_or_default(),
+            collector_id: String::new(),
+            on_behalf: false,
             errors: Errors::default(),
             summary: None,
         });
@@ -135,6 +153,15 @@ fn check_return(form: &ReturnForm, outstanding: u64) -> (Option<u64>, Errors) {
     if !matches!(form.via.as_str(), "counter" | "post" | "online") {
         errors.set("via", "Chưa chọn hình thức trả kết quả.");
     }
+    if form.via == "counter" {
+        let name = form.collector_name.trim();
+        if name.is_empty() || name.chars().count() > motcua_domain::input::MAX_NAME_CHARS {
+            errors.set("collector_name", "Cần ghi họ tên người nhận kết quả.");
+        }
+        if let Err(e) = motcua_domain::dossier::CitizenId::parse(&form.collector_id) {
+            errors.set("collector_id", e.message_vi());
+        }
+    }
     let mut fee = None;
     if outstanding > 0 {
         match parse_vnd(&form.amount) {
@@ -174,7 +201,14 @@ async fn collect_and_return(
         let (v, request) = ActRequest::from_body("collect_fee", body)?;
         version = state.act(caller, code, v, request).await?.seq;
     }
-    let body = serde_json::json!({"version": version, "via": form.via});
+    let collector = (form.via == "counter").then(|| {
+        serde_json::json!({
+            "name": form.collector_name.trim(),
+            "id_number": form.collector_id.trim(),
+            "on_behalf": form.on_behalf.is_some(),
+        })
+    });
+    let body = serde_json::json!({"version": version, "via": form.via, "collector": collector});
     let (v, request) = ActRequest::from_body("return_result", body)?;
     state.act(caller, code, v, request).await?;
     Ok(())
@@ -234,6 +268,9 @@ pub async fn submit(
         item.amount = form.amount.clone();
         item.method = form.method.clone();
         item.receipt_no = form.receipt_no.clone();
+        item.collector_name = form.collector_name.clone();
+        item.collector_id = form.collector_id.clone();
+        item.on_behalf = form.on_behalf.is_some();
         item.errors = errors;
         item.summary = summary;
     } else if let Some(s) = summary {

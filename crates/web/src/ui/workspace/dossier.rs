@@ -279,6 +279,7 @@ fn probe(
         },
         "return_result" => DossierAction::ReturnResult {
             via: ReturnChannel::Counter,
+            collector: None,
         },
         _ => return None,
     })
@@ -503,7 +504,26 @@ fn fields_of(
                 ReturnChannel::Post,
                 ReturnChannel::Online,
             ]);
-            vec![via]
+            let name = field(
+                "collector_name",
+                "Người nhận kết quả",
+                "text",
+                false,
+                "Khi trả tại Bộ phận Một cửa.",
+            );
+            let id = field(
+                "collector_id",
+                "Số định danh cá nhân của người nhận",
+                "text",
+                false,
+                "Đối chiếu với thẻ căn cước người nhận xuất trình.",
+            );
+            let mut behalf = field("on_behalf", "Người nhận", "select", false, "");
+            behalf.options = vec![
+                ("".into(), "Chính người nộp hồ sơ".into()),
+                ("1".into(), "Người nhận thay (có giấy ủy quyền)".into()),
+            ];
+            vec![via, name, id, behalf]
         }
         _ => Vec::new(),
     }
@@ -868,7 +888,7 @@ async fn detail_of(state: &AppState, ev: &Event, names: &mut Names) -> String {
         Event::FeeCollected {
             amount_vnd, method, ..
         } => format!("{} ({})", vnd(*amount_vnd), method.label_vi()),
-        Event::ResultReturned { via } => via.label_vi().to_string(),
+        Event::ResultReturned { via, .. } => via.label_vi().to_string(),
         Event::Withdrawn { reason: Some(r) } => format!("Lý do: {r}"),
         Event::SupplementProvided { note: Some(n), .. }
         | Event::Supplemented { note: Some(n), .. } => n.clone(),
@@ -953,6 +973,25 @@ impl Input<'_> {
     }
 
     /// The input `k` as typed, or `default` when empty.
+    /// How the result is returned and, at the counter, who collected it.
+    fn collector(&mut self) {
+        self.put_or("via", "counter");
+        if !matches!(self.get("via"), "" | "counter") {
+            return;
+        }
+        if self.need("collector_name", "Cần ghi họ tên người nhận kết quả.")
+            && let Err(e) = motcua_domain::dossier::CitizenId::parse(self.get("collector_id"))
+        {
+            self.error("collector_id", &e.message_vi());
+        }
+        let collector = json!({
+            "name": self.get("collector_name"),
+            "id_number": self.get("collector_id"),
+            "on_behalf": !self.get("on_behalf").is_empty(),
+        });
+        self.put("collector", collector);
+    }
+
     fn put_or(&mut self, k: &str, default: &str) {
         let x = match self.get(k) {
             "" => default.to_string(),
@@ -1084,7 +1123,7 @@ async fn fields_from(
             i.put("form", json!({"form": "paper"}));
         }
         "collect_fee" => i.fee(),
-        "return_result" => i.put_or("via", "counter"),
+        "return_result" => i.collector(),
         _ => {}
     }
     if i.errors.is_empty() {
@@ -1105,6 +1144,7 @@ fn field_of(code: &str) -> Option<&'static str> {
         "fee_amount_invalid" | "no_fee_due" => "amount_vnd",
         "due_required" | "step_due_not_after_assignment" | "no_such_step" => "due",
         "electronic_result_required" => "via",
+        "collector_required" | "collector_name_required" => "collector_name",
         _ => return None,
     })
 }
