@@ -497,36 +497,39 @@ fn fields_of(
             "Kết quả bản giấy: chỉ ghi số, ký hiệu; kết quả điện tử: chọn thêm tệp bên dưới.",
         )],
         "collect_fee" => fee_fields(s),
-        "return_result" => {
-            let mut via = field("via", "Hình thức trả kết quả", "select", true, "");
-            via.options = options(&[
-                ReturnChannel::Counter,
-                ReturnChannel::Post,
-                ReturnChannel::Online,
-            ]);
-            let name = field(
-                "collector_name",
-                "Người nhận kết quả",
-                "text",
-                false,
-                "Khi trả tại Bộ phận Một cửa.",
-            );
-            let id = field(
-                "collector_id",
-                "Số định danh cá nhân của người nhận",
-                "text",
-                false,
-                "Đối chiếu với thẻ căn cước người nhận xuất trình.",
-            );
-            let mut behalf = field("on_behalf", "Người nhận", "select", false, "");
-            behalf.options = vec![
-                ("".into(), "Chính người nộp hồ sơ".into()),
-                ("1".into(), "Người nhận thay (có giấy ủy quyền)".into()),
-            ];
-            vec![via, name, id, behalf]
-        }
+        "return_result" => return_fields(),
         _ => Vec::new(),
     }
+}
+
+/// How the result is returned and, at the counter, who collects it.
+fn return_fields() -> Vec<FieldView> {
+    let mut via = field("via", "Hình thức trả kết quả", "select", true, "");
+    via.options = options(&[
+        ReturnChannel::Counter,
+        ReturnChannel::Post,
+        ReturnChannel::Online,
+    ]);
+    let name = field(
+        "collector_name",
+        "Người nhận kết quả",
+        "text",
+        false,
+        "Khi trả tại Bộ phận Một cửa.",
+    );
+    let id = field(
+        "collector_id",
+        "Số định danh cá nhân của người nhận",
+        "text",
+        false,
+        "Đối chiếu với thẻ căn cước người nhận xuất trình.",
+    );
+    let mut behalf = field("on_behalf", "Người nhận", "select", false, "");
+    behalf.options = vec![
+        ("".into(), "Chính người nộp hồ sơ".into()),
+        ("1".into(), "Người nhận thay (có giấy ủy quyền)".into()),
+    ];
+    vec![via, name, id, behalf]
 }
 
 fn hint_of(action: &str) -> &'static str {
