@@ -115,7 +115,7 @@ pub(crate) use error::vn_money;
 pub use event::{Event, EventEnvelope};
 pub use state::{
     ActiveStep, AgencyHop, ApologyRecord, Closure, Decision, DossierState, HopKind, Pause, Payment,
-    Rating, ResultRecord, Status, StepEnd, StepRecord, SupplementRequest, Verdict,
+    Rating, ResultRecord, Status, StepEnd, StepRecord, SupplementRequest, Turn, Verdict,
 };
 
 /// An instant as Vietnam local time; `None` past the end of chrono's range.

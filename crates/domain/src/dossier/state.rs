@@ -723,3 +723,74 @@ impl DossierState {
         }
     }
 }
+
+/// Whose turn it is on a dossier: who must act next, as the pages say it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "turn", rename_all = "snake_case")]
+pub enum Turn {
+    /// The one-stop desk: to check and receive (lodged), or to forward (received).
+    Desk { received: bool },
+    /// The applicant: a supplement is asked for.
+    Applicant,
+    /// The competent agency: no step is assigned yet.
+    Assignment,
+    /// A step is in someone's hands.
+    Step { name: String, assignee: Uuid },
+    /// The steps are done: the leader's decision is awaited.
+    Decision,
+    /// Decided: the result document is to be issued.
+    Issue,
+    /// The result is ready to hand over.
+    Return,
+    /// Nothing more to do.
+    Closed,
+}
+
+impl Turn {
+    /// Vietnamese, for the pages (the step's holder is named by the page).
+    pub fn label_vi(&self) -> String {
+        match self {
+            Turn::Desk { received: false } => "Bộ phận Một cửa: kiểm tra, tiếp nhận".into(),
+            Turn::Desk { received: true } => "Bộ phận Một cửa: chuyển cơ quan giải quyết".into(),
+            Turn::Applicant => "Người nộp: bổ sung hồ sơ".into(),
+            Turn::Assignment => "Cơ quan giải quyết: chờ phân công".into(),
+            Turn::Step { name, .. } => format!("Đang xử lý bước «{name}»"),
+            Turn::Decision => "Chờ lãnh đạo phê duyệt".into(),
+            Turn::Issue => "Chờ ban hành kết quả".into(),
+            Turn::Return => "Chờ trả kết quả".into(),
+            Turn::Closed => "Đã kết thúc".into(),
+        }
+    }
+}
+
+impl DossierState {
+    /// Whose turn it is now ([`Turn`]).
+    pub fn turn(&self) -> Turn {
+        match self.status {
+            Status::Submitted => Turn::Desk { received: false },
+            Status::Received => Turn::Desk { received: true },
+            Status::AwaitingIntakeSupplement | Status::AwaitingSupplement => Turn::Applicant,
+            Status::Processing => match &self.active_step {
+                Some(s) => Turn::Step {
+                    name: s.name.clone(),
+                    assignee: s.assignee,
+                },
+                None if self
+                    .steps
+                    .iter()
+                    .any(|s| s.agency.is_some() && s.agency == self.agency) =>
+                {
+                    Turn::Decision
+                }
+                None => Turn::Assignment,
+            },
+            Status::Approved | Status::Rejected => Turn::Issue,
+            Status::Done => Turn::Return,
+            Status::Empty
+            | Status::Refused
+            | Status::Stopped
+            | Status::Returned
+            | Status::Withdrawn => Turn::Closed,
+        }
+    }
+}

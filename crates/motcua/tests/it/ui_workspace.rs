@@ -130,6 +130,24 @@ async fn ui_workspace_queue_colours_due_dates_and_searches_without_diacritics() 
         !html.contains(&unassigned),
         "\"Của tôi\" holds only my dossiers"
     );
+    // Each tab says how many it holds: mine 2, the agency's 3, 1 overdue.
+    let count = |html: &str, tab: &str| {
+        html.split(&format!("id=\"tab-{tab}-count\">"))
+            .nth(1)
+            .and_then(|r| r.split('<').next())
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert_eq!(
+        ["mine", "agency", "overdue"].map(|t| count(&html, t)),
+        ["2", "3", "1"]
+    );
+    // The counts follow the filters.
+    let (_, filtered) = get(&b, &app, "/xu-ly?tab=mine&q=tran+van+binh").await;
+    assert_eq!(
+        ["mine", "agency", "overdue"].map(|t| count(&filtered, t)),
+        ["1", "1", "0"]
+    );
 
     // Search without diacritics.
     let (s, html) = get(&b, &app, "/xu-ly?tab=mine&q=tran+van+binh").await;
@@ -237,6 +255,24 @@ async fn ui_workspace_dossier_page_offers_exactly_the_allowed_actions() {
         );
     }
     assert!(html.contains("Phê duyệt"));
+    // Whose turn: the step and who holds it.
+    let turn = html
+        .split("id=\"summary-turn\">")
+        .nth(1)
+        .unwrap()
+        .split('<')
+        .next()
+        .unwrap();
+    assert!(turn.starts_with("Đang xử lý bước «"), "{turn}");
+    // Refusing ends the dossier: set apart after the others, sent only when confirmed.
+    let pos = |a: &str| leader_actions.iter().position(|x| x == a).unwrap();
+    assert!(pos("reject") > pos("approve") && pos("reject") > pos("transfer"));
+    let heading = html
+        .find("id=\"destructive-h\"")
+        .expect("the destructive section");
+    assert!(heading < html.find("id=\"action-reject\"").unwrap());
+    assert!(heading > html.find("id=\"action-approve\"").unwrap());
+    assert!(html.contains("id=\"reject-confirm\" name=\"confirm\" value=\"1\" required"));
     // A leader may reassign the specialist's step (acting as leader, not as a specialist).
     assert!(
         leader_actions.contains(&"assign_step".to_string()),

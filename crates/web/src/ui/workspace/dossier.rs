@@ -21,7 +21,7 @@ use motcua_domain::agency::AgencyCode;
 use motcua_domain::auth::Role;
 use motcua_domain::dossier::{
     Actor, Command, DossierAction, DossierError, DossierState, Event, PaymentMethod, ResultForm,
-    ReturnChannel, decide, timeliness,
+    ReturnChannel, Turn, decide, timeliness,
 };
 use motcua_store::DossierRow;
 use serde::Deserialize;
@@ -98,7 +98,14 @@ pub struct ActionView {
     pub open: bool,
     pub error: Option<String>,
     pub fields: Vec<FieldView>,
+    /// Ends or refuses the dossier: set apart, sent only when confirmed.
+    pub destructive: bool,
+    /// The first of the destructive ones (the section's heading goes before it).
+    pub first_destructive: bool,
 }
+
+/// Actions that end or refuse a dossier, which cannot be undone.
+const DESTRUCTIVE: [&str; 4] = ["refuse", "reject", "stop", "withdraw"];
 
 pub struct TimelineLine {
     pub at: String,
@@ -117,6 +124,8 @@ pub struct DocLine {
 }
 
 pub struct Summary {
+    /// Whose turn it is ("Chờ lãnh đạo phê duyệt", "Đang xử lý bước «…»: Trần Văn A").
+    pub turn: String,
     pub code: String,
     pub procedure_code: String,
     pub procedure_name: String,
@@ -578,7 +587,14 @@ async fn summary_of(
     let applicant = s.applicant.as_ref();
     let text = Option::unwrap_or_default;
     let step = s.active_step.clone();
+    let turn = match s.turn() {
+        t @ Turn::Step { assignee, .. } => {
+            format!("{}: {}", t.label_vi(), names.get(state, assignee).await)
+        }
+        t => t.label_vi(),
+    };
     let d = Summary {
+        turn,
         code: row.code.clone(),
         procedure_code: row.procedure_code.clone(),
         procedure_name,
@@ -725,9 +741,17 @@ async fn actions_of(
                 open: mine,
                 error: if mine { sent.form_error.take() } else { None },
                 fields,
+                destructive: DESTRUCTIVE.contains(&name),
+                first_destructive: false,
             }
         })
         .collect::<Vec<_>>();
+    // The destructive ones last, under their own heading.
+    let mut actions = actions;
+    actions.sort_by_key(|a| a.destructive);
+    if let Some(a) = actions.iter_mut().find(|a| a.destructive) {
+        a.first_destructive = true;
+    }
     Ok(actions)
 }
 

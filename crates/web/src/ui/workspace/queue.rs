@@ -72,6 +72,8 @@ pub struct Tab {
     pub label: &'static str,
     pub href: String,
     pub current: bool,
+    /// How many dossiers the tab holds with the same filters ("1.000+" past the cap).
+    pub count: String,
 }
 
 /// What the queue page and its table fragment show.
@@ -273,6 +275,45 @@ fn queue_query(
     })
 }
 
+/// The tabs with their counts under the same filters (`shown`: the tab listed and its total).
+async fn tabs_of(
+    state: &AppState,
+    caller: &Caller,
+    f: &QueueQuery,
+    shown: (&str, i64),
+    agencies: &[AgencyOpt],
+    now: DateTime<Utc>,
+    soon: Option<DateTime<Utc>>,
+) -> Result<Vec<Tab>, ApiError> {
+    let mut tabs = Vec::with_capacity(TABS.len());
+    for (k, label) in TABS {
+        let count = if k == shown.0 {
+            shown.1
+        } else {
+            let mut q = queue_query(caller, f, k, agencies, now, soon, 1)?;
+            q.limit = 1;
+            state.list_dossiers(&q).await?.total
+        };
+        tabs.push(Tab {
+            key: k,
+            label,
+            href: query_string(k, f, 1),
+            current: k == shown.0,
+            count: count_text(count),
+        });
+    }
+    Ok(tabs)
+}
+
+/// A tab's count as shown, capped like the total.
+fn count_text(n: i64) -> String {
+    if n > QUEUE_COUNT_CAP {
+        format!("{}+", motcua_sheets::vi::integer(QUEUE_COUNT_CAP))
+    } else {
+        motcua_sheets::vi::integer(n)
+    }
+}
+
 /// The tab asked for, or the caller's default: a leader's agency, anyone else's own.
 fn pick_tab(caller: &Caller, asked: &str) -> &'static str {
     TABS.iter()
@@ -332,17 +373,10 @@ async fn build(state: &AppState, caller: &Caller, f: &QueueQuery) -> Result<Queu
     } else {
         None
     };
+    let tabs = tabs_of(state, caller, f, (tab, found.total), &agencies, now, soon).await?;
     Ok(QueueView {
         tab,
-        tabs: TABS
-            .iter()
-            .map(|(k, label)| Tab {
-                key: k,
-                label,
-                href: query_string(k, f, 1),
-                current: *k == tab,
-            })
-            .collect(),
+        tabs,
         status: f.status.trim().to_string(),
         procedure: f.procedure.trim().to_string(),
         due_before: f.due_before.trim().to_string(),
