@@ -39,3 +39,5 @@ mod ui_stats;
 mod ui_workspace;
 mod units;
 mod upgrade;
+// Webhooks, national portal sync, postal partners (#21).
+mod webhooks;
