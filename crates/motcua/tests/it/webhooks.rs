@@ -478,3 +478,102 @@ async fn a_wrong_secret_is_refused_by_the_library_and_a_rotation_keeps_deliverie
     dispatcher.fan_out_due().await.unwrap();
     assert_eq!(deliveries(&app, &admin, &id).await.len(), pending_before);
 }
+
+#[tokio::test]
+async fn the_admin_pages_subscribe_show_the_log_and_replay() {
+    use crate::support::{browser, get_page};
+    let app = TestApp::new().await;
+    seed(&app).await;
+    let officer = app.token("tiepnhan", PASSWORD).await;
+    let admin = app.token("quantri", PASSWORD).await;
+    let (b, csrf) = browser(&app, "quantri").await;
+
+    let (s, html) = get_page(&b, &app, "/quan-tri").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        html.contains("/quan-tri/webhook"),
+        "the admin home links the page"
+    );
+    // A wrong address is refused next to its field, in Vietnamese.
+    let res = b
+        .post(app.url("/quan-tri/webhook"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("name", "IOC"),
+            ("url", "khong-phai-url"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("Địa chỉ nhận phải là một URL")
+    );
+    // Nobody listens on port 9: deliveries fail and the log shows why.
+    let res = b
+        .post(app.url("/quan-tri/webhook"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("name", "Trung tâm IOC tỉnh Thanh Hóa"),
+            ("url", "http://127.0.0.1:9/ioc"),
+            ("event_types", "vn.motcua.dossier.*"),
+            ("agencies", AGENCY),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let html = res.text().await.unwrap();
+    assert!(
+        html.contains("id=\"hook-secret\"") && html.contains("whsec_"),
+        "the secret is shown once"
+    );
+    let (_, list) = app
+        .send(Method::GET, "/api/v1/webhooks", Some(&admin), None)
+        .await;
+    let id = list["items"][0]["id"].as_str().unwrap().to_string();
+    assert_eq!(list["items"][0]["agencies"], json!([AGENCY]));
+    let (s, html) = get_page(&b, &app, &format!("/quan-tri/webhook/{id}")).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(!html.contains("whsec_"), "the secret is not shown again");
+
+    let (s, _) = app
+        .post("/api/v1/dossiers", Some(&officer), dossier_body(1))
+        .await;
+    assert_eq!(s, StatusCode::CREATED);
+    let dispatcher = Arc::new(Dispatcher::new(app.store.clone(), config()).unwrap());
+    dispatcher.run_once().await.unwrap();
+    let (_, html) = get_page(&b, &app, &format!("/quan-tri/webhook/{id}")).await;
+    assert!(
+        html.contains("Đang chờ gửi") && html.contains("cannot reach"),
+        "{html}"
+    );
+    let first = deliveries(&app, &admin, &id).await;
+    let delivery = first[0]["id"].as_str().unwrap();
+    assert_eq!(first[0]["attempts"], 1);
+    let res = b
+        .post(app.url(&format!("/quan-tri/webhook/{id}/gui-lai/{delivery}")))
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let again = deliveries(&app, &admin, &id).await;
+    assert_eq!(
+        (again[0]["attempts"].as_i64(), again[0]["status"].as_str()),
+        (Some(0), Some("pending"))
+    );
+    // Switched off: the page says so.
+    let res = b
+        .post(app.url(&format!("/quan-tri/webhook/{id}/bat-tat")))
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let (_, html) = get_page(&b, &app, "/quan-tri/webhook").await;
+    assert!(html.contains("Đã tắt"), "{html}");
+}
