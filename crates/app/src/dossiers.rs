@@ -495,6 +495,9 @@ async fn create_as(
         outbox.extend(crate::webhooks::events::outbox(
             id, &envelopes, &state, appt,
         ));
+        outbox.extend(crate::webhooks::portal::outbox(
+            id, &envelopes, &state, appt,
+        ));
         *made_in.lock().expect("timeline slot") = envelopes
             .iter()
             .map(|e| TimelineEntry {
@@ -641,6 +644,9 @@ pub async fn prepare(
     let due = due_of(store, calendar, agency_id, &state).await?;
     let mut outbox = notices::outbox(&envelopes, &state, due);
     outbox.extend(crate::webhooks::events::outbox(
+        row.id, &envelopes, &state, due,
+    ));
+    outbox.extend(crate::webhooks::portal::outbox(
         row.id, &envelopes, &state, due,
     ));
     // The search text keeps the procedure name given at intake.

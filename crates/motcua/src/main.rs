@@ -265,10 +265,7 @@ async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
     // Webhooks to other systems (#21), from the same outbox, stop with the server too.
     let webhooks = motcua_app::webhooks::worker::spawn(
         store.clone(),
-        motcua_app::webhooks::worker::WebhookConfig {
-            source: config.public_url_or_listen(),
-            ..Default::default()
-        },
+        config.webhooks(),
         stop_notices.subscribe(),
     )
     .map_err(|e| anyhow::anyhow!("webhooks: {e}"))?;

@@ -11,6 +11,8 @@ use uuid::Uuid;
 pub const INTEGRATION_KIND_PREFIX: &str = "integration.";
 /// A dossier event for the webhook subscribers (payload: the CloudEvent).
 pub const KIND_WEBHOOK: &str = "integration.webhook";
+/// A dossier-sync record for the national portal (payload: `{"id", "record"}`).
+pub const KIND_PORTAL: &str = "integration.portal";
 
 /// A subscriber: where events go, which ones, and the secrets they are signed with.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -115,6 +117,8 @@ pub enum DeliveryOutcome {
 #[derive(Debug, Clone, Default)]
 pub struct DeliveryQuery {
     pub subscription_id: Option<Uuid>,
+    /// Only the deliveries about this dossier (its code).
+    pub subject: Option<String>,
     pub status: Option<DeliveryStatus>,
     pub limit: i64,
     pub offset: i64,

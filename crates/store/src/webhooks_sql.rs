@@ -343,6 +343,9 @@ impl Webhooks for SqlStore {
             if let Some(s) = q.status {
                 qb.push(" AND status = ").push_bind(s.as_str());
             }
+            if let Some(s) = &q.subject {
+                qb.push(" AND subject = ").push_bind(s.clone());
+            }
         };
         let mut count = QueryBuilder::<Db>::new("SELECT COUNT(*) FROM webhook_deliveries");
         filters(&mut count);
@@ -378,5 +381,32 @@ impl Webhooks for SqlStore {
             return Err(DbError::Conflict(Conflict::OutboxInFlight));
         }
         Ok(row)
+    }
+
+    async fn synced_dossiers(
+        &self,
+        subscription: Uuid,
+        agency: Uuid,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> DbResult<(i64, i64)> {
+        let (synced, total): (Option<i64>, i64) = sqlx::query_as(
+            "WITH RECURSIVE sub (id) AS ( \
+                 SELECT id FROM agencies WHERE id = $1 \
+                 UNION ALL SELECT a.id FROM agencies a JOIN sub ON a.parent_id = sub.id) \
+             SELECT SUM(CASE WHEN EXISTS (SELECT 1 FROM webhook_deliveries w \
+                        WHERE w.subscription_id = $4 AND w.subject = d.code \
+                          AND w.status = 'delivered') THEN 1 ELSE 0 END), COUNT(*) \
+             FROM dossiers d \
+             WHERE d.intake_agency_id IN (SELECT id FROM sub) \
+               AND d.received_at >= $2 AND d.received_at < $3",
+        )
+        .bind(agency)
+        .bind(instant(from))
+        .bind(instant(to))
+        .bind(subscription)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok((synced.unwrap_or(0), total))
     }
 }

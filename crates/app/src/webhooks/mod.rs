@@ -5,6 +5,7 @@
 //! Standard Webhooks, with back-off ([`worker`]).
 
 pub mod events;
+pub mod portal;
 pub mod worker;
 
 use chrono::{DateTime, Utc};
@@ -231,7 +232,11 @@ impl App {
     pub async fn list_webhooks(&self, caller: &Caller) -> Result<Vec<WebhookView>, AppError> {
         require(caller, Action::ManageNotices)?;
         let all = self.store.list_webhooks(MAX_SUBSCRIPTIONS).await?;
-        Ok(all.iter().map(WebhookView::of).collect())
+        Ok(all
+            .iter()
+            .filter(|s| s.id != portal::PORTAL_ID)
+            .map(WebhookView::of)
+            .collect())
     }
 
     pub async fn webhook(&self, caller: &Caller, id: Uuid) -> Result<WebhookView, AppError> {
@@ -310,6 +315,7 @@ impl App {
             .store
             .list_deliveries(&DeliveryQuery {
                 subscription_id: Some(id),
+                subject: None,
                 status,
                 limit: limit.clamp(1, 500),
                 offset: offset.max(0),

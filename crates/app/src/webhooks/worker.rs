@@ -24,9 +24,11 @@ use std::time::Duration;
 use chrono::Utc;
 use motcua_integrations::webhook::{self as hook, CloudEvent, Filter};
 use motcua_store::{
-    DbResult, DeliveryOutcome, DynStore, KIND_WEBHOOK, NewDelivery, OutboxOutcome, OutboxRow,
-    WebhookDelivery, WebhookSubscription,
+    DbResult, DeliveryOutcome, DynStore, KIND_PORTAL, KIND_WEBHOOK, NewDelivery, OutboxOutcome,
+    OutboxRow, WebhookDelivery, WebhookSubscription,
 };
+
+use super::portal::PORTAL_ID;
 use tokio::sync::watch;
 use tokio::task::JoinSet;
 use uuid::Uuid;
@@ -47,6 +49,10 @@ pub struct WebhookConfig {
     pub retry_base: Option<Duration>,
     /// Attempts before a delivery is given up, with `retry_base`.
     pub max_attempts: u32,
+    /// The national portal's dossier-sync endpoint; `None`: the records are skipped.
+    pub portal_url: Option<String>,
+    /// The bearer key the portal gave this installation.
+    pub portal_key: Option<String>,
 }
 
 impl Default for WebhookConfig {
@@ -58,6 +64,8 @@ impl Default for WebhookConfig {
             batch: 32,
             retry_base: None,
             max_attempts: 8,
+            portal_url: None,
+            portal_key: None,
         }
     }
 }
@@ -90,6 +98,8 @@ pub struct Dispatcher {
     store: DynStore,
     config: WebhookConfig,
     http: reqwest::Client,
+    /// Whether the portal's built-in subscription matches the configuration yet.
+    portal_ready: std::sync::atomic::AtomicBool,
 }
 
 impl Dispatcher {
@@ -105,7 +115,38 @@ impl Dispatcher {
             store,
             config,
             http,
+            portal_ready: std::sync::atomic::AtomicBool::new(false),
         })
+    }
+
+    /// Makes (or updates) the portal's built-in subscription from the configuration.
+    async fn prepare_portal(&self) -> DbResult<()> {
+        use std::sync::atomic::Ordering;
+        if self.portal_ready.load(Ordering::Acquire) {
+            return Ok(());
+        }
+        if let Some(url) = &self.config.portal_url {
+            let now = Utc::now();
+            let s = WebhookSubscription {
+                id: PORTAL_ID,
+                name: "Cổng Dịch vụ công quốc gia".into(),
+                url: url.clone(),
+                event_types: vec![],
+                agencies: vec![],
+                procedures: vec![],
+                secrets: self.config.portal_key.iter().cloned().collect(),
+                active: true,
+                created_at: now,
+                updated_at: now,
+            };
+            match self.store.webhook(PORTAL_ID).await {
+                Ok(_) => self.store.update_webhook(&s).await?,
+                Err(motcua_store::DbError::NotFound) => self.store.insert_webhook(&s).await?,
+                Err(e) => return Err(e),
+            }
+        }
+        self.portal_ready.store(true, Ordering::Release);
+        Ok(())
     }
 
     /// One pass: fans out the waiting events, then delivers what is due. Returns how many
@@ -127,12 +168,13 @@ impl Dispatcher {
         if claimed.is_empty() {
             return Ok(0);
         }
+        self.prepare_portal().await?;
         let subscriptions: Vec<WebhookSubscription> = self
             .store
             .list_webhooks(super::MAX_SUBSCRIPTIONS)
             .await?
             .into_iter()
-            .filter(|s| s.active)
+            .filter(|s| s.active && s.id != PORTAL_ID)
             .collect();
         for row in &claimed {
             self.fan_out(row, &subscriptions).await?;
@@ -145,6 +187,9 @@ impl Dispatcher {
         row: &OutboxRow,
         subscriptions: &[WebhookSubscription],
     ) -> DbResult<()> {
+        if row.kind == KIND_PORTAL {
+            return self.fan_out_portal(row).await;
+        }
         if row.kind != KIND_WEBHOOK {
             let error = format!("unknown integration message kind {}", row.kind);
             self.store
@@ -203,6 +248,62 @@ impl Dispatcher {
         Ok(())
     }
 
+    /// A portal record becomes one delivery of the portal's subscription, or is skipped (with
+    /// the reason, visible in the outbox) when no portal endpoint is configured.
+    async fn fan_out_portal(&self, row: &OutboxRow) -> DbResult<()> {
+        let now = Utc::now();
+        if self.config.portal_url.is_none() {
+            let reason = "the national portal sync is not configured (portal_sync_url)".into();
+            self.store
+                .finish_outbox(
+                    row.id,
+                    row.attempts,
+                    now,
+                    &OutboxOutcome::Skipped { reason },
+                )
+                .await?;
+            return Ok(());
+        }
+        let parsed: Result<serde_json::Value, _> = serde_json::from_str(&row.payload);
+        let (id, mut record) = match parsed {
+            Ok(v) if v["id"].is_string() && v["record"].is_object() => (
+                v["id"].as_str().unwrap_or_default().to_string(),
+                v["record"].clone(),
+            ),
+            _ => {
+                let error = "unreadable portal record".to_string();
+                self.store
+                    .finish_outbox(row.id, row.attempts, now, &OutboxOutcome::Failed { error })
+                    .await?;
+                return Ok(());
+            }
+        };
+        // A result file motcua serves is linked by its public address.
+        if let Some(link) = record["DuongDanTepTinKetQua"]
+            .as_str()
+            .filter(|l| l.starts_with('/'))
+        {
+            let base = self.config.source.trim_end_matches('/');
+            record["DuongDanTepTinKetQua"] = serde_json::Value::String(format!("{base}{link}"));
+        }
+        let delivery = NewDelivery {
+            id: Uuid::now_v7(),
+            subscription_id: PORTAL_ID,
+            event_id: id,
+            event_type: format!("portal.{}", record["SuKien"].as_str().unwrap_or("sync")),
+            subject: record["MaHoSo"].as_str().map(str::to_string),
+            body: record.to_string(),
+        };
+        if !self
+            .store
+            .fan_out(row.id, row.attempts, now, &[delivery])
+            .await?
+        {
+            tracing::warn!(id = %row.id, "a claim on a portal record was lost before its fan-out");
+        }
+        Ok(())
+    }
+
     /// Claims due deliveries (at most a batch), sends them concurrently and records each
     /// outcome as soon as it is known. Returns how many were claimed.
     pub async fn deliver_due(self: &Arc<Self>) -> DbResult<usize> {
@@ -240,6 +341,7 @@ impl Dispatcher {
 
     async fn deliver(&self, d: WebhookDelivery, sub: Option<Arc<WebhookSubscription>>) {
         let outcome = match sub.as_deref() {
+            Some(s) if s.active && s.id == PORTAL_ID => self.attempt_portal(&d, s).await,
             Some(s) if s.active => self.attempt(&d, s).await,
             _ => DeliveryOutcome::Failed {
                 status: None,
@@ -312,6 +414,30 @@ impl Dispatcher {
         for (name, value) in signed.headers {
             req = req.header(name, value);
         }
+        self.send(d, req).await
+    }
+
+    /// One attempt at a portal record: JSON, the installation's key, the record's id as the
+    /// idempotency key (a repeat is recognised by the portal).
+    async fn attempt_portal(
+        &self,
+        d: &WebhookDelivery,
+        s: &WebhookSubscription,
+    ) -> DeliveryOutcome {
+        let mut req = self
+            .http
+            .post(&s.url)
+            .header("content-type", "application/json")
+            .header("idempotency-key", &d.event_id)
+            .body(d.body.clone());
+        if let Some(key) = s.secrets.first() {
+            req = req.bearer_auth(key);
+        }
+        self.send(d, req).await
+    }
+
+    /// Sends a request and turns the answer into the delivery's outcome.
+    async fn send(&self, d: &WebhookDelivery, req: reqwest::RequestBuilder) -> DeliveryOutcome {
         let (status, error) = match req.send().await {
             Ok(resp) if resp.status().is_success() => {
                 return DeliveryOutcome::Delivered {

@@ -40,4 +40,5 @@ mod ui_workspace;
 mod units;
 mod upgrade;
 // Webhooks, national portal sync, postal partners (#21).
+mod portal_sync;
 mod webhooks;

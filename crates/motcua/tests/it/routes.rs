@@ -194,6 +194,7 @@ const EXPECTED: &[(&str, &str, [u16; 9])] = &[
     ("POST", "/mot-cua/boc-so/xong", [303, 403, 303, 403, 403, 403, 403, 303, 403]),
     ("PUT", "/api/v1/hall/{agency}/areas", [401, 403, 422, 403, 403, 422, 403, 403, 403]),
     // Webhooks (#21): system administrators only.
+    ("GET", "/api/v1/dossiers/{code}/portal-sync", [401, 403, 403, 403, 403, 200, 403, 403, 403]),
     ("GET", "/api/v1/webhooks", [401, 403, 403, 403, 403, 200, 403, 403, 403]),
     ("GET", "/api/v1/webhooks/{id}", [401, 403, 403, 403, 403, 404, 403, 403, 403]),
     ("GET", "/api/v1/webhooks/{id}/deliveries", [401, 403, 403, 403, 403, 404, 403, 403, 403]),

@@ -56,4 +56,13 @@ pub trait Webhooks: Send + Sync {
     /// Puts a delivery (delivered or failed, or pending and not held) back in the queue, due at
     /// `now`, attempts reset; `Conflict::OutboxInFlight` while a worker holds it.
     async fn replay_delivery(&self, id: Uuid, now: DateTime<Utc>) -> DbResult<WebhookDelivery>;
+    /// Of the dossiers received in `from..to` by `agency` and the agencies under it: how many
+    /// have a delivered delivery of `subscription` (the portal's sync), and how many there are.
+    async fn synced_dossiers(
+        &self,
+        subscription: Uuid,
+        agency: Uuid,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> DbResult<(i64, i64)>;
 }

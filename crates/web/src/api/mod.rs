@@ -164,6 +164,7 @@ fn webhook_routes() -> Router<AppState> {
             "/webhooks/{id}/deliveries/{delivery}/replay",
             post(webhooks::replay),
         )
+        .route("/dossiers/{code}/portal-sync", get(webhooks::portal_sync))
 }
 
 #[derive(OpenApi)]
@@ -194,7 +195,7 @@ fn webhook_routes() -> Router<AppState> {
         hall::issue, hall::ticket, hall::board, hall::call, hall::finish, hall::set_areas,
         hall::stats,
         webhooks::list, webhooks::create, webhooks::get_one, webhooks::update, webhooks::rotate,
-        webhooks::retire, webhooks::deliveries, webhooks::replay,
+        webhooks::retire, webhooks::deliveries, webhooks::replay, webhooks::portal_sync,
     ),
     components(schemas(crate::error::ApiErrorBody)),
     modifiers(&BearerAuth),

@@ -179,3 +179,44 @@ pub async fn replay(
     let d = state.replay_delivery(&caller, id, delivery).await?;
     Ok(Json(DeliveryView::of(&d)))
 }
+
+/// One record sent (or to send) to the national portal.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct PortalSyncItem {
+    #[serde(flatten)]
+    pub delivery: DeliveryView,
+    /// The dossier-sync record as sent (MaHoSo, KenhThucHien, NgayTiepNhan, NgayHenTra,
+    /// TrangThaiHoSo, NgayKetThucXuLy, DuocThanhToanTrucTuyen, MaKetQua, DuongDanTepTinKetQua,
+    /// HoSoCoThanhPhanSoHoa, TaiLieuNop, ...).
+    #[schema(value_type = Object)]
+    pub record: serde_json::Value,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct PortalSyncLog {
+    /// Newest first.
+    pub items: Vec<PortalSyncItem>,
+}
+
+/// A dossier's sync log with the national public service portal (system administrators):
+/// each record, its attempts, the portal's last answer.
+#[utoipa::path(get, path = "/dossiers/{code}/portal-sync", tag = "webhooks",
+    params(("code" = String, Path, description = "The dossier's code")), security(("bearer" = [])),
+    responses((status = 200, body = PortalSyncLog), (status = 401, body = crate::error::ApiErrorBody),
+        (status = 403, body = crate::error::ApiErrorBody), (status = 404, body = crate::error::ApiErrorBody)))]
+pub async fn portal_sync(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(code): Path<String>,
+) -> ApiResult<Json<PortalSyncLog>> {
+    let log = state.portal_sync_log(&caller, code.trim()).await?;
+    Ok(Json(PortalSyncLog {
+        items: log
+            .iter()
+            .map(|d| PortalSyncItem {
+                delivery: DeliveryView::of(d),
+                record: serde_json::from_str(&d.body).unwrap_or(serde_json::Value::Null),
+            })
+            .collect(),
+    }))
+}
