@@ -258,19 +258,24 @@ impl Webhooks for SqlStore {
     ) -> DbResult<Vec<WebhookDelivery>> {
         let now = instant(now);
         let until = instant(now + lease);
-        let (lock, recheck) = match BACKEND {
+        // PostgreSQL: the candidates are picked once (a materialised CTE: a `LIMIT` subquery
+        // inside `IN (...)` may be run again per row and pick more than `limit`), locked with
+        // SKIP LOCKED, and checked again on the locked row.
+        let (materialized, lock, recheck) = match BACKEND {
             Backend::Postgres => (
+                " MATERIALIZED",
                 " FOR UPDATE SKIP LOCKED",
                 " AND status = 'pending' AND next_attempt_at <= $1",
             ),
-            Backend::Sqlite => ("", ""),
+            Backend::Sqlite => ("", "", ""),
         };
         let sql = format!(
-            "UPDATE webhook_deliveries SET attempts = attempts + 1, next_attempt_at = $2, \
+            "WITH picked AS{materialized} (SELECT id FROM webhook_deliveries \
+                 WHERE status = 'pending' AND next_attempt_at <= $1 \
+                 ORDER BY next_attempt_at LIMIT $3{lock}) \
+             UPDATE webhook_deliveries SET attempts = attempts + 1, next_attempt_at = $2, \
              leased_until = $2 \
-             WHERE id IN (SELECT id FROM webhook_deliveries \
-                          WHERE status = 'pending' AND next_attempt_at <= $1 \
-                          ORDER BY next_attempt_at LIMIT $3{lock}){recheck} \
+             WHERE id IN (SELECT id FROM picked){recheck} \
              RETURNING {DELIVERY_COLUMNS}"
         );
         let records: Vec<DeliveryRecord> = sqlx::query_as(sqlx::AssertSqlSafe(sql))

@@ -79,7 +79,7 @@ impl FakePortal {
 fn config(portal: &FakePortal) -> WebhookConfig {
     WebhookConfig {
         source: PUBLIC.into(),
-        timeout: Duration::from_millis(800),
+        timeout: Duration::from_secs(2),
         retry_base: Some(Duration::from_millis(50)),
         max_attempts: 20,
         portal_url: Some(format!("{}/dongbo/hoso", portal.base)),
@@ -175,7 +175,7 @@ async fn each_status_is_synced_as_the_portals_record_through_failures_and_a_repe
             .all(|x| x["status"] == "pending" && x["last_status"] == 500),
         "{log:?}"
     );
-    portal.mode("slow", 2000).await;
+    portal.mode("slow", 4000).await;
     tokio::time::sleep(Duration::from_millis(120)).await;
     dispatcher.deliver_due().await.unwrap();
     let log = sync_log(&app, &admin, &code).await;
