@@ -446,3 +446,28 @@ async fn without_a_portal_endpoint_the_records_are_skipped_visibly_and_1_4_has_n
         .await;
     assert_eq!(crate::stats::indicator(&ix, "1.4")["no_data"], true);
 }
+
+#[tokio::test]
+async fn a_dossier_received_from_the_post_is_synced_as_channel_3() {
+    let app = TestApp::new().await;
+    let [officer, _, _, _, _] = crate::dossiers::seed(&app).await;
+    let admin = app.user("quantri", "admin", None).await;
+    let portal = FakePortal::start().await;
+    let dispatcher = Arc::new(Dispatcher::new(app.store.clone(), config(&portal)).unwrap());
+    let (s, d) = app
+        .post(
+            "/api/v1/dossiers",
+            Some(&officer),
+            crate::dossiers::body("postal"),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{d}");
+    let code = d["code"].as_str().unwrap().to_string();
+    synced(&dispatcher, &app, &admin, &code).await;
+    let r = portal.latest(&code).await;
+    has_every_field(&r);
+    assert_eq!(
+        (r["KenhThucHien"].as_i64(), r["TrangThaiHoSo"].as_str()),
+        (Some(3), Some("Đã tiếp nhận"))
+    );
+}
