@@ -249,7 +249,7 @@ impl Dispatcher {
     }
 
     /// A portal record becomes one delivery of the portal's subscription, or is skipped (with
-    /// the reason, visible in the outbox) when no portal endpoint is configured.
+    /// the reason, in the outbox table) when no portal endpoint is configured.
     async fn fan_out_portal(&self, row: &OutboxRow) -> DbResult<()> {
         let now = Utc::now();
         if self.config.portal_url.is_none() {
