@@ -21,7 +21,7 @@ const PAGES = {
   tiepnhan: ["/mot-cua", "/mot-cua/tiep-nhan", "/mot-cua/tra-ket-qua", "/mot-cua/so-theo-doi", "/mot-cua/ho-so/{code}", "/mot-cua/boc-so", "/mot-cua/boc-so/thong-ke", "/xu-ly"],
   chuyenvien: ["/xu-ly"],
   lanhdao: ["/dieu-hanh", "/xu-ly", "/ho-so/{code}"],
-  quantri: ["/quan-tri", "/quan-tri/co-quan", "/quan-tri/can-bo", "/quan-tri/thu-tuc", "/quan-tri/lich", "/quan-tri/truy-cap-du-lieu", "/dieu-hanh"],
+  quantri: ["/quan-tri", "/quan-tri/co-quan", "/quan-tri/can-bo", "/quan-tri/thu-tuc", "/quan-tri/lich", "/quan-tri/truy-cap-du-lieu", "/quan-tri/webhook", "/dieu-hanh"],
 };
 const LANDING = { tiepnhan: "/mot-cua", chuyenvien: "/xu-ly", lanhdao: "/dieu-hanh", quantri: "/quan-tri", congdan: "/" };
 

@@ -558,7 +558,13 @@ async fn create_as(
             None,
         )
         .map_err(|e| e.to_string())?;
-        let outbox = notices::outbox(&envelopes, &state, appt);
+        let mut outbox = notices::outbox(&envelopes, &state, appt);
+        outbox.extend(crate::webhooks::events::outbox(
+            id, &envelopes, &state, appt,
+        ));
+        outbox.extend(crate::webhooks::portal::outbox(
+            id, &envelopes, &state, appt,
+        ));
         *made_in.lock().expect("timeline slot") = envelopes
             .iter()
             .map(|e| TimelineEntry {
@@ -703,7 +709,13 @@ pub async fn prepare(
     )
     .await?;
     let due = due_of(store, calendar, agency_id, &state).await?;
-    let outbox = notices::outbox(&envelopes, &state, due);
+    let mut outbox = notices::outbox(&envelopes, &state, due);
+    outbox.extend(crate::webhooks::events::outbox(
+        row.id, &envelopes, &state, due,
+    ));
+    outbox.extend(crate::webhooks::portal::outbox(
+        row.id, &envelopes, &state, due,
+    ));
     // The search text keeps the procedure name given at intake.
     let mut new_row = row_of(
         row.id,

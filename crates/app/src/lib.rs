@@ -27,6 +27,8 @@ pub mod online;
 pub mod queues;
 pub mod state;
 pub mod stats;
+// Webhooks for other systems (#21).
+pub mod webhooks;
 
 pub use error::{AppError, InvalidKind};
 pub use state::{App, Config};

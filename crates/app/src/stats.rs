@@ -929,6 +929,7 @@ fn score_with(
     facts: &CatalogueFacts,
     period: &Period,
     feedback: Option<&FeedbackFigures>,
+    synced: Option<(i64, i64)>,
 ) -> Result<IndexResult, AppError> {
     // Dossiers record digitisation and re-use whatever the catalogue holds of the unit.
     let facts = CatalogueFacts {
@@ -943,6 +944,12 @@ fn score_with(
     );
     if let Some((counts, about_dossiers)) = feedback {
         motcua_domain::index::add_feedback(&mut inputs, counts, *about_dossiers);
+    }
+    // Indicator 1.4 from the national portal's sync log (#21), when the sync is in use.
+    if let Some((synced, to_sync)) = synced {
+        use motcua_domain::index::InputKey;
+        inputs.set(InputKey::DossiersSynced, synced as f64);
+        inputs.set(InputKey::DossiersToSync, to_sync as f64);
     }
     Ok(compute(pack_for(period)?, &inputs))
 }
@@ -961,11 +968,13 @@ pub async fn index(
     let map = figures(store, &[unit.id], period, &procedures, false, now).await?;
     let f = take(&map, unit.id);
     let facts = catalogue_facts(store, &[unit.id], period, procedure, now).await?;
+    let synced = crate::webhooks::portal::synced(store, unit.id, period).await?;
     let result = score_with(
         &f,
         &facts.get(&unit.id).cloned().unwrap_or_default(),
         period,
         feedback,
+        synced,
     )?;
     Ok(IndexView {
         unit: UnitRef::of(unit),
@@ -1057,11 +1066,13 @@ pub async fn ranking(
     let mut to_handle = HashMap::new();
     for a in units {
         let f = take(&map, a.id);
+        let synced = crate::webhooks::portal::synced(store, a.id, period).await?;
         let result = score_with(
             &f,
             &facts.get(&a.id).cloned().unwrap_or_default(),
             period,
             feedback.get(&a.id),
+            synced,
         )?;
         to_handle.insert(a.id, f.report().total);
         scored.push((a, result, f.within.received().max(0) as u64));

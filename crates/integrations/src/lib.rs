@@ -2,4 +2,5 @@
 //! operations centre and other subscribers ([`webhook`]). The workers that send them, from the
 //! outbox written in the same transaction as the event, live in the application layer.
 
+pub mod portal;
 pub mod webhook;

@@ -31,6 +31,8 @@ const KEYS: &[&str] = &[
     "smtp_password",
     "sms_url",
     "sms_key",
+    "portal_sync_url",
+    "portal_sync_key",
     "notify_interval_secs",
     "notify_max_attempts",
     "notify_retry_base_secs",
@@ -83,6 +85,10 @@ pub struct Config {
     pub sms_url: Option<String>,
     /// Bearer key of the SMS gateway.
     pub sms_key: Option<String>,
+    /// The national public service portal's dossier-sync endpoint (#21); unset: not synced.
+    pub portal_sync_url: Option<String>,
+    /// Bearer key the portal gave this installation.
+    pub portal_sync_key: Option<String>,
     /// How often the outbox is looked at when idle, in seconds.
     pub notify_interval_secs: u64,
     /// Attempts before a notice is given up.
@@ -141,6 +147,8 @@ impl Default for Config {
             smtp_password: None,
             sms_url: None,
             sms_key: None,
+            portal_sync_url: None,
+            portal_sync_key: None,
             notify_interval_secs: 5,
             notify_max_attempts: 10,
             notify_retry_base_secs: 60,
@@ -187,6 +195,11 @@ impl fmt::Debug for Config {
             .field("smtp_password", &self.smtp_password.as_ref().map(|_| "***"))
             .field("sms_url", &self.sms_url)
             .field("sms_key", &self.sms_key.as_ref().map(|_| "***"))
+            .field("portal_sync_url", &self.portal_sync_url)
+            .field(
+                "portal_sync_key",
+                &self.portal_sync_key.as_ref().map(|_| "***"),
+            )
             .field("metrics_token", &self.metrics_token.as_ref().map(|_| "***"))
             .field("notify_interval_secs", &self.notify_interval_secs)
             .field("notify_max_attempts", &self.notify_max_attempts)
@@ -314,6 +327,22 @@ impl Config {
             retry_base: std::time::Duration::from_secs(self.notify_retry_base_secs.max(1)),
             ..NotifyConfig::default()
         })
+    }
+
+    /// The webhook and national portal sync worker's settings (#21).
+    pub fn webhooks(&self) -> motcua_app::webhooks::worker::WebhookConfig {
+        let set = |v: &Option<String>| {
+            v.as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+        };
+        motcua_app::webhooks::worker::WebhookConfig {
+            source: self.public_url_or_listen(),
+            portal_url: set(&self.portal_sync_url),
+            portal_key: set(&self.portal_sync_key),
+            ..Default::default()
+        }
     }
 
     /// The address citizens reach this installation at: `public_url`, or else this server's own

@@ -262,6 +262,13 @@ async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
     let (stop_notices, notices_stopped) = tokio::sync::watch::channel(false);
     let notices = motcua_app::notify::spawn(store.clone(), config.notify()?, notices_stopped)
         .map_err(|e| anyhow::anyhow!("notices: {e}"))?;
+    // Webhooks to other systems (#21), from the same outbox, stop with the server too.
+    let webhooks = motcua_app::webhooks::worker::spawn(
+        store.clone(),
+        config.webhooks(),
+        stop_notices.subscribe(),
+    )
+    .map_err(|e| anyhow::anyhow!("webhooks: {e}"))?;
     axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),
@@ -279,6 +286,7 @@ async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
     }
     // The worker finishes the notices it holds (each attempt is bounded by its timeout).
     let _ = notices.await;
+    let _ = webhooks.await;
     // Every read of personal data answered is in the access log before the process exits.
     if let Err(e) = store.flush().await {
         tracing::error!(error = %e, "the access log could not be written at shutdown");

@@ -18,6 +18,7 @@ mod postgres;
 mod reference;
 mod sqlite;
 mod stat_models;
+mod webhook_models;
 
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
 use std::path::Path;
@@ -41,6 +42,7 @@ pub use models::*;
 pub use outbox::{OutboxOutcome, OutboxQuery, OutboxRow, OutboxStatus};
 pub use port::*;
 pub use stat_models::*;
+pub use webhook_models::*;
 
 /// Which database a store talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,6 +69,7 @@ pub trait Store:
     + Stats
     + Documents
     + Backups
+    + Webhooks
     + Send
     + Sync
     + 'static
@@ -89,6 +92,7 @@ impl<T> Store for T where
         + Stats
         + Documents
         + Backups
+        + Webhooks
         + Send
         + Sync
         + 'static

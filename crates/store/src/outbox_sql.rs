@@ -24,6 +24,11 @@ const COLUMNS: &str = "id, dossier_id, feedback_id, kind, payload, status, creat
 /// Longest error text kept (a server's answer can be long).
 const MAX_ERROR: usize = 1000;
 
+/// The messages for other systems (the `outbox_integration_due` index's condition).
+const INTEGRATION: &str = "AND kind LIKE 'integration.%'";
+/// The notices to citizens: everything else.
+const NOT_INTEGRATION: &str = "AND kind NOT LIKE 'integration.%'";
+
 #[derive(sqlx::FromRow)]
 struct Record {
     id: Uuid,
@@ -80,12 +85,14 @@ fn clip(error: &str) -> String {
     }
 }
 
-/// Claims up to `limit` due pending messages, oldest due first, for `lease`.
+/// Claims up to `limit` due pending messages, oldest due first, for `lease`: the notices, or
+/// with `integration` the messages for other systems (`integration.*` kinds).
 pub(super) async fn claim(
     write: &Pool<Db>,
     now: DateTime<Utc>,
     lease: chrono::Duration,
     limit: i64,
+    integration: bool,
 ) -> DbResult<Vec<OutboxRow>> {
     let now = instant(now);
     let until = instant(now + lease);
@@ -99,10 +106,15 @@ pub(super) async fn claim(
         ),
         Backend::Sqlite => ("", ""),
     };
+    let kinds = if integration {
+        INTEGRATION
+    } else {
+        NOT_INTEGRATION
+    };
     let sql = format!(
         "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = $2, leased_until = $2 \
          WHERE id IN (SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= $1 \
-                      ORDER BY next_attempt_at LIMIT $3{lock}){recheck} \
+                      {kinds} ORDER BY next_attempt_at LIMIT $3{lock}){recheck} \
          RETURNING {COLUMNS}"
     );
     let records: Vec<Record> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
@@ -195,7 +207,7 @@ pub(super) async fn get(read: &Pool<Db>, id: Uuid) -> DbResult<OutboxRow> {
 /// A page of messages, newest first.
 pub(super) async fn list(read: &Pool<Db>, q: &OutboxQuery) -> DbResult<Page<OutboxRow>> {
     let filters = |qb: &mut QueryBuilder<Db>| {
-        qb.push(" WHERE 1 = 1");
+        qb.push(" WHERE 1 = 1 ").push(NOT_INTEGRATION);
         if let Some(s) = q.status {
             qb.push(" AND status = ").push_bind(s.as_str());
         }

@@ -58,6 +58,8 @@ mod hall_sql;
 mod outbox_sql;
 #[path = "stats_sql.rs"]
 mod stats_sql;
+#[path = "webhooks_sql.rs"]
+mod webhooks_sql;
 
 /// The applicant key (hex SHA-256, as `motcua_app::dossiers::applicant_key` makes it) of a
 /// search text that is an identity number: 12 digits (căn cước) or 9 (old identity card).
@@ -1253,7 +1255,7 @@ impl Outbox for SqlStore {
         lease: chrono::Duration,
         limit: i64,
     ) -> DbResult<Vec<crate::OutboxRow>> {
-        outbox_sql::claim(&self.write_pool, now, lease, limit).await
+        outbox_sql::claim(&self.write_pool, now, lease, limit, false).await
     }
 
     async fn finish_outbox(

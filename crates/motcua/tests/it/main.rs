@@ -40,3 +40,6 @@ mod ui_stats;
 mod ui_workspace;
 mod units;
 mod upgrade;
+// Webhooks, national portal sync, postal partners (#21).
+mod portal_sync;
+mod webhooks;

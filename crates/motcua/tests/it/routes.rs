@@ -195,6 +195,22 @@ const EXPECTED: &[(&str, &str, [u16; 9])] = &[
     ("POST", "/mot-cua/boc-so/quay", [303, 403, 303, 403, 403, 403, 403, 303, 403]),
     ("POST", "/mot-cua/boc-so/xong", [303, 403, 303, 403, 403, 403, 403, 303, 403]),
     ("PUT", "/api/v1/hall/{agency}/areas", [401, 403, 422, 403, 403, 422, 403, 403, 403]),
+    // Webhooks (#21): system administrators only.
+    ("GET", "/api/v1/dossiers/{code}/portal-sync", [401, 403, 403, 403, 403, 200, 403, 403, 403]),
+    ("GET", "/api/v1/webhooks", [401, 403, 403, 403, 403, 200, 403, 403, 403]),
+    ("GET", "/api/v1/webhooks/{id}", [401, 403, 403, 403, 403, 404, 403, 403, 403]),
+    ("GET", "/api/v1/webhooks/{id}/deliveries", [401, 403, 403, 403, 403, 404, 403, 403, 403]),
+    ("POST", "/api/v1/webhooks", [401, 422, 422, 422, 422, 422, 422, 422, 422]),
+    ("POST", "/api/v1/webhooks/{id}/deliveries/{delivery}/replay", [401, 403, 403, 403, 403, 404, 403, 403, 403]),
+    ("POST", "/api/v1/webhooks/{id}/secrets", [401, 403, 403, 403, 403, 404, 403, 403, 403]),
+    ("PUT", "/api/v1/webhooks/{id}", [401, 422, 422, 422, 422, 422, 422, 422, 422]),
+    ("DELETE", "/api/v1/webhooks/{id}/secrets/old", [401, 403, 403, 403, 403, 404, 403, 403, 403]),
+    ("GET", "/quan-tri/webhook", [303, 403, 403, 403, 403, 200, 403, 403, 403]),
+    ("GET", "/quan-tri/webhook/{id}", [303, 403, 403, 403, 403, 404, 403, 403, 403]),
+    ("POST", "/quan-tri/webhook", [303, 403, 403, 403, 403, 422, 403, 403, 403]),
+    ("POST", "/quan-tri/webhook/{id}/bat-tat", [303, 403, 403, 403, 403, 404, 403, 403, 403]),
+    ("POST", "/quan-tri/webhook/{id}/doi-khoa", [303, 403, 403, 403, 403, 404, 403, 403, 403]),
+    ("POST", "/quan-tri/webhook/{id}/gui-lai/{delivery}", [303, 403, 403, 403, 403, 404, 403, 403, 403]),
     ("POST", "/dang-xuat", [303, 303, 303, 303, 303, 303, 303, 303, 303]),
 ];
 
@@ -352,6 +368,7 @@ fn concrete(path: &str, dossier: &str, feedback: &str) -> String {
             "file" => "khong-co.ttf",
             "token" => "khong-co",
             "counter" => "2",
+            "delivery" => "0190a6c0-0000-7000-8000-000000000001",
             other => panic!("no value for path parameter {{{other}}} in {path}"),
         };
         out.push_str(value);

@@ -16,6 +16,8 @@ mod outbox;
 mod sessions;
 mod stats;
 mod units;
+// Webhooks (#21).
+mod webhooks;
 
 pub use access_log::AccessLog;
 pub use accounts::Accounts;
@@ -32,3 +34,4 @@ pub use outbox::Outbox;
 pub use sessions::Sessions;
 pub use stats::Stats;
 pub use units::Units;
+pub use webhooks::Webhooks;

@@ -15,6 +15,8 @@ mod session;
 mod stats;
 mod units;
 mod users;
+// Webhooks (#21).
+mod webhooks;
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -78,6 +80,7 @@ pub fn router() -> Router<AppState> {
         .merge(dossier_routes())
         .merge(hall_routes())
         .merge(feedback_routes())
+        .merge(webhook_routes())
         .route("/openapi.json", get(openapi_json))
         .fallback(|| async { ApiError::NotFound("địa chỉ API") })
 }
@@ -143,6 +146,27 @@ fn feedback_routes() -> Router<AppState> {
         .route("/public/feedback/{code}", get(feedback::public))
 }
 
+/// Webhook subscriptions and their deliveries (#21).
+fn webhook_routes() -> Router<AppState> {
+    Router::new()
+        .route("/webhooks", get(webhooks::list).post(webhooks::create))
+        .route(
+            "/webhooks/{id}",
+            get(webhooks::get_one).put(webhooks::update),
+        )
+        .route("/webhooks/{id}/secrets", post(webhooks::rotate))
+        .route(
+            "/webhooks/{id}/secrets/old",
+            axum::routing::delete(webhooks::retire),
+        )
+        .route("/webhooks/{id}/deliveries", get(webhooks::deliveries))
+        .route(
+            "/webhooks/{id}/deliveries/{delivery}/replay",
+            post(webhooks::replay),
+        )
+        .route("/dossiers/{code}/portal-sync", get(webhooks::portal_sync))
+}
+
 #[derive(OpenApi)]
 #[openapi(
     info(
@@ -170,6 +194,8 @@ fn feedback_routes() -> Router<AppState> {
         stats::report, stats::dashboard, stats::index, stats::ranking, stats::public,
         hall::issue, hall::ticket, hall::board, hall::call, hall::finish, hall::set_areas,
         hall::stats,
+        webhooks::list, webhooks::create, webhooks::get_one, webhooks::update, webhooks::rotate,
+        webhooks::retire, webhooks::deliveries, webhooks::replay, webhooks::portal_sync,
     ),
     components(schemas(crate::error::ApiErrorBody)),
     modifiers(&BearerAuth),

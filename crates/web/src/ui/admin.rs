@@ -10,6 +10,8 @@ mod agencies;
 mod calendar;
 mod procedures;
 mod users;
+// Webhooks (#21).
+mod webhooks;
 
 use askama::Template;
 use axum::Router;
@@ -30,6 +32,7 @@ pub fn router() -> Router<AppState> {
         .merge(procedures::router())
         .merge(calendar::router())
         .merge(access_log::router())
+        .merge(webhooks::router())
 }
 
 /// The mistakes of a form, each shown next to its field (`"form"`: about the whole form).

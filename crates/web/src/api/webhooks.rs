@@ -1,0 +1,222 @@
+//! Webhook subscriptions for other systems (system administrators): create, change, rotate
+//! secrets, read each subscription's delivery log and replay a delivery. Each delivery is a
+//! CloudEvents 1.0 JSON body signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`,
+//! `webhook-signature`).
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use motcua_app::webhooks::{DeliveryView, WebhookInput, WebhookView, WebhookWithSecret};
+use motcua_store::DeliveryStatus;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::auth::Caller;
+use crate::error::{ApiError, ApiJson, ApiPath as Path, ApiQuery, ApiResult};
+use crate::state::AppState;
+
+fn id_of(s: &str, what: &'static str) -> Result<Uuid, ApiError> {
+    Uuid::parse_str(s.trim()).map_err(|_| ApiError::NotFound(what))
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct WebhookList {
+    /// Oldest first (at most 200).
+    pub items: Vec<WebhookView>,
+}
+
+/// The webhook subscriptions (system administrators).
+#[utoipa::path(get, path = "/webhooks", tag = "webhooks", security(("bearer" = [])),
+    responses((status = 200, body = WebhookList), (status = 401, body = crate::error::ApiErrorBody),
+        (status = 403, body = crate::error::ApiErrorBody)))]
+pub async fn list(State(state): State<AppState>, caller: Caller) -> ApiResult<Json<WebhookList>> {
+    let items = state.list_webhooks(&caller).await?;
+    Ok(Json(WebhookList { items }))
+}
+
+/// Subscribe a system: its first signing secret is in the answer, and only there.
+#[utoipa::path(post, path = "/webhooks", tag = "webhooks", request_body = WebhookInput,
+    security(("bearer" = [])),
+    responses((status = 201, body = WebhookWithSecret), (status = 401, body = crate::error::ApiErrorBody),
+        (status = 403, body = crate::error::ApiErrorBody), (status = 409, body = crate::error::ApiErrorBody),
+        (status = 422, body = crate::error::ApiErrorBody)))]
+pub async fn create(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(input): ApiJson<WebhookInput>,
+) -> ApiResult<(StatusCode, Json<WebhookWithSecret>)> {
+    let made = state.create_webhook(&caller, &input).await?;
+    Ok((StatusCode::CREATED, Json(made)))
+}
+
+/// One subscription.
+#[utoipa::path(get, path = "/webhooks/{id}", tag = "webhooks",
+    params(("id" = Uuid, Path, description = "The subscription's id")), security(("bearer" = [])),
+    responses((status = 200, body = WebhookView), (status = 401, body = crate::error::ApiErrorBody),
+        (status = 403, body = crate::error::ApiErrorBody), (status = 404, body = crate::error::ApiErrorBody)))]
+pub async fn get_one(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> ApiResult<Json<WebhookView>> {
+    let id = id_of(&id, "webhook")?;
+    Ok(Json(state.webhook(&caller, id).await?))
+}
+
+/// Change a subscription's name, address, filters or state (`active: false` stops deliveries).
+#[utoipa::path(put, path = "/webhooks/{id}", tag = "webhooks", request_body = WebhookInput,
+    params(("id" = Uuid, Path, description = "The subscription's id")), security(("bearer" = [])),
+    responses((status = 200, body = WebhookView), (status = 401, body = crate::error::ApiErrorBody),
+        (status = 403, body = crate::error::ApiErrorBody), (status = 404, body = crate::error::ApiErrorBody),
+        (status = 422, body = crate::error::ApiErrorBody)))]
+pub async fn update(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<WebhookInput>,
+) -> ApiResult<Json<WebhookView>> {
+    let id = id_of(&id, "webhook")?;
+    Ok(Json(state.update_webhook(&caller, id, &input).await?))
+}
+
+/// Start a secret rotation: a new secret (in the answer, only there) signs beside the old ones.
+#[utoipa::path(post, path = "/webhooks/{id}/secrets", tag = "webhooks",
+    params(("id" = Uuid, Path, description = "The subscription's id")), security(("bearer" = [])),
+    responses((status = 201, body = WebhookWithSecret), (status = 401, body = crate::error::ApiErrorBody),
+        (status = 403, body = crate::error::ApiErrorBody), (status = 404, body = crate::error::ApiErrorBody)))]
+pub async fn rotate(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> ApiResult<(StatusCode, Json<WebhookWithSecret>)> {
+    let id = id_of(&id, "webhook")?;
+    let made = state.rotate_webhook_secret(&caller, id).await?;
+    Ok((StatusCode::CREATED, Json(made)))
+}
+
+/// End a rotation: only the newest secret signs from now on.
+#[utoipa::path(delete, path = "/webhooks/{id}/secrets/old", tag = "webhooks",
+    params(("id" = Uuid, Path, description = "The subscription's id")), security(("bearer" = [])),
+    responses((status = 200, body = WebhookView), (status = 401, body = crate::error::ApiErrorBody),
+        (status = 403, body = crate::error::ApiErrorBody), (status = 404, body = crate::error::ApiErrorBody)))]
+pub async fn retire(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> ApiResult<Json<WebhookView>> {
+    let id = id_of(&id, "webhook")?;
+    Ok(Json(state.retire_webhook_secrets(&caller, id).await?))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct DeliveryParams {
+    /// pending, delivered or failed (all when absent).
+    pub status: Option<String>,
+    /// At most 500 (default 50).
+    pub limit: Option<i64>,
+    pub offset: Option<i64>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct DeliveryList {
+    /// Newest first.
+    pub items: Vec<DeliveryView>,
+    pub total: i64,
+}
+
+/// A subscription's delivery log: each event's attempts, last HTTP status and last error.
+#[utoipa::path(get, path = "/webhooks/{id}/deliveries", tag = "webhooks", params(DeliveryParams,
+        ("id" = Uuid, Path, description = "The subscription's id")), security(("bearer" = [])),
+    responses((status = 200, body = DeliveryList), (status = 400, body = crate::error::ApiErrorBody),
+        (status = 401, body = crate::error::ApiErrorBody), (status = 403, body = crate::error::ApiErrorBody),
+        (status = 404, body = crate::error::ApiErrorBody)))]
+pub async fn deliveries(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    ApiQuery(p): ApiQuery<DeliveryParams>,
+) -> ApiResult<Json<DeliveryList>> {
+    let id = id_of(&id, "webhook")?;
+    let status = match p.status.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(s) => Some(DeliveryStatus::parse(s).ok_or_else(|| {
+            ApiError::bad_request(
+                "invalid_status",
+                format!("Trạng thái \"{s}\" không hợp lệ (pending, delivered, failed)."),
+            )
+        })?),
+    };
+    let page = state
+        .webhook_deliveries(
+            &caller,
+            id,
+            status,
+            p.limit.unwrap_or(50),
+            p.offset.unwrap_or(0),
+        )
+        .await?;
+    Ok(Json(DeliveryList {
+        items: page.items.iter().map(DeliveryView::of).collect(),
+        total: page.total,
+    }))
+}
+
+/// Send a delivery again, with the same `webhook-id` (409 `delivery_in_flight` while it is
+/// being sent).
+#[utoipa::path(post, path = "/webhooks/{id}/deliveries/{delivery}/replay", tag = "webhooks",
+    params(("id" = Uuid, Path, description = "The subscription's id"),
+        ("delivery" = Uuid, Path, description = "The delivery's id")), security(("bearer" = [])),
+    responses((status = 200, body = DeliveryView), (status = 401, body = crate::error::ApiErrorBody),
+        (status = 403, body = crate::error::ApiErrorBody), (status = 404, body = crate::error::ApiErrorBody),
+        (status = 409, body = crate::error::ApiErrorBody)))]
+pub async fn replay(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((id, delivery)): Path<(String, String)>,
+) -> ApiResult<Json<DeliveryView>> {
+    let id = id_of(&id, "webhook")?;
+    let delivery = id_of(&delivery, "lần gửi webhook")?;
+    let d = state.replay_delivery(&caller, id, delivery).await?;
+    Ok(Json(DeliveryView::of(&d)))
+}
+
+/// One record sent (or to send) to the national portal.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct PortalSyncItem {
+    #[serde(flatten)]
+    pub delivery: DeliveryView,
+    /// The dossier-sync record as sent (MaHoSo, KenhThucHien, NgayTiepNhan, NgayHenTra,
+    /// TrangThaiHoSo, NgayKetThucXuLy, DuocThanhToanTrucTuyen, MaKetQua, DuongDanTepTinKetQua,
+    /// HoSoCoThanhPhanSoHoa, TaiLieuNop, ...).
+    #[schema(value_type = Object)]
+    pub record: serde_json::Value,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct PortalSyncLog {
+    /// Newest first.
+    pub items: Vec<PortalSyncItem>,
+}
+
+/// A dossier's sync log with the national public service portal (system administrators):
+/// each record, its attempts, the portal's last answer.
+#[utoipa::path(get, path = "/dossiers/{code}/portal-sync", tag = "webhooks",
+    params(("code" = String, Path, description = "The dossier's code")), security(("bearer" = [])),
+    responses((status = 200, body = PortalSyncLog), (status = 401, body = crate::error::ApiErrorBody),
+        (status = 403, body = crate::error::ApiErrorBody), (status = 404, body = crate::error::ApiErrorBody)))]
+pub async fn portal_sync(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(code): Path<String>,
+) -> ApiResult<Json<PortalSyncLog>> {
+    let log = state.portal_sync_log(&caller, code.trim()).await?;
+    Ok(Json(PortalSyncLog {
+        items: log
+            .iter()
+            .map(|d| PortalSyncItem {
+                delivery: DeliveryView::of(d),
+                record: serde_json::from_str(&d.body).unwrap_or(serde_json::Value::Null),
+            })
+            .collect(),
+    }))
+}
