@@ -9,6 +9,7 @@ mod feedback;
 mod forms;
 mod hall;
 mod outbox;
+mod payments;
 mod procedures;
 
 mod session;
@@ -78,8 +79,32 @@ pub fn router() -> Router<AppState> {
         .merge(dossier_routes())
         .merge(hall_routes())
         .merge(feedback_routes())
+        .merge(payment_routes())
         .route("/openapi.json", get(openapi_json))
         .fallback(|| async { ApiError::NotFound("địa chỉ API") })
+}
+
+/// Fees and online payment (#23).
+fn payment_routes() -> Router<AppState> {
+    Router::new()
+        .route("/dossiers/{code}/payment", get(payments::get_payment))
+        .route(
+            "/dossiers/{code}/payment/online",
+            post(payments::start_online),
+        )
+        .route(
+            "/dossiers/{code}/payment/counter",
+            post(payments::record_counter),
+        )
+        .route("/dossiers/{code}/payment/refund", post(payments::refund))
+        .route("/dossiers/{code}/payment/receipt", get(payments::receipt))
+        .route("/payments/vnpay/ipn", get(payments::vnpay_ipn))
+        .route("/payments/vnpay/return", get(payments::vnpay_return))
+        .route(
+            "/agencies/{code}/payment-gateway",
+            axum::routing::put(payments::put_gateway),
+        )
+        .route("/admin/payments/reconcile", post(payments::reconcile))
 }
 
 /// Dossiers: lodging, actions, documents, forms, the public look-up.
@@ -170,6 +195,9 @@ fn feedback_routes() -> Router<AppState> {
         stats::report, stats::dashboard, stats::index, stats::ranking, stats::public,
         hall::issue, hall::ticket, hall::board, hall::call, hall::finish, hall::set_areas,
         hall::stats,
+        payments::get_payment, payments::start_online, payments::record_counter,
+        payments::refund, payments::receipt, payments::vnpay_ipn, payments::vnpay_return,
+        payments::put_gateway, payments::reconcile,
     ),
     components(schemas(crate::error::ApiErrorBody)),
     modifiers(&BearerAuth),
