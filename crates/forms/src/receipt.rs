@@ -6,6 +6,8 @@
 
 use chrono::{DateTime, Utc};
 
+use crate::FormError;
+use crate::doc::{Block, Column, Doc, Header, Para, Run, Signature, Table};
 use crate::vi;
 
 /// One line of the receipt.
@@ -19,6 +21,8 @@ pub struct ReceiptLine {
 /// What a fee receipt says.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FeeReceipt {
+    /// The collecting agency's parent (the governing body), if any.
+    pub parent_agency_name: String,
     pub agency_name: String,
     pub template: String,
     pub serial: String,
@@ -40,13 +44,6 @@ pub struct FeeReceipt {
     pub refunded: bool,
 }
 
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
 /// `1.500.000`.
 pub fn money(vnd: u64) -> String {
     let digits = vnd.to_string();
@@ -60,74 +57,146 @@ pub fn money(vnd: u64) -> String {
     out
 }
 
-/// The receipt as a self-contained A4 HTML page.
-pub fn fee_receipt_html(r: &FeeReceipt) -> String {
+/// The receipt's blocks, drawn by both renderers.
+fn doc(r: &FeeReceipt) -> Doc {
     let at = vi::vietnam_time(r.issued_at);
-    let rows: String = r
+    let mut blocks = vec![
+        Block::Header(Header {
+            parent: vi::upper(r.parent_agency_name.trim()),
+            agency: vi::upper(r.agency_name.trim()),
+            number: format!("Số: {}", r.number),
+            date_line: {
+                let d = vi::date_words(at.date());
+                let mut c = d.chars();
+                c.next()
+                    .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+                    .unwrap_or_default()
+            },
+        }),
+        Block::Title(
+            "BIÊN LAI THU PHÍ, LỆ PHÍ".to_owned(),
+            Some("(Biên lai điện tử)".to_owned()),
+        ),
+        Block::Para(Para::plain(vec![
+            dr("Ký hiệu mẫu biên lai: "),
+            db(&r.template),
+            dr("   Ký hiệu biên lai: "),
+            db(&r.serial),
+            dr("   Số: "),
+            db(&r.number),
+        ])),
+    ];
+    if r.refunded {
+        blocks.push(Block::Para(Para::center(vec![db("ĐÃ HOÀN TRẢ")])));
+    }
+    blocks.push(Block::Para(Para::plain(vec![
+        dr("Tên người nộp: "),
+        db(&r.payer_name),
+    ])));
+    blocks.push(Block::Para(Para::plain(vec![dr(format!(
+        "Địa chỉ: {}",
+        r.payer_address.as_deref().unwrap_or("")
+    ))])));
+    blocks.push(Block::Para(Para::plain(vec![
+        dr("Hồ sơ: "),
+        db(&r.dossier_code),
+        dr(format!(" — {}", r.procedure_name)),
+    ])));
+    let mut rows: Vec<Vec<Vec<String>>> = r
         .lines
         .iter()
         .enumerate()
         .map(|(i, l)| {
-            format!(
-                "<tr><td>{}</td><td>{}{}</td><td class=\"n\">{}</td></tr>",
-                i + 1,
-                esc(&l.name),
-                l.legal_basis
-                    .as_deref()
-                    .map(|b| format!("<br><small>({})</small>", esc(b)))
-                    .unwrap_or_default(),
-                money(l.amount_vnd)
-            )
+            let mut name = vec![l.name.clone()];
+            if let Some(b) = &l.legal_basis {
+                name.push(format!("({b})"));
+            }
+            vec![vec![(i + 1).to_string()], name, vec![money(l.amount_vnd)]]
         })
         .collect();
-    let refunded = if r.refunded {
-        "<p class=\"refunded\" id=\"refunded\">ĐÃ HOÀN TRẢ</p>"
-    } else {
-        ""
-    };
-    format!(
-        "<!doctype html><html lang=\"vi\"><head><meta charset=\"utf-8\">\
-<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-<title>Biên lai thu phí, lệ phí số {number}</title><style>\
-@page {{ size: A4; margin: 20mm 15mm 20mm 20mm }}\
-body {{ font-family: 'Times New Roman', 'Liberation Serif', serif; font-size: 13pt; max-width: 180mm; margin: 0 auto; padding: 8px; }}\
-.head {{ display: flex; justify-content: space-between; gap: 12px; flex-wrap: wrap }}\
-h1 {{ text-align: center; font-size: 16pt; margin: 18px 0 4px }} .c {{ text-align: center }}\
-table {{ width: 100%; border-collapse: collapse; margin: 10px 0 }} td, th {{ border: 1px solid #000; padding: 4px 6px; vertical-align: top }}\
-.n {{ text-align: right; white-space: nowrap }} .refunded {{ color: #b00; font-weight: bold; text-align: center }}\
-.sign {{ display: flex; justify-content: space-between; margin-top: 24px; text-align: center }}\
-</style></head><body>\
-<div class=\"head\"><div><b>{agency}</b></div>\
-<div>Ký hiệu mẫu biên lai: <b id=\"template\">{template}</b><br>Ký hiệu biên lai: <b id=\"serial\">{serial}</b><br>Số: <b id=\"number\">{number}</b></div></div>\
-<h1>BIÊN LAI THU PHÍ, LỆ PHÍ</h1><p class=\"c\"><i>(Biên lai điện tử)</i></p>{refunded}\
-<p>Tên người nộp: <b id=\"payer\">{payer}</b></p>\
-<p>Địa chỉ: {address}</p>\
-<p>Hồ sơ: <b id=\"dossier\">{dossier}</b> — {procedure}</p>\
-<table><thead><tr><th>STT</th><th>Tên loại phí, lệ phí</th><th>Số tiền (đồng)</th></tr></thead><tbody>{rows}\
-<tr><td></td><td><b>Tổng cộng</b></td><td class=\"n\" id=\"total\"><b>{total}</b></td></tr></tbody></table>\
-<p>Số tiền bằng chữ: <i id=\"words\">{words}</i></p>\
-<p>Hình thức thanh toán: <span id=\"method\">{method}</span>{txn}</p>\
-<p>Ngày thu: {date}</p>\
-<div class=\"sign\"><div><b>Người nộp tiền</b></div><div><b>Người thu tiền</b><br><i>(Ký điện tử)</i></div></div>\
-</body></html>",
-        agency = esc(&r.agency_name),
-        template = esc(&r.template),
-        serial = esc(&r.serial),
-        number = esc(&r.number),
-        payer = esc(&r.payer_name),
-        address = esc(r.payer_address.as_deref().unwrap_or("")),
-        dossier = esc(&r.dossier_code),
-        procedure = esc(&r.procedure_name),
-        total = money(r.amount_vnd),
-        words = esc(&r.amount_in_words),
-        method = esc(&r.method),
-        txn = r
-            .transaction_no
-            .as_deref()
-            .map(|t| format!(" (mã giao dịch {})", esc(t)))
-            .unwrap_or_default(),
-        date = format!("{} {}", vi::time_short(at), vi::date(at.date())),
-    )
+    rows.push(vec![
+        vec![String::new()],
+        vec!["Tổng cộng".to_owned()],
+        vec![money(r.amount_vnd)],
+    ]);
+    blocks.push(Block::Table(Table {
+        columns: vec![
+            Column {
+                title: "STT".into(),
+                width: 10.0,
+                center: true,
+            },
+            Column {
+                title: "Tên loại phí, lệ phí".into(),
+                width: 60.0,
+                center: false,
+            },
+            Column {
+                title: "Số tiền (đồng)".into(),
+                width: 30.0,
+                center: true,
+            },
+        ],
+        rows,
+        size: 12.0,
+    }));
+    blocks.push(Block::Para(Para::plain(vec![
+        dr("Số tiền bằng chữ: "),
+        di(&r.amount_in_words),
+    ])));
+    let txn = r
+        .transaction_no
+        .as_deref()
+        .map(|t| format!(" (mã giao dịch {t})"))
+        .unwrap_or_default();
+    blocks.push(Block::Para(Para::plain(vec![dr(format!(
+        "Hình thức thanh toán: {}{txn}",
+        r.method
+    ))])));
+    blocks.push(Block::Para(Para::plain(vec![dr(format!(
+        "Thời điểm thu: {} {}",
+        vi::time_short(at),
+        vi::date(at.date())
+    ))])));
+    blocks.push(Block::Signatures(vec![
+        Signature {
+            title: "NGƯỜI NỘP TIỀN".into(),
+            hint: "(Ký, ghi rõ họ tên)".into(),
+            name: r.payer_name.clone(),
+        },
+        Signature {
+            title: "NGƯỜI THU TIỀN".into(),
+            hint: "(Ký điện tử)".into(),
+            name: String::new(),
+        },
+    ]));
+    Doc {
+        title: format!("Biên lai thu phí, lệ phí số {}", r.number),
+        label: String::new(),
+        reference: "Nghị định 123/2020/NĐ-CP; Thông tư 78/2021/TT-BTC".into(),
+        landscape: false,
+        blocks,
+    }
+}
+
+fn dr(s: impl Into<String>) -> Run {
+    crate::doc::r(s)
+}
+fn db(s: &str) -> Run {
+    crate::doc::b(s)
+}
+fn di(s: &str) -> Run {
+    crate::doc::i(s)
+}
+
+/// The receipt as an A4 HTML page (the forms' template).
+pub fn fee_receipt_html(r: &FeeReceipt) -> Result<String, FormError> {
+    crate::html::render(&doc(r), &crate::HtmlOptions::default())
+}
+
+/// The receipt as PDF (the forms' PDF writer, fonts embedded).
+pub fn fee_receipt_pdf(r: &FeeReceipt) -> Result<Vec<u8>, FormError> {
+    crate::pdf::render(&doc(r))
 }
 
 #[cfg(test)]
@@ -145,6 +214,7 @@ mod tests {
     #[test]
     fn the_receipt_states_every_field() {
         let r = FeeReceipt {
+            parent_agency_name: "UBND tỉnh Thanh Hóa".into(),
             agency_name: "Trung tâm <PVHCC>".into(),
             template: "01BLP0-001".into(),
             serial: "AA-26E".into(),
@@ -167,9 +237,10 @@ mod tests {
             transaction_no: None,
             refunded: false,
         };
-        let html = fee_receipt_html(&r);
+        let html = fee_receipt_html(&r).unwrap();
         for s in [
-            "Trung tâm &lt;PVHCC&gt;",
+            "TRUNG TÂM",
+            "PVHCC",
             "01BLP0-001",
             "AA-26E",
             "0000007",
@@ -180,6 +251,14 @@ mod tests {
         ] {
             assert!(html.contains(s), "{s} in the receipt");
         }
+        assert!(!html.contains("<PVHCC>"), "text is escaped");
         assert!(!html.contains("ĐÃ HOÀN TRẢ"));
+        let pdf = fee_receipt_pdf(&FeeReceipt {
+            refunded: true,
+            ..r
+        })
+        .unwrap();
+        assert!(pdf.starts_with(b"%PDF-"));
+        assert!(pdf.len() > 1000);
     }
 }

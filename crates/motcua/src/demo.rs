@@ -327,17 +327,6 @@ pub async fn seed_catalogue(store: &dyn Store) -> anyhow::Result<(usize, usize)>
     Ok((total, applied))
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn names_read_naturally() {
-        assert_eq!(super::bare("Tỉnh Thanh Hóa"), "Thanh Hóa");
-        assert_eq!(super::bare("Thành phố Hà Nội"), "Hà Nội");
-        assert_eq!(super::lower_type("Phường Ba Đình"), "phường Ba Đình");
-        assert_eq!(super::lower_type("Đặc khu Côn Đảo"), "đặc khu Côn Đảo");
-    }
-}
-
 /// Online payment for the demo (#23): the fake VNPAY (`crates/fake-vnpay`) on a loopback port,
 /// calling this server's IPN at `listen_url`, and the demo centre's and commune's gateway
 /// accounts pointing at it, the payer coming back to `public_url`. A fresh secret each start.
@@ -381,4 +370,15 @@ pub async fn start_payments(
             .await?;
     }
     Ok(fake)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn names_read_naturally() {
+        assert_eq!(super::bare("Tỉnh Thanh Hóa"), "Thanh Hóa");
+        assert_eq!(super::bare("Thành phố Hà Nội"), "Hà Nội");
+        assert_eq!(super::lower_type("Phường Ba Đình"), "phường Ba Đình");
+        assert_eq!(super::lower_type("Đặc khu Côn Đảo"), "đặc khu Côn Đảo");
+    }
 }

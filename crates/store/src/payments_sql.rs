@@ -346,3 +346,22 @@ pub(super) async fn pending(
         })
         .collect())
 }
+
+pub(super) async fn events_between(
+    pool: &Pool<Db>,
+    agency: Uuid,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    limit: i64,
+) -> DbResult<Vec<(String, String)>> {
+    Ok(sqlx::query_as(
+        "SELECT p.dossier_code, e.data FROM payment_events e JOIN payments p ON p.id = e.payment_id \
+         WHERE p.agency_id = $1 AND e.at >= $2 AND e.at < $3 ORDER BY e.at, p.dossier_code, e.seq LIMIT $4",
+    )
+    .bind(agency)
+    .bind(from)
+    .bind(to)
+    .bind(limit.clamp(1, 100_000))
+    .fetch_all(pool)
+    .await?)
+}

@@ -1692,4 +1692,14 @@ impl Payments for SqlStore {
     ) -> DbResult<Vec<crate::AttemptRow>> {
         payments_sql::pending(&self.pool, started_before, expired_before, limit).await
     }
+
+    async fn payment_events_between(
+        &self,
+        agency: Uuid,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        limit: i64,
+    ) -> DbResult<Vec<(String, String)>> {
+        payments_sql::events_between(&self.pool, agency, from, to, limit).await
+    }
 }

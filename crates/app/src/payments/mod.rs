@@ -11,6 +11,7 @@
 //! once it is paid.
 
 pub mod reconcile;
+pub mod report;
 
 use chrono::{DateTime, Utc};
 use motcua_domain::auth::{Action, Role};
@@ -856,6 +857,33 @@ impl App {
         Err(stale())
     }
 
+    /// The electronic fee receipt of a paid dossier as HTML or PDF; the caller may
+    /// read `row` (checked and logged by the caller).
+    pub async fn fee_receipt_file(
+        &self,
+        row: &DossierRow,
+        format: crate::forms::Format,
+    ) -> Result<crate::forms::Rendered, AppError> {
+        let r = self.fee_receipt(row).await?;
+        let failed = |e: motcua_forms::FormError| AppError::Internal(format!("receipt: {e}"));
+        let name = format!("bien-lai-{}", row.code);
+        Ok(if format == crate::forms::Format::Pdf {
+            crate::forms::Rendered {
+                content_type: "application/pdf",
+                file_name: format!("{name}.pdf"),
+                body: motcua_forms::receipt::fee_receipt_pdf(&r).map_err(failed)?,
+            }
+        } else {
+            crate::forms::Rendered {
+                content_type: "text/html; charset=utf-8",
+                file_name: format!("{name}.html"),
+                body: motcua_forms::receipt::fee_receipt_html(&r)
+                    .map_err(failed)?
+                    .into_bytes(),
+            }
+        })
+    }
+
     /// The electronic fee receipt of a paid dossier (the caller may read `row`: checked and
     /// logged by the caller).
     pub async fn fee_receipt(&self, row: &DossierRow) -> Result<FeeReceipt, AppError> {
@@ -869,6 +897,15 @@ impl App {
             .as_ref()
             .ok_or(AppError::NotFound("biên lai"))?;
         let agency = self.store.get_agency(row.intake_agency_id).await?;
+        let parent_agency_name = match agency.parent_id {
+            Some(id) => self
+                .store
+                .get_agency(id)
+                .await
+                .map(|a| a.name)
+                .unwrap_or_default(),
+            None => String::new(),
+        };
         let st = dossiers::state_of(&row)?;
         let applicant = st.applicant.clone();
         let procedure_name = crate::catalogue::record_version(
@@ -880,6 +917,7 @@ impl App {
         .map(|p| p.name)
         .unwrap_or_else(|_| row.procedure_code.clone());
         Ok(FeeReceipt {
+            parent_agency_name,
             agency_name: agency.name,
             template: number.template.clone(),
             serial: number.serial.clone(),

@@ -292,6 +292,20 @@ async fn a_verified_ipn_pays_once_and_a_repeated_one_changes_nothing() {
     assert!(v["extra_payments"].as_array().unwrap().is_empty());
     // The dossier records the fee in the same transaction: its result may be returned.
     assert_eq!(p.fee_collected(&code).await, FEE);
+    // The statistics (the online-payment rate, Decision 766's 3.5b and 3.6) count it.
+    let today = motcua_domain::vn_time::today();
+    let (s, r) = p
+        .app
+        .send(
+            Method::GET,
+            &format!("/api/v1/stats/report?unit=000.00.00.H38&from={today}&to={today}"),
+            Some(&p.leader),
+            None,
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    assert_eq!(r["total"]["fee_due"], 1, "{r}");
+    assert_eq!(r["total"]["paid_online"], 1, "{r}");
     // Paid: no new attempt, no counter payment on top.
     let (s, e) = p
         .app
@@ -339,6 +353,19 @@ async fn a_verified_ipn_pays_once_and_a_repeated_one_changes_nothing() {
     ] {
         assert!(html.contains(s), "{s} on the receipt");
     }
+    let r = p
+        .app
+        .client
+        .get(p.app.url(&format!(
+            "/api/v1/dossiers/{code}/payment/receipt?format=pdf"
+        )))
+        .bearer_auth(&p.officer)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["content-type"], "application/pdf");
+    assert!(r.bytes().await.unwrap().starts_with(b"%PDF-"));
 }
 
 #[tokio::test]
@@ -580,6 +607,52 @@ async fn a_refund_needs_an_authorised_officer_and_a_reason() {
         .await
         .unwrap();
     assert!(html.contains("ĐÃ HOÀN TRẢ"), "the receipt shows the refund");
+
+    // A cash payment the same day; the daily reconciliation report adds the day up.
+    let cash = p.dossier().await;
+    let (s, v) = p
+        .app
+        .post(
+            &format!("/api/v1/dossiers/{cash}/payment/counter"),
+            Some(&p.officer),
+            json!({"method": "cash", "amount_vnd": FEE, "receipt_no": "PT-01"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["receipt"]["number"], "0000002");
+    let today = motcua_domain::vn_time::today();
+    let path = format!("/api/v1/agencies/{CENTRE}/payments/report?day={today}");
+    let get = |token: &str| {
+        p.app
+            .client
+            .get(p.app.url(&path))
+            .bearer_auth(token.to_string())
+            .send()
+    };
+    assert_eq!(
+        get(&p.citizen).await.unwrap().status(),
+        StatusCode::FORBIDDEN
+    );
+    let r = get(&p.leader).await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let bytes = r.bytes().await.unwrap().to_vec();
+    use calamine::{DataType, Reader};
+    let mut book = calamine::Xlsx::new(std::io::Cursor::new(bytes)).expect("a real XLSX");
+    let totals = book.worksheet_range("Tổng hợp").expect("the totals");
+    let figure = |label: &str| -> (f64, f64) {
+        let row = totals
+            .rows()
+            .find(|r| r[0].get_string() == Some(label))
+            .unwrap_or_else(|| panic!("{label} in the totals"));
+        (row[1].as_f64().unwrap(), row[2].as_f64().unwrap())
+    };
+    assert_eq!(figure("Đã thu"), (2.0, 2.0 * FEE as f64));
+    assert_eq!(figure("Trong đó thanh toán trực tuyến"), (1.0, FEE as f64));
+    assert_eq!(figure("Hoàn trả"), (1.0, FEE as f64));
+    assert_eq!(figure("Thu thừa, phải trả lại (chênh lệch)"), (0.0, 0.0));
+    let lines = book.worksheet_range("Giao dịch").expect("the lines");
+    let codes: Vec<String> = lines.rows().skip(2).map(|r| r[1].to_string()).collect();
+    assert_eq!(codes, vec![code.clone(), code, cash]);
 }
 
 #[tokio::test]

@@ -204,6 +204,7 @@ const EXPECTED: &[(&str, &str, [u16; 9])] = &[
     ("POST", "/api/v1/dossiers/{code}/payment/online", [401, 409, 409, 403, 403, 403, 403, 403, 403]),
     ("POST", "/api/v1/dossiers/{code}/payment/refund", [401, 422, 422, 422, 422, 422, 422, 422, 422]),
     ("PUT", "/api/v1/agencies/{code}/payment-gateway", [401, 422, 422, 422, 422, 422, 422, 422, 422]),
+    ("GET", "/api/v1/agencies/{code}/payments/report", [401, 400, 400, 400, 400, 400, 400, 400, 400]),
     ("GET", "/thanh-toan/ket-qua", [404, 404, 404, 404, 404, 404, 404, 404, 404]),
     ("GET", "/thanh-toan/{ma}", [303, 200, 200, 403, 200, 200, 403, 403, 403]),
     ("GET", "/thanh-toan/{ma}/bien-lai", [303, 404, 404, 403, 404, 404, 403, 403, 403]),

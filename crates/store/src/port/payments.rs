@@ -35,4 +35,13 @@ pub trait Payments: Send + Sync {
         expired_before: DateTime<Utc>,
         limit: i64,
     ) -> DbResult<Vec<AttemptRow>>;
+    /// The payment events of an agency's payments from `from` (included) to `to` (excluded),
+    /// oldest first, at most `limit`: `(dossier code, the envelope as JSON)`.
+    async fn payment_events_between(
+        &self,
+        agency: Uuid,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        limit: i64,
+    ) -> DbResult<Vec<(String, String)>>;
 }

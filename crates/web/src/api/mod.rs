@@ -105,6 +105,10 @@ fn payment_routes() -> Router<AppState> {
             axum::routing::put(payments::put_gateway),
         )
         .route("/admin/payments/reconcile", post(payments::reconcile))
+        .route(
+            "/agencies/{code}/payments/report",
+            get(payments::daily_report),
+        )
 }
 
 /// Dossiers: lodging, actions, documents, forms, the public look-up.
@@ -197,7 +201,7 @@ fn feedback_routes() -> Router<AppState> {
         hall::stats,
         payments::get_payment, payments::start_online, payments::record_counter,
         payments::refund, payments::receipt, payments::vnpay_ipn, payments::vnpay_return,
-        payments::put_gateway, payments::reconcile,
+        payments::put_gateway, payments::reconcile, payments::daily_report,
     ),
     components(schemas(crate::error::ApiErrorBody)),
     modifiers(&BearerAuth),

@@ -14,7 +14,7 @@ use motcua_app::payments::{
 };
 
 use crate::auth::{Caller, ClientIp};
-use crate::error::{ApiJson, ApiPath as Path, ApiResult};
+use crate::error::{ApiJson, ApiPath as Path, ApiQuery, ApiResult};
 use crate::state::AppState;
 
 type E = crate::error::ApiErrorBody;
@@ -90,18 +90,28 @@ pub async fn refund(
     Ok(Json(state.refund_payment(&caller, &code, input).await?))
 }
 
-/// The electronic fee receipt (biên lai thu phí, lệ phí) as A4 HTML, once paid.
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ReceiptParams {
+    /// `html` (default) or `pdf`.
+    pub format: Option<String>,
+}
+
+/// The electronic fee receipt (biên lai thu phí, lệ phí) as A4 HTML or PDF, once paid.
 #[utoipa::path(get, path = "/dossiers/{code}/payment/receipt", tag = "payments",
     security(("bearer" = [])),
-    params(("code" = String, Path, description = "The dossier's code")),
-    responses((status = 200, content_type = "text/html", description = "the receipt"),
-        (status = 401, body = E), (status = 403, body = E), (status = 404, body = E)))]
+    params(("code" = String, Path, description = "The dossier's code"), ReceiptParams),
+    responses((status = 200, content_type = "application/pdf", description = "the receipt (PDF or HTML)"),
+        (status = 401, body = E), (status = 403, body = E), (status = 404, body = E),
+        (status = 422, body = E)))]
 pub async fn receipt(
     State(state): State<AppState>,
     caller: Caller,
     origin: motcua_app::access_log::ReadOrigin,
     Path(code): Path<String>,
+    ApiQuery(p): ApiQuery<ReceiptParams>,
 ) -> ApiResult<Response> {
+    let format = motcua_app::forms::Format::parse(p.format.as_deref())?;
     let row = state.dossier(&code).await?;
     state.readable(&caller, &row).await?;
     motcua_app::access_log::record(
@@ -112,9 +122,16 @@ pub async fn receipt(
         &origin,
     )
     .await?;
-    let r = state.fee_receipt(&row).await?;
-    let html = motcua_forms::receipt::fee_receipt_html(&r);
-    Ok(([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response())
+    let r = state.fee_receipt_file(&row, format).await?;
+    let disposition = format!("inline; filename=\"{}\"", r.file_name);
+    Ok((
+        [
+            (header::CONTENT_TYPE, r.content_type.to_string()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        r.body,
+    )
+        .into_response())
 }
 
 /// VNPAY's IPN (server to server): signature, order, amount and state checked; answered with
@@ -166,4 +183,40 @@ pub async fn reconcile(
     caller: Caller,
 ) -> ApiResult<Json<ReconcileReport>> {
     Ok(Json(state.reconcile_payments_now(&caller).await?))
+}
+
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ReportParams {
+    /// The day (YYYY-MM-DD, Vietnam).
+    pub day: chrono::NaiveDate,
+}
+
+/// The daily reconciliation report of an agency's payments (XLSX: totals; every payment, refund,
+/// extra payment, failure and expiry of the day), for the staff overseeing the agency.
+#[utoipa::path(get, path = "/agencies/{code}/payments/report", tag = "payments",
+    security(("bearer" = [])),
+    params(("code" = String, Path, description = "The agency's code"), ReportParams),
+    responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        description = "the report"), (status = 400, body = E), (status = 401, body = E),
+        (status = 403, body = E), (status = 404, body = E)))]
+pub async fn daily_report(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(code): Path<String>,
+    ApiQuery(p): ApiQuery<ReportParams>,
+) -> ApiResult<Response> {
+    let bytes = state.daily_payment_report(&caller, &code, p.day).await?;
+    let disposition = format!("attachment; filename=\"doi-soat-{code}-{}.xlsx\"", p.day);
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
+            ),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        bytes,
+    )
+        .into_response())
 }

@@ -5,7 +5,7 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, RawQuery};
+use axum::extract::{Path, Query, RawQuery};
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -150,13 +150,25 @@ async fn record_counter(
     Ok(Redirect::to(&format!("/thanh-toan/{}", code.trim())).into_response())
 }
 
-/// The receipt (A4 HTML), to print or save.
-async fn receipt(ctx: Ctx, origin: ReadOrigin, Path(code): Path<String>) -> UiResult {
+#[derive(Debug, Default, Deserialize)]
+struct ReceiptQuery {
+    #[serde(default)]
+    format: Option<String>,
+}
+
+/// The receipt (A4 HTML, or PDF with `?format=pdf`), to print or save.
+async fn receipt(
+    ctx: Ctx,
+    origin: ReadOrigin,
+    Path(code): Path<String>,
+    Query(q): Query<ReceiptQuery>,
+) -> UiResult {
     let caller = match ctx.signed_in() {
         Ok(c) => c.clone(),
         Err(r) => return Ok(r),
     };
     let state = &ctx.state;
+    let format = motcua_app::forms::Format::parse(q.format.as_deref()).or_page(&ctx)?;
     let row = state.dossier(code.trim()).await.or_page(&ctx)?;
     state.readable(&caller, &row).await.or_page(&ctx)?;
     motcua_app::access_log::record(
@@ -168,10 +180,14 @@ async fn receipt(ctx: Ctx, origin: ReadOrigin, Path(code): Path<String>) -> UiRe
     )
     .await
     .or_page(&ctx)?;
-    let r = state.fee_receipt(&row).await.or_page(&ctx)?;
+    let r = state.fee_receipt_file(&row, format).await.or_page(&ctx)?;
+    let disposition = format!("inline; filename=\"{}\"", r.file_name);
     Ok((
-        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
-        motcua_forms::receipt::fee_receipt_html(&r),
+        [
+            (header::CONTENT_TYPE, r.content_type.to_string()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        r.body,
     )
         .into_response())
 }
