@@ -85,3 +85,14 @@ pub struct PaymentWrite {
     pub issue_receipt: Option<(String, String)>,
     pub at: DateTime<Utc>,
 }
+
+/// The bank account an agency collects transfers on (VietQR).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BankAccount {
+    pub agency_id: Uuid,
+    /// NAPAS BIN, 6 digits.
+    pub bank_bin: String,
+    pub account: String,
+    pub account_name: String,
+    pub updated_at: DateTime<Utc>,
+}

@@ -365,3 +365,56 @@ pub(super) async fn events_between(
     .fetch_all(pool)
     .await?)
 }
+
+pub(super) async fn bank_account(pool: &Pool<Db>, agency: Uuid) -> DbResult<Option<BankAccount>> {
+    let r: Option<(Uuid, String, String, String, DateTime<Utc>)> = sqlx::query_as(
+        "SELECT agency_id, bank_bin, account, account_name, updated_at FROM payment_bank_accounts \
+         WHERE agency_id = $1",
+    )
+    .bind(agency)
+    .fetch_optional(pool)
+    .await?;
+    Ok(r.map(
+        |(agency_id, bank_bin, account, account_name, updated_at)| BankAccount {
+            agency_id,
+            bank_bin,
+            account,
+            account_name,
+            updated_at,
+        },
+    ))
+}
+
+pub(super) async fn put_bank_account(pool: &Pool<Db>, a: &BankAccount) -> DbResult<()> {
+    let mut tx = begin_write(pool).await?;
+    sqlx::query(
+        "INSERT INTO payment_bank_accounts (agency_id, bank_bin, account, account_name, updated_at) \
+         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (agency_id) DO UPDATE SET \
+         bank_bin = excluded.bank_bin, account = excluded.account, \
+         account_name = excluded.account_name, updated_at = excluded.updated_at",
+    )
+    .bind(a.agency_id)
+    .bind(&a.bank_bin)
+    .bind(&a.account)
+    .bind(&a.account_name)
+    .bind(a.updated_at.trunc_subsecs(6))
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub(super) async fn awaited(
+    pool: &Pool<Db>,
+    agency: Uuid,
+    limit: i64,
+) -> DbResult<Vec<(String, i64)>> {
+    Ok(sqlx::query_as(
+        "SELECT dossier_code, amount_vnd FROM payments WHERE agency_id = $1 \
+         AND status IN ('due', 'failed', 'expired') ORDER BY dossier_code LIMIT $2",
+    )
+    .bind(agency)
+    .bind(limit.clamp(1, 100_000))
+    .fetch_all(pool)
+    .await?)
+}

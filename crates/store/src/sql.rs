@@ -1702,4 +1702,16 @@ impl Payments for SqlStore {
     ) -> DbResult<Vec<(String, String)>> {
         payments_sql::events_between(&self.pool, agency, from, to, limit).await
     }
+
+    async fn bank_account(&self, agency: Uuid) -> DbResult<Option<crate::BankAccount>> {
+        payments_sql::bank_account(&self.pool, agency).await
+    }
+
+    async fn put_bank_account(&self, account: &crate::BankAccount) -> DbResult<()> {
+        payments_sql::put_bank_account(&self.write_pool, account).await
+    }
+
+    async fn awaited_payments(&self, agency: Uuid, limit: i64) -> DbResult<Vec<(String, i64)>> {
+        payments_sql::awaited(&self.pool, agency, limit).await
+    }
 }

@@ -12,6 +12,7 @@
 
 pub mod reconcile;
 pub mod report;
+pub mod transfer;
 
 use chrono::{DateTime, Utc};
 use motcua_domain::auth::{Action, Role};

@@ -788,3 +788,104 @@ async fn a_citizen_pays_their_online_dossier_and_downloads_the_receipt() {
         .unwrap();
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn a_bank_transfer_is_matched_from_the_statement() {
+    let p = setup().await;
+    let account = json!({"bank_bin": "970405", "account": "1234567890",
+        "account_name": "TRUNG TAM PHUC VU HANH CHINH CONG"});
+    let path = format!("/api/v1/agencies/{CENTRE}/bank-account");
+    let (s, _) = p
+        .app
+        .send(Method::PUT, &path, Some(&p.officer), Some(account.clone()))
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, v) = p
+        .app
+        .send(Method::PUT, &path, Some(&p.admin), Some(account))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let (a, b, c) = (p.dossier().await, p.dossier().await, p.dossier().await);
+    // The QR asks for exactly the amount due, with the dossier code as the content.
+    let (s, q) = p
+        .app
+        .send(
+            Method::GET,
+            &format!("/api/v1/dossiers/{a}/payment/vietqr"),
+            Some(&p.officer),
+            None,
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{q}");
+    let payload = q["payload"].as_str().unwrap();
+    for part in ["970405", "1234567890", "6000000", a.as_str()] {
+        assert!(payload.contains(part), "{part} in {payload}");
+    }
+    assert!(q["svg"].as_str().unwrap().contains("<svg"));
+    for code in [&b, &c] {
+        assert_eq!(p.status(code).await, "due");
+    }
+    let csv = format!(
+        "Ngày giao dịch;Số tham chiếu;Ghi nợ;Ghi có;Nội dung\n\
+         07/12/2026;FT001;;6.000.000;NGUYEN THI NHUNG CK {a}\n\
+         07/12/2026;FT002;;5.000.000;{b} nop phi\n\
+         07/12/2026;FT003;;6.000.000;ung ho quy\n\
+         07/12/2026;FT004;;6.000.000;{a} chuyen lan 2\n\
+         07/12/2026;FT005;20.000;;phi ngan hang\n"
+    );
+    let import = |token: &str| {
+        p.app
+            .client
+            .post(
+                p.app
+                    .url(&format!("/api/v1/agencies/{CENTRE}/payments/statement")),
+            )
+            .bearer_auth(token.to_string())
+            .header("content-type", "text/csv")
+            .body(csv.clone())
+            .send()
+    };
+    assert_eq!(
+        import(&p.citizen).await.unwrap().status(),
+        StatusCode::FORBIDDEN
+    );
+    let r = import(&p.officer).await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let report: Value = r.json().await.unwrap();
+    let matched: Vec<&str> = report["matched"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["dossier_code"].as_str().unwrap())
+        .collect();
+    assert_eq!(matched, vec![a.as_str()], "{report}");
+    assert_eq!(report["matched"][0]["receipt_number"], "0000001");
+    let reasons: Vec<&str> = report["unmatched"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["reason"].as_str().unwrap())
+        .collect();
+    assert_eq!(reasons.len(), 3, "{report}");
+    assert!(reasons[0].contains("Số tiền không khớp"), "{report}");
+    assert!(reasons[1].contains("không chứa mã hồ sơ"), "{report}");
+    assert!(reasons[2].contains("đã được đối chiếu"), "{report}");
+    assert_eq!(report["skipped"], 1);
+    let mut awaited: Vec<String> = report["still_awaited"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap().to_string())
+        .collect();
+    awaited.sort();
+    assert_eq!(awaited, vec![b.clone(), c.clone()]);
+    let (_, v) = p.payment(&a, &p.officer).await;
+    assert_eq!(v["status"], "paid");
+    assert_eq!(v["settlement"]["method"], "transfer");
+    assert_eq!(v["settlement"]["receipt_no"], "FT001");
+    assert_eq!(p.fee_collected(&a).await, FEE);
+    assert_eq!(p.status(&b).await, "due");
+    // The same statement again pays nothing twice.
+    let again: Value = import(&p.officer).await.unwrap().json().await.unwrap();
+    assert!(again["matched"].as_array().unwrap().is_empty(), "{again}");
+}

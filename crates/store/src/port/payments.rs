@@ -44,4 +44,11 @@ pub trait Payments: Send + Sync {
         to: DateTime<Utc>,
         limit: i64,
     ) -> DbResult<Vec<(String, String)>>;
+    /// The agency's bank account for transfers, if set.
+    async fn bank_account(&self, agency: Uuid) -> DbResult<Option<crate::BankAccount>>;
+    /// Sets (or replaces) the agency's bank account.
+    async fn put_bank_account(&self, account: &crate::BankAccount) -> DbResult<()>;
+    /// The payments of an agency still awaiting their money (due, failed or expired), at most
+    /// `limit`: `(dossier code, amount due)`.
+    async fn awaited_payments(&self, agency: Uuid, limit: i64) -> DbResult<Vec<(String, i64)>>;
 }

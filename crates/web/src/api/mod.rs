@@ -106,6 +106,15 @@ fn payment_routes() -> Router<AppState> {
         )
         .route("/admin/payments/reconcile", post(payments::reconcile))
         .route(
+            "/agencies/{code}/bank-account",
+            axum::routing::put(payments::put_bank_account),
+        )
+        .route("/dossiers/{code}/payment/vietqr", get(payments::vietqr))
+        .route(
+            "/agencies/{code}/payments/statement",
+            post(payments::import_statement),
+        )
+        .route(
             "/agencies/{code}/payments/report",
             get(payments::daily_report),
         )
@@ -202,6 +211,7 @@ fn feedback_routes() -> Router<AppState> {
         payments::get_payment, payments::start_online, payments::record_counter,
         payments::refund, payments::receipt, payments::vnpay_ipn, payments::vnpay_return,
         payments::put_gateway, payments::reconcile, payments::daily_report,
+        payments::put_bank_account, payments::vietqr, payments::import_statement,
     ),
     components(schemas(crate::error::ApiErrorBody)),
     modifiers(&BearerAuth),

@@ -8,6 +8,7 @@ use axum::extract::{RawQuery, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use motcua_app::payments::reconcile::ReconcileReport;
+use motcua_app::payments::transfer::{BankAccountInput, StatementReport, VietQrView};
 use motcua_app::payments::{
     CounterPaymentInput, GatewayAccountInput, GatewayAccountView, OnlineCheckout, PaymentView,
     RefundInput, ReturnOutcome,
@@ -219,4 +220,58 @@ pub async fn daily_report(
         bytes,
     )
         .into_response())
+}
+
+/// Sets an agency's bank account for transfers by VietQR (administrators).
+#[utoipa::path(put, path = "/agencies/{code}/bank-account", tag = "payments",
+    request_body = BankAccountInput, security(("bearer" = [])),
+    params(("code" = String, Path, description = "The agency's code")),
+    responses((status = 200, body = BankAccountInput), (status = 401, body = E),
+        (status = 403, body = E), (status = 404, body = E), (status = 422, body = E)))]
+pub async fn put_bank_account(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(code): Path<String>,
+    ApiJson(input): ApiJson<BankAccountInput>,
+) -> ApiResult<Json<BankAccountInput>> {
+    Ok(Json(state.put_bank_account(&caller, &code, input).await?))
+}
+
+/// The VietQR to pay a dossier's fees by bank transfer (amount due, the dossier code as the
+/// content), for its owner and the staff who see it.
+#[utoipa::path(get, path = "/dossiers/{code}/payment/vietqr", tag = "payments",
+    security(("bearer" = [])),
+    params(("code" = String, Path, description = "The dossier's code")),
+    responses((status = 200, body = VietQrView), (status = 401, body = E), (status = 403, body = E),
+        (status = 404, body = E), (status = 409, body = E)))]
+pub async fn vietqr(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(code): Path<String>,
+) -> ApiResult<Json<VietQrView>> {
+    Ok(Json(state.payment_vietqr(&caller, &code).await?))
+}
+
+/// Imports the agency's bank statement (CSV, or XLSX by its content type): each credit naming
+/// an awaited dossier for exactly its amount is recorded as a transfer by the caller (a
+/// receiving officer); the report says what matched and why the rest did not.
+#[utoipa::path(post, path = "/agencies/{code}/payments/statement", tag = "payments",
+    request_body(content = String, content_type = "text/csv"), security(("bearer" = [])),
+    params(("code" = String, Path, description = "The agency's code")),
+    responses((status = 200, body = StatementReport), (status = 401, body = E),
+        (status = 403, body = E), (status = 404, body = E), (status = 422, body = E)))]
+pub async fn import_statement(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(code): Path<String>,
+    headers: axum::http::HeaderMap,
+    body: axum::body::Bytes,
+) -> ApiResult<Json<StatementReport>> {
+    let xlsx = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.contains("spreadsheetml"));
+    Ok(Json(
+        state.import_statement(&caller, &code, &body, xlsx).await?,
+    ))
 }
