@@ -51,6 +51,9 @@ test("a citizen pays the fee online and downloads the receipt", async () => {
   await citizen.waitForURL(`**/thanh-toan/${code}`);
   assert.equal(await citizen.locator("#payment-status").getAttribute("data-status"), "due");
   assert.match(await citizen.textContent("#amount-due"), /200\.000/);
+  // Or by bank transfer: the VietQR with the dossier code as the content.
+  assert.equal(await citizen.locator("#vietqr svg").count(), 1);
+  assert.equal((await citizen.textContent("#transfer-content")).trim(), code);
   await checkAccessibility(citizen, "payment page");
   await screenshot(citizen, "payment-due");
   await Promise.all([citizen.waitForURL(/\/truc-tuyen$/), citizen.locator("#pay-online").click()]);

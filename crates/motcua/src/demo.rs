@@ -368,6 +368,17 @@ pub async fn start_payments(
                 updated_at: Utc::now(),
             })
             .await?;
+        if store.bank_account(agency.id).await?.is_none() {
+            store
+                .put_bank_account(&motcua_store::BankAccount {
+                    agency_id: agency.id,
+                    bank_bin: "970405".into(),
+                    account: "1234567890".into(),
+                    account_name: agency.name.clone(),
+                    updated_at: Utc::now(),
+                })
+                .await?;
+        }
     }
     Ok(fake)
 }

@@ -9,6 +9,7 @@ use axum::extract::{Path, Query, RawQuery};
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
+use motcua_app::payments::transfer::VietQrView;
 use motcua_app::payments::{CounterPaymentInput, PaymentView, ReturnOutcome};
 use motcua_domain::auth::Role;
 use serde::Deserialize;
@@ -45,9 +46,11 @@ struct PaymentPage {
     may_pay: bool,
     /// The caller records counter payments.
     desk: bool,
+    /// The VietQR to pay by transfer, when the agency has published its account.
+    qr: Option<VietQrView>,
 }
 
-fn view_page(p: Page, v: PaymentView) -> PaymentPage {
+fn view_page(p: Page, v: PaymentView, qr: Option<VietQrView>) -> PaymentPage {
     let lines = v
         .lines
         .iter()
@@ -64,6 +67,7 @@ fn view_page(p: Page, v: PaymentView) -> PaymentPage {
         lines,
         may_pay,
         desk,
+        qr,
         v,
         p,
     }
@@ -74,10 +78,17 @@ async fn show(ctx: Ctx, Path(code): Path<String>) -> Response {
         Ok(c) => c.clone(),
         Err(r) => return r,
     };
-    match ctx.state.payment(&caller, code.trim()).await {
-        Ok(v) => ctx.render(view_page(ctx.page(), v)),
-        Err(e) => ctx.error(&e),
-    }
+    let v = match ctx.state.payment(&caller, code.trim()).await {
+        Ok(v) => v,
+        Err(e) => return ctx.error(&e),
+    };
+    // The QR when the fees are awaited and the agency has an account (else none is shown).
+    let qr = if v.payable_online || v.status == "due" {
+        ctx.state.payment_vietqr(&caller, code.trim()).await.ok()
+    } else {
+        None
+    };
+    ctx.render(view_page(ctx.page(), v, qr))
 }
 
 #[derive(Debug, Deserialize)]
