@@ -5,7 +5,8 @@
 //! The payment is its own event-sourced aggregate ([`motcua_domain::payment`]): every "may this
 //! happen" is the domain's. Its fees are the dossier's, fixed when the dossier was received
 //! (`fee_due_vnd` of the receipt event, from the catalogue's parsed fee): the payment opens
-//! with them, dated at the receipt, the first time anyone asks for it. When it becomes paid,
+//! with them, dated at the receipt, right after the receipt (or, should that fail, the first
+//! time anyone asks for it). When it becomes paid,
 //! the same transaction numbers its receipt from the agency's book and records the fee as
 //! collected on the dossier, so the result cannot be returned while a fee is unpaid and is
 //! once it is paid.
@@ -318,6 +319,15 @@ fn lines_for(
 }
 
 impl App {
+    /// Opens the payment of a dossier just received with fees due, so that it is awaited
+    /// (bank statements) at once. Best effort, after the receipt's transaction: a failure
+    /// leaves it to be opened, with the same content, the first time anyone asks for it.
+    pub async fn open_payment_after_receipt(&self, row: &DossierRow) {
+        if let Err(e) = self.load_payment(row).await {
+            tracing::warn!(dossier = %row.code, error = %e, "payment not opened at receipt");
+        }
+    }
+
     /// The payment of a dossier, opened from the fees its receipt fixed if it was not yet.
     async fn load_payment(&self, row: &DossierRow) -> Result<Loaded, AppError> {
         for _ in 0..RETRIES {
