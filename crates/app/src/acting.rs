@@ -471,6 +471,8 @@ impl App {
         let row = self.store.dossier_by_code(&code).await?;
         if !fresh {
             self.readable(caller, &row).await?;
+        } else {
+            self.open_payment_after_receipt(&row).await;
         }
         Ok((fresh, row))
     }
@@ -545,6 +547,7 @@ impl App {
         if let DossierAction::AssignStep { assignee, .. } = &action {
             self.assignable(*assignee, &scope).await?;
         }
+        let received = matches!(action, DossierAction::Receive { .. });
         let command = Command {
             actor: Actor {
                 user: caller.user.id,
@@ -569,7 +572,11 @@ impl App {
             ));
         }
         dossiers::act(self.store.as_ref(), &calendar, &row, version, command).await?;
-        Ok(self.store.dossier_by_code(code).await?)
+        let row = self.store.dossier_by_code(code).await?;
+        if received {
+            self.open_payment_after_receipt(&row).await;
+        }
+        Ok(row)
     }
 
     /// The state machine's action of a request: what the service computes comes from the

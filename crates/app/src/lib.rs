@@ -24,6 +24,7 @@ pub mod lookups;
 pub mod notices;
 pub mod notify;
 pub mod online;
+pub mod payments;
 pub mod queues;
 pub mod state;
 pub mod stats;

@@ -46,6 +46,12 @@ pub struct Config {
     pub map_tile_url: Option<String>,
     /// The keys Open311 clients post service requests with.
     pub open311_api_keys: Vec<String>,
+    /// How long an online payment attempt stays valid at the gateway (#23).
+    pub payment_attempt_ttl: Duration,
+    /// The reconciliation worker queries the gateway for attempts pending longer than this.
+    pub payment_reconcile_after: Duration,
+    /// How often the reconciliation worker runs.
+    pub payment_reconcile_every: Duration,
 }
 
 impl Default for Config {
@@ -67,6 +73,9 @@ impl Default for Config {
             min_free_disk_bytes: 64 * 1024 * 1024,
             map_tile_url: None,
             open311_api_keys: Vec::new(),
+            payment_attempt_ttl: Duration::from_secs(15 * 60),
+            payment_reconcile_after: Duration::from_secs(5 * 60),
+            payment_reconcile_every: Duration::from_secs(60),
         }
     }
 }

@@ -69,6 +69,7 @@ mod html;
 pub mod model;
 mod pdf;
 pub mod qr;
+pub mod receipt;
 pub mod sample;
 pub mod sets;
 pub mod vi;

@@ -327,6 +327,62 @@ pub async fn seed_catalogue(store: &dyn Store) -> anyhow::Result<(usize, usize)>
     Ok((total, applied))
 }
 
+/// Online payment for the demo (#23): the fake VNPAY (`crates/fake-vnpay`) on a loopback port,
+/// calling this server's IPN at `listen_url`, and the demo centre's and commune's gateway
+/// accounts pointing at it, the payer coming back to `public_url`. A fresh secret each start.
+pub async fn start_payments(
+    store: &dyn Store,
+    public_url: &str,
+    listen_url: &str,
+) -> anyhow::Result<String> {
+    let secret = format!("{}{}", Uuid::new_v4().simple(), Uuid::new_v4().simple());
+    let tmn_code = "MOTCUADEMO".to_string();
+    let router = fake_vnpay::router(fake_vnpay::FakeConfig {
+        tmn_code: tmn_code.clone(),
+        hash_secret: secret.clone(),
+        ipn_url: Some(format!("{listen_url}/api/v1/payments/vnpay/ipn")),
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let fake = format!("http://{}", listener.local_addr()?);
+    tokio::spawn(async move {
+        if let Err(e) = axum::serve(listener, router).await {
+            tracing::warn!(error = %e, "the demo's fake VNPAY stopped");
+        }
+    });
+    for code in [
+        format!("000.00.01.H{DEMO_PROVINCE}"),
+        format!("000.01.30.H{DEMO_PROVINCE}"),
+    ] {
+        let agency = store.get_agency_by_code(&code).await?;
+        store
+            .put_gateway_account(&motcua_store::GatewayAccount {
+                agency_id: agency.id,
+                gateway: "vnpay".into(),
+                merchant_code: tmn_code.clone(),
+                hash_secret: secret.clone(),
+                pay_url: format!("{fake}/paymentv2/vpcpay.html"),
+                api_url: format!("{fake}/merchant_webapi/api/transaction"),
+                return_url: format!("{}/thanh-toan/ket-qua", public_url.trim_end_matches('/')),
+                receipt_template: motcua_app::payments::DEFAULT_RECEIPT_TEMPLATE.into(),
+                receipt_serial: motcua_app::payments::DEFAULT_RECEIPT_SERIAL.into(),
+                updated_at: Utc::now(),
+            })
+            .await?;
+        if store.bank_account(agency.id).await?.is_none() {
+            store
+                .put_bank_account(&motcua_store::BankAccount {
+                    agency_id: agency.id,
+                    bank_bin: "970405".into(),
+                    account: "1234567890".into(),
+                    account_name: agency.name.clone(),
+                    updated_at: Utc::now(),
+                })
+                .await?;
+        }
+    }
+    Ok(fake)
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -239,11 +239,23 @@ async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
     }
     let state = motcua_web::AppState::try_new(store.clone(), config.app(demo)?)
         .map_err(|e| anyhow::anyhow!("{e}"))?;
+    // Payments pending at a gateway are reconciled beside the server (#23).
+    let (stop_payments, payments_stopped) = tokio::sync::watch::channel(false);
+    let reconciler = motcua_app::payments::reconcile::spawn(state.app.clone(), payments_stopped);
     let app = motcua_web::router(state);
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .with_context(|| format!("cannot listen on {}", config.listen))?;
     let addr = listener.local_addr()?;
+    if demo {
+        let fake = demo::start_payments(
+            store.as_ref(),
+            &config.public_url_or_listen(),
+            &format!("http://127.0.0.1:{}", addr.port()),
+        )
+        .await?;
+        tracing::info!(%fake, "demo payments at the fake VNPAY");
+    }
     tracing::info!(%addr, elapsed_ms = started.elapsed().as_millis() as u64, "listening on http://{addr}");
 
     let sweeper = tokio::spawn(sweep_sessions(store.clone()));
@@ -276,11 +288,13 @@ async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
     .with_graceful_shutdown(async move {
         shutdown_signal().await;
         let _ = stop_notices.send(true);
+        let _ = stop_payments.send(true);
         // The display boards' live streams end, so that shutdown does not wait on them.
         motcua_web::ui::hall::stop_streams();
     })
     .await?;
     sweeper.abort();
+    let _ = reconciler.await;
     if let Some(b) = backups {
         b.abort();
     }

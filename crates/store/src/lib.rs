@@ -13,6 +13,7 @@ mod feedback_models;
 mod keys;
 mod models;
 mod outbox;
+mod payment_models;
 pub mod port;
 mod postgres;
 mod reference;
@@ -40,6 +41,7 @@ pub const ROW_CACHE_BYTES: u64 = 128 << 20;
 pub const ROW_CACHE_TTL: std::time::Duration = std::time::Duration::from_secs(2);
 pub use models::*;
 pub use outbox::{OutboxOutcome, OutboxQuery, OutboxRow, OutboxStatus};
+pub use payment_models::*;
 pub use port::*;
 pub use stat_models::*;
 pub use webhook_models::*;
@@ -70,6 +72,7 @@ pub trait Store:
     + Documents
     + Backups
     + Webhooks
+    + Payments
     + Send
     + Sync
     + 'static
@@ -93,6 +96,7 @@ impl<T> Store for T where
         + Documents
         + Backups
         + Webhooks
+        + Payments
         + Send
         + Sync
         + 'static

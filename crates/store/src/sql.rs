@@ -56,6 +56,8 @@ mod feedback_sql;
 mod hall_sql;
 #[path = "outbox_sql.rs"]
 mod outbox_sql;
+#[path = "payments_sql.rs"]
+mod payments_sql;
 #[path = "stats_sql.rs"]
 mod stats_sql;
 #[path = "webhooks_sql.rs"]
@@ -1650,5 +1652,68 @@ impl Backups for SqlStore {
     async fn snapshot(&self) -> DbResult<crate::Snapshot> {
         let mut conn = self.pool.acquire().await?;
         backup_sql::snapshot_of(&mut conn).await
+    }
+}
+
+#[async_trait]
+impl Payments for SqlStore {
+    async fn gateway_account(&self, agency: Uuid) -> DbResult<Option<crate::GatewayAccount>> {
+        payments_sql::account(&self.pool, agency).await
+    }
+
+    async fn put_gateway_account(&self, account: &crate::GatewayAccount) -> DbResult<()> {
+        payments_sql::put_account(&self.write_pool, account).await
+    }
+
+    async fn payment_of_dossier(&self, dossier: Uuid) -> DbResult<Option<crate::PaymentRecord>> {
+        payments_sql::payment(&self.pool, payments_sql::Key::Dossier(dossier)).await
+    }
+
+    async fn payment_of_attempt(&self, reference: &str) -> DbResult<Option<crate::PaymentRecord>> {
+        payments_sql::payment(&self.pool, payments_sql::Key::Attempt(reference)).await
+    }
+
+    async fn write_payment(
+        &self,
+        expected_seq: i32,
+        write: &crate::PaymentWrite,
+        dossier: Option<(i32, &DossierWrite)>,
+    ) -> DbResult<Option<crate::FeeReceiptRow>> {
+        let written = payments_sql::write(&self.write_pool, expected_seq, write, dossier).await;
+        if let Some((_, d)) = dossier {
+            self.forget_row(&d.row.code);
+        }
+        written
+    }
+
+    async fn pending_attempts(
+        &self,
+        started_before: DateTime<Utc>,
+        expired_before: DateTime<Utc>,
+        limit: i64,
+    ) -> DbResult<Vec<crate::AttemptRow>> {
+        payments_sql::pending(&self.pool, started_before, expired_before, limit).await
+    }
+
+    async fn payment_events_between(
+        &self,
+        agency: Uuid,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        limit: i64,
+    ) -> DbResult<Vec<(String, String)>> {
+        payments_sql::events_between(&self.pool, agency, from, to, limit).await
+    }
+
+    async fn bank_account(&self, agency: Uuid) -> DbResult<Option<crate::BankAccount>> {
+        payments_sql::bank_account(&self.pool, agency).await
+    }
+
+    async fn put_bank_account(&self, account: &crate::BankAccount) -> DbResult<()> {
+        payments_sql::put_bank_account(&self.write_pool, account).await
+    }
+
+    async fn awaited_payments(&self, agency: Uuid, limit: i64) -> DbResult<Vec<(String, i64)>> {
+        payments_sql::awaited(&self.pool, agency, limit).await
     }
 }

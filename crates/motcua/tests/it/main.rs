@@ -25,6 +25,7 @@ mod index_pauses;
 mod notices;
 mod openapi;
 mod pause_dates;
+mod payments;
 mod processes;
 mod routes;
 mod s3_outage;

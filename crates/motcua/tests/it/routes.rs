@@ -211,6 +211,26 @@ const EXPECTED: &[(&str, &str, [u16; 9])] = &[
     ("POST", "/quan-tri/webhook/{id}/bat-tat", [303, 403, 403, 403, 403, 404, 403, 403, 403]),
     ("POST", "/quan-tri/webhook/{id}/doi-khoa", [303, 403, 403, 403, 403, 404, 403, 403, 403]),
     ("POST", "/quan-tri/webhook/{id}/gui-lai/{delivery}", [303, 403, 403, 403, 403, 404, 403, 403, 403]),
+    // Fees and online payment (#23): the dossier's readers see its payment; the gateway's IPN
+    // and return are public (signed); accounts and reconciliation are the administrators'.
+    ("GET", "/api/v1/dossiers/{code}/payment", [401, 200, 200, 403, 200, 200, 403, 403, 403]),
+    ("GET", "/api/v1/dossiers/{code}/payment/receipt", [401, 404, 404, 403, 404, 404, 403, 403, 403]),
+    ("GET", "/api/v1/payments/vnpay/ipn", [200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    ("GET", "/api/v1/payments/vnpay/return", [404, 404, 404, 404, 404, 404, 404, 404, 404]),
+    ("POST", "/api/v1/admin/payments/reconcile", [401, 403, 403, 403, 403, 200, 403, 403, 403]),
+    ("POST", "/api/v1/dossiers/{code}/payment/counter", [401, 422, 422, 422, 422, 422, 422, 422, 422]),
+    ("POST", "/api/v1/dossiers/{code}/payment/online", [401, 409, 409, 403, 403, 403, 403, 403, 403]),
+    ("POST", "/api/v1/dossiers/{code}/payment/refund", [401, 422, 422, 422, 422, 422, 422, 422, 422]),
+    ("PUT", "/api/v1/agencies/{code}/payment-gateway", [401, 422, 422, 422, 422, 422, 422, 422, 422]),
+    ("GET", "/api/v1/agencies/{code}/payments/report", [401, 400, 400, 400, 400, 400, 400, 400, 400]),
+    ("GET", "/api/v1/dossiers/{code}/payment/vietqr", [401, 409, 409, 403, 409, 409, 403, 403, 403]),
+    ("POST", "/api/v1/agencies/{code}/payments/statement", [401, 403, 422, 403, 403, 403, 403, 403, 403]),
+    ("PUT", "/api/v1/agencies/{code}/bank-account", [401, 422, 422, 422, 422, 422, 422, 422, 422]),
+    ("GET", "/thanh-toan/ket-qua", [404, 404, 404, 404, 404, 404, 404, 404, 404]),
+    ("GET", "/thanh-toan/{ma}", [303, 200, 200, 403, 200, 200, 403, 403, 403]),
+    ("GET", "/thanh-toan/{ma}/bien-lai", [303, 404, 404, 403, 404, 404, 403, 403, 403]),
+    ("POST", "/thanh-toan/{ma}/tai-quay", [303, 403, 422, 403, 403, 403, 403, 403, 403]),
+    ("POST", "/thanh-toan/{ma}/truc-tuyen", [303, 409, 409, 403, 403, 403, 403, 403, 403]),
     ("POST", "/dang-xuat", [303, 303, 303, 303, 303, 303, 303, 303, 303]),
 ];
 
@@ -344,7 +364,8 @@ fn concrete(path: &str, dossier: &str, feedback: &str) -> String {
                 if before.contains("dossiers")
                     || before.contains("ho-so")
                     || before.contains("tra-cuu")
-                    || before.contains("tra-ket-qua") =>
+                    || before.contains("tra-ket-qua")
+                    || before.contains("thanh-toan") =>
             {
                 dossier
             }

@@ -9,6 +9,7 @@ mod feedback;
 mod forms;
 mod hall;
 mod outbox;
+mod payments;
 mod procedures;
 
 mod session;
@@ -81,8 +82,45 @@ pub fn router() -> Router<AppState> {
         .merge(hall_routes())
         .merge(feedback_routes())
         .merge(webhook_routes())
+        .merge(payment_routes())
         .route("/openapi.json", get(openapi_json))
         .fallback(|| async { ApiError::NotFound("địa chỉ API") })
+}
+
+/// Fees and online payment (#23).
+fn payment_routes() -> Router<AppState> {
+    Router::new()
+        .route("/dossiers/{code}/payment", get(payments::get_payment))
+        .route(
+            "/dossiers/{code}/payment/online",
+            post(payments::start_online),
+        )
+        .route(
+            "/dossiers/{code}/payment/counter",
+            post(payments::record_counter),
+        )
+        .route("/dossiers/{code}/payment/refund", post(payments::refund))
+        .route("/dossiers/{code}/payment/receipt", get(payments::receipt))
+        .route("/payments/vnpay/ipn", get(payments::vnpay_ipn))
+        .route("/payments/vnpay/return", get(payments::vnpay_return))
+        .route(
+            "/agencies/{code}/payment-gateway",
+            axum::routing::put(payments::put_gateway),
+        )
+        .route("/admin/payments/reconcile", post(payments::reconcile))
+        .route(
+            "/agencies/{code}/bank-account",
+            axum::routing::put(payments::put_bank_account),
+        )
+        .route("/dossiers/{code}/payment/vietqr", get(payments::vietqr))
+        .route(
+            "/agencies/{code}/payments/statement",
+            post(payments::import_statement),
+        )
+        .route(
+            "/agencies/{code}/payments/report",
+            get(payments::daily_report),
+        )
 }
 
 /// Dossiers: lodging, actions, documents, forms, the public look-up.
@@ -196,6 +234,10 @@ fn webhook_routes() -> Router<AppState> {
         hall::stats,
         webhooks::list, webhooks::create, webhooks::get_one, webhooks::update, webhooks::rotate,
         webhooks::retire, webhooks::deliveries, webhooks::replay, webhooks::portal_sync,
+        payments::get_payment, payments::start_online, payments::record_counter,
+        payments::refund, payments::receipt, payments::vnpay_ipn, payments::vnpay_return,
+        payments::put_gateway, payments::reconcile, payments::daily_report,
+        payments::put_bank_account, payments::vietqr, payments::import_statement,
     ),
     components(schemas(crate::error::ApiErrorBody)),
     modifiers(&BearerAuth),

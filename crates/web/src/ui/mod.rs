@@ -21,6 +21,7 @@ pub mod form;
 pub mod hall;
 pub mod i18n;
 pub mod kit;
+pub mod payments;
 pub mod portal;
 pub mod session;
 pub mod workspace;
@@ -42,4 +43,5 @@ pub fn router() -> Router<AppState> {
         .merge(admin::router())
         .merge(dashboards::router())
         .merge(feedback::router())
+        .merge(payments::router())
 }
