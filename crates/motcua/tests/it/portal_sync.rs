@@ -300,7 +300,7 @@ async fn each_status_is_synced_as_the_portals_record_through_failures_and_a_repe
         &officer,
         &code,
         "return_result",
-        json!({"via": "counter"}),
+        json!({"via": "counter", "collector": {"name": "Nguyễn Thị Hồng Nhung", "id_number": "038199012345"}}),
     )
     .await;
     let log = synced(&dispatcher, &app, &admin, &code).await;
