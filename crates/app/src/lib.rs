@@ -27,6 +27,8 @@ pub mod online;
 pub mod queues;
 pub mod state;
 pub mod stats;
+// Single sign-on (#20).
+pub mod sso;
 
 pub use error::{AppError, InvalidKind};
 pub use state::{App, Config};

@@ -46,6 +46,8 @@ pub struct Config {
     pub map_tile_url: Option<String>,
     /// The keys Open311 clients post service requests with.
     pub open311_api_keys: Vec<String>,
+    /// The OpenID Connect providers people may sign in through (#20).
+    pub oidc_providers: Vec<crate::sso::OidcProvider>,
 }
 
 impl Default for Config {
@@ -67,6 +69,7 @@ impl Default for Config {
             min_free_disk_bytes: 64 * 1024 * 1024,
             map_tile_url: None,
             open311_api_keys: Vec::new(),
+            oidc_providers: Vec::new(),
         }
     }
 }
@@ -84,6 +87,8 @@ pub struct App {
     pub lookups: Arc<crate::lookups::Lookups>,
     /// The documents' bytes.
     pub blobs: Arc<crate::blobs::Blobs>,
+    /// Single sign-on's HTTP client and the providers' discovery documents (#20).
+    pub sso: Arc<crate::sso::Sso>,
 }
 
 impl App {
@@ -107,6 +112,7 @@ impl App {
             ancestors: Arc::new(AncestorCache::default()),
             lookups: Arc::default(),
             blobs,
+            sso: Arc::default(),
         })
     }
 }

@@ -67,6 +67,7 @@ pub trait Store:
     + Stats
     + Documents
     + Backups
+    + Identities
     + Send
     + Sync
     + 'static
@@ -89,6 +90,7 @@ impl<T> Store for T where
         + Stats
         + Documents
         + Backups
+        + Identities
         + Send
         + Sync
         + 'static

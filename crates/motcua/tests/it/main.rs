@@ -39,3 +39,5 @@ mod ui_stats;
 mod ui_workspace;
 mod units;
 mod upgrade;
+// Single sign-on (#20).
+mod sso;

@@ -76,6 +76,9 @@ const EXPECTED: &[(&str, &str, [u16; 9])] = &[
     ("GET", "/api/v1/users", [401, 403, 403, 403, 403, 200, 403, 403, 403]),
     ("GET", "/cong-dan/ho-so", [303, 200, 403, 403, 403, 403, 403, 403, 200]),
     ("GET", "/dang-nhap", [200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    // Single sign-on (#20): no provider is configured here.
+    ("GET", "/dang-nhap/sso/{provider}", [404, 404, 404, 404, 404, 404, 404, 404, 404]),
+    ("GET", "/dang-nhap/sso/{provider}/callback", [403, 403, 403, 403, 403, 403, 403, 403, 403]),
     ("GET", "/dieu-hanh", [303, 403, 403, 403, 200, 200, 403, 403, 403]),
     ("GET", "/healthz", [200, 200, 200, 200, 200, 200, 200, 200, 200]),
     ("GET", "/ho-so/{ma}", [303, 403, 200, 403, 200, 403, 403, 403, 403]),
@@ -350,6 +353,7 @@ fn concrete(path: &str, dossier: &str, feedback: &str) -> String {
             "file" => "khong-co.ttf",
             "token" => "khong-co",
             "counter" => "2",
+            "provider" => "khong-co",
             other => panic!("no value for path parameter {{{other}}} in {path}"),
         };
         out.push_str(value);

@@ -16,6 +16,8 @@ mod outbox;
 mod sessions;
 mod stats;
 mod units;
+// Single sign-on (#20).
+mod identities;
 
 pub use access_log::AccessLog;
 pub use accounts::Accounts;
@@ -32,3 +34,5 @@ pub use outbox::Outbox;
 pub use sessions::Sessions;
 pub use stats::Stats;
 pub use units::Units;
+// Single sign-on (#20).
+pub use identities::{Identities, IdentityKey, OidcFlow, Profile};

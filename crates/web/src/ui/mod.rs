@@ -23,6 +23,8 @@ pub mod i18n;
 pub mod kit;
 pub mod portal;
 pub mod session;
+// Single sign-on (#20).
+pub mod sso;
 pub mod workspace;
 
 use axum::Router;
@@ -42,4 +44,5 @@ pub fn router() -> Router<AppState> {
         .merge(admin::router())
         .merge(dashboards::router())
         .merge(feedback::router())
+        .merge(sso::router())
 }

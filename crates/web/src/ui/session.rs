@@ -52,6 +52,16 @@ struct Login {
     next: String,
     error: Option<String>,
     demo: bool,
+    /// The single sign-on providers: (id, name on the button).
+    providers: Vec<(String, String)>,
+}
+
+fn providers(state: &AppState) -> Vec<(String, String)> {
+    state
+        .sso_providers()
+        .iter()
+        .map(|p| (p.id.clone(), p.name.clone()))
+        .collect()
 }
 
 #[derive(Deserialize)]
@@ -67,6 +77,7 @@ async fn login_page(ctx: Ctx, Query(q): Query<NextQuery>) -> Response {
         next: local_path(&q.next).to_string(),
         error: None,
         demo: ctx.state.config.demo,
+        providers: providers(&ctx.state),
     })
 }
 
@@ -81,7 +92,7 @@ struct LoginForm {
 }
 
 /// Where a role's work is: signing in without a page to return to lands there.
-fn landing(user: &motcua_store::User) -> &'static str {
+pub(super) fn landing(user: &motcua_store::User) -> &'static str {
     let roles = user.roles();
     [
         (Role::ReceivingOfficer, "/mot-cua"),
@@ -133,6 +144,7 @@ async fn login_submit(
                     next,
                     error: Some(e.message_vi()),
                     demo: state.config.demo,
+                    providers: providers(&state),
                 },
             )
         }
@@ -143,12 +155,18 @@ async fn login_submit(
 struct NoFields {}
 
 async fn logout(Posted(ctx, _, _, _): Posted<NoFields>) -> Response {
-    if let Some(c) = &ctx.caller
-        && let Err(e) = ctx.state.sign_out(&c.token_hash).await
-    {
-        return ctx.error(&e);
+    // A session opened through a provider ends there too (RP-initiated logout).
+    let mut to = None;
+    if let Some(c) = &ctx.caller {
+        to = match ctx.state.sso_sign_out_url(&c.token_hash).await {
+            Ok(u) => u,
+            Err(e) => return ctx.error(&e),
+        };
+        if let Err(e) = ctx.state.sign_out(&c.token_hash).await {
+            return ctx.error(&e);
+        }
     }
-    let mut res = Redirect::to("/").into_response();
+    let mut res = Redirect::to(to.as_deref().unwrap_or("/")).into_response();
     append_cookie(
         &mut res,
         &format!(
