@@ -29,6 +29,7 @@ pub mod state;
 pub mod stats;
 // Single sign-on (#20).
 pub mod sso;
+pub mod totp;
 
 pub use error::{AppError, InvalidKind};
 pub use state::{App, Config};

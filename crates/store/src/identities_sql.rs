@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use super::super::begin_write;
 use super::{SqlStore, UserRecord};
-use crate::port::{Identities, IdentityKey, OidcFlow, Profile};
+use crate::port::{Identities, IdentityKey, LoginChallenge, OidcFlow, Profile, TotpState};
 use crate::{DbResult, NewUser, User};
 
 const USER_COLUMNS: &str =
@@ -186,6 +186,161 @@ impl Identities for SqlStore {
                 .fetch_optional(&self.pool)
                 .await?;
         Ok(row.map(|(p,)| p))
+    }
+
+    async fn totp_state(&self, user: Uuid) -> DbResult<TotpState> {
+        let row: Option<(Option<String>, bool, bool, i64)> = sqlx::query_as(
+            "SELECT secret, enabled, required, last_step FROM user_totp WHERE user_id = $1",
+        )
+        .bind(user)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row
+            .map(|(secret, enabled, required, last_step)| TotpState {
+                secret,
+                enabled,
+                required,
+                last_step,
+            })
+            .unwrap_or_default())
+    }
+
+    async fn set_totp_secret(&self, user: Uuid, secret: &str, now: DateTime<Utc>) -> DbResult<()> {
+        sqlx::query(
+            "INSERT INTO user_totp (user_id, secret, enabled, required, last_step, updated_at) \
+             VALUES ($1, $2, FALSE, FALSE, 0, $3) ON CONFLICT (user_id) DO UPDATE SET \
+             secret = excluded.secret, enabled = FALSE, updated_at = excluded.updated_at",
+        )
+        .bind(user)
+        .bind(secret)
+        .bind(now)
+        .execute(&self.write_pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn enable_totp(&self, user: Uuid, step: i64, now: DateTime<Utc>) -> DbResult<()> {
+        let n = sqlx::query(
+            "UPDATE user_totp SET enabled = TRUE, last_step = $2, updated_at = $3 \
+             WHERE user_id = $1 AND secret IS NOT NULL",
+        )
+        .bind(user)
+        .bind(step)
+        .bind(now)
+        .execute(&self.write_pool)
+        .await?
+        .rows_affected();
+        if n == 0 {
+            return Err(crate::DbError::NotFound);
+        }
+        Ok(())
+    }
+
+    async fn disable_totp(&self, user: Uuid, now: DateTime<Utc>) -> DbResult<()> {
+        sqlx::query(
+            "UPDATE user_totp SET secret = NULL, enabled = FALSE, updated_at = $2 \
+             WHERE user_id = $1",
+        )
+        .bind(user)
+        .bind(now)
+        .execute(&self.write_pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn set_totp_required(
+        &self,
+        user: Uuid,
+        required: bool,
+        now: DateTime<Utc>,
+    ) -> DbResult<()> {
+        sqlx::query(
+            "INSERT INTO user_totp (user_id, secret, enabled, required, last_step, updated_at) \
+             VALUES ($1, NULL, FALSE, $2, 0, $3) ON CONFLICT (user_id) DO UPDATE SET \
+             required = excluded.required, updated_at = excluded.updated_at",
+        )
+        .bind(user)
+        .bind(required)
+        .bind(now)
+        .execute(&self.write_pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn accept_totp_step(&self, user: Uuid, step: i64) -> DbResult<bool> {
+        let n = sqlx::query(
+            "UPDATE user_totp SET last_step = $2 WHERE user_id = $1 AND last_step < $2 \
+             AND enabled",
+        )
+        .bind(user)
+        .bind(step)
+        .execute(&self.write_pool)
+        .await?
+        .rows_affected();
+        Ok(n == 1)
+    }
+
+    async fn create_login_challenge(&self, c: &LoginChallenge, now: DateTime<Utc>) -> DbResult<()> {
+        let mut tx = begin_write(&self.write_pool).await?;
+        sqlx::query("DELETE FROM login_challenges WHERE expires_at <= $1")
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO login_challenges (token_hash, user_id, next_path, attempts, expires_at) \
+             VALUES ($1, $2, $3, 0, $4)",
+        )
+        .bind(&c.token_hash)
+        .bind(c.user_id)
+        .bind(&c.next_path)
+        .bind(c.expires_at)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn login_challenge(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> DbResult<Option<LoginChallenge>> {
+        let row: Option<(String, Uuid, String, i32, DateTime<Utc>)> = sqlx::query_as(
+            "SELECT token_hash, user_id, next_path, attempts, expires_at FROM login_challenges \
+             WHERE token_hash = $1 AND expires_at > $2",
+        )
+        .bind(token_hash)
+        .bind(now)
+        .fetch_optional(&self.write_pool)
+        .await?;
+        Ok(row.map(
+            |(token_hash, user_id, next_path, attempts, expires_at)| LoginChallenge {
+                token_hash,
+                user_id,
+                next_path,
+                attempts,
+                expires_at,
+            },
+        ))
+    }
+
+    async fn fail_login_challenge(&self, token_hash: &str) -> DbResult<i32> {
+        let row: Option<(i32,)> = sqlx::query_as(
+            "UPDATE login_challenges SET attempts = attempts + 1 WHERE token_hash = $1 \
+             RETURNING attempts",
+        )
+        .bind(token_hash)
+        .fetch_optional(&self.write_pool)
+        .await?;
+        Ok(row.map_or(i32::MAX, |(n,)| n))
+    }
+
+    async fn delete_login_challenge(&self, token_hash: &str) -> DbResult<()> {
+        sqlx::query("DELETE FROM login_challenges WHERE token_hash = $1")
+            .bind(token_hash)
+            .execute(&self.write_pool)
+            .await?;
+        Ok(())
     }
 }
 

@@ -41,3 +41,4 @@ mod units;
 mod upgrade;
 // Single sign-on (#20).
 mod sso;
+mod totp;

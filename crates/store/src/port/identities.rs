@@ -36,6 +36,29 @@ pub struct IdentityKey {
     pub subject: String,
 }
 
+/// An account's second factor (TOTP, RFC 6238).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TotpState {
+    /// The shared secret, base32; `None`: not set up.
+    pub secret: Option<String>,
+    /// Set up and confirmed with a code: password sign-ins ask for a code.
+    pub enabled: bool,
+    /// Required by an administrator: a password sign-in sets it up first.
+    pub required: bool,
+    /// The last time step a code was accepted for (no code is accepted twice).
+    pub last_step: i64,
+}
+
+/// A password sign-in waiting for its second factor.
+#[derive(Debug, Clone)]
+pub struct LoginChallenge {
+    pub token_hash: String,
+    pub user_id: Uuid,
+    pub next_path: String,
+    pub attempts: i32,
+    pub expires_at: DateTime<Utc>,
+}
+
 #[async_trait]
 pub trait Identities: Send + Sync {
     /// Keeps a sign-in under way (and forgets those expired before `flow.created_at`).
@@ -77,4 +100,34 @@ pub trait Identities: Send + Sync {
     async fn set_session_provider(&self, token_hash: &str, provider: &str) -> DbResult<()>;
     /// The provider a session was opened through, if any.
     async fn session_provider(&self, token_hash: &str) -> DbResult<Option<String>>;
+
+    // The second factor (#20).
+    /// An account's second factor (the default when nothing is set).
+    async fn totp_state(&self, user: Uuid) -> DbResult<TotpState>;
+    /// Keeps a new secret, not yet confirmed (`enabled` false).
+    async fn set_totp_secret(&self, user: Uuid, secret: &str, now: DateTime<Utc>) -> DbResult<()>;
+    /// Confirms the secret with the code of `step`: enabled from now on.
+    async fn enable_totp(&self, user: Uuid, step: i64, now: DateTime<Utc>) -> DbResult<()>;
+    /// Forgets the secret (the requirement stays).
+    async fn disable_totp(&self, user: Uuid, now: DateTime<Utc>) -> DbResult<()>;
+    /// Sets whether an administrator requires the second factor.
+    async fn set_totp_required(
+        &self,
+        user: Uuid,
+        required: bool,
+        now: DateTime<Utc>,
+    ) -> DbResult<()>;
+    /// Accepts the code of `step` if no code of that step or later was: `false` otherwise.
+    async fn accept_totp_step(&self, user: Uuid, step: i64) -> DbResult<bool>;
+    /// Keeps a sign-in waiting for its second factor (forgets those expired by `now`).
+    async fn create_login_challenge(&self, c: &LoginChallenge, now: DateTime<Utc>) -> DbResult<()>;
+    /// The live challenge of a hash.
+    async fn login_challenge(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> DbResult<Option<LoginChallenge>>;
+    /// Counts a wrong code; answers the attempts so far.
+    async fn fail_login_challenge(&self, token_hash: &str) -> DbResult<i32>;
+    async fn delete_login_challenge(&self, token_hash: &str) -> DbResult<()>;
 }

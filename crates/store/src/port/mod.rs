@@ -35,4 +35,4 @@ pub use sessions::Sessions;
 pub use stats::Stats;
 pub use units::Units;
 // Single sign-on (#20).
-pub use identities::{Identities, IdentityKey, OidcFlow, Profile};
+pub use identities::{Identities, IdentityKey, LoginChallenge, OidcFlow, Profile, TotpState};

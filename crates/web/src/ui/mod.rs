@@ -25,6 +25,7 @@ pub mod portal;
 pub mod session;
 // Single sign-on (#20).
 pub mod sso;
+pub mod totp;
 pub mod workspace;
 
 use axum::Router;
@@ -45,4 +46,5 @@ pub fn router() -> Router<AppState> {
         .merge(dashboards::router())
         .merge(feedback::router())
         .merge(sso::router())
+        .merge(totp::router())
 }

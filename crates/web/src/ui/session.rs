@@ -14,6 +14,7 @@ use crate::auth::{self, ClientIp, SESSION_COOKIE};
 use crate::error::ApiError;
 use crate::security::local_path;
 use crate::state::AppState;
+use motcua_app::totp::SecondStep;
 use motcua_domain::auth::Role;
 
 pub fn router() -> Router<AppState> {
@@ -113,6 +114,10 @@ async fn login_submit(
     let username = form.username.trim().to_string();
     let next = local_path(&form.next).to_string();
     match auth::login(&state, &username, &form.password, ip).await {
+        // A staff account with a second factor: its code first (#20).
+        Ok(user) if !matches!(state.second_step(&user).await, Ok(SecondStep::None)) => {
+            super::totp::challenge_started(&ctx, &user, &next).await
+        }
         Ok(user) => match auth::open_session(&state, &user, SessionKind::Browser).await {
             Ok((secret, _)) => {
                 let to = if next == "/" { landing(&user) } else { &next };
