@@ -171,7 +171,12 @@ async fn logout(Posted(ctx, _, _, _): Posted<NoFields>) -> Response {
             return ctx.error(&e);
         }
     }
-    let mut res = Redirect::to(to.as_deref().unwrap_or("/")).into_response();
+    // The provider's sign-out is another origin: a redirect answering the form would be
+    // refused by the pages' `form-action 'self'`, so a page sends the browser on.
+    let mut res = match to {
+        Some(url) => super::kit::render(SignedOut { url }),
+        None => Redirect::to("/").into_response(),
+    };
     append_cookie(
         &mut res,
         &format!(
@@ -180,6 +185,13 @@ async fn logout(Posted(ctx, _, _, _): Posted<NoFields>) -> Response {
         ),
     );
     res
+}
+
+/// Signed out here; on to the provider's sign-out (#20).
+#[derive(Template)]
+#[template(path = "ui/signed_out.html")]
+struct SignedOut {
+    url: String,
 }
 
 #[derive(Deserialize)]
