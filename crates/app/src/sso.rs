@@ -604,3 +604,37 @@ impl Claims {
         }
     }
 }
+
+/// A person's own account as the profile page shows it (#20).
+pub struct MyAccount {
+    pub user: User,
+    pub profile: Profile,
+    /// Whether the account uses the staff's second factor (staff only).
+    pub staff: bool,
+    /// Who read the personal data of the person's dossiers, newest first (citizens bound to a
+    /// number; at most [`MY_READS_SHOWN`]).
+    pub reads: Vec<motcua_store::PersonalDataRead>,
+}
+
+/// The reads a profile page lists at most.
+pub const MY_READS_SHOWN: usize = 500;
+
+impl App {
+    /// The caller's own account, profile and the reads of their dossiers' personal data.
+    pub async fn my_account(&self, caller: &crate::auth::Caller) -> Result<MyAccount, AppError> {
+        let user = caller.user.clone();
+        let profile = self.store.profile(user.id).await?;
+        let staff = user.grants.iter().any(|g| g.role != Role::Citizen);
+        let mut reads = match user.id_number.as_deref() {
+            Some(id) => crate::access_log::reads_of(self, id).await?,
+            None => Vec::new(),
+        };
+        reads.truncate(MY_READS_SHOWN);
+        Ok(MyAccount {
+            user,
+            profile,
+            staff,
+            reads,
+        })
+    }
+}

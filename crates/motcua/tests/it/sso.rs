@@ -541,4 +541,30 @@ async fn the_online_form_is_filled_from_the_provider_and_lodges_only_under_the_v
     let status = res.status();
     let body: Value = res.json().await.unwrap();
     assert_eq!(status, StatusCode::CREATED, "{body}");
+    let code = body["code"].as_str().unwrap().to_string();
+
+    // The person's own page: the verified identity, and who read the dossier's personal data.
+    let (_, html) = crate::support::get_page(&b, &app, "/tai-khoan").await;
+    assert!(html.contains("id=\"account-no-reads\""), "{html}");
+    let officer = app
+        .user("tiepnhan", "receiving_officer", Some(CENTRE))
+        .await;
+    let (s, _) = app
+        .send(
+            reqwest::Method::GET,
+            &format!("/api/v1/dossiers/{code}"),
+            Some(&officer),
+            None,
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let (s, html) = crate::support::get_page(&b, &app, "/tai-khoan").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains("12 Tràng Tiền, phường Hoàn Kiếm, Hà Nội"));
+    assert!(html.contains("1990-05-01"));
+    let read = html
+        .split("class=\"account-read\"")
+        .nth(1)
+        .unwrap_or_else(|| panic!("a read listed: {html}"));
+    assert!(read.contains("tiepnhan") && read.contains(&code) && read.contains("Xem hồ sơ"));
 }

@@ -24,6 +24,7 @@ pub mod kit;
 pub mod portal;
 pub mod session;
 // Single sign-on (#20).
+pub mod account;
 pub mod sso;
 pub mod totp;
 pub mod workspace;
@@ -47,4 +48,5 @@ pub fn router() -> Router<AppState> {
         .merge(feedback::router())
         .merge(sso::router())
         .merge(totp::router())
+        .merge(account::router())
 }
