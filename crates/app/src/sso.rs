@@ -614,6 +614,8 @@ pub struct MyAccount {
     /// Who read the personal data of the person's dossiers, newest first (citizens bound to a
     /// number; at most [`MY_READS_SHOWN`]).
     pub reads: Vec<motcua_store::PersonalDataRead>,
+    /// The account's live sessions (this one included).
+    pub sessions: i64,
 }
 
 /// The reads a profile page lists at most.
@@ -630,11 +632,30 @@ impl App {
             None => Vec::new(),
         };
         reads.truncate(MY_READS_SHOWN);
+        let sessions = self.store.live_sessions(user.id, Utc::now()).await?;
         Ok(MyAccount {
             user,
             profile,
             staff,
             reads,
+            sessions,
         })
+    }
+
+    /// Ends every other session of the caller's account (browsers elsewhere, API tokens);
+    /// answers how many.
+    pub async fn sign_out_elsewhere(
+        &self,
+        caller: &crate::auth::Caller,
+    ) -> Result<usize, AppError> {
+        let ended = self
+            .store
+            .end_other_sessions(caller.user.id, &caller.token_hash)
+            .await?;
+        for h in &ended {
+            self.changed(crate::changes::Changed::SignedOut(h.clone()))
+                .await;
+        }
+        Ok(ended.len())
     }
 }

@@ -342,6 +342,27 @@ impl Identities for SqlStore {
             .await?;
         Ok(())
     }
+
+    async fn live_sessions(&self, user: Uuid, now: DateTime<Utc>) -> DbResult<i64> {
+        let (n,): (i64,) =
+            sqlx::query_as("SELECT COUNT(*) FROM sessions WHERE user_id = $1 AND expires_at > $2")
+                .bind(user)
+                .bind(now)
+                .fetch_one(&self.pool)
+                .await?;
+        Ok(n)
+    }
+
+    async fn end_other_sessions(&self, user: Uuid, keep: &str) -> DbResult<Vec<String>> {
+        let rows: Vec<(String,)> = sqlx::query_as(
+            "DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2 RETURNING token_hash",
+        )
+        .bind(user)
+        .bind(keep)
+        .fetch_all(&self.write_pool)
+        .await?;
+        Ok(rows.into_iter().map(|(h,)| h).collect())
+    }
 }
 
 async fn insert_identity(

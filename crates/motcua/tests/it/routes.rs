@@ -168,6 +168,7 @@ const EXPECTED: &[(&str, &str, [u16; 9])] = &[
     ("POST", "/quan-tri/thu-tuc/{code}/bai-bo", [303, 403, 403, 403, 403, 422, 403, 403, 403]),
     ("POST", "/quan-tri/thu-tuc/{code}/cong-khai", [303, 403, 403, 403, 403, 422, 403, 403, 403]),
     ("POST", "/quan-tri/thu-tuc/{code}/quy-trinh/{agency}", [303, 403, 403, 403, 403, 422, 403, 403, 403]),
+    ("POST", "/tai-khoan/dang-xuat-noi-khac", [303, 303, 303, 303, 303, 303, 303, 303, 303]),
     ("POST", "/tai-khoan/xac-thuc-hai-lop/bat", [303, 403, 200, 200, 200, 200, 200, 200, 403]),
     ("POST", "/tai-khoan/xac-thuc-hai-lop/tat", [303, 403, 200, 200, 200, 200, 200, 200, 403]),
     ("POST", "/tai-khoan/xac-thuc-hai-lop/xac-nhan", [303, 403, 401, 401, 401, 401, 401, 401, 403]),
@@ -403,11 +404,18 @@ async fn every_route_answers_each_role_as_expected() {
     let print = std::env::var("MOTCUA_ROUTES_PRINT").is_ok_and(|v| v == "1");
     let mut problems = Vec::new();
     let mut table = String::new();
-    // Signing out and revoking a token end the caller's session: they come last.
+    // Signing out (here or elsewhere) and revoking a token end the caller's sessions: they
+    // come last.
     let mut ordered = routes.clone();
     ordered.sort_by_key(|r| {
         (
-            r.path == "/dang-xuat" || r.path == "/api/v1/auth/token",
+            match r.path.as_str() {
+                "/api/v1/auth/token" => 1,
+                // Ends the API tokens too, then the browser's own session goes.
+                "/tai-khoan/dang-xuat-noi-khac" => 2,
+                "/dang-xuat" => 3,
+                _ => 0,
+            },
             r.clone(),
         )
     });

@@ -392,6 +392,21 @@ async fn a_citizen_signs_in_through_the_provider_bound_to_the_verified_number_an
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let (_, second) = me(&b2, &app).await;
     assert_eq!(second["id"], first["id"], "one person, one account");
+
+    // Two browsers; from one, the person signs the other out.
+    let (b3, _, _) = sso_sign_in(&app, &op, "vneid", "an").await;
+    let (_, html) = crate::support::get_page(&b3, &app, "/tai-khoan").await;
+    assert!(html.contains("id=\"account-session-count\">2<"), "{html}");
+    let csrf = crate::support::csrf_from(&html);
+    let res = b3
+        .post(app.url("/tai-khoan/dang-xuat-noi-khac"))
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(me(&b2, &app).await.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(me(&b3, &app).await.0, StatusCode::OK);
 }
 
 #[tokio::test]

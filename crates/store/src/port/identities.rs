@@ -130,4 +130,10 @@ pub trait Identities: Send + Sync {
     /// Counts a wrong code; answers the attempts so far.
     async fn fail_login_challenge(&self, token_hash: &str) -> DbResult<i32>;
     async fn delete_login_challenge(&self, token_hash: &str) -> DbResult<()>;
+
+    // Sessions of the person's own page (#20).
+    /// The live sessions (browser and API) of an account.
+    async fn live_sessions(&self, user: Uuid, now: DateTime<Utc>) -> DbResult<i64>;
+    /// Ends every session of an account but `keep`; answers the hashes ended.
+    async fn end_other_sessions(&self, user: Uuid, keep: &str) -> DbResult<Vec<String>>;
 }

@@ -5,13 +5,18 @@
 use askama::Template;
 use axum::Router;
 use axum::response::Response;
-use axum::routing::get;
+use axum::response::{IntoResponse, Redirect};
+use axum::routing::{get, post};
+use serde::Deserialize;
 
+use super::form::Posted;
 use super::kit::{Ctx, Page};
 use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/tai-khoan", get(page))
+    Router::new()
+        .route("/tai-khoan", get(page))
+        .route("/tai-khoan/dang-xuat-noi-khac", post(sign_out_elsewhere))
 }
 
 /// One read, as the page lists it.
@@ -34,6 +39,7 @@ struct AccountPage {
     address: String,
     staff: bool,
     reads: Vec<ReadView>,
+    sessions: i64,
 }
 
 async fn page(ctx: Ctx) -> Response {
@@ -67,5 +73,21 @@ async fn page(ctx: Ctx) -> Response {
         address: me.profile.address.unwrap_or_default(),
         staff: me.staff,
         reads,
+        sessions: me.sessions,
     })
+}
+
+#[derive(Deserialize)]
+struct NoFields {}
+
+/// Signs the account out everywhere else (other browsers, API tokens).
+async fn sign_out_elsewhere(Posted(ctx, _, _, _): Posted<NoFields>) -> Response {
+    let caller = match ctx.signed_in() {
+        Ok(c) => c.clone(),
+        Err(r) => return r,
+    };
+    match ctx.state.sign_out_elsewhere(&caller).await {
+        Ok(_) => Redirect::to("/tai-khoan").into_response(),
+        Err(e) => ctx.error(&e),
+    }
 }
