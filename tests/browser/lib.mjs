@@ -17,13 +17,13 @@ const require = createRequire(import.meta.url);
 export const PASSWORD = "motcua-demo";
 export const SCREENSHOTS = join(root, "docs", "screenshots");
 
-/** Starts `motcua serve --demo` on a fresh data directory; resolves when it is ready. */
-export async function startServer() {
+/** Starts `motcua serve --demo` on a fresh data directory; resolves when it is ready.
+ * `port` (default: a random free-ish one) and `env` (more MOTCUA_* settings) are optional. */
+export async function startServer({ port = freePort(), env = {} } = {}) {
   const bin = process.env.MOTCUA_BIN || join(root, "target", "debug", "motcua");
   const dir = mkdtempSync(join(tmpdir(), "motcua-browser-"));
-  const port = 20000 + Math.floor(Math.random() * 20000);
   const proc = spawn(bin, ["--data-dir", dir, "serve", "--demo", "--listen", `127.0.0.1:${port}`], {
-    env: { ...process.env, MOTCUA_LOG: process.env.MOTCUA_LOG || "warn" },
+    env: { ...process.env, MOTCUA_LOG: process.env.MOTCUA_LOG || "warn", ...env },
     stdio: ["ignore", "inherit", "inherit"],
   });
   const base = `http://127.0.0.1:${port}`;
@@ -48,6 +48,11 @@ export async function startServer() {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** A port to serve on (random in 20000–39999). */
+export function freePort() {
+  return 20000 + Math.floor(Math.random() * 20000);
 }
 
 /** Headless Debian Chromium (as the machine's probe starts it: no background networking). */

@@ -293,6 +293,8 @@ pub enum AccountChange {
     RemoveGrant(usize),
     /// Lock or unlock the account.
     SetDisabled(bool),
+    /// Require (or not) the second factor (TOTP) of a staff account (#20).
+    RequireTotp(bool),
 }
 
 impl crate::state::App {
@@ -360,6 +362,10 @@ impl crate::state::App {
             }
             AccountChange::SetDisabled(disabled) => {
                 set_disabled(store, &user, disabled, &caller.user).await?
+            }
+            AccountChange::RequireTotp(required) => {
+                crate::totp::set_required(store, &user, required).await?;
+                user
             }
         };
         self.changed(crate::changes::Changed::Accounts).await;

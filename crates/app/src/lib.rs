@@ -30,6 +30,9 @@ pub mod state;
 pub mod stats;
 // Webhooks for other systems (#21).
 pub mod webhooks;
+// Single sign-on (#20).
+pub mod sso;
+pub mod totp;
 
 pub use error::{AppError, InvalidKind};
 pub use state::{App, Config};

@@ -52,6 +52,8 @@ pub struct Config {
     pub payment_reconcile_after: Duration,
     /// How often the reconciliation worker runs.
     pub payment_reconcile_every: Duration,
+    /// The OpenID Connect providers people may sign in through (#20).
+    pub oidc_providers: Vec<crate::sso::OidcProvider>,
 }
 
 impl Default for Config {
@@ -76,6 +78,7 @@ impl Default for Config {
             payment_attempt_ttl: Duration::from_secs(15 * 60),
             payment_reconcile_after: Duration::from_secs(5 * 60),
             payment_reconcile_every: Duration::from_secs(60),
+            oidc_providers: Vec::new(),
         }
     }
 }
@@ -93,6 +96,8 @@ pub struct App {
     pub lookups: Arc<crate::lookups::Lookups>,
     /// The documents' bytes.
     pub blobs: Arc<crate::blobs::Blobs>,
+    /// Single sign-on's HTTP client and the providers' discovery documents (#20).
+    pub sso: Arc<crate::sso::Sso>,
 }
 
 impl App {
@@ -116,6 +121,7 @@ impl App {
             ancestors: Arc::new(AncestorCache::default()),
             lookups: Arc::default(),
             blobs,
+            sso: Arc::default(),
         })
     }
 }

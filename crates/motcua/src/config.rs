@@ -50,6 +50,7 @@ const KEYS: &[&str] = &[
     "min_free_disk_mb",
     "map_tile_url",
     "open311_api_keys",
+    "oidc",
 ];
 
 #[derive(Clone, Serialize, Deserialize)]
@@ -122,6 +123,9 @@ pub struct Config {
     pub map_tile_url: Option<String>,
     /// The keys Open311 GeoReport v2 clients post service requests with, comma-separated.
     pub open311_api_keys: Option<String>,
+    /// The OpenID Connect providers people may sign in through (`[[oidc]]` tables; see the
+    /// README's identity section).
+    pub oidc: Vec<motcua_app::sso::OidcProvider>,
 }
 
 impl Default for Config {
@@ -166,6 +170,7 @@ impl Default for Config {
             min_free_disk_mb: web.min_free_disk_bytes / (1024 * 1024),
             map_tile_url: None,
             open311_api_keys: None,
+            oidc: Vec::new(),
         }
     }
 }
@@ -215,6 +220,7 @@ impl fmt::Debug for Config {
                 "open311_api_keys",
                 &self.open311_api_keys.as_ref().map(|_| "***"),
             )
+            .field("oidc", &self.oidc)
             .finish()
     }
 }
@@ -363,7 +369,14 @@ impl Config {
     }
 
     pub fn app(&self, demo: bool) -> anyhow::Result<motcua_app::Config> {
+        for (i, p) in self.oidc.iter().enumerate() {
+            p.check().map_err(|e| anyhow::anyhow!(e))?;
+            if self.oidc[..i].iter().any(|q| q.id == p.id) {
+                anyhow::bail!("two oidc providers have the id {:?}", p.id);
+            }
+        }
         Ok(motcua_app::Config {
+            oidc_providers: self.oidc.clone(),
             session_ttl_hours: self.session_ttl_hours,
             token_ttl_hours: self.token_ttl_hours,
             max_body_bytes: self.max_body_bytes,

@@ -73,6 +73,7 @@ pub trait Store:
     + Backups
     + Webhooks
     + Payments
+    + Identities
     + Send
     + Sync
     + 'static
@@ -97,6 +98,7 @@ impl<T> Store for T where
         + Backups
         + Webhooks
         + Payments
+        + Identities
         + Send
         + Sync
         + 'static

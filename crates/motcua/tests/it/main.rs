@@ -44,3 +44,6 @@ mod upgrade;
 // Webhooks, national portal sync, postal partners (#21).
 mod portal_sync;
 mod webhooks;
+// Single sign-on (#20).
+mod sso;
+mod totp;

@@ -76,6 +76,10 @@ const EXPECTED: &[(&str, &str, [u16; 9])] = &[
     ("GET", "/api/v1/users", [401, 403, 403, 403, 403, 200, 403, 403, 403]),
     ("GET", "/cong-dan/ho-so", [303, 200, 403, 403, 403, 403, 403, 403, 200]),
     ("GET", "/dang-nhap", [200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    // Single sign-on (#20): no provider is configured here.
+    ("GET", "/dang-nhap/sso/{provider}", [404, 404, 404, 404, 404, 404, 404, 404, 404]),
+    ("GET", "/dang-nhap/sso/{provider}/callback", [403, 403, 403, 403, 403, 403, 403, 403, 403]),
+    ("GET", "/dang-nhap/xac-thuc", [303, 303, 303, 303, 303, 303, 303, 303, 303]),
     ("GET", "/dieu-hanh", [303, 403, 403, 403, 200, 200, 403, 403, 403]),
     ("GET", "/healthz", [200, 200, 200, 200, 200, 200, 200, 200, 200]),
     ("GET", "/ho-so/{ma}", [303, 403, 200, 403, 200, 403, 403, 403, 403]),
@@ -118,6 +122,8 @@ const EXPECTED: &[(&str, &str, [u16; 9])] = &[
     ("GET", "/static/vendor/leaflet/leaflet.css", [200, 200, 200, 200, 200, 200, 200, 200, 200]),
     ("GET", "/static/vendor/leaflet/leaflet.js", [200, 200, 200, 200, 200, 200, 200, 200, 200]),
     ("GET", "/static/vendor/leaflet/{file}", [404, 404, 404, 404, 404, 404, 404, 404, 404]),
+    ("GET", "/tai-khoan", [303, 200, 200, 200, 200, 200, 200, 200, 200]),
+    ("GET", "/tai-khoan/xac-thuc-hai-lop", [303, 403, 200, 200, 200, 200, 200, 200, 403]),
     ("GET", "/thong-ke", [200, 200, 200, 200, 200, 200, 200, 200, 200]),
     ("GET", "/thu-tuc", [200, 200, 200, 200, 200, 200, 200, 200, 200]),
     ("GET", "/thu-tuc/{ma}", [200, 200, 200, 200, 200, 200, 200, 200, 200]),
@@ -142,6 +148,7 @@ const EXPECTED: &[(&str, &str, [u16; 9])] = &[
     ("POST", "/api/v1/users", [401, 422, 422, 422, 422, 422, 422, 422, 422]),
     ("POST", "/dang-nhap", [401, 401, 401, 401, 401, 429, 429, 429, 429]),
     ("POST", "/ho-so/{ma}/ket-qua", [303, 403, 400, 400, 400, 403, 400, 400, 403]),
+    ("POST", "/dang-nhap/xac-thuc", [303, 303, 303, 303, 303, 303, 303, 303, 303]),
     ("POST", "/ho-so/{ma}/thao-tac/{action}", [303, 403, 422, 403, 422, 403, 403, 403, 403]),
     ("POST", "/mot-cua/ho-so/{code}/kiem-tra", [303, 403, 409, 403, 403, 403, 403, 403, 403]),
     ("POST", "/mot-cua/tiep-nhan", [303, 403, 403, 403, 403, 403, 403, 403, 403]),
@@ -154,6 +161,7 @@ const EXPECTED: &[(&str, &str, [u16; 9])] = &[
     ("POST", "/quan-tri/can-bo/{username}/khoa", [303, 403, 403, 403, 403, 303, 403, 403, 403]),
     ("POST", "/quan-tri/can-bo/{username}/vai-tro", [303, 403, 403, 403, 403, 422, 403, 403, 403]),
     ("POST", "/quan-tri/can-bo/{username}/vai-tro/bo", [303, 403, 403, 403, 403, 422, 403, 403, 403]),
+    ("POST", "/quan-tri/can-bo/{username}/xac-thuc-hai-lop", [303, 403, 403, 403, 403, 303, 403, 403, 403]),
     ("POST", "/quan-tri/co-quan", [303, 403, 403, 403, 403, 422, 403, 403, 403]),
     ("POST", "/quan-tri/co-quan/{code}/gio-lam-viec", [303, 403, 403, 403, 403, 422, 403, 403, 403]),
     ("POST", "/quan-tri/lich/{year}", [303, 403, 403, 403, 403, 422, 403, 403, 403]),
@@ -161,6 +169,10 @@ const EXPECTED: &[(&str, &str, [u16; 9])] = &[
     ("POST", "/quan-tri/thu-tuc/{code}/bai-bo", [303, 403, 403, 403, 403, 422, 403, 403, 403]),
     ("POST", "/quan-tri/thu-tuc/{code}/cong-khai", [303, 403, 403, 403, 403, 422, 403, 403, 403]),
     ("POST", "/quan-tri/thu-tuc/{code}/quy-trinh/{agency}", [303, 403, 403, 403, 403, 422, 403, 403, 403]),
+    ("POST", "/tai-khoan/dang-xuat-noi-khac", [303, 303, 303, 303, 303, 303, 303, 303, 303]),
+    ("POST", "/tai-khoan/xac-thuc-hai-lop/bat", [303, 403, 200, 200, 200, 200, 200, 200, 403]),
+    ("POST", "/tai-khoan/xac-thuc-hai-lop/tat", [303, 403, 200, 200, 200, 200, 200, 200, 403]),
+    ("POST", "/tai-khoan/xac-thuc-hai-lop/xac-nhan", [303, 403, 401, 401, 401, 401, 401, 401, 403]),
     ("POST", "/thu-tuc/{ma}/nop", [400, 400, 400, 400, 400, 400, 400, 400, 400]),
     ("POST", "/tra-cuu/{ma}", [200, 200, 200, 200, 200, 200, 200, 200, 200]),
     ("POST", "/tra-cuu/{ma}/bo-sung", [303, 400, 400, 400, 400, 400, 400, 400, 400]),
@@ -390,6 +402,7 @@ fn concrete(path: &str, dossier: &str, feedback: &str) -> String {
             "token" => "khong-co",
             "counter" => "2",
             "delivery" => "0190a6c0-0000-7000-8000-000000000001",
+            "provider" => "khong-co",
             other => panic!("no value for path parameter {{{other}}} in {path}"),
         };
         out.push_str(value);
@@ -431,11 +444,18 @@ async fn every_route_answers_each_role_as_expected() {
     let print = std::env::var("MOTCUA_ROUTES_PRINT").is_ok_and(|v| v == "1");
     let mut problems = Vec::new();
     let mut table = String::new();
-    // Signing out and revoking a token end the caller's session: they come last.
+    // Signing out (here or elsewhere) and revoking a token end the caller's sessions: they
+    // come last.
     let mut ordered = routes.clone();
     ordered.sort_by_key(|r| {
         (
-            r.path == "/dang-xuat" || r.path == "/api/v1/auth/token",
+            match r.path.as_str() {
+                "/api/v1/auth/token" => 1,
+                // Ends the API tokens too, then the browser's own session goes.
+                "/tai-khoan/dang-xuat-noi-khac" => 2,
+                "/dang-xuat" => 3,
+                _ => 0,
+            },
             r.clone(),
         )
     });

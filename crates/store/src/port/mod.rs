@@ -19,6 +19,8 @@ mod stats;
 mod units;
 // Webhooks (#21).
 mod webhooks;
+// Single sign-on (#20).
+mod identities;
 
 pub use access_log::AccessLog;
 pub use accounts::Accounts;
@@ -37,3 +39,5 @@ pub use sessions::Sessions;
 pub use stats::Stats;
 pub use units::Units;
 pub use webhooks::Webhooks;
+// Single sign-on (#20).
+pub use identities::{Identities, IdentityKey, LoginChallenge, OidcFlow, Profile, TotpState};

@@ -16,6 +16,10 @@ use crate::state::AppState;
 pub struct TokenRequest {
     pub username: String,
     pub password: String,
+    /// The current code of the account's second factor (TOTP, 6 digits), for accounts that
+    /// use one.
+    #[serde(default)]
+    pub totp: Option<String>,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -27,13 +31,16 @@ pub struct TokenResponse {
 /// Exchange a username and password for a bearer token. Failed attempts are rate-limited.
 #[utoipa::path(post, path = "/auth/token", tag = "auth", request_body = TokenRequest,
     responses((status = 200, body = TokenResponse), (status = 401, body = crate::error::ApiErrorBody),
-        (status = 429, body = crate::error::ApiErrorBody)))]
+        (status = 403, body = crate::error::ApiErrorBody), (status = 429, body = crate::error::ApiErrorBody)))]
 pub async fn issue_token(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
     ApiJson(req): ApiJson<TokenRequest>,
 ) -> ApiResult<Json<TokenResponse>> {
     let user = auth::login(&state, req.username.trim(), &req.password, ip).await?;
+    state
+        .check_token_second_factor(&user, req.totp.as_deref())
+        .await?;
     let (token, expires_at) = auth::open_session(&state, &user, SessionKind::Api).await?;
     Ok(Json(TokenResponse { token, expires_at }))
 }

@@ -24,6 +24,10 @@ pub mod kit;
 pub mod payments;
 pub mod portal;
 pub mod session;
+// Single sign-on (#20).
+pub mod account;
+pub mod sso;
+pub mod totp;
 pub mod workspace;
 
 use axum::Router;
@@ -44,4 +48,7 @@ pub fn router() -> Router<AppState> {
         .merge(dashboards::router())
         .merge(feedback::router())
         .merge(payments::router())
+        .merge(sso::router())
+        .merge(totp::router())
+        .merge(account::router())
 }

@@ -14,6 +14,7 @@ use crate::auth::{self, ClientIp, SESSION_COOKIE};
 use crate::error::ApiError;
 use crate::security::local_path;
 use crate::state::AppState;
+use motcua_app::totp::SecondStep;
 use motcua_domain::auth::Role;
 
 pub fn router() -> Router<AppState> {
@@ -52,6 +53,16 @@ struct Login {
     next: String,
     error: Option<String>,
     demo: bool,
+    /// The single sign-on providers: (id, name on the button).
+    providers: Vec<(String, String)>,
+}
+
+fn providers(state: &AppState) -> Vec<(String, String)> {
+    state
+        .sso_providers()
+        .iter()
+        .map(|p| (p.id.clone(), p.name.clone()))
+        .collect()
 }
 
 #[derive(Deserialize)]
@@ -67,6 +78,7 @@ async fn login_page(ctx: Ctx, Query(q): Query<NextQuery>) -> Response {
         next: local_path(&q.next).to_string(),
         error: None,
         demo: ctx.state.config.demo,
+        providers: providers(&ctx.state),
     })
 }
 
@@ -81,7 +93,7 @@ struct LoginForm {
 }
 
 /// Where a role's work is: signing in without a page to return to lands there.
-fn landing(user: &motcua_store::User) -> &'static str {
+pub(super) fn landing(user: &motcua_store::User) -> &'static str {
     let roles = user.roles();
     [
         (Role::ReceivingOfficer, "/mot-cua"),
@@ -102,6 +114,10 @@ async fn login_submit(
     let username = form.username.trim().to_string();
     let next = local_path(&form.next).to_string();
     match auth::login(&state, &username, &form.password, ip).await {
+        // A staff account with a second factor: its code first (#20).
+        Ok(user) if !matches!(state.second_step(&user).await, Ok(SecondStep::None)) => {
+            super::totp::challenge_started(&ctx, &user, &next).await
+        }
         Ok(user) => match auth::open_session(&state, &user, SessionKind::Browser).await {
             Ok((secret, _)) => {
                 let to = if next == "/" { landing(&user) } else { &next };
@@ -133,6 +149,7 @@ async fn login_submit(
                     next,
                     error: Some(e.message_vi()),
                     demo: state.config.demo,
+                    providers: providers(&state),
                 },
             )
         }
@@ -143,12 +160,23 @@ async fn login_submit(
 struct NoFields {}
 
 async fn logout(Posted(ctx, _, _, _): Posted<NoFields>) -> Response {
-    if let Some(c) = &ctx.caller
-        && let Err(e) = ctx.state.sign_out(&c.token_hash).await
-    {
-        return ctx.error(&e);
+    // A session opened through a provider ends there too (RP-initiated logout).
+    let mut to = None;
+    if let Some(c) = &ctx.caller {
+        to = match ctx.state.sso_sign_out_url(&c.token_hash).await {
+            Ok(u) => u,
+            Err(e) => return ctx.error(&e),
+        };
+        if let Err(e) = ctx.state.sign_out(&c.token_hash).await {
+            return ctx.error(&e);
+        }
     }
-    let mut res = Redirect::to("/").into_response();
+    // The provider's sign-out is another origin: a redirect answering the form would be
+    // refused by the pages' `form-action 'self'`, so a page sends the browser on.
+    let mut res = match to {
+        Some(url) => super::kit::render(SignedOut { url }),
+        None => Redirect::to("/").into_response(),
+    };
     append_cookie(
         &mut res,
         &format!(
@@ -157,6 +185,13 @@ async fn logout(Posted(ctx, _, _, _): Posted<NoFields>) -> Response {
         ),
     );
     res
+}
+
+/// Signed out here; on to the provider's sign-out (#20).
+#[derive(Template)]
+#[template(path = "ui/signed_out.html")]
+struct SignedOut {
+    url: String,
 }
 
 #[derive(Deserialize)]

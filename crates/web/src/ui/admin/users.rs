@@ -32,6 +32,10 @@ pub fn router() -> Router<AppState> {
         .route("/quan-tri/can-bo/{username}/vai-tro", post(add_grant))
         .route("/quan-tri/can-bo/{username}/vai-tro/bo", post(remove_grant))
         .route("/quan-tri/can-bo/{username}/khoa", post(disable))
+        .route(
+            "/quan-tri/can-bo/{username}/xac-thuc-hai-lop",
+            post(require_totp),
+        )
 }
 
 /// A role of an account, for display.
@@ -290,6 +294,8 @@ struct Detail {
     errors: Errors,
     notice: Option<&'static str>,
     roles: Vec<(&'static str, &'static str)>,
+    /// Whether the second factor is required of this account (#20).
+    totp_required: bool,
 }
 
 #[derive(Deserialize)]
@@ -316,10 +322,11 @@ async fn detail_page(
             may_manage(state, caller, g.agency).await?;
         }
         let is_self = user.id == caller.user.id;
+        let totp_required = state.totp_required(user.id).await?;
         let mut v = views(state, vec![user]).await?;
-        Ok::<_, ApiError>((v.remove(0), is_self))
+        Ok::<_, ApiError>((v.remove(0), is_self, totp_required))
     };
-    let (user, is_self) = match shown.await {
+    let (user, is_self, totp_required) = match shown.await {
         Ok(u) => u,
         Err(e) => return ctx.error(&e),
     };
@@ -335,6 +342,7 @@ async fn detail_page(
             errors,
             notice,
             roles: roles(),
+            totp_required,
         },
     )
 }
@@ -349,6 +357,7 @@ async fn detail(ctx: Ctx, Path(username): Path<String>, Query(ok): Query<OkQuery
         Some("vai-tro") => Some("Đã cập nhật vai trò."),
         Some("khoa") => Some("Đã khóa tài khoản."),
         Some("mo") => Some("Đã mở khóa tài khoản."),
+        Some("totp") => Some("Đã cập nhật yêu cầu xác thực hai lớp."),
         _ => None,
     };
     detail_page(
@@ -440,6 +449,32 @@ async fn disable(
         done,
         if disabled { "khoa" } else { "mo" },
         |_| Some("disabled"),
+        (String::new(), String::new()),
+    )
+    .await
+}
+
+#[derive(Deserialize)]
+struct RequireTotpForm {
+    #[serde(default)]
+    required: String,
+}
+
+/// Requires (or no longer) the second factor of a staff account (#20).
+async fn require_totp(
+    State(state): State<AppState>,
+    Path(username): Path<String>,
+    Posted(ctx, caller, f, _): Posted<RequireTotpForm, Admin>,
+) -> Response {
+    let change = AccountChange::RequireTotp(f.required == "1");
+    let done = state.change_account(&caller, &username, change).await;
+    after_change(
+        &ctx,
+        &caller,
+        &username,
+        done,
+        "totp",
+        |_| Some("totp"),
         (String::new(), String::new()),
     )
     .await

@@ -187,10 +187,16 @@ pub async fn form(ctx: Ctx, Path(code): Path<String>) -> Response {
         Ok(id) => id,
         Err(err) => return ctx.error(&err),
     };
+    // What the identity provider said of the person (#20) fills the form too.
+    let profile = match ctx.state.profile_of(caller.user.id).await {
+        Ok(p) => p,
+        Err(err) => return ctx.error(&err),
+    };
     let v = Values {
         applicant: ApplicantForm {
             name: caller.user.full_name.clone(),
             id_number: own.as_str().to_string(),
+            address: profile.address.unwrap_or_default(),
             ..ApplicantForm::default()
         },
         agency: if s.agencies.len() == 1 {

@@ -1,0 +1,247 @@
+//! The staff's second factor in the browser (#20): the code page of a password sign-in
+//! (`/dang-nhap/xac-thuc`, with the secret to set up when an administrator requires it), and
+//! the staff member's own page to turn it on or off (`/tai-khoan/xac-thuc-hai-lop`). The rules
+//! are [`motcua_app::totp`]'s.
+
+use askama::Template;
+use axum::Router;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use motcua_app::totp::{SecondStep, TotpSetup};
+use motcua_store::User;
+use serde::Deserialize;
+
+use super::form::Posted;
+use super::kit::{Ctx, Page, append_cookie, secure};
+use crate::auth::{SESSION_COOKIE, cookie_in};
+use crate::error::ApiError;
+use crate::security::local_path;
+use crate::state::AppState;
+
+/// The cookie of a password sign-in waiting for its code.
+const CHALLENGE_COOKIE: &str = "motcua_2fa";
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/dang-nhap/xac-thuc", get(code_page).post(code_submit))
+        .route("/tai-khoan/xac-thuc-hai-lop", get(own_page))
+        .route("/tai-khoan/xac-thuc-hai-lop/bat", post(turn_on))
+        .route("/tai-khoan/xac-thuc-hai-lop/xac-nhan", post(confirm))
+        .route("/tai-khoan/xac-thuc-hai-lop/tat", post(turn_off))
+}
+
+/// After a right password: the challenge's cookie and the code page.
+pub(super) async fn challenge_started(ctx: &Ctx, user: &User, next: &str) -> Response {
+    match ctx.state.start_challenge(user, next).await {
+        Ok(secret) => {
+            let mut res = Redirect::to("/dang-nhap/xac-thuc").into_response();
+            append_cookie(
+                &mut res,
+                &format!(
+                    "{CHALLENGE_COOKIE}={secret}; Path=/dang-nhap; HttpOnly; SameSite=Lax; Max-Age={}{}",
+                    motcua_app::totp::CHALLENGE_MINUTES * 60,
+                    secure(&ctx.state)
+                ),
+            );
+            res
+        }
+        Err(e) => ctx.error(&e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "ui/totp_code.html")]
+struct CodePage {
+    p: Page,
+    setup: Option<TotpSetup>,
+    error: Option<String>,
+}
+
+fn challenge_secret(headers: &HeaderMap) -> String {
+    cookie_in(headers, CHALLENGE_COOKIE)
+        .unwrap_or_default()
+        .to_string()
+}
+
+async fn code_page(ctx: Ctx, headers: HeaderMap) -> Response {
+    match ctx.state.challenge(&challenge_secret(&headers)).await {
+        Ok(c) => ctx.render(CodePage {
+            p: ctx.page(),
+            setup: c.setup.filter(|_| c.step == SecondStep::Setup),
+            error: None,
+        }),
+        Err(_) => Redirect::to("/dang-nhap").into_response(),
+    }
+}
+
+#[derive(Deserialize)]
+struct CodeForm {
+    #[serde(default)]
+    code: String,
+}
+
+async fn code_submit(headers: HeaderMap, Posted(ctx, _, form, _): Posted<CodeForm>) -> Response {
+    let secret = challenge_secret(&headers);
+    match ctx.state.complete_challenge(&secret, &form.code).await {
+        Ok(done) => {
+            let to = if done.next == "/" {
+                super::session::landing(&done.user)
+            } else {
+                local_path(&done.next)
+            };
+            let mut res = Redirect::to(to).into_response();
+            let max_age = ctx.state.config.session_ttl_hours * 3600;
+            append_cookie(
+                &mut res,
+                &format!(
+                    "{SESSION_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{}",
+                    done.secret,
+                    secure(&ctx.state)
+                ),
+            );
+            append_cookie(
+                &mut res,
+                &format!(
+                    "{CHALLENGE_COOKIE}=; Path=/dang-nhap; HttpOnly; SameSite=Lax; Max-Age=0{}",
+                    secure(&ctx.state)
+                ),
+            );
+            res
+        }
+        Err(e) => {
+            let setup = match ctx.state.challenge(&secret).await {
+                Ok(c) => c.setup.filter(|_| c.step == SecondStep::Setup),
+                // Expired, or too many wrong codes: back to the password.
+                Err(_) => return Redirect::to("/dang-nhap").into_response(),
+            };
+            let e = ApiError::from(e);
+            ctx.render_status(
+                StatusCode::UNAUTHORIZED,
+                CodePage {
+                    p: ctx.page(),
+                    setup,
+                    error: Some(e.message_vi()),
+                },
+            )
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "ui/totp_own.html")]
+struct OwnPage {
+    p: Page,
+    enabled: bool,
+    required: bool,
+    setup: Option<TotpSetup>,
+    error: Option<String>,
+    notice: Option<&'static str>,
+}
+
+async fn own_page(ctx: Ctx) -> Response {
+    own_render(&ctx, None, None, None, StatusCode::OK).await
+}
+
+async fn own_render(
+    ctx: &Ctx,
+    setup: Option<TotpSetup>,
+    error: Option<String>,
+    notice: Option<&'static str>,
+    status: StatusCode,
+) -> Response {
+    let caller = match ctx.signed_in() {
+        Ok(c) => c.clone(),
+        Err(r) => return r,
+    };
+    match ctx.state.own_totp(&caller).await {
+        Ok(t) => ctx.render_status(
+            status,
+            OwnPage {
+                p: ctx.page(),
+                enabled: t.enabled,
+                required: t.required,
+                setup,
+                error,
+                notice,
+            },
+        ),
+        Err(e) => ctx.error(&e),
+    }
+}
+
+#[derive(Deserialize)]
+struct NoFields {}
+
+async fn turn_on(Posted(ctx, _, _, _): Posted<NoFields>) -> Response {
+    let caller = match ctx.signed_in() {
+        Ok(c) => c.clone(),
+        Err(r) => return r,
+    };
+    match ctx.state.begin_totp(&caller).await {
+        Ok(setup) => own_render(&ctx, Some(setup), None, None, StatusCode::OK).await,
+        Err(e) => ctx.error(&e),
+    }
+}
+
+#[derive(Deserialize)]
+struct ConfirmForm {
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    secret: String,
+    #[serde(default)]
+    uri: String,
+}
+
+async fn confirm(Posted(ctx, _, form, _): Posted<ConfirmForm>) -> Response {
+    let caller = match ctx.signed_in() {
+        Ok(c) => c.clone(),
+        Err(r) => return r,
+    };
+    match ctx.state.confirm_totp(&caller, &form.code).await {
+        Ok(()) => {
+            own_render(
+                &ctx,
+                None,
+                None,
+                Some("Đã bật xác thực hai lớp."),
+                StatusCode::OK,
+            )
+            .await
+        }
+        Err(e) => {
+            // The secret being set up stays on the page, to try another code.
+            let setup = Some(TotpSetup {
+                secret: form.secret,
+                uri: form.uri,
+            });
+            let message = ApiError::from(e).message_vi();
+            own_render(&ctx, setup, Some(message), None, StatusCode::UNAUTHORIZED).await
+        }
+    }
+}
+
+async fn turn_off(Posted(ctx, _, form, _): Posted<CodeForm>) -> Response {
+    let caller = match ctx.signed_in() {
+        Ok(c) => c.clone(),
+        Err(r) => return r,
+    };
+    match ctx.state.turn_off_totp(&caller, &form.code).await {
+        Ok(()) => {
+            own_render(
+                &ctx,
+                None,
+                None,
+                Some("Đã tắt xác thực hai lớp."),
+                StatusCode::OK,
+            )
+            .await
+        }
+        Err(e) => {
+            let e = ApiError::from(e);
+            let status = e.status();
+            own_render(&ctx, None, Some(e.message_vi()), None, status).await
+        }
+    }
+}
