@@ -1120,6 +1120,44 @@ mod dossier_lifecycle {
     }
 
     #[test]
+    fn nothing_is_assigned_once_the_result_is_issued() {
+        let at = vn(2027, 3, 2, 14, 0);
+        let mut run = done(0, ResultForm::Paper);
+        let e = run.refused(
+            leader(),
+            at,
+            assign(
+                9,
+                "Thẩm định",
+                Role::Specialist,
+                specialist(),
+                at + chrono::Duration::days(1),
+            ),
+        );
+        assert_eq!(e.code(), "not_allowed_in_state");
+        assert_eq!(run.state.turn(), Turn::Return);
+    }
+
+    #[test]
+    fn whose_turn_follows_the_steps() {
+        let mut run = received_online(0);
+        assert_eq!(run.state.turn(), Turn::Desk { received: true });
+        run.ok(officer(), vn(2027, 3, 1, 8, 10), forward(DEPT));
+        assert_eq!(run.state.turn(), Turn::Assignment);
+        let mut run = processing(0);
+        assert_eq!(
+            run.state.turn(),
+            Turn::Step {
+                name: "Thẩm định hồ sơ".into(),
+                assignee: specialist().user
+            }
+        );
+        run.ok(specialist(), vn(2027, 3, 2, 9, 0), complete(0));
+        assert_eq!(run.state.turn(), Turn::Decision);
+        assert_eq!(run.state.turn().label_vi(), "Chờ lãnh đạo phê duyệt");
+    }
+
+    #[test]
     fn return_needs_a_result_and_the_fee() {
         let at = vn(2027, 3, 2, 14, 0);
         let ret = || DossierAction::ReturnResult {

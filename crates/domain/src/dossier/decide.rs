@@ -44,9 +44,9 @@ pub fn allowed_statuses(action: &DossierAction) -> &'static [Status] {
         A::Receive { .. } | A::RequestIntakeSupplement { .. } | A::Refuse { .. } => &[S::Submitted],
         A::ProvideSupplement { .. } => &[S::AwaitingIntakeSupplement, S::AwaitingSupplement],
         A::Forward { .. } => &[S::Received],
-        A::AssignStep { .. } | A::CompleteStep { .. } => {
-            &[S::Processing, S::Approved, S::Rejected, S::Done]
-        }
+        // Once the result is issued nothing is left to assign; a step still open may finish.
+        A::AssignStep { .. } => &[S::Processing, S::Approved, S::Rejected],
+        A::CompleteStep { .. } => &[S::Processing, S::Approved, S::Rejected, S::Done],
         A::Transfer { .. } | A::RequestSupplement { .. } => &[S::Processing],
         A::Stop { .. } => &[S::Received, S::Processing, S::AwaitingSupplement],
         A::Apologize { .. } => &[S::Received, S::Processing, S::Approved, S::Rejected],
