@@ -106,6 +106,20 @@ test("online submission to returned result and rating, every role in the browser
   await screenshot(specialist, "dossier-page");
   await checkAccessibility(specialist, "dossier page");
   assert.equal(await specialist.locator("#form-approve").count(), 0, "a specialist is not offered approval");
+
+  // 3b. A paper is missing: the specialist asks for it, the citizen sends it online from the
+  // dossier's page, and the dossier is back in the specialist's hands.
+  await act(specialist, code, "request_supplement", async (f) => {
+    await f.locator("textarea[name=reason]").fill("Bản chụp căn cước không rõ");
+    await f.locator("textarea[name=missing]").fill("Bản chụp Căn cước rõ nét");
+  });
+  await citizen.goto(`/tra-cuu/${code}`);
+  await citizen.locator("#supplement-file-0").setInputFiles(pdf);
+  await citizen.locator("#supplement-note").fill("Gửi lại bản chụp rõ nét");
+  await Promise.all([citizen.waitForURL(/da_bo_sung=1/), citizen.locator("#supplement-submit").click()]);
+  assert.ok(await citizen.locator("#supplement-sent").isVisible(), "the supplement is acknowledged");
+  await specialist.goto(`/ho-so/${code}`);
+  assert.match(await specialist.textContent("main"), /Bản chụp Căn cước rõ nét/);
   await act(specialist, code, "complete_step");
 
   // 4. The leader approves.
@@ -120,6 +134,8 @@ test("online submission to returned result and rating, every role in the browser
       await act(who, code, "record_result", async (f) => {
         const number = f.locator("input[name=result_code]");
         if (await number.count()) await number.fill("LLTP-2026-0001");
+        // The electronic result, signed file attached.
+        await f.locator("input[name=file]").setInputFiles(pdf);
       });
       break;
     }
@@ -142,6 +158,12 @@ test("online submission to returned result and rating, every role in the browser
   // 6. The citizen looks it up (the receipt's QR leads here) and rates the service once.
   await citizen.goto(`/tra-cuu/${code}`);
   assert.match(await citizen.textContent("main"), /Đã trả kết quả/);
+  // The result's number and its electronic copy, downloaded by its owner.
+  assert.equal((await citizen.locator("#result-code").textContent()).trim(), "LLTP-2026-0001");
+  const href = await citizen.locator("#result-download").getAttribute("href");
+  const download = await citizen.request.get(href);
+  assert.equal(download.status(), 200);
+  assert.ok((await download.body()).subarray(0, 5).toString() === "%PDF-", "the result file itself");
   await checkAccessibility(citizen, "look-up page");
   await citizen.getByLabel("Hài lòng", { exact: true }).check();
   await Promise.all([citizen.waitForLoadState("load"), citizen.locator("form[action$='/danh-gia'] button[type=submit]").click()]);
