@@ -408,6 +408,8 @@ pub struct DossierQuery {
     pub q: Option<String>,
     /// Only dossiers whose current step this user holds.
     pub assignee: Option<Uuid>,
+    /// Only dossiers no one holds a step of (waiting for assignment or for the decision).
+    pub unassigned: bool,
     /// Also refused, stopped, returned and withdrawn dossiers (otherwise only open ones, unless
     /// `statuses` names them).
     pub include_closed: bool,

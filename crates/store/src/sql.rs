@@ -1132,6 +1132,9 @@ impl Dossiers for SqlStore {
                 // The assignee column holds the UUID as the state's JSON writes it.
                 qb.push(" AND assignee = ").push_bind(user.to_string());
             }
+            if q.unassigned {
+                qb.push(" AND assignee IS NULL");
+            }
             if let Some(t) = q.due_before {
                 // A paused dossier is judged when its clock stopped.
                 qb.push(" AND appointment < ").push_bind(t);

@@ -139,14 +139,17 @@ async fn ui_workspace_queue_colours_due_dates_and_searches_without_diacritics() 
             .to_string()
     };
     assert_eq!(
-        ["mine", "agency", "overdue"].map(|t| count(&html, t)),
-        ["2", "3", "1"]
+        ["mine", "agency", "waiting", "overdue"].map(|t| count(&html, t)),
+        ["2", "3", "1", "1"]
     );
+    // No one holds a step of it yet: it waits for assignment.
+    let (_, waiting) = get(&b, &app, "/xu-ly?tab=waiting").await;
+    assert!(waiting.contains(&unassigned) && !waiting.contains(&late));
     // The counts follow the filters.
     let (_, filtered) = get(&b, &app, "/xu-ly?tab=mine&q=tran+van+binh").await;
     assert_eq!(
-        ["mine", "agency", "overdue"].map(|t| count(&filtered, t)),
-        ["1", "1", "0"]
+        ["mine", "agency", "waiting", "overdue"].map(|t| count(&filtered, t)),
+        ["1", "1", "0", "0"]
     );
 
     // Search without diacritics.

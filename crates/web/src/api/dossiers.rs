@@ -170,6 +170,7 @@ pub async fn queue(
                 .map(|q| motcua_domain::text::fold_ascii(&q))
                 .filter(|q| !q.is_empty()),
             assignee: (p.mine == Some(true)).then_some(caller.user.id),
+            unassigned: false,
             include_closed: p.include_closed == Some(true),
             limit: p.limit.unwrap_or(50).clamp(1, 500),
             offset: p.offset.unwrap_or(0).max(0),

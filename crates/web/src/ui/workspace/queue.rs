@@ -114,9 +114,10 @@ struct QueueTable {
     v: QueueView,
 }
 
-const TABS: [(&str, &str); 4] = [
+const TABS: [(&str, &str); 5] = [
     ("mine", "Của tôi"),
     ("agency", "Của cơ quan"),
+    ("waiting", "Chờ phân công, phê duyệt"),
     ("due_soon", "Sắp đến hạn"),
     ("overdue", "Quá hạn"),
 ];
@@ -260,15 +261,21 @@ fn queue_query(
     }
     let words = format!("{} {}", f.q, f.procedure);
     let folded = motcua_domain::text::fold_ascii(words.trim());
-    let statuses: Vec<String> = Status::parse(f.status.trim())
+    let mut statuses: Vec<String> = Status::parse(f.status.trim())
         .map(|s| vec![s.as_str().to_string()])
         .unwrap_or_default();
+    // In the agency's hands with no step held: to assign, or (steps done) to decide.
+    let waiting = tab == "waiting";
+    if waiting && statuses.is_empty() {
+        statuses.push(Status::Processing.as_str().to_string());
+    }
     Ok(DossierQuery {
         agencies: chosen,
         statuses,
         due_before,
         q: Some(folded).filter(|q| !q.trim().is_empty()),
         assignee: (tab == "mine").then_some(caller.user.id),
+        unassigned: waiting,
         include_closed: false,
         limit: PAGE_SIZE,
         offset: (page - 1) * PAGE_SIZE,
