@@ -11,8 +11,8 @@ use motcua_domain::calendar::{Calendar, Duration, OfficeHours};
 use motcua_domain::catalogue::{Channel, Procedure, TimeUnit};
 use motcua_domain::dossier::{
     Actor, Applicant, CitizenId, Command, DossierAction, DossierCode, DossierCodeError,
-    DossierState, EventEnvelope, MAX_COMPONENT_CHARS, MAX_DAILY_SEQUENCE, ProcedureRef,
-    ReceivedComponent, Submission, execute, timeliness, vietnam_date,
+    DossierState, EventEnvelope, MAX_DAILY_SEQUENCE, ProcedureRef, ReceivedComponent, Submission,
+    component_key, execute, timeliness, vietnam_date,
 };
 use motcua_domain::text::fold_ascii;
 
@@ -162,21 +162,11 @@ fn received_components(
     given
         .iter()
         .map(|c| {
-            // As pages show a component: without the catalogue's list marks, at most
-            // MAX_COMPONENT_CHARS characters.
-            let key = |s: &str| -> String {
-                s.trim()
-                    .trim_start_matches(['-', '+', '*', ' '])
-                    .trim()
-                    .chars()
-                    .take(MAX_COMPONENT_CHARS)
-                    .collect()
-            };
             let name = c.component.trim();
             if !procedure
                 .components
                 .iter()
-                .any(|k| key(&k.name) == key(name))
+                .any(|k| component_key(&k.name) == component_key(name))
             {
                 return Err(AppError::field(
                     "invalid_components",
@@ -185,7 +175,7 @@ fn received_components(
                 ));
             }
             Ok(ReceivedComponent {
-                component: key(name),
+                component: component_key(name),
                 originals: c.originals,
                 copies: c.copies,
                 electronic: c.electronic,

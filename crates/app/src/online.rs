@@ -192,31 +192,18 @@ impl App {
             }
             docs::inspect(bytes, limit).await?;
         }
-        let calendar = self.calendar.get(self.store.as_ref()).await?;
-        let actor = Actor {
-            user: caller.user.id,
-            role: Role::Citizen,
-        };
         let mut documents: Vec<String> = Vec::new();
-        for (item, bytes) in files {
-            let row = self.dossier(code).await?;
-            let component: String = item.chars().take(MAX_COMPONENT_CHARS).collect();
-            docs::upload(
-                self.store.as_ref(),
-                &self.blobs,
-                &calendar,
-                &row,
-                row.seq,
-                actor,
-                &component,
-                bytes,
-                limit,
-            )
-            .await?;
-            if !documents.contains(&item) {
-                documents.push(item);
-            }
-        }
+        let uploads = files
+            .into_iter()
+            .map(|(item, bytes)| {
+                let component = item.chars().take(MAX_COMPONENT_CHARS).collect();
+                if !documents.contains(&item) {
+                    documents.push(item);
+                }
+                OnlineFile::Upload { component, bytes }
+            })
+            .collect();
+        self.attach_online(caller, code, uploads, limit).await?;
         let row = self.dossier(code).await?;
         let action = DossierAction::ProvideSupplement { documents, note };
         self.act(caller, code, row.seq, ActRequest::Other(Box::new(action)))

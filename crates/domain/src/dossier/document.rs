@@ -21,6 +21,17 @@ use super::command::Actor;
 /// The longest component name kept (the catalogue's names are well under this).
 pub const MAX_COMPONENT_CHARS: usize = 500;
 
+/// A catalogue component's name as dossiers record it: without the catalogue's list marks
+/// ("- ", "+ ", "* "), at most [`MAX_COMPONENT_CHARS`] characters.
+pub fn component_key(name: &str) -> String {
+    name.trim()
+        .trim_start_matches(['-', '+', '*', ' '])
+        .trim()
+        .chars()
+        .take(MAX_COMPONENT_CHARS)
+        .collect()
+}
+
 /// The widest or tallest image accepted, in pixels (an A3 page at 600 dpi is 7,016 × 9,921).
 pub const MAX_IMAGE_SIDE: usize = 12_000;
 /// The most pixels an image may have (what decoding it for a thumbnail or a PDF costs).

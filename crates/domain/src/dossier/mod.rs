@@ -108,7 +108,7 @@ pub use decide::{
     allowed_roles, allowed_statuses, decide, execute, fold, originating_command, replay,
 };
 pub use document::{
-    AttachedDocument, DocumentSource, MAX_COMPONENT_CHARS, MediaType, is_sha256_hex,
+    AttachedDocument, DocumentSource, MAX_COMPONENT_CHARS, MediaType, component_key, is_sha256_hex,
 };
 pub use error::DossierError;
 pub(crate) use error::vn_money;

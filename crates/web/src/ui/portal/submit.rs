@@ -11,7 +11,7 @@ use axum::body::Bytes;
 use axum::extract::{Multipart, Path};
 use axum::http::StatusCode;
 use axum::response::Response;
-use motcua_domain::dossier::{ApplicantField, MAX_COMPONENT_CHARS};
+use motcua_domain::dossier::ApplicantField;
 use motcua_store::Agency;
 
 use super::catalogue::{component_label, online_allowed, quantity};
@@ -167,10 +167,7 @@ fn component_fields(
 
 /// The component's name as a document is attached to it (the domain's length limit).
 fn component_name(c: &motcua_domain::catalogue::ComponentSpec) -> String {
-    component_label(c)
-        .chars()
-        .take(MAX_COMPONENT_CHARS)
-        .collect()
+    motcua_domain::dossier::component_key(&c.name)
 }
 
 pub async fn form(ctx: Ctx, Path(code): Path<String>) -> Response {
