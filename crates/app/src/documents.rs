@@ -140,7 +140,7 @@ pub fn view(r: &DocumentRecord, downloadable: bool) -> DocumentView {
 }
 
 /// `20 MB`, `512 KB`, `1000 byte`.
-fn human_size(n: usize) -> String {
+pub fn human_size(n: usize) -> String {
     const MB: usize = 1024 * 1024;
     if n >= MB && n.is_multiple_of(MB) {
         format!("{} MB", n / MB)

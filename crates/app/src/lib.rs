@@ -20,6 +20,7 @@ pub mod feedback;
 pub mod forms;
 pub mod gauges;
 pub mod hall;
+pub mod held;
 pub mod lookups;
 pub mod notices;
 pub mod notify;

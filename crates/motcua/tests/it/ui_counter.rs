@@ -368,7 +368,10 @@ async fn ui_counter_sends_mistakes_back_and_creates_nothing() {
     let html = res.text().await.unwrap();
     assert!(html.contains("Chỉ nhận tệp PDF, JPEG hoặc PNG."), "{html}");
     assert!(html.contains(&format!("id=\"comp-{}-error\"", all[0])));
-    assert!(html.contains("id=\"rescan\""));
+    assert!(
+        !html.contains(&format!("name=\"kept_{}\"", all[0])),
+        "a refused scan is not kept"
+    );
     assert_eq!(queue_total(&app, &officer).await, 0, "nothing created");
 
     // No procedure, no reason for a refusal.
@@ -944,4 +947,77 @@ async fn api_components_must_be_the_procedures_and_are_all_or_nothing() {
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
     assert_eq!(e["error"], "invalid_components");
     assert_eq!(queue_total(&app, &officer).await, 0, "nothing created");
+}
+
+/// The `kept_{i}` token of a form sent back, if its scan was kept.
+fn kept_token(html: &str, index: &str) -> Option<String> {
+    let marker = format!("name=\"kept_{index}\" value=\"");
+    let rest = html.split(&marker).nth(1)?;
+    Some(rest.split('"').next()?.to_string())
+}
+
+#[tokio::test]
+async fn ui_counter_keeps_scans_across_a_corrected_form() {
+    let (app, [officer, ..]) = setup().await;
+    let (b, csrf) = browser(&app, "tiepnhan").await;
+    let (all, _) = checklist(&b, &app).await;
+    let mut fields = applicant(&csrf, "12345");
+    for i in &all {
+        fields.push(("comp", i));
+    }
+    fields.push(("outcome", "receive"));
+    let scan = format!("scan_{}", all[0]);
+
+    // A wrong ID number: the form comes back, the scan kept with its name.
+    let res = post_intake(&b, &app, &fields, &[(&scan, "to-khai.png", PNG)]).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("id=\"id_number-error\""), "{html}");
+    let token = kept_token(&html, &all[0]).expect("the scan is kept");
+    assert!(html.contains("Đã giữ bản quét") && html.contains("to-khai.png"));
+    assert!(!html.contains("id=\"rescan\""), "nothing to choose again");
+    assert_eq!(queue_total(&app, &officer).await, 0, "nothing created");
+
+    // The token is this session's: another officer's browser cannot use it.
+    let (b2, csrf2) = browser(&app, "tiepnhan").await;
+    let kept = format!("kept_{}", all[0]);
+    let mut other = applicant(&csrf2, "038199012345");
+    for i in &all {
+        other.push(("comp", i));
+    }
+    other.push(("outcome", "receive"));
+    other.push((&kept, &token));
+    let res = post_intake(&b2, &app, &other, &[]).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("không còn được giữ"), "{html}");
+    assert_eq!(queue_total(&app, &officer).await, 0, "nothing created");
+
+    // Corrected, sent again without choosing the file: received with the scan attached.
+    let mut fields = applicant(&csrf, "038199012345");
+    for i in &all {
+        fields.push(("comp", i));
+    }
+    fields.push(("outcome", "receive"));
+    fields.push((&kept, &token));
+    let res = post_intake(&b, &app, &fields, &[]).await;
+    let code = code_of(&res);
+    let d = dossier(&app, &officer, &code).await;
+    assert_eq!(d["status"], "received", "{d}");
+    let (s, docs) = app
+        .send(
+            Method::GET,
+            &format!("/api/v1/dossiers/{code}/documents"),
+            Some(&officer),
+            None,
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{docs}");
+    let items = docs["items"].as_array().expect("items");
+    assert_eq!(items.len(), 1, "{docs}");
+    assert_eq!(
+        items[0]["sha256"],
+        motcua_app::blobs::sha256_hex(PNG),
+        "the kept scan's bytes"
+    );
 }

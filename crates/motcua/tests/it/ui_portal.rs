@@ -316,9 +316,33 @@ async fn online_submission_checks_everything_before_creating_the_dossier() {
     assert!(html.contains("value=\"12345\""));
     assert_eq!(dossiers_at_centre(&p).await, 0, "nothing was created");
 
-    // Everything right: the dossier, with its file.
+    // A good file with a wrong ID number: the file is kept for the corrected form.
     let mut parts = applicant(&csrf, key);
-    parts.push(Part::File("file_0", "don.pdf", pdf()));
+    parts[3] = Part::Text("id_number", "12345");
+    parts.push(Part::File("file_0", "don đề nghị.pdf", pdf()));
+    let (s, html) = post_multipart(&b, app, &path, &parts).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        html.contains("id=\"kept_0\"") && html.contains("don đề nghị.pdf"),
+        "{html}"
+    );
+    assert!(
+        !html.contains("chọn lại"),
+        "nothing to choose again: {html}"
+    );
+    let token = html
+        .split("name=\"kept_0\" value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    assert_eq!(dossiers_at_centre(&p).await, 0, "nothing was created");
+
+    // Everything right, the file not chosen again: the dossier, with the kept file.
+    let mut parts = applicant(&csrf, key);
+    parts.push(Part::Text("kept_0", &token));
     let (s, html) = post_multipart(&b, app, &path, &parts).await;
     assert_eq!(s, StatusCode::OK, "{html}");
     assert!(html.contains("Chờ tiếp nhận"), "{html}");

@@ -139,6 +139,8 @@ pub struct MultipartForm {
     pub files: Vec<(String, Bytes)>,
     /// File fields over the per-file limit (their bytes dropped).
     pub too_large: Vec<String>,
+    /// The file name the browser gave, by field name.
+    pub file_names: std::collections::HashMap<String, String>,
 }
 
 /// Reads a multipart body: each file (a field `is_file` names) up to `limit` bytes, the
@@ -185,8 +187,67 @@ pub async fn read_multipart(
         if over {
             form.too_large.push(name);
         } else if !buf.is_empty() || field.file_name().is_some_and(|f| !f.is_empty()) {
+            if let Some(f) = field.file_name() {
+                form.file_names.insert(name.clone(), f.to_string());
+            }
             form.files.push((name, Bytes::from(buf)));
         }
     }
     Ok(form)
+}
+
+/// Files kept from a form sent back (`kept_{i}` tokens), read again for the fields not given
+/// a new file (`replaced`): the files read `(index, name, bytes)`, and the fields whose kept
+/// file is gone (expired, another session's) with the message to show.
+pub async fn take_kept(
+    ctx: &Ctx,
+    kept: impl IntoIterator<Item = (usize, String)>,
+    replaced: impl Fn(usize) -> bool,
+) -> (Vec<(usize, String, Bytes)>, Vec<(usize, String)>) {
+    let (mut taken, mut lost) = (Vec::new(), Vec::new());
+    let now = chrono::Utc::now();
+    for (i, token) in kept {
+        if replaced(i) || token.trim().is_empty() {
+            continue;
+        }
+        match ctx
+            .state
+            .take_held(&ctx.csrf.token, token.trim(), now)
+            .await
+        {
+            Ok((f, bytes)) => taken.push((i, f.name, bytes)),
+            Err(e) => lost.push((i, e.message_vi())),
+        }
+    }
+    (taken, lost)
+}
+
+/// Keeps files that passed their checks for the form going back, so the person does not
+/// choose them again: the kept files by field, and whether some could not be kept.
+pub async fn keep_files(
+    ctx: &Ctx,
+    files: Vec<(usize, String, Bytes)>,
+) -> (
+    std::collections::BTreeMap<usize, motcua_app::held::HeldFile>,
+    bool,
+) {
+    let limit = ctx.state.config.max_upload_bytes;
+    let now = chrono::Utc::now();
+    let (mut kept, mut lost) = (std::collections::BTreeMap::new(), false);
+    for (i, name, bytes) in files {
+        let held = ctx
+            .state
+            .hold_file(&ctx.csrf.token, &name, bytes, limit, now)
+            .await;
+        match held {
+            Ok(f) => {
+                kept.insert(i, f);
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "a file could not be kept for the corrected form");
+                lost = true;
+            }
+        }
+    }
+    (kept, lost)
 }

@@ -23,6 +23,7 @@ use super::{Errors, desk_agencies};
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::ui::applicant::ApplicantForm;
+use crate::ui::form;
 use crate::ui::kit::{Ctx, Page, is_htmx};
 use motcua_app::AppError;
 use motcua_app::acting::ActRequest;
@@ -46,6 +47,8 @@ pub struct Comp {
     pub copies: String,
     /// The message next to the component (not brought, or its scan refused).
     pub error: Option<String>,
+    /// Its scan kept from the form sent back (sent again without choosing it again).
+    pub kept: Option<motcua_app::held::HeldFile>,
 }
 
 impl Comp {
@@ -105,7 +108,7 @@ struct Intake {
     errors: Errors,
     /// A problem that is not one field's (shown at the top).
     summary: Option<String>,
-    /// Scans were sent with a form that came back: they must be chosen again.
+    /// Scans sent with a form that came back could not all be kept: choose them again.
     rescan: bool,
 }
 
@@ -191,6 +194,7 @@ async fn chosen(state: &AppState, code: &str, ticks: &Ticks) -> Result<Chosen, A
                 originals: typed(&ticks.originals, originals),
                 copies: typed(&ticks.copies, copies),
                 error: None,
+                kept: None,
             }
         })
         .collect();
@@ -321,8 +325,11 @@ struct IntakeForm {
     csrf: String,
     values: Values,
     ticks: Ticks,
-    /// Scans by component index.
+    /// Scans by component index, with their file names.
     scans: BTreeMap<usize, Bytes>,
+    names: BTreeMap<usize, String>,
+    /// Tokens of scans kept from the form sent back (`kept_{i}`), by component index.
+    kept: BTreeMap<usize, String>,
 }
 
 async fn read_form(mut mp: Multipart) -> Result<IntakeForm, ApiError> {
@@ -340,11 +347,13 @@ async fn read_form(mut mp: Multipart) -> Result<IntakeForm, ApiError> {
     while let Some(field) = mp.next_field().await.map_err(broken)? {
         let name = field.name().unwrap_or_default().to_string();
         if let Some(i) = name.strip_prefix("scan_") {
+            let file_name = field.file_name().unwrap_or_default().to_string();
             let bytes = field.bytes().await.map_err(broken)?;
             if let Ok(i) = i.parse::<usize>()
                 && !bytes.is_empty()
             {
                 f.scans.insert(i, bytes);
+                f.names.insert(i, file_name);
             }
             continue;
         }
@@ -374,6 +383,11 @@ async fn read_form(mut mp: Multipart) -> Result<IntakeForm, ApiError> {
             "reason" => v.reason = text,
             "missing" => v.missing = text,
             "form_key" => v.form_key = text,
+            n if n.starts_with("kept_") => {
+                if let Ok(i) = n[5..].parse::<usize>() {
+                    f.kept.insert(i, text);
+                }
+            }
             other => {
                 v.applicant.take(other, text);
             }
@@ -408,6 +422,8 @@ struct Back {
     chosen: Option<Chosen>,
     errors: Errors,
     summary: Option<String>,
+    /// The scans sent, when the service refused the dossier after its checks passed.
+    scans: Option<BTreeMap<usize, Bytes>>,
 }
 
 /// Reads the multipart form once; a body that cannot be read is refused (the "form expired"
@@ -608,23 +624,34 @@ pub async fn submit(ctx: Ctx, mp: Result<Multipart, MultipartRejection>) -> Resp
     let IntakeForm {
         values: mut v,
         ticks,
-        scans,
+        mut scans,
+        mut names,
+        kept,
         ..
     } = posted;
-    let (chosen_block, missing, errors) =
+    let lost = take_kept(&ctx, kept, &mut scans, &mut names).await;
+    let (chosen_block, missing, mut errors) =
         match check_intake(&ctx, &agencies, &mut v, &ticks, &scans).await {
             Ok(c) => c,
             Err(r) => return r,
         };
-    let rescan = !scans.is_empty();
+    let mut chosen_block = chosen_block;
+    for (i, message) in lost {
+        errors.set(format!("scan_{i}"), message.clone());
+        if let Some(k) = chosen_block.as_mut().and_then(|c| c.components.get_mut(i)) {
+            k.error.get_or_insert(message);
+        }
+    }
     let chosen_block = match chosen_block {
         Some(c) if errors.is_empty() => c,
-        chosen => {
+        mut chosen => {
+            let rescan = keep_scans(&ctx, chosen.as_mut(), &scans, &names, &errors).await;
             let back = Back {
                 values: v,
                 chosen,
                 errors,
                 summary: None,
+                scans: None,
             };
             return send_back(&ctx, &agencies, back, rescan);
         }
@@ -636,10 +663,67 @@ pub async fn submit(ctx: Ctx, mp: Result<Multipart, MultipartRejection>) -> Resp
         missing,
         scans,
     };
+    let kept_names = names;
     match record(&ctx, intake).await {
         Ok(r) => r,
-        Err(back) => send_back(&ctx, &agencies, *back, rescan),
+        Err(back) => {
+            let mut back = *back;
+            let rescan = match back.scans.take() {
+                Some(scans) => {
+                    keep_scans(
+                        &ctx,
+                        back.chosen.as_mut(),
+                        &scans,
+                        &kept_names,
+                        &back.errors,
+                    )
+                    .await
+                }
+                None => false,
+            };
+            send_back(&ctx, &agencies, back, rescan)
+        }
     }
+}
+
+/// The scans kept from the form sent back, read again for the components not given a new
+/// file; returns the components whose kept scan is gone, with the message to show.
+async fn take_kept(
+    ctx: &Ctx,
+    kept: BTreeMap<usize, String>,
+    scans: &mut BTreeMap<usize, Bytes>,
+    names: &mut BTreeMap<usize, String>,
+) -> Vec<(usize, String)> {
+    let (taken, lost) = form::take_kept(ctx, kept, |i| scans.contains_key(&i)).await;
+    for (i, name, bytes) in taken {
+        scans.insert(i, bytes);
+        names.insert(i, name);
+    }
+    lost
+}
+
+/// Keeps each scan that passed its checks for the form going back; `true` when some scan
+/// could not be kept (it must be chosen again).
+async fn keep_scans(
+    ctx: &Ctx,
+    chosen: Option<&mut Chosen>,
+    scans: &BTreeMap<usize, Bytes>,
+    names: &BTreeMap<usize, String>,
+    errors: &Errors,
+) -> bool {
+    let Some(chosen) = chosen else {
+        return !scans.is_empty();
+    };
+    let passed = scans
+        .iter()
+        .filter(|(i, _)| **i < chosen.components.len() && !errors.has(&format!("scan_{i}")))
+        .map(|(i, b)| (*i, names.get(i).cloned().unwrap_or_default(), b.clone()))
+        .collect();
+    let (kept, lost) = form::keep_files(ctx, passed).await;
+    for (i, f) in kept {
+        chosen.components[i].kept = Some(f);
+    }
+    lost
 }
 
 /// A checked intake to record.
@@ -770,6 +854,7 @@ async fn record(ctx: &Ctx, intake: Checked) -> Result<Response, Box<Back>> {
                     chosen: Some(chosen_block),
                     errors: Errors::default(),
                     summary: Some(e.message_vi()),
+                    scans: Some(scans),
                 }));
             }
             return Ok(ctx.error(&e));

@@ -4,7 +4,7 @@
 //! the required components) before the dossier is created, so a mistake creates nothing and
 //! the form comes back with what was typed and the error next to its field (422).
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use askama::Template;
 use axum::body::Bytes;
@@ -17,7 +17,7 @@ use motcua_store::Agency;
 use super::catalogue::{component_label, online_allowed, quantity};
 use crate::error::ApiError;
 use crate::ui::applicant::ApplicantForm;
-use crate::ui::form::read_multipart;
+use crate::ui::form::{self, read_multipart};
 use crate::ui::kit::{Ctx, Page};
 use motcua_app::documents::{self as docs, DocumentView};
 use motcua_app::dossiers::{ComponentInput, CreateDossier};
@@ -39,6 +39,8 @@ pub struct ComponentField {
     pub required: bool,
     pub held: Vec<Held>,
     pub error: Option<String>,
+    /// Its file kept from the form sent back.
+    pub kept: Option<motcua_app::held::HeldFile>,
 }
 
 #[derive(Default, Clone)]
@@ -160,6 +162,7 @@ fn component_fields(
                     })
                     .collect(),
                 error: errors.get(&i).cloned(),
+                kept: None,
             }
         })
         .collect()
@@ -225,6 +228,9 @@ struct Sent {
     /// Files over the size limit, by component.
     too_large: HashSet<usize>,
     reuse: HashMap<usize, Vec<String>>,
+    /// File names by component, and tokens of files kept from the form sent back.
+    names: HashMap<usize, String>,
+    kept: HashMap<usize, String>,
 }
 
 /// Reads the form: text fields, one file per component (`file_{i}`), held documents chosen
@@ -241,12 +247,19 @@ async fn read_form(mp: Multipart, limit: usize, total: usize) -> Result<Sent, Ap
     }
     for (name, bytes) in form.files {
         if let Some(i) = index(&name, "file_") {
+            if let Some(n) = form.file_names.get(&name) {
+                sent.names.insert(i, n.clone());
+            }
             sent.files.insert(i, bytes);
         }
     }
     for (name, text) in form.texts {
         if let Some(i) = index(&name, "reuse_") {
             sent.reuse.entry(i).or_default().push(text);
+            continue;
+        }
+        if let Some(i) = index(&name, "kept_") {
+            sent.kept.insert(i, text);
             continue;
         }
         let v = &mut sent.v;
@@ -341,9 +354,13 @@ fn send_back(
     sent: &Sent,
     e: Errors,
     comp_errors: &HashMap<usize, String>,
+    mut kept: BTreeMap<usize, motcua_app::held::HeldFile>,
     summary: String,
 ) -> Response {
-    let components = component_fields(s, &sent.reuse, comp_errors);
+    let mut components = component_fields(s, &sent.reuse, comp_errors);
+    for c in &mut components {
+        c.kept = kept.remove(&c.index);
+    }
     let mut v = sent.v.clone();
     if v.key.is_empty() {
         v.key = uuid::Uuid::new_v4().to_string();
@@ -422,14 +439,22 @@ pub async fn submit(ctx: Ctx, Path(code): Path<String>, mp: Multipart) -> Respon
         Ok(e) => e,
         Err(r) => return r,
     };
-    let checked = check_components(&s, &sent, limit).await;
+    let kept = std::mem::take(&mut sent.kept);
+    let (taken, lost) = form::take_kept(&ctx, kept, |i| sent.files.contains_key(&i)).await;
+    for (i, name, bytes) in taken {
+        sent.files.insert(i, bytes);
+        sent.names.insert(i, name);
+    }
+    let mut checked = check_components(&s, &sent, limit).await;
+    checked.errors.extend(lost);
     if e.any() || !checked.errors.is_empty() {
+        let (kept, some_lost) = form::keep_files(&ctx, uploads_of(&sent, &checked)).await;
         let mut summary =
             "Hồ sơ chưa được nộp: vui lòng sửa các mục được đánh dấu bên dưới.".to_string();
-        if !checked.uploads.is_empty() {
-            summary.push_str(" Các tệp đã chọn cần được chọn lại.");
+        if some_lost {
+            summary.push_str(" Một số tệp chưa được giữ lại: vui lòng chọn lại các tệp đó.");
         }
-        return send_back(&ctx, &s, &sent, e, &checked.errors, summary);
+        return send_back(&ctx, &s, &sent, e, &checked.errors, kept, summary);
     }
     lodge(&ctx, &caller, &s, &sent, checked, limit).await
 }
@@ -450,6 +475,21 @@ fn online_components(s: &Setup, checked: &Checked) -> Vec<ComponentInput> {
             originals: 0,
             copies: 0,
             electronic: true,
+        })
+        .collect()
+}
+
+/// The files that passed their checks, with their names, to keep for the form sent back.
+fn uploads_of(sent: &Sent, checked: &Checked) -> Vec<(usize, String, Bytes)> {
+    checked
+        .uploads
+        .iter()
+        .map(|(i, b)| {
+            (
+                *i,
+                sent.names.get(i).cloned().unwrap_or_default(),
+                b.clone(),
+            )
         })
         .collect()
 }
@@ -483,12 +523,14 @@ async fn lodge(
             },
         ) => {
             let no_errors = HashMap::new();
+            let (kept, _) = form::keep_files(ctx, uploads_of(sent, &checked)).await;
             return send_back(
                 ctx,
                 s,
                 sent,
                 Errors::default(),
                 &no_errors,
+                kept,
                 err.message_vi(),
             );
         }
