@@ -87,7 +87,13 @@ test("online submission to returned result and rating, every role in the browser
   assert.match(receipt, new RegExp(code.replace(/\./g, "\\.")));
   assert.match(receipt, /GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ/i);
   await screenshot(officer, "receipt");
-  await act(officer, code, "forward", (f) => f.locator("input[name=to]").fill(DEPARTMENT));
+  // Forwarded by the agency's name, from a list (no code to know).
+  await act(officer, code, "forward", async (f) => {
+    const to = f.locator("select[name=to]");
+    const label = (await to.locator("option", { hasText: "Sở Tư pháp" }).first().textContent()).trim();
+    await to.selectOption({ label });
+    assert.equal(await to.inputValue(), DEPARTMENT, `"${label}" is the Department of Justice`);
+  });
 
   // 3. The specialist finds it in the queue, takes the step and completes it.
   const specialist = await newPage(browser, server.base);
@@ -96,11 +102,11 @@ test("online submission to returned result and rating, every role in the browser
   await screenshot(specialist, "workspace-queue");
   await act(specialist, code, "assign_step", async (f) => {
     await f.locator("select[name=assignee]").selectOption({ label: "Trần Văn Đức" });
+    // Dates are typed day first, as written in Vietnam (no browser date picker).
     const due = f.locator("input[name=due]");
-    if ((await due.getAttribute("type")) === "date") {
-      const d = new Date(Date.now() + 3 * 86400_000).toISOString().slice(0, 10);
-      await due.fill(d);
-    }
+    assert.equal(await due.getAttribute("placeholder"), "dd/mm/yyyy");
+    const [y, m, d] = new Date(Date.now() + 3 * 86400_000).toISOString().slice(0, 10).split("-");
+    await due.fill(`${d}/${m}/${y}`);
   });
   await specialist.goto(`/ho-so/${code}`);
   await screenshot(specialist, "dossier-page");
@@ -182,15 +188,18 @@ test("a walk-in citizen is received at the counter in one form, and the receipt 
   await officer.getByText(/Cấp Phiếu Lý lịch tư pháp cho công dân Việt Nam/).first().click();
   await assert.doesNotReject(officer.locator("#intake-form").waitFor());
   // A mistake first: a CCCD of 11 digits; the message sits next to the field, input kept.
+  // The scan is chosen before the mistake is found: it is kept, not chosen again.
   await officer.locator("#name").fill("Lê Thị Bình");
   await officer.locator("#id_number").fill("03819000432");
+  await officer.locator("#scan-3").setInputFiles(pdf);
   await officer.locator("#intake-form button[type=submit]").first().click();
   await officer.waitForLoadState("load");
   assert.equal(await officer.locator("#id_number").getAttribute("aria-invalid"), "true");
   assert.equal(await officer.locator("#name").inputValue(), "Lê Thị Bình");
+  assert.match(await officer.locator("#kept-3").textContent(), /Đã giữ bản quét: to-khai\.pdf/);
+  assert.equal(await officer.locator("#rescan").count(), 0, "nothing to choose again");
   await officer.locator("#id_number").fill("038190004322");
   for (const box of await officer.locator("#intake-form input[type=checkbox][name=comp]").all()) await box.check();
-  await officer.locator("#scan-3").setInputFiles(pdf);
   await screenshot(officer, "counter-intake");
   await officer.locator("#intake-form button[type=submit]").first().click();
   await officer.waitForLoadState("load");
@@ -198,6 +207,8 @@ test("a walk-in citizen is received at the counter in one form, and the receipt 
   const code = page.match(/000\.00\.01\.H38-\d{6}-\d{4}/)?.[0];
   assert.ok(code, page.slice(0, 400));
   assert.match(page, /\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}/, "the appointment, dd/mm/yyyy HH:MM");
+  await officer.goto(`/ho-so/${code}`);
+  assert.equal(await officer.locator("#documents tbody tr").count(), 1, "the kept scan is attached");
   await officer.goto(`/mot-cua/ho-so/${code}/in/receipt`);
   assert.match(await officer.textContent("body"), new RegExp(code.replace(/\./g, "\\.")));
   await officer.emulateMedia({ media: "print" });

@@ -655,3 +655,41 @@ mod tests {
         assert_eq!(parse_label("Ă12"), None);
     }
 }
+
+/// Today's hall of a centre, for the operations view.
+#[derive(Debug, Clone, Serialize)]
+pub struct CentreToday {
+    pub code: String,
+    pub name: String,
+    pub times: Times,
+}
+
+/// The halls that gave out tickets today among `unit` and the agencies `below` it (the
+/// operations view's unit and its children; at most 500 looked at): 403 unless `caller`
+/// oversees the unit.
+pub async fn today_in(
+    app: &App,
+    caller: &Caller,
+    unit: &Agency,
+    below: &[Agency],
+    now: DateTime<Utc>,
+) -> Result<Vec<CentreToday>, AppError> {
+    let scope = ResolvedScope::of(app, unit.id).await?;
+    require(caller, Action::Oversee(scope.scope()))?;
+    let day = vn_time::date(now);
+    let mut out = Vec::new();
+    for a in std::iter::once(unit).chain(below).take(500) {
+        let tickets = app
+            .store
+            .tickets_between(a.id, day, day, STATS_MAX_TICKETS)
+            .await?;
+        if !tickets.is_empty() {
+            out.push(CentreToday {
+                code: a.code.clone(),
+                name: a.name.clone(),
+                times: hall::times(&tickets),
+            });
+        }
+    }
+    Ok(out)
+}

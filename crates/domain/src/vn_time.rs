@@ -61,10 +61,85 @@ pub fn midnight(day: NaiveDate) -> DateTime<Utc> {
     instant(day, NaiveTime::MIN)
 }
 
+/// A day as people write it in Vietnam, `24/11/2025` (or `24-11-2025`, `24.11.2025`, one-digit
+/// day and month allowed), or as links and older forms carry it, `2025-11-24`.
+pub fn parse_day(s: &str) -> Option<NaiveDate> {
+    let s = s.trim();
+    if s.len() > 10 {
+        return None;
+    }
+    if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+        return Some(d);
+    }
+    let mut parts = s.split(['/', '-', '.']);
+    let day = parts.next()?.parse::<u32>().ok()?;
+    let month = parts.next()?.parse::<u32>().ok()?;
+    let year_text = parts.next()?;
+    if parts.next().is_some() || year_text.len() != 4 {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(year_text.parse().ok()?, month, day)
+}
+
+/// A day as a form shows it: `24/11/2025`.
+pub fn day_text(d: NaiveDate) -> String {
+    d.format("%d/%m/%Y").to_string()
+}
+
+/// A Vietnam wall-clock time as people type it: `24/11/2025 14:30` (a day alone is `None`; the
+/// caller chooses its hour), or `2025-11-24T14:30` as older forms carry it.
+pub fn parse_day_time(s: &str) -> Option<NaiveDateTime> {
+    let s = s.trim();
+    if s.len() > 20 {
+        return None;
+    }
+    if let Ok(t) = NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M") {
+        return Some(t);
+    }
+    let (day, time) = s.split_once([' ', 'T'])?;
+    let time = NaiveTime::parse_from_str(time.trim(), "%H:%M").ok()?;
+    Some(parse_day(day)?.and_time(time))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use chrono::TimeZone;
+
+    #[test]
+    fn days_are_read_as_written_in_vietnam_and_as_links_carry_them() {
+        let d = NaiveDate::from_ymd_opt(2025, 11, 4).unwrap();
+        for s in [
+            "04/11/2025",
+            "4/11/2025",
+            " 04-11-2025 ",
+            "4.11.2025",
+            "2025-11-04",
+        ] {
+            assert_eq!(parse_day(s), Some(d), "{s}");
+        }
+        // Day first, never month first.
+        assert_eq!(
+            parse_day("11/04/2025"),
+            NaiveDate::from_ymd_opt(2025, 4, 11)
+        );
+        for s in [
+            "31/02/2025",
+            "04/13/2025",
+            "04/11/25",
+            "",
+            "hôm nay",
+            "1/1/2025/1",
+        ] {
+            assert_eq!(parse_day(s), None, "{s}");
+        }
+        assert_eq!(day_text(d), "04/11/2025");
+        let t = parse_day_time("04/11/2025 14:30").unwrap();
+        assert_eq!(t.to_string(), "2025-11-04 14:30:00");
+        assert_eq!(parse_day_time("2025-11-04T14:30"), Some(t));
+        assert_eq!(parse_day_time("04/11/2025"), None);
+        assert_eq!(parse_day_time("04/11/2025 25:00"), None);
+    }
 
     #[test]
     fn late_evening_utc_is_the_next_day_in_vietnam() {

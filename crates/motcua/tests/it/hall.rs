@@ -282,6 +282,35 @@ async fn a_ticket_goes_from_the_kiosk_to_a_counter_the_board_and_a_dossier() {
         .await
         .unwrap();
     assert!(html.contains("id=\"total-issued\">2<") && html.contains("id=\"total-served\">1<"));
+
+    // The province's leader sees the day's hall in the operations view, next to the dossiers.
+    let (lb, _) = crate::support::browser(&app, "lanhdao").await;
+    let (s, html) = crate::support::get_page(&lb, &app, "/dieu-hanh?don-vi=000.00.00.H38").await;
+    assert_eq!(s, StatusCode::OK);
+    let hall = html
+        .split("id=\"hall-today-table\"")
+        .nth(1)
+        .expect("the hall's section")
+        .split("</table>")
+        .next()
+        .unwrap();
+    let row = hall
+        .split(&format!("data-centre=\"{CENTRE}\""))
+        .nth(1)
+        .expect("the centre's row")
+        .split("</tr>")
+        .next()
+        .unwrap();
+    let cells: Vec<&str> = row
+        .split("<td class=\"num\">")
+        .skip(1)
+        .map(|c| c.split('<').next().unwrap())
+        .collect();
+    assert_eq!(
+        &cells[..4],
+        ["2", "0", "1", "1"],
+        "issued, waiting, served, no-show: {row}"
+    );
 }
 
 #[tokio::test]

@@ -375,7 +375,10 @@ async fn the_operations_view_shows_today_the_trend_and_the_weakest_with_live_rel
         )
     );
     assert!(html.contains(r#"<span class="field-error" id="tu-error">Chọn ngày bắt đầu.</span>"#));
-    assert!(html.contains(r#"name="den" value="2026-01-31""#));
+    assert!(
+        html.contains(r#"name="den" value="31/01/2026""#),
+        "the day as people write it, whatever the link carried"
+    );
     let (s, html) = page(
         &leader,
         app,
@@ -384,7 +387,7 @@ async fn the_operations_view_shows_today_the_trend_and_the_weakest_with_live_rel
     .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(html.contains("Ngày kết thúc phải sau ngày bắt đầu."));
-    assert!(html.contains(r#"name="tu" value="2026-02-01""#));
+    assert!(html.contains(r#"name="tu" value="01/02/2026""#));
     let first = today.with_day(1).unwrap();
     let (s, html) = page(&leader, app, &format!("/dieu-hanh?ky=khac&tu={first}")).await;
     assert_eq!(s, StatusCode::OK);

@@ -535,16 +535,24 @@ async fn ui_workspace_apology_transfer_result_and_return_through_the_page() {
     let appointment =
         chrono::NaiveDateTime::parse_from_str(d["appointment"].as_str().unwrap(), "%Y-%m-%dT%H:%M")
             .unwrap();
-    let new = (appointment + chrono::Duration::days(5))
-        .format("%Y-%m-%dT%H:%M")
-        .to_string();
+    let new_at = appointment + chrono::Duration::days(5);
+    let new = new_at.format("%Y-%m-%dT%H:%M").to_string();
+    // Typed as people write it: day/month/year hour:minute.
+    let typed = new_at.format("%d/%m/%Y %H:%M").to_string();
+    let (_, html) = get(&b, &app, &format!("/ho-so/{code}")).await;
+    assert!(
+        html.contains("id=\"apologize-new_appointment\"")
+            && html.contains("placeholder=\"dd/mm/yyyy hh:mm\"")
+            && !html.contains("type=\"datetime-local\""),
+        "the new appointment is a dd/mm/yyyy text field"
+    );
     let res = b
         .post(app.url(&format!("/ho-so/{code}/thao-tac/apologize")))
         .form(&[
             ("csrf", csrf.as_str()),
             ("version", &version(&d)),
             ("reason", "Cần xác minh thêm tại địa phương"),
-            ("new_appointment", &new),
+            ("new_appointment", &typed),
         ])
         .send()
         .await
@@ -657,10 +665,63 @@ async fn ui_workspace_apology_transfer_result_and_return_through_the_page() {
         .unwrap();
     assert!(sheet.contains("Trần Văn Bình (nhận thay)"), "{sheet}");
 
-    // Transfer (liên thông) of another dossier, with an unknown agency first.
+    // Transfer (liên thông) of another dossier: the agency chosen by name, those applying the
+    // procedure first; an unknown code (a forged form) is refused.
+    let admin = app.user("qt.tinh", "admin", Some("000.00.00.H38")).await;
+    let (s, applied) = app
+        .send(
+            Method::PUT,
+            "/api/v1/agencies/000.00.01.H38/procedures/1.001193",
+            Some(&admin),
+            Some(json!({})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{applied}");
+    app.agency(
+        "000.00.05.H38",
+        "Sở Tài chính Thanh Hóa",
+        "department",
+        Some("000.00.00.H38"),
+    )
+    .await;
     let other = at_department(&app, &officer, "Trần Văn Bình").await;
     assign_to(&app, &specialist, &other, &me).await;
     let d = dossier(&app, &specialist, &other).await;
+    let (_, html) = get(&b, &app, &format!("/ho-so/{other}")).await;
+    let select = html
+        .split("<select id=\"transfer-to\" name=\"to\"")
+        .nth(1)
+        .expect("the agency is chosen from a list")
+        .split("</select>")
+        .next()
+        .unwrap();
+    let suggested = select
+        .split("<optgroup label=\"Cùng giải quyết thủ tục này\">")
+        .nth(1)
+        .expect("a group of agencies applying the procedure")
+        .split("</optgroup>")
+        .next()
+        .unwrap();
+    assert!(
+        suggested.contains("value=\"000.00.01.H38\">Trung tâm PVHCC Thanh Hóa</option>"),
+        "{select}"
+    );
+    let others = select
+        .split("<optgroup label=\"Các cơ quan khác\">")
+        .nth(1)
+        .expect("the rest of the province")
+        .split("</optgroup>")
+        .next()
+        .unwrap();
+    assert!(
+        others.contains("value=\"000.00.05.H38\">Sở Tài chính Thanh Hóa</option>"),
+        "by name: {select}"
+    );
+    assert!(
+        !select.contains(">Sở Tư pháp Thanh Hóa<"),
+        "not the agency holding the dossier"
+    );
+    assert!(!select.contains("Hà Nội"), "not another province");
     let (s, html) = post(
         &b,
         &app,

@@ -173,9 +173,12 @@ fn period_choices(p: &Page, today: NaiveDate, chosen: &str) -> Vec<Choice> {
 /// A range of days typed (`tu`, `den`; to today without `den`); the mistakes go in `form`.
 fn custom_period(p: &Page, form: &mut PeriodForm, today: NaiveDate) -> Option<Period> {
     let (tu, den) = (form.tu.clone(), form.den.clone());
-    let from = match NaiveDate::parse_from_str(&tu, "%Y-%m-%d") {
-        Ok(d) => Some(d),
-        Err(_) => {
+    let from = match motcua_domain::vn_time::parse_day(&tu) {
+        Some(d) => {
+            form.tu = motcua_domain::vn_time::day_text(d);
+            Some(d)
+        }
+        None => {
             form.error_tu = Some(
                 match tu.is_empty() {
                     true => p.t("Chọn ngày bắt đầu."),
@@ -188,9 +191,12 @@ fn custom_period(p: &Page, form: &mut PeriodForm, today: NaiveDate) -> Option<Pe
     };
     let to = match den.is_empty() {
         true => Some(today),
-        false => match NaiveDate::parse_from_str(&den, "%Y-%m-%d") {
-            Ok(d) => Some(d),
-            Err(_) => {
+        false => match motcua_domain::vn_time::parse_day(&den) {
+            Some(d) => {
+                form.den = motcua_domain::vn_time::day_text(d);
+                Some(d)
+            }
+            None => {
                 form.error_den = Some(
                     p.t("Ngày kết thúc không hợp lệ (cần dạng ngày/tháng/năm).")
                         .to_string(),
@@ -592,6 +598,8 @@ struct Ioc {
     weak_procedures: Vec<WeakProcedure>,
     min_received: String,
     downloads: Vec<Download>,
+    /// Today's counter halls of the unit and the agencies below it: (centre code, times).
+    hall: Vec<(String, crate::ui::hall::Row)>,
 }
 
 #[derive(Template)]
@@ -837,6 +845,12 @@ async fn ioc(ctx: Ctx, headers: HeaderMap, Query(q): Query<IocQuery>) -> UiResul
     let (units, below) = unit_choices(&state, caller, &home, &unit)
         .await
         .or_page(&ctx)?;
+    let hall = motcua_app::hall::today_in(&state, caller, &unit, &below, now)
+        .await
+        .or_page(&ctx)?
+        .into_iter()
+        .map(|c| (c.code, crate::ui::hall::row(c.name, c.times)))
+        .collect();
     let (mut weak_units, mut weak_procedures, mut min_received) = (Vec::new(), Vec::new(), 0);
     let mut downloads = Vec::new();
     if let Some(period_v) = &chosen_period {
@@ -865,6 +879,7 @@ async fn ioc(ctx: Ctx, headers: HeaderMap, Query(q): Query<IocQuery>) -> UiResul
             weak_units,
             weak_procedures,
             downloads,
+            hall,
         },
     ))
 }

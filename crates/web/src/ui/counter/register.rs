@@ -39,14 +39,6 @@ pub struct RegisterQuery {
     co_quan: String,
 }
 
-/// `2025-11-24` or `24/11/2025`.
-fn parse_day(s: &str) -> Option<NaiveDate> {
-    let s = s.trim();
-    NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .or_else(|_| NaiveDate::parse_from_str(s, "%d/%m/%Y"))
-        .ok()
-}
-
 /// `GET /mot-cua/so-theo-doi?tu=&den=&co_quan=`.
 pub async fn page(ctx: Ctx, Query(q): Query<RegisterQuery>) -> Response {
     let caller = match ctx.counter() {
@@ -64,7 +56,7 @@ pub async fn page(ctx: Ctx, Query(q): Query<RegisterQuery>) -> Response {
         if s.trim().is_empty() {
             return Some(today);
         }
-        let d = parse_day(s);
+        let d = motcua_domain::vn_time::parse_day(s);
         if d.is_none() {
             errors.set(field, "Ngày không hợp lệ (dd/mm/yyyy).");
         }
@@ -103,8 +95,10 @@ pub async fn page(ctx: Ctx, Query(q): Query<RegisterQuery>) -> Response {
             format!("{} – {}", p.date(&f), p.date(&t))
         };
     }
-    let shown =
-        |d: Option<NaiveDate>, raw: &str| d.map(|d| d.to_string()).unwrap_or(raw.to_string());
+    let shown = |d: Option<NaiveDate>, raw: &str| {
+        d.map(motcua_domain::vn_time::day_text)
+            .unwrap_or(raw.to_string())
+    };
     let status = errors.status();
     let page = Register {
         agency: agency.map(|a| a.code).unwrap_or_default(),

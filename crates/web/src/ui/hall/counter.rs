@@ -8,12 +8,12 @@ use axum::extract::Query;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{NaiveDate, Utc};
 use motcua_app::hall::{self, CallWhat, Desk, HallStats};
-use motcua_domain::hall::{Area, TicketStatus, Times};
+use motcua_domain::hall::{Area, TicketStatus};
 use motcua_store::Agency;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::minutes;
+use super::{Row, row};
 use crate::ui::form::Posted;
 use crate::ui::kit::{Ctx, Page, append_cookie, urlencode};
 
@@ -52,25 +52,6 @@ struct AreasPage {
     text: String,
     error: Option<String>,
     saved: bool,
-}
-
-/// One line of the statistics tables.
-struct Row {
-    name: String,
-    t: Times,
-    wait_avg: String,
-    wait_max: String,
-    serve_avg: String,
-}
-
-fn row(name: String, t: Times) -> Row {
-    Row {
-        wait_avg: minutes(t.wait_avg),
-        wait_max: minutes(t.wait_max),
-        serve_avg: minutes(t.serve_avg),
-        name,
-        t,
-    }
 }
 
 #[derive(Deserialize, Default)]
@@ -294,10 +275,7 @@ pub struct StatsQuery {
 }
 
 fn parse_day(s: Option<&str>) -> Option<NaiveDate> {
-    let s = s?.trim();
-    NaiveDate::parse_from_str(s, "%d/%m/%Y")
-        .or_else(|_| NaiveDate::parse_from_str(s, "%Y-%m-%d"))
-        .ok()
+    motcua_domain::vn_time::parse_day(s?)
 }
 
 pub async fn stats(ctx: Ctx, Query(q): Query<StatsQuery>) -> Response {

@@ -46,6 +46,25 @@ pub fn router() -> Router<AppState> {
         )
 }
 
+/// One line of a table of hall times (the statistics page, the operations view).
+pub(crate) struct Row {
+    pub name: String,
+    pub t: motcua_domain::hall::Times,
+    pub wait_avg: String,
+    pub wait_max: String,
+    pub serve_avg: String,
+}
+
+pub(crate) fn row(name: String, t: motcua_domain::hall::Times) -> Row {
+    Row {
+        wait_avg: minutes(t.wait_avg),
+        wait_max: minutes(t.wait_max),
+        serve_avg: minutes(t.serve_avg),
+        name,
+        t,
+    }
+}
+
 /// `1.5` minutes as `1,5 phút`; `—` when nothing was measured.
 pub(crate) fn minutes(m: Option<f64>) -> String {
     match m {

@@ -23,6 +23,7 @@ use motcua_domain::dossier::{
     Actor, Command, DossierAction, DossierError, DossierState, Event, PaymentMethod, ResultForm,
     ReturnChannel, Turn, decide, timeliness,
 };
+use motcua_domain::vn_time;
 use motcua_store::DossierRow;
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -162,7 +163,7 @@ struct DossierPage {
     documents: Vec<DocLine>,
     timeline: Vec<TimelineLine>,
     actions: Vec<ActionView>,
-    agencies: Vec<(String, String)>,
+    agencies: Destinations,
     banner: Option<String>,
     ok: Option<String>,
 }
@@ -471,18 +472,18 @@ fn fields_of(
         "refuse" | "reject" | "stop" => vec![reason()],
         "forward" => vec![field(
             "to",
-            "Mã cơ quan nhận",
+            "Cơ quan nhận",
             "agency",
             true,
-            "Ví dụ: 000.00.02.H38",
+            "Chọn theo tên; các cơ quan cùng giải quyết thủ tục này đứng đầu danh sách.",
         )],
         "transfer" => vec![
             field(
                 "to",
-                "Mã cơ quan nhận liên thông",
+                "Cơ quan nhận liên thông",
                 "agency",
                 true,
-                "Ví dụ: 000.00.02.H38",
+                "Chọn theo tên; các cơ quan cùng giải quyết thủ tục này đứng đầu danh sách.",
             ),
             reason(),
         ],
@@ -495,7 +496,7 @@ fn fields_of(
                 "Ngày hẹn trả mới",
                 "datetime",
                 true,
-                "Giờ Việt Nam.",
+                "Ngày/tháng/năm giờ:phút, giờ Việt Nam (chỉ ghi ngày: 17:00).",
             ),
         ],
         "record_result" => vec![field(
@@ -797,9 +798,9 @@ async fn build(
         .iter()
         .any(|a| a.name == "forward" || a.name == "transfer")
     {
-        datalist(state, &agency).await
+        destinations(state, &agency, &row.procedure_code).await
     } else {
-        Vec::new()
+        Destinations::default()
     };
     Ok(DossierPage {
         p: ctx.page(),
@@ -815,8 +816,19 @@ async fn build(
     })
 }
 
-/// Agencies of the dossier's province, for the "to" inputs.
-async fn datalist(state: &AppState, here: &motcua_store::Agency) -> Vec<(String, String)> {
+/// Where a dossier can be forwarded or transferred, by name: first the agencies that apply
+/// its procedure, then the other agencies of its province.
+#[derive(Default)]
+pub struct Destinations {
+    pub suggested: Vec<(String, String)>,
+    pub others: Vec<(String, String)>,
+}
+
+async fn destinations(
+    state: &AppState,
+    here: &motcua_store::Agency,
+    procedure: &str,
+) -> Destinations {
     let q = motcua_store::AgencyQuery {
         province_code: here.province_code.clone(),
         parent: if here.province_code.is_none() {
@@ -827,7 +839,7 @@ async fn datalist(state: &AppState, here: &motcua_store::Agency) -> Vec<(String,
         limit: 1000,
         ..Default::default()
     };
-    state
+    let mut all: Vec<(String, String)> = state
         .list_agencies(&q)
         .await
         .map(|p| {
@@ -837,7 +849,15 @@ async fn datalist(state: &AppState, here: &motcua_store::Agency) -> Vec<(String,
                 .map(|a| (a.code, a.name))
                 .collect()
         })
-        .unwrap_or_default()
+        .unwrap_or_default();
+    all.sort_by(|a, b| a.1.cmp(&b.1).then_with(|| a.0.cmp(&b.0)));
+    let applying: std::collections::HashSet<String> = state
+        .agencies_applying(procedure, 200)
+        .await
+        .map(|a| a.into_iter().map(|a| a.code).collect())
+        .unwrap_or_default();
+    let (suggested, others) = all.into_iter().partition(|(c, _)| applying.contains(c));
+    Destinations { suggested, others }
 }
 
 /// People's names by id, each read once per page.
@@ -1075,7 +1095,7 @@ impl Input<'_> {
         if self.get("due").is_empty() {
             return;
         }
-        match chrono::NaiveDate::parse_from_str(self.get("due"), "%Y-%m-%d") {
+        match motcua_domain::vn_time::parse_day(self.get("due")).ok_or(()) {
             Ok(day) => {
                 let at = day
                     .and_hms_opt(17, 0, 0)
@@ -1097,15 +1117,13 @@ impl Input<'_> {
         if !self.need("new_appointment", "Vui lòng chọn ngày hẹn trả mới.") {
             return;
         }
+        // A day alone means the end of that working day (17:00).
         let raw = self.get("new_appointment");
-        let raw = if raw.len() == 10 {
-            format!("{raw}T17:00")
-        } else {
-            raw.to_string()
-        };
-        match motcua_app::calendar::parse_vn_instant(&raw) {
-            Ok(t) => self.put("new_appointment", json!(t)),
-            Err(_) => self.error("new_appointment", "Ngày hẹn trả mới không hợp lệ."),
+        let local = vn_time::parse_day_time(raw)
+            .or_else(|| vn_time::parse_day(raw).and_then(|d| d.and_hms_opt(17, 0, 0)));
+        match local {
+            Some(t) => self.put("new_appointment", json!(vn_time::to_utc(t))),
+            None => self.error("new_appointment", "Ngày hẹn trả mới không hợp lệ."),
         }
     }
 

@@ -186,10 +186,10 @@ pub fn due_of(
     }
 }
 
-/// `yyyy-mm-dd` (an `<input type=date>`) as the first instant of the next day in Vietnam:
-/// appointments on or before that day.
+/// A day typed (`dd/mm/yyyy`) as the first instant of the next day in Vietnam: appointments
+/// on or before that day.
 fn end_of_day(s: &str) -> Option<DateTime<Utc>> {
-    let d = chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok()?;
+    let d = motcua_domain::vn_time::parse_day(s)?;
     d.succ_opt()?
         .and_hms_opt(0, 0, 0)?
         .and_local_timezone(motcua_domain::vn_time::offset())
@@ -545,7 +545,7 @@ fn bulk_form(ctx: &Ctx, pairs: &[(String, String)]) -> (String, Result<BulkForm,
     }
     let due = match field("due").as_str() {
         "" => None,
-        d => match chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d") {
+        d => match motcua_domain::vn_time::parse_day(d).ok_or(()) {
             Ok(day) => day
                 .and_hms_opt(17, 0, 0)
                 .and_then(|t| {
