@@ -602,7 +602,7 @@ fn submitted(s: &Submission, at: DateTime<Utc>) -> Result<Event, DossierError> {
         authorisation: s
             .authorisation
             .as_ref()
-            .map(|a| checked_authorisation(a, &applicant.id_number))
+            .map(|a| checked_authorisation(a, &applicant.id_number).map(Box::new))
             .transpose()?,
         applicant,
     })
@@ -720,7 +720,7 @@ pub fn originating_command(envelope: &EventEnvelope) -> Command {
                 channel: *channel,
                 applicant: applicant.clone(),
                 components: components.clone(),
-                authorisation: authorisation.clone(),
+                authorisation: authorisation.as_deref().cloned(),
             },
         },
         Event::Received {

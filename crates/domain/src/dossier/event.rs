@@ -44,7 +44,7 @@ pub enum Event {
         components: Vec<ReceivedComponent>,
         /// Lodged by a representative under this authorisation (absent: by the applicant).
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        authorisation: Option<Authorisation>,
+        authorisation: Option<Box<Authorisation>>,
     },
     /// Received (tiếp nhận): receipt issued with this appointment; fees due.
     Received {

@@ -471,7 +471,7 @@ impl DossierState {
                 authorisation,
             } => {
                 self.status = Status::Submitted;
-                self.authorisation = authorisation.clone();
+                self.authorisation = authorisation.as_deref().cloned();
                 self.components = components.clone();
                 self.code = Some(code.clone());
                 self.procedure = Some(procedure.clone());

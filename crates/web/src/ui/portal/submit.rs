@@ -509,6 +509,21 @@ fn online_components(s: &Setup, checked: &Checked) -> Vec<ComponentInput> {
         .collect()
 }
 
+/// The dossier the form lodges (for someone else: with its authorisation).
+fn online_input(s: &Setup, sent: &Sent, checked: &Checked) -> CreateDossier {
+    CreateDossier {
+        procedure: s.code.clone(),
+        agency: sent.v.agency.trim().to_string(),
+        channel: "online".into(),
+        applicant: sent.v.applicant.input(),
+        components: online_components(s, checked),
+        authorisation: sent.v.auth.for_other.then(|| AuthorisationInput {
+            scope: sent.v.auth.scope.trim().to_string(),
+            document_number: sent.v.auth.number.trim().to_string(),
+        }),
+    }
+}
+
 /// Everything checked: lodges the dossier, then attaches its files, and shows the receipt.
 async fn lodge(
     ctx: &Ctx,
@@ -519,17 +534,7 @@ async fn lodge(
     limit: usize,
 ) -> Response {
     let state = &ctx.state;
-    let input = CreateDossier {
-        procedure: s.code.clone(),
-        agency: sent.v.agency.trim().to_string(),
-        channel: "online".into(),
-        applicant: sent.v.applicant.input(),
-        components: online_components(s, &checked),
-        authorisation: sent.v.auth.for_other.then(|| AuthorisationInput {
-            scope: sent.v.auth.scope.trim().to_string(),
-            document_number: sent.v.auth.number.trim().to_string(),
-        }),
-    };
+    let input = online_input(s, sent, &checked);
     let key = format!("ui-nop:{}", sent.v.key.trim());
     let key = (!sent.v.key.trim().is_empty()).then_some(key.as_str());
     let (dossier_code, fresh) = match state.lodge_online(caller, input, key).await {
