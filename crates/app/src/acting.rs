@@ -813,6 +813,7 @@ impl App {
             return docs::reuse_for_person(self, caller, &row, actor, input, origin).await;
         }
         let calendar = self.calendar.get(self.store.as_ref()).await?;
+        let basis = docs::ReuseBasis::online(&caller.user.full_name, &row.code);
         docs::reuse(
             self.store.as_ref(),
             &self.blobs,
@@ -820,6 +821,7 @@ impl App {
             &row,
             actor,
             input,
+            &basis,
         )
         .await
     }

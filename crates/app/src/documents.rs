@@ -80,6 +80,11 @@ pub struct DocumentView {
     pub seq: i32,
     /// Where the caller downloads it (absent where the caller may not read the dossier).
     pub download: Option<String>,
+    /// Who issued it: for an electronic result, the agency that decided the dossier; absent
+    /// for a digitised paper (its issuer is not recorded).
+    pub issuer: Option<String>,
+    /// Valid until (YYYY-MM-DD), where known.
+    pub valid_until: Option<String>,
 }
 
 /// A document just attached, and the dossier's version after it.
@@ -104,6 +109,33 @@ pub struct ReuseInput {
     /// recorded in the personal data access log). Citizens re-use their own files without one.
     #[serde(default)]
     pub reason: Option<String>,
+    /// An officer confirms the person is present at the counter and agrees to this use of
+    /// their data (Decree 13/2023/NĐ-CP; 422 `consent_required` otherwise). A citizen's own
+    /// choice is their consent.
+    #[serde(default)]
+    pub consent: bool,
+}
+
+/// On what grounds a file is re-used: recorded with the re-use (Decree 13/2023/NĐ-CP).
+#[derive(Debug, Clone)]
+pub struct ReuseBasis {
+    /// The actor's name, as recorded.
+    pub actor_name: String,
+    /// Why (an officer's reason; online: the dossier being lodged).
+    pub purpose: String,
+    /// `online` (the person chose it) or `in_person` (the person, present, agreed).
+    pub consent: &'static str,
+}
+
+impl ReuseBasis {
+    /// The citizen's own choice, for their dossier `code`.
+    pub fn online(actor_name: &str, code: &str) -> Self {
+        Self {
+            actor_name: actor_name.to_string(),
+            purpose: format!("Giải quyết hồ sơ {code} (người dân tự chọn khi nộp trực tuyến)"),
+            consent: "online",
+        }
+    }
 }
 
 fn source_label(source: &str) -> &'static str {
@@ -136,6 +168,12 @@ pub fn view(r: &DocumentRecord, downloadable: bool) -> DocumentView {
         at: format_vn_instant(r.created_at),
         seq: r.seq,
         download: downloadable.then(|| download_url(&r.dossier_code, &r.sha256)),
+        issuer: if r.source == "result" {
+            r.issuer.clone()
+        } else {
+            None
+        },
+        valid_until: r.valid_until.clone(),
     }
 }
 
@@ -295,6 +333,7 @@ fn link_of(
         result_code: None,
         owner_id: state.owner,
         created_at: d.at,
+        valid_until: None,
     })
 }
 
@@ -313,6 +352,8 @@ fn record_of(row: &DossierRow, link: &DocumentLink) -> DocumentRecord {
         result_code: link.result_code.clone(),
         owner_id: link.owner_id,
         created_at: link.created_at,
+        valid_until: link.valid_until.clone(),
+        issuer: None,
     }
 }
 
@@ -393,6 +434,7 @@ pub async fn upload_result(
         result_code: state.result.as_ref().map(|r| r.result_code.clone()),
         owner_id: state.owner,
         created_at: now,
+        valid_until: None,
     };
     commit_with_file(store, blobs, row, expected, &write, &link, bytes).await?;
     Ok(Attached {
@@ -402,8 +444,10 @@ pub async fn upload_result(
 }
 
 /// Attaches a file already held for the same person: a result or a checked component of
-/// another of their dossiers (for a citizen, one they lodged online themselves). Nothing is
-/// uploaded; the file is shared.
+/// another of their dossiers, from the person's data store. A citizen re-uses only into a
+/// dossier of their own ID number (403 otherwise: a dossier lodged for someone else under an
+/// authorisation draws on nobody's store). Nothing is uploaded; the file is shared. The re-use
+/// is recorded with its `basis` in the transaction that attaches it.
 pub async fn reuse(
     store: &dyn Store,
     blobs: &Blobs,
@@ -411,6 +455,7 @@ pub async fn reuse(
     row: &DossierRow,
     actor: Actor,
     input: &ReuseInput,
+    basis: &ReuseBasis,
 ) -> Result<Attached, AppError> {
     let sha256 = input.sha256.trim().to_ascii_lowercase();
     let not_held = || {
@@ -419,13 +464,16 @@ pub async fn reuse(
             "Không có giấy tờ này trong dữ liệu đã số hóa của người nộp hồ sơ.",
         )
     };
+    if actor.role == Role::Citizen && own_key(store, actor.user).await? != row.applicant_key {
+        return Err(AppError::Forbidden);
+    }
     if !motcua_domain::dossier::is_sha256_hex(&sha256) {
         return Err(not_held());
     }
     let held = store
         .find_documents(&DocumentQuery {
             applicant_key: Some(row.applicant_key.clone()),
-            owner: (actor.role == Role::Citizen).then_some(actor.user),
+            owner: None,
             sha256: Some(sha256.clone()),
             exclude_dossier: Some(row.id),
             reusable_only: true,
@@ -461,8 +509,24 @@ pub async fn reuse(
     if row.seq != input.version {
         return Err(stale());
     }
+    let record = motcua_store::ReuseRecord {
+        id: Uuid::now_v7(),
+        applicant_key: row.applicant_key.clone(),
+        dossier_id: row.id,
+        dossier_code: row.code.clone(),
+        seq: link.seq,
+        component: link.component.clone(),
+        sha256: link.sha256.clone(),
+        from_dossier: from_dossier.to_string(),
+        actor_id: actor.user,
+        actor_name: basis.actor_name.clone(),
+        actor_role: actor.role.as_str().to_string(),
+        purpose: basis.purpose.clone(),
+        consent: basis.consent.to_string(),
+        created_at: link.created_at,
+    };
     store
-        .append_dossier_documents(input.version, &write, std::slice::from_ref(&link))
+        .append_dossier_reuse(input.version, &write, &link, &record)
         .await
         .map_err(stale_or)?;
     Ok(Attached {
@@ -614,6 +678,14 @@ pub async fn reuse_for_person(
     origin: &crate::access_log::ReadOrigin,
 ) -> Result<Attached, AppError> {
     let reason = lookup_reason(input.reason.as_deref())?;
+    if !input.consent {
+        return Err(AppError::field(
+            "consent_required",
+            "consent",
+            "Chỉ sử dụng lại giấy tờ của người có mặt tại Bộ phận Một cửa và đồng ý: xác nhận \
+             người này có mặt và đồng ý.",
+        ));
+    }
     let store = state.store.as_ref();
     let sha256 = input.sha256.trim().to_ascii_lowercase();
     let held = store
@@ -645,7 +717,12 @@ pub async fn reuse_for_person(
     let read = crate::access_log::Read::Reuse;
     crate::access_log::record_why(state, caller, &source, read, &reason, origin).await?;
     let calendar = state.calendar.get(store).await?;
-    reuse(store, &state.blobs, &calendar, row, actor, input).await
+    let basis = ReuseBasis {
+        actor_name: caller.user.full_name.clone(),
+        purpose: reason,
+        consent: "in_person",
+    };
+    reuse(store, &state.blobs, &calendar, row, actor, input, &basis).await
 }
 
 /// The province an agency serves (its code), or for an agency without one the root of its
@@ -664,22 +741,66 @@ async fn province_scope(store: &dyn Store, agency: Uuid) -> Result<String, AppEr
     Ok(format!("root:{}", a.id))
 }
 
-/// A citizen's own re-usable documents: results and checked components of the dossiers they
-/// lodged online (an account is not tied to an ID number, so dossiers lodged for them at the
-/// counter are not theirs to see here).
+/// The applicant key of a citizen account's bound ID number (403 `account_not_bound` when
+/// it has none).
+pub async fn own_key(store: &dyn Store, user: Uuid) -> Result<String, AppError> {
+    let id = crate::dossiers::own_id_number(store, user, "").await?;
+    Ok(applicant_key(id.as_str()))
+}
+
+/// A citizen's data store: the electronic results and checked components of every dossier of
+/// their bound ID number, whoever lodged it and at whichever agency, newest first, one entry
+/// per file. Downloaded through `/me/data-store/{sha256}` ([`open_held`]).
 pub async fn reusable_of_owner(
     store: &dyn Store,
     user: Uuid,
 ) -> Result<Vec<DocumentView>, AppError> {
     let found = store
         .find_documents(&DocumentQuery {
-            owner: Some(user),
+            applicant_key: Some(own_key(store, user).await?),
             reusable_only: true,
             limit: HELD_LIMIT,
             ..DocumentQuery::default()
         })
         .await?;
-    Ok(distinct(found).iter().map(|r| view(r, true)).collect())
+    Ok(distinct(found)
+        .iter()
+        .map(|r| DocumentView {
+            download: Some(format!("/api/v1/me/data-store/{}", r.sha256)),
+            ..view(r, false)
+        })
+        .collect())
+}
+
+/// A file of the citizen's data store and its bytes; 404 when it is not in their store.
+pub async fn open_held(
+    store: &dyn Store,
+    blobs: &Blobs,
+    user: Uuid,
+    sha256: &str,
+) -> Result<(DocumentRecord, Bytes), AppError> {
+    let sha256 = sha256.trim().to_ascii_lowercase();
+    if !motcua_domain::dossier::is_sha256_hex(&sha256) {
+        return Err(AppError::NotFound("tệp"));
+    }
+    let record = store
+        .find_documents(&DocumentQuery {
+            applicant_key: Some(own_key(store, user).await?),
+            sha256: Some(sha256.clone()),
+            reusable_only: true,
+            limit: 1,
+            ..DocumentQuery::default()
+        })
+        .await?
+        .into_iter()
+        .next()
+        .ok_or(AppError::NotFound("tệp"))?;
+    let bytes = blobs.get(&sha256).await?.ok_or_else(|| {
+        AppError::Internal(format!(
+            "the file {sha256} is missing from the document store"
+        ))
+    })?;
+    Ok((record, bytes))
 }
 
 /// What a sweep of the document store did.

@@ -10,9 +10,9 @@ use motcua_domain::auth::Role;
 use motcua_domain::calendar::{Calendar, Duration, OfficeHours};
 use motcua_domain::catalogue::{Channel, Procedure, TimeUnit};
 use motcua_domain::dossier::{
-    Actor, Applicant, CitizenId, Command, DossierAction, DossierCode, DossierCodeError,
-    DossierState, EventEnvelope, MAX_DAILY_SEQUENCE, ProcedureRef, ReceivedComponent, Submission,
-    component_key, execute, timeliness, vietnam_date,
+    Actor, Applicant, Authorisation, CitizenId, Command, DossierAction, DossierCode,
+    DossierCodeError, DossierState, EventEnvelope, MAX_DAILY_SEQUENCE, ProcedureRef,
+    ReceivedComponent, Submission, component_key, execute, timeliness, vietnam_date,
 };
 use motcua_domain::text::fold_ascii;
 
@@ -132,6 +132,25 @@ pub struct CreateDossier {
     #[serde(default)]
     #[schema(max_items = 100)]
     pub components: Vec<ComponentInput>,
+    /// Online, for someone else: the authorisation (ủy quyền) under which the account lodges
+    /// for the applicant, who is the authoriser. Required when `applicant.id_number` is not
+    /// the account's own (422 `id_number_not_yours` without it); refused for one's own
+    /// dossier (422 `authorisation_not_needed`) and off the online channel.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub authorisation: Option<AuthorisationInput>,
+}
+
+/// An authorisation to lodge for someone else: what the authorisation document says.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AuthorisationInput {
+    /// Phạm vi ủy quyền, e.g. "Nộp hồ sơ và nhận kết quả" (1–500 characters).
+    #[schema(max_length = 500)]
+    pub scope: String,
+    /// The authorisation document's number (số văn bản ủy quyền, hợp đồng ủy quyền; 1–100
+    /// characters).
+    #[schema(max_length = 100)]
+    pub document_number: String,
 }
 
 /// A component received (thành phần hồ sơ): its name in the catalogue and what was given.
@@ -345,15 +364,62 @@ pub async fn create(
     idempotency: Option<&str>,
 ) -> Result<Created, AppError> {
     let mut input = input;
+    let mut authorisation = None;
     if actor.role == Role::Citizen {
-        input.applicant.id_number = own_id_number(store, actor.user, &input.applicant.id_number)
-            .await?
-            .to_string();
+        authorisation = representation(store, actor.user, &mut input).await?;
     }
     let key = idempotency
         .map(|k| creation_key(k, actor.user, &input))
         .transpose()?;
-    create_as(store, lookups, calendar, actor, input, key, true).await
+    create_as(
+        store,
+        lookups,
+        calendar,
+        actor,
+        input,
+        key,
+        true,
+        authorisation,
+    )
+    .await
+}
+
+/// Whom a citizen's online dossier is for: without an authorisation, the account's own person
+/// ([`own_id_number`]); with one, the applicant named, the account's person being the
+/// representative (the account must be verified either way).
+async fn representation(
+    store: &dyn Store,
+    user: Uuid,
+    input: &mut CreateDossier,
+) -> Result<Option<Authorisation>, AppError> {
+    let Some(a) = input.authorisation.as_ref() else {
+        input.applicant.id_number = own_id_number(store, user, &input.applicant.id_number)
+            .await?
+            .to_string();
+        return Ok(None);
+    };
+    let own = own_id_number(store, user, "").await?;
+    let given = input.applicant.id_number.trim();
+    if given.is_empty() || given == own.as_str() {
+        return Err(AppError::field(
+            "authorisation_not_needed",
+            "authorisation",
+            "Hồ sơ của chính bạn không cần văn bản ủy quyền; chỉ ghi ủy quyền khi nộp hồ sơ cho \
+             người khác (số định danh cá nhân của người ủy quyền).",
+        ));
+    }
+    let applicant = CitizenId::parse(given)
+        .map_err(|e| AppError::field(e.code(), "applicant.id_number", e.message_vi()))?;
+    let account = store.get_user(user).await?;
+    let authorisation = Authorisation {
+        representative_name: account.full_name,
+        representative_id: own,
+        scope: a.scope.clone(),
+        document_number: a.document_number.clone(),
+    };
+    motcua_domain::dossier::checked_authorisation(&authorisation, &applicant)
+        .map(Some)
+        .map_err(|e| AppError::field(e.code(), "authorisation", e.message_vi()))
 }
 
 /// The ID number a citizen's online dossier carries: the account's own (an account is bound
@@ -421,9 +487,10 @@ pub async fn lodge_for_check(
     actor: Actor,
     input: CreateDossier,
 ) -> Result<Created, AppError> {
-    create_as(store, lookups, calendar, actor, input, None, false).await
+    create_as(store, lookups, calendar, actor, input, None, false, None).await
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn create_as(
     store: &dyn Store,
     lookups: &Lookups,
@@ -432,7 +499,15 @@ async fn create_as(
     input: CreateDossier,
     idempotency: Option<IdempotencyKey>,
     receive_now: bool,
+    authorisation: Option<Authorisation>,
 ) -> Result<Created, AppError> {
+    if input.authorisation.is_some() && authorisation.is_none() {
+        return Err(AppError::field(
+            "authorisation_online_only",
+            "authorisation",
+            "Văn bản ủy quyền chỉ ghi khi công dân nộp hồ sơ trực tuyến cho người khác.",
+        ));
+    }
     let input = {
         let mut v = serde_json::to_value(&input).map_err(|e| AppError::Internal(e.to_string()))?;
         clean_input(&mut v)?;
@@ -519,6 +594,7 @@ async fn create_as(
             channel,
             applicant: applicant.clone(),
             components: components.clone(),
+            authorisation: authorisation.clone(),
         };
         let action = match appt {
             None => DossierAction::Submit { submission },

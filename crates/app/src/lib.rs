@@ -34,6 +34,9 @@ pub mod webhooks;
 // Single sign-on (#20).
 pub mod sso;
 pub mod totp;
+// The citizen's data store (#20).
+pub mod data_store;
+pub mod profile;
 
 pub use error::{AppError, InvalidKind};
 pub use state::{App, Config};

@@ -107,7 +107,9 @@ impl App {
                         sha256,
                         version: row.seq,
                         reason: None,
+                        consent: true,
                     };
+                    let basis = docs::ReuseBasis::online(&caller.user.full_name, code);
                     docs::reuse(
                         self.store.as_ref(),
                         &self.blobs,
@@ -115,6 +117,7 @@ impl App {
                         &row,
                         actor,
                         &input,
+                        &basis,
                     )
                     .await?;
                 }

@@ -77,6 +77,7 @@ fn applicant() -> Applicant {
 
 fn submission(channel: Channel, at: DateTime<Utc>) -> Submission {
     Submission {
+        authorisation: None,
         code: DossierCode::for_receipt(&agency(CENTRE), at, 361).unwrap(),
         procedure: ProcedureRef {
             code: "1.001193".into(),

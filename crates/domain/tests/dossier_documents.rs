@@ -39,6 +39,7 @@ fn leader() -> Actor {
 
 fn submission(channel: Channel) -> Submission {
     Submission {
+        authorisation: None,
         code: DossierCode::for_receipt(&agency("000.00.06.H56"), vn(1, 8, 0), 7).unwrap(),
         procedure: ProcedureRef {
             code: "1.001193".into(),

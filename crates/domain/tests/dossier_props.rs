@@ -108,6 +108,7 @@ fn submission(channel: Channel, at: DateTime<Utc>, fuzz: u8) -> Submission {
         agency(0)
     };
     Submission {
+        authorisation: None,
         code: DossierCode::for_receipt(&code_agency, code_at, 1 + u32::from(fuzz)).unwrap(),
         procedure: ProcedureRef {
             code: "2.000635".into(),

@@ -179,6 +179,13 @@ fn receipt(data: &FormData, entry: &FormEntry) -> Result<Vec<Block>, FormError> 
         contacts(data),
         field_bold("Nội dung yêu cầu giải quyết", Some(&data.procedure_name)),
     ];
+    if let Some(a) = &data.authorisation {
+        let line = format!(
+            "{} (số định danh cá nhân {}), theo văn bản ủy quyền số {}; phạm vi ủy quyền: {}",
+            a.representative_name, a.representative_id_masked, a.document_number, a.scope
+        );
+        blocks.push(field("Người được ủy quyền nộp hồ sơ", Some(&line)));
+    }
     if let Some(channel) = &data.channel {
         blocks.push(field("Hình thức nộp hồ sơ", Some(channel)));
     }

@@ -355,6 +355,18 @@ pub struct FormData {
     pub lookup_url: Option<String>,
     /// The dossier's status as people read it.
     pub status: String,
+    /// Lodged by a representative: who, under which authorisation (#20).
+    #[serde(default)]
+    pub authorisation: Option<AuthorisationInfo>,
+}
+
+/// A representative who lodged under an authorisation (ủy quyền).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuthorisationInfo {
+    pub representative_name: String,
+    pub representative_id_masked: String,
+    pub scope: String,
+    pub document_number: String,
 }
 
 impl FormData {
@@ -426,6 +438,12 @@ impl FormData {
                 at_fault: ctx.at_fault.clone(),
             }),
             officer_name: ctx.officer_name.clone(),
+            authorisation: state.authorisation.as_ref().map(|a| AuthorisationInfo {
+                representative_name: a.representative_name.clone(),
+                representative_id_masked: a.representative_id.masked(),
+                scope: a.scope.clone(),
+                document_number: a.document_number.clone(),
+            }),
             officer_phone: ctx.officer_phone.clone(),
             signatory_title: ctx.signatory_title.clone(),
             signatory_name: ctx.signatory_name.clone(),

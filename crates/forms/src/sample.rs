@@ -80,6 +80,7 @@ pub fn history(kind: FormKind, day: NaiveDate) -> Vec<EventEnvelope> {
         at(day, 0, 8, 10),
         officer,
         Event::Submitted {
+            authorisation: None,
             code: code(day),
             procedure: ProcedureRef {
                 code: "1.001193".to_owned(),

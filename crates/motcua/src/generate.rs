@@ -210,6 +210,7 @@ impl World {
         let id_number = format!("0381{:02}{:06}", 60 + rng.below(40), rng.below(1_000_000));
         let applicant = Applicant::new("Nguyễn Văn An", &id_number, None, None, None, day).ok()?;
         let submission = Submission {
+            authorisation: None,
             code,
             procedure: ProcedureRef {
                 code: proc_.code.clone(),

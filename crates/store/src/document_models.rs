@@ -25,6 +25,8 @@ pub struct DocumentLink {
     /// The citizen account that lodged the dossier online, if any.
     pub owner_id: Option<Uuid>,
     pub created_at: DateTime<Utc>,
+    /// Valid until (YYYY-MM-DD), where known.
+    pub valid_until: Option<String>,
 }
 
 /// A file attached to a dossier, with the dossier's code and procedure.
@@ -43,6 +45,10 @@ pub struct DocumentRecord {
     pub result_code: Option<String>,
     pub owner_id: Option<Uuid>,
     pub created_at: DateTime<Utc>,
+    /// Valid until (YYYY-MM-DD), where known.
+    pub valid_until: Option<String>,
+    /// The name of the agency holding the dossier (for a result, the one that issued it).
+    pub issuer: Option<String>,
 }
 
 /// Files held by the state for a person or an account: every filter given must match.

@@ -20,9 +20,9 @@ const HASHES: usize = 500;
 
 const SELECT: &str = "SELECT dd.dossier_id, d.code AS dossier_code, d.procedure_code, dd.seq, \
      dd.component, dd.sha256, f.media_type, f.size, dd.source, dd.reused_from, dd.result_code, \
-     dd.owner_id, dd.created_at \
+     dd.owner_id, dd.created_at, dd.valid_until, a.name AS issuer \
      FROM dossier_documents dd JOIN dossiers d ON d.id = dd.dossier_id \
-     JOIN documents f ON f.sha256 = dd.sha256";
+     JOIN documents f ON f.sha256 = dd.sha256 LEFT JOIN agencies a ON a.id = d.agency_id";
 
 /// Appends a command (as `append_dossier`) and records the files it attached, in ONE
 /// transaction: a stale version, a constraint or any error leaves nothing of either.
@@ -34,6 +34,17 @@ pub(super) async fn append(
 ) -> DbResult<()> {
     let mut tx = begin_write(pool).await?;
     super::dossier_writes::append(&mut tx, w, expected).await?;
+    insert_links(&mut tx, w, links).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Records the files a command attached (the `documents` row once per file), in `tx`.
+pub(super) async fn insert_links(
+    tx: &mut sqlx::Transaction<'static, Db>,
+    w: &DossierWrite,
+    links: &[DocumentLink],
+) -> DbResult<()> {
     for l in links {
         sqlx::query(
             "INSERT INTO documents (sha256, media_type, size, created_at) VALUES ($1, $2, $3, $4) \
@@ -43,11 +54,12 @@ pub(super) async fn append(
         .bind(&l.media_type)
         .bind(l.size)
         .bind(l.created_at)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
         sqlx::query(
             "INSERT INTO dossier_documents (dossier_id, seq, component, sha256, source, reused_from, \
-             result_code, owner_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+             result_code, owner_id, created_at, valid_until) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
         )
         .bind(w.row.id)
         .bind(l.seq)
@@ -58,10 +70,10 @@ pub(super) async fn append(
         .bind(&l.result_code)
         .bind(l.owner_id)
         .bind(l.created_at)
-        .execute(&mut *tx)
+        .bind(&l.valid_until)
+        .execute(&mut **tx)
         .await?;
     }
-    tx.commit().await?;
     Ok(())
 }
 

@@ -74,6 +74,7 @@ pub trait Store:
     + Webhooks
     + Payments
     + Identities
+    + DataStore
     + Send
     + Sync
     + 'static
@@ -99,6 +100,7 @@ impl<T> Store for T where
         + Webhooks
         + Payments
         + Identities
+        + DataStore
         + Send
         + Sync
         + 'static

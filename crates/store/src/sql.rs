@@ -65,6 +65,9 @@ mod webhooks_sql;
 // Single sign-on (#20).
 #[path = "identities_sql.rs"]
 mod identities_sql;
+// The citizen's data store (#20).
+#[path = "data_store_sql.rs"]
+mod data_store_sql;
 
 /// The applicant key (hex SHA-256, as `motcua_app::dossiers::applicant_key` makes it) of a
 /// search text that is an identity number: 12 digits (căn cước) or 9 (old identity card).

@@ -61,6 +61,12 @@ impl FromRequestParts<AppState> for MaybeCaller {
         let token_hash = hash_secret(secret);
         match state.session_of(&token_hash).await? {
             Some(found) => {
+                let ua = parts
+                    .headers
+                    .get(axum::http::header::USER_AGENT)
+                    .map(|v| String::from_utf8_lossy(v.as_bytes()))
+                    .unwrap_or_default();
+                state.touch_session(&token_hash, &ua).await;
                 let (user, kind) = (*found).clone();
                 let caller = Caller {
                     user,

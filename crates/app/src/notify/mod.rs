@@ -257,11 +257,26 @@ impl Notifier {
             Ok(n) => n,
             Err(error) => return OutboxOutcome::Failed { error },
         };
-        let recipients = notice.recipients();
+        let mut recipients = notice.recipients();
         if recipients.is_empty() {
             return OutboxOutcome::Skipped {
                 reason: "no e-mail address or phone number".into(),
             };
+        }
+        // The channel the applicant's account chose on its own page (#20).
+        if let Some(dossier) = row.dossier_id {
+            match crate::profile::notify_preference(self.store.as_ref(), dossier).await {
+                Ok(Some(pref)) => {
+                    recipients.retain(|(c, _)| c.as_str() == pref);
+                    if recipients.is_empty() {
+                        return OutboxOutcome::Skipped {
+                            reason: format!("the applicant chose notices by: {pref}"),
+                        };
+                    }
+                }
+                Ok(None) => {}
+                Err(e) => tracing::warn!(error = %e, "cannot read the applicant's notice channel"),
+            }
         }
         // The names the texts need are read only when a message can go out.
         let sendable = recipients.iter().any(|(channel, _)| match channel {

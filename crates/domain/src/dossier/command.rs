@@ -155,6 +155,29 @@ pub struct Submission {
     /// them. Absent from dossiers lodged before components were recorded.
     #[serde(default)]
     pub components: Vec<ReceivedComponent>,
+    /// Lodged by someone else for the applicant, under an authorisation (ủy quyền); `None`:
+    /// by the applicant themselves (or at the counter, where the officer sees who is there).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub authorisation: Option<Authorisation>,
+}
+
+/// The longest scope of an authorisation, in characters.
+pub const MAX_AUTHORISATION_SCOPE_CHARS: usize = 500;
+/// The longest number of an authorisation document, in characters.
+pub const MAX_AUTHORISATION_NUMBER_CHARS: usize = 100;
+
+/// An authorisation (ủy quyền, Civil Code 2015 art. 138, 562) under which a representative
+/// lodges a dossier for the applicant, who is the authoriser: the applicant's name and ID
+/// number are the authoriser's.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Authorisation {
+    /// The representative (người được ủy quyền) who lodged it: their name and ID number.
+    pub representative_name: String,
+    pub representative_id: CitizenId,
+    /// Phạm vi ủy quyền (1–500 characters).
+    pub scope: String,
+    /// The authorisation document's number (số văn bản ủy quyền, 1–100 characters).
+    pub document_number: String,
 }
 
 /// Who collected a result at the counter (người nhận kết quả): the applicant, or someone

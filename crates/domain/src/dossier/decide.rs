@@ -14,8 +14,9 @@ use chrono::{DateTime, Utc};
 use crate::auth::Role;
 use crate::catalogue::model::Channel;
 
+use super::applicant::CitizenId;
 use super::command::{
-    Actor, Collector, Command, DossierAction, MAX_COMPONENT_PIECES, MAX_COMPONENTS,
+    Actor, Authorisation, Collector, Command, DossierAction, MAX_COMPONENT_PIECES, MAX_COMPONENTS,
     MAX_RATING_COMMENT_CHARS, ProcedureRef, ReceivedComponent, ResultForm, ReturnChannel,
     Submission,
 };
@@ -538,6 +539,37 @@ fn attached(
     Ok((component.to_owned(), source.clone()))
 }
 
+/// An authorisation as recorded: scope and number trimmed and within their limits, the
+/// representative someone other than the applicant (`applicant_id`).
+pub fn checked_authorisation(
+    a: &Authorisation,
+    applicant_id: &CitizenId,
+) -> Result<Authorisation, DossierError> {
+    let scope = a.scope.trim();
+    let number = a.document_number.trim();
+    let name = a.representative_name.trim();
+    let fits = |s: &str, max: usize| !s.is_empty() && s.chars().count() <= max;
+    if !fits(scope, super::command::MAX_AUTHORISATION_SCOPE_CHARS)
+        || !fits(number, super::command::MAX_AUTHORISATION_NUMBER_CHARS)
+        || !fits(name, super::command::MAX_AUTHORISATION_SCOPE_CHARS)
+        || &a.representative_id == applicant_id
+    {
+        return Err(DossierError::AuthorisationInvalid);
+    }
+    for (field, text) in [
+        ("authorisation.scope", scope),
+        ("authorisation.document_number", number),
+    ] {
+        crate::input::check(field, text).map_err(DossierError::Text)?;
+    }
+    Ok(Authorisation {
+        representative_name: name.to_owned(),
+        representative_id: a.representative_id.clone(),
+        scope: scope.to_owned(),
+        document_number: number.to_owned(),
+    })
+}
+
 fn submitted(s: &Submission, at: DateTime<Utc>) -> Result<Event, DossierError> {
     let procedure_code = s.procedure.code.trim();
     if procedure_code.is_empty() {
@@ -566,8 +598,13 @@ fn submitted(s: &Submission, at: DateTime<Utc>) -> Result<Event, DossierError> {
         },
         agency: s.agency.clone(),
         channel: s.channel,
-        applicant,
         components: received_components(&s.components)?,
+        authorisation: s
+            .authorisation
+            .as_ref()
+            .map(|a| checked_authorisation(a, &applicant.id_number).map(Box::new))
+            .transpose()?,
+        applicant,
     })
 }
 
@@ -674,6 +711,7 @@ pub fn originating_command(envelope: &EventEnvelope) -> Command {
             channel,
             applicant,
             components,
+            authorisation,
         } => A::Submit {
             submission: Submission {
                 code: code.clone(),
@@ -682,6 +720,7 @@ pub fn originating_command(envelope: &EventEnvelope) -> Command {
                 channel: *channel,
                 applicant: applicant.clone(),
                 components: components.clone(),
+                authorisation: authorisation.as_deref().cloned(),
             },
         },
         Event::Received {

@@ -108,6 +108,8 @@ pub enum DossierError {
     DocumentSourceNotAllowed { role: Role },
     #[error("a dossier cannot re-use its own documents")]
     ReuseFromSameDossier,
+    #[error("the authorisation is incomplete or names the applicant as their own representative")]
+    AuthorisationInvalid,
     #[error("the document is already attached to component {component:?}")]
     DocumentAlreadyAttached { component: String },
     #[error("the dossier can be rated only after its result is returned (now {status:?})")]
@@ -145,6 +147,7 @@ impl DossierError {
         matches!(
             self,
             Self::Text(_)
+                | Self::AuthorisationInvalid
                 | Self::DocumentComponentInvalid
                 | Self::DocumentHashInvalid
                 | Self::PaymentMethodNotAllowed
@@ -201,6 +204,7 @@ impl DossierError {
             Self::DocumentEmpty => "empty_file",
             Self::DocumentSourceNotAllowed { .. } => "document_source_not_allowed",
             Self::ReuseFromSameDossier => "reuse_from_same_dossier",
+            Self::AuthorisationInvalid => "authorisation_invalid",
             Self::DocumentAlreadyAttached { .. } => "document_already_attached",
             Self::RateBeforeReturn { .. } => "rate_before_return",
             Self::AlreadyRated => "already_rated",
@@ -343,6 +347,13 @@ impl DossierError {
             Self::ReuseFromSameDossier => {
                 "Không thể sử dụng lại giấy tờ của chính hồ sơ này.".to_owned()
             }
+            Self::AuthorisationInvalid => format!(
+                "Nộp hồ sơ cho người khác cần văn bản ủy quyền: ghi phạm vi ủy quyền (không quá \
+                 {MAX_AUTHORISATION_SCOPE_CHARS} ký tự) và số văn bản ủy quyền (không quá \
+                 {MAX_AUTHORISATION_NUMBER_CHARS} ký tự); người được ủy quyền phải khác người ủy quyền.",
+                MAX_AUTHORISATION_SCOPE_CHARS = super::command::MAX_AUTHORISATION_SCOPE_CHARS,
+                MAX_AUTHORISATION_NUMBER_CHARS = super::command::MAX_AUTHORISATION_NUMBER_CHARS,
+            ),
             Self::DocumentAlreadyAttached { component } => {
                 format!("Tệp này đã được đính kèm vào thành phần «{component}» của hồ sơ.")
             }

@@ -14,8 +14,8 @@ use crate::catalogue::model::Channel;
 use super::applicant::Applicant;
 use super::code::DossierCode;
 use super::command::{
-    Actor, Collector, PaymentMethod, ProcedureRef, RatingLevel, ReceivedComponent, ResultForm,
-    ReturnChannel,
+    Actor, Authorisation, Collector, PaymentMethod, ProcedureRef, RatingLevel, ReceivedComponent,
+    ResultForm, ReturnChannel,
 };
 use super::document::{DocumentSource, MediaType};
 
@@ -42,6 +42,9 @@ pub enum Event {
         /// The components received with it (absent before they were recorded).
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         components: Vec<ReceivedComponent>,
+        /// Lodged by a representative under this authorisation (absent: by the applicant).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        authorisation: Option<Box<Authorisation>>,
     },
     /// Received (tiếp nhận): receipt issued with this appointment; fees due.
     Received {

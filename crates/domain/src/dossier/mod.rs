@@ -100,12 +100,14 @@ pub use applicant::{
 };
 pub use code::{DossierCode, DossierCodeError, MAX_DAILY_SEQUENCE};
 pub use command::{
-    Actor, Collector, Command, DossierAction, MAX_COMPONENT_PIECES, MAX_COMPONENTS,
-    MAX_RATING_COMMENT_CHARS, PaymentMethod, ProcedureRef, RatingLevel, ReceivedComponent,
-    ResultForm, ReturnChannel, Submission,
+    Actor, Authorisation, Collector, Command, DossierAction, MAX_AUTHORISATION_NUMBER_CHARS,
+    MAX_AUTHORISATION_SCOPE_CHARS, MAX_COMPONENT_PIECES, MAX_COMPONENTS, MAX_RATING_COMMENT_CHARS,
+    PaymentMethod, ProcedureRef, RatingLevel, ReceivedComponent, ResultForm, ReturnChannel,
+    Submission,
 };
 pub use decide::{
-    allowed_roles, allowed_statuses, decide, execute, fold, originating_command, replay,
+    allowed_roles, allowed_statuses, checked_authorisation, decide, execute, fold,
+    originating_command, replay,
 };
 pub use document::{
     AttachedDocument, DocumentSource, MAX_COMPONENT_CHARS, MediaType, component_key, is_sha256_hex,

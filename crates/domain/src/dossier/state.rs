@@ -299,6 +299,9 @@ pub struct DossierState {
     pub procedure: Option<ProcedureRef>,
     pub channel: Option<Channel>,
     pub applicant: Option<Applicant>,
+    /// Lodged by a representative under this authorisation (#20).
+    #[serde(default)]
+    pub authorisation: Option<super::command::Authorisation>,
     /// The citizen account that lodged it online; citizens act on their own dossiers only.
     pub owner: Option<Uuid>,
     pub submitted_at: Option<DateTime<Utc>>,
@@ -465,8 +468,10 @@ impl DossierState {
                 channel,
                 applicant,
                 components,
+                authorisation,
             } => {
                 self.status = Status::Submitted;
+                self.authorisation = authorisation.as_deref().cloned();
                 self.components = components.clone();
                 self.code = Some(code.clone());
                 self.procedure = Some(procedure.clone());

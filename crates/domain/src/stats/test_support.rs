@@ -91,6 +91,7 @@ pub(crate) fn submission(
 ) -> Submission {
     let agency = agency(lodged_at);
     Submission {
+        authorisation: None,
         code: DossierCode::for_receipt(&agency, at, seq).unwrap(),
         procedure: ProcedureRef {
             code: "2.000635".into(),

@@ -19,7 +19,7 @@ use crate::support::{TempDir, TestApp, TestDb};
 const LIMIT: usize = 64 * 1024;
 
 /// A 1×1 grey PNG (a real one: signature, IHDR, zlib-compressed IDAT, IEND, with CRCs).
-fn png(grey: u8) -> Vec<u8> {
+pub(crate) fn png(grey: u8) -> Vec<u8> {
     fn crc32(bytes: &[u8]) -> u32 {
         let mut c = 0xFFFF_FFFFu32;
         for &b in bytes {
@@ -104,7 +104,7 @@ pub(crate) fn pdf(text: &str) -> Vec<u8> {
     out
 }
 
-fn sha256(bytes: &[u8]) -> String {
+pub(crate) fn sha256(bytes: &[u8]) -> String {
     Sha256::digest(bytes)
         .iter()
         .map(|b| format!("{b:02x}"))
@@ -134,7 +134,7 @@ fn files(dir: &Path) -> Vec<PathBuf> {
 
 /// A server keeping its documents in a directory of its own (`<dir>/documents`), with a
 /// 64 KB upload limit.
-async fn docs_setup() -> (TestApp, [String; 5], Arc<TempDir>) {
+pub(crate) async fn docs_setup() -> (TestApp, [String; 5], Arc<TempDir>) {
     let dir = Arc::new(TempDir(
         std::env::temp_dir().join(format!("motcua-docs-{}", uuid::Uuid::new_v4().simple())),
     ));
@@ -148,7 +148,7 @@ async fn docs_setup() -> (TestApp, [String; 5], Arc<TempDir>) {
 }
 
 /// Posts raw bytes; returns status and JSON body.
-async fn post_bytes(
+pub(crate) async fn post_bytes(
     app: &TestApp,
     path: &str,
     token: &str,
@@ -172,7 +172,7 @@ async fn post_bytes(
     (status, res.json().await.unwrap_or(Value::Null))
 }
 
-async fn upload(
+pub(crate) async fn upload(
     app: &TestApp,
     token: &str,
     code: &str,
@@ -221,7 +221,12 @@ pub(crate) async fn download(
     (status, ct, res.bytes().await.unwrap().to_vec())
 }
 
-async fn dossier(app: &TestApp, token: &str, channel: &str, id_number: &str) -> (String, i64) {
+pub(crate) async fn dossier(
+    app: &TestApp,
+    token: &str,
+    channel: &str,
+    id_number: &str,
+) -> (String, i64) {
     let mut b = body(channel);
     b["applicant"]["id_number"] = json!(id_number);
     let (s, d) = app.post("/api/v1/dossiers", Some(token), b).await;
@@ -232,7 +237,7 @@ async fn dossier(app: &TestApp, token: &str, channel: &str, id_number: &str) -> 
     )
 }
 
-async fn version(app: &TestApp, token: &str, code: &str) -> i64 {
+pub(crate) async fn version(app: &TestApp, token: &str, code: &str) -> i64 {
     let (s, d) = app
         .send(
             Method::GET,
@@ -245,7 +250,13 @@ async fn version(app: &TestApp, token: &str, code: &str) -> i64 {
     d["version"].as_i64().unwrap()
 }
 
-async fn act(app: &TestApp, token: &str, code: &str, action: &str, mut fields: Value) -> Value {
+pub(crate) async fn act(
+    app: &TestApp,
+    token: &str,
+    code: &str,
+    action: &str,
+    mut fields: Value,
+) -> Value {
     fields["version"] = json!(version(app, token, code).await);
     let (s, d) = app
         .post(
@@ -272,7 +283,7 @@ async fn listed(app: &TestApp, token: &str, code: &str) -> Vec<Value> {
 }
 
 /// A counter the statistics hold, summed over every cell.
-async fn counted(app: &TestApp, metric: &str) -> i64 {
+pub(crate) async fn counted(app: &TestApp, metric: &str) -> i64 {
     let (cells, _) = app.store.stat_dump().await.unwrap();
     cells
         .iter()
@@ -724,7 +735,26 @@ async fn digitised_documents_are_reused_for_the_same_person_only() {
         "{e}"
     );
     assert!(listed(&app, &officer, &second).await.is_empty());
-    let reuse = |sha: String, version: i64| json!({"component": "Giấy khai sinh", "sha256": sha, "version": version, "reason": "Người nộp có mặt, xuất trình căn cước"});
+    // With a reason but without the person's consent (present at the counter): refused too.
+    let (s, e) = app
+        .post(
+            &format!("/api/v1/dossiers/{second}/documents/reuse"),
+            Some(&officer),
+            json!({"component": "Giấy khai sinh", "sha256": sha256(&birth), "version": v,
+                   "reason": "Người nộp có mặt"}),
+        )
+        .await;
+    assert_eq!(
+        (s, e["error"].as_str(), e["field"].as_str()),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("consent_required"),
+            Some("consent")
+        ),
+        "{e}"
+    );
+    assert!(listed(&app, &officer, &second).await.is_empty());
+    let reuse = |sha: String, version: i64| json!({"component": "Giấy khai sinh", "sha256": sha, "version": version, "reason": "Người nộp có mặt, xuất trình căn cước", "consent": true});
     let (s, d) = app
         .post(
             &format!("/api/v1/dossiers/{second}/documents/reuse"),
@@ -883,10 +913,7 @@ async fn citizens_reuse_their_own_documents_only() {
     let mine = mine["items"].as_array().unwrap().clone();
     assert_eq!(mine.len(), 1);
     assert_eq!(mine[0]["sha256"], sha.as_str());
-    assert_eq!(
-        mine[0]["download"],
-        format!("/api/v1/dossiers/{first}/documents/{sha}")
-    );
+    assert_eq!(mine[0]["download"], format!("/api/v1/me/data-store/{sha}"));
     let (_, theirs) = app
         .send(
             Method::GET,

@@ -30,6 +30,7 @@ fn history(seq: u32, impossible: bool) -> String {
         role: Role::Leader,
     };
     let submission = Submission {
+        authorisation: None,
         code: DossierCode::new(&centre, day, seq).unwrap(),
         procedure: ProcedureRef {
             code: "1.001193".into(),

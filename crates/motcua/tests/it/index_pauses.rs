@@ -83,6 +83,7 @@ fn submission(seq: u32, day: (u32, u32), channel: Channel) -> Submission {
     let centre = AgencyCode::parse(CENTRE).unwrap();
     let date = NaiveDate::from_ymd_opt(2025, day.0, day.1).unwrap();
     Submission {
+        authorisation: None,
         code: DossierCode::new(&centre, date, seq).unwrap(),
         procedure: ProcedureRef {
             code: "1.001193".into(),

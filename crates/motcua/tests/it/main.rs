@@ -9,6 +9,7 @@ mod calendar;
 mod catalogue;
 mod cli;
 mod counts_agree;
+mod data_store;
 mod disk_full;
 mod documents;
 mod dossier_import;

@@ -54,6 +54,7 @@ fn history(
         role: Role::Specialist,
     };
     let submission = Submission {
+        authorisation: None,
         code: DossierCode::new(&centre, day, seq).unwrap(),
         procedure: ProcedureRef {
             code: "1.001193".into(),

@@ -21,6 +21,8 @@ mod units;
 mod webhooks;
 // Single sign-on (#20).
 mod identities;
+// The citizen's data store (#20).
+mod data_store;
 
 pub use access_log::AccessLog;
 pub use accounts::Accounts;
@@ -41,3 +43,5 @@ pub use units::Units;
 pub use webhooks::Webhooks;
 // Single sign-on (#20).
 pub use identities::{Identities, IdentityKey, LoginChallenge, OidcFlow, Profile, TotpState};
+// The citizen's data store (#20).
+pub use data_store::{AccountVerification, Contact, DataStore, ReuseRecord, SessionDevice};

@@ -86,10 +86,12 @@ pub async fn upload(
 
 /// Attach a file already held for the same person instead of uploading it again (sử dụng lại
 /// dữ liệu đã số hóa): a result, or a checked component, of another dossier of the same ID
-/// number (for a citizen: of a dossier they lodged online). Listed by `/documents/reusable`
-/// (officers) and `/me/documents` (citizens). An officer gives the `reason` (422
-/// `reason_required`), re-uses only files of dossiers lodged in their province, and the use is
-/// recorded in the personal data access log. Counted for Decision 766 indicator 4.3.
+/// number (a citizen: only into a dossier of their own number, from their data store). Listed
+/// by `/documents/reusable` (officers) and `/me/data-store` (citizens). An officer gives the
+/// `reason` (422 `reason_required`) and the person's consent at the counter (`consent`, 422
+/// `consent_required`), re-uses only files of dossiers lodged in their province, and the use is
+/// recorded in the personal data access log. Every re-use is recorded with its consent and
+/// shown to the person. Counted for Decision 766 indicator 4.3.
 #[utoipa::path(post, path = "/dossiers/{code}/documents/reuse", tag = "documents",
     request_body = ReuseInput, security(("bearer" = [])),
     responses((status = 201, body = Attached), (status = 403, body = crate::error::ApiErrorBody),
@@ -188,15 +190,21 @@ pub async fn download(
     let (record, bytes) = state
         .open_document(&row, &sha256.to_ascii_lowercase())
         .await?;
+    Ok(file_response(&record, &bytes))
+}
+
+/// A document's bytes as a download: its type read from the content, images shown and
+/// anything else saved, nothing run, kept by no shared cache.
+pub(crate) fn file_response(record: &motcua_store::DocumentRecord, bytes: &Bytes) -> Response {
     let media = MediaType::parse(&record.media_type);
     let content_type = media.map_or("application/octet-stream", MediaType::as_str);
     let name = format!(
         "{}-{}.{}",
-        row.code,
+        record.dossier_code,
         record.seq,
         media.map_or("bin", MediaType::extension)
     );
-    let mut res = (StatusCode::OK, bytes).into_response();
+    let mut res = (StatusCode::OK, bytes.clone()).into_response();
     let h = res.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     // Images are shown; anything else (a PDF can carry script) is saved, never rendered in
@@ -225,7 +233,7 @@ pub async fn download(
         header::CACHE_CONTROL,
         HeaderValue::from_static("private, max-age=300"),
     );
-    Ok(res)
+    res
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -261,8 +269,9 @@ pub async fn reusable(
     Ok(Json(Documents { items }))
 }
 
-/// A citizen's own documents that may be re-used: electronic results and checked components
-/// of the dossiers they lodged online.
+/// A citizen's own documents that may be re-used: the files of their data store
+/// (`/me/data-store`), the electronic results and checked components of every dossier of the
+/// account's ID number.
 #[utoipa::path(get, path = "/me/documents", tag = "documents", security(("bearer" = [])),
     responses((status = 200, body = Documents), (status = 403, body = crate::error::ApiErrorBody)))]
 pub async fn mine(State(state): State<AppState>, caller: Caller) -> ApiResult<Json<Documents>> {

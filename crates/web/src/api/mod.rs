@@ -18,6 +18,8 @@ mod units;
 mod users;
 // Webhooks (#21).
 mod webhooks;
+// The citizen's data store (#20).
+mod data_store;
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -147,6 +149,18 @@ fn dossier_routes() -> Router<AppState> {
         )
         .route("/documents/reusable", get(documents::reusable))
         .route("/me/documents", get(documents::mine))
+        .route("/me/data-store", get(data_store::mine))
+        .route("/me/data-store/{sha256}", get(data_store::file))
+        .route("/users/{username}/verification", post(data_store::verify))
+        .route(
+            "/me/contact",
+            get(data_store::contact).put(data_store::set_contact),
+        )
+        .route("/me/sessions", get(data_store::sessions))
+        .route(
+            "/me/sessions/{id}",
+            axum::routing::delete(data_store::end_session),
+        )
         .route("/dossiers/{code}/forms/{kind}", get(forms::dossier_form))
         .route("/agencies/{code}/register", get(forms::register))
         .route("/public/dossiers/{code}", get(dossiers::public))
@@ -238,6 +252,8 @@ fn webhook_routes() -> Router<AppState> {
         payments::refund, payments::receipt, payments::vnpay_ipn, payments::vnpay_return,
         payments::put_gateway, payments::reconcile, payments::daily_report,
         payments::put_bank_account, payments::vietqr, payments::import_statement,
+        data_store::mine, data_store::file, data_store::verify, data_store::contact,
+        data_store::set_contact, data_store::sessions, data_store::end_session,
     ),
     components(schemas(crate::error::ApiErrorBody)),
     modifiers(&BearerAuth),

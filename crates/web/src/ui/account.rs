@@ -1,6 +1,8 @@
 //! `/tai-khoan`: a person's own account (#20): who they are (the verified number, the profile
-//! their identity provider filled), the second factor for staff, and who read the personal
-//! data of their dossiers (from the access log, Decree 13/2023/NĐ-CP).
+//! their identity provider filled), how they are reached and the channel notices go by, their
+//! sessions and devices (sign out one, or every other), the second factor for staff, who read
+//! the personal data of their dossiers (from the access log, Decree 13/2023/NĐ-CP), and for
+//! citizens their data store (`/tai-khoan/kho-du-lieu`).
 
 use askama::Template;
 use axum::Router;
@@ -9,6 +11,8 @@ use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use serde::Deserialize;
 
+use motcua_app::profile::ContactInput;
+
 use super::form::Posted;
 use super::kit::{Ctx, Page};
 use crate::state::AppState;
@@ -16,7 +20,10 @@ use crate::state::AppState;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/tai-khoan", get(page))
+        .route("/tai-khoan/kho-du-lieu", get(data_store))
         .route("/tai-khoan/dang-xuat-noi-khac", post(sign_out_elsewhere))
+        .route("/tai-khoan/lien-he", post(save_contact))
+        .route("/tai-khoan/phien/{id}/dang-xuat", post(end_session))
 }
 
 /// One read, as the page lists it.
@@ -40,6 +47,9 @@ struct AccountPage {
     staff: bool,
     reads: Vec<ReadView>,
     sessions: i64,
+    contact: ContactInput,
+    contact_error: Option<String>,
+    devices: Vec<motcua_app::profile::DeviceView>,
 }
 
 async fn page(ctx: Ctx) -> Response {
@@ -47,10 +57,25 @@ async fn page(ctx: Ctx) -> Response {
         Ok(c) => c.clone(),
         Err(r) => return r,
     };
-    let me = match ctx.state.my_account(&caller).await {
-        Ok(m) => m,
+    let contact = match ctx.state.my_contact(&caller).await {
+        Ok(c) => ContactInput::of(&c),
         Err(e) => return ctx.error(&e),
     };
+    match account_page(&ctx, &caller, contact, None).await {
+        Ok(page) => ctx.render(page),
+        Err(e) => ctx.error(&e),
+    }
+}
+
+/// The page, with the contact form as given and its mistake, if any.
+async fn account_page(
+    ctx: &Ctx,
+    caller: &motcua_app::auth::Caller,
+    contact: ContactInput,
+    contact_error: Option<String>,
+) -> Result<AccountPage, motcua_app::AppError> {
+    let me = ctx.state.my_account(caller).await?;
+    let devices = ctx.state.my_devices(caller).await?;
     let reads = me
         .reads
         .iter()
@@ -64,7 +89,7 @@ async fn page(ctx: Ctx) -> Response {
             reason: r.reason.clone(),
         })
         .collect();
-    ctx.render(AccountPage {
+    Ok(AccountPage {
         p: ctx.page(),
         full_name: me.user.full_name,
         username: me.user.username,
@@ -74,7 +99,60 @@ async fn page(ctx: Ctx) -> Response {
         staff: me.staff,
         reads,
         sessions: me.sessions,
+        contact,
+        contact_error,
+        devices,
     })
+}
+
+/// Saves the contact details: back to the page, or the form again (422) with its mistake.
+async fn save_contact(Posted(ctx, _, form, _): Posted<ContactForm>) -> Response {
+    let caller = match ctx.signed_in() {
+        Ok(c) => c.clone(),
+        Err(r) => return r,
+    };
+    let input = ContactInput {
+        phone: form.phone,
+        email: form.email,
+        address: form.address,
+        notify_channel: form.notify_channel,
+    };
+    let error = match ctx.state.set_my_contact(&caller, &input).await {
+        Ok(_) => return Redirect::to("/tai-khoan#account-contact").into_response(),
+        Err(e @ motcua_app::AppError::Invalid { .. }) => e.message_vi(),
+        Err(e) => return ctx.error(&e),
+    };
+    match account_page(&ctx, &caller, input, Some(error)).await {
+        Ok(page) => ctx.render_status(axum::http::StatusCode::UNPROCESSABLE_ENTITY, page),
+        Err(e) => ctx.error(&e),
+    }
+}
+
+#[derive(Deserialize)]
+struct ContactForm {
+    #[serde(default)]
+    phone: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    address: String,
+    #[serde(default)]
+    notify_channel: String,
+}
+
+/// Ends one other session of the account.
+async fn end_session(
+    axum::extract::Path(id): axum::extract::Path<String>,
+    Posted(ctx, _, _, _): Posted<NoFields>,
+) -> Response {
+    let caller = match ctx.signed_in() {
+        Ok(c) => c.clone(),
+        Err(r) => return r,
+    };
+    match ctx.state.end_my_session(&caller, &id).await {
+        Ok(()) => Redirect::to("/tai-khoan#account-sessions").into_response(),
+        Err(e) => ctx.error(&e),
+    }
 }
 
 #[derive(Deserialize)]
@@ -90,4 +168,32 @@ async fn sign_out_elsewhere(Posted(ctx, _, _, _): Posted<NoFields>) -> Response 
         Ok(_) => Redirect::to("/tai-khoan").into_response(),
         Err(e) => ctx.error(&e),
     }
+}
+
+#[derive(Template)]
+#[template(path = "ui/data_store.html")]
+struct DataStorePage {
+    p: Page,
+    /// The account is not tied to a person yet: nothing to show but how to get verified.
+    unbound: bool,
+    store: Option<motcua_app::data_store::DataStoreView>,
+}
+
+/// `/tai-khoan/kho-du-lieu`: the citizen's data store (Decree 45/2020/NĐ-CP) and every
+/// re-use of it with its consent (Decree 13/2023/NĐ-CP).
+async fn data_store(ctx: Ctx) -> Response {
+    let caller = match ctx.citizen() {
+        Ok(c) => c.clone(),
+        Err(r) => return r,
+    };
+    let (unbound, store) = match ctx.state.data_store(&caller).await {
+        Ok(v) => (false, Some(v)),
+        Err(e) if e.code() == "account_not_bound" => (true, None),
+        Err(e) => return ctx.error(&e),
+    };
+    ctx.render(DataStorePage {
+        p: ctx.page(),
+        unbound,
+        store,
+    })
 }

@@ -113,6 +113,8 @@ struct Dossier {
     applicant: String,
     id_number: String,
     phone: String,
+    /// Lodged by a representative under an authorisation (#20).
+    authorisation: Option<motcua_domain::dossier::Authorisation>,
     channel: &'static str,
     submitted_at: String,
     received_at: Option<String>,
@@ -215,6 +217,7 @@ async fn view(
             .map(|a| a.id_number.as_str().to_string())
             .unwrap_or_default(),
         phone: applicant.and_then(|a| a.phone.clone()).unwrap_or_default(),
+        authorisation: ds.authorisation.clone(),
         channel: channel_label(row.channel),
         submitted_at: p.datetime(&row.submitted_at),
         received_at: row.received_at.map(|t| p.datetime(&t)),

@@ -829,6 +829,7 @@ async fn record(ctx: &Ctx, intake: Checked) -> Result<Response, Box<Back>> {
         channel: v.channel.clone(),
         applicant: v.applicant.input(),
         components: received(&chosen_block, &scans),
+        authorisation: None,
     };
     let created = if v.outcome == "receive" {
         let key = uuid::Uuid::parse_str(v.form_key.trim())

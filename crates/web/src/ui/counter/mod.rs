@@ -12,6 +12,8 @@ mod desk;
 mod intake;
 mod register;
 mod returns;
+// Verifying a citizen account at the counter (#20).
+mod verify;
 
 use std::collections::BTreeMap;
 
@@ -46,6 +48,10 @@ pub fn router() -> Router<AppState> {
         .route("/mot-cua/tra-ket-qua", get(returns::page))
         .route("/mot-cua/tra-ket-qua/{code}", post(returns::submit))
         .route("/mot-cua/so-theo-doi", get(register::page))
+        .route(
+            "/mot-cua/xac-thuc-tai-khoan",
+            get(verify::page).post(verify::submit),
+        )
 }
 
 /// The agencies whose desk the caller staffs (grants as receiving officer).

@@ -20,7 +20,7 @@ use crate::ui::applicant::ApplicantForm;
 use crate::ui::form::{self, read_multipart};
 use crate::ui::kit::{Ctx, Page};
 use motcua_app::documents::{self as docs, DocumentView};
-use motcua_app::dossiers::{ComponentInput, CreateDossier};
+use motcua_app::dossiers::{AuthorisationInput, ComponentInput, CreateDossier};
 use motcua_app::online::OnlineFile;
 use motcua_app::{AppError, InvalidKind};
 
@@ -48,6 +48,18 @@ pub struct Values {
     pub applicant: ApplicantForm,
     pub agency: String,
     pub key: String,
+    /// Lodged for someone else under an authorisation (#20).
+    pub auth: AuthValues,
+}
+
+/// The authorisation part of the form: the authoriser (the applicant) and the document.
+#[derive(Default, Clone)]
+pub struct AuthValues {
+    pub for_other: bool,
+    pub name: String,
+    pub id_number: String,
+    pub scope: String,
+    pub number: String,
 }
 
 #[derive(Default)]
@@ -57,11 +69,13 @@ pub struct Errors {
     pub phone: Option<String>,
     pub email: Option<String>,
     pub agency: Option<String>,
+    pub authorisation: Option<String>,
 }
 
 impl Errors {
     fn any(&self) -> bool {
-        self.name.is_some()
+        self.authorisation.is_some()
+            || self.name.is_some()
             || self.id_number.is_some()
             || self.phone.is_some()
             || self.email.is_some()
@@ -205,6 +219,7 @@ pub async fn form(ctx: Ctx, Path(code): Path<String>) -> Response {
             String::new()
         },
         key: uuid::Uuid::new_v4().to_string(),
+        auth: AuthValues::default(),
     };
     let components = component_fields(&s, &HashMap::new(), &HashMap::new());
     ctx.render(SubmitPage {
@@ -267,6 +282,11 @@ async fn read_form(mp: Multipart, limit: usize, total: usize) -> Result<Sent, Ap
             "csrf" => sent.csrf = text,
             "agency" => v.agency = text,
             "key" => v.key = text,
+            "for_other" => v.auth.for_other = text == "1",
+            "auth_name" => v.auth.name = text,
+            "auth_id_number" => v.auth.id_number = text,
+            "auth_scope" => v.auth.scope = text,
+            "auth_number" => v.auth.number = text,
             other => {
                 v.applicant.take(other, text);
             }
@@ -317,6 +337,15 @@ async fn check_components(s: &Setup, sent: &Sent, limit: usize) -> Checked {
             }
         }
         for sha in sent.reuse.get(&i).into_iter().flatten() {
+            if sent.v.auth.for_other {
+                c.errors.insert(
+                    i,
+                    "Giấy tờ trong kho dữ liệu của bạn không dùng cho hồ sơ của người khác: \
+                     vui lòng tải tệp lên."
+                        .into(),
+                );
+                break;
+            }
             if !held.contains(sha.as_str()) {
                 c.errors.insert(
                     i,
@@ -380,18 +409,21 @@ fn send_back(
     )
 }
 
-/// The applicant's mistakes: their data, the account's own ID number, the agency chosen.
+/// The applicant's mistakes: their data, the account's own ID number (or, for someone else,
+/// the authorisation), the agency chosen.
 async fn applicant_check(
     ctx: &Ctx,
     caller: &crate::auth::Caller,
     s: &Setup,
     sent: &mut Sent,
 ) -> Result<Errors, Response> {
-    let own = ctx
-        .state
-        .own_id_number(caller.user.id, &sent.v.applicant.id_number)
-        .await;
-    let id_error = match own {
+    let given = if sent.v.auth.for_other {
+        String::new()
+    } else {
+        sent.v.applicant.id_number.clone()
+    };
+    let id_error = match ctx.state.own_id_number(caller.user.id, &given).await {
+        Ok(id) if sent.v.auth.for_other => authorisation_check(&mut sent.v, id.as_str()),
         Ok(id) => {
             sent.v.applicant.id_number = id.as_str().to_string();
             None
@@ -405,13 +437,36 @@ async fn applicant_check(
         Err(err) => return Err(ctx.error(&err)),
     };
     let mut e = applicant_errors(&sent.v, motcua_domain::vn_time::today());
-    if id_error.is_some() {
+    if sent.v.auth.for_other {
+        e.authorisation = id_error;
+    } else if id_error.is_some() {
         e.id_number = id_error;
     }
     if !s.agencies.iter().any(|a| a.code == sent.v.agency.trim()) {
         e.agency = Some("Vui lòng chọn cơ quan tiếp nhận hồ sơ.".into());
     }
     Ok(e)
+}
+
+/// Lodging for someone else: the applicant is the authoriser named in the authorisation part,
+/// whose number is not the account's own; the scope and the document's number are given.
+fn authorisation_check(v: &mut Values, own: &str) -> Option<String> {
+    use motcua_domain::dossier::{MAX_AUTHORISATION_NUMBER_CHARS, MAX_AUTHORISATION_SCOPE_CHARS};
+    v.applicant.name = v.auth.name.trim().to_string();
+    v.applicant.id_number = v.auth.id_number.trim().to_string();
+    let fits = |t: &str, max: usize| !t.trim().is_empty() && t.trim().chars().count() <= max;
+    if v.applicant.id_number == own {
+        Some("Hồ sơ của chính bạn không cần ủy quyền: bỏ chọn «Nộp cho người khác».".to_string())
+    } else if !fits(&v.auth.scope, MAX_AUTHORISATION_SCOPE_CHARS)
+        || !fits(&v.auth.number, MAX_AUTHORISATION_NUMBER_CHARS)
+    {
+        Some(format!(
+            "Ghi phạm vi ủy quyền (không quá {MAX_AUTHORISATION_SCOPE_CHARS} ký tự) và số văn bản \
+             ủy quyền (không quá {MAX_AUTHORISATION_NUMBER_CHARS} ký tự)."
+        ))
+    } else {
+        None
+    }
 }
 
 pub async fn submit(ctx: Ctx, Path(code): Path<String>, mp: Multipart) -> Response {
@@ -494,6 +549,21 @@ fn uploads_of(sent: &Sent, checked: &Checked) -> Vec<(usize, String, Bytes)> {
         .collect()
 }
 
+/// The dossier the form lodges (for someone else: with its authorisation).
+fn online_input(s: &Setup, sent: &Sent, checked: &Checked) -> CreateDossier {
+    CreateDossier {
+        procedure: s.code.clone(),
+        agency: sent.v.agency.trim().to_string(),
+        channel: "online".into(),
+        applicant: sent.v.applicant.input(),
+        components: online_components(s, checked),
+        authorisation: sent.v.auth.for_other.then(|| AuthorisationInput {
+            scope: sent.v.auth.scope.trim().to_string(),
+            document_number: sent.v.auth.number.trim().to_string(),
+        }),
+    }
+}
+
 /// Everything checked: lodges the dossier, then attaches its files, and shows the receipt.
 async fn lodge(
     ctx: &Ctx,
@@ -504,13 +574,7 @@ async fn lodge(
     limit: usize,
 ) -> Response {
     let state = &ctx.state;
-    let input = CreateDossier {
-        procedure: s.code.clone(),
-        agency: sent.v.agency.trim().to_string(),
-        channel: "online".into(),
-        applicant: sent.v.applicant.input(),
-        components: online_components(s, &checked),
-    };
+    let input = online_input(s, sent, &checked);
     let key = format!("ui-nop:{}", sent.v.key.trim());
     let key = (!sent.v.key.trim().is_empty()).then_some(key.as_str());
     let (dossier_code, fresh) = match state.lodge_online(caller, input, key).await {
