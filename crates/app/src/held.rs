@@ -167,7 +167,7 @@ impl App {
 
     /// What a kept file's token names, without reading the file: 422 `held_file_expired`
     /// when the token is not this session's or has expired.
-    pub fn held_file(
+    pub fn kept_file(
         &self,
         binding: &str,
         token: &str,
@@ -184,7 +184,7 @@ impl App {
         token: &str,
         now: DateTime<Utc>,
     ) -> Result<(HeldFile, Bytes), AppError> {
-        let f = self.held_file(binding, token, now)?;
+        let f = self.kept_file(binding, token, now)?;
         let bytes = self.blobs.get(&f.sha256).await?.ok_or_else(expired)?;
         if crate::blobs::sha256_hex(&bytes) != f.sha256 {
             return Err(expired());
