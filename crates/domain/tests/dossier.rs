@@ -317,6 +317,7 @@ fn every_action(at: DateTime<Utc>) -> Vec<(Actor, DossierAction)> {
             DossierAction::Transfer {
                 to: agency(OTHER),
                 reason: reason("Liên thông"),
+                peer: None,
             },
         ),
         (
@@ -710,6 +711,7 @@ mod dossier_lifecycle {
             DossierAction::Transfer {
                 to: agency(DEPT),
                 reason: reason("Lấy ý kiến"),
+                peer: None,
             },
         );
         assert_eq!(e.code(), "same_agency");
@@ -719,7 +721,8 @@ mod dossier_lifecycle {
                 at,
                 DossierAction::Transfer {
                     to: agency(OTHER),
-                    reason: reason("Lấy ý kiến")
+                    reason: reason("Lấy ý kiến"),
+                    peer: None,
                 }
             )
             .code(),
@@ -731,7 +734,8 @@ mod dossier_lifecycle {
                 at,
                 DossierAction::Transfer {
                     to: agency(OTHER),
-                    reason: reason("Liên thông xác nhận nghĩa vụ tài chính")
+                    reason: reason("Liên thông xác nhận nghĩa vụ tài chính"),
+                    peer: None,
                 }
             ),
             ["transferred"]
@@ -779,6 +783,7 @@ mod dossier_lifecycle {
             DossierAction::Transfer {
                 to: agency(DEPT),
                 reason: reason("Trả kết quả liên thông"),
+                peer: None,
             },
         );
         assert_eq!(run.state.hops.len(), 4);
@@ -1513,6 +1518,7 @@ mod dossier_refusals {
                 DossierAction::Transfer {
                     to: agency(OTHER),
                     reason: reason("x"),
+                    peer: None,
                 },
             ),
             (
@@ -1904,6 +1910,7 @@ mod dossier_history {
             DossierAction::Transfer {
                 to: agency(OTHER),
                 reason: reason("Liên thông"),
+                peer: None,
             },
         );
         run.ok(
@@ -2022,6 +2029,7 @@ mod dossier_history {
             from: agency(CENTRE),
             to: agency(OTHER),
             reason: "Liên thông".into(),
+            peer: None,
         };
         assert_eq!(cause(&log), (log[i].seq, "history_mismatch"));
         // Time running backwards.

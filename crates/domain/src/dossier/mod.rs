@@ -101,8 +101,8 @@ pub use applicant::{
 pub use code::{DossierCode, DossierCodeError, MAX_DAILY_SEQUENCE};
 pub use command::{
     Actor, Collector, Command, DossierAction, MAX_COMPONENT_PIECES, MAX_COMPONENTS,
-    MAX_RATING_COMMENT_CHARS, PaymentMethod, ProcedureRef, RatingLevel, ReceivedComponent,
-    ResultForm, ReturnChannel, Submission,
+    MAX_RATING_COMMENT_CHARS, MAX_TRACKING_CHARS, PaymentMethod, ProcedureRef, RatingLevel,
+    ReceivedComponent, ResultForm, ReturnChannel, Submission, TransferOutcome,
 };
 pub use decide::{
     allowed_roles, allowed_statuses, decide, execute, fold, originating_command, replay,
@@ -114,8 +114,9 @@ pub use error::DossierError;
 pub(crate) use error::vn_money;
 pub use event::{Event, EventEnvelope};
 pub use state::{
-    ActiveStep, AgencyHop, ApologyRecord, Closure, Decision, DossierState, HopKind, Pause, Payment,
-    Rating, ResultRecord, Status, StepEnd, StepRecord, SupplementRequest, Turn, Verdict,
+    ActiveStep, AgencyHop, ApologyRecord, Away, Closure, Decision, DossierState, HopKind, Origin,
+    Pause, Payment, Postage, Rating, ResultRecord, Status, StepEnd, StepRecord, SupplementRequest,
+    Turn, Verdict,
 };
 
 /// An instant as Vietnam local time; `None` past the end of chrono's range.
