@@ -47,3 +47,4 @@ mod webhooks;
 // Single sign-on (#20).
 mod sso;
 mod totp;
+mod transfers;
