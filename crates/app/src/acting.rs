@@ -94,6 +94,7 @@ pub fn at_intake(action: &DossierAction) -> bool {
             | A::Refuse { .. }
             | A::Forward { .. }
             | A::ReturnResult { .. }
+            | A::RecordPostage { .. }
             | A::CollectFee { .. }
             | A::Withdraw { .. }
             | A::ProvideSupplement { .. }

@@ -472,7 +472,10 @@ impl App {
             let calendar = self.calendar.get(self.store.as_ref()).await?;
             match dossiers::act(self.store.as_ref(), &calendar, &row, row.seq, command).await {
                 Ok(_) => return Ok("applied"),
-                Err(AppError::Conflict { kind, .. }) if kind == "stale_dossier" => continue,
+                Err(AppError::Conflict {
+                    kind: "stale_dossier",
+                    ..
+                }) => continue,
                 Err(e) => return Err(e),
             }
         }
