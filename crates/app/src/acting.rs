@@ -94,6 +94,7 @@ pub fn at_intake(action: &DossierAction) -> bool {
             | A::Refuse { .. }
             | A::Forward { .. }
             | A::ReturnResult { .. }
+            | A::RecordPostage { .. }
             | A::CollectFee { .. }
             | A::Withdraw { .. }
             | A::ProvideSupplement { .. }
@@ -667,7 +668,29 @@ impl App {
                     current_due,
                 }
             }
-            ActRequest::Other(action) => *action,
+            ActRequest::Other(action) => match *action {
+                DossierAction::ReceiveTransfer { .. } | DossierAction::ReturnTransfer { .. } => {
+                    return Err(AppError::invalid(
+                        "invalid_action",
+                        "Thao tác này chỉ do hệ thống liên thông thực hiện khi nhận thông điệp \
+                         đã ký từ hệ thống khác.",
+                    ));
+                }
+                DossierAction::Transfer {
+                    peer: Some(peer), ..
+                } if self.config.transfers.peer(&peer).is_none()
+                    || self.config.transfers.key.is_none() =>
+                {
+                    return Err(AppError::field(
+                        "unknown_peer",
+                        "peer",
+                        format!(
+                            "Chưa cấu hình liên thông với hệ thống {peer} (peers, transfer_key)."
+                        ),
+                    ));
+                }
+                action => action,
+            },
         })
     }
 

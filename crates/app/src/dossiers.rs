@@ -307,7 +307,7 @@ pub fn row_of(
     }
 }
 
-fn new_events(envelopes: &[EventEnvelope]) -> Vec<NewEvent> {
+pub(crate) fn new_events(envelopes: &[EventEnvelope]) -> Vec<NewEvent> {
     envelopes
         .iter()
         .map(|e| NewEvent {
@@ -756,9 +756,10 @@ pub async fn prepare(
     for e in &envelopes {
         state.apply(e);
     }
-    // A forward or transfer moves the dossier to another agency.
+    // A forward or transfer moves the dossier to another agency (one of another deployment
+    // leaves it counted here, where it comes back).
     let agency_id = match &state.agency {
-        Some(code) if state.agency != agency_before => {
+        Some(code) if state.agency != agency_before && state.away.is_none() => {
             store.get_agency_by_code(code.as_str()).await?.id
         }
         _ => row.agency_id,
@@ -781,6 +782,9 @@ pub async fn prepare(
     ));
     outbox.extend(crate::webhooks::portal::outbox(
         row.id, &envelopes, &state, due,
+    ));
+    outbox.extend(crate::webhooks::transfer::outbox(
+        row.id, &envelopes, &state,
     ));
     // The search text keeps the procedure name given at intake.
     let mut new_row = row_of(

@@ -54,6 +54,8 @@ pub struct Config {
     pub payment_reconcile_every: Duration,
     /// The OpenID Connect providers people may sign in through (#20).
     pub oidc_providers: Vec<crate::sso::OidcProvider>,
+    /// Transfers between deployments: this one's signing key and its peers (#21).
+    pub transfers: crate::webhooks::transfer::TransferConfig,
 }
 
 impl Default for Config {
@@ -79,6 +81,7 @@ impl Default for Config {
             payment_reconcile_after: Duration::from_secs(5 * 60),
             payment_reconcile_every: Duration::from_secs(60),
             oidc_providers: Vec::new(),
+            transfers: Default::default(),
         }
     }
 }

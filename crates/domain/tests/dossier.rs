@@ -318,6 +318,7 @@ fn every_action(at: DateTime<Utc>) -> Vec<(Actor, DossierAction)> {
             DossierAction::Transfer {
                 to: agency(OTHER),
                 reason: reason("Liên thông"),
+                peer: None,
             },
         ),
         (
@@ -711,6 +712,7 @@ mod dossier_lifecycle {
             DossierAction::Transfer {
                 to: agency(DEPT),
                 reason: reason("Lấy ý kiến"),
+                peer: None,
             },
         );
         assert_eq!(e.code(), "same_agency");
@@ -720,7 +722,8 @@ mod dossier_lifecycle {
                 at,
                 DossierAction::Transfer {
                     to: agency(OTHER),
-                    reason: reason("Lấy ý kiến")
+                    reason: reason("Lấy ý kiến"),
+                    peer: None,
                 }
             )
             .code(),
@@ -732,7 +735,8 @@ mod dossier_lifecycle {
                 at,
                 DossierAction::Transfer {
                     to: agency(OTHER),
-                    reason: reason("Liên thông xác nhận nghĩa vụ tài chính")
+                    reason: reason("Liên thông xác nhận nghĩa vụ tài chính"),
+                    peer: None,
                 }
             ),
             ["transferred"]
@@ -780,6 +784,7 @@ mod dossier_lifecycle {
             DossierAction::Transfer {
                 to: agency(DEPT),
                 reason: reason("Trả kết quả liên thông"),
+                peer: None,
             },
         );
         assert_eq!(run.state.hops.len(), 4);
@@ -1514,6 +1519,7 @@ mod dossier_refusals {
                 DossierAction::Transfer {
                     to: agency(OTHER),
                     reason: reason("x"),
+                    peer: None,
                 },
             ),
             (
@@ -1905,6 +1911,7 @@ mod dossier_history {
             DossierAction::Transfer {
                 to: agency(OTHER),
                 reason: reason("Liên thông"),
+                peer: None,
             },
         );
         run.ok(
@@ -2023,6 +2030,7 @@ mod dossier_history {
             from: agency(CENTRE),
             to: agency(OTHER),
             reason: "Liên thông".into(),
+            peer: None,
         };
         assert_eq!(cause(&log), (log[i].seq, "history_mismatch"));
         // Time running backwards.

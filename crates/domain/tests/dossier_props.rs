@@ -277,6 +277,7 @@ fn action(kind: u8, state: &DossierState, s: &Seed, at: DateTime<Utc>) -> (Actor
             A::Transfer {
                 to: agency(usize::from(f)),
                 reason: text("Liên thông"),
+                peer: None,
             },
         ),
         10 => (

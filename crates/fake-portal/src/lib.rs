@@ -31,7 +31,7 @@ const TEXTS: [&str; 6] = [
     "MaTrangThai",
     "SuKien",
 ];
-const OPTIONAL_TEXTS: [&str; 2] = ["MaKetQua", "DuongDanTepTinKetQua"];
+const OPTIONAL_TEXTS: [&str; 3] = ["MaKetQua", "DuongDanTepTinKetQua", "SoHieuBuuGui"];
 /// The statuses the portal knows.
 pub const STATUSES: [&str; 9] = [
     "Chờ tiếp nhận",
@@ -107,6 +107,13 @@ pub fn check(r: &Value) -> Result<(), String> {
     }
     int("DuocThanhToanTrucTuyen", 2)?;
     int("HoSoCoThanhPhanSoHoa", 1)?;
+    // The postal service's fee of a result sent by post (VND), null otherwise.
+    if !o
+        .get("PhiDichVuBuuChinh")
+        .is_some_and(|v| v.is_null() || v.is_u64())
+    {
+        return Err("PhiDichVuBuuChinh: a whole number of VND or null".into());
+    }
     let status = o["TrangThaiHoSo"].as_str().unwrap_or_default();
     if !STATUSES.contains(&status) {
         return Err(format!("TrangThaiHoSo: unknown status {status}"));

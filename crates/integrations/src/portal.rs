@@ -7,7 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 /// Every field of a record, in order (the fake portal and the tests check against it).
-pub const FIELDS: [&str; 16] = [
+pub const FIELDS: [&str; 18] = [
     "MaHoSo",
     "MaTTHC",
     "MaCoQuan",
@@ -23,6 +23,8 @@ pub const FIELDS: [&str; 16] = [
     "DuongDanTepTinKetQua",
     "HoSoCoThanhPhanSoHoa",
     "TaiLieuNop",
+    "SoHieuBuuGui",
+    "PhiDichVuBuuChinh",
     "SuKien",
 ];
 
@@ -85,6 +87,12 @@ pub struct SyncRecord {
     pub has_digitised: u8,
     #[serde(rename = "TaiLieuNop")]
     pub components: Vec<Component>,
+    /// The postal tracking number of a result sent by public postal service.
+    #[serde(rename = "SoHieuBuuGui")]
+    pub postal_tracking: Option<String>,
+    /// The postal service's fee for it, VND.
+    #[serde(rename = "PhiDichVuBuuChinh")]
+    pub postal_fee_vnd: Option<u64>,
     /// The event this record follows (received, forwarded, result_recorded, ...).
     #[serde(rename = "SuKien")]
     pub event: String,
@@ -112,6 +120,8 @@ mod tests {
             result_link: None,
             has_digitised: 0,
             components: vec![],
+            postal_tracking: None,
+            postal_fee_vnd: None,
             event: "received".into(),
         };
         let v = serde_json::to_value(&r).unwrap();

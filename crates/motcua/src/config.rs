@@ -33,6 +33,11 @@ const KEYS: &[&str] = &[
     "sms_key",
     "portal_sync_url",
     "portal_sync_key",
+    "transfer_key_id",
+    "transfer_alg",
+    "transfer_key",
+    "integration_retry_base_secs",
+    "peers",
     "notify_interval_secs",
     "notify_max_attempts",
     "notify_retry_base_secs",
@@ -52,6 +57,27 @@ const KEYS: &[&str] = &[
     "open311_api_keys",
     "oidc",
 ];
+
+/// A deployment this one exchanges dossiers with (liên thông between systems).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PeerConfig {
+    /// How transfers name it (`bo-tu-phap`).
+    pub name: String,
+    /// Its base address.
+    pub url: String,
+    /// The key id it signs with.
+    pub key_id: String,
+    /// `ed25519` (default) or `hmac-sha256`.
+    #[serde(default = "ed25519")]
+    pub alg: String,
+    /// Its Ed25519 public key (32 bytes, base64), or the HMAC key shared with it.
+    pub key: String,
+}
+
+fn ed25519() -> String {
+    "ed25519".into()
+}
 
 #[derive(Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -90,6 +116,17 @@ pub struct Config {
     pub portal_sync_url: Option<String>,
     /// Bearer key the portal gave this installation.
     pub portal_sync_key: Option<String>,
+    /// The key id this deployment signs transfers with (its peers know its key by it).
+    pub transfer_key_id: Option<String>,
+    /// `ed25519` (default) or `hmac-sha256`.
+    pub transfer_alg: String,
+    /// The signing key: Ed25519's 32-byte private seed in base64, or the HMAC shared key.
+    pub transfer_key: Option<String>,
+    /// The wait after a first failed delivery to other systems, in seconds (doubling, 8
+    /// attempts); unset: the Standard Webhooks schedule (5 s, 5 min, 30 min, ...).
+    pub integration_retry_base_secs: Option<u64>,
+    /// The deployments this one exchanges dossiers with (`[[peers]]` tables).
+    pub peers: Vec<PeerConfig>,
     /// How often the outbox is looked at when idle, in seconds.
     pub notify_interval_secs: u64,
     /// Attempts before a notice is given up.
@@ -153,6 +190,11 @@ impl Default for Config {
             sms_key: None,
             portal_sync_url: None,
             portal_sync_key: None,
+            transfer_key_id: None,
+            transfer_alg: "ed25519".into(),
+            transfer_key: None,
+            integration_retry_base_secs: None,
+            peers: Vec::new(),
             notify_interval_secs: 5,
             notify_max_attempts: 10,
             notify_retry_base_secs: 60,
@@ -205,6 +247,10 @@ impl fmt::Debug for Config {
                 "portal_sync_key",
                 &self.portal_sync_key.as_ref().map(|_| "***"),
             )
+            .field("transfer_key_id", &self.transfer_key_id)
+            .field("transfer_alg", &self.transfer_alg)
+            .field("transfer_key", &self.transfer_key.as_ref().map(|_| "***"))
+            .field("peers", &self.peers)
             .field("metrics_token", &self.metrics_token.as_ref().map(|_| "***"))
             .field("notify_interval_secs", &self.notify_interval_secs)
             .field("notify_max_attempts", &self.notify_max_attempts)
@@ -347,8 +393,65 @@ impl Config {
             source: self.public_url_or_listen(),
             portal_url: set(&self.portal_sync_url),
             portal_key: set(&self.portal_sync_key),
+            transfers: std::sync::Arc::new(self.transfers().unwrap_or_default()),
+            retry_base: self
+                .integration_retry_base_secs
+                .map(|s| std::time::Duration::from_secs(s.max(1))),
             ..Default::default()
         }
+    }
+
+    /// Transfers between deployments: this one's signing key and its peers (#21).
+    pub fn transfers(&self) -> anyhow::Result<motcua_app::webhooks::transfer::TransferConfig> {
+        use motcua_app::webhooks::transfer::{Peer, TransferConfig};
+        use motcua_integrations::httpsig::{Alg, SignKey, VerifyKey};
+        let alg = |a: &str| {
+            Alg::parse(a.trim()).ok_or_else(|| {
+                anyhow::anyhow!("unknown signature algorithm {a:?} (ed25519, hmac-sha256)")
+            })
+        };
+        let key = match self
+            .transfer_key
+            .as_deref()
+            .map(str::trim)
+            .filter(|k| !k.is_empty())
+        {
+            Some(k) => Some(
+                SignKey::parse(alg(&self.transfer_alg)?, k)
+                    .map_err(|e| anyhow::anyhow!("transfer_key: {e}"))?,
+            ),
+            None => None,
+        };
+        let mut peers: Vec<Peer> = Vec::new();
+        for p in &self.peers {
+            if peers
+                .iter()
+                .any(|q| q.name == p.name || q.key_id == p.key_id)
+            {
+                anyhow::bail!(
+                    "two peers have the name {:?} or the key id {:?}",
+                    p.name,
+                    p.key_id
+                );
+            }
+            peers.push(Peer {
+                name: p.name.trim().to_string(),
+                url: p.url.trim().to_string(),
+                key_id: p.key_id.trim().to_string(),
+                key: VerifyKey::parse(alg(&p.alg)?, &p.key)
+                    .map_err(|e| anyhow::anyhow!("peer {}: {e}", p.name))?,
+            });
+        }
+        Ok(TransferConfig {
+            key_id: self
+                .transfer_key_id
+                .clone()
+                .unwrap_or_default()
+                .trim()
+                .to_string(),
+            key,
+            peers,
+        })
     }
 
     /// The address citizens reach this installation at: `public_url`, or else this server's own
@@ -377,6 +480,7 @@ impl Config {
         }
         Ok(motcua_app::Config {
             oidc_providers: self.oidc.clone(),
+            transfers: self.transfers()?,
             session_ttl_hours: self.session_ttl_hours,
             token_ttl_hours: self.token_ttl_hours,
             max_body_bytes: self.max_body_bytes,

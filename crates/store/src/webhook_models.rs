@@ -13,6 +13,8 @@ pub const INTEGRATION_KIND_PREFIX: &str = "integration.";
 pub const KIND_WEBHOOK: &str = "integration.webhook";
 /// A dossier-sync record for the national portal (payload: `{"id", "record"}`).
 pub const KIND_PORTAL: &str = "integration.portal";
+/// A message to another deployment (payload: `{"peer", "dossier_id", "seq", "message"}`).
+pub const KIND_TRANSFER: &str = "integration.transfer";
 
 /// A subscriber: where events go, which ones, and the secrets they are signed with.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -6,6 +6,7 @@
 
 pub mod events;
 pub mod portal;
+pub mod transfer;
 pub mod worker;
 
 use chrono::{DateTime, Utc};
@@ -234,7 +235,9 @@ impl App {
         let all = self.store.list_webhooks(MAX_SUBSCRIPTIONS).await?;
         Ok(all
             .iter()
-            .filter(|s| s.id != portal::PORTAL_ID)
+            .filter(|s| {
+                s.id != portal::PORTAL_ID && self.config.transfers.by_subscription(s.id).is_none()
+            })
             .map(WebhookView::of)
             .collect())
     }

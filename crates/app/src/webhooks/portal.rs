@@ -110,6 +110,8 @@ pub fn record(state: &DossierState, kind: &str, due: Option<DateTime<Utc>>) -> S
         result_link,
         has_digitised: u8::from(!components.is_empty()),
         components,
+        postal_tracking: state.postage.as_ref().map(|p| p.tracking_no.clone()),
+        postal_fee_vnd: state.postage.as_ref().map(|p| p.fee_vnd),
         event: kind.to_string(),
     }
 }

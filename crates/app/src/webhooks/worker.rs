@@ -22,13 +22,15 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::Utc;
+use motcua_integrations::transfer as transfer_msg;
 use motcua_integrations::webhook::{self as hook, CloudEvent, Filter};
 use motcua_store::{
-    DbResult, DeliveryOutcome, DynStore, KIND_PORTAL, KIND_WEBHOOK, NewDelivery, OutboxOutcome,
-    OutboxRow, WebhookDelivery, WebhookSubscription,
+    DbResult, DeliveryOutcome, DynStore, KIND_PORTAL, KIND_TRANSFER, KIND_WEBHOOK, NewDelivery,
+    OutboxOutcome, OutboxRow, WebhookDelivery, WebhookSubscription,
 };
 
 use super::portal::PORTAL_ID;
+use super::transfer::{self, TransferConfig};
 use tokio::sync::watch;
 use tokio::task::JoinSet;
 use uuid::Uuid;
@@ -53,6 +55,8 @@ pub struct WebhookConfig {
     pub portal_url: Option<String>,
     /// The bearer key the portal gave this installation.
     pub portal_key: Option<String>,
+    /// Transfers between deployments: the signing key and the peers.
+    pub transfers: Arc<TransferConfig>,
 }
 
 impl Default for WebhookConfig {
@@ -66,6 +70,7 @@ impl Default for WebhookConfig {
             max_attempts: 8,
             portal_url: None,
             portal_key: None,
+            transfers: Arc::default(),
         }
     }
 }
@@ -100,6 +105,8 @@ pub struct Dispatcher {
     http: reqwest::Client,
     /// Whether the portal's built-in subscription matches the configuration yet.
     portal_ready: std::sync::atomic::AtomicBool,
+    /// Whether the peers' built-in subscriptions match the configuration yet.
+    peers_ready: std::sync::atomic::AtomicBool,
 }
 
 impl Dispatcher {
@@ -116,7 +123,39 @@ impl Dispatcher {
             config,
             http,
             portal_ready: std::sync::atomic::AtomicBool::new(false),
+            peers_ready: std::sync::atomic::AtomicBool::new(false),
         })
+    }
+
+    /// Makes (or updates) each peer's built-in subscription from the configuration.
+    async fn prepare_peers(&self) -> DbResult<()> {
+        use std::sync::atomic::Ordering;
+        if self.peers_ready.load(Ordering::Acquire) {
+            return Ok(());
+        }
+        for peer in &self.config.transfers.peers {
+            let now = Utc::now();
+            let id = transfer::subscription_id(&peer.name);
+            let s = WebhookSubscription {
+                id,
+                name: format!("Liên thông: {}", peer.name),
+                url: peer.url.clone(),
+                event_types: vec![],
+                agencies: vec![],
+                procedures: vec![],
+                secrets: vec![],
+                active: true,
+                created_at: now,
+                updated_at: now,
+            };
+            match self.store.webhook(id).await {
+                Ok(_) => self.store.update_webhook(&s).await?,
+                Err(motcua_store::DbError::NotFound) => self.store.insert_webhook(&s).await?,
+                Err(e) => return Err(e),
+            }
+        }
+        self.peers_ready.store(true, Ordering::Release);
+        Ok(())
     }
 
     /// Makes (or updates) the portal's built-in subscription from the configuration.
@@ -174,7 +213,11 @@ impl Dispatcher {
             .list_webhooks(super::MAX_SUBSCRIPTIONS)
             .await?
             .into_iter()
-            .filter(|s| s.active && s.id != PORTAL_ID)
+            .filter(|s| {
+                s.active
+                    && s.id != PORTAL_ID
+                    && self.config.transfers.by_subscription(s.id).is_none()
+            })
             .collect();
         for row in &claimed {
             self.fan_out(row, &subscriptions).await?;
@@ -189,6 +232,9 @@ impl Dispatcher {
     ) -> DbResult<()> {
         if row.kind == KIND_PORTAL {
             return self.fan_out_portal(row).await;
+        }
+        if row.kind == KIND_TRANSFER {
+            return self.fan_out_transfer(row).await;
         }
         if row.kind != KIND_WEBHOOK {
             let error = format!("unknown integration message kind {}", row.kind);
@@ -304,6 +350,69 @@ impl Dispatcher {
         Ok(())
     }
 
+    /// A transfer message becomes one delivery of its peer's subscription, with the summary of
+    /// the dossier's log and its files' links made absolute; failed when the peer is unknown.
+    async fn fan_out_transfer(&self, row: &OutboxRow) -> DbResult<()> {
+        let now = Utc::now();
+        let fail = |error: String| OutboxOutcome::Failed { error };
+        let v: serde_json::Value = serde_json::from_str(&row.payload).unwrap_or_default();
+        let peer = v["peer"].as_str().unwrap_or_default();
+        let parsed = transfer_payload(&v);
+        let outcome = match (&parsed, self.config.transfers.peer(peer)) {
+            (None, _) => Some(fail("unreadable transfer message".into())),
+            (_, None) => Some(fail(format!("no peer named {peer:?} is configured"))),
+            (Some(_), Some(_)) if self.config.transfers.key.is_none() => Some(fail(
+                "no transfer signing key is configured (transfer_key)".into(),
+            )),
+            _ => None,
+        };
+        if let Some(outcome) = outcome {
+            self.store
+                .finish_outbox(row.id, row.attempts, now, &outcome)
+                .await?;
+            return Ok(());
+        }
+        let Some((dossier_id, seq, mut message)) = parsed else {
+            return Ok(());
+        };
+        let base = self.config.source.trim_end_matches('/');
+        if let Some(d) = message.dossier.as_mut() {
+            let events = self.store.dossier_events(dossier_id).await?;
+            d.events = transfer::summary(&events, seq);
+            for doc in &mut d.documents {
+                if doc.link.starts_with('/') {
+                    doc.link = format!("{base}{}", doc.link);
+                }
+            }
+        }
+        if let Some(r) = message.result.as_mut()
+            && let Some(link) = r.result_link.as_mut()
+            && link.starts_with('/')
+        {
+            *link = format!("{base}{link}");
+        }
+        self.prepare_peers().await?;
+        let delivery = NewDelivery {
+            id: Uuid::now_v7(),
+            subscription_id: transfer::subscription_id(peer),
+            event_id: message.id.clone(),
+            event_type: match message.kind {
+                transfer_msg::MessageKind::Dossier => "transfer.dossier".into(),
+                transfer_msg::MessageKind::Result => "transfer.result".into(),
+            },
+            subject: Some(message.code.clone()),
+            body: serde_json::to_string(&message).expect("a transfer message serialises"),
+        };
+        if !self
+            .store
+            .fan_out(row.id, row.attempts, now, &[delivery])
+            .await?
+        {
+            tracing::warn!(id = %row.id, "a claim on a transfer message was lost before its fan-out");
+        }
+        Ok(())
+    }
+
     /// Claims due deliveries (at most a batch), sends them concurrently and records each
     /// outcome as soon as it is known. Returns how many were claimed.
     pub async fn deliver_due(self: &Arc<Self>) -> DbResult<usize> {
@@ -342,6 +451,9 @@ impl Dispatcher {
     async fn deliver(&self, d: WebhookDelivery, sub: Option<Arc<WebhookSubscription>>) {
         let outcome = match sub.as_deref() {
             Some(s) if s.active && s.id == PORTAL_ID => self.attempt_portal(&d, s).await,
+            Some(s) if s.active && self.config.transfers.by_subscription(s.id).is_some() => {
+                self.attempt_transfer(&d, s).await
+            }
             Some(s) if s.active => self.attempt(&d, s).await,
             _ => DeliveryOutcome::Failed {
                 status: None,
@@ -436,6 +548,43 @@ impl Dispatcher {
         self.send(d, req).await
     }
 
+    /// One attempt at a transfer: the message signed per RFC 9421 now, POSTed to the peer.
+    async fn attempt_transfer(
+        &self,
+        d: &WebhookDelivery,
+        s: &WebhookSubscription,
+    ) -> DeliveryOutcome {
+        let transfers = &self.config.transfers;
+        let (Some(peer), Some(key)) = (transfers.by_subscription(s.id), transfers.key.as_ref())
+        else {
+            return DeliveryOutcome::Failed {
+                status: None,
+                error: "the peer or the signing key is no longer configured".into(),
+            };
+        };
+        let signed = match transfer_msg::signed_request(
+            &peer.url,
+            &d.event_id,
+            d.body.clone().into_bytes(),
+            &transfers.key_id,
+            key,
+            Utc::now(),
+        ) {
+            Ok(r) => r,
+            Err(e) => {
+                return DeliveryOutcome::Failed {
+                    status: None,
+                    error: e.to_string(),
+                };
+            }
+        };
+        let mut req = self.http.post(&signed.url).body(signed.body);
+        for (name, value) in signed.headers {
+            req = req.header(name, value);
+        }
+        self.send(d, req).await
+    }
+
     /// Sends a request and turns the answer into the delivery's outcome.
     async fn send(&self, d: &WebhookDelivery, req: reqwest::RequestBuilder) -> DeliveryOutcome {
         let (status, error) = match req.send().await {
@@ -475,6 +624,13 @@ impl Dispatcher {
             },
         }
     }
+}
+
+/// The dossier, the event and the message of a transfer outbox payload.
+fn transfer_payload(v: &serde_json::Value) -> Option<(Uuid, u32, transfer_msg::TransferMessage)> {
+    let id = v["dossier_id"].as_str()?.parse().ok()?;
+    let seq = u32::try_from(v["seq"].as_u64()?).ok()?;
+    Some((id, seq, serde_json::from_value(v["message"].clone()).ok()?))
 }
 
 /// Runs the worker until `shutdown` turns true (or its sender is dropped).

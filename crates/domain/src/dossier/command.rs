@@ -192,6 +192,9 @@ pub struct Collector {
     pub on_behalf: bool,
 }
 
+/// Longest postal tracking number.
+pub const MAX_TRACKING_CHARS: usize = 40;
+
 /// The most components one dossier records.
 pub const MAX_COMPONENTS: usize = 100;
 /// The most originals or copies of one component.
@@ -212,6 +215,22 @@ pub struct ReceivedComponent {
     /// Received as an electronic file.
     #[serde(default)]
     pub electronic: bool,
+}
+
+/// What a deployment that processed a transferred dossier sends back: its decision and
+/// result document.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct TransferOutcome {
+    /// Granted (phê duyệt) or not.
+    pub approved: bool,
+    /// The decision's note or reason.
+    #[serde(default)]
+    pub note: Option<String>,
+    /// Số, ký hiệu of the result document.
+    pub result_code: String,
+    /// Where the electronic result can be fetched, if any.
+    #[serde(default)]
+    pub result_link: Option<String>,
 }
 
 /// A command: an action, who asks for it and when.
@@ -272,8 +291,32 @@ pub enum DossierAction {
     /// Finish the active step.
     CompleteStep { index: u32, note: Option<String> },
     /// Transfer to another agency (chuyển liên thông); same code, the new agency's workflow
-    /// starts from its first step.
-    Transfer { to: AgencyCode, reason: String },
+    /// starts from its first step. With `peer`, the agency is in another deployment (a
+    /// ministry's motcua): the dossier is sent there and waits for its result.
+    Transfer {
+        to: AgencyCode,
+        reason: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        peer: Option<String>,
+    },
+    /// Take in a dossier another deployment (`peer`) transferred here, keeping its code, in
+    /// its message `message_id`: it is processed at `submission.agency` from now on.
+    ReceiveTransfer {
+        submission: Submission,
+        /// The agency that sent it, in the peer's deployment.
+        from: AgencyCode,
+        appointment: DateTime<Utc>,
+        peer: String,
+        message_id: String,
+        reason: String,
+    },
+    /// The result of a dossier transferred to `peer` came back (message `message_id`): the
+    /// dossier is back at the agency that sent it, with the peer's outcome.
+    ReturnTransfer {
+        peer: String,
+        message_id: String,
+        outcome: TransferOutcome,
+    },
     /// During processing: ask the applicant for a supplement; the clock pauses.
     RequestSupplement {
         reason: String,
@@ -326,6 +369,10 @@ pub enum DossierAction {
         size: u64,
         source: DocumentSource,
     },
+    /// The result goes by public postal service (bưu chính công ích): the postal tracking number
+    /// (số hiệu bưu gửi) and the fee for the postal service, recorded by the desk at the return
+    /// or by the post office that carries it.
+    RecordPostage { tracking_no: String, fee_vnd: u64 },
     /// The applicant rates the handling once the result is returned (đánh giá mức độ hài
     /// lòng): the citizen who lodged it online, once.
     Rate {
@@ -348,6 +395,8 @@ impl DossierAction {
             Self::AssignStep { .. } => "assign_step",
             Self::CompleteStep { .. } => "complete_step",
             Self::Transfer { .. } => "transfer",
+            Self::ReceiveTransfer { .. } => "receive_transfer",
+            Self::ReturnTransfer { .. } => "return_transfer",
             Self::RequestSupplement { .. } => "request_supplement",
             Self::Stop { .. } => "stop",
             Self::Apologize { .. } => "apologize",
@@ -359,6 +408,7 @@ impl DossierAction {
             Self::Withdraw { .. } => "withdraw",
             Self::AttachDocument { .. } => "attach_document",
             Self::Rate { .. } => "rate",
+            Self::RecordPostage { .. } => "record_postage",
         }
     }
 
@@ -377,6 +427,8 @@ impl DossierAction {
             Self::AssignStep { .. } => "phân công xử lý",
             Self::CompleteStep { .. } => "hoàn thành bước xử lý",
             Self::Transfer { .. } => "chuyển liên thông",
+            Self::ReceiveTransfer { .. } => "tiếp nhận hồ sơ liên thông",
+            Self::ReturnTransfer { .. } => "nhận kết quả liên thông",
             Self::RequestSupplement { .. } => "yêu cầu bổ sung hồ sơ",
             Self::Stop { .. } => "dừng giải quyết hồ sơ",
             Self::Apologize { .. } => "xin gia hạn",
@@ -392,6 +444,7 @@ impl DossierAction {
             } => "sử dụng lại giấy tờ đã số hóa",
             Self::AttachDocument { .. } => "đính kèm thành phần hồ sơ",
             Self::Rate { .. } => "đánh giá mức độ hài lòng",
+            Self::RecordPostage { .. } => "ghi số hiệu bưu gửi",
         }
     }
 }

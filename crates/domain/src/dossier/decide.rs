@@ -17,8 +17,8 @@ use crate::catalogue::model::Channel;
 use super::applicant::CitizenId;
 use super::command::{
     Actor, Authorisation, Collector, Command, DossierAction, MAX_COMPONENT_PIECES, MAX_COMPONENTS,
-    MAX_RATING_COMMENT_CHARS, ProcedureRef, ReceivedComponent, ResultForm, ReturnChannel,
-    Submission,
+    MAX_RATING_COMMENT_CHARS, MAX_TRACKING_CHARS, ProcedureRef, ReceivedComponent, ResultForm,
+    ReturnChannel, Submission, TransferOutcome,
 };
 use super::document::{DocumentSource, MAX_COMPONENT_CHARS, is_sha256_hex};
 use super::error::DossierError;
@@ -41,7 +41,8 @@ pub const MAX_EXTENSION_DAYS: i64 = 366;
 pub fn allowed_statuses(action: &DossierAction) -> &'static [Status] {
     use DossierAction as A;
     match action {
-        A::Submit { .. } | A::ReceiveDirect { .. } => &[S::Empty],
+        A::Submit { .. } | A::ReceiveDirect { .. } | A::ReceiveTransfer { .. } => &[S::Empty],
+        A::ReturnTransfer { .. } => &[S::Processing],
         A::Receive { .. } | A::RequestIntakeSupplement { .. } | A::Refuse { .. } => &[S::Submitted],
         A::ProvideSupplement { .. } => &[S::AwaitingIntakeSupplement, S::AwaitingSupplement],
         A::Forward { .. } => &[S::Received],
@@ -63,6 +64,7 @@ pub fn allowed_statuses(action: &DossierAction) -> &'static [Status] {
         ],
         A::ReturnResult { .. } => &[S::Done],
         A::Rate { .. } => &[S::Returned],
+        A::RecordPostage { .. } => &[S::Done, S::Returned],
         A::Withdraw { .. } | A::AttachDocument { .. } => &[
             S::Submitted,
             S::AwaitingIntakeSupplement,
@@ -88,6 +90,9 @@ pub fn allowed_roles(action: &DossierAction) -> &'static [Role] {
         | A::Refuse { .. }
         | A::Forward { .. }
         | A::ReturnResult { .. } => OFFICER,
+        // Recorded by this deployment for the other one (the nil user), from a verified
+        // signed message, at the desk's role.
+        A::ReceiveTransfer { .. } | A::ReturnTransfer { .. } => OFFICER,
         // Only staff record a payment (cash or transfer); see `decide`.
         A::CollectFee { .. } => OFFICER,
         A::ProvideSupplement { .. } | A::Withdraw { .. } | A::AttachDocument { .. } => {
@@ -101,6 +106,7 @@ pub fn allowed_roles(action: &DossierAction) -> &'static [Role] {
         A::Transfer { .. } | A::Stop { .. } => HANDLERS,
         A::Approve { .. } | A::Reject { .. } => LEADER,
         A::Rate { .. } => &[Role::Citizen],
+        A::RecordPostage { .. } => OFFICER,
     }
 }
 
@@ -250,15 +256,79 @@ pub fn decide(state: &DossierState, command: &Command) -> Result<Vec<Event>, Dos
                 note: clean_opt(note.as_deref()),
             }
         }
-        A::Transfer { to, reason } => {
+        A::Transfer { to, reason, peer } => {
             let from = current_agency(state, label)?;
             if from == *to {
                 return Err(DossierError::SameAgency { agency: from });
             }
+            let peer = match peer {
+                Some(p) => Some(clean_opt(Some(p)).ok_or(DossierError::PeerRequired)?),
+                None => None,
+            };
             Event::Transferred {
                 from,
                 to: to.clone(),
                 reason: reason_text(reason, label)?,
+                peer,
+            }
+        }
+        A::ReceiveTransfer {
+            submission: s,
+            from,
+            appointment,
+            peer,
+            message_id,
+            reason,
+        } => {
+            let procedure_code = s.procedure.code.trim();
+            if procedure_code.is_empty() {
+                return Err(DossierError::ProcedureCodeRequired);
+            }
+            let peer = clean_opt(Some(peer)).ok_or(DossierError::PeerRequired)?;
+            let message_id = clean_opt(Some(message_id)).ok_or(DossierError::PeerRequired)?;
+            let applicant = s.applicant.normalized();
+            applicant.validate(vietnam_date(at))?;
+            Event::TransferReceived {
+                code: s.code.clone(),
+                procedure: ProcedureRef {
+                    code: procedure_code.to_owned(),
+                    version: s.procedure.version,
+                },
+                agency: s.agency.clone(),
+                from: from.clone(),
+                channel: s.channel,
+                applicant,
+                components: received_components(&s.components)?,
+                appointment: *appointment,
+                peer,
+                message_id,
+                reason: reason_text(reason, label)?,
+            }
+        }
+        A::ReturnTransfer {
+            peer,
+            message_id,
+            outcome,
+        } => {
+            let away = state
+                .away
+                .as_ref()
+                .filter(|a| a.peer == *peer)
+                .ok_or(DossierError::NotAtPeer)?;
+            if outcome.result_code.trim().is_empty() {
+                return Err(DossierError::ResultCodeRequired);
+            }
+            Event::TransferReturned {
+                peer: peer.clone(),
+                message_id: message_id.clone(),
+                from: away.to.clone(),
+                to: away.from.clone(),
+                outcome: TransferOutcome {
+                    approved: outcome.approved,
+                    note: clean_opt(outcome.note.as_deref()),
+                    result_code: outcome.result_code.trim().to_owned(),
+                    result_link: clean_opt(outcome.result_link.as_deref()),
+                },
             }
         }
         A::RequestSupplement { reason, missing } => Event::SupplementRequested {
@@ -427,6 +497,27 @@ pub fn decide(state: &DossierState, command: &Command) -> Result<Vec<Event>, Dos
                 comment,
             }
         }
+        A::RecordPostage {
+            tracking_no,
+            fee_vnd,
+        } => {
+            if state.returned_via.is_some_and(|v| v != ReturnChannel::Post) {
+                return Err(DossierError::NotReturnedByPost);
+            }
+            let tracking_no = tracking_no.trim();
+            if tracking_no.is_empty()
+                || tracking_no.chars().count() > MAX_TRACKING_CHARS
+                || !tracking_no
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-')
+            {
+                return Err(DossierError::InvalidTrackingNumber);
+            }
+            Event::PostageRecorded {
+                tracking_no: tracking_no.to_ascii_uppercase(),
+                fee_vnd: *fee_vnd,
+            }
+        }
     };
     Ok(vec![event])
 }
@@ -445,8 +536,20 @@ fn precheck(
     }
     let creates = matches!(
         action,
-        DossierAction::Submit { .. } | DossierAction::ReceiveDirect { .. }
+        DossierAction::Submit { .. }
+            | DossierAction::ReceiveDirect { .. }
+            | DossierAction::ReceiveTransfer { .. }
     );
+    // At another deployment, nothing happens here until its result comes back.
+    if state.away.is_some() && !matches!(action, DossierAction::ReturnTransfer { .. }) {
+        return Err(DossierError::AtPeer {
+            peer: state
+                .away
+                .as_ref()
+                .map(|a| a.peer.clone())
+                .unwrap_or_default(),
+        });
+    }
     match (creates, state.status == S::Empty) {
         (true, false) => return Err(DossierError::AlreadyCreated { action: label }),
         (false, true) => return Err(DossierError::NotCreated { action: label }),
@@ -761,9 +864,49 @@ pub fn originating_command(envelope: &EventEnvelope) -> Command {
             index: *index,
             note: note.clone(),
         },
-        Event::Transferred { to, reason, .. } => A::Transfer {
+        Event::Transferred {
+            to, reason, peer, ..
+        } => A::Transfer {
             to: to.clone(),
             reason: reason.clone(),
+            peer: peer.clone(),
+        },
+        Event::TransferReceived {
+            code,
+            procedure,
+            agency,
+            from,
+            channel,
+            applicant,
+            components,
+            appointment,
+            peer,
+            message_id,
+            reason,
+        } => A::ReceiveTransfer {
+            submission: Submission {
+                code: code.clone(),
+                procedure: procedure.clone(),
+                agency: agency.clone(),
+                channel: *channel,
+                applicant: applicant.clone(),
+                components: components.clone(),
+            },
+            from: from.clone(),
+            appointment: *appointment,
+            peer: peer.clone(),
+            message_id: message_id.clone(),
+            reason: reason.clone(),
+        },
+        Event::TransferReturned {
+            peer,
+            message_id,
+            outcome,
+            ..
+        } => A::ReturnTransfer {
+            peer: peer.clone(),
+            message_id: message_id.clone(),
+            outcome: outcome.clone(),
         },
         Event::SupplementRequested { reason, missing } => A::RequestSupplement {
             reason: reason.clone(),
@@ -817,6 +960,13 @@ pub fn originating_command(envelope: &EventEnvelope) -> Command {
             media_type: *media_type,
             size: *size,
             source: source.clone(),
+        },
+        Event::PostageRecorded {
+            tracking_no,
+            fee_vnd,
+        } => A::RecordPostage {
+            tracking_no: tracking_no.clone(),
+            fee_vnd: *fee_vnd,
         },
         Event::Rated { level, comment } => A::Rate {
             level: *level,

@@ -56,6 +56,16 @@ pub enum DossierError {
     AppointmentNotAfterReceipt { appointment: DateTime<Utc> },
     #[error("the dossier is already at {agency}")]
     SameAgency { agency: AgencyCode },
+    #[error("the result was not returned by post")]
+    NotReturnedByPost,
+    #[error("invalid postal tracking number")]
+    InvalidTrackingNumber,
+    #[error("no deployment (peer) named for the transfer")]
+    PeerRequired,
+    #[error("the dossier is at another deployment ({peer})")]
+    AtPeer { peer: String },
+    #[error("the dossier is not at that deployment")]
+    NotAtPeer,
     #[error("step name is empty")]
     StepNameRequired,
     #[error("step {found} given, the step to assign is {expected}")]
@@ -154,6 +164,8 @@ impl DossierError {
                 | Self::NewAppointmentTooFar { .. }
                 | Self::StepRoleNotStaff { .. }
                 | Self::RatingCommentTooLong { .. }
+                | Self::InvalidTrackingNumber
+                | Self::PeerRequired
         )
     }
 
@@ -181,6 +193,11 @@ impl DossierError {
             Self::CodeDateMismatch { .. } => "code_date_mismatch",
             Self::AppointmentNotAfterReceipt { .. } => "appointment_not_after_receipt",
             Self::SameAgency { .. } => "same_agency",
+            Self::PeerRequired => "peer_required",
+            Self::NotReturnedByPost => "not_returned_by_post",
+            Self::InvalidTrackingNumber => "invalid_tracking_number",
+            Self::AtPeer { .. } => "at_peer",
+            Self::NotAtPeer => "not_at_peer",
             Self::StepNameRequired => "step_name_required",
             Self::StepOutOfOrder { .. } => "step_out_of_order",
             Self::StepDueNotAfterAssignment { .. } => "step_due_not_after_assignment",
@@ -271,6 +288,21 @@ impl DossierError {
             Self::SameAgency { agency } => {
                 format!("Hồ sơ đang ở cơ quan {agency}, không thể chuyển đến chính cơ quan này.")
             }
+            Self::NotReturnedByPost => {
+                "Kết quả đã được trả không qua dịch vụ bưu chính, không ghi số hiệu bưu gửi."
+                    .to_owned()
+            }
+            Self::InvalidTrackingNumber => {
+                "Số hiệu bưu gửi gồm chữ cái không dấu, chữ số và dấu gạch ngang, tối đa 40 ký tự."
+                    .to_owned()
+            }
+            Self::PeerRequired => {
+                "Chưa ghi hệ thống nhận hồ sơ liên thông hoặc mã thông điệp.".to_owned()
+            }
+            Self::AtPeer { peer } => format!(
+                "Hồ sơ đang được giải quyết liên thông tại hệ thống {peer}; chờ kết quả gửi về."
+            ),
+            Self::NotAtPeer => "Hồ sơ không ở hệ thống đã gửi kết quả này.".to_owned(),
             Self::StepNameRequired => "Chưa nhập tên bước xử lý.".to_owned(),
             Self::StepOutOfOrder { expected, found } => format!(
                 "Bước cần phân công là bước {}, không phải bước {}.",

@@ -15,7 +15,7 @@ use super::applicant::Applicant;
 use super::code::DossierCode;
 use super::command::{
     Actor, Authorisation, Collector, PaymentMethod, ProcedureRef, RatingLevel, ReceivedComponent,
-    ResultForm, ReturnChannel,
+    ResultForm, ReturnChannel, TransferOutcome,
 };
 use super::document::{DocumentSource, MediaType};
 
@@ -80,6 +80,33 @@ pub enum Event {
         from: AgencyCode,
         to: AgencyCode,
         reason: String,
+        /// The deployment `to` belongs to, when it is not this one.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        peer: Option<String>,
+    },
+    /// Taken in from another deployment (liên thông), keeping its code: processed at `agency`.
+    TransferReceived {
+        code: DossierCode,
+        procedure: ProcedureRef,
+        agency: AgencyCode,
+        /// The agency that sent it, in the peer's deployment.
+        from: AgencyCode,
+        channel: Channel,
+        applicant: Applicant,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        components: Vec<ReceivedComponent>,
+        appointment: DateTime<Utc>,
+        peer: String,
+        message_id: String,
+        reason: String,
+    },
+    /// Back from the deployment it was transferred to, with its outcome.
+    TransferReturned {
+        peer: String,
+        message_id: String,
+        from: AgencyCode,
+        to: AgencyCode,
+        outcome: TransferOutcome,
     },
     /// Supplement asked during processing; the clock pauses from this instant.
     SupplementRequested {
@@ -132,6 +159,8 @@ pub enum Event {
         size: u64,
         source: DocumentSource,
     },
+    /// The result went by post: its tracking number and the postal service's fee.
+    PostageRecorded { tracking_no: String, fee_vnd: u64 },
     /// The applicant rated the handling (after the return; once).
     Rated {
         level: RatingLevel,
@@ -141,7 +170,7 @@ pub enum Event {
 
 impl Event {
     /// Every kind name, in lifecycle order.
-    pub const KINDS: [&'static str; 21] = [
+    pub const KINDS: [&'static str; 24] = [
         "submitted",
         "received",
         "intake_supplement_requested",
@@ -151,6 +180,8 @@ impl Event {
         "step_assigned",
         "step_completed",
         "transferred",
+        "transfer_received",
+        "transfer_returned",
         "supplement_requested",
         "supplement_provided",
         "stopped",
@@ -163,6 +194,7 @@ impl Event {
         "withdrawn",
         "document_attached",
         "rated",
+        "postage_recorded",
     ];
 
     /// The stable kind name (the serde tag).
@@ -177,6 +209,8 @@ impl Event {
             Self::StepAssigned { .. } => "step_assigned",
             Self::StepCompleted { .. } => "step_completed",
             Self::Transferred { .. } => "transferred",
+            Self::TransferReceived { .. } => "transfer_received",
+            Self::TransferReturned { .. } => "transfer_returned",
             Self::SupplementRequested { .. } => "supplement_requested",
             Self::SupplementProvided { .. } => "supplement_provided",
             Self::Stopped { .. } => "stopped",
@@ -189,6 +223,7 @@ impl Event {
             Self::Withdrawn { .. } => "withdrawn",
             Self::DocumentAttached { .. } => "document_attached",
             Self::Rated { .. } => "rated",
+            Self::PostageRecorded { .. } => "postage_recorded",
         }
     }
 
@@ -211,7 +246,10 @@ impl Event {
             Self::Forwarded { .. } => "Chuyển hồ sơ đến cơ quan có thẩm quyền",
             Self::StepAssigned { .. } => "Phân công xử lý",
             Self::StepCompleted { .. } => "Hoàn thành bước xử lý",
+            Self::Transferred { peer: Some(_), .. } => "Chuyển liên thông đến hệ thống khác",
             Self::Transferred { .. } => "Chuyển liên thông",
+            Self::TransferReceived { .. } => "Tiếp nhận hồ sơ liên thông từ hệ thống khác",
+            Self::TransferReturned { .. } => "Nhận kết quả liên thông",
             Self::SupplementRequested { .. } => "Yêu cầu bổ sung hồ sơ (tạm dừng tính thời gian)",
             Self::SupplementProvided { .. } => "Bổ sung hồ sơ (tiếp tục tính thời gian)",
             Self::Stopped { .. } => "Dừng giải quyết hồ sơ",
@@ -228,6 +266,7 @@ impl Event {
             } => "Sử dụng lại dữ liệu đã số hóa",
             Self::DocumentAttached { .. } => "Số hóa thành phần hồ sơ",
             Self::Rated { .. } => "Đánh giá mức độ hài lòng",
+            Self::PostageRecorded { .. } => "Gửi kết quả qua dịch vụ bưu chính công ích",
         }
     }
 }

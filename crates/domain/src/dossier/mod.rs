@@ -102,8 +102,8 @@ pub use code::{DossierCode, DossierCodeError, MAX_DAILY_SEQUENCE};
 pub use command::{
     Actor, Authorisation, Collector, Command, DossierAction, MAX_AUTHORISATION_NUMBER_CHARS,
     MAX_AUTHORISATION_SCOPE_CHARS, MAX_COMPONENT_PIECES, MAX_COMPONENTS, MAX_RATING_COMMENT_CHARS,
-    PaymentMethod, ProcedureRef, RatingLevel, ReceivedComponent, ResultForm, ReturnChannel,
-    Submission,
+    MAX_TRACKING_CHARS, PaymentMethod, ProcedureRef, RatingLevel, ReceivedComponent, ResultForm,
+    ReturnChannel, Submission, TransferOutcome,
 };
 pub use decide::{
     allowed_roles, allowed_statuses, checked_authorisation, decide, execute, fold,
@@ -116,8 +116,9 @@ pub use error::DossierError;
 pub(crate) use error::vn_money;
 pub use event::{Event, EventEnvelope};
 pub use state::{
-    ActiveStep, AgencyHop, ApologyRecord, Closure, Decision, DossierState, HopKind, Pause, Payment,
-    Rating, ResultRecord, Status, StepEnd, StepRecord, SupplementRequest, Turn, Verdict,
+    ActiveStep, AgencyHop, ApologyRecord, Away, Closure, Decision, DossierState, HopKind, Origin,
+    Pause, Payment, Postage, Rating, ResultRecord, Status, StepEnd, StepRecord, SupplementRequest,
+    Turn, Verdict,
 };
 
 /// An instant as Vietnam local time; `None` past the end of chrono's range.

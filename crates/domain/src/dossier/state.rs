@@ -14,7 +14,7 @@ use super::applicant::Applicant;
 use super::code::DossierCode;
 use super::command::{
     Actor, Collector, PaymentMethod, ProcedureRef, RatingLevel, ReceivedComponent, ResultForm,
-    ReturnChannel,
+    ReturnChannel, TransferOutcome,
 };
 use super::document::AttachedDocument;
 use super::event::{Event, EventEnvelope};
@@ -359,6 +359,49 @@ pub struct DossierState {
     /// ratings existed.
     #[serde(default)]
     pub rating: Option<Rating>,
+    /// Transferred to another deployment and not back yet (liên thông between systems).
+    #[serde(default)]
+    pub away: Option<Away>,
+    /// Taken in from another deployment: where its result goes back.
+    #[serde(default)]
+    pub origin: Option<Origin>,
+    /// The outcome the other deployment sent back, last one.
+    #[serde(default)]
+    pub transfer_outcome: Option<TransferOutcome>,
+    /// The result sent by post: tracking number and fee (the last recorded).
+    #[serde(default)]
+    pub postage: Option<Postage>,
+}
+
+/// A result sent by public postal service.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Postage {
+    /// Số hiệu bưu gửi.
+    pub tracking_no: String,
+    /// Cước dịch vụ bưu chính, VND.
+    pub fee_vnd: u64,
+    pub at: DateTime<Utc>,
+    pub by: Actor,
+}
+
+/// A dossier at another deployment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Away {
+    pub peer: String,
+    /// The agency here that sent it (where it comes back).
+    pub from: AgencyCode,
+    /// The agency there.
+    pub to: AgencyCode,
+    pub since: DateTime<Utc>,
+}
+
+/// Where a dossier taken in from another deployment came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Origin {
+    pub peer: String,
+    /// The agency there that sent it.
+    pub from: AgencyCode,
+    pub message_id: String,
 }
 
 impl DossierState {
@@ -551,7 +594,12 @@ impl DossierState {
                 }
                 self.next_step = index.saturating_add(1);
             }
-            Event::Transferred { to, reason, .. } => {
+            Event::Transferred {
+                from,
+                to,
+                reason,
+                peer,
+            } => {
                 if let Some(step) = self.active_step.take() {
                     self.steps.push(self.record(
                         step,
@@ -562,6 +610,56 @@ impl DossierState {
                 }
                 self.status = Status::Processing;
                 self.move_to(to, at, HopKind::Transferred, actor);
+                self.away = peer.as_ref().map(|peer| Away {
+                    peer: peer.clone(),
+                    from: from.clone(),
+                    to: to.clone(),
+                    since: at,
+                });
+            }
+            Event::TransferReceived {
+                code,
+                procedure,
+                agency,
+                from,
+                channel,
+                applicant,
+                components,
+                appointment,
+                peer,
+                message_id,
+                ..
+            } => {
+                self.status = Status::Processing;
+                self.components = components.clone();
+                self.code = Some(code.clone());
+                self.procedure = Some(procedure.clone());
+                self.channel = Some(*channel);
+                self.applicant = Some(applicant.clone());
+                self.owner = None;
+                self.submitted_at = Some(at);
+                self.received_at = Some(at);
+                self.appointment = Some(*appointment);
+                self.original_appointment = Some(*appointment);
+                self.appointment_set_at = Some(at);
+                self.agency = Some(agency.clone());
+                self.hops = vec![AgencyHop {
+                    agency: agency.clone(),
+                    since: at,
+                    via: HopKind::Transferred,
+                    by: actor,
+                }];
+                self.origin = Some(Origin {
+                    peer: peer.clone(),
+                    from: from.clone(),
+                    message_id: message_id.clone(),
+                });
+            }
+            Event::TransferReturned { to, outcome, .. } => {
+                self.status = Status::Processing;
+                self.move_to(to, at, HopKind::Transferred, actor);
+                self.away = None;
+                self.transfer_outcome = Some(outcome.clone());
             }
             Event::SupplementRequested { reason, missing } => {
                 self.status = Status::AwaitingSupplement;
@@ -683,6 +781,17 @@ impl DossierState {
                     reason: reason.clone(),
                 });
                 self.finish(at);
+            }
+            Event::PostageRecorded {
+                tracking_no,
+                fee_vnd,
+            } => {
+                self.postage = Some(Postage {
+                    tracking_no: tracking_no.clone(),
+                    fee_vnd: *fee_vnd,
+                    at,
+                    by: actor,
+                });
             }
             Event::Rated { level, comment } => {
                 self.rating = Some(Rating {

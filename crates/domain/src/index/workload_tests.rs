@@ -240,6 +240,7 @@ fn month() -> Vec<Driven> {
         A::Transfer {
             to: agency(2),
             reason: "Liên thông thuế".into(),
+            peer: None,
         },
     );
     result(&mut d6, 8, 10, true);

@@ -112,10 +112,14 @@ fn event_deltas<F>(
             push.one(Some(from), Metric::ForwardedOut);
             push.one(Some(to), Metric::ForwardedIn);
         }
-        Event::Transferred { from, to, .. } if from != to => {
+        Event::Transferred { from, to, peer, .. } if from != to => {
             push.one(Some(from), Metric::TransferredOut);
-            push.one(Some(to), Metric::TransferredIn);
+            // An agency of another deployment is counted there.
+            if peer.is_none() {
+                push.one(Some(to), Metric::TransferredIn);
+            }
         }
+        Event::TransferReceived { agency, .. } => push.one(Some(agency), Metric::TransferredIn),
         Event::SupplementRequested { .. } => push.one(here, Metric::SupplementRequested),
         Event::Apologized { .. } => push.one(here, Metric::Apologized),
         Event::ResultRecorded { form, .. } if form.is_electronic() => {

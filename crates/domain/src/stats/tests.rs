@@ -64,6 +64,7 @@ fn stats_deltas_counter_dossier_forwarded_transferred_paid_online() {
         A::Transfer {
             to: agency(2),
             reason: "Liên thông".into(),
+            peer: None,
         },
     );
     assert_eq!(
@@ -551,6 +552,7 @@ fn candidates(state: &DossierState, at: DateTime<Utc>, f: u8) -> Vec<A> {
             A::Transfer {
                 to: other(state),
                 reason: "Liên thông".into(),
+                peer: None,
             },
             A::RequestSupplement {
                 reason: "Thiếu giấy tờ".into(),

@@ -48,3 +48,4 @@ mod webhooks;
 // Single sign-on (#20).
 mod sso;
 mod totp;
+mod transfers;

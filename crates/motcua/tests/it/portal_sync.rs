@@ -448,9 +448,9 @@ async fn without_a_portal_endpoint_the_records_are_skipped_visibly_and_1_4_has_n
 }
 
 #[tokio::test]
-async fn a_dossier_received_from_the_post_is_synced_as_channel_3() {
+async fn a_dossier_received_from_the_post_is_synced_as_channel_3_and_its_postage_too() {
     let app = TestApp::new().await;
-    let [officer, _, _, _, _] = crate::dossiers::seed(&app).await;
+    let [officer, specialist, leader, _, _] = crate::dossiers::seed(&app).await;
     let admin = app.user("quantri", "admin", None).await;
     let portal = FakePortal::start().await;
     let dispatcher = Arc::new(Dispatcher::new(app.store.clone(), config(&portal)).unwrap());
@@ -470,4 +470,75 @@ async fn a_dossier_received_from_the_post_is_synced_as_channel_3() {
         (r["KenhThucHien"].as_i64(), r["TrangThaiHoSo"].as_str()),
         (Some(3), Some("Đã tiếp nhận"))
     );
+    assert!(r["SoHieuBuuGui"].is_null() && r["PhiDichVuBuuChinh"].is_null());
+
+    // The result goes back by post: its tracking number and the postal fee are on the record.
+    act(
+        &app,
+        &officer,
+        &code,
+        "forward",
+        json!({"to": "000.00.02.H38"}),
+    )
+    .await;
+    act(&app, &leader, &code, "approve", json!({"note": "Đồng ý"})).await;
+    act(
+        &app,
+        &specialist,
+        &code,
+        "record_result",
+        json!({"result_code": "KS-2025-000124", "form": {"form": "paper"}}),
+    )
+    .await;
+    act(
+        &app,
+        &officer,
+        &code,
+        "return_result",
+        json!({"via": "post"}),
+    )
+    .await;
+    let (_, d) = app
+        .send(
+            Method::GET,
+            &format!("/api/v1/dossiers/{code}"),
+            Some(&officer),
+            None,
+        )
+        .await;
+    let (s, e) = app
+        .post(
+            &format!("/api/v1/dossiers/{code}/actions/record_postage"),
+            Some(&officer),
+            json!({"tracking_no": "EB 123", "fee_vnd": 25000, "version": d["version"]}),
+        )
+        .await;
+    assert_eq!(
+        (s, e["error"].as_str()),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("invalid_tracking_number")
+        ),
+        "{e}"
+    );
+    act(
+        &app,
+        &officer,
+        &code,
+        "record_postage",
+        json!({"tracking_no": "eb123456789vn", "fee_vnd": 25000}),
+    )
+    .await;
+    synced(&dispatcher, &app, &admin, &code).await;
+    let r = portal.latest(&code).await;
+    has_every_field(&r);
+    assert_eq!(
+        (
+            r["SoHieuBuuGui"].as_str(),
+            r["PhiDichVuBuuChinh"].as_u64(),
+            r["SuKien"].as_str()
+        ),
+        (Some("EB123456789VN"), Some(25000), Some("postage_recorded"))
+    );
+    assert_eq!(r["TrangThaiHoSo"], "Đã trả kết quả");
 }

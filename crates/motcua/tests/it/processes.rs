@@ -38,10 +38,15 @@ impl Drop for Server {
 }
 
 pub(crate) async fn start(db: &TestDb) -> Server {
-    let port = free_port();
+    start_at(db, free_port(), &[]).await
+}
+
+/// A server on `port` with more arguments (e.g. `--config file.toml`).
+pub(crate) async fn start_at(db: &TestDb, port: u16, args: &[String]) -> Server {
     let log = std::env::temp_dir().join(format!("motcua-serve-{port}.log"));
     let child = motcua()
         .args(db.cli_args())
+        .args(args)
         .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
         .stdout(Stdio::null())
         .stderr(std::fs::File::create(&log).expect("log file"))

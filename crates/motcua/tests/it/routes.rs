@@ -229,6 +229,9 @@ const EXPECTED: &[(&str, &str, [u16; 9])] = &[
     ("POST", "/api/v1/webhooks/{id}/secrets", [401, 403, 403, 403, 403, 404, 403, 403, 403]),
     ("PUT", "/api/v1/webhooks/{id}", [401, 422, 422, 422, 422, 422, 422, 422, 422]),
     ("DELETE", "/api/v1/webhooks/{id}/secrets/old", [401, 403, 403, 403, 403, 404, 403, 403, 403]),
+    // Transfers between deployments: signed per RFC 9421, no session; 404 where no peer is
+    // configured (as here).
+    ("POST", "/api/v1/transfers", [404, 404, 404, 404, 404, 404, 404, 404, 404]),
     ("GET", "/quan-tri/webhook", [303, 403, 403, 403, 403, 200, 403, 403, 403]),
     ("GET", "/quan-tri/webhook/{id}", [303, 403, 403, 403, 403, 404, 403, 403, 403]),
     ("POST", "/quan-tri/webhook", [303, 403, 403, 403, 403, 422, 403, 403, 403]),

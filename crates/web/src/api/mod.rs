@@ -217,6 +217,7 @@ fn webhook_routes() -> Router<AppState> {
             post(webhooks::replay),
         )
         .route("/dossiers/{code}/portal-sync", get(webhooks::portal_sync))
+        .route("/transfers", post(webhooks::receive_transfer))
 }
 
 #[derive(OpenApi)]
@@ -248,6 +249,7 @@ fn webhook_routes() -> Router<AppState> {
         hall::stats,
         webhooks::list, webhooks::create, webhooks::get_one, webhooks::update, webhooks::rotate,
         webhooks::retire, webhooks::deliveries, webhooks::replay, webhooks::portal_sync,
+        webhooks::receive_transfer,
         payments::get_payment, payments::start_online, payments::record_counter,
         payments::refund, payments::receipt, payments::vnpay_ipn, payments::vnpay_return,
         payments::put_gateway, payments::reconcile, payments::daily_report,

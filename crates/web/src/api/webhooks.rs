@@ -220,3 +220,44 @@ pub async fn portal_sync(
             .collect(),
     }))
 }
+
+/// A message from another deployment (liên thông between systems): a dossier to process here,
+/// or the result of one sent there. No bearer token: the request is signed per RFC 9421
+/// (`Signature-Input`, `Signature` over `@method`, `@target-uri`, `content-digest`,
+/// `content-type`, `date` and `motcua-message-id`) with a key configured for the peer, and the
+/// body bound by its `Content-Digest`. A message is applied once; a repeat answers 200
+/// `repeated`.
+#[utoipa::path(post, path = "/transfers", tag = "webhooks",
+    request_body(content = String, content_type = "application/json",
+        description = "A transfer message (see the README's integration section)"),
+    responses((status = 200, body = motcua_app::webhooks::transfer::TransferAck),
+        (status = 400, body = crate::error::ApiErrorBody),
+        (status = 401, description = "signature_missing, signature_malformed, signature_incomplete, \
+            signature_unknown_key, signature_wrong_algorithm, signature_expired, \
+            content_digest_mismatch, signature_invalid", body = crate::error::ApiErrorBody),
+        (status = 404, body = crate::error::ApiErrorBody), (status = 409, body = crate::error::ApiErrorBody),
+        (status = 422, body = crate::error::ApiErrorBody)))]
+pub async fn receive_transfer(
+    State(state): State<AppState>,
+    uri: axum::extract::OriginalUri,
+    headers: axum::http::HeaderMap,
+    body: axum::body::Bytes,
+) -> ApiResult<Json<motcua_app::webhooks::transfer::TransferAck>> {
+    let target = format!(
+        "{}{}",
+        state.config.public_url.trim_end_matches('/'),
+        uri.0.path_and_query().map(|p| p.as_str()).unwrap_or("/")
+    );
+    let headers = headers
+        .iter()
+        .filter_map(|(n, v)| Some((n.as_str().to_string(), v.to_str().ok()?.to_string())))
+        .collect();
+    let ack = state
+        .receive_transfer(motcua_app::webhooks::transfer::IncomingTransfer {
+            target_uri: target,
+            headers,
+            body: body.to_vec(),
+        })
+        .await?;
+    Ok(Json(ack))
+}

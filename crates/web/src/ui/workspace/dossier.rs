@@ -265,6 +265,7 @@ fn probe(
             DossierAction::Transfer {
                 to: AgencyCode::parse(other).ok()?,
                 reason: reason(),
+                peer: None,
             }
         }
         "apologize" => {
@@ -886,7 +887,39 @@ async fn agency_label(state: &AppState, code: &AgencyCode) -> String {
     }
 }
 
+/// The detail of a hop between deployments and of a result sent by post.
+fn link_detail(ev: &Event) -> Option<String> {
+    Some(match ev {
+        Event::Transferred {
+            to,
+            reason,
+            peer: Some(peer),
+            ..
+        } => format!("Đến: {to} (hệ thống {peer}). Lý do: {reason}"),
+        Event::TransferReceived {
+            from, peer, reason, ..
+        } => format!("Từ: {from} (hệ thống {peer}). Lý do: {reason}"),
+        Event::TransferReturned { from, outcome, .. } => format!(
+            "Từ: {from}. {}; số, ký hiệu kết quả: {}",
+            if outcome.approved {
+                "Đồng ý"
+            } else {
+                "Không đồng ý"
+            },
+            outcome.result_code
+        ),
+        Event::PostageRecorded {
+            tracking_no,
+            fee_vnd,
+        } => format!("Số hiệu bưu gửi: {tracking_no}; cước: {}", vnd(*fee_vnd)),
+        _ => return None,
+    })
+}
+
 async fn detail_of(state: &AppState, ev: &Event, names: &mut Names) -> String {
+    if let Some(d) = link_detail(ev) {
+        return d;
+    }
     match ev {
         Event::Received {
             appointment,
