@@ -353,6 +353,8 @@ impl App {
                         .map_err(|e| parse("applicant", e.to_string()))?,
                     components: serde_json::from_value(d.components.clone())
                         .map_err(|e| parse("components", e.to_string()))?,
+                    // The sending side checked who lodged; its record stays in its own log.
+                    authorisation: None,
                 },
                 from: AgencyCode::parse(&d.from_agency)
                     .map_err(|e| parse("from_agency", e.to_string()))?,

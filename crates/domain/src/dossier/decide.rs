@@ -891,6 +891,7 @@ pub fn originating_command(envelope: &EventEnvelope) -> Command {
                 channel: *channel,
                 applicant: applicant.clone(),
                 components: components.clone(),
+                authorisation: None,
             },
             from: from.clone(),
             appointment: *appointment,
