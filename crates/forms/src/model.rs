@@ -355,6 +355,9 @@ pub struct FormData {
     pub lookup_url: Option<String>,
     /// The dossier's status as people read it.
     pub status: String,
+    /// The fees due (as last adjusted), in đồng; 0: none.
+    #[serde(default)]
+    pub fee_due_vnd: u64,
 }
 
 impl FormData {
@@ -434,6 +437,7 @@ impl FormData {
             register_period: None,
             lookup_url: ctx.lookup_url.clone(),
             status: state.status.label_vi().to_owned(),
+            fee_due_vnd: state.fee_due_vnd,
         }
     }
 
