@@ -207,6 +207,20 @@ impl App {
         })
     }
 
+    /// The agency (by code) if the caller imports its statements: a receiving officer of it.
+    pub async fn statement_importer(
+        &self,
+        caller: &Caller,
+        agency_code: &str,
+    ) -> Result<motcua_store::Agency, AppError> {
+        let agency = self.agency(agency_code).await?;
+        let scope = ResolvedScope::of(self, agency.id).await?;
+        if !caller.principal().may(&Action::Receive(scope.scope())) {
+            return Err(AppError::Forbidden);
+        }
+        Ok(agency)
+    }
+
     /// Imports a bank statement of the agency (`xlsx` or CSV text): each credit that names an
     /// awaited dossier for exactly its amount is recorded as a transfer by the caller (a
     /// receiving officer of the agency); the rest is reported with the reason.
@@ -217,11 +231,7 @@ impl App {
         bytes: &[u8],
         xlsx: bool,
     ) -> Result<StatementReport, AppError> {
-        let agency = self.agency(agency_code).await?;
-        let scope = ResolvedScope::of(self, agency.id).await?;
-        if !caller.principal().may(&Action::Receive(scope.scope())) {
-            return Err(AppError::Forbidden);
-        }
+        let agency = self.statement_importer(caller, agency_code).await?;
         let rows = if xlsx {
             statement::parse_xlsx(bytes)
         } else {

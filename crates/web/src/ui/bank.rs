@@ -114,8 +114,12 @@ struct StatementPage {
 }
 
 async fn statement_form(ctx: Ctx, Path(agency): Path<String>) -> Response {
-    if let Err(r) = ctx.counter() {
-        return r;
+    let caller = match ctx.counter() {
+        Ok(c) => c.clone(),
+        Err(r) => return r,
+    };
+    if let Err(e) = ctx.state.statement_importer(&caller, agency.trim()).await {
+        return ctx.error(&e);
     }
     ctx.render(StatementPage {
         p: ctx.page(),
@@ -134,6 +138,10 @@ async fn import(
         Ok(c) => c.clone(),
         Err(r) => return r,
     };
+    // Who may import is known before the upload is read.
+    if let Err(e) = ctx.state.statement_importer(&caller, agency.trim()).await {
+        return ctx.error(&e);
+    }
     let form = match mp {
         Ok(mp) => {
             read_multipart(
