@@ -96,6 +96,8 @@ pub fn at_intake(action: &DossierAction) -> bool {
             | A::ReturnResult { .. }
             | A::RecordPostage { .. }
             | A::CollectFee { .. }
+            | A::AdjustFee { .. }
+            | A::RefundFee { .. }
             | A::Withdraw { .. }
             | A::ProvideSupplement { .. }
     )
@@ -548,6 +550,9 @@ impl App {
         if let DossierAction::AssignStep { assignee, .. } = &action {
             self.assignable(*assignee, &scope).await?;
         }
+        if let Some(done) = self.fee_action(caller, &row, version, &action).await {
+            return done;
+        }
         let received = matches!(action, DossierAction::Receive { .. });
         let command = Command {
             actor: Actor {
@@ -578,6 +583,62 @@ impl App {
             self.open_payment_after_receipt(&row).await;
         }
         Ok(row)
+    }
+
+    /// Fees go through the payment service, one way only: `collect_fee` (cash or transfer at
+    /// the counter) is the payment's counter record (exact amount, numbered receipt, the
+    /// dossier's `fee_collected` in the same transaction); fee adjustments and refunds have
+    /// their own payment commands. `None` for any other action.
+    async fn fee_action(
+        &self,
+        caller: &Caller,
+        row: &DossierRow,
+        version: i32,
+        action: &DossierAction,
+    ) -> Option<Result<DossierRow, AppError>> {
+        use motcua_domain::dossier::PaymentMethod;
+        let (amount_vnd, method, receipt_no) = match action {
+            DossierAction::CollectFee {
+                amount_vnd,
+                method,
+                receipt_no,
+            } => (*amount_vnd, *method, receipt_no.clone()),
+            DossierAction::AdjustFee { .. } | DossierAction::RefundFee { .. } => {
+                return Some(Err(AppError::invalid(
+                    "use_payments_api",
+                    "Điều chỉnh hoặc hoàn trả phí, lệ phí thực hiện ở trang thu phí của hồ sơ.",
+                )));
+            }
+            _ => return None,
+        };
+        let method = match method {
+            PaymentMethod::Cash => "cash",
+            PaymentMethod::Transfer => "transfer",
+            // Recorded from the gateway's verified confirmation, never because someone says so.
+            PaymentMethod::Online => {
+                return Some(Err(dossiers::domain_error(
+                    motcua_domain::dossier::DossierError::PaymentMethodNotAllowed,
+                )));
+            }
+        };
+        if row.seq != version {
+            return Some(Err(dossiers::stale()));
+        }
+        let input = crate::payments::CounterPaymentInput {
+            method: method.to_owned(),
+            amount_vnd,
+            receipt_no,
+        };
+        Some(
+            match self.record_counter_payment(caller, &row.code, input).await {
+                Ok(_) => self
+                    .store
+                    .dossier_by_code(&row.code)
+                    .await
+                    .map_err(Into::into),
+                Err(e) => Err(e),
+            },
+        )
     }
 
     /// The state machine's action of a request: what the service computes comes from the

@@ -2481,3 +2481,123 @@ mod dossier_timeliness {
         assert_eq!(c.legal.rank(), 2);
     }
 }
+
+/// Fees changed by staff with a reason while nothing is collected, and refunds recorded on
+/// the dossier (the payment service issues both with the payment's own events).
+mod fee_changes {
+    use super::*;
+
+    fn adjust(fee: u64, why: &str) -> DossierAction {
+        DossierAction::AdjustFee {
+            fee_due_vnd: fee,
+            reason: why.into(),
+        }
+    }
+
+    fn collect(amount: u64) -> DossierAction {
+        DossierAction::CollectFee {
+            amount_vnd: amount,
+            method: PaymentMethod::Cash,
+            receipt_no: None,
+        }
+    }
+
+    #[test]
+    fn the_fee_changes_only_before_collection_and_the_return_waits_for_it() {
+        let at = vn(2027, 3, 2, 14, 0);
+        let mut run = done(50_000, ResultForm::Paper);
+        assert_eq!(
+            run.refused(citizen(), at, adjust(0, "Miễn")).code(),
+            "role_not_allowed"
+        );
+        assert_eq!(
+            run.refused(specialist(), at, adjust(0, "Miễn")).code(),
+            "role_not_allowed"
+        );
+        assert_eq!(
+            run.refused(officer(), at, adjust(80_000, " ")).code(),
+            "reason_required"
+        );
+        let long = "x".repeat(MAX_FEE_REASON_CHARS + 1);
+        assert_eq!(
+            run.refused(officer(), at, adjust(80_000, &long)).code(),
+            "fee_reason_too_long"
+        );
+        assert_eq!(
+            run.ok(leader(), at, adjust(80_000, "Áp dụng mức thu mới")),
+            vec!["fee_adjusted"]
+        );
+        assert_eq!(run.state.fee_due_vnd, 80_000);
+        // The result waits for the new amount.
+        let ret = DossierAction::ReturnResult {
+            via: ReturnChannel::Counter,
+            collector: None,
+        };
+        let e = run.refused(officer(), at, ret.clone());
+        assert!(
+            matches!(
+                e,
+                DossierError::FeeNotCollected {
+                    outstanding: 80_000
+                }
+            ),
+            "{e:?}"
+        );
+        run.ok(officer(), at, collect(80_000));
+        assert_eq!(
+            run.refused(officer(), at, adjust(0, "Miễn")).code(),
+            "fee_already_collected"
+        );
+        run.ok(officer(), at, ret);
+        // The history replays, the adjustment with it.
+        assert_eq!(replay(&run.log).unwrap(), run.state);
+    }
+
+    #[test]
+    fn a_refund_gives_back_at_most_what_was_collected_even_after_the_return() {
+        let at = vn(2027, 3, 2, 14, 0);
+        let refund = |amount, why: &str| DossierAction::RefundFee {
+            amount_vnd: amount,
+            reason: why.into(),
+        };
+        let mut run = done(50_000, ResultForm::Paper);
+        assert_eq!(
+            run.refused(officer(), at, refund(1, "Thu nhầm")).code(),
+            "fee_refund_invalid"
+        );
+        run.ok(officer(), at, collect(50_000));
+        run.ok(
+            officer(),
+            at,
+            DossierAction::ReturnResult {
+                via: ReturnChannel::Counter,
+                collector: None,
+            },
+        );
+        assert_eq!(
+            run.refused(officer(), at, refund(50_001, "Thu nhầm"))
+                .code(),
+            "fee_refund_invalid"
+        );
+        assert_eq!(
+            run.refused(officer(), at, refund(50_000, "")).code(),
+            "reason_required"
+        );
+        assert_eq!(
+            run.refused(citizen(), at, refund(50_000, "Thu nhầm"))
+                .code(),
+            "role_not_allowed"
+        );
+        assert_eq!(
+            run.ok(leader(), at, refund(50_000, "Thu nhầm")),
+            vec!["fee_refunded"]
+        );
+        assert_eq!(run.state.fee_refunded_vnd, 50_000);
+        assert_eq!(run.state.status, Status::Returned);
+        assert_eq!(
+            run.refused(officer(), at, refund(1, "Lần nữa")).code(),
+            "fee_refund_invalid"
+        );
+        assert_eq!(replay(&run.log).unwrap(), run.state);
+    }
+}

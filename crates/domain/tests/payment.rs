@@ -474,3 +474,97 @@ proptest! {
         prop_assert!(gapless, "sequence numbers with a gap");
     }
 }
+
+/// Staff change the fee lines with a reason while nothing is paid and no attempt may still
+/// succeed; the next attempt asks for the new amount; lines adding up to zero waive the fees.
+#[test]
+fn staff_adjust_the_lines_until_paid() {
+    let adjust = |lines: Vec<FeeLine>, reason: &str| PaymentAction::Adjust {
+        lines,
+        reason: reason.into(),
+    };
+    let leader = PaymentActor::Staff {
+        user: Uuid::from_u128(3),
+        role: Role::Leader,
+    };
+    let mut l = Ledger::opened();
+    let reduced = FeeLine {
+        exemption: Some("Giảm 50% theo Thông tư 40/2026/TT-BTC".into()),
+        ..line(DUE / 2)
+    };
+    assert_eq!(
+        l.run(1, citizen(), adjust(vec![reduced.clone()], "Giảm"))
+            .unwrap_err(),
+        PaymentError::ActorNotAllowed { action: "adjust" }
+    );
+    assert!(matches!(
+        l.run(1, leader, adjust(vec![reduced.clone()], "  ")),
+        Err(PaymentError::InvalidText {
+            field: "reason",
+            ..
+        })
+    ));
+    assert_eq!(
+        l.run(1, leader, adjust(vec![line(DUE)], "Như cũ"))
+            .unwrap_err(),
+        PaymentError::FeeUnchanged
+    );
+    let events = l
+        .run(
+            2,
+            leader,
+            adjust(vec![reduced.clone()], "Tàu bay dưới 5.700 kg"),
+        )
+        .unwrap();
+    assert!(matches!(
+        &events[..],
+        [PaymentEvent::Adjusted { previous_amount_vnd: DUE, amount_vnd, .. }] if *amount_vnd == DUE / 2
+    ));
+    assert_eq!(l.state.status(), PaymentStatus::Due);
+    assert_eq!(l.state.adjustments.len(), 1);
+    // An attempt asks for the new amount; while it may succeed the lines stay.
+    l.start(3, "R1").unwrap();
+    assert_eq!(l.state.attempts[0].amount_vnd, DUE / 2);
+    assert_eq!(
+        l.run(4, officer(), adjust(vec![line(DUE)], "Lại"))
+            .unwrap_err(),
+        PaymentError::AttemptPending
+    );
+    // Past its expiry the attempt expires first.
+    let events = l
+        .run(20, officer(), adjust(vec![], "Miễn toàn bộ"))
+        .unwrap();
+    assert_eq!(
+        events.iter().map(PaymentEvent::kind).collect::<Vec<_>>(),
+        vec!["attempt_expired", "adjusted"]
+    );
+    assert_eq!(l.state.status(), PaymentStatus::Waived);
+    assert!(matches!(
+        l.start(21, "R2"),
+        Err(PaymentError::NotAllowedInState { .. })
+    ));
+    l.run(
+        22,
+        officer(),
+        adjust(vec![line(DUE)], "Không thuộc diện miễn"),
+    )
+    .unwrap();
+    l.run(
+        23,
+        officer(),
+        PaymentAction::RecordCounter {
+            method: PaymentMethod::Cash,
+            amount_vnd: DUE,
+            receipt_no: None,
+        },
+    )
+    .unwrap();
+    assert!(matches!(
+        l.run(24, leader, adjust(vec![reduced], "Sau khi thu")),
+        Err(PaymentError::NotAllowedInState {
+            status: PaymentStatus::Paid,
+            ..
+        })
+    ));
+    assert_eq!(fold(&l.history), l.state);
+}

@@ -189,6 +189,12 @@ fn receipt(data: &FormData, entry: &FormEntry) -> Result<Vec<Block>, FormError> 
     if let Some(channel) = &data.channel {
         blocks.push(field("Hình thức nộp hồ sơ", Some(channel)));
     }
+    if data.fee_due_vnd > 0 {
+        blocks.push(field(
+            "Phí, lệ phí phải nộp",
+            Some(&format!("{} đồng", vi::integer(data.fee_due_vnd))),
+        ));
+    }
     blocks.push(Block::Para(Para::plain(vec![r(
         "1. Thành phần hồ sơ nộp gồm:",
     )])));

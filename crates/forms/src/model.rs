@@ -358,6 +358,9 @@ pub struct FormData {
     /// Lodged by a representative: who, under which authorisation (#20).
     #[serde(default)]
     pub authorisation: Option<AuthorisationInfo>,
+    /// The fees due (as last adjusted), in đồng; 0: none.
+    #[serde(default)]
+    pub fee_due_vnd: u64,
 }
 
 /// A representative who lodged under an authorisation (ủy quyền).
@@ -452,6 +455,7 @@ impl FormData {
             register_period: None,
             lookup_url: ctx.lookup_url.clone(),
             status: state.status.label_vi().to_owned(),
+            fee_due_vnd: state.fee_due_vnd,
         }
     }
 

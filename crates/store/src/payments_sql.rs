@@ -347,6 +347,49 @@ pub(super) async fn pending(
         .collect())
 }
 
+pub(super) async fn pending_of_agency(
+    pool: &Pool<Db>,
+    agency: Uuid,
+    started_before: DateTime<Utc>,
+    limit: i64,
+) -> DbResult<Vec<(String, AttemptRow)>> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        dossier_code: String,
+        #[sqlx(flatten)]
+        attempt: AttemptRecord,
+    }
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT p.dossier_code, a.reference, a.payment_id, a.gateway, a.outcome, a.amount_vnd, \
+         a.started_at, a.expires_at FROM payment_attempts a JOIN payments p ON p.id = a.payment_id \
+         WHERE p.agency_id = $1 AND a.outcome = 'pending' AND a.started_at < $2 \
+         ORDER BY a.started_at LIMIT $3",
+    )
+    .bind(agency)
+    .bind(started_before)
+    .bind(limit.clamp(1, 100_000))
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let a = r.attempt;
+            (
+                r.dossier_code,
+                AttemptRow {
+                    reference: a.reference,
+                    payment_id: a.payment_id,
+                    gateway: a.gateway,
+                    outcome: a.outcome,
+                    amount_vnd: a.amount_vnd,
+                    started_at: a.started_at,
+                    expires_at: a.expires_at,
+                },
+            )
+        })
+        .collect())
+}
+
 pub(super) async fn events_between(
     pool: &Pool<Db>,
     agency: Uuid,

@@ -1704,6 +1704,15 @@ impl Payments for SqlStore {
         payments_sql::pending(&self.pool, started_before, expired_before, limit).await
     }
 
+    async fn pending_attempts_of_agency(
+        &self,
+        agency: Uuid,
+        started_before: DateTime<Utc>,
+        limit: i64,
+    ) -> DbResult<Vec<(String, crate::AttemptRow)>> {
+        payments_sql::pending_of_agency(&self.pool, agency, started_before, limit).await
+    }
+
     async fn payment_events_between(
         &self,
         agency: Uuid,

@@ -48,7 +48,7 @@ const RETRIES: usize = 5;
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct PaymentView {
     pub dossier_code: String,
-    /// none (no fee due) | due | pending | paid | failed | expired | refunded
+    /// none (no fee due) | due | pending | paid | failed | expired | refunded | waived
     pub status: String,
     pub status_label: String,
     pub amount_due_vnd: u64,
@@ -67,8 +67,76 @@ pub struct PaymentView {
     pub receipt: Option<ReceiptNumber>,
     /// Whether an online attempt may be started now.
     pub payable_online: bool,
+    /// Changes of the fee lines by staff, oldest first (who, when, before, after, why).
+    pub adjustments: Vec<AdjustmentView>,
+    /// Whether staff may still change the fee lines (nothing paid, no attempt that may still
+    /// succeed).
+    pub adjustable: bool,
     /// The payment's event number.
     pub version: i32,
+}
+
+/// A change of the fee lines, as shown.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct AdjustmentView {
+    pub at: DateTime<Utc>,
+    /// Who changed them (the account's id; `by_name` as people read it).
+    pub by: Option<Uuid>,
+    pub by_name: String,
+    pub previous_amount_vnd: u64,
+    pub amount_vnd: u64,
+    #[schema(value_type = Vec<Object>)]
+    pub previous_lines: Vec<FeeLine>,
+    #[schema(value_type = Vec<Object>)]
+    pub lines: Vec<FeeLine>,
+    pub reason: String,
+}
+
+/// One fee line as staff set it.
+#[derive(Debug, Clone, Deserialize, Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FeeLineInput {
+    /// "Lệ phí", "Phí thẩm định", …
+    pub name: String,
+    /// fee | charge | service_price | unspecified (default)
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    pub kind: Option<FeeKind>,
+    #[serde(default)]
+    pub legal_basis: Option<String>,
+    pub amount_vnd: u64,
+    /// The exemption or reduction applied, with its legal basis.
+    #[serde(default)]
+    pub exemption: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+impl From<FeeLineInput> for FeeLine {
+    fn from(l: FeeLineInput) -> Self {
+        let opt = |s: Option<String>| s.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
+        FeeLine {
+            name: l.name.trim().to_owned(),
+            kind: l.kind.unwrap_or(FeeKind::Unspecified),
+            legal_basis: opt(l.legal_basis),
+            amount_vnd: l.amount_vnd,
+            exemption: opt(l.exemption),
+            description: l.description.unwrap_or_default().trim().to_owned(),
+        }
+    }
+}
+
+/// New fee lines due, with the reason (staff, while nothing is paid).
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AdjustFeeInput {
+    /// At most 20 lines; an empty list (or lines adding up to 0) waives the fees.
+    pub lines: Vec<FeeLineInput>,
+    /// Why (at most 500 characters).
+    pub reason: String,
+    /// The payment's version the caller saw (optional): 409 `stale_payment` if it moved.
+    #[serde(default)]
+    pub version: Option<i32>,
 }
 
 /// A receipt's place in its book.
@@ -184,7 +252,8 @@ fn payment_error(e: PaymentError) -> AppError {
         | PaymentError::InvalidLine { .. }
         | PaymentError::TooManyLines { .. }
         | PaymentError::AmountTooLarge { .. }
-        | PaymentError::OnlineAtCounter => AppError::invalid(e.code(), e.message_vi()),
+        | PaymentError::OnlineAtCounter
+        | PaymentError::FeeUnchanged => AppError::invalid(e.code(), e.message_vi()),
         e => AppError::Conflict {
             kind: e.code(),
             message: e.message_vi(),
@@ -212,6 +281,7 @@ fn status_key(s: PaymentStatus) -> &'static str {
         PaymentStatus::Failed => "failed",
         PaymentStatus::Expired => "expired",
         PaymentStatus::Refunded => "refunded",
+        PaymentStatus::Waived => "waived",
     }
 }
 
@@ -281,8 +351,57 @@ fn view_of(code: &str, loaded: &Loaded, now: DateTime<Utc>) -> PaymentView {
             .and_then(|r| r.receipt.as_ref())
             .map(ReceiptNumber::from),
         payable_online,
+        adjustments: Vec::new(),
+        adjustable: match status {
+            PaymentStatus::Paid | PaymentStatus::Refunded => false,
+            PaymentStatus::Pending => s.pending_attempt().is_some_and(|a| now >= a.expires_at),
+            _ => true,
+        },
         version: loaded.seq(),
     }
+}
+
+/// Who changed the fee lines and when, from the payment's stored events.
+fn adjustments_of(loaded: &Loaded) -> Vec<(Option<Uuid>, payment::Adjustment)> {
+    let Some(record) = &loaded.record else {
+        return Vec::new();
+    };
+    let by: Vec<Option<Uuid>> = record
+        .events
+        .iter()
+        .filter_map(|d| serde_json::from_str::<PaymentEnvelope>(d).ok())
+        .filter(|e| matches!(e.event, payment::PaymentEvent::Adjusted { .. }))
+        .map(|e| match e.actor {
+            PaymentActor::Staff { user, .. } => Some(user),
+            _ => None,
+        })
+        .collect();
+    by.into_iter()
+        .zip(loaded.state.adjustments.iter().cloned())
+        .collect()
+}
+
+fn procedure_basis(procedure: &motcua_domain::catalogue::Procedure) -> Option<String> {
+    procedure
+        .legal_basis
+        .first()
+        .and_then(|d| d.number.clone())
+        .filter(|s| !s.trim().is_empty())
+}
+
+/// The catalogue's fee lines for the dossier's channel.
+fn catalogue_lines(
+    procedure: &motcua_domain::catalogue::Procedure,
+    st: &DossierState,
+) -> Vec<FeeLine> {
+    let basis = procedure_basis(procedure);
+    procedure
+        .channels
+        .iter()
+        .find(|c| Some(c.channel) == st.channel)
+        .and_then(|c| c.fee.as_ref())
+        .map(|f| lines_from_fee(f, basis.as_deref()))
+        .unwrap_or_default()
 }
 
 /// The fee lines of a dossier whose receipt fixed `due` đồng: the catalogue's lines for its
@@ -292,19 +411,8 @@ fn lines_for(
     st: &DossierState,
     due: u64,
 ) -> Vec<FeeLine> {
-    let channel = st.channel;
-    let basis = procedure
-        .legal_basis
-        .first()
-        .and_then(|d| d.number.clone())
-        .filter(|s| !s.trim().is_empty());
-    let lines = procedure
-        .channels
-        .iter()
-        .find(|c| Some(c.channel) == channel)
-        .and_then(|c| c.fee.as_ref())
-        .map(|f| lines_from_fee(f, basis.as_deref()))
-        .unwrap_or_default();
+    let lines = catalogue_lines(procedure, st);
+    let basis = procedure_basis(procedure);
     if !lines.is_empty() && total_vnd(&lines) == Some(due) {
         return lines;
     }
@@ -456,7 +564,7 @@ impl App {
         };
         let dossier_write = match (&state.settlement, became_paid) {
             (Some(s), true) => self.fee_collected(row, s, dossier_actor).await?,
-            _ => None,
+            _ => self.dossier_side(row, &envelopes, command.actor).await?,
         };
         self.store
             .write_payment(
@@ -510,12 +618,138 @@ impl App {
         }
     }
 
+    /// The dossier's side of a fee adjustment or a refund: its `fee_adjusted` or
+    /// `fee_refunded` event, by the same staff member, in the payment's transaction.
+    async fn dossier_side(
+        &self,
+        row: &DossierRow,
+        envelopes: &[PaymentEnvelope],
+        actor: PaymentActor,
+    ) -> Result<Option<DossierWrite>, AppError> {
+        use motcua_domain::payment::PaymentEvent as E;
+        let PaymentActor::Staff { user, role } = actor else {
+            return Ok(None);
+        };
+        let st = dossiers::state_of(row)?;
+        let action = envelopes.iter().find_map(|e| match &e.event {
+            E::Adjusted {
+                amount_vnd, reason, ..
+            } => Some(DossierAction::AdjustFee {
+                fee_due_vnd: *amount_vnd,
+                reason: reason.clone(),
+            }),
+            E::Refunded { amount_vnd, reason } => {
+                let refundable = st.fee_collected_vnd.saturating_sub(st.fee_refunded_vnd);
+                // A payment settled before its fee reached the dossier gives back what it has.
+                (refundable > 0).then(|| DossierAction::RefundFee {
+                    amount_vnd: (*amount_vnd).min(refundable),
+                    reason: reason.clone(),
+                })
+            }
+            _ => None,
+        });
+        let Some(action) = action else {
+            return Ok(None);
+        };
+        let calendar = self.calendar.get(self.store.as_ref()).await?;
+        let at = envelopes.last().map_or_else(Utc::now, |e| e.at);
+        let command = Command {
+            actor: Actor { user, role },
+            at: Utc::now().max(at),
+            action,
+        };
+        let (write, _) = dossiers::prepare(self.store.as_ref(), &calendar, row, command).await?;
+        Ok(Some(write))
+    }
+
     /// Whether the caller may see the dossier's payment: its owner, or staff overseeing it.
     pub async fn payment(&self, caller: &Caller, code: &str) -> Result<PaymentView, AppError> {
         let row = self.dossier(code).await?;
         self.readable(caller, &row).await?;
         let loaded = self.load_payment(&row).await?;
-        Ok(view_of(code, &loaded, Utc::now()))
+        let mut view = view_of(code, &loaded, Utc::now());
+        for (by, a) in adjustments_of(&loaded) {
+            let by_name = match by {
+                Some(id) => self
+                    .store
+                    .get_user(id)
+                    .await
+                    .map(|u| u.full_name)
+                    .unwrap_or_default(),
+                None => String::new(),
+            };
+            view.adjustments.push(AdjustmentView {
+                at: a.at,
+                by,
+                by_name,
+                previous_amount_vnd: a.previous_amount_vnd,
+                amount_vnd: a.amount_vnd,
+                previous_lines: a.previous_lines,
+                lines: a.lines,
+                reason: a.reason,
+            });
+        }
+        Ok(view)
+    }
+
+    /// Changes the fee lines due of a dossier: a receiving officer or a leader of its agency,
+    /// with a reason, while nothing is paid and no online attempt may still succeed. The
+    /// payment's `adjusted` event and the dossier's `fee_adjusted` (its fees due, shown on
+    /// the receipt) are written in one transaction.
+    pub async fn adjust_fee(
+        &self,
+        caller: &Caller,
+        code: &str,
+        input: AdjustFeeInput,
+    ) -> Result<PaymentView, AppError> {
+        let row = self.dossier(code).await?;
+        let actor = self
+            .staff_actor(caller, &row, &[Role::ReceivingOfficer, Role::Leader])
+            .await?;
+        if input.lines.len() > payment::fee_line::MAX_FEE_LINES {
+            return Err(payment_error(PaymentError::TooManyLines {
+                max: payment::fee_line::MAX_FEE_LINES,
+            }));
+        }
+        if let Some(v) = input.version
+            && v != self.load_payment(&row).await?.seq()
+        {
+            return Err(stale());
+        }
+        let lines: Vec<FeeLine> = input
+            .lines
+            .iter()
+            .cloned()
+            .map(FeeLine::from)
+            .filter(|l| !(l.name.is_empty() && l.amount_vnd == 0))
+            .collect();
+        self.run(&row, actor, None, |_| {
+            Ok(PaymentAction::Adjust {
+                lines: lines.clone(),
+                reason: input.reason.clone(),
+            })
+        })
+        .await?;
+        self.payment(caller, code).await
+    }
+
+    /// The catalogue's fee lines of the dossier's channel (the alternatives staff choose
+    /// from); the caller may read the dossier.
+    pub async fn catalogue_fee_lines(
+        &self,
+        caller: &Caller,
+        code: &str,
+    ) -> Result<Vec<FeeLine>, AppError> {
+        let row = self.dossier(code).await?;
+        self.readable(caller, &row).await?;
+        let st = dossiers::state_of(&row)?;
+        let procedure = crate::catalogue::record_version(
+            self.store.as_ref(),
+            &row.procedure_code,
+            row.procedure_version,
+        )
+        .await?;
+        Ok(catalogue_lines(&procedure, &st))
     }
 
     /// The payment actor of a caller on a dossier: its owner as citizen, else a receiving
@@ -843,7 +1077,9 @@ impl App {
         let mut row = row.clone();
         for _ in 0..RETRIES {
             let loaded = self.load_payment(&row).await?;
-            if loaded.record.is_none() {
+            let action = make(&loaded.state)?;
+            // Staff may set fees on a dossier received without any; nothing else without one.
+            if loaded.record.is_none() && !matches!(action, PaymentAction::Adjust { .. }) {
                 return Err(AppError::conflict(
                     "no_fee_due",
                     "Hồ sơ không có phí, lệ phí phải nộp.",
@@ -852,7 +1088,7 @@ impl App {
             let command = PaymentCommand {
                 at: Utc::now().max(loaded.state.last_at.unwrap_or_default()),
                 actor,
-                action: make(&loaded.state)?,
+                action,
             };
             match self
                 .write_command(&row, &loaded, command, dossier_actor)

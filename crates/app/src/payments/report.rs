@@ -1,6 +1,7 @@
 //! The daily reconciliation report of an agency's payments (XLSX): every payment event of a
 //! Vietnam day (paid, by which method and which confirmation; failed; expired; refunded; paid
-//! twice, to give back) and the totals, for the agency's accountant to match against the
+//! twice, to give back; fee lines changed by staff), the online attempts still waiting for
+//! the gateway ("Đang chờ"), and the totals, for the agency's accountant to match against the
 //! gateway's and the bank's statements.
 
 use chrono::{NaiveDate, TimeDelta};
@@ -11,6 +12,9 @@ use motcua_sheets::{Cell, Table, tables_xlsx};
 
 use crate::auth::{Caller, ResolvedScope};
 use crate::{App, AppError};
+
+/// The pending attempts' rows and total.
+pub const PENDING_LABEL: &str = "Đang chờ cổng thanh toán xác nhận";
 
 /// Most events one report lists.
 const MAX_EVENTS: i64 = 50_000;
@@ -29,6 +33,11 @@ pub struct DayTotals {
     pub extra_vnd: i64,
     pub failed: i64,
     pub expired: i64,
+    /// Online attempts started by the day's end still waiting for the gateway (now).
+    pub pending: i64,
+    pub pending_vnd: i64,
+    /// Fee lines changed by staff.
+    pub adjusted: i64,
 }
 
 fn method_label(m: PaymentMethod) -> &'static str {
@@ -168,6 +177,26 @@ impl App {
                         Cell::Empty,
                     ])
                 }
+                PaymentEvent::Adjusted {
+                    previous_amount_vnd,
+                    amount_vnd,
+                    reason,
+                    ..
+                } => {
+                    totals.adjusted += 1;
+                    Some(vec![
+                        text("Điều chỉnh phí, lệ phí"),
+                        Cell::Empty,
+                        text("Cán bộ điều chỉnh"),
+                        Cell::Empty,
+                        Cell::Empty,
+                        Cell::Int(*amount_vnd as i64),
+                        text(&format!(
+                            "Từ {} đồng: {reason}",
+                            motcua_domain::text::group_thousands(&previous_amount_vnd.to_string())
+                        )),
+                    ])
+                }
                 PaymentEvent::Due { .. } | PaymentEvent::AttemptStarted { .. } => None,
             };
             if let Some(rest) = row {
@@ -175,6 +204,31 @@ impl App {
                 cells.extend(rest);
                 t.rows.push(cells);
             }
+        }
+        // Attempts started by the day's end that the gateway has not settled yet.
+        let pending = self
+            .store
+            .pending_attempts_of_agency(agency.id, from + TimeDelta::days(1), MAX_EVENTS)
+            .await?;
+        for (code, a) in &pending {
+            totals.pending += 1;
+            totals.pending_vnd += a.amount_vnd;
+            let local = |t| {
+                motcua_domain::vn_time::local(t)
+                    .format("%d/%m/%Y %H:%M:%S")
+                    .to_string()
+            };
+            t.rows.push(vec![
+                Cell::Text(local(a.started_at)),
+                Cell::Text(code.clone()),
+                Cell::Text(PENDING_LABEL.into()),
+                Cell::Text(method_label(PaymentMethod::Online).into()),
+                Cell::Text(a.gateway.clone()),
+                Cell::Text(a.reference.clone()),
+                Cell::Empty,
+                Cell::Int(a.amount_vnd),
+                Cell::Text(format!("Hết hạn lúc {}", local(a.expires_at))),
+            ]);
         }
         let mut sum = Table::new("Tổng hợp", ["Chỉ tiêu", "Số giao dịch", "Số tiền (đồng)"]);
         sum.title = t.title.clone();
@@ -193,6 +247,8 @@ impl App {
             ),
             ("Giao dịch không thành công", totals.failed, 0),
             ("Giao dịch hết hạn", totals.expired, 0),
+            (PENDING_LABEL, totals.pending, totals.pending_vnd),
+            ("Điều chỉnh phí, lệ phí", totals.adjusted, 0),
         ] {
             sum.rows
                 .push(vec![Cell::Text(label.into()), Cell::Int(n), Cell::Int(vnd)]);

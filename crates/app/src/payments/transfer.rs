@@ -92,17 +92,52 @@ fn digits(
 }
 
 impl App {
-    /// Sets an agency's bank account (administrators).
+    /// The agency (by code) if the caller keeps its bank account: an administrator who
+    /// configures it, or its leader.
+    async fn bank_account_keeper(
+        &self,
+        caller: &Caller,
+        agency_code: &str,
+    ) -> Result<motcua_store::Agency, AppError> {
+        let agency = self.agency(agency_code).await?;
+        let scope = ResolvedScope::of(self, agency.id).await?;
+        let p = caller.principal();
+        if p.has_role(Role::Admin)
+            || p.may(&Action::ConfigureAgency(scope.scope()))
+            || p.may(&Action::Approve(scope.scope()))
+        {
+            Ok(agency)
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+
+    /// An agency's bank account, if set (its administrators and leaders).
+    pub async fn bank_account(
+        &self,
+        caller: &Caller,
+        agency_code: &str,
+    ) -> Result<Option<BankAccountInput>, AppError> {
+        let agency = self.bank_account_keeper(caller, agency_code).await?;
+        Ok(self
+            .store
+            .bank_account(agency.id)
+            .await?
+            .map(|a| BankAccountInput {
+                bank_bin: a.bank_bin,
+                account: a.account,
+                account_name: a.account_name,
+            }))
+    }
+
+    /// Sets an agency's bank account (its administrators and leaders).
     pub async fn put_bank_account(
         &self,
         caller: &Caller,
         agency_code: &str,
         input: BankAccountInput,
     ) -> Result<BankAccountInput, AppError> {
-        if !caller.principal().has_role(Role::Admin) {
-            return Err(AppError::Forbidden);
-        }
-        let agency = self.agency(agency_code).await?;
+        let agency = self.bank_account_keeper(caller, agency_code).await?;
         let name = input.account_name.trim();
         if name.is_empty() || name.chars().count() > 100 {
             return Err(AppError::invalid(
@@ -172,6 +207,20 @@ impl App {
         })
     }
 
+    /// The agency (by code) if the caller imports its statements: a receiving officer of it.
+    pub async fn statement_importer(
+        &self,
+        caller: &Caller,
+        agency_code: &str,
+    ) -> Result<motcua_store::Agency, AppError> {
+        let agency = self.agency(agency_code).await?;
+        let scope = ResolvedScope::of(self, agency.id).await?;
+        if !caller.principal().may(&Action::Receive(scope.scope())) {
+            return Err(AppError::Forbidden);
+        }
+        Ok(agency)
+    }
+
     /// Imports a bank statement of the agency (`xlsx` or CSV text): each credit that names an
     /// awaited dossier for exactly its amount is recorded as a transfer by the caller (a
     /// receiving officer of the agency); the rest is reported with the reason.
@@ -182,11 +231,7 @@ impl App {
         bytes: &[u8],
         xlsx: bool,
     ) -> Result<StatementReport, AppError> {
-        let agency = self.agency(agency_code).await?;
-        let scope = ResolvedScope::of(self, agency.id).await?;
-        if !caller.principal().may(&Action::Receive(scope.scope())) {
-            return Err(AppError::Forbidden);
-        }
+        let agency = self.statement_importer(caller, agency_code).await?;
         let rows = if xlsx {
             statement::parse_xlsx(bytes)
         } else {

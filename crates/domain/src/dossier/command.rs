@@ -348,6 +348,12 @@ pub enum DossierAction {
         method: PaymentMethod,
         receipt_no: Option<String>,
     },
+    /// Change the fees due while nothing is collected (a receiving officer or a leader, with
+    /// the reason): the payment service's, in the transaction that changes the payment's lines.
+    AdjustFee { fee_due_vnd: u64, reason: String },
+    /// The fees collected were given back (a receiving officer or a leader, with the reason):
+    /// the payment service's, in the transaction that records the refund on the payment.
+    RefundFee { amount_vnd: u64, reason: String },
     /// Hand the result to the applicant. Terminal.
     ReturnResult {
         via: ReturnChannel,
@@ -404,6 +410,8 @@ impl DossierAction {
             Self::Reject { .. } => "reject",
             Self::RecordResult { .. } => "record_result",
             Self::CollectFee { .. } => "collect_fee",
+            Self::AdjustFee { .. } => "adjust_fee",
+            Self::RefundFee { .. } => "refund_fee",
             Self::ReturnResult { .. } => "return_result",
             Self::Withdraw { .. } => "withdraw",
             Self::AttachDocument { .. } => "attach_document",
@@ -436,6 +444,8 @@ impl DossierAction {
             Self::Reject { .. } => "từ chối giải quyết",
             Self::RecordResult { .. } => "cập nhật kết quả giải quyết",
             Self::CollectFee { .. } => "thu phí, lệ phí",
+            Self::AdjustFee { .. } => "điều chỉnh phí, lệ phí",
+            Self::RefundFee { .. } => "hoàn trả phí, lệ phí",
             Self::ReturnResult { .. } => "trả kết quả",
             Self::Withdraw { .. } => "rút hồ sơ",
             Self::AttachDocument {

@@ -33,6 +33,10 @@ const OFFICER: &[Role] = &[Role::ReceivingOfficer];
 const CITIZEN_OR_OFFICER: &[Role] = &[Role::Citizen, Role::ReceivingOfficer];
 const HANDLERS: &[Role] = &[Role::Specialist, Role::Leader];
 const LEADER: &[Role] = &[Role::Leader];
+const FEE_STAFF: &[Role] = &[Role::ReceivingOfficer, Role::Leader];
+
+/// Longest reason of a fee adjustment or refund, in characters.
+pub const MAX_FEE_REASON_CHARS: usize = 500;
 
 /// The furthest an apology may move the appointment, in calendar days after the current one.
 pub const MAX_EXTENSION_DAYS: i64 = 366;
@@ -61,6 +65,26 @@ pub fn allowed_statuses(action: &DossierAction) -> &'static [Status] {
             S::Approved,
             S::Rejected,
             S::Done,
+        ],
+        A::AdjustFee { .. } => &[
+            S::Received,
+            S::Processing,
+            S::AwaitingSupplement,
+            S::Approved,
+            S::Rejected,
+            S::Done,
+        ],
+        // Money is given back whenever it was taken, the dossier finished or not.
+        A::RefundFee { .. } => &[
+            S::Received,
+            S::Processing,
+            S::AwaitingSupplement,
+            S::Stopped,
+            S::Approved,
+            S::Rejected,
+            S::Done,
+            S::Returned,
+            S::Withdrawn,
         ],
         A::ReturnResult { .. } => &[S::Done],
         A::Rate { .. } => &[S::Returned],
@@ -95,6 +119,7 @@ pub fn allowed_roles(action: &DossierAction) -> &'static [Role] {
         A::ReceiveTransfer { .. } | A::ReturnTransfer { .. } => OFFICER,
         // Only staff record a payment (cash or transfer); see `decide`.
         A::CollectFee { .. } => OFFICER,
+        A::AdjustFee { .. } | A::RefundFee { .. } => FEE_STAFF,
         A::ProvideSupplement { .. } | A::Withdraw { .. } | A::AttachDocument { .. } => {
             CITIZEN_OR_OFFICER
         }
@@ -431,6 +456,34 @@ pub fn decide(state: &DossierState, command: &Command) -> Result<Vec<Event>, Dos
                 receipt_no: clean_opt(receipt_no.as_deref()),
             }
         }
+        A::AdjustFee {
+            fee_due_vnd,
+            reason,
+        } => {
+            if state.fee_collected_vnd > 0 {
+                return Err(DossierError::FeeAlreadyCollected);
+            }
+            Event::FeeAdjusted {
+                previous_vnd: state.fee_due_vnd,
+                fee_due_vnd: *fee_due_vnd,
+                reason: fee_reason(reason, label)?,
+            }
+        }
+        A::RefundFee { amount_vnd, reason } => {
+            let refundable = state
+                .fee_collected_vnd
+                .saturating_sub(state.fee_refunded_vnd);
+            if *amount_vnd == 0 || *amount_vnd > refundable {
+                return Err(DossierError::FeeRefundInvalid {
+                    amount: *amount_vnd,
+                    refundable,
+                });
+            }
+            Event::FeeRefunded {
+                amount_vnd: *amount_vnd,
+                reason: fee_reason(reason, label)?,
+            }
+        }
         A::ReturnResult { via, collector } => {
             let electronic = state
                 .result
@@ -757,6 +810,17 @@ fn current_agency(
         .ok_or(DossierError::NotCreated { action: label })
 }
 
+/// A fee adjustment's or refund's reason: required, at most [`MAX_FEE_REASON_CHARS`].
+fn fee_reason(reason: &str, label: &'static str) -> Result<String, DossierError> {
+    let r = reason_text(reason, label)?;
+    if r.chars().count() > MAX_FEE_REASON_CHARS {
+        return Err(DossierError::FeeReasonTooLong {
+            max: MAX_FEE_REASON_CHARS,
+        });
+    }
+    Ok(r)
+}
+
 fn reason_text(reason: &str, label: &'static str) -> Result<String, DossierError> {
     clean_opt(Some(reason)).ok_or(DossierError::ReasonRequired { action: label })
 }
@@ -941,6 +1005,18 @@ pub fn originating_command(envelope: &EventEnvelope) -> Command {
             amount_vnd: *amount_vnd,
             method: *method,
             receipt_no: receipt_no.clone(),
+        },
+        Event::FeeAdjusted {
+            fee_due_vnd,
+            reason,
+            ..
+        } => A::AdjustFee {
+            fee_due_vnd: *fee_due_vnd,
+            reason: reason.clone(),
+        },
+        Event::FeeRefunded { amount_vnd, reason } => A::RefundFee {
+            amount_vnd: *amount_vnd,
+            reason: reason.clone(),
         },
         Event::ResultReturned { via, collector } => A::ReturnResult {
             via: *via,

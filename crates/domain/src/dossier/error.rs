@@ -108,6 +108,12 @@ pub enum DossierError {
     FeeAmountInvalid { amount: u64, outstanding: u64 },
     #[error("online payments are recorded from the payment gateway only")]
     PaymentMethodNotAllowed,
+    #[error("fees already collected: the fees due can no longer change")]
+    FeeAlreadyCollected,
+    #[error("refund of {amount} VND is invalid ({refundable} VND refundable)")]
+    FeeRefundInvalid { amount: u64, refundable: u64 },
+    #[error("the reason is longer than {max} characters")]
+    FeeReasonTooLong { max: usize },
     #[error("the component of a document is empty or too long")]
     DocumentComponentInvalid,
     #[error("the document's SHA-256 is not 64 lower-case hex digits")]
@@ -161,6 +167,7 @@ impl DossierError {
                 | Self::DocumentComponentInvalid
                 | Self::DocumentHashInvalid
                 | Self::PaymentMethodNotAllowed
+                | Self::FeeReasonTooLong { .. }
                 | Self::NewAppointmentTooFar { .. }
                 | Self::StepRoleNotStaff { .. }
                 | Self::RatingCommentTooLong { .. }
@@ -216,6 +223,9 @@ impl DossierError {
             Self::NoFeeDue => "no_fee_due",
             Self::FeeAmountInvalid { .. } => "fee_amount_invalid",
             Self::PaymentMethodNotAllowed => "payment_method_not_allowed",
+            Self::FeeAlreadyCollected => "fee_already_collected",
+            Self::FeeRefundInvalid { .. } => "fee_refund_invalid",
+            Self::FeeReasonTooLong { .. } => "fee_reason_too_long",
             Self::DocumentComponentInvalid => "document_component_invalid",
             Self::DocumentHashInvalid => "document_hash_invalid",
             Self::DocumentEmpty => "empty_file",
@@ -366,6 +376,15 @@ impl DossierError {
                 của cổng thanh toán; cán bộ ghi nhận khoản thu bằng tiền mặt hoặc chuyển khoản."
                     .to_owned()
             }
+            Self::FeeAlreadyCollected => {
+                "Hồ sơ đã thu phí, lệ phí: không thể điều chỉnh số phải nộp.".to_owned()
+            }
+            Self::FeeRefundInvalid { amount, refundable } => format!(
+                "Số tiền hoàn trả ({}) không hợp lệ: phải lớn hơn 0 và không vượt quá số đã thu chưa hoàn ({}).",
+                vn_money(*amount),
+                vn_money(*refundable)
+            ),
+            Self::FeeReasonTooLong { max } => format!("Lý do dài quá {max} ký tự."),
             Self::DocumentComponentInvalid => format!(
                 "Cần ghi tên thành phần hồ sơ của tệp (không quá {} ký tự).",
                 super::document::MAX_COMPONENT_CHARS

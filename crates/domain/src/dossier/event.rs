@@ -141,6 +141,14 @@ pub enum Event {
         method: PaymentMethod,
         receipt_no: Option<String>,
     },
+    /// The fees due changed (staff, with the reason), from `previous_vnd`.
+    FeeAdjusted {
+        previous_vnd: u64,
+        fee_due_vnd: u64,
+        reason: String,
+    },
+    /// The fees collected were given back.
+    FeeRefunded { amount_vnd: u64, reason: String },
     /// Result handed to the applicant.
     ResultReturned {
         via: ReturnChannel,
@@ -170,7 +178,7 @@ pub enum Event {
 
 impl Event {
     /// Every kind name, in lifecycle order.
-    pub const KINDS: [&'static str; 24] = [
+    pub const KINDS: [&'static str; 26] = [
         "submitted",
         "received",
         "intake_supplement_requested",
@@ -190,6 +198,8 @@ impl Event {
         "rejected",
         "result_recorded",
         "fee_collected",
+        "fee_adjusted",
+        "fee_refunded",
         "result_returned",
         "withdrawn",
         "document_attached",
@@ -219,6 +229,8 @@ impl Event {
             Self::Rejected { .. } => "rejected",
             Self::ResultRecorded { .. } => "result_recorded",
             Self::FeeCollected { .. } => "fee_collected",
+            Self::FeeAdjusted { .. } => "fee_adjusted",
+            Self::FeeRefunded { .. } => "fee_refunded",
             Self::ResultReturned { .. } => "result_returned",
             Self::Withdrawn { .. } => "withdrawn",
             Self::DocumentAttached { .. } => "document_attached",
@@ -258,6 +270,8 @@ impl Event {
             Self::Rejected { .. } => "Từ chối giải quyết",
             Self::ResultRecorded { .. } => "Có kết quả giải quyết",
             Self::FeeCollected { .. } => "Thu phí, lệ phí",
+            Self::FeeAdjusted { .. } => "Điều chỉnh phí, lệ phí",
+            Self::FeeRefunded { .. } => "Hoàn trả phí, lệ phí",
             Self::ResultReturned { .. } => "Trả kết quả",
             Self::Withdrawn { .. } => "Rút hồ sơ",
             Self::DocumentAttached {

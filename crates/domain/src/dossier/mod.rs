@@ -44,6 +44,9 @@
 //! payment only), withdraw, attach_document — the citizen who lodged online, or a receiving
 //! officer;
 //! rate — the citizen who lodged online, once, after the return;
+//! adjust_fee (received to done, while nothing is collected; keeps the status) and refund_fee
+//! (any status after receipt, up to what was collected; keeps the status) — receiving officer
+//! or leader, with a reason, through the payment service only;
 //! assign_step, complete_step, request_supplement, apologize, record_result — receiving
 //! officer, specialist or leader (a step is completed or reassigned by its assignee or a
 //! leader); transfer, stop — specialist or leader; approve, reject — leader.
@@ -106,7 +109,8 @@ pub use command::{
     ReturnChannel, Submission, TransferOutcome,
 };
 pub use decide::{
-    allowed_roles, allowed_statuses, checked_authorisation, decide, execute, fold,
+    MAX_FEE_REASON_CHARS, allowed_roles, allowed_statuses, checked_authorisation, decide, execute,
+    fold,
     originating_command, replay,
 };
 pub use document::{

@@ -336,6 +336,9 @@ pub struct DossierState {
     pub result: Option<ResultRecord>,
     pub fee_due_vnd: u64,
     pub fee_collected_vnd: u64,
+    /// Fees given back (refunds). Absent from states stored before refunds were recorded.
+    #[serde(default)]
+    pub fee_refunded_vnd: u64,
     pub payments: Vec<Payment>,
     pub returned_at: Option<DateTime<Utc>>,
     pub returned_via: Option<ReturnChannel>,
@@ -747,6 +750,10 @@ impl DossierState {
                     receipt_no: receipt_no.clone(),
                     at,
                 });
+            }
+            Event::FeeAdjusted { fee_due_vnd, .. } => self.fee_due_vnd = *fee_due_vnd,
+            Event::FeeRefunded { amount_vnd, .. } => {
+                self.fee_refunded_vnd = self.fee_refunded_vnd.saturating_add(*amount_vnd);
             }
             Event::ResultReturned { via, collector } => {
                 self.status = Status::Returned;

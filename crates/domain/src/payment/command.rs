@@ -95,6 +95,10 @@ pub enum PaymentAction {
     },
     /// The whole amount paid is given back. A receiving officer or a leader, with a reason.
     Refund { reason: String },
+    /// The fee lines due change (which of the catalogue's alternatives applies, an amount, an
+    /// exemption or reduction with its legal basis) while nothing is paid. A receiving officer
+    /// or a leader, with a reason. Lines adding up to zero waive the fees.
+    Adjust { lines: Vec<FeeLine>, reason: String },
 }
 
 impl PaymentAction {
@@ -107,6 +111,7 @@ impl PaymentAction {
             PaymentAction::Expire { .. } => "expire",
             PaymentAction::RecordCounter { .. } => "record_counter",
             PaymentAction::Refund { .. } => "refund",
+            PaymentAction::Adjust { .. } => "adjust",
         }
     }
 }

@@ -14,7 +14,7 @@ use super::command::{
 };
 use super::error::PaymentError;
 use super::event::{PaymentEnvelope, PaymentEvent};
-use super::fee_line::{MAX_FEE_LINE_VND, MAX_FEE_LINES, total_vnd};
+use super::fee_line::{FeeLine, MAX_FEE_LINE_VND, MAX_FEE_LINES, total_vnd};
 use super::state::{Attempt, AttemptOutcome, PaymentState, PaymentStatus};
 
 use PaymentStatus as S;
@@ -31,6 +31,15 @@ pub fn allowed_statuses(action: &PaymentAction) -> &'static [PaymentStatus] {
         }
         A::RecordCounter { .. } => &[S::Due, S::Pending, S::Failed, S::Expired],
         A::Refund { .. } => &[S::Paid],
+        // While nothing is paid; a pending attempt must end (or expire) first.
+        A::Adjust { .. } => &[
+            S::Empty,
+            S::Due,
+            S::Pending,
+            S::Failed,
+            S::Expired,
+            S::Waived,
+        ],
     }
 }
 
@@ -49,7 +58,7 @@ fn actor_may(actor: &PaymentActor, action: &PaymentAction) -> bool {
             matches!(actor, PaymentActor::System) || staff(&[Role::ReceivingOfficer])
         }
         A::RecordCounter { .. } => staff(&[Role::ReceivingOfficer]),
-        A::Refund { .. } => staff(&[Role::ReceivingOfficer, Role::Leader]),
+        A::Refund { .. } | A::Adjust { .. } => staff(&[Role::ReceivingOfficer, Role::Leader]),
     }
 }
 
@@ -232,7 +241,44 @@ pub fn decide(
                 reason: reason.trim().to_owned(),
             }])
         }
+        A::Adjust { lines, reason } => adjusted(state, cmd, lines, reason),
     }
+}
+
+/// The change of the fee lines: the pending attempt (if any) must be past its expiry.
+fn adjusted(
+    state: &PaymentState,
+    cmd: &PaymentCommand,
+    lines: &[FeeLine],
+    reason: &str,
+) -> Result<Vec<PaymentEvent>, PaymentError> {
+    text("reason", reason, MAX_REASON_CHARS)?;
+    if lines.len() > MAX_FEE_LINES {
+        return Err(PaymentError::TooManyLines { max: MAX_FEE_LINES });
+    }
+    for l in lines {
+        l.validate()?;
+    }
+    let total = total_vnd(lines).filter(|t| *t <= MAX_FEE_LINE_VND).ok_or(
+        PaymentError::AmountTooLarge {
+            max: MAX_FEE_LINE_VND,
+        },
+    )?;
+    if state.status() == S::Empty && total == 0 {
+        return Err(PaymentError::NothingDue);
+    }
+    if lines == state.lines.as_slice() {
+        return Err(PaymentError::FeeUnchanged);
+    }
+    let mut events = expire_pending(state, cmd)?;
+    events.push(PaymentEvent::Adjusted {
+        previous_lines: state.lines.clone(),
+        previous_amount_vnd: state.amount_due_vnd,
+        lines: lines.to_vec(),
+        amount_vnd: total,
+        reason: reason.trim().to_owned(),
+    });
+    Ok(events)
 }
 
 /// The attempt with this reference, or the refusal.

@@ -49,6 +49,8 @@ pub enum PaymentError {
     AttemptPending,
     #[error("the counter records cash or bank transfer only")]
     OnlineAtCounter,
+    #[error("the fee lines are unchanged")]
+    FeeUnchanged,
 }
 
 impl PaymentError {
@@ -70,6 +72,7 @@ impl PaymentError {
             Self::NotExpiredYet { .. } => "payment_not_expired_yet",
             Self::AttemptPending => "payment_attempt_pending",
             Self::OnlineAtCounter => "payment_online_at_counter",
+            Self::FeeUnchanged => "payment_fee_unchanged",
         }
     }
 
@@ -121,6 +124,7 @@ impl PaymentError {
             Self::OnlineAtCounter => {
                 "Tại quầy chỉ ghi nhận nộp tiền mặt hoặc chuyển khoản.".to_owned()
             }
+            Self::FeeUnchanged => "Các khoản phí, lệ phí không thay đổi.".to_owned(),
         }
     }
 }

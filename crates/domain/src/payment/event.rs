@@ -56,6 +56,14 @@ pub enum PaymentEvent {
     },
     /// The amount paid was given back.
     Refunded { amount_vnd: u64, reason: String },
+    /// The fee lines due changed, with the reason: the lines and total before and after.
+    Adjusted {
+        previous_lines: Vec<FeeLine>,
+        previous_amount_vnd: u64,
+        lines: Vec<FeeLine>,
+        amount_vnd: u64,
+        reason: String,
+    },
 }
 
 impl PaymentEvent {
@@ -69,6 +77,7 @@ impl PaymentEvent {
             PaymentEvent::Paid { .. } => "paid",
             PaymentEvent::ExtraPaymentReceived { .. } => "extra_payment_received",
             PaymentEvent::Refunded { .. } => "refunded",
+            PaymentEvent::Adjusted { .. } => "adjusted",
         }
     }
 }

@@ -18,6 +18,7 @@
 //! | `failed`, `expired` | start_attempt → pending (a new reference); record_counter → paid; a late report paid → paid |
 //! | `paid` | refund → refunded; reports change nothing, except a second attempt paid → extra_payment_received (to give back), status stays paid |
 //! | `refunded` | reports as in `paid` |
+//! | `empty`, `due`, `pending` (past its expiry: expires it first), `failed`, `expired`, `waived` | adjust (staff, with a reason) → due, or waived when the lines add up to zero |
 //!
 //! # Rules
 //!
@@ -52,6 +53,7 @@ pub use error::PaymentError;
 pub use event::{PaymentEnvelope, PaymentEvent};
 pub use fee_line::{FeeLine, kind_name, lines_from_fee, total_vnd};
 pub use state::{
-    Attempt, AttemptOutcome, ExtraPayment, PaymentState, PaymentStatus, RefundRecord, Settlement,
+    Adjustment, Attempt, AttemptOutcome, ExtraPayment, PaymentState, PaymentStatus, RefundRecord,
+    Settlement,
 };
 pub use words::amount_in_words;

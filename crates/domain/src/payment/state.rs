@@ -25,6 +25,8 @@ pub enum PaymentStatus {
     /// The last attempt expired; a new one may be started.
     Expired,
     Refunded,
+    /// The fees were adjusted to nothing (an exemption): nothing to pay.
+    Waived,
 }
 
 impl PaymentStatus {
@@ -37,6 +39,7 @@ impl PaymentStatus {
             PaymentStatus::Failed => "Thanh toán không thành công",
             PaymentStatus::Expired => "Giao dịch hết hạn",
             PaymentStatus::Refunded => "Đã hoàn tiền",
+            PaymentStatus::Waived => "Được miễn phí, lệ phí",
         }
     }
 }
@@ -91,6 +94,17 @@ pub struct RefundRecord {
     pub at: DateTime<Utc>,
 }
 
+/// A change of the fee lines due (staff, with a reason).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Adjustment {
+    pub at: DateTime<Utc>,
+    pub previous_lines: Vec<FeeLine>,
+    pub previous_amount_vnd: u64,
+    pub lines: Vec<FeeLine>,
+    pub amount_vnd: u64,
+    pub reason: String,
+}
+
 /// A payment, as its events made it.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct PaymentState {
@@ -101,6 +115,9 @@ pub struct PaymentState {
     pub refund: Option<RefundRecord>,
     /// Paid attempts beyond the settlement: money to give back.
     pub extra_payments: Vec<ExtraPayment>,
+    /// Changes of the fee lines, oldest first.
+    #[serde(default)]
+    pub adjustments: Vec<Adjustment>,
     /// Number of events applied.
     pub seq: u32,
     pub last_at: Option<DateTime<Utc>>,
@@ -116,6 +133,9 @@ impl PaymentState {
         }
         if self.seq == 0 {
             return PaymentStatus::Empty;
+        }
+        if self.amount_due_vnd == 0 {
+            return PaymentStatus::Waived;
         }
         match self.attempts.last().map(|a| &a.outcome) {
             None => PaymentStatus::Due,
@@ -206,6 +226,24 @@ impl PaymentState {
                     amount_vnd: *amount_vnd,
                     transaction_no: transaction_no.clone(),
                     at,
+                });
+            }
+            PaymentEvent::Adjusted {
+                previous_lines,
+                previous_amount_vnd,
+                lines,
+                amount_vnd,
+                reason,
+            } => {
+                self.lines = lines.clone();
+                self.amount_due_vnd = *amount_vnd;
+                self.adjustments.push(Adjustment {
+                    at,
+                    previous_lines: previous_lines.clone(),
+                    previous_amount_vnd: *previous_amount_vnd,
+                    lines: lines.clone(),
+                    amount_vnd: *amount_vnd,
+                    reason: reason.clone(),
                 });
             }
             PaymentEvent::Refunded { amount_vnd, reason } => {

@@ -230,6 +230,21 @@ impl Pay {
         code
     }
 
+    /// The dossier as the API shows it to the desk.
+    async fn dossier_json(&self, code: &str) -> Value {
+        let (s, d) = self
+            .app
+            .send(
+                Method::GET,
+                &format!("/api/v1/dossiers/{code}"),
+                Some(&self.officer),
+                None,
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{d}");
+        d
+    }
+
     /// The dossier's own record of the fee collected.
     async fn fee_collected(&self, code: &str) -> u64 {
         let (s, d) = self
@@ -586,6 +601,11 @@ async fn a_refund_needs_an_authorised_officer_and_a_reason() {
     assert_eq!(v["status"], "refunded");
     assert_eq!(v["refund"]["amount_vnd"], FEE);
     assert_eq!(v["refund"]["reason"], "Hồ sơ thuộc diện miễn lệ phí");
+    // The dossier's own history records it, in the same transaction as the payment.
+    let d = p.dossier_json(&code).await;
+    assert_eq!(d["state"]["fee_refunded_vnd"], FEE, "{d}");
+    let last = d["timeline"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["kind"], "fee_refunded", "{d}");
     // The gateway gave it back: a second refund is refused before the gateway is asked.
     let (s, e) = p
         .app
@@ -886,4 +906,414 @@ async fn a_bank_transfer_is_matched_from_the_statement() {
     // The same statement again pays nothing twice.
     let again: Value = import(&p.officer).await.unwrap().json().await.unwrap();
     assert!(again["matched"].as_array().unwrap().is_empty(), "{again}");
+}
+
+/// One line of 1,500,000 đồng with an exemption stated, as staff set it.
+fn reduced_line() -> Value {
+    json!({"name": "Lệ phí", "kind": "charge", "legal_basis": "Thông tư 40/2026/TT-BTC",
+        "amount_vnd": 1_500_000,
+        "exemption": "Giảm 75% theo Thông tư 40/2026/TT-BTC (tàu bay dưới 5.700 kg)"})
+}
+
+#[tokio::test]
+async fn staff_change_the_fees_with_a_reason_until_paid() {
+    let p = setup().await;
+    let code = p.dossier().await;
+    let path = format!("/api/v1/dossiers/{code}/payment/adjust");
+    let body = |reason: &str| json!({"lines": [reduced_line()], "reason": reason});
+    let hanoi = p
+        .app
+        .user("tiepnhan.hn2", "receiving_officer", Some("000.00.01.H01"))
+        .await;
+    // Citizens, specialists and another agency's staff may not.
+    for token in [&p.citizen, &p.specialist, &hanoi] {
+        let (s, e) = p.app.post(&path, Some(token), body("Giảm lệ phí")).await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "{e}");
+    }
+    // A reason is required, and bounded.
+    for reason in ["  ".to_string(), "x".repeat(501)] {
+        let (s, e) = p.app.post(&path, Some(&p.officer), body(&reason)).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+        assert_eq!(e["error"], "payment_invalid_text", "{e}");
+    }
+    assert_eq!(p.dossier_json(&code).await["state"]["fee_due_vnd"], FEE);
+    let (s, v) = p
+        .app
+        .post(&path, Some(&p.officer), body("Tàu bay dưới 5.700 kg"))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["amount_due_vnd"], 1_500_000);
+    assert_eq!(v["status"], "due");
+    assert_eq!(v["lines"][0]["exemption"], reduced_line()["exemption"]);
+    let a = &v["adjustments"][0];
+    assert_eq!(
+        (&a["previous_amount_vnd"], &a["amount_vnd"], &a["reason"]),
+        (
+            &json!(FEE),
+            &json!(1_500_000),
+            &json!("Tàu bay dưới 5.700 kg")
+        ),
+        "{v}"
+    );
+    assert!(!a["by_name"].as_str().unwrap().is_empty(), "{v}");
+    // The dossier's fees due and history changed with it; the receipt (biên nhận) shows it.
+    let d = p.dossier_json(&code).await;
+    assert_eq!(d["state"]["fee_due_vnd"], 1_500_000, "{d}");
+    let last = d["timeline"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["kind"], "fee_adjusted", "{d}");
+    let r = p
+        .app
+        .client
+        .get(p.app.url(&format!("/api/v1/dossiers/{code}/forms/receipt")))
+        .bearer_auth(&p.officer)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(r.text().await.unwrap().contains("1.500.000 đồng"));
+    // The same lines again change nothing.
+    let (s, e) = p.app.post(&path, Some(&p.leader), body("Lần nữa")).await;
+    assert_eq!(
+        (s, e["error"].as_str()),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("payment_fee_unchanged")
+        ),
+        "{e}"
+    );
+    // The counter takes exactly the new amount; then the fees no longer change.
+    let (s, v) = p
+        .app
+        .post(
+            &format!("/api/v1/dossiers/{code}/payment/counter"),
+            Some(&p.officer),
+            json!({"method": "cash", "amount_vnd": 1_500_000}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(p.fee_collected(&code).await, 1_500_000);
+    let (s, e) = p
+        .app
+        .post(
+            &path,
+            Some(&p.leader),
+            json!({"lines": [], "reason": "Miễn"}),
+        )
+        .await;
+    assert_eq!(
+        (s, e["error"].as_str()),
+        (StatusCode::CONFLICT, Some("payment_not_allowed_in_state")),
+        "{e}"
+    );
+    let r = p
+        .app
+        .client
+        .get(
+            p.app
+                .url(&format!("/api/v1/dossiers/{code}/payment/receipt")),
+        )
+        .bearer_auth(&p.officer)
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("Một triệu năm trăm nghìn đồng")
+    );
+
+    // While an online attempt may still succeed, the fees do not change; a leader waives
+    // another dossier's fees entirely.
+    let pending = p.dossier().await;
+    p.start(&pending, &p.officer).await;
+    let (s, e) = p
+        .app
+        .post(
+            &format!("/api/v1/dossiers/{pending}/payment/adjust"),
+            Some(&p.leader),
+            body("Giảm"),
+        )
+        .await;
+    assert_eq!(
+        (s, e["error"].as_str()),
+        (StatusCode::CONFLICT, Some("payment_attempt_pending")),
+        "{e}"
+    );
+    let waived = p.dossier().await;
+    let (s, v) = p
+        .app
+        .post(
+            &format!("/api/v1/dossiers/{waived}/payment/adjust"),
+            Some(&p.leader),
+            json!({"lines": [], "reason": "Đối tượng được miễn lệ phí theo Điều 5 Thông tư 40/2026/TT-BTC"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(
+        (v["status"].as_str(), v["amount_due_vnd"].as_u64()),
+        (Some("waived"), Some(0))
+    );
+    assert_eq!(p.dossier_json(&waived).await["state"]["fee_due_vnd"], 0);
+}
+
+#[tokio::test]
+async fn the_fee_form_on_the_payment_page_changes_the_fees() {
+    let p = setup().await;
+    let code = p.dossier().await;
+    let page = format!("/thanh-toan/{code}");
+    let (b, _) = crate::support::browser(&p.app, "tiepnhan").await;
+    let (s, html) = crate::support::get_page(&b, &p.app, &page).await;
+    assert_eq!(s, StatusCode::OK, "{html}");
+    assert!(html.contains("id=\"adjust-form\""), "{html}");
+    let csrf = crate::support::csrf_from(&html);
+    let (_, v) = p.payment(&code, &p.officer).await;
+    let version = v["version"].to_string();
+    let post = |fields: Vec<(&'static str, String)>| {
+        let mut form = vec![("csrf", csrf.clone()), ("version", version.clone())];
+        form.extend(fields);
+        b.post(p.app.url(&format!("/thanh-toan/{code}/dieu-chinh")))
+            .form(&form)
+            .send()
+    };
+    // No reason: refused with the message, nothing changed.
+    let r = post(vec![
+        ("apply_0", "1".into()),
+        ("name_0", "Lệ phí".into()),
+        ("amount_0", "2.000.000".into()),
+    ])
+    .await
+    .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("Nội dung bị trống"));
+    assert_eq!(p.payment(&code, &p.officer).await.1["amount_due_vnd"], FEE);
+    let r = post(vec![
+        ("apply_0", "1".into()),
+        ("name_0", "Lệ phí".into()),
+        ("kind_0", "charge".into()),
+        ("amount_0", "2.000.000".into()),
+        ("exemption_0", "Giảm theo Nghị quyết 12/2026/NQ-HĐND".into()),
+        ("reason", "Áp dụng mức giảm của tỉnh".into()),
+    ])
+    .await
+    .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, html) = crate::support::get_page(&b, &p.app, &page).await;
+    assert!(html.contains("id=\"adjustments\""), "{html}");
+    assert!(html.contains("Áp dụng mức giảm của tỉnh"), "{html}");
+    assert!(html.contains("2.000.000"), "{html}");
+    // The English page has the form's words in English.
+    let r = b
+        .get(p.app.url(&format!("{page}?lang=en")))
+        .send()
+        .await
+        .unwrap();
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("Change the fees") || html.contains("Phí, lệ phí"),
+        "{html}"
+    );
+}
+
+#[tokio::test]
+async fn counter_collect_fee_goes_through_the_payment() {
+    let p = setup().await;
+    let code = p.dossier().await;
+    let d = p.dossier_json(&code).await;
+    let path = format!("/api/v1/dossiers/{code}/actions/collect_fee");
+    let act = |version: &Value, body: Value| {
+        let mut body = body;
+        body["version"] = version.clone();
+        p.app.post(&path, Some(&p.officer), body)
+    };
+    // Part of the fee is no payment: the payment takes exactly the amount due.
+    let (s, e) = act(
+        &d["version"],
+        json!({"amount_vnd": FEE / 2, "method": "cash"}),
+    )
+    .await;
+    assert_eq!(
+        (s, e["error"].as_str()),
+        (StatusCode::CONFLICT, Some("payment_wrong_amount")),
+        "{e}"
+    );
+    let (s, d) = act(
+        &d["version"],
+        json!({"amount_vnd": FEE, "method": "cash", "receipt_no": "PT-9"}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{d}");
+    assert_eq!(d["state"]["fee_collected_vnd"], FEE);
+    // Recorded as the payment, with a numbered receipt: one way only.
+    let (_, v) = p.payment(&code, &p.officer).await;
+    assert_eq!(v["status"], "paid", "{v}");
+    assert_eq!(v["settlement"]["method"], "cash");
+    assert_eq!(v["receipt"]["number"], "0000001");
+    let (s, e) = act(&d["version"], json!({"amount_vnd": FEE, "method": "cash"})).await;
+    assert_eq!(s, StatusCode::CONFLICT, "paid once: {e}");
+    // Adjusting or refunding is the payment's, never a bare dossier action.
+    let (s, e) = p
+        .app
+        .post(
+            &format!("/api/v1/dossiers/{code}/actions/refund_fee"),
+            Some(&p.officer),
+            json!({"version": d["version"], "amount_vnd": FEE, "reason": "x"}),
+        )
+        .await;
+    assert_eq!(
+        (s, e["error"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("use_payments_api")),
+        "{e}"
+    );
+}
+
+#[tokio::test]
+async fn the_daily_report_lists_pending_attempts() {
+    let p = setup().await;
+    let code = p.dossier().await;
+    let (reference, _) = p.start(&code, &p.officer).await;
+    let today = motcua_domain::vn_time::today();
+    let r = p
+        .app
+        .client
+        .get(p.app.url(&format!(
+            "/api/v1/agencies/{CENTRE}/payments/report?day={today}"
+        )))
+        .bearer_auth(&p.leader)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let bytes = r.bytes().await.unwrap().to_vec();
+    use calamine::{DataType, Reader};
+    let mut book = calamine::Xlsx::new(std::io::Cursor::new(bytes)).expect("a real XLSX");
+    let totals = book.worksheet_range("Tổng hợp").expect("the totals");
+    let pending = totals
+        .rows()
+        .find(|r| r[0].get_string() == Some("Đang chờ cổng thanh toán xác nhận"))
+        .expect("the pending total");
+    assert_eq!(
+        (pending[1].as_f64(), pending[2].as_f64()),
+        (Some(1.0), Some(FEE as f64))
+    );
+    let lines = book.worksheet_range("Giao dịch").expect("the lines");
+    let row = lines
+        .rows()
+        .find(|r| r[5].get_string() == Some(reference.as_str()))
+        .expect("the attempt's row");
+    assert_eq!(row[1].to_string(), code);
+    assert_eq!(
+        row[2].get_string(),
+        Some("Đang chờ cổng thanh toán xác nhận")
+    );
+    // A report of an earlier day lists no attempt started after it.
+    let yesterday = today.pred_opt().unwrap();
+    let r = p
+        .app
+        .client
+        .get(p.app.url(&format!(
+            "/api/v1/agencies/{CENTRE}/payments/report?day={yesterday}"
+        )))
+        .bearer_auth(&p.leader)
+        .send()
+        .await
+        .unwrap();
+    let bytes = r.bytes().await.unwrap().to_vec();
+    let mut book = calamine::Xlsx::new(std::io::Cursor::new(bytes)).expect("a real XLSX");
+    let totals = book.worksheet_range("Tổng hợp").expect("the totals");
+    let pending = totals
+        .rows()
+        .find(|r| r[0].get_string() == Some("Đang chờ cổng thanh toán xác nhận"))
+        .expect("the pending total");
+    assert_eq!(pending[1].as_f64(), Some(0.0));
+}
+
+#[tokio::test]
+async fn the_bank_pages_keep_the_account_and_match_a_statement() {
+    let p = setup().await;
+    let account_page = format!("/thanh-toan/co-quan/{CENTRE}/tai-khoan");
+    // The citizen and the desk may not see or set the account; the leader may.
+    for who in ["congdan", "tiepnhan"] {
+        let (b, _) = crate::support::browser(&p.app, who).await;
+        let (s, _) = crate::support::get_page(&b, &p.app, &account_page).await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "{who}");
+    }
+    let (b, _) = crate::support::browser(&p.app, "lanhdao").await;
+    let (s, html) = crate::support::get_page(&b, &p.app, &account_page).await;
+    assert_eq!(s, StatusCode::OK, "{html}");
+    assert!(html.contains("id=\"bank-account-none\""), "{html}");
+    let csrf = crate::support::csrf_from(&html);
+    let save = |bin: &str| {
+        b.post(p.app.url(&account_page))
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("bank_bin", bin),
+                ("account", "1234567890"),
+                ("account_name", "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG"),
+            ])
+            .send()
+    };
+    let r = save("97040").await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("bank_bin"));
+    let r = save("970405").await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("id=\"notice\"") && html.contains("970405"),
+        "{html}"
+    );
+    let (s, v) = p
+        .app
+        .send(
+            Method::GET,
+            &format!("/api/v1/agencies/{CENTRE}/bank-account"),
+            Some(&p.leader),
+            None,
+        )
+        .await;
+    assert_eq!(
+        (s, v["account"].as_str()),
+        (StatusCode::OK, Some("1234567890")),
+        "{v}"
+    );
+
+    // The desk imports the statement from its page and reads the report.
+    let (a, b2) = (p.dossier().await, p.dossier().await);
+    let statement_page = format!("/thanh-toan/co-quan/{CENTRE}/sao-ke");
+    let (desk, _) = crate::support::browser(&p.app, "tiepnhan").await;
+    let (s, html) = crate::support::get_page(&desk, &p.app, &statement_page).await;
+    assert_eq!(s, StatusCode::OK, "{html}");
+    let csrf = crate::support::csrf_from(&html);
+    let csv = format!(
+        "Ngày giao dịch,Số tham chiếu,Ghi nợ,Ghi có,Nội dung\n\
+         07/12/2026,FT101,,6000000,CK {a} nop phi\n\
+         07/12/2026,FT102,,100000,{b2}\n"
+    );
+    let (content_type, body) = crate::ui_counter::multipart(
+        &[("csrf", csrf.as_str())],
+        &[("file", "saoke.csv", csv.as_bytes())],
+    );
+    let r = desk
+        .post(p.app.url(&statement_page))
+        .header("content-type", content_type)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("id=\"statement-report\""), "{html}");
+    assert!(
+        html.contains("<strong id=\"matched-count\">1</strong>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<strong id=\"unmatched-count\">1</strong>"),
+        "{html}"
+    );
+    assert!(html.contains("Số tiền không khớp"), "{html}");
+    assert!(html.contains(&a) && html.contains("0000001"), "{html}");
+    assert_eq!(p.status(&a).await, "paid");
+    assert_eq!(p.status(&b2).await, "due");
 }

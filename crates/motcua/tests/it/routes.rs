@@ -253,6 +253,15 @@ const EXPECTED: &[(&str, &str, [u16; 9])] = &[
     ("GET", "/api/v1/dossiers/{code}/payment/vietqr", [401, 409, 409, 403, 409, 409, 403, 403, 403]),
     ("POST", "/api/v1/agencies/{code}/payments/statement", [401, 403, 422, 403, 403, 403, 403, 403, 403]),
     ("PUT", "/api/v1/agencies/{code}/bank-account", [401, 422, 422, 422, 422, 422, 422, 422, 422]),
+    // The agency's bank account: its administrators and leaders (none set: 404); fee changes:
+    // receiving officers and leaders of the dossier's agency (no lines, no reason: 422).
+    ("GET", "/api/v1/agencies/{code}/bank-account", [401, 403, 403, 403, 404, 404, 403, 403, 403]),
+    ("POST", "/api/v1/dossiers/{code}/payment/adjust", [401, 422, 422, 422, 422, 422, 422, 422, 422]),
+    ("GET", "/thanh-toan/co-quan/{agency}/tai-khoan", [303, 403, 403, 403, 200, 200, 403, 403, 403]),
+    ("POST", "/thanh-toan/co-quan/{agency}/tai-khoan", [303, 403, 403, 403, 422, 422, 403, 403, 403]),
+    ("GET", "/thanh-toan/co-quan/{agency}/sao-ke", [303, 403, 200, 403, 403, 403, 403, 403, 403]),
+    ("POST", "/thanh-toan/co-quan/{agency}/sao-ke", [303, 403, 400, 403, 403, 403, 403, 403, 403]),
+    ("POST", "/thanh-toan/{ma}/dieu-chinh", [303, 403, 422, 403, 422, 403, 403, 403, 403]),
     ("GET", "/thanh-toan/ket-qua", [404, 404, 404, 404, 404, 404, 404, 404, 404]),
     ("GET", "/thanh-toan/{ma}", [303, 200, 200, 403, 200, 200, 403, 403, 403]),
     ("GET", "/thanh-toan/{ma}/bien-lai", [303, 404, 404, 403, 404, 404, 403, 403, 403]),

@@ -44,6 +44,14 @@ pub trait Payments: Send + Sync {
         to: DateTime<Utc>,
         limit: i64,
     ) -> DbResult<Vec<(String, String)>>;
+    /// The online attempts of an agency's payments still pending that started before
+    /// `started_before`, oldest first, at most `limit`: `(dossier code, attempt)`.
+    async fn pending_attempts_of_agency(
+        &self,
+        agency: Uuid,
+        started_before: DateTime<Utc>,
+        limit: i64,
+    ) -> DbResult<Vec<(String, AttemptRow)>>;
     /// The agency's bank account for transfers, if set.
     async fn bank_account(&self, agency: Uuid) -> DbResult<Option<crate::BankAccount>>;
     /// Sets (or replaces) the agency's bank account.

@@ -102,6 +102,7 @@ fn payment_routes() -> Router<AppState> {
             post(payments::record_counter),
         )
         .route("/dossiers/{code}/payment/refund", post(payments::refund))
+        .route("/dossiers/{code}/payment/adjust", post(payments::adjust))
         .route("/dossiers/{code}/payment/receipt", get(payments::receipt))
         .route("/payments/vnpay/ipn", get(payments::vnpay_ipn))
         .route("/payments/vnpay/return", get(payments::vnpay_return))
@@ -112,7 +113,7 @@ fn payment_routes() -> Router<AppState> {
         .route("/admin/payments/reconcile", post(payments::reconcile))
         .route(
             "/agencies/{code}/bank-account",
-            axum::routing::put(payments::put_bank_account),
+            get(payments::get_bank_account).put(payments::put_bank_account),
         )
         .route("/dossiers/{code}/payment/vietqr", get(payments::vietqr))
         .route(
@@ -256,6 +257,7 @@ fn webhook_routes() -> Router<AppState> {
         payments::put_bank_account, payments::vietqr, payments::import_statement,
         data_store::mine, data_store::file, data_store::verify, data_store::contact,
         data_store::set_contact, data_store::sessions, data_store::end_session,
+        payments::adjust, payments::get_bank_account,
     ),
     components(schemas(crate::error::ApiErrorBody)),
     modifiers(&BearerAuth),

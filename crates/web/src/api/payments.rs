@@ -10,8 +10,8 @@ use axum::response::{IntoResponse, Response};
 use motcua_app::payments::reconcile::ReconcileReport;
 use motcua_app::payments::transfer::{BankAccountInput, StatementReport, VietQrView};
 use motcua_app::payments::{
-    CounterPaymentInput, GatewayAccountInput, GatewayAccountView, OnlineCheckout, PaymentView,
-    RefundInput, ReturnOutcome,
+    AdjustFeeInput, CounterPaymentInput, GatewayAccountInput, GatewayAccountView, OnlineCheckout,
+    PaymentView, RefundInput, ReturnOutcome,
 };
 
 use crate::auth::{Caller, ClientIp};
@@ -89,6 +89,23 @@ pub async fn refund(
     ApiJson(input): ApiJson<RefundInput>,
 ) -> ApiResult<Json<PaymentView>> {
     Ok(Json(state.refund_payment(&caller, &code, input).await?))
+}
+
+/// Changes the fee lines due, with a reason (a receiving officer or a leader of the dossier's
+/// agency, while nothing is paid): 409 `payment_not_allowed_in_state` once paid,
+/// `payment_attempt_pending` while an online attempt may still succeed.
+#[utoipa::path(post, path = "/dossiers/{code}/payment/adjust", tag = "payments",
+    request_body = AdjustFeeInput, security(("bearer" = [])),
+    params(("code" = String, Path, description = "The dossier's code")),
+    responses((status = 200, body = PaymentView), (status = 401, body = E), (status = 403, body = E),
+        (status = 404, body = E), (status = 409, body = E), (status = 422, body = E)))]
+pub async fn adjust(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(code): Path<String>,
+    ApiJson(input): ApiJson<AdjustFeeInput>,
+) -> ApiResult<Json<PaymentView>> {
+    Ok(Json(state.adjust_fee(&caller, &code, input).await?))
 }
 
 #[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
@@ -222,7 +239,25 @@ pub async fn daily_report(
         .into_response())
 }
 
-/// Sets an agency's bank account for transfers by VietQR (administrators).
+/// An agency's bank account for transfers by VietQR (its administrators and leaders); 404
+/// when none is set.
+#[utoipa::path(get, path = "/agencies/{code}/bank-account", tag = "payments",
+    security(("bearer" = [])),
+    params(("code" = String, Path, description = "The agency's code")),
+    responses((status = 200, body = BankAccountInput), (status = 401, body = E),
+        (status = 403, body = E), (status = 404, body = E)))]
+pub async fn get_bank_account(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(code): Path<String>,
+) -> ApiResult<Json<BankAccountInput>> {
+    let account = state.bank_account(&caller, &code).await?;
+    Ok(Json(account.ok_or(motcua_app::AppError::NotFound(
+        "tài khoản ngân hàng",
+    ))?))
+}
+
+/// Sets an agency's bank account for transfers by VietQR (its administrators and leaders).
 #[utoipa::path(put, path = "/agencies/{code}/bank-account", tag = "payments",
     request_body = BankAccountInput, security(("bearer" = [])),
     params(("code" = String, Path, description = "The agency's code")),

@@ -38,6 +38,7 @@ const DICTIONARIES: &[(&str, &str)] = &[
     ("workspace", include_str!("../../i18n/workspace.en.json")),
     ("admin", include_str!("../../i18n/admin.en.json")),
     ("stats", include_str!("../../i18n/stats.en.json")),
+    ("payments", include_str!("../../i18n/payments.en.json")),
 ];
 
 type Dictionary = HashMap<String, String>;
@@ -62,6 +63,7 @@ pub fn area_of(path: &str) -> &'static str {
         "xu-ly" | "ho-so" => "workspace",
         "quan-tri" => "admin",
         "dieu-hanh" | "thong-ke" => "stats",
+        "thanh-toan" => "payments",
         _ => "common",
     }
 }
@@ -103,5 +105,41 @@ mod tests {
         assert_eq!(tr(Lang::En, "workspace", "Phê duyệt"), "Approve");
         assert_eq!(tr(Lang::En, "portal", "Phê duyệt"), "Approved");
         assert_eq!(area_of("/ho-so/000.00.01.H38-261124-0001"), "workspace");
+    }
+
+    /// Every text of the payment pages, and every payment status they show, has its English.
+    #[test]
+    fn payment_pages_are_translated() {
+        let templates = [
+            include_str!("../../templates/ui/payments/payment.html"),
+            include_str!("../../templates/ui/payments/returned.html"),
+            include_str!("../../templates/ui/payments/to_gateway.html"),
+            include_str!("../../templates/ui/payments/bank_account.html"),
+            include_str!("../../templates/ui/payments/statement.html"),
+        ];
+        let mut texts: Vec<&str> = templates
+            .iter()
+            .flat_map(|t| t.split("p.t(\"").skip(1))
+            .map(|rest| rest.split("\")").next().unwrap_or(rest))
+            .collect();
+        use motcua_domain::payment::PaymentStatus as S;
+        let statuses = [
+            S::Empty,
+            S::Due,
+            S::Pending,
+            S::Paid,
+            S::Failed,
+            S::Expired,
+            S::Refunded,
+            S::Waived,
+        ];
+        texts.extend(statuses.iter().map(|s| s.label_vi()));
+        texts.push("Không thu phí, lệ phí");
+        assert!(texts.len() > 60, "{texts:?}");
+        let missing: Vec<&&str> = texts
+            .iter()
+            .filter(|vi| tr(Lang::En, "payments", vi) == **vi)
+            .collect();
+        assert!(missing.is_empty(), "no English for {missing:?}");
     }
 }

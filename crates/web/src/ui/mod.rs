@@ -14,6 +14,7 @@
 pub mod admin;
 pub mod applicant;
 pub mod assets;
+pub mod bank;
 pub mod counter;
 pub mod dashboards;
 pub mod feedback;
@@ -48,6 +49,7 @@ pub fn router() -> Router<AppState> {
         .merge(dashboards::router())
         .merge(feedback::router())
         .merge(payments::router())
+        .merge(bank::router())
         .merge(sso::router())
         .merge(totp::router())
         .merge(account::router())

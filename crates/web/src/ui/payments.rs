@@ -1,6 +1,7 @@
 //! Fees and online payment pages (#23): a dossier's fees (`/thanh-toan/{ma}`) for its owner
 //! and the staff who see it; the citizen pays online (to the agency's gateway), the desk
-//! records cash or a transfer; the receipt (`/thanh-toan/{ma}/bien-lai`); the payer's return
+//! records cash or a transfer, and staff change the fee lines with a reason
+//! (`/thanh-toan/{ma}/dieu-chinh`); the receipt (`/thanh-toan/{ma}/bien-lai`); the payer's return
 //! from the gateway (`/thanh-toan/ket-qua`), which shows the outcome and changes nothing.
 
 use askama::Template;
@@ -10,13 +11,17 @@ use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use motcua_app::payments::transfer::VietQrView;
-use motcua_app::payments::{CounterPaymentInput, PaymentView, ReturnOutcome};
+use motcua_app::payments::{
+    AdjustFeeInput, CounterPaymentInput, FeeLineInput, PaymentView, ReturnOutcome,
+};
 use motcua_domain::auth::Role;
+use motcua_domain::catalogue::FeeKind;
+use motcua_domain::payment::FeeLine;
 use serde::Deserialize;
 
 use crate::auth::{ClientIp, ReadOrigin};
 use crate::state::AppState;
-use crate::ui::form::{Anyone, Counter, OrPage, Posted, UiResult};
+use crate::ui::form::{Anyone, Counter, Officer, OrPage, Posted, UiResult};
 use crate::ui::kit::{Ctx, Page};
 
 pub fn router() -> Router<AppState> {
@@ -26,6 +31,7 @@ pub fn router() -> Router<AppState> {
         .route("/thanh-toan/{ma}/truc-tuyen", post(pay_online))
         .route("/thanh-toan/{ma}/tai-quay", post(record_counter))
         .route("/thanh-toan/{ma}/bien-lai", get(receipt))
+        .route("/thanh-toan/{ma}/dieu-chinh", post(adjust))
 }
 
 /// One fee line as shown.
@@ -33,7 +39,84 @@ pub struct LineRow {
     pub name: String,
     pub basis: String,
     pub amount: String,
+    pub exemption: String,
 }
+
+/// One row of the adjustment form: a current line (ticked), one of the catalogue's
+/// alternatives (not ticked), or a blank one.
+pub struct EditRow {
+    pub i: usize,
+    pub apply: bool,
+    pub name: String,
+    pub kind: &'static str,
+    pub amount: String,
+    pub basis: String,
+    pub exemption: String,
+    pub description: String,
+}
+
+/// A change of the fee lines as shown.
+pub struct AdjustmentRow {
+    pub at: String,
+    pub by: String,
+    pub before: String,
+    pub after: String,
+    pub reason: String,
+}
+
+fn kind_key(k: FeeKind) -> &'static str {
+    match k {
+        FeeKind::Fee => "fee",
+        FeeKind::Charge => "charge",
+        FeeKind::ServicePrice => "service_price",
+        FeeKind::Unspecified => "unspecified",
+    }
+}
+
+fn edit_row(i: usize, apply: bool, l: &FeeLine) -> EditRow {
+    EditRow {
+        i,
+        apply,
+        name: l.name.clone(),
+        kind: kind_key(l.kind),
+        amount: l.amount_vnd.to_string(),
+        basis: l.legal_basis.clone().unwrap_or_default(),
+        exemption: l.exemption.clone().unwrap_or_default(),
+        description: l.description.clone(),
+    }
+}
+
+/// The form's rows: the current lines, the catalogue's others, one blank.
+fn edit_rows(current: &[FeeLine], catalogue: &[FeeLine]) -> Vec<EditRow> {
+    let mut rows: Vec<EditRow> = current
+        .iter()
+        .enumerate()
+        .map(|(i, l)| edit_row(i, true, l))
+        .collect();
+    for l in catalogue {
+        let shown = current
+            .iter()
+            .any(|c| c.description == l.description && c.name == l.name);
+        if !shown && rows.len() < MAX_EDIT_ROWS - 1 {
+            rows.push(edit_row(rows.len(), false, l));
+        }
+    }
+    let blank = FeeLine {
+        name: String::new(),
+        kind: FeeKind::Unspecified,
+        legal_basis: None,
+        amount_vnd: 0,
+        exemption: None,
+        description: String::new(),
+    };
+    let mut row = edit_row(rows.len(), false, &blank);
+    row.amount = String::new();
+    rows.push(row);
+    rows
+}
+
+/// Most rows of the adjustment form (the domain's most lines on a dossier).
+const MAX_EDIT_ROWS: usize = motcua_domain::payment::fee_line::MAX_FEE_LINES;
 
 #[derive(Template)]
 #[template(path = "ui/payments/payment.html")]
@@ -48,9 +131,18 @@ struct PaymentPage {
     desk: bool,
     /// The VietQR to pay by transfer, when the agency has published its account.
     qr: Option<VietQrView>,
+    /// Staff who may change the fee lines (a receiving officer or a leader), while allowed.
+    may_adjust: bool,
+    edit: Vec<EditRow>,
+    adjustments: Vec<AdjustmentRow>,
 }
 
-fn view_page(p: Page, v: PaymentView, qr: Option<VietQrView>) -> PaymentPage {
+fn view_page(
+    p: Page,
+    v: PaymentView,
+    qr: Option<VietQrView>,
+    catalogue: &[FeeLine],
+) -> PaymentPage {
     let lines = v
         .lines
         .iter()
@@ -58,11 +150,31 @@ fn view_page(p: Page, v: PaymentView, qr: Option<VietQrView>) -> PaymentPage {
             name: l.name.clone(),
             basis: l.legal_basis.clone().unwrap_or_default(),
             amount: p.int(l.amount_vnd as i64),
+            exemption: l.exemption.clone().unwrap_or_default(),
         })
         .collect();
     let desk = p.has_role(Role::ReceivingOfficer);
     let may_pay = v.payable_online && (desk || p.has_role(Role::Citizen));
+    let may_adjust = v.adjustable && (desk || p.has_role(Role::Leader));
+    let adjustments = v
+        .adjustments
+        .iter()
+        .map(|a| AdjustmentRow {
+            at: p.datetime(&a.at),
+            by: a.by_name.clone(),
+            before: p.int(a.previous_amount_vnd as i64),
+            after: p.int(a.amount_vnd as i64),
+            reason: a.reason.clone(),
+        })
+        .collect();
     PaymentPage {
+        may_adjust,
+        edit: if may_adjust {
+            edit_rows(&v.lines, catalogue)
+        } else {
+            Vec::new()
+        },
+        adjustments,
         amount: p.int(v.amount_due_vnd as i64),
         lines,
         may_pay,
@@ -88,7 +200,62 @@ async fn show(ctx: Ctx, Path(code): Path<String>) -> Response {
     } else {
         None
     };
-    ctx.render(view_page(ctx.page(), v, qr))
+    let catalogue = if v.adjustable {
+        ctx.state
+            .catalogue_fee_lines(&caller, code.trim())
+            .await
+            .unwrap_or_default()
+    } else {
+        Vec::new()
+    };
+    ctx.render(view_page(ctx.page(), v, qr, &catalogue))
+}
+
+/// The adjustment form's fields, by row: `apply_i` (ticked), `name_i`, `kind_i`, `amount_i`,
+/// `basis_i`, `exemption_i`, `description_i`; `reason`, `version`.
+fn adjust_input(fields: &[(String, String)]) -> AdjustFeeInput {
+    let get = |k: &str| fields.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+    let lines = (0..MAX_EDIT_ROWS)
+        .filter(|i| get(&format!("apply_{i}")).is_some())
+        .map(|i| {
+            let f = |name: &str| get(&format!("{name}_{i}")).unwrap_or_default();
+            let kind = serde_json::from_value(serde_json::Value::String(f("kind"))).ok();
+            FeeLineInput {
+                name: f("name"),
+                kind,
+                legal_basis: Some(f("basis")),
+                amount_vnd: digits(&f("amount")),
+                exemption: Some(f("exemption")),
+                description: Some(f("description")),
+            }
+        })
+        .collect();
+    AdjustFeeInput {
+        lines,
+        reason: get("reason").unwrap_or_default(),
+        version: get("version").and_then(|v| v.trim().parse().ok()),
+    }
+}
+
+/// The digits of an amount as typed ("1.500.000 đ" → 1500000); 0 when none.
+fn digits(s: &str) -> u64 {
+    s.chars()
+        .filter(char::is_ascii_digit)
+        .collect::<String>()
+        .parse()
+        .unwrap_or(0)
+}
+
+/// Staff change the fee lines due, with a reason.
+async fn adjust(
+    Path(code): Path<String>,
+    Posted(ctx, caller, fields, _): Posted<Vec<(String, String)>, Officer>,
+) -> UiResult {
+    ctx.state
+        .adjust_fee(&caller, code.trim(), adjust_input(&fields))
+        .await
+        .or_page(&ctx)?;
+    Ok(Redirect::to(&format!("/thanh-toan/{}", code.trim())).into_response())
 }
 
 #[derive(Debug, Deserialize)]
@@ -142,13 +309,7 @@ async fn record_counter(
     Path(code): Path<String>,
     Posted(ctx, caller, f, _): Posted<CounterForm, Counter>,
 ) -> UiResult {
-    let amount: u64 = f
-        .amount_vnd
-        .chars()
-        .filter(char::is_ascii_digit)
-        .collect::<String>()
-        .parse()
-        .unwrap_or(0);
+    let amount = digits(&f.amount_vnd);
     let input = CounterPaymentInput {
         method: f.method,
         amount_vnd: amount,

@@ -447,7 +447,7 @@ fn fee_fields(s: &DossierState) -> Vec<FieldView> {
     vec![
         amount,
         method,
-        field("receipt_no", "Số biên lai", "text", false, ""),
+        field("receipt_no", "Số chứng từ (nếu có)", "text", false, ""),
     ]
 }
 
@@ -968,6 +968,18 @@ async fn detail_of(state: &AppState, ev: &Event, names: &mut Names) -> String {
         Event::FeeCollected {
             amount_vnd, method, ..
         } => format!("{} ({})", vnd(*amount_vnd), method.label_vi()),
+        Event::FeeAdjusted {
+            previous_vnd,
+            fee_due_vnd,
+            reason,
+        } => format!(
+            "Từ {} thành {}. Lý do: {reason}",
+            vnd(*previous_vnd),
+            vnd(*fee_due_vnd)
+        ),
+        Event::FeeRefunded { amount_vnd, reason } => {
+            format!("{}. Lý do: {reason}", vnd(*amount_vnd))
+        }
         Event::ResultReturned { via, .. } => via.label_vi().to_string(),
         Event::Withdrawn { reason: Some(r) } => format!("Lý do: {r}"),
         Event::SupplementProvided { note: Some(n), .. }

@@ -1,0 +1,190 @@
+//! Bank transfer pages (#23): an agency's bank account for VietQR transfers
+//! (`/thanh-toan/co-quan/{agency}/tai-khoan`, its administrators and leaders) and the import
+//! of the bank's statement (`/thanh-toan/co-quan/{agency}/sao-ke`, its receiving officers):
+//! upload a CSV or XLSX, see which lines paid which dossier and why the others did not. The
+//! same `motcua_app::payments::transfer` service as the API.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::Router;
+use axum::extract::Path;
+use axum::extract::multipart::{Multipart, MultipartRejection};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use motcua_app::payments::transfer::{BankAccountInput, StatementReport};
+use serde::Deserialize;
+
+use crate::error::ApiError;
+use crate::state::AppState;
+use crate::ui::form::{Anyone, OrPage, Posted, UiResult, read_multipart};
+use crate::ui::kit::{Ctx, Page};
+
+/// Largest statement accepted, in bytes.
+const MAX_STATEMENT_BYTES: usize = 5 * 1024 * 1024;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/thanh-toan/co-quan/{agency}/tai-khoan",
+            get(account).post(save_account),
+        )
+        .route(
+            "/thanh-toan/co-quan/{agency}/sao-ke",
+            get(statement_form).post(import),
+        )
+}
+
+#[derive(Template)]
+#[template(path = "ui/payments/bank_account.html")]
+struct AccountPage {
+    p: Page,
+    agency: String,
+    a: BankAccountInput,
+    /// Whether an account is set.
+    set: bool,
+    saved: bool,
+}
+
+async fn account(ctx: Ctx, Path(agency): Path<String>) -> Response {
+    let caller = match ctx.signed_in() {
+        Ok(c) => c.clone(),
+        Err(r) => return r,
+    };
+    let agency = agency.trim().to_owned();
+    match ctx.state.bank_account(&caller, &agency).await {
+        Ok(a) => ctx.render(AccountPage {
+            p: ctx.page(),
+            set: a.is_some(),
+            a: a.unwrap_or(BankAccountInput {
+                bank_bin: String::new(),
+                account: String::new(),
+                account_name: String::new(),
+            }),
+            agency,
+            saved: false,
+        }),
+        Err(e) => ctx.error(&e),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct AccountForm {
+    #[serde(default)]
+    bank_bin: String,
+    #[serde(default)]
+    account: String,
+    #[serde(default)]
+    account_name: String,
+}
+
+async fn save_account(
+    Path(agency): Path<String>,
+    Posted(ctx, caller, f, _): Posted<AccountForm, Anyone>,
+) -> UiResult {
+    let Some(caller) = caller else {
+        return Ok(Redirect::to("/dang-nhap").into_response());
+    };
+    let agency = agency.trim().to_owned();
+    let input = BankAccountInput {
+        bank_bin: f.bank_bin,
+        account: f.account,
+        account_name: f.account_name,
+    };
+    let a = ctx
+        .state
+        .put_bank_account(&caller, &agency, input)
+        .await
+        .or_page(&ctx)?;
+    Ok(ctx.render(AccountPage {
+        p: ctx.page(),
+        a,
+        agency,
+        set: true,
+        saved: true,
+    }))
+}
+
+#[derive(Template)]
+#[template(path = "ui/payments/statement.html")]
+struct StatementPage {
+    p: Page,
+    agency: String,
+    report: Option<StatementReport>,
+}
+
+async fn statement_form(ctx: Ctx, Path(agency): Path<String>) -> Response {
+    let caller = match ctx.counter() {
+        Ok(c) => c.clone(),
+        Err(r) => return r,
+    };
+    if let Err(e) = ctx.state.statement_importer(&caller, agency.trim()).await {
+        return ctx.error(&e);
+    }
+    ctx.render(StatementPage {
+        p: ctx.page(),
+        agency: agency.trim().to_owned(),
+        report: None,
+    })
+}
+
+/// The statement uploaded (field `file`), matched and recorded; the report shown.
+async fn import(
+    ctx: Ctx,
+    Path(agency): Path<String>,
+    mp: Result<Multipart, MultipartRejection>,
+) -> Response {
+    let caller = match ctx.counter() {
+        Ok(c) => c.clone(),
+        Err(r) => return r,
+    };
+    // Who may import is known before the upload is read.
+    if let Err(e) = ctx.state.statement_importer(&caller, agency.trim()).await {
+        return ctx.error(&e);
+    }
+    let form = match mp {
+        Ok(mp) => {
+            read_multipart(
+                mp,
+                |n| n == "file",
+                MAX_STATEMENT_BYTES,
+                MAX_STATEMENT_BYTES + 64 * 1024,
+            )
+            .await
+        }
+        Err(_) => Err(ApiError::bad_request(
+            "invalid_form",
+            "Biểu mẫu không hợp lệ.",
+        )),
+    };
+    let form = match form {
+        Ok(f) => f,
+        Err(e) => return ctx.error(&e),
+    };
+    let values: HashMap<String, String> = form.texts.into_iter().collect();
+    if let Err(r) = ctx.check_csrf(values.get("csrf").map_or("", String::as_str)) {
+        return r;
+    }
+    let Some((_, bytes)) = form.files.into_iter().next() else {
+        let e = ApiError::bad_request(
+            "statement_required",
+            "Chưa chọn tệp sao kê (CSV hoặc XLSX).",
+        );
+        return ctx.error(&e);
+    };
+    // An XLSX is a ZIP archive.
+    let xlsx = bytes.starts_with(b"PK");
+    let agency = agency.trim().to_owned();
+    match ctx
+        .state
+        .import_statement(&caller, &agency, &bytes, xlsx)
+        .await
+    {
+        Ok(report) => ctx.render(StatementPage {
+            p: ctx.page(),
+            agency,
+            report: Some(report),
+        }),
+        Err(e) => ctx.error(&e),
+    }
+}
