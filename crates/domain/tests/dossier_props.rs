@@ -724,7 +724,24 @@ mod dossier_properties {
                 s.as_str()
             );
         }
+        // Not generated yet (the fee's changes and refunds come through the payment service,
+        // the transfer's hop between deployments and the postage need a peer): their rules
+        // are covered by the example tests of tests/dossier.rs and the integration tests.
+        const NOT_GENERATED: [&str; 5] = [
+            "fee_adjusted",
+            "fee_refunded",
+            "transfer_received",
+            "transfer_returned",
+            "postage_recorded",
+        ];
         for k in Event::KINDS {
+            if NOT_GENERATED.contains(&k) {
+                assert!(
+                    !kinds.contains(k),
+                    "{k} is generated now: take it off the list"
+                );
+                continue;
+            }
             assert!(kinds.contains(k), "never produced {k}");
         }
     }

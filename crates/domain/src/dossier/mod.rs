@@ -110,8 +110,7 @@ pub use command::{
 };
 pub use decide::{
     MAX_FEE_REASON_CHARS, allowed_roles, allowed_statuses, checked_authorisation, decide, execute,
-    fold,
-    originating_command, replay,
+    fold, originating_command, replay,
 };
 pub use document::{
     AttachedDocument, DocumentSource, MAX_COMPONENT_CHARS, MediaType, component_key, is_sha256_hex,
