@@ -501,7 +501,7 @@ async fn the_profile_keeps_contact_details_and_lists_sessions() {
         (c["notify_channel"].as_str(), c["address"].as_str()),
         (Some("sms"), Some("Phường Hạc Thành, Thanh Hóa"))
     );
-    let (_, theirs) = get(&app, "/api/v1/me/contact", &officer).await;
+    let (_, theirs) = get(app, "/api/v1/me/contact", &officer).await;
     assert_eq!(theirs["phone"], "", "each person their own");
 
     // Sessions with their devices; one other ended, not another account's.
@@ -515,7 +515,7 @@ async fn the_profile_keeps_contact_details_and_lists_sessions() {
         .await
         .unwrap();
     assert_eq!(seen.status(), StatusCode::OK);
-    let (s, list) = get(&app, "/api/v1/me/sessions", &citizen).await;
+    let (s, list) = get(app, "/api/v1/me/sessions", citizen).await;
     assert_eq!(s, StatusCode::OK, "{list}");
     let list = list.as_array().unwrap().clone();
     assert_eq!(list.len(), 2, "{list:?}");
@@ -543,14 +543,14 @@ async fn the_profile_keeps_contact_details_and_lists_sessions() {
         )
         .await;
     assert_eq!(s, StatusCode::NO_CONTENT);
-    let (s, _) = get(&app, "/api/v1/me", &second).await;
+    let (s, _) = get(app, "/api/v1/me", &second).await;
     assert_eq!(s, StatusCode::UNAUTHORIZED);
-    let (_, list) = get(&app, "/api/v1/me/sessions", &citizen).await;
+    let (_, list) = get(app, "/api/v1/me/sessions", citizen).await;
     assert_eq!(list.as_array().unwrap().len(), 1);
 
     // The page: contact form, devices, and the header's link to it.
-    let (b, csrf) = crate::support::browser(&app, "congdan").await;
-    let (s, html) = crate::support::get_page(&b, &app, "/tai-khoan").await;
+    let (b, csrf) = crate::support::browser(app, "congdan").await;
+    let (s, html) = crate::support::get_page(&b, app, "/tai-khoan").await;
     assert_eq!(s, StatusCode::OK);
     assert!(html.contains("href=\"/tai-khoan\" id=\"account-link\""));
     assert!(html.contains("value=\"0912345678\"") && html.contains("account-device"));
