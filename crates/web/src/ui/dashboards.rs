@@ -1198,11 +1198,15 @@ mod tests {
         let (form, period) = read_period(&p, Some("khac"), Some("2026-11-03"), None, today);
         assert_eq!(period.unwrap().to, today);
         assert_eq!(form.api_query, "from=2026-11-03&to=2026-11-24");
+        let (typed, period) = read_period(&p, Some("khac"), Some("3/11/2026"), None, today);
+        assert_eq!(period.unwrap().from.to_string(), "2026-11-03", "day first");
+        assert_eq!(typed.api_query, form.api_query);
         // Mistakes, each by its field.
         let (form, period) = read_period(&p, Some("khac"), Some(""), Some("2026-11-01"), today);
         assert!(period.is_none());
         assert_eq!(form.error_tu.as_deref(), Some("Chọn ngày bắt đầu."));
-        assert_eq!(form.den, "2026-11-01");
+        // Shown day first, as people write it, whatever the link carried.
+        assert_eq!(form.den, "01/11/2026");
         let (form, _) = read_period(
             &p,
             Some("khac"),
