@@ -96,27 +96,30 @@ pub(super) async fn claim(
 ) -> DbResult<Vec<OutboxRow>> {
     let now = instant(now);
     let until = instant(now + lease);
-    // PostgreSQL checks the condition again on each locked row. SQLite needs no second check
-    // (the statement holds the write lock), and with one it walks every due message of
-    // `outbox_due` (a backlog under load) instead of finding the chosen ones by key.
-    let (lock, recheck) = match BACKEND {
-        Backend::Postgres => (
-            " FOR UPDATE SKIP LOCKED",
-            " AND status = 'pending' AND next_attempt_at <= $1",
-        ),
-        Backend::Sqlite => ("", ""),
-    };
     let kinds = if integration {
         INTEGRATION
     } else {
         NOT_INTEGRATION
     };
-    let sql = format!(
-        "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = $2, leased_until = $2 \
-         WHERE id IN (SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= $1 \
-                      {kinds} ORDER BY next_attempt_at LIMIT $3{lock}){recheck} \
-         RETURNING {COLUMNS}"
+    let pick = format!(
+        "SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= $1 {kinds} \
+         ORDER BY next_attempt_at LIMIT $3"
     );
+    let set = "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = $2, leased_until = $2";
+    let sql = match BACKEND {
+        // The chosen rows are locked once, in a materialised CTE: a subquery under `IN` may
+        // be run again by the planner and claim more than `limit`. The condition is checked
+        // again on each locked row (another worker may have claimed it meanwhile).
+        Backend::Postgres => format!(
+            "WITH picked AS MATERIALIZED ({pick} FOR UPDATE SKIP LOCKED) \
+             {set} WHERE id IN (SELECT id FROM picked) \
+             AND status = 'pending' AND next_attempt_at <= $1 RETURNING {COLUMNS}"
+        ),
+        // SQLite holds the write lock for the statement: no second check (with one it walks
+        // every due message of `outbox_due`, a backlog under load, instead of finding the
+        // chosen ones by key).
+        Backend::Sqlite => format!("{set} WHERE id IN ({pick}) RETURNING {COLUMNS}"),
+    };
     let records: Vec<Record> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(now)
         .bind(until)
