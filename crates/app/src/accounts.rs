@@ -103,9 +103,11 @@ pub struct CreateUser {
     pub username: String,
     pub full_name: Option<String>,
     pub password: String,
-    /// citizen, receiving_officer, specialist, leader, admin
+    /// citizen, receiving_officer, specialist, leader, admin, partner (a post office or
+    /// community digital team that lodges postal dossiers for citizens)
     pub role: String,
-    /// Agency code the role is scoped to; required for officers, specialists and leaders.
+    /// Agency code the role is scoped to; required for officers, specialists, leaders and
+    /// partners (whose grant reaches the agencies below it).
     pub agency_code: Option<String>,
     /// A citizen account's personal identification number (12 digits), checked by the
     /// administrator against the person's card: online dossiers carry it. Citizens only.
@@ -142,6 +144,12 @@ pub async fn resolve_grant(
         (Role::ReceivingOfficer | Role::Specialist | Role::Leader, None) => Err(AppError::invalid(
             "agency_required",
             "Cán bộ, chuyên viên và lãnh đạo phải gắn với một cơ quan.",
+        )),
+        // A partner lodges where its grant reaches: a province's post office, the province.
+        (Role::Partner, None) => Err(AppError::invalid(
+            "agency_required",
+            "Đối tác (bưu điện, tổ công nghệ số) phải gắn với cơ quan, địa bàn mà đối tác nộp \
+             hồ sơ thay công dân.",
         )),
         (Role::Citizen, Some(_)) => Err(AppError::invalid(
             "agency_not_allowed",

@@ -271,7 +271,8 @@ pub fn acting_role(
         Role::ReceivingOfficer => p.may(&Action::Receive(scope)),
         Role::Specialist => p.may(&Action::Process(scope)),
         Role::Leader => p.may(&Action::Approve(scope)),
-        Role::Admin => false,
+        // Partners only lodge ([`App::lodge`]); they act on nothing after.
+        Role::Admin | Role::Partner => false,
     })
 }
 
@@ -369,15 +370,16 @@ impl App {
     }
 
     /// Whether `caller` may read `row`: staff overseeing the agency it is at or was lodged
-    /// at, and its owner.
+    /// at, its owner, and the partner that lodged it (whose reads the access log keeps).
     pub async fn readable(&self, caller: &Caller, row: &DossierRow) -> Result<(), AppError> {
         let scope = ResolvedScope::of(self, row.agency_id).await?;
         let intake = ResolvedScope::of(self, row.intake_agency_id).await?;
         let p = caller.principal();
-        let owner = dossiers::owner_of(row)?;
+        let (owner, partner) = dossiers::accounts_of(row)?;
         if p.may(&Action::Oversee(scope.scope()))
             || p.may(&Action::Oversee(intake.scope()))
             || owner == Some(caller.user.id)
+            || partner == Some(caller.user.id)
         {
             Ok(())
         } else {
@@ -421,7 +423,8 @@ impl App {
     }
 
     /// Lodges a dossier: online by a citizen (within the hourly limit), at the counter or by
-    /// post by a receiving officer of the agency. Returns whether it is new (an idempotent
+    /// post by a receiving officer of the agency, by post by a partner whose grant reaches the
+    /// agency (it waits for its papers and the officer's check). Returns whether it is new (an idempotent
     /// retry is not) and the dossier; a retry returns only what the caller may still read.
     pub async fn lodge(
         &self,
@@ -439,10 +442,21 @@ impl App {
         let principal = caller.principal();
         let role = if input.channel == "online" {
             principal.has_role(Role::Citizen).then_some(Role::Citizen)
+        } else if principal.may(&Action::Receive(scope.scope())) {
+            Some(Role::ReceivingOfficer)
+        } else if principal.may(&Action::LodgeFor(scope.scope())) {
+            // A partner (post office) lodges by post, for a citizen who authorised it.
+            if input.channel != "postal" {
+                return Err(AppError::field(
+                    "partner_postal_only",
+                    "channel",
+                    "Đối tác nộp hồ sơ thay công dân qua dịch vụ bưu chính: cách thức nộp là \
+                     \"postal\".",
+                ));
+            }
+            Some(Role::Partner)
         } else {
-            principal
-                .may(&Action::Receive(scope.scope()))
-                .then_some(Role::ReceivingOfficer)
+            None
         }
         .ok_or(AppError::Forbidden)?;
         if role == Role::Citizen {

@@ -135,7 +135,9 @@ pub struct CreateDossier {
     /// Online, for someone else: the authorisation (ủy quyền) under which the account lodges
     /// for the applicant, who is the authoriser. Required when `applicant.id_number` is not
     /// the account's own (422 `id_number_not_yours` without it); refused for one's own
-    /// dossier (422 `authorisation_not_needed`) and off the online channel.
+    /// dossier (422 `authorisation_not_needed`). A partner (post office, community digital
+    /// team) lodging by post always gives the citizen's (422 `authorisation_required`).
+    /// Refused at the counter (422 `authorisation_online_only`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub authorisation: Option<AuthorisationInput>,
 }
@@ -364,13 +366,16 @@ pub async fn create(
     idempotency: Option<&str>,
 ) -> Result<Created, AppError> {
     let mut input = input;
-    let mut authorisation = None;
-    if actor.role == Role::Citizen {
-        authorisation = representation(store, actor.user, &mut input).await?;
-    }
+    let authorisation = match actor.role {
+        Role::Citizen => representation(store, actor.user, &mut input).await?,
+        Role::Partner => Some(partner_authorisation(store, actor.user, &input).await?),
+        _ => None,
+    };
     let key = idempotency
         .map(|k| creation_key(k, actor.user, &input))
         .transpose()?;
+    // A partner's dossier waits for its papers, which the officer checks on arrival.
+    let receive_now = actor.role != Role::Partner;
     create_as(
         store,
         lookups,
@@ -378,10 +383,40 @@ pub async fn create(
         actor,
         input,
         key,
-        true,
+        receive_now,
         authorisation,
     )
     .await
+}
+
+/// The authorisation a partner (post office, community digital team) lodges under: the
+/// citizen's, as its document says, to the partner's organisation (its account's name).
+/// Required (422 `authorisation_required`).
+async fn partner_authorisation(
+    store: &dyn Store,
+    user: Uuid,
+    input: &CreateDossier,
+) -> Result<Authorisation, AppError> {
+    let Some(a) = input.authorisation.as_ref() else {
+        return Err(AppError::field(
+            "authorisation_required",
+            "authorisation",
+            "Đối tác nộp hồ sơ thay công dân phải ghi văn bản ủy quyền của công dân: phạm vi \
+             ủy quyền và số văn bản (hoặc số phiếu gửi bưu chính).",
+        ));
+    };
+    let applicant = CitizenId::parse(input.applicant.id_number.trim())
+        .map_err(|e| AppError::field(e.code(), "applicant.id_number", e.message_vi()))?;
+    let account = store.get_user(user).await?;
+    let authorisation = Authorisation {
+        representative_name: account.full_name,
+        representative_id: None,
+        partner: true,
+        scope: a.scope.clone(),
+        document_number: a.document_number.clone(),
+    };
+    motcua_domain::dossier::checked_authorisation(&authorisation, &applicant)
+        .map_err(|e| AppError::field(e.code(), "authorisation", e.message_vi()))
 }
 
 /// Whom a citizen's online dossier is for: without an authorisation, the account's own person
@@ -413,7 +448,8 @@ async fn representation(
     let account = store.get_user(user).await?;
     let authorisation = Authorisation {
         representative_name: account.full_name,
-        representative_id: own,
+        representative_id: Some(own),
+        partner: false,
         scope: a.scope.clone(),
         document_number: a.document_number.clone(),
     };
@@ -505,7 +541,8 @@ async fn create_as(
         return Err(AppError::field(
             "authorisation_online_only",
             "authorisation",
-            "Văn bản ủy quyền chỉ ghi khi công dân nộp hồ sơ trực tuyến cho người khác.",
+            "Văn bản ủy quyền chỉ ghi khi công dân nộp hồ sơ trực tuyến cho người khác, hoặc \
+             khi đối tác (bưu điện) nộp hồ sơ thay công dân.",
         ));
     }
     let input = {
@@ -694,13 +731,21 @@ async fn create_as(
 /// The account that lodged a stored dossier online (`None` at the counter): read from the
 /// stored state without building the rest of it (a staff read asks this twice).
 pub fn owner_of(row: &DossierRow) -> Result<Option<Uuid>, AppError> {
+    accounts_of(row).map(|(owner, _)| owner)
+}
+
+/// The accounts a stored dossier belongs to: its owner (online) and the partner that lodged
+/// it (by post), read as [`owner_of`].
+pub fn accounts_of(row: &DossierRow) -> Result<(Option<Uuid>, Option<Uuid>), AppError> {
     #[derive(serde::Deserialize)]
-    struct Owner {
+    struct Accounts {
         #[serde(default)]
         owner: Option<Uuid>,
+        #[serde(default)]
+        partner: Option<Uuid>,
     }
-    serde_json::from_str::<Owner>(&row.state)
-        .map(|o| o.owner)
+    serde_json::from_str::<Accounts>(&row.state)
+        .map(|o| (o.owner, o.partner))
         .map_err(|e| AppError::Internal(format!("stored state: {e}")))
 }
 

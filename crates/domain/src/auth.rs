@@ -22,15 +22,21 @@ pub enum Role {
     Leader,
     /// Quản trị hệ thống.
     Admin,
+    /// Đối tác nộp hồ sơ thay công dân: a post office of the public postal service (bưu chính
+    /// công ích, Decision 45/2016/QĐ-TTg) or a community digital team, with its own API
+    /// credential. It lodges postal dossiers for citizens who authorised it, at the agencies
+    /// its grant reaches, and follows them; it receives nothing and decides nothing.
+    Partner,
 }
 
 impl Role {
-    pub const ALL: [Role; 5] = [
+    pub const ALL: [Role; 6] = [
         Role::Citizen,
         Role::ReceivingOfficer,
         Role::Specialist,
         Role::Leader,
         Role::Admin,
+        Role::Partner,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -40,6 +46,7 @@ impl Role {
             Role::Specialist => "specialist",
             Role::Leader => "leader",
             Role::Admin => "admin",
+            Role::Partner => "partner",
         }
     }
 
@@ -54,16 +61,20 @@ impl Role {
             Role::Specialist => "Chuyên viên",
             Role::Leader => "Lãnh đạo",
             Role::Admin => "Quản trị hệ thống",
+            Role::Partner => "Đối tác nộp hồ sơ thay (bưu chính, tổ công nghệ số)",
         }
     }
 
+    /// Staff of an agency: not citizens, and not partners (who work for citizens, from
+    /// outside).
     pub fn is_staff(self) -> bool {
-        !matches!(self, Role::Citizen)
+        !matches!(self, Role::Citizen | Role::Partner)
     }
 
-    /// Whether a grant of this role on an agency also reaches the agencies below it.
+    /// Whether a grant of this role on an agency also reaches the agencies below it (a
+    /// province's post office lodges at every agency of the province).
     fn reaches_subtree(self) -> bool {
-        matches!(self, Role::Leader | Role::Admin)
+        matches!(self, Role::Leader | Role::Admin | Role::Partner)
     }
 }
 
@@ -94,6 +105,9 @@ pub enum Action<'a> {
     Oversee(Scope<'a>),
     /// Submit a dossier online as a citizen.
     SubmitOnline,
+    /// Lodge a dossier at an agency for a citizen who authorised it, as a partner (post
+    /// office, community digital team).
+    LodgeFor(Scope<'a>),
     /// Edit the official holiday schedules (system administrators).
     ManageCalendar,
     /// Create, amend, publish and abolish procedures (system administrators).
@@ -161,6 +175,7 @@ impl Principal {
             Action::Approve(s) => self.reaches(&[Leader], s),
             Action::Oversee(s) => self.reaches(&[ReceivingOfficer, Specialist, Leader, Admin], s),
             Action::SubmitOnline => self.has_role(Citizen),
+            Action::LodgeFor(s) => self.reaches(&[Partner], s),
         }
     }
 }
@@ -213,5 +228,31 @@ mod tests {
         assert!(who(Role::Citizen, None).may(&Action::SubmitOnline));
         assert!(!who(Role::Leader, Some(DEPT)).may(&Action::SubmitOnline));
         assert!(!Principal { grants: vec![] }.may(&Action::ReadSelf));
+    }
+
+    #[test]
+    fn partners_lodge_within_their_grant_and_nothing_else() {
+        let dept = Scope {
+            agency: DEPT,
+            ancestors: &[PROVINCE],
+        };
+        let other = Scope {
+            agency: OTHER,
+            ancestors: &[],
+        };
+        let post = who(Role::Partner, Some(PROVINCE));
+        assert!(post.may(&Action::LodgeFor(dept)));
+        assert!(!post.may(&Action::LodgeFor(other)));
+        assert!(
+            !who(Role::Partner, Some(DEPT)).may(&Action::LodgeFor(Scope {
+                agency: PROVINCE,
+                ancestors: &[],
+            }))
+        );
+        assert!(!post.may(&Action::Receive(dept)));
+        assert!(!post.may(&Action::Oversee(dept)));
+        assert!(!post.may(&Action::SubmitOnline));
+        assert!(!who(Role::ReceivingOfficer, Some(DEPT)).may(&Action::LodgeFor(dept)));
+        assert!(!Role::Partner.is_staff());
     }
 }

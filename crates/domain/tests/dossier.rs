@@ -609,6 +609,72 @@ mod dossier_lifecycle {
     }
 
     #[test]
+    fn a_partner_lodges_by_post_under_the_citizens_authorisation_and_follows_it() {
+        let post = Actor {
+            user: user(9),
+            role: Role::Partner,
+        };
+        let authorised = |partner: bool, id: Option<&str>| {
+            let mut s = submission(Channel::Postal, t0());
+            s.authorisation = Some(Authorisation {
+                representative_name: " Bưu điện tỉnh Thanh Hóa ".into(),
+                representative_id: id.map(|n| CitizenId::parse(n).unwrap()),
+                partner,
+                scope: "Nộp hồ sơ và nhận kết quả qua bưu chính".into(),
+                document_number: "BCCI-2027-000123".into(),
+            });
+            DossierAction::Submit { submission: s }
+        };
+        let mut run = Run::default();
+        assert_eq!(run.ok(post, t0(), authorised(true, None)), ["submitted"]);
+        assert_eq!(run.state.status, Status::Submitted, "the officer checks it");
+        assert_eq!(run.state.partner, Some(post.user), "the partner follows it");
+        assert_eq!(run.state.owner, None, "it is no one's account's dossier");
+        let a = run.state.authorisation.as_ref().unwrap();
+        assert_eq!(a.representative_name, "Bưu điện tỉnh Thanh Hóa");
+        assert!(a.partner && a.representative_id.is_none());
+        assert_eq!(replay(&run.log).unwrap(), run.state);
+        // Then it is the officer's: the partner receives nothing, decides nothing.
+        assert_eq!(
+            run.refused(post, t0(), receive(0)).code(),
+            "role_not_allowed"
+        );
+        run.ok(officer(), vn(2027, 3, 1, 9, 0), receive(0));
+        assert_eq!(run.state.channel, Some(Channel::Postal));
+
+        let refused =
+            |actor: Actor, action: DossierAction| Run::default().refused(actor, t0(), action);
+        // Without the citizen's authorisation, or with a person's instead of its own.
+        let bare = DossierAction::Submit {
+            submission: submission(Channel::Postal, t0()),
+        };
+        assert_eq!(refused(post, bare).code(), "authorisation_invalid");
+        assert_eq!(
+            refused(post, authorised(false, Some("038199012345"))).code(),
+            "authorisation_invalid"
+        );
+        // A partner's authorisation names no person, and no one else records one.
+        assert_eq!(
+            refused(post, authorised(true, Some("038199012345"))).code(),
+            "authorisation_invalid"
+        );
+        assert_eq!(
+            refused(officer(), authorised(true, None)).code(),
+            "authorisation_invalid"
+        );
+        // Only by post: not online, not at the counter.
+        let mut online = submission(Channel::Online, t0());
+        online.authorisation = match authorised(true, None) {
+            DossierAction::Submit { submission } => submission.authorisation,
+            _ => unreachable!(),
+        };
+        assert_eq!(
+            refused(post, DossierAction::Submit { submission: online }).code(),
+            "role_not_allowed"
+        );
+    }
+
+    #[test]
     fn intake_supplement_goes_back_to_the_check_and_keeps_the_code() {
         let mut run = Run::default();
         let day = t0() - chrono::Duration::hours(1);

@@ -180,9 +180,18 @@ fn receipt(data: &FormData, entry: &FormEntry) -> Result<Vec<Block>, FormError> 
         field_bold("Nội dung yêu cầu giải quyết", Some(&data.procedure_name)),
     ];
     if let Some(a) = &data.authorisation {
+        // A partner organisation (post office) is named without a person's number.
+        let who = if a.representative_id_masked.is_empty() {
+            a.representative_name.clone()
+        } else {
+            format!(
+                "{} (số định danh cá nhân {})",
+                a.representative_name, a.representative_id_masked
+            )
+        };
         let line = format!(
-            "{} (số định danh cá nhân {}), theo văn bản ủy quyền số {}; phạm vi ủy quyền: {}",
-            a.representative_name, a.representative_id_masked, a.document_number, a.scope
+            "{who}, theo văn bản ủy quyền số {}; phạm vi ủy quyền: {}",
+            a.document_number, a.scope
         );
         blocks.push(field("Người được ủy quyền nộp hồ sơ", Some(&line)));
     }

@@ -443,7 +443,11 @@ impl FormData {
             officer_name: ctx.officer_name.clone(),
             authorisation: state.authorisation.as_ref().map(|a| AuthorisationInfo {
                 representative_name: a.representative_name.clone(),
-                representative_id_masked: a.representative_id.masked(),
+                representative_id_masked: a
+                    .representative_id
+                    .as_ref()
+                    .map(|id| id.masked())
+                    .unwrap_or_default(),
                 scope: a.scope.clone(),
                 document_number: a.document_number.clone(),
             }),

@@ -196,7 +196,7 @@ fn lower_type(name: &str) -> String {
     name.to_string()
 }
 
-/// One account per role, in the demo province (password [`DEMO_PASSWORD`]).
+/// One account per role, in the demo province, and its post office as a partner (password [`DEMO_PASSWORD`]).
 pub async fn seed_users(store: &dyn Store) -> anyhow::Result<u32> {
     let pp = DEMO_PROVINCE;
     let accounts = [
@@ -220,6 +220,13 @@ pub async fn seed_users(store: &dyn Store) -> anyhow::Result<u32> {
             Some(format!("000.00.00.H{pp}")),
         ),
         ("congdan", "Phạm Thị Thu Hà", "citizen", None),
+        // The province's post office, lodging postal dossiers for citizens (#21).
+        (
+            "buudien",
+            "Bưu điện tỉnh Thanh Hóa",
+            "partner",
+            Some(format!("000.00.00.H{pp}")),
+        ),
     ];
     // The demo citizen's account is bound to her ID number (checked at the counter).
     let id_number = |username: &str| (username == "congdan").then(|| DEMO_CITIZEN_ID.to_string());

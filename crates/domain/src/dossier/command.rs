@@ -171,9 +171,14 @@ pub const MAX_AUTHORISATION_NUMBER_CHARS: usize = 100;
 /// number are the authoriser's.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Authorisation {
-    /// The representative (người được ủy quyền) who lodged it: their name and ID number.
+    /// The representative (người được ủy quyền) who lodged it: their name and ID number; a
+    /// partner organisation (post office, community digital team) has its name only.
     pub representative_name: String,
-    pub representative_id: CitizenId,
+    #[serde(default)]
+    pub representative_id: Option<CitizenId>,
+    /// Lodged by a partner organisation's account ([`Role::Partner`](crate::auth::Role)).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub partner: bool,
     /// Phạm vi ủy quyền (1–500 characters).
     pub scope: String,
     /// The authorisation document's number (số văn bản ủy quyền, 1–100 characters).

@@ -34,6 +34,7 @@ const CITIZEN_OR_OFFICER: &[Role] = &[Role::Citizen, Role::ReceivingOfficer];
 const HANDLERS: &[Role] = &[Role::Specialist, Role::Leader];
 const LEADER: &[Role] = &[Role::Leader];
 const FEE_STAFF: &[Role] = &[Role::ReceivingOfficer, Role::Leader];
+const OFFICER_OR_PARTNER: &[Role] = &[Role::ReceivingOfficer, Role::Partner];
 
 /// Longest reason of a fee adjustment or refund, in characters.
 pub const MAX_FEE_REASON_CHARS: usize = 500;
@@ -107,6 +108,9 @@ pub fn allowed_roles(action: &DossierAction) -> &'static [Role] {
     use DossierAction as A;
     match action {
         A::Submit { submission } if submission.channel == Channel::Online => &[Role::Citizen],
+        // A partner (post office) lodges a postal dossier for a citizen; the papers follow by
+        // post and the officer checks them on arrival.
+        A::Submit { submission } if submission.channel == Channel::Postal => OFFICER_OR_PARTNER,
         A::Submit { .. }
         | A::ReceiveDirect { .. }
         | A::Receive { .. }
@@ -145,7 +149,15 @@ pub fn decide(state: &DossierState, command: &Command) -> Result<Vec<Event>, Dos
     precheck(state, actor, at, action)?;
 
     let event = match action {
-        A::Submit { submission } => submitted(submission, at)?,
+        A::Submit { submission } => {
+            // A partner lodges only under the citizen's authorisation, recorded as the
+            // partner's; no one else records a partner's.
+            let by_partner = submission.authorisation.as_ref().is_some_and(|a| a.partner);
+            if by_partner != (actor.role == Role::Partner) {
+                return Err(DossierError::AuthorisationInvalid);
+            }
+            submitted(submission, at)?
+        }
         A::ReceiveDirect {
             submission,
             appointment,
@@ -708,7 +720,9 @@ pub fn checked_authorisation(
     if !fits(scope, super::command::MAX_AUTHORISATION_SCOPE_CHARS)
         || !fits(number, super::command::MAX_AUTHORISATION_NUMBER_CHARS)
         || !fits(name, super::command::MAX_AUTHORISATION_SCOPE_CHARS)
-        || &a.representative_id == applicant_id
+        || a.representative_id.as_ref() == Some(applicant_id)
+        // A person is identified by their number; a partner organisation by its account.
+        || a.partner == a.representative_id.is_some()
     {
         return Err(DossierError::AuthorisationInvalid);
     }
@@ -721,6 +735,7 @@ pub fn checked_authorisation(
     Ok(Authorisation {
         representative_name: name.to_owned(),
         representative_id: a.representative_id.clone(),
+        partner: a.partner,
         scope: scope.to_owned(),
         document_number: number.to_owned(),
     })

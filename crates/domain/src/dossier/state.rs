@@ -304,6 +304,10 @@ pub struct DossierState {
     pub authorisation: Option<super::command::Authorisation>,
     /// The citizen account that lodged it online; citizens act on their own dossiers only.
     pub owner: Option<Uuid>,
+    /// The partner account (post office, community digital team) that lodged it for the
+    /// citizen: it may follow the dossier, and does nothing else to it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partner: Option<Uuid>,
     pub submitted_at: Option<DateTime<Utc>>,
     /// The agency that holds the dossier now.
     pub agency: Option<AgencyCode>,
@@ -524,6 +528,7 @@ impl DossierState {
                 self.channel = Some(*channel);
                 self.applicant = Some(applicant.clone());
                 self.owner = (*channel == Channel::Online).then_some(actor.user);
+                self.partner = (actor.role == Role::Partner).then_some(actor.user);
                 self.submitted_at = Some(at);
                 self.agency = Some(agency.clone());
                 self.hops = vec![AgencyHop {

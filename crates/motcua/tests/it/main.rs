@@ -43,6 +43,7 @@ mod ui_workspace;
 mod units;
 mod upgrade;
 // Webhooks, national portal sync, postal partners (#21).
+mod partners;
 mod portal_sync;
 mod webhooks;
 // Single sign-on (#20).
