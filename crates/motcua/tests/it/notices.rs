@@ -372,6 +372,95 @@ async fn a_receipt_is_emailed_and_texted_once_in_vietnamese() {
     assert!(doc["paths"]["/admin/outbox/{id}/retry"]["post"].is_object());
 }
 
+/// The channel a citizen chose on their account page (#20) decides how their dossiers' notices
+/// go: by SMS only, then by e-mail only, the other channel's message skipped with the reason.
+#[tokio::test]
+async fn notices_go_by_the_channel_the_citizen_chose() {
+    let app = TestApp::new().await;
+    seed(app.store.as_ref()).await;
+    let officer = app.token("tiepnhan", PASSWORD).await;
+    let admin = app.token("quantri", PASSWORD).await;
+    let citizen = app.user("congdan", "citizen", None).await;
+    let smtp = SmtpSink::start(free_port());
+    let sms = SmsSink::start().await;
+    let notifier =
+        Arc::new(Notifier::new(app.store.clone(), config(smtp.port, Some(&sms))).unwrap());
+    let choose = |channel: &'static str| {
+        let (app, citizen) = (&app, &citizen);
+        async move {
+            let (s, c) = app
+                .send(
+                    Method::PUT,
+                    "/api/v1/me/contact",
+                    Some(citizen),
+                    Some(json!({"phone": "0912345601", "email": "nhung@example.vn",
+                                "address": "", "notify_channel": channel})),
+                )
+                .await;
+            assert_eq!(
+                (s, c["notify_channel"].as_str()),
+                (StatusCode::OK, Some(channel)),
+                "{c}"
+            );
+        }
+    };
+    choose("sms").await;
+    let mut body = dossier_body(1, true);
+    body["channel"] = json!("online");
+    let (s, d) = app.post("/api/v1/dossiers", Some(&citizen), body).await;
+    assert_eq!(s, StatusCode::CREATED, "{d}");
+    let code = d["code"].as_str().unwrap().to_string();
+    let act = |action: &'static str, fields: Value| {
+        let (app, officer, code) = (&app, &officer, &code);
+        async move {
+            let (_, d) = app
+                .send(
+                    Method::GET,
+                    &format!("/api/v1/dossiers/{code}"),
+                    Some(officer),
+                    None,
+                )
+                .await;
+            let mut fields = fields;
+            fields["version"] = d["version"].clone();
+            let (s, d) = app
+                .post(
+                    &format!("/api/v1/dossiers/{code}/actions/{action}"),
+                    Some(officer),
+                    fields,
+                )
+                .await;
+            assert_eq!(s, StatusCode::OK, "{action}: {d}");
+        }
+    };
+    act(
+        "request_intake_supplement",
+        json!({"reason": "Thiếu bản sao giấy tờ", "missing": ["Tờ khai"]}),
+    )
+    .await;
+    notifier.deliver_due().await.unwrap();
+    let texts = sms.messages().len();
+    assert!(texts >= 1, "the request is texted");
+    assert_eq!(smtp.messages().len(), 0, "nothing by e-mail");
+    let skipped = outbox(&app, &admin, &format!("?status=skipped&dossier={code}")).await;
+    let items = skipped["items"].as_array().unwrap();
+    assert!(!items.is_empty(), "{skipped}");
+    assert!(
+        items
+            .iter()
+            .all(|i| i["channel"] == "email" && i["last_error"].as_str().unwrap().contains("sms")),
+        "{skipped}"
+    );
+
+    // Then by e-mail: the next notice is mailed, not texted.
+    choose("email").await;
+    act("provide_supplement", json!({"documents": ["Tờ khai"]})).await;
+    act("receive", json!({})).await;
+    notifier.deliver_due().await.unwrap();
+    assert!(!smtp.messages().is_empty(), "mailed");
+    assert_eq!(sms.messages().len(), texts, "not texted");
+}
+
 #[tokio::test]
 async fn a_mail_server_down_means_back_off_then_failure_and_a_retry_delivers_once() {
     let app = TestApp::new().await;
