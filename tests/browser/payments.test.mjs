@@ -82,3 +82,48 @@ test("a citizen pays the fee online and downloads the receipt", async () => {
   assert.equal(await officer.locator("#payment-status").getAttribute("data-status"), "paid");
   assert.equal(await officer.locator("#counter-form").count(), 0);
 });
+
+test("the desk changes the fee due with a reason, and the page shows the change", async () => {
+  const citizen = await newPage(browser, server.base);
+  await login(citizen, "congdan", `/thu-tuc/${PROCEDURE}/nop`);
+  await citizen.locator("#phone").fill("0912345678");
+  for (const input of await citizen.locator("input[type=file]").all()) {
+    await input.setInputFiles(pdf);
+  }
+  await Promise.all([citizen.waitForLoadState("load"), citizen.locator("#submit-button").click()]);
+  const code = (await citizen.textContent("#dossier-code")).trim();
+
+  const officer = await newPage(browser, server.base, { width: 390, height: 844 });
+  await login(officer, "tiepnhan", `/mot-cua/ho-so/${code}`);
+  await officer.locator("#fee").fill("200000");
+  await officer.locator("form[action$='/kiem-tra'] button", { hasText: /Tiếp nhận/ }).first().click();
+  await officer.waitForLoadState("load");
+
+  await officer.goto(`/thanh-toan/${code}`);
+  assert.match(await officer.textContent("#amount-due"), /200\.000/);
+  const form = officer.locator("#adjust-form");
+  assert.equal(await form.isVisible(), true, "the form is on the page, not in its title");
+  assert.equal(await officer.locator("#adjustments").count(), 0);
+  // Without a reason the browser does not send it.
+  await form.locator("input[name=amount_0]").fill("150000");
+  await form.locator("#adjust-submit").click();
+  assert.equal(new URL(officer.url()).pathname, `/thanh-toan/${code}`);
+  assert.equal(await officer.locator("#adjustments").count(), 0);
+  await form.locator("textarea[name=reason]").fill("Giảm 25% theo Thông tư 106/2021/TT-BTC");
+  await Promise.all([officer.waitForLoadState("load"), form.locator("#adjust-submit").click()]);
+  await officer.waitForSelector("#adjustments");
+  assert.match(await officer.textContent("#amount-due"), /150\.000/);
+  const history = await officer.textContent("#adjustments");
+  assert.match(history, /200\.000/);
+  assert.match(history, /150\.000/);
+  assert.match(history, /Thông tư 106\/2021\/TT-BTC/);
+  const [scroll, width] = await officer.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+  assert.ok(scroll <= width, `the payment page fits ${width} px (content ${scroll} px)`);
+  await checkAccessibility(officer, "payment page with the fee form");
+  await screenshot(officer, "payment-adjusted");
+
+  // The citizen sees the new amount, and no form.
+  await citizen.goto(`/thanh-toan/${code}`);
+  assert.match(await citizen.textContent("#amount-due"), /150\.000/);
+  assert.equal(await citizen.locator("#adjust-form").count(), 0);
+});
