@@ -189,6 +189,25 @@ impl App {
         Ok(self.store.dossiers_lodged_by(user, limit, offset).await?)
     }
 
+    /// The dossiers a partner account (a post office) lodged for citizens; partners only.
+    pub async fn dossiers_lodged_by_partner(
+        &self,
+        caller: &crate::auth::Caller,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Page<DossierRow>, AppError> {
+        if !caller
+            .principal()
+            .has_role(motcua_domain::auth::Role::Partner)
+        {
+            return Err(AppError::Forbidden);
+        }
+        Ok(self
+            .store
+            .dossiers_lodged_by_partner(caller.user.id, limit, offset)
+            .await?)
+    }
+
     /// The account of `id`.
     pub async fn user_by_id(&self, id: Uuid) -> Result<User, AppError> {
         self.store.get_user(id).await.map_err(|e| match e {

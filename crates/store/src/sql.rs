@@ -161,6 +161,33 @@ struct UserRecord {
 }
 
 impl SqlStore {
+    /// A page of the dossiers whose ids `lodged` selects (one bind, `$1`: the account), newest
+    /// first.
+    async fn lodged_page(
+        &self,
+        lodged: &'static str,
+        user: Uuid,
+        limit: i64,
+        offset: i64,
+    ) -> DbResult<Page<DossierRow>> {
+        let (total,): (i64,) = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT COUNT(*) FROM dossiers WHERE id IN ({lodged})"
+        )))
+        .bind(user)
+        .fetch_one(&self.pool)
+        .await?;
+        let items = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {DOSSIER_COLUMNS} FROM dossiers WHERE id IN ({lodged}) \
+             ORDER BY submitted_at DESC, code DESC LIMIT $2 OFFSET $3"
+        )))
+        .bind(user)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(Page { items, total })
+    }
+
     pub(super) fn from_pools(pool: Pool<Db>, write_pool: Pool<Db>) -> Self {
         let rows = moka::sync::Cache::builder()
             .weigher(|code: &String, row: &DossierRow| {
@@ -1226,24 +1253,31 @@ impl Dossiers for SqlStore {
         limit: i64,
         offset: i64,
     ) -> DbResult<Page<DossierRow>> {
-        const LODGED: &str = "SELECT dossier_id FROM dossier_events WHERE seq = 1 \
-             AND actor_id = $1 AND actor_role = 'citizen'";
-        let (total,): (i64,) = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT COUNT(*) FROM dossiers WHERE id IN ({LODGED})"
-        )))
-        .bind(user)
-        .fetch_one(&self.pool)
-        .await?;
-        let items = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT {DOSSIER_COLUMNS} FROM dossiers WHERE id IN ({LODGED}) \
-             ORDER BY submitted_at DESC, code DESC LIMIT $2 OFFSET $3"
-        )))
-        .bind(user)
-        .bind(limit)
-        .bind(offset)
-        .fetch_all(&self.pool)
-        .await?;
-        Ok(Page { items, total })
+        self.lodged_page(
+            "SELECT dossier_id FROM dossier_events WHERE seq = 1 \
+             AND actor_id = $1 AND actor_role = 'citizen'",
+            user,
+            limit,
+            offset,
+        )
+        .await
+    }
+
+    async fn dossiers_lodged_by_partner(
+        &self,
+        user: Uuid,
+        limit: i64,
+        offset: i64,
+    ) -> DbResult<Page<DossierRow>> {
+        // Found by the partial index `dossier_events_partner_lodged`.
+        self.lodged_page(
+            "SELECT dossier_id FROM dossier_events WHERE kind = 'submitted' \
+             AND actor_role = 'partner' AND actor_id = $1",
+            user,
+            limit,
+            offset,
+        )
+        .await
     }
 
     async fn dossier_ids(&self) -> DbResult<Vec<Uuid>> {

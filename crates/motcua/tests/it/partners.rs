@@ -214,6 +214,28 @@ async fn a_post_office_lodges_for_a_citizen_and_the_result_comes_back_by_post() 
         (Some("EB123456789VN"), Some(25000)),
         "{d}"
     );
+    // Its own list: the dossiers it lodged, and no other; no one else's list.
+    let (s, mine) = app
+        .send(Method::GET, "/api/v1/partner/dossiers", Some(&post), None)
+        .await;
+    assert_eq!(s, StatusCode::OK, "{mine}");
+    assert_eq!(mine["total"], 1, "{mine}");
+    assert_eq!(mine["items"][0]["code"], code.as_str(), "{mine}");
+    assert_eq!(mine["items"][0]["status"], "returned", "{mine}");
+    for token in [&officer, &citizen] {
+        let (s, _) = app
+            .send(Method::GET, "/api/v1/partner/dossiers", Some(token), None)
+            .await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+    }
+    app.user("buudien.hn", "partner", Some("000.00.01.H01"))
+        .await;
+    let other = app.token("buudien.hn", PASSWORD).await;
+    let (_, none) = app
+        .send(Method::GET, "/api/v1/partner/dossiers", Some(&other), None)
+        .await;
+    assert_eq!(none["total"], 0, "{none}");
+
     // Its reads of the citizen's dossier are in the access log, as any third party's.
     let (s, log) = app
         .send(

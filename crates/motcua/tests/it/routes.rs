@@ -50,6 +50,8 @@ const EXPECTED: &[(&str, &str, [u16; 9])] = &[
     ("GET", "/api/v1/calendar/solar", [400, 400, 400, 400, 400, 400, 400, 400, 400]),
     ("GET", "/api/v1/documents/reusable", [401, 400, 400, 400, 400, 400, 400, 400, 400]),
     ("GET", "/api/v1/dossiers", [401, 403, 200, 200, 200, 403, 200, 200, 403]),
+    // Partners only (a post office's own list; see partners.rs).
+    ("GET", "/api/v1/partner/dossiers", [401, 403, 403, 403, 403, 403, 403, 403, 403]),
     ("GET", "/api/v1/dossiers/{code}", [401, 200, 200, 403, 200, 200, 403, 403, 403]),
     ("GET", "/api/v1/dossiers/{code}/documents", [401, 200, 200, 403, 200, 200, 403, 403, 403]),
     ("GET", "/api/v1/dossiers/{code}/documents/{sha256}", [401, 404, 404, 403, 404, 404, 403, 403, 403]),

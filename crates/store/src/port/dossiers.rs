@@ -58,6 +58,14 @@ pub trait Dossiers: Send + Sync {
         limit: i64,
         offset: i64,
     ) -> DbResult<Page<DossierRow>>;
+    /// A page of the dossiers the partner account `user` (a post office) lodged for citizens,
+    /// newest first.
+    async fn dossiers_lodged_by_partner(
+        &self,
+        user: Uuid,
+        limit: i64,
+        offset: i64,
+    ) -> DbResult<Page<DossierRow>>;
     /// The ids of every dossier (for the audit).
     async fn dossier_ids(&self) -> DbResult<Vec<Uuid>>;
 

@@ -183,6 +183,38 @@ pub async fn queue(
     }))
 }
 
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct LodgedParams {
+    /// At most 100 (default 50).
+    pub limit: Option<i64>,
+    pub offset: Option<i64>,
+}
+
+/// A partner's (a post office's) dossiers lodged for citizens, newest first: their status,
+/// appointment and return, to follow them and answer the citizens (partners only).
+#[utoipa::path(get, path = "/partner/dossiers", params(LodgedParams), tag = "dossiers",
+    security(("bearer" = [])),
+    responses((status = 200, body = Queue), (status = 401, body = crate::error::ApiErrorBody),
+        (status = 403, body = crate::error::ApiErrorBody)))]
+pub async fn lodged_by_partner(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiQuery(p): ApiQuery<LodgedParams>,
+) -> ApiResult<Json<Queue>> {
+    let page = state
+        .dossiers_lodged_by_partner(
+            &caller,
+            p.limit.unwrap_or(50).clamp(1, 100),
+            p.offset.unwrap_or(0).max(0),
+        )
+        .await?;
+    Ok(Json(Queue {
+        items: page.items,
+        total: page.total,
+        more: false,
+    }))
+}
+
 /// The citizen's look-up by code (status, procedure, appointment, timeline).
 #[utoipa::path(get, path = "/public/dossiers/{code}", tag = "dossiers",
     responses((status = 200, body = PublicDossier), (status = 404, body = crate::error::ApiErrorBody),

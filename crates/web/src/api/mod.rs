@@ -130,6 +130,7 @@ fn payment_routes() -> Router<AppState> {
 fn dossier_routes() -> Router<AppState> {
     Router::new()
         .route("/dossiers", get(dossiers::queue).post(dossiers::create))
+        .route("/partner/dossiers", get(dossiers::lodged_by_partner))
         .route("/dossiers/{code}", get(dossiers::get_one))
         .route("/dossiers/{code}/actions/{action}", post(dossiers::act))
         // Uploads read their body themselves, up to `max_upload_bytes`.
@@ -239,6 +240,7 @@ fn webhook_routes() -> Router<AppState> {
         procedures::publish, procedures::abolish, procedures::stats, procedures::export,
         procedures::agency_procedures, procedures::apply,
         dossiers::create, dossiers::get_one, dossiers::act, dossiers::queue, dossiers::public,
+        dossiers::lodged_by_partner,
         documents::upload, documents::reuse, documents::result_file, documents::list,
         documents::download, documents::reusable, documents::mine,
         forms::dossier_form, forms::register,
