@@ -142,6 +142,7 @@ fn source_label(source: &str) -> &'static str {
     match source {
         "scanned" => DocumentSource::Scanned.label_vi(),
         "uploaded" => DocumentSource::Uploaded.label_vi(),
+        "transferred" => "Nhận kèm hồ sơ liên thông",
         "result" => "Kết quả giải quyết điện tử",
         _ => "Sử dụng lại dữ liệu đã số hóa",
     }
@@ -371,11 +372,55 @@ pub async fn upload(
     bytes: Bytes,
     limit: usize,
 ) -> Result<Attached, AppError> {
-    let (media_type, sha256) = inspect(&bytes, limit).await?;
-    let (source, key) = match actor.role {
-        Role::Citizen => (DocumentSource::Uploaded, "uploaded"),
-        _ => (DocumentSource::Scanned, "scanned"),
+    let source = match actor.role {
+        Role::Citizen => DocumentSource::Uploaded,
+        _ => DocumentSource::Scanned,
     };
+    attach(
+        store, blobs, calendar, row, expected, actor, component, bytes, limit, source,
+    )
+    .await
+}
+
+/// Attaches a file that came with a dossier from `peer` (liên thông), as this deployment's
+/// system actor, at the dossier's current version.
+#[allow(clippy::too_many_arguments)]
+pub async fn attach_transferred(
+    store: &dyn Store,
+    blobs: &Blobs,
+    calendar: &Calendar,
+    row: &DossierRow,
+    actor: Actor,
+    component: &str,
+    bytes: Bytes,
+    limit: usize,
+    peer: &str,
+) -> Result<Attached, AppError> {
+    let source = DocumentSource::Transferred {
+        peer: peer.to_string(),
+    };
+    attach(
+        store, blobs, calendar, row, row.seq, actor, component, bytes, limit, source,
+    )
+    .await
+}
+
+/// Attaches `bytes` to `component` from `source`, in one transaction with its event.
+#[allow(clippy::too_many_arguments)]
+async fn attach(
+    store: &dyn Store,
+    blobs: &Blobs,
+    calendar: &Calendar,
+    row: &DossierRow,
+    expected: i32,
+    actor: Actor,
+    component: &str,
+    bytes: Bytes,
+    limit: usize,
+    source: DocumentSource,
+) -> Result<Attached, AppError> {
+    let (media_type, sha256) = inspect(&bytes, limit).await?;
+    let key = source.key();
     let command = Command {
         actor,
         at: Utc::now(),

@@ -448,19 +448,27 @@ fn action(kind: u8, state: &DossierState, s: &Seed, at: DateTime<Utc>) -> (Actor
             },
         ),
         _ => {
-            let source = match f % 3 {
+            let source = match f % 4 {
                 0 => DocumentSource::Scanned,
                 1 => DocumentSource::Uploaded,
-                _ => DocumentSource::Reused {
+                2 => DocumentSource::Reused {
                     // Now and then the dossier itself, which is refused.
                     from_dossier: match &state.code {
                         Some(own) if f.is_multiple_of(17) => own.clone(),
                         _ => DossierCode::for_receipt(&agency(2), base(), 77).unwrap(),
                     },
                 },
+                // Sent with a dossier from a peer (now and then another peer, refused).
+                _ => DocumentSource::Transferred {
+                    peer: if f.is_multiple_of(7) {
+                        "khac".into()
+                    } else {
+                        PEER.into()
+                    },
+                },
             };
             let actor = match source {
-                DocumentSource::Scanned => officer,
+                DocumentSource::Scanned | DocumentSource::Transferred { .. } => officer,
                 DocumentSource::Uploaded => citizen,
                 DocumentSource::Reused { .. } => citizen_or_officer,
             };

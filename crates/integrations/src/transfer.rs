@@ -146,6 +146,58 @@ pub fn signed_request(
     Ok(SignedRequest { url, headers, body })
 }
 
+/// Where the deployment that sent a dossier serves one of its files to the peer it sent it to
+/// (a GET signed by that peer: [`signed_fetch`]).
+pub fn file_path(code: &str, sha256: &str) -> String {
+    format!("{PATH}/{code}/documents/{sha256}")
+}
+
+/// The components a file fetch's signature covers: a GET, bound to its (empty) body's digest
+/// and its time.
+pub const FETCH_COVERED: [&str; 4] = ["@method", "@target-uri", "content-digest", "date"];
+
+/// A signed GET of the file `sha256` of dossier `code` at the deployment `base_url` that sent
+/// it.
+pub fn signed_fetch(
+    base_url: &str,
+    code: &str,
+    sha256: &str,
+    key_id: &str,
+    key: &SignKey,
+    now: DateTime<Utc>,
+) -> Result<SignedRequest, SigError> {
+    let url = format!(
+        "{}{}",
+        base_url.trim_end_matches('/'),
+        file_path(code, sha256)
+    );
+    let mut headers = vec![
+        ("content-digest".to_string(), httpsig::content_digest(b"")),
+        (
+            "date".to_string(),
+            now.format("%a, %d %b %Y %H:%M:%S GMT").to_string(),
+        ),
+    ];
+    let signed = httpsig::sign_with(
+        &httpsig::Request {
+            method: "GET",
+            target_uri: &url,
+            headers: &headers,
+        },
+        &FETCH_COVERED,
+        key_id,
+        key,
+        now,
+    )?;
+    headers.push(("signature-input".into(), signed.signature_input));
+    headers.push(("signature".into(), signed.signature));
+    Ok(SignedRequest {
+        url,
+        headers,
+        body: Vec::new(),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -196,5 +248,45 @@ mod tests {
         assert_eq!(ok.key_id, "tinh-38");
         let back: TransferMessage = serde_json::from_slice(&req.body).unwrap();
         assert_eq!(back, msg);
+    }
+
+    #[test]
+    fn a_signed_fetch_verifies_for_its_file_only() {
+        let key = SignKey::parse(Alg::HmacSha256, "khoa-chung-giua-hai-he-thong-32b").unwrap();
+        let now = Utc::now();
+        let sha = "ab".repeat(32);
+        let req = signed_fetch(
+            "http://tinh.example",
+            "000.00.01.H38-261207-0001",
+            &sha,
+            "bo",
+            &key,
+            now,
+        )
+        .unwrap();
+        assert_eq!(
+            req.url,
+            format!(
+                "http://tinh.example/api/v1/transfers/000.00.01.H38-261207-0001/documents/{sha}"
+            )
+        );
+        let keys = |id: &str| (id == "bo").then(|| key.verify_key());
+        let check = |method: &str, uri: &str| {
+            verify(
+                &httpsig::Request {
+                    method,
+                    target_uri: uri,
+                    headers: &req.headers,
+                },
+                b"",
+                keys,
+                now,
+            )
+        };
+        assert_eq!(check("GET", &req.url).unwrap().key_id, "bo");
+        // Another file, or another method, with the same headers: refused.
+        let other = req.url.replace(&sha, &"cd".repeat(32));
+        assert_eq!(check("GET", &other).unwrap_err(), SigError::Invalid);
+        assert_eq!(check("DELETE", &req.url).unwrap_err(), SigError::Invalid);
     }
 }

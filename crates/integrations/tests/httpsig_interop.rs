@@ -11,7 +11,7 @@ use chrono::Utc;
 use motcua_integrations::httpsig::{
     self, Alg, COVERED, Request, SigError, SignKey, VerifyKey, new_ed25519_key,
 };
-use motcua_integrations::transfer::signed_request;
+use motcua_integrations::transfer::{FETCH_COVERED, signed_fetch, signed_request};
 use serde_json::{Value, json};
 
 const URL: &str = "http://127.0.0.1:8080/api/v1/transfers";
@@ -109,6 +109,42 @@ fn the_library_verifies_what_motcua_signs() {
             assert_eq!(
                 r["ok"], false,
                 "the library accepted a tampered request: {r}"
+            );
+        }
+    }
+}
+
+/// A file fetch (a GET over its empty body's digest) verifies in the library as well.
+#[test]
+fn the_library_verifies_a_signed_file_fetch() {
+    let sha = "ab".repeat(32);
+    let mut cases = Vec::new();
+    for (alg, private, public) in keys() {
+        let key = SignKey::parse(alg, &private).unwrap();
+        let req = signed_fetch(
+            "http://127.0.0.1:8080",
+            "000.00.01.H38-261207-0001",
+            &sha,
+            "bo-tu-phap",
+            &key,
+            Utc::now(),
+        )
+        .unwrap();
+        let case = json!({"op": "verify", "alg": alg.as_str(), "key": public,
+            "key_id": "bo-tu-phap", "method": "GET", "url": req.url,
+            "headers": pairs(&req.headers), "body": ""});
+        let mut other_file = case.clone();
+        other_file["url"] = json!(req.url.replace(&sha, &"cd".repeat(32)));
+        cases.extend([case, other_file]);
+    }
+    for (i, r) in python(&cases).iter().enumerate() {
+        if i % 2 == 0 {
+            assert_eq!(r["ok"], true, "the library refused motcua's fetch: {r}");
+            assert_eq!(r["covered"], json!(FETCH_COVERED), "{r}");
+        } else {
+            assert_eq!(
+                r["ok"], false,
+                "the library accepted another file's fetch: {r}"
             );
         }
     }

@@ -193,7 +193,7 @@ fn dossier_transfer(
                 sha256: d.sha256.clone(),
                 media_type: d.media_type.as_str().to_string(),
                 size: d.size,
-                link: format!("/api/v1/dossiers/{code}/documents/{}", d.sha256),
+                link: motcua_integrations::transfer::file_path(code, &d.sha256),
             })
             .collect(),
         events: Vec::new(),
@@ -207,6 +207,22 @@ pub struct IncomingTransfer {
     pub target_uri: String,
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
+}
+
+/// A peer's request for a file of a dossier sent to it, as the web layer received it.
+#[derive(Debug, Clone)]
+pub struct IncomingFetch {
+    /// The absolute URI the request was sent to.
+    pub target_uri: String,
+    pub headers: Vec<(String, String)>,
+    pub code: String,
+    pub sha256: String,
+}
+
+/// A file of a dossier from a peer, fetched and checked, to attach.
+struct Fetched {
+    component: String,
+    bytes: bytes::Bytes,
 }
 
 /// The answer to a transfer message.
@@ -319,8 +335,14 @@ impl App {
             .as_ref()
             .ok_or_else(|| unreadable("a dossier message without its dossier"))?;
         if let Some(done) = self.already_in(peer, message).await? {
+            // A repeat also brings what a crash may have left unattached.
+            self.attach_missing(peer, &message.code, &d.documents)
+                .await?;
             return Ok(done);
         }
+        // The files first: a peer that cannot serve them now makes the message fail (503),
+        // and it is sent again; nothing is written before.
+        let files = self.fetch_files(peer, &message.code, &d.documents).await?;
         let agency = self
             .store
             .get_agency_by_code(&d.to_agency)
@@ -403,7 +425,10 @@ impl App {
             counters,
         };
         match self.store.import_dossiers(&[write]).await {
-            Ok(()) => Ok("applied"),
+            Ok(()) => {
+                self.attach_files(peer, &message.code, files).await?;
+                Ok("applied")
+            }
             // The same message, applied meanwhile by another request.
             Err(DbError::Conflict(Conflict::UniqueViolation { .. })) => self
                 .already_in(peer, message)
@@ -411,6 +436,173 @@ impl App {
                 .ok_or_else(|| code_taken(&message.code)),
             Err(e) => Err(e.into()),
         }
+    }
+
+    /// Fetches the files of a dossier `peer` sent, each signed as this deployment and checked
+    /// against the hash and size the message gave.
+    async fn fetch_files(
+        &self,
+        peer: &str,
+        code: &str,
+        documents: &[DocumentLink],
+    ) -> Result<Vec<Fetched>, AppError> {
+        if documents.is_empty() {
+            return Ok(Vec::new());
+        }
+        let transfers = &self.config.transfers;
+        let (Some(p), Some(key)) = (transfers.peer(peer), transfers.key.as_ref()) else {
+            return Err(AppError::Unavailable(format!(
+                "cannot fetch the files from {peer}: no signing key or peer configured"
+            )));
+        };
+        let http = reqwest::Client::builder()
+            .timeout(std::time::Duration::from_secs(60))
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        let limit = self.config.max_upload_bytes;
+        let mut files = Vec::with_capacity(documents.len());
+        for doc in documents {
+            if !motcua_domain::dossier::is_sha256_hex(&doc.sha256) {
+                return Err(unreadable("a document without its SHA-256"));
+            }
+            let away = |why: String| {
+                AppError::Unavailable(format!("file {} from {peer}: {why}", doc.sha256))
+            };
+            let signed = motcua_integrations::transfer::signed_fetch(
+                &p.url,
+                code,
+                &doc.sha256,
+                &transfers.key_id,
+                key,
+                Utc::now(),
+            )
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+            let mut req = http.get(&signed.url);
+            for (name, value) in signed.headers {
+                req = req.header(name, value);
+            }
+            let res = req.send().await.map_err(|e| away(e.to_string()))?;
+            if !res.status().is_success() {
+                return Err(away(format!("answered {}", res.status())));
+            }
+            if res.content_length().is_some_and(|n| n > limit as u64) {
+                return Err(away("larger than the upload limit".into()));
+            }
+            let bytes = res.bytes().await.map_err(|e| away(e.to_string()))?;
+            if bytes.len() as u64 != doc.size || crate::blobs::sha256_hex(&bytes) != doc.sha256 {
+                return Err(away("the bytes are not the file the message named".into()));
+            }
+            files.push(Fetched {
+                component: doc.component.clone(),
+                bytes,
+            });
+        }
+        Ok(files)
+    }
+
+    /// Attaches fetched files to the dossier `code`, one event each, as the system actor.
+    async fn attach_files(
+        &self,
+        peer: &str,
+        code: &str,
+        files: Vec<Fetched>,
+    ) -> Result<(), AppError> {
+        let calendar = self.calendar.get(self.store.as_ref()).await?;
+        for f in files {
+            let row = self.store.dossier_by_code(code).await?;
+            crate::documents::attach_transferred(
+                self.store.as_ref(),
+                &self.blobs,
+                &calendar,
+                &row,
+                system(),
+                &f.component,
+                f.bytes,
+                self.config.max_upload_bytes,
+                peer,
+            )
+            .await?;
+        }
+        Ok(())
+    }
+
+    /// The files of the message the dossier `code` does not hold yet, fetched and attached.
+    async fn attach_missing(
+        &self,
+        peer: &str,
+        code: &str,
+        documents: &[DocumentLink],
+    ) -> Result<(), AppError> {
+        let row = self.store.dossier_by_code(code).await?;
+        let held = dossiers::state_of(&row)?.documents;
+        let missing: Vec<DocumentLink> = documents
+            .iter()
+            .filter(|d| {
+                !held
+                    .iter()
+                    .any(|h| h.sha256 == d.sha256 && h.component == d.component)
+            })
+            .cloned()
+            .collect();
+        if missing.is_empty() {
+            return Ok(());
+        }
+        let files = self.fetch_files(peer, code, &missing).await?;
+        self.attach_files(peer, code, files).await
+    }
+
+    /// A file of a dossier this deployment sent to a peer, for that peer's signed GET while
+    /// the dossier is there; 404 for any other file or dossier. Answers the media type and
+    /// the bytes.
+    pub async fn transferred_file(
+        &self,
+        req: IncomingFetch,
+    ) -> Result<(String, bytes::Bytes), AppError> {
+        let config = &self.config.transfers;
+        if config.peers.is_empty() {
+            return Err(AppError::NotFound("liên thông giữa các hệ thống"));
+        }
+        let verified = httpsig::verify(
+            &httpsig::Request {
+                method: "GET",
+                target_uri: &req.target_uri,
+                headers: &req.headers,
+            },
+            b"",
+            |key_id| {
+                config
+                    .peers
+                    .iter()
+                    .find(|p| p.key_id == key_id)
+                    .map(|p| p.key.clone())
+            },
+            Utc::now(),
+        )
+        .map_err(|e| {
+            refused(
+                e.code(),
+                format!("Chữ ký của yêu cầu lấy tệp liên thông không hợp lệ: {e}."),
+            )
+        })?;
+        let peer = config
+            .peers
+            .iter()
+            .find(|p| p.key_id == verified.key_id)
+            .expect("the key was found");
+        let gone = || AppError::NotFound("tệp");
+        let row = self
+            .store
+            .dossier_by_code(&req.code)
+            .await
+            .map_err(|_| gone())?;
+        let state = dossiers::state_of(&row)?;
+        if state.away.as_ref().is_none_or(|a| a.peer != peer.name) {
+            return Err(gone());
+        }
+        let (record, bytes) =
+            crate::documents::open(self.store.as_ref(), &self.blobs, &row, &req.sha256).await?;
+        Ok((record.media_type, bytes))
     }
 
     /// `Some("repeated")` when this message already created the dossier; a conflict when the

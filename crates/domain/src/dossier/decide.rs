@@ -688,6 +688,10 @@ fn attached(
         (DocumentSource::Scanned, Role::ReceivingOfficer)
         | (DocumentSource::Uploaded, Role::Citizen)
         | (DocumentSource::Reused { .. }, _) => {}
+        // Recorded by this deployment (the nil user, at the desk's role) for a dossier that
+        // came from that peer.
+        (DocumentSource::Transferred { peer }, Role::ReceivingOfficer)
+            if state.origin.as_ref().is_some_and(|o| &o.peer == peer) => {}
         _ => return Err(DossierError::DocumentSourceNotAllowed { role: actor.role }),
     }
     if let DocumentSource::Reused { from_dossier } = source

@@ -1,7 +1,7 @@
 //! Documents of a dossier (thành phần hồ sơ as files): which file types are accepted and how
 //! they are recognised ([`MediaType::sniff`], by content, never by name), where a file came
-//! from ([`DocumentSource`]: scanned at the counter, uploaded online, or taken from data the
-//! state already holds), and the record the dossier keeps of it ([`AttachedDocument`]).
+//! from ([`DocumentSource`]: scanned at the counter, uploaded online, taken from data the
+//! state already holds, or sent with a dossier by another deployment), and the record the dossier keeps of it ([`AttachedDocument`]).
 //!
 //! Digitisation and re-use follow Decree 45/2020/NĐ-CP, Decree 42/2022/NĐ-CP and Circular
 //! 01/2023/TT-VPCP, as the national portal counts them (legal-rules §2, Decision 766
@@ -199,6 +199,9 @@ pub enum DocumentSource {
     /// Taken from data already held (khai thác, sử dụng lại dữ liệu đã số hóa): a result or a
     /// digitised component of the same person's dossier `from_dossier`.
     Reused { from_dossier: DossierCode },
+    /// Sent with the dossier by another deployment (liên thông): fetched from `peer`, whose
+    /// officers scanned or received it, and recorded here by the system on arrival.
+    Transferred { peer: String },
 }
 
 impl DocumentSource {
@@ -208,6 +211,7 @@ impl DocumentSource {
             DocumentSource::Scanned => "scanned",
             DocumentSource::Uploaded => "uploaded",
             DocumentSource::Reused { .. } => "reused",
+            DocumentSource::Transferred { .. } => "transferred",
         }
     }
 
@@ -216,6 +220,7 @@ impl DocumentSource {
             DocumentSource::Scanned => "Số hóa tại Bộ phận Một cửa",
             DocumentSource::Uploaded => "Tải lên trực tuyến",
             DocumentSource::Reused { .. } => "Sử dụng lại dữ liệu đã số hóa",
+            DocumentSource::Transferred { .. } => "Nhận kèm hồ sơ liên thông",
         }
     }
 

@@ -234,6 +234,8 @@ const EXPECTED: &[(&str, &str, [u16; 9])] = &[
     // Transfers between deployments: signed per RFC 9421, no session; 404 where no peer is
     // configured (as here).
     ("POST", "/api/v1/transfers", [404, 404, 404, 404, 404, 404, 404, 404, 404]),
+    // A peer's signed fetch of a transferred dossier's file: no peers configured here.
+    ("GET", "/api/v1/transfers/{code}/documents/{sha256}", [404, 404, 404, 404, 404, 404, 404, 404, 404]),
     ("GET", "/quan-tri/webhook", [303, 403, 403, 403, 403, 200, 403, 403, 403]),
     ("GET", "/quan-tri/webhook/{id}", [303, 403, 403, 403, 403, 404, 403, 403, 403]),
     ("POST", "/quan-tri/webhook", [303, 403, 403, 403, 403, 422, 403, 403, 403]),

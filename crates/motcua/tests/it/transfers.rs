@@ -32,12 +32,14 @@ impl Side {
     }
 
     async fn start(&self) -> crate::processes::Server {
-        start_at(
-            &self.app.db,
-            self.port,
-            &["--config".into(), self.config.display().to_string()],
-        )
-        .await
+        let mut args = vec!["--config".into(), self.config.display().to_string()];
+        // On SQLite the data directory is the database's; on PostgreSQL each side keeps its
+        // files in a directory of its own.
+        if let TestDb::Postgres(_) = self.app.db {
+            let files = std::env::temp_dir().join(format!("motcua-transfer-files-{}", self.port));
+            args.extend(["--data-dir".into(), files.display().to_string()]);
+        }
+        start_at(&self.app.db, self.port, &args).await
     }
 
     async fn dossier(&self, code: &str) -> Option<Value> {
@@ -270,6 +272,71 @@ async fn a_dossier_goes_to_another_deployment_and_its_result_comes_back() {
 
     // The province's process runs; the ministry's is down: the message waits in the outbox.
     let province_server = province.start().await;
+    // A paper scanned at the province's counter goes with the dossier: the ministry fetches it
+    // from the province's process, signed as the ministry.
+    let scan = crate::documents::pdf("To khai dang ky khai sinh");
+    let sha = motcua_app::blobs::sha256_hex(&scan);
+    let (_, now) = province
+        .app
+        .send(
+            Method::GET,
+            &format!("/api/v1/dossiers/{code}"),
+            Some(&officer),
+            None,
+        )
+        .await;
+    let up = client()
+        .post(format!(
+            "{}/api/v1/dossiers/{code}/documents?component=T%E1%BB%9D%20khai&version={}",
+            province.base(),
+            now["version"]
+        ))
+        .bearer_auth(&officer)
+        .header("content-type", "application/octet-stream")
+        .body(scan.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(up.status(), StatusCode::CREATED, "{:?}", up.text().await);
+    let fetch_at_province = |sha: String, at: chrono::DateTime<Utc>| {
+        let (base, code, key) = (province.base(), code.clone(), ministry_key.clone());
+        async move {
+            let r = motcua_integrations::transfer::signed_fetch(
+                &base,
+                &code,
+                &sha,
+                "bo-tu-phap",
+                &key,
+                at,
+            )
+            .unwrap();
+            let mut req = client().get(&r.url);
+            for (n, v) in r.headers {
+                req = req.header(n, v);
+            }
+            req.send().await.unwrap().status()
+        }
+    };
+    // Not before it is sent there.
+    assert_eq!(
+        fetch_at_province(sha.clone(), Utc::now()).await,
+        StatusCode::NOT_FOUND
+    );
+    // The in-process server the test acts through sees the other process's write once its
+    // row cache (2 s) lets it go, as a second host would.
+    until("the upload is seen by the in-process server", || async {
+        let (_, d) = province
+            .app
+            .send(
+                Method::GET,
+                &format!("/api/v1/dossiers/{code}"),
+                Some(&officer),
+                None,
+            )
+            .await;
+        (d["version"].as_i64() > now["version"].as_i64()).then_some(Value::Null)
+    })
+    .await;
     let (s, d) = act(
         &province.app,
         &specialist,
@@ -313,7 +380,70 @@ async fn a_dossier_goes_to_another_deployment_and_its_result_comes_back() {
     .await;
     assert_eq!(there["status"], "processing", "{there}");
     assert_eq!(there["agency"], "000.00.00.G06");
-    assert_eq!(there["kinds"], json!(["transfer_received"]));
+    let there = until("the file is attached at the ministry", || async {
+        ministry
+            .dossier(&code)
+            .await
+            // Its events read fresh, its row through the row cache: both.
+            .filter(|d| {
+                d["kinds"] == json!(["transfer_received", "document_attached"])
+                    && d["state"]["version"] == 2
+            })
+    })
+    .await;
+    let doc = &there["state"]["documents"][0];
+    assert_eq!(
+        (
+            doc["sha256"].as_str(),
+            doc["component"].as_str(),
+            doc["source"]["kind"].as_str(),
+            doc["source"]["peer"].as_str()
+        ),
+        (
+            Some(sha.as_str()),
+            Some("Tờ khai"),
+            Some("transferred"),
+            Some("tinh-thanh-hoa")
+        ),
+        "{there}"
+    );
+    let file = client()
+        .get(format!(
+            "{}/api/v1/dossiers/{code}/documents/{sha}",
+            ministry.base()
+        ))
+        .bearer_auth(&m_leader)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(file.status(), StatusCode::OK);
+    assert_eq!(
+        file.bytes().await.unwrap().to_vec(),
+        scan,
+        "the same bytes at the ministry"
+    );
+    // At the province: only that file, only signed by the peer it went to, not expired.
+    assert_eq!(
+        fetch_at_province(sha.clone(), Utc::now()).await,
+        StatusCode::OK
+    );
+    assert_eq!(
+        fetch_at_province("ab".repeat(32), Utc::now()).await,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        fetch_at_province(sha.clone(), Utc::now() - chrono::Duration::minutes(10)).await,
+        StatusCode::UNAUTHORIZED
+    );
+    let unsigned = client()
+        .get(format!(
+            "{}/api/v1/transfers/{code}/documents/{sha}",
+            province.base()
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unsigned.status(), StatusCode::UNAUTHORIZED);
     assert_eq!(there["state"]["origin"]["peer"], "tinh-thanh-hoa");
     assert_eq!(there["state"]["applicant"]["id_number"], "038199012345");
     let sent = until("the delivery is recorded", || async {
@@ -356,7 +486,7 @@ async fn a_dossier_goes_to_another_deployment_and_its_result_comes_back() {
     );
     assert_eq!(
         ministry.dossier(&code).await.unwrap()["kinds"],
-        json!(["transfer_received"])
+        json!(["transfer_received", "document_attached"])
     );
     // Refused: an unknown key, another key under a known id, an expired signature.
     let stranger = SignKey::parse(Alg::Ed25519, &new_ed25519_key().0).unwrap();
@@ -495,7 +625,17 @@ async fn a_dossier_goes_to_another_deployment_and_its_result_comes_back() {
     // The ministry's log: received from the province, decided, result recorded.
     assert_eq!(
         ministry.dossier(&code).await.unwrap()["kinds"],
-        json!(["transfer_received", "approved", "result_recorded"])
+        json!([
+            "transfer_received",
+            "document_attached",
+            "approved",
+            "result_recorded"
+        ])
+    );
+    // Back home, its files are no longer served to the ministry.
+    assert_eq!(
+        fetch_at_province(sha.clone(), Utc::now()).await,
+        StatusCode::NOT_FOUND
     );
     drop(ministry_server);
 }

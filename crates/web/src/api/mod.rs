@@ -220,6 +220,10 @@ fn webhook_routes() -> Router<AppState> {
         )
         .route("/dossiers/{code}/portal-sync", get(webhooks::portal_sync))
         .route("/transfers", post(webhooks::receive_transfer))
+        .route(
+            "/transfers/{code}/documents/{sha256}",
+            get(webhooks::transferred_file),
+        )
 }
 
 #[derive(OpenApi)]
@@ -252,7 +256,7 @@ fn webhook_routes() -> Router<AppState> {
         hall::stats,
         webhooks::list, webhooks::create, webhooks::get_one, webhooks::update, webhooks::rotate,
         webhooks::retire, webhooks::deliveries, webhooks::replay, webhooks::portal_sync,
-        webhooks::receive_transfer,
+        webhooks::receive_transfer, webhooks::transferred_file,
         payments::get_payment, payments::start_online, payments::record_counter,
         payments::refund, payments::receipt, payments::vnpay_ipn, payments::vnpay_return,
         payments::put_gateway, payments::reconcile, payments::daily_report,

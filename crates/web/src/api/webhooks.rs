@@ -6,6 +6,7 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use axum::response::IntoResponse;
 use motcua_app::webhooks::{DeliveryView, WebhookInput, WebhookView, WebhookWithSecret};
 use motcua_store::DeliveryStatus;
 use serde::{Deserialize, Serialize};
@@ -260,4 +261,38 @@ pub async fn receive_transfer(
         })
         .await?;
     Ok(Json(ack))
+}
+
+/// A file of a dossier this deployment transferred, for the peer it went to: a GET signed per
+/// RFC 9421 with that peer's key (covering `@method`, `@target-uri`, `content-digest` of the
+/// empty body and `date`), while the dossier is there.
+#[utoipa::path(get, path = "/transfers/{code}/documents/{sha256}", tag = "webhooks",
+    params(("code" = String, Path), ("sha256" = String, Path)),
+    responses((status = 200, description = "The file", content_type = "application/octet-stream"),
+        (status = 401, body = crate::error::ApiErrorBody),
+        (status = 404, body = crate::error::ApiErrorBody)))]
+pub async fn transferred_file(
+    State(state): State<AppState>,
+    uri: axum::extract::OriginalUri,
+    headers: axum::http::HeaderMap,
+    Path((code, sha256)): Path<(String, String)>,
+) -> ApiResult<axum::response::Response> {
+    let target = format!(
+        "{}{}",
+        state.config.public_url.trim_end_matches('/'),
+        uri.0.path_and_query().map(|p| p.as_str()).unwrap_or("/")
+    );
+    let headers = headers
+        .iter()
+        .filter_map(|(n, v)| Some((n.as_str().to_string(), v.to_str().ok()?.to_string())))
+        .collect();
+    let (media_type, bytes) = state
+        .transferred_file(motcua_app::webhooks::transfer::IncomingFetch {
+            target_uri: target,
+            headers,
+            code,
+            sha256,
+        })
+        .await?;
+    Ok(([(axum::http::header::CONTENT_TYPE, media_type)], bytes).into_response())
 }
