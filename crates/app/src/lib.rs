@@ -27,6 +27,7 @@ pub mod notify;
 pub mod online;
 pub mod payments;
 pub mod queues;
+pub mod sealed;
 pub mod state;
 pub mod stats;
 // Webhooks for other systems (#21).

@@ -56,6 +56,8 @@ pub struct Config {
     pub oidc_providers: Vec<crate::sso::OidcProvider>,
     /// Transfers between deployments: this one's signing key and its peers (#21).
     pub transfers: crate::webhooks::transfer::TransferConfig,
+    /// The key secrets are sealed with in the database (second-factor secrets).
+    pub secrets_key: crate::sealed::SecretsKey,
 }
 
 impl Default for Config {
@@ -72,6 +74,7 @@ impl Default for Config {
             public_url: "http://127.0.0.1:8080".into(),
             max_upload_bytes: 20 * 1024 * 1024,
             documents: crate::blobs::BlobConfig::default(),
+            secrets_key: crate::sealed::SecretsKey::default(),
             metrics_token: None,
             data_dir: None,
             min_free_disk_bytes: 64 * 1024 * 1024,

@@ -190,10 +190,10 @@ impl App {
     async fn pending_setup(&self, user: &User) -> Result<TotpSetup, AppError> {
         let t = self.store.totp_state(user.id).await?;
         let secret = match t.secret {
-            Some(s) => s,
+            Some(s) => self.open_secret(user.id, &s)?,
             None => {
                 let s = new_totp_secret();
-                self.store.set_totp_secret(user.id, &s, Utc::now()).await?;
+                self.store_secret(user.id, &s).await?;
                 s
             }
         };
@@ -233,10 +233,11 @@ impl App {
     /// being set up, confirms it.
     async fn check_code(&self, user: &User, code: &str) -> Result<(), AppError> {
         let t: TotpState = self.store.totp_state(user.id).await?;
-        let Some(secret) = t.secret.as_deref() else {
+        let Some(sealed) = t.secret.as_deref() else {
             return Err(wrong_code());
         };
-        let Some(step) = matching_step(secret, code, now_secs())? else {
+        let secret = self.open_secret(user.id, sealed)?;
+        let Some(step) = matching_step(&secret, code, now_secs())? else {
             return Err(wrong_code());
         };
         if t.enabled {
@@ -291,9 +292,7 @@ impl App {
             ));
         }
         let s = new_totp_secret();
-        self.store
-            .set_totp_secret(caller.user.id, &s, Utc::now())
-            .await?;
+        self.store_secret(caller.user.id, &s).await?;
         Ok(setup_of(&caller.user, &s))
     }
 
@@ -328,6 +327,20 @@ impl App {
         }
         self.store.disable_totp(caller.user.id, Utc::now()).await?;
         Ok(())
+    }
+
+    /// Keeps the shared secret of account `user`, sealed with the server's key.
+    async fn store_secret(&self, user: Uuid, secret: &str) -> Result<(), AppError> {
+        let sealed = self.config.secrets_key.seal(user.as_bytes(), secret);
+        self.store
+            .set_totp_secret(user, &sealed, Utc::now())
+            .await?;
+        Ok(())
+    }
+
+    /// The shared secret of account `user` as stored (sealed, or from before sealing).
+    fn open_secret(&self, user: Uuid, stored: &str) -> Result<String, AppError> {
+        self.config.secrets_key.open(user.as_bytes(), stored)
     }
 
     /// Whether an administrator requires the second factor of account `user`.

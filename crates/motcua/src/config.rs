@@ -4,6 +4,7 @@
 
 use std::fmt;
 use std::net::SocketAddr;
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
 use figment::Figment;
@@ -52,6 +53,7 @@ const KEYS: &[&str] = &[
     "backup_interval_hours",
     "backup_keep",
     "metrics_token",
+    "secrets_key",
     "min_free_disk_mb",
     "map_tile_url",
     "open311_api_keys",
@@ -153,6 +155,10 @@ pub struct Config {
     pub backup_keep: usize,
     /// The bearer token Prometheus sends to read `/metrics`; unset: administrators only.
     pub metrics_token: Option<String>,
+    /// The key secrets are sealed with in the database (base64 of 32 bytes); unset: the key in
+    /// `<data_dir>/secrets.key`, made at the first start. Every process of one installation
+    /// needs the same.
+    pub secrets_key: Option<String>,
     /// `/readyz` says not ready when the data directory has less free space than this (MB).
     pub min_free_disk_mb: u64,
     /// The map tile server of the public feedback page, `https://…/{z}/{x}/{y}.png`; unset:
@@ -209,6 +215,7 @@ impl Default for Config {
             backup_interval_hours: 24.0,
             backup_keep: 7,
             metrics_token: None,
+            secrets_key: None,
             min_free_disk_mb: web.min_free_disk_bytes / (1024 * 1024),
             map_tile_url: None,
             open311_api_keys: None,
@@ -252,6 +259,7 @@ impl fmt::Debug for Config {
             .field("transfer_key", &self.transfer_key.as_ref().map(|_| "***"))
             .field("peers", &self.peers)
             .field("metrics_token", &self.metrics_token.as_ref().map(|_| "***"))
+            .field("secrets_key", &self.secrets_key.as_ref().map(|_| "***"))
             .field("notify_interval_secs", &self.notify_interval_secs)
             .field("notify_max_attempts", &self.notify_max_attempts)
             .field("notify_retry_base_secs", &self.notify_retry_base_secs)
@@ -479,6 +487,7 @@ impl Config {
             }
         }
         Ok(motcua_app::Config {
+            secrets_key: self.secrets_key()?,
             oidc_providers: self.oidc.clone(),
             transfers: self.transfers()?,
             session_ttl_hours: self.session_ttl_hours,
@@ -526,6 +535,41 @@ impl Config {
         Ok(std::time::Duration::from_secs_f64(h * 3600.0))
     }
 
+    /// The key secrets are sealed with: `secrets_key` when set, else the one in
+    /// `<data_dir>/secrets.key` (made at the first start, readable by the owner only; two
+    /// processes starting at once agree on one).
+    pub fn secrets_key(&self) -> anyhow::Result<motcua_app::sealed::SecretsKey> {
+        use motcua_app::sealed::SecretsKey;
+        use std::io::Write;
+        if let Some(text) = self.secrets_key.as_deref().filter(|t| !t.trim().is_empty()) {
+            return SecretsKey::parse(text).map_err(|e| anyhow::anyhow!(e));
+        }
+        let path = self.data_dir.join("secrets.key");
+        if !path.exists() {
+            motcua_store::create_private_dir(&self.data_dir)?;
+            // Written aside, then linked into place: the first link wins, nobody reads half.
+            let tmp = self
+                .data_dir
+                .join(format!("secrets.key.{}.tmp", std::process::id()));
+            let mut f = std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .mode(0o600)
+                .open(&tmp)?;
+            f.write_all(SecretsKey::random().to_base64().as_bytes())?;
+            f.sync_all()?;
+            let linked = std::fs::hard_link(&tmp, &path);
+            std::fs::remove_file(&tmp)?;
+            match linked {
+                Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => return Err(e.into()),
+                _ => {}
+            }
+        }
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
+        SecretsKey::parse(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
+    }
+
     /// Where documents are kept: the S3-compatible bucket when one is set, else
     /// `<data_dir>/documents`.
     pub fn documents(&self) -> motcua_app::blobs::BlobConfig {
@@ -554,6 +598,44 @@ impl Config {
 #[allow(clippy::result_large_err)] // figment::Jail's closures return figment::Error.
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_secrets_key_is_made_once_in_the_data_directory_unless_configured() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = std::env::temp_dir().join(format!("motcua-secrets-{}", uuid::Uuid::new_v4()));
+        let config = Config {
+            data_dir: dir.clone(),
+            ..Config::default()
+        };
+        let first = config.secrets_key().unwrap();
+        assert_eq!(
+            config.secrets_key().unwrap(),
+            first,
+            "read back, not made again"
+        );
+        let mode = std::fs::metadata(dir.join("secrets.key"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+        assert_eq!(
+            std::fs::read_dir(&dir).unwrap().count(),
+            1,
+            "no temporary file left"
+        );
+        let set = motcua_app::sealed::SecretsKey::random();
+        let configured = Config {
+            secrets_key: Some(set.to_base64()),
+            ..config.clone()
+        };
+        assert_eq!(configured.secrets_key().unwrap(), set);
+        let bad = Config {
+            secrets_key: Some("ngắn".into()),
+            ..config
+        };
+        assert!(bad.secrets_key().is_err());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 
     #[test]
     fn the_public_address_defaults_to_the_listening_one() {

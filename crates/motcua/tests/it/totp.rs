@@ -155,6 +155,18 @@ async fn staff_turn_the_second_factor_on_and_sign_in_with_a_code_used_once() {
             .unwrap()
             .contains("Đã bật xác thực hai lớp")
     );
+    // The database keeps the secret sealed with the server's key, not as shown.
+    let stored = app
+        .store
+        .totp_state(app.store.user_by_username("tiepnhan").await.unwrap().0.id)
+        .await
+        .unwrap()
+        .secret
+        .unwrap();
+    assert!(
+        stored.starts_with("v1:") && !stored.contains(&secret),
+        "{stored}"
+    );
 
     // The password alone no longer opens a session: the code page does.
     let (b2, res) = password(&app, "tiepnhan").await;
