@@ -177,16 +177,8 @@ pub async fn download(
     origin: motcua_app::access_log::ReadOrigin,
     Path((code, sha256)): Path<(String, String)>,
 ) -> ApiResult<Response> {
-    let row = state.dossier(&code).await?;
-    state.readable(&caller, &row).await?;
-    motcua_app::access_log::record(
-        &state,
-        &caller,
-        &row,
-        motcua_app::access_log::Read::Document,
-        &origin,
-    )
-    .await?;
+    let read = motcua_app::access_log::Read::Document;
+    let row = motcua_app::access_log::read_dossier(&state, &caller, &code, read, &origin).await?;
     let (record, bytes) = state
         .open_document(&row, &sha256.to_ascii_lowercase())
         .await?;

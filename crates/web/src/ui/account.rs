@@ -128,15 +128,12 @@ async fn save_contact(Posted(ctx, _, form, _): Posted<ContactForm>) -> Response 
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 struct ContactForm {
-    #[serde(default)]
     phone: String,
-    #[serde(default)]
     email: String,
-    #[serde(default)]
     address: String,
-    #[serde(default)]
     notify_channel: String,
 }
 

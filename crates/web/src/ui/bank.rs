@@ -4,12 +4,9 @@
 //! upload a CSV or XLSX, see which lines paid which dossier and why the others did not. The
 //! same `motcua_app::payments::transfer` service as the API.
 
-use std::collections::HashMap;
-
 use askama::Template;
 use axum::Router;
 use axum::extract::Path;
-use axum::extract::multipart::{Multipart, MultipartRejection};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use motcua_app::payments::transfer::{BankAccountInput, StatementReport};
@@ -17,7 +14,7 @@ use serde::Deserialize;
 
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::ui::form::{Anyone, OrPage, Posted, UiResult, read_multipart};
+use crate::ui::form::{Anyone, Counter, OrPage, Posted, UiResult, Upload};
 use crate::ui::kit::{Ctx, Page};
 
 /// Largest statement accepted, in bytes.
@@ -68,13 +65,11 @@ async fn account(ctx: Ctx, Path(agency): Path<String>) -> Response {
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Default)]
+#[serde(default)]
 struct AccountForm {
-    #[serde(default)]
     bank_bin: String,
-    #[serde(default)]
     account: String,
-    #[serde(default)]
     account_name: String,
 }
 
@@ -130,61 +125,36 @@ async fn statement_form(ctx: Ctx, Path(agency): Path<String>) -> Response {
 
 /// The statement uploaded (field `file`), matched and recorded; the report shown.
 async fn import(
-    ctx: Ctx,
     Path(agency): Path<String>,
-    mp: Result<Multipart, MultipartRejection>,
-) -> Response {
-    let caller = match ctx.counter() {
-        Ok(c) => c.clone(),
-        Err(r) => return r,
-    };
+    Upload(ctx, caller, body, _): Upload<Counter>,
+) -> UiResult {
     // Who may import is known before the upload is read.
-    if let Err(e) = ctx.state.statement_importer(&caller, agency.trim()).await {
-        return ctx.error(&e);
-    }
-    let form = match mp {
-        Ok(mp) => {
-            read_multipart(
-                mp,
-                |n| n == "file",
-                MAX_STATEMENT_BYTES,
-                MAX_STATEMENT_BYTES + 64 * 1024,
-            )
-            .await
-        }
-        Err(_) => Err(ApiError::bad_request(
-            "invalid_form",
-            "Biểu mẫu không hợp lệ.",
-        )),
-    };
-    let form = match form {
-        Ok(f) => f,
-        Err(e) => return ctx.error(&e),
-    };
-    let values: HashMap<String, String> = form.texts.into_iter().collect();
-    if let Err(r) = ctx.check_csrf(values.get("csrf").map_or("", String::as_str)) {
-        return r;
-    }
+    ctx.state
+        .statement_importer(&caller, agency.trim())
+        .await
+        .or_page(&ctx)?;
+    let limit = MAX_STATEMENT_BYTES;
+    let form = body
+        .read(&ctx, |n| n == "file", limit, limit + 64 * 1024)
+        .await?;
     let Some((_, bytes)) = form.files.into_iter().next() else {
         let e = ApiError::bad_request(
             "statement_required",
             "Chưa chọn tệp sao kê (CSV hoặc XLSX).",
         );
-        return ctx.error(&e);
+        return Err(ctx.error(&e).into());
     };
     // An XLSX is a ZIP archive.
     let xlsx = bytes.starts_with(b"PK");
     let agency = agency.trim().to_owned();
-    match ctx
+    let report = ctx
         .state
         .import_statement(&caller, &agency, &bytes, xlsx)
         .await
-    {
-        Ok(report) => ctx.render(StatementPage {
-            p: ctx.page(),
-            agency,
-            report: Some(report),
-        }),
-        Err(e) => ctx.error(&e),
-    }
+        .or_page(&ctx)?;
+    Ok(ctx.render(StatementPage {
+        p: ctx.page(),
+        agency,
+        report: Some(report),
+    }))
 }

@@ -14,9 +14,8 @@ use serde::Deserialize;
 
 use super::form::Posted;
 use super::kit::{Ctx, Page, append_cookie, secure};
-use crate::auth::{SESSION_COOKIE, cookie_in};
+use crate::auth::cookie_in;
 use crate::error::ApiError;
-use crate::security::local_path;
 use crate::state::AppState;
 
 /// The cookie of a password sign-in waiting for its code.
@@ -85,21 +84,7 @@ async fn code_submit(headers: HeaderMap, Posted(ctx, _, form, _): Posted<CodeFor
     let secret = challenge_secret(&headers);
     match ctx.state.complete_challenge(&secret, &form.code).await {
         Ok(done) => {
-            let to = if done.next == "/" {
-                super::session::landing(&done.user)
-            } else {
-                local_path(&done.next)
-            };
-            let mut res = Redirect::to(to).into_response();
-            let max_age = ctx.state.config.session_ttl_hours * 3600;
-            append_cookie(
-                &mut res,
-                &format!(
-                    "{SESSION_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{}",
-                    done.secret,
-                    secure(&ctx.state)
-                ),
-            );
+            let mut res = super::session::signed_in(&ctx, &done.user, &done.secret, &done.next);
             append_cookie(
                 &mut res,
                 &format!(
@@ -184,13 +169,11 @@ async fn turn_on(Posted(ctx, _, _, _): Posted<NoFields>) -> Response {
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 struct ConfirmForm {
-    #[serde(default)]
     code: String,
-    #[serde(default)]
     secret: String,
-    #[serde(default)]
     uri: String,
 }
 

@@ -161,17 +161,13 @@ async fn list(ctx: Ctx, headers: HeaderMap, Query(lq): Query<ListQuery>) -> Resp
     .await
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 struct CreateForm {
-    #[serde(default)]
     code: String,
-    #[serde(default)]
     name: String,
-    #[serde(default)]
     kind: String,
-    #[serde(default)]
     parent_code: String,
-    #[serde(default)]
     unit_id: String,
 }
 
@@ -327,21 +323,15 @@ async fn detail(ctx: Ctx, Path(code): Path<String>, Query(ok): Query<OkQuery>) -
     detail_page(&ctx, &code, None, Errors::default(), notice, all).await
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 struct HoursForm {
-    #[serde(default)]
     reset: String,
-    #[serde(default)]
     from1: String,
-    #[serde(default)]
     to1: String,
-    #[serde(default)]
     from2: String,
-    #[serde(default)]
     to2: String,
-    #[serde(default)]
     from3: String,
-    #[serde(default)]
     to3: String,
 }
 

@@ -19,7 +19,7 @@ use serde::Deserialize;
 use super::{CsrfOnly, Errors, agency_by_code, form_error, opt, see_other};
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::ui::form::{Admin, Posted};
+use crate::ui::form::{self, Admin, Posted};
 use crate::ui::kit::{Ctx, Page, is_htmx};
 use motcua_app::AppError;
 use motcua_app::calendar::{
@@ -239,13 +239,7 @@ async fn year_page(ctx: Ctx, Query(q): Query<YearQuery>) -> Response {
 
 /// The edit form of a year as typed (every value trimmed; `remove` may repeat).
 fn add_form(pairs: &[(String, String)]) -> AddForm {
-    let field = |k: &str| {
-        pairs
-            .iter()
-            .find(|(n, _)| n == k)
-            .map(|(_, v)| v.trim().to_string())
-            .unwrap_or_default()
-    };
+    let field = |k: &str| form::field(pairs, k);
     AddForm {
         note: field("note"),
         date: field("date"),
@@ -362,13 +356,11 @@ async fn delete_year(
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 struct DueQuery {
-    #[serde(default)]
     tu: String,
-    #[serde(default)]
     so_ngay: String,
-    #[serde(default)]
     co_quan: String,
 }
 

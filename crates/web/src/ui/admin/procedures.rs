@@ -7,7 +7,7 @@ use axum::extract::{Path, Query};
 use axum::response::Response;
 use axum::routing::{get, post};
 use motcua_domain::auth::{Action, Role};
-use motcua_domain::catalogue::{ProcedureStatus, TimeUnit};
+use motcua_domain::catalogue::ProcedureStatus;
 use motcua_domain::workflow::{Workflow, WorkflowStep, centi_text};
 use motcua_store::{Agency, ProcedureHit, ProcedureRow, ProcedureVersion};
 use serde::Deserialize;
@@ -90,18 +90,6 @@ async fn list(ctx: Ctx, Query(lq): Query<ListQuery>) -> UiResult {
     }))
 }
 
-fn unit_label(u: TimeUnit) -> &'static str {
-    match u {
-        TimeUnit::WorkingDays | TimeUnit::InTheDay => "ngày làm việc",
-        TimeUnit::Days => "ngày",
-        TimeUnit::WorkingHours => "giờ làm việc",
-        TimeUnit::Hours => "giờ",
-        TimeUnit::Weeks => "tuần",
-        TimeUnit::Months => "tháng",
-        TimeUnit::Years => "năm",
-    }
-}
-
 #[derive(Template)]
 #[template(path = "ui/admin/procedure.html")]
 struct Detail {
@@ -147,7 +135,7 @@ async fn detail_page(
         Ok(d) => d,
         Err(e) => return ctx.error(&e),
     };
-    let time = statutory_time(&d.record).map(|(c, u)| (centi_text(u64::from(c)), unit_label(u)));
+    let time = statutory_time(&d.record).map(|(c, u)| (centi_text(u64::from(c)), u.label_vi()));
     let (row, versions) = (d.row, d.versions);
     let status = errors.status();
     ctx.render_status(
@@ -229,11 +217,10 @@ async fn abolish(Path(code): Path<String>, posted: Posted<StatusForm, Admin>) ->
     change_status(posted, code, ProcedureStatus::Abolished).await
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 struct PickQuery {
-    #[serde(default)]
     ma: String,
-    #[serde(default)]
     co_quan: String,
 }
 
@@ -334,7 +321,7 @@ async fn workflow_page(
     };
     let time = setup
         .statutory
-        .map(|(c, u)| (centi_text(u64::from(c)), unit_label(u)));
+        .map(|(c, u)| (centi_text(u64::from(c)), u.label_vi()));
     let (row, agency, applied, workflow) = (setup.row, setup.agency, setup.applied, setup.workflow);
     let steps = match typed {
         Some(t) => t,

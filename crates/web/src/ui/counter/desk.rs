@@ -142,14 +142,11 @@ struct Dossier {
 }
 
 #[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct DossierQueryParams {
-    #[serde(default)]
     moi: Option<String>,
-    #[serde(default)]
     loi: Option<String>,
-    #[serde(default)]
     so: Option<u32>,
-    #[serde(default)]
     xong: Option<String>,
 }
 
@@ -296,55 +293,30 @@ pub async fn dossier(
     ctx.render(page)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct CheckForm {
-    #[serde(default)]
     version: i32,
-    #[serde(default)]
     outcome: String,
-    #[serde(default)]
     reason: String,
-    #[serde(default)]
     missing: String,
-    #[serde(default)]
     fee: String,
 }
 
 /// The action the check asks for, as the action's JSON body, and the form's mistakes.
 fn check_action(form: &CheckForm) -> ((&'static str, serde_json::Value), Errors) {
     let mut errors = Errors::default();
-    let missing: Vec<String> = form
-        .missing
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .map(str::to_string)
-        .collect();
+    let missing = super::intake::missing_list(&form.missing);
+    super::intake::check_outcome(&form.outcome, &form.reason, &missing, &mut errors);
     let body = match form.outcome.as_str() {
-        "supplement" => {
-            if missing.is_empty() {
-                errors.set(
-                    "missing",
-                    "Cần ghi ít nhất một giấy tờ người nộp phải bổ sung.",
-                );
-            }
-            if form.reason.trim().is_empty() {
-                errors.set("reason", "Cần ghi lý do yêu cầu bổ sung, hoàn thiện hồ sơ.");
-            }
-            (
-                "request_intake_supplement",
-                serde_json::json!({"version": form.version, "reason": form.reason.trim(), "missing": missing}),
-            )
-        }
-        "refuse" => {
-            if form.reason.trim().is_empty() {
-                errors.set("reason", "Cần ghi lý do từ chối tiếp nhận hồ sơ.");
-            }
-            (
-                "refuse",
-                serde_json::json!({"version": form.version, "reason": form.reason.trim()}),
-            )
-        }
+        "supplement" => (
+            "request_intake_supplement",
+            serde_json::json!({"version": form.version, "reason": form.reason.trim(), "missing": missing}),
+        ),
+        "refuse" => (
+            "refuse",
+            serde_json::json!({"version": form.version, "reason": form.reason.trim()}),
+        ),
         _ => {
             let fee = if form.fee.trim().is_empty() {
                 Some(0)

@@ -165,10 +165,9 @@ fn may_rate(ctx: &Ctx, s: &DossierState) -> bool {
 }
 
 #[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct ThanksQuery {
-    #[serde(default)]
     da_danh_gia: Option<String>,
-    #[serde(default)]
     da_bo_sung: Option<String>,
 }
 
@@ -403,12 +402,10 @@ pub(super) async fn show(
 }
 
 #[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct RateForm {
-    #[serde(default)]
     level: String,
-    #[serde(default)]
     comment: String,
-    #[serde(default)]
     version: i32,
 }
 

@@ -22,26 +22,20 @@ use uuid::Uuid;
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::ui::form::{Officer, Posted};
+use crate::ui::form::{self, Officer, Posted};
 use crate::ui::kit::{Ctx, Page, is_htmx, urlencode};
 
 pub const PAGE_SIZE: i64 = 50;
 
 #[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct QueueQuery {
-    #[serde(default)]
     tab: String,
-    #[serde(default)]
     status: String,
-    #[serde(default)]
     procedure: String,
-    #[serde(default)]
     due_before: String,
-    #[serde(default)]
     q: String,
-    #[serde(default)]
     agency: String,
-    #[serde(default)]
     page: String,
 }
 
@@ -516,13 +510,7 @@ struct BulkForm {
 }
 
 fn bulk_form(ctx: &Ctx, pairs: &[(String, String)]) -> (String, Result<BulkForm, String>) {
-    let field = |k: &str| {
-        pairs
-            .iter()
-            .find(|(n, _)| n == k)
-            .map(|(_, v)| v.trim().to_string())
-            .unwrap_or_default()
-    };
+    let field = |k: &str| form::field(pairs, k);
     let back = {
         let b = field("back");
         if b.starts_with("/xu-ly") {
