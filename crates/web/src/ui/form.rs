@@ -97,6 +97,18 @@ role_gate!(SignedIn, signed_in);
 /// `Posted(ctx, caller, form, _)`.
 pub struct Posted<T, G: Gate = Anyone>(pub Ctx, pub G::Who, pub T, pub PhantomData<G>);
 
+/// A posted request let through gate `G`: its page context, the caller as the gate knows
+/// them, and the request again, its body unread.
+async fn admitted<G: Gate>(
+    req: Request,
+    state: &AppState,
+) -> Result<(Ctx, G::Who, Request), Response> {
+    let (mut parts, body) = req.into_parts();
+    let ctx = Ctx::from_request_parts(&mut parts, state).await?;
+    let caller = G::admit(&ctx)?;
+    Ok((ctx, caller, Request::from_parts(parts, body)))
+}
+
 /// The token field every form carries.
 fn csrf_field(body: &[u8]) -> String {
     serde_urlencoded::from_bytes::<Vec<(String, String)>>(body)
@@ -115,10 +127,7 @@ where
     type Rejection = Response;
 
     async fn from_request(req: Request, state: &AppState) -> Result<Self, Response> {
-        let (mut parts, body) = req.into_parts();
-        let ctx = Ctx::from_request_parts(&mut parts, state).await?;
-        let caller = G::admit(&ctx)?;
-        let req = Request::from_parts(parts, body);
+        let (ctx, caller, req) = admitted::<G>(req, state).await?;
         let bytes = match Bytes::from_request(req, state).await {
             Ok(b) => b,
             Err(e) => return Err(ctx.finish(e.into_response())),
@@ -157,12 +166,16 @@ impl<G: Gate> FromRequest<AppState> for Upload<G> {
     type Rejection = Response;
 
     async fn from_request(req: Request, state: &AppState) -> Result<Self, Response> {
-        let (mut parts, body) = req.into_parts();
-        let ctx = Ctx::from_request_parts(&mut parts, state).await?;
-        let caller = G::admit(&ctx)?;
-        let req = Request::from_parts(parts, body);
+        let (ctx, caller, req) = admitted::<G>(req, state).await?;
         let body = UploadBody(Multipart::from_request(req, state).await);
         Ok(Upload(ctx, caller, body, PhantomData))
+    }
+}
+
+/// A body the handler required to be multipart (a 400 from axum otherwise, before any gate).
+impl From<Multipart> for UploadBody {
+    fn from(mp: Multipart) -> Self {
+        UploadBody(Ok(mp))
     }
 }
 

@@ -17,8 +17,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use motcua_app::AppError;
 use motcua_app::feedback::{
-    FeedbackAct, FeedbackPage, FeedbackQueueItem, FeedbackReceipt, FeedbackView, PublicFeedback,
-    PublishedFilter, QueueFilter, SubmitFeedback,
+    FeedbackAct, FeedbackPage, FeedbackQueueItem, FeedbackReceipt, FeedbackStep, FeedbackView,
+    PublicFeedback, PublishedFilter, QueueFilter, SubmitFeedback,
 };
 use motcua_domain::feedback::MAX_PHOTOS;
 use serde::Deserialize;
@@ -294,30 +294,28 @@ struct FollowPage {
     version: i32,
 }
 
-pub async fn follow(ctx: Ctx, ClientIp(ip): ClientIp, Path(ma): Path<String>) -> Response {
-    let f = match ctx.state.public_feedback(ip, &ma).await {
-        Ok(f) => f,
-        Err(e) => return ctx.error(&e),
-    };
-    let steps = f
-        .timeline
+/// A report's timeline as its page shows it: (when, what, detail).
+fn steps_of(timeline: &[FeedbackStep]) -> Vec<(String, String, String)> {
+    timeline
         .iter()
         .map(|s| {
-            (
-                vn_text(&s.at),
-                s.label.clone(),
-                s.detail.clone().unwrap_or_default(),
-            )
+            let detail = s.detail.clone().unwrap_or_default();
+            (vn_text(&s.at), s.label.clone(), detail)
         })
-        .collect();
+        .collect()
+}
+
+pub async fn follow(ctx: Ctx, ClientIp(ip): ClientIp, Path(ma): Path<String>) -> UiResult {
+    let f = ctx.state.public_feedback(ip, &ma).await.or_page(&ctx)?;
+    let steps = steps_of(&f.timeline);
     let version = f.version;
-    ctx.render(FollowPage {
+    Ok(ctx.render(FollowPage {
         p: ctx.page(),
         may_react: ctx.caller.is_some() && f.status == "published",
         s: Shown::of(f),
         steps,
         version,
-    })
+    }))
 }
 
 #[derive(Deserialize, Default)]
@@ -398,22 +396,17 @@ struct QueuePage {
     q: String,
 }
 
-pub async fn queue(ctx: Ctx, Query(f): Query<QueueFilter>) -> Response {
-    let caller = match ctx.officer() {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
-    match ctx.state.feedback_queue(caller, &f).await {
-        Ok(page) => ctx.render(QueuePage {
-            p: ctx.page(),
-            statuses: &STATUSES,
-            items: page.items,
-            total: page.total,
-            status: f.status.unwrap_or_default(),
-            q: f.q.unwrap_or_default(),
-        }),
-        Err(e) => ctx.error(&e),
-    }
+pub async fn queue(ctx: Ctx, Query(f): Query<QueueFilter>) -> UiResult {
+    let caller = ctx.officer()?;
+    let page = ctx.state.feedback_queue(caller, &f).await.or_page(&ctx)?;
+    Ok(ctx.render(QueuePage {
+        p: ctx.page(),
+        statuses: &STATUSES,
+        items: page.items,
+        total: page.total,
+        status: f.status.unwrap_or_default(),
+        q: f.q.unwrap_or_default(),
+    }))
 }
 
 #[derive(Template)]
@@ -433,32 +426,17 @@ impl ReportPage {
     }
 }
 
-pub async fn report(ctx: Ctx, Path(ma): Path<String>) -> Response {
-    let caller = match ctx.signed_in() {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
-    match ctx.state.feedback_view(caller, &ma).await {
-        Ok(r) => ctx.render(ReportPage {
-            p: ctx.page(),
-            text_acts: &TEXT_ACTS,
-            button_acts: &BUTTON_ACTS,
-            submitted: vn_text(&r.submitted_at),
-            steps: r
-                .timeline
-                .iter()
-                .map(|s| {
-                    (
-                        vn_text(&s.at),
-                        s.label.clone(),
-                        s.detail.clone().unwrap_or_default(),
-                    )
-                })
-                .collect(),
-            r,
-        }),
-        Err(e) => ctx.error(&e),
-    }
+pub async fn report(ctx: Ctx, Path(ma): Path<String>) -> UiResult {
+    let caller = ctx.signed_in()?;
+    let r = ctx.state.feedback_view(caller, &ma).await.or_page(&ctx)?;
+    Ok(ctx.render(ReportPage {
+        p: ctx.page(),
+        text_acts: &TEXT_ACTS,
+        button_acts: &BUTTON_ACTS,
+        submitted: vn_text(&r.submitted_at),
+        steps: steps_of(&r.timeline),
+        r,
+    }))
 }
 
 /// An act's form (an empty field stands for an absent one).

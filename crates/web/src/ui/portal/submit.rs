@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use askama::Template;
 use axum::body::Bytes;
-use axum::extract::Path;
+use axum::extract::{Multipart, Path};
 use axum::http::StatusCode;
 use axum::response::Response;
 use motcua_domain::dossier::ApplicantField;
@@ -17,7 +17,7 @@ use motcua_store::Agency;
 use super::catalogue::{component_label, online_allowed, quantity};
 use crate::error::ApiError;
 use crate::ui::applicant::ApplicantForm;
-use crate::ui::form::{self, Citizen, UiResult, Upload};
+use crate::ui::form::{self, UiResult, UploadBody};
 use crate::ui::kit::{Ctx, Page};
 use motcua_app::documents::{self as docs, DocumentView};
 use motcua_app::dossiers::{AuthorisationInput, ComponentInput, CreateDossier};
@@ -468,10 +468,11 @@ fn authorisation_check(v: &mut Values, own: &str) -> Option<String> {
     }
 }
 
-pub async fn submit(
-    Path(code): Path<String>,
-    Upload(ctx, caller, body, _): Upload<Citizen>,
-) -> UiResult {
+/// A body that is not multipart is refused first (400), whoever sends it: the body is taken
+/// as [`Multipart`], then read as an [`UploadBody`].
+pub async fn submit(ctx: Ctx, Path(code): Path<String>, mp: Multipart) -> UiResult {
+    let caller = ctx.citizen()?.clone();
+    let body = UploadBody::from(mp);
     let s = setup(&ctx, &code, caller.user.id).await?;
     let limit = ctx.state.config.max_upload_bytes;
     let total = limit.saturating_mul(s.spec.len().max(1)) + 1024 * 1024;
