@@ -16,7 +16,7 @@ use motcua_domain::calendar::{
 };
 use serde::Deserialize;
 
-use super::{CsrfOnly, Errors, agency_by_code, form_error, opt, see_other};
+use super::{CsrfOnly, Errors, agency_by_code, form_error, notice, opt, see_other};
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::ui::form::{self, Admin, Posted};
@@ -213,13 +213,14 @@ async fn year_page(ctx: Ctx, Query(q): Query<YearQuery>) -> Response {
             }
         },
     };
-    let notice = match q.ok.as_deref() {
-        Some("luu") => Some("Đã lưu lịch nghỉ chính thức của năm."),
-        Some("xoa") => {
-            Some("Đã bỏ lịch chính thức; năm này áp dụng quy định của Bộ luật Lao động.")
-        }
-        _ => None,
-    };
+    let said = [
+        ("luu", "Đã lưu lịch nghỉ chính thức của năm."),
+        (
+            "xoa",
+            "Đã bỏ lịch chính thức; năm này áp dụng quy định của Bộ luật Lao động.",
+        ),
+    ];
+    let notice = notice(q.ok.as_deref(), &said);
     let due = DueForm {
         from: format!("{year}-01-02T08:00"),
         days: "5".into(),

@@ -12,7 +12,7 @@ use motcua_domain::workflow::{Workflow, WorkflowStep, centi_text};
 use motcua_store::{Agency, ProcedureHit, ProcedureRow, ProcedureVersion};
 use serde::Deserialize;
 
-use super::{Errors, agency_by_code, form_error, opt, page_offset, see_other};
+use super::{Errors, agency_by_code, form_error, notice, opt, page_offset, see_other};
 use crate::auth::require;
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -157,11 +157,11 @@ async fn detail(ctx: Ctx, Path(code): Path<String>, Query(ok): Query<OkQuery>) -
     if let Err(r) = ctx.admin() {
         return r;
     }
-    let notice = match ok.ok.as_deref() {
-        Some("cong-khai") => Some("Đã công khai thủ tục."),
-        Some("bai-bo") => Some("Đã bãi bỏ thủ tục."),
-        _ => None,
-    };
+    let said = [
+        ("cong-khai", "Đã công khai thủ tục."),
+        ("bai-bo", "Đã bãi bỏ thủ tục."),
+    ];
+    let notice = notice(ok.ok.as_deref(), &said);
     detail_page(&ctx, &code, Errors::default(), notice, String::new()).await
 }
 
@@ -356,10 +356,7 @@ async fn workflow(
     if let Err(r) = ctx.admin() {
         return r;
     }
-    let notice = match ok.ok.as_deref() {
-        Some("luu") => Some("Đã lưu quy trình nội bộ."),
-        _ => None,
-    };
+    let notice = notice(ok.ok.as_deref(), &[("luu", "Đã lưu quy trình nội bộ.")]);
     workflow_page(&ctx, &code, &agency, None, Errors::default(), notice).await
 }
 

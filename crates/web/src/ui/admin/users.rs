@@ -15,7 +15,7 @@ use motcua_store::User;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::{Errors, agency_by_code, form_error, opt, page_offset, see_other};
+use super::{Errors, agency_by_code, form_error, notice, opt, page_offset, see_other};
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -347,14 +347,14 @@ async fn detail(ctx: Ctx, Path(username): Path<String>, Query(ok): Query<OkQuery
         Ok(c) => c.clone(),
         Err(r) => return r,
     };
-    let notice = match ok.ok.as_deref() {
-        Some("tao") => Some("Đã tạo tài khoản."),
-        Some("vai-tro") => Some("Đã cập nhật vai trò."),
-        Some("khoa") => Some("Đã khóa tài khoản."),
-        Some("mo") => Some("Đã mở khóa tài khoản."),
-        Some("totp") => Some("Đã cập nhật yêu cầu xác thực hai lớp."),
-        _ => None,
-    };
+    let said = [
+        ("tao", "Đã tạo tài khoản."),
+        ("vai-tro", "Đã cập nhật vai trò."),
+        ("khoa", "Đã khóa tài khoản."),
+        ("mo", "Đã mở khóa tài khoản."),
+        ("totp", "Đã cập nhật yêu cầu xác thực hai lớp."),
+    ];
+    let notice = notice(ok.ok.as_deref(), &said);
     detail_page(
         &ctx,
         &caller,
