@@ -7,7 +7,7 @@
 use askama::Template;
 use axum::Router;
 use axum::extract::Path;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use axum::routing::get;
 use motcua_app::payments::transfer::{BankAccountInput, StatementReport};
 use serde::Deserialize;
@@ -43,26 +43,25 @@ struct AccountPage {
     saved: bool,
 }
 
-async fn account(ctx: Ctx, Path(agency): Path<String>) -> Response {
-    let caller = match ctx.signed_in() {
-        Ok(c) => c.clone(),
-        Err(r) => return r,
-    };
+async fn account(ctx: Ctx, Path(agency): Path<String>) -> UiResult {
+    let caller = ctx.signed_in()?;
     let agency = agency.trim().to_owned();
-    match ctx.state.bank_account(&caller, &agency).await {
-        Ok(a) => ctx.render(AccountPage {
-            p: ctx.page(),
-            set: a.is_some(),
-            a: a.unwrap_or(BankAccountInput {
-                bank_bin: String::new(),
-                account: String::new(),
-                account_name: String::new(),
-            }),
-            agency,
-            saved: false,
+    let a = ctx
+        .state
+        .bank_account(caller, &agency)
+        .await
+        .or_page(&ctx)?;
+    Ok(ctx.render(AccountPage {
+        p: ctx.page(),
+        set: a.is_some(),
+        a: a.unwrap_or(BankAccountInput {
+            bank_bin: String::new(),
+            account: String::new(),
+            account_name: String::new(),
         }),
-        Err(e) => ctx.error(&e),
-    }
+        agency,
+        saved: false,
+    }))
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -108,19 +107,17 @@ struct StatementPage {
     report: Option<StatementReport>,
 }
 
-async fn statement_form(ctx: Ctx, Path(agency): Path<String>) -> Response {
-    let caller = match ctx.counter() {
-        Ok(c) => c.clone(),
-        Err(r) => return r,
-    };
-    if let Err(e) = ctx.state.statement_importer(&caller, agency.trim()).await {
-        return ctx.error(&e);
-    }
-    ctx.render(StatementPage {
+async fn statement_form(ctx: Ctx, Path(agency): Path<String>) -> UiResult {
+    let caller = ctx.counter()?;
+    ctx.state
+        .statement_importer(caller, agency.trim())
+        .await
+        .or_page(&ctx)?;
+    Ok(ctx.render(StatementPage {
         p: ctx.page(),
         agency: agency.trim().to_owned(),
         report: None,
-    })
+    }))
 }
 
 /// The statement uploaded (field `file`), matched and recorded; the report shown.

@@ -184,30 +184,24 @@ fn view_page(
     }
 }
 
-async fn show(ctx: Ctx, Path(code): Path<String>) -> Response {
-    let caller = match ctx.signed_in() {
-        Ok(c) => c.clone(),
-        Err(r) => return r,
-    };
-    let v = match ctx.state.payment(&caller, code.trim()).await {
-        Ok(v) => v,
-        Err(e) => return ctx.error(&e),
-    };
+async fn show(ctx: Ctx, Path(code): Path<String>) -> UiResult {
+    let caller = ctx.signed_in()?;
+    let v = ctx.state.payment(caller, code.trim()).await.or_page(&ctx)?;
     // The QR when the fees are awaited and the agency has an account (else none is shown).
     let qr = if v.payable_online || v.status == "due" {
-        ctx.state.payment_vietqr(&caller, code.trim()).await.ok()
+        ctx.state.payment_vietqr(caller, code.trim()).await.ok()
     } else {
         None
     };
     let catalogue = if v.adjustable {
         ctx.state
-            .catalogue_fee_lines(&caller, code.trim())
+            .catalogue_fee_lines(caller, code.trim())
             .await
             .unwrap_or_default()
     } else {
         Vec::new()
     };
-    ctx.render(view_page(ctx.page(), v, qr, &catalogue))
+    Ok(ctx.render(view_page(ctx.page(), v, qr, &catalogue)))
 }
 
 /// The adjustment form's fields, by row: `apply_i` (ticked), `name_i`, `kind_i`, `amount_i`,

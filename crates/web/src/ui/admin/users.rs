@@ -19,7 +19,7 @@ use super::{Errors, agency_by_code, form_error, notice, opt, page_offset, see_ot
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::ui::form::{Admin, Posted};
+use crate::ui::form::{Admin, Posted, UiResult};
 use crate::ui::kit::{Ctx, Page, urlencode};
 use motcua_app::accounts::{AccountChange, CreateUser};
 
@@ -179,18 +179,15 @@ async fn list_page(
     )
 }
 
-async fn list(ctx: Ctx, Query(q): Query<ListQuery>) -> Response {
-    let caller = match ctx.admin() {
-        Ok(c) => c.clone(),
-        Err(r) => return r,
-    };
+async fn list(ctx: Ctx, Query(q): Query<ListQuery>) -> UiResult {
+    let caller = ctx.admin()?;
     let agency = q.co_quan.unwrap_or_default();
     let form = NewUserForm {
         agency_code: agency.clone(),
         role: Role::Specialist.as_str().into(),
         ..Default::default()
     };
-    list_page(&ctx, &caller, &agency, q.trang, form, Errors::default()).await
+    Ok(list_page(&ctx, caller, &agency, q.trang, form, Errors::default()).await)
 }
 
 #[derive(Deserialize, Default)]
@@ -342,11 +339,8 @@ async fn detail_page(
     )
 }
 
-async fn detail(ctx: Ctx, Path(username): Path<String>, Query(ok): Query<OkQuery>) -> Response {
-    let caller = match ctx.admin() {
-        Ok(c) => c.clone(),
-        Err(r) => return r,
-    };
+async fn detail(ctx: Ctx, Path(username): Path<String>, Query(ok): Query<OkQuery>) -> UiResult {
+    let caller = ctx.admin()?;
     let said = [
         ("tao", "Đã tạo tài khoản."),
         ("vai-tro", "Đã cập nhật vai trò."),
@@ -355,15 +349,9 @@ async fn detail(ctx: Ctx, Path(username): Path<String>, Query(ok): Query<OkQuery
         ("totp", "Đã cập nhật yêu cầu xác thực hai lớp."),
     ];
     let notice = notice(ok.ok.as_deref(), &said);
-    detail_page(
-        &ctx,
-        &caller,
-        &username,
-        (Role::Specialist.as_str().into(), String::new()),
-        Errors::default(),
-        notice,
-    )
-    .await
+    let typed = (Role::Specialist.as_str().into(), String::new());
+    let page = detail_page(&ctx, caller, &username, typed, Errors::default(), notice);
+    Ok(page.await)
 }
 
 #[derive(Deserialize, Default)]

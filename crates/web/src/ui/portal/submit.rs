@@ -17,7 +17,7 @@ use motcua_store::Agency;
 use super::catalogue::{component_label, online_allowed, quantity};
 use crate::error::ApiError;
 use crate::ui::applicant::ApplicantForm;
-use crate::ui::form::{self, UiResult, UploadBody};
+use crate::ui::form::{self, OrPage, UiResult, UploadBody};
 use crate::ui::kit::{Ctx, Page};
 use motcua_app::documents::{self as docs, DocumentView};
 use motcua_app::dossiers::{AuthorisationInput, ComponentInput, CreateDossier};
@@ -187,25 +187,17 @@ fn component_name(c: &motcua_domain::catalogue::ComponentSpec) -> String {
     motcua_domain::dossier::component_key(&c.name)
 }
 
-pub async fn form(ctx: Ctx, Path(code): Path<String>) -> Response {
-    let caller = match ctx.citizen() {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
-    let s = match setup(&ctx, &code, caller.user.id).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
+pub async fn form(ctx: Ctx, Path(code): Path<String>) -> UiResult {
+    let caller = ctx.citizen()?;
+    let s = setup(&ctx, &code, caller.user.id).await?;
     // Online dossiers carry the account's own ID number: an account not yet bound is told so.
-    let own = match ctx.state.own_id_number(caller.user.id, "").await {
-        Ok(id) => id,
-        Err(err) => return ctx.error(&err),
-    };
+    let state = &ctx.state;
+    let own = state
+        .own_id_number(caller.user.id, "")
+        .await
+        .or_page(&ctx)?;
     // What the identity provider said of the person (#20) fills the form too.
-    let profile = match ctx.state.profile_of(caller.user.id).await {
-        Ok(p) => p,
-        Err(err) => return ctx.error(&err),
-    };
+    let profile = state.profile_of(caller.user.id).await.or_page(&ctx)?;
     let v = Values {
         applicant: ApplicantForm {
             name: caller.user.full_name.clone(),
@@ -222,7 +214,7 @@ pub async fn form(ctx: Ctx, Path(code): Path<String>) -> Response {
         auth: AuthValues::default(),
     };
     let components = component_fields(&s, &HashMap::new(), &HashMap::new());
-    ctx.render(SubmitPage {
+    Ok(ctx.render(SubmitPage {
         p: ctx.page(),
         code: s.code,
         procedure: s.name,
@@ -231,7 +223,7 @@ pub async fn form(ctx: Ctx, Path(code): Path<String>) -> Response {
         agencies: s.agencies,
         components,
         summary: None,
-    })
+    }))
 }
 
 /// What the browser sent.
