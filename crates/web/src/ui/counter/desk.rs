@@ -35,16 +35,13 @@ struct Home {
 }
 
 /// `GET /mot-cua`: what waits for the desk.
-pub async fn home(ctx: Ctx) -> Response {
-    let caller = match ctx.counter() {
-        Ok(c) => c.clone(),
-        Err(r) => return r,
-    };
+pub async fn home(ctx: Ctx) -> UiResult {
+    let caller = ctx.counter()?;
     let state = &ctx.state;
-    let ids = desk_agency_ids(&caller);
+    let ids = desk_agency_ids(caller);
     let p = ctx.page();
     let data = async {
-        let agencies = desk_agencies(state, &caller).await?;
+        let agencies = desk_agencies(state, caller).await?;
         let awaiting = if ids.is_empty() {
             motcua_store::Page {
                 items: Vec::new(),
@@ -72,10 +69,7 @@ pub async fn home(ctx: Ctx) -> Response {
             .await?;
         Ok::<_, ApiError>((agencies, awaiting, received, ready))
     };
-    let (agencies, awaiting, received, ready) = match data.await {
-        Ok(d) => d,
-        Err(e) => return ctx.error(&e),
-    };
+    let (agencies, awaiting, received, ready) = data.await.or_page(&ctx)?;
     let mut names = Names::default();
     let home = Home {
         agencies: agencies
@@ -91,7 +85,7 @@ pub async fn home(ctx: Ctx) -> Response {
         ready_count: p.int(ready.total),
         p,
     };
-    ctx.render(home)
+    Ok(ctx.render(home))
 }
 
 /// An official form that can be printed for the dossier.
