@@ -29,6 +29,21 @@ pub struct ReadOrigin {
     pub user_agent: String,
 }
 
+/// A dossier read by `caller`: found by its code, the read authorised (see
+/// [`App::readable`]) and recorded.
+pub async fn read_dossier(
+    state: &App,
+    caller: &Caller,
+    code: &str,
+    what: Read,
+    origin: &ReadOrigin,
+) -> Result<DossierRow, AppError> {
+    let row = state.dossier(code).await?;
+    state.readable(caller, &row).await?;
+    record(state, caller, &row, what, origin).await?;
+    Ok(row)
+}
+
 /// What of a dossier was read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Read {

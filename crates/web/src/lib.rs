@@ -8,6 +8,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod download;
 pub mod error;
 pub mod metrics;
 pub mod open311;

@@ -113,6 +113,23 @@ pub async fn api_csrf(req: Request, next: Next) -> Response {
     next.run(req).await
 }
 
+/// Escapes text for XML, SVG or HTML content and attributes; `apostrophe` is how `'` is
+/// written (`&apos;` in XML, `&#39;` where HTML reads it too).
+pub fn escape_markup(s: &str, apostrophe: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str(apostrophe),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// A return address inside this site, or `/`: it must start with a single `/` and hold only
 /// visible ASCII with no backslash (so no `//host`, `/\host`, scheme, TAB, CR or LF, which
 /// browsers would read as another site or which cannot go in a header).

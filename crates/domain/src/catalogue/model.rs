@@ -205,6 +205,20 @@ pub enum TimeUnit {
 }
 
 impl TimeUnit {
+    /// The unit in Vietnamese, after a number ("15 ngày làm việc"); "in the day" counts in
+    /// working days.
+    pub fn label_vi(self) -> &'static str {
+        match self {
+            TimeUnit::WorkingDays | TimeUnit::InTheDay => "ngày làm việc",
+            TimeUnit::Days => "ngày",
+            TimeUnit::WorkingHours => "giờ làm việc",
+            TimeUnit::Hours => "giờ",
+            TimeUnit::Weeks => "tuần",
+            TimeUnit::Months => "tháng",
+            TimeUnit::Years => "năm",
+        }
+    }
+
     /// Stable snake_case key (same as the serde name).
     pub fn key(self) -> &'static str {
         match self {

@@ -2,7 +2,6 @@
 //! dossiers (Decree 13/2023/NĐ-CP), as JSON or CSV.
 
 use axum::extract::State;
-use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use motcua_domain::auth::Action;
 use serde::{Deserialize, Serialize};
@@ -77,17 +76,12 @@ pub async fn list(
                 .collect(),
         })
         .into_response()),
-        "csv" => Ok((
-            [
-                (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-                (
-                    header::CONTENT_DISPOSITION,
-                    "attachment; filename=\"truy-cap-du-lieu-ca-nhan.csv\"",
-                ),
-            ],
+        "csv" => Ok(crate::download::file(
+            "text/csv; charset=utf-8",
+            "attachment",
+            "truy-cap-du-lieu-ca-nhan.csv",
             access_log::csv(&reads)?,
-        )
-            .into_response()),
+        )),
         other => Err(ApiError::bad_request(
             "invalid_format",
             format!("Định dạng \"{other}\" không hợp lệ (json, csv)."),

@@ -177,16 +177,8 @@ pub async fn download(
     origin: motcua_app::access_log::ReadOrigin,
     Path((code, sha256)): Path<(String, String)>,
 ) -> ApiResult<Response> {
-    let row = state.dossier(&code).await?;
-    state.readable(&caller, &row).await?;
-    motcua_app::access_log::record(
-        &state,
-        &caller,
-        &row,
-        motcua_app::access_log::Read::Document,
-        &origin,
-    )
-    .await?;
+    let read = motcua_app::access_log::Read::Document;
+    let row = motcua_app::access_log::read_dossier(&state, &caller, &code, read, &origin).await?;
     let (record, bytes) = state
         .open_document(&row, &sha256.to_ascii_lowercase())
         .await?;
@@ -204,9 +196,19 @@ pub(crate) fn file_response(record: &motcua_store::DocumentRecord, bytes: &Bytes
         record.seq,
         media.map_or("bin", MediaType::extension)
     );
-    let mut res = (StatusCode::OK, bytes.clone()).into_response();
+    // Personal data: never kept by shared caches. The type was read from the content at
+    // upload and `nosniff` is set on every response, so a browser shows it as that type only.
+    let headers = [
+        (header::CONTENT_TYPE, content_type),
+        (
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'none'; sandbox",
+        ),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::CACHE_CONTROL, "private, max-age=300"),
+    ];
+    let mut res = (headers, bytes.clone()).into_response();
     let h = res.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     // Images are shown; anything else (a PDF can carry script) is saved, never rendered in
     // the application's origin. Either way the response may run nothing.
     let disposition = match media {
@@ -216,23 +218,9 @@ pub(crate) fn file_response(record: &motcua_store::DocumentRecord, bytes: &Bytes
     if let Ok(v) = HeaderValue::from_str(&format!("{disposition}; filename=\"{name}\"")) {
         h.insert(header::CONTENT_DISPOSITION, v);
     }
-    h.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static("default-src 'none'; sandbox"),
-    );
-    h.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
     if let Ok(v) = HeaderValue::from_str(&format!("\"{}\"", record.sha256)) {
         h.insert(header::ETAG, v);
     }
-    // Personal data: never kept by shared caches. The type was read from the content at
-    // upload and `nosniff` is set on every response, so a browser shows it as that type only.
-    h.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, max-age=300"),
-    );
     res
 }
 

@@ -56,9 +56,7 @@ pub async fn get_one(
     origin: ReadOrigin,
     Path(code): Path<String>,
 ) -> ApiResult<axum::response::Response> {
-    let row = state.dossier(&code).await?;
-    state.readable(&caller, &row).await?;
-    access_log::record(&state, &caller, &row, Read::Dossier, &origin).await?;
+    let row = access_log::read_dossier(&state, &caller, &code, Read::Dossier, &origin).await?;
     let body = state.view_json(&row).await?;
     Ok(axum::response::IntoResponse::into_response((
         [(axum::http::header::CONTENT_TYPE, "application/json")],

@@ -7,7 +7,7 @@ use axum::Json;
 use axum::body::Body;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Multipart, Request, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use motcua_app::AppError;
 use motcua_app::feedback::{
@@ -176,23 +176,17 @@ pub async fn photo(
     let (media_type, bytes) = state
         .feedback_photo(caller.as_ref(), &code, &sha256.to_ascii_lowercase())
         .await?;
-    let mut res = (StatusCode::OK, bytes).into_response();
-    let h = res.headers_mut();
     let content_type = if media_type == "image/png" {
         "image/png"
     } else {
         "image/jpeg"
     };
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    h.insert(
-        header::CONTENT_DISPOSITION,
-        HeaderValue::from_static("inline"),
-    );
-    h.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, max-age=3600"),
-    );
-    Ok(res)
+    let headers = [
+        (header::CONTENT_TYPE, content_type),
+        (header::CONTENT_DISPOSITION, "inline"),
+        (header::CACHE_CONTROL, "private, max-age=3600"),
+    ];
+    Ok((headers, bytes).into_response())
 }
 
 /// Follow a report by its code: status, timeline, title; its content, place, photos and answer

@@ -2,36 +2,24 @@
 //! control sheet, and an agency's register, as A4 HTML (print from the browser) or PDF.
 
 use axum::extract::{Query, State};
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use chrono::NaiveDate;
 use motcua_domain::auth::Action;
 use serde::Deserialize;
 
 use crate::auth::{Caller, ResolvedScope};
+use crate::download::rendered;
 use crate::error::ApiError;
 use crate::error::ApiPath as Path;
 use crate::error::ApiResult;
 use crate::state::AppState;
-use motcua_app::forms::{self, Format, Rendered};
+use motcua_app::forms::{self, Format};
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct FormParams {
     /// `html` (default) or `pdf`.
     pub format: Option<String>,
-}
-
-fn respond(r: Rendered) -> Response {
-    let disposition = format!("inline; filename=\"{}\"", r.file_name);
-    (
-        [
-            (header::CONTENT_TYPE, r.content_type.to_string()),
-            (header::CONTENT_DISPOSITION, disposition),
-        ],
-        r.body,
-    )
-        .into_response()
 }
 
 /// A form of a dossier, in the form set in force on its receipt date (Circular 01/2018 or
@@ -51,17 +39,9 @@ pub async fn dossier_form(
 ) -> ApiResult<Response> {
     let format = Format::parse(p.format.as_deref())?;
     let kind = forms::kind(&kind)?;
-    let row = state.dossier(&code).await?;
-    state.readable(&caller, &row).await?;
-    motcua_app::access_log::record(
-        &state,
-        &caller,
-        &row,
-        motcua_app::access_log::Read::Form,
-        &origin,
-    )
-    .await?;
-    Ok(respond(
+    let read = motcua_app::access_log::Read::Form;
+    let row = motcua_app::access_log::read_dossier(&state, &caller, &code, read, &origin).await?;
+    Ok(rendered(
         forms::dossier_form(&state, &row, kind, format).await?,
     ))
 }
@@ -104,7 +84,7 @@ pub async fn register(
     {
         return Err(ApiError::Forbidden);
     }
-    Ok(respond(
+    Ok(rendered(
         forms::register(&state, &agency, p.from, p.to, format).await?,
     ))
 }

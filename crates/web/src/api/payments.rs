@@ -6,7 +6,7 @@
 use axum::Json;
 use axum::extract::{RawQuery, State};
 use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use motcua_app::payments::reconcile::ReconcileReport;
 use motcua_app::payments::transfer::{BankAccountInput, StatementReport, VietQrView};
 use motcua_app::payments::{
@@ -15,6 +15,7 @@ use motcua_app::payments::{
 };
 
 use crate::auth::{Caller, ClientIp};
+use crate::download;
 use crate::error::{ApiJson, ApiPath as Path, ApiQuery, ApiResult};
 use crate::state::AppState;
 
@@ -130,26 +131,11 @@ pub async fn receipt(
     ApiQuery(p): ApiQuery<ReceiptParams>,
 ) -> ApiResult<Response> {
     let format = motcua_app::forms::Format::parse(p.format.as_deref())?;
-    let row = state.dossier(&code).await?;
-    state.readable(&caller, &row).await?;
-    motcua_app::access_log::record(
-        &state,
-        &caller,
-        &row,
-        motcua_app::access_log::Read::Form,
-        &origin,
-    )
-    .await?;
-    let r = state.fee_receipt_file(&row, format).await?;
-    let disposition = format!("inline; filename=\"{}\"", r.file_name);
-    Ok((
-        [
-            (header::CONTENT_TYPE, r.content_type.to_string()),
-            (header::CONTENT_DISPOSITION, disposition),
-        ],
-        r.body,
-    )
-        .into_response())
+    let read = motcua_app::access_log::Read::Form;
+    let row = motcua_app::access_log::read_dossier(&state, &caller, &code, read, &origin).await?;
+    Ok(crate::download::rendered(
+        state.fee_receipt_file(&row, format).await?,
+    ))
 }
 
 /// VNPAY's IPN (server to server): signature, order, amount and state checked; answered with
@@ -225,18 +211,8 @@ pub async fn daily_report(
     ApiQuery(p): ApiQuery<ReportParams>,
 ) -> ApiResult<Response> {
     let bytes = state.daily_payment_report(&caller, &code, p.day).await?;
-    let disposition = format!("attachment; filename=\"doi-soat-{code}-{}.xlsx\"", p.day);
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
-            ),
-            (header::CONTENT_DISPOSITION, disposition),
-        ],
-        bytes,
-    )
-        .into_response())
+    let name = format!("doi-soat-{code}-{}.xlsx", p.day);
+    Ok(download::file(download::XLSX, "attachment", &name, bytes))
 }
 
 /// An agency's bank account for transfers by VietQR (its administrators and leaders); 404

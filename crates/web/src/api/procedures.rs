@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::api::agencies::agency_by_code;
 use crate::auth::{Caller, require};
+use crate::download;
 use crate::error::{ApiError, ApiJson, ApiPath as Path, ApiQuery, ApiResult};
 use crate::state::AppState;
 use motcua_app::calendar::parse_date;
@@ -336,20 +337,8 @@ pub async fn export(
             let procs = cat::parse_records(&records)?;
             let bytes = motcua_sheets::procedures_xlsx(&procs)
                 .map_err(|e| ApiError::Internal(e.to_string()))?;
-            Ok((
-                [
-                    (
-                        header::CONTENT_TYPE,
-                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                    ),
-                    (
-                        header::CONTENT_DISPOSITION,
-                        "attachment; filename=\"danh-muc-tthc.xlsx\"",
-                    ),
-                ],
-                bytes,
-            )
-                .into_response())
+            let name = "danh-muc-tthc.xlsx";
+            Ok(download::file(download::XLSX, "attachment", name, bytes))
         }
         other => Err(ApiError::bad_request(
             "invalid_format",

@@ -6,7 +6,6 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use motcua_domain::dossier::vietnam_date;
@@ -185,10 +184,7 @@ fn report_file(
         ];
         let bytes =
             motcua_sheets::tables_xlsx(&tables).map_err(|e| ApiError::Internal(e.to_string()))?;
-        (
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            bytes,
-        )
+        (crate::download::XLSX, bytes)
     } else {
         let csv = if by_procedure {
             motcua_sheets::report_csv("Thủ tục hành chính", &procedures, &r.total)
@@ -197,17 +193,13 @@ fn report_file(
         };
         ("text/csv; charset=utf-8", csv.into_bytes())
     };
-    Ok((
-        [
-            (header::CONTENT_TYPE, content_type.to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{file}.{format}\""),
-            ),
-        ],
+    let name = format!("{file}.{format}");
+    Ok(crate::download::file(
+        content_type,
+        "attachment",
+        &name,
         bytes,
-    )
-        .into_response())
+    ))
 }
 
 /// A unit's dashboard figures now: today's intake, dossiers in progress, due soon and late,

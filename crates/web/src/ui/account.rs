@@ -6,14 +6,13 @@
 
 use askama::Template;
 use axum::Router;
-use axum::response::Response;
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use serde::Deserialize;
 
 use motcua_app::profile::ContactInput;
 
-use super::form::Posted;
+use super::form::{OrPage, Posted, SignedIn, UiResult};
 use super::kit::{Ctx, Page};
 use crate::state::AppState;
 
@@ -52,19 +51,12 @@ struct AccountPage {
     devices: Vec<motcua_app::profile::DeviceView>,
 }
 
-async fn page(ctx: Ctx) -> Response {
-    let caller = match ctx.signed_in() {
-        Ok(c) => c.clone(),
-        Err(r) => return r,
-    };
-    let contact = match ctx.state.my_contact(&caller).await {
-        Ok(c) => ContactInput::of(&c),
-        Err(e) => return ctx.error(&e),
-    };
-    match account_page(&ctx, &caller, contact, None).await {
-        Ok(page) => ctx.render(page),
-        Err(e) => ctx.error(&e),
-    }
+async fn page(ctx: Ctx) -> UiResult {
+    let caller = ctx.signed_in()?;
+    let contact = ctx.state.my_contact(caller).await.or_page(&ctx)?;
+    let contact = ContactInput::of(&contact);
+    let page = account_page(&ctx, caller, contact, None).await;
+    Ok(ctx.render(page.or_page(&ctx)?))
 }
 
 /// The page, with the contact form as given and its mistake, if any.
@@ -106,11 +98,7 @@ async fn account_page(
 }
 
 /// Saves the contact details: back to the page, or the form again (422) with its mistake.
-async fn save_contact(Posted(ctx, _, form, _): Posted<ContactForm>) -> Response {
-    let caller = match ctx.signed_in() {
-        Ok(c) => c.clone(),
-        Err(r) => return r,
-    };
+async fn save_contact(Posted(ctx, caller, form, _): Posted<ContactForm, SignedIn>) -> UiResult {
     let input = ContactInput {
         phone: form.phone,
         email: form.email,
@@ -118,56 +106,40 @@ async fn save_contact(Posted(ctx, _, form, _): Posted<ContactForm>) -> Response 
         notify_channel: form.notify_channel,
     };
     let error = match ctx.state.set_my_contact(&caller, &input).await {
-        Ok(_) => return Redirect::to("/tai-khoan#account-contact").into_response(),
+        Ok(_) => return Ok(Redirect::to("/tai-khoan#account-contact").into_response()),
         Err(e @ motcua_app::AppError::Invalid { .. }) => e.message_vi(),
-        Err(e) => return ctx.error(&e),
+        Err(e) => return Err(ctx.error(&e).into()),
     };
-    match account_page(&ctx, &caller, input, Some(error)).await {
-        Ok(page) => ctx.render_status(axum::http::StatusCode::UNPROCESSABLE_ENTITY, page),
-        Err(e) => ctx.error(&e),
-    }
+    let page = account_page(&ctx, &caller, input, Some(error)).await;
+    let status = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+    Ok(ctx.render_status(status, page.or_page(&ctx)?))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 struct ContactForm {
-    #[serde(default)]
     phone: String,
-    #[serde(default)]
     email: String,
-    #[serde(default)]
     address: String,
-    #[serde(default)]
     notify_channel: String,
 }
 
 /// Ends one other session of the account.
 async fn end_session(
     axum::extract::Path(id): axum::extract::Path<String>,
-    Posted(ctx, _, _, _): Posted<NoFields>,
-) -> Response {
-    let caller = match ctx.signed_in() {
-        Ok(c) => c.clone(),
-        Err(r) => return r,
-    };
-    match ctx.state.end_my_session(&caller, &id).await {
-        Ok(()) => Redirect::to("/tai-khoan#account-sessions").into_response(),
-        Err(e) => ctx.error(&e),
-    }
+    Posted(ctx, caller, _, _): Posted<NoFields, SignedIn>,
+) -> UiResult {
+    ctx.state.end_my_session(&caller, &id).await.or_page(&ctx)?;
+    Ok(Redirect::to("/tai-khoan#account-sessions").into_response())
 }
 
 #[derive(Deserialize)]
 struct NoFields {}
 
 /// Signs the account out everywhere else (other browsers, API tokens).
-async fn sign_out_elsewhere(Posted(ctx, _, _, _): Posted<NoFields>) -> Response {
-    let caller = match ctx.signed_in() {
-        Ok(c) => c.clone(),
-        Err(r) => return r,
-    };
-    match ctx.state.sign_out_elsewhere(&caller).await {
-        Ok(_) => Redirect::to("/tai-khoan").into_response(),
-        Err(e) => ctx.error(&e),
-    }
+async fn sign_out_elsewhere(Posted(ctx, caller, _, _): Posted<NoFields, SignedIn>) -> UiResult {
+    ctx.state.sign_out_elsewhere(&caller).await.or_page(&ctx)?;
+    Ok(Redirect::to("/tai-khoan").into_response())
 }
 
 #[derive(Template)]
@@ -181,19 +153,16 @@ struct DataStorePage {
 
 /// `/tai-khoan/kho-du-lieu`: the citizen's data store (Decree 45/2020/NĐ-CP) and every
 /// re-use of it with its consent (Decree 13/2023/NĐ-CP).
-async fn data_store(ctx: Ctx) -> Response {
-    let caller = match ctx.citizen() {
-        Ok(c) => c.clone(),
-        Err(r) => return r,
-    };
-    let (unbound, store) = match ctx.state.data_store(&caller).await {
+async fn data_store(ctx: Ctx) -> UiResult {
+    let caller = ctx.citizen()?;
+    let (unbound, store) = match ctx.state.data_store(caller).await {
         Ok(v) => (false, Some(v)),
         Err(e) if e.code() == "account_not_bound" => (true, None),
-        Err(e) => return ctx.error(&e),
+        Err(e) => return Err(ctx.error(&e).into()),
     };
-    ctx.render(DataStorePage {
+    Ok(ctx.render(DataStorePage {
         p: ctx.page(),
         unbound,
         store,
-    })
+    }))
 }

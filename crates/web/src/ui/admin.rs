@@ -90,6 +90,13 @@ pub(super) fn form_error(
     ))
 }
 
+/// What a page says after a change (post/redirect/get): the text of its `?ok=` key in `said`.
+pub(super) fn notice(ok: Option<&str>, said: &[(&str, &'static str)]) -> Option<&'static str> {
+    said.iter()
+        .find(|(k, _)| Some(*k) == ok)
+        .map(|(_, text)| *text)
+}
+
 /// 303 to `to` after a change (post/redirect/get).
 pub(super) fn see_other(ctx: &Ctx, to: &str) -> Response {
     ctx.finish(Redirect::to(to).into_response())

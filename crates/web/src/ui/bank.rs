@@ -4,20 +4,17 @@
 //! upload a CSV or XLSX, see which lines paid which dossier and why the others did not. The
 //! same `motcua_app::payments::transfer` service as the API.
 
-use std::collections::HashMap;
-
 use askama::Template;
 use axum::Router;
 use axum::extract::Path;
-use axum::extract::multipart::{Multipart, MultipartRejection};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use axum::routing::get;
 use motcua_app::payments::transfer::{BankAccountInput, StatementReport};
 use serde::Deserialize;
 
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::ui::form::{Anyone, OrPage, Posted, UiResult, read_multipart};
+use crate::ui::form::{Anyone, Counter, OrPage, Posted, UiResult, Upload};
 use crate::ui::kit::{Ctx, Page};
 
 /// Largest statement accepted, in bytes.
@@ -46,35 +43,32 @@ struct AccountPage {
     saved: bool,
 }
 
-async fn account(ctx: Ctx, Path(agency): Path<String>) -> Response {
-    let caller = match ctx.signed_in() {
-        Ok(c) => c.clone(),
-        Err(r) => return r,
-    };
+async fn account(ctx: Ctx, Path(agency): Path<String>) -> UiResult {
+    let caller = ctx.signed_in()?;
     let agency = agency.trim().to_owned();
-    match ctx.state.bank_account(&caller, &agency).await {
-        Ok(a) => ctx.render(AccountPage {
-            p: ctx.page(),
-            set: a.is_some(),
-            a: a.unwrap_or(BankAccountInput {
-                bank_bin: String::new(),
-                account: String::new(),
-                account_name: String::new(),
-            }),
-            agency,
-            saved: false,
+    let a = ctx
+        .state
+        .bank_account(caller, &agency)
+        .await
+        .or_page(&ctx)?;
+    Ok(ctx.render(AccountPage {
+        p: ctx.page(),
+        set: a.is_some(),
+        a: a.unwrap_or(BankAccountInput {
+            bank_bin: String::new(),
+            account: String::new(),
+            account_name: String::new(),
         }),
-        Err(e) => ctx.error(&e),
-    }
+        agency,
+        saved: false,
+    }))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Default)]
+#[serde(default)]
 struct AccountForm {
-    #[serde(default)]
     bank_bin: String,
-    #[serde(default)]
     account: String,
-    #[serde(default)]
     account_name: String,
 }
 
@@ -113,78 +107,51 @@ struct StatementPage {
     report: Option<StatementReport>,
 }
 
-async fn statement_form(ctx: Ctx, Path(agency): Path<String>) -> Response {
-    let caller = match ctx.counter() {
-        Ok(c) => c.clone(),
-        Err(r) => return r,
-    };
-    if let Err(e) = ctx.state.statement_importer(&caller, agency.trim()).await {
-        return ctx.error(&e);
-    }
-    ctx.render(StatementPage {
+async fn statement_form(ctx: Ctx, Path(agency): Path<String>) -> UiResult {
+    let caller = ctx.counter()?;
+    ctx.state
+        .statement_importer(caller, agency.trim())
+        .await
+        .or_page(&ctx)?;
+    Ok(ctx.render(StatementPage {
         p: ctx.page(),
         agency: agency.trim().to_owned(),
         report: None,
-    })
+    }))
 }
 
 /// The statement uploaded (field `file`), matched and recorded; the report shown.
 async fn import(
-    ctx: Ctx,
     Path(agency): Path<String>,
-    mp: Result<Multipart, MultipartRejection>,
-) -> Response {
-    let caller = match ctx.counter() {
-        Ok(c) => c.clone(),
-        Err(r) => return r,
-    };
+    Upload(ctx, caller, body, _): Upload<Counter>,
+) -> UiResult {
     // Who may import is known before the upload is read.
-    if let Err(e) = ctx.state.statement_importer(&caller, agency.trim()).await {
-        return ctx.error(&e);
-    }
-    let form = match mp {
-        Ok(mp) => {
-            read_multipart(
-                mp,
-                |n| n == "file",
-                MAX_STATEMENT_BYTES,
-                MAX_STATEMENT_BYTES + 64 * 1024,
-            )
-            .await
-        }
-        Err(_) => Err(ApiError::bad_request(
-            "invalid_form",
-            "Biểu mẫu không hợp lệ.",
-        )),
-    };
-    let form = match form {
-        Ok(f) => f,
-        Err(e) => return ctx.error(&e),
-    };
-    let values: HashMap<String, String> = form.texts.into_iter().collect();
-    if let Err(r) = ctx.check_csrf(values.get("csrf").map_or("", String::as_str)) {
-        return r;
-    }
+    ctx.state
+        .statement_importer(&caller, agency.trim())
+        .await
+        .or_page(&ctx)?;
+    let limit = MAX_STATEMENT_BYTES;
+    let form = body
+        .read(&ctx, |n| n == "file", limit, limit + 64 * 1024)
+        .await?;
     let Some((_, bytes)) = form.files.into_iter().next() else {
         let e = ApiError::bad_request(
             "statement_required",
             "Chưa chọn tệp sao kê (CSV hoặc XLSX).",
         );
-        return ctx.error(&e);
+        return Err(ctx.error(&e).into());
     };
     // An XLSX is a ZIP archive.
     let xlsx = bytes.starts_with(b"PK");
     let agency = agency.trim().to_owned();
-    match ctx
+    let report = ctx
         .state
         .import_statement(&caller, &agency, &bytes, xlsx)
         .await
-    {
-        Ok(report) => ctx.render(StatementPage {
-            p: ctx.page(),
-            agency,
-            report: Some(report),
-        }),
-        Err(e) => ctx.error(&e),
-    }
+        .or_page(&ctx)?;
+    Ok(ctx.render(StatementPage {
+        p: ctx.page(),
+        agency,
+        report: Some(report),
+    }))
 }

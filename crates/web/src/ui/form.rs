@@ -8,6 +8,7 @@
 use std::marker::PhantomData;
 
 use axum::body::Bytes;
+use axum::extract::multipart::{Multipart, MultipartRejection};
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -66,6 +67,8 @@ pub struct Counter;
 pub struct Officer;
 /// Citizens.
 pub struct Citizen;
+/// Anyone signed in (a redirect to sign in otherwise).
+pub struct SignedIn;
 
 impl Gate for Anyone {
     type Who = Option<Caller>;
@@ -88,10 +91,23 @@ role_gate!(Admin, admin);
 role_gate!(Counter, counter);
 role_gate!(Officer, officer);
 role_gate!(Citizen, citizen);
+role_gate!(SignedIn, signed_in);
 
 /// A form posted by a page: through gate `G`, its CSRF token checked, its body read as `T`:
 /// `Posted(ctx, caller, form, _)`.
 pub struct Posted<T, G: Gate = Anyone>(pub Ctx, pub G::Who, pub T, pub PhantomData<G>);
+
+/// A posted request let through gate `G`: its page context, the caller as the gate knows
+/// them, and the request again, its body unread.
+async fn admitted<G: Gate>(
+    req: Request,
+    state: &AppState,
+) -> Result<(Ctx, G::Who, Request), Response> {
+    let (mut parts, body) = req.into_parts();
+    let ctx = Ctx::from_request_parts(&mut parts, state).await?;
+    let caller = G::admit(&ctx)?;
+    Ok((ctx, caller, Request::from_parts(parts, body)))
+}
 
 /// The token field every form carries.
 fn csrf_field(body: &[u8]) -> String {
@@ -111,10 +127,7 @@ where
     type Rejection = Response;
 
     async fn from_request(req: Request, state: &AppState) -> Result<Self, Response> {
-        let (mut parts, body) = req.into_parts();
-        let ctx = Ctx::from_request_parts(&mut parts, state).await?;
-        let caller = G::admit(&ctx)?;
-        let req = Request::from_parts(parts, body);
+        let (ctx, caller, req) = admitted::<G>(req, state).await?;
         let bytes = match Bytes::from_request(req, state).await {
             Ok(b) => b,
             Err(e) => return Err(ctx.finish(e.into_response())),
@@ -131,6 +144,65 @@ where
     }
 }
 
+/// The first value of the field `key` of a form read as pairs (one that repeats a field),
+/// trimmed; empty when absent.
+pub fn field(pairs: &[(String, String)], key: &str) -> String {
+    pairs
+        .iter()
+        .find(|(n, _)| n == key)
+        .map(|(_, v)| v.trim().to_string())
+        .unwrap_or_default()
+}
+
+/// A multipart form posted by a page, through gate `G`: `Upload(ctx, caller, body, _)`. The
+/// body is read once, within bounds the handler knows (they may depend on what the gate let
+/// through), by [`UploadBody::read`], which checks the CSRF token before giving the form.
+pub struct Upload<G: Gate = Anyone>(pub Ctx, pub G::Who, pub UploadBody, pub PhantomData<G>);
+
+/// The unread body of an [`Upload`].
+pub struct UploadBody(Result<Multipart, MultipartRejection>);
+
+impl<G: Gate> FromRequest<AppState> for Upload<G> {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Response> {
+        let (ctx, caller, req) = admitted::<G>(req, state).await?;
+        let body = UploadBody(Multipart::from_request(req, state).await);
+        Ok(Upload(ctx, caller, body, PhantomData))
+    }
+}
+
+/// A body the handler required to be multipart (a 400 from axum otherwise, before any gate).
+impl From<Multipart> for UploadBody {
+    fn from(mp: Multipart) -> Self {
+        UploadBody(Ok(mp))
+    }
+}
+
+impl UploadBody {
+    /// Reads the form ([`read_multipart`]: files are the fields `is_file` names, each up to
+    /// `limit` bytes, the whole up to `total`) and checks its CSRF token. A body that cannot
+    /// be read is refused as a whole, since the token is in it.
+    pub async fn read(
+        self,
+        ctx: &Ctx,
+        is_file: impl Fn(&str) -> bool,
+        limit: usize,
+        total: usize,
+    ) -> Result<MultipartForm, UiError> {
+        let form = match self.0 {
+            Ok(mp) => read_multipart(mp, is_file, limit, total).await,
+            Err(_) => Err(ApiError::bad_request(
+                "invalid_form",
+                "Biểu mẫu không hợp lệ.",
+            )),
+        };
+        let form = form.or_page(ctx)?;
+        ctx.check_csrf(form.text("csrf"))?;
+        Ok(form)
+    }
+}
+
 /// A multipart form read once, bounded: its text fields and its files, in order.
 #[derive(Default)]
 pub struct MultipartForm {
@@ -143,10 +215,20 @@ pub struct MultipartForm {
     pub file_names: std::collections::HashMap<String, String>,
 }
 
+impl MultipartForm {
+    /// The first value of the text field `key` (empty when absent).
+    pub fn text(&self, key: &str) -> &str {
+        self.texts
+            .iter()
+            .find(|(k, _)| k == key)
+            .map_or("", |(_, v)| v.as_str())
+    }
+}
+
 /// Reads a multipart body: each file (a field `is_file` names) up to `limit` bytes, the
 /// whole body up to `total` (413 beyond); an interrupted body is a 400.
 pub async fn read_multipart(
-    mut mp: axum::extract::Multipart,
+    mut mp: Multipart,
     is_file: impl Fn(&str) -> bool,
     limit: usize,
     total: usize,

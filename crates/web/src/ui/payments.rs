@@ -7,7 +7,6 @@
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query, RawQuery};
-use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use motcua_app::payments::transfer::VietQrView;
@@ -185,30 +184,24 @@ fn view_page(
     }
 }
 
-async fn show(ctx: Ctx, Path(code): Path<String>) -> Response {
-    let caller = match ctx.signed_in() {
-        Ok(c) => c.clone(),
-        Err(r) => return r,
-    };
-    let v = match ctx.state.payment(&caller, code.trim()).await {
-        Ok(v) => v,
-        Err(e) => return ctx.error(&e),
-    };
+async fn show(ctx: Ctx, Path(code): Path<String>) -> UiResult {
+    let caller = ctx.signed_in()?;
+    let v = ctx.state.payment(caller, code.trim()).await.or_page(&ctx)?;
     // The QR when the fees are awaited and the agency has an account (else none is shown).
     let qr = if v.payable_online || v.status == "due" {
-        ctx.state.payment_vietqr(&caller, code.trim()).await.ok()
+        ctx.state.payment_vietqr(caller, code.trim()).await.ok()
     } else {
         None
     };
     let catalogue = if v.adjustable {
         ctx.state
-            .catalogue_fee_lines(&caller, code.trim())
+            .catalogue_fee_lines(caller, code.trim())
             .await
             .unwrap_or_default()
     } else {
         Vec::new()
     };
-    ctx.render(view_page(ctx.page(), v, qr, &catalogue))
+    Ok(ctx.render(view_page(ctx.page(), v, qr, &catalogue)))
 }
 
 /// The adjustment form's fields, by row: `apply_i` (ticked), `name_i`, `kind_i`, `amount_i`,
@@ -294,13 +287,11 @@ struct ToGateway {
     url: String,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Default)]
+#[serde(default)]
 struct CounterForm {
-    #[serde(default)]
     method: String,
-    #[serde(default)]
     amount_vnd: String,
-    #[serde(default)]
     receipt_no: String,
 }
 
@@ -341,27 +332,12 @@ async fn receipt(
     };
     let state = &ctx.state;
     let format = motcua_app::forms::Format::parse(q.format.as_deref()).or_page(&ctx)?;
-    let row = state.dossier(code.trim()).await.or_page(&ctx)?;
-    state.readable(&caller, &row).await.or_page(&ctx)?;
-    motcua_app::access_log::record(
-        state,
-        &caller,
-        &row,
-        motcua_app::access_log::Read::Form,
-        &origin,
-    )
-    .await
-    .or_page(&ctx)?;
+    let read = motcua_app::access_log::Read::Form;
+    let row = motcua_app::access_log::read_dossier(state, &caller, code.trim(), read, &origin)
+        .await
+        .or_page(&ctx)?;
     let r = state.fee_receipt_file(&row, format).await.or_page(&ctx)?;
-    let disposition = format!("inline; filename=\"{}\"", r.file_name);
-    Ok((
-        [
-            (header::CONTENT_TYPE, r.content_type.to_string()),
-            (header::CONTENT_DISPOSITION, disposition),
-        ],
-        r.body,
-    )
-        .into_response())
+    Ok(crate::download::rendered(r))
 }
 
 #[derive(Template)]

@@ -82,13 +82,11 @@ async fn login_page(ctx: Ctx, Query(q): Query<NextQuery>) -> Response {
     })
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 struct LoginForm {
-    #[serde(default)]
     username: String,
-    #[serde(default)]
     password: String,
-    #[serde(default)]
     next: String,
 }
 
@@ -106,6 +104,31 @@ pub(super) fn landing(user: &motcua_store::User) -> &'static str {
     .map_or("/", |(_, to)| to)
 }
 
+/// A sign-in completed (password, single sign-on, second factor): to `next`, or to the role's
+/// landing page when there is none, with the session's cookie.
+pub(super) fn signed_in(
+    ctx: &Ctx,
+    user: &motcua_store::User,
+    secret: &str,
+    next: &str,
+) -> Response {
+    let to = if next == "/" {
+        landing(user)
+    } else {
+        local_path(next)
+    };
+    let mut res = Redirect::to(to).into_response();
+    let max_age = ctx.state.config.session_ttl_hours * 3600;
+    append_cookie(
+        &mut res,
+        &format!(
+            "{SESSION_COOKIE}={secret}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{}",
+            secure(&ctx.state)
+        ),
+    );
+    res
+}
+
 async fn login_submit(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
@@ -119,19 +142,7 @@ async fn login_submit(
             super::totp::challenge_started(&ctx, &user, &next).await
         }
         Ok(user) => match auth::open_session(&state, &user, SessionKind::Browser).await {
-            Ok((secret, _)) => {
-                let to = if next == "/" { landing(&user) } else { &next };
-                let mut res = Redirect::to(to).into_response();
-                let max_age = state.config.session_ttl_hours * 3600;
-                append_cookie(
-                    &mut res,
-                    &format!(
-                        "{SESSION_COOKIE}={secret}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{}",
-                        secure(&state)
-                    ),
-                );
-                res
-            }
+            Ok((secret, _)) => signed_in(&ctx, &user, &secret, &next),
             Err(e) => ctx.error(&e),
         },
         Err(e) => {
@@ -194,11 +205,10 @@ struct SignedOut {
     url: String,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 struct LangForm {
-    #[serde(default)]
     lang: String,
-    #[serde(default)]
     next: String,
 }
 

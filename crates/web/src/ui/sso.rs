@@ -13,7 +13,7 @@ use axum::routing::get;
 use serde::Deserialize;
 
 use super::kit::{Ctx, Page, append_cookie, secure};
-use crate::auth::{SESSION_COOKIE, cookie_in, same_secret};
+use crate::auth::{cookie_in, same_secret};
 use crate::error::ApiError;
 use crate::security::local_path;
 use crate::state::AppState;
@@ -88,24 +88,7 @@ async fn callback(
             .await
     };
     let mut res = match outcome {
-        Ok(done) => {
-            let to = if done.next == "/" {
-                super::session::landing(&done.user)
-            } else {
-                local_path(&done.next)
-            };
-            let mut res = Redirect::to(to).into_response();
-            let max_age = ctx.state.config.session_ttl_hours * 3600;
-            append_cookie(
-                &mut res,
-                &format!(
-                    "{SESSION_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{}",
-                    done.secret,
-                    secure(&ctx.state)
-                ),
-            );
-            res
-        }
+        Ok(done) => super::session::signed_in(&ctx, &done.user, &done.secret, &done.next),
         Err(e) => refused_page(&ctx, &e),
     };
     append_cookie(

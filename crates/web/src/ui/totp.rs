@@ -12,11 +12,10 @@ use motcua_app::totp::{SecondStep, TotpSetup};
 use motcua_store::User;
 use serde::Deserialize;
 
-use super::form::Posted;
+use super::form::{OrPage, Posted, SignedIn, UiResult};
 use super::kit::{Ctx, Page, append_cookie, secure};
-use crate::auth::{SESSION_COOKIE, cookie_in};
+use crate::auth::cookie_in;
 use crate::error::ApiError;
-use crate::security::local_path;
 use crate::state::AppState;
 
 /// The cookie of a password sign-in waiting for its code.
@@ -85,21 +84,7 @@ async fn code_submit(headers: HeaderMap, Posted(ctx, _, form, _): Posted<CodeFor
     let secret = challenge_secret(&headers);
     match ctx.state.complete_challenge(&secret, &form.code).await {
         Ok(done) => {
-            let to = if done.next == "/" {
-                super::session::landing(&done.user)
-            } else {
-                local_path(&done.next)
-            };
-            let mut res = Redirect::to(to).into_response();
-            let max_age = ctx.state.config.session_ttl_hours * 3600;
-            append_cookie(
-                &mut res,
-                &format!(
-                    "{SESSION_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{}",
-                    done.secret,
-                    secure(&ctx.state)
-                ),
-            );
+            let mut res = super::session::signed_in(&ctx, &done.user, &done.secret, &done.next);
             append_cookie(
                 &mut res,
                 &format!(
@@ -140,30 +125,46 @@ struct OwnPage {
 }
 
 async fn own_page(ctx: Ctx) -> Response {
-    own_render(&ctx, None, None, None, StatusCode::OK).await
+    own_render(&ctx, Said::default()).await
 }
 
-async fn own_render(
-    ctx: &Ctx,
+/// What the own page says besides the factor's state: the secret being set up, a refusal
+/// (with its status) or what was done.
+#[derive(Default)]
+struct Said {
     setup: Option<TotpSetup>,
-    error: Option<String>,
+    error: Option<(StatusCode, String)>,
     notice: Option<&'static str>,
-    status: StatusCode,
-) -> Response {
+}
+
+impl Said {
+    fn done(notice: &'static str) -> Said {
+        Said {
+            notice: Some(notice),
+            ..Said::default()
+        }
+    }
+}
+
+async fn own_render(ctx: &Ctx, said: Said) -> Response {
+    let (status, error) = match said.error {
+        Some((status, message)) => (status, Some(message)),
+        None => (StatusCode::OK, None),
+    };
     let caller = match ctx.signed_in() {
-        Ok(c) => c.clone(),
+        Ok(c) => c,
         Err(r) => return r,
     };
-    match ctx.state.own_totp(&caller).await {
+    match ctx.state.own_totp(caller).await {
         Ok(t) => ctx.render_status(
             status,
             OwnPage {
                 p: ctx.page(),
                 enabled: t.enabled,
                 required: t.required,
-                setup,
+                setup: said.setup,
                 error,
-                notice,
+                notice: said.notice,
             },
         ),
         Err(e) => ctx.error(&e),
@@ -173,75 +174,49 @@ async fn own_render(
 #[derive(Deserialize)]
 struct NoFields {}
 
-async fn turn_on(Posted(ctx, _, _, _): Posted<NoFields>) -> Response {
-    let caller = match ctx.signed_in() {
-        Ok(c) => c.clone(),
-        Err(r) => return r,
+async fn turn_on(Posted(ctx, caller, _, _): Posted<NoFields, SignedIn>) -> UiResult {
+    let setup = ctx.state.begin_totp(&caller).await.or_page(&ctx)?;
+    let said = Said {
+        setup: Some(setup),
+        ..Said::default()
     };
-    match ctx.state.begin_totp(&caller).await {
-        Ok(setup) => own_render(&ctx, Some(setup), None, None, StatusCode::OK).await,
-        Err(e) => ctx.error(&e),
-    }
+    Ok(own_render(&ctx, said).await)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 struct ConfirmForm {
-    #[serde(default)]
     code: String,
-    #[serde(default)]
     secret: String,
-    #[serde(default)]
     uri: String,
 }
 
-async fn confirm(Posted(ctx, _, form, _): Posted<ConfirmForm>) -> Response {
-    let caller = match ctx.signed_in() {
-        Ok(c) => c.clone(),
-        Err(r) => return r,
-    };
-    match ctx.state.confirm_totp(&caller, &form.code).await {
-        Ok(()) => {
-            own_render(
-                &ctx,
-                None,
-                None,
-                Some("Đã bật xác thực hai lớp."),
-                StatusCode::OK,
-            )
-            .await
-        }
-        Err(e) => {
-            // The secret being set up stays on the page, to try another code.
-            let setup = Some(TotpSetup {
+async fn confirm(Posted(ctx, caller, form, _): Posted<ConfirmForm, SignedIn>) -> Response {
+    let said = match ctx.state.confirm_totp(&caller, &form.code).await {
+        Ok(()) => Said::done("Đã bật xác thực hai lớp."),
+        // The secret being set up stays on the page, to try another code.
+        Err(e) => Said {
+            setup: Some(TotpSetup {
                 secret: form.secret,
                 uri: form.uri,
-            });
-            let message = ApiError::from(e).message_vi();
-            own_render(&ctx, setup, Some(message), None, StatusCode::UNAUTHORIZED).await
-        }
-    }
+            }),
+            error: Some((StatusCode::UNAUTHORIZED, ApiError::from(e).message_vi())),
+            notice: None,
+        },
+    };
+    own_render(&ctx, said).await
 }
 
-async fn turn_off(Posted(ctx, _, form, _): Posted<CodeForm>) -> Response {
-    let caller = match ctx.signed_in() {
-        Ok(c) => c.clone(),
-        Err(r) => return r,
-    };
-    match ctx.state.turn_off_totp(&caller, &form.code).await {
-        Ok(()) => {
-            own_render(
-                &ctx,
-                None,
-                None,
-                Some("Đã tắt xác thực hai lớp."),
-                StatusCode::OK,
-            )
-            .await
-        }
+async fn turn_off(Posted(ctx, caller, form, _): Posted<CodeForm, SignedIn>) -> Response {
+    let said = match ctx.state.turn_off_totp(&caller, &form.code).await {
+        Ok(()) => Said::done("Đã tắt xác thực hai lớp."),
         Err(e) => {
             let e = ApiError::from(e);
-            let status = e.status();
-            own_render(&ctx, None, Some(e.message_vi()), None, status).await
+            Said {
+                error: Some((e.status(), e.message_vi())),
+                ..Said::default()
+            }
         }
-    }
+    };
+    own_render(&ctx, said).await
 }

@@ -11,7 +11,7 @@ use motcua_domain::agency::AgencyKind;
 use motcua_store::{Agency, AgencyQuery};
 use serde::Deserialize;
 
-use super::{Errors, form_error, opt, page_offset, see_other};
+use super::{Errors, form_error, notice, opt, page_offset, see_other};
 
 use super::agency_by_code;
 use crate::error::ApiError;
@@ -161,17 +161,13 @@ async fn list(ctx: Ctx, headers: HeaderMap, Query(lq): Query<ListQuery>) -> Resp
     .await
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 struct CreateForm {
-    #[serde(default)]
     code: String,
-    #[serde(default)]
     name: String,
-    #[serde(default)]
     kind: String,
-    #[serde(default)]
     parent_code: String,
-    #[serde(default)]
     unit_id: String,
 }
 
@@ -318,30 +314,21 @@ async fn detail(ctx: Ctx, Path(code): Path<String>, Query(ok): Query<OkQuery>) -
     if let Err(r) = ctx.admin() {
         return r;
     }
-    let notice = match ok.ok.as_deref() {
-        Some("tao") => Some("Đã tạo cơ quan."),
-        Some("gio") => Some("Đã lưu giờ làm việc."),
-        _ => None,
-    };
+    let said = [("tao", "Đã tạo cơ quan."), ("gio", "Đã lưu giờ làm việc.")];
+    let notice = notice(ok.ok.as_deref(), &said);
     let all = ok.tat_ca.as_deref() == Some("1");
     detail_page(&ctx, &code, None, Errors::default(), notice, all).await
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 struct HoursForm {
-    #[serde(default)]
     reset: String,
-    #[serde(default)]
     from1: String,
-    #[serde(default)]
     to1: String,
-    #[serde(default)]
     from2: String,
-    #[serde(default)]
     to2: String,
-    #[serde(default)]
     from3: String,
-    #[serde(default)]
     to3: String,
 }
 

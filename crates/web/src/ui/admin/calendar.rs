@@ -16,10 +16,10 @@ use motcua_domain::calendar::{
 };
 use serde::Deserialize;
 
-use super::{CsrfOnly, Errors, agency_by_code, form_error, opt, see_other};
+use super::{CsrfOnly, Errors, agency_by_code, form_error, notice, opt, see_other};
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::ui::form::{Admin, Posted};
+use crate::ui::form::{self, Admin, Posted};
 use crate::ui::kit::{Ctx, Page, is_htmx};
 use motcua_app::AppError;
 use motcua_app::calendar::{
@@ -213,13 +213,14 @@ async fn year_page(ctx: Ctx, Query(q): Query<YearQuery>) -> Response {
             }
         },
     };
-    let notice = match q.ok.as_deref() {
-        Some("luu") => Some("Đã lưu lịch nghỉ chính thức của năm."),
-        Some("xoa") => {
-            Some("Đã bỏ lịch chính thức; năm này áp dụng quy định của Bộ luật Lao động.")
-        }
-        _ => None,
-    };
+    let said = [
+        ("luu", "Đã lưu lịch nghỉ chính thức của năm."),
+        (
+            "xoa",
+            "Đã bỏ lịch chính thức; năm này áp dụng quy định của Bộ luật Lao động.",
+        ),
+    ];
+    let notice = notice(q.ok.as_deref(), &said);
     let due = DueForm {
         from: format!("{year}-01-02T08:00"),
         days: "5".into(),
@@ -239,13 +240,7 @@ async fn year_page(ctx: Ctx, Query(q): Query<YearQuery>) -> Response {
 
 /// The edit form of a year as typed (every value trimmed; `remove` may repeat).
 fn add_form(pairs: &[(String, String)]) -> AddForm {
-    let field = |k: &str| {
-        pairs
-            .iter()
-            .find(|(n, _)| n == k)
-            .map(|(_, v)| v.trim().to_string())
-            .unwrap_or_default()
-    };
+    let field = |k: &str| form::field(pairs, k);
     AddForm {
         note: field("note"),
         date: field("date"),
@@ -362,13 +357,11 @@ async fn delete_year(
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 struct DueQuery {
-    #[serde(default)]
     tu: String,
-    #[serde(default)]
     so_ngay: String,
-    #[serde(default)]
     co_quan: String,
 }
 

@@ -7,12 +7,12 @@ use axum::extract::{Path, Query};
 use axum::response::Response;
 use axum::routing::{get, post};
 use motcua_domain::auth::{Action, Role};
-use motcua_domain::catalogue::{ProcedureStatus, TimeUnit};
+use motcua_domain::catalogue::ProcedureStatus;
 use motcua_domain::workflow::{Workflow, WorkflowStep, centi_text};
 use motcua_store::{Agency, ProcedureHit, ProcedureRow, ProcedureVersion};
 use serde::Deserialize;
 
-use super::{Errors, agency_by_code, form_error, opt, page_offset, see_other};
+use super::{Errors, agency_by_code, form_error, notice, opt, page_offset, see_other};
 use crate::auth::require;
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -90,18 +90,6 @@ async fn list(ctx: Ctx, Query(lq): Query<ListQuery>) -> UiResult {
     }))
 }
 
-fn unit_label(u: TimeUnit) -> &'static str {
-    match u {
-        TimeUnit::WorkingDays | TimeUnit::InTheDay => "ngày làm việc",
-        TimeUnit::Days => "ngày",
-        TimeUnit::WorkingHours => "giờ làm việc",
-        TimeUnit::Hours => "giờ",
-        TimeUnit::Weeks => "tuần",
-        TimeUnit::Months => "tháng",
-        TimeUnit::Years => "năm",
-    }
-}
-
 #[derive(Template)]
 #[template(path = "ui/admin/procedure.html")]
 struct Detail {
@@ -147,7 +135,7 @@ async fn detail_page(
         Ok(d) => d,
         Err(e) => return ctx.error(&e),
     };
-    let time = statutory_time(&d.record).map(|(c, u)| (centi_text(u64::from(c)), unit_label(u)));
+    let time = statutory_time(&d.record).map(|(c, u)| (centi_text(u64::from(c)), u.label_vi()));
     let (row, versions) = (d.row, d.versions);
     let status = errors.status();
     ctx.render_status(
@@ -169,11 +157,11 @@ async fn detail(ctx: Ctx, Path(code): Path<String>, Query(ok): Query<OkQuery>) -
     if let Err(r) = ctx.admin() {
         return r;
     }
-    let notice = match ok.ok.as_deref() {
-        Some("cong-khai") => Some("Đã công khai thủ tục."),
-        Some("bai-bo") => Some("Đã bãi bỏ thủ tục."),
-        _ => None,
-    };
+    let said = [
+        ("cong-khai", "Đã công khai thủ tục."),
+        ("bai-bo", "Đã bãi bỏ thủ tục."),
+    ];
+    let notice = notice(ok.ok.as_deref(), &said);
     detail_page(&ctx, &code, Errors::default(), notice, String::new()).await
 }
 
@@ -229,11 +217,10 @@ async fn abolish(Path(code): Path<String>, posted: Posted<StatusForm, Admin>) ->
     change_status(posted, code, ProcedureStatus::Abolished).await
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 struct PickQuery {
-    #[serde(default)]
     ma: String,
-    #[serde(default)]
     co_quan: String,
 }
 
@@ -334,7 +321,7 @@ async fn workflow_page(
     };
     let time = setup
         .statutory
-        .map(|(c, u)| (centi_text(u64::from(c)), unit_label(u)));
+        .map(|(c, u)| (centi_text(u64::from(c)), u.label_vi()));
     let (row, agency, applied, workflow) = (setup.row, setup.agency, setup.applied, setup.workflow);
     let steps = match typed {
         Some(t) => t,
@@ -369,10 +356,7 @@ async fn workflow(
     if let Err(r) = ctx.admin() {
         return r;
     }
-    let notice = match ok.ok.as_deref() {
-        Some("luu") => Some("Đã lưu quy trình nội bộ."),
-        _ => None,
-    };
+    let notice = notice(ok.ok.as_deref(), &[("luu", "Đã lưu quy trình nội bộ.")]);
     workflow_page(&ctx, &code, &agency, None, Errors::default(), notice).await
 }
 

@@ -15,11 +15,11 @@ use motcua_store::User;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::{Errors, agency_by_code, form_error, opt, page_offset, see_other};
+use super::{Errors, agency_by_code, form_error, notice, opt, page_offset, see_other};
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::ui::form::{Admin, Posted};
+use crate::ui::form::{Admin, Posted, UiResult};
 use crate::ui::kit::{Ctx, Page, urlencode};
 use motcua_app::accounts::{AccountChange, CreateUser};
 
@@ -179,33 +179,25 @@ async fn list_page(
     )
 }
 
-async fn list(ctx: Ctx, Query(q): Query<ListQuery>) -> Response {
-    let caller = match ctx.admin() {
-        Ok(c) => c.clone(),
-        Err(r) => return r,
-    };
+async fn list(ctx: Ctx, Query(q): Query<ListQuery>) -> UiResult {
+    let caller = ctx.admin()?;
     let agency = q.co_quan.unwrap_or_default();
     let form = NewUserForm {
         agency_code: agency.clone(),
         role: Role::Specialist.as_str().into(),
         ..Default::default()
     };
-    list_page(&ctx, &caller, &agency, q.trang, form, Errors::default()).await
+    Ok(list_page(&ctx, caller, &agency, q.trang, form, Errors::default()).await)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 struct CreateForm {
-    #[serde(default)]
     username: String,
-    #[serde(default)]
     full_name: String,
-    #[serde(default)]
     password: String,
-    #[serde(default)]
     role: String,
-    #[serde(default)]
     agency_code: String,
-    #[serde(default)]
     id_number: String,
 }
 
@@ -347,40 +339,29 @@ async fn detail_page(
     )
 }
 
-async fn detail(ctx: Ctx, Path(username): Path<String>, Query(ok): Query<OkQuery>) -> Response {
-    let caller = match ctx.admin() {
-        Ok(c) => c.clone(),
-        Err(r) => return r,
-    };
-    let notice = match ok.ok.as_deref() {
-        Some("tao") => Some("Đã tạo tài khoản."),
-        Some("vai-tro") => Some("Đã cập nhật vai trò."),
-        Some("khoa") => Some("Đã khóa tài khoản."),
-        Some("mo") => Some("Đã mở khóa tài khoản."),
-        Some("totp") => Some("Đã cập nhật yêu cầu xác thực hai lớp."),
-        _ => None,
-    };
-    detail_page(
-        &ctx,
-        &caller,
-        &username,
-        (Role::Specialist.as_str().into(), String::new()),
-        Errors::default(),
-        notice,
-    )
-    .await
+async fn detail(ctx: Ctx, Path(username): Path<String>, Query(ok): Query<OkQuery>) -> UiResult {
+    let caller = ctx.admin()?;
+    let said = [
+        ("tao", "Đã tạo tài khoản."),
+        ("vai-tro", "Đã cập nhật vai trò."),
+        ("khoa", "Đã khóa tài khoản."),
+        ("mo", "Đã mở khóa tài khoản."),
+        ("totp", "Đã cập nhật yêu cầu xác thực hai lớp."),
+    ];
+    let notice = notice(ok.ok.as_deref(), &said);
+    let typed = (Role::Specialist.as_str().into(), String::new());
+    let page = detail_page(&ctx, caller, &username, typed, Errors::default(), notice);
+    Ok(page.await)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 struct GrantForm {
-    #[serde(default)]
     role: String,
-    #[serde(default)]
     agency_code: String,
 }
 
 async fn add_grant(
-    State(state): State<AppState>,
     Path(username): Path<String>,
     Posted(ctx, caller, f, _): Posted<GrantForm, Admin>,
 ) -> Response {
@@ -388,18 +369,7 @@ async fn add_grant(
         role: f.role.clone(),
         agency_code: opt(&f.agency_code),
     };
-    let done = state.change_account(&caller, &username, change);
-    let done = done.await;
-    after_change(
-        &ctx,
-        &caller,
-        &username,
-        done,
-        "vai-tro",
-        user_field,
-        (f.role, f.agency_code),
-    )
-    .await
+    apply(&ctx, &caller, &username, change, (f.role, f.agency_code)).await
 }
 
 #[derive(Deserialize)]
@@ -409,22 +379,11 @@ struct RemoveForm {
 }
 
 async fn remove_grant(
-    State(state): State<AppState>,
     Path(username): Path<String>,
     Posted(ctx, caller, f, _): Posted<RemoveForm, Admin>,
 ) -> Response {
-    let done = state.change_account(&caller, &username, AccountChange::RemoveGrant(f.index));
-    let done = done.await;
-    after_change(
-        &ctx,
-        &caller,
-        &username,
-        done,
-        "vai-tro",
-        |_| Some("grants"),
-        (String::new(), String::new()),
-    )
-    .await
+    let change = AccountChange::RemoveGrant(f.index);
+    apply(&ctx, &caller, &username, change, Default::default()).await
 }
 
 #[derive(Deserialize)]
@@ -434,24 +393,11 @@ struct DisableForm {
 }
 
 async fn disable(
-    State(state): State<AppState>,
     Path(username): Path<String>,
     Posted(ctx, caller, f, _): Posted<DisableForm, Admin>,
 ) -> Response {
-    let disabled = f.disabled == "1";
-    let change = AccountChange::SetDisabled(disabled);
-    let done = state.change_account(&caller, &username, change);
-    let done = done.await;
-    after_change(
-        &ctx,
-        &caller,
-        &username,
-        done,
-        if disabled { "khoa" } else { "mo" },
-        |_| Some("disabled"),
-        (String::new(), String::new()),
-    )
-    .await
+    let change = AccountChange::SetDisabled(f.disabled == "1");
+    apply(&ctx, &caller, &username, change, Default::default()).await
 }
 
 #[derive(Deserialize)]
@@ -462,36 +408,32 @@ struct RequireTotpForm {
 
 /// Requires (or no longer) the second factor of a staff account (#20).
 async fn require_totp(
-    State(state): State<AppState>,
     Path(username): Path<String>,
     Posted(ctx, caller, f, _): Posted<RequireTotpForm, Admin>,
 ) -> Response {
     let change = AccountChange::RequireTotp(f.required == "1");
-    let done = state.change_account(&caller, &username, change).await;
-    after_change(
-        &ctx,
-        &caller,
-        &username,
-        done,
-        "totp",
-        |_| Some("totp"),
-        (String::new(), String::new()),
-    )
-    .await
+    apply(&ctx, &caller, &username, change, Default::default()).await
 }
 
-/// The answer to an account change: the account's page with `ok` said, or the page again with
-/// the refusal next to the field `field_of` names (the `typed` role and agency kept).
-async fn after_change(
+/// Makes an account change posted from the account's page: the page with what was done said
+/// (`?ok=`), or the page again with the refusal next to the change's field (the `typed` role
+/// and agency kept).
+async fn apply(
     ctx: &Ctx,
     caller: &Caller,
     username: &str,
-    done: Result<User, motcua_app::AppError>,
-    ok: &str,
-    field_of: impl Fn(&str) -> Option<&'static str>,
+    change: AccountChange,
     typed: (String, String),
 ) -> Response {
-    match done {
+    type FieldOf = fn(&str) -> Option<&'static str>;
+    let (ok, field_of): (&str, FieldOf) = match &change {
+        AccountChange::AddGrant { .. } => ("vai-tro", user_field),
+        AccountChange::RemoveGrant(_) => ("vai-tro", |_| Some("grants")),
+        AccountChange::SetDisabled(true) => ("khoa", |_| Some("disabled")),
+        AccountChange::SetDisabled(false) => ("mo", |_| Some("disabled")),
+        AccountChange::RequireTotp(_) => ("totp", |_| Some("totp")),
+    };
+    match ctx.state.change_account(caller, username, change).await {
         Ok(u) => see_other(
             ctx,
             &format!("/quan-tri/can-bo/{}?ok={ok}", urlencode(&u.username)),

@@ -30,16 +30,12 @@ pub fn router() -> Router<AppState> {
 
 /// The subscription form as typed (lists one item per line or comma).
 #[derive(Default, Deserialize)]
+#[serde(default)]
 struct HookForm {
-    #[serde(default)]
     name: String,
-    #[serde(default)]
     url: String,
-    #[serde(default)]
     event_types: String,
-    #[serde(default)]
     agencies: String,
-    #[serde(default)]
     procedures: String,
 }
 

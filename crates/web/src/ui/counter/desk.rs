@@ -35,16 +35,13 @@ struct Home {
 }
 
 /// `GET /mot-cua`: what waits for the desk.
-pub async fn home(ctx: Ctx) -> Response {
-    let caller = match ctx.counter() {
-        Ok(c) => c.clone(),
-        Err(r) => return r,
-    };
+pub async fn home(ctx: Ctx) -> UiResult {
+    let caller = ctx.counter()?;
     let state = &ctx.state;
-    let ids = desk_agency_ids(&caller);
+    let ids = desk_agency_ids(caller);
     let p = ctx.page();
     let data = async {
-        let agencies = desk_agencies(state, &caller).await?;
+        let agencies = desk_agencies(state, caller).await?;
         let awaiting = if ids.is_empty() {
             motcua_store::Page {
                 items: Vec::new(),
@@ -72,10 +69,7 @@ pub async fn home(ctx: Ctx) -> Response {
             .await?;
         Ok::<_, ApiError>((agencies, awaiting, received, ready))
     };
-    let (agencies, awaiting, received, ready) = match data.await {
-        Ok(d) => d,
-        Err(e) => return ctx.error(&e),
-    };
+    let (agencies, awaiting, received, ready) = data.await.or_page(&ctx)?;
     let mut names = Names::default();
     let home = Home {
         agencies: agencies
@@ -91,7 +85,7 @@ pub async fn home(ctx: Ctx) -> Response {
         ready_count: p.int(ready.total),
         p,
     };
-    ctx.render(home)
+    Ok(ctx.render(home))
 }
 
 /// An official form that can be printed for the dossier.
@@ -142,14 +136,11 @@ struct Dossier {
 }
 
 #[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct DossierQueryParams {
-    #[serde(default)]
     moi: Option<String>,
-    #[serde(default)]
     loi: Option<String>,
-    #[serde(default)]
     so: Option<u32>,
-    #[serde(default)]
     xong: Option<String>,
 }
 
@@ -296,55 +287,30 @@ pub async fn dossier(
     ctx.render(page)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct CheckForm {
-    #[serde(default)]
     version: i32,
-    #[serde(default)]
     outcome: String,
-    #[serde(default)]
     reason: String,
-    #[serde(default)]
     missing: String,
-    #[serde(default)]
     fee: String,
 }
 
 /// The action the check asks for, as the action's JSON body, and the form's mistakes.
 fn check_action(form: &CheckForm) -> ((&'static str, serde_json::Value), Errors) {
     let mut errors = Errors::default();
-    let missing: Vec<String> = form
-        .missing
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .map(str::to_string)
-        .collect();
+    let missing = super::intake::missing_list(&form.missing);
+    super::intake::check_outcome(&form.outcome, &form.reason, &missing, &mut errors);
     let body = match form.outcome.as_str() {
-        "supplement" => {
-            if missing.is_empty() {
-                errors.set(
-                    "missing",
-                    "Cần ghi ít nhất một giấy tờ người nộp phải bổ sung.",
-                );
-            }
-            if form.reason.trim().is_empty() {
-                errors.set("reason", "Cần ghi lý do yêu cầu bổ sung, hoàn thiện hồ sơ.");
-            }
-            (
-                "request_intake_supplement",
-                serde_json::json!({"version": form.version, "reason": form.reason.trim(), "missing": missing}),
-            )
-        }
-        "refuse" => {
-            if form.reason.trim().is_empty() {
-                errors.set("reason", "Cần ghi lý do từ chối tiếp nhận hồ sơ.");
-            }
-            (
-                "refuse",
-                serde_json::json!({"version": form.version, "reason": form.reason.trim()}),
-            )
-        }
+        "supplement" => (
+            "request_intake_supplement",
+            serde_json::json!({"version": form.version, "reason": form.reason.trim(), "missing": missing}),
+        ),
+        "refuse" => (
+            "refuse",
+            serde_json::json!({"version": form.version, "reason": form.reason.trim()}),
+        ),
         _ => {
             let fee = if form.fee.trim().is_empty() {
                 Some(0)

@@ -19,11 +19,11 @@ use motcua_domain::dossier::vietnam_date;
 use motcua_store::Agency;
 use serde::Deserialize;
 
-use super::{Errors, desk_agencies};
+use super::{Errors, desk, desk_agencies};
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::ui::applicant::ApplicantForm;
-use crate::ui::form;
+use crate::ui::form::{self, OrPage, UiResult};
 use crate::ui::kit::{Ctx, Page, is_htmx};
 use motcua_app::AppError;
 use motcua_app::acting::ActRequest;
@@ -129,10 +129,9 @@ struct Block {
 }
 
 #[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct PageQuery {
-    #[serde(default)]
     q: String,
-    #[serde(default)]
     thu_tuc: String,
 }
 
@@ -217,20 +216,10 @@ fn values_for(agencies: &[Agency]) -> Values {
 
 /// `GET /mot-cua/tiep-nhan`: the empty form; `?q=` searches procedures (without JavaScript),
 /// `?thu_tuc=` picks one.
-pub async fn page(ctx: Ctx, Query(q): Query<PageQuery>) -> Response {
-    let caller = match ctx.counter() {
-        Ok(c) => c.clone(),
-        Err(r) => return r,
-    };
+pub async fn page(ctx: Ctx, Query(q): Query<PageQuery>) -> UiResult {
+    let (_, agencies) = desk(&ctx).await?;
     let state = &ctx.state;
-    let agencies = match desk_agencies(state, &caller).await {
-        Ok(a) => a,
-        Err(e) => return ctx.error(&e),
-    };
-    let hits = match find(state, &q.q, agencies.first()).await {
-        Ok(h) => h,
-        Err(e) => return ctx.error(&e),
-    };
+    let hits = find(state, &q.q, agencies.first()).await.or_page(&ctx)?;
     let mut errors = Errors::default();
     let mut chosen_block = None;
     // One hit for a full code: pick it at once.
@@ -243,7 +232,7 @@ pub async fn page(ctx: Ctx, Query(q): Query<PageQuery>) -> Response {
         match chosen(state, &pick, &Ticks::default()).await {
             Ok(c) => chosen_block = Some(c),
             Err(e) if e.status().is_client_error() => errors.set("procedure", e.message_vi()),
-            Err(e) => return ctx.error(&e),
+            Err(e) => return Err(ctx.error(&e).into()),
         }
     }
     let mut f = values_for(&agencies);
@@ -251,7 +240,7 @@ pub async fn page(ctx: Ctx, Query(q): Query<PageQuery>) -> Response {
         .as_ref()
         .map(|c| c.code.clone())
         .unwrap_or_default();
-    ctx.render(Intake {
+    Ok(ctx.render(Intake {
         p: ctx.page(),
         searched: !q.q.trim().is_empty(),
         q: q.q,
@@ -262,32 +251,25 @@ pub async fn page(ctx: Ctx, Query(q): Query<PageQuery>) -> Response {
         errors,
         summary: None,
         rescan: false,
-    })
+    }))
 }
 
 /// `GET /mot-cua/tiep-nhan/thu-tuc?q=`: the picker's results (a fragment for htmx, the whole
 /// page otherwise).
-pub async fn procedures(ctx: Ctx, headers: HeaderMap, Query(q): Query<PageQuery>) -> Response {
+pub async fn procedures(ctx: Ctx, headers: HeaderMap, Query(q): Query<PageQuery>) -> UiResult {
     if !is_htmx(&headers) {
         let url = format!("/mot-cua/tiep-nhan?q={}", crate::ui::kit::urlencode(&q.q));
-        return Redirect::to(&url).into_response();
+        return Ok(Redirect::to(&url).into_response());
     }
-    let caller = match ctx.counter() {
-        Ok(c) => c.clone(),
-        Err(r) => return r,
-    };
-    let agencies = match desk_agencies(&ctx.state, &caller).await {
-        Ok(a) => a,
-        Err(e) => return ctx.error(&e),
-    };
-    match find(&ctx.state, &q.q, agencies.first()).await {
-        Ok(hits) => ctx.render(Hits {
-            p: ctx.page(),
-            searched: !q.q.trim().is_empty(),
-            hits,
-        }),
-        Err(e) => ctx.error(&e),
-    }
+    let (_, agencies) = desk(&ctx).await?;
+    let hits = find(&ctx.state, &q.q, agencies.first())
+        .await
+        .or_page(&ctx)?;
+    Ok(ctx.render(Hits {
+        p: ctx.page(),
+        searched: !q.q.trim().is_empty(),
+        hits,
+    }))
 }
 
 /// `GET /mot-cua/tiep-nhan/thanh-phan?thu_tuc=`: the chosen procedure with its checklist (a
@@ -563,13 +545,7 @@ async fn check_intake(
     if !matches!(v.outcome.as_str(), "receive" | "supplement" | "refuse") {
         v.outcome = "receive".into();
     }
-    let mut missing: Vec<String> = v
-        .missing
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .map(str::to_string)
-        .collect();
+    let mut missing = missing_list(&v.missing);
     if let Some(c) = chosen_block.as_mut() {
         check_components(
             c,
@@ -581,13 +557,22 @@ async fn check_intake(
         )
         .await;
     }
-    check_outcome(v, &missing, &mut errors);
+    check_outcome(&v.outcome, &v.reason, &missing, &mut errors);
     Ok((chosen_block, missing, errors))
 }
 
+/// The documents a supplement request asks for, one a line.
+pub(super) fn missing_list(text: &str) -> Vec<String> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
 /// A supplement request needs what is missing and why; a refusal needs why.
-fn check_outcome(v: &Values, missing: &[String], errors: &mut Errors) {
-    match v.outcome.as_str() {
+pub(super) fn check_outcome(outcome: &str, reason: &str, missing: &[String], errors: &mut Errors) {
+    match outcome {
         "supplement" => {
             if missing.is_empty() {
                 errors.set(
@@ -595,11 +580,11 @@ fn check_outcome(v: &Values, missing: &[String], errors: &mut Errors) {
                     "Cần ghi ít nhất một giấy tờ người nộp phải bổ sung.",
                 );
             }
-            if v.reason.trim().is_empty() {
+            if reason.trim().is_empty() {
                 errors.set("reason", "Cần ghi lý do yêu cầu bổ sung, hoàn thiện hồ sơ.");
             }
         }
-        "refuse" if v.reason.trim().is_empty() => {
+        "refuse" if reason.trim().is_empty() => {
             errors.set("reason", "Cần ghi lý do từ chối tiếp nhận hồ sơ.");
         }
         _ => {}

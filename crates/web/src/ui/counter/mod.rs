@@ -23,7 +23,8 @@ use axum::routing::{get, post};
 use motcua_domain::catalogue::Channel;
 use motcua_store::{Agency, DossierRow};
 
-use super::kit::Page;
+use super::form::{OrPage, UiError};
+use super::kit::{Ctx, Page};
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -62,6 +63,14 @@ pub(crate) async fn desk_agencies(
     caller: &Caller,
 ) -> Result<Vec<Agency>, ApiError> {
     Ok(motcua_app::auth::desk_agencies(state, caller).await?)
+}
+
+/// The receiving officer asking and the agencies of their desk, or the page that answers
+/// instead (sign in, 403, an error).
+pub(crate) async fn desk(ctx: &Ctx) -> Result<(Caller, Vec<Agency>), UiError> {
+    let caller = ctx.counter()?.clone();
+    let agencies = desk_agencies(&ctx.state, &caller).await.or_page(ctx)?;
+    Ok((caller, agencies))
 }
 
 /// A dossier status key (`received`) in Vietnamese.

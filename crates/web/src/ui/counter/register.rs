@@ -3,13 +3,13 @@
 
 use askama::Template;
 use axum::extract::Query;
-use axum::response::Response;
 use chrono::NaiveDate;
 use motcua_domain::dossier::vietnam_date;
 use motcua_store::Agency;
 use serde::Deserialize;
 
-use super::{Errors, Line, Names, desk_agencies, lines};
+use super::{Errors, Line, Names, desk, lines};
+use crate::ui::form::{OrPage, UiResult};
 use crate::ui::kit::{Ctx, Page};
 
 #[derive(Template)]
@@ -30,26 +30,17 @@ struct Register {
 }
 
 #[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct RegisterQuery {
-    #[serde(default)]
     tu: String,
-    #[serde(default)]
     den: String,
-    #[serde(default)]
     co_quan: String,
 }
 
 /// `GET /mot-cua/so-theo-doi?tu=&den=&co_quan=`.
-pub async fn page(ctx: Ctx, Query(q): Query<RegisterQuery>) -> Response {
-    let caller = match ctx.counter() {
-        Ok(c) => c.clone(),
-        Err(r) => return r,
-    };
+pub async fn page(ctx: Ctx, Query(q): Query<RegisterQuery>) -> UiResult {
+    let (_, agencies) = desk(&ctx).await?;
     let state = &ctx.state;
-    let agencies = match desk_agencies(state, &caller).await {
-        Ok(a) => a,
-        Err(e) => return ctx.error(&e),
-    };
     let today = vietnam_date(chrono::Utc::now());
     let mut errors = Errors::default();
     let day = |s: &str, field: &str, errors: &mut Errors| {
@@ -81,10 +72,7 @@ pub async fn page(ctx: Ctx, Query(q): Query<RegisterQuery>) -> Response {
     let mut rows = Vec::new();
     let (mut from_iso, mut to_iso, mut period) = (String::new(), String::new(), String::new());
     if let (true, Some(f), Some(t), Some(a)) = (errors.is_empty(), from, to, agency.as_ref()) {
-        let found = match state.dossiers_received(a.id, f, t).await {
-            Ok(r) => r,
-            Err(e) => return ctx.error(&e),
-        };
+        let found = state.dossiers_received(a.id, f, t).await.or_page(&ctx)?;
         let mut names = Names::default();
         rows = lines(state, &p, &found, &mut names).await;
         from_iso = f.to_string();
@@ -113,5 +101,5 @@ pub async fn page(ctx: Ctx, Query(q): Query<RegisterQuery>) -> Response {
         errors,
         p,
     };
-    ctx.render_status(status, page)
+    Ok(ctx.render_status(status, page))
 }

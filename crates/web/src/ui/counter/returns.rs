@@ -55,22 +55,15 @@ pub struct ReturnsQuery {
 }
 
 #[derive(Deserialize, Default, Clone)]
+#[serde(default)]
 pub struct ReturnForm {
-    #[serde(default)]
     version: i32,
-    #[serde(default)]
     via: String,
-    #[serde(default)]
     amount: String,
-    #[serde(default)]
     method: String,
-    #[serde(default)]
     receipt_no: String,
-    #[serde(default)]
     collector_name: String,
-    #[serde(default)]
     collector_id: String,
-    #[serde(default)]
     on_behalf: Option<String>,
 }
 

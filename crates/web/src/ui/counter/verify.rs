@@ -10,12 +10,10 @@ use crate::ui::form::{Counter, Posted};
 use crate::ui::kit::{Ctx, Page};
 
 #[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct VerifyForm {
-    #[serde(default)]
     username: String,
-    #[serde(default)]
     id_number: String,
-    #[serde(default)]
     document: String,
 }
 

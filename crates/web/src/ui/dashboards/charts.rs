@@ -10,18 +10,7 @@ use std::fmt::Write;
 
 /// Escapes text for SVG/HTML content and attributes.
 pub fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
+    crate::security::escape_markup(s, "&#39;")
 }
 
 /// One series of a bar chart: its name, colour (CSS) and one value per category.

@@ -9,24 +9,23 @@
 //!   acts.
 
 use askama::Template;
-use axum::Form;
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::multipart::MultipartRejection;
-use axum::extract::{Multipart, Path, Query};
+use axum::extract::{Path, Query};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use motcua_app::AppError;
 use motcua_app::feedback::{
-    FeedbackAct, FeedbackPage, FeedbackQueueItem, FeedbackReceipt, FeedbackView, PublicFeedback,
-    PublishedFilter, QueueFilter, SubmitFeedback,
+    FeedbackAct, FeedbackPage, FeedbackQueueItem, FeedbackReceipt, FeedbackStep, FeedbackView,
+    PublicFeedback, PublishedFilter, QueueFilter, SubmitFeedback,
 };
 use motcua_domain::feedback::MAX_PHOTOS;
 use serde::Deserialize;
 
-use crate::auth::ClientIp;
+use crate::auth::{Caller, ClientIp};
 use crate::state::AppState;
+use crate::ui::form::{MultipartForm, OrPage, Posted, SignedIn, UiResult, Upload};
 use crate::ui::kit::{Ctx, Page, urlencode};
 
 pub fn router() -> Router<AppState> {
@@ -100,44 +99,20 @@ struct SubmittedPage {
     handle_by: String,
 }
 
-/// Reads the form: its fields, the CSRF token and the photos (each bounded by the upload
-/// limit, at most [`MAX_PHOTOS`] + 1 read so that one too many is refused by the service).
-async fn read_form(
-    mut mp: Multipart,
-    limit: usize,
-) -> Result<(SubmitFeedback, String, Vec<Bytes>), AppError> {
-    let broken = |_| {
-        AppError::bad_request(
-            "upload_interrupted",
-            "Nội dung gửi lên bị gián đoạn. Vui lòng gửi lại.",
-        )
-    };
+/// The report of the form read: its fields and its photos (at most [`MAX_PHOTOS`] + 1 kept,
+/// so that one too many is refused by the service; each bounded by the upload limit).
+fn report_of(form: MultipartForm, limit: usize) -> Result<(SubmitFeedback, Vec<Bytes>), AppError> {
+    if !form.too_large.is_empty() {
+        return Err(motcua_app::documents::too_large(limit));
+    }
     let mut v = SubmitFeedback::default();
-    let mut csrf = String::new();
-    let mut photos = Vec::new();
     let (mut lat, mut lon) = (None, None);
-    while let Some(mut field) = mp.next_field().await.map_err(broken)? {
-        let name = field.name().unwrap_or_default().to_string();
-        if name == "photo" {
-            let mut bytes = Vec::new();
-            while let Some(chunk) = field.chunk().await.map_err(broken)? {
-                if bytes.len() + chunk.len() > limit {
-                    return Err(motcua_app::documents::too_large(limit));
-                }
-                bytes.extend_from_slice(&chunk);
-            }
-            if !bytes.is_empty() && photos.len() <= MAX_PHOTOS {
-                photos.push(Bytes::from(bytes));
-            }
-            continue;
-        }
-        let text = field.text().await.map_err(broken)?;
+    for (name, text) in form.texts {
         if text.len() > 20_000 {
             return Err(AppError::bad_request("field_too_long", "Nội dung quá dài."));
         }
         let opt = Some(text.clone()).filter(|t| !t.trim().is_empty());
         match name.as_str() {
-            "csrf" => csrf = text,
             "about" => v.about = text,
             "code" => v.code = opt,
             "regulation" => v.regulation = opt,
@@ -164,63 +139,58 @@ async fn read_form(
     };
     v.lat = number(lat, "lat")?;
     v.lon = number(lon, "lon")?;
-    Ok((v, csrf, photos))
+    let photos = form
+        .files
+        .into_iter()
+        .map(|(_, b)| b)
+        .filter(|b| !b.is_empty());
+    Ok((v, photos.take(MAX_PHOTOS + 1).collect()))
 }
 
-pub async fn submit(
-    ctx: Ctx,
-    ClientIp(ip): ClientIp,
-    mp: Result<Multipart, MultipartRejection>,
-) -> Response {
-    let Ok(mp) = mp else {
-        return ctx.error(&AppError::bad_request(
-            "invalid_body",
-            "Biểu mẫu gửi lên không hợp lệ.",
-        ));
-    };
-    let (v, csrf, photos) = match read_form(mp, ctx.state.config.max_upload_bytes).await {
-        Ok(read) => read,
-        Err(e) => return ctx.error(&e),
-    };
-    if let Err(r) = ctx.check_csrf(&csrf) {
-        return r;
-    }
-    match ctx
-        .state
-        .submit_feedback(ctx.caller.as_ref(), ip, v.clone(), photos)
-        .await
-    {
-        Ok(r) => ctx.render_status(
-            StatusCode::CREATED,
-            SubmittedPage {
-                p: ctx.page(),
-                handle_by: r
-                    .handle_by
-                    .map(|d| d.format("%d/%m/%Y").to_string())
-                    .unwrap_or_default(),
-                r,
-            },
-        ),
-        Err(e @ AppError::Invalid { .. }) => {
-            let field = match &e {
-                AppError::Invalid { field, .. } => field.clone().unwrap_or_default(),
-                _ => String::new(),
-            };
-            let status = crate::error::ApiError::from(e.clone()).status();
-            ctx.render_status(
-                status,
-                FormPage {
+pub async fn submit(ClientIp(ip): ClientIp, Upload(ctx, _, body, _): Upload) -> UiResult {
+    let limit = ctx.state.config.max_upload_bytes;
+    // The photos one too many included, and the text fields.
+    let total = limit.saturating_mul(MAX_PHOTOS + 1) + 1024 * 1024;
+    let form = body.read(&ctx, |n| n == "photo", limit, total).await?;
+    let (v, photos) = report_of(form, limit).or_page(&ctx)?;
+    Ok(
+        match ctx
+            .state
+            .submit_feedback(ctx.caller.as_ref(), ip, v.clone(), photos)
+            .await
+        {
+            Ok(r) => ctx.render_status(
+                StatusCode::CREATED,
+                SubmittedPage {
                     p: ctx.page(),
-                    v,
-                    subjects: &SUBJECTS,
-                    max_photos: MAX_PHOTOS,
-                    error: Some(e.message_vi()),
-                    error_field: field,
+                    handle_by: r
+                        .handle_by
+                        .map(|d| d.format("%d/%m/%Y").to_string())
+                        .unwrap_or_default(),
+                    r,
                 },
-            )
-        }
-        Err(e) => ctx.error(&e),
-    }
+            ),
+            Err(e @ AppError::Invalid { .. }) => {
+                let field = match &e {
+                    AppError::Invalid { field, .. } => field.clone().unwrap_or_default(),
+                    _ => String::new(),
+                };
+                let status = crate::error::ApiError::from(e.clone()).status();
+                ctx.render_status(
+                    status,
+                    FormPage {
+                        p: ctx.page(),
+                        v,
+                        subjects: &SUBJECTS,
+                        max_photos: MAX_PHOTOS,
+                        error: Some(e.message_vi()),
+                        error_field: field,
+                    },
+                )
+            }
+            Err(e) => ctx.error(&e),
+        },
+    )
 }
 
 /// A published answer or a followed report, ready for the page.
@@ -324,60 +294,58 @@ struct FollowPage {
     version: i32,
 }
 
-pub async fn follow(ctx: Ctx, ClientIp(ip): ClientIp, Path(ma): Path<String>) -> Response {
-    let f = match ctx.state.public_feedback(ip, &ma).await {
-        Ok(f) => f,
-        Err(e) => return ctx.error(&e),
-    };
-    let steps = f
-        .timeline
+/// A report's timeline as its page shows it: (when, what, detail).
+fn steps_of(timeline: &[FeedbackStep]) -> Vec<(String, String, String)> {
+    timeline
         .iter()
         .map(|s| {
-            (
-                vn_text(&s.at),
-                s.label.clone(),
-                s.detail.clone().unwrap_or_default(),
-            )
+            let detail = s.detail.clone().unwrap_or_default();
+            (vn_text(&s.at), s.label.clone(), detail)
         })
-        .collect();
+        .collect()
+}
+
+pub async fn follow(ctx: Ctx, ClientIp(ip): ClientIp, Path(ma): Path<String>) -> UiResult {
+    let f = ctx.state.public_feedback(ip, &ma).await.or_page(&ctx)?;
+    let steps = steps_of(&f.timeline);
     let version = f.version;
-    ctx.render(FollowPage {
+    Ok(ctx.render(FollowPage {
         p: ctx.page(),
         may_react: ctx.caller.is_some() && f.status == "published",
         s: Shown::of(f),
         steps,
         version,
-    })
+    }))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct ReactForm {
-    #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     version: i32,
-    #[serde(default)]
     like: String,
 }
 
-pub async fn react(ctx: Ctx, Path(ma): Path<String>, Form(f): Form<ReactForm>) -> Response {
-    let caller = match ctx.signed_in() {
-        Ok(c) => c.clone(),
-        Err(r) => return r,
-    };
-    if let Err(r) = ctx.check_csrf(&f.csrf) {
-        return r;
-    }
+pub async fn react(
+    Path(ma): Path<String>,
+    Posted(ctx, caller, f, _): Posted<ReactForm, SignedIn>,
+) -> UiResult {
     let act = FeedbackAct {
         version: f.version,
         action: "react".into(),
         like: Some(f.like == "1"),
         ..FeedbackAct::default()
     };
-    match ctx.state.act_on_feedback(&caller, &ma, act).await {
-        Ok(_) => ctx.finish(Redirect::to(&format!("/phan-anh/{}", urlencode(&ma))).into_response()),
-        Err(e) => ctx.error(&e),
-    }
+    act_then(&ctx, &caller, &ma, act, "/phan-anh").await
+}
+
+/// Acts on a report, then back to its page under `pages` (the public one or the officers').
+async fn act_then(ctx: &Ctx, caller: &Caller, ma: &str, act: FeedbackAct, pages: &str) -> UiResult {
+    ctx.state
+        .act_on_feedback(caller, ma, act)
+        .await
+        .or_page(ctx)?;
+    let to = format!("{pages}/{}", urlencode(ma));
+    Ok(ctx.finish(Redirect::to(&to).into_response()))
 }
 
 /// The statuses a queue may be filtered by.
@@ -428,22 +396,17 @@ struct QueuePage {
     q: String,
 }
 
-pub async fn queue(ctx: Ctx, Query(f): Query<QueueFilter>) -> Response {
-    let caller = match ctx.officer() {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
-    match ctx.state.feedback_queue(caller, &f).await {
-        Ok(page) => ctx.render(QueuePage {
-            p: ctx.page(),
-            statuses: &STATUSES,
-            items: page.items,
-            total: page.total,
-            status: f.status.unwrap_or_default(),
-            q: f.q.unwrap_or_default(),
-        }),
-        Err(e) => ctx.error(&e),
-    }
+pub async fn queue(ctx: Ctx, Query(f): Query<QueueFilter>) -> UiResult {
+    let caller = ctx.officer()?;
+    let page = ctx.state.feedback_queue(caller, &f).await.or_page(&ctx)?;
+    Ok(ctx.render(QueuePage {
+        p: ctx.page(),
+        statuses: &STATUSES,
+        items: page.items,
+        total: page.total,
+        status: f.status.unwrap_or_default(),
+        q: f.q.unwrap_or_default(),
+    }))
 }
 
 #[derive(Template)]
@@ -463,66 +426,37 @@ impl ReportPage {
     }
 }
 
-pub async fn report(ctx: Ctx, Path(ma): Path<String>) -> Response {
-    let caller = match ctx.signed_in() {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
-    match ctx.state.feedback_view(caller, &ma).await {
-        Ok(r) => ctx.render(ReportPage {
-            p: ctx.page(),
-            text_acts: &TEXT_ACTS,
-            button_acts: &BUTTON_ACTS,
-            submitted: vn_text(&r.submitted_at),
-            steps: r
-                .timeline
-                .iter()
-                .map(|s| {
-                    (
-                        vn_text(&s.at),
-                        s.label.clone(),
-                        s.detail.clone().unwrap_or_default(),
-                    )
-                })
-                .collect(),
-            r,
-        }),
-        Err(e) => ctx.error(&e),
-    }
+pub async fn report(ctx: Ctx, Path(ma): Path<String>) -> UiResult {
+    let caller = ctx.signed_in()?;
+    let r = ctx.state.feedback_view(caller, &ma).await.or_page(&ctx)?;
+    Ok(ctx.render(ReportPage {
+        p: ctx.page(),
+        text_acts: &TEXT_ACTS,
+        button_acts: &BUTTON_ACTS,
+        submitted: vn_text(&r.submitted_at),
+        steps: steps_of(&r.timeline),
+        r,
+    }))
 }
 
 /// An act's form (an empty field stands for an absent one).
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct ActForm {
-    #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     version: i32,
-    #[serde(default)]
     action: String,
-    #[serde(default)]
     category: String,
-    #[serde(default)]
     reason: String,
-    #[serde(default)]
     to_agency: String,
-    #[serde(default)]
     what: String,
-    #[serde(default)]
     content: String,
-    #[serde(default)]
     answer: String,
 }
 
-pub async fn act(ctx: Ctx, Path(ma): Path<String>, Form(f): Form<ActForm>) -> Response {
-    let caller = match ctx.signed_in() {
-        Ok(c) => c.clone(),
-        Err(r) => return r,
-    };
-    if let Err(r) = ctx.check_csrf(&f.csrf) {
-        return r;
-    }
-    let a = f;
+pub async fn act(
+    Path(ma): Path<String>,
+    Posted(ctx, caller, a, _): Posted<ActForm, SignedIn>,
+) -> UiResult {
     let some = |s: String| Some(s).filter(|s| !s.trim().is_empty());
     let act = FeedbackAct {
         version: a.version,
@@ -535,10 +469,5 @@ pub async fn act(ctx: Ctx, Path(ma): Path<String>, Form(f): Form<ActForm>) -> Re
         answer: some(a.answer),
         like: None,
     };
-    match ctx.state.act_on_feedback(&caller, &ma, act).await {
-        Ok(_) => {
-            ctx.finish(Redirect::to(&format!("/xu-ly/phan-anh/{}", urlencode(&ma))).into_response())
-        }
-        Err(e) => ctx.error(&e),
-    }
+    act_then(&ctx, &caller, &ma, act, "/xu-ly/phan-anh").await
 }

@@ -14,7 +14,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::{Row, row};
-use crate::ui::form::Posted;
+use crate::ui::form::{Posted, UiResult};
 use crate::ui::kit::{Ctx, Page, append_cookie, urlencode};
 
 /// The cookie that remembers the officer's counter number on this browser.
@@ -145,64 +145,63 @@ fn back(f: &DeskForm, key: &str, text: &str) -> Response {
     Redirect::to(&to).into_response()
 }
 
-/// The centre of a counter form (its token checked by [`Posted`]), checked like the page's.
-async fn form_agency(ctx: &Ctx, f: &DeskForm) -> Result<Uuid, Response> {
+/// Back to the counter's screen with the refusal of the application layer.
+fn refused(f: &DeskForm, e: motcua_app::AppError) -> Response {
+    back(f, "loi", &crate::error::ApiError::from(e).message_vi())
+}
+
+/// A counter form (its token checked by [`Posted`]) and its centre, checked like the page's.
+async fn desk_form(ctx: &Ctx, f: FormFields) -> Result<(DeskForm, Uuid), Response> {
+    let f = f.into_form();
     let named = (!f.co_quan.is_empty()).then_some(f.co_quan.as_str());
-    Ok(agencies(ctx, named).await?.1.id)
+    let agency = agencies(ctx, named).await?.1.id;
+    Ok((f, agency))
 }
 
-pub async fn set_desk(Posted(ctx, _, f, _): Posted<FormFields>) -> Response {
-    let f = f.into_form();
-    let agency = match form_agency(&ctx, &f).await {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
+pub async fn set_desk(Posted(ctx, _, f, _): Posted<FormFields>) -> UiResult {
+    let (f, agency) = desk_form(&ctx, f).await?;
     let caller = ctx.caller.as_ref().expect("checked");
-    match hall::set_desk(&ctx.state, caller, agency, f.quay, f.khu.clone()).await {
-        Ok(()) => {
-            let mut res = back(&f, "tb", &format!("Đã lưu quầy số {}.", f.quay));
-            append_cookie(
-                &mut res,
-                &format!(
-                    "{COUNTER_COOKIE}={}; Path=/mot-cua; SameSite=Strict; HttpOnly; Max-Age=31536000",
-                    f.quay
-                ),
-            );
-            ctx.finish(res)
-        }
-        Err(e) => back(&f, "loi", &crate::error::ApiError::from(e).message_vi()),
-    }
+    Ok(
+        match hall::set_desk(&ctx.state, caller, agency, f.quay, f.khu.clone()).await {
+            Ok(()) => {
+                let mut res = back(&f, "tb", &format!("Đã lưu quầy số {}.", f.quay));
+                append_cookie(
+                    &mut res,
+                    &format!(
+                        "{COUNTER_COOKIE}={}; Path=/mot-cua; SameSite=Strict; HttpOnly; Max-Age=31536000",
+                        f.quay
+                    ),
+                );
+                ctx.finish(res)
+            }
+            Err(e) => refused(&f, e),
+        },
+    )
 }
 
-pub async fn call(Posted(ctx, _, f, _): Posted<FormFields>) -> Response {
-    let f = f.into_form();
-    let agency = match form_agency(&ctx, &f).await {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
+pub async fn call(Posted(ctx, _, f, _): Posted<FormFields>) -> UiResult {
+    let (f, agency) = desk_form(&ctx, f).await?;
     let caller = ctx.caller.as_ref().expect("checked");
     let what = match f.what.as_str() {
         "again" => CallWhat::Again,
         "number" => CallWhat::Number(f.so.chars().take(10).collect()),
         _ => CallWhat::Next,
     };
-    match hall::call(&ctx.state, caller, agency, f.quay, what, Utc::now()).await {
-        Ok(Some(t)) => back(
-            &f,
-            "tb",
-            &format!("Đã gọi số {} đến quầy {}.", t.label(), f.quay),
-        ),
-        Ok(None) => back(&f, "tb", "Không còn ai chờ ở các khu vực của quầy."),
-        Err(e) => back(&f, "loi", &crate::error::ApiError::from(e).message_vi()),
-    }
+    Ok(
+        match hall::call(&ctx.state, caller, agency, f.quay, what, Utc::now()).await {
+            Ok(Some(t)) => back(
+                &f,
+                "tb",
+                &format!("Đã gọi số {} đến quầy {}.", t.label(), f.quay),
+            ),
+            Ok(None) => back(&f, "tb", "Không còn ai chờ ở các khu vực của quầy."),
+            Err(e) => refused(&f, e),
+        },
+    )
 }
 
-pub async fn finish(Posted(ctx, _, f, _): Posted<FormFields>) -> Response {
-    let f = f.into_form();
-    let agency = match form_agency(&ctx, &f).await {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
+pub async fn finish(Posted(ctx, _, f, _): Posted<FormFields>) -> UiResult {
+    let (f, agency) = desk_form(&ctx, f).await?;
     let caller = ctx.caller.as_ref().expect("checked");
     let outcome = if f.what == "no_show" {
         TicketStatus::NoShow
@@ -211,27 +210,29 @@ pub async fn finish(Posted(ctx, _, f, _): Posted<FormFields>) -> Response {
     };
     let dossier = (outcome == TicketStatus::Done && !f.ho_so.trim().is_empty())
         .then(|| f.ho_so.chars().take(100).collect());
-    match hall::finish(
-        &ctx.state,
-        caller,
-        agency,
-        f.quay,
-        outcome,
-        dossier,
-        Utc::now(),
+    Ok(
+        match hall::finish(
+            &ctx.state,
+            caller,
+            agency,
+            f.quay,
+            outcome,
+            dossier,
+            Utc::now(),
+        )
+        .await
+        {
+            Ok(t) => {
+                let text = match (&t.status, &t.dossier_code) {
+                    (TicketStatus::NoShow, _) => format!("Số {}: vắng mặt.", t.label()),
+                    (_, Some(code)) => format!("Số {}: đã phục vụ, hồ sơ {code}.", t.label()),
+                    _ => format!("Số {}: đã phục vụ.", t.label()),
+                };
+                back(&f, "tb", &text)
+            }
+            Err(e) => refused(&f, e),
+        },
     )
-    .await
-    {
-        Ok(t) => {
-            let text = match (&t.status, &t.dossier_code) {
-                (TicketStatus::NoShow, _) => format!("Số {}: vắng mặt.", t.label()),
-                (_, Some(code)) => format!("Số {}: đã phục vụ, hồ sơ {code}.", t.label()),
-                _ => format!("Số {}: đã phục vụ.", t.label()),
-            };
-            back(&f, "tb", &text)
-        }
-        Err(e) => back(&f, "loi", &crate::error::ApiError::from(e).message_vi()),
-    }
 }
 
 /// The counter forms' fields as sent (`khu` may repeat: a checkbox per area).

@@ -44,10 +44,9 @@ pub struct IssueForm {
 }
 
 #[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct TicketQuery {
-    #[serde(default)]
     r#in: Option<String>,
-    #[serde(default)]
     kho: Option<u32>,
 }
 

@@ -19,12 +19,10 @@ use motcua_app::catalogue::{self as cat, SearchParams};
 const PER_PAGE: i64 = 20;
 
 #[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct SearchQuery {
-    #[serde(default)]
     q: String,
-    #[serde(default)]
     level: String,
-    #[serde(default)]
     page: Option<i64>,
 }
 
@@ -57,13 +55,8 @@ struct SearchPage {
     p: Page,
     q: String,
     level: String,
-    rows: Vec<Row>,
-    total: i64,
-    page: i64,
-    pages: i64,
-    prev: Option<String>,
-    next: Option<String>,
-    ignored: String,
+    /// The results (what htmx asks for alone).
+    results: SearchResults,
 }
 
 #[derive(Template)]
@@ -120,23 +113,9 @@ pub async fn search(ctx: Ctx, headers: HeaderMap, Query(sq): Query<SearchQuery>)
     let next = (page < pages).then(|| link(page + 1));
     let rows: Vec<Row> = result.items.iter().map(Row::from).collect();
     let ignored = result.ignored_words.join(", ");
-    if is_htmx(&headers) {
-        return ctx.render(SearchResults {
-            p: ctx.page(),
-            q,
-            rows,
-            total: result.total,
-            page,
-            pages,
-            prev,
-            next,
-            ignored,
-        });
-    }
-    ctx.render(SearchPage {
+    let results = SearchResults {
         p: ctx.page(),
-        q,
-        level,
+        q: q.clone(),
         rows,
         total: result.total,
         page,
@@ -144,6 +123,15 @@ pub async fn search(ctx: Ctx, headers: HeaderMap, Query(sq): Query<SearchQuery>)
         prev,
         next,
         ignored,
+    };
+    if is_htmx(&headers) {
+        return ctx.render(results);
+    }
+    ctx.render(SearchPage {
+        p: ctx.page(),
+        q,
+        level,
+        results,
     })
 }
 
@@ -202,16 +190,7 @@ fn time_text(c: &motcua_domain::catalogue::ChannelSpec) -> String {
     match &c.time {
         Some(t) if t.unit == TimeUnit::InTheDay => "Trong ngày".into(),
         Some(t) => {
-            let unit = match t.unit {
-                TimeUnit::WorkingDays => "ngày làm việc",
-                TimeUnit::Days => "ngày",
-                TimeUnit::WorkingHours => "giờ làm việc",
-                TimeUnit::Hours => "giờ",
-                TimeUnit::Weeks => "tuần",
-                TimeUnit::Months => "tháng",
-                TimeUnit::Years => "năm",
-                TimeUnit::InTheDay => "",
-            };
+            let unit = t.unit.label_vi();
             let n = |x: f64| {
                 if x.fract() == 0.0 {
                     format!("{}", x as i64)

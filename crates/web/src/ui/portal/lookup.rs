@@ -165,10 +165,9 @@ fn may_rate(ctx: &Ctx, s: &DossierState) -> bool {
 }
 
 #[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct ThanksQuery {
-    #[serde(default)]
     da_danh_gia: Option<String>,
-    #[serde(default)]
     da_bo_sung: Option<String>,
 }
 
@@ -403,12 +402,10 @@ pub(super) async fn show(
 }
 
 #[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct RateForm {
-    #[serde(default)]
     level: String,
-    #[serde(default)]
     comment: String,
-    #[serde(default)]
     version: i32,
 }
 
@@ -481,20 +478,14 @@ pub struct PageQuery {
 
 const MY_PER_PAGE: i64 = 20;
 
-pub async fn mine(ctx: Ctx, Query(q): Query<PageQuery>) -> Response {
-    let caller = match ctx.citizen() {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
+pub async fn mine(ctx: Ctx, Query(q): Query<PageQuery>) -> UiResult {
+    let caller = ctx.citizen()?;
     let state = &ctx.state;
     let page = q.page.unwrap_or(1).clamp(1, 10_000);
-    let found = match state
+    let found = state
         .dossiers_lodged_by(caller.user.id, MY_PER_PAGE, (page - 1) * MY_PER_PAGE)
         .await
-    {
-        Ok(f) => f,
-        Err(e) => return ctx.error(&e),
-    };
+        .or_page(&ctx)?;
     let p = ctx.page();
     let mut rows = Vec::with_capacity(found.items.len());
     for r in &found.items {
@@ -513,11 +504,11 @@ pub async fn mine(ctx: Ctx, Query(q): Query<PageQuery>) -> Response {
         });
     }
     let pages = ((found.total + MY_PER_PAGE - 1) / MY_PER_PAGE).max(1);
-    ctx.render(MyDossiers {
+    Ok(ctx.render(MyDossiers {
         p,
         rows,
         total: found.total,
         page,
         pages,
-    })
+    }))
 }

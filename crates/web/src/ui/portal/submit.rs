@@ -17,7 +17,7 @@ use motcua_store::Agency;
 use super::catalogue::{component_label, online_allowed, quantity};
 use crate::error::ApiError;
 use crate::ui::applicant::ApplicantForm;
-use crate::ui::form::{self, read_multipart};
+use crate::ui::form::{self, OrPage, UiResult, UploadBody};
 use crate::ui::kit::{Ctx, Page};
 use motcua_app::documents::{self as docs, DocumentView};
 use motcua_app::dossiers::{AuthorisationInput, ComponentInput, CreateDossier};
@@ -187,25 +187,17 @@ fn component_name(c: &motcua_domain::catalogue::ComponentSpec) -> String {
     motcua_domain::dossier::component_key(&c.name)
 }
 
-pub async fn form(ctx: Ctx, Path(code): Path<String>) -> Response {
-    let caller = match ctx.citizen() {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
-    let s = match setup(&ctx, &code, caller.user.id).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
+pub async fn form(ctx: Ctx, Path(code): Path<String>) -> UiResult {
+    let caller = ctx.citizen()?;
+    let s = setup(&ctx, &code, caller.user.id).await?;
     // Online dossiers carry the account's own ID number: an account not yet bound is told so.
-    let own = match ctx.state.own_id_number(caller.user.id, "").await {
-        Ok(id) => id,
-        Err(err) => return ctx.error(&err),
-    };
+    let state = &ctx.state;
+    let own = state
+        .own_id_number(caller.user.id, "")
+        .await
+        .or_page(&ctx)?;
     // What the identity provider said of the person (#20) fills the form too.
-    let profile = match ctx.state.profile_of(caller.user.id).await {
-        Ok(p) => p,
-        Err(err) => return ctx.error(&err),
-    };
+    let profile = state.profile_of(caller.user.id).await.or_page(&ctx)?;
     let v = Values {
         applicant: ApplicantForm {
             name: caller.user.full_name.clone(),
@@ -222,7 +214,7 @@ pub async fn form(ctx: Ctx, Path(code): Path<String>) -> Response {
         auth: AuthValues::default(),
     };
     let components = component_fields(&s, &HashMap::new(), &HashMap::new());
-    ctx.render(SubmitPage {
+    Ok(ctx.render(SubmitPage {
         p: ctx.page(),
         code: s.code,
         procedure: s.name,
@@ -231,13 +223,12 @@ pub async fn form(ctx: Ctx, Path(code): Path<String>) -> Response {
         agencies: s.agencies,
         components,
         summary: None,
-    })
+    }))
 }
 
 /// What the browser sent.
 #[derive(Default)]
 struct Sent {
-    csrf: String,
     v: Values,
     files: HashMap<usize, Bytes>,
     /// Files over the size limit, by component.
@@ -248,14 +239,15 @@ struct Sent {
     kept: HashMap<usize, String>,
 }
 
-/// Reads the form: text fields, one file per component (`file_{i}`), held documents chosen
-/// (`reuse_{i}`). Each file is read up to `limit`; the whole body up to `total`.
-async fn read_form(mp: Multipart, limit: usize, total: usize) -> Result<Sent, ApiError> {
-    let index = |name: &str, prefix: &str| {
-        name.strip_prefix(prefix)
-            .and_then(|i| i.parse::<usize>().ok())
-    };
-    let form = read_multipart(mp, |n| index(n, "file_").is_some(), limit, total).await?;
+/// The component a field is for (`file_{i}`, `reuse_{i}`, `kept_{i}`).
+fn index(name: &str, prefix: &str) -> Option<usize> {
+    name.strip_prefix(prefix)
+        .and_then(|i| i.parse::<usize>().ok())
+}
+
+/// The form read: text fields, one file per component (`file_{i}`), held documents chosen
+/// (`reuse_{i}`).
+fn sent_of(form: form::MultipartForm) -> Sent {
     let mut sent = Sent::default();
     for name in form.too_large {
         sent.too_large.extend(index(&name, "file_"));
@@ -279,7 +271,6 @@ async fn read_form(mp: Multipart, limit: usize, total: usize) -> Result<Sent, Ap
         }
         let v = &mut sent.v;
         match name.as_str() {
-            "csrf" => sent.csrf = text,
             "agency" => v.agency = text,
             "key" => v.key = text,
             "for_other" => v.auth.for_other = text == "1",
@@ -292,7 +283,7 @@ async fn read_form(mp: Multipart, limit: usize, total: usize) -> Result<Sent, Ap
             }
         }
     }
-    Ok(sent)
+    sent
 }
 
 /// Every problem of the applicant's data, one per field.
@@ -469,31 +460,19 @@ fn authorisation_check(v: &mut Values, own: &str) -> Option<String> {
     }
 }
 
-pub async fn submit(ctx: Ctx, Path(code): Path<String>, mp: Multipart) -> Response {
-    let caller = match ctx.citizen() {
-        Ok(c) => c.clone(),
-        Err(r) => return r,
-    };
-    let s = match setup(&ctx, &code, caller.user.id).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
+/// A body that is not multipart is refused first (400), whoever sends it: the body is taken
+/// as [`Multipart`], then read as an [`UploadBody`].
+pub async fn submit(ctx: Ctx, Path(code): Path<String>, mp: Multipart) -> UiResult {
+    let caller = ctx.citizen()?.clone();
+    let body = UploadBody::from(mp);
+    let s = setup(&ctx, &code, caller.user.id).await?;
     let limit = ctx.state.config.max_upload_bytes;
     let total = limit.saturating_mul(s.spec.len().max(1)) + 1024 * 1024;
-    let mut sent = match read_form(mp, limit, total).await {
-        Ok(f) => f,
-        Err(e) => {
-            // The token is in the body: a body that cannot be read is refused as a whole.
-            return ctx.error(&e);
-        }
-    };
-    if let Err(r) = ctx.check_csrf(&sent.csrf) {
-        return r;
-    }
-    let e = match applicant_check(&ctx, &caller, &s, &mut sent).await {
-        Ok(e) => e,
-        Err(r) => return r,
-    };
+    let form = body
+        .read(&ctx, |n| index(n, "file_").is_some(), limit, total)
+        .await?;
+    let mut sent = sent_of(form);
+    let e = applicant_check(&ctx, &caller, &s, &mut sent).await?;
     let kept = std::mem::take(&mut sent.kept);
     let (taken, lost) = form::take_kept(&ctx, kept, |i| sent.files.contains_key(&i)).await;
     for (i, name, bytes) in taken {
@@ -509,9 +488,17 @@ pub async fn submit(ctx: Ctx, Path(code): Path<String>, mp: Multipart) -> Respon
         if some_lost {
             summary.push_str(" Một số tệp chưa được giữ lại: vui lòng chọn lại các tệp đó.");
         }
-        return send_back(&ctx, &s, &sent, e, &checked.errors, kept, summary);
+        return Ok(send_back(
+            &ctx,
+            &s,
+            &sent,
+            e,
+            &checked.errors,
+            kept,
+            summary,
+        ));
     }
-    lodge(&ctx, &caller, &s, &sent, checked, limit).await
+    Ok(lodge(&ctx, &caller, &s, &sent, checked, limit).await)
 }
 
 /// The components given online (a file uploaded or re-used), each once, as electronic copies.

@@ -4,8 +4,7 @@
 //! ([`motcua_app::state::App::supplement_online`]); a refusal shows the dossier's page again
 //! with the message next to the form.
 
-use axum::extract::multipart::MultipartRejection;
-use axum::extract::{Multipart, Path, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use motcua_app::AppError;
@@ -14,44 +13,27 @@ use motcua_app::online::MAX_SUPPLEMENT_FILES;
 
 use super::lookup::{Shown, show};
 use crate::auth::ClientIp;
-use crate::error::ApiError;
 use crate::state::AppState;
-use crate::ui::form::{OrPage, UiResult, read_multipart};
-use crate::ui::kit::{Ctx, urlencode};
+use crate::ui::form::{OrPage, UiResult, Upload};
+use crate::ui::kit::urlencode;
 
 pub async fn submit(
-    ctx: Ctx,
     State(state): State<AppState>,
     ip: ClientIp,
     Path(code): Path<String>,
-    mp: Result<Multipart, MultipartRejection>,
+    Upload(ctx, caller, body, _): Upload,
 ) -> UiResult {
-    let Some(caller) = ctx.caller.clone() else {
+    let Some(caller) = caller else {
         let back = urlencode(&format!("/tra-cuu/{code}"));
         return Ok(Redirect::to(&format!("/dang-nhap?next={back}")).into_response());
     };
     let limit = state.config.max_upload_bytes;
     let total = limit.saturating_mul(MAX_SUPPLEMENT_FILES) + 1024 * 1024;
-    let form = match mp {
-        Ok(mp) => read_multipart(mp, |n| n.starts_with("file_"), limit, total).await,
-        Err(_) => Err(ApiError::bad_request(
-            "invalid_form",
-            "Biểu mẫu không hợp lệ.",
-        )),
-    };
-    let form = match form {
-        Ok(f) => f,
-        // The token is in the body: a body that cannot be read is refused as a whole.
-        Err(e) => return Ok(ctx.error(&e)),
-    };
-    let text = |key: &str| {
-        form.texts
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    };
-    ctx.check_csrf(&text("csrf"))?;
+    let form = body
+        .read(&ctx, |n| n.starts_with("file_"), limit, total)
+        .await?;
+    let note = Some(form.text("note").to_owned()).filter(|n| !n.trim().is_empty());
+    let version = form.text("version").trim().parse().unwrap_or(-1);
     let row = state.dossier(code.trim()).await.or_page(&ctx)?;
     let asked = dossiers::state_of(&row)
         .or_page(&ctx)?
@@ -66,8 +48,6 @@ pub async fn submit(
             Some((asked.get(i)?.clone(), bytes))
         })
         .collect();
-    let note = Some(text("note")).filter(|n| !n.trim().is_empty());
-    let version = text("version").trim().parse().unwrap_or(-1);
     let sent = if form.too_large.is_empty() {
         state
             .supplement_online(&caller, &row.code, version, files, note, limit)

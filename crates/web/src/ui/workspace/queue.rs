@@ -22,26 +22,20 @@ use uuid::Uuid;
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::ui::form::{Officer, Posted};
+use crate::ui::form::{self, Officer, Posted, UiResult};
 use crate::ui::kit::{Ctx, Page, is_htmx, urlencode};
 
 pub const PAGE_SIZE: i64 = 50;
 
 #[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct QueueQuery {
-    #[serde(default)]
     tab: String,
-    #[serde(default)]
     status: String,
-    #[serde(default)]
     procedure: String,
-    #[serde(default)]
     due_before: String,
-    #[serde(default)]
     q: String,
-    #[serde(default)]
     agency: String,
-    #[serde(default)]
     page: String,
 }
 
@@ -465,23 +459,22 @@ pub async fn staff_of(
     Ok(out)
 }
 
-pub async fn page(ctx: Ctx, headers: HeaderMap, Query(f): Query<QueueQuery>) -> Response {
-    let caller = match ctx.officer() {
-        Ok(c) => c.clone(),
-        Err(res) => return res,
-    };
-    let v = match build(&ctx.state, &caller, &f).await {
+pub async fn page(ctx: Ctx, headers: HeaderMap, Query(f): Query<QueueQuery>) -> UiResult {
+    let caller = ctx.officer()?;
+    let v = match build(&ctx.state, caller, &f).await {
         Ok(v) => v,
-        Err(ApiError::Forbidden) => return ctx.forbidden(),
-        Err(e) => return ctx.error(&e),
+        Err(ApiError::Forbidden) => return Err(ctx.forbidden().into()),
+        Err(e) => return Err(ctx.error(&e).into()),
     };
     let p = ctx.page();
     // htmx asks for the table only; a history restore wants the whole page.
-    if is_htmx(&headers) && !headers.contains_key("hx-history-restore-request") {
-        ctx.render(QueueTable { p, v })
-    } else {
-        ctx.render(QueuePage { p, v })
-    }
+    Ok(
+        if is_htmx(&headers) && !headers.contains_key("hx-history-restore-request") {
+            ctx.render(QueueTable { p, v })
+        } else {
+            ctx.render(QueuePage { p, v })
+        },
+    )
 }
 
 /// The result of one dossier of a bulk assignment.
@@ -516,13 +509,7 @@ struct BulkForm {
 }
 
 fn bulk_form(ctx: &Ctx, pairs: &[(String, String)]) -> (String, Result<BulkForm, String>) {
-    let field = |k: &str| {
-        pairs
-            .iter()
-            .find(|(n, _)| n == k)
-            .map(|(_, v)| v.trim().to_string())
-            .unwrap_or_default()
-    };
+    let field = |k: &str| form::field(pairs, k);
     let back = {
         let b = field("back");
         if b.starts_with("/xu-ly") {

@@ -6,43 +6,23 @@
 use std::collections::HashMap;
 
 use axum::extract::Path;
-use axum::extract::multipart::{Multipart, MultipartRejection};
-use axum::response::Response;
 use serde_json::json;
 
 use super::dossier::{answer, run_action};
 use crate::error::ApiError;
-use crate::ui::form::read_multipart;
-use crate::ui::kit::Ctx;
+use crate::ui::form::{Officer, UiResult, Upload};
 
 pub async fn submit(
-    ctx: Ctx,
     Path(code): Path<String>,
-    mp: Result<Multipart, MultipartRejection>,
-) -> Response {
-    let caller = match ctx.officer() {
-        Ok(c) => c.clone(),
-        Err(r) => return r,
-    };
+    Upload(ctx, caller, body, _): Upload<Officer>,
+) -> UiResult {
     let limit = ctx.state.config.max_upload_bytes;
-    let form = match mp {
-        Ok(mp) => read_multipart(mp, |n| n == "file", limit, limit + 64 * 1024).await,
-        Err(_) => Err(ApiError::bad_request(
-            "invalid_form",
-            "Biểu mẫu không hợp lệ.",
-        )),
-    };
-    let form = match form {
-        Ok(f) => f,
-        // The token is in the body: a body that cannot be read is refused as a whole.
-        Err(e) => return ctx.error(&e),
-    };
+    let form = body
+        .read(&ctx, |n| n == "file", limit, limit + 64 * 1024)
+        .await?;
     let mut values: HashMap<String, String> = HashMap::new();
     for (k, v) in form.texts {
         values.entry(k).or_insert(v);
-    }
-    if let Err(r) = ctx.check_csrf(values.get("csrf").map_or("", String::as_str)) {
-        return r;
     }
     let version = values
         .get("version")
@@ -69,5 +49,5 @@ pub async fn submit(
         });
         run_action(&ctx.state, &caller, &code, "record_result", fields).await
     };
-    answer(&ctx, &caller, &code, "record_result", values, outcome).await
+    Ok(answer(&ctx, &caller, &code, "record_result", values, outcome).await)
 }
