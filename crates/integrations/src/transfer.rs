@@ -122,21 +122,48 @@ pub fn signed_request(
     now: DateTime<Utc>,
 ) -> Result<SignedRequest, SigError> {
     let url = format!("{}{PATH}", base_url.trim_end_matches('/'));
-    let mut headers = vec![
+    let headers = vec![
         ("content-type".to_string(), "application/json".to_string()),
         ("content-digest".to_string(), httpsig::content_digest(&body)),
-        (
-            "date".to_string(),
-            now.format("%a, %d %b %Y %H:%M:%S GMT").to_string(),
-        ),
+        ("date".to_string(), http_date(now)),
         (MESSAGE_ID.to_string(), message_id.to_string()),
     ];
-    let signed = httpsig::sign(
+    signed(
+        "POST",
+        url,
+        headers,
+        body,
+        &httpsig::COVERED,
+        key_id,
+        key,
+        now,
+    )
+}
+
+/// An HTTP date (RFC 9110 IMF-fixdate).
+fn http_date(now: DateTime<Utc>) -> String {
+    now.format("%a, %d %b %Y %H:%M:%S GMT").to_string()
+}
+
+/// The request with its signature over `components` added to its headers.
+#[allow(clippy::too_many_arguments)]
+fn signed(
+    method: &str,
+    url: String,
+    mut headers: Vec<(String, String)>,
+    body: Vec<u8>,
+    components: &[&str],
+    key_id: &str,
+    key: &SignKey,
+    now: DateTime<Utc>,
+) -> Result<SignedRequest, SigError> {
+    let signed = httpsig::sign_with(
         &httpsig::Request {
-            method: "POST",
+            method,
             target_uri: &url,
             headers: &headers,
         },
+        components,
         key_id,
         key,
         now,
@@ -171,31 +198,20 @@ pub fn signed_fetch(
         base_url.trim_end_matches('/'),
         file_path(code, sha256)
     );
-    let mut headers = vec![
+    let headers = vec![
         ("content-digest".to_string(), httpsig::content_digest(b"")),
-        (
-            "date".to_string(),
-            now.format("%a, %d %b %Y %H:%M:%S GMT").to_string(),
-        ),
+        ("date".to_string(), http_date(now)),
     ];
-    let signed = httpsig::sign_with(
-        &httpsig::Request {
-            method: "GET",
-            target_uri: &url,
-            headers: &headers,
-        },
+    signed(
+        "GET",
+        url,
+        headers,
+        Vec::new(),
         &FETCH_COVERED,
         key_id,
         key,
         now,
-    )?;
-    headers.push(("signature-input".into(), signed.signature_input));
-    headers.push(("signature".into(), signed.signature));
-    Ok(SignedRequest {
-        url,
-        headers,
-        body: Vec::new(),
-    })
+    )
 }
 
 #[cfg(test)]

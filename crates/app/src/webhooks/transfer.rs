@@ -236,6 +236,36 @@ pub struct TransferAck {
     pub outcome: String,
 }
 
+/// The peer whose key signed `req` (RFC 9421); refused with the signature's error code.
+fn verified_peer<'a>(
+    config: &'a TransferConfig,
+    req: &httpsig::Request<'_>,
+    body: &[u8],
+    what: &str,
+) -> Result<&'a Peer, AppError> {
+    let verified = httpsig::verify(
+        req,
+        body,
+        |key_id| {
+            config
+                .peers
+                .iter()
+                .find(|p| p.key_id == key_id)
+                .map(|p| p.key.clone())
+        },
+        Utc::now(),
+    )
+    .map_err(|e| {
+        tracing::warn!(error = %e, what, "transfer refused: signature");
+        refused(e.code(), format!("Chữ ký của {what} không hợp lệ: {e}."))
+    })?;
+    Ok(config
+        .peers
+        .iter()
+        .find(|p| p.key_id == verified.key_id)
+        .expect("the key was found"))
+}
+
 fn refused(code: &'static str, message: impl Into<String>) -> AppError {
     AppError::refused(InvalidKind::Credentials, code, message)
 }
@@ -272,34 +302,16 @@ impl App {
                 "Thông điệp liên thông quá lớn.",
             ));
         }
-        let verified = httpsig::verify(
+        let peer = verified_peer(
+            config,
             &httpsig::Request {
                 method: "POST",
                 target_uri: &req.target_uri,
                 headers: &req.headers,
             },
             &req.body,
-            |key_id| {
-                config
-                    .peers
-                    .iter()
-                    .find(|p| p.key_id == key_id)
-                    .map(|p| p.key.clone())
-            },
-            Utc::now(),
-        )
-        .map_err(|e| {
-            tracing::warn!(error = %e, "transfer refused: signature");
-            refused(
-                e.code(),
-                format!("Chữ ký của thông điệp liên thông không hợp lệ: {e}."),
-            )
-        })?;
-        let peer = config
-            .peers
-            .iter()
-            .find(|p| p.key_id == verified.key_id)
-            .expect("the key was found");
+            "thông điệp liên thông",
+        )?;
         let message: TransferMessage =
             serde_json::from_slice(&req.body).map_err(|e| unreadable(e.to_string()))?;
         let header_id = req
@@ -563,33 +575,16 @@ impl App {
         if config.peers.is_empty() {
             return Err(AppError::NotFound("liên thông giữa các hệ thống"));
         }
-        let verified = httpsig::verify(
+        let peer = verified_peer(
+            config,
             &httpsig::Request {
                 method: "GET",
                 target_uri: &req.target_uri,
                 headers: &req.headers,
             },
             b"",
-            |key_id| {
-                config
-                    .peers
-                    .iter()
-                    .find(|p| p.key_id == key_id)
-                    .map(|p| p.key.clone())
-            },
-            Utc::now(),
-        )
-        .map_err(|e| {
-            refused(
-                e.code(),
-                format!("Chữ ký của yêu cầu lấy tệp liên thông không hợp lệ: {e}."),
-            )
-        })?;
-        let peer = config
-            .peers
-            .iter()
-            .find(|p| p.key_id == verified.key_id)
-            .expect("the key was found");
+            "yêu cầu lấy tệp liên thông",
+        )?;
         let gone = || AppError::NotFound("tệp");
         let row = self
             .store

@@ -20,24 +20,6 @@ async fn read(app: &TestApp, token: &str, code: &str) -> (StatusCode, Value) {
     .await
 }
 
-/// `action` on `code` at its current version, as `token`.
-async fn act(
-    app: &TestApp,
-    token: &str,
-    code: &str,
-    action: &str,
-    mut fields: Value,
-) -> (StatusCode, Value) {
-    let (_, d) = read(app, token, code).await;
-    fields["version"] = d["version"].clone();
-    app.post(
-        &format!("/api/v1/dossiers/{code}/actions/{action}"),
-        Some(token),
-        fields,
-    )
-    .await
-}
-
 /// A postal lodging by the post office for the citizen Nguyễn Thị Hồng Nhung.
 fn lodging(agency: &str) -> Value {
     let mut body = crate::dossiers::body("postal");
@@ -157,7 +139,7 @@ async fn a_post_office_lodges_for_a_citizen_and_the_result_comes_back_by_post() 
         "nothing half-lodged"
     );
     // It receives nothing and decides nothing, and sees no queue.
-    let (s, _) = act(&app, &post, &code, "receive", json!({})).await;
+    let (s, _) = app.act(&post, &code, "receive", json!({})).await;
     assert_eq!(s, StatusCode::FORBIDDEN);
     let (s, _) = app
         .send(
@@ -181,7 +163,7 @@ async fn a_post_office_lodges_for_a_citizen_and_the_result_comes_back_by_post() 
     assert_eq!(s, StatusCode::FORBIDDEN);
 
     // The papers arrive: the desk checks and receives them, and the dossier is worked.
-    let (s, d) = act(&app, &officer, &code, "receive", json!({})).await;
+    let (s, d) = app.act(&officer, &code, "receive", json!({})).await;
     assert_eq!(s, StatusCode::OK, "{d}");
     for (token, action, fields) in [
         (&officer, "forward", json!({"to": "000.00.02.H38"})),
@@ -198,7 +180,7 @@ async fn a_post_office_lodges_for_a_citizen_and_the_result_comes_back_by_post() 
             json!({"tracking_no": "eb123456789vn", "fee_vnd": 25000}),
         ),
     ] {
-        let (s, d) = act(&app, token, &code, action, fields).await;
+        let (s, d) = app.act(token, &code, action, fields).await;
         assert_eq!(s, StatusCode::OK, "{action}: {d}");
     }
 

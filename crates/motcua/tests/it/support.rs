@@ -219,6 +219,31 @@ impl TestApp {
         self.token(username, PASSWORD).await
     }
 
+    /// `action` on the dossier `code` as `token`, at the version it reads now.
+    pub async fn act(
+        &self,
+        token: &str,
+        code: &str,
+        action: &str,
+        mut fields: Value,
+    ) -> (StatusCode, Value) {
+        let (_, d) = self
+            .send(
+                reqwest::Method::GET,
+                &format!("/api/v1/dossiers/{code}"),
+                Some(token),
+                None,
+            )
+            .await;
+        fields["version"] = d["version"].clone();
+        self.post(
+            &format!("/api/v1/dossiers/{code}/actions/{action}"),
+            Some(token),
+            fields,
+        )
+        .await
+    }
+
     pub async fn token(&self, username: &str, password: &str) -> String {
         let (status, body) = self
             .post(

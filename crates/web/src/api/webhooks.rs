@@ -244,15 +244,7 @@ pub async fn receive_transfer(
     headers: axum::http::HeaderMap,
     body: axum::body::Bytes,
 ) -> ApiResult<Json<motcua_app::webhooks::transfer::TransferAck>> {
-    let target = format!(
-        "{}{}",
-        state.config.public_url.trim_end_matches('/'),
-        uri.0.path_and_query().map(|p| p.as_str()).unwrap_or("/")
-    );
-    let headers = headers
-        .iter()
-        .filter_map(|(n, v)| Some((n.as_str().to_string(), v.to_str().ok()?.to_string())))
-        .collect();
+    let (target, headers) = signed_parts(&state, &uri, &headers);
     let ack = state
         .receive_transfer(motcua_app::webhooks::transfer::IncomingTransfer {
             target_uri: target,
@@ -277,15 +269,7 @@ pub async fn transferred_file(
     headers: axum::http::HeaderMap,
     Path((code, sha256)): Path<(String, String)>,
 ) -> ApiResult<axum::response::Response> {
-    let target = format!(
-        "{}{}",
-        state.config.public_url.trim_end_matches('/'),
-        uri.0.path_and_query().map(|p| p.as_str()).unwrap_or("/")
-    );
-    let headers = headers
-        .iter()
-        .filter_map(|(n, v)| Some((n.as_str().to_string(), v.to_str().ok()?.to_string())))
-        .collect();
+    let (target, headers) = signed_parts(&state, &uri, &headers);
     let (media_type, bytes) = state
         .transferred_file(motcua_app::webhooks::transfer::IncomingFetch {
             target_uri: target,
@@ -295,4 +279,23 @@ pub async fn transferred_file(
         })
         .await?;
     Ok(([(axum::http::header::CONTENT_TYPE, media_type)], bytes).into_response())
+}
+
+/// What a signature covers of a request: its absolute target URI (this deployment's public
+/// address and the path asked for) and its header fields as text.
+fn signed_parts(
+    state: &AppState,
+    uri: &axum::extract::OriginalUri,
+    headers: &axum::http::HeaderMap,
+) -> (String, Vec<(String, String)>) {
+    let target = format!(
+        "{}{}",
+        state.config.public_url.trim_end_matches('/'),
+        uri.0.path_and_query().map(|p| p.as_str()).unwrap_or("/")
+    );
+    let headers = headers
+        .iter()
+        .filter_map(|(n, v)| Some((n.as_str().to_string(), v.to_str().ok()?.to_string())))
+        .collect();
+    (target, headers)
 }
