@@ -325,11 +325,20 @@ impl SearchCache {
     }
 
     fn remember(&self, key: String, result: Arc<SearchResult>) {
-        let mut map = self.results.lock().expect("search cache");
-        if map.len() >= RESULT_CACHE {
-            map.clear();
+        let full = {
+            let mut map = self.results.lock().expect("search cache");
+            let full = (map.len() >= RESULT_CACHE).then(|| std::mem::take(&mut *map));
+            map.insert(key, result);
+            full
+        };
+        // Freeing thousands of answers takes milliseconds: not under the lock, and not on the
+        // request's worker thread, where every search would wait for it.
+        if let Some(old) = full {
+            match tokio::runtime::Handle::try_current() {
+                Ok(rt) => drop(rt.spawn_blocking(move || drop(old))),
+                Err(_) => drop(old),
+            }
         }
-        map.insert(key, result);
     }
 }
 
