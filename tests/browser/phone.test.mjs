@@ -18,12 +18,13 @@ const CENTRE = "000.00.01.H38";
 const PAGES = {
   "": ["/", "/thu-tuc", "/thu-tuc/1.001193", "/tra-cuu", "/thong-ke", "/dang-nhap", `/boc-so/${CENTRE}`, `/bang-goi-so/${CENTRE}`],
   congdan: ["/cong-dan/ho-so", "/thu-tuc/3.000333/nop", "/tai-khoan", "/tai-khoan/kho-du-lieu"],
+  buudien: ["/tai-khoan"],
   tiepnhan: ["/mot-cua", "/mot-cua/tiep-nhan", "/mot-cua/tra-ket-qua", "/mot-cua/so-theo-doi", "/mot-cua/ho-so/{code}", "/mot-cua/boc-so", "/mot-cua/boc-so/thong-ke", "/mot-cua/xac-thuc-tai-khoan", "/tai-khoan", "/xu-ly"],
   chuyenvien: ["/xu-ly"],
   lanhdao: ["/dieu-hanh", "/xu-ly", "/ho-so/{code}"],
   quantri: ["/quan-tri", "/quan-tri/co-quan", "/quan-tri/can-bo", "/quan-tri/thu-tuc", "/quan-tri/lich", "/quan-tri/truy-cap-du-lieu", "/quan-tri/webhook", "/dieu-hanh"],
 };
-const LANDING = { tiepnhan: "/mot-cua", chuyenvien: "/xu-ly", lanhdao: "/dieu-hanh", quantri: "/quan-tri", congdan: "/" };
+const LANDING = { tiepnhan: "/mot-cua", chuyenvien: "/xu-ly", lanhdao: "/dieu-hanh", quantri: "/quan-tri", congdan: "/", buudien: "/" };
 
 test("every page fits a 390 px phone, and each role lands on its work", async () => {
   // A dossier for the dossier pages.

@@ -236,6 +236,15 @@ async fn a_post_office_lodges_for_a_citizen_and_the_result_comes_back_by_post() 
             .any(|r| r["username"] == "buudien.th"),
         "{log}"
     );
+    // Signed in to the web, its account page lists what it lodged, and not a citizen's boxes.
+    let (b, _) = crate::support::browser(&app, "buudien.th").await;
+    let (s, html) = crate::support::get_page(&b, &app, "/tai-khoan").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        html.contains("id=\"account-lodged\"") && html.contains(&code),
+        "{html}"
+    );
+    assert!(!html.contains("data-store-link") && !html.contains("account-reads"));
     // The citizen's account is not the dossier's owner: she follows it by its code.
     let (s, _) = read(&app, &citizen, &code).await;
     assert_eq!(s, StatusCode::FORBIDDEN);

@@ -49,7 +49,21 @@ struct AccountPage {
     contact: ContactInput,
     contact_error: Option<String>,
     devices: Vec<motcua_app::profile::DeviceView>,
+    /// A partner's (a post office's) latest dossiers lodged for citizens; `None`: not a
+    /// partner.
+    lodged: Option<Vec<LodgedView>>,
 }
+
+/// A dossier a partner lodged, as its account page lists it.
+struct LodgedView {
+    code: String,
+    applicant: String,
+    submitted: String,
+    status: &'static str,
+}
+
+/// How many of a partner's dossiers its account page lists.
+const LODGED_SHOWN: i64 = 20;
 
 async fn page(ctx: Ctx) -> UiResult {
     let caller = ctx.signed_in()?;
@@ -81,7 +95,32 @@ async fn account_page(
             reason: r.reason.clone(),
         })
         .collect();
+    let partner = caller
+        .principal()
+        .has_role(motcua_domain::auth::Role::Partner);
+    let lodged = if partner {
+        let page = ctx
+            .state
+            .dossiers_lodged_by_partner(caller, LODGED_SHOWN, 0)
+            .await?;
+        Some(
+            page.items
+                .into_iter()
+                .map(|d| LodgedView {
+                    code: d.code,
+                    applicant: d.applicant_name,
+                    submitted: motcua_domain::vn_time::local(d.submitted_at)
+                        .format("%d/%m/%Y %H:%M")
+                        .to_string(),
+                    status: d.status.label_vi(),
+                })
+                .collect(),
+        )
+    } else {
+        None
+    };
     Ok(AccountPage {
+        lodged,
         p: ctx.page(),
         full_name: me.user.full_name,
         username: me.user.username,
