@@ -405,13 +405,26 @@ async fn partner_authorisation(
              ủy quyền và số văn bản (hoặc số phiếu gửi bưu chính).",
         ));
     };
-    let applicant = CitizenId::parse(input.applicant.id_number.trim())
+    authorisation_of(store, user, None, a, &input.applicant.id_number).await
+}
+
+/// The authorisation `a` under which account `user` lodges for the applicant numbered
+/// `applicant`: the account's person (`representative_id`) or, without one, its partner
+/// organisation, as the domain checks it.
+async fn authorisation_of(
+    store: &dyn Store,
+    user: Uuid,
+    representative_id: Option<CitizenId>,
+    a: &AuthorisationInput,
+    applicant: &str,
+) -> Result<Authorisation, AppError> {
+    let applicant = CitizenId::parse(applicant.trim())
         .map_err(|e| AppError::field(e.code(), "applicant.id_number", e.message_vi()))?;
     let account = store.get_user(user).await?;
     let authorisation = Authorisation {
         representative_name: account.full_name,
-        representative_id: None,
-        partner: true,
+        partner: representative_id.is_none(),
+        representative_id,
         scope: a.scope.clone(),
         document_number: a.document_number.clone(),
     };
@@ -443,19 +456,9 @@ async fn representation(
              người khác (số định danh cá nhân của người ủy quyền).",
         ));
     }
-    let applicant = CitizenId::parse(given)
-        .map_err(|e| AppError::field(e.code(), "applicant.id_number", e.message_vi()))?;
-    let account = store.get_user(user).await?;
-    let authorisation = Authorisation {
-        representative_name: account.full_name,
-        representative_id: Some(own),
-        partner: false,
-        scope: a.scope.clone(),
-        document_number: a.document_number.clone(),
-    };
-    motcua_domain::dossier::checked_authorisation(&authorisation, &applicant)
+    authorisation_of(store, user, Some(own), a, given)
+        .await
         .map(Some)
-        .map_err(|e| AppError::field(e.code(), "authorisation", e.message_vi()))
 }
 
 /// The ID number a citizen's online dossier carries: the account's own (an account is bound
