@@ -488,8 +488,6 @@ impl App {
         let row = self.store.dossier_by_code(&code).await?;
         if !fresh {
             self.readable(caller, &row).await?;
-        } else {
-            self.open_payment_after_receipt(&row).await;
         }
         Ok((fresh, row))
     }
@@ -567,7 +565,6 @@ impl App {
         if let Some(done) = self.fee_action(caller, &row, version, &action).await {
             return done;
         }
-        let received = matches!(action, DossierAction::Receive { .. });
         let command = Command {
             actor: Actor {
                 user: caller.user.id,
@@ -592,11 +589,7 @@ impl App {
             ));
         }
         dossiers::act(self.store.as_ref(), &calendar, &row, version, command).await?;
-        let row = self.store.dossier_by_code(code).await?;
-        if received {
-            self.open_payment_after_receipt(&row).await;
-        }
-        Ok(row)
+        self.store.dossier_by_code(code).await.map_err(Into::into)
     }
 
     /// Fees go through the payment service, one way only: `collect_fee` (cash or transfer at

@@ -619,11 +619,25 @@ async fn create_as(
     // The new dossier's timeline, kept so the reply need not read it back.
     let made: Arc<Mutex<Vec<TimelineEntry>>> = Arc::default();
     let made_in = made.clone();
+    let catalogue = in_force.clone();
     let make = move |seq: u32| -> Result<DossierWrite, String> {
         let code = DossierCode::new(&agency_code, day, seq).map_err(|e| match e {
             DossierCodeError::SequenceOutOfRange { .. } => DAY_FULL.to_string(),
             e => e.to_string(),
         })?;
+        // A receipt that fixes fees opens the payment, in the dossier's transaction.
+        let payment = match appt {
+            Some(_) => crate::payments::opening(
+                &catalogue.procedure,
+                channel,
+                fee,
+                (id, &code.to_string(), agency_id),
+                actor.user,
+                now,
+            )
+            .map_err(|e| e.to_string())?,
+            None => None,
+        };
         let submission = Submission {
             code,
             procedure: ProcedureRef {
@@ -694,6 +708,7 @@ async fn create_as(
             events: new_events(&envelopes),
             outbox,
             counters,
+            payment,
         })
     };
     let created = store
@@ -845,11 +860,28 @@ pub async fn prepare(
         "",
     );
     new_row.search = row.search.clone();
+    // A receipt that fixes fees opens the payment, in the receipt's transaction.
+    let payment = if before.received_at.is_none() && state.received_at.is_some() {
+        let procedure =
+            crate::catalogue::record_version(store, &row.procedure_code, row.procedure_version)
+                .await?;
+        crate::payments::opening(
+            &procedure,
+            row.channel,
+            state.fee_due_vnd,
+            (row.id, &row.code, row.intake_agency_id),
+            command.actor.user,
+            command.at,
+        )?
+    } else {
+        None
+    };
     let write = DossierWrite {
         row: new_row,
         events: new_events(&envelopes),
         outbox,
         counters,
+        payment,
     };
     Ok((write, state))
 }
@@ -981,6 +1013,7 @@ pub async fn import_jsonl(
             events: new_events(&d.events),
             outbox: Vec::new(),
             counters,
+            payment: None,
         });
     }
     let n = writes.len();

@@ -345,6 +345,7 @@ impl World {
             events: Vec::new(),
             outbox: Vec::new(),
             counters,
+            payment: None,
         })
     }
 

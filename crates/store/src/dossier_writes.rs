@@ -1,5 +1,5 @@
-//! Dossier writes: the hash-chained events, the projection, notices and counters of one or
-//! many commands in one transaction, and the intake writer that group-commits new dossiers.
+//! Dossier writes: the hash-chained events, the projection, notices, counters and the payment
+//! a receipt opens, of one or many commands in one transaction, and the intake writer that group-commits new dossiers.
 //!
 //! Intake is the hot path: every new dossier takes the next number of its agency's day and
 //! must be durable before it is acknowledged. With a single writer (SQLite) a transaction per
@@ -143,6 +143,9 @@ async fn write_children(
     }
     // The monthly subtree sums, in the same transaction.
     super::stats_sql::roll_up(tx, order.iter().map(|k| (k.0, k.1, k.2, k.3, sums[k]))).await?;
+    for p in writes.iter().filter_map(|w| w.payment.as_ref()) {
+        super::payments_sql::write_on(tx, 0, p).await?;
+    }
     Ok(())
 }
 

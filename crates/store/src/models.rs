@@ -372,6 +372,8 @@ pub struct DossierWrite {
     pub events: Vec<NewEvent>,
     pub outbox: Vec<OutboxMessage>,
     pub counters: Vec<CounterDelta>,
+    /// The payment the command opens (a receipt that fixes fees), in the same transaction.
+    pub payment: Option<crate::PaymentWrite>,
 }
 
 /// The outcome of a creation.

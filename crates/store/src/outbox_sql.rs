@@ -156,7 +156,7 @@ pub(super) async fn finish_many(
     Ok(held)
 }
 
-async fn finish_on(
+pub(super) async fn finish_on(
     conn: &mut <Db as sqlx::Database>::Connection,
     id: Uuid,
     attempt: i32,

@@ -260,13 +260,28 @@ pub(super) async fn write(
     dossier: Option<(i32, &DossierWrite)>,
 ) -> DbResult<Option<FeeReceiptRow>> {
     let mut tx = begin_write(pool).await?;
+    let receipt = write_on(&mut tx, expected, w).await?;
+    if let Some((expected, d)) = dossier {
+        dossier_writes::append(&mut tx, d, expected).await?;
+    }
+    tx.commit().await?;
+    Ok(receipt)
+}
+
+/// Writes a payment command in `tx`: its events after `expected`, the projection, the
+/// attempts and the receipt it issues.
+pub(super) async fn write_on(
+    tx: &mut Tx,
+    expected: i32,
+    w: &PaymentWrite,
+) -> DbResult<Option<FeeReceiptRow>> {
     let seq = w.events.last().map_or(expected, |e| e.seq);
     if w.events.iter().zip(expected + 1..).any(|(e, n)| e.seq != n) {
         return Err(DbError::Other(
             "payment events are not numbered in order".into(),
         ));
     }
-    head(&mut tx, w, expected, seq).await?;
+    head(tx, w, expected, seq).await?;
     for e in &w.events {
         sqlx::query(
             "INSERT INTO payment_events (payment_id, seq, at, kind, data) VALUES ($1, $2, $3, $4, $5)",
@@ -276,7 +291,7 @@ pub(super) async fn write(
         .bind(e.at.trunc_subsecs(6))
         .bind(&e.kind)
         .bind(&e.data)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
     }
     for a in &w.attempts {
@@ -292,17 +307,13 @@ pub(super) async fn write(
         .bind(a.amount_vnd)
         .bind(a.started_at.trunc_subsecs(6))
         .bind(a.expires_at.trunc_subsecs(6))
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
     }
     let receipt = match &w.issue_receipt {
-        Some((template, serial)) => Some(issue(&mut tx, w, template, serial).await?),
+        Some((template, serial)) => Some(issue(tx, w, template, serial).await?),
         None => None,
     };
-    if let Some((expected, d)) = dossier {
-        dossier_writes::append(&mut tx, d, expected).await?;
-    }
-    tx.commit().await?;
     Ok(receipt)
 }
 

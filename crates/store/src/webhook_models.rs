@@ -100,6 +100,15 @@ pub struct NewDelivery {
     pub body: String,
 }
 
+/// What becomes of one claimed integration message (see `Webhooks::settle_integration`).
+#[derive(Debug, Clone)]
+pub enum Settled {
+    /// These deliveries are created and the message is sent.
+    Deliver(Vec<NewDelivery>),
+    /// Nothing to deliver: the message's outcome (skipped, failed).
+    Finish(crate::OutboxOutcome),
+}
+
 /// What happened to a claimed delivery.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DeliveryOutcome {

@@ -16,7 +16,7 @@ use super::SqlStore;
 use crate::port::Webhooks;
 use crate::{
     Backend, Conflict, DbError, DbResult, DeliveryOutcome, DeliveryQuery, DeliveryStatus,
-    NewDelivery, OutboxRow, Page, WebhookDelivery, WebhookSubscription,
+    OutboxRow, Page, Settled, WebhookDelivery, WebhookSubscription,
 };
 
 const SUBSCRIPTION_COLUMNS: &str = "id, name, url, event_types, agencies, procedures, secrets, \
@@ -203,51 +203,62 @@ impl Webhooks for SqlStore {
         super::outbox_sql::claim(&self.write_pool, now, lease, limit, true).await
     }
 
-    async fn fan_out(
+    async fn settle_integration(
         &self,
-        message: Uuid,
-        attempt: i32,
         now: DateTime<Utc>,
-        new: &[NewDelivery],
-    ) -> DbResult<bool> {
+        batch: &[(Uuid, i32, Settled)],
+    ) -> DbResult<usize> {
         let now = instant(now);
         let mut tx = begin_write(&self.write_pool).await?;
-        let held = sqlx::query(
-            "UPDATE outbox SET status = 'sent', sent_at = $1, leased_until = NULL \
-             WHERE id = $2 AND attempts = $3 AND status = 'pending'",
-        )
-        .bind(now)
-        .bind(message)
-        .bind(attempt)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if held != 1 {
-            tx.rollback().await?;
-            return Ok(false);
-        }
-        for chunk in new.chunks(200) {
-            let mut qb = QueryBuilder::<Db>::new(
-                "INSERT INTO webhook_deliveries (id, subscription_id, event_id, event_type, \
-                 subject, body, status, attempts, next_attempt_at, created_at) ",
-            );
-            qb.push_values(chunk, |mut b, d| {
-                b.push_bind(d.id)
-                    .push_bind(d.subscription_id)
-                    .push_bind(d.event_id.clone())
-                    .push_bind(d.event_type.clone())
-                    .push_bind(d.subject.clone())
-                    .push_bind(d.body.clone())
-                    .push_bind("pending")
-                    .push_bind(0i32)
-                    .push_bind(now)
-                    .push_bind(now);
-            });
-            qb.push(" ON CONFLICT (subscription_id, event_id) DO NOTHING");
-            qb.build().execute(&mut *tx).await?;
+        let mut held = 0;
+        for (message, attempt, settled) in batch {
+            let deliveries = match settled {
+                Settled::Finish(outcome) => {
+                    held += usize::from(
+                        super::outbox_sql::finish_on(&mut tx, *message, *attempt, now, outcome)
+                            .await?,
+                    );
+                    continue;
+                }
+                Settled::Deliver(d) => d,
+            };
+            let sent = sqlx::query(
+                "UPDATE outbox SET status = 'sent', sent_at = $1, leased_until = NULL \
+                 WHERE id = $2 AND attempts = $3 AND status = 'pending'",
+            )
+            .bind(now)
+            .bind(message)
+            .bind(attempt)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if sent != 1 {
+                continue;
+            }
+            held += 1;
+            for chunk in deliveries.chunks(200) {
+                let mut qb = QueryBuilder::<Db>::new(
+                    "INSERT INTO webhook_deliveries (id, subscription_id, event_id, event_type, \
+                     subject, body, status, attempts, next_attempt_at, created_at) ",
+                );
+                qb.push_values(chunk, |mut b, d| {
+                    b.push_bind(d.id)
+                        .push_bind(d.subscription_id)
+                        .push_bind(d.event_id.clone())
+                        .push_bind(d.event_type.clone())
+                        .push_bind(d.subject.clone())
+                        .push_bind(d.body.clone())
+                        .push_bind("pending")
+                        .push_bind(0i32)
+                        .push_bind(now)
+                        .push_bind(now);
+                });
+                qb.push(" ON CONFLICT (subscription_id, event_id) DO NOTHING");
+                qb.build().execute(&mut *tx).await?;
+            }
         }
         tx.commit().await?;
-        Ok(true)
+        Ok(held)
     }
 
     async fn claim_deliveries(

@@ -17,7 +17,7 @@ pub mod transfer;
 
 use chrono::{DateTime, Utc};
 use motcua_domain::auth::{Action, Role};
-use motcua_domain::catalogue::FeeKind;
+use motcua_domain::catalogue::{Channel, FeeKind};
 use motcua_domain::dossier::{Actor, Command, DossierAction, DossierState, PaymentMethod};
 use motcua_domain::payment::{
     self, FeeLine, PaymentAction, PaymentActor, PaymentCommand, PaymentEnvelope, PaymentError,
@@ -392,13 +392,13 @@ fn procedure_basis(procedure: &motcua_domain::catalogue::Procedure) -> Option<St
 /// The catalogue's fee lines for the dossier's channel.
 fn catalogue_lines(
     procedure: &motcua_domain::catalogue::Procedure,
-    st: &DossierState,
+    channel: Option<Channel>,
 ) -> Vec<FeeLine> {
     let basis = procedure_basis(procedure);
     procedure
         .channels
         .iter()
-        .find(|c| Some(c.channel) == st.channel)
+        .find(|c| Some(c.channel) == channel)
         .and_then(|c| c.fee.as_ref())
         .map(|f| lines_from_fee(f, basis.as_deref()))
         .unwrap_or_default()
@@ -408,10 +408,10 @@ fn catalogue_lines(
 /// channel when they add up to it, else one line of that amount.
 fn lines_for(
     procedure: &motcua_domain::catalogue::Procedure,
-    st: &DossierState,
+    channel: Option<Channel>,
     due: u64,
 ) -> Vec<FeeLine> {
-    let lines = catalogue_lines(procedure, st);
+    let lines = catalogue_lines(procedure, channel);
     let basis = procedure_basis(procedure);
     if !lines.is_empty() && total_vnd(&lines) == Some(due) {
         return lines;
@@ -426,17 +426,89 @@ fn lines_for(
     }]
 }
 
-impl App {
-    /// Opens the payment of a dossier just received with fees due, so that it is awaited
-    /// (bank statements) at once. Best effort, after the receipt's transaction: a failure
-    /// leaves it to be opened, with the same content, the first time anyone asks for it.
-    pub async fn open_payment_after_receipt(&self, row: &DossierRow) {
-        if let Err(e) = self.load_payment(row).await {
-            tracing::warn!(dossier = %row.code, error = %e, "payment not opened at receipt");
-        }
-    }
+/// What a payment command writes: its events, the projection of `state` and its attempts.
+fn payment_write(
+    id: Uuid,
+    (dossier_id, dossier_code, agency_id): (Uuid, &str, Uuid),
+    state: &PaymentState,
+    envelopes: &[PaymentEnvelope],
+    issue_receipt: Option<(String, String)>,
+    at: DateTime<Utc>,
+) -> Result<PaymentWrite, AppError> {
+    let events = envelopes
+        .iter()
+        .map(|e| {
+            Ok(NewPaymentEvent {
+                seq: e.seq as i32,
+                at: e.at,
+                kind: e.event.kind().to_owned(),
+                data: serde_json::to_string(e)
+                    .map_err(|e| AppError::Internal(format!("payment event: {e}")))?,
+            })
+        })
+        .collect::<Result<Vec<_>, AppError>>()?;
+    Ok(PaymentWrite {
+        id,
+        dossier_id,
+        dossier_code: dossier_code.to_owned(),
+        agency_id,
+        status: status_key(state.status()).to_owned(),
+        amount_vnd: state.amount_due_vnd as i64,
+        events,
+        attempts: state
+            .attempts
+            .iter()
+            .map(|a| AttemptRow {
+                reference: a.reference.clone(),
+                payment_id: Uuid::nil(),
+                gateway: a.gateway.clone(),
+                outcome: outcome_key(&a.outcome).to_owned(),
+                amount_vnd: a.amount_vnd as i64,
+                started_at: a.started_at,
+                expires_at: a.expires_at,
+            })
+            .collect(),
+        issue_receipt,
+        at,
+    })
+}
 
-    /// The payment of a dossier, opened from the fees its receipt fixed if it was not yet.
+/// The payment a receipt opens when it fixes fees: the catalogue's lines for the channel (or
+/// one line of the amount), awaited from the receiving officer's instant, written in the
+/// receipt's own transaction. `None` without fees.
+pub(crate) fn opening(
+    procedure: &motcua_domain::catalogue::Procedure,
+    channel: Channel,
+    fee_due_vnd: u64,
+    dossier: (Uuid, &str, Uuid),
+    officer: Uuid,
+    at: DateTime<Utc>,
+) -> Result<Option<PaymentWrite>, AppError> {
+    if fee_due_vnd == 0 {
+        return Ok(None);
+    }
+    let command = PaymentCommand {
+        at,
+        actor: PaymentActor::Staff {
+            user: officer,
+            role: Role::ReceivingOfficer,
+        },
+        action: PaymentAction::Open {
+            lines: lines_for(procedure, Some(channel), fee_due_vnd),
+        },
+    };
+    let before = PaymentState::default();
+    let envelopes = payment::execute(&before, &command).map_err(payment_error)?;
+    let mut state = before;
+    for e in &envelopes {
+        state.apply(e.at, &e.event);
+    }
+    payment_write(Uuid::now_v7(), dossier, &state, &envelopes, None, at).map(Some)
+}
+
+impl App {
+    /// The payment of a dossier, opened from the fees its receipt fixed if it was not yet (a
+    /// dossier received before payments were kept, or imported).
     async fn load_payment(&self, row: &DossierRow) -> Result<Loaded, AppError> {
         for _ in 0..RETRIES {
             if let Some(r) = self.store.payment_of_dossier(row.id).await? {
@@ -482,7 +554,7 @@ impl App {
                 role: Role::ReceivingOfficer,
             },
             action: PaymentAction::Open {
-                lines: lines_for(&procedure, st, st.fee_due_vnd),
+                lines: lines_for(&procedure, st.channel, st.fee_due_vnd),
             },
         };
         let loaded = Loaded {
@@ -526,42 +598,14 @@ impl App {
         } else {
             None
         };
-        let events = envelopes
-            .iter()
-            .map(|e| {
-                Ok(NewPaymentEvent {
-                    seq: e.seq as i32,
-                    at: e.at,
-                    kind: e.event.kind().to_owned(),
-                    data: serde_json::to_string(e)
-                        .map_err(|e| AppError::Internal(format!("payment event: {e}")))?,
-                })
-            })
-            .collect::<Result<Vec<_>, AppError>>()?;
-        let write = PaymentWrite {
-            id: loaded.record.as_ref().map_or_else(Uuid::now_v7, |r| r.id),
-            dossier_id: row.id,
-            dossier_code: row.code.clone(),
-            agency_id,
-            status: status_key(state.status()).to_owned(),
-            amount_vnd: state.amount_due_vnd as i64,
-            events,
-            attempts: state
-                .attempts
-                .iter()
-                .map(|a| AttemptRow {
-                    reference: a.reference.clone(),
-                    payment_id: Uuid::nil(),
-                    gateway: a.gateway.clone(),
-                    outcome: outcome_key(&a.outcome).to_owned(),
-                    amount_vnd: a.amount_vnd as i64,
-                    started_at: a.started_at,
-                    expires_at: a.expires_at,
-                })
-                .collect(),
-            issue_receipt: book,
-            at: command.at,
-        };
+        let write = payment_write(
+            loaded.record.as_ref().map_or_else(Uuid::now_v7, |r| r.id),
+            (row.id, &row.code, agency_id),
+            &state,
+            &envelopes,
+            book,
+            command.at,
+        )?;
         let dossier_write = match (&state.settlement, became_paid) {
             (Some(s), true) => self.fee_collected(row, s, dossier_actor).await?,
             _ => self.dossier_side(row, &envelopes, command.actor).await?,
@@ -749,7 +793,7 @@ impl App {
             row.procedure_version,
         )
         .await?;
-        Ok(catalogue_lines(&procedure, &st))
+        Ok(catalogue_lines(&procedure, st.channel))
     }
 
     /// The payment actor of a caller on a dossier: its owner as citizen, else a receiving

@@ -435,6 +435,7 @@ impl App {
             events: dossiers::new_events(&envelopes),
             outbox,
             counters,
+            payment: None,
         };
         match self.store.import_dossiers(&[write]).await {
             Ok(()) => {

@@ -26,7 +26,7 @@ use motcua_integrations::transfer as transfer_msg;
 use motcua_integrations::webhook::{self as hook, CloudEvent, Filter};
 use motcua_store::{
     DbResult, DeliveryOutcome, DynStore, KIND_PORTAL, KIND_TRANSFER, KIND_WEBHOOK, NewDelivery,
-    OutboxOutcome, OutboxRow, WebhookDelivery, WebhookSubscription,
+    OutboxOutcome, OutboxRow, Settled, WebhookDelivery, WebhookSubscription,
 };
 
 use super::portal::PORTAL_ID;
@@ -34,6 +34,10 @@ use super::transfer::{self, TransferConfig};
 use tokio::sync::watch;
 use tokio::task::JoinSet;
 use uuid::Uuid;
+
+/// Integration messages claimed and fanned out at once: fanning out sends nothing, so a large
+/// batch costs one transaction for many dossiers' events.
+pub const FAN_OUT_BATCH: usize = 256;
 
 /// Settings of the integration worker.
 #[derive(Debug, Clone)]
@@ -196,13 +200,14 @@ impl Dispatcher {
         Ok((fanned, delivered))
     }
 
-    /// Claims waiting `integration.webhook` messages and, for each, creates one delivery per
-    /// matching active subscription and marks it sent, in one transaction.
+    /// Claims waiting `integration.*` messages (at most [`FAN_OUT_BATCH`]) and, in ONE
+    /// transaction for the batch, creates each one's deliveries (one per matching active
+    /// subscription, the portal's, a peer's) and marks it sent, or records why it is not.
     pub async fn fan_out_due(&self) -> DbResult<usize> {
         let now = Utc::now();
         let claimed = self
             .store
-            .claim_integration(now, self.config.lease(), self.config.batch as i64)
+            .claim_integration(now, self.config.lease(), FAN_OUT_BATCH as i64)
             .await?;
         if claimed.is_empty() {
             return Ok(0);
@@ -219,17 +224,30 @@ impl Dispatcher {
                     && self.config.transfers.by_subscription(s.id).is_none()
             })
             .collect();
+        let mut batch = Vec::with_capacity(claimed.len());
         for row in &claimed {
-            self.fan_out(row, &subscriptions).await?;
+            batch.push((
+                row.id,
+                row.attempts,
+                self.fan_out(row, &subscriptions).await?,
+            ));
+        }
+        let held = self.store.settle_integration(Utc::now(), &batch).await?;
+        if held < batch.len() {
+            tracing::warn!(
+                lost = batch.len() - held,
+                "claims on integration messages were lost before their fan-out"
+            );
         }
         Ok(claimed.len())
     }
 
+    /// What becomes of one claimed message: its deliveries, or its outcome.
     async fn fan_out(
         &self,
         row: &OutboxRow,
         subscriptions: &[WebhookSubscription],
-    ) -> DbResult<()> {
+    ) -> DbResult<Settled> {
         if row.kind == KIND_PORTAL {
             return self.fan_out_portal(row).await;
         }
@@ -238,29 +256,13 @@ impl Dispatcher {
         }
         if row.kind != KIND_WEBHOOK {
             let error = format!("unknown integration message kind {}", row.kind);
-            self.store
-                .finish_outbox(
-                    row.id,
-                    row.attempts,
-                    Utc::now(),
-                    &OutboxOutcome::Failed { error },
-                )
-                .await?;
-            return Ok(());
+            return Ok(Settled::Finish(OutboxOutcome::Failed { error }));
         }
         let mut event: CloudEvent = match serde_json::from_str(&row.payload) {
             Ok(e) => e,
             Err(e) => {
                 let error = format!("unreadable event: {e}");
-                self.store
-                    .finish_outbox(
-                        row.id,
-                        row.attempts,
-                        Utc::now(),
-                        &OutboxOutcome::Failed { error },
-                    )
-                    .await?;
-                return Ok(());
+                return Ok(Settled::Finish(OutboxOutcome::Failed { error }));
             }
         };
         event.source = self.config.source.clone();
@@ -284,31 +286,15 @@ impl Dispatcher {
                 body: body.clone(),
             })
             .collect();
-        if !self
-            .store
-            .fan_out(row.id, row.attempts, Utc::now(), &deliveries)
-            .await?
-        {
-            tracing::warn!(id = %row.id, "a claim on a webhook event was lost before its fan-out");
-        }
-        Ok(())
+        Ok(Settled::Deliver(deliveries))
     }
 
     /// A portal record becomes one delivery of the portal's subscription, or is skipped (with
     /// the reason, in the outbox table) when no portal endpoint is configured.
-    async fn fan_out_portal(&self, row: &OutboxRow) -> DbResult<()> {
-        let now = Utc::now();
+    async fn fan_out_portal(&self, row: &OutboxRow) -> DbResult<Settled> {
         if self.config.portal_url.is_none() {
             let reason = "the national portal sync is not configured (portal_sync_url)".into();
-            self.store
-                .finish_outbox(
-                    row.id,
-                    row.attempts,
-                    now,
-                    &OutboxOutcome::Skipped { reason },
-                )
-                .await?;
-            return Ok(());
+            return Ok(Settled::Finish(OutboxOutcome::Skipped { reason }));
         }
         let parsed: Result<serde_json::Value, _> = serde_json::from_str(&row.payload);
         let (id, mut record) = match parsed {
@@ -318,10 +304,7 @@ impl Dispatcher {
             ),
             _ => {
                 let error = "unreadable portal record".to_string();
-                self.store
-                    .finish_outbox(row.id, row.attempts, now, &OutboxOutcome::Failed { error })
-                    .await?;
-                return Ok(());
+                return Ok(Settled::Finish(OutboxOutcome::Failed { error }));
             }
         };
         // A result file motcua serves is linked by its public address.
@@ -340,20 +323,12 @@ impl Dispatcher {
             subject: record["MaHoSo"].as_str().map(str::to_string),
             body: record.to_string(),
         };
-        if !self
-            .store
-            .fan_out(row.id, row.attempts, now, &[delivery])
-            .await?
-        {
-            tracing::warn!(id = %row.id, "a claim on a portal record was lost before its fan-out");
-        }
-        Ok(())
+        Ok(Settled::Deliver(vec![delivery]))
     }
 
     /// A transfer message becomes one delivery of its peer's subscription, with the summary of
     /// the dossier's log and its files' links made absolute; failed when the peer is unknown.
-    async fn fan_out_transfer(&self, row: &OutboxRow) -> DbResult<()> {
-        let now = Utc::now();
+    async fn fan_out_transfer(&self, row: &OutboxRow) -> DbResult<Settled> {
         let fail = |error: String| OutboxOutcome::Failed { error };
         let v: serde_json::Value = serde_json::from_str(&row.payload).unwrap_or_default();
         let peer = v["peer"].as_str().unwrap_or_default();
@@ -367,13 +342,10 @@ impl Dispatcher {
             _ => None,
         };
         if let Some(outcome) = outcome {
-            self.store
-                .finish_outbox(row.id, row.attempts, now, &outcome)
-                .await?;
-            return Ok(());
+            return Ok(Settled::Finish(outcome));
         }
         let Some((dossier_id, seq, mut message)) = parsed else {
-            return Ok(());
+            unreachable!("an unreadable transfer message is failed above");
         };
         let base = self.config.source.trim_end_matches('/');
         if let Some(d) = message.dossier.as_mut() {
@@ -403,14 +375,7 @@ impl Dispatcher {
             subject: Some(message.code.clone()),
             body: serde_json::to_string(&message).expect("a transfer message serialises"),
         };
-        if !self
-            .store
-            .fan_out(row.id, row.attempts, now, &[delivery])
-            .await?
-        {
-            tracing::warn!(id = %row.id, "a claim on a transfer message was lost before its fan-out");
-        }
-        Ok(())
+        Ok(Settled::Deliver(vec![delivery]))
     }
 
     /// Claims due deliveries (at most a batch), sends them concurrently and records each
@@ -643,7 +608,7 @@ pub async fn run(dispatcher: Arc<Dispatcher>, mut shutdown: watch::Receiver<bool
             break;
         }
         let busy = match dispatcher.run_once().await {
-            Ok((a, b)) => a >= batch || b >= batch,
+            Ok((a, b)) => a >= FAN_OUT_BATCH || b >= batch,
             Err(e) => {
                 tracing::warn!(error = %e, "cannot read the webhook queue");
                 false

@@ -87,6 +87,7 @@ fn write(id: Uuid, code: &str, agency: Uuid, status: &str, kinds: &[&str]) -> Do
             metric: "received".into(),
             delta: 1,
         }],
+        payment: None,
     }
 }
 

@@ -23,16 +23,15 @@ pub trait Webhooks: Send + Sync {
         lease: chrono::Duration,
         limit: i64,
     ) -> DbResult<Vec<OutboxRow>>;
-    /// In ONE transaction: creates `deliveries` (one already there for the same subscription
-    /// and event is left as it is) and marks the outbox message of claim `attempt` sent.
-    /// `false` when that claim is no longer held: nothing is written then.
-    async fn fan_out(
+    /// In ONE transaction, for each claimed message `(id, attempt, settled)`: creates its
+    /// deliveries (one already there for the same subscription and event is left as it is)
+    /// and marks it sent, or records its outcome. A message whose claim is no longer held is
+    /// left as it is, its deliveries not created. Returns how many claims were still held.
+    async fn settle_integration(
         &self,
-        message: Uuid,
-        attempt: i32,
         now: DateTime<Utc>,
-        deliveries: &[NewDelivery],
-    ) -> DbResult<bool>;
+        batch: &[(Uuid, i32, Settled)],
+    ) -> DbResult<usize>;
 
     /// Claims up to `limit` due pending deliveries for `lease`: attempts + 1 and the next
     /// attempt moved to the lease's end in one statement, so no other worker takes them.
