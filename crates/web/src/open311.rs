@@ -10,18 +10,21 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use motcua_app::feedback::open311::{Open311Error, PostForm, RequestFilter};
 use serde::{Deserialize, Serialize};
 
+use crate::routes;
 use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/open311/v2/{file}", get(top).post(post_requests))
-        .route("/open311/v2/services/{file}", get(service))
-        .route("/open311/v2/requests/{file}", get(request))
-        .route("/open311/v2/tokens/{file}", get(token))
+    routes::table([
+        ("/open311/v2/{file}", get(top)),
+        ("/open311/v2/{file}", post(post_requests)),
+        ("/open311/v2/services/{file}", get(service)),
+        ("/open311/v2/requests/{file}", get(request)),
+        ("/open311/v2/tokens/{file}", get(token)),
+    ])
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
