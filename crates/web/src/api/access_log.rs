@@ -6,6 +6,7 @@ use axum::response::{IntoResponse, Response};
 use motcua_domain::auth::Action;
 use serde::{Deserialize, Serialize};
 
+use crate::api::responses::{Forbidden, Unauthorized, Unprocessable};
 use crate::auth::{Caller, require};
 use crate::error::{ApiError, ApiQuery, ApiResult};
 use crate::state::AppState;
@@ -45,8 +46,7 @@ pub struct ReadList {
 /// administrators). The reads by the person themself are not listed.
 #[utoipa::path(get, path = "/admin/personal-data-reads", params(ReadsParams), tag = "audit",
     security(("bearer" = [])),
-    responses((status = 200, body = ReadList), (status = 401, body = crate::error::ApiErrorBody),
-        (status = 403, body = crate::error::ApiErrorBody), (status = 422, body = crate::error::ApiErrorBody)))]
+    responses((status = 200, body = ReadList), Unauthorized, Forbidden, Unprocessable))]
 pub async fn list(
     State(state): State<AppState>,
     caller: Caller,

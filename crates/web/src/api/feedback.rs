@@ -16,6 +16,9 @@ use motcua_app::feedback::{
 };
 use motcua_domain::feedback::MAX_PHOTOS;
 
+use crate::api::responses::{
+    BadRequest, Forbidden, NotFound, TooLarge, TooManyRequests, Unauthorized, Unprocessable,
+};
 use crate::auth::{Caller, ClientIp, MaybeCaller};
 use crate::error::{ApiJson, ApiPath as Path, ApiQuery, ApiResult};
 use crate::state::AppState;
@@ -95,13 +98,11 @@ impl FromRequest<AppState> for Submission {
         (SubmitFeedback = "application/json"),
         ("multipart/form-data")),
         description = "The report, with photos as multipart parts `photo`."),
-    responses((status = 201, body = FeedbackReceipt),
-        (status = 400, body = crate::error::ApiErrorBody),
+    responses((status = 201, body = FeedbackReceipt), BadRequest,
         (status = 404, body = crate::error::ApiErrorBody, description = "the unit named does not exist"),
-        (status = 413, body = crate::error::ApiErrorBody),
+        TooLarge,
         (status = 415, body = crate::error::ApiErrorBody, description = "a photo is not JPEG or PNG"),
-        (status = 422, body = crate::error::ApiErrorBody),
-        (status = 429, body = crate::error::ApiErrorBody)))]
+        Unprocessable, TooManyRequests))]
 pub async fn submit(
     State(state): State<AppState>,
     MaybeCaller(caller): MaybeCaller,
@@ -118,10 +119,8 @@ pub async fn submit(
 /// deadline, with their due marks.
 #[utoipa::path(get, path = "/feedback", tag = "feedback", params(QueueFilter),
     security(("bearer" = [])),
-    responses((status = 200, body = FeedbackPage<FeedbackQueueItem>),
-        (status = 400, body = crate::error::ApiErrorBody),
-        (status = 401, body = crate::error::ApiErrorBody),
-        (status = 403, body = crate::error::ApiErrorBody)))]
+    responses((status = 200, body = FeedbackPage<FeedbackQueueItem>), BadRequest, Unauthorized,
+        Forbidden))]
 pub async fn queue(
     State(state): State<AppState>,
     caller: Caller,
@@ -133,8 +132,7 @@ pub async fn queue(
 /// A report, for the staff of its unit (with the contact details) and its signed-in author,
 /// with the acts the caller may try.
 #[utoipa::path(get, path = "/feedback/{code}", tag = "feedback", security(("bearer" = [])),
-    responses((status = 200, body = FeedbackView), (status = 401, body = crate::error::ApiErrorBody),
-        (status = 403, body = crate::error::ApiErrorBody), (status = 404, body = crate::error::ApiErrorBody)))]
+    responses((status = 200, body = FeedbackView), Unauthorized, Forbidden, NotFound))]
 pub async fn get_one(
     State(state): State<AppState>,
     caller: Caller,
@@ -149,10 +147,9 @@ pub async fn get_one(
 /// report's current one (409 `stale_version`).
 #[utoipa::path(post, path = "/feedback/{code}/actions", tag = "feedback",
     request_body = FeedbackAct, security(("bearer" = [])),
-    responses((status = 200, body = FeedbackView), (status = 401, body = crate::error::ApiErrorBody),
-        (status = 403, body = crate::error::ApiErrorBody), (status = 404, body = crate::error::ApiErrorBody),
+    responses((status = 200, body = FeedbackView), Unauthorized, Forbidden, NotFound,
         (status = 409, body = crate::error::ApiErrorBody, description = "stale_version, or not allowed in the report's status"),
-        (status = 422, body = crate::error::ApiErrorBody)))]
+        Unprocessable))]
 pub async fn act(
     State(state): State<AppState>,
     caller: Caller,
@@ -166,8 +163,7 @@ pub async fn act(
 /// and its author.
 #[utoipa::path(get, path = "/feedback/{code}/photos/{sha256}", tag = "feedback",
     responses((status = 200, content_type = "image/jpeg", description = "The photo (JPEG or PNG), without metadata"),
-        (status = 401, body = crate::error::ApiErrorBody), (status = 403, body = crate::error::ApiErrorBody),
-        (status = 404, body = crate::error::ApiErrorBody)))]
+        Unauthorized, Forbidden, NotFound))]
 pub async fn photo(
     State(state): State<AppState>,
     MaybeCaller(caller): MaybeCaller,
@@ -192,8 +188,7 @@ pub async fn photo(
 /// Follow a report by its code: status, timeline, title; its content, place, photos and answer
 /// once published. No personal data.
 #[utoipa::path(get, path = "/public/feedback/{code}", tag = "feedback",
-    responses((status = 200, body = PublicFeedback), (status = 404, body = crate::error::ApiErrorBody),
-        (status = 429, body = crate::error::ApiErrorBody)))]
+    responses((status = 200, body = PublicFeedback), NotFound, TooManyRequests))]
 pub async fn public(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
@@ -204,8 +199,7 @@ pub async fn public(
 
 /// The published answers, newest first: searchable, by unit, category and commune.
 #[utoipa::path(get, path = "/public/feedback", tag = "feedback", params(PublishedFilter),
-    responses((status = 200, body = FeedbackPage<PublicFeedback>),
-        (status = 400, body = crate::error::ApiErrorBody), (status = 404, body = crate::error::ApiErrorBody)))]
+    responses((status = 200, body = FeedbackPage<PublicFeedback>), BadRequest, NotFound))]
 pub async fn published(
     State(state): State<AppState>,
     ApiQuery(f): ApiQuery<PublishedFilter>,

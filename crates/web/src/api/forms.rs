@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 use motcua_domain::auth::Action;
 use serde::Deserialize;
 
+use crate::api::responses::{Forbidden, NotFound, Unprocessable};
 use crate::auth::{Caller, ResolvedScope};
 use crate::download::rendered;
 use crate::error::ApiError;
@@ -28,7 +29,7 @@ pub struct FormParams {
 #[utoipa::path(get, path = "/dossiers/{code}/forms/{kind}", params(FormParams), tag = "forms",
     security(("bearer" = [])),
     responses((status = 200, content_type = "application/pdf", description = "the form (PDF or HTML)"),
-        (status = 403, body = crate::error::ApiErrorBody), (status = 404, body = crate::error::ApiErrorBody),
+        Forbidden, NotFound,
         (status = 409, body = crate::error::ApiErrorBody, description = "the form does not apply to this dossier")))]
 pub async fn dossier_form(
     State(state): State<AppState>,
@@ -62,7 +63,7 @@ pub struct RegisterParams {
 #[utoipa::path(get, path = "/agencies/{code}/register", params(RegisterParams), tag = "forms",
     security(("bearer" = [])),
     responses((status = 200, content_type = "application/pdf", description = "the register (PDF or HTML)"),
-        (status = 403, body = crate::error::ApiErrorBody), (status = 422, body = crate::error::ApiErrorBody)))]
+        Forbidden, Unprocessable))]
 pub async fn register(
     State(state): State<AppState>,
     caller: Caller,

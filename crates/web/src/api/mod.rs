@@ -9,8 +9,10 @@ mod feedback;
 mod forms;
 mod hall;
 mod outbox;
+pub mod params;
 mod payments;
 mod procedures;
+pub mod responses;
 
 mod session;
 mod stats;

@@ -14,12 +14,13 @@ use motcua_app::payments::{
     PaymentView, RefundInput, ReturnOutcome,
 };
 
+use crate::api::responses::{
+    BadRequest, Conflict, Forbidden, NotFound, Unauthorized, Unavailable, Unprocessable,
+};
 use crate::auth::{Caller, ClientIp};
 use crate::download;
 use crate::error::{ApiJson, ApiPath as Path, ApiQuery, ApiResult};
 use crate::state::AppState;
-
-type E = crate::error::ApiErrorBody;
 
 /// The query's parameters, in order, decoded.
 fn params(q: Option<String>) -> Vec<(String, String)> {
@@ -30,8 +31,7 @@ fn params(q: Option<String>) -> Vec<(String, String)> {
 /// see the dossier).
 #[utoipa::path(get, path = "/dossiers/{code}/payment", tag = "payments", security(("bearer" = [])),
     params(("code" = String, Path, description = "The dossier's code")),
-    responses((status = 200, body = PaymentView), (status = 401, body = E), (status = 403, body = E),
-        (status = 404, body = E)))]
+    responses((status = 200, body = PaymentView), Unauthorized, Forbidden, NotFound))]
 pub async fn get_payment(
     State(state): State<AppState>,
     caller: Caller,
@@ -45,8 +45,7 @@ pub async fn get_payment(
 #[utoipa::path(post, path = "/dossiers/{code}/payment/online", tag = "payments",
     security(("bearer" = [])),
     params(("code" = String, Path, description = "The dossier's code")),
-    responses((status = 201, body = OnlineCheckout), (status = 401, body = E), (status = 403, body = E),
-        (status = 404, body = E), (status = 409, body = E)))]
+    responses((status = 201, body = OnlineCheckout), Unauthorized, Forbidden, NotFound, Conflict))]
 pub async fn start_online(
     State(state): State<AppState>,
     caller: Caller,
@@ -62,8 +61,8 @@ pub async fn start_online(
 #[utoipa::path(post, path = "/dossiers/{code}/payment/counter", tag = "payments",
     request_body = CounterPaymentInput, security(("bearer" = [])),
     params(("code" = String, Path, description = "The dossier's code")),
-    responses((status = 200, body = PaymentView), (status = 401, body = E), (status = 403, body = E),
-        (status = 404, body = E), (status = 409, body = E), (status = 422, body = E)))]
+    responses((status = 200, body = PaymentView), Unauthorized, Forbidden, NotFound, Conflict,
+        Unprocessable))]
 pub async fn record_counter(
     State(state): State<AppState>,
     caller: Caller,
@@ -80,9 +79,8 @@ pub async fn record_counter(
 #[utoipa::path(post, path = "/dossiers/{code}/payment/refund", tag = "payments",
     request_body = RefundInput, security(("bearer" = [])),
     params(("code" = String, Path, description = "The dossier's code")),
-    responses((status = 200, body = PaymentView), (status = 401, body = E), (status = 403, body = E),
-        (status = 404, body = E), (status = 409, body = E), (status = 422, body = E),
-        (status = 503, body = E)))]
+    responses((status = 200, body = PaymentView), Unauthorized, Forbidden, NotFound, Conflict,
+        Unprocessable, Unavailable))]
 pub async fn refund(
     State(state): State<AppState>,
     caller: Caller,
@@ -98,8 +96,8 @@ pub async fn refund(
 #[utoipa::path(post, path = "/dossiers/{code}/payment/adjust", tag = "payments",
     request_body = AdjustFeeInput, security(("bearer" = [])),
     params(("code" = String, Path, description = "The dossier's code")),
-    responses((status = 200, body = PaymentView), (status = 401, body = E), (status = 403, body = E),
-        (status = 404, body = E), (status = 409, body = E), (status = 422, body = E)))]
+    responses((status = 200, body = PaymentView), Unauthorized, Forbidden, NotFound, Conflict,
+        Unprocessable))]
 pub async fn adjust(
     State(state): State<AppState>,
     caller: Caller,
@@ -121,8 +119,7 @@ pub struct ReceiptParams {
     security(("bearer" = [])),
     params(("code" = String, Path, description = "The dossier's code"), ReceiptParams),
     responses((status = 200, content_type = "application/pdf", description = "the receipt (PDF or HTML)"),
-        (status = 401, body = E), (status = 403, body = E), (status = 404, body = E),
-        (status = 422, body = E)))]
+        Unauthorized, Forbidden, NotFound, Unprocessable))]
 pub async fn receipt(
     State(state): State<AppState>,
     caller: Caller,
@@ -152,7 +149,7 @@ pub async fn vnpay_ipn(
 /// The payer's return from VNPAY: the signed outcome and the payment as it stands (changes
 /// nothing).
 #[utoipa::path(get, path = "/payments/vnpay/return", tag = "payments",
-    responses((status = 200, body = ReturnOutcome), (status = 404, body = E), (status = 422, body = E)))]
+    responses((status = 200, body = ReturnOutcome), NotFound, Unprocessable))]
 pub async fn vnpay_return(
     State(state): State<AppState>,
     RawQuery(q): RawQuery,
@@ -164,8 +161,8 @@ pub async fn vnpay_return(
 #[utoipa::path(put, path = "/agencies/{code}/payment-gateway", tag = "payments",
     request_body = GatewayAccountInput, security(("bearer" = [])),
     params(("code" = String, Path, description = "The agency's code")),
-    responses((status = 200, body = GatewayAccountView), (status = 401, body = E),
-        (status = 403, body = E), (status = 404, body = E), (status = 422, body = E)))]
+    responses((status = 200, body = GatewayAccountView), Unauthorized, Forbidden, NotFound,
+        Unprocessable))]
 pub async fn put_gateway(
     State(state): State<AppState>,
     caller: Caller,
@@ -181,7 +178,7 @@ pub async fn put_gateway(
 /// interval is queried at its gateway; those past their expiry expire.
 #[utoipa::path(post, path = "/admin/payments/reconcile", tag = "payments",
     security(("bearer" = [])),
-    responses((status = 200, body = ReconcileReport), (status = 401, body = E), (status = 403, body = E)))]
+    responses((status = 200, body = ReconcileReport), Unauthorized, Forbidden))]
 pub async fn reconcile(
     State(state): State<AppState>,
     caller: Caller,
@@ -201,9 +198,8 @@ pub struct ReportParams {
 #[utoipa::path(get, path = "/agencies/{code}/payments/report", tag = "payments",
     security(("bearer" = [])),
     params(("code" = String, Path, description = "The agency's code"), ReportParams),
-    responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        description = "the report"), (status = 400, body = E), (status = 401, body = E),
-        (status = 403, body = E), (status = 404, body = E)))]
+    responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", description = "the report"),
+        BadRequest, Unauthorized, Forbidden, NotFound))]
 pub async fn daily_report(
     State(state): State<AppState>,
     caller: Caller,
@@ -220,8 +216,7 @@ pub async fn daily_report(
 #[utoipa::path(get, path = "/agencies/{code}/bank-account", tag = "payments",
     security(("bearer" = [])),
     params(("code" = String, Path, description = "The agency's code")),
-    responses((status = 200, body = BankAccountInput), (status = 401, body = E),
-        (status = 403, body = E), (status = 404, body = E)))]
+    responses((status = 200, body = BankAccountInput), Unauthorized, Forbidden, NotFound))]
 pub async fn get_bank_account(
     State(state): State<AppState>,
     caller: Caller,
@@ -237,8 +232,8 @@ pub async fn get_bank_account(
 #[utoipa::path(put, path = "/agencies/{code}/bank-account", tag = "payments",
     request_body = BankAccountInput, security(("bearer" = [])),
     params(("code" = String, Path, description = "The agency's code")),
-    responses((status = 200, body = BankAccountInput), (status = 401, body = E),
-        (status = 403, body = E), (status = 404, body = E), (status = 422, body = E)))]
+    responses((status = 200, body = BankAccountInput), Unauthorized, Forbidden, NotFound,
+        Unprocessable))]
 pub async fn put_bank_account(
     State(state): State<AppState>,
     caller: Caller,
@@ -253,8 +248,7 @@ pub async fn put_bank_account(
 #[utoipa::path(get, path = "/dossiers/{code}/payment/vietqr", tag = "payments",
     security(("bearer" = [])),
     params(("code" = String, Path, description = "The dossier's code")),
-    responses((status = 200, body = VietQrView), (status = 401, body = E), (status = 403, body = E),
-        (status = 404, body = E), (status = 409, body = E)))]
+    responses((status = 200, body = VietQrView), Unauthorized, Forbidden, NotFound, Conflict))]
 pub async fn vietqr(
     State(state): State<AppState>,
     caller: Caller,
@@ -269,8 +263,8 @@ pub async fn vietqr(
 #[utoipa::path(post, path = "/agencies/{code}/payments/statement", tag = "payments",
     request_body(content = String, content_type = "text/csv"), security(("bearer" = [])),
     params(("code" = String, Path, description = "The agency's code")),
-    responses((status = 200, body = StatementReport), (status = 401, body = E),
-        (status = 403, body = E), (status = 404, body = E), (status = 422, body = E)))]
+    responses((status = 200, body = StatementReport), Unauthorized, Forbidden, NotFound,
+        Unprocessable))]
 pub async fn import_statement(
     State(state): State<AppState>,
     caller: Caller,
