@@ -12,7 +12,7 @@ use crate::api::params::{self, Paging};
 use crate::api::responses::{
     BadRequest, Conflict, Forbidden, NotFound, Unauthorized, Unprocessable,
 };
-use crate::auth::Caller;
+use crate::auth::Acting;
 use crate::error::{ApiJson, ApiPath as Path, ApiQuery, ApiResult};
 use crate::state::AppState;
 use motcua_app::accounts::CreateAgency;
@@ -89,8 +89,7 @@ pub async fn get_one(
     security(("bearer" = [])),
     responses((status = 201, body = Object), Unauthorized, Forbidden, Conflict, Unprocessable))]
 pub async fn create(
-    State(state): State<AppState>,
-    caller: Caller,
+    Acting(state, caller): Acting,
     ApiJson(input): ApiJson<CreateAgency>,
 ) -> ApiResult<(StatusCode, Json<Agency>)> {
     let agency = state.create_agency_as(&caller, input).await?;

@@ -12,7 +12,7 @@ use motcua_domain::calendar::{
 use serde::{Deserialize, Serialize};
 
 use crate::api::responses::{BadRequest, Forbidden, NotFound, Unprocessable};
-use crate::auth::{Caller, require};
+use crate::auth::{Acting, require};
 use crate::error::{ApiError, ApiJson, ApiPath as Path, ApiQuery, ApiResult};
 use crate::state::AppState;
 use motcua_app::calendar::{
@@ -113,8 +113,7 @@ pub struct YearInput {
     security(("bearer" = [])),
     responses((status = 200, body = YearHolidays), Forbidden, Unprocessable))]
 pub async fn set_year(
-    State(state): State<AppState>,
-    caller: Caller,
+    Acting(state, caller): Acting,
     Path(year): Path<i32>,
     ApiJson(input): ApiJson<YearInput>,
 ) -> ApiResult<Json<YearHolidays>> {
@@ -150,8 +149,7 @@ pub async fn set_year(
 #[utoipa::path(delete, path = "/calendar/years/{year}", tag = "calendar", security(("bearer" = [])),
     responses((status = 204), Forbidden, NotFound))]
 pub async fn delete_year(
-    State(state): State<AppState>,
-    caller: Caller,
+    Acting(state, caller): Acting,
     Path(year): Path<i32>,
 ) -> ApiResult<StatusCode> {
     state.delete_holiday_year(&caller, year).await?;
@@ -315,8 +313,7 @@ pub async fn get_office_hours(
     security(("bearer" = [])),
     responses((status = 200, body = OfficeHoursBody), Forbidden, Unprocessable))]
 pub async fn set_office_hours(
-    State(state): State<AppState>,
-    caller: Caller,
+    Acting(state, caller): Acting,
     Path(code): Path<String>,
     ApiJson(body): ApiJson<OfficeHoursBody>,
 ) -> ApiResult<Json<OfficeHoursBody>> {

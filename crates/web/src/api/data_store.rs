@@ -4,16 +4,14 @@
 //! sessions (#20).
 
 use axum::Json;
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use motcua_app::data_store::{DataStoreView, VerificationView, VerifyInput};
 use motcua_app::profile::{ContactInput, DeviceView};
 
 use crate::api::responses::{Conflict, Forbidden, NotFound, Unauthorized, Unprocessable};
-use crate::auth::Caller;
+use crate::auth::Acting;
 use crate::error::{ApiJson, ApiPath as Path, ApiResult};
-use crate::state::AppState;
 
 /// The signed-in citizen's data store (kho quản lý dữ liệu điện tử, Decree 45/2020/NĐ-CP):
 /// the electronic results and checked papers of every dossier of the account's ID number,
@@ -22,7 +20,7 @@ use crate::state::AppState;
 /// 13/2023/NĐ-CP). 403 `account_not_bound` for an account not yet verified.
 #[utoipa::path(get, path = "/me/data-store", tag = "documents", security(("bearer" = [])),
     responses((status = 200, body = DataStoreView), Forbidden))]
-pub async fn mine(State(state): State<AppState>, caller: Caller) -> ApiResult<Json<DataStoreView>> {
+pub async fn mine(Acting(state, caller): Acting) -> ApiResult<Json<DataStoreView>> {
     Ok(Json(state.data_store(&caller).await?))
 }
 
@@ -31,8 +29,7 @@ pub async fn mine(State(state): State<AppState>, caller: Caller) -> ApiResult<Js
     responses((status = 200, description = "The file", content_type = "application/octet-stream"),
         Forbidden, NotFound))]
 pub async fn file(
-    State(state): State<AppState>,
-    caller: Caller,
+    Acting(state, caller): Acting,
     Path(sha256): Path<String>,
 ) -> ApiResult<Response> {
     let (record, bytes) = state.held_file(&caller, &sha256).await?;
@@ -48,8 +45,7 @@ pub async fn file(
     responses((status = 201, body = VerificationView), Forbidden, NotFound, Conflict,
         Unprocessable))]
 pub async fn verify(
-    State(state): State<AppState>,
-    caller: Caller,
+    Acting(state, caller): Acting,
     Path(username): Path<String>,
     ApiJson(input): ApiJson<VerifyInput>,
 ) -> ApiResult<(StatusCode, Json<VerificationView>)> {
@@ -60,10 +56,7 @@ pub async fn verify(
 /// The signed-in person's contact details and the channel notices of their dossiers go by.
 #[utoipa::path(get, path = "/me/contact", tag = "users", security(("bearer" = [])),
     responses((status = 200, body = ContactInput), Unauthorized))]
-pub async fn contact(
-    State(state): State<AppState>,
-    caller: Caller,
-) -> ApiResult<Json<ContactInput>> {
+pub async fn contact(Acting(state, caller): Acting) -> ApiResult<Json<ContactInput>> {
     Ok(Json(ContactInput::of(&state.my_contact(&caller).await?)))
 }
 
@@ -75,8 +68,7 @@ pub async fn contact(
     security(("bearer" = [])),
     responses((status = 200, body = ContactInput), Unprocessable))]
 pub async fn set_contact(
-    State(state): State<AppState>,
-    caller: Caller,
+    Acting(state, caller): Acting,
     ApiJson(input): ApiJson<ContactInput>,
 ) -> ApiResult<Json<ContactInput>> {
     Ok(Json(ContactInput::of(
@@ -88,10 +80,7 @@ pub async fn set_contact(
 /// last used from.
 #[utoipa::path(get, path = "/me/sessions", tag = "users", security(("bearer" = [])),
     responses((status = 200, body = Vec<DeviceView>), Unauthorized))]
-pub async fn sessions(
-    State(state): State<AppState>,
-    caller: Caller,
-) -> ApiResult<Json<Vec<DeviceView>>> {
+pub async fn sessions(Acting(state, caller): Acting) -> ApiResult<Json<Vec<DeviceView>>> {
     Ok(Json(state.my_devices(&caller).await?))
 }
 
@@ -99,8 +88,7 @@ pub async fn sessions(
 #[utoipa::path(delete, path = "/me/sessions/{id}", tag = "users", security(("bearer" = [])),
     responses((status = 204), NotFound))]
 pub async fn end_session(
-    State(state): State<AppState>,
-    caller: Caller,
+    Acting(state, caller): Acting,
     Path(id): Path<String>,
 ) -> ApiResult<StatusCode> {
     state.end_my_session(&caller, &id).await?;

@@ -7,7 +7,6 @@
 
 use axum::Json;
 use axum::body::{Body, Bytes};
-use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use motcua_domain::auth::Role;
@@ -17,9 +16,8 @@ use serde::{Deserialize, Serialize};
 use crate::api::responses::{
     Conflict, Forbidden, NotFound, TooLarge, Unprocessable, UnsupportedType,
 };
-use crate::auth::Caller;
+use crate::auth::Acting;
 use crate::error::{ApiError, ApiJson, ApiPath as Path, ApiQuery, ApiResult};
-use crate::state::AppState;
 use motcua_app::AppError;
 use motcua_app::documents::{self as docs, Attached, DocumentView, ReuseInput};
 
@@ -71,8 +69,7 @@ pub struct UploadParams {
         (status = 415, body = crate::error::ApiErrorBody, description = "unsupported_file_type: not PDF, JPEG or PNG"),
         (status = 422, body = crate::error::ApiErrorBody, description = "empty_file")))]
 pub async fn upload(
-    State(state): State<AppState>,
-    caller: Caller,
+    Acting(state, caller): Acting,
     Path(code): Path<String>,
     ApiQuery(p): ApiQuery<UploadParams>,
     headers: HeaderMap,
@@ -99,8 +96,7 @@ pub async fn upload(
     responses((status = 201, body = Attached), Forbidden, Conflict,
         (status = 422, body = crate::error::ApiErrorBody, description = "document_not_reusable")))]
 pub async fn reuse(
-    State(state): State<AppState>,
-    caller: Caller,
+    Acting(state, caller): Acting,
     origin: motcua_app::access_log::ReadOrigin,
     Path(code): Path<String>,
     ApiJson(input): ApiJson<ReuseInput>,
@@ -129,8 +125,7 @@ pub struct ResultParams {
     responses((status = 201, body = Attached), Forbidden, Conflict, TooLarge, UnsupportedType,
         Unprocessable))]
 pub async fn result_file(
-    State(state): State<AppState>,
-    caller: Caller,
+    Acting(state, caller): Acting,
     Path(code): Path<String>,
     ApiQuery(p): ApiQuery<ResultParams>,
     headers: HeaderMap,
@@ -154,8 +149,7 @@ pub struct Documents {
 #[utoipa::path(get, path = "/dossiers/{code}/documents", tag = "documents", security(("bearer" = [])),
     responses((status = 200, body = Documents), Forbidden, NotFound))]
 pub async fn list(
-    State(state): State<AppState>,
-    caller: Caller,
+    Acting(state, caller): Acting,
     Path(code): Path<String>,
 ) -> ApiResult<Json<Documents>> {
     let row = state.dossier(&code).await?;
@@ -171,8 +165,7 @@ pub async fn list(
     responses((status = 200, description = "The file", content_type = "application/octet-stream"),
         Forbidden, NotFound))]
 pub async fn download(
-    State(state): State<AppState>,
-    caller: Caller,
+    Acting(state, caller): Acting,
     origin: motcua_app::access_log::ReadOrigin,
     Path((code, sha256)): Path<(String, String)>,
 ) -> ApiResult<Response> {
@@ -240,8 +233,7 @@ pub struct ReusableParams {
     security(("bearer" = [])),
     responses((status = 200, body = Documents), Forbidden, Unprocessable))]
 pub async fn reusable(
-    State(state): State<AppState>,
-    caller: Caller,
+    Acting(state, caller): Acting,
     origin: motcua_app::access_log::ReadOrigin,
     ApiQuery(p): ApiQuery<ReusableParams>,
 ) -> ApiResult<Json<Documents>> {
@@ -260,7 +252,7 @@ pub async fn reusable(
 /// account's ID number.
 #[utoipa::path(get, path = "/me/documents", tag = "documents", security(("bearer" = [])),
     responses((status = 200, body = Documents), Forbidden))]
-pub async fn mine(State(state): State<AppState>, caller: Caller) -> ApiResult<Json<Documents>> {
+pub async fn mine(Acting(state, caller): Acting) -> ApiResult<Json<Documents>> {
     if !caller.principal().has_role(Role::Citizen) {
         return Err(ApiError::Forbidden);
     }

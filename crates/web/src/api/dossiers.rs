@@ -13,7 +13,7 @@ use crate::api::params::{self, Paging};
 use crate::api::responses::{
     Conflict, Forbidden, NotFound, TooManyRequests, Unauthorized, Unprocessable,
 };
-use crate::auth::Caller;
+use crate::auth::Acting;
 use crate::error::{ApiError, ApiJson, ApiPath as Path, ApiQuery, ApiResult};
 use crate::state::AppState;
 use motcua_app::access_log::{self, Read, ReadOrigin};
@@ -33,8 +33,7 @@ pub use motcua_app::acting::{DossierView, PublicDossier};
         Unprocessable,
         (status = 429, body = crate::error::ApiErrorBody, description = "submission_limit: a citizen's online submissions per hour")))]
 pub async fn create(
-    State(state): State<AppState>,
-    caller: Caller,
+    Acting(state, caller): Acting,
     headers: HeaderMap,
     ApiJson(input): ApiJson<CreateDossier>,
 ) -> ApiResult<(StatusCode, Json<DossierView>)> {
@@ -56,8 +55,7 @@ pub async fn create(
 #[utoipa::path(get, path = "/dossiers/{code}", tag = "dossiers", security(("bearer" = [])),
     responses((status = 200, body = DossierView), Forbidden, NotFound))]
 pub async fn get_one(
-    State(state): State<AppState>,
-    caller: Caller,
+    Acting(state, caller): Acting,
     origin: ReadOrigin,
     Path(code): Path<String>,
 ) -> ApiResult<axum::response::Response> {
@@ -79,8 +77,7 @@ pub async fn get_one(
     security(("bearer" = [])),
     responses((status = 200, body = DossierView), Forbidden, Conflict, Unprocessable))]
 pub async fn act(
-    State(state): State<AppState>,
-    caller: Caller,
+    Acting(state, caller): Acting,
     Path((code, action)): Path<(String, String)>,
     ApiJson(body): ApiJson<serde_json::Value>,
 ) -> ApiResult<Json<DossierView>> {
@@ -132,8 +129,7 @@ pub struct Queue {
 #[utoipa::path(get, path = "/dossiers", params(QueueParams, Paging), tag = "dossiers", security(("bearer" = [])),
     responses((status = 200, body = Queue), Forbidden))]
 pub async fn queue(
-    State(state): State<AppState>,
-    caller: Caller,
+    Acting(state, caller): Acting,
     ApiQuery(p): ApiQuery<QueueParams>,
     ApiQuery(page): ApiQuery<Paging>,
 ) -> ApiResult<Json<Queue>> {
@@ -194,8 +190,7 @@ pub struct LodgedParams {
     security(("bearer" = [])),
     responses((status = 200, body = Queue), Unauthorized, Forbidden))]
 pub async fn lodged_by_partner(
-    State(state): State<AppState>,
-    caller: Caller,
+    Acting(state, caller): Acting,
     ApiQuery(p): ApiQuery<LodgedParams>,
 ) -> ApiResult<Json<Queue>> {
     let (limit, offset) = (params::limit(p.limit, 50, 100), params::offset(p.offset));

@@ -19,7 +19,7 @@ use motcua_domain::feedback::MAX_PHOTOS;
 use crate::api::responses::{
     BadRequest, Forbidden, NotFound, TooLarge, TooManyRequests, Unauthorized, Unprocessable,
 };
-use crate::auth::{Caller, ClientIp, MaybeCaller};
+use crate::auth::{Acting, ClientIp, MaybeCaller};
 use crate::error::{ApiJson, ApiPath as Path, ApiQuery, ApiResult};
 use crate::state::AppState;
 
@@ -122,8 +122,7 @@ pub async fn submit(
     responses((status = 200, body = FeedbackPage<FeedbackQueueItem>), BadRequest, Unauthorized,
         Forbidden))]
 pub async fn queue(
-    State(state): State<AppState>,
-    caller: Caller,
+    Acting(state, caller): Acting,
     ApiQuery(f): ApiQuery<QueueFilter>,
 ) -> ApiResult<Json<FeedbackPage<FeedbackQueueItem>>> {
     Ok(Json(state.feedback_queue(&caller, &f).await?))
@@ -134,8 +133,7 @@ pub async fn queue(
 #[utoipa::path(get, path = "/feedback/{code}", tag = "feedback", security(("bearer" = [])),
     responses((status = 200, body = FeedbackView), Unauthorized, Forbidden, NotFound))]
 pub async fn get_one(
-    State(state): State<AppState>,
-    caller: Caller,
+    Acting(state, caller): Acting,
     Path(code): Path<String>,
 ) -> ApiResult<Json<FeedbackView>> {
     Ok(Json(state.feedback_view(&caller, &code).await?))
@@ -151,8 +149,7 @@ pub async fn get_one(
         (status = 409, body = crate::error::ApiErrorBody, description = "stale_version, or not allowed in the report's status"),
         Unprocessable))]
 pub async fn act(
-    State(state): State<AppState>,
-    caller: Caller,
+    Acting(state, caller): Acting,
     Path(code): Path<String>,
     ApiJson(act): ApiJson<FeedbackAct>,
 ) -> ApiResult<Json<FeedbackView>> {

@@ -1,19 +1,18 @@
 //! Official forms: a dossier's receipt, supplement request, refusal, apology, stop notice and
 //! control sheet, and an agency's register, as A4 HTML (print from the browser) or PDF.
 
-use axum::extract::{Query, State};
+use axum::extract::Query;
 use axum::response::Response;
 use chrono::NaiveDate;
 use motcua_domain::auth::Action;
 use serde::Deserialize;
 
 use crate::api::responses::{Forbidden, NotFound, Unprocessable};
-use crate::auth::{Caller, ResolvedScope};
+use crate::auth::{Acting, ResolvedScope};
 use crate::download::rendered;
 use crate::error::ApiError;
 use crate::error::ApiPath as Path;
 use crate::error::ApiResult;
-use crate::state::AppState;
 use motcua_app::forms::{self, Format};
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -32,8 +31,7 @@ pub struct FormParams {
         Forbidden, NotFound,
         (status = 409, body = crate::error::ApiErrorBody, description = "the form does not apply to this dossier")))]
 pub async fn dossier_form(
-    State(state): State<AppState>,
-    caller: Caller,
+    Acting(state, caller): Acting,
     origin: motcua_app::access_log::ReadOrigin,
     Path((code, kind)): Path<(String, String)>,
     Query(p): Query<FormParams>,
@@ -65,8 +63,7 @@ pub struct RegisterParams {
     responses((status = 200, content_type = "application/pdf", description = "the register (PDF or HTML)"),
         Forbidden, Unprocessable))]
 pub async fn register(
-    State(state): State<AppState>,
-    caller: Caller,
+    Acting(state, caller): Acting,
     Path(code): Path<String>,
     Query(p): Query<RegisterParams>,
 ) -> ApiResult<Response> {

@@ -13,7 +13,7 @@ use serde::Deserialize;
 use crate::api::responses::{
     Conflict, Forbidden, NotFound, TooManyRequests, Unauthorized, Unprocessable,
 };
-use crate::auth::{Caller, ClientIp};
+use crate::auth::{Acting, ClientIp};
 use crate::error::{ApiError, ApiJson, ApiPath as Path, ApiQuery, ApiResult};
 use crate::state::AppState;
 
@@ -124,8 +124,7 @@ pub async fn board(
     responses((status = 200, body = CallResult), Unauthorized, Forbidden, NotFound, Conflict,
         Unprocessable))]
 pub async fn call(
-    State(state): State<AppState>,
-    caller: Caller,
+    Acting(state, caller): Acting,
     Path((agency, counter)): Path<(String, i32)>,
     ApiJson(input): ApiJson<CallInput>,
 ) -> ApiResult<Json<CallResult>> {
@@ -157,8 +156,7 @@ pub async fn call(
     responses((status = 200, body = TicketView), Unauthorized, Forbidden, NotFound, Conflict,
         Unprocessable))]
 pub async fn finish(
-    State(state): State<AppState>,
-    caller: Caller,
+    Acting(state, caller): Acting,
     Path((agency, counter)): Path<(String, i32)>,
     ApiJson(input): ApiJson<FinishInput>,
 ) -> ApiResult<Json<TicketView>> {
@@ -193,8 +191,7 @@ pub async fn finish(
     responses((status = 200, body = Vec<Object>), Unauthorized, Forbidden, NotFound,
         Unprocessable))]
 pub async fn set_areas(
-    State(state): State<AppState>,
-    caller: Caller,
+    Acting(state, caller): Acting,
     Path(agency): Path<String>,
     ApiJson(input): ApiJson<AreasInput>,
 ) -> ApiResult<Json<Vec<Area>>> {
@@ -220,8 +217,7 @@ pub async fn set_areas(
     security(("bearer" = [])),
     responses((status = 200, body = HallStats), Unauthorized, Forbidden, NotFound, Unprocessable))]
 pub async fn stats(
-    State(state): State<AppState>,
-    caller: Caller,
+    Acting(state, caller): Acting,
     Path(agency): Path<String>,
     ApiQuery(p): ApiQuery<StatsParams>,
 ) -> ApiResult<Json<HallStats>> {

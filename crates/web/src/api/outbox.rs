@@ -2,7 +2,6 @@
 //! why, what failed; and sending a failed message again.
 
 use axum::Json;
-use axum::extract::State;
 use motcua_domain::auth::Action;
 use motcua_store::OutboxStatus;
 use serde::{Deserialize, Serialize};
@@ -10,9 +9,8 @@ use uuid::Uuid;
 
 use crate::api::params::{self, given};
 use crate::api::responses::{BadRequest, Conflict, Forbidden, NotFound, Unauthorized};
-use crate::auth::{Caller, require};
+use crate::auth::{Acting, require};
 use crate::error::{ApiError, ApiPath as Path, ApiQuery, ApiResult};
-use crate::state::AppState;
 use motcua_app::notices::OutboxItem;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -38,8 +36,7 @@ pub struct OutboxList {
     security(("bearer" = [])),
     responses((status = 200, body = OutboxList), BadRequest, Unauthorized, Forbidden))]
 pub async fn list(
-    State(state): State<AppState>,
-    caller: Caller,
+    Acting(state, caller): Acting,
     ApiQuery(p): ApiQuery<OutboxParams>,
 ) -> ApiResult<Json<OutboxList>> {
     require(&caller, Action::ManageNotices)?;
@@ -67,8 +64,7 @@ pub async fn list(
     security(("bearer" = [])),
     responses((status = 200, body = OutboxItem), Unauthorized, Forbidden, NotFound, Conflict))]
 pub async fn retry(
-    State(state): State<AppState>,
-    caller: Caller,
+    Acting(state, caller): Acting,
     Path(id): Path<String>,
 ) -> ApiResult<Json<OutboxItem>> {
     require(&caller, Action::ManageNotices)?;

@@ -17,7 +17,7 @@ use motcua_app::payments::{
 use crate::api::responses::{
     BadRequest, Conflict, Forbidden, NotFound, Unauthorized, Unavailable, Unprocessable,
 };
-use crate::auth::{Caller, ClientIp};
+use crate::auth::{Acting, ClientIp};
 use crate::download;
 use crate::error::{ApiJson, ApiPath as Path, ApiQuery, ApiResult};
 use crate::state::AppState;
@@ -33,8 +33,7 @@ fn params(q: Option<String>) -> Vec<(String, String)> {
     params(("code" = String, Path, description = "The dossier's code")),
     responses((status = 200, body = PaymentView), Unauthorized, Forbidden, NotFound))]
 pub async fn get_payment(
-    State(state): State<AppState>,
-    caller: Caller,
+    Acting(state, caller): Acting,
     Path(code): Path<String>,
 ) -> ApiResult<Json<PaymentView>> {
     Ok(Json(state.payment(&caller, &code).await?))
@@ -47,8 +46,7 @@ pub async fn get_payment(
     params(("code" = String, Path, description = "The dossier's code")),
     responses((status = 201, body = OnlineCheckout), Unauthorized, Forbidden, NotFound, Conflict))]
 pub async fn start_online(
-    State(state): State<AppState>,
-    caller: Caller,
+    Acting(state, caller): Acting,
     ClientIp(ip): ClientIp,
     Path(code): Path<String>,
 ) -> ApiResult<(axum::http::StatusCode, Json<OnlineCheckout>)> {
@@ -64,8 +62,7 @@ pub async fn start_online(
     responses((status = 200, body = PaymentView), Unauthorized, Forbidden, NotFound, Conflict,
         Unprocessable))]
 pub async fn record_counter(
-    State(state): State<AppState>,
-    caller: Caller,
+    Acting(state, caller): Acting,
     Path(code): Path<String>,
     ApiJson(input): ApiJson<CounterPaymentInput>,
 ) -> ApiResult<Json<PaymentView>> {
@@ -82,8 +79,7 @@ pub async fn record_counter(
     responses((status = 200, body = PaymentView), Unauthorized, Forbidden, NotFound, Conflict,
         Unprocessable, Unavailable))]
 pub async fn refund(
-    State(state): State<AppState>,
-    caller: Caller,
+    Acting(state, caller): Acting,
     Path(code): Path<String>,
     ApiJson(input): ApiJson<RefundInput>,
 ) -> ApiResult<Json<PaymentView>> {
@@ -99,8 +95,7 @@ pub async fn refund(
     responses((status = 200, body = PaymentView), Unauthorized, Forbidden, NotFound, Conflict,
         Unprocessable))]
 pub async fn adjust(
-    State(state): State<AppState>,
-    caller: Caller,
+    Acting(state, caller): Acting,
     Path(code): Path<String>,
     ApiJson(input): ApiJson<AdjustFeeInput>,
 ) -> ApiResult<Json<PaymentView>> {
@@ -121,8 +116,7 @@ pub struct ReceiptParams {
     responses((status = 200, content_type = "application/pdf", description = "the receipt (PDF or HTML)"),
         Unauthorized, Forbidden, NotFound, Unprocessable))]
 pub async fn receipt(
-    State(state): State<AppState>,
-    caller: Caller,
+    Acting(state, caller): Acting,
     origin: motcua_app::access_log::ReadOrigin,
     Path(code): Path<String>,
     ApiQuery(p): ApiQuery<ReceiptParams>,
@@ -164,8 +158,7 @@ pub async fn vnpay_return(
     responses((status = 200, body = GatewayAccountView), Unauthorized, Forbidden, NotFound,
         Unprocessable))]
 pub async fn put_gateway(
-    State(state): State<AppState>,
-    caller: Caller,
+    Acting(state, caller): Acting,
     Path(code): Path<String>,
     ApiJson(input): ApiJson<GatewayAccountInput>,
 ) -> ApiResult<Json<GatewayAccountView>> {
@@ -179,10 +172,7 @@ pub async fn put_gateway(
 #[utoipa::path(post, path = "/admin/payments/reconcile", tag = "payments",
     security(("bearer" = [])),
     responses((status = 200, body = ReconcileReport), Unauthorized, Forbidden))]
-pub async fn reconcile(
-    State(state): State<AppState>,
-    caller: Caller,
-) -> ApiResult<Json<ReconcileReport>> {
+pub async fn reconcile(Acting(state, caller): Acting) -> ApiResult<Json<ReconcileReport>> {
     Ok(Json(state.reconcile_payments_now(&caller).await?))
 }
 
@@ -201,8 +191,7 @@ pub struct ReportParams {
     responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", description = "the report"),
         BadRequest, Unauthorized, Forbidden, NotFound))]
 pub async fn daily_report(
-    State(state): State<AppState>,
-    caller: Caller,
+    Acting(state, caller): Acting,
     Path(code): Path<String>,
     ApiQuery(p): ApiQuery<ReportParams>,
 ) -> ApiResult<Response> {
@@ -218,8 +207,7 @@ pub async fn daily_report(
     params(("code" = String, Path, description = "The agency's code")),
     responses((status = 200, body = BankAccountInput), Unauthorized, Forbidden, NotFound))]
 pub async fn get_bank_account(
-    State(state): State<AppState>,
-    caller: Caller,
+    Acting(state, caller): Acting,
     Path(code): Path<String>,
 ) -> ApiResult<Json<BankAccountInput>> {
     let account = state.bank_account(&caller, &code).await?;
@@ -235,8 +223,7 @@ pub async fn get_bank_account(
     responses((status = 200, body = BankAccountInput), Unauthorized, Forbidden, NotFound,
         Unprocessable))]
 pub async fn put_bank_account(
-    State(state): State<AppState>,
-    caller: Caller,
+    Acting(state, caller): Acting,
     Path(code): Path<String>,
     ApiJson(input): ApiJson<BankAccountInput>,
 ) -> ApiResult<Json<BankAccountInput>> {
@@ -250,8 +237,7 @@ pub async fn put_bank_account(
     params(("code" = String, Path, description = "The dossier's code")),
     responses((status = 200, body = VietQrView), Unauthorized, Forbidden, NotFound, Conflict))]
 pub async fn vietqr(
-    State(state): State<AppState>,
-    caller: Caller,
+    Acting(state, caller): Acting,
     Path(code): Path<String>,
 ) -> ApiResult<Json<VietQrView>> {
     Ok(Json(state.payment_vietqr(&caller, &code).await?))
@@ -266,8 +252,7 @@ pub async fn vietqr(
     responses((status = 200, body = StatementReport), Unauthorized, Forbidden, NotFound,
         Unprocessable))]
 pub async fn import_statement(
-    State(state): State<AppState>,
-    caller: Caller,
+    Acting(state, caller): Acting,
     Path(code): Path<String>,
     headers: axum::http::HeaderMap,
     body: axum::body::Bytes,

@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use crate::api::agencies::{agency_by_code, agency_id};
 use crate::api::params::Paging;
 use crate::api::responses::{BadRequest, Conflict, Forbidden, NotFound, Unprocessable};
-use crate::auth::{Caller, require};
+use crate::auth::{Acting, Caller, require};
 use crate::download;
 use crate::error::{ApiError, ApiJson, ApiPath as Path, ApiQuery, ApiResult};
 use crate::state::AppState;
@@ -135,8 +135,7 @@ pub struct Amendment {
 #[utoipa::path(post, path = "/procedures", tag = "procedures", request_body = Object, security(("bearer" = [])),
     responses((status = 201, body = ProcedureDetail), Conflict, Unprocessable))]
 pub async fn create(
-    State(state): State<AppState>,
-    caller: Caller,
+    Acting(state, caller): Acting,
     ApiJson(record): ApiJson<Procedure>,
 ) -> ApiResult<Response> {
     state.create_procedure(&caller, &record).await?;
@@ -153,8 +152,7 @@ pub async fn create(
 #[utoipa::path(put, path = "/procedures/{code}", tag = "procedures", request_body = Amendment, security(("bearer" = [])),
     responses((status = 200, body = ProcedureDetail), NotFound, Unprocessable))]
 pub async fn amend(
-    State(state): State<AppState>,
-    caller: Caller,
+    Acting(state, caller): Acting,
     Path(code): Path<String>,
     ApiJson(a): ApiJson<Amendment>,
 ) -> ApiResult<Json<ProcedureDetail>> {
@@ -202,8 +200,7 @@ async fn change_status(
 #[utoipa::path(post, path = "/procedures/{code}/publish", tag = "procedures", request_body = StatusChange, security(("bearer" = [])),
     responses((status = 200, body = ProcedureDetail), Conflict))]
 pub async fn publish(
-    State(state): State<AppState>,
-    caller: Caller,
+    Acting(state, caller): Acting,
     Path(code): Path<String>,
     ApiJson(b): ApiJson<StatusChange>,
 ) -> ApiResult<Json<ProcedureDetail>> {
@@ -214,8 +211,7 @@ pub async fn publish(
 #[utoipa::path(post, path = "/procedures/{code}/abolish", tag = "procedures", request_body = StatusChange, security(("bearer" = [])),
     responses((status = 200, body = ProcedureDetail), Conflict))]
 pub async fn abolish(
-    State(state): State<AppState>,
-    caller: Caller,
+    Acting(state, caller): Acting,
     Path(code): Path<String>,
     ApiJson(b): ApiJson<StatusChange>,
 ) -> ApiResult<Json<ProcedureDetail>> {
@@ -383,8 +379,7 @@ pub struct ApplyInput {
     security(("bearer" = [])),
     responses((status = 200, body = Applied), Forbidden, Unprocessable))]
 pub async fn apply(
-    State(state): State<AppState>,
-    caller: Caller,
+    Acting(state, caller): Acting,
     Path((code, procedure)): Path<(String, String)>,
     ApiJson(input): ApiJson<ApplyInput>,
 ) -> ApiResult<Json<Applied>> {

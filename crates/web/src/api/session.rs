@@ -8,7 +8,7 @@ use motcua_store::SessionKind;
 use serde::{Deserialize, Serialize};
 
 use crate::api::responses::{Forbidden, TooManyRequests, Unauthorized};
-use crate::auth::{self, Caller, ClientIp};
+use crate::auth::{self, Acting, ClientIp};
 use crate::error::{ApiJson, ApiResult};
 use crate::state::AppState;
 
@@ -48,7 +48,7 @@ pub async fn issue_token(
 /// Revoke the bearer token (or session) the request is made with.
 #[utoipa::path(delete, path = "/auth/token", tag = "auth", security(("bearer" = [])),
     responses((status = 204), Unauthorized))]
-pub async fn revoke_token(State(state): State<AppState>, caller: Caller) -> ApiResult<StatusCode> {
+pub async fn revoke_token(Acting(state, caller): Acting) -> ApiResult<StatusCode> {
     state.sign_out(&caller.token_hash).await?;
     Ok(StatusCode::NO_CONTENT)
 }

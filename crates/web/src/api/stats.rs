@@ -15,7 +15,7 @@ use serde::Deserialize;
 use crate::api::agencies::agency_by_code;
 use crate::api::params::given;
 use crate::api::responses::{BadRequest, Forbidden, NotFound, TooManyRequests};
-use crate::auth::Caller;
+use crate::auth::{Acting, Caller};
 use crate::error::{ApiError, ApiQuery, ApiResult};
 use crate::state::AppState;
 use motcua_app::stats::{Dashboard, IndexView, Period, PublicStats, Ranking, Report, parse_period};
@@ -107,8 +107,7 @@ fn period(
     responses((status = 200, body = Report, description = "JSON, or XLSX / CSV with format"),
         BadRequest, Forbidden, NotFound))]
 pub async fn report(
-    State(state): State<AppState>,
-    caller: Caller,
+    Acting(state, caller): Acting,
     ApiQuery(p): ApiQuery<ReportParams>,
 ) -> ApiResult<Response> {
     let unit = overseen(&state, &caller, &p.unit).await?;
@@ -208,8 +207,7 @@ fn report_file(
 #[utoipa::path(get, path = "/stats/dashboard", params(UnitParams), tag = "stats", security(("bearer" = [])),
     responses((status = 200, body = Dashboard), Forbidden, NotFound))]
 pub async fn dashboard(
-    State(state): State<AppState>,
-    caller: Caller,
+    Acting(state, caller): Acting,
     ApiQuery(p): ApiQuery<UnitParams>,
 ) -> ApiResult<Json<Dashboard>> {
     let unit = overseen(&state, &caller, &p.unit).await?;
@@ -221,8 +219,7 @@ pub async fn dashboard(
 #[utoipa::path(get, path = "/index", params(IndexParams), tag = "stats", security(("bearer" = [])),
     responses((status = 200, body = IndexView), BadRequest, Forbidden, NotFound))]
 pub async fn index(
-    State(state): State<AppState>,
-    caller: Caller,
+    Acting(state, caller): Acting,
     ApiQuery(p): ApiQuery<IndexParams>,
 ) -> ApiResult<Json<IndexView>> {
     let unit = overseen(&state, &caller, &p.unit).await?;
@@ -242,8 +239,7 @@ pub async fn index(
 #[utoipa::path(get, path = "/index/ranking", params(RankingParams), tag = "stats", security(("bearer" = [])),
     responses((status = 200, body = Ranking), BadRequest, Forbidden, NotFound))]
 pub async fn ranking(
-    State(state): State<AppState>,
-    caller: Caller,
+    Acting(state, caller): Acting,
     ApiQuery(p): ApiQuery<RankingParams>,
 ) -> ApiResult<Json<Ranking>> {
     let parent = match given(p.parent.as_deref()) {

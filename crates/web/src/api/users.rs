@@ -1,7 +1,6 @@
 //! Accounts: one's own, and administration of staff and citizens.
 
 use axum::Json;
-use axum::extract::State;
 use axum::http::StatusCode;
 use motcua_domain::auth::Action;
 use motcua_store::User;
@@ -10,9 +9,8 @@ use serde::{Deserialize, Serialize};
 use crate::api::agencies::agency_id;
 use crate::api::params::Paging;
 use crate::api::responses::{Conflict, Forbidden, Unauthorized, Unprocessable};
-use crate::auth::{Caller, require};
+use crate::auth::{Acting, Caller, require};
 use crate::error::{ApiJson, ApiQuery, ApiResult};
-use crate::state::AppState;
 use motcua_app::accounts::CreateUser;
 
 /// The caller's own account and roles.
@@ -40,8 +38,7 @@ pub struct UserList {
 #[utoipa::path(get, path = "/users", params(UserParams, Paging), tag = "users", security(("bearer" = [])),
     responses((status = 200, body = UserList), Unauthorized, Forbidden))]
 pub async fn list(
-    State(state): State<AppState>,
-    caller: Caller,
+    Acting(state, caller): Acting,
     ApiQuery(p): ApiQuery<UserParams>,
     ApiQuery(page): ApiQuery<Paging>,
 ) -> ApiResult<Json<UserList>> {
@@ -58,8 +55,7 @@ pub async fn list(
 #[utoipa::path(post, path = "/users", tag = "users", request_body = CreateUser, security(("bearer" = [])),
     responses((status = 201, body = Object), Unauthorized, Forbidden, Conflict, Unprocessable))]
 pub async fn create(
-    State(state): State<AppState>,
-    caller: Caller,
+    Acting(state, caller): Acting,
     ApiJson(input): ApiJson<CreateUser>,
 ) -> ApiResult<(StatusCode, Json<User>)> {
     let agency = agency_id(&state, input.agency_code.as_deref()).await?;

@@ -16,7 +16,7 @@ use crate::api::params::{self, given};
 use crate::api::responses::{
     BadRequest, Conflict, Forbidden, NotFound, Unauthorized, Unprocessable,
 };
-use crate::auth::Caller;
+use crate::auth::Acting;
 use crate::error::{ApiError, ApiJson, ApiPath as Path, ApiQuery, ApiResult};
 use crate::state::AppState;
 
@@ -33,7 +33,7 @@ pub struct WebhookList {
 /// The webhook subscriptions (system administrators).
 #[utoipa::path(get, path = "/webhooks", tag = "webhooks", security(("bearer" = [])),
     responses((status = 200, body = WebhookList), Unauthorized, Forbidden))]
-pub async fn list(State(state): State<AppState>, caller: Caller) -> ApiResult<Json<WebhookList>> {
+pub async fn list(Acting(state, caller): Acting) -> ApiResult<Json<WebhookList>> {
     let items = state.list_webhooks(&caller).await?;
     Ok(Json(WebhookList { items }))
 }
@@ -44,8 +44,7 @@ pub async fn list(State(state): State<AppState>, caller: Caller) -> ApiResult<Js
     responses((status = 201, body = WebhookWithSecret), Unauthorized, Forbidden, Conflict,
         Unprocessable))]
 pub async fn create(
-    State(state): State<AppState>,
-    caller: Caller,
+    Acting(state, caller): Acting,
     ApiJson(input): ApiJson<WebhookInput>,
 ) -> ApiResult<(StatusCode, Json<WebhookWithSecret>)> {
     let made = state.create_webhook(&caller, &input).await?;
@@ -57,8 +56,7 @@ pub async fn create(
     params(("id" = Uuid, Path, description = "The subscription's id")), security(("bearer" = [])),
     responses((status = 200, body = WebhookView), Unauthorized, Forbidden, NotFound))]
 pub async fn get_one(
-    State(state): State<AppState>,
-    caller: Caller,
+    Acting(state, caller): Acting,
     Path(id): Path<String>,
 ) -> ApiResult<Json<WebhookView>> {
     let id = id_of(&id, "webhook")?;
@@ -71,8 +69,7 @@ pub async fn get_one(
     responses((status = 200, body = WebhookView), Unauthorized, Forbidden, NotFound,
         Unprocessable))]
 pub async fn update(
-    State(state): State<AppState>,
-    caller: Caller,
+    Acting(state, caller): Acting,
     Path(id): Path<String>,
     ApiJson(input): ApiJson<WebhookInput>,
 ) -> ApiResult<Json<WebhookView>> {
@@ -85,8 +82,7 @@ pub async fn update(
     params(("id" = Uuid, Path, description = "The subscription's id")), security(("bearer" = [])),
     responses((status = 201, body = WebhookWithSecret), Unauthorized, Forbidden, NotFound))]
 pub async fn rotate(
-    State(state): State<AppState>,
-    caller: Caller,
+    Acting(state, caller): Acting,
     Path(id): Path<String>,
 ) -> ApiResult<(StatusCode, Json<WebhookWithSecret>)> {
     let id = id_of(&id, "webhook")?;
@@ -99,8 +95,7 @@ pub async fn rotate(
     params(("id" = Uuid, Path, description = "The subscription's id")), security(("bearer" = [])),
     responses((status = 200, body = WebhookView), Unauthorized, Forbidden, NotFound))]
 pub async fn retire(
-    State(state): State<AppState>,
-    caller: Caller,
+    Acting(state, caller): Acting,
     Path(id): Path<String>,
 ) -> ApiResult<Json<WebhookView>> {
     let id = id_of(&id, "webhook")?;
@@ -128,8 +123,7 @@ pub struct DeliveryList {
         ("id" = Uuid, Path, description = "The subscription's id")), security(("bearer" = [])),
     responses((status = 200, body = DeliveryList), BadRequest, Unauthorized, Forbidden, NotFound))]
 pub async fn deliveries(
-    State(state): State<AppState>,
-    caller: Caller,
+    Acting(state, caller): Acting,
     Path(id): Path<String>,
     ApiQuery(p): ApiQuery<DeliveryParams>,
 ) -> ApiResult<Json<DeliveryList>> {
@@ -157,8 +151,7 @@ pub async fn deliveries(
         ("delivery" = Uuid, Path, description = "The delivery's id")), security(("bearer" = [])),
     responses((status = 200, body = DeliveryView), Unauthorized, Forbidden, NotFound, Conflict))]
 pub async fn replay(
-    State(state): State<AppState>,
-    caller: Caller,
+    Acting(state, caller): Acting,
     Path((id, delivery)): Path<(String, String)>,
 ) -> ApiResult<Json<DeliveryView>> {
     let id = id_of(&id, "webhook")?;
@@ -191,8 +184,7 @@ pub struct PortalSyncLog {
     params(("code" = String, Path, description = "The dossier's code")), security(("bearer" = [])),
     responses((status = 200, body = PortalSyncLog), Unauthorized, Forbidden, NotFound))]
 pub async fn portal_sync(
-    State(state): State<AppState>,
-    caller: Caller,
+    Acting(state, caller): Acting,
     Path(code): Path<String>,
 ) -> ApiResult<Json<PortalSyncLog>> {
     let log = state.portal_sync_log(&caller, code.trim()).await?;
