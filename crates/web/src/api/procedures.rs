@@ -122,6 +122,12 @@ pub async fn get_one(
     }))
 }
 
+/// The full record in its latest version, as `GET /procedures/{code}` answers it after a change.
+async fn latest(state: AppState, code: String) -> ApiResult<Json<ProcedureDetail>> {
+    let latest = ApiQuery(RecordQuery { at: None });
+    get_one(State(state), crate::error::ApiPath(code), latest).await
+}
+
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Amendment {
@@ -139,12 +145,7 @@ pub async fn create(
     ApiJson(record): ApiJson<Procedure>,
 ) -> ApiResult<Response> {
     state.create_procedure(&caller, &record).await?;
-    let detail = get_one(
-        State(state),
-        crate::error::ApiPath(record.code),
-        ApiQuery(RecordQuery { at: None }),
-    )
-    .await?;
+    let detail = latest(state, record.code).await?;
     Ok((StatusCode::CREATED, detail).into_response())
 }
 
@@ -161,12 +162,7 @@ pub async fn amend(
     state
         .amend_procedure(&caller, &code, &a.record, effective_from)
         .await?;
-    get_one(
-        State(state),
-        crate::error::ApiPath(code),
-        ApiQuery(RecordQuery { at: None }),
-    )
-    .await
+    latest(state, code).await
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -188,12 +184,7 @@ async fn change_status(
     state
         .change_procedure_status(&caller, &code, to, on)
         .await?;
-    get_one(
-        State(state),
-        crate::error::ApiPath(code),
-        ApiQuery(RecordQuery { at: None }),
-    )
-    .await
+    latest(state, code).await
 }
 
 /// Publish a draft (công khai).
