@@ -92,6 +92,19 @@ impl FromRequestParts<AppState> for Caller {
     }
 }
 
+/// The application and the signed-in caller an API operation acts for, in one extractor:
+/// `Acting(state, caller)` is `State(state)` and a [`Caller`] (401 without one).
+pub struct Acting(pub AppState, pub Caller);
+
+impl FromRequestParts<AppState> for Acting {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let caller = Caller::from_request_parts(parts, state).await?;
+        Ok(Acting(state.clone(), caller))
+    }
+}
+
 /// The client's address: the socket peer (a reverse proxy should be configured to pass the
 /// original address; we do not trust forwarded headers by default).
 pub fn client_ip(parts: &Parts) -> Option<IpAddr> {

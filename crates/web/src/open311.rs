@@ -7,21 +7,25 @@
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::rejection::QueryRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use motcua_app::feedback::open311::{Open311Error, PostForm, RequestFilter};
 use serde::{Deserialize, Serialize};
 
+use crate::routes;
 use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/open311/v2/{file}", get(top).post(post_requests))
-        .route("/open311/v2/services/{file}", get(service))
-        .route("/open311/v2/requests/{file}", get(request))
-        .route("/open311/v2/tokens/{file}", get(token))
+    routes::table([
+        ("/open311/v2/{file}", get(top)),
+        ("/open311/v2/{file}", post(post_requests)),
+        ("/open311/v2/services/{file}", get(service)),
+        ("/open311/v2/requests/{file}", get(request)),
+        ("/open311/v2/tokens/{file}", get(token)),
+    ])
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -234,17 +238,44 @@ pub struct Params {
     status: Option<String>,
 }
 
+/// What a GET asks for: the document named by the path's last segment (`name.json` or
+/// `name.xml`; another ending is the 404 error) and the query's parameters (none when they
+/// are malformed).
+pub struct Asked {
+    name: String,
+    format: Format,
+    params: Option<Params>,
+}
+
+impl Asked {
+    /// The `jurisdiction_id` asked for, if any (none with a malformed query).
+    fn jurisdiction(&self) -> Option<String> {
+        self.params.as_ref().and_then(|p| p.jurisdiction_id.clone())
+    }
+}
+
+impl FromRequestParts<AppState> for Asked {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let Path(file) = Path::<String>::from_request_parts(parts, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let (name, format) = split(&file)?;
+        let params: Result<Query<Params>, QueryRejection> =
+            Query::from_request_parts(parts, state).await;
+        Ok(Asked {
+            name: name.to_string(),
+            format,
+            params: params.ok().map(|Query(p)| p),
+        })
+    }
+}
+
 /// `services.{fmt}`, `requests.{fmt}` (GET) and `servicerequestupdates.{fmt}`.
-pub async fn top(
-    State(state): State<AppState>,
-    Path(file): Path<String>,
-    params: Result<Query<Params>, QueryRejection>,
-) -> Response {
-    let (name, format) = match split(&file) {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
-    let Ok(Query(p)) = params else {
+pub async fn top(State(state): State<AppState>, asked: Asked) -> Response {
+    let (name, format) = (asked.name.as_str(), asked.format);
+    let Some(p) = asked.params else {
         return error(
             format,
             Open311Error {
@@ -295,58 +326,35 @@ pub async fn top(
 }
 
 /// `services/{service_code}.{fmt}`: the service definition.
-pub async fn service(
-    State(state): State<AppState>,
-    Path(file): Path<String>,
-    params: Result<Query<Params>, QueryRejection>,
-) -> Response {
-    let (code, format) = match split(&file) {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
-    let jurisdiction = params.ok().and_then(|Query(p)| p.jurisdiction_id);
-    answer(
-        format,
-        "service_definition",
-        "",
-        state.open311_service(code, &jurisdiction),
-    )
+pub async fn service(State(state): State<AppState>, asked: Asked) -> Response {
+    let found = state.open311_service(&asked.name, &asked.jurisdiction());
+    answer(asked.format, "service_definition", "", found)
 }
 
 /// `requests/{service_request_id}.{fmt}`: one request, as a list of one.
-pub async fn request(
-    State(state): State<AppState>,
-    Path(file): Path<String>,
-    params: Result<Query<Params>, QueryRejection>,
-) -> Response {
-    let (id, format) = match split(&file) {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
-    let jurisdiction = params.ok().and_then(|Query(p)| p.jurisdiction_id);
-    let r = state
-        .open311_request(id, &jurisdiction)
-        .await
-        .map(|r| vec![r]);
-    answer(format, "service_requests", "request", r)
+pub async fn request(State(state): State<AppState>, asked: Asked) -> Response {
+    let found = state
+        .open311_request(&asked.name, &asked.jurisdiction())
+        .await;
+    answer(
+        asked.format,
+        "service_requests",
+        "request",
+        found.map(|r| vec![r]),
+    )
 }
 
 /// `tokens/{token}.{fmt}`: the request a token stands for, as a list of one.
-pub async fn token(
-    State(state): State<AppState>,
-    Path(file): Path<String>,
-    params: Result<Query<Params>, QueryRejection>,
-) -> Response {
-    let (token, format) = match split(&file) {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
-    let jurisdiction = params.ok().and_then(|Query(p)| p.jurisdiction_id);
-    let r = state
-        .open311_token(token, &jurisdiction)
-        .await
-        .map(|t| vec![t]);
-    answer(format, "service_requests", "request", r)
+pub async fn token(State(state): State<AppState>, asked: Asked) -> Response {
+    let found = state
+        .open311_token(&asked.name, &asked.jurisdiction())
+        .await;
+    answer(
+        asked.format,
+        "service_requests",
+        "request",
+        found.map(|t| vec![t]),
+    )
 }
 
 /// `POST requests.{fmt}` (application/x-www-form-urlencoded, the spec's fields; attributes

@@ -1,5 +1,6 @@
-//! The routes a router registers, as (method, path template) pairs: what the role × endpoint
-//! test walks, so that a route added without an expected status per role fails it.
+//! Routes: a router built from a table of rows, and the routes a router registers, as
+//! (method, path template) pairs: what the role × endpoint test walks, so that a route added
+//! without an expected status per role fails it.
 //!
 //! axum has no public route listing; its `Debug` output names every route's path and the
 //! methods it answers (the `Allow` header it builds). [`list`] reads that and panics when the
@@ -7,6 +8,20 @@
 //! nothing.
 
 use axum::Router;
+use axum::routing::MethodRouter;
+
+use crate::state::AppState;
+
+/// The router of a table of `(path, methods)` rows, registered in order; rows with the same
+/// path answer their methods together (`get(list)` and `post(create)` on one path).
+pub fn table<const N: usize>(
+    rows: [(&'static str, MethodRouter<AppState>); N],
+) -> Router<AppState> {
+    rows.into_iter()
+        .fold(Router::new(), |router, (path, methods)| {
+            router.route(path, methods)
+        })
+}
 
 /// One registered route: `GET`, `POST`... (or `ANY` for a service that takes every method)
 /// and the path template (`/api/v1/dossiers/{code}`).

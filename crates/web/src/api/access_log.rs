@@ -1,14 +1,13 @@
 //! The personal data access log for system administrators: the staff reads of one person's
 //! dossiers (Decree 13/2023/NĐ-CP), as JSON or CSV.
 
-use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use motcua_domain::auth::Action;
 use serde::{Deserialize, Serialize};
 
-use crate::auth::{Caller, require};
+use crate::api::responses::{Forbidden, Unauthorized, Unprocessable};
+use crate::auth::{Acting, require};
 use crate::error::{ApiError, ApiQuery, ApiResult};
-use crate::state::AppState;
 use motcua_app::access_log;
 use motcua_app::calendar::format_vn_instant;
 
@@ -45,11 +44,9 @@ pub struct ReadList {
 /// administrators). The reads by the person themself are not listed.
 #[utoipa::path(get, path = "/admin/personal-data-reads", params(ReadsParams), tag = "audit",
     security(("bearer" = [])),
-    responses((status = 200, body = ReadList), (status = 401, body = crate::error::ApiErrorBody),
-        (status = 403, body = crate::error::ApiErrorBody), (status = 422, body = crate::error::ApiErrorBody)))]
+    responses((status = 200, body = ReadList), Unauthorized, Forbidden, Unprocessable))]
 pub async fn list(
-    State(state): State<AppState>,
-    caller: Caller,
+    Acting(state, caller): Acting,
     ApiQuery(p): ApiQuery<ReadsParams>,
 ) -> ApiResult<Response> {
     require(&caller, Action::ManageUsers { agency: None })?;

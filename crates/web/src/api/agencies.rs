@@ -6,9 +6,14 @@ use axum::http::StatusCode;
 use motcua_domain::agency::AgencyKind;
 use motcua_store::{Agency, AgencyQuery, Page};
 use serde::{Deserialize, Serialize};
+use uuid::Uuid;
 
-use crate::auth::Caller;
-use crate::error::{ApiError, ApiJson, ApiPath as Path, ApiQuery, ApiResult};
+use crate::api::params::{self, Paging};
+use crate::api::responses::{
+    BadRequest, Conflict, Forbidden, NotFound, Unauthorized, Unprocessable,
+};
+use crate::auth::Acting;
+use crate::error::{ApiJson, ApiPath as Path, ApiQuery, ApiResult};
 use crate::state::AppState;
 use motcua_app::accounts::CreateAgency;
 
@@ -21,8 +26,6 @@ pub struct AgencyParams {
     pub parent: Option<String>,
     /// Province code (statistics office), e.g. `38`.
     pub province: Option<String>,
-    pub limit: Option<i64>,
-    pub offset: Option<i64>,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -33,33 +36,27 @@ pub struct AgencyList {
 }
 
 /// List and search agencies.
-#[utoipa::path(get, path = "/agencies", params(AgencyParams), tag = "agencies",
-    responses((status = 200, body = AgencyList), (status = 400, body = crate::error::ApiErrorBody)))]
+#[utoipa::path(get, path = "/agencies", params(AgencyParams, Paging), tag = "agencies",
+    responses((status = 200, body = AgencyList), BadRequest))]
 pub async fn list(
     State(state): State<AppState>,
     ApiQuery(p): ApiQuery<AgencyParams>,
+    ApiQuery(page): ApiQuery<Paging>,
 ) -> ApiResult<Json<AgencyList>> {
-    let kind = match p.kind.as_deref() {
-        Some(k) => Some(AgencyKind::parse(k).ok_or_else(|| {
-            ApiError::bad_request(
-                "invalid_agency_kind",
-                format!("Loại cơ quan \"{k}\" không hợp lệ."),
-            )
-        })?),
-        None => None,
-    };
-    let parent = match &p.parent {
-        Some(code) => Some(agency_by_code(&state, code).await?.id),
-        None => None,
-    };
+    let kind = params::filter(
+        p.kind.as_deref(),
+        AgencyKind::parse,
+        "invalid_agency_kind",
+        |k| format!("Loại cơ quan \"{k}\" không hợp lệ."),
+    )?;
     let Page { items, total } = state
         .list_agencies(&AgencyQuery {
             q: p.q.filter(|s| !s.trim().is_empty()),
             kind,
-            parent,
+            parent: agency_id(&state, p.parent.as_deref()).await?,
             province_code: p.province,
-            limit: p.limit.unwrap_or(50).clamp(1, 500),
-            offset: p.offset.unwrap_or(0).max(0),
+            limit: page.limit(50, 500),
+            offset: page.offset(),
         })
         .await?;
     Ok(Json(AgencyList { items, total }))
@@ -69,9 +66,17 @@ pub async fn agency_by_code(state: &AppState, code: &str) -> ApiResult<Agency> {
     Ok(state.agency(code).await?)
 }
 
+/// The id of the agency a filter names by its code, if it names one (404 when none has it).
+pub async fn agency_id(state: &AppState, code: Option<&str>) -> ApiResult<Option<Uuid>> {
+    match code {
+        Some(code) => Ok(Some(agency_by_code(state, code).await?.id)),
+        None => Ok(None),
+    }
+}
+
 /// One agency by its electronic identifier code.
 #[utoipa::path(get, path = "/agencies/{code}", tag = "agencies",
-    responses((status = 200, body = Object), (status = 404, body = crate::error::ApiErrorBody)))]
+    responses((status = 200, body = Object), NotFound))]
 pub async fn get_one(
     State(state): State<AppState>,
     Path(code): Path<String>,
@@ -82,12 +87,9 @@ pub async fn get_one(
 /// Create an agency (administrators: system-wide, or within their agency's subtree).
 #[utoipa::path(post, path = "/agencies", tag = "agencies", request_body = CreateAgency,
     security(("bearer" = [])),
-    responses((status = 201, body = Object), (status = 401, body = crate::error::ApiErrorBody),
-        (status = 403, body = crate::error::ApiErrorBody), (status = 409, body = crate::error::ApiErrorBody),
-        (status = 422, body = crate::error::ApiErrorBody)))]
+    responses((status = 201, body = Object), Unauthorized, Forbidden, Conflict, Unprocessable))]
 pub async fn create(
-    State(state): State<AppState>,
-    caller: Caller,
+    Acting(state, caller): Acting,
     ApiJson(input): ApiJson<CreateAgency>,
 ) -> ApiResult<(StatusCode, Json<Agency>)> {
     let agency = state.create_agency_as(&caller, input).await?;

@@ -11,7 +11,8 @@ use motcua_domain::calendar::{
 };
 use serde::{Deserialize, Serialize};
 
-use crate::auth::{Caller, require};
+use crate::api::responses::{BadRequest, Forbidden, NotFound, Unprocessable};
+use crate::auth::{Acting, require};
 use crate::error::{ApiError, ApiJson, ApiPath as Path, ApiQuery, ApiResult};
 use crate::state::AppState;
 use motcua_app::calendar::{
@@ -68,7 +69,7 @@ fn check_year(year: i32) -> ApiResult<()> {
 
 /// Holidays and worked weekend days of a year.
 #[utoipa::path(get, path = "/calendar/holidays/{year}", tag = "calendar",
-    responses((status = 200, body = YearHolidays), (status = 400, body = crate::error::ApiErrorBody)))]
+    responses((status = 200, body = YearHolidays), BadRequest))]
 pub async fn holidays(
     State(state): State<AppState>,
     Path(year): Path<i32>,
@@ -110,11 +111,9 @@ pub struct YearInput {
 /// derivation for that year; dossiers received earlier keep their appointments.
 #[utoipa::path(put, path = "/calendar/years/{year}", tag = "calendar", request_body = YearInput,
     security(("bearer" = [])),
-    responses((status = 200, body = YearHolidays), (status = 403, body = crate::error::ApiErrorBody),
-        (status = 422, body = crate::error::ApiErrorBody)))]
+    responses((status = 200, body = YearHolidays), Forbidden, Unprocessable))]
 pub async fn set_year(
-    State(state): State<AppState>,
-    caller: Caller,
+    Acting(state, caller): Acting,
     Path(year): Path<i32>,
     ApiJson(input): ApiJson<YearInput>,
 ) -> ApiResult<Json<YearHolidays>> {
@@ -148,10 +147,9 @@ pub async fn set_year(
 
 /// Remove the official schedule of a year: the statutory rules apply again.
 #[utoipa::path(delete, path = "/calendar/years/{year}", tag = "calendar", security(("bearer" = [])),
-    responses((status = 204), (status = 403, body = crate::error::ApiErrorBody), (status = 404, body = crate::error::ApiErrorBody)))]
+    responses((status = 204), Forbidden, NotFound))]
 pub async fn delete_year(
-    State(state): State<AppState>,
-    caller: Caller,
+    Acting(state, caller): Acting,
     Path(year): Path<i32>,
 ) -> ApiResult<StatusCode> {
     state.delete_holiday_year(&caller, year).await?;
@@ -179,7 +177,7 @@ pub struct LunarAnswer {
 
 /// Solar → lunar date (Vietnamese calendar, UTC+7).
 #[utoipa::path(get, path = "/calendar/lunar", params(LunarParams), tag = "calendar",
-    responses((status = 200, body = LunarAnswer), (status = 400, body = crate::error::ApiErrorBody)))]
+    responses((status = 200, body = LunarAnswer), BadRequest))]
 pub async fn lunar(ApiQuery(p): ApiQuery<LunarParams>) -> ApiResult<Json<LunarAnswer>> {
     let date = parse_date(&p.date)?;
     let l = solar_to_lunar(date).map_err(calendar_error)?;
@@ -205,7 +203,7 @@ pub struct SolarParams {
 
 /// Lunar → solar date.
 #[utoipa::path(get, path = "/calendar/solar", params(SolarParams), tag = "calendar",
-    responses((status = 200, body = LunarAnswer), (status = 400, body = crate::error::ApiErrorBody)))]
+    responses((status = 200, body = LunarAnswer), BadRequest))]
 pub async fn solar(ApiQuery(p): ApiQuery<SolarParams>) -> ApiResult<Json<LunarAnswer>> {
     let l = parse_lunar(&p.lunar, p.leap)?;
     let date = lunar_to_solar(l).map_err(calendar_error)?;
@@ -238,7 +236,7 @@ pub struct DueAnswer {
 
 /// Appointment for a receipt instant and a processing time, with the default office hours.
 #[utoipa::path(get, path = "/calendar/due", params(DueParams), tag = "calendar",
-    responses((status = 200, body = DueAnswer), (status = 400, body = crate::error::ApiErrorBody)))]
+    responses((status = 200, body = DueAnswer), BadRequest))]
 pub async fn due(
     State(state): State<AppState>,
     ApiQuery(p): ApiQuery<DueParams>,
@@ -301,7 +299,7 @@ fn sessions_of(h: &OfficeHours) -> OfficeHoursBody {
 
 /// An agency's office hours.
 #[utoipa::path(get, path = "/agencies/{code}/office-hours", tag = "calendar",
-    responses((status = 200, body = OfficeHoursBody), (status = 404, body = crate::error::ApiErrorBody)))]
+    responses((status = 200, body = OfficeHoursBody), NotFound))]
 pub async fn get_office_hours(
     State(state): State<AppState>,
     Path(code): Path<String>,
@@ -313,11 +311,9 @@ pub async fn get_office_hours(
 /// Set an agency's office hours (administrators of the agency).
 #[utoipa::path(put, path = "/agencies/{code}/office-hours", tag = "calendar", request_body = OfficeHoursBody,
     security(("bearer" = [])),
-    responses((status = 200, body = OfficeHoursBody), (status = 403, body = crate::error::ApiErrorBody),
-        (status = 422, body = crate::error::ApiErrorBody)))]
+    responses((status = 200, body = OfficeHoursBody), Forbidden, Unprocessable))]
 pub async fn set_office_hours(
-    State(state): State<AppState>,
-    caller: Caller,
+    Acting(state, caller): Acting,
     Path(code): Path<String>,
     ApiJson(body): ApiJson<OfficeHoursBody>,
 ) -> ApiResult<Json<OfficeHoursBody>> {

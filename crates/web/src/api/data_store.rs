@@ -4,15 +4,14 @@
 //! sessions (#20).
 
 use axum::Json;
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use motcua_app::data_store::{DataStoreView, VerificationView, VerifyInput};
 use motcua_app::profile::{ContactInput, DeviceView};
 
-use crate::auth::Caller;
+use crate::api::responses::{Conflict, Forbidden, NotFound, Unauthorized, Unprocessable};
+use crate::auth::Acting;
 use crate::error::{ApiJson, ApiPath as Path, ApiResult};
-use crate::state::AppState;
 
 /// The signed-in citizen's data store (kho quản lý dữ liệu điện tử, Decree 45/2020/NĐ-CP):
 /// the electronic results and checked papers of every dossier of the account's ID number,
@@ -20,18 +19,17 @@ use crate::state::AppState;
 /// every re-use of them with who, for which dossier, when, why and the consent (Decree
 /// 13/2023/NĐ-CP). 403 `account_not_bound` for an account not yet verified.
 #[utoipa::path(get, path = "/me/data-store", tag = "documents", security(("bearer" = [])),
-    responses((status = 200, body = DataStoreView), (status = 403, body = crate::error::ApiErrorBody)))]
-pub async fn mine(State(state): State<AppState>, caller: Caller) -> ApiResult<Json<DataStoreView>> {
+    responses((status = 200, body = DataStoreView), Forbidden))]
+pub async fn mine(Acting(state, caller): Acting) -> ApiResult<Json<DataStoreView>> {
     Ok(Json(state.data_store(&caller).await?))
 }
 
 /// Download a file of the signed-in citizen's data store (404 when it is not in their store).
 #[utoipa::path(get, path = "/me/data-store/{sha256}", tag = "documents", security(("bearer" = [])),
     responses((status = 200, description = "The file", content_type = "application/octet-stream"),
-        (status = 403, body = crate::error::ApiErrorBody), (status = 404, body = crate::error::ApiErrorBody)))]
+        Forbidden, NotFound))]
 pub async fn file(
-    State(state): State<AppState>,
-    caller: Caller,
+    Acting(state, caller): Acting,
     Path(sha256): Path<String>,
 ) -> ApiResult<Response> {
     let (record, bytes) = state.held_file(&caller, &sha256).await?;
@@ -44,12 +42,10 @@ pub async fn file(
 /// 422 `not_a_citizen_account`, `document_required`, or an ID number's code.
 #[utoipa::path(post, path = "/users/{username}/verification", tag = "users",
     request_body = VerifyInput, security(("bearer" = [])),
-    responses((status = 201, body = VerificationView), (status = 403, body = crate::error::ApiErrorBody),
-        (status = 404, body = crate::error::ApiErrorBody), (status = 409, body = crate::error::ApiErrorBody),
-        (status = 422, body = crate::error::ApiErrorBody)))]
+    responses((status = 201, body = VerificationView), Forbidden, NotFound, Conflict,
+        Unprocessable))]
 pub async fn verify(
-    State(state): State<AppState>,
-    caller: Caller,
+    Acting(state, caller): Acting,
     Path(username): Path<String>,
     ApiJson(input): ApiJson<VerifyInput>,
 ) -> ApiResult<(StatusCode, Json<VerificationView>)> {
@@ -59,11 +55,8 @@ pub async fn verify(
 
 /// The signed-in person's contact details and the channel notices of their dossiers go by.
 #[utoipa::path(get, path = "/me/contact", tag = "users", security(("bearer" = [])),
-    responses((status = 200, body = ContactInput), (status = 401, body = crate::error::ApiErrorBody)))]
-pub async fn contact(
-    State(state): State<AppState>,
-    caller: Caller,
-) -> ApiResult<Json<ContactInput>> {
+    responses((status = 200, body = ContactInput), Unauthorized))]
+pub async fn contact(Acting(state, caller): Acting) -> ApiResult<Json<ContactInput>> {
     Ok(Json(ContactInput::of(&state.my_contact(&caller).await?)))
 }
 
@@ -73,10 +66,9 @@ pub async fn contact(
 /// `email_invalid`, `address_too_long`, `notify_channel_invalid`, `notify_channel_unreachable`.
 #[utoipa::path(put, path = "/me/contact", tag = "users", request_body = ContactInput,
     security(("bearer" = [])),
-    responses((status = 200, body = ContactInput), (status = 422, body = crate::error::ApiErrorBody)))]
+    responses((status = 200, body = ContactInput), Unprocessable))]
 pub async fn set_contact(
-    State(state): State<AppState>,
-    caller: Caller,
+    Acting(state, caller): Acting,
     ApiJson(input): ApiJson<ContactInput>,
 ) -> ApiResult<Json<ContactInput>> {
     Ok(Json(ContactInput::of(
@@ -87,20 +79,16 @@ pub async fn set_contact(
 /// The signed-in person's live sessions (browsers and API tokens) with the device each was
 /// last used from.
 #[utoipa::path(get, path = "/me/sessions", tag = "users", security(("bearer" = [])),
-    responses((status = 200, body = Vec<DeviceView>), (status = 401, body = crate::error::ApiErrorBody)))]
-pub async fn sessions(
-    State(state): State<AppState>,
-    caller: Caller,
-) -> ApiResult<Json<Vec<DeviceView>>> {
+    responses((status = 200, body = Vec<DeviceView>), Unauthorized))]
+pub async fn sessions(Acting(state, caller): Acting) -> ApiResult<Json<Vec<DeviceView>>> {
     Ok(Json(state.my_devices(&caller).await?))
 }
 
 /// End one of the signed-in person's sessions, by its `id` in `/me/sessions` (404 if none).
 #[utoipa::path(delete, path = "/me/sessions/{id}", tag = "users", security(("bearer" = [])),
-    responses((status = 204), (status = 404, body = crate::error::ApiErrorBody)))]
+    responses((status = 204), NotFound))]
 pub async fn end_session(
-    State(state): State<AppState>,
-    caller: Caller,
+    Acting(state, caller): Acting,
     Path(id): Path<String>,
 ) -> ApiResult<StatusCode> {
     state.end_my_session(&caller, &id).await?;

@@ -7,16 +7,17 @@
 
 use axum::Json;
 use axum::body::{Body, Bytes};
-use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use motcua_domain::auth::Role;
 use motcua_domain::dossier::MediaType;
 use serde::{Deserialize, Serialize};
 
-use crate::auth::Caller;
+use crate::api::responses::{
+    Conflict, Forbidden, NotFound, TooLarge, Unprocessable, UnsupportedType,
+};
+use crate::auth::Acting;
 use crate::error::{ApiError, ApiJson, ApiPath as Path, ApiQuery, ApiResult};
-use crate::state::AppState;
 use motcua_app::AppError;
 use motcua_app::documents::{self as docs, Attached, DocumentView, ReuseInput};
 
@@ -62,15 +63,13 @@ pub struct UploadParams {
     request_body(content(("application/pdf"), ("image/jpeg"), ("image/png")),
         description = "The file's bytes, as the request body."),
     security(("bearer" = [])),
-    responses((status = 201, body = Attached), (status = 403, body = crate::error::ApiErrorBody),
-        (status = 404, body = crate::error::ApiErrorBody),
+    responses((status = 201, body = Attached), Forbidden, NotFound,
         (status = 409, body = crate::error::ApiErrorBody, description = "stale_dossier, or the state machine refuses"),
         (status = 413, body = crate::error::ApiErrorBody, description = "file_too_large"),
         (status = 415, body = crate::error::ApiErrorBody, description = "unsupported_file_type: not PDF, JPEG or PNG"),
         (status = 422, body = crate::error::ApiErrorBody, description = "empty_file")))]
 pub async fn upload(
-    State(state): State<AppState>,
-    caller: Caller,
+    Acting(state, caller): Acting,
     Path(code): Path<String>,
     ApiQuery(p): ApiQuery<UploadParams>,
     headers: HeaderMap,
@@ -94,12 +93,10 @@ pub async fn upload(
 /// shown to the person. Counted for Decision 766 indicator 4.3.
 #[utoipa::path(post, path = "/dossiers/{code}/documents/reuse", tag = "documents",
     request_body = ReuseInput, security(("bearer" = [])),
-    responses((status = 201, body = Attached), (status = 403, body = crate::error::ApiErrorBody),
-        (status = 409, body = crate::error::ApiErrorBody),
+    responses((status = 201, body = Attached), Forbidden, Conflict,
         (status = 422, body = crate::error::ApiErrorBody, description = "document_not_reusable")))]
 pub async fn reuse(
-    State(state): State<AppState>,
-    caller: Caller,
+    Acting(state, caller): Acting,
     origin: motcua_app::access_log::ReadOrigin,
     Path(code): Path<String>,
     ApiJson(input): ApiJson<ReuseInput>,
@@ -125,12 +122,10 @@ pub struct ResultParams {
     request_body(content(("application/pdf"), ("image/jpeg"), ("image/png")),
         description = "The result file's bytes, as the request body."),
     security(("bearer" = [])),
-    responses((status = 201, body = Attached), (status = 403, body = crate::error::ApiErrorBody),
-        (status = 409, body = crate::error::ApiErrorBody), (status = 413, body = crate::error::ApiErrorBody),
-        (status = 415, body = crate::error::ApiErrorBody), (status = 422, body = crate::error::ApiErrorBody)))]
+    responses((status = 201, body = Attached), Forbidden, Conflict, TooLarge, UnsupportedType,
+        Unprocessable))]
 pub async fn result_file(
-    State(state): State<AppState>,
-    caller: Caller,
+    Acting(state, caller): Acting,
     Path(code): Path<String>,
     ApiQuery(p): ApiQuery<ResultParams>,
     headers: HeaderMap,
@@ -152,11 +147,9 @@ pub struct Documents {
 /// electronic result): for the staff of the agencies it went through and the citizen who
 /// lodged it.
 #[utoipa::path(get, path = "/dossiers/{code}/documents", tag = "documents", security(("bearer" = [])),
-    responses((status = 200, body = Documents), (status = 403, body = crate::error::ApiErrorBody),
-        (status = 404, body = crate::error::ApiErrorBody)))]
+    responses((status = 200, body = Documents), Forbidden, NotFound))]
 pub async fn list(
-    State(state): State<AppState>,
-    caller: Caller,
+    Acting(state, caller): Acting,
     Path(code): Path<String>,
 ) -> ApiResult<Json<Documents>> {
     let row = state.dossier(&code).await?;
@@ -170,10 +163,9 @@ pub async fn list(
 /// may read the dossier (its citizen, the staff of its agencies).
 #[utoipa::path(get, path = "/dossiers/{code}/documents/{sha256}", tag = "documents", security(("bearer" = [])),
     responses((status = 200, description = "The file", content_type = "application/octet-stream"),
-        (status = 403, body = crate::error::ApiErrorBody), (status = 404, body = crate::error::ApiErrorBody)))]
+        Forbidden, NotFound))]
 pub async fn download(
-    State(state): State<AppState>,
-    caller: Caller,
+    Acting(state, caller): Acting,
     origin: motcua_app::access_log::ReadOrigin,
     Path((code, sha256)): Path<(String, String)>,
 ) -> ApiResult<Response> {
@@ -239,11 +231,9 @@ pub struct ReusableParams {
 /// bytes are read through that dossier afterwards.
 #[utoipa::path(get, path = "/documents/reusable", tag = "documents", params(ReusableParams),
     security(("bearer" = [])),
-    responses((status = 200, body = Documents), (status = 403, body = crate::error::ApiErrorBody),
-        (status = 422, body = crate::error::ApiErrorBody)))]
+    responses((status = 200, body = Documents), Forbidden, Unprocessable))]
 pub async fn reusable(
-    State(state): State<AppState>,
-    caller: Caller,
+    Acting(state, caller): Acting,
     origin: motcua_app::access_log::ReadOrigin,
     ApiQuery(p): ApiQuery<ReusableParams>,
 ) -> ApiResult<Json<Documents>> {
@@ -261,8 +251,8 @@ pub async fn reusable(
 /// (`/me/data-store`), the electronic results and checked components of every dossier of the
 /// account's ID number.
 #[utoipa::path(get, path = "/me/documents", tag = "documents", security(("bearer" = [])),
-    responses((status = 200, body = Documents), (status = 403, body = crate::error::ApiErrorBody)))]
-pub async fn mine(State(state): State<AppState>, caller: Caller) -> ApiResult<Json<Documents>> {
+    responses((status = 200, body = Documents), Forbidden))]
+pub async fn mine(Acting(state, caller): Acting) -> ApiResult<Json<Documents>> {
     if !caller.principal().has_role(Role::Citizen) {
         return Err(ApiError::Forbidden);
     }

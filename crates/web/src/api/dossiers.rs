@@ -8,7 +8,12 @@ use chrono::Utc;
 use motcua_store::{DossierQuery, DossierRow, QUEUE_COUNT_CAP};
 use serde::{Deserialize, Serialize};
 
-use crate::auth::Caller;
+use crate::api::agencies::agency_id;
+use crate::api::params::{self, Paging};
+use crate::api::responses::{
+    Conflict, Forbidden, NotFound, TooManyRequests, Unauthorized, Unprocessable,
+};
+use crate::auth::Acting;
 use crate::error::{ApiError, ApiJson, ApiPath as Path, ApiQuery, ApiResult};
 use crate::state::AppState;
 use motcua_app::access_log::{self, Read, ReadOrigin};
@@ -23,12 +28,12 @@ pub use motcua_app::acting::{DossierView, PublicDossier};
 /// body is 422 `idempotency_key_reused`. Keys are per caller: another account's same key is
 /// another key.
 #[utoipa::path(post, path = "/dossiers", tag = "dossiers", request_body = CreateDossier, security(("bearer" = [])),
-    responses((status = 201, body = DossierView), (status = 200, body = DossierView, description = "idempotent retry"),
-        (status = 403, body = crate::error::ApiErrorBody), (status = 422, body = crate::error::ApiErrorBody),
+    responses((status = 201, body = DossierView),
+        (status = 200, body = DossierView, description = "idempotent retry"), Forbidden,
+        Unprocessable,
         (status = 429, body = crate::error::ApiErrorBody, description = "submission_limit: a citizen's online submissions per hour")))]
 pub async fn create(
-    State(state): State<AppState>,
-    caller: Caller,
+    Acting(state, caller): Acting,
     headers: HeaderMap,
     ApiJson(input): ApiJson<CreateDossier>,
 ) -> ApiResult<(StatusCode, Json<DossierView>)> {
@@ -48,11 +53,9 @@ pub async fn create(
 /// A dossier with its timeline (staff of the agencies it went through; the citizen who lodged
 /// it). A staff read is recorded in the personal data access log.
 #[utoipa::path(get, path = "/dossiers/{code}", tag = "dossiers", security(("bearer" = [])),
-    responses((status = 200, body = DossierView), (status = 403, body = crate::error::ApiErrorBody),
-        (status = 404, body = crate::error::ApiErrorBody)))]
+    responses((status = 200, body = DossierView), Forbidden, NotFound))]
 pub async fn get_one(
-    State(state): State<AppState>,
-    caller: Caller,
+    Acting(state, caller): Acting,
     origin: ReadOrigin,
     Path(code): Path<String>,
 ) -> ApiResult<axum::response::Response> {
@@ -72,11 +75,9 @@ pub async fn get_one(
 /// ...). `receive` needs no fields: the appointment comes from the calendar.
 #[utoipa::path(post, path = "/dossiers/{code}/actions/{action}", tag = "dossiers", request_body = Object,
     security(("bearer" = [])),
-    responses((status = 200, body = DossierView), (status = 403, body = crate::error::ApiErrorBody),
-        (status = 409, body = crate::error::ApiErrorBody), (status = 422, body = crate::error::ApiErrorBody)))]
+    responses((status = 200, body = DossierView), Forbidden, Conflict, Unprocessable))]
 pub async fn act(
-    State(state): State<AppState>,
-    caller: Caller,
+    Acting(state, caller): Acting,
     Path((code, action)): Path<(String, String)>,
     ApiJson(body): ApiJson<serde_json::Value>,
 ) -> ApiResult<Json<DossierView>> {
@@ -112,8 +113,6 @@ pub struct QueueParams {
     pub due_before: Option<String>,
     /// Code or applicant name, with or without diacritics.
     pub q: Option<String>,
-    pub limit: Option<i64>,
-    pub offset: Option<i64>,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -127,17 +126,14 @@ pub struct Queue {
 }
 
 /// Work queues: an agency's dossiers by status and due date.
-#[utoipa::path(get, path = "/dossiers", params(QueueParams), tag = "dossiers", security(("bearer" = [])),
-    responses((status = 200, body = Queue), (status = 403, body = crate::error::ApiErrorBody)))]
+#[utoipa::path(get, path = "/dossiers", params(QueueParams, Paging), tag = "dossiers", security(("bearer" = [])),
+    responses((status = 200, body = Queue), Forbidden))]
 pub async fn queue(
-    State(state): State<AppState>,
-    caller: Caller,
+    Acting(state, caller): Acting,
     ApiQuery(p): ApiQuery<QueueParams>,
+    ApiQuery(page): ApiQuery<Paging>,
 ) -> ApiResult<Json<Queue>> {
-    let agency = match &p.agency {
-        Some(code) => Some(crate::api::agencies::agency_by_code(&state, code).await?.id),
-        None => None,
-    };
+    let agency = agency_id(&state, p.agency.as_deref()).await?;
     let agencies = state.queue_agencies(&caller, agency).await?;
     let mut due_before = p
         .due_before
@@ -159,7 +155,7 @@ pub async fn queue(
                 .collect()
         })
         .unwrap_or_default();
-    let page = state
+    let found = state
         .list_dossiers(&DossierQuery {
             agencies,
             statuses,
@@ -170,14 +166,14 @@ pub async fn queue(
             assignee: (p.mine == Some(true)).then_some(caller.user.id),
             unassigned: false,
             include_closed: p.include_closed == Some(true),
-            limit: p.limit.unwrap_or(50).clamp(1, 500),
-            offset: p.offset.unwrap_or(0).max(0),
+            limit: page.limit(50, 500),
+            offset: page.offset(),
         })
         .await?;
     Ok(Json(Queue {
-        items: page.items,
-        total: page.total.min(QUEUE_COUNT_CAP),
-        more: page.total > QUEUE_COUNT_CAP,
+        items: found.items,
+        total: found.total.min(QUEUE_COUNT_CAP),
+        more: found.total > QUEUE_COUNT_CAP,
     }))
 }
 
@@ -192,19 +188,14 @@ pub struct LodgedParams {
 /// appointment and return, to follow them and answer the citizens (partners only).
 #[utoipa::path(get, path = "/partner/dossiers", params(LodgedParams), tag = "dossiers",
     security(("bearer" = [])),
-    responses((status = 200, body = Queue), (status = 401, body = crate::error::ApiErrorBody),
-        (status = 403, body = crate::error::ApiErrorBody)))]
+    responses((status = 200, body = Queue), Unauthorized, Forbidden))]
 pub async fn lodged_by_partner(
-    State(state): State<AppState>,
-    caller: Caller,
+    Acting(state, caller): Acting,
     ApiQuery(p): ApiQuery<LodgedParams>,
 ) -> ApiResult<Json<Queue>> {
+    let (limit, offset) = (params::limit(p.limit, 50, 100), params::offset(p.offset));
     let page = state
-        .dossiers_lodged_by_partner(
-            &caller,
-            p.limit.unwrap_or(50).clamp(1, 100),
-            p.offset.unwrap_or(0).max(0),
-        )
+        .dossiers_lodged_by_partner(&caller, limit, offset)
         .await?;
     Ok(Json(Queue {
         items: page.items,
@@ -215,8 +206,7 @@ pub async fn lodged_by_partner(
 
 /// The citizen's look-up by code (status, procedure, appointment, timeline).
 #[utoipa::path(get, path = "/public/dossiers/{code}", tag = "dossiers",
-    responses((status = 200, body = PublicDossier), (status = 404, body = crate::error::ApiErrorBody),
-        (status = 429, body = crate::error::ApiErrorBody)))]
+    responses((status = 200, body = PublicDossier), NotFound, TooManyRequests))]
 pub async fn public(
     State(state): State<AppState>,
     crate::auth::ClientIp(ip): crate::auth::ClientIp,

@@ -16,7 +16,10 @@ use motcua_app::feedback::{
 };
 use motcua_domain::feedback::MAX_PHOTOS;
 
-use crate::auth::{Caller, ClientIp, MaybeCaller};
+use crate::api::responses::{
+    BadRequest, Forbidden, NotFound, TooLarge, TooManyRequests, Unauthorized, Unprocessable,
+};
+use crate::auth::{Acting, ClientIp, MaybeCaller};
 use crate::error::{ApiJson, ApiPath as Path, ApiQuery, ApiResult};
 use crate::state::AppState;
 
@@ -95,13 +98,11 @@ impl FromRequest<AppState> for Submission {
         (SubmitFeedback = "application/json"),
         ("multipart/form-data")),
         description = "The report, with photos as multipart parts `photo`."),
-    responses((status = 201, body = FeedbackReceipt),
-        (status = 400, body = crate::error::ApiErrorBody),
+    responses((status = 201, body = FeedbackReceipt), BadRequest,
         (status = 404, body = crate::error::ApiErrorBody, description = "the unit named does not exist"),
-        (status = 413, body = crate::error::ApiErrorBody),
+        TooLarge,
         (status = 415, body = crate::error::ApiErrorBody, description = "a photo is not JPEG or PNG"),
-        (status = 422, body = crate::error::ApiErrorBody),
-        (status = 429, body = crate::error::ApiErrorBody)))]
+        Unprocessable, TooManyRequests))]
 pub async fn submit(
     State(state): State<AppState>,
     MaybeCaller(caller): MaybeCaller,
@@ -118,13 +119,10 @@ pub async fn submit(
 /// deadline, with their due marks.
 #[utoipa::path(get, path = "/feedback", tag = "feedback", params(QueueFilter),
     security(("bearer" = [])),
-    responses((status = 200, body = FeedbackPage<FeedbackQueueItem>),
-        (status = 400, body = crate::error::ApiErrorBody),
-        (status = 401, body = crate::error::ApiErrorBody),
-        (status = 403, body = crate::error::ApiErrorBody)))]
+    responses((status = 200, body = FeedbackPage<FeedbackQueueItem>), BadRequest, Unauthorized,
+        Forbidden))]
 pub async fn queue(
-    State(state): State<AppState>,
-    caller: Caller,
+    Acting(state, caller): Acting,
     ApiQuery(f): ApiQuery<QueueFilter>,
 ) -> ApiResult<Json<FeedbackPage<FeedbackQueueItem>>> {
     Ok(Json(state.feedback_queue(&caller, &f).await?))
@@ -133,11 +131,9 @@ pub async fn queue(
 /// A report, for the staff of its unit (with the contact details) and its signed-in author,
 /// with the acts the caller may try.
 #[utoipa::path(get, path = "/feedback/{code}", tag = "feedback", security(("bearer" = [])),
-    responses((status = 200, body = FeedbackView), (status = 401, body = crate::error::ApiErrorBody),
-        (status = 403, body = crate::error::ApiErrorBody), (status = 404, body = crate::error::ApiErrorBody)))]
+    responses((status = 200, body = FeedbackView), Unauthorized, Forbidden, NotFound))]
 pub async fn get_one(
-    State(state): State<AppState>,
-    caller: Caller,
+    Acting(state, caller): Acting,
     Path(code): Path<String>,
 ) -> ApiResult<Json<FeedbackView>> {
     Ok(Json(state.feedback_view(&caller, &code).await?))
@@ -149,13 +145,11 @@ pub async fn get_one(
 /// report's current one (409 `stale_version`).
 #[utoipa::path(post, path = "/feedback/{code}/actions", tag = "feedback",
     request_body = FeedbackAct, security(("bearer" = [])),
-    responses((status = 200, body = FeedbackView), (status = 401, body = crate::error::ApiErrorBody),
-        (status = 403, body = crate::error::ApiErrorBody), (status = 404, body = crate::error::ApiErrorBody),
+    responses((status = 200, body = FeedbackView), Unauthorized, Forbidden, NotFound,
         (status = 409, body = crate::error::ApiErrorBody, description = "stale_version, or not allowed in the report's status"),
-        (status = 422, body = crate::error::ApiErrorBody)))]
+        Unprocessable))]
 pub async fn act(
-    State(state): State<AppState>,
-    caller: Caller,
+    Acting(state, caller): Acting,
     Path(code): Path<String>,
     ApiJson(act): ApiJson<FeedbackAct>,
 ) -> ApiResult<Json<FeedbackView>> {
@@ -166,8 +160,7 @@ pub async fn act(
 /// and its author.
 #[utoipa::path(get, path = "/feedback/{code}/photos/{sha256}", tag = "feedback",
     responses((status = 200, content_type = "image/jpeg", description = "The photo (JPEG or PNG), without metadata"),
-        (status = 401, body = crate::error::ApiErrorBody), (status = 403, body = crate::error::ApiErrorBody),
-        (status = 404, body = crate::error::ApiErrorBody)))]
+        Unauthorized, Forbidden, NotFound))]
 pub async fn photo(
     State(state): State<AppState>,
     MaybeCaller(caller): MaybeCaller,
@@ -192,8 +185,7 @@ pub async fn photo(
 /// Follow a report by its code: status, timeline, title; its content, place, photos and answer
 /// once published. No personal data.
 #[utoipa::path(get, path = "/public/feedback/{code}", tag = "feedback",
-    responses((status = 200, body = PublicFeedback), (status = 404, body = crate::error::ApiErrorBody),
-        (status = 429, body = crate::error::ApiErrorBody)))]
+    responses((status = 200, body = PublicFeedback), NotFound, TooManyRequests))]
 pub async fn public(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
@@ -204,8 +196,7 @@ pub async fn public(
 
 /// The published answers, newest first: searchable, by unit, category and commune.
 #[utoipa::path(get, path = "/public/feedback", tag = "feedback", params(PublishedFilter),
-    responses((status = 200, body = FeedbackPage<PublicFeedback>),
-        (status = 400, body = crate::error::ApiErrorBody), (status = 404, body = crate::error::ApiErrorBody)))]
+    responses((status = 200, body = FeedbackPage<PublicFeedback>), BadRequest, NotFound))]
 pub async fn published(
     State(state): State<AppState>,
     ApiQuery(f): ApiQuery<PublishedFilter>,

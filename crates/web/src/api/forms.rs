@@ -1,18 +1,18 @@
 //! Official forms: a dossier's receipt, supplement request, refusal, apology, stop notice and
 //! control sheet, and an agency's register, as A4 HTML (print from the browser) or PDF.
 
-use axum::extract::{Query, State};
+use axum::extract::Query;
 use axum::response::Response;
 use chrono::NaiveDate;
 use motcua_domain::auth::Action;
 use serde::Deserialize;
 
-use crate::auth::{Caller, ResolvedScope};
+use crate::api::responses::{Forbidden, NotFound, Unprocessable};
+use crate::auth::{Acting, ResolvedScope};
 use crate::download::rendered;
 use crate::error::ApiError;
 use crate::error::ApiPath as Path;
 use crate::error::ApiResult;
-use crate::state::AppState;
 use motcua_app::forms::{self, Format};
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -28,11 +28,10 @@ pub struct FormParams {
 #[utoipa::path(get, path = "/dossiers/{code}/forms/{kind}", params(FormParams), tag = "forms",
     security(("bearer" = [])),
     responses((status = 200, content_type = "application/pdf", description = "the form (PDF or HTML)"),
-        (status = 403, body = crate::error::ApiErrorBody), (status = 404, body = crate::error::ApiErrorBody),
+        Forbidden, NotFound,
         (status = 409, body = crate::error::ApiErrorBody, description = "the form does not apply to this dossier")))]
 pub async fn dossier_form(
-    State(state): State<AppState>,
-    caller: Caller,
+    Acting(state, caller): Acting,
     origin: motcua_app::access_log::ReadOrigin,
     Path((code, kind)): Path<(String, String)>,
     Query(p): Query<FormParams>,
@@ -62,10 +61,9 @@ pub struct RegisterParams {
 #[utoipa::path(get, path = "/agencies/{code}/register", params(RegisterParams), tag = "forms",
     security(("bearer" = [])),
     responses((status = 200, content_type = "application/pdf", description = "the register (PDF or HTML)"),
-        (status = 403, body = crate::error::ApiErrorBody), (status = 422, body = crate::error::ApiErrorBody)))]
+        Forbidden, Unprocessable))]
 pub async fn register(
-    State(state): State<AppState>,
-    caller: Caller,
+    Acting(state, caller): Acting,
     Path(code): Path<String>,
     Query(p): Query<RegisterParams>,
 ) -> ApiResult<Response> {

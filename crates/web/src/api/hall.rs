@@ -10,11 +10,12 @@ use motcua_app::hall::{self, Board, CallWhat, HallStats, TicketView};
 use motcua_domain::hall::{Area, TicketStatus};
 use serde::Deserialize;
 
-use crate::auth::{Caller, ClientIp};
+use crate::api::responses::{
+    Conflict, Forbidden, NotFound, TooManyRequests, Unauthorized, Unprocessable,
+};
+use crate::auth::{Acting, ClientIp};
 use crate::error::{ApiError, ApiJson, ApiPath as Path, ApiQuery, ApiResult};
 use crate::state::AppState;
-
-type E = crate::error::ApiErrorBody;
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -81,8 +82,8 @@ async fn view(state: &AppState, t: &motcua_domain::hall::Ticket) -> ApiResult<Ti
 /// Takes a number at the kiosk of a centre (anyone; an address takes at most 60 a minute).
 #[utoipa::path(post, path = "/hall/{agency}/tickets", tag = "hall", request_body = IssueInput,
     params(("agency" = String, Path, description = "The centre's code")),
-    responses((status = 201, body = TicketView), (status = 404, body = E), (status = 409, body = E),
-        (status = 422, body = E), (status = 429, body = E)))]
+    responses((status = 201, body = TicketView), NotFound, Conflict, Unprocessable,
+        TooManyRequests))]
 pub async fn issue(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
@@ -96,7 +97,7 @@ pub async fn issue(
 /// A ticket by the key in its QR: its number, area, place in the queue or counter.
 #[utoipa::path(get, path = "/hall/tickets/{token}", tag = "hall",
     params(("token" = String, Path, description = "The ticket's key")),
-    responses((status = 200, body = TicketView), (status = 404, body = E)))]
+    responses((status = 200, body = TicketView), NotFound))]
 pub async fn ticket(
     State(state): State<AppState>,
     Path(token): Path<String>,
@@ -107,7 +108,7 @@ pub async fn ticket(
 /// The display board of a centre: the latest calls and the queue of each area.
 #[utoipa::path(get, path = "/hall/{agency}/board", tag = "hall",
     params(("agency" = String, Path, description = "The centre's code")),
-    responses((status = 200, body = Board), (status = 404, body = E)))]
+    responses((status = 200, body = Board), NotFound))]
 pub async fn board(
     State(state): State<AppState>,
     Path(agency): Path<String>,
@@ -120,11 +121,10 @@ pub async fn board(
     request_body = CallInput, security(("bearer" = [])),
     params(("agency" = String, Path, description = "The centre's code"),
         ("counter" = i32, Path, description = "The counter's number, 1-99")),
-    responses((status = 200, body = CallResult), (status = 401, body = E), (status = 403, body = E),
-        (status = 404, body = E), (status = 409, body = E), (status = 422, body = E)))]
+    responses((status = 200, body = CallResult), Unauthorized, Forbidden, NotFound, Conflict,
+        Unprocessable))]
 pub async fn call(
-    State(state): State<AppState>,
-    caller: Caller,
+    Acting(state, caller): Acting,
     Path((agency, counter)): Path<(String, i32)>,
     ApiJson(input): ApiJson<CallInput>,
 ) -> ApiResult<Json<CallResult>> {
@@ -153,11 +153,10 @@ pub async fn call(
     request_body = FinishInput, security(("bearer" = [])),
     params(("agency" = String, Path, description = "The centre's code"),
         ("counter" = i32, Path, description = "The counter's number, 1-99")),
-    responses((status = 200, body = TicketView), (status = 401, body = E), (status = 403, body = E),
-        (status = 404, body = E), (status = 409, body = E), (status = 422, body = E)))]
+    responses((status = 200, body = TicketView), Unauthorized, Forbidden, NotFound, Conflict,
+        Unprocessable))]
 pub async fn finish(
-    State(state): State<AppState>,
-    caller: Caller,
+    Acting(state, caller): Acting,
     Path((agency, counter)): Path<(String, i32)>,
     ApiJson(input): ApiJson<FinishInput>,
 ) -> ApiResult<Json<TicketView>> {
@@ -189,11 +188,10 @@ pub async fn finish(
 #[utoipa::path(put, path = "/hall/{agency}/areas", tag = "hall", request_body = AreasInput,
     security(("bearer" = [])),
     params(("agency" = String, Path, description = "The centre's code")),
-    responses((status = 200, body = Vec<Object>), (status = 401, body = E), (status = 403, body = E),
-        (status = 404, body = E), (status = 422, body = E)))]
+    responses((status = 200, body = Vec<Object>), Unauthorized, Forbidden, NotFound,
+        Unprocessable))]
 pub async fn set_areas(
-    State(state): State<AppState>,
-    caller: Caller,
+    Acting(state, caller): Acting,
     Path(agency): Path<String>,
     ApiJson(input): ApiJson<AreasInput>,
 ) -> ApiResult<Json<Vec<Area>>> {
@@ -217,11 +215,9 @@ pub async fn set_areas(
 #[utoipa::path(get, path = "/hall/{agency}/stats", tag = "hall", params(StatsParams,
         ("agency" = String, Path, description = "The centre's code")),
     security(("bearer" = [])),
-    responses((status = 200, body = HallStats), (status = 401, body = E), (status = 403, body = E),
-        (status = 404, body = E), (status = 422, body = E)))]
+    responses((status = 200, body = HallStats), Unauthorized, Forbidden, NotFound, Unprocessable))]
 pub async fn stats(
-    State(state): State<AppState>,
-    caller: Caller,
+    Acting(state, caller): Acting,
     Path(agency): Path<String>,
     ApiQuery(p): ApiQuery<StatsParams>,
 ) -> ApiResult<Json<HallStats>> {

@@ -9,8 +9,10 @@ mod feedback;
 mod forms;
 mod hall;
 mod outbox;
+pub mod params;
 mod payments;
 mod procedures;
+pub mod responses;
 
 mod session;
 mod stats;
@@ -22,208 +24,209 @@ mod webhooks;
 mod data_store;
 
 use axum::Router;
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post, put};
 use utoipa::OpenApi;
 
 use crate::error::ApiError;
+use crate::routes;
 use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/units", get(units::search))
-        .route("/units/{id}", get(units::get_one))
-        .route("/agencies", get(agencies::list).post(agencies::create))
-        .route("/agencies/{code}", get(agencies::get_one))
-        .route(
-            "/auth/token",
-            post(session::issue_token).delete(session::revoke_token),
-        )
-        .route("/me", get(users::me))
-        .route("/users", get(users::list).post(users::create))
-        .route("/calendar/holidays/{year}", get(calendar::holidays))
-        .route(
-            "/calendar/years/{year}",
-            axum::routing::put(calendar::set_year).delete(calendar::delete_year),
-        )
-        .route("/calendar/lunar", get(calendar::lunar))
-        .route("/calendar/solar", get(calendar::solar))
-        .route("/calendar/due", get(calendar::due))
-        .route(
+    routes::table([
+        ("/units", get(units::search)),
+        ("/units/{id}", get(units::get_one)),
+        ("/agencies", get(agencies::list)),
+        ("/agencies", post(agencies::create)),
+        ("/agencies/{code}", get(agencies::get_one)),
+        ("/auth/token", post(session::issue_token)),
+        ("/auth/token", delete(session::revoke_token)),
+        ("/me", get(users::me)),
+        ("/users", get(users::list)),
+        ("/users", post(users::create)),
+        ("/calendar/holidays/{year}", get(calendar::holidays)),
+        ("/calendar/years/{year}", put(calendar::set_year)),
+        ("/calendar/years/{year}", delete(calendar::delete_year)),
+        ("/calendar/lunar", get(calendar::lunar)),
+        ("/calendar/solar", get(calendar::solar)),
+        ("/calendar/due", get(calendar::due)),
+        (
             "/agencies/{code}/office-hours",
-            get(calendar::get_office_hours).put(calendar::set_office_hours),
-        )
-        .route(
-            "/procedures",
-            get(procedures::search).post(procedures::create),
-        )
-        .route("/procedures/stats", get(procedures::stats))
-        .route("/procedures/export", get(procedures::export))
-        .route(
-            "/procedures/{code}",
-            get(procedures::get_one).put(procedures::amend),
-        )
-        .route("/procedures/{code}/publish", post(procedures::publish))
-        .route("/procedures/{code}/abolish", post(procedures::abolish))
-        .route(
+            get(calendar::get_office_hours),
+        ),
+        (
+            "/agencies/{code}/office-hours",
+            put(calendar::set_office_hours),
+        ),
+        ("/procedures", get(procedures::search)),
+        ("/procedures", post(procedures::create)),
+        ("/procedures/stats", get(procedures::stats)),
+        ("/procedures/export", get(procedures::export)),
+        ("/procedures/{code}", get(procedures::get_one)),
+        ("/procedures/{code}", put(procedures::amend)),
+        ("/procedures/{code}/publish", post(procedures::publish)),
+        ("/procedures/{code}/abolish", post(procedures::abolish)),
+        (
             "/agencies/{code}/procedures",
             get(procedures::agency_procedures),
-        )
-        .route(
+        ),
+        (
             "/agencies/{code}/procedures/{procedure}",
-            axum::routing::put(procedures::apply),
-        )
-        .route("/stats/report", get(stats::report))
-        .route("/stats/dashboard", get(stats::dashboard))
-        .route("/index", get(stats::index))
-        .route("/index/ranking", get(stats::ranking))
-        .route("/public/stats", get(stats::public))
-        .route("/admin/outbox", get(outbox::list))
-        .route("/admin/personal-data-reads", get(access_log::list))
-        .route("/admin/outbox/{id}/retry", post(outbox::retry))
-        .merge(dossier_routes())
-        .merge(hall_routes())
-        .merge(feedback_routes())
-        .merge(webhook_routes())
-        .merge(payment_routes())
-        .route("/openapi.json", get(openapi_json))
-        .fallback(|| async { ApiError::NotFound("địa chỉ API") })
+            put(procedures::apply),
+        ),
+        ("/stats/report", get(stats::report)),
+        ("/stats/dashboard", get(stats::dashboard)),
+        ("/index", get(stats::index)),
+        ("/index/ranking", get(stats::ranking)),
+        ("/public/stats", get(stats::public)),
+        ("/admin/outbox", get(outbox::list)),
+        ("/admin/personal-data-reads", get(access_log::list)),
+        ("/admin/outbox/{id}/retry", post(outbox::retry)),
+    ])
+    .merge(dossier_routes())
+    .merge(hall_routes())
+    .merge(feedback_routes())
+    .merge(webhook_routes())
+    .merge(payment_routes())
+    .route("/openapi.json", get(openapi_json))
+    .fallback(|| async { ApiError::NotFound("địa chỉ API") })
 }
 
 /// Fees and online payment (#23).
 fn payment_routes() -> Router<AppState> {
-    Router::new()
-        .route("/dossiers/{code}/payment", get(payments::get_payment))
-        .route(
+    routes::table([
+        ("/dossiers/{code}/payment", get(payments::get_payment)),
+        (
             "/dossiers/{code}/payment/online",
             post(payments::start_online),
-        )
-        .route(
+        ),
+        (
             "/dossiers/{code}/payment/counter",
             post(payments::record_counter),
-        )
-        .route("/dossiers/{code}/payment/refund", post(payments::refund))
-        .route("/dossiers/{code}/payment/adjust", post(payments::adjust))
-        .route("/dossiers/{code}/payment/receipt", get(payments::receipt))
-        .route("/payments/vnpay/ipn", get(payments::vnpay_ipn))
-        .route("/payments/vnpay/return", get(payments::vnpay_return))
-        .route(
+        ),
+        ("/dossiers/{code}/payment/refund", post(payments::refund)),
+        ("/dossiers/{code}/payment/adjust", post(payments::adjust)),
+        ("/dossiers/{code}/payment/receipt", get(payments::receipt)),
+        ("/payments/vnpay/ipn", get(payments::vnpay_ipn)),
+        ("/payments/vnpay/return", get(payments::vnpay_return)),
+        (
             "/agencies/{code}/payment-gateway",
-            axum::routing::put(payments::put_gateway),
-        )
-        .route("/admin/payments/reconcile", post(payments::reconcile))
-        .route(
+            put(payments::put_gateway),
+        ),
+        ("/admin/payments/reconcile", post(payments::reconcile)),
+        (
             "/agencies/{code}/bank-account",
-            get(payments::get_bank_account).put(payments::put_bank_account),
-        )
-        .route("/dossiers/{code}/payment/vietqr", get(payments::vietqr))
-        .route(
+            get(payments::get_bank_account),
+        ),
+        (
+            "/agencies/{code}/bank-account",
+            put(payments::put_bank_account),
+        ),
+        ("/dossiers/{code}/payment/vietqr", get(payments::vietqr)),
+        (
             "/agencies/{code}/payments/statement",
             post(payments::import_statement),
-        )
-        .route(
+        ),
+        (
             "/agencies/{code}/payments/report",
             get(payments::daily_report),
-        )
+        ),
+    ])
 }
 
 /// Dossiers: lodging, actions, documents, forms, the public look-up.
 fn dossier_routes() -> Router<AppState> {
-    Router::new()
-        .route("/dossiers", get(dossiers::queue).post(dossiers::create))
-        .route("/partner/dossiers", get(dossiers::lodged_by_partner))
-        .route("/dossiers/{code}", get(dossiers::get_one))
-        .route("/dossiers/{code}/actions/{action}", post(dossiers::act))
+    routes::table([
+        ("/dossiers", get(dossiers::queue)),
+        ("/dossiers", post(dossiers::create)),
+        ("/partner/dossiers", get(dossiers::lodged_by_partner)),
+        ("/dossiers/{code}", get(dossiers::get_one)),
+        ("/dossiers/{code}/actions/{action}", post(dossiers::act)),
         // Uploads read their body themselves, up to `max_upload_bytes`.
-        .route(
+        (
             "/dossiers/{code}/documents",
             get(documents::list)
                 .post(documents::upload)
                 .layer(axum::extract::DefaultBodyLimit::disable()),
-        )
-        .route("/dossiers/{code}/documents/reuse", post(documents::reuse))
-        .route(
+        ),
+        ("/dossiers/{code}/documents/reuse", post(documents::reuse)),
+        (
             "/dossiers/{code}/documents/{sha256}",
             get(documents::download),
-        )
-        .route(
+        ),
+        (
             "/dossiers/{code}/result-file",
             post(documents::result_file).layer(axum::extract::DefaultBodyLimit::disable()),
-        )
-        .route("/documents/reusable", get(documents::reusable))
-        .route("/me/documents", get(documents::mine))
-        .route("/me/data-store", get(data_store::mine))
-        .route("/me/data-store/{sha256}", get(data_store::file))
-        .route("/users/{username}/verification", post(data_store::verify))
-        .route(
-            "/me/contact",
-            get(data_store::contact).put(data_store::set_contact),
-        )
-        .route("/me/sessions", get(data_store::sessions))
-        .route(
-            "/me/sessions/{id}",
-            axum::routing::delete(data_store::end_session),
-        )
-        .route("/dossiers/{code}/forms/{kind}", get(forms::dossier_form))
-        .route("/agencies/{code}/register", get(forms::register))
-        .route("/public/dossiers/{code}", get(dossiers::public))
+        ),
+        ("/documents/reusable", get(documents::reusable)),
+        ("/me/documents", get(documents::mine)),
+        ("/me/data-store", get(data_store::mine)),
+        ("/me/data-store/{sha256}", get(data_store::file)),
+        ("/users/{username}/verification", post(data_store::verify)),
+        ("/me/contact", get(data_store::contact)),
+        ("/me/contact", put(data_store::set_contact)),
+        ("/me/sessions", get(data_store::sessions)),
+        ("/me/sessions/{id}", delete(data_store::end_session)),
+        ("/dossiers/{code}/forms/{kind}", get(forms::dossier_form)),
+        ("/agencies/{code}/register", get(forms::register)),
+        ("/public/dossiers/{code}", get(dossiers::public)),
+    ])
 }
 
 /// The waiting hall: tickets, counters calling, the board.
 fn hall_routes() -> Router<AppState> {
-    Router::new()
-        .route("/hall/{agency}/tickets", post(hall::issue))
-        .route("/hall/tickets/{token}", get(hall::ticket))
-        .route("/hall/{agency}/board", get(hall::board))
-        .route("/hall/{agency}/counters/{counter}/call", post(hall::call))
-        .route(
+    routes::table([
+        ("/hall/{agency}/tickets", post(hall::issue)),
+        ("/hall/tickets/{token}", get(hall::ticket)),
+        ("/hall/{agency}/board", get(hall::board)),
+        ("/hall/{agency}/counters/{counter}/call", post(hall::call)),
+        (
             "/hall/{agency}/counters/{counter}/finish",
             post(hall::finish),
-        )
-        .route("/hall/{agency}/areas", axum::routing::put(hall::set_areas))
-        .route("/hall/{agency}/stats", get(hall::stats))
+        ),
+        ("/hall/{agency}/areas", put(hall::set_areas)),
+        ("/hall/{agency}/stats", get(hall::stats)),
+    ])
 }
 
 /// Citizen feedback (phản ánh, kiến nghị): submission with photos, staff acts, published answers.
 fn feedback_routes() -> Router<AppState> {
-    Router::new()
+    routes::table([
         // A submission with photos reads its body itself, up to five uploads.
-        .route(
+        (
             "/feedback",
             get(feedback::queue)
                 .post(feedback::submit)
                 .layer(axum::extract::DefaultBodyLimit::disable()),
-        )
-        .route("/feedback/{code}", get(feedback::get_one))
-        .route("/feedback/{code}/actions", post(feedback::act))
-        .route("/feedback/{code}/photos/{sha256}", get(feedback::photo))
-        .route("/public/feedback", get(feedback::published))
-        .route("/public/feedback/{code}", get(feedback::public))
+        ),
+        ("/feedback/{code}", get(feedback::get_one)),
+        ("/feedback/{code}/actions", post(feedback::act)),
+        ("/feedback/{code}/photos/{sha256}", get(feedback::photo)),
+        ("/public/feedback", get(feedback::published)),
+        ("/public/feedback/{code}", get(feedback::public)),
+    ])
 }
 
 /// Webhook subscriptions and their deliveries (#21).
 fn webhook_routes() -> Router<AppState> {
-    Router::new()
-        .route("/webhooks", get(webhooks::list).post(webhooks::create))
-        .route(
-            "/webhooks/{id}",
-            get(webhooks::get_one).put(webhooks::update),
-        )
-        .route("/webhooks/{id}/secrets", post(webhooks::rotate))
-        .route(
-            "/webhooks/{id}/secrets/old",
-            axum::routing::delete(webhooks::retire),
-        )
-        .route("/webhooks/{id}/deliveries", get(webhooks::deliveries))
-        .route(
+    routes::table([
+        ("/webhooks", get(webhooks::list)),
+        ("/webhooks", post(webhooks::create)),
+        ("/webhooks/{id}", get(webhooks::get_one)),
+        ("/webhooks/{id}", put(webhooks::update)),
+        ("/webhooks/{id}/secrets", post(webhooks::rotate)),
+        ("/webhooks/{id}/secrets/old", delete(webhooks::retire)),
+        ("/webhooks/{id}/deliveries", get(webhooks::deliveries)),
+        (
             "/webhooks/{id}/deliveries/{delivery}/replay",
             post(webhooks::replay),
-        )
-        .route("/dossiers/{code}/portal-sync", get(webhooks::portal_sync))
-        .route("/transfers", post(webhooks::receive_transfer))
-        .route(
+        ),
+        ("/dossiers/{code}/portal-sync", get(webhooks::portal_sync)),
+        ("/transfers", post(webhooks::receive_transfer)),
+        (
             "/transfers/{code}/documents/{sha256}",
             get(webhooks::transferred_file),
-        )
+        ),
+    ])
 }
 
 #[derive(OpenApi)]

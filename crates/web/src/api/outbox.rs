@@ -2,15 +2,15 @@
 //! why, what failed; and sending a failed message again.
 
 use axum::Json;
-use axum::extract::State;
 use motcua_domain::auth::Action;
 use motcua_store::OutboxStatus;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::auth::{Caller, require};
+use crate::api::params::{self, given};
+use crate::api::responses::{BadRequest, Conflict, Forbidden, NotFound, Unauthorized};
+use crate::auth::{Acting, require};
 use crate::error::{ApiError, ApiPath as Path, ApiQuery, ApiResult};
-use crate::state::AppState;
 use motcua_app::notices::OutboxItem;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -34,36 +34,21 @@ pub struct OutboxList {
 /// Notices to citizens and their delivery (system administrators).
 #[utoipa::path(get, path = "/admin/outbox", params(OutboxParams), tag = "notices",
     security(("bearer" = [])),
-    responses((status = 200, body = OutboxList), (status = 400, body = crate::error::ApiErrorBody),
-        (status = 401, body = crate::error::ApiErrorBody), (status = 403, body = crate::error::ApiErrorBody)))]
+    responses((status = 200, body = OutboxList), BadRequest, Unauthorized, Forbidden))]
 pub async fn list(
-    State(state): State<AppState>,
-    caller: Caller,
+    Acting(state, caller): Acting,
     ApiQuery(p): ApiQuery<OutboxParams>,
 ) -> ApiResult<Json<OutboxList>> {
     require(&caller, Action::ManageNotices)?;
-    let status = match p.status.as_deref().map(str::trim) {
-        None | Some("") => None,
-        Some(s) => Some(OutboxStatus::parse(s).ok_or_else(|| {
-            ApiError::bad_request(
-                "invalid_status",
-                format!("Trạng thái \"{s}\" không hợp lệ (pending, sent, failed, skipped)."),
-            )
-        })?),
-    };
-    let dossier = p
-        .dossier
-        .as_deref()
-        .map(str::trim)
-        .filter(|c| !c.is_empty());
+    let status = params::filter(
+        given(p.status.as_deref()),
+        OutboxStatus::parse,
+        "invalid_status",
+        |s| format!("Trạng thái \"{s}\" không hợp lệ (pending, sent, failed, skipped)."),
+    )?;
+    let (limit, offset) = (params::limit(p.limit, 50, 500), params::offset(p.offset));
     let page = state
-        .list_notices(
-            &caller,
-            status,
-            dossier,
-            p.limit.unwrap_or(50).clamp(1, 500),
-            p.offset.unwrap_or(0).max(0),
-        )
+        .list_notices(&caller, status, given(p.dossier.as_deref()), limit, offset)
         .await?;
     Ok(Json(OutboxList {
         items: page.items.iter().map(OutboxItem::of).collect(),
@@ -77,12 +62,9 @@ pub async fn list(
 #[utoipa::path(post, path = "/admin/outbox/{id}/retry", tag = "notices",
     params(("id" = Uuid, Path, description = "The message's id")),
     security(("bearer" = [])),
-    responses((status = 200, body = OutboxItem), (status = 401, body = crate::error::ApiErrorBody),
-        (status = 403, body = crate::error::ApiErrorBody), (status = 404, body = crate::error::ApiErrorBody),
-        (status = 409, body = crate::error::ApiErrorBody)))]
+    responses((status = 200, body = OutboxItem), Unauthorized, Forbidden, NotFound, Conflict))]
 pub async fn retry(
-    State(state): State<AppState>,
-    caller: Caller,
+    Acting(state, caller): Acting,
     Path(id): Path<String>,
 ) -> ApiResult<Json<OutboxItem>> {
     require(&caller, Action::ManageNotices)?;

@@ -14,12 +14,13 @@ use motcua_app::payments::{
     PaymentView, RefundInput, ReturnOutcome,
 };
 
-use crate::auth::{Caller, ClientIp};
+use crate::api::responses::{
+    BadRequest, Conflict, Forbidden, NotFound, Unauthorized, Unavailable, Unprocessable,
+};
+use crate::auth::{Acting, ClientIp};
 use crate::download;
 use crate::error::{ApiJson, ApiPath as Path, ApiQuery, ApiResult};
 use crate::state::AppState;
-
-type E = crate::error::ApiErrorBody;
 
 /// The query's parameters, in order, decoded.
 fn params(q: Option<String>) -> Vec<(String, String)> {
@@ -30,11 +31,9 @@ fn params(q: Option<String>) -> Vec<(String, String)> {
 /// see the dossier).
 #[utoipa::path(get, path = "/dossiers/{code}/payment", tag = "payments", security(("bearer" = [])),
     params(("code" = String, Path, description = "The dossier's code")),
-    responses((status = 200, body = PaymentView), (status = 401, body = E), (status = 403, body = E),
-        (status = 404, body = E)))]
+    responses((status = 200, body = PaymentView), Unauthorized, Forbidden, NotFound))]
 pub async fn get_payment(
-    State(state): State<AppState>,
-    caller: Caller,
+    Acting(state, caller): Acting,
     Path(code): Path<String>,
 ) -> ApiResult<Json<PaymentView>> {
     Ok(Json(state.payment(&caller, &code).await?))
@@ -45,11 +44,9 @@ pub async fn get_payment(
 #[utoipa::path(post, path = "/dossiers/{code}/payment/online", tag = "payments",
     security(("bearer" = [])),
     params(("code" = String, Path, description = "The dossier's code")),
-    responses((status = 201, body = OnlineCheckout), (status = 401, body = E), (status = 403, body = E),
-        (status = 404, body = E), (status = 409, body = E)))]
+    responses((status = 201, body = OnlineCheckout), Unauthorized, Forbidden, NotFound, Conflict))]
 pub async fn start_online(
-    State(state): State<AppState>,
-    caller: Caller,
+    Acting(state, caller): Acting,
     ClientIp(ip): ClientIp,
     Path(code): Path<String>,
 ) -> ApiResult<(axum::http::StatusCode, Json<OnlineCheckout>)> {
@@ -62,11 +59,10 @@ pub async fn start_online(
 #[utoipa::path(post, path = "/dossiers/{code}/payment/counter", tag = "payments",
     request_body = CounterPaymentInput, security(("bearer" = [])),
     params(("code" = String, Path, description = "The dossier's code")),
-    responses((status = 200, body = PaymentView), (status = 401, body = E), (status = 403, body = E),
-        (status = 404, body = E), (status = 409, body = E), (status = 422, body = E)))]
+    responses((status = 200, body = PaymentView), Unauthorized, Forbidden, NotFound, Conflict,
+        Unprocessable))]
 pub async fn record_counter(
-    State(state): State<AppState>,
-    caller: Caller,
+    Acting(state, caller): Acting,
     Path(code): Path<String>,
     ApiJson(input): ApiJson<CounterPaymentInput>,
 ) -> ApiResult<Json<PaymentView>> {
@@ -80,12 +76,10 @@ pub async fn record_counter(
 #[utoipa::path(post, path = "/dossiers/{code}/payment/refund", tag = "payments",
     request_body = RefundInput, security(("bearer" = [])),
     params(("code" = String, Path, description = "The dossier's code")),
-    responses((status = 200, body = PaymentView), (status = 401, body = E), (status = 403, body = E),
-        (status = 404, body = E), (status = 409, body = E), (status = 422, body = E),
-        (status = 503, body = E)))]
+    responses((status = 200, body = PaymentView), Unauthorized, Forbidden, NotFound, Conflict,
+        Unprocessable, Unavailable))]
 pub async fn refund(
-    State(state): State<AppState>,
-    caller: Caller,
+    Acting(state, caller): Acting,
     Path(code): Path<String>,
     ApiJson(input): ApiJson<RefundInput>,
 ) -> ApiResult<Json<PaymentView>> {
@@ -98,11 +92,10 @@ pub async fn refund(
 #[utoipa::path(post, path = "/dossiers/{code}/payment/adjust", tag = "payments",
     request_body = AdjustFeeInput, security(("bearer" = [])),
     params(("code" = String, Path, description = "The dossier's code")),
-    responses((status = 200, body = PaymentView), (status = 401, body = E), (status = 403, body = E),
-        (status = 404, body = E), (status = 409, body = E), (status = 422, body = E)))]
+    responses((status = 200, body = PaymentView), Unauthorized, Forbidden, NotFound, Conflict,
+        Unprocessable))]
 pub async fn adjust(
-    State(state): State<AppState>,
-    caller: Caller,
+    Acting(state, caller): Acting,
     Path(code): Path<String>,
     ApiJson(input): ApiJson<AdjustFeeInput>,
 ) -> ApiResult<Json<PaymentView>> {
@@ -121,11 +114,9 @@ pub struct ReceiptParams {
     security(("bearer" = [])),
     params(("code" = String, Path, description = "The dossier's code"), ReceiptParams),
     responses((status = 200, content_type = "application/pdf", description = "the receipt (PDF or HTML)"),
-        (status = 401, body = E), (status = 403, body = E), (status = 404, body = E),
-        (status = 422, body = E)))]
+        Unauthorized, Forbidden, NotFound, Unprocessable))]
 pub async fn receipt(
-    State(state): State<AppState>,
-    caller: Caller,
+    Acting(state, caller): Acting,
     origin: motcua_app::access_log::ReadOrigin,
     Path(code): Path<String>,
     ApiQuery(p): ApiQuery<ReceiptParams>,
@@ -152,7 +143,7 @@ pub async fn vnpay_ipn(
 /// The payer's return from VNPAY: the signed outcome and the payment as it stands (changes
 /// nothing).
 #[utoipa::path(get, path = "/payments/vnpay/return", tag = "payments",
-    responses((status = 200, body = ReturnOutcome), (status = 404, body = E), (status = 422, body = E)))]
+    responses((status = 200, body = ReturnOutcome), NotFound, Unprocessable))]
 pub async fn vnpay_return(
     State(state): State<AppState>,
     RawQuery(q): RawQuery,
@@ -164,11 +155,10 @@ pub async fn vnpay_return(
 #[utoipa::path(put, path = "/agencies/{code}/payment-gateway", tag = "payments",
     request_body = GatewayAccountInput, security(("bearer" = [])),
     params(("code" = String, Path, description = "The agency's code")),
-    responses((status = 200, body = GatewayAccountView), (status = 401, body = E),
-        (status = 403, body = E), (status = 404, body = E), (status = 422, body = E)))]
+    responses((status = 200, body = GatewayAccountView), Unauthorized, Forbidden, NotFound,
+        Unprocessable))]
 pub async fn put_gateway(
-    State(state): State<AppState>,
-    caller: Caller,
+    Acting(state, caller): Acting,
     Path(code): Path<String>,
     ApiJson(input): ApiJson<GatewayAccountInput>,
 ) -> ApiResult<Json<GatewayAccountView>> {
@@ -181,11 +171,8 @@ pub async fn put_gateway(
 /// interval is queried at its gateway; those past their expiry expire.
 #[utoipa::path(post, path = "/admin/payments/reconcile", tag = "payments",
     security(("bearer" = [])),
-    responses((status = 200, body = ReconcileReport), (status = 401, body = E), (status = 403, body = E)))]
-pub async fn reconcile(
-    State(state): State<AppState>,
-    caller: Caller,
-) -> ApiResult<Json<ReconcileReport>> {
+    responses((status = 200, body = ReconcileReport), Unauthorized, Forbidden))]
+pub async fn reconcile(Acting(state, caller): Acting) -> ApiResult<Json<ReconcileReport>> {
     Ok(Json(state.reconcile_payments_now(&caller).await?))
 }
 
@@ -201,12 +188,10 @@ pub struct ReportParams {
 #[utoipa::path(get, path = "/agencies/{code}/payments/report", tag = "payments",
     security(("bearer" = [])),
     params(("code" = String, Path, description = "The agency's code"), ReportParams),
-    responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        description = "the report"), (status = 400, body = E), (status = 401, body = E),
-        (status = 403, body = E), (status = 404, body = E)))]
+    responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", description = "the report"),
+        BadRequest, Unauthorized, Forbidden, NotFound))]
 pub async fn daily_report(
-    State(state): State<AppState>,
-    caller: Caller,
+    Acting(state, caller): Acting,
     Path(code): Path<String>,
     ApiQuery(p): ApiQuery<ReportParams>,
 ) -> ApiResult<Response> {
@@ -220,11 +205,9 @@ pub async fn daily_report(
 #[utoipa::path(get, path = "/agencies/{code}/bank-account", tag = "payments",
     security(("bearer" = [])),
     params(("code" = String, Path, description = "The agency's code")),
-    responses((status = 200, body = BankAccountInput), (status = 401, body = E),
-        (status = 403, body = E), (status = 404, body = E)))]
+    responses((status = 200, body = BankAccountInput), Unauthorized, Forbidden, NotFound))]
 pub async fn get_bank_account(
-    State(state): State<AppState>,
-    caller: Caller,
+    Acting(state, caller): Acting,
     Path(code): Path<String>,
 ) -> ApiResult<Json<BankAccountInput>> {
     let account = state.bank_account(&caller, &code).await?;
@@ -237,11 +220,10 @@ pub async fn get_bank_account(
 #[utoipa::path(put, path = "/agencies/{code}/bank-account", tag = "payments",
     request_body = BankAccountInput, security(("bearer" = [])),
     params(("code" = String, Path, description = "The agency's code")),
-    responses((status = 200, body = BankAccountInput), (status = 401, body = E),
-        (status = 403, body = E), (status = 404, body = E), (status = 422, body = E)))]
+    responses((status = 200, body = BankAccountInput), Unauthorized, Forbidden, NotFound,
+        Unprocessable))]
 pub async fn put_bank_account(
-    State(state): State<AppState>,
-    caller: Caller,
+    Acting(state, caller): Acting,
     Path(code): Path<String>,
     ApiJson(input): ApiJson<BankAccountInput>,
 ) -> ApiResult<Json<BankAccountInput>> {
@@ -253,11 +235,9 @@ pub async fn put_bank_account(
 #[utoipa::path(get, path = "/dossiers/{code}/payment/vietqr", tag = "payments",
     security(("bearer" = [])),
     params(("code" = String, Path, description = "The dossier's code")),
-    responses((status = 200, body = VietQrView), (status = 401, body = E), (status = 403, body = E),
-        (status = 404, body = E), (status = 409, body = E)))]
+    responses((status = 200, body = VietQrView), Unauthorized, Forbidden, NotFound, Conflict))]
 pub async fn vietqr(
-    State(state): State<AppState>,
-    caller: Caller,
+    Acting(state, caller): Acting,
     Path(code): Path<String>,
 ) -> ApiResult<Json<VietQrView>> {
     Ok(Json(state.payment_vietqr(&caller, &code).await?))
@@ -269,11 +249,10 @@ pub async fn vietqr(
 #[utoipa::path(post, path = "/agencies/{code}/payments/statement", tag = "payments",
     request_body(content = String, content_type = "text/csv"), security(("bearer" = [])),
     params(("code" = String, Path, description = "The agency's code")),
-    responses((status = 200, body = StatementReport), (status = 401, body = E),
-        (status = 403, body = E), (status = 404, body = E), (status = 422, body = E)))]
+    responses((status = 200, body = StatementReport), Unauthorized, Forbidden, NotFound,
+        Unprocessable))]
 pub async fn import_statement(
-    State(state): State<AppState>,
-    caller: Caller,
+    Acting(state, caller): Acting,
     Path(code): Path<String>,
     headers: axum::http::HeaderMap,
     body: axum::body::Bytes,

@@ -13,8 +13,10 @@ use motcua_domain::workflow::Workflow;
 use motcua_store::ProcedureVersion;
 use serde::{Deserialize, Serialize};
 
-use crate::api::agencies::agency_by_code;
-use crate::auth::{Caller, require};
+use crate::api::agencies::{agency_by_code, agency_id};
+use crate::api::params::Paging;
+use crate::api::responses::{BadRequest, Conflict, Forbidden, NotFound, Unprocessable};
+use crate::auth::{Acting, Caller, require};
 use crate::download;
 use crate::error::{ApiError, ApiJson, ApiPath as Path, ApiQuery, ApiResult};
 use crate::state::AppState;
@@ -34,21 +36,17 @@ pub struct SearchQuery {
     pub agency: Option<String>,
     /// full_process, partial or none.
     pub online: Option<String>,
-    pub limit: Option<i64>,
-    pub offset: Option<i64>,
 }
 
 /// Search the catalogue.
-#[utoipa::path(get, path = "/procedures", params(SearchQuery), tag = "procedures",
-    responses((status = 200, body = Object), (status = 400, body = crate::error::ApiErrorBody)))]
+#[utoipa::path(get, path = "/procedures", params(SearchQuery, Paging), tag = "procedures",
+    responses((status = 200, body = Object), BadRequest))]
 pub async fn search(
     State(state): State<AppState>,
     ApiQuery(p): ApiQuery<SearchQuery>,
+    ApiQuery(page): ApiQuery<Paging>,
 ) -> ApiResult<Json<SearchResult>> {
-    let agency = match &p.agency {
-        Some(code) => Some(agency_by_code(&state, code).await?.id),
-        None => None,
-    };
+    let agency = agency_id(&state, p.agency.as_deref()).await?;
     // A full code goes straight to its procedure.
     let result = state
         .search_procedures(
@@ -59,8 +57,8 @@ pub async fn search(
                 online_level: p.online,
                 agency,
                 prefer: None,
-                limit: p.limit.unwrap_or(20).clamp(1, 200),
-                offset: p.offset.unwrap_or(0).max(0),
+                limit: page.limit(20, 200),
+                offset: page.offset(),
             },
             false,
         )
@@ -106,7 +104,7 @@ impl From<&ProcedureVersion> for VersionInfo {
 
 /// The full record of a procedure.
 #[utoipa::path(get, path = "/procedures/{code}", params(RecordQuery), tag = "procedures",
-    responses((status = 200, body = ProcedureDetail), (status = 404, body = crate::error::ApiErrorBody)))]
+    responses((status = 200, body = ProcedureDetail), NotFound))]
 pub async fn get_one(
     State(state): State<AppState>,
     Path(code): Path<String>,
@@ -124,6 +122,12 @@ pub async fn get_one(
     }))
 }
 
+/// The full record in its latest version, as `GET /procedures/{code}` answers it after a change.
+async fn latest(state: AppState, code: String) -> ApiResult<Json<ProcedureDetail>> {
+    let latest = ApiQuery(RecordQuery { at: None });
+    get_one(State(state), crate::error::ApiPath(code), latest).await
+}
+
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Amendment {
@@ -135,30 +139,21 @@ pub struct Amendment {
 
 /// Create a procedure as a draft (system administrators).
 #[utoipa::path(post, path = "/procedures", tag = "procedures", request_body = Object, security(("bearer" = [])),
-    responses((status = 201, body = ProcedureDetail), (status = 409, body = crate::error::ApiErrorBody),
-        (status = 422, body = crate::error::ApiErrorBody)))]
+    responses((status = 201, body = ProcedureDetail), Conflict, Unprocessable))]
 pub async fn create(
-    State(state): State<AppState>,
-    caller: Caller,
+    Acting(state, caller): Acting,
     ApiJson(record): ApiJson<Procedure>,
 ) -> ApiResult<Response> {
     state.create_procedure(&caller, &record).await?;
-    let detail = get_one(
-        State(state),
-        crate::error::ApiPath(record.code),
-        ApiQuery(RecordQuery { at: None }),
-    )
-    .await?;
+    let detail = latest(state, record.code).await?;
     Ok((StatusCode::CREATED, detail).into_response())
 }
 
 /// Amend a procedure: a new version from `effective_from` (system administrators).
 #[utoipa::path(put, path = "/procedures/{code}", tag = "procedures", request_body = Amendment, security(("bearer" = [])),
-    responses((status = 200, body = ProcedureDetail), (status = 404, body = crate::error::ApiErrorBody),
-        (status = 422, body = crate::error::ApiErrorBody)))]
+    responses((status = 200, body = ProcedureDetail), NotFound, Unprocessable))]
 pub async fn amend(
-    State(state): State<AppState>,
-    caller: Caller,
+    Acting(state, caller): Acting,
     Path(code): Path<String>,
     ApiJson(a): ApiJson<Amendment>,
 ) -> ApiResult<Json<ProcedureDetail>> {
@@ -167,12 +162,7 @@ pub async fn amend(
     state
         .amend_procedure(&caller, &code, &a.record, effective_from)
         .await?;
-    get_one(
-        State(state),
-        crate::error::ApiPath(code),
-        ApiQuery(RecordQuery { at: None }),
-    )
-    .await
+    latest(state, code).await
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -194,20 +184,14 @@ async fn change_status(
     state
         .change_procedure_status(&caller, &code, to, on)
         .await?;
-    get_one(
-        State(state),
-        crate::error::ApiPath(code),
-        ApiQuery(RecordQuery { at: None }),
-    )
-    .await
+    latest(state, code).await
 }
 
 /// Publish a draft (công khai).
 #[utoipa::path(post, path = "/procedures/{code}/publish", tag = "procedures", request_body = StatusChange, security(("bearer" = [])),
-    responses((status = 200, body = ProcedureDetail), (status = 409, body = crate::error::ApiErrorBody)))]
+    responses((status = 200, body = ProcedureDetail), Conflict))]
 pub async fn publish(
-    State(state): State<AppState>,
-    caller: Caller,
+    Acting(state, caller): Acting,
     Path(code): Path<String>,
     ApiJson(b): ApiJson<StatusChange>,
 ) -> ApiResult<Json<ProcedureDetail>> {
@@ -216,10 +200,9 @@ pub async fn publish(
 
 /// Abolish a procedure (bãi bỏ) on a date.
 #[utoipa::path(post, path = "/procedures/{code}/abolish", tag = "procedures", request_body = StatusChange, security(("bearer" = [])),
-    responses((status = 200, body = ProcedureDetail), (status = 409, body = crate::error::ApiErrorBody)))]
+    responses((status = 200, body = ProcedureDetail), Conflict))]
 pub async fn abolish(
-    State(state): State<AppState>,
-    caller: Caller,
+    Acting(state, caller): Acting,
     Path(code): Path<String>,
     ApiJson(b): ApiJson<StatusChange>,
 ) -> ApiResult<Json<ProcedureDetail>> {
@@ -263,7 +246,7 @@ pub struct Stats {
 
 /// Procedures newly published, amended and abolished in a month, per field and body.
 #[utoipa::path(get, path = "/procedures/stats", params(StatsQuery), tag = "procedures",
-    responses((status = 200, body = Stats), (status = 400, body = crate::error::ApiErrorBody)))]
+    responses((status = 200, body = Stats), BadRequest))]
 pub async fn stats(
     State(state): State<AppState>,
     ApiQuery(q): ApiQuery<StatsQuery>,
@@ -275,10 +258,7 @@ pub async fn stats(
             format!("Tháng \"{month}\" không hợp lệ, cần dạng YYYY-MM."),
         ));
     }
-    let agency = match &q.agency {
-        Some(code) => Some(agency_by_code(&state, code).await?.id),
-        None => None,
-    };
+    let agency = agency_id(&state, q.agency.as_deref()).await?;
     let rows = state.procedure_changes(month, agency).await?;
     let mut stats = Stats {
         month: month.to_string(),
@@ -310,7 +290,7 @@ pub struct ExportQuery {
 
 /// Export the whole catalogue (current versions).
 #[utoipa::path(get, path = "/procedures/export", params(ExportQuery), tag = "procedures",
-    responses((status = 200, description = "JSON Lines, CSV or XLSX"), (status = 400, body = crate::error::ApiErrorBody)))]
+    responses((status = 200, description = "JSON Lines, CSV or XLSX"), BadRequest))]
 pub async fn export(
     State(state): State<AppState>,
     ApiQuery(q): ApiQuery<ExportQuery>,
@@ -357,7 +337,7 @@ pub struct Applied {
 
 /// The procedures an agency applies, with their internal workflows.
 #[utoipa::path(get, path = "/agencies/{code}/procedures", tag = "procedures",
-    responses((status = 200, body = Vec<Applied>), (status = 404, body = crate::error::ApiErrorBody)))]
+    responses((status = 200, body = Vec<Applied>), NotFound))]
 pub async fn agency_procedures(
     State(state): State<AppState>,
     Path(code): Path<String>,
@@ -388,11 +368,9 @@ pub struct ApplyInput {
 /// Apply a procedure at an agency with its internal workflow (administrators of the agency).
 #[utoipa::path(put, path = "/agencies/{code}/procedures/{procedure}", tag = "procedures", request_body = ApplyInput,
     security(("bearer" = [])),
-    responses((status = 200, body = Applied), (status = 403, body = crate::error::ApiErrorBody),
-        (status = 422, body = crate::error::ApiErrorBody)))]
+    responses((status = 200, body = Applied), Forbidden, Unprocessable))]
 pub async fn apply(
-    State(state): State<AppState>,
-    caller: Caller,
+    Acting(state, caller): Acting,
     Path((code, procedure)): Path<(String, String)>,
     ApiJson(input): ApiJson<ApplyInput>,
 ) -> ApiResult<Json<Applied>> {

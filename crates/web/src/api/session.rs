@@ -7,7 +7,8 @@ use chrono::{DateTime, Utc};
 use motcua_store::SessionKind;
 use serde::{Deserialize, Serialize};
 
-use crate::auth::{self, Caller, ClientIp};
+use crate::api::responses::{Forbidden, TooManyRequests, Unauthorized};
+use crate::auth::{self, Acting, ClientIp};
 use crate::error::{ApiJson, ApiResult};
 use crate::state::AppState;
 
@@ -30,8 +31,7 @@ pub struct TokenResponse {
 
 /// Exchange a username and password for a bearer token. Failed attempts are rate-limited.
 #[utoipa::path(post, path = "/auth/token", tag = "auth", request_body = TokenRequest,
-    responses((status = 200, body = TokenResponse), (status = 401, body = crate::error::ApiErrorBody),
-        (status = 403, body = crate::error::ApiErrorBody), (status = 429, body = crate::error::ApiErrorBody)))]
+    responses((status = 200, body = TokenResponse), Unauthorized, Forbidden, TooManyRequests))]
 pub async fn issue_token(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
@@ -47,8 +47,8 @@ pub async fn issue_token(
 
 /// Revoke the bearer token (or session) the request is made with.
 #[utoipa::path(delete, path = "/auth/token", tag = "auth", security(("bearer" = [])),
-    responses((status = 204), (status = 401, body = crate::error::ApiErrorBody)))]
-pub async fn revoke_token(State(state): State<AppState>, caller: Caller) -> ApiResult<StatusCode> {
+    responses((status = 204), Unauthorized))]
+pub async fn revoke_token(Acting(state, caller): Acting) -> ApiResult<StatusCode> {
     state.sign_out(&caller.token_hash).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -13,7 +13,9 @@ use motcua_store::Agency;
 use serde::Deserialize;
 
 use crate::api::agencies::agency_by_code;
-use crate::auth::Caller;
+use crate::api::params::given;
+use crate::api::responses::{BadRequest, Forbidden, NotFound, TooManyRequests};
+use crate::auth::{Acting, Caller};
 use crate::error::{ApiError, ApiQuery, ApiResult};
 use crate::state::AppState;
 use motcua_app::stats::{Dashboard, IndexView, Period, PublicStats, Ranking, Report, parse_period};
@@ -103,11 +105,9 @@ fn period(
 /// rates. `format=xlsx|csv` downloads it in the layout of the official report table.
 #[utoipa::path(get, path = "/stats/report", params(ReportParams), tag = "stats", security(("bearer" = [])),
     responses((status = 200, body = Report, description = "JSON, or XLSX / CSV with format"),
-        (status = 400, body = crate::error::ApiErrorBody), (status = 403, body = crate::error::ApiErrorBody),
-        (status = 404, body = crate::error::ApiErrorBody)))]
+        BadRequest, Forbidden, NotFound))]
 pub async fn report(
-    State(state): State<AppState>,
-    caller: Caller,
+    Acting(state, caller): Acting,
     ApiQuery(p): ApiQuery<ReportParams>,
 ) -> ApiResult<Response> {
     let unit = overseen(&state, &caller, &p.unit).await?;
@@ -205,11 +205,9 @@ fn report_file(
 /// A unit's dashboard figures now: today's intake, dossiers in progress, due soon and late,
 /// the last 12 months, the channel mix and the index of the year so far.
 #[utoipa::path(get, path = "/stats/dashboard", params(UnitParams), tag = "stats", security(("bearer" = [])),
-    responses((status = 200, body = Dashboard), (status = 403, body = crate::error::ApiErrorBody),
-        (status = 404, body = crate::error::ApiErrorBody)))]
+    responses((status = 200, body = Dashboard), Forbidden, NotFound))]
 pub async fn dashboard(
-    State(state): State<AppState>,
-    caller: Caller,
+    Acting(state, caller): Acting,
     ApiQuery(p): ApiQuery<UnitParams>,
 ) -> ApiResult<Json<Dashboard>> {
     let unit = overseen(&state, &caller, &p.unit).await?;
@@ -219,11 +217,9 @@ pub async fn dashboard(
 /// The service index (Decision 766) of a unit for a period: every group and indicator with
 /// its numerator, denominator, rate, points and whether motcua holds its data.
 #[utoipa::path(get, path = "/index", params(IndexParams), tag = "stats", security(("bearer" = [])),
-    responses((status = 200, body = IndexView), (status = 400, body = crate::error::ApiErrorBody),
-        (status = 403, body = crate::error::ApiErrorBody), (status = 404, body = crate::error::ApiErrorBody)))]
+    responses((status = 200, body = IndexView), BadRequest, Forbidden, NotFound))]
 pub async fn index(
-    State(state): State<AppState>,
-    caller: Caller,
+    Acting(state, caller): Acting,
     ApiQuery(p): ApiQuery<IndexParams>,
 ) -> ApiResult<Json<IndexView>> {
     let unit = overseen(&state, &caller, &p.unit).await?;
@@ -241,14 +237,12 @@ pub async fn index(
 /// for a period, each with the dossiers received (units with fewer than `min_received` are
 /// listed as `insufficient_data`, not ranked).
 #[utoipa::path(get, path = "/index/ranking", params(RankingParams), tag = "stats", security(("bearer" = [])),
-    responses((status = 200, body = Ranking), (status = 400, body = crate::error::ApiErrorBody),
-        (status = 403, body = crate::error::ApiErrorBody), (status = 404, body = crate::error::ApiErrorBody)))]
+    responses((status = 200, body = Ranking), BadRequest, Forbidden, NotFound))]
 pub async fn ranking(
-    State(state): State<AppState>,
-    caller: Caller,
+    Acting(state, caller): Acting,
     ApiQuery(p): ApiQuery<RankingParams>,
 ) -> ApiResult<Json<Ranking>> {
-    let parent = match p.parent.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+    let parent = match given(p.parent.as_deref()) {
         Some(code) => Some(overseen(&state, &caller, code).await?),
         None => None,
     };
@@ -270,8 +264,7 @@ pub async fn ranking(
 /// The published figures of a unit for a period, for anyone: counts and rates of the unit
 /// and of the agencies directly below it, and the index points. No personal data.
 #[utoipa::path(get, path = "/public/stats", params(PublicParams), tag = "stats",
-    responses((status = 200, body = PublicStats), (status = 400, body = crate::error::ApiErrorBody),
-        (status = 404, body = crate::error::ApiErrorBody), (status = 429, body = crate::error::ApiErrorBody)))]
+    responses((status = 200, body = PublicStats), BadRequest, NotFound, TooManyRequests))]
 pub async fn public(
     State(state): State<AppState>,
     crate::auth::ClientIp(ip): crate::auth::ClientIp,

@@ -6,7 +6,9 @@ use motcua_domain::units::Level;
 use motcua_store::{LineageRow, UnitQuery, UnitRow};
 use serde::{Deserialize, Serialize};
 
-use crate::error::{ApiError, ApiPath as Path, ApiQuery, ApiResult};
+use crate::api::params;
+use crate::api::responses::{BadRequest, NotFound};
+use crate::error::{ApiPath as Path, ApiQuery, ApiResult};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -32,7 +34,7 @@ pub struct UnitList {
 
 /// Search administrative units.
 #[utoipa::path(get, path = "/units", params(UnitParams), tag = "units",
-    responses((status = 200, body = UnitList), (status = 400, body = crate::error::ApiErrorBody)))]
+    responses((status = 200, body = UnitList), BadRequest))]
 pub async fn search(
     State(state): State<AppState>,
     ApiQuery(p): ApiQuery<UnitParams>,
@@ -41,21 +43,15 @@ pub async fn search(
         Some(s) => motcua_app::calendar::parse_date(s)?,
         None => motcua_domain::vn_time::today(),
     };
-    let level = match p.level.as_deref() {
-        Some(l) => Some(Level::parse(l).ok_or_else(|| {
-            ApiError::bad_request(
-                "invalid_level",
-                format!("Cấp \"{l}\" không hợp lệ (province, district, commune)."),
-            )
-        })?),
-        None => None,
-    };
+    let level = params::filter(p.level.as_deref(), Level::parse, "invalid_level", |l| {
+        format!("Cấp \"{l}\" không hợp lệ (province, district, commune).")
+    })?;
     let q = UnitQuery {
         q: p.q.filter(|s| !s.trim().is_empty()),
         parent: p.parent,
         level,
         at,
-        limit: p.limit.unwrap_or(50).clamp(1, 500),
+        limit: params::limit(p.limit, 50, 500),
     };
     let page = state.search_units(&q).await?;
     Ok(Json(UnitList {
@@ -77,7 +73,7 @@ pub struct UnitDetail {
 
 /// One administrative unit by id (`2025:commune:00004`, `legacy:district:001`).
 #[utoipa::path(get, path = "/units/{id}", tag = "units",
-    responses((status = 200, body = UnitDetail), (status = 404, body = crate::error::ApiErrorBody)))]
+    responses((status = 200, body = UnitDetail), NotFound))]
 pub async fn get_one(
     State(state): State<AppState>,
     Path(id): Path<String>,

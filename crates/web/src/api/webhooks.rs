@@ -12,7 +12,11 @@ use motcua_store::DeliveryStatus;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::auth::Caller;
+use crate::api::params::{self, given};
+use crate::api::responses::{
+    BadRequest, Conflict, Forbidden, NotFound, Unauthorized, Unprocessable,
+};
+use crate::auth::Acting;
 use crate::error::{ApiError, ApiJson, ApiPath as Path, ApiQuery, ApiResult};
 use crate::state::AppState;
 
@@ -28,9 +32,8 @@ pub struct WebhookList {
 
 /// The webhook subscriptions (system administrators).
 #[utoipa::path(get, path = "/webhooks", tag = "webhooks", security(("bearer" = [])),
-    responses((status = 200, body = WebhookList), (status = 401, body = crate::error::ApiErrorBody),
-        (status = 403, body = crate::error::ApiErrorBody)))]
-pub async fn list(State(state): State<AppState>, caller: Caller) -> ApiResult<Json<WebhookList>> {
+    responses((status = 200, body = WebhookList), Unauthorized, Forbidden))]
+pub async fn list(Acting(state, caller): Acting) -> ApiResult<Json<WebhookList>> {
     let items = state.list_webhooks(&caller).await?;
     Ok(Json(WebhookList { items }))
 }
@@ -38,12 +41,10 @@ pub async fn list(State(state): State<AppState>, caller: Caller) -> ApiResult<Js
 /// Subscribe a system: its first signing secret is in the answer, and only there.
 #[utoipa::path(post, path = "/webhooks", tag = "webhooks", request_body = WebhookInput,
     security(("bearer" = [])),
-    responses((status = 201, body = WebhookWithSecret), (status = 401, body = crate::error::ApiErrorBody),
-        (status = 403, body = crate::error::ApiErrorBody), (status = 409, body = crate::error::ApiErrorBody),
-        (status = 422, body = crate::error::ApiErrorBody)))]
+    responses((status = 201, body = WebhookWithSecret), Unauthorized, Forbidden, Conflict,
+        Unprocessable))]
 pub async fn create(
-    State(state): State<AppState>,
-    caller: Caller,
+    Acting(state, caller): Acting,
     ApiJson(input): ApiJson<WebhookInput>,
 ) -> ApiResult<(StatusCode, Json<WebhookWithSecret>)> {
     let made = state.create_webhook(&caller, &input).await?;
@@ -53,11 +54,9 @@ pub async fn create(
 /// One subscription.
 #[utoipa::path(get, path = "/webhooks/{id}", tag = "webhooks",
     params(("id" = Uuid, Path, description = "The subscription's id")), security(("bearer" = [])),
-    responses((status = 200, body = WebhookView), (status = 401, body = crate::error::ApiErrorBody),
-        (status = 403, body = crate::error::ApiErrorBody), (status = 404, body = crate::error::ApiErrorBody)))]
+    responses((status = 200, body = WebhookView), Unauthorized, Forbidden, NotFound))]
 pub async fn get_one(
-    State(state): State<AppState>,
-    caller: Caller,
+    Acting(state, caller): Acting,
     Path(id): Path<String>,
 ) -> ApiResult<Json<WebhookView>> {
     let id = id_of(&id, "webhook")?;
@@ -67,12 +66,10 @@ pub async fn get_one(
 /// Change a subscription's name, address, filters or state (`active: false` stops deliveries).
 #[utoipa::path(put, path = "/webhooks/{id}", tag = "webhooks", request_body = WebhookInput,
     params(("id" = Uuid, Path, description = "The subscription's id")), security(("bearer" = [])),
-    responses((status = 200, body = WebhookView), (status = 401, body = crate::error::ApiErrorBody),
-        (status = 403, body = crate::error::ApiErrorBody), (status = 404, body = crate::error::ApiErrorBody),
-        (status = 422, body = crate::error::ApiErrorBody)))]
+    responses((status = 200, body = WebhookView), Unauthorized, Forbidden, NotFound,
+        Unprocessable))]
 pub async fn update(
-    State(state): State<AppState>,
-    caller: Caller,
+    Acting(state, caller): Acting,
     Path(id): Path<String>,
     ApiJson(input): ApiJson<WebhookInput>,
 ) -> ApiResult<Json<WebhookView>> {
@@ -83,11 +80,9 @@ pub async fn update(
 /// Start a secret rotation: a new secret (in the answer, only there) signs beside the old ones.
 #[utoipa::path(post, path = "/webhooks/{id}/secrets", tag = "webhooks",
     params(("id" = Uuid, Path, description = "The subscription's id")), security(("bearer" = [])),
-    responses((status = 201, body = WebhookWithSecret), (status = 401, body = crate::error::ApiErrorBody),
-        (status = 403, body = crate::error::ApiErrorBody), (status = 404, body = crate::error::ApiErrorBody)))]
+    responses((status = 201, body = WebhookWithSecret), Unauthorized, Forbidden, NotFound))]
 pub async fn rotate(
-    State(state): State<AppState>,
-    caller: Caller,
+    Acting(state, caller): Acting,
     Path(id): Path<String>,
 ) -> ApiResult<(StatusCode, Json<WebhookWithSecret>)> {
     let id = id_of(&id, "webhook")?;
@@ -98,11 +93,9 @@ pub async fn rotate(
 /// End a rotation: only the newest secret signs from now on.
 #[utoipa::path(delete, path = "/webhooks/{id}/secrets/old", tag = "webhooks",
     params(("id" = Uuid, Path, description = "The subscription's id")), security(("bearer" = [])),
-    responses((status = 200, body = WebhookView), (status = 401, body = crate::error::ApiErrorBody),
-        (status = 403, body = crate::error::ApiErrorBody), (status = 404, body = crate::error::ApiErrorBody)))]
+    responses((status = 200, body = WebhookView), Unauthorized, Forbidden, NotFound))]
 pub async fn retire(
-    State(state): State<AppState>,
-    caller: Caller,
+    Acting(state, caller): Acting,
     Path(id): Path<String>,
 ) -> ApiResult<Json<WebhookView>> {
     let id = id_of(&id, "webhook")?;
@@ -128,33 +121,22 @@ pub struct DeliveryList {
 /// A subscription's delivery log: each event's attempts, last HTTP status and last error.
 #[utoipa::path(get, path = "/webhooks/{id}/deliveries", tag = "webhooks", params(DeliveryParams,
         ("id" = Uuid, Path, description = "The subscription's id")), security(("bearer" = [])),
-    responses((status = 200, body = DeliveryList), (status = 400, body = crate::error::ApiErrorBody),
-        (status = 401, body = crate::error::ApiErrorBody), (status = 403, body = crate::error::ApiErrorBody),
-        (status = 404, body = crate::error::ApiErrorBody)))]
+    responses((status = 200, body = DeliveryList), BadRequest, Unauthorized, Forbidden, NotFound))]
 pub async fn deliveries(
-    State(state): State<AppState>,
-    caller: Caller,
+    Acting(state, caller): Acting,
     Path(id): Path<String>,
     ApiQuery(p): ApiQuery<DeliveryParams>,
 ) -> ApiResult<Json<DeliveryList>> {
     let id = id_of(&id, "webhook")?;
-    let status = match p.status.as_deref().map(str::trim) {
-        None | Some("") => None,
-        Some(s) => Some(DeliveryStatus::parse(s).ok_or_else(|| {
-            ApiError::bad_request(
-                "invalid_status",
-                format!("Trạng thái \"{s}\" không hợp lệ (pending, delivered, failed)."),
-            )
-        })?),
-    };
+    let status = params::filter(
+        given(p.status.as_deref()),
+        DeliveryStatus::parse,
+        "invalid_status",
+        |s| format!("Trạng thái \"{s}\" không hợp lệ (pending, delivered, failed)."),
+    )?;
+    let (limit, offset) = (p.limit.unwrap_or(50), p.offset.unwrap_or(0));
     let page = state
-        .webhook_deliveries(
-            &caller,
-            id,
-            status,
-            p.limit.unwrap_or(50),
-            p.offset.unwrap_or(0),
-        )
+        .webhook_deliveries(&caller, id, status, limit, offset)
         .await?;
     Ok(Json(DeliveryList {
         items: page.items.iter().map(DeliveryView::of).collect(),
@@ -167,12 +149,9 @@ pub async fn deliveries(
 #[utoipa::path(post, path = "/webhooks/{id}/deliveries/{delivery}/replay", tag = "webhooks",
     params(("id" = Uuid, Path, description = "The subscription's id"),
         ("delivery" = Uuid, Path, description = "The delivery's id")), security(("bearer" = [])),
-    responses((status = 200, body = DeliveryView), (status = 401, body = crate::error::ApiErrorBody),
-        (status = 403, body = crate::error::ApiErrorBody), (status = 404, body = crate::error::ApiErrorBody),
-        (status = 409, body = crate::error::ApiErrorBody)))]
+    responses((status = 200, body = DeliveryView), Unauthorized, Forbidden, NotFound, Conflict))]
 pub async fn replay(
-    State(state): State<AppState>,
-    caller: Caller,
+    Acting(state, caller): Acting,
     Path((id, delivery)): Path<(String, String)>,
 ) -> ApiResult<Json<DeliveryView>> {
     let id = id_of(&id, "webhook")?;
@@ -203,11 +182,9 @@ pub struct PortalSyncLog {
 /// each record, its attempts, the portal's last answer.
 #[utoipa::path(get, path = "/dossiers/{code}/portal-sync", tag = "webhooks",
     params(("code" = String, Path, description = "The dossier's code")), security(("bearer" = [])),
-    responses((status = 200, body = PortalSyncLog), (status = 401, body = crate::error::ApiErrorBody),
-        (status = 403, body = crate::error::ApiErrorBody), (status = 404, body = crate::error::ApiErrorBody)))]
+    responses((status = 200, body = PortalSyncLog), Unauthorized, Forbidden, NotFound))]
 pub async fn portal_sync(
-    State(state): State<AppState>,
-    caller: Caller,
+    Acting(state, caller): Acting,
     Path(code): Path<String>,
 ) -> ApiResult<Json<PortalSyncLog>> {
     let log = state.portal_sync_log(&caller, code.trim()).await?;
@@ -231,13 +208,11 @@ pub async fn portal_sync(
 #[utoipa::path(post, path = "/transfers", tag = "webhooks",
     request_body(content = String, content_type = "application/json",
         description = "A transfer message (see the README's integration section)"),
-    responses((status = 200, body = motcua_app::webhooks::transfer::TransferAck),
-        (status = 400, body = crate::error::ApiErrorBody),
+    responses((status = 200, body = motcua_app::webhooks::transfer::TransferAck), BadRequest,
         (status = 401, description = "signature_missing, signature_malformed, signature_incomplete, \
             signature_unknown_key, signature_wrong_algorithm, signature_expired, \
             content_digest_mismatch, signature_invalid", body = crate::error::ApiErrorBody),
-        (status = 404, body = crate::error::ApiErrorBody), (status = 409, body = crate::error::ApiErrorBody),
-        (status = 422, body = crate::error::ApiErrorBody)))]
+        NotFound, Conflict, Unprocessable))]
 pub async fn receive_transfer(
     State(state): State<AppState>,
     uri: axum::extract::OriginalUri,
@@ -261,8 +236,7 @@ pub async fn receive_transfer(
 #[utoipa::path(get, path = "/transfers/{code}/documents/{sha256}", tag = "webhooks",
     params(("code" = String, Path), ("sha256" = String, Path)),
     responses((status = 200, description = "The file", content_type = "application/octet-stream"),
-        (status = 401, body = crate::error::ApiErrorBody),
-        (status = 404, body = crate::error::ApiErrorBody)))]
+        Unauthorized, NotFound))]
 pub async fn transferred_file(
     State(state): State<AppState>,
     uri: axum::extract::OriginalUri,

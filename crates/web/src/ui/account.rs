@@ -5,25 +5,13 @@
 //! citizens their data store (`/tai-khoan/kho-du-lieu`).
 
 use askama::Template;
-use axum::Router;
 use axum::response::{IntoResponse, Redirect};
-use axum::routing::{get, post};
 use serde::Deserialize;
 
 use motcua_app::profile::ContactInput;
 
 use super::form::{OrPage, Posted, SignedIn, UiResult};
 use super::kit::{Ctx, Page};
-use crate::state::AppState;
-
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/tai-khoan", get(page))
-        .route("/tai-khoan/kho-du-lieu", get(data_store))
-        .route("/tai-khoan/dang-xuat-noi-khac", post(sign_out_elsewhere))
-        .route("/tai-khoan/lien-he", post(save_contact))
-        .route("/tai-khoan/phien/{id}/dang-xuat", post(end_session))
-}
 
 /// One read, as the page lists it.
 struct ReadView {
@@ -65,7 +53,7 @@ struct LodgedView {
 /// How many of a partner's dossiers its account page lists.
 const LODGED_SHOWN: i64 = 20;
 
-async fn page(ctx: Ctx) -> UiResult {
+pub(crate) async fn page(ctx: Ctx) -> UiResult {
     let caller = ctx.signed_in()?;
     let contact = ctx.state.my_contact(caller).await.or_page(&ctx)?;
     let contact = ContactInput::of(&contact);
@@ -137,7 +125,9 @@ async fn account_page(
 }
 
 /// Saves the contact details: back to the page, or the form again (422) with its mistake.
-async fn save_contact(Posted(ctx, caller, form, _): Posted<ContactForm, SignedIn>) -> UiResult {
+pub(crate) async fn save_contact(
+    Posted(ctx, caller, form, _): Posted<ContactForm, SignedIn>,
+) -> UiResult {
     let input = ContactInput {
         phone: form.phone,
         email: form.email,
@@ -156,7 +146,7 @@ async fn save_contact(Posted(ctx, caller, form, _): Posted<ContactForm, SignedIn
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
-struct ContactForm {
+pub(crate) struct ContactForm {
     phone: String,
     email: String,
     address: String,
@@ -164,7 +154,7 @@ struct ContactForm {
 }
 
 /// Ends one other session of the account.
-async fn end_session(
+pub(crate) async fn end_session(
     axum::extract::Path(id): axum::extract::Path<String>,
     Posted(ctx, caller, _, _): Posted<NoFields, SignedIn>,
 ) -> UiResult {
@@ -173,10 +163,12 @@ async fn end_session(
 }
 
 #[derive(Deserialize)]
-struct NoFields {}
+pub(crate) struct NoFields {}
 
 /// Signs the account out everywhere else (other browsers, API tokens).
-async fn sign_out_elsewhere(Posted(ctx, caller, _, _): Posted<NoFields, SignedIn>) -> UiResult {
+pub(crate) async fn sign_out_elsewhere(
+    Posted(ctx, caller, _, _): Posted<NoFields, SignedIn>,
+) -> UiResult {
     ctx.state.sign_out_elsewhere(&caller).await.or_page(&ctx)?;
     Ok(Redirect::to("/tai-khoan").into_response())
 }
@@ -192,7 +184,7 @@ struct DataStorePage {
 
 /// `/tai-khoan/kho-du-lieu`: the citizen's data store (Decree 45/2020/NĐ-CP) and every
 /// re-use of it with its consent (Decree 13/2023/NĐ-CP).
-async fn data_store(ctx: Ctx) -> UiResult {
+pub(crate) async fn data_store(ctx: Ctx) -> UiResult {
     let caller = ctx.citizen()?;
     let (unbound, store) = match ctx.state.data_store(caller).await {
         Ok(v) => (false, Some(v)),

@@ -5,35 +5,22 @@
 //! Every page is gated by [`Ctx::admin`] (a form by `Posted<_, Admin>`); every change goes
 //! through the same application service (and so the same authorisation) as the JSON API.
 
-mod access_log;
-mod agencies;
-mod calendar;
-mod procedures;
-mod users;
+pub(crate) mod access_log;
+pub(crate) mod agencies;
+pub(crate) mod calendar;
+pub(crate) mod procedures;
+pub(crate) mod users;
 // Webhooks (#21).
-mod webhooks;
+pub(crate) mod webhooks;
 
 use askama::Template;
-use axum::Router;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::get;
 use serde::Deserialize;
 
 use super::kit::{Ctx, Page};
 use crate::error::ApiError;
 use crate::state::AppState;
-
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/quan-tri", get(index))
-        .merge(agencies::router())
-        .merge(users::router())
-        .merge(procedures::router())
-        .merge(calendar::router())
-        .merge(access_log::router())
-        .merge(webhooks::router())
-}
 
 /// The mistakes of a form, each shown next to its field (`"form"`: about the whole form).
 #[derive(Default)]
@@ -104,7 +91,7 @@ pub(super) fn see_other(ctx: &Ctx, to: &str) -> Response {
 
 /// A form with only its CSRF token (which [`crate::ui::form::Posted`] checks).
 #[derive(Deserialize)]
-pub(super) struct CsrfOnly {}
+pub(crate) struct CsrfOnly {}
 
 /// Page number from `?trang=` (1-based).
 pub(super) fn page_offset(trang: Option<i64>, size: i64) -> (i64, i64) {
@@ -137,7 +124,7 @@ struct Index {
     year: i32,
 }
 
-async fn index(ctx: Ctx) -> Response {
+pub(crate) async fn index(ctx: Ctx) -> Response {
     if let Err(r) = ctx.admin() {
         return r;
     }

@@ -7,7 +7,47 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
+use crate::routes;
 use crate::state::AppState;
+
+pub fn router() -> Router<AppState> {
+    routes::table([
+        (
+            "/static/app.css",
+            get(|| async { asset("text/css; charset=utf-8", CSS.as_bytes()) }),
+        ),
+        (
+            "/static/app.js",
+            get(|| async { asset("text/javascript; charset=utf-8", JS.as_bytes()) }),
+        ),
+        (
+            "/static/hall.css",
+            get(|| async { asset("text/css; charset=utf-8", HALL_CSS.as_bytes()) }),
+        ),
+        (
+            "/static/hall.js",
+            get(|| async { asset("text/javascript; charset=utf-8", HALL_JS.as_bytes()) }),
+        ),
+        (
+            "/static/htmx.min.js",
+            get(|| async { asset("text/javascript; charset=utf-8", servable::HTMX_2_0_8.bytes) }),
+        ),
+        (
+            "/static/feedback-map.js",
+            get(|| async { asset("text/javascript; charset=utf-8", MAP_JS.as_bytes()) }),
+        ),
+        (
+            "/static/vendor/leaflet/leaflet.js",
+            get(|| async { asset("text/javascript; charset=utf-8", LEAFLET_JS.as_bytes()) }),
+        ),
+        (
+            "/static/vendor/leaflet/leaflet.css",
+            get(|| async { asset("text/css; charset=utf-8", LEAFLET_CSS.as_bytes()) }),
+        ),
+        ("/static/vendor/leaflet/{file}", get(leaflet_image)),
+        ("/static/fonts/{file}", get(font)),
+    ])
+}
 
 const CSS: &str = include_str!("../../static/app.css");
 const JS: &str = include_str!("../../static/app.js");
@@ -35,44 +75,6 @@ const LEAFLET_IMAGES: [(&str, &[u8]); 3] = [
 
 /// The version suffix of asset URLs (the crate version: assets change only with a build).
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
-
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route(
-            "/static/app.css",
-            get(|| async { asset("text/css; charset=utf-8", CSS.as_bytes()) }),
-        )
-        .route(
-            "/static/app.js",
-            get(|| async { asset("text/javascript; charset=utf-8", JS.as_bytes()) }),
-        )
-        .route(
-            "/static/hall.css",
-            get(|| async { asset("text/css; charset=utf-8", HALL_CSS.as_bytes()) }),
-        )
-        .route(
-            "/static/hall.js",
-            get(|| async { asset("text/javascript; charset=utf-8", HALL_JS.as_bytes()) }),
-        )
-        .route(
-            "/static/htmx.min.js",
-            get(|| async { asset("text/javascript; charset=utf-8", servable::HTMX_2_0_8.bytes) }),
-        )
-        .route(
-            "/static/feedback-map.js",
-            get(|| async { asset("text/javascript; charset=utf-8", MAP_JS.as_bytes()) }),
-        )
-        .route(
-            "/static/vendor/leaflet/leaflet.js",
-            get(|| async { asset("text/javascript; charset=utf-8", LEAFLET_JS.as_bytes()) }),
-        )
-        .route(
-            "/static/vendor/leaflet/leaflet.css",
-            get(|| async { asset("text/css; charset=utf-8", LEAFLET_CSS.as_bytes()) }),
-        )
-        .route("/static/vendor/leaflet/{file}", get(leaflet_image))
-        .route("/static/fonts/{file}", get(font))
-}
 
 fn asset(content_type: &'static str, bytes: &'static [u8]) -> Response {
     (

@@ -5,32 +5,17 @@
 //! same `motcua_app::payments::transfer` service as the API.
 
 use askama::Template;
-use axum::Router;
 use axum::extract::Path;
 use axum::response::{IntoResponse, Redirect};
-use axum::routing::get;
 use motcua_app::payments::transfer::{BankAccountInput, StatementReport};
 use serde::Deserialize;
 
 use crate::error::ApiError;
-use crate::state::AppState;
 use crate::ui::form::{Anyone, Counter, OrPage, Posted, UiResult, Upload};
 use crate::ui::kit::{Ctx, Page};
 
 /// Largest statement accepted, in bytes.
 const MAX_STATEMENT_BYTES: usize = 5 * 1024 * 1024;
-
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route(
-            "/thanh-toan/co-quan/{agency}/tai-khoan",
-            get(account).post(save_account),
-        )
-        .route(
-            "/thanh-toan/co-quan/{agency}/sao-ke",
-            get(statement_form).post(import),
-        )
-}
 
 #[derive(Template)]
 #[template(path = "ui/payments/bank_account.html")]
@@ -43,7 +28,7 @@ struct AccountPage {
     saved: bool,
 }
 
-async fn account(ctx: Ctx, Path(agency): Path<String>) -> UiResult {
+pub(crate) async fn account(ctx: Ctx, Path(agency): Path<String>) -> UiResult {
     let caller = ctx.signed_in()?;
     let agency = agency.trim().to_owned();
     let a = ctx
@@ -66,13 +51,13 @@ async fn account(ctx: Ctx, Path(agency): Path<String>) -> UiResult {
 
 #[derive(Debug, Deserialize, Default)]
 #[serde(default)]
-struct AccountForm {
+pub(crate) struct AccountForm {
     bank_bin: String,
     account: String,
     account_name: String,
 }
 
-async fn save_account(
+pub(crate) async fn save_account(
     Path(agency): Path<String>,
     Posted(ctx, caller, f, _): Posted<AccountForm, Anyone>,
 ) -> UiResult {
@@ -107,7 +92,7 @@ struct StatementPage {
     report: Option<StatementReport>,
 }
 
-async fn statement_form(ctx: Ctx, Path(agency): Path<String>) -> UiResult {
+pub(crate) async fn statement_form(ctx: Ctx, Path(agency): Path<String>) -> UiResult {
     let caller = ctx.counter()?;
     ctx.state
         .statement_importer(caller, agency.trim())
@@ -121,7 +106,7 @@ async fn statement_form(ctx: Ctx, Path(agency): Path<String>) -> UiResult {
 }
 
 /// The statement uploaded (field `file`), matched and recorded; the report shown.
-async fn import(
+pub(crate) async fn import(
     Path(agency): Path<String>,
     Upload(ctx, caller, body, _): Upload<Counter>,
 ) -> UiResult {

@@ -17,11 +17,9 @@
 pub mod charts;
 
 use askama::Template;
-use axum::Router;
 use axum::extract::Query;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 use chrono::{Datelike, NaiveDate, Utc};
 use motcua_domain::auth::Role;
 use motcua_domain::dossier::vietnam_date;
@@ -46,22 +44,13 @@ const RED: &str = "#a50e0e";
 const AMBER: &str = "#8a5a00";
 const PURPLE: &str = "#5b2a86";
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/dieu-hanh", get(ioc))
-        .route("/thong-ke", get(public_page))
-        .route(
-            "/static/stats.css",
-            get(|| async {
-                (
-                    [
-                        (header::CONTENT_TYPE, "text/css; charset=utf-8"),
-                        (header::CACHE_CONTROL, "public, max-age=86400"),
-                    ],
-                    CSS,
-                )
-            }),
-        )
+/// The statistics pages' style sheet.
+pub(crate) async fn stylesheet() -> impl IntoResponse {
+    let headers = [
+        (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+        (header::CACHE_CONTROL, "public, max-age=86400"),
+    ];
+    (headers, CSS)
 }
 
 // ---- formatting ------------------------------------------------------------------------------
@@ -320,7 +309,7 @@ fn period_label(p: &Page, period: &Period) -> String {
 // ---- the operations view ---------------------------------------------------------------------
 
 #[derive(Deserialize, Default)]
-struct IocQuery {
+pub(crate) struct IocQuery {
     #[serde(rename = "don-vi")]
     unit: Option<String>,
     ky: Option<String>,
@@ -807,7 +796,7 @@ fn lang_param(lang: Option<&str>) -> String {
         .unwrap_or_default()
 }
 
-async fn ioc(ctx: Ctx, headers: HeaderMap, Query(q): Query<IocQuery>) -> UiResult {
+pub(crate) async fn ioc(ctx: Ctx, headers: HeaderMap, Query(q): Query<IocQuery>) -> UiResult {
     let ctx = with_lang(ctx, q.lang.as_deref());
     let caller = match ctx.with_role(&[Role::Leader, Role::Admin]) {
         Ok(c) => c,
@@ -887,7 +876,7 @@ async fn ioc(ctx: Ctx, headers: HeaderMap, Query(q): Query<IocQuery>) -> UiResul
 // ---- the public statistics page --------------------------------------------------------------
 
 #[derive(Deserialize, Default)]
-struct PublicQuery {
+pub(crate) struct PublicQuery {
     #[serde(rename = "don-vi")]
     unit: Option<String>,
     ky: Option<String>,
@@ -1080,7 +1069,11 @@ async fn province_figures(
         .collect())
 }
 
-async fn public_page(ctx: Ctx, ClientIp(ip): ClientIp, Query(q): Query<PublicQuery>) -> Response {
+pub(crate) async fn public_page(
+    ctx: Ctx,
+    ClientIp(ip): ClientIp,
+    Query(q): Query<PublicQuery>,
+) -> Response {
     let ctx = with_lang(ctx, q.lang.as_deref());
     if let Err(wait) = ctx.state.check_lookup_rate(ip).await {
         return too_many(&ctx, wait);

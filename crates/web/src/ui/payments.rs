@@ -5,10 +5,8 @@
 //! from the gateway (`/thanh-toan/ket-qua`), which shows the outcome and changes nothing.
 
 use askama::Template;
-use axum::Router;
 use axum::extract::{Path, Query, RawQuery};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
 use motcua_app::payments::transfer::VietQrView;
 use motcua_app::payments::{
     AdjustFeeInput, CounterPaymentInput, FeeLineInput, PaymentView, ReturnOutcome,
@@ -19,19 +17,8 @@ use motcua_domain::payment::FeeLine;
 use serde::Deserialize;
 
 use crate::auth::{ClientIp, ReadOrigin};
-use crate::state::AppState;
 use crate::ui::form::{Anyone, Counter, Officer, OrPage, Posted, UiResult};
 use crate::ui::kit::{Ctx, Page};
-
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/thanh-toan/ket-qua", get(returned))
-        .route("/thanh-toan/{ma}", get(show))
-        .route("/thanh-toan/{ma}/truc-tuyen", post(pay_online))
-        .route("/thanh-toan/{ma}/tai-quay", post(record_counter))
-        .route("/thanh-toan/{ma}/bien-lai", get(receipt))
-        .route("/thanh-toan/{ma}/dieu-chinh", post(adjust))
-}
 
 /// One fee line as shown.
 pub struct LineRow {
@@ -184,7 +171,7 @@ fn view_page(
     }
 }
 
-async fn show(ctx: Ctx, Path(code): Path<String>) -> UiResult {
+pub(crate) async fn show(ctx: Ctx, Path(code): Path<String>) -> UiResult {
     let caller = ctx.signed_in()?;
     let v = ctx.state.payment(caller, code.trim()).await.or_page(&ctx)?;
     // The QR when the fees are awaited and the agency has an account (else none is shown).
@@ -240,7 +227,7 @@ fn digits(s: &str) -> u64 {
 }
 
 /// Staff change the fee lines due, with a reason.
-async fn adjust(
+pub(crate) async fn adjust(
     Path(code): Path<String>,
     Posted(ctx, caller, fields, _): Posted<Vec<(String, String)>, Officer>,
 ) -> UiResult {
@@ -252,10 +239,10 @@ async fn adjust(
 }
 
 #[derive(Debug, Deserialize)]
-struct Empty {}
+pub(crate) struct Empty {}
 
 /// Starts an online attempt and sends the payer to the gateway.
-async fn pay_online(
+pub(crate) async fn pay_online(
     ClientIp(ip): ClientIp,
     Path(code): Path<String>,
     Posted(ctx, caller, _f, _): Posted<Empty, Anyone>,
@@ -289,14 +276,14 @@ struct ToGateway {
 
 #[derive(Debug, Deserialize, Default)]
 #[serde(default)]
-struct CounterForm {
+pub(crate) struct CounterForm {
     method: String,
     amount_vnd: String,
     receipt_no: String,
 }
 
 /// Cash or a transfer received at the desk.
-async fn record_counter(
+pub(crate) async fn record_counter(
     Path(code): Path<String>,
     Posted(ctx, caller, f, _): Posted<CounterForm, Counter>,
 ) -> UiResult {
@@ -314,13 +301,13 @@ async fn record_counter(
 }
 
 #[derive(Debug, Default, Deserialize)]
-struct ReceiptQuery {
+pub(crate) struct ReceiptQuery {
     #[serde(default)]
     format: Option<String>,
 }
 
 /// The receipt (A4 HTML, or PDF with `?format=pdf`), to print or save.
-async fn receipt(
+pub(crate) async fn receipt(
     ctx: Ctx,
     origin: ReadOrigin,
     Path(code): Path<String>,
@@ -349,7 +336,7 @@ struct ReturnedPage {
 }
 
 /// The payer back from the gateway: what the gateway says and where the payment stands.
-async fn returned(ctx: Ctx, RawQuery(q): RawQuery) -> Response {
+pub(crate) async fn returned(ctx: Ctx, RawQuery(q): RawQuery) -> Response {
     let params: Vec<(String, String)> =
         serde_urlencoded::from_str(q.as_deref().unwrap_or("")).unwrap_or_default();
     match ctx.state.vnpay_return(&params).await {

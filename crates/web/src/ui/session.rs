@@ -1,10 +1,8 @@
 //! Home page, signing in and out, and the language switch.
 
 use askama::Template;
-use axum::Router;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
 use motcua_store::SessionKind;
 use serde::Deserialize;
 
@@ -17,14 +15,6 @@ use crate::state::AppState;
 use motcua_app::totp::SecondStep;
 use motcua_domain::auth::Role;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/", get(home))
-        .route("/dang-nhap", get(login_page).post(login_submit))
-        .route("/dang-xuat", post(logout))
-        .route("/ngon-ngu", post(language))
-}
-
 #[derive(Template)]
 #[template(path = "ui/home.html")]
 struct Home {
@@ -34,7 +24,7 @@ struct Home {
     agencies: String,
 }
 
-async fn home(ctx: Ctx) -> UiResult {
+pub(crate) async fn home(ctx: Ctx) -> UiResult {
     let (provinces, communes, agencies) = ctx.state.home_counts().await.or_page(&ctx)?;
     let p = ctx.page();
     Ok(ctx.render(Home {
@@ -66,12 +56,12 @@ fn providers(state: &AppState) -> Vec<(String, String)> {
 }
 
 #[derive(Deserialize)]
-struct NextQuery {
+pub(crate) struct NextQuery {
     #[serde(default)]
     next: String,
 }
 
-async fn login_page(ctx: Ctx, Query(q): Query<NextQuery>) -> Response {
+pub(crate) async fn login_page(ctx: Ctx, Query(q): Query<NextQuery>) -> Response {
     ctx.render(Login {
         p: ctx.page(),
         username: String::new(),
@@ -84,7 +74,7 @@ async fn login_page(ctx: Ctx, Query(q): Query<NextQuery>) -> Response {
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
-struct LoginForm {
+pub(crate) struct LoginForm {
     username: String,
     password: String,
     next: String,
@@ -129,7 +119,7 @@ pub(super) fn signed_in(
     res
 }
 
-async fn login_submit(
+pub(crate) async fn login_submit(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
     Posted(ctx, _, form, _): Posted<LoginForm>,
@@ -168,9 +158,9 @@ async fn login_submit(
 }
 
 #[derive(Deserialize)]
-struct NoFields {}
+pub(crate) struct NoFields {}
 
-async fn logout(Posted(ctx, _, _, _): Posted<NoFields>) -> Response {
+pub(crate) async fn logout(Posted(ctx, _, _, _): Posted<NoFields>) -> Response {
     // A session opened through a provider ends there too (RP-initiated logout).
     let mut to = None;
     if let Some(c) = &ctx.caller {
@@ -207,12 +197,12 @@ struct SignedOut {
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
-struct LangForm {
+pub(crate) struct LangForm {
     lang: String,
     next: String,
 }
 
-async fn language(Posted(ctx, _, form, _): Posted<LangForm>) -> Response {
+pub(crate) async fn language(Posted(ctx, _, form, _): Posted<LangForm>) -> Response {
     let lang = super::i18n::Lang::parse(&form.lang).unwrap_or(super::i18n::Lang::Vi);
     let mut res = Redirect::to(local_path(&form.next)).into_response();
     append_cookie(

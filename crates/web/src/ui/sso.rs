@@ -5,35 +5,30 @@
 //! a callback address sent to someone else signs nobody in.
 
 use askama::Template;
-use axum::Router;
 use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::get;
 use serde::Deserialize;
 
 use super::kit::{Ctx, Page, append_cookie, secure};
 use crate::auth::{cookie_in, same_secret};
 use crate::error::ApiError;
 use crate::security::local_path;
-use crate::state::AppState;
 
 /// The cookie that binds a sign-in's `state` to the browser that started it.
 const STATE_COOKIE: &str = "motcua_sso_state";
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/dang-nhap/sso/{provider}", get(start))
-        .route("/dang-nhap/sso/{provider}/callback", get(callback))
-}
-
 #[derive(Deserialize)]
-struct StartQuery {
+pub(crate) struct StartQuery {
     #[serde(default)]
     next: String,
 }
 
-async fn start(ctx: Ctx, Path(provider): Path<String>, Query(q): Query<StartQuery>) -> Response {
+pub(crate) async fn start(
+    ctx: Ctx,
+    Path(provider): Path<String>,
+    Query(q): Query<StartQuery>,
+) -> Response {
     let next = local_path(&q.next).to_string();
     match ctx.state.sso_start(&provider, &next).await {
         Ok(s) => {
@@ -54,7 +49,7 @@ async fn start(ctx: Ctx, Path(provider): Path<String>, Query(q): Query<StartQuer
 }
 
 #[derive(Deserialize)]
-struct CallbackQuery {
+pub(crate) struct CallbackQuery {
     #[serde(default)]
     code: String,
     #[serde(default)]
@@ -63,7 +58,7 @@ struct CallbackQuery {
     error: Option<String>,
 }
 
-async fn callback(
+pub(crate) async fn callback(
     ctx: Ctx,
     Path(provider): Path<String>,
     headers: axum::http::HeaderMap,

@@ -4,10 +4,8 @@
 //! are [`motcua_app::totp`]'s.
 
 use askama::Template;
-use axum::Router;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
 use motcua_app::totp::{SecondStep, TotpSetup};
 use motcua_store::User;
 use serde::Deserialize;
@@ -16,19 +14,9 @@ use super::form::{OrPage, Posted, SignedIn, UiResult};
 use super::kit::{Ctx, Page, append_cookie, secure};
 use crate::auth::cookie_in;
 use crate::error::ApiError;
-use crate::state::AppState;
 
 /// The cookie of a password sign-in waiting for its code.
 const CHALLENGE_COOKIE: &str = "motcua_2fa";
-
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/dang-nhap/xac-thuc", get(code_page).post(code_submit))
-        .route("/tai-khoan/xac-thuc-hai-lop", get(own_page))
-        .route("/tai-khoan/xac-thuc-hai-lop/bat", post(turn_on))
-        .route("/tai-khoan/xac-thuc-hai-lop/xac-nhan", post(confirm))
-        .route("/tai-khoan/xac-thuc-hai-lop/tat", post(turn_off))
-}
 
 /// After a right password: the challenge's cookie and the code page.
 pub(super) async fn challenge_started(ctx: &Ctx, user: &User, next: &str) -> Response {
@@ -63,7 +51,7 @@ fn challenge_secret(headers: &HeaderMap) -> String {
         .to_string()
 }
 
-async fn code_page(ctx: Ctx, headers: HeaderMap) -> Response {
+pub(crate) async fn code_page(ctx: Ctx, headers: HeaderMap) -> Response {
     match ctx.state.challenge(&challenge_secret(&headers)).await {
         Ok(c) => ctx.render(CodePage {
             p: ctx.page(),
@@ -75,12 +63,15 @@ async fn code_page(ctx: Ctx, headers: HeaderMap) -> Response {
 }
 
 #[derive(Deserialize)]
-struct CodeForm {
+pub(crate) struct CodeForm {
     #[serde(default)]
     code: String,
 }
 
-async fn code_submit(headers: HeaderMap, Posted(ctx, _, form, _): Posted<CodeForm>) -> Response {
+pub(crate) async fn code_submit(
+    headers: HeaderMap,
+    Posted(ctx, _, form, _): Posted<CodeForm>,
+) -> Response {
     let secret = challenge_secret(&headers);
     match ctx.state.complete_challenge(&secret, &form.code).await {
         Ok(done) => {
@@ -124,7 +115,7 @@ struct OwnPage {
     notice: Option<&'static str>,
 }
 
-async fn own_page(ctx: Ctx) -> Response {
+pub(crate) async fn own_page(ctx: Ctx) -> Response {
     own_render(&ctx, Said::default()).await
 }
 
@@ -172,9 +163,9 @@ async fn own_render(ctx: &Ctx, said: Said) -> Response {
 }
 
 #[derive(Deserialize)]
-struct NoFields {}
+pub(crate) struct NoFields {}
 
-async fn turn_on(Posted(ctx, caller, _, _): Posted<NoFields, SignedIn>) -> UiResult {
+pub(crate) async fn turn_on(Posted(ctx, caller, _, _): Posted<NoFields, SignedIn>) -> UiResult {
     let setup = ctx.state.begin_totp(&caller).await.or_page(&ctx)?;
     let said = Said {
         setup: Some(setup),
@@ -185,13 +176,15 @@ async fn turn_on(Posted(ctx, caller, _, _): Posted<NoFields, SignedIn>) -> UiRes
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
-struct ConfirmForm {
+pub(crate) struct ConfirmForm {
     code: String,
     secret: String,
     uri: String,
 }
 
-async fn confirm(Posted(ctx, caller, form, _): Posted<ConfirmForm, SignedIn>) -> Response {
+pub(crate) async fn confirm(
+    Posted(ctx, caller, form, _): Posted<ConfirmForm, SignedIn>,
+) -> Response {
     let said = match ctx.state.confirm_totp(&caller, &form.code).await {
         Ok(()) => Said::done("Đã bật xác thực hai lớp."),
         // The secret being set up stays on the page, to try another code.
@@ -207,7 +200,7 @@ async fn confirm(Posted(ctx, caller, form, _): Posted<ConfirmForm, SignedIn>) ->
     own_render(&ctx, said).await
 }
 
-async fn turn_off(Posted(ctx, caller, form, _): Posted<CodeForm, SignedIn>) -> Response {
+pub(crate) async fn turn_off(Posted(ctx, caller, form, _): Posted<CodeForm, SignedIn>) -> Response {
     let said = match ctx.state.turn_off_totp(&caller, &form.code).await {
         Ok(()) => Said::done("Đã tắt xác thực hai lớp."),
         Err(e) => {

@@ -3,22 +3,15 @@
 //! `GET /api/v1/admin/personal-data-reads`, with its CSV export.
 
 use askama::Template;
-use axum::Router;
 use axum::extract::Query;
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum::routing::get;
 use motcua_domain::auth::Action;
 use serde::Deserialize;
 
 use super::super::kit::{Ctx, Page, urlencode};
-use crate::state::AppState;
 use motcua_app::access_log::{self, Read};
 use motcua_app::calendar::format_vn_instant;
-
-pub fn router() -> Router<AppState> {
-    Router::new().route("/quan-tri/truy-cap-du-lieu", get(show))
-}
 
 /// One read, as shown.
 struct Row {
@@ -41,11 +34,11 @@ struct AccessLog {
 }
 
 #[derive(Deserialize)]
-struct LogQuery {
+pub(crate) struct LogQuery {
     so_dinh_danh: Option<String>,
 }
 
-async fn show(ctx: Ctx, Query(q): Query<LogQuery>) -> Response {
+pub(crate) async fn show(ctx: Ctx, Query(q): Query<LogQuery>) -> Response {
     let caller = match ctx.admin() {
         Ok(c) => c.clone(),
         Err(r) => return r,

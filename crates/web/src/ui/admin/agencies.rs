@@ -2,11 +2,9 @@
 //! procedures it applies.
 
 use askama::Template;
-use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
-use axum::routing::{get, post};
 use motcua_domain::agency::AgencyKind;
 use motcua_store::{Agency, AgencyQuery};
 use serde::Deserialize;
@@ -21,13 +19,6 @@ use crate::ui::kit::{Ctx, Page, is_htmx, urlencode};
 use motcua_app::accounts::CreateAgency;
 
 const PAGE: i64 = 20;
-
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/quan-tri/co-quan", get(list).post(create))
-        .route("/quan-tri/co-quan/{code}", get(detail))
-        .route("/quan-tri/co-quan/{code}/gio-lam-viec", post(office_hours))
-}
 
 pub struct Row {
     pub code: String,
@@ -68,7 +59,7 @@ struct List {
 }
 
 #[derive(Deserialize)]
-struct ListQuery {
+pub(crate) struct ListQuery {
     q: Option<String>,
     trang: Option<i64>,
 }
@@ -140,7 +131,7 @@ async fn list_page(
     )
 }
 
-async fn list(ctx: Ctx, headers: HeaderMap, Query(lq): Query<ListQuery>) -> Response {
+pub(crate) async fn list(ctx: Ctx, headers: HeaderMap, Query(lq): Query<ListQuery>) -> Response {
     if let Err(r) = ctx.admin() {
         return r;
     }
@@ -163,7 +154,7 @@ async fn list(ctx: Ctx, headers: HeaderMap, Query(lq): Query<ListQuery>) -> Resp
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
-struct CreateForm {
+pub(crate) struct CreateForm {
     code: String,
     name: String,
     kind: String,
@@ -171,7 +162,7 @@ struct CreateForm {
     unit_id: String,
 }
 
-async fn create(
+pub(crate) async fn create(
     State(state): State<AppState>,
     Posted(ctx, caller, f, _): Posted<CreateForm, Admin>,
 ) -> Response {
@@ -243,7 +234,7 @@ struct Detail {
 const SHOWN: usize = 50;
 
 #[derive(Deserialize)]
-struct OkQuery {
+pub(crate) struct OkQuery {
     ok: Option<String>,
     tat_ca: Option<String>,
 }
@@ -310,7 +301,11 @@ async fn detail_page(
     )
 }
 
-async fn detail(ctx: Ctx, Path(code): Path<String>, Query(ok): Query<OkQuery>) -> Response {
+pub(crate) async fn detail(
+    ctx: Ctx,
+    Path(code): Path<String>,
+    Query(ok): Query<OkQuery>,
+) -> Response {
     if let Err(r) = ctx.admin() {
         return r;
     }
@@ -322,7 +317,7 @@ async fn detail(ctx: Ctx, Path(code): Path<String>, Query(ok): Query<OkQuery>) -
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
-struct HoursForm {
+pub(crate) struct HoursForm {
     reset: String,
     from1: String,
     to1: String,
@@ -332,7 +327,7 @@ struct HoursForm {
     to3: String,
 }
 
-async fn office_hours(
+pub(crate) async fn office_hours(
     State(state): State<AppState>,
     Path(code): Path<String>,
     Posted(ctx, caller, f, _): Posted<HoursForm, Admin>,

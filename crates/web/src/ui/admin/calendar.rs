@@ -4,11 +4,9 @@
 use std::collections::BTreeSet;
 
 use askama::Template;
-use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use axum::routing::{get, post};
 use chrono::{Datelike, NaiveDate};
 use motcua_domain::calendar::{
     DayEntry, DayKind, Duration, LunarDate, OfficeHours, can_chi_year, lunar_to_solar,
@@ -25,14 +23,6 @@ use motcua_app::AppError;
 use motcua_app::calendar::{
     self as cal, calendar_error, format_lunar, parse_date, parse_vn_instant,
 };
-
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/quan-tri/lich", get(year_page))
-        .route("/quan-tri/lich/han", get(due))
-        .route("/quan-tri/lich/{year}", post(edit_year))
-        .route("/quan-tri/lich/{year}/xoa", post(delete_year))
-}
 
 /// One day of the year's list.
 pub struct DayView {
@@ -130,7 +120,7 @@ impl YearPage {
 }
 
 #[derive(Deserialize)]
-struct YearQuery {
+pub(crate) struct YearQuery {
     nam: Option<String>,
     ok: Option<String>,
 }
@@ -196,7 +186,7 @@ fn parse_year(s: &str) -> Option<i32> {
         .filter(|y| (1900..=2100).contains(y))
 }
 
-async fn year_page(ctx: Ctx, Query(q): Query<YearQuery>) -> Response {
+pub(crate) async fn year_page(ctx: Ctx, Query(q): Query<YearQuery>) -> Response {
     if let Err(r) = ctx.admin() {
         return r;
     }
@@ -313,7 +303,7 @@ fn schedule_field(code: &str) -> Option<&'static str> {
     }
 }
 
-async fn edit_year(
+pub(crate) async fn edit_year(
     Path(year): Path<i32>,
     Posted(ctx, caller, pairs, _): Posted<Vec<(String, String)>, Admin>,
 ) -> Response {
@@ -345,7 +335,7 @@ async fn edit_year(
     render_year(&ctx, year, Some(form), errors, None, due, String::new()).await
 }
 
-async fn delete_year(
+pub(crate) async fn delete_year(
     State(state): State<AppState>,
     Path(year): Path<i32>,
     Posted(ctx, caller, _, _): Posted<CsrfOnly, Admin>,
@@ -359,7 +349,7 @@ async fn delete_year(
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
-struct DueQuery {
+pub(crate) struct DueQuery {
     tu: String,
     so_ngay: String,
     co_quan: String,
@@ -409,7 +399,7 @@ async fn compute_due(state: &AppState, q: &DueQuery) -> Result<(String, String),
     Ok((fmt(start), fmt(appointment)))
 }
 
-async fn due(ctx: Ctx, headers: HeaderMap, Query(q): Query<DueQuery>) -> Response {
+pub(crate) async fn due(ctx: Ctx, headers: HeaderMap, Query(q): Query<DueQuery>) -> Response {
     if let Err(r) = ctx.admin() {
         return r;
     }

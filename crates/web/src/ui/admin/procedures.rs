@@ -2,10 +2,8 @@
 //! status (publish, abolish), and the internal workflow of a procedure at an agency.
 
 use askama::Template;
-use axum::Router;
 use axum::extract::{Path, Query};
 use axum::response::Response;
-use axum::routing::{get, post};
 use motcua_domain::auth::{Action, Role};
 use motcua_domain::catalogue::ProcedureStatus;
 use motcua_domain::workflow::{Workflow, WorkflowStep, centi_text};
@@ -15,7 +13,6 @@ use serde::Deserialize;
 use super::{Errors, agency_by_code, form_error, notice, opt, page_offset, see_other};
 use crate::auth::require;
 use crate::error::ApiError;
-use crate::state::AppState;
 use crate::ui::form::{Admin, OrPage, Posted, UiResult};
 use crate::ui::kit::{Ctx, Page, urlencode};
 use motcua_app::AppError;
@@ -23,20 +20,6 @@ use motcua_app::calendar::parse_date;
 use motcua_app::catalogue::{SearchParams, statutory_time};
 
 const PAGE: i64 = 20;
-
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/quan-tri/thu-tuc", get(list))
-        .route("/quan-tri/thu-tuc/quy-trinh", get(pick_workflow))
-        .route("/quan-tri/thu-tuc/{code}", get(detail))
-        .route("/quan-tri/thu-tuc/{code}/cong-khai", post(publish))
-        .route("/quan-tri/thu-tuc/{code}/bai-bo", post(abolish))
-        .route("/quan-tri/thu-tuc/{code}/quy-trinh", get(pick_workflow_of))
-        .route(
-            "/quan-tri/thu-tuc/{code}/quy-trinh/{agency}",
-            get(workflow).post(save_workflow),
-        )
-}
 
 #[derive(Template)]
 #[template(path = "ui/admin/procedures.html")]
@@ -51,12 +34,12 @@ struct List {
 }
 
 #[derive(Deserialize)]
-struct ListQuery {
+pub(crate) struct ListQuery {
     q: Option<String>,
     trang: Option<i64>,
 }
 
-async fn list(ctx: Ctx, Query(lq): Query<ListQuery>) -> UiResult {
+pub(crate) async fn list(ctx: Ctx, Query(lq): Query<ListQuery>) -> UiResult {
     if let Err(r) = ctx.admin() {
         return Ok(r);
     }
@@ -120,7 +103,7 @@ impl Detail {
 }
 
 #[derive(Deserialize)]
-struct OkQuery {
+pub(crate) struct OkQuery {
     ok: Option<String>,
 }
 
@@ -153,7 +136,11 @@ async fn detail_page(
     )
 }
 
-async fn detail(ctx: Ctx, Path(code): Path<String>, Query(ok): Query<OkQuery>) -> Response {
+pub(crate) async fn detail(
+    ctx: Ctx,
+    Path(code): Path<String>,
+    Query(ok): Query<OkQuery>,
+) -> Response {
     if let Err(r) = ctx.admin() {
         return r;
     }
@@ -166,7 +153,7 @@ async fn detail(ctx: Ctx, Path(code): Path<String>, Query(ok): Query<OkQuery>) -
 }
 
 #[derive(Deserialize)]
-struct StatusForm {
+pub(crate) struct StatusForm {
     #[serde(default)]
     on: String,
 }
@@ -209,23 +196,29 @@ async fn change_status(
     }
 }
 
-async fn publish(Path(code): Path<String>, posted: Posted<StatusForm, Admin>) -> Response {
+pub(crate) async fn publish(
+    Path(code): Path<String>,
+    posted: Posted<StatusForm, Admin>,
+) -> Response {
     change_status(posted, code, ProcedureStatus::Published).await
 }
 
-async fn abolish(Path(code): Path<String>, posted: Posted<StatusForm, Admin>) -> Response {
+pub(crate) async fn abolish(
+    Path(code): Path<String>,
+    posted: Posted<StatusForm, Admin>,
+) -> Response {
     change_status(posted, code, ProcedureStatus::Abolished).await
 }
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
-struct PickQuery {
+pub(crate) struct PickQuery {
     ma: String,
     co_quan: String,
 }
 
 /// The "set up a workflow" forms (GET, no JavaScript) lead to the workflow page.
-async fn pick_workflow(ctx: Ctx, Query(q): Query<PickQuery>) -> Response {
+pub(crate) async fn pick_workflow(ctx: Ctx, Query(q): Query<PickQuery>) -> Response {
     if let Err(r) = ctx.admin() {
         return r;
     }
@@ -239,7 +232,7 @@ async fn pick_workflow(ctx: Ctx, Query(q): Query<PickQuery>) -> Response {
     )
 }
 
-async fn pick_workflow_of(
+pub(crate) async fn pick_workflow_of(
     ctx: Ctx,
     Path(code): Path<String>,
     Query(q): Query<PickQuery>,
@@ -348,7 +341,7 @@ async fn workflow_page(
     )
 }
 
-async fn workflow(
+pub(crate) async fn workflow(
     ctx: Ctx,
     Path((code, agency)): Path<(String, String)>,
     Query(ok): Query<OkQuery>,
@@ -422,7 +415,7 @@ fn steps_of(typed: &[StepRow]) -> (Vec<WorkflowStep>, Errors) {
     (steps, errors)
 }
 
-async fn save_workflow(
+pub(crate) async fn save_workflow(
     Path((code, agency_code)): Path<(String, String)>,
     Posted(ctx, caller, pairs, _): Posted<Vec<(String, String)>, Admin>,
 ) -> Response {

@@ -5,10 +5,8 @@ use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 
 use askama::Template;
-use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
-use axum::routing::{get, post};
 use motcua_app::AppError;
 use motcua_domain::auth::Role;
 use motcua_store::User;
@@ -24,19 +22,6 @@ use crate::ui::kit::{Ctx, Page, urlencode};
 use motcua_app::accounts::{AccountChange, CreateUser};
 
 const PAGE: i64 = 30;
-
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/quan-tri/can-bo", get(list).post(create))
-        .route("/quan-tri/can-bo/{username}", get(detail))
-        .route("/quan-tri/can-bo/{username}/vai-tro", post(add_grant))
-        .route("/quan-tri/can-bo/{username}/vai-tro/bo", post(remove_grant))
-        .route("/quan-tri/can-bo/{username}/khoa", post(disable))
-        .route(
-            "/quan-tri/can-bo/{username}/xac-thuc-hai-lop",
-            post(require_totp),
-        )
-}
 
 /// A role of an account, for display.
 pub struct GrantView {
@@ -117,7 +102,7 @@ struct List {
 }
 
 #[derive(Deserialize)]
-struct ListQuery {
+pub(crate) struct ListQuery {
     co_quan: Option<String>,
     trang: Option<i64>,
 }
@@ -179,7 +164,7 @@ async fn list_page(
     )
 }
 
-async fn list(ctx: Ctx, Query(q): Query<ListQuery>) -> UiResult {
+pub(crate) async fn list(ctx: Ctx, Query(q): Query<ListQuery>) -> UiResult {
     let caller = ctx.admin()?;
     let agency = q.co_quan.unwrap_or_default();
     let form = NewUserForm {
@@ -192,7 +177,7 @@ async fn list(ctx: Ctx, Query(q): Query<ListQuery>) -> UiResult {
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
-struct CreateForm {
+pub(crate) struct CreateForm {
     username: String,
     full_name: String,
     password: String,
@@ -229,7 +214,7 @@ async fn form_agency(state: &AppState, code: &str) -> Result<Option<Uuid>, ApiEr
     }
 }
 
-async fn create(
+pub(crate) async fn create(
     State(state): State<AppState>,
     Posted(ctx, caller, f, _): Posted<CreateForm, Admin>,
 ) -> Response {
@@ -291,7 +276,7 @@ struct Detail {
 }
 
 #[derive(Deserialize)]
-struct OkQuery {
+pub(crate) struct OkQuery {
     ok: Option<String>,
 }
 
@@ -339,7 +324,11 @@ async fn detail_page(
     )
 }
 
-async fn detail(ctx: Ctx, Path(username): Path<String>, Query(ok): Query<OkQuery>) -> UiResult {
+pub(crate) async fn detail(
+    ctx: Ctx,
+    Path(username): Path<String>,
+    Query(ok): Query<OkQuery>,
+) -> UiResult {
     let caller = ctx.admin()?;
     let said = [
         ("tao", "Đã tạo tài khoản."),
@@ -356,12 +345,12 @@ async fn detail(ctx: Ctx, Path(username): Path<String>, Query(ok): Query<OkQuery
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
-struct GrantForm {
+pub(crate) struct GrantForm {
     role: String,
     agency_code: String,
 }
 
-async fn add_grant(
+pub(crate) async fn add_grant(
     Path(username): Path<String>,
     Posted(ctx, caller, f, _): Posted<GrantForm, Admin>,
 ) -> Response {
@@ -373,12 +362,12 @@ async fn add_grant(
 }
 
 #[derive(Deserialize)]
-struct RemoveForm {
+pub(crate) struct RemoveForm {
     #[serde(default)]
     index: usize,
 }
 
-async fn remove_grant(
+pub(crate) async fn remove_grant(
     Path(username): Path<String>,
     Posted(ctx, caller, f, _): Posted<RemoveForm, Admin>,
 ) -> Response {
@@ -387,12 +376,12 @@ async fn remove_grant(
 }
 
 #[derive(Deserialize)]
-struct DisableForm {
+pub(crate) struct DisableForm {
     #[serde(default)]
     disabled: String,
 }
 
-async fn disable(
+pub(crate) async fn disable(
     Path(username): Path<String>,
     Posted(ctx, caller, f, _): Posted<DisableForm, Admin>,
 ) -> Response {
@@ -401,13 +390,13 @@ async fn disable(
 }
 
 #[derive(Deserialize)]
-struct RequireTotpForm {
+pub(crate) struct RequireTotpForm {
     #[serde(default)]
     required: String,
 }
 
 /// Requires (or no longer) the second factor of a staff account (#20).
-async fn require_totp(
+pub(crate) async fn require_totp(
     Path(username): Path<String>,
     Posted(ctx, caller, f, _): Posted<RequireTotpForm, Admin>,
 ) -> Response {

@@ -4,10 +4,8 @@
 //! `/api/v1/webhooks`.
 
 use askama::Template;
-use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
-use axum::routing::{get, post};
 use motcua_app::calendar::format_vn_instant;
 use motcua_app::webhooks::{DeliveryView, WebhookInput, WebhookView};
 use motcua_store::DeliveryStatus;
@@ -19,19 +17,10 @@ use crate::state::AppState;
 use crate::ui::form::{Admin, OrPage, Posted, UiResult};
 use crate::ui::kit::{Ctx, Page};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/quan-tri/webhook", get(list).post(create))
-        .route("/quan-tri/webhook/{id}", get(detail))
-        .route("/quan-tri/webhook/{id}/doi-khoa", post(rotate))
-        .route("/quan-tri/webhook/{id}/bat-tat", post(toggle))
-        .route("/quan-tri/webhook/{id}/gui-lai/{delivery}", post(replay))
-}
-
 /// The subscription form as typed (lists one item per line or comma).
 #[derive(Default, Deserialize)]
 #[serde(default)]
-struct HookForm {
+pub(crate) struct HookForm {
     name: String,
     url: String,
     event_types: String,
@@ -69,7 +58,7 @@ struct List {
     errors: Errors,
 }
 
-async fn list(ctx: Ctx) -> UiResult {
+pub(crate) async fn list(ctx: Ctx) -> UiResult {
     let caller = ctx.admin()?.clone();
     let hooks = ctx.state.list_webhooks(&caller).await.or_page(&ctx)?;
     let p = ctx.page();
@@ -90,7 +79,7 @@ fn hook_field(code: &str) -> Option<&'static str> {
     }
 }
 
-async fn create(
+pub(crate) async fn create(
     State(state): State<AppState>,
     Posted(ctx, caller, f, _): Posted<HookForm, Admin>,
 ) -> UiResult {
@@ -133,7 +122,7 @@ struct Detail {
 }
 
 #[derive(Deserialize)]
-struct DetailQuery {
+pub(crate) struct DetailQuery {
     trang_thai: Option<String>,
 }
 
@@ -189,13 +178,17 @@ fn hook_id(ctx: &Ctx, id: &str) -> Result<Uuid, Response> {
     Uuid::parse_str(id.trim()).map_err(|_| ctx.error(&crate::error::ApiError::NotFound("webhook")))
 }
 
-async fn detail(ctx: Ctx, Path(id): Path<String>, Query(q): Query<DetailQuery>) -> UiResult {
+pub(crate) async fn detail(
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Query(q): Query<DetailQuery>,
+) -> UiResult {
     let id = hook_id(&ctx, &id)?;
     let status = q.trang_thai.as_deref().and_then(DeliveryStatus::parse);
     detail_page(&ctx, id, None, status).await
 }
 
-async fn rotate(
+pub(crate) async fn rotate(
     State(state): State<AppState>,
     Path(id): Path<String>,
     Posted(ctx, caller, _, _): Posted<CsrfOnly, Admin>,
@@ -208,7 +201,7 @@ async fn rotate(
     detail_page(&ctx, id, Some(made.secret), None).await
 }
 
-async fn toggle(
+pub(crate) async fn toggle(
     State(state): State<AppState>,
     Path(id): Path<String>,
     Posted(ctx, caller, _, _): Posted<CsrfOnly, Admin>,
@@ -230,7 +223,7 @@ async fn toggle(
     Ok(see_other(&ctx, &format!("/quan-tri/webhook/{id}")))
 }
 
-async fn replay(
+pub(crate) async fn replay(
     State(state): State<AppState>,
     Path((id, delivery)): Path<(String, String)>,
     Posted(ctx, caller, _, _): Posted<CsrfOnly, Admin>,

@@ -8,18 +8,15 @@
 //! JSON API (`App::lodge` / `lodge_for_check` / `act` / `upload_document`), so authorisation
 //! and the state machine's rules are the API's.
 
-mod desk;
-mod intake;
-mod register;
-mod returns;
+pub(crate) mod desk;
+pub(crate) mod intake;
+pub(crate) mod register;
+pub(crate) mod returns;
 // Verifying a citizen account at the counter (#20).
-mod verify;
+pub(crate) mod verify;
 
 use std::collections::BTreeMap;
 
-use axum::Router;
-use axum::extract::DefaultBodyLimit;
-use axum::routing::{get, post};
 use motcua_domain::catalogue::Channel;
 use motcua_store::{Agency, DossierRow};
 
@@ -30,30 +27,7 @@ use crate::error::ApiError;
 use crate::state::AppState;
 
 /// The largest intake form (several scans): each file is still held to `max_upload_bytes`.
-const INTAKE_BODY_LIMIT: usize = 100 * 1024 * 1024;
-
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/mot-cua", get(desk::home))
-        .route(
-            "/mot-cua/tiep-nhan",
-            get(intake::page)
-                .post(intake::submit)
-                .layer(DefaultBodyLimit::max(INTAKE_BODY_LIMIT)),
-        )
-        .route("/mot-cua/tiep-nhan/thu-tuc", get(intake::procedures))
-        .route("/mot-cua/tiep-nhan/thanh-phan", get(intake::components))
-        .route("/mot-cua/ho-so/{code}", get(desk::dossier))
-        .route("/mot-cua/ho-so/{code}/kiem-tra", post(desk::check))
-        .route("/mot-cua/ho-so/{code}/in/{kind}", get(desk::print))
-        .route("/mot-cua/tra-ket-qua", get(returns::page))
-        .route("/mot-cua/tra-ket-qua/{code}", post(returns::submit))
-        .route("/mot-cua/so-theo-doi", get(register::page))
-        .route(
-            "/mot-cua/xac-thuc-tai-khoan",
-            get(verify::page).post(verify::submit),
-        )
-}
+pub(crate) const INTAKE_BODY_LIMIT: usize = 100 * 1024 * 1024;
 
 /// The agencies whose desk the caller staffs (grants as receiving officer).
 pub(crate) use motcua_app::auth::desk_agency_ids;

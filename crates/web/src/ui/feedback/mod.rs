@@ -9,12 +9,10 @@
 //!   acts.
 
 use askama::Template;
-use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, Query};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
 use motcua_app::AppError;
 use motcua_app::feedback::{
     FeedbackAct, FeedbackPage, FeedbackQueueItem, FeedbackReceipt, FeedbackStep, FeedbackView,
@@ -24,25 +22,8 @@ use motcua_domain::feedback::MAX_PHOTOS;
 use serde::Deserialize;
 
 use crate::auth::{Caller, ClientIp};
-use crate::state::AppState;
 use crate::ui::form::{MultipartForm, OrPage, Posted, SignedIn, UiResult, Upload};
 use crate::ui::kit::{Ctx, Page, urlencode};
-
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/phan-anh", get(published))
-        .route(
-            "/phan-anh/gui",
-            get(form)
-                .post(submit)
-                .layer(axum::extract::DefaultBodyLimit::disable()),
-        )
-        .route("/phan-anh/{ma}", get(follow))
-        .route("/phan-anh/{ma}/danh-gia", post(react))
-        .route("/xu-ly/phan-anh", get(queue))
-        .route("/xu-ly/phan-anh/{ma}", get(report))
-        .route("/xu-ly/phan-anh/{ma}/thao-tac", post(act))
-}
 
 /// "2025-10-27T09:15" → "27/10/2025 09:15".
 fn vn_text(at: &str) -> String {

@@ -5,16 +5,11 @@
 //! the next ticket, its statistics and the kiosk's areas (`/mot-cua/boc-so`). The rules and
 //! their checks are `motcua_app::hall`'s.
 
-mod board;
-mod counter;
-mod kiosk;
+pub(crate) mod board;
+pub(crate) mod counter;
+pub(crate) mod kiosk;
 
 use std::sync::atomic::{AtomicBool, Ordering};
-
-use axum::Router;
-use axum::routing::{get, post};
-
-use crate::state::AppState;
 
 /// Set when the server stops: the display boards' event streams end so that shutdown does
 /// not wait for them (the boards reconnect to the next server).
@@ -27,23 +22,6 @@ pub fn stop_streams() {
 
 fn stopping() -> bool {
     STOPPING.load(Ordering::Relaxed)
-}
-
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/boc-so/{agency}", get(kiosk::page).post(kiosk::issue))
-        .route("/boc-so/ve/{token}", get(kiosk::ticket))
-        .route("/bang-goi-so/{agency}", get(board::page))
-        .route("/bang-goi-so/{agency}/su-kien", get(board::events))
-        .route("/mot-cua/boc-so", get(counter::page))
-        .route("/mot-cua/boc-so/quay", post(counter::set_desk))
-        .route("/mot-cua/boc-so/goi", post(counter::call))
-        .route("/mot-cua/boc-so/xong", post(counter::finish))
-        .route("/mot-cua/boc-so/thong-ke", get(counter::stats))
-        .route(
-            "/mot-cua/boc-so/khu-vuc",
-            get(counter::areas_page).post(counter::set_areas),
-        )
 }
 
 /// One line of a table of hall times (the statistics page, the operations view).

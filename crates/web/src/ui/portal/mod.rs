@@ -9,39 +9,10 @@
 //!   `/cong-dan/ho-so`;
 //! - `supplement`: the applicant's supplement sent online (`/tra-cuu/{ma}/bo-sung`).
 
-mod catalogue;
-mod lookup;
-mod submit;
-mod supplement;
-
-use axum::Router;
-use axum::routing::{get, post};
-
-use crate::state::AppState;
-
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/thu-tuc", get(catalogue::search))
-        .route("/thu-tuc/{ma}", get(catalogue::procedure))
-        .route(
-            "/thu-tuc/{ma}/nop",
-            get(submit::form).post(submit::submit).layer(
-                // The upload reads its body itself, bounded per file and in total.
-                axum::extract::DefaultBodyLimit::disable(),
-            ),
-        )
-        .route("/cong-dan/ho-so", get(lookup::mine))
-        .route("/tra-cuu", get(lookup::form))
-        .route("/tra-cuu/{ma}", get(lookup::dossier).post(lookup::prove))
-        .route("/tra-cuu/{ma}/danh-gia", post(lookup::rate))
-        .route(
-            "/tra-cuu/{ma}/bo-sung",
-            post(supplement::submit).layer(
-                // The upload reads its body itself, bounded per file and in total.
-                axum::extract::DefaultBodyLimit::disable(),
-            ),
-        )
-}
+pub(crate) mod catalogue;
+pub(crate) mod lookup;
+pub(crate) mod submit;
+pub(crate) mod supplement;
 
 /// The online service level, in Vietnamese.
 pub(crate) fn online_label(level: &str) -> &'static str {

@@ -11,24 +11,6 @@
 //!
 //! [`Principal::may`]: motcua_domain::auth::Principal::may
 
-mod dossier;
-mod queue;
-mod result;
-
-use axum::Router;
-use axum::routing::{get, post};
-
-use crate::state::AppState;
-
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/xu-ly", get(queue::page))
-        .route("/xu-ly/phan-cong", post(queue::bulk_assign))
-        .route("/ho-so/{ma}", get(dossier::page))
-        .route("/ho-so/{ma}/thao-tac/{action}", post(dossier::act))
-        .route(
-            "/ho-so/{ma}/ket-qua",
-            // The upload reads its body itself, bounded by the upload limit.
-            post(result::submit).layer(axum::extract::DefaultBodyLimit::disable()),
-        )
-}
+pub(crate) mod dossier;
+pub(crate) mod queue;
+pub(crate) mod result;
