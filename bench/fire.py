@@ -2,9 +2,11 @@
 """A fixed number of HTTP/1.1 requests over keep-alive connections, for measurements that need a
 count rather than a duration (scripts/profile-requests: instructions per request).
 
-Usage: fire.py intake|read PORT COUNT CONNECTIONS
+Usage: fire.py intake|read|search PORT COUNT CONNECTIONS
   intake: POST /api/v1/dossiers spread over AGENCIES ("code=token,..."), as bench/intake.lua;
-  read:   GET /api/v1/dossiers/{code} cycling through the codes in the file CODES, as TOKEN.
+  read:   GET /api/v1/dossiers/{code} cycling through the codes in the file CODES, as TOKEN;
+  search: GET /api/v1/procedures?limit=10&q=... with the queries of the file QUERIES in order,
+          as bench/search-distinct.lua (from the file's end with WARM=1).
 Prints the count of each status; exits 1 if any answer is not 2xx.
 """
 import asyncio
@@ -12,6 +14,7 @@ import collections
 import json
 import os
 import sys
+import urllib.parse
 
 
 def intake_requests(count):
@@ -34,6 +37,16 @@ def read_requests(count):
     for i in range(count):
         yield (b"GET /api/v1/dossiers/" + codes[(i + 1) % len(codes)].encode()
                + b" HTTP/1.1\r\nHost: bench\r\nAuthorization: Bearer " + token + b"\r\n\r\n")
+
+
+def search_requests(count):
+    queries = [q.strip() for q in open(os.environ["QUERIES"], encoding="utf-8") if q.strip()]
+    if os.environ.get("WARM"):  # a warm-up takes its queries from the end: none comes twice
+        queries.reverse()
+    for i in range(count):
+        q = urllib.parse.quote(queries[i % len(queries)], safe="")
+        yield (b"GET /api/v1/procedures?limit=10&q=" + q.encode()
+               + b" HTTP/1.1\r\nHost: bench\r\n\r\n")
 
 
 async def worker(port, queue, statuses):
@@ -59,7 +72,7 @@ async def worker(port, queue, statuses):
 
 async def main():
     kind, port, count, conns = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
-    make = intake_requests if kind == "intake" else read_requests
+    make = {"intake": intake_requests, "read": read_requests, "search": search_requests}[kind]
     queue = collections.deque(make(count))
     statuses = collections.Counter()
     await asyncio.gather(*(worker(port, queue, statuses) for _ in range(conns)))

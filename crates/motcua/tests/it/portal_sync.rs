@@ -542,3 +542,102 @@ async fn a_dossier_received_from_the_post_is_synced_as_channel_3_and_its_postage
     );
     assert_eq!(r["TrangThaiHoSo"], "Đã trả kết quả");
 }
+
+/// The worker settles a claimed batch in one transaction: deliveries created and messages
+/// marked sent, outcomes recorded, and a message whose claim was lost meanwhile left as it is,
+/// its deliveries not created.
+#[tokio::test]
+async fn a_settled_batch_skips_a_message_whose_claim_was_lost() {
+    use motcua_store::{NewDelivery, OutboxOutcome, OutboxStatus, Settled};
+    let app = TestApp::new().await;
+    let [officer, ..] = crate::dossiers::seed(&app).await;
+    let (s, _) = app
+        .post(
+            "/api/v1/dossiers",
+            Some(&officer),
+            crate::dossiers::body("counter"),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED);
+    let now = chrono::Utc::now();
+    app.store
+        .insert_webhook(&motcua_store::WebhookSubscription {
+            id: motcua_app::webhooks::portal::PORTAL_ID,
+            name: "Cổng Dịch vụ công quốc gia".into(),
+            url: "http://127.0.0.1:9/portal".into(),
+            event_types: vec![],
+            agencies: vec![],
+            procedures: vec![],
+            secrets: vec![],
+            active: true,
+            created_at: now,
+            updated_at: now,
+        })
+        .await
+        .unwrap();
+    let rows = app
+        .store
+        .claim_integration(now, chrono::Duration::seconds(60), 100)
+        .await
+        .unwrap();
+    assert!(rows.len() >= 3, "the receipt's webhook and portal messages");
+    let delivery = |r: &motcua_store::OutboxRow| NewDelivery {
+        id: uuid::Uuid::now_v7(),
+        subscription_id: motcua_app::webhooks::portal::PORTAL_ID,
+        event_id: format!("test-{}", r.id),
+        event_type: "portal.test".into(),
+        subject: None,
+        body: "{}".into(),
+    };
+    let batch = vec![
+        (
+            rows[0].id,
+            rows[0].attempts,
+            Settled::Deliver(vec![delivery(&rows[0])]),
+        ),
+        (
+            rows[1].id,
+            rows[1].attempts,
+            Settled::Finish(OutboxOutcome::Skipped {
+                reason: "not configured".into(),
+            }),
+        ),
+        // A claim taken again since (its attempt number moved on): not held any more.
+        (
+            rows[2].id,
+            rows[2].attempts - 1,
+            Settled::Deliver(vec![delivery(&rows[2])]),
+        ),
+    ];
+    let held = app.store.settle_integration(now, &batch).await.unwrap();
+    assert_eq!(held, 2);
+    let status = |i: usize| {
+        let store = app.store.clone();
+        let id = rows[i].id;
+        async move { store.outbox_message(id).await.unwrap().status }
+    };
+    assert_eq!(status(0).await, OutboxStatus::Sent);
+    assert_eq!(status(1).await, OutboxStatus::Skipped);
+    assert_eq!(
+        status(2).await,
+        OutboxStatus::Pending,
+        "a lost claim is left as it is"
+    );
+    let deliveries = app
+        .store
+        .list_deliveries(&motcua_store::DeliveryQuery {
+            subscription_id: Some(motcua_app::webhooks::portal::PORTAL_ID),
+            subject: None,
+            status: None,
+            limit: 100,
+            offset: 0,
+        })
+        .await
+        .unwrap();
+    let events: Vec<&str> = deliveries
+        .items
+        .iter()
+        .map(|d| d.event_id.as_str())
+        .collect();
+    assert_eq!(events, vec![format!("test-{}", rows[0].id).as_str()]);
+}
