@@ -95,17 +95,6 @@ struct Marks {
     vouched: Vec<u32>,
     /// Near misses whose neighbour is itself a near miss: for [`Plan::realize`] to decide.
     chained: Vec<u32>,
-    /// The documents with any mark, in order: the only ones the answer looks at.
-    touched: Vec<u32>,
-}
-
-impl Marks {
-    /// Notes document `d` as touched the first time it gets a mark.
-    fn touch(&mut self, d: usize) {
-        if (self.anywhere[d] | self.vouched[d] | self.chained[d]) == 0 {
-            self.touched.push(d as u32);
-        }
-    }
 }
 
 /// A query made ready for the index: its words, what each index word it reaches means to it,
@@ -187,19 +176,16 @@ impl<'a> Plan<'a> {
             anywhere: vec![0; n],
             vouched: vec![0; n],
             chained: vec![0; n],
-            touched: Vec::new(),
         };
         let count = self.words.len();
         for (i, w) in self.words.iter().enumerate() {
             let bit = 1u32 << i;
             for (t, _) in &w.reaches {
                 for d in &self.ix.name_postings[*t as usize] {
-                    m.touch(*d as usize);
                     m.in_name[*d as usize] |= bit;
                     m.anywhere[*d as usize] |= bit;
                 }
                 for d in &self.ix.body_postings[*t as usize] {
-                    m.touch(*d as usize);
                     m.anywhere[*d as usize] |= bit;
                 }
             }
@@ -211,28 +197,24 @@ impl<'a> Plan<'a> {
                     let before =
                         i + 1 < count && p + 1 < len && self.place(d, p + 1) & (bit << 1) != 0;
                     if after || before {
-                        m.touch(d);
                         m.vouched[d] |= bit;
                     } else if i > 0 && p > 0 {
                         let prev = self.ix.docs[d].terms[p - 1];
                         if self.group(prev).is_some_and(|g| g.near & (bit >> 1) != 0) {
-                            m.touch(d);
                             m.chained[d] |= bit;
                         }
                     }
                 }
             }
         }
-        m.touched.sort_unstable();
         m
     }
 
     /// Inverse document frequency of each query word (over the whole catalogue).
-    fn weigh(&mut self, marks: &Marks) {
-        let anywhere = &marks.anywhere;
+    fn weigh(&mut self, anywhere: &[u32]) {
         let mut df = vec![0u32; self.words.len()];
-        for d in &marks.touched {
-            let mut m = anywhere[*d as usize];
+        for m in anywhere {
+            let mut m = *m;
             while m != 0 {
                 df[m.trailing_zeros() as usize] += 1;
                 m &= m - 1;
@@ -416,7 +398,7 @@ impl SearchIndex {
         let (top, total) = with_slots(self.vocab.len(), |slots| {
             let mut plan = Plan::new(self, &words, slots);
             let marks = plan.mark();
-            plan.weigh(&marks);
+            plan.weigh(&marks.anywhere);
             plan.answer(&marks, keep, prefer, want)
         });
         Answer {
@@ -437,6 +419,7 @@ impl Plan<'_> {
         want: usize,
     ) -> (Vec<Found>, usize) {
         let all = ((1u64 << self.words.len()) - 1) as u32;
+        let n = self.ix.docs.len();
         // The words each document has, typos next to a neighbour included.
         let has = |d: usize| {
             let missing = all & !m.anywhere[d];
@@ -446,8 +429,8 @@ impl Plan<'_> {
                 m.vouched[d] & missing
             }
         };
-        let touched = || m.touched.iter().map(|d| *d as usize);
-        let most = touched()
+        let most = (0..n)
+            .filter(|d| (m.anywhere[*d] | m.vouched[*d] | m.chained[*d]) != 0)
             .map(|d| ones(m.anywhere[d] | m.vouched[d] | m.chained[d]))
             .max()
             .unwrap_or(0);
@@ -456,7 +439,7 @@ impl Plan<'_> {
         let mut rest: Vec<(Key, usize, u32)> = Vec::new();
         let mut best = 0;
         for words in (1..=most).rev() {
-            for d in touched() {
+            for d in 0..n {
                 if ones(m.anywhere[d] | m.vouched[d] | m.chained[d]) < words {
                     continue;
                 }
@@ -540,7 +523,7 @@ impl SearchIndex {
         let mut found = with_slots(self.vocab.len(), |slots| {
             let mut plan = Plan::new(self, &words, slots);
             let marks = plan.mark();
-            plan.weigh(&marks);
+            plan.weigh(&marks.anywhere);
             let mut masks = (Vec::new(), Vec::new());
             (0..self.docs.len())
                 .filter(|d| keep(*d))
