@@ -96,13 +96,20 @@ pub(super) async fn claim(
 ) -> DbResult<Vec<OutboxRow>> {
     let now = instant(now);
     let until = instant(now + lease);
-    let kinds = if integration {
-        INTEGRATION
+    let (kinds, index) = if integration {
+        (INTEGRATION, "outbox_integration_due")
     } else {
-        NOT_INTEGRATION
+        (NOT_INTEGRATION, "outbox_notices_due")
+    };
+    // SQLite's planner prefers `outbox_due` (status, next_attempt_at) and then tests the kind
+    // of every due message of the other worker: it is told to use the partial index that
+    // holds only this worker's messages.
+    let from = match BACKEND {
+        Backend::Sqlite => format!("outbox INDEXED BY {index}"),
+        Backend::Postgres => "outbox".to_string(),
     };
     let pick = format!(
-        "SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= $1 {kinds} \
+        "SELECT id FROM {from} WHERE status = 'pending' AND next_attempt_at <= $1 {kinds} \
          ORDER BY next_attempt_at LIMIT $3"
     );
     let set = "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = $2, leased_until = $2";
