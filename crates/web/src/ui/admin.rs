@@ -99,6 +99,44 @@ pub(super) fn page_offset(trang: Option<i64>, size: i64) -> (i64, i64) {
     (page, (page - 1) * size)
 }
 
+/// What a page was sent back to say (`?ok=`, see [`notice`]).
+#[derive(Deserialize)]
+pub(crate) struct OkQuery {
+    pub ok: Option<String>,
+}
+
+/// A searched list's query: the words (`?q=`) and the page (`?trang=`).
+#[derive(Deserialize)]
+pub(crate) struct ListQuery {
+    pub q: Option<String>,
+    pub trang: Option<i64>,
+}
+
+/// A list's page (`?trang=`, 1-based) and the addresses of the pages before and after it.
+pub(crate) struct Pager {
+    pub page: i64,
+    pub prev: Option<String>,
+    pub next: Option<String>,
+}
+
+impl Pager {
+    /// Page `page`, from `offset` with `size` items a page, of `total` items; `link(n)` is the
+    /// address of page n.
+    pub(super) fn new(
+        page: i64,
+        offset: i64,
+        size: i64,
+        total: i64,
+        link: impl Fn(i64) -> String,
+    ) -> Self {
+        Pager {
+            prev: (page > 1).then(|| link(page - 1)),
+            next: (offset + size < total).then(|| link(page + 1)),
+            page,
+        }
+    }
+}
+
 /// An agency by its code, through the look-up cache (as the API finds it).
 pub(super) async fn agency_by_code(
     state: &AppState,

@@ -11,6 +11,7 @@ use axum::body::Bytes;
 use axum::extract::multipart::{Multipart, MultipartRejection};
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::StatusCode;
+use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
 
@@ -96,6 +97,21 @@ role_gate!(SignedIn, signed_in);
 /// A form posted by a page: through gate `G`, its CSRF token checked, its body read as `T`:
 /// `Posted(ctx, caller, form, _)`.
 pub struct Posted<T, G: Gate = Anyone>(pub Ctx, pub G::Who, pub T, pub PhantomData<G>);
+
+/// A page's request let through gate `G` (else the sign-in redirect or the 403 page):
+/// `Gated(ctx, caller, _)`. Placed after a handler's other extractors, it admits the request
+/// once they have read it.
+pub struct Gated<G: Gate>(pub Ctx, pub G::Who, pub PhantomData<G>);
+
+impl<G: Gate> FromRequestParts<AppState> for Gated<G> {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let ctx = Ctx::from_request_parts(parts, state).await?;
+        let who = G::admit(&ctx)?;
+        Ok(Gated(ctx, who, PhantomData))
+    }
+}
 
 /// A posted request let through gate `G`: its page context, the caller as the gate knows
 /// them, and the request again, its body unread.

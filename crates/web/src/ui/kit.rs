@@ -95,6 +95,23 @@ pub fn append_cookie(res: &mut Response, value: &str) {
     }
 }
 
+/// Sets a sign-in cookie (`HttpOnly; SameSite=Lax`, and `Secure` when the server's cookies
+/// are): `name=value` for `max_age` seconds below `path`; an empty value and 0 clear it.
+pub fn set_lax_cookie(
+    res: &mut Response,
+    state: &AppState,
+    name: &str,
+    value: &str,
+    path: &str,
+    max_age: impl std::fmt::Display,
+) {
+    let cookie = format!(
+        "{name}={value}; Path={path}; HttpOnly; SameSite=Lax; Max-Age={max_age}{}",
+        secure(state)
+    );
+    append_cookie(res, &cookie);
+}
+
 /// One entry of the top menu.
 pub struct NavItem {
     pub href: &'static str,

@@ -7,7 +7,7 @@ use motcua_store::SessionKind;
 use serde::Deserialize;
 
 use super::form::{OrPage, Posted, UiResult};
-use super::kit::{Ctx, LANG_COOKIE, Page, append_cookie, secure};
+use super::kit::{Ctx, LANG_COOKIE, Page, append_cookie, secure, set_lax_cookie};
 use crate::auth::{self, ClientIp, SESSION_COOKIE};
 use crate::error::ApiError;
 use crate::security::local_path;
@@ -109,13 +109,7 @@ pub(super) fn signed_in(
     };
     let mut res = Redirect::to(to).into_response();
     let max_age = ctx.state.config.session_ttl_hours * 3600;
-    append_cookie(
-        &mut res,
-        &format!(
-            "{SESSION_COOKIE}={secret}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{}",
-            secure(&ctx.state)
-        ),
-    );
+    set_lax_cookie(&mut res, &ctx.state, SESSION_COOKIE, secret, "/", max_age);
     res
 }
 
@@ -178,13 +172,7 @@ pub(crate) async fn logout(Posted(ctx, _, _, _): Posted<NoFields>) -> Response {
         Some(url) => super::kit::render(SignedOut { url }),
         None => Redirect::to("/").into_response(),
     };
-    append_cookie(
-        &mut res,
-        &format!(
-            "{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{}",
-            secure(&ctx.state)
-        ),
-    );
+    set_lax_cookie(&mut res, &ctx.state, SESSION_COOKIE, "", "/", 0);
     res
 }
 

@@ -10,13 +10,15 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::kit::{Ctx, Page, append_cookie, secure};
+use super::kit::{Ctx, Page, set_lax_cookie};
 use crate::auth::{cookie_in, same_secret};
 use crate::error::ApiError;
 use crate::security::local_path;
 
 /// The cookie that binds a sign-in's `state` to the browser that started it.
 const STATE_COOKIE: &str = "motcua_sso_state";
+/// Where the state cookie is sent: the flow's pages.
+const PATH: &str = "/dang-nhap/sso";
 
 #[derive(Deserialize)]
 pub(crate) struct StartQuery {
@@ -33,15 +35,8 @@ pub(crate) async fn start(
     match ctx.state.sso_start(&provider, &next).await {
         Ok(s) => {
             let mut res = Redirect::to(&s.url).into_response();
-            append_cookie(
-                &mut res,
-                &format!(
-                    "{STATE_COOKIE}={}; Path=/dang-nhap/sso; HttpOnly; SameSite=Lax; Max-Age={}{}",
-                    s.state,
-                    motcua_app::sso::FLOW_TTL_MINUTES * 60,
-                    secure(&ctx.state)
-                ),
-            );
+            let max_age = motcua_app::sso::FLOW_TTL_MINUTES * 60;
+            set_lax_cookie(&mut res, &ctx.state, STATE_COOKIE, &s.state, PATH, max_age);
             res
         }
         Err(e) => refused_page(&ctx, &e),
@@ -86,13 +81,7 @@ pub(crate) async fn callback(
         Ok(done) => super::session::signed_in(&ctx, &done.user, &done.secret, &done.next),
         Err(e) => refused_page(&ctx, &e),
     };
-    append_cookie(
-        &mut res,
-        &format!(
-            "{STATE_COOKIE}=; Path=/dang-nhap/sso; HttpOnly; SameSite=Lax; Max-Age=0{}",
-            secure(&ctx.state)
-        ),
-    );
+    set_lax_cookie(&mut res, &ctx.state, STATE_COOKIE, "", PATH, 0);
     res
 }
 

@@ -11,7 +11,7 @@ use motcua_store::User;
 use serde::Deserialize;
 
 use super::form::{OrPage, Posted, SignedIn, UiResult};
-use super::kit::{Ctx, Page, append_cookie, secure};
+use super::kit::{Ctx, Page, set_lax_cookie};
 use crate::auth::cookie_in;
 use crate::error::ApiError;
 
@@ -23,13 +23,14 @@ pub(super) async fn challenge_started(ctx: &Ctx, user: &User, next: &str) -> Res
     match ctx.state.start_challenge(user, next).await {
         Ok(secret) => {
             let mut res = Redirect::to("/dang-nhap/xac-thuc").into_response();
-            append_cookie(
+            let max_age = motcua_app::totp::CHALLENGE_MINUTES * 60;
+            set_lax_cookie(
                 &mut res,
-                &format!(
-                    "{CHALLENGE_COOKIE}={secret}; Path=/dang-nhap; HttpOnly; SameSite=Lax; Max-Age={}{}",
-                    motcua_app::totp::CHALLENGE_MINUTES * 60,
-                    secure(&ctx.state)
-                ),
+                &ctx.state,
+                CHALLENGE_COOKIE,
+                &secret,
+                "/dang-nhap",
+                max_age,
             );
             res
         }
@@ -76,13 +77,7 @@ pub(crate) async fn code_submit(
     match ctx.state.complete_challenge(&secret, &form.code).await {
         Ok(done) => {
             let mut res = super::session::signed_in(&ctx, &done.user, &done.secret, &done.next);
-            append_cookie(
-                &mut res,
-                &format!(
-                    "{CHALLENGE_COOKIE}=; Path=/dang-nhap; HttpOnly; SameSite=Lax; Max-Age=0{}",
-                    secure(&ctx.state)
-                ),
-            );
+            set_lax_cookie(&mut res, &ctx.state, CHALLENGE_COOKIE, "", "/dang-nhap", 0);
             res
         }
         Err(e) => {

@@ -9,12 +9,12 @@ use motcua_domain::agency::AgencyKind;
 use motcua_store::{Agency, AgencyQuery};
 use serde::Deserialize;
 
-use super::{Errors, form_error, notice, opt, page_offset, see_other};
+use super::{Errors, ListQuery, Pager, form_error, notice, opt, page_offset, see_other};
 
 use super::agency_by_code;
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::ui::form::{Admin, Posted};
+use crate::ui::form::{Admin, Gated, Posted};
 use crate::ui::kit::{Ctx, Page, is_htmx, urlencode};
 use motcua_app::accounts::CreateAgency;
 
@@ -33,13 +33,13 @@ struct Rows {
     p: Page,
     rows: Vec<Row>,
     total: String,
-    page: i64,
-    prev: Option<String>,
-    next: Option<String>,
+    pager: Pager,
 }
 
-#[derive(Default)]
-struct NewAgencyForm {
+/// The new-agency form: as posted, and as typed when it comes back refused.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(crate) struct CreateForm {
     code: String,
     name: String,
     kind: String,
@@ -53,15 +53,9 @@ struct List {
     p: Page,
     q: String,
     list: String,
-    form: NewAgencyForm,
+    form: CreateForm,
     errors: Errors,
     kinds: Vec<(&'static str, &'static str)>,
-}
-
-#[derive(Deserialize)]
-pub(crate) struct ListQuery {
-    q: Option<String>,
-    trang: Option<i64>,
 }
 
 async fn rows(ctx: &Ctx, q: &str, trang: Option<i64>) -> Result<Rows, ApiError> {
@@ -89,9 +83,7 @@ async fn rows(ctx: &Ctx, q: &str, trang: Option<i64>) -> Result<Rows, ApiError> 
             })
             .collect(),
         total: p.int(found.total),
-        prev: (page > 1).then(|| link(page - 1)),
-        next: (offset + PAGE < found.total).then(|| link(page + 1)),
-        page,
+        pager: Pager::new(page, offset, PAGE, found.total, link),
         p,
     })
 }
@@ -107,7 +99,7 @@ async fn list_page(
     ctx: &Ctx,
     q: &str,
     trang: Option<i64>,
-    form: NewAgencyForm,
+    form: CreateForm,
     errors: Errors,
 ) -> Response {
     let list = match rows(ctx, q, trang).await {
@@ -131,10 +123,11 @@ async fn list_page(
     )
 }
 
-pub(crate) async fn list(ctx: Ctx, headers: HeaderMap, Query(lq): Query<ListQuery>) -> Response {
-    if let Err(r) = ctx.admin() {
-        return r;
-    }
+pub(crate) async fn list(
+    headers: HeaderMap,
+    Query(lq): Query<ListQuery>,
+    Gated(ctx, _, _): Gated<Admin>,
+) -> Response {
     let q = lq.q.unwrap_or_default();
     if is_htmx(&headers) {
         return match rows(&ctx, &q, lq.trang).await {
@@ -142,24 +135,7 @@ pub(crate) async fn list(ctx: Ctx, headers: HeaderMap, Query(lq): Query<ListQuer
             Err(e) => ctx.error(&e),
         };
     }
-    list_page(
-        &ctx,
-        &q,
-        lq.trang,
-        NewAgencyForm::default(),
-        Errors::default(),
-    )
-    .await
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub(crate) struct CreateForm {
-    code: String,
-    name: String,
-    kind: String,
-    parent_code: String,
-    unit_id: String,
+    list_page(&ctx, &q, lq.trang, CreateForm::default(), Errors::default()).await
 }
 
 pub(crate) async fn create(
@@ -192,14 +168,7 @@ pub(crate) async fn create(
                 Ok(e) => e,
                 Err(r) => return r,
             };
-            let form = NewAgencyForm {
-                code: f.code,
-                name: f.name,
-                kind: f.kind,
-                parent_code: f.parent_code,
-                unit_id: f.unit_id,
-            };
-            list_page(&ctx, "", None, form, errors).await
+            list_page(&ctx, "", None, f, errors).await
         }
     }
 }
@@ -302,13 +271,10 @@ async fn detail_page(
 }
 
 pub(crate) async fn detail(
-    ctx: Ctx,
     Path(code): Path<String>,
     Query(ok): Query<OkQuery>,
+    Gated(ctx, _, _): Gated<Admin>,
 ) -> Response {
-    if let Err(r) = ctx.admin() {
-        return r;
-    }
     let said = [("tao", "Đã tạo cơ quan."), ("gio", "Đã lưu giờ làm việc.")];
     let notice = notice(ok.ok.as_deref(), &said);
     let all = ok.tat_ca.as_deref() == Some("1");

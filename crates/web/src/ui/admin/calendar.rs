@@ -17,7 +17,7 @@ use serde::Deserialize;
 use super::{CsrfOnly, Errors, agency_by_code, form_error, notice, opt, see_other};
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::ui::form::{self, Admin, Posted};
+use crate::ui::form::{self, Admin, Gated, Posted};
 use crate::ui::kit::{Ctx, Page, is_htmx};
 use motcua_app::AppError;
 use motcua_app::calendar::{
@@ -186,10 +186,10 @@ fn parse_year(s: &str) -> Option<i32> {
         .filter(|y| (1900..=2100).contains(y))
 }
 
-pub(crate) async fn year_page(ctx: Ctx, Query(q): Query<YearQuery>) -> Response {
-    if let Err(r) = ctx.admin() {
-        return r;
-    }
+pub(crate) async fn year_page(
+    Query(q): Query<YearQuery>,
+    Gated(ctx, _, _): Gated<Admin>,
+) -> Response {
     let this_year = motcua_domain::vn_time::today().year();
     let year = match q.nam.as_deref() {
         None | Some("") => this_year,
@@ -399,10 +399,11 @@ async fn compute_due(state: &AppState, q: &DueQuery) -> Result<(String, String),
     Ok((fmt(start), fmt(appointment)))
 }
 
-pub(crate) async fn due(ctx: Ctx, headers: HeaderMap, Query(q): Query<DueQuery>) -> Response {
-    if let Err(r) = ctx.admin() {
-        return r;
-    }
+pub(crate) async fn due(
+    headers: HeaderMap,
+    Query(q): Query<DueQuery>,
+    Gated(ctx, _, _): Gated<Admin>,
+) -> Response {
     let (errors, start, appointment) = match compute_due(&ctx.state, &q).await {
         Ok((s, a)) => (Errors::default(), Some(s), Some(a)),
         Err(e) => (e, None, None),

@@ -10,10 +10,13 @@ use motcua_domain::workflow::{Workflow, WorkflowStep, centi_text};
 use motcua_store::{Agency, ProcedureHit, ProcedureRow, ProcedureVersion};
 use serde::Deserialize;
 
-use super::{Errors, agency_by_code, form_error, notice, opt, page_offset, see_other};
+use super::{
+    Errors, ListQuery, OkQuery, Pager, agency_by_code, form_error, notice, opt, page_offset,
+    see_other,
+};
 use crate::auth::require;
 use crate::error::ApiError;
-use crate::ui::form::{Admin, OrPage, Posted, UiResult};
+use crate::ui::form::{Admin, Gated, OrPage, Posted, UiResult};
 use crate::ui::kit::{Ctx, Page, urlencode};
 use motcua_app::AppError;
 use motcua_app::calendar::parse_date;
@@ -28,21 +31,10 @@ struct List {
     q: String,
     items: Vec<ProcedureHit>,
     total: String,
-    page: i64,
-    prev: Option<String>,
-    next: Option<String>,
+    pager: Pager,
 }
 
-#[derive(Deserialize)]
-pub(crate) struct ListQuery {
-    q: Option<String>,
-    trang: Option<i64>,
-}
-
-pub(crate) async fn list(ctx: Ctx, Query(lq): Query<ListQuery>) -> UiResult {
-    if let Err(r) = ctx.admin() {
-        return Ok(r);
-    }
+pub(crate) async fn list(Query(lq): Query<ListQuery>, Gated(ctx, _, _): Gated<Admin>) -> UiResult {
     let state = &ctx.state;
     let q = lq.q.unwrap_or_default();
     let (page, offset) = page_offset(lq.trang, PAGE);
@@ -64,10 +56,8 @@ pub(crate) async fn list(ctx: Ctx, Query(lq): Query<ListQuery>) -> UiResult {
     let link = |n: i64| format!("/quan-tri/thu-tuc?q={}&trang={n}", urlencode(&q));
     Ok(ctx.render(List {
         total: p.int(total),
-        prev: (page > 1).then(|| link(page - 1)),
-        next: (offset + PAGE < total).then(|| link(page + 1)),
+        pager: Pager::new(page, offset, PAGE, total, link),
         items,
-        page,
         q,
         p,
     }))
@@ -102,11 +92,6 @@ impl Detail {
     }
 }
 
-#[derive(Deserialize)]
-pub(crate) struct OkQuery {
-    ok: Option<String>,
-}
-
 async fn detail_page(
     ctx: &Ctx,
     code: &str,
@@ -137,13 +122,10 @@ async fn detail_page(
 }
 
 pub(crate) async fn detail(
-    ctx: Ctx,
     Path(code): Path<String>,
     Query(ok): Query<OkQuery>,
+    Gated(ctx, _, _): Gated<Admin>,
 ) -> Response {
-    if let Err(r) = ctx.admin() {
-        return r;
-    }
     let said = [
         ("cong-khai", "Đã công khai thủ tục."),
         ("bai-bo", "Đã bãi bỏ thủ tục."),
@@ -218,10 +200,10 @@ pub(crate) struct PickQuery {
 }
 
 /// The "set up a workflow" forms (GET, no JavaScript) lead to the workflow page.
-pub(crate) async fn pick_workflow(ctx: Ctx, Query(q): Query<PickQuery>) -> Response {
-    if let Err(r) = ctx.admin() {
-        return r;
-    }
+pub(crate) async fn pick_workflow(
+    Query(q): Query<PickQuery>,
+    Gated(ctx, _, _): Gated<Admin>,
+) -> Response {
     see_other(
         &ctx,
         &format!(
@@ -233,18 +215,15 @@ pub(crate) async fn pick_workflow(ctx: Ctx, Query(q): Query<PickQuery>) -> Respo
 }
 
 pub(crate) async fn pick_workflow_of(
-    ctx: Ctx,
     Path(code): Path<String>,
     Query(q): Query<PickQuery>,
+    admin: Gated<Admin>,
 ) -> Response {
-    pick_workflow(
-        ctx,
-        Query(PickQuery {
-            ma: code,
-            co_quan: q.co_quan,
-        }),
-    )
-    .await
+    let q = PickQuery {
+        ma: code,
+        co_quan: q.co_quan,
+    };
+    pick_workflow(Query(q), admin).await
 }
 
 /// One row of the workflow form, as typed.
@@ -342,13 +321,10 @@ async fn workflow_page(
 }
 
 pub(crate) async fn workflow(
-    ctx: Ctx,
     Path((code, agency)): Path<(String, String)>,
     Query(ok): Query<OkQuery>,
+    Gated(ctx, _, _): Gated<Admin>,
 ) -> Response {
-    if let Err(r) = ctx.admin() {
-        return r;
-    }
     let notice = notice(ok.ok.as_deref(), &[("luu", "Đã lưu quy trình nội bộ.")]);
     workflow_page(&ctx, &code, &agency, None, Errors::default(), notice).await
 }

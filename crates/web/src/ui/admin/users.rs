@@ -13,7 +13,9 @@ use motcua_store::User;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::{Errors, agency_by_code, form_error, notice, opt, page_offset, see_other};
+use super::{
+    Errors, OkQuery, Pager, agency_by_code, form_error, notice, opt, page_offset, see_other,
+};
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -77,10 +79,14 @@ fn roles() -> Vec<(&'static str, &'static str)> {
         .collect()
 }
 
-#[derive(Default)]
-struct NewUserForm {
+/// The new-account form: as posted, and as typed when it comes back refused (without the
+/// password).
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(crate) struct CreateForm {
     username: String,
     full_name: String,
+    password: String,
     role: String,
     agency_code: String,
     id_number: String,
@@ -93,10 +99,8 @@ struct List {
     users: Vec<UserView>,
     total: String,
     agency: String,
-    page: i64,
-    prev: Option<String>,
-    next: Option<String>,
-    form: NewUserForm,
+    pager: Pager,
+    form: CreateForm,
     errors: Errors,
     roles: Vec<(&'static str, &'static str)>,
 }
@@ -121,7 +125,7 @@ async fn list_page(
     caller: &Caller,
     agency_code: &str,
     trang: Option<i64>,
-    form: NewUserForm,
+    form: CreateForm,
     errors: Errors,
 ) -> Response {
     let state = &ctx.state;
@@ -153,9 +157,7 @@ async fn list_page(
             users,
             total: p.int(total),
             agency: agency_code.trim().to_string(),
-            prev: (page > 1).then(|| link(page - 1)),
-            next: (offset + PAGE < total).then(|| link(page + 1)),
-            page,
+            pager: Pager::new(page, offset, PAGE, total, link),
             form,
             errors,
             roles: roles(),
@@ -167,23 +169,12 @@ async fn list_page(
 pub(crate) async fn list(ctx: Ctx, Query(q): Query<ListQuery>) -> UiResult {
     let caller = ctx.admin()?;
     let agency = q.co_quan.unwrap_or_default();
-    let form = NewUserForm {
+    let form = CreateForm {
         agency_code: agency.clone(),
         role: Role::Specialist.as_str().into(),
         ..Default::default()
     };
     Ok(list_page(&ctx, caller, &agency, q.trang, form, Errors::default()).await)
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub(crate) struct CreateForm {
-    username: String,
-    full_name: String,
-    password: String,
-    role: String,
-    agency_code: String,
-    id_number: String,
 }
 
 fn user_field(code: &str) -> Option<&'static str> {
@@ -246,12 +237,9 @@ pub(crate) async fn create(
         Err(e) => match form_error(&ctx, &e, user_field) {
             Ok(errors) => {
                 // What was typed comes back, except the password.
-                let form = NewUserForm {
-                    username: f.username,
-                    full_name: f.full_name,
-                    role: f.role,
-                    agency_code: f.agency_code,
-                    id_number: f.id_number,
+                let form = CreateForm {
+                    password: String::new(),
+                    ..f
                 };
                 list_page(&ctx, &caller, "", None, form, errors).await
             }
@@ -273,11 +261,6 @@ struct Detail {
     roles: Vec<(&'static str, &'static str)>,
     /// Whether the second factor is required of this account (#20).
     totp_required: bool,
-}
-
-#[derive(Deserialize)]
-pub(crate) struct OkQuery {
-    ok: Option<String>,
 }
 
 async fn user_by_name(state: &AppState, username: &str) -> Result<User, ApiError> {
@@ -343,77 +326,56 @@ pub(crate) async fn detail(
     Ok(page.await)
 }
 
+/// A change posted from an account's page: each of its forms fills its own fields.
 #[derive(Deserialize, Default)]
 #[serde(default)]
-pub(crate) struct GrantForm {
+pub(crate) struct ChangeForm {
     role: String,
     agency_code: String,
-}
-
-pub(crate) async fn add_grant(
-    Path(username): Path<String>,
-    Posted(ctx, caller, f, _): Posted<GrantForm, Admin>,
-) -> Response {
-    let change = AccountChange::AddGrant {
-        role: f.role.clone(),
-        agency_code: opt(&f.agency_code),
-    };
-    apply(&ctx, &caller, &username, change, (f.role, f.agency_code)).await
-}
-
-#[derive(Deserialize)]
-pub(crate) struct RemoveForm {
-    #[serde(default)]
     index: usize,
-}
-
-pub(crate) async fn remove_grant(
-    Path(username): Path<String>,
-    Posted(ctx, caller, f, _): Posted<RemoveForm, Admin>,
-) -> Response {
-    let change = AccountChange::RemoveGrant(f.index);
-    apply(&ctx, &caller, &username, change, Default::default()).await
-}
-
-#[derive(Deserialize)]
-pub(crate) struct DisableForm {
-    #[serde(default)]
     disabled: String,
-}
-
-pub(crate) async fn disable(
-    Path(username): Path<String>,
-    Posted(ctx, caller, f, _): Posted<DisableForm, Admin>,
-) -> Response {
-    let change = AccountChange::SetDisabled(f.disabled == "1");
-    apply(&ctx, &caller, &username, change, Default::default()).await
-}
-
-#[derive(Deserialize)]
-pub(crate) struct RequireTotpForm {
-    #[serde(default)]
     required: String,
 }
 
+type ChangePosted = Posted<ChangeForm, Admin>;
+
+pub(crate) async fn add_grant(Path(username): Path<String>, posted: ChangePosted) -> Response {
+    apply(posted, &username, |f| AccountChange::AddGrant {
+        role: f.role.clone(),
+        agency_code: opt(&f.agency_code),
+    })
+    .await
+}
+
+pub(crate) async fn remove_grant(Path(username): Path<String>, posted: ChangePosted) -> Response {
+    apply(posted, &username, |f| AccountChange::RemoveGrant(f.index)).await
+}
+
+pub(crate) async fn disable(Path(username): Path<String>, posted: ChangePosted) -> Response {
+    apply(posted, &username, |f| {
+        AccountChange::SetDisabled(f.disabled == "1")
+    })
+    .await
+}
+
 /// Requires (or no longer) the second factor of a staff account (#20).
-pub(crate) async fn require_totp(
-    Path(username): Path<String>,
-    Posted(ctx, caller, f, _): Posted<RequireTotpForm, Admin>,
-) -> Response {
-    let change = AccountChange::RequireTotp(f.required == "1");
-    apply(&ctx, &caller, &username, change, Default::default()).await
+pub(crate) async fn require_totp(Path(username): Path<String>, posted: ChangePosted) -> Response {
+    apply(posted, &username, |f| {
+        AccountChange::RequireTotp(f.required == "1")
+    })
+    .await
 }
 
 /// Makes an account change posted from the account's page: the page with what was done said
 /// (`?ok=`), or the page again with the refusal next to the change's field (the `typed` role
-/// and agency kept).
+/// and agency kept; only the grant form has them).
 async fn apply(
-    ctx: &Ctx,
-    caller: &Caller,
+    Posted(ctx, caller, f, _): ChangePosted,
     username: &str,
-    change: AccountChange,
-    typed: (String, String),
+    change: impl FnOnce(&ChangeForm) -> AccountChange,
 ) -> Response {
+    let change = change(&f);
+    let typed = (f.role, f.agency_code);
     type FieldOf = fn(&str) -> Option<&'static str>;
     let (ok, field_of): (&str, FieldOf) = match &change {
         AccountChange::AddGrant { .. } => ("vai-tro", user_field),
@@ -422,13 +384,13 @@ async fn apply(
         AccountChange::SetDisabled(false) => ("mo", |_| Some("disabled")),
         AccountChange::RequireTotp(_) => ("totp", |_| Some("totp")),
     };
-    match ctx.state.change_account(caller, username, change).await {
+    match ctx.state.change_account(&caller, username, change).await {
         Ok(u) => see_other(
-            ctx,
+            &ctx,
             &format!("/quan-tri/can-bo/{}?ok={ok}", urlencode(&u.username)),
         ),
-        Err(e) => match form_error(ctx, &e, field_of) {
-            Ok(errors) => detail_page(ctx, caller, username, typed, errors, None).await,
+        Err(e) => match form_error(&ctx, &e, field_of) {
+            Ok(errors) => detail_page(&ctx, &caller, username, typed, errors, None).await,
             Err(r) => r,
         },
     }

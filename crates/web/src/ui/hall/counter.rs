@@ -55,30 +55,23 @@ struct AreasPage {
 }
 
 #[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct DeskQuery {
-    #[serde(default)]
     quay: Option<i32>,
-    #[serde(rename = "co-quan", default)]
+    #[serde(rename = "co-quan")]
     co_quan: Option<String>,
-    #[serde(default)]
     tb: Option<String>,
-    #[serde(default)]
     loi: Option<String>,
 }
 
-#[derive(Deserialize)]
+/// A counter form as read from its fields ([`FormFields::into_form`]).
+#[derive(Default)]
 pub struct DeskForm {
-    #[serde(default)]
     quay: i32,
-    #[serde(rename = "co-quan", default)]
     co_quan: String,
-    #[serde(default)]
     khu: Vec<String>,
-    #[serde(default)]
     what: String,
-    #[serde(default)]
     so: String,
-    #[serde(default)]
     ho_so: String,
 }
 
@@ -242,14 +235,7 @@ pub struct FormFields(Vec<(String, String)>);
 
 impl FormFields {
     fn into_form(self) -> DeskForm {
-        let mut f = DeskForm {
-            quay: 0,
-            co_quan: String::new(),
-            khu: Vec::new(),
-            what: String::new(),
-            so: String::new(),
-            ho_so: String::new(),
-        };
+        let mut f = DeskForm::default();
         for (k, v) in self.0.into_iter().take(64) {
             match k.as_str() {
                 "quay" => f.quay = v.trim().parse().unwrap_or(0),
@@ -266,12 +252,11 @@ impl FormFields {
 }
 
 #[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct StatsQuery {
-    #[serde(default)]
     tu: Option<String>,
-    #[serde(default)]
     den: Option<String>,
-    #[serde(rename = "co-quan", default)]
+    #[serde(rename = "co-quan")]
     co_quan: Option<String>,
 }
 
