@@ -629,7 +629,7 @@ async fn create_as(
         let payment = match appt {
             Some(_) => crate::payments::opening(
                 &catalogue.procedure,
-                channel,
+                Some(channel),
                 fee,
                 (id, &code.to_string(), agency_id),
                 actor.user,
@@ -867,7 +867,7 @@ pub async fn prepare(
                 .await?;
         crate::payments::opening(
             &procedure,
-            row.channel,
+            Some(row.channel),
             state.fee_due_vnd,
             (row.id, &row.code, row.intake_agency_id),
             command.actor.user,

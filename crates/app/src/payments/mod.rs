@@ -478,7 +478,7 @@ fn payment_write(
 /// receipt's own transaction. `None` without fees.
 pub(crate) fn opening(
     procedure: &motcua_domain::catalogue::Procedure,
-    channel: Channel,
+    channel: Option<Channel>,
     fee_due_vnd: u64,
     dossier: (Uuid, &str, Uuid),
     officer: Uuid,
@@ -494,7 +494,7 @@ pub(crate) fn opening(
             role: Role::ReceivingOfficer,
         },
         action: PaymentAction::Open {
-            lines: lines_for(procedure, Some(channel), fee_due_vnd),
+            lines: lines_for(procedure, channel, fee_due_vnd),
         },
     };
     let before = PaymentState::default();
@@ -547,21 +547,24 @@ impl App {
             row.procedure_version,
         )
         .await?;
-        let command = PaymentCommand {
-            at: received.at,
-            actor: PaymentActor::Staff {
-                user: received.actor_id.unwrap_or(Uuid::nil()),
-                role: Role::ReceivingOfficer,
-            },
-            action: PaymentAction::Open {
-                lines: lines_for(&procedure, st.channel, st.fee_due_vnd),
-            },
+        let Some(write) = opening(
+            &procedure,
+            st.channel,
+            st.fee_due_vnd,
+            (row.id, &row.code, row.intake_agency_id),
+            received.actor_id.unwrap_or(Uuid::nil()),
+            received.at,
+        )?
+        else {
+            return Ok(());
         };
-        let loaded = Loaded {
-            record: None,
-            state: PaymentState::default(),
-        };
-        self.write_command(row, &loaded, command, None).await?;
+        self.store
+            .write_payment(0, &write, None)
+            .await
+            .map_err(|e| match e {
+                DbError::Conflict(Conflict::StaleVersion) => stale(),
+                e => e.into(),
+            })?;
         Ok(())
     }
 
